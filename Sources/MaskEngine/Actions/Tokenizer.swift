@@ -1,0 +1,100 @@
+/// Deterministic keyed tokens that keep each value's format.
+///
+/// | type | token | collisions |
+/// |---|---|---|
+/// | card | separators kept; the digits before the check digit permuted (`DecimalPermutation`); a check digit that **fails** Luhn | none: a bijection, and a token is never a valid card |
+/// | SSN | separators kept; all 9 digits permuted | none: a bijection on the 10^9 digit strings. A token may fall in issued ranges: the never-issued values number about 1.1e8, fewer than the 8.9e8 issuable ones, so no bijection can avoid them |
+/// | email | 16 base32 characters of HMAC-SHA256 over the lower-cased address, `@example.invalid` | 80 bits: about n²/2^81 for n distinct addresses (1e-12 for a million) |
+///
+/// The same value under the same key gives the same token in every row, column, table, format and run;
+/// emails are compared case-insensitively, so `Ann@X.com` and `ann@x.com` join. Tokens use only
+/// `[a-z2-7.@]`, digits and the value's own separators: nothing that needs escaping in CSV, JSON or
+/// COPY text. `.invalid` is reserved (RFC 2606), so an email token can never reach a real mailbox.
+public final class Tokenizer {
+    enum Tag: UInt8 { case email = 1, card = 2, ssn = 3, hash = 4 }
+
+    let prf: KeyedPRF
+    let permutation: DecimalPermutation
+    static let emailDomain = Array("@example.invalid".utf8)
+    static let base32 = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
+    static let hexDigits = Array("0123456789abcdef".utf8)
+    /// Scratch owned by this tokenizer, so that no token allocates: the MAC, the lower-cased email,
+    /// the digits being permuted.
+    private let mac = UnsafeMutableRawBufferPointer.allocate(byteCount: 32, alignment: 8)
+    private var lowered = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 512)
+    private let digits = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 24)
+
+    public init(key: TokenKey) {
+        prf = KeyedPRF(key: key)
+        permutation = DecimalPermutation(prf: prf)
+    }
+
+    deinit {
+        mac.deallocate()
+        lowered.deallocate()
+        digits.deallocate()
+    }
+
+    /// Appends the token of `value` (a detected span of type `type`) to `out`.
+    public func appendToken(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        switch type {
+        case .email: appendEmailToken(value, to: &out)
+        case .creditCard: appendDigitToken(value, tag: .card, breakLuhn: true, to: &out)
+        case .usSSN: appendDigitToken(value, tag: .ssn, breakLuhn: false, to: &out)
+        case .secret:
+            // Secrets have no format worth keeping: their "token" is the keyed hash.
+            appendHash(type, value, to: &out)
+        }
+    }
+
+    /// Appends 32 lowercase hex digits (128 bits) of HMAC-SHA256 over the type and value.
+    public func appendHash(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        prf.mac(tag: Tag.hash.rawValue &+ type.rawValue &* 16, UnsafeRawBufferPointer(value), into: mac)
+        for i in 0..<16 {
+            out.append(Self.hexDigits[Int(mac[i] >> 4)])
+            out.append(Self.hexDigits[Int(mac[i] & 15)])
+        }
+    }
+
+    private func appendEmailToken(_ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        if lowered.count < value.count {
+            lowered.deallocate()
+            lowered = .allocate(capacity: value.count)
+        }
+        for i in 0..<value.count { lowered[i] = ASCII.lower(value[i]) }
+        prf.mac(tag: Tag.email.rawValue, UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: lowered[0..<value.count])), into: mac)
+        // The first 80 bits, five at a time, as 16 base32 characters.
+        var bits: UInt64 = 0
+        var available = 0
+        var next = 0
+        for _ in 0..<16 {
+            if available < 5 { bits = bits << 8 | UInt64(mac[next]); next += 1; available += 8 }
+            available -= 5
+            out.append(Self.base32[Int((bits >> UInt64(available)) & 31)])
+        }
+        out.append(contentsOf: Self.emailDomain)
+    }
+
+    /// Digits are permuted as one number; every non-digit byte stays where it was.
+    private func appendDigitToken(_ value: UnsafeBufferPointer<UInt8>, tag: Tag, breakLuhn: Bool,
+                                  to out: inout [UInt8]) {
+        var n = 0
+        for b in value where ASCII.isDigit(b) && n < digits.count { digits[n] = b &- 48; n += 1 }
+        guard n >= 3 && n <= 20 else {
+            // Not a shape the detectors produce; fail closed with a same-length mask.
+            out.append(contentsOf: repeatElement(UInt8(ascii: "*"), count: value.count))
+            return
+        }
+        if breakLuhn {
+            permutation.permute(digits, count: n - 1, tag: tag.rawValue)
+            let valid = Luhn.checkDigit(payload: UnsafeBufferPointer(digits), count: n - 1)
+            digits[n - 1] = (valid + 1) % 10
+        } else {
+            permutation.permute(digits, count: n, tag: tag.rawValue)
+        }
+        var k = 0
+        for b in value {
+            if ASCII.isDigit(b) && k < n { out.append(digits[k] &+ 48); k += 1 } else { out.append(b) }
+        }
+    }
+}

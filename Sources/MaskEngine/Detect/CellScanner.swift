@@ -1,0 +1,74 @@
+/// How a column is to be scanned, derived once per column from its name and type.
+public struct ColumnContext: Sendable, Equatable {
+    /// Whether the column's cells are scanned at all (false for types that cannot hold PII text).
+    public var scanned: Bool
+    /// Whether a bare run of nine digits counts as an SSN (the column is named like `ssn`).
+    public var bareSSN: Bool
+
+    public init(scanned: Bool = true, bareSSN: Bool = false) {
+        self.scanned = scanned
+        self.bareSSN = bareSSN
+    }
+
+    /// Column names that announce SSNs: `ssn`, `user_ssn`, `social_security_number`, `SocialSecurity`.
+    public static func namesSSN(_ name: some StringProtocol) -> Bool {
+        let lower = name.lowercased()
+        if lower.contains("social_security") || lower.contains("socialsecurity") || lower.contains("social security") { return true }
+        let parts = lower.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+        return parts.contains { $0 == "ssn" || $0 == "ssns" || $0 == "ssn_number" }
+            || lower.hasSuffix("ssn") || lower.hasPrefix("ssn")
+    }
+
+    /// The context for a column of this name and PostgreSQL type OID (0 when unknown).
+    public static func forColumn(name: some StringProtocol, typeOID: UInt32 = 0) -> ColumnContext {
+        ColumnContext(scanned: !PostgresType.cannotHoldPII(typeOID), bareSSN: namesSSN(name))
+    }
+}
+
+/// Stage 2 of the scan: walks the stage-1 candidates of one cell and asks the validators, collecting
+/// non-overlapping findings in order of position.
+///
+/// The per-cell cost without candidates is one mask test; with candidates, one validator call per
+/// candidate that is not inside an earlier finding. No allocation: findings go to a caller-owned list.
+public struct CellScanner {
+    public init() {}
+
+    /// Scans `bytes[lower..<upper]` (whose masks `index` holds) and appends findings, with offsets
+    /// relative to `lower`, to `findings`. Returns how many were appended.
+    @discardableResult
+    public func scan(_ bytes: UnsafeBufferPointer<UInt8>, lower: Int, upper: Int, index: StageOneIndex,
+                     context: ColumnContext, into findings: inout [Finding]) -> Int {
+        guard context.scanned, index.hasCandidates(lower, upper) else { return 0 }
+        let before = findings.count
+        var cursor = index.candidates(lower, upper)
+        // Findings end here; a later span may not start before it, so spans stay ordered and disjoint.
+        var floor = lower
+        while let (position, isDigit) = cursor.next() {
+            if isDigit {
+                if position > lower && ASCII.isDigit(bytes[position - 1]) { continue }
+                let next = DigitGroupDetector.scan(bytes, at: position, lower: lower, upper: upper,
+                                                   bareSSN: context.bareSSN) { finding in
+                    findings.append(finding)
+                    floor = finding.end + lower
+                }
+                cursor.skip(to: max(next, position + 1))
+                continue
+            }
+            let matched: (Range<Int>, EntityType, SecretKind)?
+            if bytes[position] == UInt8(ascii: "@") {
+                matched = EmailDetector.match(bytes, at: position, lower: lower, upper: upper).map { ($0, .email, .none) }
+            } else {
+                matched = SecretDetector.match(bytes, at: position, lower: lower, upper: upper).map { ($0.0, .secret, $0.1) }
+            }
+            guard let (range, type, kind) = matched else { continue }
+            // A span that reaches back into an earlier finding (an email whose local part ends in a
+            // card-like number) starts after it instead.
+            let start = max(range.lowerBound, floor)
+            if start >= range.upperBound { continue }
+            findings.append(Finding(start: start - lower, end: range.upperBound - lower, type: type, kind: kind))
+            floor = range.upperBound
+            cursor.skip(to: floor)
+        }
+        return findings.count - before
+    }
+}

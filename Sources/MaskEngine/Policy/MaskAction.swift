@@ -1,0 +1,75 @@
+/// What happens to a detected span.
+public enum MaskAction: Sendable, Equatable {
+    /// A deterministic keyed format-preserving token (see `Tokenizer`).
+    case tokenize
+    /// Every byte of the span becomes `*`: the cell keeps its length, so `varchar(n)` and binary layouts
+    /// still fit, and the marker needs no escaping in any format.
+    case redact
+    /// Keep the last `keep` letters or digits; other letters and digits become `*`, separators stay.
+    case partial(keep: Int)
+    /// A keyed hash: 32 lowercase hex digits of HMAC-SHA256 over the value (128 bits, not reversible).
+    case hash
+    /// The whole cell becomes NULL (CSV: an empty unquoted field; COPY: `\N`; wire: length -1).
+    case null
+
+    /// Parses `tokenize`, `redact`, `partial`, `partial:N`, `hash`, `null`.
+    public init?(name: String) {
+        switch name {
+        case "tokenize": self = .tokenize
+        case "redact": self = .redact
+        case "partial": self = .partial(keep: 4)
+        case "hash": self = .hash
+        case "null": self = .null
+        default:
+            guard name.hasPrefix("partial:"), let n = Int(name.dropFirst(8)), n >= 0 else { return nil }
+            self = .partial(keep: n)
+        }
+    }
+
+    public var name: String {
+        switch self {
+        case .tokenize: "tokenize"
+        case .redact: "redact"
+        case .partial(let keep): "partial:\(keep)"
+        case .hash: "hash"
+        case .null: "null"
+        }
+    }
+}
+
+/// Which action each entity type gets. The zero-configuration default tokenizes emails, cards and SSNs
+/// (joins survive) and redacts secrets (a token of a secret is useless, and redaction keeps length).
+public struct MaskPolicy: Sendable, Equatable {
+    public var email: MaskAction
+    public var creditCard: MaskAction
+    public var usSSN: MaskAction
+    public var secret: MaskAction
+
+    public init(email: MaskAction = .tokenize, creditCard: MaskAction = .tokenize,
+                usSSN: MaskAction = .tokenize, secret: MaskAction = .redact) {
+        self.email = email
+        self.creditCard = creditCard
+        self.usSSN = usSSN
+        self.secret = secret
+    }
+
+    public static let `default` = MaskPolicy()
+
+    public func action(for type: EntityType) -> MaskAction {
+        switch type {
+        case .email: email
+        case .creditCard: creditCard
+        case .usSSN: usSSN
+        case .secret: secret
+        }
+    }
+
+    public mutating func set(_ action: MaskAction, for type: EntityType) {
+        switch type {
+        case .email: email = action
+        case .creditCard: creditCard = action
+        case .usSSN: usSSN = action
+        case .secret: secret = action
+        }
+    }
+}

@@ -1,0 +1,26 @@
+/// PostgreSQL type OIDs that matter to masking.
+public enum PostgresType {
+    /// Types whose text form cannot hold an email, card number, SSN or secret: booleans, floating point
+    /// (a 16-digit integer prints as `4.111111111111111e+15`), date and time types, UUIDs, network
+    /// addresses, geometric types, OIDs, money and ranges of those. Integer and numeric types are
+    /// scanned: an SSN or a card number is often stored in a `bigint` or `numeric` column.
+    public static let unscannedOIDs: Set<UInt32> = [
+        16,  // bool
+        700, 701,  // float4, float8
+        1082, 1083, 1114, 1184, 1186, 1266,  // date, time, timestamp, timestamptz, interval, timetz
+        2950,  // uuid
+        869, 650, 829, 774,  // inet, cidr, macaddr, macaddr8
+        600, 601, 602, 603, 604, 628, 718,  // point, lseg, path, box, polygon, line, circle
+        26, 27, 28, 29, 24, 2202, 2203, 2204, 2205, 2206, 4089, 4096, 3734, 3769,  // oid, tid, xid, cid, reg*
+        790,  // money
+        3904, 3906, 3910, 3912, 3926,  // int4range, numrange, tsrange, tstzrange, daterange, int8range
+        1560, 1562,  // bit, varbit
+        3220,  // pg_lsn
+    ]
+
+    /// Text-like types: their binary format is the same bytes as their text format.
+    public static let textLikeOIDs: Set<UInt32> = [25, 1043, 1042, 19, 114, 705, 0, 18]
+
+    /// Whether cells of this type are never scanned. OID 0 (unknown) is always scanned.
+    public static func cannotHoldPII(_ oid: UInt32) -> Bool { unscannedOIDs.contains(oid) }
+}

@@ -1,0 +1,166 @@
+import CMaskKernels
+
+/// The stage-1 index of one input buffer: per 64-byte block, bit masks of anchor bytes ('@' and secret
+/// triggers), digits and the caller's structural bytes, computed by the C kernel in windows as a reader
+/// walks forward.
+///
+/// Stage 2 (the detectors) asks only "which candidate positions lie in this cell?", so a cell without
+/// candidates costs two mask reads, however long it is. Classification runs in windows of
+/// `windowBlocks` blocks so that the masks stay in L1 while the cells that use them are processed.
+public final class StageOneIndex {
+    /// The structural bytes the kernel marks (e.g. CSV: delimiter, quote, LF, CR).
+    public let structuralBytes: (UInt8, UInt8, UInt8, UInt8)
+    private var masks: UnsafeMutablePointer<mk_block_masks>
+    private var capacityBlocks: Int
+    private let windowBlocks: Int
+    private var buffer: UnsafeBufferPointer<UInt8> = UnsafeBufferPointer(start: nil, count: 0)
+    private var windowStart = 0
+    private var windowEnd = 0
+
+    /// Creates an index whose kernel marks the four given structural bytes.
+    public init(structural: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0), windowBytes: Int = 16 * 1024) {
+        structuralBytes = structural
+        windowBlocks = max(1, windowBytes / 64)
+        capacityBlocks = windowBlocks
+        masks = .allocate(capacity: capacityBlocks)
+    }
+
+    deinit { masks.deallocate() }
+
+    /// Points the index at a new buffer. The caller keeps `bytes` alive and unchanged while it uses the
+    /// index; no mask is computed until a range is asked for.
+    public func reset(_ bytes: UnsafeBufferPointer<UInt8>) {
+        buffer = bytes
+        windowStart = 0
+        windowEnd = 0
+    }
+
+    /// Makes sure the blocks covering byte offsets `lower..<upper` are classified.
+    @inline(__always)
+    func ensure(_ lower: Int, _ upper: Int) {
+        let first = lower >> 6
+        let last = (upper - 1) >> 6
+        if first >= windowStart && last < windowEnd { return }
+        classifyWindow(first: first, last: last)
+    }
+
+    private func classifyWindow(first: Int, last: Int) {
+        let totalBlocks = (buffer.count + 63) >> 6
+        let end = min(totalBlocks, max(first + windowBlocks, last + 1))
+        let count = end - first
+        if count > capacityBlocks {
+            masks.deallocate()
+            capacityBlocks = count
+            masks = .allocate(capacity: count)
+        }
+        let byteStart = first << 6
+        let byteEnd = min(buffer.count, end << 6)
+        let next: UInt8 = byteEnd < buffer.count ? buffer[byteEnd] : 0
+        var s: [UInt8] = [structuralBytes.0, structuralBytes.1, structuralBytes.2, structuralBytes.3]
+        // Sound: byteStart..<byteEnd lies inside `buffer`, and `masks` holds `count` blocks.
+        s.withUnsafeMutableBufferPointer { sp in
+            mk_classify(buffer.baseAddress! + byteStart, byteEnd - byteStart, next, sp.baseAddress!, masks)
+        }
+        windowStart = first
+        windowEnd = end
+    }
+
+    /// The masks of block `block` (byte offset `block * 64`); the block must be classified.
+    @inline(__always)
+    func block(_ block: Int) -> mk_block_masks {
+        assert(block >= windowStart && block < windowEnd)
+        return masks[block - windowStart]
+    }
+
+    /// Candidate positions (anchor or digit) inside `lower..<upper`, as a cursor that yields them in order.
+    @inline(__always)
+    func candidates(_ lower: Int, _ upper: Int) -> CandidateCursor {
+        ensure(lower, upper)
+        return CandidateCursor(index: self, lower: lower, upper: upper)
+    }
+
+    /// The offset of the first structural byte at or after `position` and before `upper`, or nil.
+    @inline(__always)
+    func nextStructural(from position: Int, before upper: Int) -> Int? {
+        var pos = position
+        while pos < upper {
+            let blockIndex = pos >> 6
+            ensure(pos, min(upper, (blockIndex + 1) << 6))
+            var bits = block(blockIndex).structural & (~0 << UInt64(pos & 63))
+            let blockEnd = (blockIndex + 1) << 6
+            if blockEnd > upper { bits &= (1 << UInt64(upper & 63)) &- 1 }
+            if bits != 0 { return (blockIndex << 6) + bits.trailingZeroBitCount }
+            pos = blockEnd
+        }
+        return nil
+    }
+
+    /// Whether any anchor or digit lies in `lower..<upper`: the one-question gate that lets most cells
+    /// pass untouched.
+    @inline(__always)
+    func hasCandidates(_ lower: Int, _ upper: Int) -> Bool {
+        if lower >= upper { return false }
+        ensure(lower, upper)
+        let first = lower >> 6
+        let last = (upper - 1) >> 6
+        for b in first...last {
+            let m = block(b)
+            var bits = m.anchor | m.digit
+            if b == first { bits &= ~0 << UInt64(lower & 63) }
+            if b == last && (upper & 63) != 0 { bits &= (1 << UInt64(upper & 63)) &- 1 }
+            if bits != 0 { return true }
+        }
+        return false
+    }
+}
+
+/// Walks the candidate positions of one cell, block by block, without materialising a list.
+struct CandidateCursor {
+    let index: StageOneIndex
+    let upper: Int
+    private var blockIndex: Int
+    private var bits: UInt64
+    private var digitBits: UInt64
+
+    init(index: StageOneIndex, lower: Int, upper: Int) {
+        self.index = index
+        self.upper = upper
+        blockIndex = lower >> 6
+        bits = 0
+        digitBits = 0
+        load(from: lower)
+    }
+
+    private mutating func load(from position: Int) {
+        let m = index.block(blockIndex)
+        let low: UInt64 = ~0 << UInt64(position & 63)
+        var high: UInt64 = ~0
+        if (blockIndex + 1) << 6 > upper { high = (1 << UInt64(upper & 63)) &- 1 }
+        bits = (m.anchor | m.digit) & low & high
+        digitBits = m.digit & low & high
+    }
+
+    /// The next candidate at or after the current point, and whether it is a digit.
+    mutating func next() -> (position: Int, isDigit: Bool)? {
+        while bits == 0 {
+            blockIndex += 1
+            if blockIndex << 6 >= upper { return nil }
+            load(from: blockIndex << 6)
+        }
+        let bit = bits.trailingZeroBitCount
+        let isDigit = (digitBits >> UInt64(bit)) & 1 == 1
+        bits &= bits &- 1
+        return ((blockIndex << 6) + bit, isDigit)
+    }
+
+    /// Skips every candidate before `position` (after a match, its bytes are not looked at again).
+    mutating func skip(to position: Int) {
+        if position >= upper { bits = 0; blockIndex = (upper + 63) >> 6; return }
+        let target = position >> 6
+        if target != blockIndex {
+            blockIndex = target
+            index.ensure(position, upper)
+        }
+        load(from: position)
+    }
+}
