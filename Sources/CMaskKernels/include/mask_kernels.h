@@ -38,3 +38,28 @@ int mk_classify_uses_avx2(void);
 #endif
 
 #endif
+
+#ifndef MASK_KERNELS_CSV_H
+#define MASK_KERNELS_CSV_H
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Where the last complete CSV record in a buffer ends, found without parsing fields: a record ends at
+/// a '\n' outside quotes, and "inside quotes" is the running parity of quote bytes (a doubled quote
+/// toggles twice). The buffer must start outside quotes, at a record boundary.
+typedef struct {
+    /// Offset just past the last record-ending '\n', or 0 when the buffer holds no complete record.
+    size_t end;
+    /// '\n' bytes in [0, end), quoted or not: lines for error messages.
+    size_t lines;
+    /// Records that end in [0, end).
+    size_t records;
+} mk_csv_split;
+
+mk_csv_split mk_csv_last_record_end(const uint8_t *bytes, size_t length, uint8_t quote);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -21,6 +21,10 @@ public enum PostgresType {
     /// Text-like types: their binary format is the same bytes as their text format.
     public static let textLikeOIDs: Set<UInt32> = [25, 1043, 1042, 19, 114, 705, 0, 18]
 
+    /// Whether a binary-format cell of this type holds the same bytes as its text (text types, and jsonb:
+    /// a version byte, then JSON text), so that a masked value may change its length.
+    public static func binaryIsText(_ oid: UInt32) -> Bool { textLikeOIDs.contains(oid) || oid == 3802 }
+
     /// Whether cells of this type are never scanned. OID 0 (unknown) is always scanned.
     public static func cannotHoldPII(_ oid: UInt32) -> Bool { unscannedOIDs.contains(oid) }
 }

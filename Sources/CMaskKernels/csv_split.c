@@ -1,0 +1,74 @@
+// Finds record boundaries of a CSV buffer so that chunks can be masked in parallel, at memory speed:
+// per 64-byte block, the quote mask is turned into an "inside quotes" mask by a prefix XOR (each bit is
+// the parity of the quotes at or before it), carried from block to block, as in simdjson's stage 1.
+#include "mask_kernels.h"
+
+#include <string.h>
+
+static inline uint64_t prefix_xor(uint64_t x) {
+    x ^= x << 1;
+    x ^= x << 2;
+    x ^= x << 4;
+    x ^= x << 8;
+    x ^= x << 16;
+    x ^= x << 32;
+    return x;
+}
+
+static inline void masks_scalar(const uint8_t *p, size_t n, uint8_t quote, uint64_t *q, uint64_t *nl) {
+    uint64_t qm = 0, nm = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == quote) qm |= (uint64_t)1 << i;
+        if (p[i] == '\n') nm |= (uint64_t)1 << i;
+    }
+    *q = qm;
+    *nl = nm;
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+__attribute__((target("avx2")))
+static void masks_avx2(const uint8_t *p, uint8_t quote, uint64_t *q, uint64_t *nl) {
+    __m256i a = _mm256_loadu_si256((const __m256i *)p);
+    __m256i b = _mm256_loadu_si256((const __m256i *)(p + 32));
+    __m256i vq = _mm256_set1_epi8((char)quote), vn = _mm256_set1_epi8('\n');
+    *q = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, vq)) |
+         ((uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, vq)) << 32);
+    *nl = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, vn)) |
+          ((uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, vn)) << 32);
+}
+#endif
+
+mk_csv_split mk_csv_last_record_end(const uint8_t *bytes, size_t length, uint8_t quote) {
+    mk_csv_split result = {0, 0, 0};
+    uint64_t inside_carry = 0;  // all ones when the previous block ended inside quotes
+    size_t lines = 0, records = 0;
+#if defined(__x86_64__)
+    int avx2 = __builtin_cpu_supports("avx2");
+#else
+    int avx2 = 0;
+#endif
+    for (size_t base = 0; base < length; base += 64) {
+        size_t n = length - base < 64 ? length - base : 64;
+        uint64_t q, nl;
+#if defined(__x86_64__)
+        if (avx2 && n == 64) masks_avx2(bytes + base, quote, &q, &nl);
+        else masks_scalar(bytes + base, n, quote, &q, &nl);
+#else
+        masks_scalar(bytes + base, n, quote, &q, &nl);
+#endif
+        uint64_t inside = prefix_xor(q) ^ inside_carry;
+        inside_carry = (uint64_t)((int64_t)inside >> 63);
+        uint64_t ends = nl & ~inside;
+        if (ends) {
+            int last = 63 - __builtin_clzll(ends);
+            uint64_t upto = last == 63 ? ~(uint64_t)0 : (((uint64_t)1 << (last + 1)) - 1);
+            result.end = base + (size_t)last + 1;
+            result.lines = lines + (size_t)__builtin_popcountll(nl & upto);
+            result.records = records + (size_t)__builtin_popcountll(ends);
+        }
+        lines += (size_t)__builtin_popcountll(nl);
+        records += (size_t)__builtin_popcountll(ends);
+    }
+    return result;
+}

@@ -1,0 +1,220 @@
+/// Where a chunk of CSV starts: offsets for errors and reports, and the header in force.
+public struct CSVChunkStart: Sendable {
+    public var byteOffset: Int
+    /// 1-based line of the chunk's first byte.
+    public var line: Int
+    /// 0-based data row of the chunk's first record.
+    public var rowIndex: Int
+    public var header: CSVHeader
+
+    public init(byteOffset: Int = 0, line: Int = 1, rowIndex: Int = 0, header: CSVHeader = CSVHeader(names: [])) {
+        self.byteOffset = byteOffset
+        self.line = line
+        self.rowIndex = rowIndex
+        self.header = header
+    }
+}
+
+/// Masks whole RFC 4180 records (comma separator, `"` quoting with doubled quotes, fields may hold
+/// line breaks; LF or CRLF record ends).
+///
+/// Field boundaries come from the stage-1 structural mask (`,` `"` LF CR), so unquoted fields are found
+/// at SIMD speed. A record without findings is copied as it is; otherwise it is rewritten field by
+/// field, a quoted field staying quoted. A field whose value contains doubled quotes is unquoted into
+/// scratch before it is scanned, so report offsets are offsets into the unquoted value.
+public struct CSVChunkMasker {
+    public init() {}
+
+    public func mask(_ chunk: UnsafeBufferPointer<UInt8>, start: CSVChunkStart, session: MaskSession) -> MaskedChunk {
+        var result = MaskedChunk()
+        result.output.reserveCapacity(chunk.count + chunk.count / 8)
+        let index = StageOneIndex(structural: (UInt8(ascii: ","), UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")))
+        index.reset(chunk)
+        let unquotedIndex = StageOneIndex()
+        var unquoted: [UInt8] = []
+        var fields: [CSVField] = []
+        var pos = 0
+        var line = start.line
+        var row = start.rowIndex
+        let n = chunk.count
+        while pos < n {
+            let recordStart = pos
+            fields.removeAll(keepingCapacity: true)
+            session.findings.removeAll(keepingCapacity: true)
+            func fail(_ kind: StreamError.Kind, at offset: Int) -> MaskedChunk {
+                result.error = StreamError(kind, at: StreamLocation(byteOffset: start.byteOffset + offset, line: line,
+                                                                   row: row, column: fields.count))
+                return result
+            }
+            var recordDone = false
+            while !recordDone {
+                var field = CSVField(rawStart: pos, rawEnd: pos, valueStart: pos, valueEnd: pos, quoted: false,
+                                     doubledQuotes: false, findingsEnd: 0)
+                if pos < n && chunk[pos] == UInt8(ascii: "\"") {
+                    field.quoted = true
+                    var q = pos + 1
+                    var closing = -1
+                    while let next = index.nextStructural(from: q, before: n) {
+                        let b = chunk[next]
+                        if b == UInt8(ascii: "\"") {
+                            if next + 1 < n && chunk[next + 1] == UInt8(ascii: "\"") {
+                                field.doubledQuotes = true
+                                q = next + 2
+                                continue
+                            }
+                            closing = next
+                            break
+                        }
+                        if b == UInt8(ascii: "\n") { line += 1 }
+                        q = next + 1
+                    }
+                    if closing < 0 { return fail(.csvUnterminatedQuote, at: pos) }
+                    field.valueStart = pos + 1
+                    field.valueEnd = closing
+                    pos = closing + 1
+                } else {
+                    var end = n
+                    var q = pos
+                    while let next = index.nextStructural(from: q, before: n) {
+                        let b = chunk[next]
+                        if b == UInt8(ascii: "\"") { return fail(.csvQuoteInUnquotedField, at: next) }
+                        if b == UInt8(ascii: "\r") && !(next + 1 < n && chunk[next + 1] == UInt8(ascii: "\n")) {
+                            q = next + 1  // a lone CR is data
+                            continue
+                        }
+                        end = next
+                        break
+                    }
+                    field.valueEnd = end
+                    pos = end
+                }
+                field.rawEnd = pos
+                // Scan the value.
+                let context = start.header.context(fields.count)
+                if field.doubledQuotes {
+                    Self.unquote(chunk, field.valueStart, field.valueEnd, into: &unquoted)
+                    unquoted.withUnsafeBufferPointer { u in
+                        unquotedIndex.reset(u)
+                        session.scanner.scan(u, lower: 0, upper: u.count, index: unquotedIndex, context: context,
+                                             into: &session.findings)
+                    }
+                } else {
+                    session.scanner.scan(chunk, lower: field.valueStart, upper: field.valueEnd, index: index,
+                                         context: context, into: &session.findings)
+                }
+                field.findingsEnd = session.findings.count
+                fields.append(field)
+                // What follows the field.
+                if pos >= n {
+                    recordDone = true
+                } else if chunk[pos] == UInt8(ascii: ",") {
+                    pos += 1
+                    if pos == n { fields.append(CSVField(empty: pos, findingsEnd: session.findings.count)); recordDone = true }
+                } else if chunk[pos] == UInt8(ascii: "\n") {
+                    pos += 1; line += 1; recordDone = true
+                } else if chunk[pos] == UInt8(ascii: "\r") && pos + 1 < n && chunk[pos + 1] == UInt8(ascii: "\n") {
+                    pos += 2; line += 1; recordDone = true
+                } else {
+                    return fail(.csvTextAfterClosingQuote, at: pos)
+                }
+            }
+            emit(chunk, recordStart: recordStart, recordEnd: pos, fields: fields, row: row, session: session,
+                 unquoted: &unquoted, into: &result)
+            row += 1
+            result.rows += 1
+        }
+        return result
+    }
+
+    /// Writes one record: as it was when nothing was found, else field by field.
+    private func emit(_ chunk: UnsafeBufferPointer<UInt8>, recordStart: Int, recordEnd: Int, fields: [CSVField],
+                      row: Int, session: MaskSession, unquoted: inout [UInt8], into result: inout MaskedChunk) {
+        if session.findings.isEmpty {
+            result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[recordStart..<recordEnd]))
+            return
+        }
+        var findingsStart = 0
+        for (column, field) in fields.enumerated() {
+            if column > 0 { result.output.append(UInt8(ascii: ",")) }
+            let cellFindings = session.findings[findingsStart..<field.findingsEnd]
+            findingsStart = field.findingsEnd
+            if cellFindings.isEmpty {
+                result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[field.rawStart..<field.rawEnd]))
+                continue
+            }
+            for f in cellFindings { result.record(f, row: row, column: column) }
+            session.cellOut.removeAll(keepingCapacity: true)
+            let outcome: CellOutcome
+            if field.doubledQuotes {
+                Self.unquote(chunk, field.valueStart, field.valueEnd, into: &unquoted)
+                outcome = unquoted.withUnsafeBufferPointer {
+                    session.rewriter.rewrite($0, findings: cellFindings, into: &session.cellOut)
+                }
+            } else {
+                let value = UnsafeBufferPointer(rebasing: chunk[field.valueStart..<field.valueEnd])
+                outcome = session.rewriter.rewrite(value, findings: cellFindings, into: &session.cellOut)
+            }
+            switch outcome {
+            case .unchanged:
+                result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[field.rawStart..<field.rawEnd]))
+            case .null:
+                break  // NULL in CSV is an empty unquoted field
+            case .rewritten:
+                Self.appendField(session.cellOut, quoted: field.quoted, to: &result.output)
+            }
+        }
+        // The record's own line ending.
+        if let last = fields.last {
+            result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[last.rawEnd..<recordEnd]))
+        }
+    }
+
+    /// Quotes when the original was quoted or the value needs it; doubles quotes inside.
+    static func appendField(_ value: [UInt8], quoted: Bool, to out: inout [UInt8]) {
+        let needsQuotes = quoted || value.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"")
+            || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
+        if !needsQuotes { out.append(contentsOf: value); return }
+        out.append(UInt8(ascii: "\""))
+        for b in value {
+            if b == UInt8(ascii: "\"") { out.append(b) }
+            out.append(b)
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    static func unquote(_ chunk: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
+        var i = start
+        while i < end {
+            out.append(chunk[i])
+            i += chunk[i] == UInt8(ascii: "\"") ? 2 : 1
+        }
+    }
+}
+
+/// One field of the record being masked: its raw bytes (with quotes), its value, its findings.
+struct CSVField {
+    var rawStart: Int
+    var rawEnd: Int
+    var valueStart: Int
+    var valueEnd: Int
+    var quoted: Bool
+    var doubledQuotes: Bool
+    var findingsEnd: Int
+
+    init(rawStart: Int, rawEnd: Int, valueStart: Int, valueEnd: Int, quoted: Bool, doubledQuotes: Bool, findingsEnd: Int) {
+        self.rawStart = rawStart
+        self.rawEnd = rawEnd
+        self.valueStart = valueStart
+        self.valueEnd = valueEnd
+        self.quoted = quoted
+        self.doubledQuotes = doubledQuotes
+        self.findingsEnd = findingsEnd
+    }
+
+    /// The empty last field of a record that ends in a comma at the end of input.
+    init(empty at: Int, findingsEnd: Int) {
+        self.init(rawStart: at, rawEnd: at, valueStart: at, valueEnd: at, quoted: false, doubledQuotes: false,
+                  findingsEnd: findingsEnd)
+    }
+}

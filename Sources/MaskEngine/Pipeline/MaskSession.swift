@@ -1,0 +1,38 @@
+/// Everything one worker needs to mask cells: the stage-1 index, the scanner, the rewriter and their
+/// scratch. A session is owned by one thread at a time; sessions share nothing mutable, so a daemon can
+/// keep one per connection or per worker with no global state.
+public final class MaskSession {
+    public let rewriter: CellRewriter
+    let scanner = CellScanner()
+    /// Findings of the unit being processed (a row); reused, so steady state allocates nothing.
+    var findings: [Finding] = []
+    /// Masked cell values are built here before the format's writer frames or quotes them.
+    var cellOut: [UInt8] = []
+    /// Cell boundaries of the row being masked.
+    var cellBounds: [CellBounds] = []
+
+    public init(policy: MaskPolicy, key: TokenKey) {
+        rewriter = CellRewriter(policy: policy, tokenizer: Tokenizer(key: key))
+        findings.reserveCapacity(64)
+        cellOut.reserveCapacity(4096)
+    }
+}
+
+/// The output of masking one chunk of a stream: bytes to write, findings to report, and the error that
+/// stopped it, if any. When `error` is set, `output` ends before the failing row or message.
+public struct MaskedChunk: Sendable {
+    public var output: [UInt8] = []
+    public var findings: [FindingRecord] = []
+    /// Data rows seen (for the summary).
+    public var rows = 0
+    /// Findings per entity type, indexed by `EntityType.rawValue`.
+    public var counts = [Int](repeating: 0, count: EntityType.allCases.count)
+    public var error: StreamError? = nil
+
+    public init() {}
+
+    mutating func record(_ f: Finding, row: Int, column: Int, table: Int32 = -1) {
+        findings.append(FindingRecord(row: row, column: column, start: f.start, end: f.end, type: f.type, kind: f.kind, table: table))
+        counts[Int(f.type.rawValue)] += 1
+    }
+}

@@ -1,0 +1,292 @@
+import CMaskKernels
+import Foundation
+
+/// Masks a whole stream (CSV or PostgreSQL backend messages) from a byte source to a byte sink, in
+/// bounded memory, on `workers` threads, with output in input order.
+///
+/// The reader cuts the input into chunks at record or message boundaries (a cheap framing pass, no
+/// field parsing), workers mask chunks with their own `MaskSession`, and one consumer writes outputs
+/// and findings in order. On the first error nothing more is written: the output ends before the row
+/// or message that failed, and `run` throws that error.
+public final class StreamMasker {
+    /// Options of one run.
+    public struct Options: Sendable {
+        /// nil: detect from the first bytes.
+        public var format: InputFormat?
+        /// CSV: whether the first record is a header (column names).
+        public var csvHeader = true
+        public var workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        public var chunkBytes = 1 << 21
+        public var maxMessageBytes = WireChunkMasker.defaultMaxMessageBytes
+        /// Called now and then from the consumer thread with the totals so far.
+        public var progress: (@Sendable (StreamSummary) -> Void)? = nil
+
+        public init() {}
+    }
+
+    /// Reads into the buffer and returns the count, 0 at the end of input.
+    public typealias Source = (UnsafeMutableRawBufferPointer) throws -> Int
+    /// Writes all of the bytes.
+    public typealias Sink = @Sendable (UnsafeRawBufferPointer) throws -> Void
+
+    let policy: MaskPolicy
+    let key: TokenKey
+    let options: Options
+
+    public init(policy: MaskPolicy = .default, key: TokenKey, options: Options = Options()) {
+        self.policy = policy
+        self.key = key
+        self.options = options
+    }
+
+    /// An error of the input, or of the sink (wrapped as `StreamMasker.IOError`).
+    public struct IOError: Error, CustomStringConvertible {
+        public var description: String
+        public init(_ description: String) { self.description = description }
+    }
+
+    /// Masks everything `source` yields into `sink`; findings, as JSON Lines, into `report` if given.
+    @discardableResult
+    public func run(source: @escaping Source, sink: @escaping Sink, report: Sink? = nil) throws -> StreamSummary {
+        var input = InputBuffer(source: source, chunkBytes: options.chunkBytes)
+        try input.fill(atLeast: 64 * 1024)
+        let format = options.format ?? input.withPrefix { InputFormat.detect($0) }
+        let state = ConsumerState(format: format)
+        let reportWriter = FindingsReportWriter()
+        let progress = options.progress
+        let pipeline = OrderedPipeline<Job, MaskedChunk>(
+            sessions: (0..<options.workers).map { _ in MaskSession(policy: policy, key: key) },
+            maxInFlight: options.workers * 2 + 1,
+            process: { [options] job, session in job.run(session: session, maxMessageBytes: options.maxMessageBytes) },
+            consume: { chunk in
+                do {
+                    try chunk.output.withUnsafeBytes { try sink($0) }
+                    if let report, !chunk.findings.isEmpty {
+                        var lines: [UInt8] = []
+                        lines.reserveCapacity(chunk.findings.count * 80)
+                        for f in chunk.findings { reportWriter.append(f, tableName: nil, to: &lines) }
+                        try lines.withUnsafeBytes { try report($0) }
+                    }
+                } catch {
+                    state.fail(error)
+                    return false
+                }
+                let summary = state.add(chunk)
+                progress?(summary)
+                if let error = chunk.error { state.fail(error); return false }
+                return true
+            })
+        var readError: Error? = nil
+        do {
+            switch format {
+            case .csv: try splitCSV(&input, pipeline: pipeline)
+            case .wire: try splitWire(&input, pipeline: pipeline)
+            }
+        } catch {
+            readError = error
+        }
+        _ = pipeline.finish()
+        if let error = state.error { throw error }
+        if let readError { throw readError }
+        return state.summary
+    }
+
+    // MARK: - Splitting
+
+    private func splitCSV(_ input: inout InputBuffer, pipeline: OrderedPipeline<Job, MaskedChunk>) throws {
+        var start = CSVChunkStart()
+        if options.csvHeader {
+            // The header is found by a plain quote-aware scan: it is one record, and every chunk needs it.
+            var headerEnd: Int? = nil
+            while true {
+                headerEnd = input.withBytes { Self.firstRecordEnd($0) }
+                if headerEnd != nil || input.atEOF { break }
+                try input.fill(atLeast: input.count + options.chunkBytes)
+            }
+            let end = headerEnd ?? input.count
+            let header = input.withBytes { CSVHeader.parse(UnsafeBufferPointer(rebasing: $0[0..<end])) }
+            let headerBytes = input.take(end)
+            guard pipeline.submit(Job.passthrough(headerBytes)) else { return }
+            start = CSVChunkStart(byteOffset: end, line: 1 + headerBytes.filter { $0 == UInt8(ascii: "\n") }.count,
+                                  rowIndex: 0, header: header)
+        }
+        while true {
+            try input.fill(atLeast: options.chunkBytes)
+            if input.count == 0 { return }
+            let split = input.withBytes { b in mk_csv_last_record_end(b.baseAddress, b.count, UInt8(ascii: "\"")) }
+            if split.end == 0 && !input.atEOF {
+                // One record longer than a chunk: read on (the record must fit in memory to be masked).
+                try input.fill(atLeast: input.count * 2)
+                continue
+            }
+            let take = input.atEOF && input.count <= options.chunkBytes ? input.count : (split.end == 0 ? input.count : split.end)
+            let bytes = input.take(take)
+            let jobStart = start
+            guard pipeline.submit(Job.csv(bytes, jobStart)) else { return }
+            start.byteOffset += take
+            start.line += take == split.end ? split.lines : bytes.filter { $0 == UInt8(ascii: "\n") }.count
+            start.rowIndex += take == split.end ? split.records : 0
+        }
+    }
+
+    /// Offset just past the first record-ending LF outside quotes, or nil.
+    static func firstRecordEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var quoted = false
+        for (i, b) in bytes.enumerated() {
+            if b == UInt8(ascii: "\"") { quoted.toggle() } else if b == UInt8(ascii: "\n") && !quoted { return i + 1 }
+        }
+        return nil
+    }
+
+    private func splitWire(_ input: inout InputBuffer, pipeline: OrderedPipeline<Job, MaskedChunk>) throws {
+        var start = WireChunkStart()
+        let limit = options.maxMessageBytes
+        while true {
+            try input.fill(atLeast: options.chunkBytes)
+            if input.count == 0 { return }
+            // Walk whole frames; stop at a frame that is incomplete or malformed.
+            var walk = WireWalk(start: start)
+            input.withBytes { walk.advance(over: $0, limit: limit) }
+            if walk.end == 0 {
+                if walk.malformed || input.atEOF {
+                    // The worker reports the exact error; nothing after it is read.
+                    _ = pipeline.submit(Job.wire(input.take(input.count), start))
+                    return
+                }
+                try input.fill(atLeast: max(input.count * 2, walk.needed))
+                continue
+            }
+            let bytes = input.take(walk.end)
+            guard pipeline.submit(Job.wire(bytes, start)) else { return }
+            start = walk.nextStart
+            if walk.malformed {
+                _ = pipeline.submit(Job.wire(input.take(input.count), start))
+                return
+            }
+        }
+    }
+}
+
+/// A unit of work for a pipeline worker.
+enum Job: Sendable {
+    case passthrough([UInt8])
+    case csv([UInt8], CSVChunkStart)
+    case wire([UInt8], WireChunkStart)
+
+    func run(session: MaskSession, maxMessageBytes: Int) -> MaskedChunk {
+        switch self {
+        case .passthrough(let bytes):
+            var chunk = MaskedChunk()
+            chunk.output = bytes
+            return chunk
+        case .csv(let bytes, let start):
+            return bytes.withUnsafeBufferPointer { CSVChunkMasker().mask($0, start: start, session: session) }
+        case .wire(let bytes, let start):
+            return bytes.withUnsafeBufferPointer {
+                WireChunkMasker(maxMessageBytes: maxMessageBytes).mask($0, start: start, session: session)
+            }
+        }
+    }
+}
+
+/// Walks message frames to find where a wire chunk can end, and what the next chunk starts with.
+struct WireWalk {
+    var end = 0
+    var nextStart: WireChunkStart
+    var malformed = false
+    /// Bytes the buffer must hold to complete the next frame.
+    var needed = 0
+
+    init(start: WireChunkStart) { nextStart = start }
+
+    mutating func advance(over bytes: UnsafeBufferPointer<UInt8>, limit: Int) {
+        var p = 0
+        while bytes.count - p >= 5 {
+            let length = Int(Int32(bitPattern: UInt32(bytes[p + 1]) << 24 | UInt32(bytes[p + 2]) << 16
+                | UInt32(bytes[p + 3]) << 8 | UInt32(bytes[p + 4])))
+            if length < 4 || length > limit { malformed = true; break }
+            if p + 1 + length > bytes.count { needed = p + 1 + length; break }
+            let type = bytes[p]
+            if type == UInt8(ascii: "T") {
+                let payload = UnsafeBufferPointer(rebasing: bytes[(p + 5)..<(p + 1 + length)])
+                let location = StreamLocation(byteOffset: nextStart.byteOffset + p + 5, message: nextStart.messageIndex)
+                guard let rd = try? RowDescription.decode(payload, at: location) else { malformed = true; break }
+                nextStart.rowDescription = rd
+            } else if type == UInt8(ascii: "D") || type == UInt8(ascii: "d") {
+                nextStart.rowIndex += 1
+            }
+            nextStart.messageIndex += 1
+            p += 1 + length
+        }
+        if needed == 0 && !malformed { needed = p + 5 }
+        end = p
+        nextStart.byteOffset += p
+    }
+}
+
+/// The consumer's running totals and first error, shared with the thread that called `run`.
+final class ConsumerState: @unchecked Sendable {
+    // @unchecked: all access goes through `lock`.
+    private let lock = NSLock()
+    private var _summary = StreamSummary()
+    private var _error: Error?
+
+    init(format: InputFormat) { _summary.format = format }
+
+    func add(_ chunk: MaskedChunk) -> StreamSummary {
+        lock.lock()
+        defer { lock.unlock() }
+        _summary.bytesOut += chunk.output.count
+        _summary.rows += chunk.rows
+        for i in chunk.counts.indices { _summary.counts[i] += chunk.counts[i] }
+        return _summary
+    }
+
+    func fail(_ error: Error) {
+        lock.lock()
+        if _error == nil { _error = error }
+        lock.unlock()
+    }
+
+    var error: Error? { lock.lock(); defer { lock.unlock() }; return _error }
+    var summary: StreamSummary { lock.lock(); defer { lock.unlock() }; return _summary }
+}
+
+/// The reader's buffer: bytes read but not yet handed to a job.
+struct InputBuffer {
+    let source: StreamMasker.Source
+    let chunkBytes: Int
+    private var storage: [UInt8] = []
+    private(set) var atEOF = false
+    private(set) var totalRead = 0
+
+    init(source: @escaping StreamMasker.Source, chunkBytes: Int) {
+        self.source = source
+        self.chunkBytes = chunkBytes
+    }
+
+    var count: Int { storage.count }
+
+    /// Reads until the buffer holds `atLeast` bytes or the input ends.
+    mutating func fill(atLeast target: Int) throws {
+        while storage.count < target && !atEOF {
+            let old = storage.count
+            let want = max(target - old, 64 * 1024)
+            storage.append(contentsOf: repeatElement(0, count: want))
+            let n = try storage.withUnsafeMutableBytes { try source(UnsafeMutableRawBufferPointer(rebasing: $0[old...])) }
+            storage.removeLast(want - n)
+            totalRead += n
+            if n == 0 { atEOF = true }
+        }
+    }
+
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R { storage.withUnsafeBufferPointer(body) }
+    func withPrefix<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R { storage.withUnsafeBufferPointer(body) }
+
+    /// Removes and returns the first `n` bytes.
+    mutating func take(_ n: Int) -> [UInt8] {
+        let head = Array(storage[0..<n])
+        storage.removeFirst(n)
+        return head
+    }
+}

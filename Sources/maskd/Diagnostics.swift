@@ -1,0 +1,53 @@
+import Foundation
+import MaskEngine
+
+/// Everything maskd prints on stderr. Values from the input never appear here: only counts,
+/// positions and names.
+enum Diagnostics {
+    static func write(_ line: String) {
+        let text = line + "\n"
+        _ = text.withCString { Glibc.write(2, $0, strlen($0)) }
+    }
+
+    static func error(_ message: String) { write("maskd: error: \(message)") }
+    static func warning(_ message: String) { write("maskd: warning: \(message)") }
+
+    static func summary(_ s: StreamSummary, seconds: Double) {
+        let mb = Double(s.bytesOut) / 1_000_000
+        let rate = seconds > 0 ? mb / seconds : 0
+        let counts = EntityType.allCases.map { "\($0.name) \(s.count($0))" }.joined(separator: ", ")
+        write(String(format: "maskd: %@ — %d rows, %.1f MB in %.2f s (%.0f MB/s); findings: %@",
+                     s.format.rawValue, s.rows, mb, seconds, rate, counts))
+    }
+}
+
+/// A progress line on a terminal's stderr, redrawn at most every half second.
+final class ProgressLine: @unchecked Sendable {
+    // @unchecked: `last` and `shown` are touched only under `lock`.
+    private let enabled: Bool
+    private let lock = NSLock()
+    private var last = Date.distantPast
+    private var shown = false
+    private let started = Date()
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func update(_ s: StreamSummary) {
+        guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        let now = Date()
+        guard now.timeIntervalSince(last) >= 0.5, now.timeIntervalSince(started) >= 1 else { return }
+        last = now
+        shown = true
+        let mb = Double(s.bytesOut) / 1_000_000
+        let text = String(format: "\rmaskd: %.0f MB, %d rows, %.0f MB/s   ", mb, s.rows, mb / now.timeIntervalSince(started))
+        _ = text.withCString { Glibc.write(2, $0, strlen($0)) }
+    }
+
+    func clear() {
+        lock.lock()
+        defer { lock.unlock() }
+        if shown { _ = "\r\u{1B}[K".withCString { Glibc.write(2, $0, strlen($0)) } }
+    }
+}

@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// The `maskd` command: masking of PostgreSQL result streams, CSV and dumps.
+@main
+struct Maskd: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "maskd",
+        abstract: "Mask PII and secrets in database result streams.",
+        discussion: """
+            maskd finds emails, payment card numbers, US SSNs and secrets (cloud keys, tokens, private keys, \
+            password assignments) and replaces them with deterministic keyed tokens that keep their format, \
+            so that joins still work. Nothing to configure: the default policy masks all of them.
+            """,
+        subcommands: [Pipe.self],
+        defaultSubcommand: nil
+    )
+}

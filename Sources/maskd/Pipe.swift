@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import MaskEngine
+
+/// `maskd pipe`: stdin to stdout.
+struct Pipe: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Mask a CSV file or a PostgreSQL backend message stream from stdin to stdout.",
+        discussion: """
+            The format is detected from the first bytes (override with --format). CSV follows RFC 4180; its \
+            first row names the columns unless --no-header. A wire stream is a sequence of PostgreSQL \
+            backend messages (RowDescription, DataRow, CommandComplete, ...).
+
+            Exit status: 0 success, 64 bad usage, 65 malformed input (nothing of the failing row or after \
+            it is written), 74 an I/O error, 78 a key problem.
+
+            Examples:
+              maskd pipe < users.csv > users.masked.csv
+              maskd pipe --report findings.jsonl --key-file prod.key < capture.wire > masked.wire
+              maskd pipe --action credit_card=partial:4 --action email=hash < payments.csv
+            """
+    )
+
+    @Option(help: "Input format: auto, csv or wire.")
+    var format: String = "auto"
+
+    @Flag(name: .customLong("no-header"), help: "CSV: the first row is data, not column names.")
+    var noHeader = false
+
+    @Option(help: ArgumentHelp("Write findings as JSON Lines to this file.", valueName: "file"))
+    var report: String?
+
+    @Option(name: .customLong("key-file"), help: ArgumentHelp(
+        "Token key file (64 hex digits, or 16+ bytes of material). Default: MASKD_TOKEN_KEY, else a key generated once in ~/.config/maskd/token.key.",
+        valueName: "file"))
+    var keyFile: String?
+
+    @Option(name: .customLong("action"), help: ArgumentHelp(
+        "Set the action for a type: TYPE=ACTION with TYPE email|credit_card|us_ssn|secret and ACTION tokenize|redact|partial[:N]|hash|null. Repeatable.",
+        valueName: "type=action"))
+    var actions: [String] = []
+
+    @Option(help: "Worker threads (default: the number of cores).")
+    var threads: Int?
+
+    @Flag(name: .shortAndLong, help: "Print no summary or progress on stderr.")
+    var quiet = false
+
+    func run() throws {
+        var policy = MaskPolicy.default
+        for spec in actions {
+            let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let type = EntityType(name: parts[0]), let action = MaskAction(name: parts[1]) else {
+                throw ValidationError("--action \(spec): expected TYPE=ACTION, e.g. credit_card=partial:4")
+            }
+            policy.set(action, for: type)
+        }
+        var options = StreamMasker.Options()
+        switch format {
+        case "auto": options.format = nil
+        case "csv": options.format = .csv
+        case "wire": options.format = .wire
+        default: throw ValidationError("--format must be auto, csv or wire")
+        }
+        options.csvHeader = !noHeader
+        if let threads {
+            guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+            options.workers = threads
+        }
+        let resolved: KeySource.Resolved
+        do {
+            resolved = try KeySource.resolve(keyFile: keyFile)
+        } catch {
+            Diagnostics.error("\(error)")
+            throw ExitCode(78)
+        }
+        if let warning = resolved.warning, !quiet { Diagnostics.warning(warning) }
+
+        var reportFD: Int32 = -1
+        if let report {
+            reportFD = open(report, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            if reportFD < 0 {
+                Diagnostics.error("cannot open the report file \(report): \(String(cString: strerror(errno)))")
+                throw ExitCode(74)
+            }
+        }
+        defer { if reportFD >= 0 { close(reportFD) } }
+        signal(SIGPIPE, SIG_IGN)
+
+        let progress = ProgressLine(enabled: !quiet && isatty(2) == 1)
+        options.progress = { summary in progress.update(summary) }
+        let started = Date()
+        let masker = StreamMasker(policy: policy, key: resolved.key, options: options)
+        let fd = reportFD
+        var reportSink: StreamMasker.Sink? = nil
+        if fd >= 0 { reportSink = { @Sendable bytes in try FileDescriptorIO.writeAll(fd, bytes) } }
+        let source: StreamMasker.Source = { buffer in try FileDescriptorIO.read(0, into: buffer) }
+        let sink: StreamMasker.Sink = { bytes in try FileDescriptorIO.writeAll(1, bytes) }
+        do {
+            let summary = try masker.run(source: source, sink: sink, report: reportSink)
+            progress.clear()
+            if !quiet { Diagnostics.summary(summary, seconds: Date().timeIntervalSince(started)) }
+        } catch let error as StreamError {
+            progress.clear()
+            Diagnostics.error("\(error); nothing of that row or after it was written")
+            throw ExitCode(65)
+        } catch {
+            progress.clear()
+            Diagnostics.error("\(error)")
+            throw ExitCode(74)
+        }
+    }
+}
