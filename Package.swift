@@ -39,7 +39,12 @@ let package = Package(
         ),
         .testTarget(
             name: "MaskEngineTests",
-            dependencies: ["MaskEngine", "CPCRE2"],
+            dependencies: ["MaskEngine", "CMaskKernels", "CPCRE2"]
+        ),
+        // Runs the built `maskd` binary as a user would: golden files, exit codes, fail-closed output.
+        .testTarget(
+            name: "maskdTests",
+            dependencies: ["maskd", "MaskEngine"],
             resources: [.copy("Golden")]
         ),
     ]

@@ -1,0 +1,146 @@
+import Testing
+@testable import MaskEngine
+
+/// Each detector on named positives and hard negatives. The expected column lists exactly the spans a
+/// scan must report, so a missed value and a false positive both fail.
+@Suite struct DetectorTests {
+    static let emailCases: [(String, [String])] = [
+        ("ann@example.com", ["email:ann@example.com"]),
+        ("Mail <j.doe+news@mail.corp.example.co.uk>.", ["email:j.doe+news@mail.corp.example.co.uk"]),
+        ("end of sentence: bob_99@foo-bar.io.", ["email:bob_99@foo-bar.io"]),
+        ("{\"email\":\"x.y@z.org\"}", ["email:x.y@z.org"]),
+        ("mailto:ops@db.example.net?subject=hi", ["email:ops@db.example.net"]),
+        ("ping @alice and @bob", []),
+        ("root@localhost", []),
+        ("name@host", []),
+        ("a@b.c", []),
+        ("user@example.c0m", []),
+        ("two: a@x.com,b@y.org", ["email:a@x.com", "email:b@y.org"]),
+        ("Zoë <zoe@exämple.com> zoe@example.com", ["email:zoe@example.com"]),
+    ]
+
+    @Test(arguments: emailCases)
+    func email(_ input: String, _ expected: [String]) {
+        #expect(spans(in: input) == expected, "\(input)")
+    }
+
+    static let cardCases: [(String, [String])] = [
+        ("4111111111111111", ["credit_card:4111111111111111"]),
+        ("visa 4111 1111 1111 1111 exp 12/27", ["credit_card:4111 1111 1111 1111"]),
+        ("mc 5500-0000-0000-0004.", ["credit_card:5500-0000-0000-0004"]),
+        ("mc2 2223000048400011", ["credit_card:2223000048400011"]),
+        ("amex 3782 822463 10005", ["credit_card:3782 822463 10005"]),
+        ("amex 378282246310005", ["credit_card:378282246310005"]),
+        ("discover 6011111111111117", ["credit_card:6011111111111117"]),
+        ("jcb 3530111333300000", ["credit_card:3530111333300000"]),
+        ("diners 30569309025904", ["credit_card:30569309025904"]),
+        ("unionpay 6200000000000005", ["credit_card:6200000000000005"]),
+        ("visa13 4222222222222", ["credit_card:4222222222222"]),
+        ("order 4111111111111112", []),  // fails Luhn
+        ("order 1234567812345670", []),  // Luhn-valid, no issuer starts with 1
+        ("id x4111111111111111", []),  // glued to a letter
+        ("4111111111111111999", []),  // 19 digits, Luhn fails
+        ("4111 1111 1111 1111 and 5500 0000 0000 0004",
+         ["credit_card:4111 1111 1111 1111", "credit_card:5500 0000 0000 0004"]),
+        ("mixed 4111-1111 1111-1111", []),  // mixed separators
+        ("uuid 550e8400-e29b-41d4-a716-446655440000", []),
+        ("sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", []),
+        ("git 3f786850e387550fdab836ed7e6dc881de23001b", []),
+    ]
+
+    @Test(arguments: cardCases)
+    func card(_ input: String, _ expected: [String]) {
+        #expect(spans(in: input) == expected, "\(input)")
+    }
+
+    static let ssnCases: [(String, [String])] = [
+        ("ssn 536-90-4399", ["us_ssn:536-90-4399"]),
+        ("ssn 536 90 4399.", ["us_ssn:536 90 4399"]),
+        ("000-12-3456", []),
+        ("666-12-3456", []),
+        ("912-12-3456", []),
+        ("536-00-4399", []),
+        ("536-90-0000", []),
+        ("536-90 4399", []),  // mixed separators
+        ("phone 415-555-0134", []),
+        ("phone (415) 555-0134", []),
+        ("+1 415 555 0134", []),
+        ("zip 94107-1234", []),
+        ("date 2024-01-15 10:30:00", []),
+        ("536904399", []),  // bare nine digits need an ssn column
+        ("ip 192.168.100.200", []),
+        ("version v2.14.3 and 1.2.3.4-beta", []),
+        ("12-536-90-4399", []),  // continued by the same separator
+    ]
+
+    @Test(arguments: ssnCases)
+    func ssn(_ input: String, _ expected: [String]) {
+        #expect(spans(in: input) == expected, "\(input)")
+    }
+
+    @Test func bareSSNOnlyInSSNColumns() {
+        #expect(spans(in: "536904399", bareSSN: true) == ["us_ssn:536904399"])
+        #expect(spans(in: "966904399", bareSSN: true) == [])
+        #expect(ColumnContext.namesSSN("ssn"))
+        #expect(ColumnContext.namesSSN("customer_ssn"))
+        #expect(ColumnContext.namesSSN("Social_Security_Number"))
+        #expect(!ColumnContext.namesSSN("session_id"))
+        #expect(!ColumnContext.namesSSN("lesson"))
+    }
+
+    static let secretCases: [(String, [String])] = [
+        ("AWS_ACCESS_KEY_ID=AKIAZ7QK3M5N8P2R4T6V", ["aws_access_key_id:AKIAZ7QK3M5N8P2R4T6V"]),
+        ("key ASIAY34FZKBOKMUTVV7A.", ["aws_access_key_id:ASIAY34FZKBOKMUTVV7A"]),
+        ("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKE",
+         ["aws_secret_access_key:wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKE"]),
+        ("ghp_R2d2C3poLuke0Leia1Han2Chewie3Yoda4Vv", ["github_token:ghp_R2d2C3poLuke0Leia1Han2Chewie3Yoda4Vv"]),
+        ("github_pat_11ABCDEFG0abcdefghijkl_mnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefgh",
+         ["github_token:github_pat_11ABCDEFG0abcdefghijkl_mnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefgh"]),
+        ("slack xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx",
+         ["slack_token:xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"]),
+        ("stripe sk_live_4eC39HqLyjWDarjtT1zdp7dc", ["stripe_key:sk_live_4eC39HqLyjWDarjtT1zdp7dc"]),
+        ("rk_test_51HxYzAbCdEfGhIjKlMnOp", ["stripe_key:rk_test_51HxYzAbCdEfGhIjKlMnOp"]),
+        ("google AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY", ["google_api_key:AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY"]),
+        ("Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+         ["jwt:eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"]),
+        ("password = Xk9#mP2$vL7qR4!z", ["password_assignment:Xk9#mP2$vL7qR4!z"]),
+        ("{\"db_password\": \"t7Gq!2vLp9@xZr4W\"}", ["password_assignment:t7Gq!2vLp9@xZr4W"]),
+        ("api_key: 9fJ2kLm4Qp8Rs1Tv", ["password_assignment:9fJ2kLm4Qp8Rs1Tv"]),
+        ("url?token=Zm9vYmFyYmF6cXV4MTIz&x=1", ["password_assignment:Zm9vYmFyYmF6cXV4MTIz"]),
+        ("token = ghp_R2d2C3poLuke0Leia1Han2Chewie3Yoda4Vv", ["github_token:ghp_R2d2C3poLuke0Leia1Han2Chewie3Yoda4Vv"]),
+        ("password = changeme", []),
+        ("password: ********", []),
+        ("token: none", []),
+        ("password=${DB_PASSWORD}", []),
+        ("passwd: aaaaaaaaaaaa", []),
+        ("time 10:30:00 and ratio=0.5", []),
+        ("AKIAZ7QK3M5N8P2R4T6", []),  // 15 characters after the prefix
+        ("ghp_short", []),
+    ]
+
+    @Test(arguments: secretCases)
+    func secret(_ input: String, _ expected: [String]) {
+        #expect(spans(in: input) == expected, "\(input)")
+    }
+
+    @Test func privateKeyBlockIsOneSpan() {
+        let pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7bq\nZm9vYmFy\n-----END RSA PRIVATE KEY-----"
+        #expect(spans(in: "key: \(pem) trailing") == ["private_key:\(pem)"])
+        let truncated = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC"
+        #expect(spans(in: truncated) == ["private_key:\(truncated)"])
+        #expect(spans(in: "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----") == [])
+    }
+
+    @Test func spansAreOrderedAndDisjointInMixedText() {
+        let text = "Contact ann@example.com, card 4111 1111 1111 1111, ssn 536-90-4399, key AKIAZ7QK3M5N8P2R4T6V."
+        #expect(spans(in: text) == ["email:ann@example.com", "credit_card:4111 1111 1111 1111", "us_ssn:536-90-4399",
+                                    "aws_access_key_id:AKIAZ7QK3M5N8P2R4T6V"])
+        let f = findings(in: text)
+        for (a, b) in zip(f, f.dropFirst()) { #expect(a.end <= b.start) }
+    }
+
+    @Test func emailWhoseLocalPartHasDigits() {
+        #expect(spans(in: "user12345@example.com") == ["email:user12345@example.com"])
+        #expect(spans(in: "4111@example.com") == ["email:4111@example.com"])
+    }
+}
