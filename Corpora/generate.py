@@ -26,8 +26,13 @@ from __future__ import annotations
 import argparse
 import base64
 import collections
+import csv
+import functools
+import io
+import ipaddress
 import json
 import math
+import multiprocessing
 import os
 import random
 import re
@@ -81,9 +86,18 @@ REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-
 CITIES = ("San Francisco", "Austin", "Chicago", "New York", "Seattle", "Denver",
           "Zürich", "São Paulo", "Berlin", "Toronto")
 USER_AGENTS = (
-    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15",
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Gecko/20100101 Firefox/121.0",
-    "curl/8.4.0", "okhttp/4.12.0", "python-requests/2.31.0",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.1 Safari/605.1.15",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/120.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1_2 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/120.0.6099.144 Mobile Safari/537.36",
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/119.0.0.0 Safari/537.36",
+    "curl/8.4.0", "okhttp/4.12.0", "python-requests/2.31.0", "Go-http-client/2.0",
 )
 
 ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
@@ -109,15 +123,17 @@ LABEL_TYPES = ("email", "credit_card", "us_ssn", "secret")
 # Card issuers: (brand, prefixes, lengths). Prefix ranges are expanded here.
 CARD_ISSUERS = (
     ("visa", ("4",), (16, 16, 16, 13, 19)),
-    ("mastercard", tuple(str(p) for p in range(51, 56))
-     + tuple(str(p) for p in range(2221, 2721)), (16,)),
+    ("mastercard", tuple(str(p) for p in range(51, 56)), (16,)),
+    ("mastercard", tuple(str(p) for p in range(2221, 2721)), (16,)),
     ("amex", ("34", "37"), (15,)),
     ("discover", ("6011", "644", "645", "646", "647", "648", "649", "65"), (16,)),
     ("jcb", tuple(str(p) for p in range(3528, 3590)), (16,)),
     ("diners", ("36", "300", "301", "302", "303", "304", "305", "38", "39"), (14,)),
     ("unionpay", ("62",), (16, 16, 17, 18, 19)),
 )
-CARD_BRAND_CUM_WEIGHTS = (40, 65, 77, 85, 90, 94, 100)   # 40/25/12/8/5/4/6 %
+CARD_BRAND_PERCENT = (40, 17, 8, 12, 8, 5, 4, 6)
+_CARD_BRAND_TABLE = tuple(issuer for issuer, pct in zip(CARD_ISSUERS, CARD_BRAND_PERCENT)
+                          for _ in range(pct))   # 100 entries, index = percentile
 
 # PostgreSQL type descriptors: (type OID, typlen, typmod)
 INT8 = (20, 8, -1)
@@ -157,13 +173,16 @@ SCHEMAS = {
     "mixed": (("id", INT8), ("name", TEXT), ("email", varchar(255)),
               ("phone", varchar(32)), ("card", varchar(23)), ("ssn", varchar(11)),
               ("note", TEXT), ("event", JSONB), ("created_at", TIMESTAMPTZ),
-              ("uuid", UUID), ("order_no", TEXT)),
+              ("uuid", UUID), ("order_no", TEXT), ("ip", INET), ("user_agent", TEXT),
+              ("amount", numeric(12, 2))),
 }
 DATASET_ORDER = ("users", "payments", "credentials", "tickets", "events", "mixed")
 TABLE_OID_BASE = 16384
 EPOCH_START = 1577836800      # 2020-01-01T00:00:00Z
 EPOCH_SPAN = 5 * 365 * 86400  # five years
 MB = 1_000_000
+MIXED_POPULATION = 20000
+MIXED_CHUNK_ROWS = 1000
 
 _I32 = struct.Struct(">i")
 _I16 = struct.Struct(">h")
@@ -173,6 +192,7 @@ _HEX_DIGIT_RUN = re.compile(r"[0-9]{12}")
 _UUID_DIGIT_RUN = re.compile(r"[0-9][0-9-]{11}")
 _UUID_V4_CLEAR = ~((0xF << 76) | (0x3 << 62))
 _UUID_V4_SET = (0x4 << 76) | (0x2 << 62)
+_FAMOUS_INVALID_SSNS = ("078051120", "219099999", "457555462")   # Woolworth, ads, LifeLock
 _POW10 = tuple(10 ** i for i in range(40))
 _LUHN_DOUBLE_TRANS = str.maketrans("0123456789", "0246813579")
 _FOLD_EXTRA = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "ß": "ss",
@@ -340,13 +360,22 @@ def make_email(rng: random.Random, first: str, last: str) -> str:
 
 
 def make_card(rng: random.Random) -> str:
-    """Luhn-valid card in an issuer range; 16-digit and Amex sometimes grouped."""
-    _, prefixes, lengths = rng.choices(CARD_ISSUERS, cum_weights=CARD_BRAND_CUM_WEIGHTS)[0]
-    prefix = rng.choice(prefixes)
-    length = rng.choice(lengths)
-    payload = prefix + rand_digits(rng, length - len(prefix) - 1)
+    """Luhn-valid card in an issuer range; 16-digit and Amex sometimes grouped.
+
+    One 128-bit draw picks brand (weighted), prefix, length, layout and digits.
+    """
+    x = rng.getrandbits(128)
+    _, prefixes, lengths = _CARD_BRAND_TABLE[x % 100]
+    x //= 100
+    prefix = prefixes[x % len(prefixes)]
+    x //= len(prefixes)
+    length = lengths[x % len(lengths)]
+    x //= len(lengths)
+    style = x % 10
+    x //= 10
+    n = length - len(prefix) - 1
+    payload = prefix + "%0*d" % (n, x % _POW10[n])
     number = payload + str(luhn_check_digit(payload))
-    style = rng.randrange(10)
     if style < 5 or length not in (15, 16):
         return number
     sep = " " if style < 8 else "-"
@@ -360,7 +389,7 @@ def ssn_digits_ok(d: str) -> bool:
     area, group, serial = int(d[:3]), int(d[3:5]), int(d[5:])
     if not (1 <= area <= 899) or area == 666 or group == 0 or serial == 0:
         return False
-    if len(set(d)) == 1:
+    if len(set(d)) == 1 or d in _FAMOUS_INVALID_SSNS:
         return False
     return d not in "0123456789012345678" and d not in "9876543210987654321"
 
@@ -447,7 +476,7 @@ def _pem(label: str, der: bytes) -> str:
 def make_private_key(rng: random.Random) -> str:
     """PEM private key block (RSA / PKCS#8 / EC) with a plausible DER prefix."""
     style = rng.randrange(3)
-    n = rng.choice((590, 600, 1180, 1190))   # ~1024- or 2048-bit key material
+    n = 1190 if rng.random() < 0.1 else rng.randint(590, 600)   # ~2048- / ~1024-bit
     if style == 0:
         der = b"\x30\x82\x04\xa4\x02\x01\x00\x02\x82\x01\x01\x00" + rng.randbytes(n)
         return _pem("RSA PRIVATE KEY", der)
@@ -475,9 +504,9 @@ def make_password_value(rng: random.Random) -> str:
 
 def make_order_number(rng: random.Random) -> str:
     """16 digits that FAIL Luhn (often starting with 4, i.e. Visa-looking)."""
-    first = rng.choice("4444567123")
-    payload = first + rand_digits(rng, 14)
-    bad = (luhn_check_digit(payload) + rng.randint(1, 9)) % 10
+    x = rng.getrandbits(64)
+    payload = "4444567123"[x % 10] + "%014d" % ((x >> 4) % _POW10[14])
+    bad = (luhn_check_digit(payload) + 1 + (x >> 60) % 9) % 10
     return payload + str(bad)
 
 
@@ -505,15 +534,17 @@ def make_uuid(rng: random.Random) -> str:
 
 def make_epoch(rng: random.Random) -> int:
     """Random unix time within the corpus window."""
-    return EPOCH_START + rng.randrange(EPOCH_SPAN)
+    return EPOCH_START + rng.getrandbits(40) % EPOCH_SPAN
 
 
 def make_pg_timestamp(rng: random.Random) -> str:
-    """timestamptz text as PostgreSQL prints it (UTC session)."""
-    t = time.gmtime(make_epoch(rng))
-    base = "%04d-%02d-%02d %02d:%02d:%02d" % t[:6]
-    if rng.random() < 0.5:
-        return "%s.%06d+00" % (base, rng.randrange(1_000_000))
+    """timestamptz text as PostgreSQL prints it (UTC session), half with microseconds."""
+    x = rng.getrandbits(60)
+    base = "%04d-%02d-%02d %02d:%02d:%02d" % time.gmtime(
+        EPOCH_START + (x & 0x3FFFFFFF) % EPOCH_SPAN)[:6]
+    x >>= 30
+    if x & 1:
+        return "%s.%06d+00" % (base, (x >> 1) % 1_000_000)
     return base + "+00"
 
 
@@ -529,23 +560,25 @@ def make_date(rng: random.Random) -> str:
 
 def make_epoch_ms(rng: random.Random) -> int:
     """13-digit epoch milliseconds forced to FAIL Luhn (never card-like)."""
-    v = str(make_epoch(rng) * 1000 + rng.randrange(1000))
+    x = rng.getrandbits(48)
+    v = str((EPOCH_START + x % EPOCH_SPAN) * 1000 + (x >> 38) % 1000)
     if luhn_valid(v):
         v = v[:-1] + str((int(v[-1]) + 1) % 10)
     return int(v)
 
 
 def make_phone(rng: random.Random) -> str:
-    """US phone in one of the common formats."""
-    a, b, c = rng.randint(201, 989), rng.randint(200, 999), rng.randrange(10000)
-    style = rng.randrange(4)
-    if style == 0:
-        return "(%03d) %03d-%04d" % (a, b, c)
-    if style == 1:
-        return "%03d-%03d-%04d" % (a, b, c)
-    if style == 2:
-        return "+1 %03d %03d %04d" % (a, b, c)
-    return "%03d.%03d.%04d" % (a, b, c)
+    """US phone: (415) 555-0134 / 415-555-0134 / +1 415 555 0134 / 415.555.0134.
+
+    One getrandbits() draw supplies format, area code, exchange and line.
+    """
+    x = rng.getrandbits(48)
+    return _PHONE_FORMATS[x & 3] % (201 + (x >> 2) % 789, 200 + (x >> 12) % 800,
+                                    (x >> 24) % 10000)
+
+
+_PHONE_FORMATS = ("(%03d) %03d-%04d", "%03d-%03d-%04d", "+1 %03d %03d %04d", "%03d.%03d.%04d")
+_IP_FIRST_OCTETS = (10, 172, 192, 34, 52, 185, 203, 10)
 
 
 def make_zip(rng: random.Random, plus4: bool | None = None) -> str:
@@ -557,9 +590,10 @@ def make_zip(rng: random.Random, plus4: bool | None = None) -> str:
 
 
 def make_ipv4(rng: random.Random) -> str:
-    """Dotted IPv4 address."""
-    return "%d.%d.%d.%d" % (rng.choice((10, 172, 192, 34, 52, 185, 203)),
-                            rng.randrange(256), rng.randrange(256), rng.randint(1, 254))
+    """Dotted IPv4 address (one getrandbits() draw)."""
+    x = rng.getrandbits(32)
+    return "%d.%d.%d.%d" % (_IP_FIRST_OCTETS[x & 7], (x >> 3) & 255, (x >> 11) & 255,
+                            1 + (x >> 19) % 254)
 
 
 def make_inet(rng: random.Random) -> str:
@@ -571,14 +605,14 @@ def make_inet(rng: random.Random) -> str:
 
 
 def make_version(rng: random.Random) -> str:
-    """Version strings: v2.14.3, 1.2.3.4-beta, 3.0.0-rc.2."""
-    style = rng.randrange(3)
+    """Version strings: v2.14.3, 1.2.3.4-beta, 3.0.0-rc.2 (one getrandbits() draw)."""
+    x = rng.getrandbits(32)
+    style, x = x % 3, x // 3
     if style == 0:
-        return "v%d.%d.%d" % (rng.randrange(1, 6), rng.randrange(30), rng.randrange(20))
+        return "v%d.%d.%d" % (1 + x % 5, (x >> 3) % 30, (x >> 8) % 20)
     if style == 1:
-        return "%d.%d.%d.%d-beta" % (rng.randrange(1, 5), rng.randrange(10),
-                                     rng.randrange(10), rng.randrange(100))
-    return "%d.0.0-rc.%d" % (rng.randrange(1, 9), rng.randrange(1, 5))
+        return "%d.%d.%d.%d-beta" % (1 + x % 4, (x >> 2) % 10, (x >> 6) % 10, (x >> 10) % 100)
+    return "%d.0.0-rc.%d" % (1 + x % 8, 1 + (x >> 3) % 4)
 
 
 def make_amount(rng: random.Random) -> str:
@@ -588,11 +622,12 @@ def make_amount(rng: random.Random) -> str:
 
 
 def make_public_block(rng: random.Random) -> str:
-    """PUBLIC KEY / CERTIFICATE PEM (hard negative), no secret-looking substrings."""
+    """PUBLIC KEY / CERTIFICATE PEM (hard negative) without secret prefixes or digit runs."""
     label = rng.choice(("PUBLIC KEY", "CERTIFICATE"))
     while True:
-        block = _pem(label, b"\x30\x82\x01\x22\x30\x0d\x06\x09" + rng.randbytes(rng.randint(200, 500)))
-        if not _SECRET_PREFIXES.search(block):
+        der = b"\x30\x82\x01\x22\x30\x0d\x06\x09" + rng.randbytes(rng.randint(150, 300))
+        block = _pem(label, der)
+        if not _SECRET_PREFIXES.search(block) and not _HEX_DIGIT_RUN.search(block):
             return block
 
 
@@ -666,7 +701,7 @@ class Ctx:
         """Mostly a known person's email (joins), sometimes a fresh one."""
         rng = self.rng
         if rng.random() < self.reuse:
-            return self.person().email
+            return self.people[int(len(self.people) * rng.random() ** 2)].email
         return make_email(rng, rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES))
 
     def name(self) -> str:
@@ -695,8 +730,10 @@ def _plain_slot(make):
 
 def _pick_slot(choices: tuple):
     """Slot writing a random constant from choices."""
+    n = len(choices)
+
     def slot(ctx, out):
-        out.add(ctx.rng.choice(choices))
+        out.add(choices[int(ctx.rng.random() * n)])
     return slot
 
 
@@ -739,6 +776,15 @@ def slot_ssn(ctx, out):
     out.pii(make_ssn(ctx.rng, " " if ctx.rng.random() < 0.2 else "-"), "us_ssn")
 
 
+def slot_card_fields(ctx, out):
+    """JSON members "brand", "last4", "number" of one card (number labelled), jsonb order."""
+    card = make_card(ctx.rng)
+    digits = card.replace(" ", "").replace("-", "")
+    out.add(f'"brand": "{card_brand(digits)}", "last4": "{digits[-4:]}", "number": "')
+    out.pii(card, "credit_card")
+    out.add('"')
+
+
 def slot_aws_secret_kw(ctx, out):
     """aws_secret_access_key=<40 chars>; only the 40 chars are labelled."""
     out.add(ctx.rng.choice(("aws_secret_access_key=", "aws_secret_access_key = ")))
@@ -761,10 +807,10 @@ def slot_pwline(ctx, out):
 
 
 def slot_message(ctx, out):
-    """1-3 free-text sentences, JSON-escaped, for use inside a JSON string literal."""
+    """1-2 free-text sentences, JSON-escaped, for use inside a JSON string literal."""
     rng = ctx.rng
     sink = JsonEscaped(out)
-    for i in range(rng.randint(1, 3)):
+    for i in range(rng.randint(1, 2)):
         if i:
             sink.add(rng.choice((" ", "\n", "\n\n")))
         render_sentence(ctx, sink, 0.5)
@@ -777,6 +823,7 @@ SLOTS = {
     "email_paren": slot_email_paren,
     "pemail": slot_pemail,
     "card": _pii_slot(make_card, "credit_card"),
+    "card_fields": slot_card_fields,
     "ssn": slot_ssn,
     "ssn_dash": _pii_slot(make_ssn, "us_ssn"),
     "aws_id": _pii_slot(make_aws_key_id, "secret", "aws_access_key_id"),
@@ -831,7 +878,6 @@ SLOTS = {
     "tag": _pick_slot(("billing", "auth", "bug", "refund")),
     "repo": _pick_slot(("api", "web", "infra")),
     "jcity": _pick_slot(tuple(encode_basestring(c) for c in CITIES)),
-    "jua": _pick_slot(tuple(encode_basestring(u) for u in USER_AGENTS)),
 }
 
 _SLOT_RE = re.compile(r"\$(\$|\w+)")
@@ -965,25 +1011,26 @@ CONFIG_TEMPLATES = (
                      '"password": "$weakpw"}'),
     (14, SERVICES_API, "# credentials, rotated $date\n$pwline\n"
                        "endpoint = https://api.example.com/v$digit"),
-    (5, ("ssh-deploy",), "# deploy key for $ipv4\n$pem\n"),
+    (3, ("ssh-deploy",), "# deploy key for $ipv4\n$pem\n"),
     (8, ("internal-sso",), "Authorization: Bearer $jwt\nX-Request-Id: $uuid"),
-    (5, ("tls-cert",), "$pubkey\nfingerprint: $sha256"),
+    (3, ("tls-cert",), "$pubkey\nfingerprint: $sha256"),
 )
 # jsonb payloads. Keys are written in jsonb output order (shorter keys first, then
 # bytewise) with ", " / ": " separators, exactly as PostgreSQL prints jsonb.
-_EVT_TAIL = ('"ts_ms": $epoch_ms, "client": {"ip": "$ipv4", "app_version": "$version"}, '
-             '"created": "$isots", "request_id": "$uuid"}')
+_EVT_TAIL = '"ts_ms": $epoch_ms}'
+_EVT_TAIL_RID = _EVT_TAIL[:-1] + ', "request_id": "$uuid"}'
 _EVT_INTEGRATION = ('{"id": "evt_$hex24", "data": %s, "type": "integration.updated", '
                     '"actor": {"email": "$email"}, ' + _EVT_TAIL)
 EVENT_TEMPLATES = (  # (weight, template)
     (12, '{"id": "evt_$hex24", "data": {"user": {"name": $jpname, "email": "$pemail", '
          '"phone": "$phone", "address": {"zip": "$zip", "city": $jcity}}, '
          '"referrer": "$mention"}, "type": "user.signup", "ts_ms": $epoch_ms, '
-         '"client": {"ip": "$ipv4", "ua": $jua}, "created": "$isots"}'),
-    (15, '{"id": "evt_$hex24", "data": {"card": {"brand": "$brand", "last4": "$last4", '
-         '"number": "$card", "exp_year": $exp_year, "exp_month": $exp_month}, '
+         '"client": {"ip": "$ipv4"}, "created": "$isots"}'),
+    (15, '{"id": "evt_$hex24", "data": {"card": {$card_fields, '
+         '"exp_year": $exp_year, "exp_month": $exp_month}, '
          '"order": "$order", "amount": $amount, "invoice": "INV-$invoice", '
-         '"currency": "$currency", "receipt_email": "$email"}, "type": "$paytype", ' + _EVT_TAIL),
+         '"currency": "$currency", "receipt_email": "$email"}, "type": "$paytype", '
+         + _EVT_TAIL_RID),
     (8, '{"id": "evt_$hex24", "data": {"card": {"brand": "$brand", "last4": "$last4"}, '
         '"order": "$order", "amount": $amount, "currency": "$currency", '
         '"receipt_email": "$email"}, "type": "$paytype", ' + _EVT_TAIL),
@@ -1049,15 +1096,15 @@ def make_event_cell(ctx: Ctx) -> tuple:
 
 
 def make_ticket_body(ctx: Ctx) -> tuple:
-    """Greeting, 1-2 paragraphs of mixed sentences, sign-off; sometimes CRLF inside."""
+    """Greeting, 1 (70%) or 2 paragraphs of 1-3 mixed sentences, sign-off; sometimes CRLF inside."""
     rng = ctx.rng
     nl = "\r\n" if rng.random() < 0.1 else "\n"
     out = Text()
     out.add(rng.choice(("Hi,", "Hello support,", "Hey team,", "Good morning,")) + nl + nl)
-    for i in range(rng.randint(1, 2)):
+    for i in range(1 if rng.random() < 0.7 else 2):
         if i:
             out.add(nl + nl)
-        for j in range(rng.randint(1, 4)):
+        for j in range(rng.randint(1, 3)):
             if j:
                 out.add(" ")
             render_sentence(ctx, out)
@@ -1079,8 +1126,10 @@ def make_subject(ctx: Ctx) -> tuple:
 
 
 def make_note(ctx: Ctx) -> tuple:
-    """1-3 sentence free-text note (mixed dataset)."""
+    """1-3 sentence free-text note (mixed dataset); the empty string 2% of the time."""
     rng = ctx.rng
+    if rng.random() < 0.02:
+        return "", []
     out = Text()
     for i in range(rng.randint(1, 3)):
         if i:
@@ -1120,6 +1169,7 @@ def make_config(ctx: Ctx) -> tuple:
 # ---------------------------------------------------------------------------
 
 def _cell_labels(col: int, spans: list) -> list:
+    """Attach a column index to a cell's (start, end, type, kind) spans."""
     return [(col, s, e, t, k) for s, e, t, k in spans]
 
 
@@ -1154,7 +1204,7 @@ def row_payments(ctx: Ctx, i: int) -> tuple:
         card = make_card(rng)
         labels.append((2, 0, len(card), "credit_card", None))
     return ([str(i + 1), email, card, make_amount(rng), rng.choice(CURRENCIES),
-             make_order_number(rng), make_pg_timestamp(rng), make_hex(rng, 64)], labels)
+             make_order_number(rng), make_pg_timestamp(rng), make_hex(rng, 40)], labels)
 
 
 def row_credentials(ctx: Ctx, i: int) -> tuple:
@@ -1203,7 +1253,8 @@ def row_mixed(ctx: Ctx, i: int) -> tuple:
     event, e_spans = make_event_cell(ctx)
     labels += _cell_labels(6, n_spans) + _cell_labels(7, e_spans)
     return ([str(i + 1), name, email, phone, card, ssn, note, event, make_pg_timestamp(rng),
-             make_uuid(rng), make_order_number(rng)], labels)
+             make_uuid(rng), make_order_number(rng), make_inet(rng),
+             rng.choice(USER_AGENTS), make_amount(rng)], labels)
 
 
 ROW_GENERATORS = {
@@ -1216,16 +1267,17 @@ ROW_GENERATORS = {
 # Encoders and writer
 # ---------------------------------------------------------------------------
 
+_CSV_SPECIAL = re.compile(rb'[",\r\n]')
+
+
 def csv_field(b: bytes | None) -> bytes:
-    """RFC 4180 field: NULL -> empty, '' -> \"\", quote when , \" CR LF present."""
+    """RFC 4180 field: NULL -> empty, '' -> \"\", quoted when , \" CR or LF present."""
     if b is None:
         return b""
     if not b:
         return b'""'
-    if b'"' in b:
+    if _CSV_SPECIAL.search(b):
         return b'"' + b.replace(b'"', b'""') + b'"'
-    if b"," in b or b"\n" in b or b"\r" in b:
-        return b'"' + b + b'"'
     return b
 
 
@@ -1245,115 +1297,111 @@ def wire_row_description(name: str) -> bytes:
     return wire_message(b"T", b"".join(parts))
 
 
-def wire_data_row(cells: list) -> bytes:
-    """DataRow: Int16 count, then Int32 length (-1 = NULL) + bytes per cell."""
-    parts = [_I16.pack(len(cells))]
-    for b in cells:
-        if b is None:
-            parts.append(_NULL_CELL)
-        else:
-            parts.append(_I32.pack(len(b)))
-            parts.append(b)
-    payload = b"".join(parts)
-    return b"D" + _I32.pack(len(payload) + 4) + payload
-
-
 def wire_trailer(n_rows: int) -> bytes:
     """CommandComplete 'SELECT n' + ReadyForQuery idle."""
-    return (wire_message(b"C", b"SELECT %d\0" % n_rows) + wire_message(b"Z", b"I"))
+    return wire_message(b"C", b"SELECT %d\0" % n_rows) + wire_message(b"Z", b"I")
 
 
-def label_line(row: int, label: tuple) -> str:
-    """One JSONL ground-truth record."""
-    col, start, end, typ, kind = label
-    if kind:
-        return ('{"row":%d,"column":%d,"start":%d,"end":%d,"type":"%s","kind":"%s"}\n'
-                % (row, col, start, end, typ, kind))
-    return '{"row":%d,"column":%d,"start":%d,"end":%d,"type":"%s"}\n' % (row, col, start, end, typ)
+def encode_row(values: list) -> tuple:
+    """(CSV line, DataRow message) for one row of str|None values.
+
+    Hot path: csv_field() and the DataRow framing (Int16 count, then Int32
+    length or -1 and the bytes per cell) are inlined into a single loop.
+    """
+    pack = _I32.pack
+    special = _CSV_SPECIAL.search
+    fields = []
+    wire = [_I16.pack(len(values))]
+    for v in values:
+        if v is None:
+            fields.append(b"")
+            wire.append(_NULL_CELL)
+            continue
+        b = v.encode("utf-8")
+        wire.append(pack(len(b)))
+        wire.append(b)
+        if not b:
+            fields.append(b'""')
+        elif special(b):
+            fields.append(b'"' + b.replace(b'"', b'""') + b'"')
+        else:
+            fields.append(b)
+    payload = b"".join(wire)
+    return b",".join(fields) + b"\n", b"D" + pack(len(payload) + 4) + payload
+
+
+def label_lines(row: int, labels: list) -> str:
+    """Ground-truth JSONL records for one row (labels already sorted)."""
+    out = []
+    for col, start, end, typ, kind in labels:
+        if kind:
+            out.append('{"row":%d,"column":%d,"start":%d,"end":%d,"type":"%s","kind":"%s"}\n'
+                       % (row, col, start, end, typ, kind))
+        else:
+            out.append('{"row":%d,"column":%d,"start":%d,"end":%d,"type":"%s"}\n'
+                       % (row, col, start, end, typ))
+    return "".join(out)
 
 
 class DatasetWriter:
-    """Streams one dataset to NAME.csv / NAME.wire / NAME.labels.jsonl with batching."""
+    """Streams one dataset to NAME.csv / NAME.wire / NAME.labels.jsonl (buffered)."""
 
     BATCH = 2000
 
     def __init__(self, out_dir: str, name: str, formats: set, labels: bool):
         self.name = name
         self.rows = 0
-        self.csv_bytes = 0
-        self.files = {}
-        self.buffers = {}
         header = b",".join(csv_field(c.encode()) for c, _ in SCHEMAS[name]) + b"\n"
-        self.csv_bytes += len(header)
-        self.want_csv = "csv" in formats
-        self.want_wire = "wire" in formats
-        self.want_labels = labels
-        if self.want_csv:
-            self._open(out_dir, "csv", "wb")
-            self.buffers["csv"].append(header)
-        if self.want_wire:
-            self._open(out_dir, "wire", "wb")
-            self.buffers["wire"].append(wire_row_description(name))
+        self.csv_bytes = len(header)
+        self.buffers: dict = {}
+        self.files: dict = {}
+        if "csv" in formats:
+            self._open(out_dir, "csv").append(header)
+        if "wire" in formats:
+            self._open(out_dir, "wire").append(wire_row_description(name))
         if labels:
-            self._open(out_dir, "labels.jsonl", "w")
+            self._open(out_dir, "labels.jsonl")
+        self.csv_buf = self.buffers.get("csv")
+        self.wire_buf = self.buffers.get("wire")
+        self.label_buf = self.buffers.get("labels.jsonl")
 
-    def _open(self, out_dir: str, ext: str, mode: str) -> None:
-        path = os.path.join(out_dir, f"{self.name}.{ext}")
-        if "b" in mode:
-            self.files[ext] = open(path, mode, buffering=1 << 20)
-        else:
-            self.files[ext] = open(path, mode, buffering=1 << 20, encoding="ascii", newline="\n")
+    def _open(self, out_dir: str, ext: str) -> list:
+        """Open NAME.ext for binary writing and return its buffer."""
+        self.files[ext] = open(os.path.join(out_dir, f"{self.name}.{ext}"), "wb",
+                               buffering=1 << 20)
         self.buffers[ext] = []
+        return self.buffers[ext]
 
     def add(self, values: list, labels: list) -> None:
-        """Append one row (values: str|None, labels: tuples in byte offsets).
+        """Encode and append one row (labels: (col, start, end, type, kind), sorted)."""
+        csv_line, wire_row = encode_row(values)
+        self.add_encoded(csv_line, wire_row,
+                         label_lines(self.rows, labels) if self.label_buf is not None else "")
 
-        Hot path: CSV quoting (same rules as csv_field) and DataRow framing
-        (same as wire_data_row) are inlined into one loop.
-        """
-        pack = _I32.pack
-        fields = []
-        wire = [_I16.pack(len(values))]
-        for v in values:
-            if v is None:
-                fields.append(b"")
-                wire.append(_NULL_CELL)
-                continue
-            b = v.encode("utf-8")
-            wire.append(pack(len(b)))
-            wire.append(b)
-            if not b:
-                fields.append(b'""')
-            elif b'"' in b:
-                fields.append(b'"' + b.replace(b'"', b'""') + b'"')
-            elif b"," in b or b"\n" in b or b"\r" in b:
-                fields.append(b'"' + b + b'"')
-            else:
-                fields.append(b)
-        line = b",".join(fields) + b"\n"
-        self.csv_bytes += len(line)
-        if self.want_csv:
-            self.buffers["csv"].append(line)
-        if self.want_wire:
-            payload = b"".join(wire)
-            self.buffers["wire"].append(b"D" + pack(len(payload) + 4) + payload)
-        if self.want_labels:
-            row = self.rows
-            self.buffers["labels.jsonl"].extend(label_line(row, lb) for lb in labels)
+    def add_encoded(self, csv_line: bytes, wire_row: bytes, labels_text: str) -> None:
+        """Append one already-encoded row."""
+        self.csv_bytes += len(csv_line)
+        if self.csv_buf is not None:
+            self.csv_buf.append(csv_line)
+        if self.wire_buf is not None:
+            self.wire_buf.append(wire_row)
+        if self.label_buf is not None and labels_text:
+            self.label_buf.append(labels_text.encode("ascii"))
         self.rows += 1
         if self.rows % self.BATCH == 0:
             self.flush()
 
     def flush(self) -> None:
+        """Write buffered rows to the files."""
         for ext, buf in self.buffers.items():
             if buf:
-                f = self.files[ext]
-                f.write((b"" if "b" in f.mode else "").join(buf))
+                self.files[ext].write(b"".join(buf))
                 buf.clear()
 
     def close(self) -> None:
-        if self.want_wire:
-            self.buffers["wire"].append(wire_trailer(self.rows))
+        """Write the wire trailer (CommandComplete, ReadyForQuery) and close the files."""
+        if self.wire_buf is not None:
+            self.wire_buf.append(wire_trailer(self.rows))
         self.flush()
         for f in self.files.values():
             f.close()
@@ -1373,8 +1421,9 @@ def sort_labels(labels: list) -> list:
     return sorted(labels, key=lambda lb: (lb[0], lb[1]))
 
 
-def generate_rows(out_dir, seed, rows, formats, labels, people) -> list:
+def generate_rows(out_dir, seed, rows, formats, labels) -> list:
     """--rows mode: users, payments, credentials, tickets, events with `rows` rows each."""
+    people = make_population(seed, rows)
     summary = []
     for name in DATASET_ORDER[:-1]:
         ctx = Ctx(dataset_rng(seed, name), people)
@@ -1388,20 +1437,64 @@ def generate_rows(out_dir, seed, rows, formats, labels, people) -> list:
     return summary
 
 
-def generate_target(out_dir, seed, target_mb, formats, labels, people, quiet=False) -> list:
+@functools.lru_cache(maxsize=4)
+def mixed_population(seed: int) -> list:
+    """Population for `mixed` (memoised per process: pure function of the seed)."""
+    return make_population(seed, MIXED_POPULATION)
+
+
+def generate_mixed_chunk(seed: int, chunk: int, labels: bool) -> tuple:
+    """Rows [chunk*MIXED_CHUNK_ROWS, +MIXED_CHUNK_ROWS) of `mixed`, already encoded.
+
+    Each chunk has its own RNG seeded from (seed, chunk), so the output does not
+    depend on how chunks are spread over worker processes.
+    Returns (csv_lines, wire_rows, label_texts), one entry per row.
+    """
+    ctx = Ctx(FastRandom(f"{seed}/mixed/{chunk}"), mixed_population(seed), reuse=0.6)
+    csv_lines, wire_rows, label_texts = [], [], []
+    start = chunk * MIXED_CHUNK_ROWS
+    for i in range(start, start + MIXED_CHUNK_ROWS):
+        values, lbs = row_mixed(ctx, i)
+        csv_line, wire_row = encode_row(values)
+        csv_lines.append(csv_line)
+        wire_rows.append(wire_row)
+        label_texts.append(label_lines(i, sort_labels(lbs)) if labels else "")
+    return csv_lines, wire_rows, label_texts
+
+
+def iter_mixed_chunks(seed: int, labels: bool, jobs: int):
+    """Yield chunk results in order; with jobs > 1 computed by a process pool
+    with a bounded number of chunks in flight."""
+    if jobs <= 1:
+        chunk = 0
+        while True:
+            yield generate_mixed_chunk(seed, chunk, labels)
+            chunk += 1
+    with multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn").Pool(jobs) as pool:
+        pending = collections.deque()
+        chunk = 0
+        while True:
+            while len(pending) < 2 * jobs:
+                pending.append(pool.apply_async(generate_mixed_chunk, (seed, chunk, labels)))
+                chunk += 1
+            yield pending.popleft().get()
+
+
+def generate_target(out_dir, seed, target_mb, formats, labels, jobs, quiet=False) -> list:
     """--target-mb mode: one wide `mixed` dataset until CSV bytes reach target_mb * 10^6."""
-    ctx = Ctx(dataset_rng(seed, "mixed"), people, reuse=0.6)
     w = DatasetWriter(out_dir, "mixed", formats, labels)
     target = int(target_mb * MB)
     next_report = 50 * MB
-    i = 0
+    chunks = iter_mixed_chunks(seed, labels, jobs)
     while w.csv_bytes < target:
-        values, lbs = row_mixed(ctx, i)
-        w.add(values, sort_labels(lbs))
-        i += 1
+        for row in zip(*next(chunks)):
+            w.add_encoded(*row)
+            if w.csv_bytes >= target:
+                break
         if not quiet and w.csv_bytes >= next_report:
             print(f"  mixed: {w.csv_bytes / MB:.0f} MB ({w.rows} rows)", file=sys.stderr)
             next_report += 50 * MB
+    chunks.close()
     w.close()
     return [("mixed", w.rows, w.csv_bytes)]
 
@@ -1427,7 +1520,8 @@ SECRET_RES = (
     ("github_token", re.compile(r"(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{82}(?![A-Za-z0-9_])")),
     ("slack_token", re.compile(r"(?<![A-Za-z0-9])xox[bpar]-[0-9]+-[0-9]+(?:-[0-9]+)*-[A-Za-z0-9]+"
                                r"(?![A-Za-z0-9-])")),
-    ("stripe_key", re.compile(r"(?<![A-Za-z0-9_])[sr]k_(?:live|test)_[A-Za-z0-9]{24,99}(?![A-Za-z0-9])")),
+    ("stripe_key", re.compile(r"(?<![A-Za-z0-9_])[sr]k_(?:live|test)_[A-Za-z0-9]{24,99}"
+                              r"(?![A-Za-z0-9])")),
     ("google_api_key", re.compile(r"(?<![A-Za-z0-9_-])AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])")),
     ("jwt", re.compile(r"(?<![A-Za-z0-9_.-])eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}"
                        r"(?![A-Za-z0-9_.-])")),
@@ -1442,7 +1536,6 @@ PASSWORD_JSON_RE = re.compile(r"\"password\"[ \t]*:[ \t]*\"([A-Za-z0-9!#$%^&*_-]
 GENERIC_ASSIGN_RE = re.compile(
     r"(?i)(?:passw(?:or)?d|pwd|secret|api[_-]?key|token|access[_-]?key|auth|credential)"
     r"[\w.-]{0,20}[\"']?[ \t]*(?:=|:|=>)[ \t]*[\"']?([\w.=+/!#$%^&*-]{8,})")
-WIRE_TYPES_OK = {"users", "payments", "credentials", "tickets", "events", "mixed"}
 
 
 def card_brand(digits: str) -> str | None:
@@ -1539,6 +1632,7 @@ def ambiguity_problems(value: str, column: str, label_spans: list) -> list:
     problems = []
 
     def covered(s, e):
+        """True if [s, e) lies inside one label."""
         return any(ls <= s and e <= le for ls, le in label_spans)
 
     starts = {ls for ls, _ in label_spans}
@@ -1582,12 +1676,13 @@ def ambiguity_problems(value: str, column: str, label_spans: list) -> list:
     # Generic keyword=value with some entropy must start (or sit inside) a label.
     for m in GENERIC_ASSIGN_RE.finditer(value):
         v = m.group(1)
-        if shannon_entropy(v) >= 3.0 and m.start(1) not in starts and not covered(m.start(1), m.end(1)):
+        if (shannon_entropy(v) >= 3.0 and m.start(1) not in starts
+                and not covered(m.start(1), m.end(1))):
             problems.append(f"unlabelled keyword assignment {value[m.start():m.end()][:60]!r}")
-    # Labelled cards/SSNs must be whole digit chains (no digits glued on with a separator).
+    # No digit chain may cross a label edge (e.g. a card with digits glued on by ' ' or '-').
+    chains = [m.span() for m in DIGIT_CHAIN_RE.finditer(value)]
     for ls, le in label_spans:
-        for m in DIGIT_CHAIN_RE.finditer(value, max(0, ls - 1), min(len(value), le + 1)):
-            s, e = m.span()
+        for s, e in chains:
             if s < ls < e or s < le < e:
                 problems.append(f"digit chain crosses label boundary near {value[s:e]!r}")
     return problems
@@ -1671,6 +1766,10 @@ def _check_jsonb_key_order(pairs: list) -> dict:
     return dict(pairs)
 
 
+_UUID_TEXT_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+_TIMESTAMPTZ_TEXT_RE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?\+00")
+
+
 def verify_cell_type(type_oid: int, b: bytes | None) -> str | None:
     """Sanity-check a cell against its column type."""
     if b is None:
@@ -1678,10 +1777,15 @@ def verify_cell_type(type_oid: int, b: bytes | None) -> str | None:
     s = b.decode("utf-8")
     if type_oid == 20 and not s.isdigit():
         return "int8"
-    if type_oid == 2950 and not re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", s):
+    if type_oid == 2950 and not _UUID_TEXT_RE.fullmatch(s):
         return "uuid"
-    if type_oid == 1184 and not re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?\+00", s):
+    if type_oid == 1184 and not _TIMESTAMPTZ_TEXT_RE.fullmatch(s):
         return "timestamptz"
+    if type_oid == 869:
+        try:
+            ipaddress.ip_address(s)
+        except ValueError:
+            return "inet"
     if type_oid == 3802:
         try:
             json.loads(s, object_pairs_hook=_check_jsonb_key_order)
@@ -1692,56 +1796,76 @@ def verify_cell_type(type_oid: int, b: bytes | None) -> str | None:
     return None
 
 
-def verify_dataset(directory: str, name: str, stats: collections.Counter) -> list:
-    """Check one dataset; returns a list of error strings."""
-    errors = []
-    base = os.path.join(directory, name)
-    with open(base + ".csv", "rb") as f:
+def load_csv(path: str, errors: list) -> tuple:
+    """(header, rows) from a CSV via the csv module, cross-checked with the NULL-aware reader."""
+    with open(path, "rb") as f:
         raw = f.read()
-    # csv module view (values only) vs raw view (NULL-aware)
-    import csv
-    import io
     csv.field_size_limit(1 << 30)
     module_rows = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
     raw_rows = list(iter_csv_raw(raw))
     if len(module_rows) != len(raw_rows):
-        errors.append(f"{name}: csv module saw {len(module_rows)} rows, raw reader {len(raw_rows)}")
+        errors.append(f"{path}: csv module saw {len(module_rows)} rows, raw reader {len(raw_rows)}")
     for i, (mr, rr) in enumerate(zip(module_rows, raw_rows)):
         if mr != [("" if c is None else c.decode("utf-8")) for c in rr]:
-            errors.append(f"{name}: csv row {i} differs between csv module and raw reader")
+            errors.append(f"{path}: row {i} differs between csv module and raw reader")
             break
-    header = [c.decode() for c in raw_rows[0]]
-    rows = raw_rows[1:]
+    if not raw_rows:
+        errors.append(f"{path}: empty file")
+        return [], []
+    return [c.decode() for c in raw_rows[0]], raw_rows[1:]
+
+
+def load_wire(path: str, name: str, errors: list) -> tuple:
+    """(RowDescription fields, rows) from a wire stream, checking message framing/sequence."""
+    with open(path, "rb") as f:
+        msgs = list(iter_wire(f.read()))
+    kinds = [k for k, _ in msgs]
+    if len(kinds) < 3 or kinds[0] != "T" or kinds[-2:] != ["C", "Z"] \
+            or set(kinds[1:-2]) - {"D"}:
+        errors.append(f"{name}: wire message sequence is not T D* C Z")
+        return [], []
+    fields = msgs[0][1]
+    rows = [c for k, c in msgs if k == "D"]
+    if msgs[-2][1] != b"SELECT %d\0" % len(rows):
+        errors.append(f"{name}: CommandComplete tag {msgs[-2][1]!r}")
+    if msgs[-1][1] != b"I":
+        errors.append(f"{name}: ReadyForQuery status {msgs[-1][1]!r}")
+    schema = SCHEMAS.get(name)
+    if schema:
+        table_oid = TABLE_OID_BASE + DATASET_ORDER.index(name)
+        expect = [(c, table_oid, i, t[0], t[1], t[2], 0) for i, (c, t) in enumerate(schema, 1)]
+        if fields != expect:
+            errors.append(f"{name}: RowDescription attributes differ from schema")
+    return fields, rows
+
+
+def verify_dataset(directory: str, name: str, stats: collections.Counter) -> list:
+    """Check one dataset (CSV and/or wire, labels if present); returns error strings."""
+    errors = []
+    base = os.path.join(directory, name)
+    header = rows = None
+    if os.path.exists(base + ".csv"):
+        header, rows = load_csv(base + ".csv", errors)
+    if os.path.exists(base + ".wire"):
+        fields, wire_rows = load_wire(base + ".wire", name, errors)
+        if header is None:
+            header, rows = [f[0] for f in fields], wire_rows
+        else:
+            if [f[0] for f in fields] != header:
+                errors.append(f"{name}: RowDescription names differ from CSV header")
+            if wire_rows != rows:
+                bad = next((i for i, (a, b) in enumerate(zip(wire_rows, rows)) if a != b), None)
+                errors.append(f"{name}: wire and CSV cells differ (rows {len(wire_rows)} vs "
+                              f"{len(rows)}, first diff at row {bad})")
     schema = SCHEMAS.get(name)
     if schema and header != [c for c, _ in schema]:
         errors.append(f"{name}: header mismatch {header}")
-    # wire
-    wire_path = base + ".wire"
-    if os.path.exists(wire_path):
-        with open(wire_path, "rb") as f:
-            msgs = list(iter_wire(f.read()))
-        kinds = [k for k, _ in msgs]
-        if kinds[0] != "T" or kinds[-2:] != ["C", "Z"] or set(kinds[1:-2]) - {"D"}:
-            errors.append(f"{name}: wire message sequence wrong")
-        fields = msgs[0][1]
-        if [f[0] for f in fields] != header:
-            errors.append(f"{name}: RowDescription names differ from CSV header")
-        if schema:
-            table_oid = TABLE_OID_BASE + DATASET_ORDER.index(name)
-            expect = [(c, table_oid, i, t[0], t[1], t[2], 0) for i, (c, t) in enumerate(schema, 1)]
-            if fields != expect:
-                errors.append(f"{name}: RowDescription attributes differ from schema")
-        wire_rows = [c for k, c in msgs if k == "D"]
-        if msgs[-2][1] != b"SELECT %d\0" % len(wire_rows):
-            errors.append(f"{name}: CommandComplete tag {msgs[-2][1]!r}")
-        if msgs[-1][1] != b"I":
-            errors.append(f"{name}: ReadyForQuery status {msgs[-1][1]!r}")
-        if wire_rows != rows:
-            bad = next((i for i, (a, b) in enumerate(zip(wire_rows, rows)) if a != b), None)
-            errors.append(f"{name}: wire and CSV cells differ (rows {len(wire_rows)} vs "
-                          f"{len(rows)}, first diff at row {bad})")
-        type_oids = [f[3] for f in fields]
+    if schema:
+        type_oids = [t[0] for _, t in schema]
         for r_i, cells in enumerate(rows):
+            if len(cells) != len(type_oids):
+                errors.append(f"{name}: row {r_i} has {len(cells)} cells")
+                continue
             for c_i, cell in enumerate(cells):
                 problem = verify_cell_type(type_oids[c_i], cell)
                 if problem:
@@ -1752,6 +1876,7 @@ def verify_dataset(directory: str, name: str, stats: collections.Counter) -> lis
     # labels
     labels_path = base + ".labels.jsonl"
     if not os.path.exists(labels_path):
+        stats["datasets_without_labels"] += 1
         return errors
     by_cell = collections.defaultdict(list)
     prev = None
@@ -1823,9 +1948,10 @@ def verify_dataset(directory: str, name: str, stats: collections.Counter) -> lis
 
 def verify(directory: str) -> int:
     """Verify every NAME.csv in directory; print a summary; return exit status."""
-    names = sorted(f[:-4] for f in os.listdir(directory) if f.endswith(".csv"))
+    names = sorted({f.rsplit(".", 1)[0] for f in os.listdir(directory)
+                    if f.endswith((".csv", ".wire"))})
     if not names:
-        print(f"no .csv files in {directory}", file=sys.stderr)
+        print(f"no .csv or .wire files in {directory}", file=sys.stderr)
         return 2
     stats: collections.Counter = collections.Counter()
     all_errors = []
@@ -1848,6 +1974,7 @@ def verify(directory: str) -> int:
 # ---------------------------------------------------------------------------
 
 def parse_args(argv: list) -> argparse.Namespace:
+    """Parse and validate the command line."""
     p = argparse.ArgumentParser(
         description="Generate deterministic labelled PII corpora (CSV + PostgreSQL wire "
                     "+ JSONL labels) for maskd, or verify a generated directory.",
@@ -1869,6 +1996,9 @@ def parse_args(argv: list) -> argparse.Namespace:
                    help="comma list of csv,wire (default csv,wire)")
     p.add_argument("--no-labels", action="store_true",
                    help="skip NAME.labels.jsonl (faster, for big benchmark runs)")
+    p.add_argument("--jobs", type=int, default=1, metavar="J",
+                   help="worker processes for --target-mb (default 1); the output is "
+                        "byte-identical for any J, so use e.g. 4 on a multi-core machine")
     p.add_argument("--verify", metavar="DIR",
                    help="verify a generated directory instead of generating")
     p.add_argument("--quiet", action="store_true", help="no progress output")
@@ -1878,13 +2008,18 @@ def parse_args(argv: list) -> argparse.Namespace:
     formats = {f.strip() for f in args.formats.split(",") if f.strip()}
     if not formats or formats - {"csv", "wire"}:
         p.error("--formats must be a comma list of csv,wire")
-    if args.verify is None and args.rows is not None and args.rows < 1:
+    if args.rows is not None and args.rows < 1:
         p.error("--rows must be >= 1")
+    if args.target_mb is not None and args.target_mb <= 0:
+        p.error("--target-mb must be > 0")
+    if args.jobs < 1:
+        p.error("--jobs must be >= 1")
     args.formats = formats
     return args
 
 
 def main(argv: list | None = None) -> int:
+    """Generate (--rows / --target-mb) or verify (--verify); returns the exit status."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.verify:
         return verify(args.verify)
@@ -1892,13 +2027,11 @@ def main(argv: list | None = None) -> int:
     t0 = time.perf_counter()
     labels = not args.no_labels
     if args.target_mb is not None:
-        people = make_population(args.seed, 20000)
         summary = generate_target(args.out, args.seed, args.target_mb, args.formats,
-                                  labels, people, args.quiet)
+                                  labels, args.jobs, args.quiet)
     else:
         rows = 2000 if args.rows is None else args.rows
-        people = make_population(args.seed, rows)
-        summary = generate_rows(args.out, args.seed, rows, args.formats, labels, people)
+        summary = generate_rows(args.out, args.seed, rows, args.formats, labels)
     elapsed = time.perf_counter() - t0
     total = sum(b for _, _, b in summary)
     if not args.quiet:

@@ -52,6 +52,7 @@ public struct CSVChunkMasker {
                                      doubledQuotes: false, findingsEnd: 0)
                 if pos < n && chunk[pos] == UInt8(ascii: "\"") {
                     field.quoted = true
+                    let fieldLine = line
                     var q = pos + 1
                     var closing = -1
                     while let next = index.nextStructural(from: q, before: n) {
@@ -68,7 +69,10 @@ public struct CSVChunkMasker {
                         if b == UInt8(ascii: "\n") { line += 1 }
                         q = next + 1
                     }
-                    if closing < 0 { return fail(.csvUnterminatedQuote, at: pos) }
+                    if closing < 0 {
+                        line = fieldLine  // name the line where the quote opened
+                        return fail(.csvUnterminatedQuote, at: pos)
+                    }
                     field.valueStart = pos + 1
                     field.valueEnd = closing
                     pos = closing + 1

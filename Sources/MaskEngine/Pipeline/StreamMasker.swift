@@ -267,16 +267,18 @@ struct InputBuffer {
 
     var count: Int { storage.count }
 
-    /// Reads until the buffer holds `atLeast` bytes or the input ends.
+    /// Reads until the buffer holds `atLeast` bytes or the input ends. Reads go through one fixed
+    /// scratch block, so a source that returns a byte at a time costs no more than it must.
     mutating func fill(atLeast target: Int) throws {
+        if storage.count >= target || atEOF { return }
+        storage.reserveCapacity(target)
+        var scratch = [UInt8](repeating: 0, count: 64 * 1024)
         while storage.count < target && !atEOF {
-            let old = storage.count
-            let want = max(target - old, 64 * 1024)
-            storage.append(contentsOf: repeatElement(0, count: want))
-            let n = try storage.withUnsafeMutableBytes { try source(UnsafeMutableRawBufferPointer(rebasing: $0[old...])) }
-            storage.removeLast(want - n)
+            let want = min(scratch.count, max(target - storage.count, 4096))
+            let n = try scratch.withUnsafeMutableBytes { try source(UnsafeMutableRawBufferPointer(rebasing: $0[0..<want])) }
+            if n == 0 { atEOF = true; break }
+            storage.append(contentsOf: scratch[0..<n])
             totalRead += n
-            if n == 0 { atEOF = true }
         }
     }
 

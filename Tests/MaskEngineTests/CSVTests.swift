@@ -1,0 +1,71 @@
+import Testing
+@testable import MaskEngine
+
+@Suite struct CSVTests {
+    func mask(_ text: String, header: Bool = true, policy: MaskPolicy = .default, chunk: Int = 1 << 20)
+        -> (String, String, Error?)
+    {
+        let r = maskStream(Array(text.utf8), format: .csv, header: header, policy: policy, chunkBytes: chunk)
+        return (String(decoding: r.output, as: UTF8.self), r.report, r.error)
+    }
+
+    @Test func quotedFieldsStayQuotedAndOffsetsAreIntoTheUnquotedValue() {
+        let input = "id,note\n1,\"say \"\"hi\"\" to ann@example.com, then\nbye\"\r\n2,plain\n"
+        let (out, report, error) = mask(input)
+        #expect(error == nil)
+        #expect(report == "{\"row\":0,\"column\":1,\"start\":12,\"end\":27,\"type\":\"email\"}\n")
+        let token = "wdbdqrc3ufvnhc3b@example.invalid"
+        _ = token
+        #expect(out.hasPrefix("id,note\n1,\"say \"\"hi\"\" to "))
+        #expect(out.hasSuffix(", then\nbye\"\r\n2,plain\n"))
+        #expect(!out.contains("ann@example.com"))
+    }
+
+    @Test func nullActionGivesAnEmptyUnquotedField() {
+        let (out, _, _) = mask("a,b\n\"ann@example.com\",x\n", policy: MaskPolicy(email: .null))
+        #expect(out == "a,b\n,x\n")
+    }
+
+    @Test func headerNamesDriveSSNContext() {
+        let (out, report, _) = mask("ssn,other\n536904399,536904399\n")
+        #expect(report == "{\"row\":0,\"column\":0,\"start\":0,\"end\":9,\"type\":\"us_ssn\"}\n")
+        #expect(out.hasSuffix(",536904399\n"))
+        let (_, noHeader, _) = mask("536904399\n", header: false)
+        #expect(noHeader.isEmpty)
+    }
+
+    @Test func lastRecordWithoutNewlineAndTrailingComma() {
+        let (out, report, error) = mask("a,b\nann@example.com,", header: true)
+        #expect(error == nil)
+        #expect(out.hasSuffix("@example.invalid,"))
+        #expect(report.contains("\"row\":0,\"column\":0"))
+    }
+
+    @Test func chunkingDoesNotChangeTheOutput() {
+        var text = "id,email,note\n"
+        for i in 0..<400 { text += "\(i),u\(i)@example.com,\"multi\nline, \"\"q\"\" 536-90-\(1000 + i)\"\n" }
+        let (whole, wholeReport, _) = mask(text)
+        for chunk in [64, 500, 4096] {
+            let (out, report, error) = mask(text, chunk: chunk)
+            #expect(error == nil)
+            #expect(out == whole, "chunk \(chunk)")
+            #expect(report == wholeReport)
+        }
+    }
+
+    static let malformed: [(String, String, Int, Int)] = [
+        ("a,b\n1,x\"y\n", "quote inside an unquoted field", 2, 0),
+        ("a,b\n1,\"ann@example.com\"x\n", "text after a closing quote", 2, 0),
+        ("a,b\n1,2\n3,\"ann@example.com\n", "not closed", 3, 1),
+    ]
+
+    @Test(arguments: malformed)
+    func malformedCSVFailsClosed(_ input: String, _ message: String, _ line: Int, _ row: Int) {
+        let (out, _, error) = mask(input)
+        let e = error as? StreamError
+        #expect(e.map { "\($0)".contains(message) } == true, "\(String(describing: e))")
+        #expect(e?.location.line == line)
+        #expect(e?.location.row == row)
+        #expect(!out.contains("ann@example.com"))
+    }
+}

@@ -1,0 +1,157 @@
+import Testing
+@testable import MaskEngine
+
+/// Builds backend messages for tests.
+enum Wire {
+    static func message(_ type: Character, _ payload: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = [type.asciiValue!]
+        out += int32(Int32(payload.count + 4))
+        return out + payload
+    }
+    static func int32(_ v: Int32) -> [UInt8] { withUnsafeBytes(of: v.bigEndian) { Array($0) } }
+    static func int16(_ v: Int16) -> [UInt8] { withUnsafeBytes(of: v.bigEndian) { Array($0) } }
+
+    static func rowDescription(_ fields: [(String, UInt32)], format: Int16 = 0) -> [UInt8] {
+        var p = int16(Int16(fields.count))
+        for (i, (name, oid)) in fields.enumerated() {
+            p += Array(name.utf8) + [0] + int32(16384) + int16(Int16(i + 1)) + int32(Int32(bitPattern: oid))
+            p += int16(-1) + int32(-1) + int16(format)
+        }
+        return message("T", p)
+    }
+
+    static func dataRow(_ cells: [String?]) -> [UInt8] {
+        var p = int16(Int16(cells.count))
+        for cell in cells {
+            if let cell { p += int32(Int32(cell.utf8.count)) + Array(cell.utf8) } else { p += int32(-1) }
+        }
+        return message("D", p)
+    }
+
+    static let commandComplete = message("C", Array("SELECT 2".utf8) + [0])
+    static let readyForQuery = message("Z", [UInt8(ascii: "I")])
+
+    /// Decodes DataRow cells from an output stream (nil = NULL), skipping other messages.
+    static func rows(_ bytes: [UInt8]) -> [[String?]] {
+        var rows: [[String?]] = []
+        var p = 0
+        while p + 5 <= bytes.count {
+            let length = Int(Int32(bigEndian: bytes[(p + 1)..<(p + 5)].withUnsafeBytes { $0.loadUnaligned(as: Int32.self) }))
+            if bytes[p] == UInt8(ascii: "D") {
+                var q = p + 5
+                let count = Int(Int16(bigEndian: bytes[q..<(q + 2)].withUnsafeBytes { $0.loadUnaligned(as: Int16.self) }))
+                q += 2
+                var row: [String?] = []
+                for _ in 0..<count {
+                    let n = Int(Int32(bigEndian: bytes[q..<(q + 4)].withUnsafeBytes { $0.loadUnaligned(as: Int32.self) }))
+                    q += 4
+                    if n < 0 { row.append(nil) } else { row.append(String(decoding: bytes[q..<(q + n)], as: UTF8.self)); q += n }
+                }
+                rows.append(row)
+            }
+            p += 1 + length
+        }
+        return rows
+    }
+}
+
+@Suite struct WireTests {
+    let header = Wire.rowDescription([("id", 20), ("email", 25), ("ssn", 1043), ("paid", 1184)])
+
+    var stream: [UInt8] {
+        header + Wire.dataRow(["1", "ann@example.com", "536904399", "2024-01-15 10:30:00+00"])
+            + Wire.dataRow(["2", nil, "", "4111111111111111"]) + Wire.commandComplete + Wire.readyForQuery
+    }
+
+    @Test func masksCellsAndKeepsFraming() throws {
+        let result = maskStream(stream)
+        #expect(result.error == nil)
+        let rows = Wire.rows(result.output)
+        #expect(rows.count == 2)
+        #expect(rows[0][0] == "1")
+        #expect(rows[0][1]!.hasSuffix("@example.invalid"))
+        #expect(rows[0][2] != "536904399" && rows[0][2]!.count == 9, "bare SSN in a column named ssn")
+        #expect(rows[0][3] == "2024-01-15 10:30:00+00")
+        #expect(rows[1][1] == nil && rows[1][2] == "")
+        #expect(rows[1][3] == "4111111111111111", "timestamptz cells are not scanned")
+        #expect(result.output.suffix(Wire.commandComplete.count + Wire.readyForQuery.count)
+                == Wire.commandComplete + Wire.readyForQuery)
+        #expect(result.summary?.format == .wire)
+        #expect(result.report == """
+            {"row":0,"column":1,"start":0,"end":15,"type":"email"}
+            {"row":0,"column":2,"start":0,"end":9,"type":"us_ssn"}
+
+            """)
+    }
+
+    @Test func chunkingAndThreadsDoNotChangeTheOutput() {
+        var input = header
+        for i in 0..<500 { input += Wire.dataRow(["\(i)", "user\(i)@example.com", "536-90-\(1000 + i)", nil]) }
+        input += Wire.commandComplete
+        let whole = maskStream(input, chunkBytes: 1 << 20, workers: 1)
+        for (chunk, read) in [(64, 7), (1000, 1), (4096, 333)] {
+            let split = maskStream(input, chunkBytes: chunk, workers: 2, readSize: read)
+            #expect(split.output == whole.output, "chunk \(chunk) read \(read)")
+            #expect(split.report == whole.report)
+        }
+    }
+
+    static let malformed: [(String, [UInt8], String)] = {
+        let h = Wire.rowDescription([("a", 25), ("b", 25)])
+        let good = Wire.dataRow(["ann@example.com", "x"])
+        var shortLength = Wire.dataRow(["ann@example.com", "x"]); shortLength[4] = 3
+        var countMismatch = Wire.dataRow(["ann@example.com", "x", "y"])
+        var negative = Wire.message("D", Wire.int16(2) + Wire.int32(-2) + Wire.int32(1) + [65])
+        var pastEnd = Wire.message("D", Wire.int16(2) + Wire.int32(100) + Array("ann@example.com".utf8) + Wire.int32(1) + [65])
+        let truncated = Array(good.dropLast(3))
+        _ = (countMismatch, negative, pastEnd)
+        countMismatch = h + good + countMismatch
+        negative = h + good + negative
+        pastEnd = h + good + pastEnd
+        return [
+            ("length below 4", h + good + shortLength, "invalid length 3"),
+            ("column count", countMismatch, "DataRow has 3 columns but the RowDescription declared 2"),
+            ("negative length", negative, "length -2 is negative"),
+            ("cell past end", pastEnd, "runs past the end"),
+            ("truncated", h + good + truncated, "truncated 'D' message"),
+        ]
+    }()
+
+    @Test(arguments: malformed)
+    func malformedInputFailsClosed(_ name: String, _ input: [UInt8], _ message: String) {
+        let result = maskStream(input)
+        let error = result.error as? StreamError
+        #expect(error != nil, "\(name)")
+        #expect(error.map { "\($0)".contains(message) } == true, "\(name): \(String(describing: error))")
+        #expect(error?.location.message == 2, "\(name): the third message failed")
+        // Only the RowDescription and the first (masked) row were written.
+        let written = Wire.rows(result.output)
+        #expect(written.count == 1)
+        #expect(!String(decoding: result.output, as: UTF8.self).contains("ann@example.com"))
+    }
+
+    @Test func errorOffsetsPointAtTheFault() {
+        let h = Wire.rowDescription([("a", 25)])
+        let bad = Wire.message("D", Wire.int16(1) + Wire.int32(-7))
+        let result = maskStream(h + bad)
+        let error = result.error as? StreamError
+        #expect(error?.location.byteOffset == h.count + 5 + 2)
+        #expect(error?.location.row == 0 && error?.location.column == 0)
+    }
+
+    @Test func errorResponseFieldsAreMasked() {
+        let fields: [UInt8] = [UInt8(ascii: "S")] + Array("ERROR".utf8) + [0] + [UInt8(ascii: "D")]
+            + Array("Key (email)=(ann@example.com) already exists.".utf8) + [0, 0]
+        let result = maskStream(Wire.message("E", fields), format: .wire)
+        #expect(result.error == nil)
+        let text = String(decoding: result.output, as: UTF8.self)
+        #expect(!text.contains("ann@example.com") && text.contains("@example.invalid"))
+    }
+
+    @Test func binaryCellsOfNonTextTypesKeepTheirLength() {
+        let h = Wire.rowDescription([("blob", 17)], format: 1)
+        let input = h + Wire.dataRow(["\u{1}\u{2}ann@example.com\u{3}"])
+        let rows = Wire.rows(maskStream(input).output)
+        #expect(rows[0][0] == "\u{1}\u{2}***************\u{3}")
+    }
+}
