@@ -45,7 +45,7 @@ enum AssignmentRule {
             }
             e = min(e, limit)
         } else {
-            while e < limit && !terminatesBareValue(bytes[e]) { e += 1 }
+            while e < limit && !terminatesBareValue(bytes[e]) && !startsQueryParameter(bytes, e, limit) { e += 1 }
         }
         guard e - v >= 8, !isPlaceholder(bytes, v, e), looksRandom(bytes, v, e) else { return nil }
         let isAWSSecret = e - v == 40 && contains(bytes, keyStart, keyEnd, "aws")
@@ -56,12 +56,21 @@ enum AssignmentRule {
     @inline(__always)
     static func terminatesBareValue(_ b: UInt8) -> Bool {
         switch b {
-        case 9, 10, 13, 32, UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "&"), UInt8(ascii: ")"),
+        case 9, 10, 13, 32, UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ")"),
              UInt8(ascii: "}"), UInt8(ascii: "]"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "<"),
              UInt8(ascii: ">"):
             return true
         default: return false
         }
+    }
+
+    /// `&name=` ends a URL query value; a lone `&` is part of a password.
+    @inline(__always)
+    static func startsQueryParameter(_ bytes: Bytes, _ at: Int, _ limit: Int) -> Bool {
+        guard bytes[at] == UInt8(ascii: "&") else { return false }
+        var i = at + 1
+        while i < limit && (ASCII.isAlnum(bytes[i]) || bytes[i] == UInt8(ascii: "_")) { i += 1 }
+        return i > at + 1 && i < limit && bytes[i] == UInt8(ascii: "=")
     }
 
     /// The keyword the key ends with, or nil. `db_password`, `AWS_SECRET_ACCESS_KEY`, `x-api-key` match.
