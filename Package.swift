@@ -39,7 +39,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MaskEngineTests",
-            dependencies: ["MaskEngine", "CMaskKernels", "CPCRE2"]
+            dependencies: ["MaskEngine", "CMaskKernels", "CPCRE2", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Runs the built `maskd` binary as a user would: golden files, exit codes, fail-closed output.
         .testTarget(

@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "mask_hmac.h"
 
 #ifdef __cplusplus
 extern "C" {

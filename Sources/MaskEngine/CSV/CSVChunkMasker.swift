@@ -33,6 +33,11 @@ public struct CSVChunkMasker {
         let unquotedIndex = StageOneIndex()
         var unquoted: [UInt8] = []
         var fields: [CSVField] = []
+        // Local scratch (swapped out of the session): a class property passed inout would pay a
+        // dynamic exclusivity check on every field.
+        var findings: [Finding] = []
+        swap(&findings, &session.findings)
+        defer { swap(&findings, &session.findings) }
         var pos = 0
         var line = start.line
         var row = start.rowIndex
@@ -40,7 +45,7 @@ public struct CSVChunkMasker {
         while pos < n {
             let recordStart = pos
             fields.removeAll(keepingCapacity: true)
-            session.findings.removeAll(keepingCapacity: true)
+            findings.removeAll(keepingCapacity: true)
             func fail(_ kind: StreamError.Kind, at offset: Int) -> MaskedChunk {
                 result.error = StreamError(kind, at: StreamLocation(byteOffset: start.byteOffset + offset, line: line,
                                                                    row: row, column: fields.count))
@@ -100,20 +105,20 @@ public struct CSVChunkMasker {
                     unquoted.withUnsafeBufferPointer { u in
                         unquotedIndex.reset(u)
                         session.scanner.scan(u, lower: 0, upper: u.count, index: unquotedIndex, context: context,
-                                             into: &session.findings)
+                                             into: &findings)
                     }
                 } else {
                     session.scanner.scan(chunk, lower: field.valueStart, upper: field.valueEnd, index: index,
-                                         context: context, into: &session.findings)
+                                         context: context, into: &findings)
                 }
-                field.findingsEnd = session.findings.count
+                field.findingsEnd = findings.count
                 fields.append(field)
                 // What follows the field.
                 if pos >= n {
                     recordDone = true
                 } else if chunk[pos] == UInt8(ascii: ",") {
                     pos += 1
-                    if pos == n { fields.append(CSVField(empty: pos, findingsEnd: session.findings.count)); recordDone = true }
+                    if pos == n { fields.append(CSVField(empty: pos, findingsEnd: findings.count)); recordDone = true }
                 } else if chunk[pos] == UInt8(ascii: "\n") {
                     pos += 1; line += 1; recordDone = true
                 } else if chunk[pos] == UInt8(ascii: "\r") && pos + 1 < n && chunk[pos + 1] == UInt8(ascii: "\n") {
@@ -122,7 +127,7 @@ public struct CSVChunkMasker {
                     return fail(.csvTextAfterClosingQuote, at: pos)
                 }
             }
-            emit(chunk, recordStart: recordStart, recordEnd: pos, fields: fields, row: row, session: session,
+            emit(chunk, recordStart: recordStart, recordEnd: pos, fields: fields, findings: findings, row: row, session: session,
                  unquoted: &unquoted, into: &result)
             row += 1
             result.rows += 1
@@ -132,15 +137,15 @@ public struct CSVChunkMasker {
 
     /// Writes one record: as it was when nothing was found, else field by field.
     private func emit(_ chunk: UnsafeBufferPointer<UInt8>, recordStart: Int, recordEnd: Int, fields: [CSVField],
-                      row: Int, session: MaskSession, unquoted: inout [UInt8], into result: inout MaskedChunk) {
-        if session.findings.isEmpty {
+                      findings: [Finding], row: Int, session: MaskSession, unquoted: inout [UInt8], into result: inout MaskedChunk) {
+        if findings.isEmpty {
             result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[recordStart..<recordEnd]))
             return
         }
         var findingsStart = 0
         for (column, field) in fields.enumerated() {
             if column > 0 { result.output.append(UInt8(ascii: ",")) }
-            let cellFindings = session.findings[findingsStart..<field.findingsEnd]
+            let cellFindings = findings[findingsStart..<field.findingsEnd]
             findingsStart = field.findingsEnd
             if cellFindings.isEmpty {
                 result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[field.rawStart..<field.rawEnd]))

@@ -46,9 +46,13 @@ struct DigitGroupDetector {
     @inline(__always)
     static func scan(_ bytes: UnsafeBufferPointer<UInt8>, at position: Int, lower: Int, upper: Int,
                      bareSSN: Bool, emit: (Finding) -> Void) -> Int {
-        if position > lower && ASCII.isAlpha(bytes[position - 1]) {
-            return skipRun(bytes, from: position, upper: upper)
-        }
+        let runEnd = skipRun(bytes, from: position, upper: upper)
+        if position > lower && ASCII.isAlpha(bytes[position - 1]) { return runEnd }
+        // Most numbers (ids, amounts, dates, times) are one short run: reject them before parsing a group.
+        let joined = runEnd + 1 < upper && (bytes[runEnd] == 32 || bytes[runEnd] == UInt8(ascii: "-"))
+            && ASCII.isDigit(bytes[runEnd + 1])
+        let length = runEnd - position
+        if !joined && length < 13 && !(bareSSN && length == 9) { return runEnd }
         let group = parseGroup(bytes, from: position, upper: upper)
         if group.end < upper && ASCII.isAlpha(bytes[group.end]) && group.count == 1 {
             return group.end

@@ -15,7 +15,7 @@ enum EmailDetector {
         // Local part, scanning left.
         var start = at
         let localLimit = max(lower, at - maxLocal)
-        while start > localLimit && ASCII.flags(bytes[start - 1]) & ASCII.emailLocalFlag != 0 { start -= 1 }
+        while start > localLimit && ASCII.isEmailLocal(bytes[start - 1]) { start -= 1 }
         while start < at && bytes[start] == UInt8(ascii: ".") { start += 1 }
         guard start < at else { return nil }
         // Domain, scanning right: labels of [A-Za-z0-9-] joined by single dots.

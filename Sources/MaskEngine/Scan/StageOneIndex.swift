@@ -116,7 +116,9 @@ public final class StageOneIndex {
 
 /// Walks the candidate positions of one cell, block by block, without materialising a list.
 struct CandidateCursor {
-    let index: StageOneIndex
+    // unowned(unsafe): the cursor lives inside one `CellScanner.scan` call, which holds the index
+    // strongly; this saves a retain/release pair per cell.
+    unowned(unsafe) let index: StageOneIndex
     let upper: Int
     private var blockIndex: Int
     private var bits: UInt64

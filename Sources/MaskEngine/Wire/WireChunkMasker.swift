@@ -99,7 +99,12 @@ public struct WireChunkMasker {
             throw error(.columnCountMismatch(rowDescription: rowDescription.fields.count, dataRow: count))
         }
         p += 2
-        session.findings.removeAll(keepingCapacity: true)
+        // Local scratch (swapped out of the session): a class property passed inout would pay a
+        // dynamic exclusivity check on every cell.
+        var findings: [Finding] = []
+        swap(&findings, &session.findings)
+        defer { swap(&findings, &session.findings) }
+        findings.removeAll(keepingCapacity: true)
         // First pass: check every length and scan every cell, before anything is written.
         // Borrow the session's scratch without a copy-on-write (swap, and swap back on every exit).
         var cellBounds: [CellBounds] = []
@@ -113,19 +118,19 @@ public struct WireChunkMasker {
             if length < -1 { throw error(.negativeCellLength(length), column: column) }
             p += 4
             if length == -1 {
-                cellBounds.append(CellBounds(start: p, end: p, findingsEnd: session.findings.count, isNull: true))
+                cellBounds.append(CellBounds(start: p, end: p, findingsEnd: findings.count, isNull: true))
                 continue
             }
             guard length <= frame.end - p else {
                 throw error(.cellPastEnd(length: length, available: frame.end - p), column: column)
             }
             let context = rowDescription?.contexts[column] ?? ColumnContext()
-            session.scanner.scan(chunk, lower: p, upper: p + length, index: index, context: context, into: &session.findings)
+            session.scanner.scan(chunk, lower: p, upper: p + length, index: index, context: context, into: &findings)
             p += length
-            cellBounds.append(CellBounds(start: p - length, end: p, findingsEnd: session.findings.count, isNull: false))
+            cellBounds.append(CellBounds(start: p - length, end: p, findingsEnd: findings.count, isNull: false))
         }
         guard p == frame.end else { throw error(.malformedDataRow("\(frame.end - p) bytes after the last cell")) }
-        if session.findings.isEmpty {
+        if findings.isEmpty {
             result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[frame.start..<frame.end]))
             return
         }
@@ -138,7 +143,7 @@ public struct WireChunkMasker {
         var findingsStart = 0
         for column in 0..<count {
             let cell = cellBounds[column]
-            let cellFindings = session.findings[findingsStart..<cell.findingsEnd]
+            let cellFindings = findings[findingsStart..<cell.findingsEnd]
             findingsStart = cell.findingsEnd
             if cell.isNull { WireFrame.appendInt32(-1, to: &result.output); continue }
             for f in cellFindings { result.record(f, row: row, column: column) }

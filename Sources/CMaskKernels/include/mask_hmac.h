@@ -1,0 +1,30 @@
+#ifndef MASK_HMAC_H
+#define MASK_HMAC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// HMAC-SHA256 with the key already absorbed: the SHA-256 states after the ipad and opad blocks.
+typedef struct {
+    uint32_t inner[8];
+    uint32_t outer[8];
+} mk_hmac_sha256_key;
+
+/// Absorbs `key` (any length; longer than 64 bytes is hashed first, as RFC 2104 says).
+void mk_hmac_sha256_init(mk_hmac_sha256_key *ctx, const uint8_t *key, size_t key_length);
+
+/// HMAC-SHA256(key, tag || message) into `out` (32 bytes).
+void mk_hmac_sha256(const mk_hmac_sha256_key *ctx, uint8_t tag, const uint8_t *message, size_t length,
+                    uint8_t out[32]);
+
+/// Whether the SHA extensions (SHA-NI) are used on this CPU.
+int mk_sha256_uses_shani(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
