@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+
+/// `maskd pipe` run as a user runs it: the built binary, stdin to stdout, exit codes, golden files.
+@Suite struct PipeCommandTests {
+    static let golden = Bundle.module.url(forResource: "Golden", withExtension: nil)!
+    /// SwiftPM puts the resource bundle next to the executables it built.
+    static let binary = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("maskd")
+
+    struct Run {
+        var status: Int32
+        var stdout: Data
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String], stdin: Data, environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["MASKD_TOKEN_KEY"] = nil
+        env["XDG_CONFIG_HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("maskd-test-\(UUID())").path
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let input = Pipe(), output = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        // Write stdin on another thread so a large output cannot dead-lock against a full pipe.
+        let writer = Thread { input.fileHandleForWriting.write(stdin); try? input.fileHandleForWriting.close() }
+        writer.start()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: out, stderr: String(decoding: err, as: UTF8.self))
+    }
+
+    func file(_ name: String) throws -> Data { try Data(contentsOf: Self.golden.appendingPathComponent(name)) }
+
+    @Test(arguments: ["csv", "wire"])
+    func goldenOutputAndReport(_ format: String) throws {
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID()).jsonl")
+        defer { try? FileManager.default.removeItem(at: report) }
+        let key = Self.golden.appendingPathComponent("test.key").path
+        let result = try Self.run(["pipe", "--quiet", "--key-file", key, "--report", report.path],
+                                  stdin: try file("sample.\(format)"))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == (try file("sample.masked.\(format)")), "output differs from Golden/sample.masked.\(format)")
+        #expect(try Data(contentsOf: report) == (try file("sample.\(format).report.jsonl")))
+    }
+
+    @Test func sameValueSameTokenAcrossFormatsAndRuns() throws {
+        let csv = Data("email\nann@example.com\n".utf8)
+        let a = try Self.run(["pipe", "-q"], stdin: csv, environment: ["MASKD_TOKEN_KEY": "a key of sufficient length"])
+        let b = try Self.run(["pipe", "-q"], stdin: csv, environment: ["MASKD_TOKEN_KEY": "a key of sufficient length"])
+        let c = try Self.run(["pipe", "-q"], stdin: csv, environment: ["MASKD_TOKEN_KEY": "another key, also long enough"])
+        #expect(a.stdout == b.stdout)
+        #expect(a.stdout != c.stdout)
+        #expect(!String(decoding: a.stdout, as: UTF8.self).contains("ann@example.com"))
+    }
+
+    @Test func withoutAKeyOneIsGeneratedAndKept() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("maskd-home-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let csv = Data("email\nann@example.com\n".utf8)
+        let first = try Self.run(["pipe"], stdin: csv, environment: ["XDG_CONFIG_HOME": home.path])
+        #expect(first.status == 0)
+        #expect(first.stderr.contains("generated a key"))
+        let keyFile = home.appendingPathComponent("maskd/token.key").path
+        let mode = try FileManager.default.attributesOfItem(atPath: keyFile)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let second = try Self.run(["pipe"], stdin: csv, environment: ["XDG_CONFIG_HOME": home.path])
+        #expect(second.stdout == first.stdout, "the kept key gives the same tokens")
+    }
+
+    @Test func malformedCSVExits65AndWritesNothingOfTheBadRow() throws {
+        let input = Data("email,note\nann@example.com,ok\nbob@example.com,bad\"quote\ncarol@example.com,after\n".utf8)
+        let result = try Self.run(["pipe"], stdin: input, environment: ["MASKD_TOKEN_KEY": "a key of sufficient length"])
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("line 3") && result.stderr.contains("row 1") && result.stderr.contains("byte offset"))
+        let out = String(decoding: result.stdout, as: UTF8.self)
+        #expect(!out.contains("bob@") && !out.contains("carol@") && !out.contains("ann@"))
+        #expect(out.hasPrefix("email,note\n") && out.components(separatedBy: "\n").count == 3)
+    }
+
+    @Test func truncatedWireStreamExits65() throws {
+        var wire = try file("sample.wire")
+        wire.removeLast(40)
+        let result = try Self.run(["pipe", "--format", "wire"], stdin: wire,
+                                  environment: ["MASKD_TOKEN_KEY": "a key of sufficient length"])
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("message") && result.stderr.contains("byte offset"))
+    }
+
+    @Test func usageErrorsAndHelp() throws {
+        let help = try Self.run(["pipe", "--help"], stdin: Data())
+        #expect(help.status == 0)
+        #expect(String(decoding: help.stdout, as: UTF8.self).contains("--report"))
+        let bad = try Self.run(["pipe", "--format", "xml"], stdin: Data())
+        #expect(bad.status == 64)
+        let action = try Self.run(["pipe", "--action", "email=scramble"], stdin: Data())
+        #expect(action.status == 64)
+    }
+}
