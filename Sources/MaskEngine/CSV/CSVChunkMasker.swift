@@ -33,6 +33,7 @@ public struct CSVChunkMasker {
         let unquotedIndex = StageOneIndex()
         var unquoted: [UInt8] = []
         var fields: [CSVField] = []
+        let contexts = start.header.contexts
         // Local scratch (swapped out of the session): a class property passed inout would pay a
         // dynamic exclusivity check on every field.
         var findings: [Finding] = []
@@ -99,7 +100,7 @@ public struct CSVChunkMasker {
                 }
                 field.rawEnd = pos
                 // Scan the value.
-                let context = start.header.context(fields.count)
+                let context = fields.count < contexts.count ? contexts[fields.count] : ColumnContext()
                 if field.doubledQuotes {
                     Self.unquote(chunk, field.valueStart, field.valueEnd, into: &unquoted)
                     unquoted.withUnsafeBufferPointer { u in

@@ -57,6 +57,18 @@ struct DigitGroupDetector {
         if group.end < upper && ASCII.isAlpha(bytes[group.end]) && group.count == 1 {
             return group.end
         }
+        // Groups that can hold neither a card (13+ digits) nor a 3-2-4 SSN (dates, times, phones).
+        var total = 0
+        var ssnShape = false
+        for r in 0..<group.count {
+            let length = group.runEnd[r] - group.runStart[r]
+            total += length
+            if length == 3 && r + 2 < group.count && group.runEnd[r + 1] - group.runStart[r + 1] == 2
+                && group.runEnd[r + 2] - group.runStart[r + 2] == 4 { ssnShape = true }
+        }
+        if total < 13 && !ssnShape && !(bareSSN && total == 9) {
+            return group.truncated ? group.runStart[group.count - 1] : group.end
+        }
         var i = 0
         while i < group.count {
             if let (last, finding) = bestWindow(bytes, group: group, first: i, lower: lower, upper: upper,

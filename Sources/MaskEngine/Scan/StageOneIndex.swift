@@ -72,6 +72,10 @@ public final class StageOneIndex {
         return masks[block - windowStart]
     }
 
+    /// The masks pointer shifted so that it is indexed by absolute block number, valid for the blocks
+    /// of the current window only.
+    var blockBase: UnsafePointer<mk_block_masks> { UnsafePointer(masks - windowStart) }
+
     /// Candidate positions (anchor or digit) inside `lower..<upper`, as a cursor that yields them in order.
     @inline(__always)
     func candidates(_ lower: Int, _ upper: Int) -> CandidateCursor {
@@ -115,26 +119,30 @@ public final class StageOneIndex {
 }
 
 /// Walks the candidate positions of one cell, block by block, without materialising a list.
+///
+/// It reads the masks through a raw pointer taken when it is made: the index classified every block of
+/// the cell before, and nothing reclassifies while the cursor lives (it is local to one
+/// `CellScanner.scan` call), so the pointer stays valid and no reference is retained per block.
 struct CandidateCursor {
-    // unowned(unsafe): the cursor lives inside one `CellScanner.scan` call, which holds the index
-    // strongly; this saves a retain/release pair per cell.
-    unowned(unsafe) let index: StageOneIndex
     let upper: Int
+    /// Masks addressed by absolute block number (already offset by the window's first block).
+    private let masks: UnsafePointer<mk_block_masks>
     private var blockIndex: Int
     private var bits: UInt64
     private var digitBits: UInt64
 
     init(index: StageOneIndex, lower: Int, upper: Int) {
-        self.index = index
         self.upper = upper
+        masks = index.blockBase
         blockIndex = lower >> 6
         bits = 0
         digitBits = 0
         load(from: lower)
     }
 
+    @inline(__always)
     private mutating func load(from position: Int) {
-        let m = index.block(blockIndex)
+        let m = masks[blockIndex]
         let low: UInt64 = ~0 << UInt64(position & 63)
         var high: UInt64 = ~0
         if (blockIndex + 1) << 6 > upper { high = (1 << UInt64(upper & 63)) &- 1 }
@@ -143,6 +151,7 @@ struct CandidateCursor {
     }
 
     /// The next candidate at or after the current point, and whether it is a digit.
+    @inline(__always)
     mutating func next() -> (position: Int, isDigit: Bool)? {
         while bits == 0 {
             blockIndex += 1
@@ -156,13 +165,10 @@ struct CandidateCursor {
     }
 
     /// Skips every candidate before `position` (after a match, its bytes are not looked at again).
+    @inline(__always)
     mutating func skip(to position: Int) {
         if position >= upper { bits = 0; blockIndex = (upper + 63) >> 6; return }
-        let target = position >> 6
-        if target != blockIndex {
-            blockIndex = target
-            index.ensure(position, upper)
-        }
+        blockIndex = position >> 6
         load(from: position)
     }
 }
