@@ -2,10 +2,15 @@
 public enum InputFormat: String, Sendable, CaseIterable {
     case csv
     case wire
+    /// pg_dump's plain SQL format: COPY blocks are masked, everything else passes through.
+    case pgdump
 
     /// Guesses the format from the first bytes: a PostgreSQL backend message stream starts with a
     /// message type byte and a plausible length; anything else is taken for CSV.
     public static func detect(_ prefix: UnsafeBufferPointer<UInt8>) -> InputFormat {
+        let head = String(decoding: UnsafeBufferPointer(rebasing: prefix[0..<min(prefix.count, 4096)]), as: UTF8.self)
+        if head.contains("PostgreSQL database dump") || head.hasPrefix("\\restrict ")
+            || head.hasPrefix("SET statement_timeout") { return .pgdump }
         guard prefix.count >= 5 else { return .csv }
         let backendTypes: Set<UInt8> = Set("TDCZENSKR123nIsHGWdcAVt".utf8)
         guard backendTypes.contains(prefix[0]) else { return .csv }

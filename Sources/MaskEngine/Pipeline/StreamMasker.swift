@@ -64,7 +64,7 @@ public final class StreamMasker {
                     if let report, !chunk.findings.isEmpty {
                         var lines: [UInt8] = []
                         lines.reserveCapacity(chunk.findings.count * 80)
-                        for f in chunk.findings { reportWriter.append(f, tableName: nil, to: &lines) }
+                        for f in chunk.findings { reportWriter.append(f, tableName: state.tableName(f.table), to: &lines) }
                         try lines.withUnsafeBytes { try report($0) }
                     }
                 } catch {
@@ -81,6 +81,7 @@ public final class StreamMasker {
             switch format {
             case .csv: try splitCSV(&input, pipeline: pipeline)
             case .wire: try splitWire(&input, pipeline: pipeline)
+            case .pgdump: try PgDumpSplitter(chunkBytes: options.chunkBytes, tables: state).split(&input, pipeline: pipeline)
             }
         } catch {
             readError = error
@@ -170,6 +171,8 @@ public final class StreamMasker {
 /// A unit of work for a pipeline worker.
 enum Job: Sendable {
     case passthrough([UInt8])
+    case copy([UInt8], CopyChunkStart)
+    case failure(StreamError)
     case csv([UInt8], CSVChunkStart)
     case wire([UInt8], WireChunkStart)
 
@@ -178,6 +181,12 @@ enum Job: Sendable {
         case .passthrough(let bytes):
             var chunk = MaskedChunk()
             chunk.output = bytes
+            return chunk
+        case .copy(let bytes, let start):
+            return bytes.withUnsafeBufferPointer { CopyTextChunkMasker().mask($0, start: start, session: session) }
+        case .failure(let error):
+            var chunk = MaskedChunk()
+            chunk.error = error
             return chunk
         case .csv(let bytes, let start):
             return bytes.withUnsafeBufferPointer { CSVChunkMasker().mask($0, start: start, session: session) }
@@ -231,7 +240,24 @@ final class ConsumerState: @unchecked Sendable {
     private var _summary = StreamSummary()
     private var _error: Error?
 
+    private var tableNames: [String] = []
+
     init(format: InputFormat) { _summary.format = format }
+
+    /// Registers a table name for reports; returns its index.
+    func registerTable(_ name: String) -> Int32 {
+        lock.lock()
+        defer { lock.unlock() }
+        if let i = tableNames.firstIndex(of: name) { return Int32(i) }
+        tableNames.append(name)
+        return Int32(tableNames.count - 1)
+    }
+
+    func tableName(_ index: Int32) -> String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return index >= 0 && Int(index) < tableNames.count ? tableNames[Int(index)] : nil
+    }
 
     func add(_ chunk: MaskedChunk) -> StreamSummary {
         lock.lock()

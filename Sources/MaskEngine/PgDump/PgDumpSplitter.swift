@@ -1,0 +1,150 @@
+import CMaskKernels
+import Foundation
+
+/// Reads a pg_dump plain-SQL script: statements outside COPY blocks pass through byte for byte (the
+/// `CREATE TABLE` statements are read on the way, for column types), and the rows of each
+/// `COPY … FROM stdin;` block go to workers in batches, with the block's columns.
+///
+/// `INSERT` statements (`pg_dump --inserts` / `--column-inserts`) are refused: masking SQL literals
+/// is not supported, and passing them through would leak. The error names the option to drop.
+struct PgDumpSplitter {
+    let chunkBytes: Int
+    let tables: ConsumerState
+
+    enum State {
+        case outside
+        case createTable([String])
+        case copy(CopyChunkStart, blockLine: Int, table: String)
+    }
+
+    func split(_ input: inout InputBuffer, pipeline: OrderedPipeline<Job, MaskedChunk>) throws {
+        var schema = DumpSchema()
+        var state = State.outside
+        var offset = 0
+        var line = 1
+        var passthrough: [UInt8] = []
+        func flush() -> Bool {
+            if passthrough.isEmpty { return true }
+            defer { passthrough.removeAll(keepingCapacity: true) }
+            return pipeline.submit(.passthrough(passthrough))
+        }
+        while true {
+            try input.fill(atLeast: chunkBytes)
+            if input.count == 0 { break }
+            if case .copy(var start, let blockLine, let table) = state {
+                // Rows up to the `\.` line, in batches that end at a line end.
+                let (rowsEnd, terminator) = input.withBytes { Self.copyDataEnd($0) }
+                var take = rowsEnd
+                if terminator == nil {
+                    let lastLine = input.withBytes { b in mk_csv_last_record_end(b.baseAddress, b.count, 0).end }
+                    take = lastLine
+                    if take == 0 {
+                        if !input.atEOF { try input.fill(atLeast: input.count * 2); continue }
+                        take = input.count
+                    }
+                }
+                if take > 0 {
+                    let bytes = input.take(take)
+                    let lines = bytes.withUnsafeBufferPointer { b in mk_csv_last_record_end(b.baseAddress, b.count, 0) }
+                    guard pipeline.submit(.copy(bytes, start)) else { return }
+                    let rows = lines.end == bytes.count ? lines.records : lines.records + 1
+                    start.byteOffset += take
+                    start.line += rows
+                    start.rowIndex += rows
+                    offset += take
+                    line += rows
+                }
+                if let terminator {
+                    passthrough.append(contentsOf: input.take(terminator))
+                    offset += terminator
+                    line += 1
+                    state = .outside
+                } else if input.atEOF && input.count == 0 {
+                    _ = flush()
+                    _ = pipeline.submit(.failure(StreamError(
+                        .malformedMessage("the COPY block for \(table) that starts at line \(blockLine) has no terminating \\. line"),
+                        at: StreamLocation(byteOffset: offset, line: line))))
+                    return
+                } else {
+                    state = .copy(start, blockLine: blockLine, table: table)
+                }
+                continue
+            }
+            // Outside COPY: one line at a time.
+            let lineEnd = input.withBytes { b -> Int? in
+                guard let nl = b.firstIndex(of: 10) else { return nil }
+                return nl + 1
+            }
+            guard let end = lineEnd ?? (input.atEOF ? input.count : nil) else {
+                try input.fill(atLeast: input.count * 2)
+                continue
+            }
+            let bytes = input.take(end)
+            let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .newlines)
+            switch state {
+            case .createTable(var lines):
+                lines.append(text)
+                state = text.hasPrefix(")") ? .outside : .createTable(lines)
+                if case .outside = state { schema.learn(createTable: lines) }
+            default:
+                if text.hasPrefix("CREATE TABLE ") && !text.hasSuffix(";") {
+                    state = .createTable([text])
+                } else if text.hasPrefix("COPY ") && text.hasSuffix("FROM stdin;"), let (table, names) = Self.parseCopy(text) {
+                    let columns = schema.columns(table: table, names: names)
+                    let start = CopyChunkStart(byteOffset: offset + end, line: line + 1, rowIndex: 0, columns: columns,
+                                               table: tables.registerTable(table))
+                    state = .copy(start, blockLine: line, table: table)
+                } else if text.hasPrefix("INSERT INTO ") {
+                    guard flush() else { return }
+                    _ = pipeline.submit(.failure(StreamError(
+                        .malformedMessage("INSERT statements (pg_dump --inserts or --column-inserts) are not supported: dump without those options, in the default COPY format"),
+                        at: StreamLocation(byteOffset: offset, line: line))))
+                    return
+                }
+            }
+            passthrough.append(contentsOf: bytes)
+            offset += end
+            line += 1
+            if case .copy = state { guard flush() else { return } }
+            if passthrough.count >= chunkBytes { guard flush() else { return } }
+        }
+        _ = flush()
+        if case .createTable = state { return }  // an unterminated statement holds no row data
+    }
+
+    /// Where the rows of a COPY block end in `bytes` (which starts at a row) and, when the `\.` line is
+    /// there, its length. A data row can never be `\.` alone: a backslash in data is escaped.
+    static func copyDataEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int, Int?) {
+        var lineStart = 0
+        while lineStart < bytes.count {
+            if bytes[lineStart] == UInt8(ascii: "\\"), lineStart + 1 < bytes.count, bytes[lineStart + 1] == UInt8(ascii: ".") {
+                var end = lineStart + 2
+                if end < bytes.count && bytes[end] == 13 { end += 1 }
+                if end == bytes.count || bytes[end] == 10 {
+                    return (lineStart, min(end + 1, bytes.count) - lineStart)
+                }
+            }
+            // Sound: lineStart < bytes.count, so the range passed to memchr lies inside `bytes`.
+            guard let nl = memchr(bytes.baseAddress! + lineStart, 10, bytes.count - lineStart) else { break }
+            lineStart = UnsafeRawPointer(nl) - UnsafeRawPointer(bytes.baseAddress!) + 1
+        }
+        return (lineStart, nil)
+    }
+
+    /// `COPY public.users (id, email) FROM stdin;` → ("public.users", ["id", "email"]).
+    static func parseCopy(_ text: String) -> (String, [String])? {
+        let body = text.dropFirst(5)
+        guard let open = body.firstIndex(of: "("), let close = body.lastIndex(of: ")") else {
+            return nil
+        }
+        let table = body[..<open].trimmingCharacters(in: .whitespaces)
+        let names = body[body.index(after: open)..<close].split(separator: ",").map { raw -> String in
+            var name = raw.trimmingCharacters(in: .whitespaces)
+            if name.hasPrefix("\"") && name.hasSuffix("\"") && name.count >= 2 {
+                name = String(name.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"")
+            }
+            return name
+        }
+        return (table, names)
+    }
+}
