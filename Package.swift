@@ -27,6 +27,7 @@ let package = Package(
             name: "MaskEngine",
             dependencies: [
                 "CMaskKernels",
+                "CLZ4",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

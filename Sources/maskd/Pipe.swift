@@ -5,23 +5,27 @@ import MaskEngine
 /// `maskd pipe`: stdin to stdout.
 struct Pipe: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Mask a CSV file or a PostgreSQL backend message stream from stdin to stdout.",
+        abstract: "Mask CSV, a pg_dump script or a PostgreSQL backend message stream from stdin to stdout.",
         discussion: """
             The format is detected from the first bytes (override with --format). CSV follows RFC 4180; its \
-            first row names the columns unless --no-header. A wire stream is a sequence of PostgreSQL \
-            backend messages (RowDescription, DataRow, CommandComplete, ...).
+            first row names the columns unless --no-header. A pg_dump plain-SQL script has the rows of its \
+            COPY blocks masked and everything else passed through. A wire stream is a sequence of \
+            PostgreSQL backend messages (RowDescription, DataRow, CommandComplete, ...). Input compressed \
+            as LZ4 frames is detected and decompressed; --lz4 compresses the output.
 
             Exit status: 0 success, 64 bad usage, 65 malformed input (nothing of the failing row or after \
             it is written), 74 an I/O error, 78 a key problem.
 
             Examples:
               maskd pipe < users.csv > users.masked.csv
+              pg_dump prod | maskd pipe | psql staging
+              pg_dump prod | lz4 | maskd pipe --lz4 > masked.sql.lz4
               maskd pipe --report findings.jsonl --key-file prod.key < capture.wire > masked.wire
               maskd pipe --action credit_card=partial:4 --action email=hash < payments.csv
             """
     )
 
-    @Option(help: "Input format: auto, csv or wire.")
+    @Option(help: "Input format: auto, csv, wire or pgdump.")
     var format: String = "auto"
 
     @Flag(name: .customLong("no-header"), help: "CSV: the first row is data, not column names.")
@@ -39,6 +43,9 @@ struct Pipe: ParsableCommand {
         "Set the action for a type: TYPE=ACTION with TYPE email|credit_card|us_ssn|secret and ACTION tokenize|redact|partial[:N]|hash|null. Repeatable.",
         valueName: "type=action"))
     var actions: [String] = []
+
+    @Flag(help: "Write the output as an LZ4 frame (input in LZ4 is detected and decompressed by itself).")
+    var lz4 = false
 
     @Option(help: "Worker threads (default: the number of cores).")
     var threads: Int?
@@ -60,9 +67,11 @@ struct Pipe: ParsableCommand {
         case "auto": options.format = nil
         case "csv": options.format = .csv
         case "wire": options.format = .wire
-        default: throw ValidationError("--format must be auto, csv or wire")
+        case "pgdump": options.format = .pgdump
+        default: throw ValidationError("--format must be auto, csv, wire or pgdump")
         }
         options.csvHeader = !noHeader
+        options.lz4Output = lz4
         if let threads {
             guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
             options.workers = threads

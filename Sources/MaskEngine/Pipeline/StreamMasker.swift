@@ -18,6 +18,8 @@ public final class StreamMasker {
         public var workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         public var chunkBytes = 1 << 21
         public var maxMessageBytes = WireChunkMasker.defaultMaxMessageBytes
+        /// Write the output as one LZ4 frame.
+        public var lz4Output = false
         /// Called now and then from the consumer thread with the totals so far.
         public var progress: (@Sendable (StreamSummary) -> Void)? = nil
 
@@ -47,7 +49,12 @@ public final class StreamMasker {
 
     /// Masks everything `source` yields into `sink`; findings, as JSON Lines, into `report` if given.
     @discardableResult
-    public func run(source: @escaping Source, sink: @escaping Sink, report: Sink? = nil) throws -> StreamSummary {
+    public func run(source rawSource: @escaping Source, sink rawSink: @escaping Sink, report: Sink? = nil) throws -> StreamSummary {
+        let decoding = try DecodingSource(source: rawSource)
+        let source: Source = { try decoding.read(into: $0) }
+        let compressor = options.lz4Output ? try LZ4FrameSink(sink: rawSink) : nil
+        let sink: Sink
+        if let compressor { sink = { @Sendable bytes in try compressor.write(bytes) } } else { sink = rawSink }
         var input = InputBuffer(source: source, chunkBytes: options.chunkBytes)
         try input.fill(atLeast: 64 * 1024)
         let format = options.format ?? input.withPrefix { InputFormat.detect($0) }
@@ -89,6 +96,8 @@ public final class StreamMasker {
         _ = pipeline.finish()
         if let error = state.error { throw error }
         if let readError { throw readError }
+        // The frame is closed only after a complete run: a failed run leaves it visibly truncated.
+        try compressor?.finish()
         return state.summary
     }
 
