@@ -103,3 +103,23 @@ import Testing
         #expect(action.status == 64)
     }
 }
+
+/// The real pg_dump → maskd pipe → psql round trip against a throwaway PostgreSQL cluster
+/// (Tests/Integration/pgdump-roundtrip.sh).
+@Suite struct PgDumpRoundTripTests {
+    @Test func pgDumpMaskRestore() throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../Integration/pgdump-roundtrip.sh").standardized
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [script.path, PipeCommandTests.binary.path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.contains("all checks passed"), "\(text)")
+    }
+}

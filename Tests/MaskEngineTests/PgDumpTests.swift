@@ -1,0 +1,129 @@
+import Testing
+@testable import MaskEngine
+
+/// pg_dump plain-SQL scripts: COPY text escaping, column types from CREATE TABLE, varchar limits,
+/// refusal of INSERT dumps, and malformed blocks.
+@Suite struct PgDumpTests {
+    static let header = """
+        --
+        -- PostgreSQL database dump
+        --
+
+        SET statement_timeout = 0;
+
+        CREATE TABLE public.people (
+            id integer NOT NULL,
+            email character varying(20) NOT NULL,
+            "Contact Email" text,
+            ssn text,
+            born date,
+            profile jsonb
+        );
+
+
+        """
+
+    func mask(_ text: String, chunk: Int = 1 << 20) -> (String, String, Error?) {
+        let r = maskStream(Array(text.utf8), chunkBytes: chunk)
+        return (String(decoding: r.output, as: UTF8.self), r.report, r.error)
+    }
+
+    func dump(_ rows: [String]) -> String {
+        Self.header + "COPY public.people (id, email, \"Contact Email\", ssn, born, profile) FROM stdin;\n"
+            + rows.map { $0 + "\n" }.joined() + "\\.\n\n-- PostgreSQL database dump complete\n"
+    }
+
+    @Test func escapesAreHonouredAndEverythingElsePassesThrough() {
+        let rows = [
+            "1\tann@example.com\tline1\\nmail bob@example.org\\ttab\\\\back\t536-90-4399\t1990-01-02\t{\"e\": \"c@d.io\", \"q\": \"a\\\\\"b\"}",
+            "2\t\\N\t\t\\N\t\\N\t\\N",
+            "3\tx@y.co\t\\.\t536904399\t2000-01-01\t{}",
+        ]
+        let input = dump(rows)
+        let (out, report, error) = mask(input)
+        #expect(error == nil)
+        #expect(out.hasPrefix(Self.header), "statements outside COPY pass through byte for byte")
+        #expect(out.hasSuffix("\\.\n\n-- PostgreSQL database dump complete\n"))
+        let outRows = out.components(separatedBy: "\n").filter { $0.hasPrefix("1\t") || $0.hasPrefix("2\t") || $0.hasPrefix("3\t") }
+        #expect(outRows.count == 3)
+        let first = outRows[0].components(separatedBy: "\t")
+        #expect(first.count == 6)
+        #expect(first[2].hasPrefix("line1\\nmail ") && first[2].hasSuffix("\\ttab\\\\back"), "escapes kept: \(first[2])")
+        #expect(!out.contains("bob@example.org") && !out.contains("536-90-4399") && !out.contains("c@d.io"))
+        #expect(first[4] == "1990-01-02")
+        #expect(first[5].hasPrefix("{\"e\": \"") && first[5].hasSuffix("\", \"q\": \"a\\\\\"b\"}"), "jsonb stays valid JSON")
+        #expect(outRows[1] == rows[1], "NULLs and empty strings untouched")
+        let third = outRows[2].components(separatedBy: "\t")
+        #expect(third[2] == "\\.", "a value that is exactly \\. is still escaped")
+        #expect(third[3] != "536904399", "bare SSN in a column named ssn")
+        // Offsets are into the unescaped value: "line1\nmail " is 11 bytes.
+        #expect(report.contains("{\"table\":\"public.people\",\"row\":0,\"column\":2,\"start\":11,\"end\":26,\"type\":\"email\"}"))
+    }
+
+    @Test func varcharLimitIsKept() {
+        // The email token (32 characters) does not fit varchar(20): the span is redacted instead.
+        let (out, _, error) = mask(dump(["1\tann@example.com\t\\N\t\\N\t\\N\t\\N"]))
+        #expect(error == nil)
+        #expect(out.contains("1\t***************\t\\N"))
+        // Where it fits, the token is used.
+        let (wide, _, _) = mask(dump(["1\ta@b.io\tann@example.com\t\\N\t\\N\t\\N"]))
+        #expect(wide.contains("@example.invalid\t\\N"))
+    }
+
+    @Test func insertDumpsAreRefused() {
+        let input = Self.header + "INSERT INTO public.people VALUES (1, 'ann@example.com', NULL, NULL, NULL, NULL);\n"
+        let (out, _, error) = mask(input)
+        #expect("\(String(describing: error))".contains("--inserts"))
+        #expect(!out.contains("ann@example.com"))
+    }
+
+    @Test func unterminatedCopyBlockIsAnError() {
+        let input = Self.header + "COPY public.people (id, email, \"Contact Email\", ssn, born, profile) FROM stdin;\n"
+            + "1\tann@example.com\t\\N\t\\N\t\\N\t\\N\n"
+        let (out, _, error) = mask(input)
+        let e = error as? StreamError
+        #expect("\(String(describing: e))".contains("no terminating"))
+        #expect(e?.location.line != nil)
+        #expect(!out.contains("ann@example.com"))
+    }
+
+    @Test func brokenRowsAreErrorsNamingTheLine() {
+        let wrongCount = dump(["1\tann@example.com\t\\N", "2\tbob@example.com\t\\N\t\\N\t\\N\t\\N"])
+        let (out, _, error) = mask(wrongCount)
+        let e = error as? StreamError
+        #expect("\(String(describing: e))".contains("fields where the COPY line names 6"))
+        #expect(e?.location.line == 17)
+        #expect(!out.contains("ann@") && !out.contains("bob@"))
+        let danglingBackslash = dump(["1\tann@example.com\tx\\"])
+        let (_, _, error2) = mask(danglingBackslash)
+        #expect("\(String(describing: error2))".contains("backslash at the end of a line"))
+    }
+
+    @Test func chunkingDoesNotChangeTheOutput() {
+        let rows = (0..<300).map { "\($0)\tu\($0)@example.com\tnote \\t \($0)\t536-90-\(1000 + $0)\t\\N\t{\"k\": \"v\($0)@example.net\"}" }
+        let input = dump(rows)
+        let (whole, wholeReport, _) = mask(input)
+        for chunk in [100, 1000, 5000] {
+            let (out, report, error) = mask(input, chunk: chunk)
+            #expect(error == nil)
+            #expect(out == whole, "chunk \(chunk)")
+            #expect(report == wholeReport)
+        }
+    }
+
+    @Test func lz4InputIsDetected() throws {
+        let input = Array(dump(["1\tann@example.com\t\\N\t\\N\t\\N\t\\N"]).utf8)
+        let collector = ByteCollector()
+        let sink = try LZ4FrameSink(sink: { collector.append($0) })
+        try input.withUnsafeBytes { try sink.write($0) }
+        try sink.finish()
+        let compressed = collector.bytes
+        #expect(compressed.prefix(4) == [0x04, 0x22, 0x4D, 0x18])
+        let plain = maskStream(input)
+        let viaLZ4 = maskStream(compressed)
+        #expect(viaLZ4.error == nil)
+        #expect(viaLZ4.output == plain.output)
+        let truncated = maskStream(Array(compressed.dropLast(6)))
+        #expect(truncated.error != nil)
+    }
+}
