@@ -105,6 +105,41 @@ leaks=$(grep -F -c -f "$dir/pii.txt" "$dir/dst.sql" || true)
 check "original PII values left in the restored data" "$leaks" "0"
 check "report names the qualified table" "$(grep -c '"table":"public.orders"' "$dir/report.jsonl" | tr -d ' ')" "1600"
 
+# A result set captured from the server itself (simple query protocol on the Unix socket), masked as
+# a wire stream: rows keep their count and framing, no original value is left.
+python3 - "$dir" "$port" > "$dir/capture.wire" <<'PY'
+import socket, struct, sys
+d, port = sys.argv[1], sys.argv[2]
+s = socket.socket(socket.AF_UNIX); s.connect(f"{d}/.s.PGSQL.{port}")
+params = b"user\0postgres\0database\0src\0\0"
+s.sendall(struct.pack(">ii", 8 + len(params), 196608) + params)
+def read_until_ready():
+    data = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk: raise SystemExit("server closed")
+        data += chunk
+        # ReadyForQuery is 'Z', length 5, status byte: the last 6 bytes of a complete response.
+        if len(data) >= 6 and data[-6:-1] == b"Z\0\0\0\x05": return data
+read_until_ready()
+q = b"select id, email, ssn, notes, profile, balance from customers order by id\0"
+s.sendall(b"Q" + struct.pack(">i", 4 + len(q)) + q)
+sys.stdout.buffer.write(read_until_ready())
+PY
+before=$(grep -a -F -o -f "$dir/pii.txt" "$dir/capture.wire" | wc -l)
+check "captured wire stream holds the PII before masking" "$([ "$before" -ge 800 ] && echo yes || echo "only $before")" "yes"
+"$maskd" pipe -q < "$dir/capture.wire" > "$dir/capture.masked.wire"
+wire_rows=$(python3 - "$dir/capture.masked.wire" <<'PY'
+import struct, sys
+b = open(sys.argv[1], "rb").read(); p = 0; rows = 0
+while p < len(b):
+    t = b[p:p+1]; n = struct.unpack(">i", b[p+1:p+5])[0]; rows += t == b"D"; p += 1 + n
+print(rows if p == len(b) else "bad framing")
+PY
+)
+check "captured wire stream: rows after masking" "$wire_rows" "400"
+check "captured wire stream: original values left" "$(grep -a -F -c -f "$dir/pii.txt" "$dir/capture.masked.wire" || true)" "0"
+
 # LZ4 in and out gives the same masked dump.
 lz4 -q -c "$dir/src.sql" | "$maskd" pipe -q --lz4 | lz4 -q -d -c > "$dir/masked-lz4.sql"
 check "LZ4 round trip" "$(cmp -s "$dir/masked.sql" "$dir/masked-lz4.sql" && echo same || echo differ)" "same"

@@ -38,7 +38,7 @@ import Testing
 
     func file(_ name: String) throws -> Data { try Data(contentsOf: Self.golden.appendingPathComponent(name)) }
 
-    @Test(arguments: ["csv", "wire"])
+    @Test(arguments: ["csv", "wire", "sql"])
     func goldenOutputAndReport(_ format: String) throws {
         let report = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID()).jsonl")
         defer { try? FileManager.default.removeItem(at: report) }

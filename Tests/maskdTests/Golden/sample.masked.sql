@@ -1,0 +1,30 @@
+--
+-- PostgreSQL database dump
+--
+
+SET statement_timeout = 0;
+SET client_encoding = 'UTF8';
+
+CREATE TABLE public.accounts (
+    id integer NOT NULL,
+    email character varying(24) NOT NULL,
+    "Backup Email" text,
+    ssn character(11),
+    card text,
+    opened timestamp with time zone,
+    settings jsonb,
+    note text
+);
+
+COPY public.accounts (id, email, "Backup Email", ssn, card, opened, settings, note) FROM stdin;
+1	******************	4e4illyeq5vstny7@example.invalid	491-46-8399	7899 2725 3294 6493	2024-01-15 10:30:00+00	{"alerts": {"to": "we367t5gz5lb77o7@example.invalid"}, "token": "****************************************"}	tab\there\\nnot a newline\\\\ and a newline\nthen password = ****************
+2	************************************	\N	\N	\N	\N	{}	\\.
+3	******		\N	0761-0297-4726-8562	\N	{"k": "a\\"b"}	octal \\101\\102 hex \\x43 and 4111111111111112 (not a card)
+\.
+
+ALTER TABLE ONLY public.accounts
+    ADD CONSTRAINT accounts_pkey PRIMARY KEY (id);
+
+--
+-- PostgreSQL database dump complete
+--
