@@ -6,13 +6,13 @@
 /// then as an SSN (3-2-4 with one separator, never-issued values rejected). A group glued to letters
 /// (`a1234`, hex digests, UUIDs) is skipped whole: such digits are identifiers, not numbers.
 struct DigitGroupDetector {
-    static let maxRuns = 8
+    static let maxRuns = 16
 
     /// One parsed group: run boundaries and the separator before each run (0 for the first).
     struct Group {
-        var runStart = InlineArray<8, Int>(repeating: 0)
-        var runEnd = InlineArray<8, Int>(repeating: 0)
-        var separatorBefore = InlineArray<8, UInt8>(repeating: 0)
+        var runStart = InlineArray<16, Int>(repeating: 0)
+        var runEnd = InlineArray<16, Int>(repeating: 0)
+        var separatorBefore = InlineArray<16, UInt8>(repeating: 0)
         var count = 0
         /// Where the group ends: the first byte after its last run.
         var end = 0
@@ -66,9 +66,7 @@ struct DigitGroupDetector {
             if length == 3 && r + 2 < group.count && group.runEnd[r + 1] - group.runStart[r + 1] == 2
                 && group.runEnd[r + 2] - group.runStart[r + 2] == 4 { ssnShape = true }
         }
-        if total < 13 && !ssnShape && !(bareSSN && total == 9) {
-            return group.truncated ? group.runStart[group.count - 1] : group.end
-        }
+        if total < 13 && !ssnShape && !(bareSSN && total == 9) { return resumePoint(group) }
         var i = 0
         while i < group.count {
             if let (last, finding) = bestWindow(bytes, group: group, first: i, lower: lower, upper: upper,
@@ -79,7 +77,14 @@ struct DigitGroupDetector {
                 i += 1
             }
         }
-        return group.truncated ? group.runStart[group.count - 1] : group.end
+        return resumePoint(group)
+    }
+
+    /// Where scanning goes on after a group: its end, or for a group cut at `maxRuns`, four runs back,
+    /// so that every window of up to five runs (4-4-4-4-3) is still tried with the runs that follow.
+    @inline(__always)
+    static func resumePoint(_ group: Group) -> Int {
+        group.truncated ? group.runStart[max(1, group.count - 4)] : group.end
     }
 
     @inline(__always)
@@ -111,7 +116,7 @@ struct DigitGroupDetector {
         if let lastCard {
             return (lastCard, Finding(start: start - lower, end: group.runEnd[lastCard] - lower, type: .creditCard))
         }
-        if let ssnLast = SSNRules.window(bytes, group: group, first: first, upper: upper, bareSSN: bareSSN) {
+        if let ssnLast = SSNRules.window(bytes, group: group, first: first, lower: lower, upper: upper, bareSSN: bareSSN) {
             return (ssnLast, Finding(start: start - lower, end: group.runEnd[ssnLast] - lower, type: .usSSN))
         }
         return nil

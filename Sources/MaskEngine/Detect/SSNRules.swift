@@ -5,12 +5,16 @@ enum SSNRules {
     /// The last run of an SSN window starting at run `first`: three runs of 3, 2 and 4 digits joined by
     /// the same separator and not continued by it on either side; or, when `bareSSN`, one run of 9 digits.
     static func window(_ bytes: UnsafeBufferPointer<UInt8>, group: DigitGroupDetector.Group, first: Int,
-                       upper: Int, bareSSN: Bool) -> Int? {
+                       lower: Int, upper: Int, bareSSN: Bool) -> Int? {
         func length(_ r: Int) -> Int { group.runEnd[r] - group.runStart[r] }
         if first + 2 < group.count, length(first) == 3, length(first + 1) == 2, length(first + 2) == 4 {
             let sep = group.separatorBefore[first + 1]
             let sameSeparators = group.separatorBefore[first + 2] == sep
-            let extendedLeft = first > 0 && group.separatorBefore[first] == sep
+            // Continued on the left by the same separator: inside the group, or (for a group that starts
+            // after letters or after a resumed long group) in the bytes just before it.
+            let start = group.runStart[first]
+            let extendedLeft = first > 0 ? group.separatorBefore[first] == sep
+                : start - 2 >= lower && bytes[start - 1] == sep && ASCII.isDigit(bytes[start - 2])
             let extendedRight = first + 3 < group.count && group.separatorBefore[first + 3] == sep
             if sameSeparators && !extendedLeft && !extendedRight
                 && DigitGroupDetector.rightBoundaryOK(bytes, group.runEnd[first + 2], upper: upper)
