@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "mask_hmac.h"
+#include "mask_ff1.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -2,8 +2,8 @@
 ///
 /// | type | token | collisions |
 /// |---|---|---|
-/// | card | separators kept; the digits before the check digit permuted (`DecimalPermutation`); a check digit that **fails** Luhn | none: a bijection, and a token is never a valid card |
-/// | SSN | separators kept; all 9 digits permuted | none: a bijection on the 10^9 digit strings. A token may fall in issued ranges: the never-issued values number about 1.1e8, fewer than the 8.9e8 issuable ones, so no bijection can avoid them |
+/// | card | separators kept; the digits before the check digit encrypted with FF1 (`DecimalPermutation`); a check digit that **fails** Luhn | none: a bijection, and a token is never a valid card |
+/// | SSN | separators kept; all 9 digits encrypted with FF1 | none: a bijection on the 10^9 digit strings. A token may fall in issued ranges: the never-issued values number about 1.1e8, fewer than the 8.9e8 issuable ones, so no bijection can avoid them |
 /// | email | 16 base32 characters of HMAC-SHA256 over the lower-cased address, `@example.invalid` | 80 bits: about n²/2^81 for n distinct addresses (1e-12 for a million) |
 ///
 /// The same value under the same key gives the same token in every row, column, table, format and run;
@@ -80,7 +80,7 @@ public final class Tokenizer {
                                   to out: inout [UInt8]) {
         var n = 0
         for b in value where ASCII.isDigit(b) && n < digits.count { digits[n] = b &- 48; n += 1 }
-        guard n >= 3 && n <= 20 else {
+        guard n - (breakLuhn ? 1 : 0) >= DecimalPermutation.minimumDigits && n <= 20 else {
             // Not a shape the detectors produce; fail closed with a same-length mask.
             out.append(contentsOf: repeatElement(UInt8(ascii: "*"), count: value.count))
             return
