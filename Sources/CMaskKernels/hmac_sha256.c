@@ -89,17 +89,19 @@ int mk_sha256_uses_shani(void) {
 #endif
 }
 
-static inline void compress(uint32_t state[8], const uint8_t block[64]) {
+typedef void (*compress_fn)(uint32_t state[8], const uint8_t block[64]);
+
+static compress_fn best_compress(void) {
 #if defined(__x86_64__)
-    if (mk_sha256_uses_shani()) { compress_shani(state, block); return; }
+    if (mk_sha256_uses_shani()) return compress_shani;
 #endif
-    compress_portable(state, block);
+    return compress_portable;
 }
 
 /// Hashes `prefix_blocks` already absorbed into `state` (64 bytes each) plus the given bytes, with
 /// padding, leaving the digest in `state`.
-static void finish(uint32_t state[8], uint64_t prefix_bytes, const uint8_t *a, size_t a_len, const uint8_t *b,
-                   size_t b_len) {
+static void finish(compress_fn compress, uint32_t state[8], uint64_t prefix_bytes, const uint8_t *a, size_t a_len,
+                   const uint8_t *b, size_t b_len) {
     uint8_t block[64];
     size_t used = 0;
     uint64_t total = prefix_bytes + a_len + b_len;
@@ -137,12 +139,13 @@ static void store_be(const uint32_t state[8], uint8_t out[32]) {
 }
 
 void mk_hmac_sha256_init(mk_hmac_sha256_key *ctx, const uint8_t *key, size_t key_length) {
+    compress_fn compress = best_compress();
     uint8_t k[64];
     memset(k, 0, sizeof k);
     if (key_length > 64) {
         uint32_t s[8];
         memcpy(s, IV, sizeof s);
-        finish(s, 0, key, key_length, NULL, 0);
+        finish(compress, s, 0, key, key_length, NULL, 0);
         store_be(s, k);
     } else {
         memcpy(k, key, key_length);
@@ -156,14 +159,24 @@ void mk_hmac_sha256_init(mk_hmac_sha256_key *ctx, const uint8_t *key, size_t key
     compress(ctx->outer, pad);
 }
 
-void mk_hmac_sha256(const mk_hmac_sha256_key *ctx, uint8_t tag, const uint8_t *message, size_t length,
-                    uint8_t out[32]) {
+static void hmac(compress_fn compress, const mk_hmac_sha256_key *ctx, uint8_t tag, const uint8_t *message,
+                 size_t length, uint8_t out[32]) {
     uint32_t s[8];
     memcpy(s, ctx->inner, sizeof s);
-    finish(s, 64, &tag, 1, message, length);
+    finish(compress, s, 64, &tag, 1, message, length);
     uint8_t inner_digest[32];
     store_be(s, inner_digest);
     memcpy(s, ctx->outer, sizeof s);
-    finish(s, 64, inner_digest, 32, NULL, 0);
+    finish(compress, s, 64, inner_digest, 32, NULL, 0);
     store_be(s, out);
+}
+
+void mk_hmac_sha256(const mk_hmac_sha256_key *ctx, uint8_t tag, const uint8_t *message, size_t length,
+                    uint8_t out[32]) {
+    hmac(best_compress(), ctx, tag, message, length, out);
+}
+
+void mk_hmac_sha256_portable(const mk_hmac_sha256_key *ctx, uint8_t tag, const uint8_t *message, size_t length,
+                             uint8_t out[32]) {
+    hmac(compress_portable, ctx, tag, message, length, out);
 }

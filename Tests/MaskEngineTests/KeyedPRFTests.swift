@@ -19,6 +19,9 @@ import Testing
                 mk_hmac_sha256(&ctx, tag, message, message.count, &ours)
                 let reference = Array(HMAC<SHA256>.authenticationCode(for: [tag] + message, using: SymmetricKey(data: key)))
                 #expect(ours == reference, "key \(keyLength) message \(length)")
+                var portable = [UInt8](repeating: 0, count: 32)
+                mk_hmac_sha256_portable(&ctx, tag, message, message.count, &portable)
+                #expect(portable == reference, "portable: key \(keyLength) message \(length)")
             }
         }
     }
