@@ -148,6 +148,15 @@ enum Wire {
         #expect(!text.contains("ann@example.com") && text.contains("@example.invalid"))
     }
 
+    @Test func aColumnTypeThatCannotHoldPIIIsScannedWhenItHoldsText() {
+        let h = Wire.rowDescription([("flag", 16), ("at", 1184)])
+        let rows = Wire.rows(maskStream(h + Wire.dataRow(["ann@example.com", "2024-01-15 10:30:00+00"])
+                                        + Wire.dataRow(["t", "token=Zm9vYmFyYmF6cXV4MTIz"])).output)
+        #expect(rows[0][0]!.hasSuffix("@example.invalid"))
+        #expect(rows[0][1] == "2024-01-15 10:30:00+00")
+        #expect(rows[1][0] == "t" && rows[1][1] == "token=********************")
+    }
+
     @Test func binaryCellsOfNonTextTypesKeepTheirLength() {
         let h = Wire.rowDescription([("blob", 17)], format: 1)
         let input = h + Wire.dataRow(["\u{1}\u{2}ann@example.com\u{3}"])

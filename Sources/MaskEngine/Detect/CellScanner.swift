@@ -38,7 +38,9 @@ public struct CellScanner {
     @discardableResult
     public func scan(_ bytes: UnsafeBufferPointer<UInt8>, lower: Int, upper: Int, index: StageOneIndex,
                      context: ColumnContext, into findings: inout [Finding]) -> Int {
-        guard context.scanned, index.hasCandidates(lower, upper) else { return 0 }
+        // A cell of a type that cannot hold PII is skipped, unless it holds text anchors after all: a
+        // RowDescription or a schema that lies about a column must not open a way out.
+        guard context.scanned || index.hasTextAnchor(bytes, lower, upper), index.hasCandidates(lower, upper) else { return 0 }
         let before = findings.count
         var cursor = index.candidates(lower, upper)
         // Findings end here; a later span may not start before it, so spans stay ordered and disjoint.

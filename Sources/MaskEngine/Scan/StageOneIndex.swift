@@ -99,6 +99,25 @@ public final class StageOneIndex {
         return nil
     }
 
+    /// Whether an anchor other than `:` lies in `lower..<upper`: the sign that a cell declared as a type
+    /// that cannot hold PII (a timestamp, a float) holds text after all (an `@`, a `key=`, a token prefix).
+    func hasTextAnchor(_ bytes: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int) -> Bool {
+        if lower >= upper { return false }
+        ensure(lower, upper)
+        let first = lower >> 6
+        let last = (upper - 1) >> 6
+        for b in first...last {
+            var bits = block(b).anchor
+            if b == first { bits &= ~0 << UInt64(lower & 63) }
+            if b == last && (upper & 63) != 0 { bits &= (1 << UInt64(upper & 63)) &- 1 }
+            while bits != 0 {
+                if bytes[(b << 6) + bits.trailingZeroBitCount] != UInt8(ascii: ":") { return true }
+                bits &= bits &- 1
+            }
+        }
+        return false
+    }
+
     /// Whether any anchor or digit lies in `lower..<upper`: the one-question gate that lets most cells
     /// pass untouched.
     @inline(__always)
