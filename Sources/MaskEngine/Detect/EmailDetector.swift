@@ -39,12 +39,11 @@ enum EmailDetector {
             var dot = end - 1
             while dot > at && bytes[dot] != UInt8(ascii: ".") { dot -= 1 }
             guard dot > at + 1 else { return nil }  // no dot, or an empty first label
-            let tldLength = end - dot - 1
-            var alphabetic = tldLength >= 2 && tldLength <= 24
-            if alphabetic {
-                for i in (dot + 1)..<end where !ASCII.isAlpha(bytes[i]) { alphabetic = false; break }
-            }
-            if alphabetic { return start..<end }
+            // The TLD is the alphabetic start of the last label: `a@b.com1` and `a@b.com-x` (a digit or
+            // hyphen run into the address) still mask `a@b.com`; fail closed rather than miss it.
+            var letters = 0
+            while dot + 1 + letters < end && ASCII.isAlpha(bytes[dot + 1 + letters]) { letters += 1 }
+            if letters >= 2 && letters <= 24 { return start..<(dot + 1 + letters) }
             end = dot
         }
         return nil

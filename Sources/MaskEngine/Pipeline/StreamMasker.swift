@@ -116,7 +116,9 @@ public final class StreamMasker {
             let end = headerEnd ?? input.count
             let header = input.withBytes { CSVHeader.parse(UnsafeBufferPointer(rebasing: $0[0..<end])) }
             let headerBytes = input.take(end)
-            guard pipeline.submit(Job.passthrough(headerBytes)) else { return }
+            // The header goes through the same strict parser and scanner as the rows (a header with a
+            // stray quote would otherwise swallow rows unmasked); its findings are masked, not reported.
+            guard pipeline.submit(Job.csvHeader(headerBytes)) else { return }
             start = CSVChunkStart(byteOffset: end, line: 1 + headerBytes.filter { $0 == UInt8(ascii: "\n") }.count,
                                   rowIndex: 0, header: header)
         }
@@ -181,6 +183,7 @@ public final class StreamMasker {
 enum Job: Sendable {
     case passthrough([UInt8])
     case copy([UInt8], CopyChunkStart)
+    case csvHeader([UInt8])
     case failure(StreamError)
     case csv([UInt8], CSVChunkStart)
     case wire([UInt8], WireChunkStart)
@@ -190,6 +193,12 @@ enum Job: Sendable {
         case .passthrough(let bytes):
             var chunk = MaskedChunk()
             chunk.output = bytes
+            return chunk
+        case .csvHeader(let bytes):
+            var chunk = bytes.withUnsafeBufferPointer { CSVChunkMasker().mask($0, start: CSVChunkStart(), session: session) }
+            chunk.findings.removeAll()
+            chunk.rows = 0
+            if chunk.error != nil { chunk.error!.location.row = nil }
             return chunk
         case .copy(let bytes, let start):
             return bytes.withUnsafeBufferPointer { CopyTextChunkMasker().mask($0, start: start, session: session) }

@@ -69,7 +69,7 @@ public struct WireChunkMasker {
                 case UInt8(ascii: "E"), UInt8(ascii: "N"):
                     try maskFieldList(chunk, frame: header, location: location, index: index, session: session, into: &result)
                 default:
-                    result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[pos..<header.end]))
+                    try passOther(chunk, frame: header, location: location, index: index, session: session, into: &result)
                 }
             } catch {
                 result.error = error
@@ -165,6 +165,48 @@ public struct WireChunkMasker {
         WireFrame.patchLength(of: messageStart, in: &result.output)
     }
 
+    /// Every other backend message. Types with a fixed length are checked against it (a DataRow whose type
+    /// byte was damaged must not pass as a ReadyForQuery); types that carry strings (CommandComplete,
+    /// ParameterStatus, NotificationResponse, …) are scanned with same-length redaction, which keeps
+    /// their framing; a type byte that no backend sends means lost synchronisation and is an error.
+    private func passOther(_ chunk: UnsafeBufferPointer<UInt8>, frame: WireFrame, location: StreamLocation,
+                           index: StageOneIndex, session: MaskSession, into result: inout MaskedChunk) throws(StreamError) {
+        let length = frame.end - frame.start - 1
+        let fixed: Int?
+        switch frame.type {
+        case UInt8(ascii: "Z"): fixed = 5
+        case UInt8(ascii: "1"), UInt8(ascii: "2"), UInt8(ascii: "3"), UInt8(ascii: "n"), UInt8(ascii: "I"),
+             UInt8(ascii: "s"), UInt8(ascii: "c"): fixed = 4
+        case UInt8(ascii: "K"): fixed = 12
+        case UInt8(ascii: "C"), UInt8(ascii: "S"), UInt8(ascii: "A"), UInt8(ascii: "t"), UInt8(ascii: "H"),
+             UInt8(ascii: "G"), UInt8(ascii: "W"), UInt8(ascii: "V"), UInt8(ascii: "R"), UInt8(ascii: "v"):
+            fixed = nil
+        default:
+            throw StreamError(.malformedMessage("unknown backend message type \(StreamError.typeName(frame.type))"), at: location)
+        }
+        if let fixed, fixed != length {
+            throw StreamError(.malformedMessage("\(StreamError.typeName(frame.type)) message of length \(length), expected \(fixed)"),
+                              at: location)
+        }
+        var findings: [Finding] = []
+        swap(&findings, &session.findings)
+        defer { swap(&findings, &session.findings) }
+        findings.removeAll(keepingCapacity: true)
+        if fixed == nil {
+            session.scanner.scan(chunk, lower: frame.payloadStart, upper: frame.end, index: index, context: ColumnContext(),
+                                 into: &findings)
+        }
+        if findings.isEmpty {
+            result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[frame.start..<frame.end]))
+            return
+        }
+        result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[frame.start..<frame.payloadStart]))
+        let value = UnsafeBufferPointer(rebasing: chunk[frame.payloadStart..<frame.end])
+        session.cellOut.removeAll(keepingCapacity: true)
+        _ = session.rewriter.rewrite(value, findings: findings[...], binaryLayout: true, into: &session.cellOut)
+        result.output.append(contentsOf: session.cellOut)
+    }
+
     /// A CopyData row (COPY OUT) is scanned as one value: tokens hold no tab, newline or backslash, so
     /// the COPY text framing inside it survives. Its findings are reported as column 0.
     private func maskCopyData(_ chunk: UnsafeBufferPointer<UInt8>, frame: WireFrame, row: Int, index: StageOneIndex,
@@ -193,6 +235,13 @@ public struct WireChunkMasker {
             session.scanner.scan(chunk, lower: start, upper: nul, index: index, context: ColumnContext(), into: &session.findings)
             ranges.append((start, nul, session.findings.count))
             p = nul + 1
+        }
+        // The list ends with its one zero byte, which must be the message's last: bytes after it would
+        // pass unscanned.
+        guard p == frame.end - 1 else {
+            var l = location
+            l.byteOffset += p - frame.start
+            throw StreamError(.malformedMessage("error or notice field list does not end at the end of its message"), at: l)
         }
         if session.findings.isEmpty {
             result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[frame.start..<frame.end]))
