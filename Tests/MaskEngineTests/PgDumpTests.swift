@@ -111,6 +111,12 @@ import Testing
         }
     }
 
+    @Test func customFormatArchivesAreRefusedByName() {
+        let r = maskStream(Array("PGDMP\u{1}\u{e}\u{0}binary".utf8))
+        #expect("\(String(describing: r.error))".contains("pg_restore -f -"))
+        #expect(r.output.isEmpty)
+    }
+
     @Test func lz4InputIsDetected() throws {
         let input = Array(dump(["1\tann@example.com\t\\N\t\\N\t\\N\t\\N"]).utf8)
         let collector = ByteCollector()

@@ -57,6 +57,15 @@ public final class StreamMasker {
         if let compressor { sink = { @Sendable bytes in try compressor.write(bytes) } } else { sink = rawSink }
         var input = InputBuffer(source: source, chunkBytes: options.chunkBytes)
         try input.fill(atLeast: 64 * 1024)
+        // pg_dump's custom and tar formats are archives, not streams of rows: refuse them by name.
+        let archive = input.withPrefix { p -> Bool in
+            let head = Array(p.prefix(8))
+            return head.starts(with: Array("PGDMP".utf8)) || head.starts(with: Array("toc.dat".utf8))
+        }
+        if archive {
+            throw StreamError(.malformedMessage("this is a pg_dump custom or tar archive; convert it with `pg_restore -f - ARCHIVE | maskd pipe`, or dump in the plain format"),
+                              at: StreamLocation(byteOffset: 0))
+        }
         let format = options.format ?? input.withPrefix { InputFormat.detect($0) }
         let state = ConsumerState(format: format)
         let reportWriter = FindingsReportWriter()
