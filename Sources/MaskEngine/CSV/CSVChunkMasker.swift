@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where a chunk of CSV starts: offsets for errors and reports, and the header in force.
 public struct CSVChunkStart: Sendable {
     public var byteOffset: Int
@@ -101,14 +103,15 @@ public struct CSVChunkMasker {
                 field.rawEnd = pos
                 // Scan the value.
                 let context = fields.count < contexts.count ? contexts[fields.count] : ColumnContext()
-                if field.doubledQuotes {
+                // Unquoting only removes quotes, so a raw value without candidates needs no unquoted copy.
+                if field.doubledQuotes && index.hasCandidates(field.valueStart, field.valueEnd) {
                     Self.unquote(chunk, field.valueStart, field.valueEnd, into: &unquoted)
                     unquoted.withUnsafeBufferPointer { u in
                         unquotedIndex.reset(u)
                         session.scanner.scan(u, lower: 0, upper: u.count, index: unquotedIndex, context: context,
                                              into: &findings)
                     }
-                } else {
+                } else if !field.doubledQuotes {
                     session.scanner.scan(chunk, lower: field.valueStart, upper: field.valueEnd, index: index,
                                          context: context, into: &findings)
                 }
@@ -179,25 +182,55 @@ public struct CSVChunkMasker {
         }
     }
 
-    /// Quotes when the original was quoted or the value needs it; doubles quotes inside.
+    /// Quotes when the original was quoted or the value needs it; doubles quotes inside. Runs between
+    /// quotes are copied whole (memchr), not byte by byte.
     static func appendField(_ value: [UInt8], quoted: Bool, to out: inout [UInt8]) {
         let needsQuotes = quoted || value.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"")
             || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
         if !needsQuotes { out.append(contentsOf: value); return }
         out.append(UInt8(ascii: "\""))
-        for b in value {
-            if b == UInt8(ascii: "\"") { out.append(b) }
-            out.append(b)
+        value.withUnsafeBufferPointer { v in
+            ByteRuns.forEachRun(v, 0, v.count, separatedBy: UInt8(ascii: "\"")) { run, endsAtSeparator in
+                out.append(contentsOf: run)
+                if endsAtSeparator { out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: "\"")]) }
+            }
         }
         out.append(UInt8(ascii: "\""))
     }
 
+    /// The value of a quoted field whose quotes are doubled, with each `""` made one `"`.
     static func unquote(_ chunk: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into out: inout [UInt8]) {
         out.removeAll(keepingCapacity: true)
-        var i = start
-        while i < end {
-            out.append(chunk[i])
-            i += chunk[i] == UInt8(ascii: "\"") ? 2 : 1
+        // The parser guarantees quotes come in pairs here: the first of a pair is written, the second
+        // (an empty run later) is not.
+        var secondOfPair = false
+        ByteRuns.forEachRun(chunk, start, end, separatedBy: UInt8(ascii: "\"")) { run, endsAtQuote in
+            out.append(contentsOf: run)
+            guard endsAtQuote else { return }
+            if !secondOfPair { out.append(UInt8(ascii: "\"")) }
+            secondOfPair.toggle()
+        }
+    }
+}
+
+/// Splitting a byte range at one separator byte with memchr, for copying runs in bulk.
+enum ByteRuns {
+    /// Calls `body` with each run between separators in `bytes[start..<end]`, and whether that run
+    /// ends at a separator (the last run does not).
+    @inline(__always)
+    static func forEachRun(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, separatedBy separator: UInt8,
+                           _ body: (UnsafeBufferPointer<UInt8>, Bool) -> Void) {
+        guard start < end, let base = bytes.baseAddress else { return }
+        var p = start
+        while p < end {
+            // Sound: p..<end lies inside `bytes`.
+            guard let hit = memchr(base + p, Int32(separator), end - p) else {
+                body(UnsafeBufferPointer(start: base + p, count: end - p), false)
+                return
+            }
+            let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+            body(UnsafeBufferPointer(start: base + p, count: at - p), true)
+            p = at + 1
         }
     }
 }
