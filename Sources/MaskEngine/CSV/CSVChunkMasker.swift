@@ -34,7 +34,7 @@ public struct CSVChunkMasker {
         index.reset(chunk)
         let unquotedIndex = StageOneIndex()
         var unquoted: [UInt8] = []
-        var fields: [CSVField] = []
+        var fields: [FieldSpan] = []
         let contexts = start.header.contexts
         // Local scratch (swapped out of the session): a class property passed inout would pay a
         // dynamic exclusivity check on every field.
@@ -56,8 +56,8 @@ public struct CSVChunkMasker {
             }
             var recordDone = false
             while !recordDone {
-                var field = CSVField(rawStart: pos, rawEnd: pos, valueStart: pos, valueEnd: pos, quoted: false,
-                                     doubledQuotes: false, findingsEnd: 0)
+                var field = FieldSpan(rawStart: pos, rawEnd: pos, valueStart: pos, valueEnd: pos, quoted: false,
+                                     needsDecoding: false, findingsEnd: 0)
                 if pos < n && chunk[pos] == UInt8(ascii: "\"") {
                     field.quoted = true
                     let fieldLine = line
@@ -67,7 +67,7 @@ public struct CSVChunkMasker {
                         let b = chunk[next]
                         if b == UInt8(ascii: "\"") {
                             if next + 1 < n && chunk[next + 1] == UInt8(ascii: "\"") {
-                                field.doubledQuotes = true
+                                field.needsDecoding = true
                                 q = next + 2
                                 continue
                             }
@@ -104,14 +104,14 @@ public struct CSVChunkMasker {
                 // Scan the value.
                 let context = fields.count < contexts.count ? contexts[fields.count] : ColumnContext()
                 // Unquoting only removes quotes, so a raw value without candidates needs no unquoted copy.
-                if field.doubledQuotes && index.hasCandidates(field.valueStart, field.valueEnd) {
+                if field.needsDecoding && index.hasCandidates(field.valueStart, field.valueEnd) {
                     Self.unquote(chunk, field.valueStart, field.valueEnd, into: &unquoted)
                     unquoted.withUnsafeBufferPointer { u in
                         unquotedIndex.reset(u)
                         session.scanner.scan(u, lower: 0, upper: u.count, index: unquotedIndex, context: context,
                                              into: &findings)
                     }
-                } else if !field.doubledQuotes {
+                } else if !field.needsDecoding {
                     session.scanner.scan(chunk, lower: field.valueStart, upper: field.valueEnd, index: index,
                                          context: context, into: &findings)
                 }
@@ -122,7 +122,7 @@ public struct CSVChunkMasker {
                     recordDone = true
                 } else if chunk[pos] == UInt8(ascii: ",") {
                     pos += 1
-                    if pos == n { fields.append(CSVField(empty: pos, findingsEnd: findings.count)); recordDone = true }
+                    if pos == n { fields.append(FieldSpan(empty: pos, findingsEnd: findings.count)); recordDone = true }
                 } else if chunk[pos] == UInt8(ascii: "\n") {
                     pos += 1; line += 1; recordDone = true
                 } else if chunk[pos] == UInt8(ascii: "\r") && pos + 1 < n && chunk[pos + 1] == UInt8(ascii: "\n") {
@@ -140,7 +140,7 @@ public struct CSVChunkMasker {
     }
 
     /// Writes one record: as it was when nothing was found, else field by field.
-    private func emit(_ chunk: UnsafeBufferPointer<UInt8>, recordStart: Int, recordEnd: Int, fields: [CSVField],
+    private func emit(_ chunk: UnsafeBufferPointer<UInt8>, recordStart: Int, recordEnd: Int, fields: [FieldSpan],
                       findings: [Finding], row: Int, session: MaskSession, unquoted: inout [UInt8], into result: inout MaskedChunk) {
         if findings.isEmpty {
             result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[recordStart..<recordEnd]))
@@ -158,7 +158,7 @@ public struct CSVChunkMasker {
             for f in cellFindings { result.record(f, row: row, column: column) }
             session.cellOut.removeAll(keepingCapacity: true)
             let outcome: CellOutcome
-            if field.doubledQuotes {
+            if field.needsDecoding {
                 Self.unquote(chunk, field.valueStart, field.valueEnd, into: &unquoted)
                 outcome = unquoted.withUnsafeBufferPointer {
                     session.rewriter.rewrite($0, findings: cellFindings, into: &session.cellOut)
@@ -235,29 +235,3 @@ enum ByteRuns {
     }
 }
 
-/// One field of the record being masked: its raw bytes (with quotes), its value, its findings.
-struct CSVField {
-    var rawStart: Int
-    var rawEnd: Int
-    var valueStart: Int
-    var valueEnd: Int
-    var quoted: Bool
-    var doubledQuotes: Bool
-    var findingsEnd: Int
-
-    init(rawStart: Int, rawEnd: Int, valueStart: Int, valueEnd: Int, quoted: Bool, doubledQuotes: Bool, findingsEnd: Int) {
-        self.rawStart = rawStart
-        self.rawEnd = rawEnd
-        self.valueStart = valueStart
-        self.valueEnd = valueEnd
-        self.quoted = quoted
-        self.doubledQuotes = doubledQuotes
-        self.findingsEnd = findingsEnd
-    }
-
-    /// The empty last field of a record that ends in a comma at the end of input.
-    init(empty at: Int, findingsEnd: Int) {
-        self.init(rawStart: at, rawEnd: at, valueStart: at, valueEnd: at, quoted: false, doubledQuotes: false,
-                  findingsEnd: findingsEnd)
-    }
-}

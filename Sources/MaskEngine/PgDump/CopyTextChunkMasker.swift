@@ -36,7 +36,7 @@ public struct CopyTextChunkMasker {
         index.reset(chunk)
         let decodedIndex = StageOneIndex()
         var decoded: [UInt8] = []
-        var fields: [CSVField] = []
+        var fields: [FieldSpan] = []
         var findings: [Finding] = []
         swap(&findings, &session.findings)
         defer { swap(&findings, &session.findings) }
@@ -69,8 +69,8 @@ public struct CopyTextChunkMasker {
                     end = next
                     break
                 }
-                var field = CSVField(rawStart: fieldStart, rawEnd: end, valueStart: fieldStart, valueEnd: end,
-                                     quoted: false, doubledQuotes: hasEscape, findingsEnd: 0)
+                var field = FieldSpan(rawStart: fieldStart, rawEnd: end, valueStart: fieldStart, valueEnd: end,
+                                     quoted: false, needsDecoding: hasEscape, findingsEnd: 0)
                 let column = fields.count
                 let isNull = end - fieldStart == 2 && chunk[fieldStart] == UInt8(ascii: "\\") && chunk[fieldStart + 1] == UInt8(ascii: "N")
                 if column < start.columns.count && !isNull {
@@ -105,7 +105,7 @@ public struct CopyTextChunkMasker {
         return result
     }
 
-    private func emitRow(_ chunk: UnsafeBufferPointer<UInt8>, rowStart: Int, rowEnd: Int, fields: [CSVField],
+    private func emitRow(_ chunk: UnsafeBufferPointer<UInt8>, rowStart: Int, rowEnd: Int, fields: [FieldSpan],
                          findings: [Finding], start: CopyChunkStart, row: Int, session: MaskSession,
                          decoded: inout [UInt8], into result: inout MaskedChunk) {
         if findings.isEmpty {
@@ -122,7 +122,7 @@ public struct CopyTextChunkMasker {
                 continue
             }
             for f in cellFindings { result.record(f, row: row, column: column, table: start.table) }
-            if field.doubledQuotes { Self.unescape(chunk, field.valueStart, field.valueEnd, into: &decoded) }
+            if field.needsDecoding { Self.unescape(chunk, field.valueStart, field.valueEnd, into: &decoded) }
             let limit = start.columns[column].maxCharacters
             let outcome = Self.withValue(chunk, field, decoded) { value -> CellOutcome in
                 session.cellOut.removeAll(keepingCapacity: true)
@@ -146,9 +146,9 @@ public struct CopyTextChunkMasker {
         }
     }
 
-    static func withValue<R>(_ chunk: UnsafeBufferPointer<UInt8>, _ field: CSVField, _ decoded: [UInt8],
+    static func withValue<R>(_ chunk: UnsafeBufferPointer<UInt8>, _ field: FieldSpan, _ decoded: [UInt8],
                              _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        if field.doubledQuotes { return decoded.withUnsafeBufferPointer(body) }
+        if field.needsDecoding { return decoded.withUnsafeBufferPointer(body) }
         return body(UnsafeBufferPointer(rebasing: chunk[field.valueStart..<field.valueEnd]))
     }
 
