@@ -95,6 +95,9 @@ struct Pipe: ParsableCommand {
         }
         defer { if reportFD >= 0 { close(reportFD) } }
         signal(SIGPIPE, SIG_IGN)
+        if isatty(0) == 1 && !quiet {
+            Diagnostics.warning("reading from the terminal; pipe the input in, e.g. `maskd pipe < data.csv` (Ctrl-D ends)")
+        }
 
         let progress = ProgressLine(enabled: !quiet && isatty(2) == 1)
         options.progress = { summary in progress.update(summary) }
@@ -109,6 +112,9 @@ struct Pipe: ParsableCommand {
             let summary = try masker.run(source: source, sink: sink, report: reportSink)
             progress.clear()
             if !quiet { Diagnostics.summary(summary, seconds: Date().timeIntervalSince(started)) }
+            if summary.outsideRowFindings > 0 {
+                Diagnostics.warning("\(summary.outsideRowFindings) values outside data rows (a CSV header, or dump text outside COPY blocks) were masked; they are not in the report")
+            }
         } catch let error as StreamError {
             progress.clear()
             Diagnostics.error("\(error); nothing of that row or after it was written")

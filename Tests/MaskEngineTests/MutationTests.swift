@@ -52,6 +52,15 @@ import Testing
         check(input, rounds: 2000, seedValue: 11, format: .wire)
     }
 
+    /// pg_dump scripts, including damaged COPY lines (text outside COPY blocks is scanned for emails too).
+    @Test func pgDumpMutations() {
+        var text = "--\n-- PostgreSQL database dump\n--\n\nCREATE TABLE public.t (\n    id integer,\n    email text\n);\n\n"
+        text += "COPY public.t (id, email) FROM stdin;\n"
+        for i in 0..<8 { text += "\(i)\tmail \\t \(Self.canaries[i % 3])\n" }
+        text += "\\.\n\n-- done\n"
+        check(Array(text.utf8), rounds: 2000, seedValue: 13, format: .pgdump)
+    }
+
     @Test func csvMutations() {
         var text = "id,email,note\n"
         for i in 0..<8 { text += "\(i),\(Self.canaries[i % 3]),\"say \"\"hi\"\", then\nmail \(Self.canaries[(i + 1) % 3])\"\n" }

@@ -5,6 +5,11 @@ import Foundation
 /// `CREATE TABLE` statements are read on the way, for column types), and the rows of each
 /// `COPY … FROM stdin;` block go to workers in batches, with the block's columns.
 ///
+/// Text outside COPY blocks is still scanned for emails and secrets (a `COMMENT ON` with an address, a
+/// `DEFAULT` with a key, or rows whose COPY line was damaged): those are masked, and counted in the
+/// summary so the CLI can say so; every other byte passes through unchanged. Card and SSN digits are
+/// not looked for there: sequence values and OIDs would be false positives.
+///
 /// `INSERT` statements (`pg_dump --inserts` / `--column-inserts`) are refused: masking SQL literals
 /// is not supported, and passing them through would leak. The error names the option to drop.
 struct PgDumpSplitter {
@@ -26,7 +31,7 @@ struct PgDumpSplitter {
         func flush() -> Bool {
             if passthrough.isEmpty { return true }
             defer { passthrough.removeAll(keepingCapacity: true) }
-            return pipeline.submit(.passthrough(passthrough))
+            return pipeline.submit(.sqlText(passthrough))
         }
         while true {
             try input.fill(atLeast: chunkBytes)

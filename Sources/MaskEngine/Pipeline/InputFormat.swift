@@ -27,6 +27,8 @@ public struct StreamSummary: Sendable, Equatable {
     public var bytesIn = 0
     public var bytesOut = 0
     public var rows = 0
+    /// Findings masked outside any row (pg_dump text outside COPY blocks, a CSV header).
+    public var outsideRowFindings = 0
     /// Findings per entity type, indexed by `EntityType.rawValue`.
     public var counts = [Int](repeating: 0, count: EntityType.allCases.count)
 

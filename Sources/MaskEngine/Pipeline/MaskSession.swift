@@ -28,6 +28,9 @@ public struct MaskedChunk: Sendable {
     /// Findings per entity type, indexed by `EntityType.rawValue`.
     public var counts = [Int](repeating: 0, count: EntityType.allCases.count)
     public var error: StreamError? = nil
+    /// Findings masked outside any row (pg_dump text outside COPY blocks, a CSV header): masked, not
+    /// reported, since they have no row and column.
+    public var outsideRowFindings = 0
 
     public init() {}
 

@@ -193,6 +193,8 @@ enum Job: Sendable {
     case passthrough([UInt8])
     case copy([UInt8], CopyChunkStart)
     case csvHeader([UInt8])
+    /// pg_dump text outside COPY blocks.
+    case sqlText([UInt8])
     case failure(StreamError)
     case csv([UInt8], CSVChunkStart)
     case wire([UInt8], WireChunkStart)
@@ -203,8 +205,23 @@ enum Job: Sendable {
             var chunk = MaskedChunk()
             chunk.output = bytes
             return chunk
+        case .sqlText(let bytes):
+            var chunk = MaskedChunk()
+            bytes.withUnsafeBufferPointer { b in
+                let index = StageOneIndex()
+                index.reset(b)
+                var findings: [Finding] = []
+                session.scanner.scan(b, lower: 0, upper: b.count, index: index, context: ColumnContext(), into: &findings)
+                findings.removeAll { $0.type == .creditCard || $0.type == .usSSN }
+                if findings.isEmpty { chunk.output = bytes; return }
+                _ = session.rewriter.rewrite(b, findings: findings[...], into: &chunk.output)
+                chunk.outsideRowFindings = findings.count
+                for f in findings { chunk.counts[Int(f.type.rawValue)] += 1 }
+            }
+            return chunk
         case .csvHeader(let bytes):
             var chunk = bytes.withUnsafeBufferPointer { CSVChunkMasker().mask($0, start: CSVChunkStart(), session: session) }
+            chunk.outsideRowFindings = chunk.findings.count
             chunk.findings.removeAll()
             chunk.rows = 0
             if chunk.error != nil { chunk.error!.location.row = nil }
@@ -291,6 +308,7 @@ final class ConsumerState: @unchecked Sendable {
         defer { lock.unlock() }
         _summary.bytesOut += chunk.output.count
         _summary.rows += chunk.rows
+        _summary.outsideRowFindings += chunk.outsideRowFindings
         for i in chunk.counts.indices { _summary.counts[i] += chunk.counts[i] }
         return _summary
     }
