@@ -11,6 +11,7 @@ struct Maskd: ParsableCommand {
             password assignments) and replaces them with deterministic keyed tokens that keep their format, \
             so that joins still work. Nothing to configure: the default policy masks all of them.
             """,
+        version: "0.1.0",
         subcommands: [Pipe.self],
         defaultSubcommand: nil
     )
