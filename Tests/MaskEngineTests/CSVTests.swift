@@ -14,8 +14,6 @@ import Testing
         let (out, report, error) = mask(input)
         #expect(error == nil)
         #expect(report == "{\"row\":0,\"column\":1,\"start\":12,\"end\":27,\"type\":\"email\"}\n")
-        let token = "wdbdqrc3ufvnhc3b@example.invalid"
-        _ = token
         #expect(out.hasPrefix("id,note\n1,\"say \"\"hi\"\" to "))
         #expect(out.hasSuffix(", then\nbye\"\r\n2,plain\n"))
         #expect(!out.contains("ann@example.com"))

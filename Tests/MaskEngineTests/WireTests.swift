@@ -99,20 +99,17 @@ enum Wire {
     static let malformed: [(String, [UInt8], String)] = {
         let h = Wire.rowDescription([("a", 25), ("b", 25)])
         let good = Wire.dataRow(["ann@example.com", "x"])
-        var shortLength = Wire.dataRow(["ann@example.com", "x"]); shortLength[4] = 3
-        var countMismatch = Wire.dataRow(["ann@example.com", "x", "y"])
-        var negative = Wire.message("D", Wire.int16(2) + Wire.int32(-2) + Wire.int32(1) + [65])
-        var pastEnd = Wire.message("D", Wire.int16(2) + Wire.int32(100) + Array("ann@example.com".utf8) + Wire.int32(1) + [65])
+        var shortLength = Wire.dataRow(["ann@example.com", "x"])
+        shortLength[4] = 3
+        let countMismatch = Wire.dataRow(["ann@example.com", "x", "y"])
+        let negative = Wire.message("D", Wire.int16(2) + Wire.int32(-2) + Wire.int32(1) + [65])
+        let pastEnd = Wire.message("D", Wire.int16(2) + Wire.int32(100) + Array("ann@example.com".utf8) + Wire.int32(1) + [65])
         let truncated = Array(good.dropLast(3))
-        _ = (countMismatch, negative, pastEnd)
-        countMismatch = h + good + countMismatch
-        negative = h + good + negative
-        pastEnd = h + good + pastEnd
         return [
             ("length below 4", h + good + shortLength, "invalid length 3"),
-            ("column count", countMismatch, "DataRow has 3 columns but the RowDescription declared 2"),
-            ("negative length", negative, "length -2 is negative"),
-            ("cell past end", pastEnd, "runs past the end"),
+            ("column count", h + good + countMismatch, "DataRow has 3 columns but the RowDescription declared 2"),
+            ("negative length", h + good + negative, "length -2 is negative"),
+            ("cell past end", h + good + pastEnd, "runs past the end"),
             ("truncated", h + good + truncated, "truncated 'D' message"),
         ]
     }()

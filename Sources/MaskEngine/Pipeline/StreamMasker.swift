@@ -58,7 +58,7 @@ public final class StreamMasker {
         var input = InputBuffer(source: source, chunkBytes: options.chunkBytes)
         try input.fill(atLeast: 64 * 1024)
         // pg_dump's custom and tar formats are archives, not streams of rows: refuse them by name.
-        let archive = input.withPrefix { p -> Bool in
+        let archive = input.withBytes { p -> Bool in
             let head = Array(p.prefix(8))
             return head.starts(with: Array("PGDMP".utf8)) || head.starts(with: Array("toc.dat".utf8))
         }
@@ -66,7 +66,7 @@ public final class StreamMasker {
             throw StreamError(.malformedMessage("this is a pg_dump custom or tar archive; convert it with `pg_restore -f - ARCHIVE | maskd pipe`, or dump in the plain format"),
                               at: StreamLocation(byteOffset: 0))
         }
-        let format = options.format ?? input.withPrefix { InputFormat.detect($0) }
+        let format = options.format ?? input.withBytes { InputFormat.detect($0) }
         let state = ConsumerState(format: format)
         let reportWriter = FindingsReportWriter()
         let progress = options.progress
@@ -354,7 +354,6 @@ struct InputBuffer {
     }
 
     func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R { storage.withUnsafeBufferPointer(body) }
-    func withPrefix<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R { storage.withUnsafeBufferPointer(body) }
 
     /// Removes and returns the first `n` bytes.
     mutating func take(_ n: Int) -> [UInt8] {
