@@ -48,6 +48,14 @@ public struct CellScanner {
         while let (position, isDigit) = cursor.next() {
             if isDigit {
                 if position > lower && ASCII.isDigit(bytes[position - 1]) { continue }
+                // Most numbers are short and stand alone (ids, amounts, dates, times, versions): they can
+                // be neither a card (13+ digits) nor an SSN (nine digits, or 3 digits then a separator).
+                let runEnd = cursor.digitRunEnd(from: position)
+                if runEnd - position < 9
+                    && !(runEnd + 1 < upper && (bytes[runEnd] == 32 || bytes[runEnd] == 45) && ASCII.isDigit(bytes[runEnd + 1])) {
+                    cursor.skip(to: runEnd)
+                    continue
+                }
                 let next = DigitGroupDetector.scan(bytes, at: position, lower: lower, upper: upper,
                                                    bareSSN: context.bareSSN) { finding in
                     findings.append(finding)

@@ -183,6 +183,22 @@ struct CandidateCursor {
         return ((blockIndex << 6) + bit, isDigit)
     }
 
+    /// The end of the run of digits that starts at `position`, read from the digit masks (no byte loop),
+    /// at most `upper`.
+    @inline(__always)
+    func digitRunEnd(from position: Int) -> Int {
+        var block = position >> 6
+        var nonDigits = ~masks[block].digit >> UInt64(position & 63)
+        var base = position
+        while nonDigits == 0 {
+            block += 1
+            base = block << 6
+            if base >= upper { return upper }
+            nonDigits = ~masks[block].digit
+        }
+        return min(base + nonDigits.trailingZeroBitCount, upper)
+    }
+
     /// Skips every candidate before `position` (after a match, its bytes are not looked at again).
     @inline(__always)
     mutating func skip(to position: Int) {
