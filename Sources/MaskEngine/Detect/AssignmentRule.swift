@@ -75,15 +75,15 @@ enum AssignmentRule {
         let tail = UInt32(folded(end - 3)) << 16 | UInt32(folded(end - 2)) << 8 | UInt32(folded(end - 1))
         let candidates: [StaticString]
         switch tail {
-        case 0x6f_72_64: candidates = ["password"]  // "ord"
-        case 0x73_77_64: candidates = ["passwd"]  // "swd"
-        case 0x70_77_64: candidates = ["pwd"]
-        case 0x72_65_74: candidates = ["client_secret", "secret"]  // "ret"
-        case 0x6b_65_6e: candidates = ["auth_token", "token"]  // "ken"
-        case 0x6b_65_79: candidates = ["api_key", "apikey", "access_key", "secret_key", "private_key"]  // "key"
-        case 0x69_6f_6e: candidates = ["authorization"]  // "ion"
-        case 0x61_6c_73: candidates = ["credentials"]  // "als"
-        case 0x61_73_65: candidates = ["passphrase"]  // "ase"
+        case 0x6f_72_64: candidates = Self.endingOrd  // "ord"
+        case 0x73_77_64: candidates = Self.endingSwd  // "swd"
+        case 0x70_77_64: candidates = Self.endingPwd
+        case 0x72_65_74: candidates = Self.endingRet  // "ret"
+        case 0x6b_65_6e: candidates = Self.endingKen  // "ken"
+        case 0x6b_65_79: candidates = Self.endingKey  // "key"
+        case 0x69_6f_6e: candidates = Self.endingIon  // "ion"
+        case 0x61_6c_73: candidates = Self.endingAls  // "als"
+        case 0x61_73_65: candidates = Self.endingAse  // "ase"
         default: return nil
         }
         for keyword in candidates where keyword.utf8CodeUnitCount <= end - start {
@@ -94,6 +94,17 @@ enum AssignmentRule {
         }
         return nil
     }
+
+    // Keyword lists by their last three letters: built once, so a match allocates nothing.
+    static let endingOrd: [StaticString] = ["password"]
+    static let endingSwd: [StaticString] = ["passwd"]
+    static let endingPwd: [StaticString] = ["pwd"]
+    static let endingRet: [StaticString] = ["client_secret", "secret"]
+    static let endingKen: [StaticString] = ["auth_token", "token"]
+    static let endingKey: [StaticString] = ["api_key", "apikey", "access_key", "secret_key", "private_key"]
+    static let endingIon: [StaticString] = ["authorization"]
+    static let endingAls: [StaticString] = ["credentials"]
+    static let endingAse: [StaticString] = ["passphrase"]
 
     static func contains(_ bytes: Bytes, _ start: Int, _ end: Int, _ word: StaticString) -> Bool {
         let n = word.utf8CodeUnitCount
