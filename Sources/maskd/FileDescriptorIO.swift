@@ -19,7 +19,11 @@ enum FileDescriptorIO {
             let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if n > 0 { offset += n; continue }
             if n < 0 && errno == EINTR { continue }
+            if n < 0 && errno == EPIPE { throw OutputClosed() }
             throw StreamMasker.IOError("write failed: \(String(cString: strerror(errno)))")
         }
     }
 }
+
+/// The reader of stdout went away (`maskd pipe < big.csv | head`): not an error worth a message.
+struct OutputClosed: Error {}

@@ -14,7 +14,7 @@ struct Pipe: ParsableCommand {
             as LZ4 frames is detected and decompressed; --lz4 compresses the output.
 
             Exit status: 0 success, 64 bad usage, 65 malformed input (nothing of the failing row or after \
-            it is written), 74 an I/O error, 78 a key problem.
+            it is written), 74 an I/O error, 78 a key problem, 141 the output was closed early (as SIGPIPE).
 
             Examples:
               maskd pipe < users.csv > users.masked.csv
@@ -115,6 +115,10 @@ struct Pipe: ParsableCommand {
             if summary.outsideRowFindings > 0 {
                 Diagnostics.warning("\(summary.outsideRowFindings) values outside data rows (a CSV header, or dump text outside COPY blocks) were masked; they are not in the report")
             }
+        } catch is OutputClosed {
+            // As if killed by SIGPIPE, the way `cat` or `grep` end under `| head`, but without the signal.
+            progress.clear()
+            throw ExitCode(141)
         } catch let error as StreamError {
             progress.clear()
             Diagnostics.error("\(error); nothing of that row or after it was written")

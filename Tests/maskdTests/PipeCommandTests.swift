@@ -93,6 +93,26 @@ import Testing
         #expect(result.stderr.contains("message") && result.stderr.contains("byte offset"))
     }
 
+    @Test func closedOutputEndsQuietlyWith141() throws {
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent("big-\(UUID()).csv")
+        defer { try? FileManager.default.removeItem(at: input) }
+        var text = "id,email\n"
+        for i in 0..<200_000 { text += "\(i),user\(i)@example.com\n" }
+        try Data(text.utf8).write(to: input)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", "MASKD_TOKEN_KEY=a-key-of-sufficient-length \"$0\" pipe < \"$1\" 2>/tmp/maskd-epipe.err | head -c 10 >/dev/null; echo ${PIPESTATUS[0]}",
+                             Self.binary.path, input.path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let status = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(status.trimmingCharacters(in: .whitespacesAndNewlines) == "141")
+        let stderr = (try? String(contentsOfFile: "/tmp/maskd-epipe.err", encoding: .utf8)) ?? ""
+        #expect(!stderr.contains("error"))
+    }
+
     @Test func usageErrorsAndHelp() throws {
         let help = try Self.run(["pipe", "--help"], stdin: Data())
         #expect(help.status == 0)
