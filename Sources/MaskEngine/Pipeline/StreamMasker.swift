@@ -342,7 +342,9 @@ struct InputBuffer {
     /// scratch block, so a source that returns a byte at a time costs no more than it must.
     mutating func fill(atLeast target: Int) throws {
         if storage.count >= target || atEOF { return }
-        storage.reserveCapacity(target)
+        // Grow toward the target without trusting it: a header that claims a huge message must not
+        // reserve that memory before the bytes arrive.
+        storage.reserveCapacity(min(target, storage.count + (64 << 20)))
         var scratch = [UInt8](repeating: 0, count: 64 * 1024)
         while storage.count < target && !atEOF {
             let want = min(scratch.count, max(target - storage.count, 4096))
