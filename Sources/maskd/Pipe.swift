@@ -31,6 +31,9 @@ struct Pipe: ParsableCommand {
     @Flag(name: .customLong("no-header"), help: "CSV: the first row is data, not column names.")
     var noHeader = false
 
+    @Option(help: ArgumentHelp("CSV field separator: one character, or 'tab'.", valueName: "char"))
+    var delimiter: String = ","
+
     @Option(help: ArgumentHelp("Write findings as JSON Lines to this file.", valueName: "file"))
     var report: String?
 
@@ -71,6 +74,11 @@ struct Pipe: ParsableCommand {
         default: throw ValidationError("--format must be auto, csv, wire or pgdump")
         }
         options.csvHeader = !noHeader
+        let separator = delimiter == "tab" || delimiter == "\\t" ? "\t" : delimiter
+        guard separator.utf8.count == 1, let byte = separator.utf8.first, byte != UInt8(ascii: "\""), byte != 10, byte != 13 else {
+            throw ValidationError("--delimiter must be one ASCII character other than a quote or a line break, or 'tab'")
+        }
+        options.csvDelimiter = byte
         options.lz4Output = lz4
         if let threads {
             guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }

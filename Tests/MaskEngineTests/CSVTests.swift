@@ -19,6 +19,27 @@ import Testing
         #expect(!out.contains("ann@example.com"))
     }
 
+    @Test func otherDelimiters() {
+        var options = StreamMasker.Options()
+        options.format = .csv
+        options.csvDelimiter = 9
+        let collector = ByteCollector()
+        let input = Array("ssn\tnote\n536904399\t\"a,b ann@example.com\"\n".utf8)
+        var offset = 0
+        let summary = try? StreamMasker(key: testKey, options: options).run(
+            source: { buffer in
+                let n = min(buffer.count, input.count - offset)
+                input.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + n)])) }
+                offset += n
+                return n
+            },
+            sink: { collector.append($0) })
+        let out = String(decoding: collector.bytes, as: UTF8.self)
+        #expect(summary?.count(.usSSN) == 1, "the tab-separated header names the ssn column")
+        #expect(summary?.count(.email) == 1)
+        #expect(out.hasPrefix("ssn\tnote\n") && out.contains("\t\"a,b ") && !out.contains("ann@"))
+    }
+
     @Test func nullActionGivesAnEmptyUnquotedField() {
         let (out, _, _) = mask("a,b\n\"ann@example.com\",x\n", policy: MaskPolicy(email: .null))
         #expect(out == "a,b\n,x\n")

@@ -25,12 +25,17 @@ public struct CSVChunkStart: Sendable {
 /// field, a quoted field staying quoted. A field whose value contains doubled quotes is unquoted into
 /// scratch before it is scanned, so report offsets are offsets into the unquoted value.
 public struct CSVChunkMasker {
-    public init() {}
+    /// The field separator: `,` by default (RFC 4180); tab or `;` for other exports.
+    public let delimiter: UInt8
+
+    public init(delimiter: UInt8 = UInt8(ascii: ",")) {
+        self.delimiter = delimiter
+    }
 
     public func mask(_ chunk: UnsafeBufferPointer<UInt8>, start: CSVChunkStart, session: MaskSession) -> MaskedChunk {
         var result = MaskedChunk()
         result.output.reserveCapacity(chunk.count + chunk.count / 8)
-        let index = StageOneIndex(structural: (UInt8(ascii: ","), UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")))
+        let index = StageOneIndex(structural: (delimiter, UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")))
         index.reset(chunk)
         let unquotedIndex = StageOneIndex()
         var unquoted: [UInt8] = []
@@ -120,7 +125,7 @@ public struct CSVChunkMasker {
                 // What follows the field.
                 if pos >= n {
                     recordDone = true
-                } else if chunk[pos] == UInt8(ascii: ",") {
+                } else if chunk[pos] == delimiter {
                     pos += 1
                     if pos == n { fields.append(FieldSpan(empty: pos, findingsEnd: findings.count)); recordDone = true }
                 } else if chunk[pos] == UInt8(ascii: "\n") {
@@ -148,7 +153,7 @@ public struct CSVChunkMasker {
         }
         var findingsStart = 0
         for (column, field) in fields.enumerated() {
-            if column > 0 { result.output.append(UInt8(ascii: ",")) }
+            if column > 0 { result.output.append(delimiter) }
             let cellFindings = findings[findingsStart..<field.findingsEnd]
             findingsStart = field.findingsEnd
             if cellFindings.isEmpty {
@@ -173,7 +178,7 @@ public struct CSVChunkMasker {
             case .null:
                 break  // NULL in CSV is an empty unquoted field
             case .rewritten:
-                Self.appendField(session.cellOut, quoted: field.quoted, to: &result.output)
+                Self.appendField(session.cellOut, quoted: field.quoted, delimiter: delimiter, to: &result.output)
             }
         }
         // The record's own line ending.
@@ -184,8 +189,8 @@ public struct CSVChunkMasker {
 
     /// Quotes when the original was quoted or the value needs it; doubles quotes inside. Runs between
     /// quotes are copied whole (memchr), not byte by byte.
-    static func appendField(_ value: [UInt8], quoted: Bool, to out: inout [UInt8]) {
-        let needsQuotes = quoted || value.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"")
+    static func appendField(_ value: [UInt8], quoted: Bool, delimiter: UInt8, to out: inout [UInt8]) {
+        let needsQuotes = quoted || value.contains { $0 == delimiter || $0 == UInt8(ascii: "\"")
             || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
         if !needsQuotes { out.append(contentsOf: value); return }
         out.append(UInt8(ascii: "\""))

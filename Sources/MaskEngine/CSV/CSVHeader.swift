@@ -16,7 +16,7 @@ public final class CSVHeader: Sendable {
     }
 
     /// Parses one header record (its line ending included or not) into names, unquoting RFC 4180 fields.
-    public static func parse(_ record: some Collection<UInt8>) -> CSVHeader {
+    public static func parse(_ record: some Collection<UInt8>, delimiter: UInt8 = UInt8(ascii: ",")) -> CSVHeader {
         var names: [String] = []
         var field: [UInt8] = []
         var quoted = false
@@ -33,7 +33,7 @@ public final class CSVHeader: Sendable {
                 }
             } else if b == UInt8(ascii: "\"") {
                 quoted = true
-            } else if b == UInt8(ascii: ",") {
+            } else if b == delimiter {
                 names.append(String(decoding: field, as: UTF8.self))
                 field.removeAll()
             } else {

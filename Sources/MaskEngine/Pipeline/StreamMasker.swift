@@ -15,6 +15,8 @@ public final class StreamMasker {
         public var format: InputFormat?
         /// CSV: whether the first record is a header (column names).
         public var csvHeader = true
+        /// CSV: the field separator (`,`; tab or `;` for other exports).
+        public var csvDelimiter = UInt8(ascii: ",")
         public var workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         public var chunkBytes = 1 << 21
         public var maxMessageBytes = WireChunkMasker.defaultMaxMessageBytes
@@ -73,7 +75,9 @@ public final class StreamMasker {
         let pipeline = OrderedPipeline<Job, MaskedChunk>(
             sessions: (0..<options.workers).map { _ in MaskSession(policy: policy, key: key) },
             maxInFlight: options.workers * 2 + 1,
-            process: { [options] job, session in job.run(session: session, maxMessageBytes: options.maxMessageBytes) },
+            process: { [options] job, session in
+                job.run(session: session, maxMessageBytes: options.maxMessageBytes, delimiter: options.csvDelimiter)
+            },
             consume: { chunk in
                 do {
                     try chunk.output.withUnsafeBytes { try sink($0) }
@@ -123,7 +127,7 @@ public final class StreamMasker {
                 try input.fill(atLeast: input.count + options.chunkBytes)
             }
             let end = headerEnd ?? input.count
-            let header = input.withBytes { CSVHeader.parse(UnsafeBufferPointer(rebasing: $0[0..<end])) }
+            let header = input.withBytes { CSVHeader.parse(UnsafeBufferPointer(rebasing: $0[0..<end]), delimiter: options.csvDelimiter) }
             let headerBytes = input.take(end)
             // The header goes through the same strict parser and scanner as the rows (a header with a
             // stray quote would otherwise swallow rows unmasked); its findings are masked, not reported.
@@ -199,7 +203,7 @@ enum Job: Sendable {
     case csv([UInt8], CSVChunkStart)
     case wire([UInt8], WireChunkStart)
 
-    func run(session: MaskSession, maxMessageBytes: Int) -> MaskedChunk {
+    func run(session: MaskSession, maxMessageBytes: Int, delimiter: UInt8) -> MaskedChunk {
         switch self {
         case .passthrough(let bytes):
             var chunk = MaskedChunk()
@@ -220,7 +224,7 @@ enum Job: Sendable {
             }
             return chunk
         case .csvHeader(let bytes):
-            var chunk = bytes.withUnsafeBufferPointer { CSVChunkMasker().mask($0, start: CSVChunkStart(), session: session) }
+            var chunk = bytes.withUnsafeBufferPointer { CSVChunkMasker(delimiter: delimiter).mask($0, start: CSVChunkStart(), session: session) }
             chunk.outsideRowFindings = chunk.findings.count
             chunk.findings.removeAll()
             chunk.rows = 0
@@ -233,7 +237,7 @@ enum Job: Sendable {
             chunk.error = error
             return chunk
         case .csv(let bytes, let start):
-            return bytes.withUnsafeBufferPointer { CSVChunkMasker().mask($0, start: start, session: session) }
+            return bytes.withUnsafeBufferPointer { CSVChunkMasker(delimiter: delimiter).mask($0, start: start, session: session) }
         case .wire(let bytes, let start):
             return bytes.withUnsafeBufferPointer {
                 WireChunkMasker(maxMessageBytes: maxMessageBytes).mask($0, start: start, session: session)
