@@ -139,6 +139,11 @@ import Testing
         for (a, b) in zip(f, f.dropFirst()) { #expect(a.end <= b.start) }
     }
 
+    @Test func anOverlongLocalPartIsMaskedWhole() {
+        let local = String(repeating: "a", count: 100)
+        #expect(spans(in: "x \(local)@example.com") == ["email:\(local)@example.com"])
+    }
+
     @Test func emailWhoseLocalPartHasDigits() {
         #expect(spans(in: "user12345@example.com") == ["email:user12345@example.com"])
         #expect(spans(in: "4111@example.com") == ["email:4111@example.com"])

@@ -111,6 +111,21 @@ import Testing
         }
     }
 
+    @Test func aCopyLineWithoutAReadableColumnListStillHasItsRowsScanned() {
+        let input = Self.header + "COPY public.people FROM stdin;\n1\t4111 1111 1111 1111\t536-90-4399\n\\.\n"
+        let (out, _, error) = mask(input)
+        #expect(error == nil)
+        #expect(!out.contains("4111 1111 1111 1111") && !out.contains("536-90-4399"))
+    }
+
+    @Test func aCSVThatMentionsADumpIsStillCSV() {
+        let input = "note,card\nrestore the PostgreSQL database dump,4111111111111111\n"
+        let r = maskStream(Array(input.utf8))
+        #expect(r.summary?.format == .csv)
+        #expect(r.summary?.bytesIn == input.utf8.count)
+        #expect(!String(decoding: r.output, as: UTF8.self).contains("4111111111111111"))
+    }
+
     @Test func customFormatArchivesAreRefusedByName() {
         let r = maskStream(Array("PGDMP\u{1}\u{e}\u{0}binary".utf8))
         #expect("\(String(describing: r.error))".contains("pg_restore -f -"))

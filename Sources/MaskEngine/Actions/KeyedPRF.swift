@@ -2,9 +2,9 @@ import CMaskKernels
 
 /// HMAC-SHA256 under the token key, with the key schedule (the ipad and opad blocks) done once.
 ///
-/// The MAC itself is the C kernel in `CMaskKernels/hmac_sha256.c` (SHA-NI when the CPU has it): the
-/// tokenizer calls it up to ten times per value, and swift-crypto's generic HMAC costs about 850 ns a
-/// call. `KeyedPRFTests` checks it against swift-crypto's `HMAC<SHA256>` on random keys and messages.
+/// The MAC itself is the C kernel in `CMaskKernels/hmac_sha256.c` (SHA-NI when the CPU has it): one
+/// per email token and keyed hash, and swift-crypto's generic HMAC cost about four times as much per
+/// hashed email (Benchmarks/RESULTS.md). `KeyedPRFTests` checks it against swift-crypto's `HMAC<SHA256>` on random keys and messages.
 struct KeyedPRF {
     private var key = mk_hmac_sha256_key()
 

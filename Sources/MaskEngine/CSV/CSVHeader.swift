@@ -9,12 +9,6 @@ public final class CSVHeader: Sendable {
         contexts = names.map { ColumnContext.forColumn(name: $0) }
     }
 
-    /// The context of column `index`; columns past the header's end are scanned with no name.
-    @inline(__always)
-    func context(_ index: Int) -> ColumnContext {
-        index < contexts.count ? contexts[index] : ColumnContext()
-    }
-
     /// Parses one header record (its line ending included or not) into names, unquoting RFC 4180 fields.
     public static func parse(_ record: some Collection<UInt8>, delimiter: UInt8 = UInt8(ascii: ",")) -> CSVHeader {
         var names: [String] = []

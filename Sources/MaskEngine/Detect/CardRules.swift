@@ -16,14 +16,11 @@ enum CardRules {
     /// Contiguous, or 4-4-4-4 style groups of four (the last may be shorter), or Amex/Diners 4-6-5 and 4-6-4.
     static func groupingIsCardLike(_ group: DigitGroupDetector.Group, first: Int, last: Int) -> Bool {
         if first == last { return true }
-        let lengths = (first...last).map { group.runEnd[$0] - group.runStart[$0] }
-        if lengths.count == 3 && lengths[0] == 4 && lengths[1] == 6 && (lengths[2] == 5 || lengths[2] == 4) {
-            return true
-        }
-        for (k, length) in lengths.enumerated() {
-            if k < lengths.count - 1 { if length != 4 { return false } } else if length < 1 || length > 4 { return false }
-        }
-        return true
+        func length(_ r: Int) -> Int { group.runEnd[r] - group.runStart[r] }
+        if last - first == 2 && length(first) == 4 && length(first + 1) == 6
+            && (length(last) == 5 || length(last) == 4) { return true }
+        for r in first..<last where length(r) != 4 { return false }
+        return length(last) >= 1 && length(last) <= 4
     }
 
     /// Issuer identification ranges and lengths: Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay.

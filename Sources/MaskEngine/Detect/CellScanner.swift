@@ -4,10 +4,14 @@ public struct ColumnContext: Sendable, Equatable {
     public var scanned: Bool
     /// Whether a bare run of nine digits counts as an SSN (the column is named like `ssn`).
     public var bareSSN: Bool
+    /// Whether cards and SSNs are looked for: false for text that is not data (a dump's script text,
+    /// where sequence values and OIDs are numbers that only look like them).
+    public var scansDigits: Bool
 
-    public init(scanned: Bool = true, bareSSN: Bool = false) {
+    public init(scanned: Bool = true, bareSSN: Bool = false, scansDigits: Bool = true) {
         self.scanned = scanned
         self.bareSSN = bareSSN
+        self.scansDigits = scansDigits
     }
 
     /// Column names that announce SSNs: `ssn`, `user_ssn`, `social_security_number`, `SocialSecurity`.
@@ -47,6 +51,10 @@ public struct CellScanner {
         var floor = lower
         while let (position, isDigit) = cursor.next() {
             if isDigit {
+                if !context.scansDigits {
+                    cursor.skip(to: cursor.digitRunEnd(from: position))
+                    continue
+                }
                 if position > lower && ASCII.isDigit(bytes[position - 1]) { continue }
                 // Most numbers are short and stand alone (ids, amounts, dates, times, versions): they can
                 // be neither a card (13+ digits) nor an SSN (nine digits, or 3 digits then a separator).

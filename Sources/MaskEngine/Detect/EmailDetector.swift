@@ -6,16 +6,15 @@
 /// hyphens are sentence punctuation, not part of the address. Rejected: `@mentions` (empty local part),
 /// `user@localhost` and `name@host` (no dot in the domain).
 enum EmailDetector {
-    static let maxLocal = 64
     static let maxDomain = 253
 
     /// The span of the address whose '@' is at `at`, within `lower..<upper` of `bytes`.
     @inline(__always)
     static func match(_ bytes: UnsafeBufferPointer<UInt8>, at: Int, lower: Int, upper: Int) -> Range<Int>? {
-        // Local part, scanning left.
+        // Local part, scanning left. No length cap: a cap would leave the front of an overlong local part
+        // unmasked. The scan stops at the previous '@' at the latest, so the cost stays linear.
         var start = at
-        let localLimit = max(lower, at - maxLocal)
-        while start > localLimit && ASCII.isEmailLocal(bytes[start - 1]) { start -= 1 }
+        while start > lower && ASCII.isEmailLocal(bytes[start - 1]) { start -= 1 }
         while start < at && bytes[start] == UInt8(ascii: ".") { start += 1 }
         guard start < at else { return nil }
         // Domain, scanning right: labels of [A-Za-z0-9-] joined by single dots.

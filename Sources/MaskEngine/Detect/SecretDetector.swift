@@ -134,7 +134,8 @@ enum SecretDetector {
     static func jwt(_ bytes: Bytes, start: Int, lower: Int, upper: Int) -> (Range<Int>, SecretKind)? {
         guard start >= lower, bytes[start] == UInt8(ascii: "e"), leftBoundary(bytes, start, lower: lower),
               start == lower || !ASCII.isBase64URL(bytes[start - 1]) else { return nil }
-        let header = run(bytes, from: start, upper: upper, limit: 8192, ASCII.isBase64URL)
+        // JWT headers are short; the cap keeps a long base64 run full of "yJ" pairs linear.
+        let header = run(bytes, from: start, upper: upper, limit: 512, ASCII.isBase64URL)
         var i = start + header
         guard header >= 10, i < upper, bytes[i] == UInt8(ascii: ".") else { return nil }
         i += 1

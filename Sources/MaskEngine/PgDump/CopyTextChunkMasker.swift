@@ -5,11 +5,13 @@ public struct CopyChunkStart: Sendable {
     public var line: Int
     /// 0-based row within the COPY block.
     public var rowIndex: Int
-    public var columns: [DumpColumn]
+    /// The block's columns, or nil when its COPY line named none that could be read: then every field
+    /// is scanned and no field count is enforced.
+    public var columns: [DumpColumn]?
     /// Index into the stream's table names (for the report).
     public var table: Int32
 
-    public init(byteOffset: Int, line: Int, rowIndex: Int, columns: [DumpColumn], table: Int32) {
+    public init(byteOffset: Int, line: Int, rowIndex: Int, columns: [DumpColumn]?, table: Int32) {
         self.byteOffset = byteOffset
         self.line = line
         self.rowIndex = rowIndex
@@ -73,8 +75,8 @@ public struct CopyTextChunkMasker {
                                      quoted: false, needsDecoding: hasEscape, findingsEnd: 0)
                 let column = fields.count
                 let isNull = end - fieldStart == 2 && chunk[fieldStart] == UInt8(ascii: "\\") && chunk[fieldStart + 1] == UInt8(ascii: "N")
-                if column < start.columns.count && !isNull {
-                    let context = start.columns[column].context
+                let context: ColumnContext? = start.columns.map { column < $0.count ? $0[column].context : nil } ?? ColumnContext()
+                if let context, !isNull {
                     if hasEscape {
                         Self.unescape(chunk, fieldStart, end, into: &decoded)
                         decoded.withUnsafeBufferPointer { d in
@@ -90,9 +92,9 @@ public struct CopyTextChunkMasker {
                 pos = end
                 if pos >= n { rowDone = true } else if chunk[pos] == 9 { pos += 1 } else { pos += 1; rowDone = true }
             }
-            if fields.count != start.columns.count {
+            if let columns = start.columns, fields.count != columns.count {
                 result.error = StreamError(
-                    .malformedMessage("COPY data: \(fields.count) fields where the COPY line names \(start.columns.count) columns"),
+                    .malformedMessage("COPY data: \(fields.count) fields where the COPY line names \(columns.count) columns"),
                     at: StreamLocation(byteOffset: start.byteOffset + rowStart, line: line, row: row, column: nil))
                 return result
             }
@@ -123,7 +125,7 @@ public struct CopyTextChunkMasker {
             }
             for f in cellFindings { result.record(f, row: row, column: column, table: start.table) }
             if field.needsDecoding { Self.unescape(chunk, field.valueStart, field.valueEnd, into: &decoded) }
-            let limit = start.columns[column].maxCharacters
+            let limit = start.columns?[column].maxCharacters
             let outcome = Self.withValue(chunk, field, decoded) { value -> CellOutcome in
                 session.cellOut.removeAll(keepingCapacity: true)
                 var outcome = session.rewriter.rewrite(value, findings: cellFindings, into: &session.cellOut)

@@ -41,7 +41,7 @@ struct PgDumpSplitter {
                 let (rowsEnd, terminator) = input.withBytes { Self.copyDataEnd($0) }
                 var take = rowsEnd
                 if terminator == nil {
-                    let lastLine = input.withBytes { b in mk_csv_last_record_end(b.baseAddress, b.count, 0).end }
+                    let lastLine = input.withBytes { Self.lastLineEnd($0) }
                     take = lastLine
                     if take == 0 {
                         if !input.atEOF { try input.fill(atLeast: input.count * 2); continue }
@@ -50,9 +50,11 @@ struct PgDumpSplitter {
                 }
                 if take > 0 {
                     let bytes = input.take(take)
-                    let lines = bytes.withUnsafeBufferPointer { b in mk_csv_last_record_end(b.baseAddress, b.count, 0) }
+                    // Every LF ends a row in COPY text (a line break in data is escaped), plus a last row
+                    // without one at the end of input.
+                    let newlines = bytes.withUnsafeBufferPointer { Self.count(10, in: $0) }
                     guard pipeline.submit(.copy(bytes, start)) else { return }
-                    let rows = lines.end == bytes.count ? lines.records : lines.records + 1
+                    let rows = newlines + (bytes.last == 10 ? 0 : 1)
                     start.byteOffset += take
                     start.line += rows
                     start.rowIndex += rows
@@ -94,8 +96,11 @@ struct PgDumpSplitter {
             default:
                 if text.hasPrefix("CREATE TABLE ") && !text.hasSuffix(";") {
                     state = .createTable([text])
-                } else if text.hasPrefix("COPY ") && text.hasSuffix("FROM stdin;"), let (table, names) = Self.parseCopy(text) {
-                    let columns = schema.columns(table: table, names: names)
+                } else if text.hasPrefix("COPY ") && text.hasSuffix("FROM stdin;") {
+                    // A COPY line whose column list cannot be read still opens a block: its rows are
+                    // scanned in every field rather than passed through as script text.
+                    let (table, names) = Self.parseCopy(text) ?? (Self.copyTable(text), nil)
+                    let columns = names.map { schema.columns(table: table, names: $0) }
                     let start = CopyChunkStart(byteOffset: offset + end, line: line + 1, rowIndex: 0, columns: columns,
                                                table: tables.registerTable(table))
                     state = .copy(start, blockLine: line, table: table)
@@ -134,6 +139,28 @@ struct PgDumpSplitter {
             lineStart = UnsafeRawPointer(nl) - UnsafeRawPointer(bytes.baseAddress!) + 1
         }
         return (lineStart, nil)
+    }
+
+    /// The table of a COPY line without a readable column list: the word after `COPY`.
+    static func copyTable(_ text: String) -> String {
+        String(text.dropFirst(5).prefix { $0 != " " && $0 != "(" })
+    }
+
+    /// Offset just past the last LF in `bytes`, or 0. Scans back from the end: only the last, partial
+    /// line is walked.
+    static func lastLineEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var i = bytes.count
+        while i > 0 && bytes[i - 1] != 10 { i -= 1 }
+        return i
+    }
+
+    /// How many times `byte` occurs in `bytes` (memchr from hit to hit).
+    static func count(_ byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var n = 0
+        ByteRuns.forEachRun(bytes, 0, bytes.count, separatedBy: byte) { _, endsAtSeparator in
+            if endsAtSeparator { n += 1 }
+        }
+        return n
     }
 
     /// `COPY public.users (id, email) FROM stdin;` → ("public.users", ["id", "email"]).

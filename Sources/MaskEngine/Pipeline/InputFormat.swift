@@ -9,7 +9,9 @@ public enum InputFormat: String, Sendable, CaseIterable {
     /// message type byte and a plausible length; anything else is taken for CSV.
     public static func detect(_ prefix: UnsafeBufferPointer<UInt8>) -> InputFormat {
         let head = String(decoding: UnsafeBufferPointer(rebasing: prefix[0..<min(prefix.count, 4096)]), as: UTF8.self)
-        if head.contains("PostgreSQL database dump") || head.hasPrefix("\\restrict ")
+        // Only a script that starts the way pg_dump starts one: a CSV that merely mentions a dump must
+        // stay CSV, or its rows would pass as script text.
+        if head.hasPrefix("--\n-- PostgreSQL database dump") || head.hasPrefix("\\restrict ")
             || head.hasPrefix("SET statement_timeout") { return .pgdump }
         guard prefix.count >= 5 else { return .csv }
         let backendTypes: Set<UInt8> = Set("TDCZENSKR123nIsHGWdcAVt".utf8)
@@ -24,6 +26,7 @@ public enum InputFormat: String, Sendable, CaseIterable {
 /// Totals of one masked stream.
 public struct StreamSummary: Sendable, Equatable {
     public var format: InputFormat = .csv
+    /// Input bytes read (after LZ4 decompression): what throughput figures are per.
     public var bytesIn = 0
     public var bytesOut = 0
     public var rows = 0

@@ -111,7 +111,9 @@ public final class StreamMasker {
         if let readError { throw readError }
         // The frame is closed only after a complete run: a failed run leaves it visibly truncated.
         try compressor?.finish()
-        return state.summary
+        var summary = state.summary
+        summary.bytesIn = input.totalRead
+        return summary
     }
 
     // MARK: - Splitting
@@ -194,7 +196,6 @@ public final class StreamMasker {
 
 /// A unit of work for a pipeline worker.
 enum Job: Sendable {
-    case passthrough([UInt8])
     case copy([UInt8], CopyChunkStart)
     case csvHeader([UInt8])
     /// pg_dump text outside COPY blocks.
@@ -205,18 +206,14 @@ enum Job: Sendable {
 
     func run(session: MaskSession, maxMessageBytes: Int, delimiter: UInt8) -> MaskedChunk {
         switch self {
-        case .passthrough(let bytes):
-            var chunk = MaskedChunk()
-            chunk.output = bytes
-            return chunk
         case .sqlText(let bytes):
             var chunk = MaskedChunk()
             bytes.withUnsafeBufferPointer { b in
                 let index = StageOneIndex()
                 index.reset(b)
                 var findings: [Finding] = []
-                session.scanner.scan(b, lower: 0, upper: b.count, index: index, context: ColumnContext(), into: &findings)
-                findings.removeAll { $0.type == .creditCard || $0.type == .usSSN }
+                session.scanner.scan(b, lower: 0, upper: b.count, index: index, context: ColumnContext(scansDigits: false),
+                                     into: &findings)
                 if findings.isEmpty { chunk.output = bytes; return }
                 _ = session.rewriter.rewrite(b, findings: findings[...], into: &chunk.output)
                 chunk.outsideRowFindings = findings.count

@@ -56,10 +56,11 @@ public final class StageOneIndex {
         let byteStart = first << 6
         let byteEnd = min(buffer.count, end << 6)
         let next: UInt8 = byteEnd < buffer.count ? buffer[byteEnd] : 0
-        var s: [UInt8] = [structuralBytes.0, structuralBytes.1, structuralBytes.2, structuralBytes.3]
-        // Sound: byteStart..<byteEnd lies inside `buffer`, and `masks` holds `count` blocks.
-        s.withUnsafeMutableBufferPointer { sp in
-            mk_classify(buffer.baseAddress! + byteStart, byteEnd - byteStart, next, sp.baseAddress!, masks)
+        // Sound: byteStart..<byteEnd lies inside `buffer`, `masks` holds `count` blocks, and the tuple
+        // is four contiguous bytes, as the kernel reads them.
+        withUnsafeBytes(of: structuralBytes) { s in
+            mk_classify(buffer.baseAddress! + byteStart, byteEnd - byteStart, next,
+                        s.baseAddress!.assumingMemoryBound(to: UInt8.self), masks)
         }
         windowStart = first
         windowEnd = end
