@@ -41,11 +41,8 @@ public struct CSVChunkMasker {
         var unquoted: [UInt8] = []
         var fields: [FieldSpan] = []
         let contexts = start.header.contexts
-        // Local scratch (swapped out of the session): a class property passed inout would pay a
-        // dynamic exclusivity check on every field.
-        var findings: [Finding] = []
-        swap(&findings, &session.findings)
-        defer { swap(&findings, &session.findings) }
+        var findings = session.lendFindings()
+        defer { session.giveBack(findings) }
         var pos = 0
         var line = start.line
         var row = start.rowIndex

@@ -39,9 +39,8 @@ public struct CopyTextChunkMasker {
         let decodedIndex = StageOneIndex()
         var decoded: [UInt8] = []
         var fields: [FieldSpan] = []
-        var findings: [Finding] = []
-        swap(&findings, &session.findings)
-        defer { swap(&findings, &session.findings) }
+        var findings = session.lendFindings()
+        defer { session.giveBack(findings) }
         var pos = 0
         var line = start.line
         var row = start.rowIndex

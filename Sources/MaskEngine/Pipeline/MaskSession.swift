@@ -11,6 +11,18 @@ public final class MaskSession {
     /// Cell boundaries of the row being masked.
     var cellBounds: [CellBounds] = []
 
+    /// Lends the findings scratch, emptied, to a caller that keeps it in a local for the length of a
+    /// chunk or row: a class property passed `inout` would pay a dynamic exclusivity check on every
+    /// cell. Give it back with `giveBack(_:)` (its capacity is what saves the allocations).
+    func lendFindings() -> [Finding] {
+        var lent: [Finding] = []
+        swap(&lent, &findings)
+        lent.removeAll(keepingCapacity: true)
+        return lent
+    }
+
+    func giveBack(_ lent: [Finding]) { findings = lent }
+
     public init(policy: MaskPolicy, key: TokenKey) {
         rewriter = CellRewriter(policy: policy, tokenizer: Tokenizer(key: key))
         findings.reserveCapacity(64)

@@ -99,12 +99,8 @@ public struct WireChunkMasker {
             throw error(.columnCountMismatch(rowDescription: rowDescription.fields.count, dataRow: count))
         }
         p += 2
-        // Local scratch (swapped out of the session): a class property passed inout would pay a
-        // dynamic exclusivity check on every cell.
-        var findings: [Finding] = []
-        swap(&findings, &session.findings)
-        defer { swap(&findings, &session.findings) }
-        findings.removeAll(keepingCapacity: true)
+        var findings = session.lendFindings()
+        defer { session.giveBack(findings) }
         // First pass: check every length and scan every cell, before anything is written.
         // Borrow the session's scratch without a copy-on-write (swap, and swap back on every exit).
         var cellBounds: [CellBounds] = []
@@ -188,10 +184,8 @@ public struct WireChunkMasker {
             throw StreamError(.malformedMessage("\(StreamError.typeName(frame.type)) message of length \(length), expected \(fixed)"),
                               at: location)
         }
-        var findings: [Finding] = []
-        swap(&findings, &session.findings)
-        defer { swap(&findings, &session.findings) }
-        findings.removeAll(keepingCapacity: true)
+        var findings = session.lendFindings()
+        defer { session.giveBack(findings) }
         if fixed == nil {
             session.scanner.scan(chunk, lower: frame.payloadStart, upper: frame.end, index: index, context: ColumnContext(),
                                  into: &findings)
