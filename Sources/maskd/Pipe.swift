@@ -47,6 +47,10 @@ struct Pipe: ParsableCommand {
         valueName: "type=action"))
     var actions: [String] = []
 
+    @Option(name: .customLong("max-record-mb"), help: ArgumentHelp(
+        "Longest CSV record or dump line held in memory, in MB; longer input fails (exit 65).", valueName: "mb"))
+    var maxRecordMB: Int = 256
+
     @Flag(help: "Write the output as an LZ4 frame (input in LZ4 is detected and decompressed by itself).")
     var lz4 = false
 
@@ -80,6 +84,8 @@ struct Pipe: ParsableCommand {
         }
         options.csvDelimiter = byte
         options.lz4Output = lz4
+        guard maxRecordMB >= 1 else { throw ValidationError("--max-record-mb must be at least 1") }
+        options.maxRecordBytes = maxRecordMB << 20
         if let threads {
             guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
             options.workers = threads

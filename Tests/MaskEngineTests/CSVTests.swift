@@ -72,6 +72,30 @@ import Testing
         }
     }
 
+    @Test func anUnclosedQuoteDoesNotReadTheWholeInputIntoMemory() {
+        var options = StreamMasker.Options()
+        options.format = .csv
+        options.chunkBytes = 1024
+        options.maxRecordBytes = 64 * 1024
+        var text = "a,b\n1,\"open\n"
+        for i in 0..<20_000 { text += "\(i),ann@example.com\n" }
+        let input = Array(text.utf8)
+        var offset = 0
+        let collector = ByteCollector()
+        #expect(throws: StreamError.self) {
+            try StreamMasker(key: testKey, options: options).run(
+                source: { buffer in
+                    let n = min(buffer.count, input.count - offset)
+                    input.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + n)])) }
+                    offset += n
+                    return n
+                },
+                sink: { collector.append($0) })
+        }
+        #expect(offset < input.count, "reading stopped at the limit, before the end of the input")
+        #expect(!String(decoding: collector.bytes, as: UTF8.self).contains("ann@"))
+    }
+
     static let malformed: [(String, String, Int, Int)] = [
         ("a,b\n1,x\"y\n", "quote inside an unquoted field", 2, 0),
         ("a,b\n1,\"ann@example.com\"x\n", "text after a closing quote", 2, 0),

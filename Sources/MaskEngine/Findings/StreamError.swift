@@ -45,7 +45,8 @@ public struct StreamError: Error, Sendable, Equatable, CustomStringConvertible {
         case csvQuoteInUnquotedField
         case csvTextAfterClosingQuote
         case csvUnterminatedQuote
-        case csvFieldTooLarge(limit: Int)
+        /// A CSV record or a dump line longer than `StreamMasker.Options.maxRecordBytes`.
+        case recordTooLarge(limit: Int)
         case malformedMessage(String)
     }
 
@@ -80,7 +81,8 @@ public struct StreamError: Error, Sendable, Equatable, CustomStringConvertible {
         case .csvQuoteInUnquotedField: what = "CSV: a quote inside an unquoted field (RFC 4180 requires the field to be quoted)"
         case .csvTextAfterClosingQuote: what = "CSV: text after a closing quote (expected a comma or a line end)"
         case .csvUnterminatedQuote: what = "CSV: a quoted field is not closed before the end of the input"
-        case .csvFieldTooLarge(let limit): what = "CSV: a record exceeds \(limit) bytes"
+        case .recordTooLarge(let limit):
+            what = "a record or line exceeds \(limit) bytes (an unclosed quote?); raise --max-record-mb if it is real"
         case .malformedMessage(let why): what = "malformed message: \(why)"
         }
         return "\(what) (\(location))"

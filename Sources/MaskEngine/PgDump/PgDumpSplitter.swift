@@ -14,6 +14,8 @@ import Foundation
 /// is not supported, and passing them through would leak. The error names the option to drop.
 struct PgDumpSplitter {
     let chunkBytes: Int
+    /// The longest line buffered whole; past it the run fails rather than read on without bound.
+    let maxLineBytes: Int
     let tables: ConsumerState
 
     enum State {
@@ -44,7 +46,11 @@ struct PgDumpSplitter {
                     let lastLine = input.withBytes { Self.lastLineEnd($0) }
                     take = lastLine
                     if take == 0 {
-                        if !input.atEOF { try input.fill(atLeast: input.count * 2); continue }
+                        if !input.atEOF {
+                            guard input.count <= maxLineBytes else { return tooLong(offset: offset, line: line, pipeline) }
+                            try input.fill(atLeast: input.count * 2)
+                            continue
+                        }
                         take = input.count
                     }
                 }
@@ -83,6 +89,7 @@ struct PgDumpSplitter {
                 return nl + 1
             }
             guard let end = lineEnd ?? (input.atEOF ? input.count : nil) else {
+                guard input.count <= maxLineBytes else { _ = flush(); return tooLong(offset: offset, line: line, pipeline) }
                 try input.fill(atLeast: input.count * 2)
                 continue
             }
@@ -120,6 +127,11 @@ struct PgDumpSplitter {
         }
         _ = flush()
         if case .createTable = state { return }  // an unterminated statement holds no row data
+    }
+
+    private func tooLong(offset: Int, line: Int, _ pipeline: OrderedPipeline<Job, MaskedChunk>) {
+        _ = pipeline.submit(.failure(StreamError(.recordTooLarge(limit: maxLineBytes),
+                                                 at: StreamLocation(byteOffset: offset, line: line))))
     }
 
     /// Where the rows of a COPY block end in `bytes` (which starts at a row) and, when the `\.` line is

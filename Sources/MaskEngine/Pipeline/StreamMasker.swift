@@ -20,6 +20,9 @@ public final class StreamMasker {
         public var workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         public var chunkBytes = 1 << 21
         public var maxMessageBytes = WireChunkMasker.defaultMaxMessageBytes
+        /// The longest CSV record or dump line that is buffered whole. Past it the run fails instead of
+        /// reading the rest of the input into memory (an unclosed quote at the start of a huge file).
+        public var maxRecordBytes = 256 << 20
         /// Write the output as one LZ4 frame.
         public var lz4Output = false
         /// Called now and then from the consumer thread with the totals so far.
@@ -101,7 +104,9 @@ public final class StreamMasker {
             switch format {
             case .csv: try splitCSV(&input, pipeline: pipeline)
             case .wire: try splitWire(&input, pipeline: pipeline)
-            case .pgdump: try PgDumpSplitter(chunkBytes: options.chunkBytes, tables: state).split(&input, pipeline: pipeline)
+            case .pgdump:
+                try PgDumpSplitter(chunkBytes: options.chunkBytes, maxLineBytes: options.maxRecordBytes, tables: state)
+                    .split(&input, pipeline: pipeline)
             }
         } catch {
             readError = error
@@ -126,6 +131,11 @@ public final class StreamMasker {
             while true {
                 headerEnd = input.withBytes { Self.firstRecordEnd($0) }
                 if headerEnd != nil || input.atEOF { break }
+                if input.count > options.maxRecordBytes {
+                    _ = pipeline.submit(.failure(StreamError(.recordTooLarge(limit: options.maxRecordBytes),
+                                                             at: StreamLocation(byteOffset: 0, line: 1))))
+                    return
+                }
                 try input.fill(atLeast: input.count + options.chunkBytes)
             }
             let end = headerEnd ?? input.count
@@ -142,7 +152,13 @@ public final class StreamMasker {
             if input.count == 0 { return }
             let split = input.withBytes { b in mk_csv_last_record_end(b.baseAddress, b.count, UInt8(ascii: "\"")) }
             if split.end == 0 && !input.atEOF {
-                // One record longer than a chunk: read on (the record must fit in memory to be masked).
+                // One record longer than a chunk: read on (the record must fit in memory to be masked),
+                // up to the limit.
+                if input.count > options.maxRecordBytes {
+                    _ = pipeline.submit(.failure(StreamError(.recordTooLarge(limit: options.maxRecordBytes),
+                                                             at: StreamLocation(byteOffset: start.byteOffset, line: start.line, row: start.rowIndex))))
+                    return
+                }
                 try input.fill(atLeast: input.count * 2)
                 continue
             }
