@@ -8,11 +8,18 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "MaskEngine", targets: ["MaskEngine"]),
+        .library(name: "MaskdService", targets: ["MaskdService"]),
         .executable(name: "maskd", targets: ["maskd"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // The daemon's sockets (Unix and TCP), its metrics endpoint (NIOHTTP1), logs and metrics.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // Tests only: a real driver that prepares statements and asks for binary results.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Stage-1 byte classification: AVX2 with a scalar twin, chosen at run time.
@@ -31,11 +38,27 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // `maskd serve` and `maskd proxy`: sockets, event loops, signals, metrics. No masking logic of its
+        // own: every byte is masked by MaskEngine's per-session wire state machine.
+        .target(
+            name: "MaskdService",
+            dependencies: [
+                "MaskEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .executableTarget(
             name: "maskd",
             dependencies: [
                 "MaskEngine",
+                "MaskdService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
@@ -47,6 +70,17 @@ let package = Package(
             name: "maskdTests",
             dependencies: ["maskd", "MaskEngine"],
             resources: [.copy("Golden")]
+        ),
+        // The daemon and the proxy in process and as binaries, against a real PostgreSQL, with a real driver.
+        .testTarget(
+            name: "MaskdServiceTests",
+            dependencies: [
+                "MaskdService", "MaskEngine", "maskd",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ]
 )

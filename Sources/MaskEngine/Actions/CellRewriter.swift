@@ -21,11 +21,14 @@ public struct CellRewriter {
 
     /// Appends the masked form of `value` to `out` given its findings (ordered, disjoint, offsets into
     /// `value`). `binaryLayout` forces same-length replacements, for binary cells whose framing would
-    /// break if a span changed length.
+    /// break if a span changed length. `nullSpansEmpty` is for values that have no NULL of their own (a
+    /// COPY row, a message's string): a `null` action empties its span instead of the whole value.
     public func rewrite(_ value: UnsafeBufferPointer<UInt8>, findings: ArraySlice<Finding>, binaryLayout: Bool = false,
-                        into out: inout [UInt8]) -> CellOutcome {
+                        nullSpansEmpty: Bool = false, into out: inout [UInt8]) -> CellOutcome {
         if findings.isEmpty { return .unchanged }
-        for f in findings where policy.action(for: f.type) == .null { return .null }
+        if !nullSpansEmpty {
+            for f in findings where policy.action(for: f.type) == .null { return .null }
+        }
         var copied = 0
         for f in findings {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: value[copied..<f.start]))
@@ -36,7 +39,7 @@ public struct CellRewriter {
             case .hash: tokenizer.appendHash(f.type, span, to: &out)
             case .redact: out.append(contentsOf: repeatElement(UInt8(ascii: "*"), count: span.count))
             case .partial(let keep): Self.appendPartial(span, keep: keep, to: &out)
-            case .null: preconditionFailure("handled above")
+            case .null: break  // only with nullSpansEmpty: the span is left out
             }
             copied = f.end
         }

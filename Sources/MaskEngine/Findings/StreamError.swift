@@ -48,6 +48,8 @@ public struct StreamError: Error, Sendable, Equatable, CustomStringConvertible {
         /// A CSV record or a dump line longer than `StreamMasker.Options.maxRecordBytes`.
         case recordTooLarge(limit: Int)
         case malformedMessage(String)
+        /// Well-formed, but something maskd will not mask (a replication stream, an unsafe encoding).
+        case unsupported(String)
     }
 
     public var kind: Kind
@@ -84,6 +86,7 @@ public struct StreamError: Error, Sendable, Equatable, CustomStringConvertible {
         case .recordTooLarge(let limit):
             what = "a record or line exceeds \(limit) bytes (an unclosed quote?); raise --max-record-mb if it is real"
         case .malformedMessage(let why): what = "malformed message: \(why)"
+        case .unsupported(let why): what = "unsupported: \(why)"
         }
         return "\(what) (\(location))"
     }

@@ -10,6 +10,11 @@ public final class MaskSession {
     var cellOut: [UInt8] = []
     /// Cell boundaries of the row being masked.
     var cellBounds: [CellBounds] = []
+    /// Replacement values of the row being masked, referred to by range.
+    var rowOut: [UInt8] = []
+    /// A binary cell decoded to text (an int8 to its decimal digits), and the stage-1 index over it.
+    var decoded: [UInt8] = []
+    let decodedIndex = StageOneIndex(windowBytes: 4096)
 
     /// Lends the findings scratch, emptied, to a caller that keeps it in a local for the length of a
     /// chunk or row: a class property passed `inout` would pay a dynamic exclusivity check on every
@@ -22,6 +27,26 @@ public final class MaskSession {
     }
 
     func giveBack(_ lent: [Finding]) { findings = lent }
+
+    /// Lends the cell-bounds scratch, emptied (see `lendFindings`).
+    func lendCells() -> [CellBounds] {
+        var lent: [CellBounds] = []
+        swap(&lent, &cellBounds)
+        lent.removeAll(keepingCapacity: true)
+        return lent
+    }
+
+    func giveBack(_ lent: [CellBounds]) { cellBounds = lent }
+
+    /// Lends the decoded-text scratch, emptied (see `lendFindings`).
+    func lendDecoded() -> [UInt8] {
+        var lent: [UInt8] = []
+        swap(&lent, &decoded)
+        lent.removeAll(keepingCapacity: true)
+        return lent
+    }
+
+    func giveBackDecoded(_ lent: [UInt8]) { decoded = lent }
 
     public init(policy: MaskPolicy, key: TokenKey) {
         rewriter = CellRewriter(policy: policy, tokenizer: Tokenizer(key: key))

@@ -1,5 +1,13 @@
 /// PostgreSQL type OIDs that matter to masking.
 public enum PostgresType {
+    public static let bytea: UInt32 = 17
+    public static let int8: UInt32 = 20
+    public static let int2: UInt32 = 21
+    public static let int4: UInt32 = 23
+    public static let text: UInt32 = 25
+    public static let numeric: UInt32 = 1700
+    public static let jsonb: UInt32 = 3802
+
     /// Types whose text form cannot hold an email, card number, SSN or secret: booleans, floating point
     /// (a 16-digit integer prints as `4.111111111111111e+15`), date and time types, UUIDs, network
     /// addresses, geometric types, OIDs, money and ranges of those. Integer and numeric types are
@@ -19,7 +27,7 @@ public enum PostgresType {
     ]
 
     /// Text-like types: their binary format is the same bytes as their text format.
-    public static let textLikeOIDs: Set<UInt32> = [25, 1043, 1042, 19, 114, 705, 0, 18]
+    public static let textLikeOIDs: Set<UInt32> = [25, 1043, 1042, 19, 114, 142, 705, 0, 18]  // text, varchar, bpchar, name, json, xml, unknown, "char"
 
     /// Whether a binary-format cell of this type holds the same bytes as its text (text types, and jsonb:
     /// a version byte, then JSON text), so that a masked value may change its length.

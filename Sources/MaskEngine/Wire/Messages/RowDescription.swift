@@ -71,6 +71,19 @@ struct PayloadReader {
             | UInt32(bytes[position + 2]) << 8 | UInt32(bytes[position + 3]))
     }
 
+    mutating func byte() -> UInt8? {
+        guard remaining >= 1 else { return nil }
+        defer { position += 1 }
+        return bytes[position]
+    }
+
+    /// Moves past `count` bytes; false (without moving) when fewer remain.
+    mutating func skip(_ count: Int) -> Bool {
+        guard count >= 0, remaining >= count else { return false }
+        position += count
+        return true
+    }
+
     mutating func cString() -> String? {
         guard let nul = bytes[position...].firstIndex(of: 0) else { return nil }
         defer { position = nul + 1 }

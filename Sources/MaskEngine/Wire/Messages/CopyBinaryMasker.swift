@@ -1,0 +1,106 @@
+/// The COPY OUT in progress in a session: text and CSV rows are scanned as lines; binary rows are
+/// parsed tuple by tuple.
+enum CopyOutState {
+    case text
+    case binary(CopyBinaryState)
+}
+
+/// Where a binary COPY stream stands: its header (`PGCOPY\n\377\r\n\0`, flags, extension) rides in
+/// the first CopyData, before the first tuple; the trailer (a field count of -1) ends it.
+struct CopyBinaryState {
+    var headerPending = true
+    var ended = false
+}
+
+/// Masks the CopyData messages of a binary COPY (`COPY … TO STDOUT (FORMAT binary)`). A CopyOutResponse
+/// names no column types, so every field is masked by content (`ResultColumn.unknown`): printable text is
+/// scanned and may change length, 2-, 4- and 8-byte fields are also read as integers, anything else keeps
+/// its length. A CopyData that does not hold whole tuples is an error: PostgreSQL sends one tuple per
+/// message, and a tuple cut elsewhere cannot be masked safely.
+struct CopyBinaryMasker {
+    let chunk: UnsafeBufferPointer<UInt8>
+    let index: StageOneIndex
+    let session: MaskSession
+
+    static let signature: [UInt8] = [0x50, 0x47, 0x43, 0x4F, 0x50, 0x59, 0x0A, 0xFF, 0x0D, 0x0A, 0x00]
+
+    func mask(frame: WireFrame, state: inout CopyBinaryState, row: Int, location: StreamLocation,
+              into result: inout MaskedChunk) throws(StreamError) {
+        var p = frame.payloadStart
+        let end = frame.end
+        func fail(_ why: String) -> StreamError {
+            var l = location
+            l.byteOffset += p - frame.start
+            l.row = row
+            return StreamError(.malformedMessage("binary COPY data: \(why)"), at: l)
+        }
+        func int32(_ at: Int) -> Int {
+            Int(Int32(bitPattern: UInt32(chunk[at]) << 24 | UInt32(chunk[at + 1]) << 16 | UInt32(chunk[at + 2]) << 8 | UInt32(chunk[at + 3])))
+        }
+        if state.headerPending {
+            guard end - p >= 19, Array(chunk[p..<(p + 11)]) == Self.signature else { throw fail("missing PGCOPY signature") }
+            let flags = int32(p + 11)
+            // Bit 16 (OIDs) is no longer written by PostgreSQL; the other high bits are critical and unknown.
+            guard flags & ~0xFFFF == 0 else { throw fail("unknown critical header flags") }
+            let extensionLength = int32(p + 15)
+            guard extensionLength >= 0, extensionLength <= end - p - 19 else { throw fail("header extension runs past the message") }
+            p += 19 + extensionLength
+            state.headerPending = false
+        }
+        let tuplesStart = p
+        var fields: [(start: Int, end: Int, fate: CellFate)] = []
+        var tupleCounts: [Int] = []
+        while p < end {
+            guard !state.ended else { throw fail("data after the trailer") }
+            guard end - p >= 2 else { throw fail("tuple without a field count") }
+            let count = Int(Int16(bitPattern: UInt16(chunk[p]) << 8 | UInt16(chunk[p + 1])))
+            p += 2
+            if count == -1 { state.ended = true; tupleCounts.append(-1); continue }
+            guard count >= 0 else { throw fail("negative field count") }
+            tupleCounts.append(count)
+            for _ in 0..<count {
+                guard end - p >= 4 else { throw fail("field without a length") }
+                let length = int32(p)
+                p += 4
+                if length == -1 { fields.append((p, p, .null)); continue }
+                guard length >= 0, length <= end - p else { throw fail("field length runs past the message") }
+                fields.append((p, p + length, .unchanged))
+                p += length
+            }
+        }
+        var changed = false
+        session.rowOut.removeAll(keepingCapacity: true)
+        let masker = CellMasker(chunk: chunk, index: index, session: session)
+        for i in fields.indices where fields[i].fate == .unchanged {
+            let fate = masker.mask(lower: fields[i].start, upper: fields[i].end, column: .unknown, row: row, columnIndex: i,
+                                   into: &result)
+            if fate != .unchanged { fields[i].fate = fate; changed = true }
+        }
+        if !changed {
+            result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[frame.start..<frame.end]))
+            return
+        }
+        let messageStart = result.output.count
+        result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[frame.start..<tuplesStart]))
+        var field = 0
+        for count in tupleCounts {
+            let c = UInt16(bitPattern: Int16(count))
+            result.output.append(UInt8(truncatingIfNeeded: c >> 8))
+            result.output.append(UInt8(truncatingIfNeeded: c))
+            for _ in 0..<max(count, 0) {
+                let f = fields[field]
+                field += 1
+                switch f.fate {
+                case .null: WireFrame.appendInt32(-1, to: &result.output)
+                case .unchanged:
+                    WireFrame.appendInt32(Int32(f.end - f.start), to: &result.output)
+                    result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[f.start..<f.end]))
+                case .replaced(let r):
+                    WireFrame.appendInt32(Int32(r.count), to: &result.output)
+                    result.output.append(contentsOf: session.rowOut[r])
+                }
+            }
+        }
+        WireFrame.patchLength(of: messageStart, in: &result.output)
+    }
+}

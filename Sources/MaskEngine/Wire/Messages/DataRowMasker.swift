@@ -1,0 +1,327 @@
+/// Masks one DataRow ('D') given the columns it belongs to: text cells are scanned where they lie in the
+/// input; binary cells are decoded by their column's codec (integers and numerics to decimal text, jsonb
+/// past its version byte, arrays element by element), scanned, and re-encoded so that the value stays a
+/// valid binary of its type (an int8 SSN token is an int8).
+///
+/// Three passes, so that nothing of a malformed row is written: the first checks every length word; the
+/// second scans and rewrites the cells that have findings into session scratch; the third writes the
+/// row, as one copy of the input when nothing changed.
+struct DataRowMasker {
+    let chunk: UnsafeBufferPointer<UInt8>
+    let index: StageOneIndex
+    let session: MaskSession
+
+    func mask(frame: WireFrame, columns: ResultColumns, row: Int, location: StreamLocation,
+              into result: inout MaskedChunk) throws(StreamError) {
+        var p = frame.payloadStart
+        func error(_ kind: StreamError.Kind, column: Int? = nil) -> StreamError {
+            var l = location
+            l.byteOffset += p - frame.start
+            l.row = row
+            l.column = column
+            return StreamError(kind, at: l)
+        }
+        guard frame.end - p >= 2 else { throw error(.malformedDataRow("no column count")) }
+        let count = Int(Int16(bitPattern: UInt16(chunk[p]) << 8 | UInt16(chunk[p + 1])))
+        guard count >= 0 else { throw error(.malformedDataRow("negative column count \(count)")) }
+        if columns.isKnown, columns.columns.count != count {
+            throw error(.columnCountMismatch(rowDescription: columns.columns.count, dataRow: count))
+        }
+        p += 2
+        // Pass 1: framing only.
+        var cells = session.lendCells()
+        defer { session.giveBack(cells) }
+        for column in 0..<count {
+            guard frame.end - p >= 4 else { throw error(.malformedDataRow("cell \(column) has no length"), column: column) }
+            let length = Int(Int32(bitPattern: UInt32(chunk[p]) << 24 | UInt32(chunk[p + 1]) << 16
+                | UInt32(chunk[p + 2]) << 8 | UInt32(chunk[p + 3])))
+            if length < -1 { throw error(.negativeCellLength(length), column: column) }
+            p += 4
+            if length == -1 {
+                cells.append(CellBounds(start: p, end: p, fate: .null))
+                continue
+            }
+            guard length <= frame.end - p else {
+                throw error(.cellPastEnd(length: length, available: frame.end - p), column: column)
+            }
+            cells.append(CellBounds(start: p, end: p + length, fate: .unchanged))
+            p += length
+        }
+        guard p == frame.end else { throw error(.malformedDataRow("\(frame.end - p) bytes after the last cell")) }
+
+        // Pass 2: scan and rewrite.
+        session.rowOut.removeAll(keepingCapacity: true)
+        var changed = false
+        for column in 0..<count where cells[column].fate == .unchanged {
+            let cell = cells[column]
+            let fate = CellMasker(chunk: chunk, index: index, session: session)
+                .mask(lower: cell.start, upper: cell.end, column: columns.column(column), row: row, columnIndex: column,
+                      into: &result)
+            if fate != .unchanged {
+                cells[column].fate = fate
+                changed = true
+            }
+        }
+        // Pass 3: write.
+        if !changed {
+            result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[frame.start..<frame.end]))
+            return
+        }
+        let messageStart = result.output.count
+        result.output.append(BackendMessageID.dataRow.rawValue)
+        result.output.append(contentsOf: [0, 0, 0, 0])
+        result.output.append(UInt8(truncatingIfNeeded: count >> 8))
+        result.output.append(UInt8(truncatingIfNeeded: count))
+        for cell in cells {
+            switch cell.fate {
+            case .null:
+                WireFrame.appendInt32(-1, to: &result.output)
+            case .unchanged:
+                WireFrame.appendInt32(Int32(cell.end - cell.start), to: &result.output)
+                result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[cell.start..<cell.end]))
+            case .replaced(let range):
+                WireFrame.appendInt32(Int32(range.count), to: &result.output)
+                result.output.append(contentsOf: session.rowOut[range])
+            }
+        }
+        WireFrame.patchLength(of: messageStart, in: &result.output)
+    }
+}
+
+/// What becomes of one cell.
+enum CellFate: Equatable {
+    case unchanged
+    case null
+    /// The masked value is `session.rowOut[range]`.
+    case replaced(Range<Int>)
+}
+
+/// One cell of the row being masked: its bytes in the chunk and what becomes of it.
+struct CellBounds {
+    var start: Int
+    var end: Int
+    var fate: CellFate
+}
+
+/// Masks one cell value by its column's codec, appending a replacement to `session.rowOut` when it
+/// changes, and recording its findings (offsets into the decoded value).
+struct CellMasker {
+    let chunk: UnsafeBufferPointer<UInt8>
+    let index: StageOneIndex
+    let session: MaskSession
+
+    func mask(lower: Int, upper: Int, column: ResultColumn, row: Int, columnIndex: Int,
+              into result: inout MaskedChunk) -> CellFate {
+        switch column.codec {
+        case .opaque:
+            return .unchanged
+        case .text:
+            return maskInPlace(lower: lower, upper: upper, context: column.context, sameLength: false, numeric: false,
+                               row: row, column: columnIndex, into: &result)
+        case .numericText:
+            return maskInPlace(lower: lower, upper: upper, context: column.context, sameLength: false, numeric: true,
+                               row: row, column: columnIndex, into: &result)
+        case .jsonb:
+            // Version 1 is the only one PostgreSQL writes; anything else is masked by content.
+            guard upper > lower, chunk[lower] == 1 else { return maskUnknown(lower: lower, upper: upper, column: column,
+                                                                             row: row, columnIndex: columnIndex, into: &result) }
+            let start = session.rowOut.count
+            let fate = maskInPlace(lower: lower + 1, upper: upper, context: column.context, sameLength: false, numeric: false,
+                                   row: row, column: columnIndex, into: &result)
+            guard case .replaced(let range) = fate else { return fate }
+            // Put the version byte back in front of the masked JSON text.
+            session.rowOut.insert(1, at: start)
+            return .replaced(range.lowerBound..<(range.upperBound + 1))
+        case .bytea:
+            let printable = PrintableText.isPrintableUTF8(UnsafeBufferPointer(rebasing: chunk[lower..<upper]))
+            return maskInPlace(lower: lower, upper: upper, context: column.context, sameLength: !printable, numeric: false,
+                               row: row, column: columnIndex, into: &result)
+        case .integer(let width):
+            guard upper - lower == width else {
+                return maskUnknown(lower: lower, upper: upper, column: column, row: row, columnIndex: columnIndex, into: &result)
+            }
+            return maskDecoded(lower: lower, upper: upper, context: column.context, row: row, column: columnIndex,
+                               decode: { BinaryInteger.appendDecimal($0, to: &$1) },
+                               encode: { BinaryInteger.appendBinary(decimal: $0, width: width, to: &$1) }, into: &result)
+        case .numeric:
+            return maskDecoded(lower: lower, upper: upper, context: column.context, row: row, column: columnIndex,
+                               decode: { BinaryNumeric.appendDecimal($0, to: &$1) },
+                               encode: { BinaryNumeric.appendBinary(decimal: $0, to: &$1) }, into: &result)
+        case .array(let elementOID):
+            return maskArray(lower: lower, upper: upper, elementOID: elementOID, column: column, row: row,
+                             columnIndex: columnIndex, into: &result)
+        case .unknown:
+            return maskUnknown(lower: lower, upper: upper, column: column, row: row, columnIndex: columnIndex, into: &result)
+        }
+    }
+
+    /// Scans `chunk[lower..<upper]` with the chunk's stage-1 index and rewrites it when it has findings.
+    /// `sameLength` forces same-length redaction (a binary layout); `numeric` turns the masked text back
+    /// into a number.
+    private func maskInPlace(lower: Int, upper: Int, context: ColumnContext, sameLength: Bool, numeric: Bool,
+                             row: Int, column: Int, into result: inout MaskedChunk) -> CellFate {
+        var findings = session.lendFindings()
+        defer { session.giveBack(findings) }
+        session.scanner.scan(chunk, lower: lower, upper: upper, index: index, context: context, into: &findings)
+        if findings.isEmpty { return .unchanged }
+        for f in findings { result.record(f, row: row, column: column) }
+        let value = UnsafeBufferPointer(rebasing: chunk[lower..<upper])
+        session.cellOut.removeAll(keepingCapacity: true)
+        switch session.rewriter.rewrite(value, findings: findings[...], binaryLayout: sameLength, into: &session.cellOut) {
+        case .unchanged: return .unchanged
+        case .null: return .null
+        case .rewritten:
+            if numeric { NumericText.repair(&session.cellOut) }
+            let start = session.rowOut.count
+            session.rowOut.append(contentsOf: session.cellOut)
+            return .replaced(start..<session.rowOut.count)
+        }
+    }
+
+    /// Decodes a binary value to text with `decode`, scans the text, and when it has findings encodes
+    /// the masked text back with `encode` (a value that no longer parses becomes zero: never the
+    /// original).
+    private func maskDecoded(lower: Int, upper: Int, context: ColumnContext, row: Int, column: Int,
+                             decode: (UnsafeBufferPointer<UInt8>, inout [UInt8]) -> Bool,
+                             encode: (UnsafeBufferPointer<UInt8>, inout [UInt8]) -> Bool,
+                             into result: inout MaskedChunk) -> CellFate {
+        var text = session.lendDecoded()
+        defer { session.giveBackDecoded(text) }
+        guard decode(UnsafeBufferPointer(rebasing: chunk[lower..<upper]), &text) else {
+            // Malformed for its type: masked by content, keeping the length.
+            return maskInPlace(lower: lower, upper: upper, context: context, sameLength: true, numeric: false,
+                               row: row, column: column, into: &result)
+        }
+        return text.withUnsafeBufferPointer { decoded -> CellFate in
+            var findings = session.lendFindings()
+            defer { session.giveBack(findings) }
+            let scratchIndex = session.decodedIndex
+            scratchIndex.reset(decoded)
+            session.scanner.scan(decoded, lower: 0, upper: decoded.count, index: scratchIndex, context: context, into: &findings)
+            if findings.isEmpty { return .unchanged }
+            for f in findings { result.record(f, row: row, column: column) }
+            session.cellOut.removeAll(keepingCapacity: true)
+            switch session.rewriter.rewrite(decoded, findings: findings[...], into: &session.cellOut) {
+            case .unchanged: return .unchanged
+            case .null: return .null
+            case .rewritten:
+                NumericText.repair(&session.cellOut)
+                let start = session.rowOut.count
+                let encoded = session.cellOut.withUnsafeBufferPointer { encode($0, &session.rowOut) }
+                if !encoded {
+                    let zero: [UInt8] = [UInt8(ascii: "0")]
+                    let ok = zero.withUnsafeBufferPointer { encode($0, &session.rowOut) }
+                    precondition(ok, "zero encodes in every numeric type")
+                }
+                return .replaced(start..<session.rowOut.count)
+            }
+        }
+    }
+
+    /// A binary cell of an unknown type (or of an unknown column): printable UTF-8 is scanned as text;
+    /// a 2-, 4- or 8-byte cell is also read as an integer; the rest is scanned with same-length
+    /// redaction.
+    private func maskUnknown(lower: Int, upper: Int, column: ResultColumn, row: Int, columnIndex: Int,
+                             into result: inout MaskedChunk) -> CellFate {
+        var context = column.context
+        context.scanned = true
+        if PrintableText.isPrintableUTF8(UnsafeBufferPointer(rebasing: chunk[lower..<upper])) {
+            return maskInPlace(lower: lower, upper: upper, context: context, sameLength: false, numeric: false,
+                               row: row, column: columnIndex, into: &result)
+        }
+        let width = upper - lower
+        if width == 2 || width == 4 || width == 8 {
+            let fate = maskDecoded(lower: lower, upper: upper, context: context, row: row, column: columnIndex,
+                                   decode: { BinaryInteger.appendDecimal($0, to: &$1) },
+                                   encode: { BinaryInteger.appendBinary(decimal: $0, width: width, to: &$1) }, into: &result)
+            if fate != .unchanged { return fate }
+        }
+        return maskInPlace(lower: lower, upper: upper, context: context, sameLength: true, numeric: false,
+                           row: row, column: columnIndex, into: &result)
+    }
+
+    /// A binary array: each element is masked by its element type's codec; the array is re-encoded with
+    /// the new element lengths when any element changed. A malformed array is masked by content.
+    private func maskArray(lower: Int, upper: Int, elementOID: UInt32, column: ResultColumn, row: Int, columnIndex: Int,
+                           into result: inout MaskedChunk) -> CellFate {
+        let value = UnsafeBufferPointer(rebasing: chunk[lower..<upper])
+        guard let array = BinaryArray.parse(value) else {
+            return maskUnknown(lower: lower, upper: upper, column: column, row: row, columnIndex: columnIndex, into: &result)
+        }
+        var element = column
+        element.typeOID = elementOID
+        element.codec = CellCodec.forColumn(typeOID: elementOID, format: 1)
+        if case .array = element.codec { element.codec = .unknown }  // arrays do not nest by element type
+        let mark = session.rowOut.count
+        var fates: [CellFate] = []
+        fates.reserveCapacity(array.elements.count)
+        var changed = false
+        for range in array.elements {
+            guard let range else { fates.append(.null); continue }
+            let fate = mask(lower: lower + range.lowerBound, upper: lower + range.upperBound, column: element, row: row,
+                            columnIndex: columnIndex, into: &result)
+            if fate != .unchanged { changed = true }
+            fates.append(fate)
+        }
+        if !changed { return .unchanged }
+        var encoded: [UInt8] = []
+        encoded.reserveCapacity(value.count + 64)
+        array.appendEncoded(header: value, to: &encoded) { i in
+            switch fates[i] {
+            case .null: return nil
+            case .unchanged:
+                let r = array.elements[i]!
+                return Array(value[r])
+            case .replaced(let r): return Array(session.rowOut[r])
+            }
+        }
+        // The elements' replacements were scratch: the array's encoding takes their place.
+        session.rowOut.removeSubrange(mark...)
+        session.rowOut.append(contentsOf: encoded)
+        return .replaced(mark..<session.rowOut.count)
+    }
+}
+
+/// Text checks and repairs for cells whose type constrains their text.
+enum PrintableText {
+    /// Whether `bytes` is valid UTF-8 without control characters other than tab, LF and CR: how a binary
+    /// cell of an unknown type (or a bytea) shows that it holds text.
+    static func isPrintableUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b < 0x80 {
+                if b < 0x20 && b != 9 && b != 10 && b != 13 || b == 0x7F { return false }
+                i += 1
+                continue
+            }
+            let length: Int
+            if b & 0xE0 == 0xC0 && b >= 0xC2 { length = 2 }
+            else if b & 0xF0 == 0xE0 { length = 3 }
+            else if b & 0xF8 == 0xF0 && b <= 0xF4 { length = 4 }
+            else { return false }
+            guard i + length <= n else { return false }
+            for k in 1..<length where bytes[i + k] & 0xC0 != 0x80 { return false }
+            i += length
+        }
+        return true
+    }
+}
+
+enum NumericText {
+    /// Turns a masked numeric text back into a number: every byte that is not a digit, a leading `-` or
+    /// the one `.` becomes `0` (a redaction `*********` becomes `000000000`, a hash's hex letters become
+    /// digits), so the client still parses it and no original digit is kept.
+    static func repair(_ text: inout [UInt8]) {
+        var seenPoint = false
+        for i in text.indices {
+            let b = text[i]
+            if b >= 0x30 && b <= 0x39 { continue }
+            if b == UInt8(ascii: "-") && i == 0 && text.count > 1 { continue }
+            if b == UInt8(ascii: ".") && !seenPoint && i > 0 { seenPoint = true; continue }
+            text[i] = UInt8(ascii: "0")
+        }
+        if text.isEmpty { text.append(UInt8(ascii: "0")) }
+    }
+}
