@@ -1,0 +1,90 @@
+import Logging
+import MaskEngine
+import NIOCore
+import NIOPosix
+
+/// Where the proxy's PostgreSQL server is.
+public enum UpstreamAddress: Sendable, Equatable {
+    case tcp(host: String, port: Int)
+    /// A Unix socket file, e.g. `/var/run/postgresql/.s.PGSQL.5432`.
+    case unix(path: String)
+
+    /// Parses `HOST:PORT`, `[IPv6]:PORT`, or a socket file path (starting with `/`).
+    public init?(_ text: String) {
+        if text.hasPrefix("/") { self = .unix(path: text); return }
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port)
+        else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { return nil }
+        self = .tcp(host: host, port: port)
+    }
+}
+
+/// What `maskd proxy` is started with.
+public struct ProxyConfiguration: Sendable {
+    public var listenHost: String
+    public var listenPort: Int
+    public var upstream: UpstreamAddress
+    /// The daemon's socket; nil runs the engine in this process.
+    public var maskdSocket: String?
+    public var key: TokenKey
+    public var policy: MaskPolicy
+    public var threads: Int = System.coreCount
+
+    public init(listenHost: String, listenPort: Int, upstream: UpstreamAddress, maskdSocket: String?, key: TokenKey,
+                policy: MaskPolicy = .default) {
+        self.listenHost = listenHost
+        self.listenPort = listenPort
+        self.upstream = upstream
+        self.maskdSocket = maskdSocket
+        self.key = key
+        self.policy = policy
+    }
+}
+
+/// `maskd proxy`: a PostgreSQL proxy whose every server message goes through the masker.
+public final class MaskdProxy: @unchecked Sendable {
+    // @unchecked: `channel` is set once in `start`, before any other use.
+    private let configuration: ProxyConfiguration
+    private let group: MultiThreadedEventLoopGroup
+    private let logger: Logger
+    private var channel: (any Channel)?
+
+    public init(configuration: ProxyConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
+    }
+
+    /// The port the proxy listens on (useful with port 0).
+    public var port: Int? { channel?.localAddress?.port }
+
+    public func start() throws {
+        let configuration = self.configuration
+        let logger = self.logger
+        channel = try ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: 1 << 20, high: 4 << 20))
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ClientHandler { client in
+                        var sessionLogger = logger
+                        sessionLogger[metadataKey: "client"] = "\(client.remoteAddress?.description ?? "?")"
+                        return ProxySession(client: client, configuration: configuration, logger: sessionLogger)
+                    })
+                }
+            }
+            .bind(host: configuration.listenHost, port: configuration.listenPort).wait()
+        logger.info("proxy listening", metadata: ["listen": "\(configuration.listenHost):\(port ?? configuration.listenPort)",
+                                                  "upstream": "\(configuration.upstream)",
+                                                  "masking": "\(configuration.maskdSocket ?? "in process")"])
+    }
+
+    public func stop() {
+        try? channel?.close().wait()
+        try? group.syncShutdownGracefully()
+    }
+}

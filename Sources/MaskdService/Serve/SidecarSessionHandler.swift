@@ -1,0 +1,275 @@
+import Logging
+import MaskEngine
+import NIOCore
+
+/// One proxy session on the socket: the handshake, then client bytes fed to the session's state
+/// machine and server bytes masked and sent back, one `M` frame per `S` frame, in order.
+///
+/// Masking runs on the connection's event loop: it is CPU work of a few hundred microseconds per 64 KiB
+/// cut, and one loop per core keeps every core busy without a hand-off. Backpressure: while the socket's
+/// outbound buffer is over its high watermark (the proxy is not reading), the handler stops asking for
+/// reads, so memory per session stays bounded by the watermark, one frame and one partial message.
+///
+/// Fail closed: any error sends one `E` frame (a code and a message naming positions, never a value)
+/// and closes the connection; nothing of the failing frame is sent.
+final class SidecarSessionHandler: ChannelDuplexHandler {
+    typealias InboundIn = SidecarFrame
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private enum State {
+        case awaitingHello
+        case active(WireSession)
+        case closed
+    }
+
+    private let context: ServeContext
+    private let peer: PeerCredentials?
+    private var state = State.awaitingHello
+    private var logger: Logger
+    private var identity: SessionIdentity?
+    private var compress = false
+    private var masked = MaskedChunk()
+    private var scratch: [UInt8] = []
+    private var readPending = false
+    private var pendingFlush = false
+    private let started = ContinuousClock.now
+
+    init(context: ServeContext, peer: PeerCredentials?) {
+        self.context = context
+        self.peer = peer
+        logger = context.logger
+        if let peer { logger[metadataKey: "peer_uid"] = "\(peer.uid)" }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        self.context.sessionOpened(context.channel)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if case .active = state {
+            logger.info("session closed by the proxy before End")
+            writeSessionRecord(outcome: "disconnected")
+        }
+        state = .closed
+        self.context.sessionClosed(context.channel)
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var frame = unwrapInboundIn(data)
+        if case .closed = state { return }
+        do throws(SidecarError) {
+            if frame.flags & SidecarProtocol.flagLZ4 != 0 {
+                guard compress else { throw SidecarError(.malformedFrame, "a compressed frame before LZ4 was granted") }
+                try frame.payload.withUnsafeReadableBytes { p throws(SidecarError) in
+                    try SidecarCompression.decompress(p, into: &scratch)
+                }
+                frame.payload = context.channel.allocator.buffer(bytes: scratch)
+            }
+            try handle(frame, context: context)
+        } catch {
+            fail(error, context: context)
+        }
+    }
+
+    private func handle(_ frame: SidecarFrame, context: ChannelHandlerContext) throws(SidecarError) {
+        switch (state, frame.kind) {
+        case (.awaitingHello, .hello):
+            try hello(frame.payload, context: context)
+        case (.active(let session), .clientBytes):
+            do throws(WireSessionError) {
+                try frame.payload.withUnsafeReadableBytes { raw throws(WireSessionError) in
+                    try session.receiveClient(raw.bindMemory(to: UInt8.self))
+                }
+            } catch {
+                throw SidecarError(SidecarErrorCode(error.kind), error.description)
+            }
+        case (.active(let session), .serverBytes):
+            try serverBytes(frame.payload, session: session, context: context)
+        case (.active(let session), .end):
+            guard session.pendingServerBytes == 0 else {
+                throw SidecarError(.backendProtocol, "the session ended inside a server message (\(session.pendingServerBytes) bytes pending)")
+            }
+            var out = context.channel.allocator.buffer(capacity: 24)
+            out.writeBytes(SidecarFrames.ended(rows: UInt64(session.rows), findings: UInt64(session.findingCounts.reduce(0, +))))
+            writeSessionRecord(outcome: "ended")
+            state = .closed
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(out)).whenComplete { _ in channel.close(promise: nil) }
+        case (_, let kind):
+            throw SidecarError(.unexpectedFrame, "a \(kind) frame is not allowed \(stateName)")
+        }
+    }
+
+    private var stateName: String {
+        switch state {
+        case .awaitingHello: "before Hello"
+        case .active: "after Hello"
+        case .closed: "after the session ended"
+        }
+    }
+
+    private func hello(_ payload: ByteBuffer, context: ChannelHandlerContext) throws(SidecarError) {
+        let hello = try payload.withUnsafeReadableBytes { p throws(SidecarError) in try SidecarHello.decode(p) }
+        guard hello.major == SidecarProtocol.major else {
+            throw SidecarError(.unsupportedVersion, "protocol major version \(hello.major) is not supported; this maskd speaks \(SidecarProtocol.major).\(SidecarProtocol.minor)")
+        }
+        let sessionID = hello.value("session_id") ?? self.context.makeSessionID()
+        let identity = SessionIdentity(sessionID: sessionID, hello: hello)
+        self.identity = identity
+        logger[metadataKey: "session"] = "\(sessionID)"
+        if let user = hello.value("user") { logger[metadataKey: "user"] = "\(user)" }
+        let granted = hello.capabilities & self.context.configuration.capabilities
+        compress = granted & SidecarProtocol.capabilityLZ4 != 0
+        let masking = MaskSession(policy: self.context.configuration.policy, key: self.context.configuration.key)
+        var options = WireSession.Options()
+        options.maxMessageBytes = self.context.configuration.maxMessageBytes
+        state = .active(WireSession(masking: masking, options: options))
+        let welcome = SidecarWelcome(major: SidecarProtocol.major, minor: min(hello.minor, SidecarProtocol.minor),
+                                     capabilities: granted, maxFramePayload: UInt32(self.context.configuration.maxFramePayload),
+                                     maxInFlightBytes: UInt32(self.context.configuration.highWatermark), sessionID: sessionID)
+        context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: welcome.encode())), promise: nil)
+        pendingFlush = true
+        self.context.metrics.sessionsStarted.increment()
+        logger.info("session started", metadata: ["database": "\(hello.value("database") ?? "")",
+                                                  "application": "\(hello.value("application") ?? "")",
+                                                  "lz4": "\(compress)"])
+    }
+
+    private func serverBytes(_ payload: ByteBuffer, session: WireSession, context: ChannelHandlerContext) throws(SidecarError) {
+        let start = ContinuousClock.now
+        masked.output.removeAll(keepingCapacity: true)
+        masked.findings.removeAll(keepingCapacity: true)
+        masked.rows = 0
+        for i in masked.counts.indices { masked.counts[i] = 0 }
+        do throws(WireSessionError) {
+            try payload.withUnsafeReadableBytes { raw throws(WireSessionError) in
+                try session.receiveServer(raw.bindMemory(to: UInt8.self), into: &masked)
+            }
+        } catch {
+            throw SidecarError(SidecarErrorCode(error.kind), error.description)
+        }
+        var out: ByteBuffer
+        if compress, masked.output.count >= 4096 {
+            scratch.removeAll(keepingCapacity: true)
+            let shrank = masked.output.withUnsafeBytes { SidecarCompression.compress($0, to: &scratch) }
+            if shrank {
+                out = context.channel.allocator.buffer(capacity: SidecarProtocol.headerSize + scratch.count)
+                out.writeBytes(frameHeader(.masked, flags: SidecarProtocol.flagLZ4, length: scratch.count))
+                out.writeBytes(scratch)
+            } else {
+                out = plainMasked(context)
+            }
+        } else {
+            out = plainMasked(context)
+        }
+        context.write(wrapOutboundOut(out), promise: nil)
+        pendingFlush = true
+        let metrics = self.context.metrics
+        metrics.bytesIn.increment(by: Int64(payload.readableBytes))
+        metrics.bytesOut.increment(by: Int64(masked.output.count))
+        metrics.rows.increment(by: Int64(masked.rows))
+        for (i, n) in masked.counts.enumerated() where n > 0 { metrics.findings[i].increment(by: Int64(n)) }
+        if !masked.findings.isEmpty { writeFindings() }
+        metrics.frameLatency.record(ContinuousClock.now - start)
+    }
+
+    private func plainMasked(_ context: ChannelHandlerContext) -> ByteBuffer {
+        var out = context.channel.allocator.buffer(capacity: SidecarProtocol.headerSize + masked.output.count)
+        out.writeBytes(frameHeader(.masked, flags: 0, length: masked.output.count))
+        out.writeBytes(masked.output)
+        return out
+    }
+
+    private func frameHeader(_ kind: SidecarFrameKind, flags: UInt8, length: Int) -> [UInt8] {
+        var header: [UInt8] = []
+        header.reserveCapacity(8)
+        SidecarFrameHeader.append(kind, flags: flags, length: length, to: &header)
+        return header
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if pendingFlush {
+            pendingFlush = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
+    }
+
+    // MARK: Backpressure
+
+    func read(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            context.read()
+        } else {
+            readPending = true
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable && readPending {
+            readPending = false
+            context.read()
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    // MARK: Errors and records
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let error = error as? SidecarError {
+            fail(error, context: context)
+        } else if error is ByteToMessageDecoderError {
+            fail(SidecarError(.malformedFrame, "undecodable frame"), context: context)
+        } else {
+            logger.warning("connection error", metadata: ["error": "\(type(of: error))"])
+            state = .closed
+            context.close(promise: nil)
+        }
+    }
+
+    /// Sends the error frame and closes: the session is poisoned.
+    private func fail(_ error: SidecarError, context: ChannelHandlerContext) {
+        if case .closed = state { return }
+        let wasActive: Bool
+        if case .active = state { wasActive = true } else { wasActive = false }
+        state = .closed
+        self.context.metrics.errors[error.code]?.increment()
+        logger.warning("session stopped", metadata: ["code": "\(error.code.name)", "reason": "\(error.message)"])
+        if wasActive { writeSessionRecord(outcome: error.code.name) }
+        let frame = context.channel.allocator.buffer(bytes: SidecarFrames.error(error.code, error.message))
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(frame)).whenComplete { _ in channel.close(promise: nil) }
+    }
+
+    /// Sends `shutting_down` and closes, for a session still open when the drain time is over.
+    func shutDown(context: ChannelHandlerContext) {
+        fail(SidecarError(.shuttingDown, "maskd is shutting down"), context: context)
+    }
+
+    private func writeFindings() {
+        guard let audit = self.context.audit, let identity else { return }
+        var out: [UInt8] = []
+        out.reserveCapacity(masked.findings.count * 160)
+        for f in masked.findings {
+            out.append(contentsOf: "{\"event\":\"finding\",\(identity.jsonMembers),\"row\":\(f.row),\"column\":\(f.column),\"start\":\(f.start),\"end\":\(f.end),\"type\":\"\(f.type.name)\"".utf8)
+            if f.kind != .none { out.append(contentsOf: ",\"kind\":\"\(f.kind.name)\"".utf8) }
+            out.append(contentsOf: "}\n".utf8)
+        }
+        audit.append(out)
+    }
+
+    private func writeSessionRecord(outcome: String) {
+        guard case .active(let session) = state else { return }
+        let counts = EntityType.allCases.map { "\"\($0.name)\":\(session.findingCounts[Int($0.rawValue)])" }.joined(separator: ",")
+        let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+            + Double((ContinuousClock.now - started).components.seconds)
+        logger.info("session summary", metadata: ["outcome": "\(outcome)", "rows": "\(session.rows)",
+                                                  "findings": "\(session.findingCounts.reduce(0, +))"])
+        guard let audit = self.context.audit, let identity else { return }
+        let line = "{\"event\":\"session\",\(identity.jsonMembers),\"outcome\":\"\(outcome)\",\"rows\":\(session.rows),\"findings\":{\(counts)},\"seconds\":\(seconds)}\n"
+        audit.append(Array(line.utf8))
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MaskEngine
+
+/// The options every masking command shares: the token key and the action per type.
+struct MaskingOptions: ParsableArguments {
+    @Option(name: .customLong("key-file"), help: ArgumentHelp(
+        "Token key file (64 hex digits, or 16+ bytes of material). Default: MASKD_TOKEN_KEY, else a key generated once in ~/.config/maskd/token.key.",
+        valueName: "file"))
+    var keyFile: String?
+
+    @Option(name: .customLong("action"), help: ArgumentHelp(
+        "Set the action for a type: TYPE=ACTION with TYPE email|credit_card|us_ssn|secret and ACTION tokenize|redact|partial[:N]|hash|null. Repeatable.",
+        valueName: "type=action"))
+    var actions: [String] = []
+
+    func policy() throws -> MaskPolicy {
+        var policy = MaskPolicy.default
+        for spec in actions {
+            let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let type = EntityType(name: parts[0]), let action = MaskAction(name: parts[1]) else {
+                throw ValidationError("--action \(spec): expected TYPE=ACTION, e.g. credit_card=partial:4")
+            }
+            policy.set(action, for: type)
+        }
+        return policy
+    }
+
+    /// The key, or exit 78 with the reason.
+    func key(quiet: Bool) throws -> TokenKey {
+        let resolved: KeySource.Resolved
+        do {
+            resolved = try KeySource.resolve(keyFile: keyFile)
+        } catch {
+            Diagnostics.error("\(error)")
+            throw ExitCode(78)
+        }
+        if let warning = resolved.warning, !quiet { Diagnostics.warning(warning) }
+        return resolved.key
+    }
+}
+
+/// Logging for the daemons: structured lines on stderr.
+enum DaemonLogging {
+    static func bootstrap(level: String) throws -> Logger {
+        guard let level = Logger.Level(rawValue: level) else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var logger = Logger(label: "maskd")
+        logger.logLevel = level
+        return logger
+    }
+}
+
+/// Blocks until SIGTERM or SIGINT; SIGHUP calls `reload`.
+enum SignalWaiter {
+    static func waitForTermination(reload: @escaping @Sendable () -> Void) -> Int32 {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for s in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&set, s) }
+        // Blocked in every thread created after this (the event loops are created later or inherit it).
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+        while true {
+            var received: Int32 = 0
+            sigwait(&set, &received)
+            if received == SIGHUP { reload(); continue }
+            return received
+        }
+    }
+
+    /// Blocks the signals in the calling thread (and threads it creates later), before any event loop starts.
+    static func blockSignals() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for s in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&set, s) }
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+        signal(SIGPIPE, SIG_IGN)
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MaskEngine
+import MaskdService
+
+/// `maskd proxy`: a reference PostgreSQL proxy, and the socket protocol's first client.
+struct Proxy: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "A PostgreSQL proxy that masks every server message (try maskd with psql in a minute).",
+        discussion: """
+            Clients connect to --listen as to PostgreSQL; startup and authentication (SCRAM, md5, …) pass \
+            through unchanged. SSLRequest is answered 'N' (this proxy does not terminate TLS, and a masker \
+            cannot read ciphertext), replication connections are refused, and CancelRequest is passed to \
+            the server. Every server message goes through the masker: the maskd serve daemon at --maskd, or \
+            the same engine in this process without it. If masking fails or the daemon goes away, the \
+            client gets an ErrorResponse and the connection is closed: never an unmasked row.
+
+            Examples:
+              maskd proxy --listen 127.0.0.1:6432 --upstream 127.0.0.1:5432
+              maskd proxy --listen 127.0.0.1:6432 --upstream /var/run/postgresql/.s.PGSQL.5432 --maskd /run/maskd.sock
+              psql "host=127.0.0.1 port=6432 user=app dbname=prod sslmode=disable"
+            """
+    )
+
+    @Option(help: ArgumentHelp("Address to accept PostgreSQL clients on.", valueName: "host:port"))
+    var listen: String
+
+    @Option(help: ArgumentHelp("The PostgreSQL server: HOST:PORT, or the path of its Unix socket file.", valueName: "address"))
+    var upstream: String
+
+    @Option(help: ArgumentHelp("The maskd serve socket; without it the engine runs in this process.", valueName: "socket"))
+    var maskd: String?
+
+    @OptionGroup var masking: MaskingOptions
+
+    @Option(help: "Event-loop threads (default: the number of cores).")
+    var threads: Int?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    func run() throws {
+        SignalWaiter.blockSignals()
+        let logger = try DaemonLogging.bootstrap(level: logLevel)
+        guard let listenAddress = UpstreamAddress(listen), case .tcp(let host, let port) = listenAddress else {
+            throw ValidationError("--listen must be HOST:PORT")
+        }
+        guard let upstreamAddress = UpstreamAddress(upstream) else {
+            throw ValidationError("--upstream must be HOST:PORT or a socket file path")
+        }
+        let policy = try masking.policy()
+        // With a daemon, its key is the one used; the local key is needed only in process.
+        let key = maskd == nil ? try masking.key(quiet: false) : try TokenKey(string: TokenKey.generateMaterial())
+        var configuration = ProxyConfiguration(listenHost: host, listenPort: port, upstream: upstreamAddress, maskdSocket: maskd,
+                                               key: key, policy: policy)
+        if let threads {
+            guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+            configuration.threads = threads
+        }
+        let proxy = MaskdProxy(configuration: configuration, logger: logger)
+        do {
+            try proxy.start()
+        } catch {
+            Diagnostics.error("cannot listen on \(listen): \(error)")
+            throw ExitCode(74)
+        }
+        _ = SignalWaiter.waitForTermination { logger.notice("SIGHUP ignored") }
+        proxy.stop()
+    }
+}
