@@ -66,6 +66,9 @@ final class SidecarSessionHandler: ChannelDuplexHandler {
                 try frame.payload.withUnsafeReadableBytes { p throws(SidecarError) in
                     try SidecarCompression.decompress(p, into: &scratch)
                 }
+                guard scratch.count <= self.context.configuration.maxFramePayload else {
+                    throw SidecarError(.frameTooLarge, "a compressed \(frame.kind) frame expands to \(scratch.count) bytes, over the limit of \(self.context.configuration.maxFramePayload)")
+                }
                 frame.payload = context.channel.allocator.buffer(bytes: scratch)
             }
             try handle(frame, context: context)
@@ -89,6 +92,7 @@ final class SidecarSessionHandler: ChannelDuplexHandler {
         case (.active(let session), .serverBytes):
             try serverBytes(frame.payload, session: session, context: context)
         case (.active(let session), .end):
+            guard frame.payload.readableBytes == 0 else { throw SidecarError(.malformedFrame, "an End frame has no payload") }
             guard session.pendingServerBytes == 0 else {
                 throw SidecarError(.backendProtocol, "the session ended inside a server message (\(session.pendingServerBytes) bytes pending)")
             }

@@ -119,6 +119,12 @@ struct CellMasker {
             return maskInPlace(lower: lower, upper: upper, context: column.context, sameLength: false, numeric: false,
                                row: row, column: columnIndex, into: &result)
         case .numericText:
+            if column.context.bareSSN, SSNDigits.isShortRun(UnsafeBufferPointer(rebasing: chunk[lower..<upper])) {
+                // An SSN with leading zeros stored in a number column prints as 7 or 8 digits.
+                return maskDecoded(lower: lower, upper: upper, context: column.context, row: row, column: columnIndex,
+                                   decode: { SSNDigits.appendPadded($0, to: &$1) },
+                                   encode: { SSNDigits.appendUnpadded($0, to: &$1) }, into: &result)
+            }
             return maskInPlace(lower: lower, upper: upper, context: column.context, sameLength: false, numeric: true,
                                row: row, column: columnIndex, into: &result)
         case .jsonb:
@@ -140,8 +146,17 @@ struct CellMasker {
             guard upper - lower == width else {
                 return maskUnknown(lower: lower, upper: upper, column: column, row: row, columnIndex: columnIndex, into: &result)
             }
+            let padSSN = column.context.bareSSN && width >= 4
             return maskDecoded(lower: lower, upper: upper, context: column.context, row: row, column: columnIndex,
-                               decode: { BinaryInteger.appendDecimal($0, to: &$1) },
+                               decode: { bytes, out in
+                                   guard padSSN else { return BinaryInteger.appendDecimal(bytes, to: &out) }
+                                   var digits: [UInt8] = []
+                                   guard BinaryInteger.appendDecimal(bytes, to: &digits) else { return false }
+                                   digits.withUnsafeBufferPointer { d in
+                                       if SSNDigits.isShortRun(d) { _ = SSNDigits.appendPadded(d, to: &out) } else { out.append(contentsOf: d) }
+                                   }
+                                   return true
+                               },
                                encode: { BinaryInteger.appendBinary(decimal: $0, width: width, to: &$1) }, into: &result)
         case .numeric:
             return maskDecoded(lower: lower, upper: upper, context: column.context, row: row, column: columnIndex,
@@ -305,6 +320,29 @@ enum PrintableText {
             for k in 1..<length where bytes[i + k] & 0xC0 != 0x80 { return false }
             i += length
         }
+        return true
+    }
+}
+
+/// SSNs kept in number columns lose their leading zeros (`078-05-1120` is stored as 78051120): in a
+/// column named like `ssn`, a 7- or 8-digit number is read with its zeros put back, so the SSN rules
+/// (and the token) see all nine digits.
+enum SSNDigits {
+    static func isShortRun(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        (7...8).contains(bytes.count) && bytes.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+    }
+
+    static func appendPadded(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
+        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: 9 - bytes.count))
+        out.append(contentsOf: bytes)
+        return true
+    }
+
+    /// Writes a masked number without leading zeros, as the column's type prints it.
+    static func appendUnpadded(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
+        guard !bytes.isEmpty, bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return false }
+        let first = bytes.firstIndex { $0 != UInt8(ascii: "0") } ?? (bytes.count - 1)
+        out.append(contentsOf: bytes[first...])
         return true
     }
 }
