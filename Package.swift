@@ -61,9 +61,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // PostgreSQL message builders and readers that the engine's and the daemon's tests share.
+        .target(name: "WireTestSupport", path: "Tests/WireTestSupport"),
         .testTarget(
             name: "MaskEngineTests",
-            dependencies: ["MaskEngine", "CMaskKernels", "CPCRE2", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["MaskEngine", "CMaskKernels", "CPCRE2", "WireTestSupport",
+                           .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Runs the built `maskd` binary as a user would: golden files, exit codes, fail-closed output.
         .testTarget(
@@ -75,7 +78,7 @@ let package = Package(
         .testTarget(
             name: "MaskdServiceTests",
             dependencies: [
-                "MaskdService", "MaskEngine", "maskd",
+                "MaskdService", "MaskEngine", "maskd", "WireTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

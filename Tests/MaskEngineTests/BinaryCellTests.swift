@@ -1,18 +1,7 @@
+import WireTestSupport
 import XCTest
 @testable import MaskEngine
 
-/// A tiny seedable generator (SplitMix64) so the property tests are reproducible.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 private func hex(_ s: String) -> [UInt8] {
     let chars = Array(s.utf8)
@@ -219,7 +208,7 @@ final class BinaryCellTests: XCTestCase {
     // MARK: Properties
 
     func testIntegerRoundTripProperty() {
-        var rng = SplitMix64(seed: 0x5EED_0001)
+        var rng = SplitMix(seed: 0x5EED_0001)
         var values: [Int64] = [0, -1, 1, Int64(Int16.min), Int64(Int16.max), Int64(Int32.min), Int64(Int32.max),
                                Int64.min, Int64.max]
         for _ in 0..<100_000 { values.append(Int64(bitPattern: rng.next())) }
@@ -253,7 +242,7 @@ final class BinaryCellTests: XCTestCase {
     }
 
     /// Canonical numeric_out text: no leading zeros, '-' only on nonzero values.
-    private func randomDecimal(_ rng: inout SplitMix64) -> String {
+    private func randomDecimal(_ rng: inout SplitMix) -> String {
         var s = ""
         let intDigits = Int.random(in: 0...24, using: &rng)
         if intDigits == 0 {
@@ -273,7 +262,7 @@ final class BinaryCellTests: XCTestCase {
     }
 
     func testNumericRoundTripProperty() {
-        var rng = SplitMix64(seed: 0x5EED_0002)
+        var rng = SplitMix(seed: 0x5EED_0002)
         for _ in 0..<5_000 {
             let text = randomDecimal(&rng)
             guard let bytes = numericBytes(text) else { XCTFail("rejected \(text)"); return }
@@ -325,7 +314,7 @@ final class BinaryCellTests: XCTestCase {
     }
 
     func testRandomBytesNeverTrap() {
-        var rng = SplitMix64(seed: 0x5EED_0003)
+        var rng = SplitMix(seed: 0x5EED_0003)
         var out: [UInt8] = []
         for i in 0..<10_000 {
             let count = i < 5_000 ? Int.random(in: 0...12, using: &rng) : Int.random(in: 0...64, using: &rng)

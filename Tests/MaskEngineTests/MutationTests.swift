@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WireTestSupport
 @testable import MaskEngine
 
 /// Seeded mutations of valid inputs (bit flips, truncation, inserted and deleted bytes, copied spans):

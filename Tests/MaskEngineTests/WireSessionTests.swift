@@ -1,58 +1,6 @@
 import Testing
+import WireTestSupport
 @testable import MaskEngine
-
-/// Builds frontend messages for tests.
-enum Frontend {
-    static func cString(_ s: String) -> [UInt8] { Array(s.utf8) + [0] }
-
-    static func startup(_ parameters: [(String, String)]) -> [UInt8] {
-        var p = Wire.int32(196_608)
-        for (k, v) in parameters { p += cString(k) + cString(v) }
-        p += [0]
-        return Wire.int32(Int32(p.count + 4)) + p
-    }
-    static func query(_ sql: String) -> [UInt8] { Wire.message("Q", cString(sql)) }
-    static func parse(_ name: String, _ sql: String) -> [UInt8] { Wire.message("P", cString(name) + cString(sql) + Wire.int16(0)) }
-    static func bind(portal: String = "", statement: String, resultFormats: [Int16]) -> [UInt8] {
-        var p = cString(portal) + cString(statement) + Wire.int16(0) + Wire.int16(0)
-        p += Wire.int16(Int16(resultFormats.count))
-        for f in resultFormats { p += Wire.int16(f) }
-        return Wire.message("B", p)
-    }
-    static func describe(statement: String) -> [UInt8] { Wire.message("D", [UInt8(ascii: "S")] + cString(statement)) }
-    static func describe(portal: String) -> [UInt8] { Wire.message("D", [UInt8(ascii: "P")] + cString(portal)) }
-    static func execute(_ portal: String = "") -> [UInt8] { Wire.message("E", cString(portal) + Wire.int32(0)) }
-    static func close(statement: String) -> [UInt8] { Wire.message("C", [UInt8(ascii: "S")] + cString(statement)) }
-    static let sync = Wire.message("S", [])
-}
-
-/// Backend messages beyond those `Wire` builds.
-enum Backend {
-    static let parseComplete = Wire.message("1", [])
-    static let bindComplete = Wire.message("2", [])
-    static let closeComplete = Wire.message("3", [])
-    static let noData = Wire.message("n", [])
-    static func parameterDescription(_ count: Int) -> [UInt8] {
-        Wire.message("t", Wire.int16(Int16(count)) + Array(repeating: Wire.int32(25), count: count).flatMap { $0 })
-    }
-    static func binaryRow(_ cells: [[UInt8]?]) -> [UInt8] {
-        var p = Wire.int16(Int16(cells.count))
-        for cell in cells {
-            if let cell { p += Wire.int32(Int32(cell.count)) + cell } else { p += Wire.int32(-1) }
-        }
-        return Wire.message("D", p)
-    }
-    static func int8(_ v: Int64) -> [UInt8] { withUnsafeBytes(of: v.bigEndian) { Array($0) } }
-    static func error(_ fields: [(Character, String)]) -> [UInt8] {
-        var p: [UInt8] = []
-        for (c, v) in fields { p += [c.asciiValue!] + Frontend.cString(v) }
-        return Wire.message("E", p + [0])
-    }
-    static func parameterStatus(_ name: String, _ value: String) -> [UInt8] {
-        Wire.message("S", Frontend.cString(name) + Frontend.cString(value))
-    }
-    static func commandComplete(_ tag: String) -> [UInt8] { Wire.message("C", Frontend.cString(tag)) }
-}
 
 /// Drives a session the way a proxy does, in cuts, and collects what it returns.
 final class SessionDriver {
@@ -81,33 +29,6 @@ final class SessionDriver {
         }
         output += result.output
     }
-}
-
-/// The binary rows of an output stream, each cell as bytes.
-func binaryRows(_ bytes: [UInt8]) -> [[[UInt8]?]] {
-    var rows: [[[UInt8]?]] = []
-    var p = 0
-    func i32(_ q: Int) -> Int { Int(Int32(bitPattern: UInt32(bytes[q]) << 24 | UInt32(bytes[q + 1]) << 16 | UInt32(bytes[q + 2]) << 8 | UInt32(bytes[q + 3]))) }
-    while p + 5 <= bytes.count {
-        let length = i32(p + 1)
-        if bytes[p] == UInt8(ascii: "D") {
-            var q = p + 7
-            let count = Int(UInt16(bytes[p + 5]) << 8 | UInt16(bytes[p + 6]))
-            var row: [[UInt8]?] = []
-            for _ in 0..<count {
-                let n = i32(q)
-                q += 4
-                if n < 0 { row.append(nil) } else { row.append(Array(bytes[q..<(q + n)])); q += n }
-            }
-            rows.append(row)
-        }
-        p += 1 + length
-    }
-    return rows
-}
-
-func int8Value(_ bytes: [UInt8]) -> Int64 {
-    bytes.reduce(0) { $0 << 8 | Int64($1) }
 }
 
 @Suite struct WireSessionTests {
@@ -355,15 +276,3 @@ func int8Value(_ bytes: [UInt8]) -> Int64 {
     }
 }
 
-/// A small seedable generator for tests.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

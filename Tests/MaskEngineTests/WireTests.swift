@@ -1,59 +1,6 @@
 import Testing
+import WireTestSupport
 @testable import MaskEngine
-
-/// Builds backend messages for tests.
-enum Wire {
-    static func message(_ type: Character, _ payload: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = [type.asciiValue!]
-        out += int32(Int32(payload.count + 4))
-        return out + payload
-    }
-    static func int32(_ v: Int32) -> [UInt8] { withUnsafeBytes(of: v.bigEndian) { Array($0) } }
-    static func int16(_ v: Int16) -> [UInt8] { withUnsafeBytes(of: v.bigEndian) { Array($0) } }
-
-    static func rowDescription(_ fields: [(String, UInt32)], format: Int16 = 0) -> [UInt8] {
-        var p = int16(Int16(fields.count))
-        for (i, (name, oid)) in fields.enumerated() {
-            p += Array(name.utf8) + [0] + int32(16384) + int16(Int16(i + 1)) + int32(Int32(bitPattern: oid))
-            p += int16(-1) + int32(-1) + int16(format)
-        }
-        return message("T", p)
-    }
-
-    static func dataRow(_ cells: [String?]) -> [UInt8] {
-        var p = int16(Int16(cells.count))
-        for cell in cells {
-            if let cell { p += int32(Int32(cell.utf8.count)) + Array(cell.utf8) } else { p += int32(-1) }
-        }
-        return message("D", p)
-    }
-
-    static let commandComplete = message("C", Array("SELECT 2".utf8) + [0])
-    static let readyForQuery = message("Z", [UInt8(ascii: "I")])
-
-    /// Decodes DataRow cells from an output stream (nil = NULL), skipping other messages.
-    static func rows(_ bytes: [UInt8]) -> [[String?]] {
-        var rows: [[String?]] = []
-        var p = 0
-        while p + 5 <= bytes.count {
-            let length = Int(Int32(bigEndian: bytes[(p + 1)..<(p + 5)].withUnsafeBytes { $0.loadUnaligned(as: Int32.self) }))
-            if bytes[p] == UInt8(ascii: "D") {
-                var q = p + 5
-                let count = Int(Int16(bigEndian: bytes[q..<(q + 2)].withUnsafeBytes { $0.loadUnaligned(as: Int16.self) }))
-                q += 2
-                var row: [String?] = []
-                for _ in 0..<count {
-                    let n = Int(Int32(bigEndian: bytes[q..<(q + 4)].withUnsafeBytes { $0.loadUnaligned(as: Int32.self) }))
-                    q += 4
-                    if n < 0 { row.append(nil) } else { row.append(String(decoding: bytes[q..<(q + n)], as: UTF8.self)); q += n }
-                }
-                rows.append(row)
-            }
-            p += 1 + length
-        }
-        return rows
-    }
-}
 
 @Suite struct WireTests {
     let header = Wire.rowDescription([("id", 20), ("email", 25), ("ssn", 1043), ("paid", 1184)])

@@ -132,10 +132,10 @@ final class ProxySession: @unchecked Sendable {
                 self.heldClientBytes = []
                 for bytes in held { self.relayClient(bytes) }
             case .failure(let error):
-                upstreamFuture.whenSuccess { $0.close(promise: nil) }
-                linkFuture.whenSuccess { if case .remote(let c) = $0 { c.close(promise: nil) } }
                 self.logger.warning("cannot connect", metadata: ["error": "\(error)"])
                 self.fail("cannot reach the server or the masking daemon", code: "08006")
+                upstreamFuture.whenSuccess { $0.close(promise: nil) }
+                linkFuture.whenSuccess { if case .remote(let c) = $0 { c.close(promise: nil) } }
             }
         }
     }
@@ -209,6 +209,7 @@ final class ProxySession: @unchecked Sendable {
     }
 
     func upstreamClosedByServer() {
+        guard case .relaying = phase else { return }
         upstreamClosed = true
         if outstanding == 0 { closeAll() }
     }
@@ -252,15 +253,17 @@ final class ProxySession: @unchecked Sendable {
 
     private func connectUpstream(on loop: any EventLoop) -> EventLoopFuture<any Channel> {
         let bootstrap = ClientBootstrap(group: loop)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(UpstreamHandler(session: self))
                 }
             }
         switch configuration.upstream {
-        case .tcp(let host, let port): return bootstrap.connect(host: host, port: port)
-        case .unix(let path): return bootstrap.connect(unixDomainSocketPath: path)
+        case .tcp(let host, let port):
+            // Small messages (a ReadyForQuery, a one-row result) must not wait for Nagle.
+            return bootstrap.channelOption(.tcpOption(.tcp_nodelay), value: 1).connect(host: host, port: port)
+        case .unix(let path):
+            return bootstrap.connect(unixDomainSocketPath: path)
         }
     }
 

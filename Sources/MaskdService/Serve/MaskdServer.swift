@@ -172,8 +172,10 @@ public final class MaskdServer: @unchecked Sendable {
         context.logger.warning("\(log)", metadata: ["uid": "\(peer.map { "\($0.uid)" } ?? "?")",
                                                     "gid": "\(peer.map { "\($0.gid)" } ?? "?")",
                                                     "pid": "\(peer.map { "\($0.pid)" } ?? "?")"])
-        let frame = channel.allocator.buffer(bytes: SidecarFrames.error(code, message))
-        return channel.writeAndFlush(frame).flatMap { channel.close() }
+        // The channel is not registered yet: the refusal is written once it is active.
+        return channel.eventLoop.makeCompletedFuture {
+            try channel.pipeline.syncOperations.addHandler(RefusalHandler(frame: SidecarFrames.error(code, message)))
+        }
     }
 
     private static func removeStaleSocket(_ path: String) throws {
@@ -238,4 +240,22 @@ public final class MaskdServer: @unchecked Sendable {
 public struct ServeError: Error, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// Answers a refused connection with its error frame, then closes it; nothing it sends is read.
+final class RefusalHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+    private let frame: [UInt8]
+
+    init(frame: [UInt8]) { self.frame = frame }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(channel.allocator.buffer(bytes: frame))).whenComplete { _ in
+            channel.close(promise: nil)
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
 }

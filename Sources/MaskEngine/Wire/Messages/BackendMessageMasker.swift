@@ -118,19 +118,82 @@ struct BackendMessageMasker {
         defer { session.giveBack(findings) }
         session.scanner.scan(chunk, lower: frame.payloadStart, upper: frame.end, index: index,
                              context: ColumnContext(bareSSN: strict), into: &findings)
-        if findings.isEmpty {
+        let value = UnsafeBufferPointer(rebasing: chunk[frame.payloadStart..<frame.end])
+        // A bytea field is written as hex (`\\x…` in text, `\x…` in CSV): its bytes are scanned too.
+        let hasHex = value.count > 3 && value.withMemoryRebound(to: UInt8.self) { v in
+            v.indices.dropLast().contains { v[$0] == UInt8(ascii: "\\") && v[$0 + 1] == UInt8(ascii: "x") }
+        }
+        if findings.isEmpty && !hasHex {
             result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[frame.start..<frame.end]))
             return
         }
         for f in findings { result.record(f, row: row, column: 0) }
-        let value = UnsafeBufferPointer(rebasing: chunk[frame.payloadStart..<frame.end])
         session.cellOut.removeAll(keepingCapacity: true)
         // A COPY row has no NULL of its own: a `null` action empties the masked spans instead.
-        _ = session.rewriter.rewrite(value, findings: findings[...], nullSpansEmpty: true, into: &session.cellOut)
+        if findings.isEmpty {
+            session.cellOut.append(contentsOf: value)
+        } else {
+            _ = session.rewriter.rewrite(value, findings: findings[...], nullSpansEmpty: true, into: &session.cellOut)
+        }
+        var line = session.cellOut
+        let hexChanged = HexRuns.mask(&line, strict: strict, row: row, session: session, into: &result)
+        if findings.isEmpty && !hexChanged {
+            result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[frame.start..<frame.end]))
+            return
+        }
         let messageStart = result.output.count
         result.output.append(chunk[frame.start])
         result.output.append(contentsOf: [0, 0, 0, 0])
-        result.output.append(contentsOf: session.cellOut)
+        result.output.append(contentsOf: line)
         WireFrame.patchLength(of: messageStart, in: &result.output)
+    }
+}
+
+/// Hex-encoded bytes inside a text line (`\x` then an even number of hex digits: a bytea in COPY
+/// output): each run is decoded, scanned (as text when printable, else with same-length redaction),
+/// and written back as hex.
+enum HexRuns {
+    static func mask(_ line: inout [UInt8], strict: Bool, row: Int, session: MaskSession, into result: inout MaskedChunk) -> Bool {
+        var changed = false
+        var out: [UInt8] = []
+        var copied = 0
+        var i = 0
+        while i + 3 < line.count {
+            guard line[i] == UInt8(ascii: "\\"), line[i + 1] == UInt8(ascii: "x") else { i += 1; continue }
+            var end = i + 2
+            while end < line.count, isHex(line[end]) { end += 1 }
+            if (end - i - 2) % 2 == 1 { end -= 1 }
+            guard end - i - 2 >= 2 else { i += 2; continue }
+            var bytes: [UInt8] = []
+            line[i..<end].withUnsafeBufferPointer { _ = ByteaHex.decode($0, to: &bytes) }
+            var findings: [Finding] = []
+            bytes.withUnsafeBufferPointer { b in
+                session.decodedIndex.reset(b)
+                session.scanner.scan(b, lower: 0, upper: b.count, index: session.decodedIndex,
+                                     context: ColumnContext(bareSSN: strict), into: &findings)
+            }
+            if !findings.isEmpty {
+                for f in findings { result.record(f, row: row, column: 0) }
+                let printable = bytes.withUnsafeBufferPointer { PrintableText.isPrintableUTF8($0) }
+                var masked: [UInt8] = []
+                _ = bytes.withUnsafeBufferPointer {
+                    session.rewriter.rewrite($0, findings: findings[...], binaryLayout: !printable, nullSpansEmpty: true, into: &masked)
+                }
+                out.append(contentsOf: line[copied..<i])
+                masked.withUnsafeBufferPointer { ByteaHex.encode($0, to: &out) }
+                copied = end
+                changed = true
+            }
+            i = end
+        }
+        if changed {
+            out.append(contentsOf: line[copied...])
+            line = out
+        }
+        return changed
+    }
+
+    private static func isHex(_ c: UInt8) -> Bool {
+        (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46)
     }
 }

@@ -116,6 +116,9 @@ struct CellMasker {
         case .opaque:
             return .unchanged
         case .text:
+            if column.typeOID == PostgresType.bytea {
+                return maskByteaHex(lower: lower, upper: upper, column: column, row: row, columnIndex: columnIndex, into: &result)
+            }
             return maskInPlace(lower: lower, upper: upper, context: column.context, sameLength: false, numeric: false,
                                row: row, column: columnIndex, into: &result)
         case .numericText:
@@ -196,7 +199,8 @@ struct CellMasker {
     /// Decodes a binary value to text with `decode`, scans the text, and when it has findings encodes
     /// the masked text back with `encode` (a value that no longer parses becomes zero: never the
     /// original).
-    private func maskDecoded(lower: Int, upper: Int, context: ColumnContext, row: Int, column: Int,
+    private func maskDecoded(lower: Int, upper: Int, context: ColumnContext, row: Int, column: Int, numeric: Bool = true,
+                             sameLength: Bool = false,
                              decode: (UnsafeBufferPointer<UInt8>, inout [UInt8]) -> Bool,
                              encode: (UnsafeBufferPointer<UInt8>, inout [UInt8]) -> Bool,
                              into result: inout MaskedChunk) -> CellFate {
@@ -216,11 +220,11 @@ struct CellMasker {
             if findings.isEmpty { return .unchanged }
             for f in findings { result.record(f, row: row, column: column) }
             session.cellOut.removeAll(keepingCapacity: true)
-            switch session.rewriter.rewrite(decoded, findings: findings[...], into: &session.cellOut) {
+            switch session.rewriter.rewrite(decoded, findings: findings[...], binaryLayout: sameLength, into: &session.cellOut) {
             case .unchanged: return .unchanged
             case .null: return .null
             case .rewritten:
-                NumericText.repair(&session.cellOut)
+                if numeric { NumericText.repair(&session.cellOut) }
                 let start = session.rowOut.count
                 let encoded = session.cellOut.withUnsafeBufferPointer { encode($0, &session.rowOut) }
                 if !encoded {
@@ -240,7 +244,12 @@ struct CellMasker {
                              into result: inout MaskedChunk) -> CellFate {
         var context = column.context
         context.scanned = true
-        if PrintableText.isPrintableUTF8(UnsafeBufferPointer(rebasing: chunk[lower..<upper])) {
+        let value = UnsafeBufferPointer(rebasing: chunk[lower..<upper])
+        if PrintableText.isPrintableUTF8(value) {
+            if ByteaHex.looksLikeHex(value) {
+                // Text of a bytea (`\x…`): its bytes are what may hold a value.
+                return maskByteaHex(lower: lower, upper: upper, column: column, row: row, columnIndex: columnIndex, into: &result)
+            }
             return maskInPlace(lower: lower, upper: upper, context: context, sameLength: false, numeric: false,
                                row: row, column: columnIndex, into: &result)
         }
@@ -251,8 +260,37 @@ struct CellMasker {
                                    encode: { BinaryInteger.appendBinary(decimal: $0, width: width, to: &$1) }, into: &result)
             if fate != .unchanged { return fate }
         }
+        // A binary numeric (a card kept as numeric, in a binary COPY) has a strict layout: if the cell
+        // decodes as one, its digits are scanned.
+        if width >= 8 && (width - 8) % 2 == 0 {
+            let fate = maskDecoded(lower: lower, upper: upper, context: context, row: row, column: columnIndex,
+                                   decode: { BinaryNumeric.appendDecimal($0, to: &$1) },
+                                   encode: { BinaryNumeric.appendBinary(decimal: $0, to: &$1) }, into: &result)
+            if fate != .unchanged { return fate }
+        }
         return maskInPlace(lower: lower, upper: upper, context: context, sameLength: true, numeric: false,
                            row: row, column: columnIndex, into: &result)
+    }
+
+    /// A bytea in text form (`\x` and hex digits): the bytes are decoded and scanned, as text when they
+    /// are printable (a token may change the length) and with same-length redaction otherwise, then
+    /// written back as hex.
+    private func maskByteaHex(lower: Int, upper: Int, column: ResultColumn, row: Int, columnIndex: Int,
+                              into result: inout MaskedChunk) -> CellFate {
+        var context = column.context
+        context.scanned = true
+        let value = UnsafeBufferPointer(rebasing: chunk[lower..<upper])
+        guard ByteaHex.looksLikeHex(value) else {
+            // The escape format (bytea_output = 'escape') is scanned as it is.
+            return maskInPlace(lower: lower, upper: upper, context: context, sameLength: false, numeric: false,
+                               row: row, column: columnIndex, into: &result)
+        }
+        var bytes: [UInt8] = []
+        _ = ByteaHex.decode(value, to: &bytes)
+        let printable = bytes.withUnsafeBufferPointer { PrintableText.isPrintableUTF8($0) }
+        return maskDecoded(lower: lower, upper: upper, context: context, row: row, column: columnIndex, numeric: false,
+                           sameLength: !printable, decode: { ByteaHex.decode($0, to: &$1) },
+                           encode: { ByteaHex.encode($0, to: &$1); return true }, into: &result)
     }
 
     /// A binary array: each element is masked by its element type's codec; the array is re-encoded with
@@ -344,6 +382,43 @@ enum SSNDigits {
         let first = bytes.firstIndex { $0 != UInt8(ascii: "0") } ?? (bytes.count - 1)
         out.append(contentsOf: bytes[first...])
         return true
+    }
+}
+
+/// The hex text form of bytea: `\x` then two hex digits per byte.
+enum ByteaHex {
+    static func looksLikeHex(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard text.count >= 2, text[0] == UInt8(ascii: "\\"), text[1] == UInt8(ascii: "x"), text.count % 2 == 0 else { return false }
+        return text[2...].allSatisfy { hexValue($0) != nil }
+    }
+
+    static func decode(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
+        guard looksLikeHex(text) else { return false }
+        var i = 2
+        while i < text.count {
+            out.append(hexValue(text[i])! << 4 | hexValue(text[i + 1])!)
+            i += 2
+        }
+        return true
+    }
+
+    static func encode(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        let digits = Array("0123456789abcdef".utf8)
+        out.append(UInt8(ascii: "\\"))
+        out.append(UInt8(ascii: "x"))
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 15)])
+        }
+    }
+
+    private static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 0x30...0x39: c - 0x30
+        case 0x61...0x66: c - 0x61 + 10
+        case 0x41...0x46: c - 0x41 + 10
+        default: nil
+        }
     }
 }
 

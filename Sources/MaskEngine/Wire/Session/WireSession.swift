@@ -37,6 +37,8 @@ public final class WireSession {
     public private(set) var desynchronized = false
     private var poisoned: WireSessionError?
     private let index = StageOneIndex()
+    /// Values split across large-object chunks.
+    private var functionResults = FunctionResultStitcher()
     /// Data rows (DataRow and COPY rows) seen so far.
     public private(set) var rows = 0
     /// Findings so far, per entity type (indexed by `EntityType.rawValue`).
@@ -124,6 +126,7 @@ public final class WireSession {
         switch id {
         case .query:
             state.send(.query)
+            functionResults.reset()
         case .parse:
             guard let name = reader.cString() else { throw bad("statement name") }
             state.send(.parse(statement: name))
@@ -318,11 +321,30 @@ public final class WireSession {
         case .noticeResponse:
             try messages.maskFieldList(frame: frame, location: location, into: &result)
         case .functionCallResponse:
-            try messages.passOther(frame: frame, location: location, into: &result)
             if state.current != .functionCall { unexpected() }
+            try maskFunctionResult(frame, payload: payload, in: bytes, at: location, into: &result)
         default:
             try messages.passOther(frame: frame, location: location, into: &result)
         }
+    }
+
+    /// FunctionCallResponse: Int32 length (-1 for NULL), then the result, masked with the same length.
+    private func maskFunctionResult(_ frame: WireFrame, payload: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>,
+                                    at location: StreamLocation, into result: inout MaskedChunk) throws(StreamError) {
+        var reader = PayloadReader(payload)
+        guard let length = reader.int32(), length >= -1, length == -1 ? reader.atEnd : Int(length) == reader.remaining else {
+            throw StreamError(.malformedMessage("FunctionCallResponse length disagrees with its message"), at: location)
+        }
+        if length <= 0 {
+            result.output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[frame.start..<frame.end]))
+            return
+        }
+        result.output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[frame.start..<(frame.payloadStart + 4)]))
+        var out = result.output
+        result.output = []
+        _ = functionResults.mask(UnsafeBufferPointer(rebasing: payload[4...]), row: rows + result.rows, session: masking,
+                                 into: &out, result: &result)
+        result.output = out
     }
 
     /// The columns of the DataRow at hand: those of the current simple-query result, or of the portal the

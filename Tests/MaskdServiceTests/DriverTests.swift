@@ -1,0 +1,85 @@
+import Foundation
+import Logging
+import MaskEngine
+import MaskdService
+import NIOCore
+import PostgresNIO
+import Testing
+
+/// A real driver that prepares statements and asks for binary results (postgres-nio), through `maskd
+/// proxy` and `maskd serve`, against a real PostgreSQL.
+@Suite(.serialized) struct DriverTests {
+    static let key = try! TokenKey(string: "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff")
+
+    struct UsersByID: PostgresPreparedStatement {
+        static let sql = "SELECT id, email, ssn, ssn_num, card, note, tags, created FROM users WHERE id <= $1 ORDER BY id"
+        typealias Row = (Int32, String, String, Int64, Decimal, String, [String], Date)
+        var maxID: Int32
+        func makeBindings() throws -> PostgresBindings {
+            var b = PostgresBindings()
+            b.append(maxID)
+            return b
+        }
+        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+    }
+
+    @Test func preparedStatementsWithBinaryResultsNeverShowAnOriginal() async throws {
+        let pg = try TestPostgres()
+        defer { pg.stop() }
+        try pg.psql("""
+            CREATE TABLE users (id int PRIMARY KEY, email text, ssn varchar(11), ssn_num bigint, card numeric, note text,
+                                tags text[], created timestamptz);
+            INSERT INTO users VALUES
+              (1, 'ann.lee@example.com', '536-90-4399', 536904399, 4111111111111111, 'mail bob@corp.example now',
+               ARRAY['x@y.example', 'plain'], '2024-05-01 10:00:00+00'),
+              (2, 'Zed.O@mail.example.org', '078-05-1120', 78051120, 5555555555554444, 'key AKIAZ7QWERTYUIOP12 here',
+               ARRAY['none'], '2024-05-02 11:30:00+00');
+            """)
+        let logger = Logger(label: "test")
+        let socket = pg.directory + "/maskd.sock"
+        var serveConfiguration = ServeConfiguration(socketPath: socket, peers: PeerPolicy(uids: [getuid(), 0], gids: []), key: Self.key)
+        serveConfiguration.threads = 1
+        let server = try MaskdServer(configuration: serveConfiguration, logger: logger)
+        try server.start()
+        defer { server.drainAndStop() }
+        let proxy = MaskdProxy(configuration: ProxyConfiguration(listenHost: "127.0.0.1", listenPort: 0,
+                                                                 upstream: .unix(path: pg.socketPath), maskdSocket: socket,
+                                                                 key: Self.key), logger: logger)
+        try proxy.start()
+        defer { proxy.stop() }
+
+        let configuration = PostgresConnection.Configuration(host: "127.0.0.1", port: proxy.port!, username: "postgres",
+                                                             password: nil, database: "postgres", tls: .disable)
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+        var first: [UsersByID.Row] = []
+        for try await row in try await connection.execute(UsersByID(maxID: 10), logger: logger) { first.append(row) }
+        // Another query in between, then the prepared statement again (Bind/Execute only, no Describe).
+        let other = try await connection.query("SELECT now(), 1.5::float8, true", logger: logger)
+        for try await _ in other {}
+        var second: [UsersByID.Row] = []
+        for try await row in try await connection.execute(UsersByID(maxID: 10), logger: logger) { second.append(row) }
+        // An unnamed statement with binary results, through postgres-nio's query path.
+        var viaQuery: [(String, Int64)] = []
+        for try await (email, ssn) in try await connection.query("SELECT email, ssn_num FROM users WHERE id = \(Int32(1))", logger: logger)
+            .decode((String, Int64).self) { viaQuery.append((email, ssn)) }
+        try await connection.close()
+
+        #expect(first.count == 2 && second.count == 2)
+        let originals = ["ann.lee@example.com", "Zed.O@mail.example.org", "536-90-4399", "078-05-1120", "bob@corp.example",
+                         "AKIAZ7QWERTYUIOP12", "x@y.example"]
+        for (a, b) in zip(first, second) {
+            #expect(a.0 == b.0 && a.1 == b.1 && a.2 == b.2 && a.3 == b.3 && a.4 == b.4 && a.5 == b.5 && a.6 == b.6,
+                    "the second execution is masked like the first")
+            let text = [a.1, a.2, a.5] + a.6
+            for original in originals { #expect(!text.contains { $0.contains(original) }, "\(original) leaked") }
+            #expect(a.1.hasSuffix("@example.invalid"))
+        }
+        #expect(first[0].0 == 1 && first[1].0 == 2, "ids pass unchanged")
+        #expect(first[0].3 != 536_904_399 && first[1].3 != 78_051_120, "an SSN in a bigint is masked in binary")
+        #expect(first[0].4 != Decimal(string: "4111111111111111")! && first[1].4 != Decimal(string: "5555555555554444")!)
+        #expect(first[0].6[1] == "plain", "array elements without findings pass")
+        #expect(first[0].7 == Date(timeIntervalSince1970: 1_714_557_600), "timestamps pass unchanged")
+        #expect(viaQuery.count == 1 && viaQuery[0].0 == first[0].1 && viaQuery[0].1 == first[0].3,
+                "the same value gets the same token through either path")
+    }
+}

@@ -1,0 +1,193 @@
+import Foundation
+import Logging
+import MaskEngine
+import MaskdService
+import WireTestSupport
+import Testing
+
+/// A blocking client of the socket protocol, written the way docs/protocol.md describes it.
+final class SidecarTestClient {
+    let fd: Int32
+
+    init(path: String) throws {
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { dst in
+            for (i, b) in path.utf8.enumerated() { dst[i] = b }
+        }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard result == 0 else { throw TestPostgresError("connect: \(String(cString: strerror(errno)))") }
+    }
+
+    deinit { close(fd) }
+
+    func send(_ bytes: [UInt8]) {
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            guard n > 0 else { return }
+            sent += n
+        }
+    }
+
+    func readExactly(_ count: Int) -> [UInt8]? {
+        var out = [UInt8](repeating: 0, count: count)
+        var got = 0
+        while got < count {
+            let n = out[got...].withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            guard n > 0 else { return nil }
+            got += n
+        }
+        return out
+    }
+
+    /// The next frame, or nil at end of stream.
+    func frame() -> (kind: UInt8, payload: [UInt8])? {
+        guard let header = readExactly(8) else { return nil }
+        let length = Int(UInt32(header[4]) << 24 | UInt32(header[5]) << 16 | UInt32(header[6]) << 8 | UInt32(header[7]))
+        guard let payload = length == 0 ? [] : readExactly(length) else { return nil }
+        return (header[0], payload)
+    }
+
+    /// Hello, then the client's startup packet (the first client bytes of every session).
+    func hello(_ attributes: [(key: String, value: String)] = [("user", "alice")]) -> SidecarWelcome? {
+        send(SidecarHello(attributes: attributes).encode())
+        send(SidecarFrames.data(.clientBytes, Frontend.startup([("user", "alice"), ("database", "app")])))
+        guard let f = frame(), f.kind == SidecarFrameKind.welcome.rawValue else { return nil }
+        return f.payload.withUnsafeBytes { try? SidecarWelcome.decode($0) }
+    }
+}
+
+@Suite(.serialized) struct ServeTests {
+    static let key = try! TokenKey(string: "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff")
+
+    static func withServer(_ body: (String, MaskdServer) throws -> Void) throws {
+        let directory = NSTemporaryDirectory() + "maskd-serve-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/maskd.sock"
+        var configuration = ServeConfiguration(socketPath: path, peers: PeerPolicy(uids: [getuid()], gids: []), key: key)
+        configuration.drainSeconds = 1
+        let server = try MaskdServer(configuration: configuration, logger: Logger(label: "test"))
+        try server.start()
+        defer { server.drainAndStop() }
+        try body(path, server)
+    }
+
+    /// A result set of `rows` rows with an email and an SSN each, as a server sends it.
+    static func resultSet(rows: Int, tag: Int) -> [UInt8] {
+        var out = Wire.rowDescription([("email", 25), ("ssn", 25), ("n", 23)])
+        for i in 0..<rows {
+            out += Wire.dataRow(["user\(tag)-\(i)@example.com", "536-90-\(String(format: "%04d", 1000 + i % 8000))", "\(i)"])
+        }
+        return out + Backend.commandComplete("SELECT \(rows)") + Wire.readyForQuery
+    }
+
+    @Test func theSocketIsPrivateAndAnswersInOrder() throws {
+        try Self.withServer { path, _ in
+            var info = stat()
+            #expect(stat(path, &info) == 0 && info.st_mode & 0o777 == 0o600)
+            let client = try SidecarTestClient(path: path)
+            let welcome = client.hello()
+            #expect(welcome?.major == 1)
+            // Client bytes first (for state), then the server's reply in three cuts, pipelined.
+            client.send(SidecarFrames.data(.clientBytes, Frontend.query("SELECT email, ssn, n FROM t")))
+            let reply = Self.resultSet(rows: 20, tag: 0)
+            let cuts = [Array(reply[0..<7]), Array(reply[7..<300]), Array(reply[300...])]
+            for cut in cuts { client.send(SidecarFrames.data(.serverBytes, cut)) }
+            var masked: [UInt8] = []
+            for _ in cuts {
+                guard let f = client.frame() else { Issue.record("no answer"); return }
+                #expect(f.kind == SidecarFrameKind.masked.rawValue)
+                masked += f.payload
+            }
+            let rows = Wire.rows(masked)
+            #expect(rows.count == 20)
+            #expect(rows.allSatisfy { $0[0]!.hasSuffix("@example.invalid") && !$0[1]!.hasPrefix("536-90-") })
+            client.send(SidecarFrames.data(.end, []))
+            let ended = client.frame()
+            #expect(ended?.kind == SidecarFrameKind.ended.rawValue)
+            #expect(ended.map { int8Value(Array($0.payload[0..<8])) } == 20)
+        }
+    }
+
+    @Test func manyConcurrentSessionsGetTheirOwnAnswers() throws {
+        try Self.withServer { path, _ in
+            let sessions = 24
+            let resultSets = 5
+            let failures = LockedCounter()
+            DispatchQueue.concurrentPerform(iterations: sessions) { s in
+                guard let client = try? SidecarTestClient(path: path), client.hello([("user", "u\(s)")]) != nil else {
+                    failures.add(); return
+                }
+                for r in 0..<resultSets {
+                    client.send(SidecarFrames.data(.clientBytes, Frontend.query("SELECT …")))
+                    let reply = Self.resultSet(rows: 50 + r, tag: s * 100 + r)
+                    client.send(SidecarFrames.data(.serverBytes, reply))
+                    guard let f = client.frame(), f.kind == SidecarFrameKind.masked.rawValue else { failures.add(); return }
+                    let rows = Wire.rows(f.payload)
+                    // Each session's answer is its own result set, masked, whole and in order.
+                    if rows.count != 50 + r || rows.enumerated().contains(where: { $0.element[2] != "\($0.offset)" })
+                        || rows.contains(where: { !$0[0]!.hasSuffix("@example.invalid") }) { failures.add() }
+                }
+            }
+            #expect(failures.value == 0)
+        }
+    }
+
+    @Test func protocolViolationsEndTheSessionWithAnErrorFrame() throws {
+        try Self.withServer { path, _ in
+            // Server bytes before Hello.
+            let early = try SidecarTestClient(path: path)
+            early.send(SidecarFrames.data(.serverBytes, Wire.readyForQuery))
+            let e1 = early.frame()
+            #expect(e1?.kind == SidecarFrameKind.error.rawValue)
+            #expect(e1.flatMap { $0.payload.withUnsafeBytes { SidecarFrames.decodeError($0) } }?.code == .unexpectedFrame)
+            #expect(early.frame() == nil, "closed after the error")
+            // A malformed DataRow mid result: an error, and nothing of the row.
+            let bad = try SidecarTestClient(path: path)
+            _ = bad.hello()
+            bad.send(SidecarFrames.data(.clientBytes, Frontend.query("SELECT email")))
+            bad.send(SidecarFrames.data(.serverBytes, Wire.rowDescription([("email", 25)]) + Wire.dataRow(["ann@example.com", "x"])))
+            let e2 = bad.frame()
+            #expect(e2?.kind == SidecarFrameKind.error.rawValue)
+            #expect(e2.flatMap { $0.payload.withUnsafeBytes { SidecarFrames.decodeError($0) } }?.code == .backendProtocol)
+            let errorText = String(decoding: e2?.payload ?? [], as: UTF8.self)
+            #expect(!errorText.contains("ann@"), "no value in an error")
+            // Reserved bits, an oversized frame, an unknown major version.
+            let reserved = try SidecarTestClient(path: path)
+            reserved.send([0x48, 0, 1, 0, 0, 0, 0, 0])
+            #expect(reserved.frame().flatMap { $0.payload.withUnsafeBytes { SidecarFrames.decodeError($0) } }?.code == .malformedFrame)
+            let huge = try SidecarTestClient(path: path)
+            huge.send([0x53, 0, 0, 0, 0x7F, 0xFF, 0xFF, 0xFF])
+            #expect(huge.frame().flatMap { $0.payload.withUnsafeBytes { SidecarFrames.decodeError($0) } }?.code == .frameTooLarge)
+            let future = try SidecarTestClient(path: path)
+            future.send(SidecarHello(major: 2).encode())
+            #expect(future.frame().flatMap { $0.payload.withUnsafeBytes { SidecarFrames.decodeError($0) } }?.code == .unsupportedVersion)
+        }
+    }
+
+    @Test func aProxyThatDisconnectsMidBatchLeavesTheDaemonServing() throws {
+        try Self.withServer { path, server in
+            do {
+                let gone = try SidecarTestClient(path: path)
+                _ = gone.hello()
+                let reply = Self.resultSet(rows: 2000, tag: 1)
+                gone.send(SidecarFrames.data(.clientBytes, Frontend.query("SELECT …")))
+                gone.send(SidecarFrames.data(.serverBytes, Array(reply[0..<(reply.count / 2)])))
+            }
+            let client = try SidecarTestClient(path: path)
+            #expect(client.hello() != nil)
+        }
+    }
+}
+
+final class LockedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.lock(); count += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}
