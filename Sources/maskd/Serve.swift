@@ -83,6 +83,12 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         SignalWaiter.blockSignals()
+        // Each session is a socket: let the daemon hold as many as its hard limit allows.
+        var limit = rlimit()
+        if getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max {
+            limit.rlim_cur = limit.rlim_max
+            _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
         let logger = try DaemonLogging.bootstrap(level: logLevel)
         let policy = try masking.policy()
         let key = try masking.key(quiet: false)
