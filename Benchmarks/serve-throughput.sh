@@ -8,6 +8,7 @@
 #   4. `maskd proxy`: a 1-million-row SELECT of a PII table through the proxy (in process, and through
 #      `maskd serve`) against the same SELECT straight to PostgreSQL; pgbench -S -M prepared both ways.
 # Usage: Benchmarks/serve-throughput.sh [MB] (default 100). Needs root or the postgres user for part 4.
+# MASKD_BENCH_PARTS=24 runs parts 2 and 4 only (default 1234).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mb=${1:-100}
@@ -32,6 +33,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+parts=${MASKD_BENCH_PARTS:-1234}
+part() { [[ $parts == *$1* ]]; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 start_serve() {  # threads
   rm -f "$work/maskd.sock"
@@ -46,6 +49,7 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "swift: $(swift --version 2>&1 | head -1); commit $(git rev-parse --short HEAD)"
 echo "input: $(du -m "$corpus/mixed.wire" | cut -f1) MB wire ($corpus/mixed.wire)"
 
+if part 1; then
 echo "== 1. one session, 64 KiB cuts pipelined, one core"
 pipe=$(for _ in 1 2 3; do
   "$bin" pipe --format wire --threads 1 < "$corpus/mixed.wire" 2>&1 >/dev/null | sed -n 's/.*(\([0-9]*\) MB\/s).*/\1/p'
@@ -55,11 +59,17 @@ serve=$(for _ in 1 2 3; do
   "$work/sidecar-load" throughput "$work/maskd.sock" "$corpus/mixed.wire" 65536 | sed -n 's/.*= \([0-9]*\) MB\/s.*/\1/p'
 done | median)
 echo "pipe --format wire --threads 1: $pipe MB/s; serve --threads 1, one session: $serve MB/s; ratio $(awk "BEGIN {printf \"%.2f\", $serve/$pipe}")"
+stop_serve
+fi
 
+if part 2; then
 echo "== 2. round trip of one 64 KiB cut"
+start_serve 1
 "$work/sidecar-load" latency "$work/maskd.sock" "$corpus/mixed.wire" 3000 65536
 stop_serve
+fi
 
+if part 3; then
 echo "== 3. many sessions"
 head -c 268435456 "$corpus/mixed.wire" > "$work/part.wire"  # each parallel session streams up to 256 MB
 for threads in 1 2; do
@@ -76,7 +86,9 @@ for threads in 1 2; do
   wait "$load" || true
   stop_serve
 done
+fi
 
+part 4 || exit 0
 echo "== 4. maskd proxy against PostgreSQL"
 if [ "$(id -u)" -eq 0 ]; then chown postgres "$work"; as_pg=(runuser -u postgres --); fi
 port=$((20000 + RANDOM % 20000))
@@ -84,7 +96,7 @@ port=$((20000 + RANDOM % 20000))
 "${as_pg[@]}" "$pgbin/pg_ctl" -D "$work/data" -o "-k $work -p $port -c listen_addresses=127.0.0.1" -l "$work/pg.log" -w start >/dev/null
 psql="psql -X -q -h 127.0.0.1 -p $port -U postgres -d postgres"
 $psql -c "create table people as select i as id, 'user' || i || '@corp' || (i % 97) || '.example.com' as email,
-            lpad(((i * 7919) % 899 + 1)::text, 3, '0') || '-' || lpad((i % 99 + 1)::text, 2, '0') || '-' || lpad((i % 9999 + 1)::text, 4, '0') as ssn,
+            lpad(((i::bigint * 7919) % 899 + 1)::text, 3, '0') || '-' || lpad((i % 99 + 1)::text, 2, '0') || '-' || lpad((i % 9999 + 1)::text, 4, '0') as ssn,
             'note for customer ' || i as note, now() - i * interval '1 minute' as created
           from generate_series(1, 1000000) i"
 start_serve 2

@@ -81,6 +81,23 @@ public struct ResultColumn: Sendable, Equatable {
     }()
 }
 
+/// What the cell masker needs of a column, as a plain value: no name (a `String` would cost reference
+/// counting per cell), just the codec, the scan context and the type.
+public struct CellKind: Sendable, Equatable {
+    public var codec: CellCodec
+    public var context: ColumnContext
+    public var typeOID: UInt32
+
+    /// A column nothing is known of (see `ResultColumn.unknown`).
+    public static let unknown = CellKind(ResultColumn.unknown)
+
+    init(_ column: ResultColumn) {
+        codec = column.codec
+        context = column.context
+        typeOID = column.typeOID
+    }
+}
+
 /// The columns of one result set as DataRows will carry them: types from a RowDescription, formats from
 /// the RowDescription (simple query, Describe of a portal) or from the Bind that created the portal
 /// (Describe of a statement reports every format as 0, "not yet known").
@@ -90,13 +107,18 @@ public final class ResultColumns: Sendable {
     /// whatever their number.
     public let isKnown: Bool
 
+    /// The cell kinds of `columns`, in order.
+    let kinds: [CellKind]
+
     public init(columns: [ResultColumn]) {
         self.columns = columns
+        kinds = columns.map(CellKind.init)
         isKnown = true
     }
 
     private init(unknown: ()) {
         columns = []
+        kinds = []
         isKnown = false
     }
 
@@ -126,7 +148,7 @@ public final class ResultColumns: Sendable {
         self.init(columns: columns)
     }
 
-    /// The column `index` of a row, or the unknown column when the description is not known.
+    /// The kind of column `index`, or the unknown kind when the description is not known.
     @inline(__always)
-    func column(_ index: Int) -> ResultColumn { isKnown ? columns[index] : ResultColumn.unknown }
+    func kind(_ index: Int) -> CellKind { isKnown ? kinds[index] : CellKind.unknown }
 }

@@ -55,7 +55,7 @@ struct DataRowMasker {
         for column in 0..<count where cells[column].fate == .unchanged {
             let cell = cells[column]
             let fate = CellMasker(chunk: chunk, index: index, session: session)
-                .mask(lower: cell.start, upper: cell.end, column: columns.column(column), row: row, columnIndex: column,
+                .mask(lower: cell.start, upper: cell.end, column: columns.kind(column), row: row, columnIndex: column,
                       into: &result)
             if fate != .unchanged {
                 cells[column].fate = fate
@@ -110,7 +110,7 @@ struct CellMasker {
     let index: StageOneIndex
     let session: MaskSession
 
-    func mask(lower: Int, upper: Int, column: ResultColumn, row: Int, columnIndex: Int,
+    func mask(lower: Int, upper: Int, column: CellKind, row: Int, columnIndex: Int,
               into result: inout MaskedChunk) -> CellFate {
         switch column.codec {
         case .opaque:
@@ -240,7 +240,7 @@ struct CellMasker {
     /// A binary cell of an unknown type (or of an unknown column): printable UTF-8 is scanned as text;
     /// a 2-, 4- or 8-byte cell is also read as an integer; the rest is scanned with same-length
     /// redaction.
-    private func maskUnknown(lower: Int, upper: Int, column: ResultColumn, row: Int, columnIndex: Int,
+    private func maskUnknown(lower: Int, upper: Int, column: CellKind, row: Int, columnIndex: Int,
                              into result: inout MaskedChunk) -> CellFate {
         var context = column.context
         context.scanned = true
@@ -275,7 +275,7 @@ struct CellMasker {
     /// A bytea in text form (`\x` and hex digits): the bytes are decoded and scanned, as text when they
     /// are printable (a token may change the length) and with same-length redaction otherwise, then
     /// written back as hex.
-    private func maskByteaHex(lower: Int, upper: Int, column: ResultColumn, row: Int, columnIndex: Int,
+    private func maskByteaHex(lower: Int, upper: Int, column: CellKind, row: Int, columnIndex: Int,
                               into result: inout MaskedChunk) -> CellFate {
         var context = column.context
         context.scanned = true
@@ -295,7 +295,7 @@ struct CellMasker {
 
     /// A binary array: each element is masked by its element type's codec; the array is re-encoded with
     /// the new element lengths when any element changed. A malformed array is masked by content.
-    private func maskArray(lower: Int, upper: Int, elementOID: UInt32, column: ResultColumn, row: Int, columnIndex: Int,
+    private func maskArray(lower: Int, upper: Int, elementOID: UInt32, column: CellKind, row: Int, columnIndex: Int,
                            into result: inout MaskedChunk) -> CellFate {
         let value = UnsafeBufferPointer(rebasing: chunk[lower..<upper])
         guard let array = BinaryArray.parse(value) else {
