@@ -43,7 +43,7 @@ import Testing
         try server.start()
         defer { server.drainAndStop() }
         let proxy = MaskdProxy(configuration: ProxyConfiguration(listenHost: "127.0.0.1", listenPort: 0,
-                                                                 upstream: .unix(path: pg.socketPath), maskdSocket: socket,
+                                                                 upstream: .tcp(host: "127.0.0.1", port: pg.port), maskdSocket: socket,
                                                                  key: Self.key), logger: logger)
         try proxy.start()
         defer { proxy.stop() }

@@ -23,7 +23,10 @@ final class ClientHandler: ChannelInboundHandler {
         session = nil
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: any Error) { context.close(promise: nil) }
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        session?.connectionError("client", error)
+        context.close(promise: nil)
+    }
 }
 
 /// The server side: what PostgreSQL sends goes to the masker, never straight to the client.
@@ -36,7 +39,10 @@ final class UpstreamHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) { session.upstreamRead(unwrapInboundIn(data)) }
     func channelReadComplete(context: ChannelHandlerContext) { session.upstreamReadComplete() }
     func channelInactive(context: ChannelHandlerContext) { session.upstreamClosedByServer() }
-    func errorCaught(context: ChannelHandlerContext, error: any Error) { context.close(promise: nil) }
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        session.connectionError("server", error)
+        context.close(promise: nil)
+    }
 }
 
 /// The daemon side: frames from `maskd serve`.
@@ -48,5 +54,8 @@ final class DaemonLinkHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) { session.daemonFrame(unwrapInboundIn(data)) }
     func channelInactive(context: ChannelHandlerContext) { session.daemonClosed() }
-    func errorCaught(context: ChannelHandlerContext, error: any Error) { context.close(promise: nil) }
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        session.connectionError("daemon", error)
+        context.close(promise: nil)
+    }
 }

@@ -121,6 +121,7 @@ final class ProxySession: @unchecked Sendable {
             switch result {
             case .success(let (upstream, link)):
                 guard case .connecting = self.phase else {
+                    self.logger.debug("connected after the client left", metadata: ["phase": "\(self.phase)"])
                     upstream.close(promise: nil)
                     if case .remote(let c) = link { c.close(promise: nil) }
                     return
@@ -131,6 +132,8 @@ final class ProxySession: @unchecked Sendable {
                 let held = self.heldClientBytes
                 self.heldClientBytes = []
                 for bytes in held { self.relayClient(bytes) }
+                // The client's read that brought these bytes completed long ago: flush them now.
+                self.clientReadComplete()
             case .failure(let error):
                 self.logger.warning("cannot connect", metadata: ["error": "\(error)"])
                 self.fail("cannot reach the server or the masking daemon", code: "08006")
@@ -168,6 +171,7 @@ final class ProxySession: @unchecked Sendable {
     }
 
     func clientClosed() {
+        logger.debug("client closed", metadata: ["phase": "\(phase)"])
         guard phase != .closed else { return }
         phase = .closed
         upstream?.close(promise: nil)
@@ -298,6 +302,10 @@ final class ProxySession: @unchecked Sendable {
 
     // MARK: Failure
 
+    func connectionError(_ side: String, _ error: any Error) {
+        logger.warning("connection error", metadata: ["side": "\(side)", "error": "\(error)"])
+    }
+
     private func refuse(_ message: String, code: String = "08P01") {
         logger.warning("refused", metadata: ["reason": "\(message)"])
         fail(message, code: code)
@@ -319,6 +327,7 @@ final class ProxySession: @unchecked Sendable {
 
     private func closeAll() {
         guard phase != .closed else { return }
+        logger.debug("session closed", metadata: ["upstream_closed": "\(upstreamClosed)"])
         phase = .closed
         client.flush()
         client.close(promise: nil)
