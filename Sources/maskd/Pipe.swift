@@ -37,15 +37,7 @@ struct Pipe: ParsableCommand {
     @Option(help: ArgumentHelp("Write findings as JSON Lines to this file.", valueName: "file"))
     var report: String?
 
-    @Option(name: .customLong("key-file"), help: ArgumentHelp(
-        "Token key file (64 hex digits, or 16+ bytes of material). Default: MASKD_TOKEN_KEY, else a key generated once in ~/.config/maskd/token.key.",
-        valueName: "file"))
-    var keyFile: String?
-
-    @Option(name: .customLong("action"), help: ArgumentHelp(
-        "Set the action for a type: TYPE=ACTION with TYPE email|credit_card|us_ssn|secret and ACTION tokenize|redact|partial[:N]|hash|null. Repeatable.",
-        valueName: "type=action"))
-    var actions: [String] = []
+    @OptionGroup var masking: MaskingOptions
 
     @Option(name: .customLong("max-record-mb"), help: ArgumentHelp(
         "Longest CSV record or dump line held in memory, in MB; longer input fails (exit 65).", valueName: "mb"))
@@ -61,14 +53,7 @@ struct Pipe: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        var policy = MaskPolicy.default
-        for spec in actions {
-            let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let type = EntityType(name: parts[0]), let action = MaskAction(name: parts[1]) else {
-                throw ValidationError("--action \(spec): expected TYPE=ACTION, e.g. credit_card=partial:4")
-            }
-            policy.set(action, for: type)
-        }
+        let policy = try masking.policy()
         var options = StreamMasker.Options()
         switch format {
         case "auto": options.format = nil
@@ -90,14 +75,7 @@ struct Pipe: ParsableCommand {
             guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
             options.workers = threads
         }
-        let resolved: KeySource.Resolved
-        do {
-            resolved = try KeySource.resolve(keyFile: keyFile)
-        } catch {
-            Diagnostics.error("\(error)")
-            throw ExitCode(78)
-        }
-        if let warning = resolved.warning, !quiet { Diagnostics.warning(warning) }
+        let key = try masking.key(quiet: quiet)
 
         var reportFD: Int32 = -1
         if let report {
@@ -116,7 +94,7 @@ struct Pipe: ParsableCommand {
         let progress = ProgressLine(enabled: !quiet && isatty(2) == 1)
         options.progress = { summary in progress.update(summary) }
         let started = Date()
-        let masker = StreamMasker(policy: policy, key: resolved.key, options: options)
+        let masker = StreamMasker(policy: policy, key: key, options: options)
         let fd = reportFD
         var reportSink: StreamMasker.Sink? = nil
         if fd >= 0 { reportSink = { @Sendable bytes in try FileDescriptorIO.writeAll(fd, bytes) } }
