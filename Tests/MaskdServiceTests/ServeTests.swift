@@ -185,6 +185,44 @@ final class SidecarTestClient {
     }
 }
 
+/// The binary as an operator runs it: metrics over HTTP, and SIGTERM that drains and exits 0.
+@Suite(.serialized) struct ServeBinaryTests {
+    @Test func metricsAndSigtermDrain() throws {
+        let directory = NSTemporaryDirectory() + "maskd-bin-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let socketPath = directory + "/maskd.sock"
+        let port = Int.random(in: 40_000..<50_000)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: EndToEndScriptTests.binary)
+        process.arguments = ["serve", "--socket", socketPath, "--metrics", "127.0.0.1:\(port)", "--drain-seconds", "1",
+                             "--audit", directory + "/audit.jsonl"]
+        process.environment = ["MASKD_TOKEN_KEY": "00112233445566778899aabbccddeeff"]
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: socketPath) { usleep(50_000) }
+        let client = try SidecarTestClient(path: socketPath)
+        #expect(client.hello([("user", "alice"), ("group", "support")]) != nil)
+        client.send(SidecarFrames.data(.clientBytes, Frontend.query("SELECT email")))
+        client.send(SidecarFrames.data(.serverBytes, Wire.rowDescription([("email", 25)]) + Wire.dataRow(["ann@example.com"])))
+        #expect(client.frame()?.kind == SidecarFrameKind.masked.rawValue)
+        let metrics = try TestPostgres.run(["/usr/bin/python3", "-c",
+            "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:\(port)/metrics').read().decode())"])
+        #expect(metrics.contains("maskd_sessions_started_total 1"), "\(metrics)")
+        #expect(metrics.contains("maskd_findings_total{type=\"email\"} 1"), "\(metrics)")
+        #expect(!metrics.contains("ann@"))
+        // SIGTERM with a session open: the session is told shutting_down after the drain, exit 0.
+        kill(process.processIdentifier, SIGTERM)
+        let reply = client.frame()
+        #expect(reply.map { $0.kind == SidecarFrameKind.error.rawValue } ?? true)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let audit = try String(contentsOfFile: directory + "/audit.jsonl", encoding: .utf8)
+        #expect(audit.contains("\"user\":\"alice\"") && audit.contains("\"groups\":[\"support\"]") && audit.contains("\"type\":\"email\""))
+        #expect(!audit.contains("ann@"), "no value in the audit")
+    }
+}
+
 final class LockedCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
