@@ -170,6 +170,37 @@ final class SidecarTestClient {
         }
     }
 
+    @Test func aProxyThatDoesNotReadMakesTheDaemonStopReading() throws {
+        try Self.withServer { path, _ in
+            let client = try SidecarTestClient(path: path)
+            _ = client.hello()
+            client.send(SidecarFrames.data(.clientBytes, Frontend.query("SELECT …")))
+            // Rows of 1 KiB, so that the masked answers are as large as the input.
+            var rows = Wire.rowDescription([("note", 25)])  // each frame restarts the result: a new RowDescription
+            let row = Wire.dataRow([String(repeating: "x", count: 1000) + " ann@example.com"])
+            for _ in 0..<64 { rows += row }
+            let frame = SidecarFrames.data(.serverBytes, rows)
+            _ = fcntl(client.fd, F_SETFL, fcntl(client.fd, F_GETFL) | O_NONBLOCK)
+            var written = 0
+            var stalled = 0
+            // Offer up to 512 MB without reading a single answer.
+            while written < 512 << 20 && stalled < 40 {
+                var offset = 0
+                while offset < frame.count {
+                    let n = frame[offset...].withUnsafeBytes { write(client.fd, $0.baseAddress, $0.count) }
+                    if n > 0 { offset += n; written += n; stalled = 0; continue }
+                    stalled += 1
+                    if stalled >= 40 { break }
+                    usleep(10_000)
+                }
+            }
+            // The daemon stopped reading once its answers were not drained: what it took in is bounded by
+            // the in-flight limit (4 MiB by default) and the two sockets' buffers, not by what was offered.
+            #expect(stalled >= 40, "the daemon kept reading \(written) bytes")
+            #expect(written < 64 << 20, "\(written) bytes were taken in")
+        }
+    }
+
     @Test func aProxyThatDisconnectsMidBatchLeavesTheDaemonServing() throws {
         try Self.withServer { path, server in
             do {
