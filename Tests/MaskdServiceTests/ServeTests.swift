@@ -64,13 +64,14 @@ final class SidecarTestClient {
 @Suite(.serialized) struct ServeTests {
     static let key = try! TokenKey(string: "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff")
 
-    static func withServer(_ body: (String, MaskdServer) throws -> Void) throws {
+    static func withServer(capabilities: UInt32 = 0, _ body: (String, MaskdServer) throws -> Void) throws {
         let directory = NSTemporaryDirectory() + "maskd-serve-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/maskd.sock"
         var configuration = ServeConfiguration(socketPath: path, peers: PeerPolicy(uids: [getuid()], gids: []), key: key)
         configuration.drainSeconds = 1
+        configuration.capabilities = capabilities
         let server = try MaskdServer(configuration: configuration, logger: Logger(label: "test"))
         try server.start()
         defer { server.drainAndStop() }
@@ -167,6 +168,36 @@ final class SidecarTestClient {
             let future = try SidecarTestClient(path: path)
             future.send(SidecarHello(major: 2).encode())
             #expect(future.frame().flatMap { $0.payload.withUnsafeBytes { SidecarFrames.decodeError($0) } }?.code == .unsupportedVersion)
+        }
+    }
+
+    @Test func lz4FramesWhenGranted() throws {
+        try Self.withServer(capabilities: SidecarProtocol.capabilityLZ4) { path, _ in
+            let client = try SidecarTestClient(path: path)
+            client.send(SidecarHello(capabilities: SidecarProtocol.capabilityLZ4 | 0x80, attributes: [("user", "alice")]).encode())
+            client.send(SidecarFrames.data(.clientBytes, Frontend.startup([("user", "alice")]) + Frontend.query("SELECT …")))
+            guard let w = client.frame(), let welcome = w.payload.withUnsafeBytes({ try? SidecarWelcome.decode($0) }) else {
+                Issue.record("no Welcome"); return
+            }
+            #expect(welcome.capabilities == SidecarProtocol.capabilityLZ4, "unknown bits are not granted")
+            let reply = Self.resultSet(rows: 400, tag: 3)
+            var compressed: [UInt8] = []
+            #expect(reply.withUnsafeBytes { SidecarCompression.compress($0, to: &compressed) })
+            var frame: [UInt8] = []
+            SidecarFrameHeader.append(.serverBytes, flags: SidecarProtocol.flagLZ4, length: compressed.count, to: &frame)
+            client.send(frame + compressed)
+            // The raw header, to see the flag.
+            guard let header = client.readExactly(8) else { Issue.record("no answer"); return }
+            let length = Int(UInt32(header[4]) << 24 | UInt32(header[5]) << 16 | UInt32(header[6]) << 8 | UInt32(header[7]))
+            let payload = client.readExactly(length) ?? []
+            #expect(header[0] == SidecarFrameKind.masked.rawValue && header[1] == SidecarProtocol.flagLZ4)
+            let masked = payload.withUnsafeBytes { b -> [UInt8] in
+                var out: [UInt8] = []
+                do { try SidecarCompression.decompress(b, into: &out) } catch { return [] }
+                return out
+            }
+            let rows = Wire.rows(masked)
+            #expect(rows.count == 400 && rows.allSatisfy { $0[0]!.hasSuffix("@example.invalid") })
         }
     }
 
