@@ -372,6 +372,18 @@ check "11 sslmode=require fails (the proxy answers N)" \
 check "11 sslmode=prefer works (and is masked)" \
   "$(timeout 30 psql -X "$proxy_conn sslmode=prefer" -At -c "select 41 + 1, email from t where id = 1" 2>&1)" "42|$(cut -d'|' -f2 "$D/q1.out" | head -1)"
 
+# --- 11b. SCRAM authentication passes through the proxy unchanged ----------------------------------
+"${direct[@]}" -d app -c "create role scram_user login password 'S3cret-pw'; grant select on t to scram_user" >/dev/null
+sed -i '1i host all scram_user 127.0.0.1/32 scram-sha-256\nlocal all scram_user scram-sha-256' "$D/data/pg_hba.conf"
+"${as_pg[@]}" "$pgbin/pg_ctl" -D "$D/data" reload >/dev/null
+sleep 0.3
+check "11b SCRAM: the right password logs in through the proxy (and rows are masked)" \
+  "$(PGPASSWORD=S3cret-pw timeout 30 psql -X "host=127.0.0.1 port=$P user=scram_user dbname=app" -At -c "select email from t where id = 1" 2>&1)" \
+  "$(cut -d'|' -f2 "$D/q1.out" | head -1)"
+PGPASSWORD=wrong timeout 30 psql -X "host=127.0.0.1 port=$P user=scram_user dbname=app" -At -c "select 1" >"$D/scram.out" 2>&1 || true
+check "11b SCRAM: a wrong password is refused by the server, through the proxy" \
+  "$(grep -c 'password authentication failed' "$D/scram.out")" "1"
+
 # --- 12. fail closed: maskd killed mid-stream; restart on the stale socket ---------------------------
 "${direct[@]}" -d app -c "create table big as select i as id, 'user' || i || '@corp-e2e.example' as email,
   md5(i::text) as pad, now() as at from generate_series(1, 200000) i" >/dev/null
