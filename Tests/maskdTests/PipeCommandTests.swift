@@ -84,6 +84,36 @@ import Testing
         #expect(out.hasPrefix("email,note\n") && out.components(separatedBy: "\n").count == 3)
     }
 
+    @Test func compressedOrBinaryInputIsRefusedBeforeAnyOutput() throws {
+        let csv = Data("email,note\nann@example.com,\"a \"\"quoted\"\" note\"\n".utf8)
+        let gzipped = try Self.gzip(csv)
+        for (input, name) in [(gzipped, "gzip"), (Data([0x28, 0xB5, 0x2F, 0xFD, 1, 2, 3]), "zstd"),
+                              (Data("email\nann@example.com\u{0}x\n".utf8), "binary")] {
+            for format in [[], ["--format", "csv"]] {
+                let result = try Self.run(["pipe"] + format, stdin: input, environment: ["MASKD_TOKEN_KEY": "a key of sufficient length"])
+                #expect(result.status == 65, "\(name) \(format)")
+                #expect(result.stdout.isEmpty, "nothing written for \(name)")
+                #expect(result.stderr.contains(name), "\(result.stderr)")
+            }
+        }
+    }
+
+    static func gzip(_ data: Data) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = ["-c"]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(data)
+        try input.fileHandleForWriting.close()
+        let compressed = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return compressed
+    }
+
     @Test func truncatedWireStreamExits65() throws {
         var wire = try file("sample.wire")
         wire.removeLast(40)

@@ -23,6 +23,31 @@ public enum InputFormat: String, Sendable, CaseIterable {
     }
 }
 
+/// Input maskd cannot read as rows: compressed (its rows would pass through as opaque bytes and come
+/// out readable once decompressed downstream) or binary. Recognised by magic number before anything is
+/// written, so the run fails with a message that names the format and the command to use.
+public enum UnreadableInput {
+    /// The refusal message for `prefix`, or nil when it may be read. `binaryAllowed` is true for a wire
+    /// stream, whose length words hold zero bytes.
+    public static func reason(_ prefix: UnsafeBufferPointer<UInt8>, binaryAllowed: Bool) -> String? {
+        let head = Array(prefix.prefix(8))
+        let magics: [([UInt8], String, String)] = [
+            ([0x1F, 0x8B], "gzip", "gzip -dc FILE | maskd pipe"),
+            ([0x28, 0xB5, 0x2F, 0xFD], "zstd", "zstd -dc FILE | maskd pipe"),
+            ([0x42, 0x5A, 0x68], "bzip2", "bzip2 -dc FILE | maskd pipe"),
+            ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "xz", "xz -dc FILE | maskd pipe"),
+            ([0x50, 0x4B, 0x03, 0x04], "zip", "unzip -p FILE | maskd pipe"),
+        ]
+        for (magic, name, command) in magics where head.starts(with: magic) {
+            return "the input is \(name)-compressed; decompress it first: `\(command)` (maskd reads LZ4 frames itself)"
+        }
+        if !binaryAllowed, let nul = prefix.prefix(64 * 1024).firstIndex(of: 0) {
+            return "the input is binary (a zero byte at offset \(nul)), not CSV or a pg_dump script; give --format wire for a backend message stream"
+        }
+        return nil
+    }
+}
+
 /// Totals of one masked stream.
 public struct StreamSummary: Sendable, Equatable {
     public var format: InputFormat = .csv

@@ -72,6 +72,9 @@ public final class StreamMasker {
                               at: StreamLocation(byteOffset: 0))
         }
         let format = options.format ?? input.withBytes { InputFormat.detect($0) }
+        if let reason = input.withBytes({ UnreadableInput.reason($0, binaryAllowed: format == .wire) }) {
+            throw StreamError(.unsupported(reason), at: StreamLocation(byteOffset: 0))
+        }
         let state = ConsumerState(format: format)
         let reportWriter = FindingsReportWriter()
         let progress = options.progress
