@@ -116,6 +116,16 @@ import Testing
         ("time 10:30:00 and ratio=0.5", []),
         ("AKIAZ7QK3M5N8P2R4T6", []),  // 15 characters after the prefix
         ("ghp_short", []),
+        // Credentials in URLs, whatever the host.
+        ("postgres://app:S3cr3tPw@db:5432/prod", ["url_credentials:app:S3cr3tPw"]),
+        ("dsn=postgres://u:pw@h/db", ["url_credentials:u:pw"]),
+        ("see https://user:pass@10.0.0.5/ now", ["url_credentials:user:pass"]),
+        ("mongodb+srv://admin:hunter2@cluster0.example.net/db", ["url_credentials:admin:hunter2"]),
+        ("redis://:s3cret@cache:6379", ["url_credentials::s3cret"]),
+        ("jdbc:mysql://root:toor@db.internal/app", ["url_credentials:root:toor"]),
+        ("git clone https://x-token@github.example.com/r.git", ["url_credentials:x-token"]),
+        ("mail ann@example.com, not a URL", ["email:ann@example.com"]),
+        ("see http://example.com/@ann and ://@x", []),
     ]
 
     @Test(arguments: secretCases)

@@ -74,7 +74,11 @@ public struct CellScanner {
             }
             let matched: (Range<Int>, EntityType, SecretKind)?
             if bytes[position] == UInt8(ascii: "@") {
-                matched = EmailDetector.match(bytes, at: position, lower: lower, upper: upper).map { ($0, .email, .none) }
+                if let credentials = URLCredentialRule.match(bytes, at: position, lower: lower, upper: upper) {
+                    matched = (credentials, .secret, .urlCredentials)
+                } else {
+                    matched = EmailDetector.match(bytes, at: position, lower: lower, upper: upper).map { ($0, .email, .none) }
+                }
             } else {
                 matched = SecretDetector.match(bytes, at: position, lower: lower, upper: upper).map { ($0.0, .secret, $0.1) }
             }

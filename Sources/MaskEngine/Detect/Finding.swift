@@ -36,6 +36,8 @@ public enum SecretKind: UInt8, Sendable, CaseIterable {
     case jwt
     case privateKey
     case passwordAssignment
+    /// The user information of a URL: `scheme://user:password@host`.
+    case urlCredentials
 
     /// The name written in reports as `"kind"`.
     public var name: String {
@@ -50,6 +52,7 @@ public enum SecretKind: UInt8, Sendable, CaseIterable {
         case .jwt: "jwt"
         case .privateKey: "private_key"
         case .passwordAssignment: "password_assignment"
+        case .urlCredentials: "url_credentials"
         }
     }
 }

@@ -1,0 +1,47 @@
+/// Credentials in a URL's user information: `scheme://user:password@host…`, whatever the host is (a
+/// name without a dot, an IP address, a Unix socket path), as connection strings and DSNs write them
+/// (`postgres://app:S3cr3t@db:5432/prod`, `redis://:password@cache`, `https://token@host`).
+///
+/// Runs at every `@` stage 1 marks, before the email rule: the whole user information — the user name
+/// too, since it is half of the credential — becomes one `url_credentials` secret span. Without the
+/// `scheme://` right before it, an `@` is left to the email rule.
+enum URLCredentialRule {
+    /// The longest user information looked at, so that the backward walk from an `@` stays bounded.
+    static let maxUserInfo = 512
+
+    /// The span of the user information whose closing `@` is at `at`, within `lower..<upper`.
+    static func match(_ bytes: UnsafeBufferPointer<UInt8>, at: Int, lower: Int, upper: Int) -> Range<Int>? {
+        var start = at
+        let limit = max(lower, at - maxUserInfo)
+        while start > limit && isUserInfo(bytes[start - 1]) { start -= 1 }
+        guard start < at, start - lower >= 5,
+              bytes[start - 1] == UInt8(ascii: "/"), bytes[start - 2] == UInt8(ascii: "/"), bytes[start - 3] == UInt8(ascii: ":")
+        else { return nil }
+        // A scheme of at least two letters (`postgres`, `postgresql+psycopg`, `mongodb+srv`, `jdbc:mysql`).
+        var scheme = start - 3
+        while scheme > lower && isScheme(bytes[scheme - 1]) { scheme -= 1 }
+        guard start - 3 - scheme >= 2, ASCII.isAlpha(bytes[scheme]) else { return nil }
+        // The host follows: something must come after the `@`.
+        guard at + 1 < upper, !ASCII.isSpace(bytes[at + 1]) else { return nil }
+        return start..<at
+    }
+
+    /// RFC 3986 user information, plus the bytes people put in passwords without escaping them; no `/`,
+    /// `@`, whitespace, quotes or brackets, which end a URL in text.
+    @inline(__always)
+    static func isUserInfo(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "/"), UInt8(ascii: "@"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "<"), UInt8(ascii: ">"),
+             UInt8(ascii: "`"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"),
+             UInt8(ascii: "}"), UInt8(ascii: "\\"):
+            return false
+        default:
+            return b > 0x20 && b != 0x7F
+        }
+    }
+
+    @inline(__always)
+    static func isScheme(_ b: UInt8) -> Bool {
+        ASCII.isAlnum(b) || b == UInt8(ascii: "+") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".") || b == UInt8(ascii: ":")
+    }
+}
