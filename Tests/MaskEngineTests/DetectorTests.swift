@@ -125,6 +125,8 @@ import Testing
         ("jdbc:mysql://root:toor@db.internal/app", ["url_credentials:root:toor"]),
         ("git clone https://x-token@github.example.com/r.git", ["url_credentials:x-token"]),
         ("mail ann@example.com, not a URL", ["email:ann@example.com"]),
+        ("DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdo+/==;EndpointSuffix=core.windows.net",
+         ["password_assignment:Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdo+/=="]),
         ("see http://example.com/@ann and ://@x", []),
     ]
 

@@ -101,7 +101,8 @@ enum AssignmentRule {
     static let endingPwd: [StaticString] = ["pwd"]
     static let endingRet: [StaticString] = ["client_secret", "secret"]
     static let endingKen: [StaticString] = ["auth_token", "token"]
-    static let endingKey: [StaticString] = ["api_key", "apikey", "access_key", "secret_key", "private_key"]
+    static let endingKey: [StaticString] = ["api_key", "apikey", "access_key", "secret_key", "private_key", "accountkey", "account_key",
+                                            "sharedaccesskey"]
     static let endingIon: [StaticString] = ["authorization"]
     static let endingAls: [StaticString] = ["credentials"]
     static let endingAse: [StaticString] = ["passphrase"]
