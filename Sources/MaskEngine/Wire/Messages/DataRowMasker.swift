@@ -178,6 +178,8 @@ struct CellMasker {
     /// into a number.
     private func maskInPlace(lower: Int, upper: Int, context: ColumnContext, sameLength: Bool, numeric: Bool,
                              row: Int, column: Int, into result: inout MaskedChunk) -> CellFate {
+        // Most cells hold no candidate at all: one mask test, and nothing borrowed.
+        if !index.hasCandidates(lower, upper) { return .unchanged }
         var findings = session.lendFindings()
         defer { session.giveBack(findings) }
         session.scanner.scan(chunk, lower: lower, upper: upper, index: index, context: context, into: &findings)
