@@ -48,7 +48,7 @@ struct CopyBinaryMasker {
             state.headerPending = false
         }
         let tuplesStart = p
-        var fields: [(start: Int, end: Int, fate: CellFate)] = []
+        var fields: [CellBounds] = []
         var tupleCounts: [Int] = []
         while p < end {
             guard !state.ended else { throw fail("data after the trailer") }
@@ -62,9 +62,9 @@ struct CopyBinaryMasker {
                 guard end - p >= 4 else { throw fail("field without a length") }
                 let length = int32(p)
                 p += 4
-                if length == -1 { fields.append((p, p, .null)); continue }
+                if length == -1 { fields.append(CellBounds(start: p, end: p, fate: .null)); continue }
                 guard length >= 0, length <= end - p else { throw fail("field length runs past the message") }
-                fields.append((p, p + length, .unchanged))
+                fields.append(CellBounds(start: p, end: p + length, fate: .unchanged))
                 p += length
             }
         }
@@ -88,17 +88,8 @@ struct CopyBinaryMasker {
             result.output.append(UInt8(truncatingIfNeeded: c >> 8))
             result.output.append(UInt8(truncatingIfNeeded: c))
             for _ in 0..<max(count, 0) {
-                let f = fields[field]
+                fields[field].append(from: chunk, replacements: session.rowOut, to: &result.output)
                 field += 1
-                switch f.fate {
-                case .null: WireFrame.appendInt32(-1, to: &result.output)
-                case .unchanged:
-                    WireFrame.appendInt32(Int32(f.end - f.start), to: &result.output)
-                    result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[f.start..<f.end]))
-                case .replaced(let r):
-                    WireFrame.appendInt32(Int32(r.count), to: &result.output)
-                    result.output.append(contentsOf: session.rowOut[r])
-                }
             }
         }
         WireFrame.patchLength(of: messageStart, in: &result.output)

@@ -73,16 +73,7 @@ struct DataRowMasker {
         result.output.append(UInt8(truncatingIfNeeded: count >> 8))
         result.output.append(UInt8(truncatingIfNeeded: count))
         for cell in cells {
-            switch cell.fate {
-            case .null:
-                WireFrame.appendInt32(-1, to: &result.output)
-            case .unchanged:
-                WireFrame.appendInt32(Int32(cell.end - cell.start), to: &result.output)
-                result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[cell.start..<cell.end]))
-            case .replaced(let range):
-                WireFrame.appendInt32(Int32(range.count), to: &result.output)
-                result.output.append(contentsOf: session.rowOut[range])
-            }
+            cell.append(from: chunk, replacements: session.rowOut, to: &result.output)
         }
         WireFrame.patchLength(of: messageStart, in: &result.output)
     }
@@ -101,6 +92,21 @@ struct CellBounds {
     var start: Int
     var end: Int
     var fate: CellFate
+
+    /// Writes the cell as DataRows and binary COPY tuples frame it: an Int32 length (-1 for NULL), then
+    /// the bytes — the original ones, or the replacement in `replacements`.
+    func append(from chunk: UnsafeBufferPointer<UInt8>, replacements: [UInt8], to out: inout [UInt8]) {
+        switch fate {
+        case .null:
+            WireFrame.appendInt32(-1, to: &out)
+        case .unchanged:
+            WireFrame.appendInt32(Int32(end - start), to: &out)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[start..<end]))
+        case .replaced(let range):
+            WireFrame.appendInt32(Int32(range.count), to: &out)
+            out.append(contentsOf: replacements[range])
+        }
+    }
 }
 
 /// Masks one cell value by its column's codec, appending a replacement to `session.rowOut` when it
