@@ -5,6 +5,7 @@
 # non-PII columns are unchanged, and the LZ4 path gives the same bytes.
 # Usage: Tests/Integration/pgdump-roundtrip.sh path/to/maskd
 set -euo pipefail
+export INTEGRATION_DIR=$(cd "$(dirname "$0")" && pwd)
 maskd=$(realpath "$1")
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -x "$pgbin/initdb" ] || { echo "FAIL: no PostgreSQL server under /usr/lib/postgresql (scripts/bootstrap installs it)"; exit 1; }
@@ -26,17 +27,11 @@ $psql -d postgres -c "create database src" -c "create database dst"
 
 # Data the project has never seen, with the escapes COPY must honour.
 python3 - "$dir" <<'PY'
-import json, random, sys
+import json, random, sys, os
 d = sys.argv[1]; r = random.Random(20261123)
-def luhn_complete(prefix, n):
-    digits = [int(c) for c in prefix] + [r.randrange(10) for _ in range(n - len(prefix) - 1)]
-    s = 0
-    for i, v in enumerate(reversed(digits)):
-        if i % 2 == 0:
-            v *= 2
-            if v > 9: v -= 9
-        s += v
-    return "".join(map(str, digits)) + str((10 - s % 10) % 10)
+sys.path.insert(0, os.environ["INTEGRATION_DIR"])
+import testdata
+def luhn_complete(prefix, n): return testdata.luhn_complete(r, prefix, n)
 def esc(v):
     if v is None: return r"\N"
     return v.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")

@@ -19,6 +19,7 @@
 # cluster runs as postgres through runuser, and item 15 runs a client as nobody).
 # Usage: Tests/Integration/proxy-e2e.sh path/to/maskd        (KEEP_DIR=1 keeps the temporary directory)
 set -uo pipefail
+export INTEGRATION_DIR=$(cd "$(dirname "$0")" && pwd)
 [ $# -eq 1 ] || { echo "usage: $0 MASKD_BINARY"; exit 64; }
 maskd=$(realpath "$1")
 [ -x "$maskd" ] || { echo "FAIL: $1 is not an executable"; exit 1; }
@@ -64,17 +65,11 @@ direct=(timeout 60 psql -X -q -h "$D" -p "$pgport" -U postgres -v ON_ERROR_STOP=
 # form the emails in the bytea column take in text output (\x…); pii-bin.txt: the binary
 # encodings (hex) of ssn_num (int8) and card (numeric), for binary COPY.
 python3 - "$D" <<'PY' || die "data generation"
-import json, math, random, sys, uuid
+import json, math, random, sys, uuid, os
 d = sys.argv[1]; r = random.Random(2025_0915)
-def luhn_complete(prefix, n):
-    digits = [int(c) for c in prefix] + [r.randrange(10) for _ in range(n - len(prefix) - 1)]
-    s = 0
-    for i, v in enumerate(reversed(digits)):
-        if i % 2 == 0:
-            v *= 2
-            if v > 9: v -= 9
-        s += v
-    return "".join(map(str, digits)) + str((10 - s % 10) % 10)
+sys.path.insert(0, os.environ["INTEGRATION_DIR"])
+import testdata
+def luhn_complete(prefix, n): return testdata.luhn_complete(r, prefix, n)
 def card():  # Visa 4…, Mastercard 51–55 and 2221–2720, 16 digits
     return luhn_complete(r.choice(["4", "4", "51", "52", "53", "54", "55", "2221", "2486", "2720"]), 16)
 def ssn():

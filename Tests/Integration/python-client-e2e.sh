@@ -8,6 +8,7 @@
 # proxy, and fail-closed when maskd goes away.
 # Usage: Tests/Integration/python-client-e2e.sh path/to/maskd
 set -uo pipefail
+export INTEGRATION_DIR=$(cd "$(dirname "$0")" && pwd)
 [ $# -eq 1 ] || { echo "usage: $0 MASKD_BINARY"; exit 64; }
 maskd=$(realpath "$1")
 [ -x "$maskd" ] || { echo "FAIL: $1 is not an executable"; exit 1; }
@@ -43,17 +44,11 @@ direct=(psql -X -q -h "$D" -p "$port" -U postgres -v ON_ERROR_STOP=1)
 
 # Data the project has never seen: 3000 rows (results span many socket reads, so maskd gets cut messages).
 python3 - "$D" <<'PY'
-import random, sys
+import random, sys, os
 d = sys.argv[1]; r = random.Random(7741)
-def luhn_complete(prefix, n):
-    digits = [int(c) for c in prefix] + [r.randrange(10) for _ in range(n - len(prefix) - 1)]
-    s = 0
-    for i, v in enumerate(reversed(digits)):
-        if i % 2 == 0:
-            v *= 2
-            if v > 9: v -= 9
-        s += v
-    return "".join(map(str, digits)) + str((10 - s % 10) % 10)
+sys.path.insert(0, os.environ["INTEGRATION_DIR"])
+import testdata
+def luhn_complete(prefix, n): return testdata.luhn_complete(r, prefix, n)
 pii = []
 with open(f"{d}/people.tsv", "w") as f:
     for i in range(1, 3001):

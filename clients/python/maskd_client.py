@@ -305,16 +305,21 @@ class MaskdSession:
             raise MaskdProtocolError(f"frame payload of {length} bytes is over this client's limit of {self._max_incoming}")
         return kind, (self._recv_exact(length) if length else b"")
 
-    def _read_answer(self) -> bytes:
-        """Read the M answering the oldest unanswered S. Caller holds _rlock."""
+    def _read_expected(self, expected: int, what: str) -> bytes:
+        """Read one frame that must be `expected` (or an E, which fails the session); return its payload."""
         try:
             kind, payload = self._read_frame()
         except MaskdClientError as e:
             raise self._fail(e) from None
         if kind == K_ERROR:
             raise self._fail(parse_error(payload))
-        if kind != K_MASKED:
-            raise self._fail(MaskdProtocolError(f"expected M or E, got kind {kind:#04x}"))
+        if kind != expected:
+            raise self._fail(MaskdProtocolError(f"expected {what}, got kind {kind:#04x}"))
+        return payload
+
+    def _read_answer(self) -> bytes:
+        """Read the M answering the oldest unanswered S. Caller holds _rlock."""
+        payload = self._read_expected(K_MASKED, "M or E")
         if not self._inflight:
             raise self._fail(MaskdProtocolError("M frame with no S frame unanswered"))
         self._inflight_bytes -= self._inflight.popleft()
@@ -381,14 +386,7 @@ class MaskdSession:
         with self._rlock:
             while self._inflight:
                 self._read_answer()
-            try:
-                kind, payload = self._read_frame()
-            except MaskdClientError as e:
-                raise self._fail(e) from None
-            if kind == K_ERROR:
-                raise self._fail(parse_error(payload))
-            if kind != K_ENDED:
-                raise self._fail(MaskdProtocolError(f"expected x or E after End, got kind {kind:#04x}"))
+            payload = self._read_expected(K_ENDED, "x or E after End")
             try:
                 result = parse_ended(payload)
             except MaskdProtocolError as e:

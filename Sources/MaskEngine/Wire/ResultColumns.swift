@@ -10,6 +10,8 @@ public enum CellCodec: Sendable, Equatable {
     case jsonb
     /// Binary bytea: scanned as text when it decodes as UTF-8, else scanned with same-length redaction.
     case bytea
+    /// Text bytea (`\x` and hex digits): the bytes are decoded, scanned, and written back as hex.
+    case byteaText
     /// Binary int2, int4 or int8 of this width: decoded to decimal, scanned, re-encoded at the same width.
     case integer(width: Int)
     /// Binary numeric: decoded to its decimal text, scanned, re-encoded.
@@ -29,6 +31,7 @@ public enum CellCodec: Sendable, Equatable {
         if format == 0 {
             switch typeOID {
             case PostgresType.int2, PostgresType.int4, PostgresType.int8, PostgresType.numeric: return .numericText
+            case PostgresType.bytea: return .byteaText
             default: return .text
             }
         }

@@ -121,10 +121,9 @@ struct CellMasker {
         switch column.codec {
         case .opaque:
             return .unchanged
+        case .byteaText:
+            return maskByteaHex(lower: lower, upper: upper, column: column, row: row, columnIndex: columnIndex, into: &result)
         case .text:
-            if column.typeOID == PostgresType.bytea {
-                return maskByteaHex(lower: lower, upper: upper, column: column, row: row, columnIndex: columnIndex, into: &result)
-            }
             return maskInPlace(lower: lower, upper: upper, context: column.context, sameLength: false, numeric: false,
                                row: row, column: columnIndex, into: &result)
         case .numericText:
