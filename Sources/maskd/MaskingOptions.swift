@@ -15,8 +15,13 @@ struct MaskingOptions: ParsableArguments {
         valueName: "type=action"))
     var actions: [String] = []
 
+    @Flag(name: .customLong("mask-documented-examples"), help: ArgumentHelp(
+        "Mask keys from vendors' documentation (AKIAIOSFODNN7EXAMPLE…) like live ones. By default they are reported as documented_example and kept."))
+    var maskDocumentedExamples = false
+
     func policy() throws -> MaskPolicy {
         var policy = MaskPolicy.default
+        policy.maskDocumentedExamples = maskDocumentedExamples
         for spec in actions {
             let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, let type = EntityType(name: parts[0]), let action = MaskAction(name: parts[1]) else {

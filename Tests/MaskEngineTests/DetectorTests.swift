@@ -91,8 +91,12 @@ import Testing
     static let secretCases: [(String, [String])] = [
         ("AWS_ACCESS_KEY_ID=AKIAZ7QK3M5N8P2R4T6V", ["aws_access_key_id:AKIAZ7QK3M5N8P2R4T6V"]),
         ("key ASIAY34FZKBOKMUTVV7A.", ["aws_access_key_id:ASIAY34FZKBOKMUTVV7A"]),
-        ("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKE",
-         ["aws_secret_access_key:wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKE"]),
+        ("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8rT2mKvE",
+         ["aws_secret_access_key:wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8rT2mKvE"]),
+        // AWS's documented examples are reported as examples, not as live keys.
+        ("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+         ["documented_example:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"]),
+        ("key id AKIAIOSFODNN7EXAMPLE", ["documented_example:AKIAIOSFODNN7EXAMPLE"]),
         ("ghp_R2d2C3poLuke0Leia1Han2Chewie3Yoda4Vv", ["github_token:ghp_R2d2C3poLuke0Leia1Han2Chewie3Yoda4Vv"]),
         ("github_pat_11ABCDEFG0abcdefghijkl_mnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefgh",
          ["github_token:github_pat_11ABCDEFG0abcdefghijkl_mnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefgh"]),

@@ -12,24 +12,29 @@ extern "C" {
 
 /// Bit masks for one 64-byte block of input: bit i describes byte (block * 64 + i).
 typedef struct {
-    /// '@' bytes and secret trigger positions ('_', '=', ':', and the pairs "--", "yJ", "xo", "IA", "Iz"
+    /// '@' bytes and secret trigger positions ('_', '=', ':', '>', and the pairs "--", "\",", "',"
     /// marked at their first byte).
     uint64_t anchor;
     /// ASCII digits '0'...'9'.
     uint64_t digit;
     /// Bytes equal to one of the four structural bytes the caller chose (CSV: delimiter, quote, LF, CR).
     uint64_t structural;
+    /// Bytes from which 16 or more token bytes `[A-Za-z0-9_.~-]` follow (the byte included); bytes past
+    /// the classified range but inside the buffer count, so runs that straddle a window end are seen.
+    uint64_t longrun;
+    /// Letters and digits whose preceding byte (in the buffer, even before the range) is neither.
+    uint64_t wordstart;
 } mk_block_masks;
 
-/// Classifies `length` bytes starting at `bytes` into `(length + 63) / 64` blocks written to `out`.
-/// `next_byte` is the byte that follows the range (0 at the end of input), so pair triggers that straddle
-/// the range's end are still seen. Bits past `length` in the last block are zero.
-/// Uses AVX2 when the CPU has it, else the scalar twin; both give identical masks.
-void mk_classify(const uint8_t *bytes, size_t length, uint8_t next_byte,
+/// Classifies `buffer[start ..< start + length]` (`start` a multiple of 64, `start + length <= total`)
+/// into `(length + 63) / 64` blocks written to `out`. Bytes after the range, up to `total`, are read so
+/// that pairs and token runs that straddle the range's end are still seen. Bits past `length` in the
+/// last block are zero. Uses AVX2 when the CPU has it, else the scalar twin; both give identical masks.
+void mk_classify(const uint8_t *buffer, size_t total, size_t start, size_t length,
                  const uint8_t structural[4], mk_block_masks *out);
 
 /// The scalar twin of `mk_classify`, exposed so tests can compare the two on every input.
-void mk_classify_scalar(const uint8_t *bytes, size_t length, uint8_t next_byte,
+void mk_classify_scalar(const uint8_t *buffer, size_t total, size_t start, size_t length,
                         const uint8_t structural[4], mk_block_masks *out);
 
 /// Whether `mk_classify` runs the AVX2 kernel on this CPU.

@@ -27,10 +27,10 @@ public struct CellRewriter {
                         nullSpansEmpty: Bool = false, into out: inout [UInt8]) -> CellOutcome {
         if findings.isEmpty { return .unchanged }
         if !nullSpansEmpty {
-            for f in findings where policy.action(for: f.type) == .null { return .null }
+            for f in findings where policy.action(for: f.type) == .null && policy.masks(f) { return .null }
         }
         var copied = 0
-        for f in findings {
+        for f in findings where policy.masks(f) {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: value[copied..<f.start]))
             let span = UnsafeBufferPointer(rebasing: value[f.start..<f.end])
             let action = binaryLayout ? .redact : policy.action(for: f.type)

@@ -1,113 +1,233 @@
-/// `password = value`, `passwd: value`, `"api_key": "value"`, `token=value`, `Authorization: Bearer value`:
-/// a keyword-named key, `=` or `:`, then a value that is long and random enough to be a credential.
+/// A credential-named key, an assignment operator, then the value: `password=…`, `"api_key": "…"`,
+/// `clientSecret := "…"`, `$dbPass .= '…'`, `"token" => "…"`, `DB_PASSWORD ::= …`, `pw -> …`,
+/// `System.setProperty("API_TOKEN", "…")`, `<secretKey>…</secretKey>`, `Authorization: Bearer …`.
 ///
-/// The key is read backwards from the `=`/`:` (past spaces and a closing quote) and must end with one of
-/// the keywords; the value must be at least 8 bytes with a Shannon entropy of at least 3.0 bits per
-/// byte and two character classes, and must not be a placeholder (`${VAR}`, `<secret>`, `****`,
-/// `changeme`, `null`). `aws_secret_access_key` with 40 base64 characters reports
-/// `aws_secret_access_key`; a value that is itself a known token reports that token's kind.
+/// Stage 1 marks `=`, `:`, `>` and a quote followed by `,`. The key is read backwards from there (past
+/// operator bytes, spaces, a closing quote or bracket, a Go type name) and classified by
+/// `CredentialKey`. After a strong key the value is masked whatever its entropy, unless it is a
+/// placeholder (`AssignmentPlaceholder`); after a weak key it must also look random. The value runs to
+/// its closing quote, or for a bare value to the first space, `,`, `;`, quote, or an escaped newline;
+/// there is no length cap, so no tail of a long password stays in clear. A value that is itself a known
+/// token reports that token's kind; `aws_secret_access_key` with 40 base64 bytes reports its own.
 enum AssignmentRule {
     typealias Bytes = UnsafeBufferPointer<UInt8>
 
+    /// Past this many bytes, a weak key's value is masked without looking at it: long enough to be a
+    /// credential blob, and the bound keeps repeated rejected scans linear.
+    static let weakValueLimit = 4096
+
     static func match(_ bytes: Bytes, at position: Int, lower: Int, upper: Int) -> (Range<Int>, SecretKind)? {
-        // The key, read backwards.
-        var k = position - 1
+        let anchor = bytes[position]
+        if anchor == UInt8(ascii: "\"") || anchor == UInt8(ascii: "'") {
+            return quotedArguments(bytes, at: position, lower: lower, upper: upper)
+        }
+        if anchor == UInt8(ascii: ">") {
+            if position > lower && bytes[position - 1] == UInt8(ascii: "-") {
+                return operatorAssignment(bytes, operatorStart: position - 1, valueFrom: position + 1, lower: lower, upper: upper)
+            }
+            return xmlElement(bytes, at: position, lower: lower, upper: upper)
+        }
+        // `=` or `:`: the operator may be longer (`:=`, `::=`, `?=`, `.=`, `=>`); find where it starts.
+        var opStart = position
+        var back = 0
+        while opStart > lower && back < 3 && isOperatorByte(bytes[opStart - 1]) { opStart -= 1; back += 1 }
+        var valueFrom = position + 1
+        while valueFrom < upper && valueFrom - opStart < 4
+            && (bytes[valueFrom] == UInt8(ascii: "=") || bytes[valueFrom] == UInt8(ascii: ":") || bytes[valueFrom] == UInt8(ascii: ">")) {
+            valueFrom += 1
+        }
+        return operatorAssignment(bytes, operatorStart: opStart, valueFrom: valueFrom, lower: lower, upper: upper)
+    }
+
+    @inline(__always)
+    static func isOperatorByte(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: ":") || b == UInt8(ascii: "?") || b == UInt8(ascii: ".") || b == UInt8(ascii: "+")
+            || b == UInt8(ascii: "|") || b == UInt8(ascii: "!")
+    }
+
+    /// `key <op> value`, the operator spanning `operatorStart..<valueFrom`.
+    static func operatorAssignment(_ bytes: Bytes, operatorStart: Int, valueFrom: Int, lower: Int,
+                                   upper: Int) -> (Range<Int>, SecretKind)? {
+        guard let (keyStart, keyEnd) = keyBefore(bytes, operatorStart, lower: lower),
+              let strength = CredentialKey.strength(bytes, keyStart, keyEnd) else { return nil }
+        return value(bytes, from: valueFrom, upper: upper, lower: lower, strength: strength,
+                     keyStart: keyStart, keyEnd: keyEnd, multiline: false)
+    }
+
+    /// The key that ends right before `end` (past spaces, a closing quote or `]`, a Go type name).
+    static func keyBefore(_ bytes: Bytes, _ end: Int, lower: Int) -> (Int, Int)? {
+        var k = end - 1
         while k >= lower && ASCII.isSpace(bytes[k]) { k -= 1 }
-        if k >= lower && (bytes[k] == UInt8(ascii: "\"") || bytes[k] == UInt8(ascii: "'")) { k -= 1 }
+        if k >= lower && bytes[k] == UInt8(ascii: "]") { k -= 1 }
+        if k >= lower && (bytes[k] == UInt8(ascii: "\"") || bytes[k] == UInt8(ascii: "'") || bytes[k] == UInt8(ascii: "`")) { k -= 1 }
+        var (start, keyEnd) = identifier(bytes, endingAt: k, lower: lower)
+        // `var fooToken string = "…"`: the word before the operator is a type; the key is before it.
+        if keyEnd - start <= 6, start > lower, isTypeName(bytes, start, keyEnd) {
+            var j = start - 1
+            guard j >= lower, ASCII.isSpace(bytes[j]) else { return nil }
+            while j >= lower && ASCII.isSpace(bytes[j]) { j -= 1 }
+            (start, keyEnd) = identifier(bytes, endingAt: j, lower: lower)
+        }
+        guard keyEnd - start >= 2 else { return nil }
+        return (start, keyEnd)
+    }
+
+    @inline(__always)
+    static func identifier(_ bytes: Bytes, endingAt k: Int, lower: Int) -> (Int, Int) {
         let keyEnd = k + 1
-        while k >= lower && keyEnd - k <= 64 && ASCII.isIdentifier(bytes[k]) { k -= 1 }
-        let keyStart = k + 1
-        guard keyEnd - keyStart >= 3, let keyword = endingKeyword(bytes, keyStart, keyEnd) else { return nil }
-        // The value.
-        var v = position + 1
+        var j = k
+        while j >= lower && keyEnd - j <= 96 && (ASCII.isIdentifier(bytes[j]) || bytes[j] == UInt8(ascii: "$")) { j -= 1 }
+        return (j + 1, keyEnd)
+    }
+
+    static func isTypeName(_ bytes: Bytes, _ s: Int, _ e: Int) -> Bool {
+        for t: StaticString in ["string", "String", "str"] where t.utf8CodeUnitCount == e - s {
+            if SecretDetector.has(bytes, s, t, upper: e) { return true }
+        }
+        return false
+    }
+
+    /// `("API_TOKEN", "value")`: the anchor is the quote that closes the key, a `,` follows.
+    static func quotedArguments(_ bytes: Bytes, at quoteAt: Int, lower: Int, upper: Int) -> (Range<Int>, SecretKind)? {
+        let quote = bytes[quoteAt]
+        let (start, keyEnd) = identifier(bytes, endingAt: quoteAt - 1, lower: lower)
+        guard keyEnd - start >= 2, start > lower, bytes[start - 1] == quote,
+              let strength = CredentialKey.strength(bytes, start, keyEnd) else { return nil }
+        var v = quoteAt + 2
+        while v < upper && ASCII.isSpace(bytes[v]) { v += 1 }
+        guard v < upper, bytes[v] == UInt8(ascii: "\"") || bytes[v] == UInt8(ascii: "'") else { return nil }
+        return value(bytes, from: v, upper: upper, lower: lower, strength: strength, keyStart: start, keyEnd: keyEnd,
+                     multiline: false)
+    }
+
+    /// `<passwordToken>value</passwordToken>`, the value on the same line or the next.
+    static func xmlElement(_ bytes: Bytes, at close: Int, lower: Int, upper: Int) -> (Range<Int>, SecretKind)? {
+        let (start, keyEnd) = identifier(bytes, endingAt: close - 1, lower: lower)
+        guard keyEnd == close, keyEnd - start >= 2, start > lower, bytes[start - 1] == UInt8(ascii: "<"),
+              let strength = CredentialKey.strength(bytes, start, keyEnd) else { return nil }
+        var v = close + 1
+        while v < upper && (ASCII.isSpace(bytes[v]) || bytes[v] == 10 || bytes[v] == 13) { v += 1 }
+        var e = v
+        while e < upper && bytes[e] != UInt8(ascii: "<") { e += 1 }
+        // The element must close right after its text: `<your-api-key>` in prose is not an element.
+        guard e + 1 < upper, bytes[e + 1] == UInt8(ascii: "/") else { return nil }
+        while e > v && (ASCII.isSpace(bytes[e - 1]) || bytes[e - 1] == 10 || bytes[e - 1] == 13) { e -= 1 }
+        return accept(bytes, v, e, strength: strength, keyStart: start, keyEnd: keyEnd)
+    }
+
+    /// The value that starts at `from` (after the operator), as a finding, or nil.
+    static func value(_ bytes: Bytes, from: Int, upper: Int, lower: Int, strength: CredentialKey.Strength,
+                      keyStart: Int, keyEnd: Int, multiline: Bool) -> (Range<Int>, SecretKind)? {
+        var v = from
         while v < upper && ASCII.isSpace(bytes[v]) { v += 1 }
         var quote: UInt8 = 0
-        if v < upper && (bytes[v] == UInt8(ascii: "\"") || bytes[v] == UInt8(ascii: "'")) { quote = bytes[v]; v += 1 }
-        if keyword.utf8CodeUnitCount == 13 {  // "authorization"
-            for scheme: StaticString in ["Bearer ", "Basic ", "Token ", "bearer "]
-            where SecretDetector.has(bytes, v, scheme, upper: upper) {
-                v += scheme.utf8CodeUnitCount
-                break
-            }
+        if v < upper && (bytes[v] == UInt8(ascii: "\"") || bytes[v] == UInt8(ascii: "'") || bytes[v] == UInt8(ascii: "`")) {
+            quote = bytes[v]
+            v += 1
         }
-        if let specific = SecretDetector.specific(bytes, start: v, lower: lower, upper: upper) { return specific }
+        // `Authorization: Bearer …`: the scheme names the credential that follows.
+        for scheme: StaticString in ["Bearer ", "Basic ", "Token ", "bearer ", "token ", "Digest ", "Negotiate "]
+        where SecretDetector.has(bytes, v, scheme, upper: upper) {
+            v += scheme.utf8CodeUnitCount
+            break
+        }
+        if let token = SecretDetector.token(bytes, start: v, lower: v, upper: upper) { return token }
         var e = v
-        let limit = min(upper, v + 512)
         if quote != 0 {
-            while e < limit && bytes[e] != quote && bytes[e] != UInt8(ascii: "\n") {
-                e += bytes[e] == UInt8(ascii: "\\") && e + 1 < limit ? 2 : 1
+            while e < upper && bytes[e] != quote && bytes[e] != 10 {
+                e += bytes[e] == UInt8(ascii: "\\") && e + 1 < upper ? 2 : 1
             }
-            e = min(e, limit)
+            e = min(e, upper)
         } else {
-            while e < limit && !terminatesBareValue(bytes[e]) && !startsQueryParameter(bytes, e, limit) { e += 1 }
+            // `${VAR}`, `{{ x }}`, `{noop}s3cret`: a leading brace group is kept whole, so a `}` in it
+            // does not end the value early.
+            if e < upper && (bytes[e] == UInt8(ascii: "{") || (bytes[e] == UInt8(ascii: "$") && e + 1 < upper && bytes[e + 1] == UInt8(ascii: "{"))) {
+                var depth = 0
+                while e < upper && bytes[e] != 10 {
+                    if bytes[e] == UInt8(ascii: "{") { depth += 1 }
+                    if bytes[e] == UInt8(ascii: "}") { depth -= 1; if depth == 0 { e += 1; break } }
+                    e += 1
+                }
+            }
+            while e < upper && !endsBareValue(bytes, e, upper) { e += 1 }
         }
-        guard e - v >= 8, !isPlaceholder(bytes, v, e), looksRandom(bytes, v, e) else { return nil }
-        let isAWSSecret = e - v == 40 && contains(bytes, keyStart, keyEnd, "aws")
+        return accept(bytes, v, e, strength: strength, keyStart: keyStart, keyEnd: keyEnd)
+    }
+
+    static func accept(_ bytes: Bytes, _ v: Int, _ e: Int, strength: CredentialKey.Strength, keyStart: Int,
+                       keyEnd: Int) -> (Range<Int>, SecretKind)? {
+        guard e > v, !AssignmentPlaceholder.isPlaceholder(bytes, v, e) else { return nil }
+        // A URL (`dsn=postgres://u:pw@h/db`) is left to the URL rules, which mask its credentials and
+        // keep its host readable.
+        if isURL(bytes, v, e) { return nil }
+        switch strength {
+        case .strong:
+            // A short number is a setting (`password_min_length=8` is caught by its key; `pin=7` is not a secret).
+            if e - v < 4 && (v..<e).allSatisfy({ ASCII.isDigit(bytes[$0]) }) { return nil }
+        case .weak:
+            if e - v < 8 { return nil }
+            if e - v <= weakValueLimit && !looksRandom(bytes, v, e) { return nil }
+        }
+        if DocumentedExamples.contains(bytes, v, e) { return (v..<e, .documentedExample) }
+        let isAWSSecret = e - v == 40 && CredentialKeyText.contains(bytes, keyStart, keyEnd, "aws")
             && (v..<e).allSatisfy { ASCII.isBase64(bytes[$0]) }
         return (v..<e, isAWSSecret ? .awsSecretAccessKey : .passwordAssignment)
     }
 
+    static func isURL(_ bytes: Bytes, _ v: Int, _ e: Int) -> Bool {
+        var i = v
+        while i < e && i - v < 32 && (ASCII.isAlnum(bytes[i]) || bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: ".")
+                                      || bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: ":")) {
+            if bytes[i] == UInt8(ascii: ":") && i + 2 < e && bytes[i + 1] == UInt8(ascii: "/") && bytes[i + 2] == UInt8(ascii: "/") {
+                return i - v >= 2
+            }
+            i += 1
+        }
+        return false
+    }
+
+    /// Where a bare value ends: whitespace, `,` `;`, a quote, `<`, an escaped `\n` `\r` `\t` (a value
+    /// inside a JSON string), `&name=` (the next URL query parameter), or a closing bracket that is
+    /// itself followed by the end or a separator (`(password=x)`; `pa)ss` keeps its bracket).
     @inline(__always)
-    static func terminatesBareValue(_ b: UInt8) -> Bool {
+    static func endsBareValue(_ bytes: Bytes, _ at: Int, _ upper: Int) -> Bool {
+        let b = bytes[at]
         switch b {
-        case 9, 10, 13, 32, UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ")"),
-             UInt8(ascii: "}"), UInt8(ascii: "]"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "<"),
-             UInt8(ascii: ">"):
+        case 9, 10, 13, 32, UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\""), UInt8(ascii: "'"),
+             UInt8(ascii: "`"), UInt8(ascii: "<"):
             return true
-        default: return false
+        case UInt8(ascii: ")"), UInt8(ascii: "}"), UInt8(ascii: "]"), UInt8(ascii: ">"):
+            return at + 1 >= upper || endsBareValue(bytes, at + 1, upper) || bytes[at + 1] == b
+        case UInt8(ascii: "\\"):
+            guard at + 1 < upper else { return false }
+            let n = bytes[at + 1]
+            return n == UInt8(ascii: "n") || n == UInt8(ascii: "r") || n == UInt8(ascii: "t")
+        case UInt8(ascii: "&"):
+            var i = at + 1
+            while i < upper && (ASCII.isAlnum(bytes[i]) || bytes[i] == UInt8(ascii: "_")) { i += 1 }
+            return i > at + 1 && i < upper && bytes[i] == UInt8(ascii: "=")
+        default:
+            return false
         }
     }
 
-    /// `&name=` ends a URL query value; a lone `&` is part of a password.
-    @inline(__always)
-    static func startsQueryParameter(_ bytes: Bytes, _ at: Int, _ limit: Int) -> Bool {
-        guard bytes[at] == UInt8(ascii: "&") else { return false }
-        var i = at + 1
-        while i < limit && (ASCII.isAlnum(bytes[i]) || bytes[i] == UInt8(ascii: "_")) { i += 1 }
-        return i > at + 1 && i < limit && bytes[i] == UInt8(ascii: "=")
-    }
-
-    /// The keyword the key ends with, or nil; compared in lower case, `-` equal to `_`. `db_password`,
-    /// `AWS_SECRET_ACCESS_KEY` and `x-api-key` match. A switch on the last three bytes rejects most keys
-    /// (JSON field names, timestamps) before any keyword is compared.
-    static func endingKeyword(_ bytes: Bytes, _ start: Int, _ end: Int) -> StaticString? {
-        func folded(_ i: Int) -> UInt8 { let b = ASCII.lower(bytes[i]); return b == 45 ? 95 : b }
-        let tail = UInt32(folded(end - 3)) << 16 | UInt32(folded(end - 2)) << 8 | UInt32(folded(end - 1))
-        let candidates: [StaticString]
-        switch tail {
-        case 0x6f_72_64: candidates = Self.endingOrd  // "ord"
-        case 0x73_77_64: candidates = Self.endingSwd  // "swd"
-        case 0x70_77_64: candidates = Self.endingPwd
-        case 0x72_65_74: candidates = Self.endingRet  // "ret"
-        case 0x6b_65_6e: candidates = Self.endingKen  // "ken"
-        case 0x6b_65_79: candidates = Self.endingKey  // "key"
-        case 0x69_6f_6e: candidates = Self.endingIon  // "ion"
-        case 0x61_6c_73: candidates = Self.endingAls  // "als"
-        case 0x61_73_65: candidates = Self.endingAse  // "ase"
-        default: return nil
+    /// At least two character classes and Shannon entropy of at least 3.0 bits per byte; or a long
+    /// value (16+) of one class with at least 2.5 bits (random digits, random lower-case hex).
+    static func looksRandom(_ bytes: Bytes, _ start: Int, _ end: Int) -> Bool {
+        var classes: UInt8 = 0
+        for i in start..<end {
+            let b = bytes[i]
+            classes |= ASCII.isDigit(b) ? 1 : b &- 97 < 26 ? 2 : b &- 65 < 26 ? 4 : 8
         }
-        for keyword in candidates where keyword.utf8CodeUnitCount <= end - start {
-            let n = keyword.utf8CodeUnitCount
-            var matched = true
-            for k in 0..<n where folded(end - n + k) != keyword.utf8Start[k] { matched = false; break }
-            if matched { return keyword }
-        }
-        return nil
+        let entropy = Entropy.shannonBitsPerByte(bytes, start, end)
+        if classes.nonzeroBitCount >= 2 { return entropy >= 3.0 }
+        return end - start >= 16 && entropy >= 2.5 && classes != 2 && classes != 4
     }
+}
 
-    // Keyword lists by their last three letters: built once, so a match allocates nothing.
-    static let endingOrd: [StaticString] = ["password"]
-    static let endingSwd: [StaticString] = ["passwd"]
-    static let endingPwd: [StaticString] = ["pwd"]
-    static let endingRet: [StaticString] = ["client_secret", "secret"]
-    static let endingKen: [StaticString] = ["auth_token", "token"]
-    static let endingKey: [StaticString] = ["api_key", "apikey", "access_key", "secret_key", "private_key", "accountkey", "account_key",
-                                            "sharedaccesskey"]
-    static let endingIon: [StaticString] = ["authorization"]
-    static let endingAls: [StaticString] = ["credentials"]
-    static let endingAse: [StaticString] = ["passphrase"]
-
-    static func contains(_ bytes: Bytes, _ start: Int, _ end: Int, _ word: StaticString) -> Bool {
+/// Case-insensitive search in key text.
+enum CredentialKeyText {
+    static func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ word: StaticString) -> Bool {
         let n = word.utf8CodeUnitCount
         guard end - start >= n else { return false }
         for s in start...(end - n) {
@@ -116,31 +236,5 @@ enum AssignmentRule {
             if ok { return true }
         }
         return false
-    }
-
-    static let placeholders: [[UInt8]] = [
-        "changeme", "change_me", "password", "redacted", "undefined", "null", "none", "true", "false",
-        "example", "xxxxxxxx", "your_password", "your_token", "secret",
-    ].map { Array($0.utf8) }
-
-    static func isPlaceholder(_ bytes: Bytes, _ start: Int, _ end: Int) -> Bool {
-        let first = bytes[start]
-        if first == UInt8(ascii: "$") || first == UInt8(ascii: "<") || first == UInt8(ascii: "{")
-            || first == UInt8(ascii: "%") || first == UInt8(ascii: "*") { return true }
-        for p in placeholders where p.count == end - start {
-            if (0..<p.count).allSatisfy({ ASCII.lower(bytes[start + $0]) == p[$0] }) { return true }
-        }
-        return false
-    }
-
-    /// At least two character classes and Shannon entropy of at least 3.0 bits per byte.
-    static func looksRandom(_ bytes: Bytes, _ start: Int, _ end: Int) -> Bool {
-        var classes: UInt8 = 0
-        for i in start..<end {
-            let b = bytes[i]
-            classes |= ASCII.isDigit(b) ? 1 : b &- 97 < 26 ? 2 : b &- 65 < 26 ? 4 : 8
-        }
-        guard classes.nonzeroBitCount >= 2 else { return false }
-        return Entropy.shannonBitsPerByte(bytes, start, end) >= 3.0
     }
 }

@@ -49,31 +49,20 @@ public struct CellScanner {
         var cursor = index.candidates(lower, upper)
         // Findings end here; a later span may not start before it, so spans stay ordered and disjoint.
         var floor = lower
-        while let (position, isDigit) = cursor.next() {
-            if isDigit {
-                if !context.scansDigits {
-                    cursor.skip(to: cursor.digitRunEnd(from: position))
-                    continue
-                }
-                if position > lower && ASCII.isDigit(bytes[position - 1]) { continue }
-                // Most numbers are short and stand alone (ids, amounts, dates, times, versions): they can
-                // be neither a card (13+ digits) nor an SSN (nine digits, or 3 digits then a separator).
-                let runEnd = cursor.digitRunEnd(from: position)
-                if runEnd - position < 9
-                    && !(runEnd + 1 < upper && (bytes[runEnd] == 32 || bytes[runEnd] == 45) && ASCII.isDigit(bytes[runEnd + 1])) {
-                    cursor.skip(to: runEnd)
-                    continue
-                }
-                let next = DigitGroupDetector.scan(bytes, at: position, lower: lower, upper: upper,
-                                                   bareSSN: context.bareSSN) { finding in
-                    findings.append(finding)
-                    floor = finding.end + lower
-                }
-                cursor.skip(to: max(next, position + 1))
-                continue
+        while let (position, kind) = cursor.next() {
+            if kind.contains(.digit) {
+                let found = findings.count
+                scanDigits(bytes, at: position, lower: lower, upper: upper, context: context, cursor: &cursor,
+                           floor: &floor, into: &findings)
+                // A digit that starts a long token run and was no card or SSN may still start a token.
+                guard kind.contains(.tokenStart), findings.count == found, position >= floor else { continue }
             }
             let matched: (Range<Int>, EntityType, SecretKind)?
-            if bytes[position] == UInt8(ascii: "@") {
+            if kind.contains(.tokenStart), let token = SecretDetector.token(bytes, start: position, lower: lower, upper: upper) {
+                matched = (token.0, .secret, token.1)
+            } else if !kind.contains(.anchor) {
+                continue
+            } else if bytes[position] == UInt8(ascii: "@") {
                 if let credentials = URLCredentialRule.match(bytes, at: position, lower: lower, upper: upper) {
                     matched = (credentials, .secret, .urlCredentials)
                 } else {
@@ -92,5 +81,30 @@ public struct CellScanner {
             cursor.skip(to: floor)
         }
         return findings.count - before
+    }
+
+    /// The digit path: cards and SSNs in the group of digit runs at `position`.
+    @inline(__always)
+    func scanDigits(_ bytes: UnsafeBufferPointer<UInt8>, at position: Int, lower: Int, upper: Int, context: ColumnContext,
+                    cursor: inout CandidateCursor, floor: inout Int, into findings: inout [Finding]) {
+        if !context.scansDigits {
+            cursor.skip(to: cursor.digitRunEnd(from: position))
+            return
+        }
+        if position > lower && ASCII.isDigit(bytes[position - 1]) { return }
+        // Most numbers are short and stand alone (ids, amounts, dates, times, versions): they can
+        // be neither a card (13+ digits) nor an SSN (nine digits, or 3 digits then a separator).
+        let runEnd = cursor.digitRunEnd(from: position)
+        if runEnd - position < 9
+            && !(runEnd + 1 < upper && (bytes[runEnd] == 32 || bytes[runEnd] == 45) && ASCII.isDigit(bytes[runEnd + 1])) {
+            cursor.skip(to: runEnd)
+            return
+        }
+        let next = DigitGroupDetector.scan(bytes, at: position, lower: lower, upper: upper,
+                                           bareSSN: context.bareSSN) { finding in
+            findings.append(finding)
+            floor = finding.end + lower
+        }
+        cursor.skip(to: max(next, position + 1))
     }
 }

@@ -24,39 +24,6 @@ public enum EntityType: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     }
 }
 
-/// Which secret a `.secret` finding is; `.none` for the other entity types.
-public enum SecretKind: UInt8, Sendable, CaseIterable {
-    case none
-    case awsAccessKeyID
-    case awsSecretAccessKey
-    case githubToken
-    case slackToken
-    case stripeKey
-    case googleAPIKey
-    case jwt
-    case privateKey
-    case passwordAssignment
-    /// The user information of a URL: `scheme://user:password@host`.
-    case urlCredentials
-
-    /// The name written in reports as `"kind"`.
-    public var name: String {
-        switch self {
-        case .none: ""
-        case .awsAccessKeyID: "aws_access_key_id"
-        case .awsSecretAccessKey: "aws_secret_access_key"
-        case .githubToken: "github_token"
-        case .slackToken: "slack_token"
-        case .stripeKey: "stripe_key"
-        case .googleAPIKey: "google_api_key"
-        case .jwt: "jwt"
-        case .privateKey: "private_key"
-        case .passwordAssignment: "password_assignment"
-        case .urlCredentials: "url_credentials"
-        }
-    }
-}
-
 /// One detected span inside a cell value: byte offsets `start..<end` into the value as the format
 /// decodes it (after CSV unquoting or COPY unescaping).
 public struct Finding: Sendable, Equatable, CustomStringConvertible {

@@ -23,7 +23,16 @@ enum URLCredentialRule {
         guard start - 3 - scheme >= 2, ASCII.isAlpha(bytes[scheme]) else { return nil }
         // The host follows: something must come after the `@`.
         guard at + 1 < upper, !ASCII.isSpace(bytes[at + 1]) else { return nil }
-        return start..<at
+        // A password with an unescaped `@` (`user:p@ss@host`): the user information runs to the last
+        // `@` of the authority, so no part of the password is left in clear.
+        var end = at
+        var j = at + 1
+        while j < upper && (isUserInfo(bytes[j]) || bytes[j] == UInt8(ascii: "@")) {
+            if bytes[j] == UInt8(ascii: "@") { end = j }
+            if bytes[j] == UInt8(ascii: "?") || bytes[j] == UInt8(ascii: "#") { break }
+            j += 1
+        }
+        return start..<end
     }
 
     /// RFC 3986 user information, plus the bytes people put in passwords without escaping them; no `/`,

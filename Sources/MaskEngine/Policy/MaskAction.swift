@@ -44,13 +44,24 @@ public struct MaskPolicy: Sendable, Equatable {
     public var creditCard: MaskAction
     public var usSSN: MaskAction
     public var secret: MaskAction
+    /// Whether keys printed in vendors' documentation (`AKIAIOSFODNN7EXAMPLE`) are masked like live
+    /// ones. Off by default: they are reported as `documented_example` and kept, since masking them
+    /// hides nothing and breaks docs and fixtures.
+    public var maskDocumentedExamples: Bool
 
     public init(email: MaskAction = .tokenize, creditCard: MaskAction = .tokenize,
-                usSSN: MaskAction = .tokenize, secret: MaskAction = .redact) {
+                usSSN: MaskAction = .tokenize, secret: MaskAction = .redact, maskDocumentedExamples: Bool = false) {
         self.email = email
         self.creditCard = creditCard
         self.usSSN = usSSN
         self.secret = secret
+        self.maskDocumentedExamples = maskDocumentedExamples
+    }
+
+    /// Whether the finding's span is replaced (every finding but a kept documented example).
+    @inline(__always)
+    public func masks(_ finding: Finding) -> Bool {
+        finding.kind != .documentedExample || maskDocumentedExamples
     }
 
     public static let `default` = MaskPolicy()

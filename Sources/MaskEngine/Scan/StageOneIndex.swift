@@ -55,11 +55,10 @@ public final class StageOneIndex {
         }
         let byteStart = first << 6
         let byteEnd = min(buffer.count, end << 6)
-        let next: UInt8 = byteEnd < buffer.count ? buffer[byteEnd] : 0
-        // Sound: byteStart..<byteEnd lies inside `buffer`, `masks` holds `count` blocks, and the tuple
-        // is four contiguous bytes, as the kernel reads them.
+        // Sound: byteStart..<byteEnd lies inside `buffer` (the kernel reads on up to `buffer.count` only),
+        // `masks` holds `count` blocks, and the tuple is four contiguous bytes, as the kernel reads them.
         withUnsafeBytes(of: structuralBytes) { s in
-            mk_classify(buffer.baseAddress! + byteStart, byteEnd - byteStart, next,
+            mk_classify(buffer.baseAddress!, buffer.count, byteStart, byteEnd - byteStart,
                         s.baseAddress!.assumingMemoryBound(to: UInt8.self), masks)
         }
         windowStart = first
@@ -129,13 +128,22 @@ public final class StageOneIndex {
         let last = (upper - 1) >> 6
         for b in first...last {
             let m = block(b)
-            var bits = m.anchor | m.digit
+            var bits = m.anchor | m.digit | m.longrun
             if b == first { bits &= ~0 << UInt64(lower & 63) }
             if b == last && (upper & 63) != 0 { bits &= (1 << UInt64(upper & 63)) &- 1 }
             if bits != 0 { return true }
         }
         return false
     }
+}
+
+/// What a candidate position is: a digit, an anchor byte (`@`, `=`, a pair…), a word start from which
+/// 16+ token bytes follow, or several of these at once.
+struct CandidateKind: OptionSet {
+    let rawValue: UInt8
+    static let digit = CandidateKind(rawValue: 1)
+    static let anchor = CandidateKind(rawValue: 2)
+    static let tokenStart = CandidateKind(rawValue: 4)
 }
 
 /// Walks the candidate positions of one cell, block by block, without materialising a list.
@@ -145,18 +153,26 @@ public final class StageOneIndex {
 /// `CellScanner.scan` call), so the pointer stays valid and no reference is retained per block.
 struct CandidateCursor {
     let upper: Int
+    /// The cell's first byte: a token run starts there whatever byte precedes it (the framing before a
+    /// cell, a length or a delimiter, is not part of the value).
+    private let lower: Int
     /// Masks addressed by absolute block number (already offset by the window's first block).
     private let masks: UnsafePointer<mk_block_masks>
     private var blockIndex: Int
     private var bits: UInt64
     private var digitBits: UInt64
+    private var tokenBits: UInt64
+    private var anchorBits: UInt64
 
     init(index: StageOneIndex, lower: Int, upper: Int) {
         self.upper = upper
+        self.lower = lower
         masks = index.blockBase
         blockIndex = lower >> 6
         bits = 0
         digitBits = 0
+        tokenBits = 0
+        anchorBits = 0
         load(from: lower)
     }
 
@@ -166,22 +182,30 @@ struct CandidateCursor {
         let low: UInt64 = ~0 << UInt64(position & 63)
         var high: UInt64 = ~0
         if (blockIndex + 1) << 6 > upper { high = (1 << UInt64(upper & 63)) &- 1 }
-        bits = (m.anchor | m.digit) & low & high
+        // A token may start at a word start inside a long run (`x-AKIA…`, `_ghp_…`), and at the cell's
+        // first byte whatever precedes it (framing bytes are not part of the value).
+        var starts = m.wordstart
+        if blockIndex == lower >> 6 { starts |= 1 << UInt64(lower & 63) }
+        tokenBits = m.longrun & starts & low & high
         digitBits = m.digit & low & high
+        anchorBits = m.anchor & low & high
+        bits = anchorBits | digitBits | tokenBits
     }
 
-    /// The next candidate at or after the current point, and whether it is a digit.
+    /// The next candidate at or after the current point, and what it is.
     @inline(__always)
-    mutating func next() -> (position: Int, isDigit: Bool)? {
+    mutating func next() -> (position: Int, kind: CandidateKind)? {
         while bits == 0 {
             blockIndex += 1
             if blockIndex << 6 >= upper { return nil }
             load(from: blockIndex << 6)
         }
-        let bit = bits.trailingZeroBitCount
-        let isDigit = (digitBits >> UInt64(bit)) & 1 == 1
+        let bit = UInt64(bits.trailingZeroBitCount)
+        let digit = UInt8(truncatingIfNeeded: digitBits >> bit) & 1
+        let anchor = UInt8(truncatingIfNeeded: anchorBits >> bit) & 1
+        let token = UInt8(truncatingIfNeeded: tokenBits >> bit) & 1
         bits &= bits &- 1
-        return ((blockIndex << 6) + bit, isDigit)
+        return ((blockIndex << 6) + Int(bit), CandidateKind(rawValue: digit | anchor << 1 | token << 2))
     }
 
     /// The end of the run of digits that starts at `position`, read from the digit masks (no byte loop),

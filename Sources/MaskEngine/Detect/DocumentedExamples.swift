@@ -1,0 +1,31 @@
+/// Keys that vendors print in their documentation (`AKIAIOSFODNN7EXAMPLE`, Stripe's `sk_test_4eC39…`).
+/// They are reported as `documented_example` and kept by default (`MaskPolicy.maskDocumentedExamples`
+/// masks them too): masking them hides nothing and breaks documentation and test fixtures.
+///
+/// A token is an example when it contains `EXAMPLE` (AWS's convention, followed by others) or is one of
+/// the listed keys.
+enum DocumentedExamples {
+    static let keys: [StaticString] = [
+        "AKIAIOSFODNN7EXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "AKIAI44QH8DHBEXAMPLE",
+        "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+        "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+        "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
+        "sk_test_26PHem9AhJZvU623DfE1x4sd",
+        "rk_test_26PHem9AhJZvU623DfE1x4sd",
+        "AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe",
+    ]
+
+    static func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        var i = start
+        while i + 7 <= end {
+            if bytes[i] == UInt8(ascii: "E"), SecretDetector.has(bytes, i, "EXAMPLE", upper: end) { return true }
+            i += 1
+        }
+        for key in keys where key.utf8CodeUnitCount == end - start {
+            if SecretDetector.has(bytes, start, key, upper: end) { return true }
+        }
+        return false
+    }
+}

@@ -1,0 +1,126 @@
+/// The characters a token's body may hold.
+enum TokenAlphabet: UInt8, Sendable {
+    /// `[A-Za-z0-9]`
+    case alnum
+    /// `[A-Z0-9]`
+    case upperAlnum
+    /// `[a-z0-9]`
+    case lowerAlnum
+    /// `[0-9a-fA-F]`
+    case hex
+    /// `[0-9a-f]`
+    case lowerHex
+    /// `[A-Za-z]`
+    case letters
+    /// `[0-9]`
+    case digits
+    /// `[A-Za-z0-9_]`
+    case word
+    /// `[A-Za-z0-9-]`
+    case alnumDash
+    /// `[A-Z0-9-]`
+    case upperAlnumDash
+    /// `[A-Za-z0-9_-]`
+    case base64URL
+    /// `[A-Za-z0-9_.=-]`: base64url pieces joined by dots, with padding.
+    case base64URLDot
+    /// `[A-Za-z0-9+/=]`
+    case base64
+
+    @inline(__always)
+    func accepts(_ b: UInt8) -> Bool {
+        switch self {
+        case .alnum: ASCII.isAlnum(b)
+        case .upperAlnum: ASCII.isUpperOrDigit(b)
+        case .lowerAlnum: ASCII.isDigit(b) || b &- 97 < 26
+        case .hex: ASCII.isDigit(b) || (b | 0x20) &- 97 < 6
+        case .lowerHex: ASCII.isDigit(b) || b &- 97 < 6
+        case .letters: ASCII.isAlpha(b)
+        case .digits: ASCII.isDigit(b)
+        case .word: ASCII.isAlnum(b) || b == 95
+        case .alnumDash: ASCII.isAlnum(b) || b == 45
+        case .upperAlnumDash: ASCII.isUpperOrDigit(b) || b == 45
+        case .base64URL: ASCII.isBase64URL(b)
+        case .base64URLDot: ASCII.isBase64URL(b) || b == 46 || b == 61
+        case .base64: ASCII.isBase64(b) || b == 61
+        }
+    }
+}
+
+/// One part of a token's body: `count` characters of an alphabet, `minimum...maximum` of them.
+struct TokenSegment: Sendable {
+    var alphabet: TokenAlphabet
+    var minimum: Int
+    var maximum: Int
+
+    init(_ alphabet: TokenAlphabet, _ minimum: Int, _ maximum: Int? = nil) {
+        self.alphabet = alphabet
+        self.minimum = minimum
+        self.maximum = maximum ?? minimum
+    }
+
+    /// Open-ended: at least `minimum`, as many as follow.
+    static func atLeast(_ alphabet: TokenAlphabet, _ minimum: Int) -> TokenSegment {
+        TokenSegment(alphabet, minimum, 1 << 20)
+    }
+}
+
+/// A token format with a fixed prefix: `glpat-` and 20 of `[A-Za-z0-9_-]`, `SG.` + 22 + `.` + 43, …
+///
+/// The rule matches at a start position (where a run of token bytes begins): the prefix, byte for byte;
+/// the first segment; then, for multi-part tokens, a separator byte and the next segment, up to three.
+/// The token must end there: the next byte is not a letter or digit, so a longer word that merely
+/// starts like a token is not one.
+struct TokenRule: Sendable {
+    /// The name reports give the finding's kind.
+    var name: StaticString
+    var prefix: StaticString
+    var first: TokenSegment
+    var separator2: UInt8 = 0
+    var second: TokenSegment? = nil
+    var separator3: UInt8 = 0
+    var third: TokenSegment? = nil
+
+    init(_ name: StaticString, _ prefix: StaticString, _ first: TokenSegment,
+         _ separator2: Character? = nil, _ second: TokenSegment? = nil,
+         _ separator3: Character? = nil, _ third: TokenSegment? = nil) {
+        self.name = name
+        self.prefix = prefix
+        self.first = first
+        self.separator2 = separator2?.asciiValue ?? 0
+        self.second = second
+        self.separator3 = separator3?.asciiValue ?? 0
+        self.third = third
+    }
+
+    /// The end of the token that starts at `start`, or nil.
+    @inline(__always)
+    func match(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, upper: Int) -> Int? {
+        guard SecretDetector.has(bytes, start, prefix, upper: upper) else { return nil }
+        var i = start + prefix.utf8CodeUnitCount
+        guard let afterFirst = Self.segment(bytes, from: i, upper: upper, first) else { return nil }
+        i = afterFirst
+        if let second {
+            guard i < upper, bytes[i] == separator2,
+                  let afterSecond = Self.segment(bytes, from: i + 1, upper: upper, second) else { return nil }
+            i = afterSecond
+            if let third {
+                guard i < upper, bytes[i] == separator3,
+                      let afterThird = Self.segment(bytes, from: i + 1, upper: upper, third) else { return nil }
+                i = afterThird
+            }
+        }
+        // Padding and dots end base64 tokens; a letter or digit means a longer word.
+        if i < upper && ASCII.isAlnum(bytes[i]) { return nil }
+        return i
+    }
+
+    @inline(__always)
+    static func segment(_ bytes: UnsafeBufferPointer<UInt8>, from: Int, upper: Int, _ s: TokenSegment) -> Int? {
+        var i = from
+        let limit = upper - from > s.maximum ? from + s.maximum + 1 : upper
+        while i < limit && s.alphabet.accepts(bytes[i]) { i += 1 }
+        let n = i - from
+        return n >= s.minimum && n <= s.maximum ? i : nil
+    }
+}
