@@ -1,0 +1,141 @@
+import Testing
+@testable import MaskEngine
+
+/// Secrets as people leak them: the probes of issue 12 (weak passwords after strong keywords, every
+/// assignment form, credentials in URLs, token formats of many services) must be masked whole, and
+/// gitleaks' false-positive shapes (placeholders, documented examples) must not be masked as live keys.
+@Suite struct SecretRuleTests {
+    /// The value part of each probe must be inside one secret finding.
+    static let leaks: [(String, String)] = [
+        ("password=P@ssw0rd", "P@ssw0rd"),
+        ("password=Welcome1", "Welcome1"),
+        ("password=secret123", "secret123"),
+        ("password=$ecur3Pass!", "$ecur3Pass!"),
+        ("password=%hidden9x", "%hidden9x"),
+        ("password={noop}s3cret", "{noop}s3cret"),
+        ("password=" + String(repeating: "Ab1", count: 200), String(repeating: "Ab1", count: 200)),
+        ("pass=hunter22", "hunter22"),
+        ("pw: tr0ub4dor", "tr0ub4dor"),
+        ("pwd := \"Sup3rS3cret\"", "Sup3rS3cret"),
+        ("accessKey = 'AbCdEf123456GhIj'", "AbCdEf123456GhIj"),
+        ("secretKey: q9W8e7R6t5Y4", "q9W8e7R6t5Y4"),
+        ("mySecretString = \"open sesame\"", "open sesame"),
+        ("clientSecret => \"cs_8f7e6d5c4b3a\"", "cs_8f7e6d5c4b3a"),
+        ("some_api_token_123 = 8f14e45fceea167a5a36dedd4bea2543", "8f14e45fceea167a5a36dedd4bea2543"),
+        ("DB_PASSWORD ::= \"hunter2hunter2\"", "hunter2hunter2"),
+        ("$dbPass .= 'kitten99'", "kitten99"),
+        ("pw -> correcthorse", "correcthorse"),
+        ("System.setProperty(\"API_TOKEN\", \"9f8e7d6c5b4a39281706\")", "9f8e7d6c5b4a39281706"),
+        ("<adafruitToken>\n    zq3x9y8w7v6u5t4s3r2q1p0o9n8m7l6k\n</adafruitToken>", "zq3x9y8w7v6u5t4s3r2q1p0o9n8m7l6k"),
+        ("var stripeToken string = \"Zx8Yw7Vu6Ts5Rq4P\"", "Zx8Yw7Vu6Ts5Rq4P"),
+        ("{\"config.ini\": \"TWILIO_TOKEN=a1b2c3d4e5f6a7b8\\nBACKUP_ENABLED=true\"}", "a1b2c3d4e5f6a7b8"),
+        ("Server=tcp:db;Database=x;User ID=sa;Password=Tr1cky;pass;", "Tr1cky"),
+        ("DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=bXlrZXk9PQ==abcDEF123;EndpointSuffix=core.windows.net", "bXlrZXk9PQ==abcDEF123"),
+        ("postgres://app:S3cr3tPw@db:5432/prod", "app:S3cr3tPw"),
+        ("dsn=postgres://u:pw@h/db", "u:pw"),
+        ("https://user:pass@10.0.0.5/", "user:pass"),
+        ("mongodb+srv://admin:M0ng0Pw@cluster0.example.net/db", "admin:M0ng0Pw"),
+        ("redis://:r3d1sPw@cache:6379/0", ":r3d1sPw"),
+        ("postgres://user:p@ss@host/db", "user:p@ss"),
+        ("jdbc:mysql://db.example.com:3306/app?user=app&password=J4dbcPw", "J4dbcPw"),
+        ("glpat-Xk3mP9qR2sT5vW8yZ1bC", "glpat-Xk3mP9qR2sT5vW8yZ1bC"),
+        ("npm_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8", "npm_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"),
+        ("pypi-AgEIcHlwaS5vcmcCJDU3OWM2ZjQ0LTk3NzEtNGQ3Ni05YjM0LTk4NmE5MDIyNzBlYQACKlsz",
+         "pypi-AgEIcHlwaS5vcmcCJDU3OWM2ZjQ0LTk3NzEtNGQ3Ni05YjM0LTk4NmE5MDIyNzBlYQACKlsz"),
+        ("key sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7cDe0fGh3iJk6lMn9", "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7cDe0fGh3iJk6lMn9"),
+        ("sk-ant-api03-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7cDe0fGh3iJk6lMn9-AA", "sk-ant-api03-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7cDe0fGh3iJk6lMn9-AA"),
+        ("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", "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"),
+        ("SK0123456789abcdef0123456789abcdef", "SK0123456789abcdef0123456789abcdef"),
+        ("shpat_0123456789abcdef0123456789abcdef", "shpat_0123456789abcdef0123456789abcdef"),
+        ("hvs.CAESIJ3k9mP2qR5sT8vW1yZ4bC7eF0hI3kL6nO9qR2tU5wX8", "hvs.CAESIJ3k9mP2qR5sT8vW1yZ4bC7eF0hI3kL6nO9qR2tU5wX8"),
+        ("dop_v1_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+         "dop_v1_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
+        ("xapp-1-A0123456789-1234567890123-0123456789abcdef0123456789abcdef", "xapp-1-A0123456789-1234567890123-0123456789abcdef0123456789abcdef"),
+        ("hook https://hooks.slack.com/services/T01234567/B01234567/AbCdEfGhIjKlMnOpQrStUvWx", "T01234567/B01234567/AbCdEfGhIjKlMnOpQrStUvWx"),
+        ("ya29.a0AfH6SMBx3k9mP2qR5sT8vW1yZ4bC7eF0hI3kL6nO9", "ya29.a0AfH6SMBx3k9mP2qR5sT8vW1yZ4bC7eF0hI3kL6nO9"),
+        ("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", "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"),
+        ("bot 1234567890:AAH3k9mP2qR5sT8vW1yZ4bC7eF0hI3kL6nO", "1234567890:AAH3k9mP2qR5sT8vW1yZ4bC7eF0hI3kL6nO"),
+        ("MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs", "MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs"),
+        ("path/ghp_Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7c", "ghp_Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7c"),
+        ("x-AKIAZ7QK3M5N8P2R4T6V", "AKIAZ7QK3M5N8P2R4T6V"),
+        ("eyJ" + String(repeating: "hbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9", count: 20) + ".eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+         "eyJ" + String(repeating: "hbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9", count: 20) + ".eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"),
+    ]
+
+    @Test(arguments: leaks)
+    func masked(_ input: String, _ secret: String) {
+        let bytes = Array(input.utf8)
+        let target = Array(secret.utf8)
+        guard let at = (0...(bytes.count - target.count)).first(where: { Array(bytes[$0..<($0 + target.count)]) == target }) else {
+            Issue.record("probe text does not contain its secret")
+            return
+        }
+        let covering = findings(in: input).filter { $0.type == .secret && $0.start <= at && $0.end >= at + target.count }
+        #expect(covering.count == 1, "\(input) → \(spans(in: input))")
+    }
+
+    /// Placeholders, documented examples and ordinary text: no live-secret finding.
+    static let notSecrets: [String] = [
+        "password=${DB_PASSWORD}", "password: {{ vault_password }}", "password=<redacted>", "password=changeme",
+        "password=********", "password=xxxxxxxx", "password: $DB_PASS", "password=%(db_password)s",
+        "password = get_password()", "password=None", "password: true", "password_min_length=8",
+        "password_hint: your pet's name", "token_type: Bearer", "secret_name: prod-db", "api_key=<your-api-key>",
+        "token = your_token_here", "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "xoxb-xxxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxx",
+        "AIzaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "sort_key = created_at", "monkey: banana",
+        "the sk-button-primary-hover-state-xl class", "Microsoft.Extensions.DependencyInjection.Abstractions",
+        "keyboard=us", "https://example.com/docs/getting-started", "uuid 550e8400-e29b-41d4-a716-446655440000",
+        "sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        "<password>\n hunter2 \n<b>", "time 12:30:45 at 2024-01-01T00:00:00Z",
+    ]
+
+    @Test(arguments: notSecrets)
+    func notMasked(_ input: String) {
+        let live = findings(in: input).filter { $0.type == .secret && $0.kind != .documentedExample }
+        #expect(live.isEmpty, "\(input) → \(spans(in: input))")
+    }
+
+    @Test func documentedExamplesAreReportedNotMasked() {
+        #expect(spans(in: "AKIAIOSFODNN7EXAMPLE") == ["documented_example:AKIAIOSFODNN7EXAMPLE"])
+        let input = Array("id=AKIAIOSFODNN7EXAMPLE".utf8)
+        #expect(maskStream(Array("note\n".utf8) + input + [10], format: .csv).output == Array("note\n".utf8) + input + [10])
+        let masked = maskStream(Array("note\n".utf8) + input + [10], format: .csv,
+                                policy: MaskPolicy(maskDocumentedExamples: true)).output
+        #expect(!String(decoding: masked, as: UTF8.self).contains("AKIAIOSFODNN7EXAMPLE"))
+    }
+
+    /// gitleaks' sample templates (cmd/generate/config/utils/generate.go): every assignment form, for
+    /// service names and random secrets of the shapes its rules use.
+    @Test func gitleaksTemplateForms() {
+        let templates = [
+            "{i}Token=\"{s}\"", "{i}Token = \"{s}\"", "{i}Token={s}", "{i}Token = {s}", "{\n    \"{i}_token\": \"{s}\"\n}",
+            "{\"config.ini\": \"{I}_TOKEN={s}\\nBACKUP_ENABLED=true\"}", "<{i}Token>\n    {s}\n</{i}Token>",
+            "{i}_token: {s}", "{i}_token: '{s}'", "{i}_token: \"{s}\"", "string {i}Token = \"{s}\";",
+            "var {i}Token string = \"{s}\"", "{i}Token := \"{s}\"", "{i}Token := `{s}`", "String {i}Token = \"{s}\";",
+            "var {i}Token = \"{s}\"", "${i}Token .= \"{s}\"", "{i}Token = '{s}'", "{i}Token = \"{s}\"",
+            "System.setProperty(\"{I}_TOKEN\", \"{s}\")", "  \"{i}Token\" => \"{s}\"", "{i}_TOKEN = \"{s}\"",
+            "{i}_TOKEN := \"{s}\"", "{i}_TOKEN ::= \"{s}\"", "{i}_TOKEN :::= \"{s}\"", "{i}_TOKEN ?= \"{s}\"",
+        ]
+        var g = StageOneTests.Generator(state: 9)
+        let alphabets = ["abcdefghijklmnopqrstuvwxyz0123456789", "0123456789abcdef", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"]
+        var missed: [String] = []
+        var total = 0
+        for identifier in ["adafruit", "asana", "bitbucket", "codecov", "datadog", "discord", "fastly", "linear", "mattermost", "zendesk"] {
+            for alphabet in alphabets {
+                let a = Array(alphabet)
+                let secret = String((0..<32).map { _ in a[Int(g.next() % UInt64(a.count))] })
+                for t in templates {
+                    let text = t.replacingOccurrences(of: "{i}", with: identifier)
+                        .replacingOccurrences(of: "{I}", with: identifier.uppercased())
+                        .replacingOccurrences(of: "{s}", with: secret)
+                    total += 1
+                    let bytes = Array(text.utf8), target = Array(secret.utf8)
+                    let at = (0...(bytes.count - target.count)).first { Array(bytes[$0..<($0 + target.count)]) == target }!
+                    if !findings(in: text).contains(where: { $0.type == .secret && $0.start <= at && $0.end >= at + target.count }) {
+                        missed.append(text)
+                    }
+                }
+            }
+        }
+        #expect(missed.isEmpty, "\(missed.count) of \(total) missed: \(missed.prefix(5))")
+    }
+}
