@@ -37,13 +37,13 @@ enum TokenCatalogue {
         TokenRule("grafana_token", "glsa_", S(.alnum, 32), "_", S(.hex, 8)),
         TokenRule("grafana_token", "eyJrIjoi", .atLeast(.base64, 70)),
         // Slack
-        TokenRule("slack_token", "xoxb-", .atLeast(.alnumDash, 10)),
-        TokenRule("slack_token", "xoxp-", .atLeast(.alnumDash, 10)),
-        TokenRule("slack_token", "xoxa-", .atLeast(.alnumDash, 10)),
-        TokenRule("slack_token", "xoxr-", .atLeast(.alnumDash, 10)),
-        TokenRule("slack_token", "xoxs-", .atLeast(.alnumDash, 10)),
-        TokenRule("slack_token", "xoxo-", .atLeast(.alnumDash, 10)),
-        TokenRule("slack_token", "xoxe-", .atLeast(.alnumDash, 10)),
+        TokenRule("slack_token", "xoxb-", .atLeast(.alnumDash, 11)),
+        TokenRule("slack_token", "xoxp-", .atLeast(.alnumDash, 11)),
+        TokenRule("slack_token", "xoxa-", .atLeast(.alnumDash, 11)),
+        TokenRule("slack_token", "xoxr-", .atLeast(.alnumDash, 11)),
+        TokenRule("slack_token", "xoxs-", .atLeast(.alnumDash, 11)),
+        TokenRule("slack_token", "xoxo-", .atLeast(.alnumDash, 11)),
+        TokenRule("slack_token", "xoxe-", .atLeast(.alnumDash, 11)),
         TokenRule("slack_token", "xoxe.xox", .atLeast(.alnumDash, 20)),
         TokenRule("slack_token", "xapp-", .atLeast(.alnumDash, 20)),
         // AWS and other clouds
@@ -183,14 +183,14 @@ enum TokenCatalogue {
         TokenRule("atlassian_api_token", "ATATT3", .atLeast(.base64URLDot, 150)),
         TokenRule("atlassian_api_token", "ATCTT3", .atLeast(.base64URLDot, 150)),
         TokenRule("airtable_token", "pat", S(.alnum, 14), ".", S(.hex, 64)),
-        TokenRule("harness_token", "pat.", S(.base64URL, 22), ".", S(.alnum, 24)),
-        TokenRule("harness_token", "sat.", S(.base64URL, 22), ".", S(.alnum, 24)),
+        TokenRule("harness_token", "pat.", S(.base64URL, 22), ".", S(.alnum, 24), ".", S(.alnum, 20)),
+        TokenRule("harness_token", "sat.", S(.base64URL, 22), ".", S(.alnum, 24), ".", S(.alnum, 20)),
         TokenRule("mapbox_token", "sk.eyJ", .atLeast(.base64URLDot, 60)),
         TokenRule("facebook_token", "EAAC", .atLeast(.alnum, 100)),
         TokenRule("facebook_token", "EAAM", .atLeast(.alnum, 100)),
         TokenRule("facebook_token", "EAAG", .atLeast(.alnum, 100)),
         TokenRule("dropbox_token", "sl.", .atLeast(.base64URLDot, 130)),
-        TokenRule("defined_networking_token", "dnkey-", S(.base64URL, 26), "-", S(.base64URL, 52)),
+        TokenRule("defined_networking_token", "dnkey-", S(.base64URLDot, 79)),
         TokenRule("contentful_token", "CFPAT-", S(.base64URL, 43)),
         TokenRule("authress_key", "authress_", .atLeast(.base64URLDot, 40)),
     ]
@@ -215,7 +215,8 @@ enum TokenCatalogue {
         return order.flatMap { $0 }
     }()
 
-    /// The token that starts at `start`, with its kind, or nil.
+    /// The token that starts at `start`, with its kind, or nil. Tokens shorter than 16 bytes are found
+    /// only as assignment values or after `_`: stage 1 triggers on runs of 16 token bytes.
     static func match(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, lower: Int, upper: Int) -> (Range<Int>, SecretKind)? {
         guard start >= lower, start < upper, start == lower || !ASCII.isAlnum(bytes[start - 1]) else { return nil }
         let group = byFirstByte[Int(bytes[start])]

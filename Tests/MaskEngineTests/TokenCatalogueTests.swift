@@ -1,0 +1,63 @@
+import Testing
+@testable import MaskEngine
+
+/// Every rule of the catalogue, on a token built from its own definition (a true positive) and on the
+/// near misses that must not match it: a placeholder body, a body one character short, a token glued
+/// to a letter.
+@Suite struct TokenCatalogueTests {
+    static func body(_ segment: TokenSegment, _ g: inout StageOneTests.Generator, count: Int? = nil) -> String {
+        let pool: String
+        switch segment.alphabet {
+        case .alnum, .word, .alnumDash, .base64URL, .base64URLDot, .base64: pool = "aB3dE6gH9jK2mN5pQ8sT1vW4yZ7"
+        case .upperAlnum, .upperAlnumDash: pool = "A3D6G9K2N5Q8T1W4Z7"
+        case .lowerAlnum: pool = "a3d6g9k2n5q8t1w4z7"
+        case .hex: pool = "0a1B2c3D4e5F6789"
+        case .lowerHex: pool = "0a1b2c3d4e5f6789"
+        case .letters: pool = "aBcDeFgHiJkLmNoPqRsT"
+        case .digits: pool = "0123456789"
+        }
+        let chars = Array(pool)
+        return String((0..<(count ?? segment.minimum)).map { _ in chars[Int(g.next() % UInt64(chars.count))] })
+    }
+
+    static func token(_ rule: TokenRule, _ g: inout StageOneTests.Generator, shortBy: Int = 0) -> String {
+        var t = rule.prefix.description + body(rule.first, &g, count: rule.first.minimum - shortBy)
+        if let second = rule.second { t += String(UnicodeScalar(rule.separator2)) + body(second, &g) }
+        if let third = rule.third { t += String(UnicodeScalar(rule.separator3)) + body(third, &g) }
+        return t
+    }
+
+    static func kinds(in text: String) -> [String] {
+        findings(in: text).filter { $0.type == .secret }.map(\.kind.name)
+    }
+
+    @Test(arguments: TokenCatalogue.rules.indices)
+    func rule(_ index: Int) {
+        let rule = TokenCatalogue.rules[index]
+        let name = rule.name.description
+        var g = StageOneTests.Generator(state: UInt64(index) &+ 77)
+        let live = Self.token(rule, &g)
+        // Alone, inside text, and as an assignment's value, the whole token is found with this rule's name.
+        for text in [live, "key: \(live) end", "token=\"\(live)\""] {
+            let spans = spans(in: text)
+            #expect(spans.contains("\(name):\(live)"), "\(name): \(text) → \(spans)")
+        }
+        // Near misses.
+        let placeholder = rule.prefix.description + String(repeating: "x", count: max(rule.first.minimum, 20))
+        #expect(!Self.kinds(in: placeholder).contains(name), "\(name) placeholder \(placeholder)")
+        if rule.first.minimum > 1 && rule.first.maximum == rule.first.minimum && rule.second == nil {
+            let short = Self.token(rule, &g, shortBy: 1)
+            #expect(!Self.kinds(in: short + " ").contains(name), "\(name) short \(short)")
+        }
+        #expect(!Self.kinds(in: "q" + live).contains(name) || rule.prefix.utf8Start[0] == UInt8(ascii: "_"),
+                "\(name) glued to a letter")
+    }
+
+    @Test func namesAreSnakeCaseAndKindsRoundTrip() {
+        for (i, rule) in TokenCatalogue.rules.enumerated() {
+            let name = rule.name.description
+            #expect(name.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "_" }, "\(name)")
+            #expect(SecretKind(rawValue: SecretKind.catalogueBase + UInt16(i)).name == name)
+        }
+    }
+}
