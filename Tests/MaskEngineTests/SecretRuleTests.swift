@@ -58,6 +58,10 @@ import Testing
         ("MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs", "MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs"),
         ("path/ghp_Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7c", "ghp_Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7c"),
         ("x-AKIAZ7QK3M5N8P2R4T6V", "AKIAZ7QK3M5N8P2R4T6V"),
+        ("curl -u admin:s3cretPw https://api.example.com", "admin:s3cretPw"),
+        ("curl --user 'deploy:pa ss w0rd' https://x", "deploy:pa ss w0rd"),
+        ("<add key=\"ClearTextPassword\" value=\"n0tS0s3cret\" />", "n0tS0s3cret"),
+        ("hfToken = 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", "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"),
         ("eyJ" + String(repeating: "hbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9", count: 20) + ".eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
          "eyJ" + String(repeating: "hbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9", count: 20) + ".eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"),
     ]
@@ -86,6 +90,7 @@ import Testing
         "keyboard=us", "https://example.com/docs/getting-started", "uuid 550e8400-e29b-41d4-a716-446655440000",
         "sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
         "<password>\n hunter2 \n<b>", "time 12:30:45 at 2024-01-01T00:00:00Z",
+        "<add key=\"ClearTextPassword\" value=\"\" />", "key=ClearTextPassword", "curl -u admin https://x",
     ]
 
     @Test(arguments: notSecrets)

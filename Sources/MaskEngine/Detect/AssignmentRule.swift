@@ -48,8 +48,14 @@ enum AssignmentRule {
     /// `key <op> value`, the operator spanning `operatorStart..<valueFrom`.
     static func operatorAssignment(_ bytes: Bytes, operatorStart: Int, valueFrom: Int, lower: Int,
                                    upper: Int) -> (Range<Int>, SecretKind)? {
-        guard let (keyStart, keyEnd) = keyBefore(bytes, operatorStart, lower: lower),
-              let strength = CredentialKey.strength(bytes, keyStart, keyEnd) else { return nil }
+        guard var (keyStart, keyEnd) = keyBefore(bytes, operatorStart, lower: lower) else { return nil }
+        // `<add key="DbPassword" value="…"/>`, `<entry name="apiToken" value="…">`: the key is the
+        // element's `key` or `name` attribute.
+        if keyEnd - keyStart == 5, CredentialKeyText.contains(bytes, keyStart, keyEnd, "value"),
+           let named = namingAttribute(bytes, before: keyStart, lower: lower) {
+            (keyStart, keyEnd) = named
+        }
+        guard let strength = CredentialKey.strength(bytes, keyStart, keyEnd) else { return nil }
         return value(bytes, from: valueFrom, upper: upper, lower: lower, strength: strength,
                      keyStart: keyStart, keyEnd: keyEnd, multiline: false)
     }
@@ -70,6 +76,27 @@ enum AssignmentRule {
         }
         guard keyEnd - start >= 2 else { return nil }
         return (start, keyEnd)
+    }
+
+    /// The content of a `key="…"` or `name="…"` attribute earlier in the same element, or nil.
+    static func namingAttribute(_ bytes: Bytes, before: Int, lower: Int) -> (Int, Int)? {
+        var i = before - 1
+        let limit = max(lower, before - 256)
+        while i > limit && bytes[i] != UInt8(ascii: "<") && bytes[i] != UInt8(ascii: ">") {
+            if bytes[i] == UInt8(ascii: "="), i + 1 < before, bytes[i + 1] == UInt8(ascii: "\"") || bytes[i + 1] == UInt8(ascii: "'") {
+                let quote = bytes[i + 1]
+                let (nameStart, nameEnd) = identifier(bytes, endingAt: i - 1, lower: lower)
+                let isNaming = nameEnd - nameStart == 3 && CredentialKeyText.contains(bytes, nameStart, nameEnd, "key")
+                    || nameEnd - nameStart == 4 && CredentialKeyText.contains(bytes, nameStart, nameEnd, "name")
+                if isNaming {
+                    var e = i + 2
+                    while e < before && bytes[e] != quote { e += 1 }
+                    return e > i + 2 ? (i + 2, e) : nil
+                }
+            }
+            i -= 1
+        }
+        return nil
     }
 
     @inline(__always)
@@ -211,8 +238,9 @@ enum AssignmentRule {
         }
     }
 
-    /// At least two character classes and Shannon entropy of at least 3.0 bits per byte; or a long
-    /// value (16+) of one class with at least 2.5 bits (random digits, random lower-case hex).
+    /// Random-looking for a weak key's value: digits mixed with letters or symbols and Shannon entropy
+    /// of at least 3.0 bits per byte; or three classes without digits (`Ab+cD/eF…`) and 3.5 bits; or a
+    /// long (16+) run of digits with 2.5 bits. A CamelCase word (`ClearTextPassword`) is not random.
     static func looksRandom(_ bytes: Bytes, _ start: Int, _ end: Int) -> Bool {
         var classes: UInt8 = 0
         for i in start..<end {
@@ -220,8 +248,9 @@ enum AssignmentRule {
             classes |= ASCII.isDigit(b) ? 1 : b &- 97 < 26 ? 2 : b &- 65 < 26 ? 4 : 8
         }
         let entropy = Entropy.shannonBitsPerByte(bytes, start, end)
-        if classes.nonzeroBitCount >= 2 { return entropy >= 3.0 }
-        return end - start >= 16 && entropy >= 2.5 && classes != 2 && classes != 4
+        if classes & 1 != 0 && classes.nonzeroBitCount >= 2 { return entropy >= 3.0 }
+        if classes.nonzeroBitCount >= 3 { return end - start >= 16 && entropy >= 3.5 }
+        return classes == 1 && end - start >= 16 && entropy >= 2.5
     }
 }
 

@@ -14,6 +14,7 @@ enum SecretDetector {
         case UInt8(ascii: ":"):
             if let found = WebhookURLRule.match(bytes, colon: position, lower: lower, upper: upper) { return found }
             if let found = telegramBotToken(bytes, colon: position, lower: lower, upper: upper) { return found }
+            if let found = CommandLineCredentialRule.match(bytes, colon: position, lower: lower, upper: upper) { return found }
             return AssignmentRule.match(bytes, at: position, lower: lower, upper: upper)
         case UInt8(ascii: "="), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"):
             return AssignmentRule.match(bytes, at: position, lower: lower, upper: upper)

@@ -1,24 +1,21 @@
 /// Recognises token bodies that are placeholders, not keys: `ghp_xxxxxxxx…`, `AIzaaaaa…`,
 /// `xoxb-000000000-…`, `sk-YOUR_API_KEY_HERE…`. Gitleaks' own false-positive vectors are of this kind.
 ///
-/// A body is a placeholder when one character makes up most of it, when its entropy is below 2.5 bits
-/// per byte, or when a long body holds a single letter case and no digit (words, not random keys).
+/// A body is a placeholder when one character makes up most of it, or when its entropy is below 2.5
+/// bits per byte.
 enum TokenPlaceholder {
     static func isPlaceholder(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
         let n = end - start
         guard n > 0 else { return true }
         var counts = InlineArray<256, UInt16>(repeating: 0)
-        var classes: UInt8 = 0
         var most: UInt16 = 0
         for i in start..<end {
             let b = bytes[i]
             counts[Int(b)] &+= 1
             most = max(most, counts[Int(b)])
-            classes |= ASCII.isDigit(b) ? 1 : b &- 97 < 26 ? 2 : b &- 65 < 26 ? 4 : 0
         }
         if Int(most) * 2 > n { return true }
         if n >= 8 && Entropy.shannonBitsPerByte(bytes, start, end) < 2.5 { return true }
-        if n >= 20 && classes.nonzeroBitCount < 2 && classes != 1 { return true }
         return false
     }
 }
