@@ -4,8 +4,9 @@
 /// A keyword counts when it is one of the `maxWords` words before the number (so at most three words
 /// lie between: `SSN of the applicant: …`), within `maxBytes` bytes, and not across a line end, `;` or
 /// `|` (another field or sentence). Words are runs of ASCII letters and digits; inside a word, camel
-/// humps (`customerSSN`, `creditCardNumber`) and letter/digit boundaries split it into parts, and each
-/// part is compared whole, case-insensitively, so `lesson` and `ssnx` announce nothing.
+/// humps (`customerSSN`, `creditCardNumber`) split it into parts, and each part is compared whole,
+/// case-insensitively, so `lesson`, `ssnx` and `7ssn` announce nothing. The two-word keywords
+/// (`social security`, `soc sec`) count when their second word is within the limit.
 ///
 /// SSN keywords: `ssn`, `ssns`, `ss` followed by `#`, `social security`, `socialsecurity`, `soc sec`.
 /// Card keywords: `card`, `cards`, `cardno`, `cardnum`, `cardnumber`, `creditcard`, `debitcard`, `cc`,
@@ -75,26 +76,34 @@ enum AnnouncingWords {
                 k -= 1
             }
         }
-        // `social security` may straddle the word limit: the pair's first word is read one word further.
-        if nearer == .security && !found.contains(.ssn) && words == maxWords {
-            while i > floor && !ASCII.isAlnum(bytes[i - 1]) { i -= 1 }
+        // A two-word keyword may straddle the word limit: its first word is read one word further.
+        if (nearer == .security || nearer == .sec) && !found.contains(.ssn) && words == maxWords {
+            while i > floor && !ASCII.isAlnum(bytes[i - 1]) {
+                let b = bytes[i - 1]
+                if b == 10 || b == 13 || b == UInt8(ascii: ";") || b == UInt8(ascii: "|") { return found }
+                i -= 1
+            }
             let end = i
             while i > floor && ASCII.isAlnum(bytes[i - 1]) { i -= 1 }
-            if end > i && (i > floor || floor == lower || !ASCII.isAlnum(bytes[floor - 1]))
-                && classify(bytes, i, end) == .social { found.insert(.ssn) }
+            guard end > i, i > floor || floor == lower || !ASCII.isAlnum(bytes[floor - 1]) else { return found }
+            // The first word's last part, as the loop above reads parts.
+            var k = end - 1
+            while k > i && !startsPart(bytes, k, wordEnd: end) { k -= 1 }
+            let first = classify(bytes, k, end)
+            if (first == .social && nearer == .security) || (first == .soc && nearer == .sec) { found.insert(.ssn) }
         }
         return found
     }
 
-    /// Whether a new part of a word starts at `k`: a camel hump (`customerSSN`, `SSNNumber`) or a
-    /// boundary between letters and digits.
+    /// Whether a new part of a word starts at `k`: a camel hump (`customerSSN`, `SSNNumber`), but not
+    /// before a plural `s` (`SSNs` is one part).
     @inline(__always)
     static func startsPart(_ bytes: UnsafeBufferPointer<UInt8>, _ k: Int, wordEnd: Int) -> Bool {
         let previous = bytes[k - 1], current = bytes[k]
-        if ASCII.isDigit(previous) != ASCII.isDigit(current) { return true }
         let previousLower = previous &- 97 < 26, currentUpper = current &- 65 < 26
         if previousLower && currentUpper { return true }
-        return currentUpper && previous &- 65 < 26 && k + 1 < wordEnd && bytes[k + 1] &- 97 < 26
+        guard currentUpper && previous &- 65 < 26 && k + 1 < wordEnd && bytes[k + 1] &- 97 < 26 else { return false }
+        return !(k + 2 == wordEnd && bytes[k + 1] == UInt8(ascii: "s"))
     }
 
     /// The keyword that `bytes[start..<end]` spells, ignoring case.
