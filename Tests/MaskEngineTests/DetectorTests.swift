@@ -42,7 +42,9 @@ import Testing
         ("4111111111111111999", []),  // 19 digits, Luhn fails
         ("4111 1111 1111 1111 and 5500 0000 0000 0004",
          ["credit_card:4111 1111 1111 1111", "credit_card:5500 0000 0000 0004"]),
-        ("mixed 4111-1111 1111-1111", []),  // mixed separators
+        // Mixed spaces and hyphens: Luhn and an issuer range are evidence enough (see cards-and-ssns.md).
+        ("mixed 4111-1111 1111-1111", ["credit_card:4111-1111 1111-1111"]),
+        ("dotted 4111.1111.1111.1111", []),  // dots never separate card digits
         ("uuid 550e8400-e29b-41d4-a716-446655440000", []),
         ("sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", []),
         ("git 3f786850e387550fdab836ed7e6dc881de23001b", []),
@@ -61,13 +63,14 @@ import Testing
         ("912-12-3456", []),
         ("536-00-4399", []),
         ("536-90-0000", []),
-        ("536-90 4399", []),  // mixed separators
+        ("536-90 4399", ["us_ssn:536-90 4399"]),  // mixed separators: an SSN's shape all the same
+        ("536.90.4399", []),  // dotted: only where announced (SSNContextTests)
         ("phone 415-555-0134", []),
         ("phone (415) 555-0134", []),
         ("+1 415 555 0134", []),
         ("zip 94107-1234", []),
         ("date 2024-01-15 10:30:00", []),
-        ("536904399", []),  // bare nine digits need an ssn column
+        ("536904399", []),  // bare nine digits need an ssn column or words that announce one
         ("ip 192.168.100.200", []),
         ("version v2.14.3 and 1.2.3.4-beta", []),
         ("12-536-90-4399", []),  // continued by the same separator

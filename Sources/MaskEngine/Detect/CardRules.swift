@@ -1,47 +1,48 @@
-/// Payment card rules: grouping, issuer ranges and the Luhn checksum.
+/// Payment card rules: grouping, the Luhn checksum and the issuer ranges (`CardIssuerRanges`).
 enum CardRules {
-    /// Whether runs `first...last` of `group` (joined by one separator kind) form a card number.
-    static func isCard(_ bytes: UnsafeBufferPointer<UInt8>, group: DigitGroupDetector.Group,
-                       first: Int, last: Int, digitCount: Int) -> Bool {
-        guard groupingIsCardLike(group, first: first, last: last) else { return false }
+    /// What a window of digit runs is, read as a card number.
+    enum Verdict {
+        /// Not a card: a grouping no one types, or a failed Luhn check.
+        case none
+        /// Luhn-valid, in a card grouping, in an issuer range of its length: a card on its own.
+        case issued
+        /// Luhn-valid and in a card grouping, but in no issuer range: a card only where a column name or
+        /// the words before it say so.
+        case unissued
+    }
+
+    /// Card numbers have 12 (Maestro) to 19 digits.
+    static let minDigits = 12
+    static let maxDigits = 19
+
+    /// Reads runs `first...last` of `group` (`digitCount` digits, 12 to 19) as a card number.
+    static func judge(_ bytes: UnsafeBufferPointer<UInt8>, group: DigitGroupDetector.Group,
+                      first: Int, last: Int, digitCount: Int) -> Verdict {
+        guard groupingIsCardLike(group, first: first, last: last) else { return .none }
         var values = InlineArray<19, UInt8>(repeating: 0)
         var n = 0
         for r in first...last {
             for i in group.runStart[r]..<group.runEnd[r] { values[n] = bytes[i] &- 48; n += 1 }
         }
-        guard issuerAccepts(values, count: n) else { return false }
-        return values.span.withUnsafeBufferPointer { Luhn.isValid(digits: $0, count: n) }
+        let valid = values.span.withUnsafeBufferPointer { Luhn.isValid(digits: $0, count: n) }
+        guard valid else { return .none }
+        return CardIssuerRanges.accepts(values, count: n) ? .issued : .unissued
     }
 
-    /// Contiguous, or 4-4-4-4 style groups of four (the last may be shorter), or Amex/Diners 4-6-5 and 4-6-4.
+    /// The groupings people type: contiguous; groups of four with a last group of one to four
+    /// (4-4-4, 4-4-4-4, 4-4-4-4-3 …); Amex 4-6-5, Diners 4-6-4 and UATP 4-5-6. Separators are spaces
+    /// and hyphens, mixed or not (`4111-1111 1111-1111`); a dot never separates card digits (dots make
+    /// decimals, versions and addresses).
     static func groupingIsCardLike(_ group: DigitGroupDetector.Group, first: Int, last: Int) -> Bool {
         if first == last { return true }
         func length(_ r: Int) -> Int { group.runEnd[r] - group.runStart[r] }
-        if last - first == 2 && length(first) == 4 && length(first + 1) == 6
-            && (length(last) == 5 || length(last) == 4) { return true }
+        for r in (first + 1)...last where group.separatorBefore[r] == UInt8(ascii: ".") { return false }
+        if last - first == 2 && length(first) == 4 {
+            let middle = length(first + 1), tail = length(last)
+            if middle == 6 && (tail == 5 || tail == 4) { return true }
+            if middle == 5 && tail == 6 { return true }
+        }
         for r in first..<last where length(r) != 4 { return false }
         return length(last) >= 1 && length(last) <= 4
-    }
-
-    /// Issuer identification ranges and lengths: Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay.
-    static func issuerAccepts(_ d: InlineArray<19, UInt8>, count n: Int) -> Bool {
-        let p2 = Int(d[0]) * 10 + Int(d[1])
-        let p3 = p2 * 10 + Int(d[2])
-        let p4 = p3 * 10 + Int(d[3])
-        switch d[0] {
-        case 4: return n == 13 || n == 16 || n == 19  // Visa
-        case 5: return (51...55).contains(p2) && n == 16  // Mastercard
-        case 2: return (2221...2720).contains(p4) && n == 16  // Mastercard 2-series
-        case 3:
-            if p2 == 34 || p2 == 37 { return n == 15 }  // Amex
-            if (3528...3589).contains(p4) { return n >= 16 && n <= 19 }  // JCB
-            if (300...305).contains(p3) || p2 == 36 || p2 == 38 || p2 == 39 { return n >= 14 && n <= 19 }  // Diners
-            return false
-        case 6:
-            if p4 == 6011 || (644...649).contains(p3) || p2 == 65 { return n >= 16 && n <= 19 }  // Discover
-            if p2 == 62 { return n >= 16 && n <= 19 }  // UnionPay
-            return false
-        default: return false
-        }
     }
 }

@@ -2,15 +2,20 @@
 public struct ColumnContext: Sendable, Equatable {
     /// Whether the column's cells are scanned at all (false for types that cannot hold PII text).
     public var scanned: Bool
-    /// Whether a bare run of nine digits counts as an SSN (the column is named like `ssn`).
+    /// Whether the column is named like an SSN column (`ssn`): a bare run of nine digits, or a dotted
+    /// 3-2-4, counts as an SSN.
     public var bareSSN: Bool
+    /// Whether the column is named like a card column (`card_number`): a Luhn-valid number of 12 to 19
+    /// digits in a card grouping counts as a card even in no issuer range.
+    public var cardColumn: Bool
     /// Whether cards and SSNs are looked for: false for text that is not data (a dump's script text,
     /// where sequence values and OIDs are numbers that only look like them).
     public var scansDigits: Bool
 
-    public init(scanned: Bool = true, bareSSN: Bool = false, scansDigits: Bool = true) {
+    public init(scanned: Bool = true, bareSSN: Bool = false, cardColumn: Bool = false, scansDigits: Bool = true) {
         self.scanned = scanned
         self.bareSSN = bareSSN
+        self.cardColumn = cardColumn
         self.scansDigits = scansDigits
     }
 
@@ -23,9 +28,34 @@ public struct ColumnContext: Sendable, Equatable {
             || lower.hasSuffix("ssn") || lower.hasPrefix("ssn")
     }
 
+    /// Column names that announce card numbers: one of the words `card`, `cards`, `cardno`, `cardnum`,
+    /// `cardnumber`, `creditcard`, `debitcard`, `cc`, `ccn`, `ccnum`, `ccno`, `pan`, or `primary` with
+    /// `account` (`card_number`, `cc`, `creditCardNumber`, `PAN`, `primary_account_number`), split at
+    /// non-letters and camel humps; but not an id column (`card_id`, `cardIds`), whose numbers are keys.
+    public static func namesCard(_ name: some StringProtocol) -> Bool {
+        var parts: [String] = []
+        var current = ""
+        var previousLower = false
+        for c in name {
+            guard c.isLetter || c.isNumber else {
+                if !current.isEmpty { parts.append(current.lowercased()); current = "" }
+                previousLower = false
+                continue
+            }
+            if c.isUppercase && previousLower && !current.isEmpty { parts.append(current.lowercased()); current = "" }
+            current.append(c)
+            previousLower = c.isLowercase
+        }
+        if !current.isEmpty { parts.append(current.lowercased()) }
+        if parts.contains(where: { $0 == "id" || $0 == "ids" }) { return false }
+        let cardWords: Set<String> = ["card", "cards", "cardno", "cardnum", "cardnumber", "creditcard", "debitcard",
+                                      "cc", "ccn", "ccnum", "ccno", "pan"]
+        return parts.contains(where: cardWords.contains) || (parts.contains("primary") && parts.contains("account"))
+    }
+
     /// The context for a column of this name and PostgreSQL type OID (0 when unknown).
     public static func forColumn(name: some StringProtocol, typeOID: UInt32 = 0) -> ColumnContext {
-        ColumnContext(scanned: !PostgresType.cannotHoldPII(typeOID), bareSSN: namesSSN(name))
+        ColumnContext(scanned: !PostgresType.cannotHoldPII(typeOID), bareSSN: namesSSN(name), cardColumn: namesCard(name))
     }
 }
 
@@ -93,15 +123,14 @@ public struct CellScanner {
         }
         if position > lower && ASCII.isDigit(bytes[position - 1]) { return }
         // Most numbers are short and stand alone (ids, amounts, dates, times, versions): they can
-        // be neither a card (13+ digits) nor an SSN (nine digits, or 3 digits then a separator).
+        // be neither a card (12+ digits) nor an SSN (nine digits, or 3 digits then a separator).
         let runEnd = cursor.digitRunEnd(from: position)
-        if runEnd - position < 9
-            && !(runEnd + 1 < upper && (bytes[runEnd] == 32 || bytes[runEnd] == 45) && ASCII.isDigit(bytes[runEnd + 1])) {
+        if !DigitGroupDetector.mayStartGroup(bytes, start: position, end: runEnd, upper: upper) {
             cursor.skip(to: runEnd)
             return
         }
         let next = DigitGroupDetector.scan(bytes, at: position, lower: lower, upper: upper,
-                                           bareSSN: context.bareSSN) { finding in
+                                           column: context) { finding in
             findings.append(finding)
             floor = finding.end + lower
         }

@@ -1,10 +1,10 @@
 /// Finds payment card numbers and US SSNs in a group of digit runs joined by single separators
-/// (`4111 1111 1111 1111`, `123-45-6789`), starting at a digit that follows no other digit.
+/// (`4111 1111 1111 1111`, `123-45-6789`, `536.90.4399`), starting at a digit that follows no other digit.
 ///
 /// A group is parsed once into at most `maxRuns` runs; every window of consecutive runs is then tried,
-/// longest first, as a card (13 to 19 digits in a known grouping, Luhn-valid, in an issuer range) and
-/// then as an SSN (3-2-4 with one separator, never-issued values rejected). A group glued to letters
-/// (`a1234`, hex digests, UUIDs) is skipped whole: such digits are identifiers, not numbers.
+/// longest first, as a card (12 to 19 digits in a known grouping, Luhn-valid, in an issuer range or
+/// announced by its column or the words before it) and then as an SSN (`SSNRules`). A group glued to
+/// letters (`a1234`, hex digests, UUIDs) is skipped whole: such digits are identifiers, not numbers.
 struct DigitGroupDetector {
     static let maxRuns = 16
 
@@ -18,6 +18,26 @@ struct DigitGroupDetector {
         var end = 0
         /// Whether the group ran on past `maxRuns` runs (its tail is parsed again as a new group).
         var truncated = false
+
+        @inline(__always)
+        func length(_ r: Int) -> Int { runEnd[r] - runStart[r] }
+    }
+
+    /// Whether `b` joins two runs of a group: a space, a hyphen or a dot.
+    @inline(__always)
+    static func isJoiner(_ b: UInt8) -> Bool { b == 32 || b == 45 || b == 46 }
+
+    /// Whether the digit run `start..<end` may begin a card or an SSN: the one test most numbers meet.
+    /// A run of nine or more digits may (a bare SSN, a card); a shorter one only when a space or hyphen
+    /// joins it to more digits, or when it is the three-digit area of a dotted SSN (`536.90.4399`).
+    /// Amounts, dates, times, versions and short ids stop here, before any other work.
+    @inline(__always)
+    static func mayStartGroup(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, end: Int, upper: Int) -> Bool {
+        let length = end - start
+        if length >= 9 { return true }
+        guard end + 1 < upper && ASCII.isDigit(bytes[end + 1]) else { return false }
+        let b = bytes[end]
+        return b == 32 || b == 45 || (b == 46 && length == 3)
     }
 
     @inline(__always)
@@ -32,7 +52,7 @@ struct DigitGroupDetector {
             group.count += 1
             guard i + 1 < upper else { break }
             let b = bytes[i]
-            guard (b == 32 || b == UInt8(ascii: "-")) && ASCII.isDigit(bytes[i + 1]) else { break }
+            guard isJoiner(b) && ASCII.isDigit(bytes[i + 1]) else { break }
             if group.count == maxRuns { group.truncated = true; break }
             group.separatorBefore[group.count] = b
             i += 1
@@ -42,35 +62,35 @@ struct DigitGroupDetector {
     }
 
     /// Calls `emit` for each card or SSN found in the group at `position` and returns where scanning
-    /// resumes. `bareSSN` allows a lone run of nine digits to be an SSN (the column is named like one).
+    /// resumes. `column` says whether the column's name announces SSNs or cards.
     @inline(__always)
     static func scan(_ bytes: UnsafeBufferPointer<UInt8>, at position: Int, lower: Int, upper: Int,
-                     bareSSN: Bool, emit: (Finding) -> Void) -> Int {
+                     column: ColumnContext, emit: (Finding) -> Void) -> Int {
         let runEnd = skipRun(bytes, from: position, upper: upper)
         if position > lower && ASCII.isAlpha(bytes[position - 1]) { return runEnd }
-        // Most numbers (ids, amounts, dates, times) are one short run: reject them before parsing a group.
-        let joined = runEnd + 1 < upper && (bytes[runEnd] == 32 || bytes[runEnd] == UInt8(ascii: "-"))
-            && ASCII.isDigit(bytes[runEnd + 1])
+        // A lone run is a card (12+ digits) or a bare SSN (9) or nothing: reject the rest before parsing.
         let length = runEnd - position
-        if !joined && length < 13 && !(bareSSN && length == 9) { return runEnd }
+        let joined = runEnd + 1 < upper && isJoiner(bytes[runEnd]) && ASCII.isDigit(bytes[runEnd + 1])
+        if !joined && length < CardRules.minDigits && length != 9 { return runEnd }
         let group = parseGroup(bytes, from: position, upper: upper)
         if group.end < upper && ASCII.isAlpha(bytes[group.end]) && group.count == 1 {
             return group.end
         }
-        // Groups that can hold neither a card (13+ digits) nor a 3-2-4 SSN (dates, times, phones).
+        // Groups that can hold neither a card (12+ digits) nor a 3-2-4 or bare SSN (dates, times, phones).
         var total = 0
-        var ssnShape = false
+        var ssnShape = group.count == 1 && length == 9
         for r in 0..<group.count {
-            let length = group.runEnd[r] - group.runStart[r]
-            total += length
-            if length == 3 && r + 2 < group.count && group.runEnd[r + 1] - group.runStart[r + 1] == 2
-                && group.runEnd[r + 2] - group.runStart[r + 2] == 4 { ssnShape = true }
+            total += group.length(r)
+            if group.length(r) == 3 && r + 2 < group.count && group.length(r + 1) == 2 && group.length(r + 2) == 4 {
+                ssnShape = true
+            }
         }
-        if total < 13 && !ssnShape && !(bareSSN && total == 9) { return resumePoint(group) }
+        if total < CardRules.minDigits && !ssnShape { return resumePoint(group) }
+        var context = DigitGroupContext(column: column, groupStart: position, lower: lower)
         var i = 0
         while i < group.count {
             if let (last, finding) = bestWindow(bytes, group: group, first: i, lower: lower, upper: upper,
-                                                bareSSN: bareSSN) {
+                                                context: &context) {
                 emit(finding)
                 i = last + 1
             } else {
@@ -94,9 +114,9 @@ struct DigitGroupDetector {
         return i
     }
 
-    /// The longest valid card or SSN window starting at run `first`, with its last run.
+    /// The longest card window starting at run `first`, or else an SSN window there, with its last run.
     static func bestWindow(_ bytes: UnsafeBufferPointer<UInt8>, group: Group, first: Int, lower: Int, upper: Int,
-                           bareSSN: Bool) -> (Int, Finding)? {
+                           context: inout DigitGroupContext) -> (Int, Finding)? {
         let start = group.runStart[first]
         // A window must not touch letters or digits: `x4111…`, `…1111b`.
         if start > lower && ASCII.isAlnum(bytes[start - 1]) && first == 0 { return nil }
@@ -104,19 +124,24 @@ struct DigitGroupDetector {
         var last = first
         var lastCard: Int? = nil
         while last < group.count {
-            if last > first && group.separatorBefore[last] != group.separatorBefore[first + 1] { break }
-            digits += group.runEnd[last] - group.runStart[last]
-            if digits > 19 { break }
-            if digits >= 13 && rightBoundaryOK(bytes, group.runEnd[last], upper: upper)
-                && CardRules.isCard(bytes, group: group, first: first, last: last, digitCount: digits) {
-                lastCard = last
+            digits += group.length(last)
+            if digits > CardRules.maxDigits { break }
+            if digits >= CardRules.minDigits && rightBoundaryOK(bytes, group.runEnd[last], upper: upper) {
+                switch CardRules.judge(bytes, group: group, first: first, last: last, digitCount: digits) {
+                case .issued:
+                    lastCard = last
+                case .unissued:
+                    if context.announcesCard(bytes, atGroupStart: first == 0) { lastCard = last }
+                case .none:
+                    break
+                }
             }
             last += 1
         }
         if let lastCard {
             return (lastCard, Finding(start: start - lower, end: group.runEnd[lastCard] - lower, type: .creditCard))
         }
-        if let ssnLast = SSNRules.window(bytes, group: group, first: first, lower: lower, upper: upper, bareSSN: bareSSN) {
+        if let ssnLast = SSNRules.window(bytes, group: group, first: first, lower: lower, upper: upper, context: &context) {
             return (ssnLast, Finding(start: start - lower, end: group.runEnd[ssnLast] - lower, type: .usSSN))
         }
         return nil

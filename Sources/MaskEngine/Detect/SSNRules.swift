@@ -1,31 +1,44 @@
 /// US Social Security Number rules. Never-issued values are rejected: area 000, 666 and 900-999, group 00,
 /// serial 0000. Demo values such as 123-45-6789 are *not* rejected: a value shaped and ranged like an SSN
 /// is masked, because letting a real one through costs more than masking a fake one.
+///
+/// Shapes, and what each needs:
+/// - `536-90-4399`, `536 90 4399`, and the two mixed (`536-90 4399`): an SSN anywhere;
+/// - `536.90.4399` (a dot in it): only where announced, by the column's name or by words before it
+///   (`SSN:`, `social security no.`, `SS#`; see `AnnouncingWords`), because dotted triples are versions
+///   and addresses too;
+/// - `536904399`: only where announced; bare nine-digit numbers are ids, invoices and phone numbers far
+///   more often than SSNs.
+/// A 3-2-4 inside a longer chain (`12-536-90-4399`, `536-90-4399-1`) is part of something else.
 enum SSNRules {
-    /// The last run of an SSN window starting at run `first`: three runs of 3, 2 and 4 digits joined by
-    /// the same separator and not continued by it on either side; or, when `bareSSN`, one run of 9 digits.
+    static let dot = UInt8(ascii: ".")
+
+    /// The last run of an SSN window starting at run `first`, or nil.
     static func window(_ bytes: UnsafeBufferPointer<UInt8>, group: DigitGroupDetector.Group, first: Int,
-                       lower: Int, upper: Int, bareSSN: Bool) -> Int? {
-        func length(_ r: Int) -> Int { group.runEnd[r] - group.runStart[r] }
-        if first + 2 < group.count, length(first) == 3, length(first + 1) == 2, length(first + 2) == 4 {
-            let sep = group.separatorBefore[first + 1]
-            let sameSeparators = group.separatorBefore[first + 2] == sep
-            // Continued on the left by the same separator: inside the group, or (for a group that starts
-            // after letters or after a resumed long group) in the bytes just before it.
+                       lower: Int, upper: Int, context: inout DigitGroupContext) -> Int? {
+        if first + 2 < group.count, group.length(first) == 3, group.length(first + 1) == 2, group.length(first + 2) == 4 {
+            let s1 = group.separatorBefore[first + 1], s2 = group.separatorBefore[first + 2]
             let start = group.runStart[first]
-            let extendedLeft = first > 0 ? group.separatorBefore[first] == sep
-                : start - 2 >= lower && bytes[start - 1] == sep && ASCII.isDigit(bytes[start - 2])
-            let extendedRight = first + 3 < group.count && group.separatorBefore[first + 3] == sep
-            if sameSeparators && !extendedLeft && !extendedRight
+            // The separator that continues the window on each side, or 0: inside the group, or (for a
+            // group that starts after letters or after a resumed long group) in the bytes just before it.
+            let left: UInt8 = first > 0 ? group.separatorBefore[first]
+                : start - 2 >= lower && ASCII.isDigit(bytes[start - 2]) && DigitGroupDetector.isJoiner(bytes[start - 1])
+                    ? bytes[start - 1] : 0
+            let right: UInt8 = first + 3 < group.count ? group.separatorBefore[first + 3] : 0
+            // With one separator, only the same separator continues the chain (`2024-01-15 536-90-4399`
+            // is a date then an SSN); with two, any does.
+            let continued = s1 == s2 ? left == s1 || right == s1 : left != 0 || right != 0
+            if !continued
                 && DigitGroupDetector.rightBoundaryOK(bytes, group.runEnd[first + 2], upper: upper)
-                && isIssuable(bytes, group.runStart[first], group.runStart[first + 1], group.runStart[first + 2]) {
+                && isIssuable(bytes, start, group.runStart[first + 1], group.runStart[first + 2])
+                && ((s1 != dot && s2 != dot) || context.announcesSSN(bytes, atGroupStart: first == 0)) {
                 return first + 2
             }
         }
-        if bareSSN, length(first) == 9, group.count == 1,
+        if group.count == 1, group.length(first) == 9,
            DigitGroupDetector.rightBoundaryOK(bytes, group.runEnd[first], upper: upper) {
             let s = group.runStart[first]
-            if isIssuable(bytes, s, s + 3, s + 5) { return first }
+            if isIssuable(bytes, s, s + 3, s + 5) && context.announcesSSN(bytes, atGroupStart: true) { return first }
         }
         return nil
     }

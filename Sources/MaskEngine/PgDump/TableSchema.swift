@@ -11,7 +11,8 @@ public struct DumpColumn: Sendable, Equatable {
         self.name = name
         self.type = type
         maxCharacters = Self.lengthLimit(type)
-        context = ColumnContext(scanned: !Self.typeCannotHoldPII(type), bareSSN: ColumnContext.namesSSN(name))
+        context = ColumnContext(scanned: !Self.typeCannotHoldPII(type), bareSSN: ColumnContext.namesSSN(name),
+                                cardColumn: ColumnContext.namesCard(name))
     }
 
     /// `character varying(64)` → 64; `character(11)` → 11; arrays and other types → nil.

@@ -1,0 +1,75 @@
+import Testing
+@testable import MaskEngine
+
+/// A Luhn-valid number in no issuer range is a card only where a card column or the words before it
+/// say so; Luhn stays necessary everywhere.
+@Suite struct CardContextTests {
+    /// Luhn-valid, card-length, card-grouped, and in no issuer range.
+    static let unissued = [luhnNumber(prefix: "7", length: 16), luhnNumber(prefix: "12", length: 15),
+                           luhnNumber(prefix: "99", length: 19), luhnNumber(prefix: "0", length: 12),
+                           luhnNumber(prefix: "4", length: 17)]
+
+    @Test func unissuedNumbersAreInNoRange() {
+        for number in Self.unissued { #expect(!CardNetworkTests.oracleIsCard(number)) }
+    }
+
+    static let announcing = ["card number: ", "Card no. ", "card# ", "cc# ", "CC: ", "ccn=", "credit card ", "debit card ",
+                             "creditCardNumber=", "\"card\": \"", "pan ", "visa ", "Mastercard ", "amex ", "maestro ",
+                             "UATP ", "gift card balance for ", "card on file: "]
+
+    @Test(arguments: announcing)
+    func wordsBeforeTheNumberAnnounceACard(_ words: String) {
+        for number in Self.unissued {
+            #expect(spans(in: words + number) == ["credit_card:\(number)"], "\(words)\(number)")
+            let grouped = CardNetworkTests.inFours(number)
+            #expect(spans(in: words + grouped) == ["credit_card:\(grouped)"], "\(words)\(grouped)")
+            #expect(spans(in: words + breakingLuhn(number)) == [], "Luhn stays necessary: \(words)\(number)")
+        }
+    }
+
+    static let notAnnouncing = ["", "invoice ", "order id ", "cards were issued to the customer in ", "discard ",
+                                "scorecard ", "IMEI ", "SIM card IMEI ", "card; ref ", "card\nref ", "ccx "]
+
+    @Test(arguments: notAnnouncing)
+    func otherWordsDoNot(_ words: String) {
+        for number in Self.unissued {
+            #expect(spans(in: words + number) == [], "\(words)\(number)")
+        }
+    }
+
+    @Test func aCardColumnAnnouncesEveryValue() {
+        let column = ColumnContext(cardColumn: true)
+        for number in Self.unissued {
+            #expect(spans(in: number, context: column) == ["credit_card:\(number)"])
+            #expect(spans(in: breakingLuhn(number), context: column) == [])
+        }
+        // Still 12 to 19 digits in a card grouping.
+        #expect(spans(in: luhnNumber(prefix: "7", length: 11), context: column) == [])
+        #expect(spans(in: luhnNumber(prefix: "7", length: 20), context: column) == [])
+        #expect(spans(in: "7123 45 678901 2345 6", context: column) == [])
+    }
+
+    static let cardColumnNames: [(String, Bool)] = [
+        ("card", true), ("card_number", true), ("cardNumber", true), ("CardNo", true), ("cc", true), ("cc_num", true),
+        ("ccnum", true), ("credit_card", true), ("CreditCard", true), ("debit_card_number", true), ("pan", true),
+        ("PAN", true), ("primary_account_number", true), ("payment_card", true), ("customer_cc_number", true),
+        ("card_id", false), ("cardIds", false), ("discard", false), ("scorecard", false), ("company", false),
+        ("panel", false), ("accent", false), ("account_number", false), ("email", false), ("ssn", false),
+    ]
+
+    @Test(arguments: cardColumnNames)
+    func columnNamesThatAnnounceCards(_ name: String, _ announces: Bool) {
+        #expect(ColumnContext.namesCard(name) == announces, "\(name)")
+        #expect(ColumnContext.forColumn(name: name).cardColumn == announces, "\(name)")
+    }
+
+    /// A CSV whose header names a card column masks an unissued number there, and only there.
+    @Test func csvCardColumn() {
+        let number = Self.unissued[0]
+        let csv = Array("id,card_number,note\n1,\(number),\(number)\n".utf8)
+        let result = maskStream(csv, format: .csv)
+        #expect(result.error == nil)
+        let out = String(decoding: result.output, as: UTF8.self)
+        #expect(out.components(separatedBy: number).count == 2, "masked in card_number only: \(out)")
+    }
+}
