@@ -87,7 +87,7 @@ enum CredentialKey {
                                                    "bearer", "bot", "oauth", "personal", "client", "account", "shared",
                                                    "master", "signing", "encryption", "deploy", "admin", "service"]
     static let weakWords: [StaticString] = ["token", "key", "auth", "api", "access", "bearer", "apitoken", "sig",
-                                            "signature", "salt", "hmac", "license", "cert"]
+                                            "signature", "salt", "hmac", "license", "cert", "session", "sessionid", "cookie", "sid"]
     static let weakInside: [StaticString] = ["token", "apikey"]
 
     static func classify(_ f: InlineArray<128, UInt8>, _ s: Int, _ e: Int, previous: (Int, Int)) -> Strength? {

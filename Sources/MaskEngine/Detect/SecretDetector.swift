@@ -29,6 +29,7 @@ enum SecretDetector {
     static func token(_ bytes: Bytes, start: Int, lower: Int, upper: Int) -> (Range<Int>, SecretKind)? {
         guard start < upper else { return nil }
         if let found = TokenCatalogue.match(bytes, start: start, lower: lower, upper: upper) { return found }
+        if let found = suffixedToken(bytes, start: start, lower: lower, upper: upper) { return found }
         switch bytes[start] {
         case UInt8(ascii: "e"): return jwt(bytes, start: start, lower: lower, upper: upper)
         case UInt8(ascii: "M"), UInt8(ascii: "N"), UInt8(ascii: "O"): return discordBotToken(bytes, start: start, lower: lower, upper: upper)
@@ -44,6 +45,33 @@ enum SecretDetector {
         while s > lower && u - s < 16 && ASCII.isAlnum(bytes[s - 1]) { s -= 1 }
         guard s < u else { return nil }
         return TokenCatalogue.match(bytes, start: s, lower: lower, upper: upper)
+    }
+
+    /// Tokens whose distinctive part is not a prefix, tried at the start of a long token run:
+    /// MaxMind license keys (`6 _ 29 _mmk`), Mailchimp API keys (32 hex `-us` 1–2 digits), Terraform
+    /// Cloud tokens (14 `.atlasv1.` 60–70).
+    static func suffixedToken(_ bytes: Bytes, start: Int, lower: Int, upper: Int) -> (Range<Int>, SecretKind)? {
+        guard start == lower || !ASCII.isAlnum(bytes[start - 1]) else { return nil }
+        let head = run(bytes, from: start, upper: upper, limit: 33, ASCII.isAlnum)
+        var end = start + head
+        if head == 6, end < upper, bytes[end] == UInt8(ascii: "_") {
+            let body = run(bytes, from: end + 1, upper: upper, limit: 30, ASCII.isAlnum)
+            end += 1 + body
+            if body == 29, has(bytes, end, "_mmk", upper: upper), end + 4 == upper || !ASCII.isAlnum(bytes[end + 4]) {
+                return (start..<(end + 4), .maxmindLicenseKey)
+            }
+        } else if head == 32, (start..<end).allSatisfy({ ASCII.isDigit(bytes[$0]) || bytes[$0] &- 97 < 6 }),
+                  has(bytes, end, "-us", upper: upper) {
+            let region = run(bytes, from: end + 3, upper: upper, limit: 3, ASCII.isDigit)
+            if region >= 1 && region <= 2, end + 3 + region == upper || !ASCII.isAlnum(bytes[end + 3 + region]),
+               !TokenPlaceholder.isPlaceholder(bytes, start, end) {
+                return (start..<(end + 3 + region), .mailchimpAPIKey)
+            }
+        } else if head == 14, has(bytes, end, ".atlasv1.", upper: upper) {
+            let body = run(bytes, from: end + 9, upper: upper, limit: 71, ASCII.isBase64URL)
+            if body >= 60 && body <= 70 { return (start..<(end + 9 + body), .terraformToken) }
+        }
+        return nil
     }
 
     // MARK: - Rules

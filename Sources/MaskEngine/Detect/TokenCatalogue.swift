@@ -126,7 +126,7 @@ enum TokenCatalogue {
         TokenRule("vault_token", "hvs.", .atLeast(.base64URL, 24)),
         TokenRule("vault_token", "hvb.", .atLeast(.base64URL, 24)),
         TokenRule("vault_token", "hvr.", .atLeast(.base64URL, 24)),
-        TokenRule("terraform_token", "atlasv1.", .atLeast(.base64URL, 60)),
+        TokenRule("vault_token", "s.", S(.alnum, 24)),
         TokenRule("pulumi_token", "pul-", S(.hex, 40)),
         TokenRule("doppler_token", "dp.pt.", S(.alnum, 43)),
         TokenRule("doppler_token", "dp.st.", .atLeast(.base64URLDot, 40)),
