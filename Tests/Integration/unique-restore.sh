@@ -23,7 +23,7 @@ if [ "$(id -u)" -eq 0 ]; then chown postgres "$dir"; as_pg=(runuser -u postgres 
 port=$((20000 + RANDOM % 20000))
 stop() {
   "${as_pg[@]}" "$pgbin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
-  rm -rf "$dir"
+  [ -n "${KEEP_DIR:-}" ] || rm -rf "$dir"
 }
 trap stop EXIT
 "${as_pg[@]}" "$pgbin/initdb" -D "$dir/data" -A trust -U postgres >/dev/null
@@ -52,12 +52,17 @@ b64 = string.ascii_letters + string.digits + "+/"
 printable = string.ascii_letters + string.digits + "!#$%&*+-.:?@^_~"
 email = distinct(lambda: f"{r.choice(['kim','lee','ola','ravi','mia','jo'])}.{r.choice(['ng','park','diaz','obi'])}{r.randrange(10**6)}@{r.choice(['north','bluefin','quarry'])}.example.org")
 short_email = distinct(lambda: f"{r.choice('abcdefgh')}{r.randrange(10**4)}@{r.choice(['ab','cd','ef'])}.io")
-card = distinct(lambda: testdata.luhn_complete(r, r.choice(["4", "51", "37", "6011", "2221"]), 16))
+def card_number():
+    prefix = r.choice(["4", "51", "37", "6011", "2221"])
+    return testdata.luhn_complete(r, prefix, 15 if prefix == "37" else 16)
+card = distinct(card_number)
 ssn = distinct(lambda: f"{r.choice([a for a in range(1, 900) if a != 666]):03d}-{r.randrange(1, 100):02d}-{r.randrange(1, 10000):04d}")
 def secret_value(i):
     kind = i % 3
     if kind == 0: return "aws_secret_access_key=" + "".join(r.choice(b64) for _ in range(40))
-    if kind == 1: return "password=" + "".join(r.choice(printable) for _ in range(40))
+    # Passwords start with a letter or digit: which leading marks read as placeholders is the
+    # detector's business (tested there); this script is about uniqueness.
+    if kind == 1: return "password=" + r.choice(string.ascii_letters) + "".join(r.choice(printable) for _ in range(39))
     return "token=ghp_" + "".join(r.choice(string.ascii_letters + string.digits) for _ in range(36))
 secret = distinct(lambda: secret_value(r.randrange(3)))
 originals = []
@@ -102,9 +107,9 @@ for col in email card ssn secret short_email; do
   check "$col: all distinct after masking" "$(q dst "select count(distinct $col) from accounts")" "$rows"
 done
 check "short emails fit varchar(12) without asterisks" "$(q dst "select count(*) from accounts where short_email like '%*%'")" "0"
-check "secrets keep their length and get no asterisks" \
-  "$(q dst "select count(*) from accounts where secret like '%*%'")/$(q dst 'select sum(length(secret)) from accounts')" \
-  "0/$(q src 'select sum(length(secret)) from accounts')"
+# A token keeps the secret's punctuation (passwords here may hold '*'), so asterisks are counted.
+stars="select sum(length(secret) - length(replace(secret, '*', ''))) || '/' || sum(length(secret)) from accounts"
+check "secrets keep their length, with no asterisk added" "$(q dst "$stars")" "$(q src "$stars")"
 check "secrets keep their keyword" "$(q dst "select count(*) from accounts where secret ~ '^(aws_secret_access_key|password|token)='")" "$rows"
 pg_dump -d dst --data-only -t accounts > "$dir/dst.sql"
 check "original values left in the restored data" "$(grep -F -c -f "$dir/originals.txt" "$dir/dst.sql" || true)" "0"
