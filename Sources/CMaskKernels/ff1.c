@@ -123,9 +123,10 @@ static const u128 HALF_LIMIT = (u128)1 << 120;
 
 // radix^m, or 0 when it would reach 2^120.
 static u128 power_below_limit(unsigned radix, size_t m) {
+    const u128 cap = HALF_LIMIT / radix;  // r < cap  ⇔  r * radix < 2^120 (up to rounding, on the safe side)
     u128 r = 1;
     while (m--) {
-        if (r >= HALF_LIMIT / radix) return 0;
+        if (r >= cap) return 0;
         r *= radix;
     }
     return r;
@@ -160,8 +161,8 @@ static int ff1_setup(ff1_state *st, const mk_aes128_key *key, const uint8_t *twe
     if (st->mod_v == 0) return -1;  // longer than mk_ff1_max_count(radix)
     // b = ceil(ceil(v * log2(radix)) / 8) = the bytes of radix^v - 1; d = 4 * ceil(b / 4) + 4.
     u128 top = st->mod_v - 1;
-    size_t bits = 0;
-    while (bits < 128 && (top >> bits) != 0) bits++;
+    uint64_t high = (uint64_t)(top >> 64), low = (uint64_t)top;
+    size_t bits = high ? 128 - (size_t)__builtin_clzll(high) : (low ? 64 - (size_t)__builtin_clzll(low) : 0);
     st->b = (bits + 7) / 8;
     st->d = 4 * ((st->b + 3) / 4) + 4;
     size_t pad = (16 - (t + st->b + 1) % 16) % 16;
@@ -193,9 +194,17 @@ static u128 ff1_round_value(ff1_state *st, int round, u128 x, u128 m) {
     }
     // NUM(S) mod m: the first min(d, 16) bytes as one number, then (when d > 16) byte by byte, where
     // y < m < 2^120 keeps y * 256 + 255 within 128 bits.
-    u128 y = 0;
-    for (size_t k = 0; k < 16 && k < st->d; k++) y = (y << 8) | r[k];
-    y %= m;
+    u128 y;
+    if (st->d == 8 && (m >> 64) == 0) {
+        // Every decimal use (cards, SSNs) and short radix-62 strings: 64-bit division is much cheaper.
+        uint64_t y64 = 0;
+        for (size_t k = 0; k < 8; k++) y64 = (y64 << 8) | r[k];
+        y = y64 % (uint64_t)m;
+    } else {
+        y = 0;
+        for (size_t k = 0; k < 16 && k < st->d; k++) y = (y << 8) | r[k];
+        y %= m;
+    }
     if (st->d > 16) {
         // S's second block: CIPH(R ^ [1]_16); d is at most 20, so one more block is enough.
         uint8_t s2[16];
