@@ -1,10 +1,13 @@
-// FF1 format-preserving encryption (NIST SP 800-38G, section 5.1) over decimal digits, with AES-128.
+// FF1 format-preserving encryption (NIST SP 800-38G, section 5.1) with AES-128, over any radix up to
+// 255: decimal digits for cards and SSNs, 62 letters and digits (and 28 punctuation marks) for secrets.
 //
-// Why by hand: the tokenizer permutes card and SSN digits; FF1 is the standard for that (FF3-1 is
-// withdrawn in the Rev. 1 draft), no library on these machines offers it, and swift-crypto exposes no
-// AES block call that keeps its key schedule. Each FF1 round is one AES block here: P (which depends
-// only on the lengths and the tweak length) is encrypted once per call, then R = AES(AES(P) ^ Q).
-// Checked against NIST's FF1 samples and the FIPS-197 AES vector in the tests.
+// Why by hand: the tokenizer permutes card and SSN digits and secret characters; FF1 is the standard
+// for that (FF3-1 is withdrawn in the Rev. 1 draft), no library on these machines offers it, and
+// swift-crypto exposes no AES block call that keeps its key schedule. P (which depends only on the
+// lengths, the radix and the tweak length) is encrypted once per call; each round then costs one AES
+// block per 16 bytes of Q, plus one when d > 16. Checked against NIST's FF1 samples 1-3 (the AES-128
+// ones, radix 10 and 36), the FIPS-197 AES vector, and Tests/Vectors/ff1_reference.py (an unbounded-
+// integer FF1 that passes all nine NIST samples) for radix 10, 28, 36 and 62 at every length class.
 #include "mask_ff1.h"
 
 #include <string.h>
@@ -102,55 +105,169 @@ void mk_aes128_encrypt(const mk_aes128_key *key, uint8_t block[16]) {
     mk_aes128_encrypt_portable(key, block);
 }
 
-// ---- FF1, radix 10 --------------------------------------------------------------------------------
+// ---- FF1, any radix up to 255 --------------------------------------------------------------------
+//
+//   P = [1][2][1][radix]^3 [10][u mod 256] [n]^4 [t]^4          (one block, the same in every round)
+//   for round i in 0..9:
+//       Q = T || 0^((-t-b-1) mod 16) || [i] || NUM(B) in b bytes
+//       R = CBC-MAC(P || Q);  S = R || CIPH(R ^ [1]) || ...      (d bytes)
+//       c = (NUM(A) + NUM(S)) mod radix^m;  A, B = B, STR(c)
+//
+// Every number fits 128 bits because the halves are kept below 2^120 (mk_ff1_max_count): NUM(B) has
+// at most 15 bytes, and NUM(S) (up to 20 bytes) is reduced modulo radix^m one byte at a time, where
+// the running remainder times 256 stays below 2^128.
 
 typedef unsigned __int128 u128;
 
-static u128 pow10_u128(size_t n) {
+static const u128 HALF_LIMIT = (u128)1 << 120;
+
+// radix^m, or 0 when it would reach 2^120.
+static u128 power_below_limit(unsigned radix, size_t m) {
+    const u128 cap = HALF_LIMIT / radix;  // r < cap  ⇔  r * radix < 2^120 (up to rounding, on the safe side)
     u128 r = 1;
-    while (n--) r *= 10;
+    while (m--) {
+        if (r >= cap) return 0;
+        r *= radix;
+    }
     return r;
 }
 
-int mk_ff1_encrypt_decimal(const mk_aes128_key *key, const uint8_t *tweak, size_t t, uint8_t *digits, size_t n) {
-    if (n < 2 || n > 36 || t > 16) return -1;
-    size_t u = n / 2, v = n - u;
-    // b = ceil(ceil(v * log2(10)) / 8): the bytes of NUM(B); d = 4 * ceil(b / 4) + 4.
-    u128 limit_v = pow10_u128(v) - 1;
-    size_t bits = 0;
-    while (bits < 128 && (limit_v >> bits) != 0) bits++;
-    size_t b = (bits + 7) / 8;
-    size_t d = 4 * ((b + 3) / 4) + 4;
-    if (t + b + 1 > 16 || d > 16) return -1;  // one block per round is all this version needs
+size_t mk_ff1_max_count(unsigned radix) {
+    if (radix < 2 || radix > 255) return 0;
+    size_t v = 0;
+    while (power_below_limit(radix, v + 1) != 0) v++;
+    return 2 * v;  // u = floor(n/2) <= v = ceil(n/2): the larger half decides
+}
 
-    uint8_t p[16] = {1, 2, 1, 0, 0, 10, 10, (uint8_t)(u % 256), 0, 0, 0, 0, 0, 0, 0, 0};
+// The cipher's fixed parts for one call: CIPH(P), the lengths, and Q's constant prefix.
+typedef struct {
+    const mk_aes128_key *key;
+    uint8_t cipher_p[16];
+    uint8_t q[96];      // T || padding || [i] || NUM(B); only the last b + 1 bytes change per round
+    size_t q_length;
+    size_t b, d;
+    unsigned radix;
+    u128 mod_u, mod_v;
+} ff1_state;
+
+static int ff1_setup(ff1_state *st, const mk_aes128_key *key, const uint8_t *tweak, size_t t, unsigned radix,
+                     size_t n) {
+    if (radix < 2 || radix > 255 || n < 2 || t > 64) return -1;
+    size_t u = n / 2, v = n - u;
+    st->key = key;
+    st->radix = radix;
+    st->mod_u = power_below_limit(radix, u);
+    st->mod_v = power_below_limit(radix, v);
+    if (st->mod_v == 0) return -1;  // longer than mk_ff1_max_count(radix)
+    // b = ceil(ceil(v * log2(radix)) / 8) = the bytes of radix^v - 1; d = 4 * ceil(b / 4) + 4.
+    u128 top = st->mod_v - 1;
+    uint64_t high = (uint64_t)(top >> 64), low = (uint64_t)top;
+    size_t bits = high ? 128 - (size_t)__builtin_clzll(high) : (low ? 64 - (size_t)__builtin_clzll(low) : 0);
+    st->b = (bits + 7) / 8;
+    st->d = 4 * ((st->b + 3) / 4) + 4;
+    size_t pad = (16 - (t + st->b + 1) % 16) % 16;
+    st->q_length = t + pad + 1 + st->b;
+    memset(st->q, 0, sizeof st->q);
+    if (t) memcpy(st->q, tweak, t);
+
+    uint8_t *p = st->cipher_p;
+    p[0] = 1; p[1] = 2; p[2] = 1;
+    p[3] = 0; p[4] = 0; p[5] = (uint8_t)radix;
+    p[6] = 10; p[7] = (uint8_t)(u % 256);
     p[8] = (uint8_t)(n >> 24); p[9] = (uint8_t)(n >> 16); p[10] = (uint8_t)(n >> 8); p[11] = (uint8_t)n;
     p[12] = (uint8_t)(t >> 24); p[13] = (uint8_t)(t >> 16); p[14] = (uint8_t)(t >> 8); p[15] = (uint8_t)t;
-    mk_aes128_encrypt(key, p);  // CIPH(P): the first CBC-MAC block, the same in every round
+    mk_aes128_encrypt(key, p);
+    return 0;
+}
 
-    u128 a = 0, bnum = 0;
-    for (size_t i = 0; i < u; i++) a = a * 10 + digits[i];
-    for (size_t i = u; i < n; i++) bnum = bnum * 10 + digits[i];
-    u128 mod_u = pow10_u128(u), mod_v = pow10_u128(v);
-
-    for (int round = 0; round < 10; round++) {
-        // Q = T || 0^((-t-b-1) mod 16) || [i] || NUM(B) in b bytes: exactly one block here.
-        uint8_t q[16];
-        memset(q, 0, sizeof q);
-        if (t) memcpy(q, tweak, t);
-        q[15 - b] = (uint8_t)round;
-        u128 x = bnum;
-        for (size_t k = 0; k < b; k++) { q[15 - k] = (uint8_t)x; x >>= 8; }
-        for (int k = 0; k < 16; k++) q[k] ^= p[k];
-        mk_aes128_encrypt(key, q);  // R
-        u128 y = 0;
-        for (size_t k = 0; k < d; k++) y = (y << 8) | q[k];
-        u128 m = (round % 2 == 0) ? mod_u : mod_v;
-        u128 c = (a % m + y % m) % m;
-        a = bnum;
-        bnum = c;
+// NUM(S) mod `m` for round `round` with the Feistel input `x` = NUM(B) (encryption) or NUM(A) (decryption).
+static u128 ff1_round_value(ff1_state *st, int round, u128 x, u128 m) {
+    uint8_t *q = st->q;
+    size_t end = st->q_length;
+    q[end - st->b - 1] = (uint8_t)round;
+    for (size_t k = 0; k < st->b; k++) { q[end - 1 - k] = (uint8_t)x; x >>= 8; }
+    uint8_t r[16];
+    memcpy(r, st->cipher_p, 16);
+    for (size_t off = 0; off < end; off += 16) {
+        for (int k = 0; k < 16; k++) r[k] ^= q[off + k];
+        mk_aes128_encrypt(st->key, r);
     }
-    for (size_t i = n; i > u; i--) { digits[i - 1] = (uint8_t)(bnum % 10); bnum /= 10; }
-    for (size_t i = u; i > 0; i--) { digits[i - 1] = (uint8_t)(a % 10); a /= 10; }
+    // NUM(S) mod m: the first min(d, 16) bytes as one number, then (when d > 16) byte by byte, where
+    // y < m < 2^120 keeps y * 256 + 255 within 128 bits.
+    u128 y;
+    if (st->d == 8 && (m >> 64) == 0) {
+        // Every decimal use (cards, SSNs) and short radix-62 strings: 64-bit division is much cheaper.
+        uint64_t y64 = 0;
+        for (size_t k = 0; k < 8; k++) y64 = (y64 << 8) | r[k];
+        y = y64 % (uint64_t)m;
+    } else {
+        y = 0;
+        for (size_t k = 0; k < 16 && k < st->d; k++) y = (y << 8) | r[k];
+        y %= m;
+    }
+    if (st->d > 16) {
+        // S's second block: CIPH(R ^ [1]_16); d is at most 20, so one more block is enough.
+        uint8_t s2[16];
+        memcpy(s2, r, 16);
+        s2[15] ^= 1;
+        mk_aes128_encrypt(st->key, s2);
+        for (size_t k = 0; k < st->d - 16; k++) y = ((y << 8) | s2[k]) % m;
+    }
+    return y;
+}
+
+static u128 ff1_num(const uint8_t *x, size_t count, unsigned radix) {
+    u128 r = 0;
+    for (size_t i = 0; i < count; i++) r = r * radix + x[i];
+    return r;
+}
+
+static void ff1_str(u128 value, uint8_t *x, size_t count, unsigned radix) {
+    // 128-bit divisions only while the value needs them; the rest in 64 bits, which is cheaper.
+    size_t i = count;
+    while (i > 0 && (value >> 64) != 0) { x[--i] = (uint8_t)(value % radix); value /= radix; }
+    uint64_t w = (uint64_t)value;
+    while (i > 0) { x[--i] = (uint8_t)(w % radix); w /= radix; }
+}
+
+static int ff1_check_numerals(const uint8_t *x, size_t n, unsigned radix) {
+    for (size_t i = 0; i < n; i++) if (x[i] >= radix) return -1;
+    return 0;
+}
+
+int mk_ff1_encrypt(const mk_aes128_key *key, const uint8_t *tweak, size_t t, unsigned radix, uint8_t *numerals,
+                   size_t n) {
+    ff1_state st;
+    if (ff1_setup(&st, key, tweak, t, radix, n) != 0 || ff1_check_numerals(numerals, n, radix) != 0) return -1;
+    size_t u = n / 2, v = n - u;
+    u128 a = ff1_num(numerals, u, radix), b = ff1_num(numerals + u, v, radix);
+    for (int round = 0; round < 10; round++) {
+        u128 m = (round % 2 == 0) ? st.mod_u : st.mod_v;
+        // A < m holds in every round (it is a previous C under the same modulus, or an input half).
+        u128 c = a + ff1_round_value(&st, round, b, m);
+        if (c >= m) c -= m;
+        a = b;
+        b = c;
+    }
+    ff1_str(a, numerals, u, radix);
+    ff1_str(b, numerals + u, v, radix);
+    return 0;
+}
+
+int mk_ff1_decrypt(const mk_aes128_key *key, const uint8_t *tweak, size_t t, unsigned radix, uint8_t *numerals,
+                   size_t n) {
+    ff1_state st;
+    if (ff1_setup(&st, key, tweak, t, radix, n) != 0 || ff1_check_numerals(numerals, n, radix) != 0) return -1;
+    size_t u = n / 2, v = n - u;
+    u128 a = ff1_num(numerals, u, radix), b = ff1_num(numerals + u, v, radix);
+    for (int round = 9; round >= 0; round--) {
+        u128 m = (round % 2 == 0) ? st.mod_u : st.mod_v;
+        u128 y = ff1_round_value(&st, round, a, m);
+        u128 c = b >= y ? b - y : b + m - y;
+        b = a;
+        a = c;
+    }
+    ff1_str(a, numerals, u, radix);
+    ff1_str(b, numerals + u, v, radix);
     return 0;
 }

@@ -11,7 +11,7 @@ import Testing
 
     @Test func sameValueSameKeySameToken() {
         for (type, value) in [(EntityType.email, "ann@example.com"), (.creditCard, "4111 1111 1111 1111"),
-                              (.usSSN, "536-90-4399")] {
+                              (.usSSN, "536-90-4399"), (.secret, "ghp_R2d2C3poLuke0Leia1Han2Chewie3Yoda4Vv")] {
             #expect(token(type, value) == token(type, value))
             #expect(token(type, value) != token(type, value, key: otherKey))
         }
@@ -47,18 +47,18 @@ import Testing
         #expect(spaced.replacingOccurrences(of: " ", with: "-") == t, "separators do not change the digits")
     }
 
-    @Test func decimalPermutationIsABijection() {
+    @Test func decimalCipherIsABijection() {
         // Every 6-digit string (FF1's smallest decimal domain) maps to a distinct 6-digit string.
-        let p = DecimalPermutation(prf: KeyedPRF(key: testKey))
+        let cipher = FF1Cipher(prf: KeyedPRF(key: testKey))
         let width = 6
         var seen = Set<Int>()
-        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: width)
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: width)
         defer { buffer.deallocate() }
         for v in 0..<1_000_000 {
             var x = v
             for i in (0..<width).reversed() { buffer[i] = UInt8(x % 10); x /= 10 }
-            p.permute(buffer, count: width, tag: 9)
-            seen.insert(buffer.reduce(0) { $0 * 10 + Int($1) })
+            cipher.encrypt(buffer, count: width, radix: 10, tweak: (9, 0), tweakLength: 1)
+            seen.insert((0..<width).reduce(0) { $0 * 10 + Int(buffer[$1]) })
         }
         #expect(seen.count == 1_000_000)
     }
@@ -101,5 +101,261 @@ import Testing
         #expect(apply(MaskPolicy(email: .null)).1 == .null)
         let tokenized = apply(.default).0
         #expect(!tokenized.contains("4111") && !tokenized.contains("ann@"))
+    }
+
+    @Test func secretsAreTokenizedByDefault() throws {
+        #expect(MaskPolicy.default.secret == .tokenize)
+        let value = "aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq8Lm3Wv0T"
+        let f = findings(in: value)
+        try #require(f.count == 1 && f[0].type == .secret)
+        var out: [UInt8] = []
+        let rewriter = CellRewriter(policy: .default, tokenizer: Tokenizer(key: testKey))
+        _ = Array(value.utf8).withUnsafeBufferPointer { rewriter.rewrite($0, findings: f[...], into: &out) }
+        let masked = String(decoding: out, as: UTF8.self)
+        #expect(masked.utf8.count == value.utf8.count)
+        #expect(masked.hasPrefix("aws_secret_access_key="))
+        #expect(!masked.contains("*") && !masked.contains("wJalrXUtnFEMI"))
+    }
+
+    @Test func binaryLayoutsGetSameLengthTokensNotAsterisks() throws {
+        let value = "\u{1}ann@example.com\u{2}4111-1111-1111-1111\u{3}token=Zm9vYmFyYmF6cXV4MTIz"
+        let f = findings(in: value)
+        try #require(f.map(\.type) == [.email, .creditCard, .secret])
+        func apply(_ policy: MaskPolicy, nullSpansEmpty: Bool = false) -> [UInt8] {
+            var out: [UInt8] = []
+            let rewriter = CellRewriter(policy: policy, tokenizer: Tokenizer(key: testKey))
+            _ = Array(value.utf8).withUnsafeBufferPointer {
+                rewriter.rewrite($0, findings: f[...], binaryLayout: true, nullSpansEmpty: nullSpansEmpty, into: &out)
+            }
+            return out
+        }
+        let tokens = apply(.default)
+        #expect(tokens.count == value.utf8.count)
+        let text = String(decoding: tokens, as: UTF8.self)
+        #expect(!text.contains("ann@example") && !text.contains("4111") && !text.contains("Zm9v") && !text.contains("*"))
+        #expect(Array(tokens)[4] == UInt8(ascii: "@") && text.contains("token="), "punctuation and context kept")
+        let hashed = apply(MaskPolicy(email: .hash, creditCard: .hash, secret: .hash))
+        #expect(hashed.count == value.utf8.count && hashed != tokens && !hashed.contains(UInt8(ascii: "*")))
+        let nulled = apply(MaskPolicy(email: .null), nullSpansEmpty: true)
+        #expect(nulled.count == value.utf8.count, "a null span in a binary layout is redacted, not removed")
+        #expect(String(decoding: nulled, as: UTF8.self).hasPrefix("\u{1}***************\u{2}"))
+    }
+}
+
+/// The same-length token of secrets (and of binary layouts and the varchar fallback): its shape,
+/// determinism, key separation, and uniqueness, exhaustively on small domains and on random values.
+@Suite struct LengthKeepingTokenTests {
+    // One per test: a tokenizer's scratch is not shared between threads.
+    let tokenizer = Tokenizer(key: testKey)
+    let otherTokenizer = Tokenizer(key: otherKey)
+    static let lettersAndDigits = Set(LengthKeepingTokenizer.lettersAndDigits)
+    static let punctuation = Set(LengthKeepingTokenizer.punctuation)
+
+    func token(_ value: [UInt8], type: EntityType = .secret, unit: LengthKeepingTokenizer.Unit = .byte,
+               irreversible: Bool = false, otherKey: Bool = false) -> [UInt8] {
+        var out: [UInt8] = []
+        let t = otherKey ? otherTokenizer : tokenizer
+        value.withUnsafeBufferPointer { t.appendSameSizeToken(type, $0, unit: unit, irreversible: irreversible, to: &out) }
+        return out
+    }
+
+    static func characterCount(_ bytes: [UInt8]) -> Int { bytes.filter { $0 & 0xC0 != 0x80 }.count }
+
+    /// The shape rules: same length; a letter or digit becomes one; kept bytes stay; punctuation stays
+    /// unless the value has fewer than 4 letters, digits and non-ASCII bytes, and then becomes
+    /// punctuation; non-ASCII bytes become letters or digits; nothing else appears.
+    static func checkShape(_ value: [UInt8], _ token: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(token.count == value.count, sourceLocation: sourceLocation)
+        let carriers = value.filter { lettersAndDigits.contains($0) || $0 >= 0x80 }.count
+        for (v, t) in zip(value, token) {
+            if lettersAndDigits.contains(v) || v >= 0x80 {
+                #expect(lettersAndDigits.contains(t), sourceLocation: sourceLocation)
+            } else if punctuation.contains(v) {
+                if carriers >= 4 { #expect(t == v, sourceLocation: sourceLocation) } else {
+                    #expect(punctuation.contains(t), sourceLocation: sourceLocation)
+                }
+            } else {
+                #expect(t == v, "kept byte \(v)", sourceLocation: sourceLocation)
+            }
+        }
+    }
+
+    @Test(arguments: [
+        ("AWS secret key", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq8Lm3Wv0T"),
+        ("GitHub token: the prefix is enciphered too", "ghp_R2d2C3poLuke0Leia1Han2Chewie3Yoda4Vv"),
+        ("JWT: dots kept", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"),
+        ("weak password", "P@ssw0rd"),
+        ("password with marks at both ends", "$ecur3Pass!"),
+        ("exactly four letters and digits: punctuation kept", "ab-1-2!"),
+        ("three letters: punctuation enciphered", "a!b@c#"),
+        ("punctuation only", "!@#$%^&*"),
+        ("one letter", "x"),
+        ("one mark", "%"),
+        ("kept bytes: space, quotes, comma, backslash", "pass word,\"x'\\y"),
+        ("longer than FF1's 40: keystream", String(repeating: "k8Zq", count: 30)),
+        ("41 letters and digits", String(repeating: "a", count: 41)),
+        ("non-ASCII: each byte becomes a letter or digit", "contraseña-ñandú"),
+        ("non-ASCII bytes carry the secret too", "ñ!é?"),
+    ])
+    func secretTokenShapes(_ name: String, _ value: String) {
+        let v = Array(value.utf8)
+        let t = token(v)
+        Self.checkShape(v, t)
+        #expect(t != v, "\(name): the token is not the value")
+        #expect(t == token(v), "\(name): deterministic")
+        #expect(t.allSatisfy { $0 < 0x80 }, "\(name): ASCII only")
+        let escapables: [UInt8] = Array("\"',\\\t\n\r".utf8)
+        for b in escapables { #expect(t.filter { $0 == b }.count == v.filter { $0 == b }.count, "\(name): no new \(b)") }
+    }
+
+    @Test func characterUnitsKeepTheCharacterCount() {
+        for value in ["contraseña", "ñ", "日本語のパスワード12", "a€b", "Ann@exämple.com", "\u{1F600}x\u{1F600}"] {
+            let v = Array(value.utf8)
+            let t = token(v, unit: .character)
+            #expect(Self.characterCount(t) == value.unicodeScalars.count && t.count == value.unicodeScalars.count,
+                    "\(value): one ASCII byte per character")
+            #expect(t.allSatisfy { $0 < 0x80 })
+            #expect(token(v, unit: .character) == t)
+        }
+        // ASCII values give the same token whichever the unit.
+        let ascii = Array("S3cr3t-Pw".utf8)
+        #expect(token(ascii, unit: .character) == token(ascii))
+        // A stray continuation byte starts no character and adds none.
+        let stray: [UInt8] = [0x80, 0x61, 0x62]
+        #expect(token(stray, unit: .character).count == 2)
+    }
+
+    /// Exhaustive: every string of length 1 to 4 over letters, a digit, kept bytes and punctuation (2,800
+    /// values, mixing every class pattern and both sides of the 4-carrier rule), and every 1- and
+    /// 2-character printable ASCII string (9,120), gets its own token.
+    @Test func smallDomainsAreMappedInjectively() {
+        let symbols = Array("aZ7-!, ".utf8)
+        var values: [[UInt8]] = [[]]
+        var all: [[UInt8]] = []
+        for _ in 1...4 {
+            values = values.flatMap { prefix in symbols.map { prefix + [$0] } }
+            all += values
+        }
+        for a in UInt8(0x20)...0x7E {
+            all.append([a])
+            for b in UInt8(0x20)...0x7E { all.append([a, b]) }
+        }
+        var tokens: [[UInt8]: [UInt8]] = [:]
+        for v in all {
+            let t = token(v)
+            Self.checkShape(v, t)
+            if let earlier = tokens[t], earlier != v {
+                Issue.record("\(String(decoding: v, as: UTF8.self)) and \(String(decoding: earlier, as: UTF8.self)) share a token")
+            }
+            tokens[t] = v
+        }
+        #expect(Set(all).count == tokens.count)
+    }
+
+    static func randomValue(_ g: inout StageOneTests.Generator, nonASCII: Bool) -> [UInt8] {
+        let length = 1 + Int(g.next() % 64)
+        let pool = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./+=!@#$%".utf8)
+        var v: [UInt8] = []
+        while v.count < length {
+            if nonASCII && g.next() % 8 == 0 { v += Array("é".utf8) } else { v.append(pool[Int(g.next() % UInt64(pool.count))]) }
+        }
+        return v
+    }
+
+    /// 10^5 random distinct values of every length up to 64 (so FF1, the single-symbol permutations and
+    /// the keystream all take part) give 10^5 distinct tokens, each of the right shape.
+    @Test func randomValuesGetDistinctTokens() {
+        var g = StageOneTests.Generator(state: 7)
+        var values = Set<[UInt8]>()
+        while values.count < 100_000 { values.insert(Self.randomValue(&g, nonASCII: false)) }
+        var tokens = Set<[UInt8]>()
+        for v in values {
+            let t = token(v)
+            if tokens.count < 2_000 { Self.checkShape(v, t) }
+            tokens.insert(t)
+        }
+        #expect(tokens.count == values.count)
+    }
+
+    /// Values with non-ASCII bytes go through the keystream: collisions are possible in principle
+    /// (62^-m), so this is a sample of long-enough values (m ≥ 12, under 2^-71 per pair), in byte and
+    /// character units.
+    @Test func nonASCIIValuesGetDistinctTokens() {
+        var g = StageOneTests.Generator(state: 8)
+        var values = Set<[UInt8]>()
+        while values.count < 20_000 {
+            let v = Self.randomValue(&g, nonASCII: true)
+            if v.contains(where: { $0 >= 0x80 }) && Self.characterCount(v) >= 12 { values.insert(v) }
+        }
+        var bytes = Set<[UInt8]>(), characters = Set<[UInt8]>()
+        for v in values {
+            bytes.insert(token(v))
+            characters.insert(token(v, unit: .character))
+        }
+        #expect(bytes.count == values.count && characters.count == values.count)
+    }
+
+    @Test func differentKeysAndTypesGiveDifferentTokens() {
+        var g = StageOneTests.Generator(state: 9)
+        var sameUnderOtherKey = 0, sameAcrossTypes = 0, sameAsDigest = 0
+        for _ in 0..<2_000 {
+            var v = Self.randomValue(&g, nonASCII: false)
+            while v.filter({ Self.lettersAndDigits.contains($0) }).count < 8 { v += Array("q7".utf8) }
+            let t = token(v)
+            if token(v, otherKey: true) == t { sameUnderOtherKey += 1 }
+            if token(v, type: .email) == t { sameAcrossTypes += 1 }
+            let digest = token(v, irreversible: true)
+            Self.checkShape(v, digest)
+            if digest == t { sameAsDigest += 1 }
+        }
+        #expect(sameUnderOtherKey == 0 && sameAcrossTypes == 0 && sameAsDigest == 0)
+    }
+
+    /// A token shares a run of 4 letters or digits with its own value no more often than chance: about
+    /// 37 × 37 / 62^4 ≈ 9·10^-5 per 40-character secret anywhere, 37 / 62^4 at the same place.
+    @Test func tokensShareNoMoreOfTheirValueThanChance() {
+        var g = StageOneTests.Generator(state: 10)
+        let alphabet = LengthKeepingTokenizer.lettersAndDigits
+        var anywhere = 0, samePlace = 0
+        let trials = 10_000
+        for _ in 0..<trials {
+            let v = (0..<40).map { _ in alphabet[Int(g.next() % 62)] }
+            let t = token(v)
+            let runs = Set((0...36).map { Array(v[$0..<$0 + 4]) })
+            if (0...36).contains(where: { runs.contains(Array(t[$0..<$0 + 4])) }) { anywhere += 1 }
+            if (0...36).contains(where: { v[$0..<$0 + 4] == t[$0..<$0 + 4] }) { samePlace += 1 }
+        }
+        // Expected about 0.9 and 0.03 in 10^4 trials; a Poisson count above 8 has odds under 10^-5.
+        #expect(anywhere <= 8 && samePlace <= 2, "anywhere \(anywhere), same place \(samePlace)")
+    }
+
+    /// The varchar fallback: spans keep their character count, and two values that differ only in
+    /// case (or in one character) still differ, so a UNIQUE varchar column restores.
+    @Test func varcharFallbackKeepsCharactersAndUniqueness() {
+        let rewriter = CellRewriter(policy: .default, tokenizer: tokenizer)
+        func fallback(_ value: String) -> String {
+            let f = findings(in: value)
+            var out: [UInt8] = []
+            Array(value.utf8).withUnsafeBufferPointer { rewriter.rewriteKeepingCharacters($0, findings: f[...], into: &out) }
+            return String(decoding: out, as: UTF8.self)
+        }
+        let upper = fallback("Ann@x.com"), lower = fallback("ann@x.com"), other = fallback("ann@x.org")
+        #expect(upper.count == 9 && lower.count == 9 && other.count == 9)
+        #expect(upper != lower && lower != other && upper != "Ann@x.com")
+        #expect(Array(lower)[3] == "@" && Array(lower)[5] == ".", "the address keeps its shape")
+        let card = fallback("card 4111-1111-1111-1111")
+        #expect(card.count == 24 && !card.contains("4111-1111") && card.hasPrefix("card "))
+        // Spans with non-ASCII characters: one output character per character, whatever the action.
+        let value = "pw=contraseña; mail é@exämple.com"
+        let spans = [Finding(start: 3, end: 14, type: .secret), Finding(start: 21, end: 36, type: .email)]
+        for policy in [MaskPolicy.default, MaskPolicy(email: .hash, secret: .hash),
+                       MaskPolicy(email: .redact, secret: .partial(keep: 2))] {
+            var out: [UInt8] = []
+            let r = CellRewriter(policy: policy, tokenizer: tokenizer)
+            Array(value.utf8).withUnsafeBufferPointer { r.rewriteKeepingCharacters($0, findings: spans[...], into: &out) }
+            let masked = String(decoding: out, as: UTF8.self)
+            #expect(masked.count == value.count && masked.hasPrefix("pw=") && masked.contains("; mail "))
+            #expect(!masked.contains("contrase") && !masked.contains("xämple"))
+        }
     }
 }

@@ -98,13 +98,17 @@ import WireTestSupport
                                         + Wire.dataRow(["t", "token=Zm9vYmFyYmF6cXV4MTIz"])).output)
         #expect(rows[0][0]!.hasSuffix("@example.invalid"))
         #expect(rows[0][1] == "2024-01-15 10:30:00+00")
-        #expect(rows[1][0] == "t" && rows[1][1] == "token=********************")
+        let secret = rows[1][1]!
+        #expect(rows[1][0] == "t" && secret.hasPrefix("token=") && secret.utf8.count == 26)
+        #expect(!secret.contains("Zm9vYmFy") && !secret.contains("*"), "a same-length keyed token")
     }
 
     @Test func binaryCellsOfNonTextTypesKeepTheirLength() {
         let h = Wire.rowDescription([("blob", 17)], format: 1)
         let input = h + Wire.dataRow(["\u{1}\u{2}ann@example.com\u{3}"])
         let rows = Wire.rows(maskStream(input).output)
-        #expect(rows[0][0] == "\u{1}\u{2}***************\u{3}")
+        let cell = rows[0][0]!
+        #expect(cell.utf8.count == 18 && cell.hasPrefix("\u{1}\u{2}") && cell.hasSuffix("\u{3}"))
+        #expect(!cell.contains("ann@example.com") && !cell.contains("*"), "a same-length keyed token: \(cell)")
     }
 }

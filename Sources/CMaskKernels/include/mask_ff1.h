@@ -21,11 +21,19 @@ void mk_aes128_encrypt(const mk_aes128_key *key, uint8_t block[16]);
 /// The portable AES-128 block encryption, exposed so tests can compare it with the AES-NI one.
 void mk_aes128_encrypt_portable(const mk_aes128_key *key, uint8_t block[16]);
 
-/// FF1 (NIST SP 800-38G) over radix 10 with AES-128: encrypts the `count` digit values (0...9) in
-/// `digits` in place, with the given tweak. `count` must be 2...36; the tweak at most 16 bytes.
-/// Returns 0 on success, -1 when the arguments are out of range.
-int mk_ff1_encrypt_decimal(const mk_aes128_key *key, const uint8_t *tweak, size_t tweak_length,
-                           uint8_t *digits, size_t count);
+/// FF1 (NIST SP 800-38G) with AES-128: encrypts the `count` numerals (each below `radix`) in place,
+/// under the tweak. `radix` must be 2...255, `count` 2...mk_ff1_max_count(radix), the tweak at most
+/// 64 bytes. Returns 0 on success, -1 (numerals untouched) when an argument is out of range.
+int mk_ff1_encrypt(const mk_aes128_key *key, const uint8_t *tweak, size_t tweak_length, unsigned radix,
+                   uint8_t *numerals, size_t count);
+
+/// The inverse of mk_ff1_encrypt under the same key, tweak and radix.
+int mk_ff1_decrypt(const mk_aes128_key *key, const uint8_t *tweak, size_t tweak_length, unsigned radix,
+                   uint8_t *numerals, size_t count);
+
+/// The longest numeral string FF1 takes here for `radix`: each half stays below 2^120, so that all its
+/// arithmetic fits 128 bits (radix 10: 72; radix 36: 46; radix 62: 40). 0 for an unsupported radix.
+size_t mk_ff1_max_count(unsigned radix);
 
 /// Whether AES-NI is used on this CPU.
 int mk_aes_uses_aesni(void);

@@ -21,7 +21,8 @@ public struct CellRewriter {
 
     /// Appends the masked form of `value` to `out` given its findings (ordered, disjoint, offsets into
     /// `value`). `binaryLayout` forces same-length replacements, for binary cells whose framing would
-    /// break if a span changed length. `nullSpansEmpty` is for values that have no NULL of their own (a
+    /// break if a span changed length: tokens and hashes become same-length keyed tokens
+    /// (`Tokenizer.appendSameSizeToken`), `null` spans are redacted. `nullSpansEmpty` is for values that have no NULL of their own (a
     /// COPY row, a message's string): a `null` action empties its span instead of the whole value.
     public func rewrite(_ value: UnsafeBufferPointer<UInt8>, findings: ArraySlice<Finding>, binaryLayout: Bool = false,
                         nullSpansEmpty: Bool = false, into out: inout [UInt8]) -> CellOutcome {
@@ -33,18 +34,46 @@ public struct CellRewriter {
         for f in findings where policy.masks(f) {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: value[copied..<f.start]))
             let span = UnsafeBufferPointer(rebasing: value[f.start..<f.end])
-            let action = binaryLayout ? .redact : policy.action(for: f.type)
-            switch action {
+            switch policy.action(for: f.type) {
+            case .tokenize where binaryLayout: tokenizer.appendSameSizeToken(f.type, span, unit: .byte, to: &out)
             case .tokenize: tokenizer.appendToken(f.type, span, to: &out)
+            case .hash where binaryLayout:
+                tokenizer.appendSameSizeToken(f.type, span, unit: .byte, irreversible: true, to: &out)
             case .hash: tokenizer.appendHash(f.type, span, to: &out)
-            case .redact: out.append(contentsOf: repeatElement(UInt8(ascii: "*"), count: span.count))
-            case .partial(let keep): Self.appendPartial(span, keep: keep, to: &out)
+            case .partial(let keep): Self.appendPartial(span, keep: keep, to: &out)  // same length already
+            case .redact: Self.appendRedacted(span, to: &out)
+            case .null where binaryLayout: Self.appendRedacted(span, to: &out)  // the layout needs the bytes
             case .null: break  // only with nullSpansEmpty: the span is left out
             }
             copied = f.end
         }
         out.append(contentsOf: UnsafeBufferPointer(rebasing: value[copied...]))
         return .rewritten
+    }
+
+    /// Like `rewrite`, for a value whose masked form must keep its UTF-8 character count (a
+    /// `varchar(n)` or `char(n)` cell whose `rewrite` came out too long): every span keeps its count,
+    /// tokens as same-size keyed tokens (distinct values stay distinct, so UNIQUE columns restore),
+    /// `redact` and `partial` as one `*` per character. Never called with a `null` finding (`rewrite`
+    /// made the cell NULL).
+    public func rewriteKeepingCharacters(_ value: UnsafeBufferPointer<UInt8>, findings: ArraySlice<Finding>,
+                                         into out: inout [UInt8]) {
+        var copied = 0
+        for f in findings {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: value[copied..<f.start]))
+            let span = UnsafeBufferPointer(rebasing: value[f.start..<f.end])
+            switch policy.action(for: f.type) {
+            case .tokenize: tokenizer.appendSameSizeToken(f.type, span, unit: .character, to: &out)
+            case .hash: tokenizer.appendSameSizeToken(f.type, span, unit: .character, irreversible: true, to: &out)
+            case .redact, .partial, .null: for b in span where b & 0xC0 != 0x80 { out.append(UInt8(ascii: "*")) }
+            }
+            copied = f.end
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: value[copied...]))
+    }
+
+    static func appendRedacted(_ span: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        out.append(contentsOf: repeatElement(UInt8(ascii: "*"), count: span.count))
     }
 
     /// Keeps the last `keep` letters or digits; other letters and digits become `*`; separators, `@`

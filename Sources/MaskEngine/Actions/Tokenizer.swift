@@ -2,19 +2,22 @@
 ///
 /// | type | token | collisions |
 /// |---|---|---|
-/// | card | separators kept; the digits before the check digit encrypted with FF1 (`DecimalPermutation`); a check digit that **fails** Luhn | none: a bijection, and a token is never a valid card |
+/// | card | separators kept; the digits before the check digit encrypted with FF1 (`FF1Cipher`, radix 10); a check digit that **fails** Luhn | none: a bijection, and a token is never a valid card |
 /// | SSN | separators kept; all 9 digits encrypted with FF1 | none: a bijection on the 10^9 digit strings. A token may fall in issued ranges: the never-issued values number about 1.1e8, fewer than the 8.9e8 issuable ones, so no bijection can avoid them |
 /// | email | 16 base32 characters of HMAC-SHA256 over the lower-cased address, `@example.invalid` | 80 bits: about n²/2^81 for n distinct addresses (1e-12 for a million) |
+/// | secret | the same length: letters and digits enciphered with FF1 (radix 62), punctuation kept (`LengthKeepingTokenizer`) | none for ASCII values of up to 40 letters and digits; 62^-m per pair beyond, or with non-ASCII bytes |
 ///
 /// The same value under the same key gives the same token in every row, column, table, format and run;
 /// emails are compared case-insensitively, so `Ann@X.com` and `ann@x.com` join. Tokens use only
-/// `[a-z2-7.@]`, digits and the value's own separators: nothing that needs escaping in CSV, JSON or
-/// COPY text. `.invalid` is reserved (RFC 2606), so an email token can never reach a real mailbox.
+/// `[a-z2-7.@]`, digits, letters, the value's own separators and (in secrets without letters or
+/// digits to speak of) printable punctuation other than `" ' , \`: nothing that needs escaping in CSV,
+/// JSON or COPY text. `.invalid` is reserved (RFC 2606), so an email token can never reach a real mailbox.
 public final class Tokenizer {
     enum Tag: UInt8 { case email = 1, card = 2, ssn = 3, hash = 4 }
 
     let prf: KeyedPRF
-    let permutation: DecimalPermutation
+    let cipher: FF1Cipher
+    let lengthKeeping: LengthKeepingTokenizer
     static let emailDomain = Array("@example.invalid".utf8)
     static let base32 = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
     static let hexDigits = Array("0123456789abcdef".utf8)
@@ -26,7 +29,8 @@ public final class Tokenizer {
 
     public init(key: TokenKey) {
         prf = KeyedPRF(key: key)
-        permutation = DecimalPermutation(prf: prf)
+        cipher = FF1Cipher(prf: prf)
+        lengthKeeping = LengthKeepingTokenizer(prf: prf, cipher: cipher)
     }
 
     deinit {
@@ -42,8 +46,23 @@ public final class Tokenizer {
         case .creditCard: appendDigitToken(value, tag: .card, breakLuhn: true, to: &out)
         case .usSSN: appendDigitToken(value, tag: .ssn, breakLuhn: false, to: &out)
         case .secret:
-            // Secrets have no format worth keeping: their "token" is the keyed hash.
-            appendHash(type, value, to: &out)
+            // Same length, so varchar limits and binary layouts hold, and distinct per value, so
+            // UNIQUE columns of keys and tokens restore.
+            lengthKeeping.append(type, value, unit: .byte, mode: .cipher, to: &out)
+        }
+    }
+
+    /// Appends a token of `value` with exactly its byte length (`.character`: its UTF-8 character
+    /// count), for places where the span's size is fixed: card and SSN tokens already keep it; emails
+    /// and secrets get the length-keeping token. `irreversible` (the `hash` action) takes the keyed
+    /// keystream for every type, which even the key cannot invert.
+    func appendSameSizeToken(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>,
+                             unit: LengthKeepingTokenizer.Unit, irreversible: Bool = false,
+                             to out: inout [UInt8]) {
+        switch type {
+        case .creditCard where !irreversible: appendDigitToken(value, tag: .card, breakLuhn: true, to: &out)
+        case .usSSN where !irreversible: appendDigitToken(value, tag: .ssn, breakLuhn: false, to: &out)
+        default: lengthKeeping.append(type, value, unit: unit, mode: irreversible ? .digest : .cipher, to: &out)
         }
     }
 
@@ -80,17 +99,18 @@ public final class Tokenizer {
                                   to out: inout [UInt8]) {
         var n = 0
         for b in value where ASCII.isDigit(b) && n < digits.count { digits[n] = b &- 48; n += 1 }
-        guard n - (breakLuhn ? 1 : 0) >= DecimalPermutation.minimumDigits && n <= 20 else {
-            // Not a shape the detectors produce; fail closed with a same-length mask.
-            out.append(contentsOf: repeatElement(UInt8(ascii: "*"), count: value.count))
+        guard n - (breakLuhn ? 1 : 0) >= FF1Cipher.minimumDigits && n <= 20 else {
+            // Not a shape the detectors produce: still a distinct token of the same length.
+            lengthKeeping.append(tag == .card ? .creditCard : .usSSN, value, unit: .byte, mode: .cipher, to: &out)
             return
         }
+        let numerals = digits.baseAddress!
         if breakLuhn {
-            permutation.permute(digits, count: n - 1, tag: tag.rawValue)
+            cipher.encrypt(numerals, count: n - 1, radix: 10, tweak: (tag.rawValue, 0), tweakLength: 1)
             let valid = Luhn.checkDigit(payload: UnsafeBufferPointer(digits), count: n - 1)
-            digits[n - 1] = (valid + 1) % 10
+            numerals[n - 1] = (valid + 1) % 10
         } else {
-            permutation.permute(digits, count: n, tag: tag.rawValue)
+            cipher.encrypt(numerals, count: n, radix: 10, tweak: (tag.rawValue, 0), tweakLength: 1)
         }
         var k = 0
         for b in value {

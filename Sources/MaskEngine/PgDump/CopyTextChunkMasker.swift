@@ -26,8 +26,9 @@ public struct CopyChunkStart: Sendable {
 ///
 /// Fields are unescaped before they are scanned (report offsets are into the unescaped value) and the
 /// masked value is escaped again. A row without findings is copied as it is. A masked value that no
-/// longer fits a `varchar(n)`/`char(n)` column has its spans redacted with one `*` per character
-/// instead: the original fitted, so that always fits.
+/// longer fits a `varchar(n)`/`char(n)` column is masked again keeping each span's character count
+/// (`CellRewriter.rewriteKeepingCharacters`: keyed tokens, still distinct per value): the original
+/// fitted, so that always fits.
 public struct CopyTextChunkMasker {
     public init() {}
 
@@ -130,7 +131,7 @@ public struct CopyTextChunkMasker {
                 var outcome = session.rewriter.rewrite(value, findings: cellFindings, into: &session.cellOut)
                 if outcome == .rewritten, let limit, Self.characterCount(session.cellOut) > limit {
                     session.cellOut.removeAll(keepingCapacity: true)
-                    Self.redactKeepingCharacters(value, cellFindings, into: &session.cellOut)
+                    session.rewriter.rewriteKeepingCharacters(value, findings: cellFindings, into: &session.cellOut)
                     outcome = .rewritten
                 }
                 return outcome
@@ -158,18 +159,6 @@ public struct CopyTextChunkMasker {
         var count = 0
         for b in bytes where b & 0xC0 != 0x80 { count += 1 }
         return count
-    }
-
-    /// Each span becomes one `*` per character: the value keeps its character count.
-    static func redactKeepingCharacters(_ value: UnsafeBufferPointer<UInt8>, _ findings: ArraySlice<Finding>,
-                                        into out: inout [UInt8]) {
-        var copied = 0
-        for f in findings {
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: value[copied..<f.start]))
-            for i in f.start..<f.end where value[i] & 0xC0 != 0x80 { out.append(UInt8(ascii: "*")) }
-            copied = f.end
-        }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: value[copied...]))
     }
 
     static func appendEscaped(_ value: [UInt8], to out: inout [UInt8]) {

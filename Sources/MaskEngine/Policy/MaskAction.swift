@@ -1,6 +1,6 @@
 /// What happens to a detected span.
 public enum MaskAction: Sendable, Equatable {
-    /// A deterministic keyed format-preserving token (see `Tokenizer`).
+    /// A deterministic keyed format-preserving token, distinct for distinct values (see `Tokenizer`).
     case tokenize
     /// Every byte of the span becomes `*`: the cell keeps its length, so `varchar(n)` and binary layouts
     /// still fit, and the marker needs no escaping in any format.
@@ -37,8 +37,10 @@ public enum MaskAction: Sendable, Equatable {
     }
 }
 
-/// Which action each entity type gets. The zero-configuration default tokenizes emails, cards and SSNs
-/// (joins survive) and redacts secrets (a token of a secret is useless, and redaction keeps length).
+/// Which action each entity type gets. The zero-configuration default tokenizes every type: equal
+/// values keep equal tokens (joins survive) and distinct values distinct ones (UNIQUE columns restore).
+/// A secret's token has the secret's length, like the asterisks of `redact` that it replaces as the
+/// default, so `varchar(n)` limits and binary layouts hold; `redact` stays available.
 public struct MaskPolicy: Sendable, Equatable {
     public var email: MaskAction
     public var creditCard: MaskAction
@@ -50,7 +52,7 @@ public struct MaskPolicy: Sendable, Equatable {
     public var maskDocumentedExamples: Bool
 
     public init(email: MaskAction = .tokenize, creditCard: MaskAction = .tokenize,
-                usSSN: MaskAction = .tokenize, secret: MaskAction = .redact, maskDocumentedExamples: Bool = false) {
+                usSSN: MaskAction = .tokenize, secret: MaskAction = .tokenize, maskDocumentedExamples: Bool = false) {
         self.email = email
         self.creditCard = creditCard
         self.usSSN = usSSN

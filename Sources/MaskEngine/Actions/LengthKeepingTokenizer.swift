@@ -1,0 +1,204 @@
+/// A keyed token with the value's length: the token of secrets, and of any value that must keep its
+/// length (binary layouts) or its character count (the `varchar(n)` fallback of pg_dump).
+///
+/// Each position of the value is one of four classes, and keeps its class:
+///
+/// | class | bytes | in the token |
+/// |---|---|---|
+/// | letters and digits | `[0-9a-zA-Z]` | enciphered as one string, radix 62 |
+/// | punctuation | the 28 printable ASCII marks other than `" ' , \` | kept; enciphered (radix 28) when the value has fewer than 4 letters, digits and non-ASCII characters |
+/// | kept | space, `" ' , \`, control bytes | kept |
+/// | non-ASCII | bytes ≥ 0x80 | a letter or digit each (per byte, or per UTF-8 character with `.character`) |
+///
+/// So a token is ASCII wherever the value was, and adds no byte that needs escaping in CSV, COPY text,
+/// JSON or SQL; its punctuation is the value's own (`ghp_…`, `eyJ….eyJ….…`, `P@ss-w0rd` keep their
+/// `_`, `.`, `@`, `-`), so a secret inside a URL or a connection string leaves it parseable. Punctuation
+/// carries the secret only when letters and digits do not (`!@#$%^&*`), and then it is enciphered too.
+///
+/// Uniqueness. In `.cipher` mode a value of ASCII only is enciphered with FF1 (`FF1Cipher`), a
+/// bijection for each class pattern: two different values never share a token, and a value with fewer
+/// than 4 carriers (whose punctuation changes) can never meet one with 4 or more (whose carriers stay 4
+/// or more). A single letter or digit (or mark) has no FF1 (it needs 2 numerals): a keyed permutation
+/// of the alphabet takes its place. Beyond FF1's lengths (40 letters and digits, 48 marks) and for any
+/// value with non-ASCII bytes, the numerals come from a keystream, HMAC-SHA256 in counter mode over the
+/// MAC of the whole value: two values then share a token with probability 62^-m (m letters, digits and
+/// non-ASCII positions; below 2^-244 for the 41 and more that switch FF1 off). In `.digest` mode (the
+/// `hash` action where the length must be kept) every value goes through the keystream: the token is
+/// not invertible even with the key.
+///
+/// No allocation per token once the scratch has grown to the longest value seen.
+final class LengthKeepingTokenizer {
+    /// How the numerals are computed.
+    enum Mode {
+        /// FF1 where it applies: invertible with the key, collision-free.
+        case cipher
+        /// The keyed keystream only: not invertible, collisions with probability 62^-m.
+        case digest
+    }
+
+    /// What one position of the token stands for.
+    enum Unit {
+        /// One byte: the token has the value's byte length (binary layouts, secrets).
+        case byte
+        /// One UTF-8 character: the token has the value's character count (`varchar(n)`), counted as
+        /// PostgreSQL and `CopyTextChunkMasker.characterCount` do (every byte that is not a
+        /// continuation byte starts one).
+        case character
+    }
+
+    /// Below this many letters, digits and non-ASCII characters, punctuation is enciphered too.
+    static let minimumCarriers = 4
+    static let lettersAndDigits = Array("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8)
+    static let punctuation = Array("!#$%&()*+-./:;<=>?@[]^_`{|}~".utf8)
+    static let letterRadix = 62
+    static let punctuationRadix = 28
+
+    /// Class codes in `classes`: 0..<62 a letter or digit's numeral, 64..<92 a mark's numeral + 64.
+    private static let punctuationBase: UInt8 = 64
+    private static let keptClass: UInt8 = 0xFE
+    private static let nonASCIIClass: UInt8 = 0xFF
+
+    private let prf: KeyedPRF
+    private let cipher: FF1Cipher
+    private let letterLimit = FF1Cipher.maximumCount(radix: 62)
+    private let punctuationLimit = FF1Cipher.maximumCount(radix: 28)
+    /// The class of each byte value (a table in memory this tokenizer owns: a global table would cost a
+    /// lazy-initialisation check per access).
+    private let classes = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+    /// The output symbols: 62 letters and digits, then 28 marks.
+    private let symbols = UnsafeMutablePointer<UInt8>.allocate(capacity: 90)
+    /// Keyed permutations of the 62 letters and digits and of the 28 marks, for a class of one position.
+    private let singles = UnsafeMutablePointer<UInt8>.allocate(capacity: 90)
+    /// Scratch: the letters-and-digits numerals and the punctuation numerals of the current value.
+    private var letters: UnsafeMutablePointer<UInt8>
+    private var marks: UnsafeMutablePointer<UInt8>
+    private var scratchCapacity = 256
+    private let keystream: KeyedKeystream
+
+    init(prf: KeyedPRF, cipher: FF1Cipher) {
+        self.prf = prf
+        self.cipher = cipher
+        letters = .allocate(capacity: 256)
+        marks = .allocate(capacity: 256)
+        keystream = KeyedKeystream(prf: prf)
+        classes.initialize(repeating: Self.keptClass, count: 256)
+        for b in 0x80...0xFF { classes[b] = Self.nonASCIIClass }
+        for (i, b) in Self.lettersAndDigits.enumerated() {
+            classes[Int(b)] = UInt8(i)
+            symbols[i] = b
+        }
+        for (i, b) in Self.punctuation.enumerated() {
+            classes[Int(b)] = Self.punctuationBase + UInt8(i)
+            symbols[62 + i] = b
+        }
+        // The single-position permutations: Fisher–Yates driven by the keystream under a fixed label.
+        keystream.start(tag: KeyedKeystream.singlesTag, Array("maskd single-symbol permutations v1".utf8))
+        for (offset, radix) in [(0, 62), (62, 28)] {
+            for i in 0..<radix { singles[offset + i] = UInt8(i) }
+            for i in stride(from: radix - 1, to: 0, by: -1) {
+                let j = Int(keystream.next(below: i + 1))
+                let swapped = singles[offset + i]
+                singles[offset + i] = singles[offset + j]
+                singles[offset + j] = swapped
+            }
+        }
+    }
+
+    deinit {
+        keystream.deallocate()
+        classes.deallocate()
+        symbols.deallocate()
+        singles.deallocate()
+        letters.deallocate()
+        marks.deallocate()
+    }
+
+    /// Appends the token of `value` (a span of type `type`) to `out`: as many bytes (`.byte`) or UTF-8
+    /// characters (`.character`) as `value` has.
+    func append(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>, unit: Unit, mode: Mode,
+                to out: inout [UInt8]) {
+        if value.count > scratchCapacity { grow(to: value.count) }
+        let classes = self.classes, letters = self.letters, marks = self.marks, symbols = self.symbols
+        // Pass 1: the numerals of each class, and how many positions carry the secret.
+        var letterCount = 0
+        var markCount = 0
+        var nonASCIICount = 0
+        for b in value {
+            let c = classes[Int(b)]
+            if c < Self.punctuationBase {
+                letters[letterCount] = c
+                letterCount += 1
+            } else if c < Self.keptClass {
+                marks[markCount] = c &- Self.punctuationBase
+                markCount += 1
+            } else if c == Self.nonASCIIClass && (unit == .byte || b & 0xC0 != 0x80) {
+                nonASCIICount += 1
+            }
+        }
+        let hidePunctuation = letterCount + nonASCIICount < Self.minimumCarriers
+        let useKeystream = mode == .digest || nonASCIICount > 0
+        if useKeystream {
+            let tag = mode == .digest ? KeyedKeystream.digestTag : KeyedKeystream.valueTag
+            keystream.start(tag: tag &+ type.rawValue, UnsafeRawBufferPointer(value))
+        } else {
+            let typeTweak = 0x40 | type.rawValue
+            encipher(letters, count: letterCount, radix: Self.letterRadix, limit: letterLimit, singles: singles,
+                     tweak: (typeTweak, UInt8(ascii: "A")), type: type, value: value)
+            if hidePunctuation {
+                encipher(marks, count: markCount, radix: Self.punctuationRadix, limit: punctuationLimit,
+                         singles: singles + 62, tweak: (typeTweak, UInt8(ascii: "P")), type: type, value: value)
+            }
+        }
+        // Pass 2: each position in order, from its class's numerals (or the keystream).
+        out.reserveCapacity(out.count + value.count)
+        var nextLetter = 0
+        var nextMark = 0
+        for b in value {
+            let c = classes[Int(b)]
+            if c < Self.punctuationBase {
+                let numeral = useKeystream ? keystream.next(below: Self.letterRadix) : letters[nextLetter]
+                nextLetter += 1
+                out.append(symbols[Int(numeral)])
+            } else if c < Self.keptClass {
+                if hidePunctuation {
+                    let numeral = useKeystream ? keystream.next(below: Self.punctuationRadix) : marks[nextMark]
+                    nextMark += 1
+                    out.append(symbols[62 + Int(numeral)])
+                } else {
+                    out.append(b)
+                }
+            } else if c == Self.keptClass {
+                out.append(b)
+            } else if unit == .byte || b & 0xC0 != 0x80 {
+                // Non-ASCII: only with the keystream (nonASCIICount > 0). A continuation byte in
+                // `.character` units belongs to the character before it and adds nothing.
+                out.append(symbols[Int(keystream.next(below: Self.letterRadix))])
+            }
+        }
+    }
+
+    /// Enciphers `count` numerals of one class in place: a keyed permutation of the alphabet for one,
+    /// FF1 up to `limit`, the keystream beyond.
+    @inline(__always)
+    private func encipher(_ numerals: UnsafeMutablePointer<UInt8>, count: Int, radix: Int, limit: Int,
+                          singles: UnsafeMutablePointer<UInt8>, tweak: (UInt8, UInt8), type: EntityType,
+                          value: UnsafeBufferPointer<UInt8>) {
+        if count == 0 { return }
+        if count == 1 {
+            numerals[0] = singles[Int(numerals[0])]
+        } else if count <= limit {
+            cipher.encrypt(numerals, count: count, radix: radix, tweak: tweak, tweakLength: 2)
+        } else {
+            keystream.start(tag: KeyedKeystream.valueTag &+ type.rawValue, UnsafeRawBufferPointer(value))
+            for i in 0..<count { numerals[i] = keystream.next(below: radix) }
+        }
+    }
+
+    private func grow(to count: Int) {
+        letters.deallocate()
+        marks.deallocate()
+        scratchCapacity = max(count, scratchCapacity * 2)
+        letters = .allocate(capacity: scratchCapacity)
+        marks = .allocate(capacity: scratchCapacity)
+    }
+}
