@@ -33,12 +33,12 @@ enum CardIssuerRanges {
 
     /// The lengths issued under the prefix of `d` (its first eight digits are read).
     static func lengths(_ d: InlineArray<19, UInt8>) -> Lengths {
-        let p2 = Int(d[0]) * 10 + Int(d[1])
-        let p3 = p2 * 10 + Int(d[2])
-        let p4 = p3 * 10 + Int(d[3])
-        let p6 = (p4 * 10 + Int(d[4])) * 10 + Int(d[5])
-        let p7 = p6 * 10 + Int(d[6])
-        let p8 = p7 * 10 + Int(d[7])
+        // Digits are 0...9, so no prefix overflows: wrapping arithmetic spares the overflow checks.
+        let p2 = Int(d[0]) &* 10 &+ Int(d[1])
+        let p3 = p2 &* 10 &+ Int(d[2])
+        let p4 = p3 &* 10 &+ Int(d[3])
+        let p6 = (p4 &* 10 &+ Int(d[4])) &* 10 &+ Int(d[5])
+        let p8 = (p6 &* 10 &+ Int(d[6])) &* 10 &+ Int(d[7])
         var lengths: Lengths = 0
         switch d[0] {
         case 1:

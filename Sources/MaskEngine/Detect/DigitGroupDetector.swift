@@ -71,14 +71,27 @@ struct DigitGroupDetector {
         // A lone run is a card (12+ digits) or a bare SSN (9) or nothing: reject the rest before parsing.
         let length = runEnd - position
         let joined = runEnd + 1 < upper && isJoiner(bytes[runEnd]) && ASCII.isDigit(bytes[runEnd + 1])
-        if !joined && length < CardRules.minDigits && length != 9 { return runEnd }
+        if !joined {
+            // A lone run: no group to parse, one window (the run) to try.
+            guard rightBoundaryOK(bytes, runEnd, upper: upper) else { return runEnd }
+            if length == 9 {
+                scanLoneNine(bytes, at: position, lower: lower, upper: upper, column: column, emit: emit)
+            } else if length >= CardRules.minDigits && length <= CardRules.maxDigits {
+                var context = DigitGroupContext(column: column, groupStart: position, lower: lower)
+                let number = CardRules.Number(bytes, start: position, count: length)
+                if number.isCard(bytes, context: &context, atGroupStart: true) {
+                    emit(Finding(start: position - lower, end: runEnd - lower, type: .creditCard))
+                }
+            }
+            return runEnd
+        }
         let group = parseGroup(bytes, from: position, upper: upper)
         if group.end < upper && ASCII.isAlpha(bytes[group.end]) && group.count == 1 {
             return group.end
         }
         // Groups that can hold neither a card (12+ digits) nor a 3-2-4 or bare SSN (dates, times, phones).
         var total = 0
-        var ssnShape = group.count == 1 && length == 9
+        var ssnShape = false
         for r in 0..<group.count {
             total += group.length(r)
             if group.length(r) == 3 && r + 2 < group.count && group.length(r + 1) == 2 && group.length(r + 2) == 4 {
@@ -98,6 +111,22 @@ struct DigitGroupDetector {
             }
         }
         return resumePoint(group)
+    }
+
+    /// A lone run of nine digits (no joiner on either side, nothing glued after it): an SSN where
+    /// announced and issuable. The short way for the commonest long number (ids, invoices, phone
+    /// numbers without separators), with the outcome of the group path.
+    @inline(__always)
+    static func scanLoneNine(_ bytes: UnsafeBufferPointer<UInt8>, at position: Int, lower: Int, upper: Int,
+                             column: ColumnContext, emit: (Finding) -> Void) {
+        let end = position + 9
+        var context = DigitGroupContext(column: column, groupStart: position, lower: lower)
+        // A number alone in its cell, outside an SSN column, stops at the first test.
+        guard context.mayAnnounce(atGroupStart: true), SSNRules.isIssuable(bytes, position, position + 3, position + 5)
+        else { return }
+        if context.announcesSSN(bytes, atGroupStart: true) {
+            emit(Finding(start: position - lower, end: end - lower, type: .usSSN))
+        }
     }
 
     /// Where scanning goes on after a group: its end, or for a group cut at `maxRuns`, four runs back,
@@ -126,15 +155,10 @@ struct DigitGroupDetector {
         while last < group.count {
             digits += group.length(last)
             if digits > CardRules.maxDigits { break }
-            if digits >= CardRules.minDigits && rightBoundaryOK(bytes, group.runEnd[last], upper: upper) {
-                switch CardRules.judge(bytes, group: group, first: first, last: last, digitCount: digits) {
-                case .issued:
-                    lastCard = last
-                case .unissued:
-                    if context.announcesCard(bytes, atGroupStart: first == 0) { lastCard = last }
-                case .none:
-                    break
-                }
+            if digits >= CardRules.minDigits && rightBoundaryOK(bytes, group.runEnd[last], upper: upper)
+                && CardRules.groupingIsCardLike(group, first: first, last: last) {
+                let number = CardRules.Number(bytes, group: group, first: first, last: last)
+                if number.isCard(bytes, context: &context, atGroupStart: first == 0) { lastCard = last }
             }
             last += 1
         }
