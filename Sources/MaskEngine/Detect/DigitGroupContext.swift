@@ -18,8 +18,8 @@ struct DigitGroupContext {
         self.lower = lower
     }
 
-    /// Whether anything could announce a window, without reading words: a column that does, or text
-    /// before the group.
+    /// Whether anything could announce a window, without reading words: a named column, or text before
+    /// the group.
     @inline(__always)
     func mayAnnounce(atGroupStart: Bool) -> Bool {
         ssnColumn || cardColumn || (atGroupStart && groupStart > lower)

@@ -75,7 +75,10 @@ struct DigitGroupDetector {
             // A lone run: no group to parse, one window (the run) to try.
             guard rightBoundaryOK(bytes, runEnd, upper: upper) else { return runEnd }
             if length == 9 {
-                scanLoneNine(bytes, at: position, lower: lower, upper: upper, column: column, emit: emit)
+                var context = DigitGroupContext(column: column, groupStart: position, lower: lower)
+                if SSNRules.isBareSSN(bytes, at: position, context: &context) {
+                    emit(Finding(start: position - lower, end: runEnd - lower, type: .usSSN))
+                }
             } else if length >= CardRules.minDigits && length <= CardRules.maxDigits {
                 var context = DigitGroupContext(column: column, groupStart: position, lower: lower)
                 let number = CardRules.Number(bytes, start: position, count: length)
@@ -111,22 +114,6 @@ struct DigitGroupDetector {
             }
         }
         return resumePoint(group)
-    }
-
-    /// A lone run of nine digits (no joiner on either side, nothing glued after it): an SSN where
-    /// announced and issuable. The short way for the commonest long number (ids, invoices, phone
-    /// numbers without separators), with the outcome of the group path.
-    @inline(__always)
-    static func scanLoneNine(_ bytes: UnsafeBufferPointer<UInt8>, at position: Int, lower: Int, upper: Int,
-                             column: ColumnContext, emit: (Finding) -> Void) {
-        let end = position + 9
-        var context = DigitGroupContext(column: column, groupStart: position, lower: lower)
-        // A number alone in its cell, outside an SSN column, stops at the first test.
-        guard context.mayAnnounce(atGroupStart: true), SSNRules.isIssuable(bytes, position, position + 3, position + 5)
-        else { return }
-        if context.announcesSSN(bytes, atGroupStart: true) {
-            emit(Finding(start: position - lower, end: end - lower, type: .usSSN))
-        }
     }
 
     /// Where scanning goes on after a group: its end, or for a group cut at `maxRuns`, four runs back,
