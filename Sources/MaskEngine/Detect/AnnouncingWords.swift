@@ -108,45 +108,49 @@ enum AnnouncingWords {
 
     /// The keyword that `bytes[start..<end]` spells, ignoring case.
     static func classify(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Keyword {
-        @inline(__always) func spells(_ word: StaticString) -> Bool {
-            guard word.utf8CodeUnitCount == end - start else { return false }
-            let w = word.utf8Start
-            for j in 0..<(end - start) where ASCII.lower(bytes[start + j]) != w[j] { return false }
-            return true
-        }
+        let part = UnsafeBufferPointer(rebasing: bytes[start..<end])
         switch end - start {
         case 2:
-            if spells("ss") { return .ss }
-            if spells("cc") { return .card }
+            if spells(part, "ss") { return .ss }
+            if spells(part, "cc") { return .card }
         case 3:
-            if spells("ssn") { return .ssn }
-            if spells("soc") { return .soc }
-            if spells("sec") { return .sec }
-            if spells("ccn") || spells("pan") || spells("jcb") || spells("mir") { return .card }
+            if spells(part, "ssn") { return .ssn }
+            if spells(part, "soc") { return .soc }
+            if spells(part, "sec") { return .sec }
+            if spells(part, "ccn") || spells(part, "pan") || spells(part, "jcb") || spells(part, "mir") { return .card }
         case 4:
-            if spells("ssns") { return .ssn }
-            if spells("card") || spells("visa") || spells("amex") || spells("uatp") || spells("troy") { return .card }
-            if spells("imei") || spells("imsi") || spells("meid") { return .device }
+            if spells(part, "ssns") { return .ssn }
+            if spells(part, "card") || spells(part, "visa") || spells(part, "amex") || spells(part, "uatp") || spells(part, "troy") { return .card }
+            if spells(part, "imei") || spells(part, "imsi") || spells(part, "meid") { return .device }
         case 5:
-            if spells("cards") || spells("ccnum") || spells("verve") { return .card }
-            if spells("iccid") { return .device }
+            if spells(part, "cards") || spells(part, "ccnum") || spells(part, "verve") { return .card }
+            if spells(part, "iccid") { return .device }
         case 6:
-            if spells("social") { return .social }
-            if spells("cardno") || spells("diners") || spells("rupay") { return .card }
+            if spells(part, "social") { return .social }
+            if spells(part, "cardno") || spells(part, "diners") || spells(part, "rupay") { return .card }
         case 7:
-            if spells("cardnum") || spells("maestro") || spells("dankort") { return .card }
+            if spells(part, "cardnum") || spells(part, "maestro") || spells(part, "dankort") { return .card }
         case 8:
-            if spells("security") { return .security }
-            if spells("discover") || spells("unionpay") { return .card }
+            if spells(part, "security") { return .security }
+            if spells(part, "discover") || spells(part, "unionpay") { return .card }
         case 9:
-            if spells("debitcard") { return .card }
+            if spells(part, "debitcard") { return .card }
         case 10:
-            if spells("mastercard") || spells("cardnumber") || spells("creditcard") { return .card }
+            if spells(part, "mastercard") || spells(part, "cardnumber") || spells(part, "creditcard") { return .card }
         case 14:
-            if spells("socialsecurity") { return .ssn }
+            if spells(part, "socialsecurity") { return .ssn }
         default:
             break
         }
         return .none
+    }
+
+    /// Whether `part` is `word` (lower-case ASCII) in any case.
+    @inline(__always)
+    static func spells(_ part: UnsafeBufferPointer<UInt8>, _ word: StaticString) -> Bool {
+        guard word.utf8CodeUnitCount == part.count else { return false }
+        let w = word.utf8Start
+        for j in 0..<part.count where ASCII.lower(part[j]) != w[j] { return false }
+        return true
     }
 }

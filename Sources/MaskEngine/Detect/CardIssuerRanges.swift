@@ -33,12 +33,12 @@ enum CardIssuerRanges {
 
     /// The lengths issued under the prefix of `d` (its first eight digits are read).
     static func lengths(_ d: InlineArray<19, UInt8>) -> Lengths {
-        let p2 = Int(d[0]) * 10 + Int(d[1])
-        let p3 = p2 * 10 + Int(d[2])
-        let p4 = p3 * 10 + Int(d[3])
-        let p6 = (p4 * 10 + Int(d[4])) * 10 + Int(d[5])
-        let p7 = p6 * 10 + Int(d[6])
-        let p8 = p7 * 10 + Int(d[7])
+        // Digits are 0...9, so no prefix overflows: wrapping arithmetic spares the overflow checks.
+        let p2 = Int(d[0]) &* 10 &+ Int(d[1])
+        let p3 = p2 &* 10 &+ Int(d[2])
+        let p4 = p3 &* 10 &+ Int(d[3])
+        let p6 = (p4 &* 10 &+ Int(d[4])) &* 10 &+ Int(d[5])
+        let p8 = (p6 &* 10 &+ Int(d[6])) &* 10 &+ Int(d[7])
         var lengths: Lengths = 0
         switch d[0] {
         case 1:
@@ -86,9 +86,10 @@ enum CardIssuerRanges {
             if (60...63).contains(p2) { lengths |= sixteenEighteenNineteen }  // GPN (Switch 6333, Solo 6334)
             if p3 == 636 { lengths |= sixteenToNineteen }  // InterPayment
             if (637...639).contains(p3) { lengths |= sixteen }  // InstaPayment (Hiper 637xxx)
-            // Maestro, Maestro UK (6759, 676770, 676774) and the rest of Maestro's 676x (Solo 6767).
-            if p4 == 6304 || p4 == 6759 || (6760...6769).contains(p4) { lengths |= twelveToNineteen }
-            if p4 == 6304 || p4 == 6706 || p4 == 6709 || p4 == 6771 { lengths |= sixteenToNineteen }  // Laser
+            // Maestro, Maestro UK (6759, 676770, 676774), and the rest of Maestro's 67 block, as payment
+            // processors' card-type tables read it (test cards 6799…; Solo 6767 and Laser 67xx inside).
+            if p4 == 6304 || p2 == 67 { lengths |= twelveToNineteen }
+            // Laser (6304, 6706, 6709, 6771; 16–19, no longer issued) lies inside Maestro.
         case 8:
             if p2 == 81 { lengths |= sixteenToNineteen }  // UnionPay
             if p2 == 81 || p2 == 82 { lengths |= sixteen }  // RuPay

@@ -1,32 +1,43 @@
 /// Payment card rules: grouping, the Luhn checksum and the issuer ranges (`CardIssuerRanges`).
 enum CardRules {
-    /// What a window of digit runs is, read as a card number.
-    enum Verdict {
-        /// Not a card: a grouping no one types, or a failed Luhn check.
-        case none
-        /// Luhn-valid, in a card grouping, in an issuer range of its length: a card on its own.
-        case issued
-        /// Luhn-valid and in a card grouping, but in no issuer range: a card only where a column name or
-        /// the words before it say so.
-        case unissued
-    }
-
     /// Card numbers have 12 (Maestro) to 19 digits.
     static let minDigits = 12
     static let maxDigits = 19
 
-    /// Reads runs `first...last` of `group` (`digitCount` digits, 12 to 19) as a card number.
-    static func judge(_ bytes: UnsafeBufferPointer<UInt8>, group: DigitGroupDetector.Group,
-                      first: Int, last: Int, digitCount: Int) -> Verdict {
-        guard groupingIsCardLike(group, first: first, last: last) else { return .none }
-        var values = InlineArray<19, UInt8>(repeating: 0)
-        var n = 0
-        for r in first...last {
-            for i in group.runStart[r]..<group.runEnd[r] { values[n] = bytes[i] &- 48; n += 1 }
+    /// The digits of a window of runs, as values, with the two tests a card number must pass: Luhn,
+    /// and an issuer range of its length (or else a column or words that announce a card).
+    struct Number {
+        var digits = InlineArray<19, UInt8>(repeating: 0)
+        var count = 0
+
+        /// Reads runs `first...last` of `group` (12 to 19 digits in all).
+        @inline(__always)
+        init(_ bytes: UnsafeBufferPointer<UInt8>, group: DigitGroupDetector.Group, first: Int, last: Int) {
+            for r in first...last {
+                for i in group.runStart[r]..<group.runEnd[r] { digits[count] = bytes[i] &- 48; count += 1 }
+            }
         }
-        let valid = values.span.withUnsafeBufferPointer { Luhn.isValid(digits: $0, count: n) }
-        guard valid else { return .none }
-        return CardIssuerRanges.accepts(values, count: n) ? .issued : .unissued
+
+        /// Reads the contiguous run `start..<start + count` (12 to 19 digits).
+        @inline(__always)
+        init(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, count: Int) {
+            for i in 0..<count { digits[i] = bytes[start + i] &- 48 }
+            self.count = count
+        }
+
+        var isInIssuerRange: Bool { CardIssuerRanges.accepts(digits, count: count) }
+
+        /// Whether this number is a card: Luhn-valid, and in an issuer range or announced. Luhn goes
+        /// before the words (nine in ten numbers fail it, and reading words costs more), except when
+        /// nothing can announce the number: then neither is needed.
+        @inline(__always)
+        func isCard(_ bytes: UnsafeBufferPointer<UInt8>, context: inout DigitGroupContext, atGroupStart: Bool) -> Bool {
+            if isInIssuerRange { return passesLuhn }
+            return context.mayAnnounce(atGroupStart: atGroupStart) && passesLuhn
+                && context.announcesCard(bytes, atGroupStart: atGroupStart)
+        }
+
+        var passesLuhn: Bool { digits.span.withUnsafeBufferPointer { Luhn.isValid(digits: $0, count: count) } }
     }
 
     /// The groupings people type: contiguous; groups of four with a last group of one to four

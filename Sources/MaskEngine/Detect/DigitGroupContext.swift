@@ -18,6 +18,13 @@ struct DigitGroupContext {
         self.lower = lower
     }
 
+    /// Whether anything could announce a window, without reading words: a named column, or text before
+    /// the group.
+    @inline(__always)
+    func mayAnnounce(atGroupStart: Bool) -> Bool {
+        ssnColumn || cardColumn || (atGroupStart && groupStart > lower)
+    }
+
     /// Whether an SSN is announced for a window; words count only for a window that starts the group
     /// (the words before a later window are the group's own digits).
     mutating func announcesSSN(_ bytes: UnsafeBufferPointer<UInt8>, atGroupStart: Bool) -> Bool {

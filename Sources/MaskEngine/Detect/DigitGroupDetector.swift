@@ -71,14 +71,30 @@ struct DigitGroupDetector {
         // A lone run is a card (12+ digits) or a bare SSN (9) or nothing: reject the rest before parsing.
         let length = runEnd - position
         let joined = runEnd + 1 < upper && isJoiner(bytes[runEnd]) && ASCII.isDigit(bytes[runEnd + 1])
-        if !joined && length < CardRules.minDigits && length != 9 { return runEnd }
+        if !joined {
+            // A lone run: no group to parse, one window (the run) to try.
+            guard rightBoundaryOK(bytes, runEnd, upper: upper) else { return runEnd }
+            if length == 9 {
+                var context = DigitGroupContext(column: column, groupStart: position, lower: lower)
+                if SSNRules.isBareSSN(bytes, at: position, context: &context) {
+                    emit(Finding(start: position - lower, end: runEnd - lower, type: .usSSN))
+                }
+            } else if length >= CardRules.minDigits && length <= CardRules.maxDigits {
+                var context = DigitGroupContext(column: column, groupStart: position, lower: lower)
+                let number = CardRules.Number(bytes, start: position, count: length)
+                if number.isCard(bytes, context: &context, atGroupStart: true) {
+                    emit(Finding(start: position - lower, end: runEnd - lower, type: .creditCard))
+                }
+            }
+            return runEnd
+        }
         let group = parseGroup(bytes, from: position, upper: upper)
         if group.end < upper && ASCII.isAlpha(bytes[group.end]) && group.count == 1 {
             return group.end
         }
         // Groups that can hold neither a card (12+ digits) nor a 3-2-4 or bare SSN (dates, times, phones).
         var total = 0
-        var ssnShape = group.count == 1 && length == 9
+        var ssnShape = false
         for r in 0..<group.count {
             total += group.length(r)
             if group.length(r) == 3 && r + 2 < group.count && group.length(r + 1) == 2 && group.length(r + 2) == 4 {
@@ -126,15 +142,10 @@ struct DigitGroupDetector {
         while last < group.count {
             digits += group.length(last)
             if digits > CardRules.maxDigits { break }
-            if digits >= CardRules.minDigits && rightBoundaryOK(bytes, group.runEnd[last], upper: upper) {
-                switch CardRules.judge(bytes, group: group, first: first, last: last, digitCount: digits) {
-                case .issued:
-                    lastCard = last
-                case .unissued:
-                    if context.announcesCard(bytes, atGroupStart: first == 0) { lastCard = last }
-                case .none:
-                    break
-                }
+            if digits >= CardRules.minDigits && rightBoundaryOK(bytes, group.runEnd[last], upper: upper)
+                && CardRules.groupingIsCardLike(group, first: first, last: last) {
+                let number = CardRules.Number(bytes, group: group, first: first, last: last)
+                if number.isCard(bytes, context: &context, atGroupStart: first == 0) { lastCard = last }
             }
             last += 1
         }

@@ -13,7 +13,8 @@
 enum SSNRules {
     static let dot = UInt8(ascii: ".")
 
-    /// The last run of an SSN window starting at run `first`, or nil.
+    /// The last run of a 3-2-4 SSN window starting at run `first`, or nil. (Bare nine digits are a lone
+    /// run, never a group: see `isBareSSN`.)
     static func window(_ bytes: UnsafeBufferPointer<UInt8>, group: DigitGroupDetector.Group, first: Int,
                        lower: Int, upper: Int, context: inout DigitGroupContext) -> Int? {
         if first + 2 < group.count, group.length(first) == 3, group.length(first + 1) == 2, group.length(first + 2) == 4 {
@@ -35,12 +36,16 @@ enum SSNRules {
                 return first + 2
             }
         }
-        if group.count == 1, group.length(first) == 9,
-           DigitGroupDetector.rightBoundaryOK(bytes, group.runEnd[first], upper: upper) {
-            let s = group.runStart[first]
-            if isIssuable(bytes, s, s + 3, s + 5) && context.announcesSSN(bytes, atGroupStart: true) { return first }
-        }
         return nil
+    }
+
+    /// Whether the nine digits at `start`, a lone run (no joiner on either side, nothing glued after
+    /// it), are an SSN: issuable and announced. A number alone in its cell, outside an SSN column,
+    /// stops at the first test: nothing can announce it.
+    @inline(__always)
+    static func isBareSSN(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, context: inout DigitGroupContext) -> Bool {
+        context.mayAnnounce(atGroupStart: true) && isIssuable(bytes, start, start + 3, start + 5)
+            && context.announcesSSN(bytes, atGroupStart: true)
     }
 
     /// Area, group and serial are read from the ASCII digits at the three run starts.
