@@ -23,7 +23,7 @@ echo "input: $(du -m "$corpus/mixed.csv" | cut -f1) MB csv, $(du -m "$corpus/mix
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 for policy in default scan-only; do
   args=()
-  [ "$policy" = scan-only ] && args=(--action email=redact --action credit_card=redact --action us_ssn=redact)
+  [ "$policy" = scan-only ] && args=(--action email=redact --action credit_card=redact --action us_ssn=redact --action secret=redact)
   for format in csv wire sql; do
     for threads in 1 2; do
       rates=$(for _ in 1 2 3; do

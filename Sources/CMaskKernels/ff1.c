@@ -4,10 +4,11 @@
 // Why by hand: the tokenizer permutes card and SSN digits and secret characters; FF1 is the standard
 // for that (FF3-1 is withdrawn in the Rev. 1 draft), no library on these machines offers it, and
 // swift-crypto exposes no AES block call that keeps its key schedule. P (which depends only on the
-// lengths, the radix and the tweak length) is encrypted once per call; each round then costs one AES
-// block per 16 bytes of Q, plus one when d > 16. Checked against NIST's FF1 samples 1-3 (the AES-128
-// ones, radix 10 and 36), the FIPS-197 AES vector, and Tests/Vectors/ff1_reference.py (an unbounded-
-// integer FF1 that passes all nine NIST samples) for radix 10, 28, 36 and 62 at every length class.
+// lengths, the radix and the tweak length) and every block of Q but the last (the tweak and padding)
+// go through the CBC-MAC once per call; each round then costs one AES block, plus one when d > 16.
+// Checked against NIST's FF1 samples 1-3 (the AES-128 ones, radix 10 and 36), the FIPS-197 AES vector,
+// and Tests/Vectors/ff1_reference.py (an unbounded-integer FF1 that passes all nine NIST samples) for
+// radix 10, 28, 36 and 62 at every length class.
 #include "mask_ff1.h"
 
 #include <string.h>
@@ -110,7 +111,7 @@ void mk_aes128_encrypt(const mk_aes128_key *key, uint8_t block[16]) {
 //   P = [1][2][1][radix]^3 [10][u mod 256] [n]^4 [t]^4          (one block, the same in every round)
 //   for round i in 0..9:
 //       Q = T || 0^((-t-b-1) mod 16) || [i] || NUM(B) in b bytes
-//       R = CBC-MAC(P || Q);  S = R || CIPH(R ^ [1]) || ...      (d bytes)
+//       R = CBC-MAC(P || Q);  S = R || CIPH(R ^ [1]) || ...      (d bytes; P and Q's first blocks once)
 //       c = (NUM(A) + NUM(S)) mod radix^m;  A, B = B, STR(c)
 //
 // Every number fits 128 bits because the halves are kept below 2^120 (mk_ff1_max_count): NUM(B) has
@@ -139,11 +140,12 @@ size_t mk_ff1_max_count(unsigned radix) {
     return 2 * v;  // u = floor(n/2) <= v = ceil(n/2): the larger half decides
 }
 
-// The cipher's fixed parts for one call: CIPH(P), the lengths, and Q's constant prefix.
+// The cipher's fixed parts for one call: the lengths, and the CBC-MAC state after P and every block of
+// Q but the last, which is all that changes between rounds ([i] and NUM(B) fit its 16 bytes, b ≤ 15).
 typedef struct {
     const mk_aes128_key *key;
-    uint8_t cipher_p[16];
-    uint8_t q[96];      // T || padding || [i] || NUM(B); only the last b + 1 bytes change per round
+    uint8_t prefix_mac[16];  // CIPH(...CIPH(CIPH(P) ^ Q_1)... ^ Q_{k-1})
+    uint8_t last[16];        // Q's last block: the tail of T and padding, then [i] || NUM(B)
     size_t q_length;
     size_t b, d;
     unsigned radix;
@@ -167,31 +169,33 @@ static int ff1_setup(ff1_state *st, const mk_aes128_key *key, const uint8_t *twe
     st->d = 4 * ((st->b + 3) / 4) + 4;
     size_t pad = (16 - (t + st->b + 1) % 16) % 16;
     st->q_length = t + pad + 1 + st->b;
-    memset(st->q, 0, sizeof st->q);
-    if (t) memcpy(st->q, tweak, t);
+    uint8_t q[96];  // T || 0^pad || [i] || NUM(B), with [i] and NUM(B) left zero here
+    memset(q, 0, st->q_length);
+    if (t) memcpy(q, tweak, t);
 
-    uint8_t *p = st->cipher_p;
+    uint8_t *p = st->prefix_mac;
     p[0] = 1; p[1] = 2; p[2] = 1;
     p[3] = 0; p[4] = 0; p[5] = (uint8_t)radix;
     p[6] = 10; p[7] = (uint8_t)(u % 256);
     p[8] = (uint8_t)(n >> 24); p[9] = (uint8_t)(n >> 16); p[10] = (uint8_t)(n >> 8); p[11] = (uint8_t)n;
     p[12] = (uint8_t)(t >> 24); p[13] = (uint8_t)(t >> 16); p[14] = (uint8_t)(t >> 8); p[15] = (uint8_t)t;
     mk_aes128_encrypt(key, p);
+    for (size_t off = 0; off + 16 < st->q_length; off += 16) {
+        for (int k = 0; k < 16; k++) p[k] ^= q[off + k];
+        mk_aes128_encrypt(key, p);
+    }
+    memcpy(st->last, q + st->q_length - 16, 16);
     return 0;
 }
 
 // NUM(S) mod `m` for round `round` with the Feistel input `x` = NUM(B) (encryption) or NUM(A) (decryption).
 static u128 ff1_round_value(ff1_state *st, int round, u128 x, u128 m) {
-    uint8_t *q = st->q;
-    size_t end = st->q_length;
-    q[end - st->b - 1] = (uint8_t)round;
-    for (size_t k = 0; k < st->b; k++) { q[end - 1 - k] = (uint8_t)x; x >>= 8; }
+    uint8_t *q = st->last;
+    q[15 - st->b] = (uint8_t)round;
+    for (size_t k = 0; k < st->b; k++) { q[15 - k] = (uint8_t)x; x >>= 8; }
     uint8_t r[16];
-    memcpy(r, st->cipher_p, 16);
-    for (size_t off = 0; off < end; off += 16) {
-        for (int k = 0; k < 16; k++) r[k] ^= q[off + k];
-        mk_aes128_encrypt(st->key, r);
-    }
+    for (int k = 0; k < 16; k++) r[k] = st->prefix_mac[k] ^ q[k];
+    mk_aes128_encrypt(st->key, r);  // R = PRF(P || Q)
     // NUM(S) mod m: the first min(d, 16) bytes as one number, then (when d > 16) byte by byte, where
     // y < m < 2^120 keeps y * 256 + 255 within 128 bits.
     u128 y;

@@ -22,8 +22,9 @@ public struct CellRewriter {
     /// Appends the masked form of `value` to `out` given its findings (ordered, disjoint, offsets into
     /// `value`). `binaryLayout` forces same-length replacements, for binary cells whose framing would
     /// break if a span changed length: tokens and hashes become same-length keyed tokens
-    /// (`Tokenizer.appendSameSizeToken`), `null` spans are redacted. `nullSpansEmpty` is for values that have no NULL of their own (a
-    /// COPY row, a message's string): a `null` action empties its span instead of the whole value.
+    /// (`Tokenizer.appendSameSizeToken`), `null` spans are redacted. `nullSpansEmpty` is for values that
+    /// have no NULL of their own (a COPY row, a message's string): a `null` action empties its span
+    /// instead of the whole value.
     public func rewrite(_ value: UnsafeBufferPointer<UInt8>, findings: ArraySlice<Finding>, binaryLayout: Bool = false,
                         nullSpansEmpty: Bool = false, into out: inout [UInt8]) -> CellOutcome {
         if findings.isEmpty { return .unchanged }

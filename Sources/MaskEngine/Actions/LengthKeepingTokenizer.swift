@@ -58,7 +58,6 @@ final class LengthKeepingTokenizer {
     private static let keptClass: UInt8 = 0xFE
     private static let nonASCIIClass: UInt8 = 0xFF
 
-    private let prf: KeyedPRF
     private let cipher: FF1Cipher
     private let letterLimit = FF1Cipher.maximumCount(radix: 62)
     private let punctuationLimit = FF1Cipher.maximumCount(radix: 28)
@@ -76,7 +75,6 @@ final class LengthKeepingTokenizer {
     private let keystream: KeyedKeystream
 
     init(prf: KeyedPRF, cipher: FF1Cipher) {
-        self.prf = prf
         self.cipher = cipher
         letters = .allocate(capacity: 256)
         marks = .allocate(capacity: 256)
@@ -118,6 +116,8 @@ final class LengthKeepingTokenizer {
     func append(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>, unit: Unit, mode: Mode,
                 to out: inout [UInt8]) {
         if value.count > scratchCapacity { grow(to: value.count) }
+        // Sound: `letters` and `marks` now hold value.count numerals, more than either class can have;
+        // `classes` has an entry per byte value and `symbols` one per numeral of either radix.
         let classes = self.classes, letters = self.letters, marks = self.marks, symbols = self.symbols
         // Pass 1: the numerals of each class, and how many positions carry the secret.
         var letterCount = 0
