@@ -44,7 +44,11 @@ import Testing
          ["credit_card:4111 1111 1111 1111", "credit_card:5500 0000 0000 0004"]),
         // Mixed spaces and hyphens: Luhn and an issuer range are evidence enough (see cards-and-ssns.md).
         ("mixed 4111-1111 1111-1111", ["credit_card:4111-1111 1111-1111"]),
-        ("dotted 4111.1111.1111.1111", []),  // dots never separate card digits
+        // Dots separate card digits only in 4.4.4.4 groups (how some forms print cards); not in
+        // decimals, versions or mixed with other separators.
+        ("dotted 4111.1111.1111.1111", ["credit_card:4111.1111.1111.1111"]),
+        ("dotted 4111.1111 1111.1111", []),
+        ("amount 4111111.11111111", []),
         ("uuid 550e8400-e29b-41d4-a716-446655440000", []),
         ("sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", []),
         ("git 3f786850e387550fdab836ed7e6dc881de23001b", []),

@@ -42,12 +42,17 @@ enum CardRules {
 
     /// The groupings people type: contiguous; groups of four with a last group of one to four
     /// (4-4-4, 4-4-4-4, 4-4-4-4-3 …); Amex 4-6-5, Diners 4-6-4 and UATP 4-5-6. Separators are spaces
-    /// and hyphens, mixed or not (`4111-1111 1111-1111`); a dot never separates card digits (dots make
-    /// decimals, versions and addresses).
+    /// and hyphens, mixed or not (`4111-1111 1111-1111`). Dots separate card digits only in four or
+    /// more groups of exactly four, all dotted (`4111.1111.1111.1111`, how some European forms print
+    /// a card): dots otherwise make decimals, versions and addresses, none of which has that shape.
     static func groupingIsCardLike(_ group: DigitGroupDetector.Group, first: Int, last: Int) -> Bool {
         if first == last { return true }
         func length(_ r: Int) -> Int { group.runEnd[r] - group.runStart[r] }
-        for r in (first + 1)...last where group.separatorBefore[r] == UInt8(ascii: ".") { return false }
+        var dots = 0
+        for r in (first + 1)...last where group.separatorBefore[r] == UInt8(ascii: ".") { dots += 1 }
+        if dots > 0 {
+            return dots == last - first && last - first >= 3 && (first...last).allSatisfy { length($0) == 4 }
+        }
         if last - first == 2 && length(first) == 4 {
             let middle = length(first + 1), tail = length(last)
             if middle == 6 && (tail == 5 || tail == 4) { return true }

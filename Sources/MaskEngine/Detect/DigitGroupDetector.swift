@@ -29,7 +29,8 @@ struct DigitGroupDetector {
 
     /// Whether the digit run `start..<end` may begin a card or an SSN: the one test most numbers meet.
     /// A run of nine or more digits may (a bare SSN, a card); a shorter one only when a space or hyphen
-    /// joins it to more digits, or when it is the three-digit area of a dotted SSN (`536.90.4399`).
+    /// joins it to more digits, or when it is the three-digit area of a dotted SSN (`536.90.4399`) or
+    /// the first group of a dotted card (`4111.1111.1111.1111`).
     /// Amounts, dates, times, versions and short ids stop here, before any other work.
     @inline(__always)
     static func mayStartGroup(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, end: Int, upper: Int) -> Bool {
@@ -37,7 +38,7 @@ struct DigitGroupDetector {
         if length >= 9 { return true }
         guard end + 1 < upper && ASCII.isDigit(bytes[end + 1]) else { return false }
         let b = bytes[end]
-        return b == 32 || b == 45 || (b == 46 && length == 3)
+        return b == 32 || b == 45 || (b == 46 && (length == 3 || length == 4))
     }
 
     @inline(__always)
