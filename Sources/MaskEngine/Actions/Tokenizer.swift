@@ -4,10 +4,11 @@
 /// |---|---|---|
 /// | card | separators kept; the digits before the check digit encrypted with FF1 (`DecimalPermutation`); a check digit that **fails** Luhn | none: a bijection, and a token is never a valid card |
 /// | SSN | separators kept; all 9 digits encrypted with FF1 | none: a bijection on the 10^9 digit strings. A token may fall in issued ranges: the never-issued values number about 1.1e8, fewer than the 8.9e8 issuable ones, so no bijection can avoid them |
-/// | email | 16 base32 characters of HMAC-SHA256 over the lower-cased address, `@example.invalid` | 80 bits: about n²/2^81 for n distinct addresses (1e-12 for a million) |
+/// | email | 16 base32 characters of HMAC-SHA256 over the address as written (escapes decoded; lower-cased only under `EmailCase.fold`), then the span's own `@` (`@`, `%40`, `\u0040`, `&#64;`) and `example.invalid` | 80 bits: about n²/2^81 for n distinct addresses (1e-12 for a million) |
 ///
-/// The same value under the same key gives the same token in every row, column, table, format and run;
-/// emails are compared case-insensitively, so `Ann@X.com` and `ann@x.com` join. Tokens use only
+/// The same value under the same key gives the same token in every row, column, table, format and run.
+/// Emails keep their case by default (`Ann@x.com` and `ann@x.com` differ, as they may in a
+/// `UNIQUE(email)` column); `TokenKey.emailCase = .fold` makes them join instead. Tokens use only
 /// `[a-z2-7.@]`, digits and the value's own separators: nothing that needs escaping in CSV, JSON or
 /// COPY text. `.invalid` is reserved (RFC 2606), so an email token can never reach a real mailbox.
 public final class Tokenizer {
@@ -15,23 +16,26 @@ public final class Tokenizer {
 
     let prf: KeyedPRF
     let permutation: DecimalPermutation
-    static let emailDomain = Array("@example.invalid".utf8)
+    static let emailDomain = Array("example.invalid".utf8)
     static let base32 = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
     static let hexDigits = Array("0123456789abcdef".utf8)
-    /// Scratch owned by this tokenizer, so that no token allocates: the MAC, the lower-cased email,
+    /// Whether email tokens tell `Ann@x.com` from `ann@x.com` (from the key's settings).
+    let emailCase: EmailCase
+    /// Scratch owned by this tokenizer, so that no token allocates: the MAC, the email's key bytes,
     /// the digits being permuted.
     private let mac = UnsafeMutableRawBufferPointer.allocate(byteCount: 32, alignment: 8)
-    private var lowered = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 512)
+    private var emailKey: [UInt8] = []
     private let digits = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 24)
 
     public init(key: TokenKey) {
         prf = KeyedPRF(key: key)
         permutation = DecimalPermutation(prf: prf)
+        emailCase = key.emailCase
+        emailKey.reserveCapacity(256)
     }
 
     deinit {
         mac.deallocate()
-        lowered.deallocate()
         digits.deallocate()
     }
 
@@ -56,13 +60,13 @@ public final class Tokenizer {
         }
     }
 
+    /// The token keeps the span's own `@`, so an address found URL-encoded, JSON-escaped or as an HTML
+    /// reference is replaced by a token in the same encoding, and the URL or JSON around it stays valid.
     private func appendEmailToken(_ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        if lowered.count < value.count {
-            lowered.deallocate()
-            lowered = .allocate(capacity: value.count)
-        }
-        for i in 0..<value.count { lowered[i] = ASCII.lower(value[i]) }
-        prf.mac(tag: Tag.email.rawValue, UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: lowered[0..<value.count])), into: mac)
+        let separator = EmailAddressKey.separator(in: value)
+        emailKey.removeAll(keepingCapacity: true)
+        EmailAddressKey.append(value, separator: separator, emailCase: emailCase, to: &emailKey)
+        emailKey.withUnsafeBytes { prf.mac(tag: Tag.email.rawValue, $0, into: mac) }
         // The first 80 bits, five at a time, as 16 base32 characters.
         var bits: UInt64 = 0
         var available = 0
@@ -71,6 +75,11 @@ public final class Tokenizer {
             if available < 5 { bits = bits << 8 | UInt64(mac[next]); next += 1; available += 8 }
             available -= 5
             out.append(Self.base32[Int((bits >> UInt64(available)) & 31)])
+        }
+        if let separator {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: value[separator]))
+        } else {
+            out.append(UInt8(ascii: "@"))
         }
         out.append(contentsOf: Self.emailDomain)
     }

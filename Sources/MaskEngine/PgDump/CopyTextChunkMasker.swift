@@ -127,7 +127,7 @@ public struct CopyTextChunkMasker {
             let limit = start.columns?[column].maxCharacters
             let outcome = Self.withValue(chunk, field, decoded) { value -> CellOutcome in
                 session.cellOut.removeAll(keepingCapacity: true)
-                var outcome = session.rewriter.rewrite(value, findings: cellFindings, into: &session.cellOut)
+                var outcome = session.rewriter.rewrite(value, findings: cellFindings, as: .cell, into: &session.cellOut)
                 if outcome == .rewritten, let limit, Self.characterCount(session.cellOut) > limit {
                     session.cellOut.removeAll(keepingCapacity: true)
                     Self.redactKeepingCharacters(value, cellFindings, into: &session.cellOut)
