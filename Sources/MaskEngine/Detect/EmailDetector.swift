@@ -72,6 +72,9 @@ enum EmailDetector {
         }
         var start = end
         var hasWordCharacter = false
+        // The script of the word's letters, and whether a run of the other script inside it is being read.
+        var script = LetterScript.none
+        var enclosed = false
         while start > lower {
             let c = EncodedCharacter.before(bytes, start, lower: lower)
             if c.scalar < 0x80 {
@@ -81,6 +84,19 @@ enum EmailDetector {
             } else {
                 guard WordScalar.isWordLike(c.scalar) else { break }
                 hasWordCharacter = true
+            }
+            // `邮箱ann@…`: where Han meets Latin is the start of the address, unless Latin resumes
+            // further left (`hans.m端ller@…`, a mojibake `ü`).
+            let kind = LetterScript.of(c.scalar)
+            if kind != .none {
+                if script == .none {
+                    script = kind
+                } else if kind == script {
+                    enclosed = false
+                } else if !enclosed {
+                    guard resumesBackward(bytes, before: c.start, script: script, lower: lower) else { break }
+                    enclosed = true
+                }
             }
             start = c.start
         }
@@ -115,6 +131,34 @@ enum EmailDetector {
         }
         guard start < end, containsWordCharacter(bytes, start, end) else { return nil }
         return start
+    }
+
+    /// Whether, reading left from `i` over local-part characters, letters of `script` come again: then
+    /// the run of the other script is inside the word, not a word of its own.
+    private static func resumesBackward(_ bytes: UnsafeBufferPointer<UInt8>, before i: Int, script: LetterScript,
+                                        lower: Int) -> Bool {
+        var p = i
+        while p > lower {
+            let c = EncodedCharacter.before(bytes, p, lower: lower)
+            let inLocalPart = c.scalar < 0x80 ? ASCII.isEmailLocal(UInt8(truncatingIfNeeded: c.scalar)) : WordScalar.isWordLike(c.scalar)
+            guard inLocalPart else { return false }
+            if LetterScript.of(c.scalar) == script { return true }
+            p = c.start
+        }
+        return false
+    }
+
+    /// Whether, reading right from `i` over label characters, letters of `script` come again.
+    private static func resumesForward(_ bytes: UnsafeBufferPointer<UInt8>, from i: Int, script: LetterScript,
+                                       upper: Int) -> Bool {
+        var p = i
+        while p < upper {
+            let c = EncodedCharacter.at(bytes, p, upper: upper)
+            guard isLabelCharacter(c.scalar) else { return false }
+            if LetterScript.of(c.scalar) == script { return true }
+            p = c.end
+        }
+        return false
     }
 
     private static func containsWordCharacter(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
@@ -174,9 +218,23 @@ enum EmailDetector {
         var labels = 0
         var best: Int? = nil
         var p = start
+        var script = LetterScript.none
+        var enclosed = false
         while p < limit {
             let c = EncodedCharacter.at(bytes, p, upper: limit)
             if isLabelCharacter(c.scalar) {
+                // `…@example.com或者打电话`: a label does not change script, so the text after it is not domain.
+                let kind = LetterScript.of(c.scalar)
+                if kind != .none {
+                    if script == .none {
+                        script = kind
+                    } else if kind == script {
+                        enclosed = false
+                    } else if !enclosed {
+                        guard resumesForward(bytes, from: c.end, script: script, upper: limit) else { break }
+                        enclosed = true
+                    }
+                }
                 p = c.end
                 continue
             }
@@ -185,6 +243,8 @@ enum EmailDetector {
             labels += 1
             p = c.end
             labelStart = p
+            script = .none
+            enclosed = false
         }
         if labels > 0 && p > labelStart, let tld = topLevelDomainEnd(bytes, labelStart, p) { best = tld }
         guard let end = best else { return nil }

@@ -34,4 +34,30 @@ enum WordScalar {
         default: s >= 0x80
         }
     }
+
+    /// Whether the scalar belongs to a script written without spaces between words (Han, kana, Hangul
+    /// syllables as Korean text runs them into Latin, Thai, Lao, Khmer, Myanmar). Where such text
+    /// meets a Latin address (`请发邮件到ann@example.com或者打电话`), the change of script is the only
+    /// word boundary there is.
+    @inline(__always)
+    static func isSpaceless(_ s: UInt32) -> Bool {
+        switch s {
+        case 0x0E00...0x0EFF, 0x1000...0x109F, 0x1780...0x17FF: true
+        case 0x1100...0x11FF, 0x3040...0x30FF, 0x3130...0x318F, 0x31F0...0x31FF, 0x3400...0x4DBF, 0x4E00...0x9FFF: true
+        case 0xAC00...0xD7AF, 0xF900...0xFAFF, 0xFF66...0xFF9F, 0x20000...0x3FFFF: true
+        default: false
+        }
+    }
+}
+
+/// The kind of the last letter a scan passed, to notice where a spaceless script meets a spaced one.
+enum LetterScript: UInt8 {
+    case none, spaced, spaceless
+
+    /// The kind of `scalar`, or `.none` for digits, punctuation and symbols (which belong to neither).
+    @inline(__always)
+    static func of(_ scalar: UInt32) -> LetterScript {
+        if scalar < 0x80 { return ASCII.isAlpha(UInt8(truncatingIfNeeded: scalar)) ? .spaced : .none }
+        return WordScalar.isSpaceless(scalar) ? .spaceless : .spaced
+    }
 }
