@@ -46,7 +46,7 @@ enum EmailDetector {
     static func encodedSeparator(_ bytes: UnsafeBufferPointer<UInt8>, digitsAt position: Int, lower: Int,
                                  upper: Int) -> Range<Int>? {
         guard position > lower else { return nil }
-        let escapeStart: Int
+        var escapeStart: Int
         switch bytes[position - 1] {
         case UInt8(ascii: "%"): escapeStart = position - 1
         case UInt8(ascii: "u"), UInt8(ascii: "#"): escapeStart = position - 2
@@ -54,8 +54,9 @@ enum EmailDetector {
         default: return nil
         }
         guard escapeStart >= lower else { return nil }
-        if bytes[escapeStart] == UInt8(ascii: "\\") && !EncodedCharacter.unescapedBackslash(bytes, at: escapeStart, lower: lower) {
-            return nil
+        // `\\u0040` (JSON in a JSON string, or in a COPY row): the escape starts at its first backslash.
+        while escapeStart > lower && bytes[escapeStart] == UInt8(ascii: "\\") && bytes[escapeStart - 1] == UInt8(ascii: "\\") {
+            escapeStart -= 1
         }
         let c = EncodedCharacter.at(bytes, escapeStart, upper: upper)
         guard c.scalar == 0x40, c.form != .raw else { return nil }
@@ -100,9 +101,9 @@ enum EmailDetector {
             }
             start = c.start
         }
-        // After a JSON escape's backslash, the escape's letter is not address: `"a\nann@x.com"`.
-        if start > lower && start < end && bytes[start - 1] == UInt8(ascii: "\\")
-            && EncodedCharacter.unescapedBackslash(bytes, at: start - 1, lower: lower) {
+        // After a backslash, an escape's letter is not address: `"a\nann@x.com"` in JSON or COPY text
+        // (`\\n` when the JSON sits in a COPY row or in another JSON string).
+        if start > lower && start < end && bytes[start - 1] == UInt8(ascii: "\\") {
             switch bytes[start] {
             case UInt8(ascii: "n"), UInt8(ascii: "t"), UInt8(ascii: "r"), UInt8(ascii: "b"), UInt8(ascii: "f"):
                 start += 1

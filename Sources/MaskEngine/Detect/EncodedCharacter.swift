@@ -3,10 +3,14 @@
 /// (`\u0040`, `\u00eb`, a surrogate pair for characters beyond the BMP) or an HTML numeric reference
 /// (`&#64;`, `&#x40;`).
 ///
+/// A JSON escape may carry more than one backslash: JSON inside a JSON string, and JSON in a COPY text
+/// row (where every backslash is doubled), write `\u0040` as `\\u0040`. Any run of backslashes before
+/// `uXXXX` is read as one escape, so an address is found at every level of nesting.
+///
 /// The email rule reads addresses through it, so that `ann%40example.com` in a query string,
 /// `zo\u00eb\u0040example.com` in JSON and `zoë@exämple.com` in UTF-8 are one grammar. Reading goes
 /// forward (`at`) or backward (`before`); both read the same characters from the same bytes, and both
-/// cost a bounded number of byte reads (at most 12) per character.
+/// cost a bounded number of byte reads per character (plus the length of a run of backslashes).
 struct EncodedCharacter {
     /// How the character is written.
     enum Form: UInt8 { case raw, percent, json, html }
@@ -46,9 +50,8 @@ struct EncodedCharacter {
         if b < 0x80 {
             if ASCII.isHexDigit(b) {
                 // `\uXXXX` ends in four hex digits, `%XX` in two.
-                if i - 6 >= lower && bytes[i - 6] == UInt8(ascii: "\\") && bytes[i - 5] == UInt8(ascii: "u"),
-                   unescapedBackslash(bytes, at: i - 6, lower: lower), let c = json(bytes, i - 6, upper: i) {
-                    if c.end == i { return lowSurrogateJoined(bytes, c, lower: lower) }
+                if let start = jsonUnitStart(bytes, before: i, lower: lower), let c = json(bytes, start, upper: i), c.end == i {
+                    return lowSurrogateJoined(bytes, c, lower: lower)
                 }
                 if i - 3 >= lower && bytes[i - 3] == UInt8(ascii: "%") && ASCII.isHexDigit(bytes[i - 2]) {
                     return percentBefore(bytes, i, lower: lower)
@@ -150,39 +153,51 @@ struct EncodedCharacter {
         return EncodedCharacter(scalar: UInt32(bytes[i - 1]), start: i - 1, end: i, form: .raw)
     }
 
-    /// `\uXXXX`, joined with a following `\uXXXX` when the two are a surrogate pair; nil when `i` does
-    /// not start one. A lone surrogate is an invalid character.
+    /// `\uXXXX` (after one or more backslashes), joined with a following one when the two are a
+    /// surrogate pair; nil when `i` does not start one. A lone surrogate is an invalid character.
     @inline(__always)
     private static func json(_ bytes: UnsafeBufferPointer<UInt8>, _ i: Int, upper: Int) -> EncodedCharacter? {
-        guard let unit = jsonUnit(bytes, i, upper: upper) else { return nil }
+        guard let (unit, end) = jsonUnit(bytes, i, upper: upper) else { return nil }
         if unit >= 0xD800 && unit <= 0xDBFF {
-            if let low = jsonUnit(bytes, i + 6, upper: upper), low >= 0xDC00 && low <= 0xDFFF {
+            if let (low, pairEnd) = jsonUnit(bytes, end, upper: upper), low >= 0xDC00 && low <= 0xDFFF {
                 let scalar = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
-                return EncodedCharacter(scalar: scalar, start: i, end: i + 12, form: .json)
+                return EncodedCharacter(scalar: scalar, start: i, end: pairEnd, form: .json)
             }
-            return EncodedCharacter(scalar: invalid, start: i, end: i + 6, form: .json)
+            return EncodedCharacter(scalar: invalid, start: i, end: end, form: .json)
         }
-        if unit >= 0xDC00 && unit <= 0xDFFF { return EncodedCharacter(scalar: invalid, start: i, end: i + 6, form: .json) }
-        return EncodedCharacter(scalar: unit, start: i, end: i + 6, form: .json)
+        if unit >= 0xDC00 && unit <= 0xDFFF { return EncodedCharacter(scalar: invalid, start: i, end: end, form: .json) }
+        return EncodedCharacter(scalar: unit, start: i, end: end, form: .json)
     }
 
+    /// A run of backslashes at `i`, `u` and four hex digits: the code unit and where it ends.
     @inline(__always)
-    private static func jsonUnit(_ bytes: UnsafeBufferPointer<UInt8>, _ i: Int, upper: Int) -> UInt32? {
-        guard i + 5 < upper, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else { return nil }
+    private static func jsonUnit(_ bytes: UnsafeBufferPointer<UInt8>, _ i: Int, upper: Int) -> (UInt32, Int)? {
+        var p = i
+        while p < upper && bytes[p] == UInt8(ascii: "\\") { p += 1 }
+        guard p > i, p + 5 <= upper, bytes[p] == UInt8(ascii: "u") else { return nil }
         var v: UInt32 = 0
-        for k in 2..<6 {
-            let h = bytes[i + k]
+        for k in 1..<5 {
+            let h = bytes[p + k]
             guard ASCII.isHexDigit(h) else { return nil }
             v = v << 4 | ASCII.hexValue(h)
         }
-        return v
+        return (v, p + 5)
     }
 
-    /// Read backward, a low surrogate escape may close a pair that starts six bytes earlier.
+    /// Where the JSON escape whose last hex digit is `bytes[i - 1]` starts (its first backslash), or nil.
+    @inline(__always)
+    private static func jsonUnitStart(_ bytes: UnsafeBufferPointer<UInt8>, before i: Int, lower: Int) -> Int? {
+        guard i - 6 >= lower, bytes[i - 5] == UInt8(ascii: "u"), bytes[i - 6] == UInt8(ascii: "\\") else { return nil }
+        var start = i - 6
+        while start > lower && bytes[start - 1] == UInt8(ascii: "\\") { start -= 1 }
+        return start
+    }
+
+    /// Read backward, a low surrogate escape may close a pair whose high half ends where it starts.
     private static func lowSurrogateJoined(_ bytes: UnsafeBufferPointer<UInt8>, _ c: EncodedCharacter,
                                            lower: Int) -> EncodedCharacter {
-        guard c.scalar == invalid, c.start - 6 >= lower, let pair = json(bytes, c.start - 6, upper: c.end),
-              pair.end == c.end, pair.scalar != invalid else { return c }
+        guard c.scalar == invalid, let start = jsonUnitStart(bytes, before: c.start, lower: lower),
+              let pair = json(bytes, start, upper: c.end), pair.end == c.end, pair.scalar != invalid else { return c }
         return pair
     }
 
