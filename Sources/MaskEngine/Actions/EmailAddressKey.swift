@@ -10,6 +10,12 @@ enum EmailAddressKey {
     /// The address's `@` in `value` (a detected email span), literal or escaped. The domain holds no
     /// `@` in any form, so the first one found from the right is the separator.
     static func separator(in value: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        // Most addresses have a literal `@`; the domain after it holds no escaped one either.
+        var at = value.count
+        while at > 0 {
+            at -= 1
+            if value[at] == UInt8(ascii: "@") { return at..<(at + 1) }
+        }
         var i = value.count
         while i > 0 {
             let c = EncodedCharacter.before(value, i, lower: 0)
@@ -17,6 +23,15 @@ enum EmailAddressKey {
             i = c.start
         }
         return nil
+    }
+
+    /// Whether the key differs from the span's own bytes: not for most addresses (a literal `@`, no
+    /// escape that is always decoded, case kept), whose key is then the span itself, with no copy.
+    @inline(__always)
+    static func isSpanItself(_ value: UnsafeBufferPointer<UInt8>, separator: Range<Int>?, emailCase: EmailCase) -> Bool {
+        guard emailCase == .keep, let separator, separator.count == 1 else { return false }
+        for b in value where b == UInt8(ascii: "\\") || b == UInt8(ascii: "&") { return false }
+        return true
     }
 
     /// Appends the key bytes of `value`: the address decoded to UTF-8, its separator a plain `@`,
@@ -30,6 +45,12 @@ enum EmailAddressKey {
             if let separator, i == separator.lowerBound {
                 out.append(UInt8(ascii: "@"))
                 i = separator.upperBound
+                continue
+            }
+            let b = value[i]
+            if b < 0x80 && b != UInt8(ascii: "%") && b != UInt8(ascii: "\\") && b != UInt8(ascii: "&") {
+                out.append(b)
+                i += 1
                 continue
             }
             let c = EncodedCharacter.at(value, i, upper: value.count)

@@ -64,9 +64,13 @@ public final class Tokenizer {
     /// reference is replaced by a token in the same encoding, and the URL or JSON around it stays valid.
     private func appendEmailToken(_ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         let separator = EmailAddressKey.separator(in: value)
-        emailKey.removeAll(keepingCapacity: true)
-        EmailAddressKey.append(value, separator: separator, emailCase: emailCase, to: &emailKey)
-        emailKey.withUnsafeBytes { prf.mac(tag: Tag.email.rawValue, $0, into: mac) }
+        if EmailAddressKey.isSpanItself(value, separator: separator, emailCase: emailCase) {
+            prf.mac(tag: Tag.email.rawValue, UnsafeRawBufferPointer(value), into: mac)
+        } else {
+            emailKey.removeAll(keepingCapacity: true)
+            EmailAddressKey.append(value, separator: separator, emailCase: emailCase, to: &emailKey)
+            emailKey.withUnsafeBytes { prf.mac(tag: Tag.email.rawValue, $0, into: mac) }
+        }
         // The first 80 bits, five at a time, as 16 base32 characters.
         var bits: UInt64 = 0
         var available = 0

@@ -72,7 +72,9 @@ enum EmailDetector {
             return quotedLocalStart(bytes, closingQuote: end - 1, lower: lower)
         }
         var start = end
-        var hasWordCharacter = false
+        // Where the word character nearest the separator starts: what is left after the leading
+        // punctuation is dropped must still reach it.
+        var nearestWord = -1
         // The script of the word's letters, and whether a run of the other script inside it is being read.
         var script = LetterScript.none
         var enclosed = false
@@ -81,10 +83,10 @@ enum EmailDetector {
             if c.scalar < 0x80 {
                 let b = UInt8(truncatingIfNeeded: c.scalar)
                 guard ASCII.isEmailLocal(b) else { break }
-                if ASCII.isAlnum(b) { hasWordCharacter = true }
+                if ASCII.isAlnum(b) && nearestWord < 0 { nearestWord = c.start }
             } else {
                 guard WordScalar.isWordLike(c.scalar) else { break }
-                hasWordCharacter = true
+                if nearestWord < 0 { nearestWord = c.start }
             }
             // `邮箱ann@…`: where Han meets Latin is the start of the address, unless Latin resumes
             // further left (`hans.m端ller@…`, a mojibake `ü`).
@@ -111,7 +113,7 @@ enum EmailDetector {
                 break
             }
         }
-        guard hasWordCharacter else { return nil }
+        guard nearestWord >= 0 else { return nil }
         // Punctuation in front of the address, and whether a quote opened it.
         var openedByQuote = false
         while start < end {
@@ -130,7 +132,7 @@ enum EmailDetector {
                 p = c.end
             }
         }
-        guard start < end, containsWordCharacter(bytes, start, end) else { return nil }
+        guard start <= nearestWord else { return nil }
         return start
     }
 
@@ -157,18 +159,6 @@ enum EmailDetector {
             let c = EncodedCharacter.at(bytes, p, upper: upper)
             guard isLabelCharacter(c.scalar) else { return false }
             if LetterScript.of(c.scalar) == script { return true }
-            p = c.end
-        }
-        return false
-    }
-
-    private static func containsWordCharacter(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
-        var p = start
-        while p < end {
-            let c = EncodedCharacter.at(bytes, p, upper: end)
-            if c.scalar < 0x80 ? ASCII.isAlnum(UInt8(truncatingIfNeeded: c.scalar)) : WordScalar.isWordLike(c.scalar) {
-                return true
-            }
             p = c.end
         }
         return false

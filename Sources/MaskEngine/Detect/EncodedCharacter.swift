@@ -29,6 +29,16 @@ struct EncodedCharacter {
     @inline(__always)
     static func at(_ bytes: UnsafeBufferPointer<UInt8>, _ i: Int, upper: Int) -> EncodedCharacter {
         let b = bytes[i]
+        // Most bytes of an address are ASCII that starts no escape: no call.
+        if b < 0x80 && b != UInt8(ascii: "%") && b != UInt8(ascii: "\\") && b != UInt8(ascii: "&") {
+            return EncodedCharacter(scalar: UInt32(b), start: i, end: i + 1, form: .raw)
+        }
+        return decode(bytes, i, upper: upper)
+    }
+
+    @inline(never)
+    private static func decode(_ bytes: UnsafeBufferPointer<UInt8>, _ i: Int, upper: Int) -> EncodedCharacter {
+        let b = bytes[i]
         switch b {
         case UInt8(ascii: "%"):
             if let c = percent(bytes, i, upper: upper) { return c }
@@ -46,6 +56,18 @@ struct EncodedCharacter {
     /// The character whose last byte is `bytes[i - 1]` (`i > lower`).
     @inline(__always)
     static func before(_ bytes: UnsafeBufferPointer<UInt8>, _ i: Int, lower: Int) -> EncodedCharacter {
+        let b = bytes[i - 1]
+        // ASCII that cannot end an escape (`;` ends `&#NN;`, hex digits end `%XX` and `\uXXXX`): no call.
+        if b < 0x80 && b != UInt8(ascii: ";")
+            && !(ASCII.isHexDigit(b) && ((i - 3 >= lower && bytes[i - 3] == UInt8(ascii: "%"))
+                || (i - 6 >= lower && bytes[i - 5] == UInt8(ascii: "u") && bytes[i - 6] == UInt8(ascii: "\\")))) {
+            return EncodedCharacter(scalar: UInt32(b), start: i - 1, end: i, form: .raw)
+        }
+        return decode(bytes, before: i, lower: lower)
+    }
+
+    @inline(never)
+    private static func decode(_ bytes: UnsafeBufferPointer<UInt8>, before i: Int, lower: Int) -> EncodedCharacter {
         let b = bytes[i - 1]
         if b < 0x80 {
             if ASCII.isHexDigit(b) {

@@ -16,8 +16,9 @@
 /// that symbol; a letter taken for punctuation would leave the front of a name in clear. So the lists
 /// name what is surely not a letter and let everything else through.
 enum WordScalar {
-    /// Whether the scalar (at least 0x80) can be part of a word.
-    @inline(__always)
+    /// Whether the scalar (at least 0x80) can be part of a word. Out of line: callers test ASCII first,
+    /// and their ASCII path stays small enough to inline.
+    @inline(never)
     static func isWordLike(_ s: UInt32) -> Bool {
         switch s {
         case 0x80...0xBF, 0xD7, 0xF7: false
