@@ -9,8 +9,9 @@
 /// The same value under the same key gives the same token in every row, column, table, format and run.
 /// Emails keep their case by default (`Ann@x.com` and `ann@x.com` differ, as they may in a
 /// `UNIQUE(email)` column); `TokenKey.emailCase = .fold` makes them join instead. Tokens use only
-/// `[a-z2-7.@]`, digits and the value's own separators: nothing that needs escaping in CSV, JSON or
-/// COPY text. `.invalid` is reserved (RFC 2606), so an email token can never reach a real mailbox.
+/// `[a-z2-7.@]`, digits and the value's own separators (an email token's `@` is written as the
+/// address wrote it: `%40`, `\u0040`): nothing that needs escaping in CSV, JSON or COPY text beyond
+/// what the value already had. `.invalid` is reserved (RFC 2606), so an email token can never reach a real mailbox.
 public final class Tokenizer {
     enum Tag: UInt8 { case email = 1, card = 2, ssn = 3, hash = 4 }
 

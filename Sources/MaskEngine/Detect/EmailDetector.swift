@@ -17,7 +17,7 @@
 ///
 /// Rejected: `@mentions` and decorators (empty local part), `root@localhost` and `name@host` (one
 /// label), `a@b.c` and `user@example.c0m` (no TLD), `user@192.168.0.1` (a login to a host, not a
-/// mailbox; bracketed literals are addresses), `A@B.transpose()` (a call in code).
+/// mailbox; bracketed literals are addresses).
 ///
 /// Cost: the scans stop at the previous `@` on the left and at the first non-domain character on the
 /// right (1 KiB at most), so the work per separator is linear in the bytes of the address and a text
@@ -238,10 +238,7 @@ enum EmailDetector {
             enclosed = false
         }
         if labels > 0 && p > labelStart, let tld = topLevelDomainEnd(bytes, labelStart, p) { best = tld }
-        guard let end = best else { return nil }
-        // `A@B.transpose()`: a method call in code, not an address.
-        if end < upper && bytes[end] == UInt8(ascii: "(") { return nil }
-        return end
+        return best
     }
 
     @inline(__always)

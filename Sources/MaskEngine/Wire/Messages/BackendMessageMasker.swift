@@ -204,6 +204,7 @@ struct BackendMessageMasker {
         WireFrame.patchLength(of: messageStart, in: &result.output)
     }
 
+    /// Whether any type's action is `null`: only then are a row's fields looked for.
     static func usesNull(_ policy: MaskPolicy) -> Bool {
         EntityType.allCases.contains { policy.action(for: $0) == .null }
     }
