@@ -109,6 +109,17 @@ import WireTestSupport
         }
     }
 
+    /// A span that runs into the row's line ending (a private key without its END line) is masked in
+    /// its field, and the row keeps its framing.
+    @Test func copyDataSpanIntoTheLineEnding() throws {
+        let row = "1\tann@example.com\t-----BEGIN PRIVATE KEY-----MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n"
+        let output = Self.masked(Self.copyOut(columns: 3) + Self.copyData(row), .wire)
+        let frames = try #require(Self.frames(output))
+        #expect(frames.count == 2)
+        let masked = String(decoding: frames[1].payload, as: UTF8.self)
+        #expect(masked.hasPrefix("1\t\\N\t") && masked.hasSuffix("\n") && !masked.contains("MIIEvQ"), "\(masked)")
+    }
+
     /// A row whose fields cannot be found (no CopyOutResponse seen, no tab) is text: its span is emptied.
     @Test func copyDataWithoutKnownFieldsHasItsSpansEmptied() throws {
         let input = Self.copyData("ann@example.com\n") + Self.copyData("1\tann@example.com\n")

@@ -237,8 +237,11 @@ struct BackendMessageMasker {
                 if groupFindings.isEmpty {
                     text.append(contentsOf: slice)
                 } else {
+                    // Clipped to the group: a span may run into the row's line ending (a PEM block
+                    // without its END line runs to the end of the value), which stays as it was.
                     let shifted = groupFindings.map {
-                        Finding(start: $0.start - group.lowerBound, end: $0.end - group.lowerBound, type: $0.type, kind: $0.kind)
+                        Finding(start: $0.start - group.lowerBound, end: min($0.end, group.upperBound) - group.lowerBound,
+                                type: $0.type, kind: $0.kind)
                     }
                     _ = session.rewriter.rewrite(slice, findings: shifted[...], as: .text, into: &text)
                     changed = true
