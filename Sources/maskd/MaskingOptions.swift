@@ -19,6 +19,11 @@ struct MaskingOptions: ParsableArguments {
         "Mask keys from vendors' documentation (AKIAIOSFODNN7EXAMPLE…) like live ones. By default they are reported as documented_example and kept."))
     var maskDocumentedExamples = false
 
+    @Option(name: .customLong("email-case"), help: ArgumentHelp(
+        "keep: Ann@x.com and ann@x.com get different email tokens, so UNIQUE(email) columns restore (default). fold: they get the same token, for case-insensitive joins.",
+        valueName: "keep|fold"))
+    var emailCase: String = EmailCase.keep.rawValue
+
     func policy() throws -> MaskPolicy {
         var policy = MaskPolicy.default
         policy.maskDocumentedExamples = maskDocumentedExamples
@@ -42,7 +47,17 @@ struct MaskingOptions: ParsableArguments {
             throw ExitCode(78)
         }
         if let warning = resolved.warning, !quiet { Diagnostics.warning(warning) }
-        return resolved.key
+        var key = resolved.key
+        key.emailCase = try tokenEmailCase()
+        return key
+    }
+
+    /// The `--email-case` setting.
+    func tokenEmailCase() throws -> EmailCase {
+        guard let setting = EmailCase(rawValue: emailCase) else {
+            throw ValidationError("--email-case must be keep or fold, not \(emailCase)")
+        }
+        return setting
     }
 }
 

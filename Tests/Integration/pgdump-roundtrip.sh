@@ -69,6 +69,9 @@ create table orders (id integer primary key, customer_email varchar(40) not null
   card text, amount numeric(10,2), memo varchar(60));
 \copy customers from '$dir/customers.tsv'
 \copy orders from '$dir/orders.tsv'
+create table people (email text unique not null);
+insert into people values ('Ann@example.com'), ('ann@example.com'), ('ANN@EXAMPLE.COM'), ('o''brien@example.com'),
+  ('O''Brien@example.com'), ('zoë@exämple.com'), ('Zoë@exämple.com'), ('用户@例子.广告'), ('user+tag@xn--exmple-cua.com');
 SQL
 
 export MASKD_TOKEN_KEY=integration-test-key-0123456789
@@ -95,6 +98,9 @@ check "order amounts and memos unchanged" "$(q dst "select md5(string_agg(id::te
 check "a value that is exactly \\. survives" "$(q dst "select count(*) from customers where notes = E'\\\\.'")" \
   "$(q src "select count(*) from customers where notes = E'\\\\.'")"
 check "emails in jsonb are masked and the json is valid" "$(q dst "select count(*) from customers where profile->'contact'->>'email' like '%@example.invalid'")" "400"
+check "addresses that differ only by case, or with any characters, restore into a unique column" \
+  "$(q dst 'select count(distinct email) from people')" "9"
+check "and every one of them is a token" "$(q dst "select count(*) from people where email like '%@example.invalid'")" "9"
 pg_dump -d dst --data-only > "$dir/dst.sql"
 leaks=$(grep -F -c -f "$dir/pii.txt" "$dir/dst.sql" || true)
 check "original PII values left in the restored data" "$leaks" "0"

@@ -148,8 +148,8 @@ final class SessionDriver {
         #expect(!text.contains("ann@example.com"))
         let errorLength: Int = Backend.error([("S", "ERROR"), ("C", "23505"), ("D", "Key (email)=(ann@example.com) already exists.")]).count
         let tokenGrowth: Int = 32 - 15
-        let expected: Int = errorLength + tokenGrowth + Wire.readyForQuery.count + notification.count + 9 + lo.count
-        #expect(d.output.count == expected, "the error's email is tokenized; notification and function result keep their length")
+        let expected: Int = errorLength + tokenGrowth + Wire.readyForQuery.count + notification.count + tokenGrowth + 9 + lo.count
+        #expect(d.output.count == expected, "the error's and the notification's emails are tokenized; the function result keeps its length")
     }
 
     @Test func binaryCopyRowsAreMaskedTupleByTuple() throws {

@@ -151,6 +151,26 @@ import Testing
         #expect(bad.status == 64)
         let action = try Self.run(["pipe", "--action", "email=scramble"], stdin: Data())
         #expect(action.status == 64)
+        let emailCase = try Self.run(["pipe", "--email-case", "upper"], stdin: Data())
+        #expect(emailCase.status == 64)
+    }
+
+    /// `Ann@example.com` and `ann@example.com` may both sit in a UNIQUE column: by default their tokens
+    /// differ; `--email-case fold` gives them one token, for case-insensitive joins.
+    @Test func emailCaseIsKeptUnlessFolded() throws {
+        let csv = Data("email\nAnn@example.com\nann@example.com\n".utf8)
+        let key = Self.golden.appendingPathComponent("test.key").path
+        func tokens(_ extra: [String]) throws -> [Substring] {
+            let run = try Self.run(["pipe", "-q", "--key-file", key] + extra, stdin: csv)
+            #expect(run.status == 0, "\(run.stderr)")
+            return String(decoding: run.stdout, as: UTF8.self).split(separator: "\n").dropFirst().map { $0 }
+        }
+        let kept = try tokens([])
+        #expect(kept.count == 2 && kept[0] != kept[1])
+        #expect(try tokens(["--email-case", "keep"]) == kept)
+        let folded = try tokens(["--email-case", "fold"])
+        #expect(folded.count == 2 && folded[0] == folded[1])
+        #expect(folded[1] == kept[1], "a lower-case address has the same token either way")
     }
 }
 

@@ -4,8 +4,21 @@ public enum CellOutcome: Equatable {
     case unchanged
     /// The masked value was appended to the output buffer.
     case rewritten
-    /// A finding's action is `null`: the whole cell becomes NULL.
+    /// A finding's action is `null` and the value is a `.cell`: the format writes its NULL
+    /// (CSV: an empty unquoted field; COPY text: `\N`; DataRow and binary COPY: length -1).
     case null
+}
+
+/// What a masked value sits in, which decides what the `null` action does to it. This is the one
+/// definition of `null` (docs/detection/null-action.md); every format says which holder it passes.
+public enum ValueHolder: Sendable, Equatable {
+    /// A value with a NULL of its own — a CSV field, a COPY text field, a DataRow cell, a binary COPY
+    /// field, an array element, a field of a CopyData row: `null` makes the whole value NULL.
+    case cell
+    /// Text with no NULL of its own — pg_dump script text, an ErrorResponse/NoticeResponse field, a
+    /// NotificationResponse channel or payload, a ParameterStatus value, a CopyData row whose fields
+    /// cannot be told apart: `null` removes each span's bytes and keeps the rest.
+    case text
 }
 
 /// Applies a policy's actions to the findings of one cell: unchanged spans are copied, each finding's
@@ -20,17 +33,15 @@ public struct CellRewriter {
     }
 
     /// Appends the masked form of `value` to `out` given its findings (ordered, disjoint, offsets into
-    /// `value`). `binaryLayout` forces same-length replacements, for binary cells whose framing would
+    /// `value`), or returns `.null` without writing when `holder` is `.cell` and a finding's action is
+    /// `null`. `binaryLayout` forces same-length replacements, for bytes whose framing or offsets would
     /// break if a span changed length: tokens and hashes become same-length keyed tokens
-    /// (`Tokenizer.appendSameSizeToken`), `null` spans are redacted. `nullSpansEmpty` is for values that
-    /// have no NULL of their own (a COPY row, a message's string): a `null` action empties its span
-    /// instead of the whole value.
-    public func rewrite(_ value: UnsafeBufferPointer<UInt8>, findings: ArraySlice<Finding>, binaryLayout: Bool = false,
-                        nullSpansEmpty: Bool = false, into out: inout [UInt8]) -> CellOutcome {
+    /// (`Tokenizer.appendSameSizeToken`), `null` spans of text are redacted (emptying them would change
+    /// the length). Documented examples are kept unless the policy masks them.
+    public func rewrite(_ value: UnsafeBufferPointer<UInt8>, findings: ArraySlice<Finding>, as holder: ValueHolder,
+                        binaryLayout: Bool = false, into out: inout [UInt8]) -> CellOutcome {
         if findings.isEmpty { return .unchanged }
-        if !nullSpansEmpty {
-            for f in findings where policy.action(for: f.type) == .null && policy.masks(f) { return .null }
-        }
+        if holder == .cell && hasNullAction(findings) { return .null }
         var copied = 0
         for f in findings where policy.masks(f) {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: value[copied..<f.start]))
@@ -44,7 +55,7 @@ public struct CellRewriter {
             case .partial(let keep): Self.appendPartial(span, keep: keep, to: &out)  // same length already
             case .redact: Self.appendRedacted(span, to: &out)
             case .null where binaryLayout: Self.appendRedacted(span, to: &out)  // the layout needs the bytes
-            case .null: break  // only with nullSpansEmpty: the span is left out
+            case .null: break  // text (a cell returned .null above): the span is left out
             }
             copied = f.end
         }
@@ -60,7 +71,7 @@ public struct CellRewriter {
     public func rewriteKeepingCharacters(_ value: UnsafeBufferPointer<UInt8>, findings: ArraySlice<Finding>,
                                          into out: inout [UInt8]) {
         var copied = 0
-        for f in findings {
+        for f in findings where policy.masks(f) {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: value[copied..<f.start]))
             let span = UnsafeBufferPointer(rebasing: value[f.start..<f.end])
             switch policy.action(for: f.type) {
@@ -75,6 +86,13 @@ public struct CellRewriter {
 
     static func appendRedacted(_ span: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(contentsOf: repeatElement(UInt8(ascii: "*"), count: span.count))
+    }
+
+    /// Whether the policy's action for any of `findings` is `null`.
+    @inline(__always)
+    public func hasNullAction(_ findings: ArraySlice<Finding>) -> Bool {
+        for f in findings where policy.action(for: f.type) == .null && policy.masks(f) { return true }
+        return false
     }
 
     /// Keeps the last `keep` letters or digits; other letters and digits become `*`; separators, `@`

@@ -10,6 +10,9 @@ public struct TokenKey: Sendable {
     /// The derived 256-bit key (kept as bytes: `SymmetricKey` is not `Sendable`).
     let bytes: [UInt8]
     var symmetric: SymmetricKey { SymmetricKey(data: bytes) }
+    /// Whether email tokens tell addresses apart by case (`keep`, the default) or fold case first.
+    /// Part of the key's settings because it changes which token an address gets, like the key does.
+    public var emailCase: EmailCase = .keep
 
     /// Derives the key from raw material; refuses material shorter than 16 bytes.
     public init(material: some DataProtocol) throws(KeyError) {

@@ -4,38 +4,44 @@
 /// |---|---|---|
 /// | card | separators kept; the digits before the check digit encrypted with FF1 (`FF1Cipher`, radix 10); a check digit that **fails** Luhn | none: a bijection, and a token is never a valid card |
 /// | SSN | separators kept; all 9 digits encrypted with FF1 | none: a bijection on the 10^9 digit strings. A token may fall in issued ranges: the never-issued values number about 1.1e8, fewer than the 8.9e8 issuable ones, so no bijection can avoid them |
-/// | email | 16 base32 characters of HMAC-SHA256 over the lower-cased address, `@example.invalid` | 80 bits: about n²/2^81 for n distinct addresses (1e-12 for a million) |
+/// | email | 16 base32 characters of HMAC-SHA256 over the address as written (escapes decoded; lower-cased only under `EmailCase.fold`), then the span's own `@` (`@`, `%40`, `\u0040`, `&#64;`) and `example.invalid` | 80 bits: about n²/2^81 for n distinct addresses (1e-12 for a million) |
 /// | secret | the same length: letters and digits enciphered with FF1 (radix 62), punctuation kept (`LengthKeepingTokenizer`) | none for ASCII values of up to 40 letters and digits; 62^-m per pair beyond, or with non-ASCII bytes |
 ///
-/// The same value under the same key gives the same token in every row, column, table, format and run;
-/// emails are compared case-insensitively, so `Ann@X.com` and `ann@x.com` join. Tokens use only
-/// `[a-z2-7.@]`, digits, letters, the value's own separators and (in secrets without letters or
-/// digits to speak of) printable punctuation other than `" ' , \`: nothing that needs escaping in CSV,
-/// JSON or COPY text. `.invalid` is reserved (RFC 2606), so an email token can never reach a real mailbox.
+/// The same value under the same key gives the same token in every row, column, table, format and run.
+/// Emails keep their case by default (`Ann@x.com` and `ann@x.com` differ, as they may in a
+/// `UNIQUE(email)` column); `TokenKey.emailCase = .fold` makes them join instead. Tokens use only
+/// `[a-z2-7.@]`, digits, letters, the value's own separators (an email token's `@` is written as the
+/// address wrote it: `%40`, `\u0040`) and (in secrets without letters or digits to speak of)
+/// printable punctuation other than `" ' , \`: nothing that needs escaping in CSV, JSON or COPY text
+/// beyond what the value already had. `.invalid` is reserved (RFC 2606), so an email token can never
+/// reach a real mailbox.
 public final class Tokenizer {
     enum Tag: UInt8 { case email = 1, card = 2, ssn = 3, hash = 4 }
 
     let prf: KeyedPRF
     let cipher: FF1Cipher
     let lengthKeeping: LengthKeepingTokenizer
-    static let emailDomain = Array("@example.invalid".utf8)
+    static let emailDomain = Array("example.invalid".utf8)
     static let base32 = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
     static let hexDigits = Array("0123456789abcdef".utf8)
-    /// Scratch owned by this tokenizer, so that no token allocates: the MAC, the lower-cased email,
+    /// Whether email tokens tell `Ann@x.com` from `ann@x.com` (from the key's settings).
+    let emailCase: EmailCase
+    /// Scratch owned by this tokenizer, so that no token allocates: the MAC, the email's key bytes,
     /// the digits being permuted.
     private let mac = UnsafeMutableRawBufferPointer.allocate(byteCount: 32, alignment: 8)
-    private var lowered = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 512)
+    private var emailKey: [UInt8] = []
     private let digits = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 24)
 
     public init(key: TokenKey) {
         prf = KeyedPRF(key: key)
         cipher = FF1Cipher(prf: prf)
         lengthKeeping = LengthKeepingTokenizer(prf: prf, cipher: cipher)
+        emailCase = key.emailCase
+        emailKey.reserveCapacity(256)
     }
 
     deinit {
         mac.deallocate()
-        lowered.deallocate()
         digits.deallocate()
     }
 
@@ -75,13 +81,17 @@ public final class Tokenizer {
         }
     }
 
+    /// The token keeps the span's own `@`, so an address found URL-encoded, JSON-escaped or as an HTML
+    /// reference is replaced by a token in the same encoding, and the URL or JSON around it stays valid.
     private func appendEmailToken(_ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        if lowered.count < value.count {
-            lowered.deallocate()
-            lowered = .allocate(capacity: value.count)
+        let separator = EmailAddressKey.separator(in: value)
+        if EmailAddressKey.isSpanItself(value, separator: separator, emailCase: emailCase) {
+            prf.mac(tag: Tag.email.rawValue, UnsafeRawBufferPointer(value), into: mac)
+        } else {
+            emailKey.removeAll(keepingCapacity: true)
+            EmailAddressKey.append(value, separator: separator, emailCase: emailCase, to: &emailKey)
+            emailKey.withUnsafeBytes { prf.mac(tag: Tag.email.rawValue, $0, into: mac) }
         }
-        for i in 0..<value.count { lowered[i] = ASCII.lower(value[i]) }
-        prf.mac(tag: Tag.email.rawValue, UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: lowered[0..<value.count])), into: mac)
         // The first 80 bits, five at a time, as 16 base32 characters.
         var bits: UInt64 = 0
         var available = 0
@@ -90,6 +100,11 @@ public final class Tokenizer {
             if available < 5 { bits = bits << 8 | UInt64(mac[next]); next += 1; available += 8 }
             available -= 5
             out.append(Self.base32[Int((bits >> UInt64(available)) & 31)])
+        }
+        if let separator {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: value[separator]))
+        } else {
+            out.append(UInt8(ascii: "@"))
         }
         out.append(contentsOf: Self.emailDomain)
     }

@@ -163,11 +163,11 @@ public struct CSVChunkMasker {
             if field.needsDecoding {
                 Self.unquote(chunk, field.valueStart, field.valueEnd, into: &unquoted)
                 outcome = unquoted.withUnsafeBufferPointer {
-                    session.rewriter.rewrite($0, findings: cellFindings, into: &session.cellOut)
+                    session.rewriter.rewrite($0, findings: cellFindings, as: .cell, into: &session.cellOut)
                 }
             } else {
                 let value = UnsafeBufferPointer(rebasing: chunk[field.valueStart..<field.valueEnd])
-                outcome = session.rewriter.rewrite(value, findings: cellFindings, into: &session.cellOut)
+                outcome = session.rewriter.rewrite(value, findings: cellFindings, as: .cell, into: &session.cellOut)
             }
             switch outcome {
             case .unchanged:

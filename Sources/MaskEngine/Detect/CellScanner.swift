@@ -81,6 +81,12 @@ public struct CellScanner {
         var floor = lower
         while let (position, kind) = cursor.next() {
             if kind.contains(.digit) {
+                // An encoded `@` is made of digits: `%40` in URLs, `\u0040` in JSON, `&#64;` in HTML.
+                if let separator = EmailDetector.encodedSeparator(bytes, digitsAt: position, lower: lower, upper: upper),
+                   let email = EmailDetector.match(bytes, separator: separator, lower: lower, upper: upper) {
+                    Self.record(email, .email, .none, lower: lower, floor: &floor, cursor: &cursor, into: &findings)
+                    continue
+                }
                 let found = findings.count
                 scanDigits(bytes, at: position, lower: lower, upper: upper, context: context, cursor: &cursor,
                            floor: &floor, into: &findings)
@@ -102,13 +108,7 @@ public struct CellScanner {
                 matched = SecretDetector.match(bytes, at: position, lower: lower, upper: upper).map { ($0.0, .secret, $0.1) }
             }
             guard let (range, type, kind) = matched else { continue }
-            // A span that reaches back into an earlier finding (an email whose local part ends in a
-            // card-like number) starts after it instead.
-            let start = max(range.lowerBound, floor)
-            if start >= range.upperBound { continue }
-            findings.append(Finding(start: start - lower, end: range.upperBound - lower, type: type, kind: kind))
-            floor = range.upperBound
-            cursor.skip(to: floor)
+            Self.record(range, type, kind, lower: lower, floor: &floor, cursor: &cursor, into: &findings)
         }
         return findings.count - before
     }
@@ -135,5 +135,18 @@ public struct CellScanner {
             floor = finding.end + lower
         }
         cursor.skip(to: max(next, position + 1))
+    }
+
+    /// Appends a validator's span as a finding and moves the cursor past it.
+    @inline(__always)
+    private static func record(_ range: Range<Int>, _ type: EntityType, _ kind: SecretKind, lower: Int, floor: inout Int,
+                               cursor: inout CandidateCursor, into findings: inout [Finding]) {
+        // A span that reaches back into an earlier finding (an email whose local part ends in a
+        // card-like number) starts after it instead.
+        let start = max(range.lowerBound, floor)
+        if start >= range.upperBound { return }
+        findings.append(Finding(start: start - lower, end: range.upperBound - lower, type: type, kind: kind))
+        floor = range.upperBound
+        cursor.skip(to: floor)
     }
 }

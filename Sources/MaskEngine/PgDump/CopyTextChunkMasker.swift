@@ -128,7 +128,7 @@ public struct CopyTextChunkMasker {
             let limit = start.columns?[column].maxCharacters
             let outcome = Self.withValue(chunk, field, decoded) { value -> CellOutcome in
                 session.cellOut.removeAll(keepingCapacity: true)
-                var outcome = session.rewriter.rewrite(value, findings: cellFindings, into: &session.cellOut)
+                var outcome = session.rewriter.rewrite(value, findings: cellFindings, as: .cell, into: &session.cellOut)
                 if outcome == .rewritten, let limit, Self.characterCount(session.cellOut) > limit {
                     session.cellOut.removeAll(keepingCapacity: true)
                     session.rewriter.rewriteKeepingCharacters(value, findings: cellFindings, into: &session.cellOut)

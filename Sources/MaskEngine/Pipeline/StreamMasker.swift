@@ -234,7 +234,7 @@ enum Job: Sendable {
                 session.scanner.scan(b, lower: 0, upper: b.count, index: index, context: ColumnContext(scansDigits: false),
                                      into: &findings)
                 if findings.isEmpty { chunk.output = bytes; return }
-                _ = session.rewriter.rewrite(b, findings: findings[...], into: &chunk.output)
+                _ = session.rewriter.rewrite(b, findings: findings[...], as: .text, into: &chunk.output)
                 chunk.outsideRowFindings = findings.count
                 for f in findings { chunk.counts[Int(f.type.rawValue)] += 1 }
             }
@@ -288,6 +288,7 @@ struct WireWalk {
             } else if type == UInt8(ascii: "D") || type == UInt8(ascii: "d") {
                 nextStart.rowIndex += 1
             }
+            nextStart.follow(type: type, payload: UnsafeBufferPointer(rebasing: bytes[(p + 5)..<(p + 1 + length)]))
             nextStart.messageIndex += 1
             p += 1 + length
         }

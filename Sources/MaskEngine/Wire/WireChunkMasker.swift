@@ -5,12 +5,26 @@ public struct WireChunkStart: Sendable {
     public var messageIndex: Int
     public var rowIndex: Int
     public var rowDescription: RowDescription?
+    /// The column count of the COPY OUT in progress (its CopyOutResponse's), if one is.
+    public var copyColumns: Int?
 
-    public init(byteOffset: Int = 0, messageIndex: Int = 0, rowIndex: Int = 0, rowDescription: RowDescription? = nil) {
+    public init(byteOffset: Int = 0, messageIndex: Int = 0, rowIndex: Int = 0, rowDescription: RowDescription? = nil,
+                copyColumns: Int? = nil) {
         self.byteOffset = byteOffset
         self.messageIndex = messageIndex
         self.rowIndex = rowIndex
         self.rowDescription = rowDescription
+        self.copyColumns = copyColumns
+    }
+
+    /// Follows the COPY OUT state across one message: a CopyOutResponse starts one, the messages that
+    /// can end one end it.
+    mutating func follow(type: UInt8, payload: UnsafeBufferPointer<UInt8>) {
+        switch BackendMessageID(rawValue: type) {
+        case .copyOutResponse: copyColumns = CopyOutColumns.count(payload)
+        case .copyDone, .commandComplete, .errorResponse, .readyForQuery: copyColumns = nil
+        default: break
+        }
     }
 }
 
@@ -40,6 +54,7 @@ public struct WireChunkMasker {
         index.reset(chunk)
         // A stream captured without its RowDescription: every cell is masked by content.
         var columns = start.rowDescription.map { ResultColumns($0) } ?? ResultColumns.unknown
+        var copy = start
         var messageIndex = start.messageIndex
         var row = start.rowIndex
         var pos = 0
@@ -67,7 +82,7 @@ public struct WireChunkMasker {
                     row += 1
                     result.rows += 1
                 case .copyData:
-                    messages.maskCopyText(frame: header, row: row, strict: false, into: &result)
+                    messages.maskCopyText(frame: header, row: row, strict: false, columns: copy.copyColumns, into: &result)
                     row += 1
                     result.rows += 1
                 case .errorResponse, .noticeResponse:
@@ -79,6 +94,7 @@ public struct WireChunkMasker {
                 result.error = error
                 return result
             }
+            copy.follow(type: header.type, payload: payload)
             pos = header.end
             messageIndex += 1
         }

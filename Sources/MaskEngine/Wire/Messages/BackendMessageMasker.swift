@@ -35,10 +35,20 @@ struct BackendMessageMasker {
             // SASL nonces, salts and protocol option names, type OIDs: opaque, and altering them would
             // break the handshake.
             scanFrom = frame.end
-        case .notificationResponse, .functionCallResponse:
-            // After the sender's pid (A) or the result's length word (V).
+        case .notificationResponse:
+            // The sender's pid, then the channel and the payload: text with no NULL of its own.
             guard length >= 4 else {
-                throw StreamError(.malformedMessage("\(StreamError.typeName(frame.type)) message of length \(length + 4)"), at: location)
+                throw StreamError(.malformedMessage("'A' message of length \(length + 4)"), at: location)
+            }
+            return try maskStrings(frame: frame, from: frame.payloadStart + 4, count: 2, location: location, into: &result)
+        case .parameterStatus:
+            return try maskStrings(frame: frame, from: frame.payloadStart, count: 2, location: location, into: &result)
+        case .commandComplete:
+            return try maskStrings(frame: frame, from: frame.payloadStart, count: 1, location: location, into: &result)
+        case .functionCallResponse:
+            // After the result's length word.
+            guard length >= 4 else {
+                throw StreamError(.malformedMessage("'V' message of length \(length + 4)"), at: location)
             }
             scanFrom = frame.payloadStart + 4
         default:
@@ -56,18 +66,17 @@ struct BackendMessageMasker {
         result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[frame.start..<scanFrom]))
         let value = UnsafeBufferPointer(rebasing: chunk[scanFrom..<frame.end])
         session.cellOut.removeAll(keepingCapacity: true)
-        _ = session.rewriter.rewrite(value, findings: findings[...], binaryLayout: true, nullSpansEmpty: true,
-                                     into: &session.cellOut)
+        // Bytes whose length is part of their meaning (a large object read with `lo_read`): every action,
+        // `null` included, is same-length redaction.
+        _ = session.rewriter.rewrite(value, findings: findings[...], as: .text, binaryLayout: true, into: &session.cellOut)
         result.output.append(contentsOf: session.cellOut)
     }
 
     /// ErrorResponse and NoticeResponse: a list of (code byte, C string) ending in a zero byte. Every
     /// string is scanned; tokens never contain NUL, so the list stays well formed.
     func maskFieldList(frame: WireFrame, location: StreamLocation, into result: inout MaskedChunk) throws(StreamError) {
-        var findings = session.lendFindings()
-        defer { session.giveBack(findings) }
+        var strings: [Range<Int>] = []
         var p = frame.payloadStart
-        var ranges: [(Int, Int, Int)] = []
         while p < frame.end && chunk[p] != 0 {
             let start = p + 1
             guard start <= frame.end, let nul = chunk[start..<frame.end].firstIndex(of: 0) else {
@@ -75,8 +84,7 @@ struct BackendMessageMasker {
                 l.byteOffset += p - frame.start
                 throw StreamError(.malformedMessage("error or notice field is not NUL-terminated"), at: l)
             }
-            session.scanner.scan(chunk, lower: start, upper: nul, index: index, context: ColumnContext(), into: &findings)
-            ranges.append((start, nul, findings.count))
+            strings.append(start..<nul)
             p = nul + 1
         }
         // The list ends with its one zero byte, which must be the message's last: bytes after it would
@@ -86,6 +94,46 @@ struct BackendMessageMasker {
             l.byteOffset += p - frame.start
             throw StreamError(.malformedMessage("error or notice field list does not end at the end of its message"), at: l)
         }
+        maskText(frame: frame, strings: strings, into: &result)
+    }
+
+    /// A message of `count` C strings from `start` to its end: NotificationResponse (after the pid),
+    /// ParameterStatus, CommandComplete.
+    func maskStrings(frame: WireFrame, from start: Int, count: Int, location: StreamLocation,
+                     into result: inout MaskedChunk) throws(StreamError) {
+        var strings: [Range<Int>] = []
+        var p = start
+        for _ in 0..<count {
+            guard p < frame.end, let nul = chunk[p..<frame.end].firstIndex(of: 0) else {
+                var l = location
+                l.byteOffset += p - frame.start
+                throw StreamError(.malformedMessage("\(StreamError.typeName(frame.type)) string is not NUL-terminated"), at: l)
+            }
+            strings.append(p..<nul)
+            p = nul + 1
+        }
+        guard p == frame.end else {
+            var l = location
+            l.byteOffset += p - frame.start
+            throw StreamError(.malformedMessage("\(StreamError.typeName(frame.type)) message has bytes after its strings"), at: l)
+        }
+        maskText(frame: frame, strings: strings, into: &result)
+    }
+
+    /// Scans each string of a message (none of which has a NULL of its own) and, when one has findings,
+    /// writes the message again: the bytes between strings as they were, each string masked as text
+    /// (a `null` action empties its spans), and the length patched. Tokens and emptied spans never add
+    /// a NUL, so every string stays terminated where the framing says.
+    private func maskText(frame: WireFrame, strings: [Range<Int>], into result: inout MaskedChunk) {
+        var findings = session.lendFindings()
+        defer { session.giveBack(findings) }
+        var ends: [Int] = []
+        ends.reserveCapacity(strings.count)
+        for range in strings {
+            session.scanner.scan(chunk, lower: range.lowerBound, upper: range.upperBound, index: index, context: ColumnContext(),
+                                 into: &findings)
+            ends.append(findings.count)
+        }
         if findings.isEmpty {
             result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[frame.start..<frame.end]))
             return
@@ -93,27 +141,30 @@ struct BackendMessageMasker {
         let messageStart = result.output.count
         result.output.append(chunk[frame.start])
         result.output.append(contentsOf: [0, 0, 0, 0])
+        var copied = frame.payloadStart
         var findingsStart = 0
-        for (start, end, findingsEnd) in ranges {
-            result.output.append(chunk[start - 1])
-            let value = UnsafeBufferPointer(rebasing: chunk[start..<end])
+        for (range, findingsEnd) in zip(strings, ends) {
+            result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[copied..<range.lowerBound]))
+            let value = UnsafeBufferPointer(rebasing: chunk[range])
             session.cellOut.removeAll(keepingCapacity: true)
-            switch session.rewriter.rewrite(value, findings: findings[findingsStart..<findingsEnd], into: &session.cellOut) {
+            switch session.rewriter.rewrite(value, findings: findings[findingsStart..<findingsEnd], as: .text, into: &session.cellOut) {
             case .unchanged: result.output.append(contentsOf: value)
-            case .rewritten: result.output.append(contentsOf: session.cellOut)
-            case .null: break
+            case .rewritten, .null: result.output.append(contentsOf: session.cellOut)
             }
-            result.output.append(0)
+            copied = range.upperBound
             findingsStart = findingsEnd
         }
-        result.output.append(0)
+        result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[copied..<frame.end]))
         WireFrame.patchLength(of: messageStart, in: &result.output)
     }
 
     /// A CopyData row of a text or CSV COPY is scanned as one value: tokens hold no tab, newline,
     /// backslash, quote or comma, so the row's framing survives. Its findings are reported as column 0.
     /// `strict` counts a bare nine-digit number as an SSN (a live session knows no column names here).
-    func maskCopyText(frame: WireFrame, row: Int, strict: Bool, into result: inout MaskedChunk) {
+    /// `columns` is the CopyOutResponse's column count when it was seen: with it, a `null` action finds
+    /// the row's fields (`CopyRowFields`) and makes each field that holds a finding NULL; a row whose
+    /// fields cannot be found is text, and `null` empties its spans.
+    func maskCopyText(frame: WireFrame, row: Int, strict: Bool, columns: Int?, into result: inout MaskedChunk) {
         var findings = session.lendFindings()
         defer { session.giveBack(findings) }
         session.scanner.scan(chunk, lower: frame.payloadStart, upper: frame.end, index: index,
@@ -128,24 +179,94 @@ struct BackendMessageMasker {
             return
         }
         for f in findings { result.record(f, row: row, column: 0) }
-        session.cellOut.removeAll(keepingCapacity: true)
-        // A COPY row has no NULL of its own: a `null` action empties the masked spans instead.
-        if findings.isEmpty {
-            session.cellOut.append(contentsOf: value)
+        let masked: [UInt8]?
+        if Self.usesNull(session.rewriter.policy), let fields = CopyRowFields(value, columns: columns) {
+            masked = maskFields(value, fields, findings, strict: strict, row: row, into: &result)
         } else {
-            _ = session.rewriter.rewrite(value, findings: findings[...], nullSpansEmpty: true, into: &session.cellOut)
+            session.cellOut.removeAll(keepingCapacity: true)
+            if findings.isEmpty {
+                session.cellOut.append(contentsOf: value)
+            } else {
+                _ = session.rewriter.rewrite(value, findings: findings[...], as: .text, into: &session.cellOut)
+            }
+            var line = session.cellOut
+            let hex = HexRuns.mask(&line, holder: .text, strict: strict, row: row, session: session, into: &result)
+            masked = findings.isEmpty && hex == .unchanged ? nil : line
         }
-        var line = session.cellOut
-        let hexChanged = HexRuns.mask(&line, strict: strict, row: row, session: session, into: &result)
-        if findings.isEmpty && !hexChanged {
+        guard let masked else {
             result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[frame.start..<frame.end]))
             return
         }
         let messageStart = result.output.count
         result.output.append(chunk[frame.start])
         result.output.append(contentsOf: [0, 0, 0, 0])
-        result.output.append(contentsOf: line)
+        result.output.append(contentsOf: masked)
         WireFrame.patchLength(of: messageStart, in: &result.output)
+    }
+
+    /// Whether any type's action is `null`: only then are a row's fields looked for.
+    static func usesNull(_ policy: MaskPolicy) -> Bool {
+        EntityType.allCases.contains { policy.action(for: $0) == .null }
+    }
+
+    /// A row rewritten field by field: a field that holds a finding whose action is `null` (or a bytea
+    /// whose bytes hold one) becomes the format's NULL; the other fields are masked as usual. A finding
+    /// that runs across a separator joins the fields it touches into one group, masked or NULLed
+    /// together. Nil when nothing changed.
+    private func maskFields(_ value: UnsafeBufferPointer<UInt8>, _ fields: CopyRowFields, _ findings: [Finding], strict: Bool,
+                            row: Int, into result: inout MaskedChunk) -> [UInt8]? {
+        let bounds = fields.bounds
+        var line: [UInt8] = []
+        line.reserveCapacity(value.count)
+        var changed = false
+        var first = 0
+        var findingIndex = 0
+        while first < bounds.count {
+            var last = first
+            var end = findingIndex
+            while end < findings.count && findings[end].start < bounds[last].upperBound {
+                while findings[end].end > bounds[last].upperBound && last + 1 < bounds.count { last += 1 }
+                end += 1
+            }
+            let group = bounds[first].lowerBound..<bounds[last].upperBound
+            let groupFindings = findings[findingIndex..<end]
+            var isNull = session.rewriter.hasNullAction(groupFindings)
+            var text: [UInt8] = []
+            if !isNull {
+                let slice = UnsafeBufferPointer(rebasing: value[group])
+                if groupFindings.isEmpty {
+                    text.append(contentsOf: slice)
+                } else {
+                    // Clipped to the group: a span may run into the row's line ending (a PEM block
+                    // without its END line runs to the end of the value), which stays as it was.
+                    let shifted = groupFindings.map {
+                        Finding(start: $0.start - group.lowerBound, end: min($0.end, group.upperBound) - group.lowerBound,
+                                type: $0.type, kind: $0.kind)
+                    }
+                    _ = session.rewriter.rewrite(slice, findings: shifted[...], as: .text, into: &text)
+                    changed = true
+                }
+                switch HexRuns.mask(&text, holder: .cell, strict: strict, row: row, session: session, into: &result) {
+                case .null: isNull = true
+                case .rewritten: changed = true
+                case .unchanged: break
+                }
+            }
+            if isNull {
+                for k in first...last {
+                    if k > first { line.append(value[bounds[k - 1].upperBound]) }
+                    line.append(contentsOf: fields.nullLiteral)
+                }
+                changed = true
+            } else {
+                line.append(contentsOf: text)
+            }
+            if last + 1 < bounds.count { line.append(value[bounds[last].upperBound]) }
+            first = last + 1
+            findingIndex = end
+        }
+        line.append(contentsOf: UnsafeBufferPointer(rebasing: value[bounds[bounds.count - 1].upperBound...]))
+        return changed ? line : nil
     }
 }
 
@@ -153,7 +274,10 @@ struct BackendMessageMasker {
 /// output): each run is decoded, scanned (as text when printable, else with same-length redaction),
 /// and written back as hex.
 enum HexRuns {
-    static func mask(_ line: inout [UInt8], strict: Bool, row: Int, session: MaskSession, into result: inout MaskedChunk) -> Bool {
+    /// `holder` is what the line is: a `.cell` (one field of a row) becomes NULL when a run holds a
+    /// `null` finding (the line is then left as it was); in `.text` the run's spans are emptied.
+    static func mask(_ line: inout [UInt8], holder: ValueHolder, strict: Bool, row: Int, session: MaskSession,
+                     into result: inout MaskedChunk) -> CellOutcome {
         var changed = false
         var out: [UInt8] = []
         var copied = 0
@@ -174,10 +298,11 @@ enum HexRuns {
             }
             if !findings.isEmpty {
                 for f in findings { result.record(f, row: row, column: 0) }
+                if holder == .cell && session.rewriter.hasNullAction(findings[...]) { return .null }
                 let printable = bytes.withUnsafeBufferPointer { PrintableText.isPrintableUTF8($0) }
                 var masked: [UInt8] = []
                 _ = bytes.withUnsafeBufferPointer {
-                    session.rewriter.rewrite($0, findings: findings[...], binaryLayout: !printable, nullSpansEmpty: true, into: &masked)
+                    session.rewriter.rewrite($0, findings: findings[...], as: .text, binaryLayout: !printable, into: &masked)
                 }
                 out.append(contentsOf: line[copied..<i])
                 masked.withUnsafeBufferPointer { ByteaHex.encode($0, to: &out) }
@@ -190,7 +315,7 @@ enum HexRuns {
             out.append(contentsOf: line[copied...])
             line = out
         }
-        return changed
+        return changed ? .rewritten : .unchanged
     }
 
     private static func isHex(_ c: UInt8) -> Bool {

@@ -1,7 +1,8 @@
 /// The COPY OUT in progress in a session: text and CSV rows are scanned as lines; binary rows are
 /// parsed tuple by tuple.
 enum CopyOutState {
-    case text
+    /// With the CopyOutResponse's column count (nil when the message is too short to say).
+    case text(columns: Int?)
     case binary(CopyBinaryState)
 }
 

@@ -192,7 +192,7 @@ struct CellMasker {
         for f in findings { result.record(f, row: row, column: column) }
         let value = UnsafeBufferPointer(rebasing: chunk[lower..<upper])
         session.cellOut.removeAll(keepingCapacity: true)
-        switch session.rewriter.rewrite(value, findings: findings[...], binaryLayout: sameLength, into: &session.cellOut) {
+        switch session.rewriter.rewrite(value, findings: findings[...], as: .cell, binaryLayout: sameLength, into: &session.cellOut) {
         case .unchanged: return .unchanged
         case .null: return .null
         case .rewritten:
@@ -227,7 +227,7 @@ struct CellMasker {
             if findings.isEmpty { return .unchanged }
             for f in findings { result.record(f, row: row, column: column) }
             session.cellOut.removeAll(keepingCapacity: true)
-            switch session.rewriter.rewrite(decoded, findings: findings[...], binaryLayout: sameLength, into: &session.cellOut) {
+            switch session.rewriter.rewrite(decoded, findings: findings[...], as: .cell, binaryLayout: sameLength, into: &session.cellOut) {
             case .unchanged: return .unchanged
             case .null: return .null
             case .rewritten:

@@ -298,7 +298,7 @@ public final class WireSession {
             guard let overall = payload.first, overall <= 1 else {
                 throw StreamError(.malformedMessage("CopyOutResponse with an unknown format"), at: location)
             }
-            copyOut = overall == 1 ? .binary(CopyBinaryState()) : .text
+            copyOut = overall == 1 ? .binary(CopyBinaryState()) : .text(columns: CopyOutColumns.count(payload))
             passUnchanged()
         case .copyBothResponse:
             throw StreamError(.unsupported("CopyBothResponse: replication streams are not masked and are refused"), at: location)
@@ -308,8 +308,10 @@ public final class WireSession {
                 try CopyBinaryMasker(chunk: bytes, index: index, session: masking)
                     .mask(frame: frame, state: &binary, row: rows + result.rows, location: location, into: &result)
                 copyOut = .binary(binary)
-            default:
-                messages.maskCopyText(frame: frame, row: rows + result.rows, strict: true, into: &result)
+            case .text(let columns):
+                messages.maskCopyText(frame: frame, row: rows + result.rows, strict: true, columns: columns, into: &result)
+            case nil:
+                messages.maskCopyText(frame: frame, row: rows + result.rows, strict: true, columns: nil, into: &result)
             }
             result.rows += 1
         case .copyDone:
