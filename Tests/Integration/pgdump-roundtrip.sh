@@ -7,22 +7,8 @@
 set -euo pipefail
 export INTEGRATION_DIR=$(cd "$(dirname "$0")" && pwd)
 maskd=$(realpath "$1")
-pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-[ -x "$pgbin/initdb" ] || { echo "FAIL: no PostgreSQL server under /usr/lib/postgresql (scripts/bootstrap installs it)"; exit 1; }
-dir=$(mktemp -d /tmp/maskd-pg.XXXXXX)
-chmod 755 "$dir"
-as_pg=()
-if [ "$(id -u)" -eq 0 ]; then chown postgres "$dir"; as_pg=(runuser -u postgres --); fi
-port=$((20000 + RANDOM % 20000))
-stop() {
-  "${as_pg[@]}" "$pgbin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
-  rm -rf "$dir"
-}
-trap stop EXIT
-"${as_pg[@]}" "$pgbin/initdb" -D "$dir/data" -A trust -U postgres >/dev/null
-"${as_pg[@]}" "$pgbin/pg_ctl" -D "$dir/data" -o "-k $dir -p $port -c listen_addresses=''" -l "$dir/log" -w start >/dev/null
-export PGHOST=$dir PGPORT=$port PGUSER=postgres
-psql="psql -X -q -v ON_ERROR_STOP=1"
+. "$INTEGRATION_DIR/throwaway-postgres.sh"
+start_throwaway_postgres pg
 $psql -d postgres -c "create database src" -c "create database dst"
 
 # Data the project has never seen, with the escapes COPY must honour.
