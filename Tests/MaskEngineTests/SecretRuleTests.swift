@@ -88,7 +88,7 @@ import Testing
     static let notSecrets: [String] = [
         "password=${DB_PASSWORD}", "password: {{ vault_password }}", "password=<redacted>", "password=changeme",
         "password=********", "password=xxxxxxxx", "password: $DB_PASS", "password=%(db_password)s",
-        "password = get_password()", "password=None", "password: true", "password_min_length=8",
+        "password = get_password()", "passwd=$(cat /run/secrets/db)", "password=None", "password: true", "password_min_length=8",
         "password_hint: your pet's name", "token_type: Bearer", "secret_name: prod-db", "api_key=<your-api-key>",
         "token = your_token_here", "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "xoxb-xxxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxx",
         "AIzaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "sort_key = created_at", "monkey: banana",

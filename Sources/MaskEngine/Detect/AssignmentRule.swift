@@ -166,13 +166,19 @@ enum AssignmentRule {
             }
             e = min(e, upper)
         } else {
-            // `${VAR}`, `{{ x }}`, `{noop}s3cret`: a leading brace group is kept whole, so a `}` in it
-            // does not end the value early.
-            if e < upper && (bytes[e] == UInt8(ascii: "{") || (bytes[e] == UInt8(ascii: "$") && e + 1 < upper && bytes[e + 1] == UInt8(ascii: "{"))) {
+            // `${VAR}`, `{{ x }}`, `{noop}s3cret`, `$(cat /run/secret)`: a leading group is kept whole,
+            // so a bracket or space in it does not end the value early.
+            var open: UInt8 = 0
+            if e < upper && bytes[e] == UInt8(ascii: "{") { open = bytes[e] }
+            if e + 1 < upper && bytes[e] == UInt8(ascii: "$") && (bytes[e + 1] == UInt8(ascii: "{") || bytes[e + 1] == UInt8(ascii: "(")) {
+                open = bytes[e + 1]
+            }
+            if open != 0 {
+                let close: UInt8 = open == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: ")")
                 var depth = 0
                 while e < upper && bytes[e] != 10 {
-                    if bytes[e] == UInt8(ascii: "{") { depth += 1 }
-                    if bytes[e] == UInt8(ascii: "}") { depth -= 1; if depth == 0 { e += 1; break } }
+                    if bytes[e] == open { depth += 1 }
+                    if bytes[e] == close { depth -= 1; if depth == 0 { e += 1; break } }
                     e += 1
                 }
             }
