@@ -114,11 +114,16 @@ enum AssignmentRule {
         return false
     }
 
-    /// `("API_TOKEN", "value")`: the anchor is the quote that closes the key, a `,` follows.
+    /// `setProperty("API_TOKEN", "value")`: the anchor is the quote that closes the key, a `,` follows.
     static func quotedArguments(_ bytes: Bytes, at quoteAt: Int, lower: Int, upper: Int) -> (Range<Int>, SecretKind)? {
         let quote = bytes[quoteAt]
         let (start, keyEnd) = identifier(bytes, endingAt: quoteAt - 1, lower: lower)
-        guard keyEnd - start >= 2, start > lower, bytes[start - 1] == quote,
+        guard keyEnd - start >= 2, start > lower, bytes[start - 1] == quote else { return nil }
+        // The key is a call's first argument: `(` before its opening quote. JSON arrays and objects
+        // (`"a", "b"`) are full of quote-comma pairs that are not assignments.
+        var open = start - 2
+        while open >= lower && ASCII.isSpace(bytes[open]) { open -= 1 }
+        guard open >= lower, bytes[open] == UInt8(ascii: "("),
               let strength = CredentialKey.strength(bytes, start, keyEnd) else { return nil }
         var v = quoteAt + 2
         while v < upper && ASCII.isSpace(bytes[v]) { v += 1 }

@@ -52,6 +52,11 @@ enum SecretDetector {
     /// Cloud tokens (14 `.atlasv1.` 60–70).
     static func suffixedToken(_ bytes: Bytes, start: Int, lower: Int, upper: Int) -> (Range<Int>, SecretKind)? {
         guard start == lower || !ASCII.isAlnum(bytes[start - 1]) else { return nil }
+        // Each shape has its separator at a fixed offset: one byte read rejects almost every word.
+        let underscoreAt6 = start + 6 < upper && bytes[start + 6] == UInt8(ascii: "_")
+        let dotAt14 = start + 14 < upper && bytes[start + 14] == UInt8(ascii: ".")
+        let dashAt32 = start + 32 < upper && bytes[start + 32] == UInt8(ascii: "-")
+        guard underscoreAt6 || dotAt14 || dashAt32 else { return nil }
         let head = run(bytes, from: start, upper: upper, limit: 33, ASCII.isAlnum)
         var end = start + head
         if head == 6, end < upper, bytes[end] == UInt8(ascii: "_") {
