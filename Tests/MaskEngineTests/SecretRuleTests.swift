@@ -65,6 +65,7 @@ import Testing
          "Xk3mP9qR2sT5vW.atlasv1.Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7cDe0fGh3iJk6lMn9oPq2rSt5uVw8x"),
         ("_gitlab_session=0a1b2c3d4e5f60718293a4b5c6d7e8f9", "0a1b2c3d4e5f60718293a4b5c6d7e8f9"),
         ("vault s.Ab3dEf6hIj9kLm2nOp5qRs8t", "s.Ab3dEf6hIj9kLm2nOp5qRs8t"),
+        ("client secret oQO1Q~t~1cZaHs43YI1b1GUBRUyyM7EY1SIKTt here", "oQO1Q~t~1cZaHs43YI1b1GUBRUyyM7EY1SIKTt"),
         ("curl --user 'deploy:pa ss w0rd' https://x", "deploy:pa ss w0rd"),
         ("<add key=\"ClearTextPassword\" value=\"n0tS0s3cret\" />", "n0tS0s3cret"),
         ("hfToken = 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", "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"),

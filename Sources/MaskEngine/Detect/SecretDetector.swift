@@ -49,13 +49,22 @@ enum SecretDetector {
 
     /// Tokens whose distinctive part is not a prefix, tried at the start of a long token run:
     /// MaxMind license keys (`6 _ 29 _mmk`), Mailchimp API keys (32 hex `-us` 1–2 digits), Terraform
-    /// Cloud tokens (14 `.atlasv1.` 60–70).
+    /// Cloud tokens (14 `.atlasv1.` 60–70), Azure AD client secrets (3, a digit, `Q~`, 31–34).
     static func suffixedToken(_ bytes: Bytes, start: Int, lower: Int, upper: Int) -> (Range<Int>, SecretKind)? {
         guard start == lower || !ASCII.isAlnum(bytes[start - 1]) else { return nil }
         // Each shape has its separator at a fixed offset: one byte read rejects almost every word.
         let underscoreAt6 = start + 6 < upper && bytes[start + 6] == UInt8(ascii: "_")
         let dotAt14 = start + 14 < upper && bytes[start + 14] == UInt8(ascii: ".")
         let dashAt32 = start + 32 < upper && bytes[start + 32] == UInt8(ascii: "-")
+        // Azure AD client secrets: 3 characters, a digit, `Q~`, 31–34 of `[A-Za-z0-9_~.-]`.
+        if start + 6 < upper, bytes[start + 5] == UInt8(ascii: "~"), bytes[start + 4] == UInt8(ascii: "Q"),
+           ASCII.isDigit(bytes[start + 3]) {
+            let body = run(bytes, from: start + 6, upper: upper, limit: 35) { ASCII.isBase64URL($0) || $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: ".") }
+            let end = start + 6 + body
+            if body >= 31 && body <= 34, end == upper || !ASCII.isAlnum(bytes[end]), !TokenPlaceholder.isPlaceholder(bytes, start + 6, end) {
+                return (start..<end, .azureClientSecret)
+            }
+        }
         guard underscoreAt6 || dotAt14 || dashAt32 else { return nil }
         let head = run(bytes, from: start, upper: upper, limit: 33, ASCII.isAlnum)
         var end = start + head
