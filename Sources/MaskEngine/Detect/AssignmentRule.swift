@@ -48,6 +48,9 @@ enum AssignmentRule {
     /// `key <op> value`, the operator spanning `operatorStart..<valueFrom`.
     static func operatorAssignment(_ bytes: Bytes, operatorStart: Int, valueFrom: Int, lower: Int,
                                    upper: Int) -> (Range<Int>, SecretKind)? {
+        if let reversed = comparedLiteral(bytes, operatorStart: operatorStart, valueFrom: valueFrom, lower: lower, upper: upper) {
+            return reversed
+        }
         guard var (keyStart, keyEnd) = keyBefore(bytes, operatorStart, lower: lower) else { return nil }
         // `<add key="DbPassword" value="…"/>`, `<entry name="apiToken" value="…">`: the key is the
         // element's `key` or `name` attribute.
@@ -60,11 +63,40 @@ enum AssignmentRule {
                      keyStart: keyStart, keyEnd: keyEnd, multiline: false)
     }
 
+    /// `if ("s3cret" == password)`: a quoted literal compared (`==`, `!=`, `===`, `!==`) with a
+    /// credential-named identifier that follows the operator.
+    static func comparedLiteral(_ bytes: Bytes, operatorStart: Int, valueFrom: Int, lower: Int,
+                                upper: Int) -> (Range<Int>, SecretKind)? {
+        let op = valueFrom - operatorStart
+        guard op >= 2, bytes[valueFrom - 1] == UInt8(ascii: "=") else { return nil }
+        var q = operatorStart - 1
+        while q >= lower && ASCII.isSpace(bytes[q]) { q -= 1 }
+        guard q > lower, bytes[q] == UInt8(ascii: "\"") || bytes[q] == UInt8(ascii: "'") else { return nil }
+        let quote = bytes[q]
+        var open = q - 1
+        while open >= lower && bytes[open] != quote && bytes[open] != 10 { open -= 1 }
+        guard open >= lower, bytes[open] == quote, q - open > 1 else { return nil }
+        var k = valueFrom
+        while k < upper && ASCII.isSpace(bytes[k]) { k += 1 }
+        var keyEnd = k
+        while keyEnd < upper && keyEnd - k < 96 && ASCII.isIdentifier(bytes[keyEnd]) { keyEnd += 1 }
+        guard keyEnd - k >= 2, CredentialKey.strength(bytes, k, keyEnd) == .strong else { return nil }
+        return accept(bytes, open + 1, q, strength: .strong, keyStart: k, keyEnd: keyEnd)
+    }
+
     /// The key that ends right before `end` (past spaces, a closing quote or `]`, a Go type name).
     static func keyBefore(_ bytes: Bytes, _ end: Int, lower: Int) -> (Int, Int)? {
         var k = end - 1
         while k >= lower && ASCII.isSpace(bytes[k]) { k -= 1 }
-        if k >= lower && bytes[k] == UInt8(ascii: "]") { k -= 1 }
+        if k >= lower && bytes[k] == UInt8(ascii: "]") {
+            k -= 1
+            // `secret[] =`, `char secret[25] =`: an index or size, not a quoted key, comes before.
+            if k >= lower && bytes[k] != UInt8(ascii: "\"") && bytes[k] != UInt8(ascii: "'") {
+                var b = k
+                while b >= lower && k - b < 8 && (ASCII.isDigit(bytes[b]) || bytes[b] == 32) { b -= 1 }
+                if b >= lower && bytes[b] == UInt8(ascii: "[") { k = b - 1 }
+            }
+        }
         if k >= lower && (bytes[k] == UInt8(ascii: "\"") || bytes[k] == UInt8(ascii: "'") || bytes[k] == UInt8(ascii: "`")) { k -= 1 }
         var (start, keyEnd) = identifier(bytes, endingAt: k, lower: lower)
         // `var fooToken string = "…"`: the word before the operator is a type; the key is before it.
@@ -153,6 +185,8 @@ enum AssignmentRule {
         var v = from
         while v < upper && ASCII.isSpace(bytes[v]) { v += 1 }
         var quote: UInt8 = 0
+        // Objective-C string literals: `@"…"`.
+        if v + 1 < upper && bytes[v] == UInt8(ascii: "@") && bytes[v + 1] == UInt8(ascii: "\"") { v += 1 }
         if v < upper && (bytes[v] == UInt8(ascii: "\"") || bytes[v] == UInt8(ascii: "'") || bytes[v] == UInt8(ascii: "`")) {
             quote = bytes[v]
             v += 1
@@ -187,14 +221,29 @@ enum AssignmentRule {
                     e += 1
                 }
             }
-            while e < upper && !endsBareValue(bytes, e, upper) { e += 1 }
+            // A closing bracket whose opener is inside the value belongs to it (`m{{h}o)p}}`); one
+            // without an opener closes what the assignment sits in (`(password=x)`).
+            var depth = 0
+            while e < upper {
+                let b = bytes[e]
+                if b == UInt8(ascii: "(") || b == UInt8(ascii: "[") || b == UInt8(ascii: "{") {
+                    depth += 1
+                } else if depth > 0 && (b == UInt8(ascii: ")") || b == UInt8(ascii: "]") || b == UInt8(ascii: "}")) {
+                    depth -= 1
+                } else if endsBareValue(bytes, e, upper) {
+                    break
+                }
+                e += 1
+            }
         }
         return accept(bytes, v, e, strength: strength, keyStart: keyStart, keyEnd: keyEnd)
     }
 
     static func accept(_ bytes: Bytes, _ v: Int, _ e: Int, strength: CredentialKey.Strength, keyStart: Int,
                        keyEnd: Int) -> (Range<Int>, SecretKind)? {
-        guard e > v, !AssignmentPlaceholder.isPlaceholder(bytes, v, e) else { return nil }
+        // A value of punctuation alone (`,.:-*?!`) is a separator or a mask, not a credential.
+        guard e > v, (v..<e).contains(where: { ASCII.isAlnum(bytes[$0]) }),
+              !AssignmentPlaceholder.isPlaceholder(bytes, v, e) else { return nil }
         // A URL (`dsn=postgres://u:pw@h/db`) is left to the URL rules, which mask its credentials and
         // keep its host readable.
         if isURL(bytes, v, e) { return nil }
@@ -224,18 +273,29 @@ enum AssignmentRule {
         return false
     }
 
-    /// Where a bare value ends: whitespace, `,` `;`, a quote, `<`, an escaped `\n` `\r` `\t` (a value
+    /// Where a bare value ends: whitespace, a quote, `<`, `,` or `;` before a space, the end or the next
+    /// `name=`, an escaped `\n` `\r` `\t` (a value
     /// inside a JSON string), `&name=` (the next URL query parameter), or a closing bracket that is
     /// itself followed by the end or a separator (`(password=x)`; `pa)ss` keeps its bracket).
     @inline(__always)
     static func endsBareValue(_ bytes: Bytes, _ at: Int, _ upper: Int) -> Bool {
         let b = bytes[at]
         switch b {
-        case 9, 10, 13, 32, UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\""), UInt8(ascii: "'"),
-             UInt8(ascii: "`"), UInt8(ascii: "<"):
+        case 9, 10, 13, 32, UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "`"), UInt8(ascii: "<"):
             return true
+        case UInt8(ascii: ","), UInt8(ascii: ";"):
+            // A list or statement separator (`pw=x, user=y`, `pw=x;`), not a comma inside a password
+            // (`A,.:-!`): what follows is the end, a space, a quote or bracket, or the next `name=`.
+            guard at + 1 < upper else { return true }
+            let n = bytes[at + 1]
+            if n == 32 || n == 9 || n == 10 || n == 13 || n == UInt8(ascii: "\"") || n == UInt8(ascii: "'")
+                || n == UInt8(ascii: ")") || n == UInt8(ascii: "}") || n == UInt8(ascii: "]") || n == UInt8(ascii: ",")
+                || n == UInt8(ascii: ";") { return true }
+            var i = at + 1
+            while i < upper && i - at < 64 && (ASCII.isIdentifier(bytes[i]) || bytes[i] == 32) { i += 1 }
+            return i > at + 1 && i < upper && bytes[i] == UInt8(ascii: "=")
         case UInt8(ascii: ")"), UInt8(ascii: "}"), UInt8(ascii: "]"), UInt8(ascii: ">"):
-            return at + 1 >= upper || endsBareValue(bytes, at + 1, upper) || bytes[at + 1] == b
+            return at + 1 >= upper || endsBareValue(bytes, at + 1, upper)
         case UInt8(ascii: "\\"):
             guard at + 1 < upper else { return false }
             let n = bytes[at + 1]
