@@ -5,6 +5,7 @@
 // Pseudo-code for one block, AVX2 and scalar alike:
 //   anchor     = (b == '@') | (b == '_') | (b == '=') | (b == ':') | (b == '>')
 //              | (b == '-' & next == '-') | ((b == '"' | b == '\'') & next == ',')
+//              | ((b == ' ' | b == '(') & next == '"')
 //   digit      = '0' <= b <= '9'
 //   structural = b in {s0, s1, s2, s3}
 //   longrun    = b and the 15 bytes after it are all token bytes [A-Za-z0-9_.~-]
@@ -18,7 +19,7 @@
 #include <string.h>
 
 static inline int is_pair(uint8_t b, uint8_t n) {
-    return (b == '-' && n == '-') || ((b == '"' || b == '\'') && n == ',');
+    return (b == '-' && n == '-') || ((b == '"' || b == '\'') && n == ',') || ((b == ' ' || b == '(') && n == '"');
 }
 
 static inline int is_token_byte(uint8_t b) {
@@ -124,7 +125,8 @@ static inline void classify32(const uint8_t *p, const uint8_t s[4], uint32_t *an
     __m256i n = _mm256_loadu_si256((const __m256i *)(p + 1));
     uint32_t underscore = eq_mask(v, '_'), dash = eq_mask(v, '-');
     uint32_t a = eq_mask(v, '@') | underscore | eq_mask(v, '=') | eq_mask(v, ':') | eq_mask(v, '>');
-    uint32_t pairs = (dash & eq_mask(n, '-')) | ((eq_mask(v, '"') | eq_mask(v, '\'')) & eq_mask(n, ','));
+    uint32_t pairs = (dash & eq_mask(n, '-')) | ((eq_mask(v, '"') | eq_mask(v, '\'')) & eq_mask(n, ',')) |
+                     ((eq_mask(v, ' ') | eq_mask(v, '(')) & eq_mask(n, '"'));
     *anchor = a | pairs;
     // Digits: b - '0' as unsigned is below 10; compare via max(b - '0', 9) == 9 on unsigned lanes.
     __m256i shifted = _mm256_sub_epi8(v, _mm256_set1_epi8('0'));

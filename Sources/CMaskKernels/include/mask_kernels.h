@@ -12,8 +12,8 @@ extern "C" {
 
 /// Bit masks for one 64-byte block of input: bit i describes byte (block * 64 + i).
 typedef struct {
-    /// '@' bytes and secret trigger positions ('_', '=', ':', '>', and the pairs "--", "\",", "',"
-    /// marked at their first byte).
+    /// '@' bytes and secret trigger positions ('_', '=', ':', '>', and the pairs "--", "\",", "',",
+    /// " \"", "(\"" marked at their first byte).
     uint64_t anchor;
     /// ASCII digits '0'...'9'.
     uint64_t digit;

@@ -164,6 +164,16 @@ enum AssignmentRule {
                      multiline: false)
     }
 
+    /// `password "s3cret";`, `std::string secret("s3cret")`, `secret.assign("s3cret", 6)`: a quoted
+    /// literal right after a strong key, with a space or `(` between. Weak keys do not count here: a
+    /// word like `token "…"` in prose is too often just a word before a quotation.
+    static func quotedAfterKey(_ bytes: Bytes, at position: Int, lower: Int, upper: Int) -> (Range<Int>, SecretKind)? {
+        let (start, keyEnd) = identifier(bytes, endingAt: position - 1, lower: lower)
+        guard keyEnd - start >= 2, keyEnd == position, CredentialKey.strength(bytes, start, keyEnd) == .strong else { return nil }
+        return value(bytes, from: position + 1, upper: upper, lower: lower, strength: .strong, keyStart: start, keyEnd: keyEnd,
+                     multiline: false)
+    }
+
     /// `<passwordToken>value</passwordToken>`, the value on the same line or the next.
     static func xmlElement(_ bytes: Bytes, at close: Int, lower: Int, upper: Int) -> (Range<Int>, SecretKind)? {
         let (start, keyEnd) = identifier(bytes, endingAt: close - 1, lower: lower)
@@ -231,12 +241,42 @@ enum AssignmentRule {
                 } else if depth > 0 && (b == UInt8(ascii: ")") || b == UInt8(ascii: "]") || b == UInt8(ascii: "}")) {
                     depth -= 1
                 } else if endsBareValue(bytes, e, upper) {
-                    break
+                    // A config line (`key: value with spaces` in INI, YAML, .env: a strong key first on
+                    // its line) runs on across single spaces, to the line's end or the next `name=`, so a
+                    // passphrase is not cut after its first word. In prose the value ends at the space.
+                    guard strength == .strong, b == 32, keyStartsLine(bytes, keyStart, lower: lower),
+                          continuesAcrossSpace(bytes, e, upper) else { break }
                 }
                 e += 1
             }
         }
         return accept(bytes, v, e, strength: strength, keyStart: keyStart, keyEnd: keyEnd)
+    }
+
+    /// Whether only spaces (and an `export `) stand between the line's start and the key.
+    static func keyStartsLine(_ bytes: Bytes, _ keyStart: Int, lower: Int) -> Bool {
+        var i = keyStart
+        if i - 7 >= lower, SecretDetector.has(bytes, i - 7, "export ", upper: keyStart) { i -= 7 }
+        while i > lower && ASCII.isSpace(bytes[i - 1]) { i -= 1 }
+        return i == lower || bytes[i - 1] == 10 || bytes[i - 1] == 13
+    }
+
+    /// Whether `name=` or `name:` starts at `at`: the next pair of a list, not a value.
+    static func startsPair(_ bytes: Bytes, _ at: Int, _ upper: Int) -> Bool {
+        var i = at
+        while i < upper && i - at < 64 && ASCII.isIdentifier(bytes[i]) { i += 1 }
+        return i > at && i < upper && (bytes[i] == UInt8(ascii: "=") || bytes[i] == UInt8(ascii: ":"))
+    }
+
+    /// Whether the bare value that reached the space at `at` goes on after it: one space, then a word
+    /// that is not itself a key (`name=`, `name:`) and not the start of a quote or comment.
+    static func continuesAcrossSpace(_ bytes: Bytes, _ at: Int, _ upper: Int) -> Bool {
+        let next = at + 1
+        guard next < upper else { return false }
+        let b = bytes[next]
+        guard b > 32, b != UInt8(ascii: "\""), b != UInt8(ascii: "'"), b != UInt8(ascii: "#"), b != UInt8(ascii: "<"),
+              b != UInt8(ascii: "/") else { return false }
+        return !startsPair(bytes, next, upper)
     }
 
     static func accept(_ bytes: Bytes, _ v: Int, _ e: Int, strength: CredentialKey.Strength, keyStart: Int,

@@ -19,6 +19,7 @@ enum SecretDetector {
         case UInt8(ascii: "="), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"):
             return AssignmentRule.match(bytes, at: position, lower: lower, upper: upper)
         case UInt8(ascii: "-"): return privateKeyBlock(bytes, at: position, lower: lower, upper: upper)
+        case UInt8(ascii: " "), UInt8(ascii: "("): return AssignmentRule.quotedAfterKey(bytes, at: position, lower: lower, upper: upper)
         default: return nil
         }
     }
