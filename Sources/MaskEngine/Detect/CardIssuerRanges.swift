@@ -44,8 +44,9 @@ enum CardIssuerRanges {
         case 1:
             if p4 == 1800 { lengths |= fifteen }  // JCB, legacy 15-digit
             if p4 == 1946 { lengths |= sixteenEighteenNineteen }  // GPN (Indonesia)
-            // UATP (1, 15 digits) is left to context: 15-digit Luhn-valid numbers starting with 1 are too
-            // common (IMEI-like identifiers, serials) to be cards on shape alone.
+            // UATP (airline cards): 1 and 15 digits, a card on its shape as Presidio's test vectors
+            // (`122000000000003`) expect — except under 10, an IMEI reporting body (DECT).
+            if p2 != 10 { lengths |= fifteen }
         case 2:
             if p4 == 2131 { lengths |= fifteen }  // JCB, legacy 15-digit
             if (2200...2204).contains(p4) { lengths |= sixteenToNineteen }  // Mir
