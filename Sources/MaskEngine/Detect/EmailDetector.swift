@@ -76,8 +76,7 @@ enum EmailDetector {
         // punctuation is dropped must still reach it.
         var nearestWord = -1
         // The script of the word's letters, and whether a run of the other script inside it is being read.
-        var script = LetterScript.none
-        var enclosed = false
+        var run = ScriptRun()
         while start > lower {
             let c = EncodedCharacter.before(bytes, start, lower: lower)
             if c.scalar < 0x80 {
@@ -90,17 +89,9 @@ enum EmailDetector {
             }
             // `邮箱ann@…`: where Han meets Latin is the start of the address, unless Latin resumes
             // further left (`hans.m端ller@…`, a mojibake `ü`).
-            let kind = LetterScript.of(c.scalar)
-            if kind != .none {
-                if script == .none {
-                    script = kind
-                } else if kind == script {
-                    enclosed = false
-                } else if !enclosed {
-                    guard resumesBackward(bytes, before: c.start, script: script, lower: lower) else { break }
-                    enclosed = true
-                }
-            }
+            guard run.admits(LetterScript.of(c.scalar), resumes: {
+                resumesBackward(bytes, before: c.start, script: $0, lower: lower)
+            }) else { break }
             start = c.start
         }
         // After a backslash, an escape's letter is not address: `"a\nann@x.com"` in JSON or COPY text
@@ -209,23 +200,14 @@ enum EmailDetector {
         var labels = 0
         var best: Int? = nil
         var p = start
-        var script = LetterScript.none
-        var enclosed = false
+        var run = ScriptRun()
         while p < limit {
             let c = EncodedCharacter.at(bytes, p, upper: limit)
             if isLabelCharacter(c.scalar) {
                 // `…@example.com或者打电话`: a label does not change script, so the text after it is not domain.
-                let kind = LetterScript.of(c.scalar)
-                if kind != .none {
-                    if script == .none {
-                        script = kind
-                    } else if kind == script {
-                        enclosed = false
-                    } else if !enclosed {
-                        guard resumesForward(bytes, from: c.end, script: script, upper: limit) else { break }
-                        enclosed = true
-                    }
-                }
+                guard run.admits(LetterScript.of(c.scalar), resumes: {
+                    resumesForward(bytes, from: c.end, script: $0, upper: limit)
+                }) else { break }
                 p = c.end
                 continue
             }
@@ -234,8 +216,7 @@ enum EmailDetector {
             labels += 1
             p = c.end
             labelStart = p
-            script = .none
-            enclosed = false
+            run = ScriptRun()  // each label starts afresh
         }
         if labels > 0 && p > labelStart, let tld = topLevelDomainEnd(bytes, labelStart, p) { best = tld }
         return best

@@ -62,3 +62,27 @@ enum LetterScript: UInt8 {
         return WordScalar.isSpaceless(scalar) ? .spaceless : .spaced
     }
 }
+
+/// The script an address scan is in, and whether it has crossed into another script that must then
+/// come back (`hans.m端ller@…`, a mojibake letter inside Latin) rather than begin the surrounding text
+/// (`邮箱ann@…`). The backward scan of the local part and the forward scan of the domain share it.
+struct ScriptRun {
+    private var script = LetterScript.none
+    private var enclosed = false
+
+    /// Whether the scan may take a character of `kind`; `resumes(script)` says whether the run's own
+    /// script comes back past it, asked only where the script changes.
+    @inline(__always)
+    mutating func admits(_ kind: LetterScript, resumes: (LetterScript) -> Bool) -> Bool {
+        guard kind != .none else { return true }
+        if script == .none {
+            script = kind
+        } else if kind == script {
+            enclosed = false
+        } else if !enclosed {
+            guard resumes(script) else { return false }
+            enclosed = true
+        }
+        return true
+    }
+}
