@@ -149,7 +149,9 @@ import Testing
     }
 
     @Test func privateKeyBlockIsOneSpan() {
-        let pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7bq\nZm9vYmFy\n-----END RSA PRIVATE KEY-----"
+        // A key's body has 64+ characters; gitleaks' example `BEGIN … anything … END` is not a key.
+        #expect(spans(in: "-----BEGIN PRIVATE KEY-----\nanything\n-----END PRIVATE KEY-----") == [])
+        let pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7bqZm9vYmFyQ2xhc3NpY1JTQWtleUJvZHlGb3JUZXN0aW5n\nZm9vYmFyYmF6cXV4\n-----END RSA PRIVATE KEY-----"
         #expect(spans(in: "key: \(pem) trailing") == ["private_key:\(pem)"])
         let truncated = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC"
         #expect(spans(in: truncated) == ["private_key:\(truncated)"])

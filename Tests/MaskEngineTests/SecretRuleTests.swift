@@ -43,7 +43,7 @@ import Testing
         ("pypi-AgEIcHlwaS5vcmcCJDU3OWM2ZjQ0LTk3NzEtNGQ3Ni05YjM0LTk4NmE5MDIyNzBlYQACKlsz",
          "pypi-AgEIcHlwaS5vcmcCJDU3OWM2ZjQ0LTk3NzEtNGQ3Ni05YjM0LTk4NmE5MDIyNzBlYQACKlsz"),
         ("key sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7cDe0fGh3iJk6lMn9", "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7cDe0fGh3iJk6lMn9"),
-        ("sk-ant-api03-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7cDe0fGh3iJk6lMn9-AA", "sk-ant-api03-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7cDe0fGh3iJk6lMn9-AA"),
+        ("sk-ant-api03-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7cDe0fGh3iJk6lMn9oPq2rSt5uVw8xYz1aB4cD7eF0gH3iJ6kL9mN2oP5q-AA", "sk-ant-api03-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7cDe0fGh3iJk6lMn9oPq2rSt5uVw8xYz1aB4cD7eF0gH3iJ6kL9mN2oP5q-AA"),
         ("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", "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"),
         ("SK0123456789abcdef0123456789abcdef", "SK0123456789abcdef0123456789abcdef"),
         ("shpat_0123456789abcdef0123456789abcdef", "shpat_0123456789abcdef0123456789abcdef"),

@@ -284,6 +284,9 @@ enum AssignmentRule {
         // A value of punctuation alone (`,.:-*?!`) is a separator or a mask, not a credential.
         guard e > v, (v..<e).contains(where: { ASCII.isAlnum(bytes[$0]) }),
               !AssignmentPlaceholder.isPlaceholder(bytes, v, e) else { return nil }
+        // A long value dominated by one character is a mask or a template (`AIzaaaaaaa…`,
+        // `pplx-xxxxxxxx…`), not a key.
+        if e - v >= 16 && TokenPlaceholder.isDominated(bytes, v, e) { return nil }
         // A URL (`dsn=postgres://u:pw@h/db`) is left to the URL rules, which mask its credentials and
         // keep its host readable.
         if isURL(bytes, v, e) { return nil }

@@ -26,11 +26,25 @@ enum CommandLineCredentialRule {
             while e < upper && isCredentialByte(bytes[e]) { e += 1 }
         }
         guard e > colon + 1 else { return nil }
+        // Documentation and scripts: `-u user:pass`, `-u "$USER:$PASS"`, `-u <user:password>`.
+        if AssignmentPlaceholder.isPlaceholder(bytes, colon + 1, e) || isStandIn(bytes, colon + 1, e)
+            || bytes[colon + 1] == UInt8(ascii: "$") || bytes[s] == UInt8(ascii: "<") || bytes[colon - 1] == UInt8(ascii: "}") {
+            return nil
+        }
         return ((s + (quote != 0 ? 1 : 0))..<e, .urlCredentials)
     }
 
     @inline(__always)
     static func isCredentialByte(_ b: UInt8) -> Bool {
         b > 0x20 && b != 0x7F && b != UInt8(ascii: "\"") && b != UInt8(ascii: "'")
+    }
+
+    /// Words that stand for a password in examples: `pass`, `password`, `token`, `secret`, `test`.
+    static func isStandIn(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        for word: StaticString in ["pass", "password", "passwd", "token", "secret", "test", "yyy", "pwd"]
+        where word.utf8CodeUnitCount == end - start {
+            if (0..<(end - start)).allSatisfy({ ASCII.lower(bytes[start + $0]) == word.utf8Start[$0] }) { return true }
+        }
+        return false
     }
 }

@@ -84,7 +84,9 @@ enum SecretDetector {
             }
         } else if head == 14, has(bytes, end, ".atlasv1.", upper: upper) {
             let body = run(bytes, from: end + 9, upper: upper, limit: 71, ASCII.isBase64URL)
-            if body >= 60 && body <= 70 { return (start..<(end + 9 + body), .terraformToken) }
+            if body >= 60 && body <= 70, !TokenPlaceholder.isPlaceholder(bytes, end + 9, end + 9 + body) {
+                return (start..<(end + 9 + body), .terraformToken)
+            }
         }
         return nil
     }
@@ -151,8 +153,11 @@ enum SecretDetector {
         }
         guard sawPrivateKey, has(bytes, i, "-----", upper: upper) else { return nil }
         i += 5
+        let bodyStart = i
         while i < upper {
             if bytes[i] == UInt8(ascii: "-"), has(bytes, i, "-----END ", upper: upper) {
+                // A key's body is at least 64 characters; `BEGIN … anything … END` is an example.
+                guard i - bodyStart >= 64 else { return nil }
                 var j = i + 9
                 while j < upper && bytes[j] != UInt8(ascii: "-") { j += 1 }
                 let close = run(bytes, from: j, upper: upper, limit: 5) { $0 == UInt8(ascii: "-") }

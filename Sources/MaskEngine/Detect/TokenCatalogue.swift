@@ -37,14 +37,18 @@ enum TokenCatalogue {
         TokenRule("grafana_token", "glsa_", S(.alnum, 32), "_", S(.hex, 8)),
         TokenRule("grafana_token", "eyJrIjoi", .atLeast(.base64, 70)),
         // Slack
-        TokenRule("slack_token", "xoxb-", .atLeast(.alnumDash, 11)),
-        TokenRule("slack_token", "xoxp-", .atLeast(.alnumDash, 11)),
-        TokenRule("slack_token", "xoxa-", .atLeast(.alnumDash, 11)),
-        TokenRule("slack_token", "xoxr-", .atLeast(.alnumDash, 11)),
-        TokenRule("slack_token", "xoxs-", .atLeast(.alnumDash, 11)),
-        TokenRule("slack_token", "xoxo-", .atLeast(.alnumDash, 11)),
-        TokenRule("slack_token", "xoxe-", .atLeast(.alnumDash, 11)),
-        TokenRule("slack_token", "xoxe.xox", .atLeast(.alnumDash, 20)),
+        // Slack: the numeric team and user ids come first, so `xoxb-my-bot-token` is not a token.
+        TokenRule("slack_token", "xoxb-", S(.digits, 8, 14), "-", .atLeast(.alnumDash, 8)),
+        TokenRule("slack_token", "xoxp-", S(.digits, 8, 14), "-", .atLeast(.alnumDash, 8)),
+        TokenRule("slack_token", "xoxa-", S(.digits, 1, 14), "-", .atLeast(.alnumDash, 9)),
+        TokenRule("slack_token", "xoxa-", S(.alnum, 11, 48)),
+        TokenRule("slack_token", "xoxr-", S(.digits, 1, 14), "-", .atLeast(.alnumDash, 9)),
+        TokenRule("slack_token", "xoxr-", S(.alnum, 11, 48)),
+        TokenRule("slack_token", "xoxs-", S(.digits, 1, 14), "-", .atLeast(.alnumDash, 9)),
+        TokenRule("slack_token", "xoxo-", S(.digits, 1, 14), "-", .atLeast(.alnumDash, 9)),
+        TokenRule("slack_token", "xoxe-", S(.digits, 1), "-", .atLeast(.alnum, 100)),
+        TokenRule("slack_token", "xoxe.xoxb-", S(.digits, 1), "-", .atLeast(.alnum, 100)),
+        TokenRule("slack_token", "xoxe.xoxp-", S(.digits, 1), "-", .atLeast(.alnum, 100)),
         TokenRule("slack_token", "xapp-", .atLeast(.alnumDash, 20)),
         // AWS and other clouds
         TokenRule("aws_access_key_id", "AKIA", S(.upperAlnum, 16)),
@@ -66,7 +70,9 @@ enum TokenCatalogue {
         TokenRule("digitalocean_token", "doo_v1_", S(.hex, 64)),
         TokenRule("digitalocean_token", "dor_v1_", S(.hex, 64)),
         // AI
-        TokenRule("anthropic_api_key", "sk-ant-", .atLeast(.base64URL, 32)),
+        // Anthropic keys are 93 characters and `AA` after their prefix.
+        TokenRule("anthropic_api_key", "sk-ant-api03-", S(.base64URL, 95)),
+        TokenRule("anthropic_api_key", "sk-ant-admin01-", S(.base64URL, 95)),
         TokenRule("openai_api_key", "sk-proj-", .atLeast(.base64URL, 40)),
         TokenRule("openai_api_key", "sk-svcacct-", .atLeast(.base64URL, 40)),
         TokenRule("openai_api_key", "sk-admin-", .atLeast(.base64URL, 40)),

@@ -18,4 +18,15 @@ enum TokenPlaceholder {
         if n >= 8 && Entropy.shannonBitsPerByte(bytes, start, end) < 2.5 { return true }
         return false
     }
+
+    /// Whether one byte makes up more than half of `bytes[start..<end]` (`xxxx-xxxx`, `AIzaaaaa…`).
+    static func isDominated(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        var counts = InlineArray<256, UInt16>(repeating: 0)
+        var most: UInt16 = 0
+        for i in start..<end {
+            counts[Int(bytes[i])] &+= 1
+            most = max(most, counts[Int(bytes[i])])
+        }
+        return Int(most) * 2 > end - start
+    }
 }
