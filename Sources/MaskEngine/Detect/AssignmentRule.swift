@@ -298,7 +298,7 @@ enum AssignmentRule {
             if e - v < 8 { return nil }
             if e - v <= weakValueLimit && !looksRandom(bytes, v, e) { return nil }
         }
-        if DocumentedExamples.contains(bytes, v, e) { return (v..<e, .documentedExample) }
+        if DocumentedExamples.isListed(bytes, v, e) { return (v..<e, .documentedExample) }
         let isAWSSecret = e - v == 40 && CredentialKeyText.contains(bytes, keyStart, keyEnd, "aws")
             && (v..<e).allSatisfy { ASCII.isBase64(bytes[$0]) }
         return (v..<e, isAWSSecret ? .awsSecretAccessKey : .passwordAssignment)

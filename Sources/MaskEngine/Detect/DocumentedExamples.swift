@@ -2,8 +2,8 @@
 /// They are reported as `documented_example` and kept by default (`MaskPolicy.maskDocumentedExamples`
 /// masks them too): masking them hides nothing and breaks documentation and test fixtures.
 ///
-/// A token is an example when it contains `EXAMPLE` (AWS's convention, followed by others) or is one of
-/// the listed keys.
+/// A catalogue token is an example when it contains `EXAMPLE` (AWS's convention, followed by others) or
+/// is one of the listed keys; an assignment's value only when it is a listed key.
 enum DocumentedExamples {
     static let keys: [StaticString] = [
         "AKIAIOSFODNN7EXAMPLE",
@@ -17,12 +17,20 @@ enum DocumentedExamples {
         "AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe",
     ]
 
+    /// Whether the token `bytes[start..<end]` (a catalogue match, whose shape is a vendor's) is an
+    /// example: listed, or holding `EXAMPLE`.
     static func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
         var i = start
         while i + 7 <= end {
             if bytes[i] == UInt8(ascii: "E"), SecretDetector.has(bytes, i, "EXAMPLE", upper: end) { return true }
             i += 1
         }
+        return isListed(bytes, start, end)
+    }
+
+    /// Whether `bytes[start..<end]` is one of the listed keys exactly. Assignment values use this
+    /// alone: a password that merely contains `EXAMPLE` (`password=EXAMPLEs3cret`) is a password.
+    static func isListed(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
         for key in keys where key.utf8CodeUnitCount == end - start {
             if SecretDetector.has(bytes, start, key, upper: end) { return true }
         }

@@ -201,24 +201,20 @@ enum TokenCatalogue {
         TokenRule("authress_key", "authress_", .atLeast(.base64URLDot, 40)),
     ]
 
-    /// For each first byte, the range of `rules` indices whose prefix starts with it.
+    /// Rule indices grouped by first byte, in declaration order within a group.
+    static let sorted: [UInt16] = rules.indices.sorted {
+        (rules[$0].prefix.utf8Start[0], $0) < (rules[$1].prefix.utf8Start[0], $1)
+    }.map(UInt16.init)
+
+    /// For each first byte, where its group starts in `sorted` and how many rules it holds.
     static let byFirstByte: [(start: UInt16, count: UInt16)] = {
         var table = [(start: UInt16, count: UInt16)](repeating: (0, 0), count: 256)
-        var order = [[Int]](repeating: [], count: 256)
-        for (i, rule) in rules.enumerated() { order[Int(rule.prefix.utf8Start[0])].append(i) }
-        var next = 0
-        for b in 0..<256 {
-            table[b] = (UInt16(next), UInt16(order[b].count))
-            next += order[b].count
+        for (k, index) in sorted.enumerated() {
+            let b = Int(rules[Int(index)].prefix.utf8Start[0])
+            if table[b].count == 0 { table[b].start = UInt16(k) }
+            table[b].count += 1
         }
         return table
-    }()
-
-    /// Rule indices grouped by first byte, in declaration order within a group.
-    static let sorted: [UInt16] = {
-        var order = [[UInt16]](repeating: [], count: 256)
-        for (i, rule) in rules.enumerated() { order[Int(rule.prefix.utf8Start[0])].append(UInt16(i)) }
-        return order.flatMap { $0 }
     }()
 
     /// The token that starts at `start`, with its kind, or nil. Tokens shorter than 16 bytes are found

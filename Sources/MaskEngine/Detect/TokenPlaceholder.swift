@@ -7,16 +7,8 @@ enum TokenPlaceholder {
     static func isPlaceholder(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
         let n = end - start
         guard n > 0 else { return true }
-        var counts = InlineArray<256, UInt16>(repeating: 0)
-        var most: UInt16 = 0
-        for i in start..<end {
-            let b = bytes[i]
-            counts[Int(b)] &+= 1
-            most = max(most, counts[Int(b)])
-        }
-        if Int(most) * 2 > n { return true }
-        if n >= 8 && Entropy.shannonBitsPerByte(bytes, start, end) < 2.5 { return true }
-        return false
+        if isDominated(bytes, start, end) { return true }
+        return n >= 8 && Entropy.shannonBitsPerByte(bytes, start, end) < 2.5
     }
 
     /// Whether one byte makes up more than half of `bytes[start..<end]` (`xxxx-xxxx`, `AIzaaaaa…`).
