@@ -15,7 +15,7 @@ enum Diagnostics {
     static func summary(_ s: StreamSummary, seconds: Double) {
         let mb = Double(s.bytesIn) / 1_000_000
         let rate = seconds > 0 ? mb / seconds : 0
-        let counts = EntityType.allCases.map { "\($0.name) \(s.count($0))" }.joined(separator: ", ")
+        let counts = EntityType.builtIns.map { "\($0.name) \(s.count($0))" }.joined(separator: ", ")
         write(String(format: "maskd: %@ — %d rows, %.1f MB in %.2f s (%.0f MB/s); findings: %@",
                      s.format.rawValue, s.rows, mb, seconds, rate, counts))
     }

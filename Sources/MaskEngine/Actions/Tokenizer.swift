@@ -51,9 +51,9 @@ public final class Tokenizer {
         case .email: appendEmailToken(value, to: &out)
         case .creditCard: appendDigitToken(value, tag: .card, breakLuhn: true, to: &out)
         case .usSSN: appendDigitToken(value, tag: .ssn, breakLuhn: false, to: &out)
-        case .secret:
-            // Same length, so varchar limits and binary layouts hold, and distinct per value, so
-            // UNIQUE columns of keys and tokens restore.
+        default:
+            // Secrets and custom types: the same length, so varchar limits and binary layouts hold,
+            // and distinct per value, so UNIQUE columns of keys and tokens restore.
             lengthKeeping.append(type, value, unit: .byte, mode: .cipher, to: &out)
         }
     }

@@ -58,7 +58,7 @@ public struct StreamSummary: Sendable, Equatable {
     /// Findings masked outside any row (pg_dump text outside COPY blocks, a CSV header).
     public var outsideRowFindings = 0
     /// Findings per entity type, indexed by `EntityType.rawValue`.
-    public var counts = [Int](repeating: 0, count: EntityType.allCases.count)
+    public var counts = [Int](repeating: 0, count: EntityType.slotCount)
 
     public init() {}
 

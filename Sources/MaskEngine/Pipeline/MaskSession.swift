@@ -63,7 +63,7 @@ public struct MaskedChunk: Sendable {
     /// Data rows seen (for the summary).
     public var rows = 0
     /// Findings per entity type, indexed by `EntityType.rawValue`.
-    public var counts = [Int](repeating: 0, count: EntityType.allCases.count)
+    public var counts = [Int](repeating: 0, count: EntityType.slotCount)
     public var error: StreamError? = nil
     /// Findings masked outside any row (pg_dump text outside COPY blocks, a CSV header): masked, not
     /// reported, since they have no row and column.

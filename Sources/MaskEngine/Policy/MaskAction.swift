@@ -73,7 +73,7 @@ public struct MaskPolicy: Sendable, Equatable {
         case .email: email
         case .creditCard: creditCard
         case .usSSN: usSSN
-        case .secret: secret
+        default: secret
         }
     }
 
@@ -82,7 +82,7 @@ public struct MaskPolicy: Sendable, Equatable {
         case .email: email = action
         case .creditCard: creditCard = action
         case .usSSN: usSSN = action
-        case .secret: secret = action
+        default: secret = action
         }
     }
 }

@@ -28,7 +28,7 @@ public final class ServeMetrics: Sendable {
         bytesOut = registry.makeCounter(descriptor: name("maskd_masked_bytes_out_total", "Masked bytes sent back."))
         rows = registry.makeCounter(descriptor: name("maskd_rows_total", "DataRow and COPY rows masked."))
         let findingsName = name("maskd_findings_total", "Values masked, by type.")
-        findings = EntityType.allCases.map { registry.makeCounter(descriptor: findingsName, labels: [("type", $0.name)]) }
+        findings = EntityType.builtIns.map { registry.makeCounter(descriptor: findingsName, labels: [("type", $0.name)]) }
         var errors: [SidecarErrorCode: Counter] = [:]
         let errorsName = name("maskd_session_errors_total", "Sessions stopped by an error, by code.")
         for code in SidecarErrorCode.allCases {

@@ -267,7 +267,7 @@ final class SidecarSessionHandler: ChannelDuplexHandler {
 
     private func writeSessionRecord(outcome: String) {
         guard case .active(let session) = state else { return }
-        let counts = EntityType.allCases.map { "\"\($0.name)\":\(session.findingCounts[Int($0.rawValue)])" }.joined(separator: ",")
+        let counts = EntityType.builtIns.map { "\"\($0.name)\":\(session.findingCounts[Int($0.rawValue)])" }.joined(separator: ",")
         let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18
             + Double((ContinuousClock.now - started).components.seconds)
         logger.info("session summary", metadata: ["outcome": "\(outcome)", "rows": "\(session.rows)",

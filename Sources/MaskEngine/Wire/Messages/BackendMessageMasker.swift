@@ -206,7 +206,7 @@ struct BackendMessageMasker {
 
     /// Whether any type's action is `null`: only then are a row's fields looked for.
     static func usesNull(_ policy: MaskPolicy) -> Bool {
-        EntityType.allCases.contains { policy.action(for: $0) == .null }
+        EntityType.builtIns.contains { policy.action(for: $0) == .null }
     }
 
     /// A row rewritten field by field: a field that holds a finding whose action is `null` (or a bytea

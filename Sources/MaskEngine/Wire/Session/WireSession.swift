@@ -42,7 +42,7 @@ public final class WireSession {
     /// Data rows (DataRow and COPY rows) seen so far.
     public private(set) var rows = 0
     /// Findings so far, per entity type (indexed by `EntityType.rawValue`).
-    public private(set) var findingCounts = [Int](repeating: 0, count: EntityType.allCases.count)
+    public private(set) var findingCounts = [Int](repeating: 0, count: EntityType.slotCount)
     /// The startup packet's parameters (user, database, application_name, …), once seen.
     public private(set) var startupParameters: [String: String] = [:]
 
