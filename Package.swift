@@ -14,6 +14,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // Policy files: YAML with the line and column of every node, for errors that say where.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // The daemon's sockets (Unix and TCP), its metrics endpoint (NIOHTTP1), logs and metrics.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -36,6 +38,7 @@ let package = Package(
                 "CMaskKernels",
                 "CLZ4",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         // `maskd serve` and `maskd proxy`: sockets, event loops, signals, metrics. No masking logic of its

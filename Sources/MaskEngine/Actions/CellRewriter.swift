@@ -21,32 +21,45 @@ public enum ValueHolder: Sendable, Equatable {
     case text
 }
 
-/// Applies a policy's actions to the findings of one cell: unchanged spans are copied, each finding's
+/// Applies a column's actions to the findings of one cell: unchanged spans are copied, each finding's
 /// span is replaced. The result is the decoded value; the format's writer quotes or escapes it.
 public struct CellRewriter {
     public let policy: MaskPolicy
     public let tokenizer: Tokenizer
+    /// The actions of `policy`'s defaults, for callers with no identity or column to resolve.
+    public let defaultActions: ActionTable
 
     public init(policy: MaskPolicy, tokenizer: Tokenizer) {
         self.policy = policy
         self.tokenizer = tokenizer
+        defaultActions = policy.resolve(.unknown).actions(for: .none)
+    }
+
+    /// `rewrite(_:findings:as:binaryLayout:actions:into:)` with the policy's default actions.
+    public func rewrite(_ value: UnsafeBufferPointer<UInt8>, findings: ArraySlice<Finding>, as holder: ValueHolder,
+                        binaryLayout: Bool = false, into out: inout [UInt8]) -> CellOutcome {
+        rewrite(value, findings: findings, as: holder, binaryLayout: binaryLayout, actions: defaultActions, into: &out)
     }
 
     /// Appends the masked form of `value` to `out` given its findings (ordered, disjoint, offsets into
-    /// `value`), or returns `.null` without writing when `holder` is `.cell` and a finding's action is
-    /// `null`. `binaryLayout` forces same-length replacements, for bytes whose framing or offsets would
-    /// break if a span changed length: tokens and hashes become same-length keyed tokens
-    /// (`Tokenizer.appendSameSizeToken`), `null` spans of text are redacted (emptying them would change
-    /// the length). Documented examples are kept unless the policy masks them.
+    /// `value`) and the actions of its column, or returns `.null` without writing when `holder` is
+    /// `.cell` and a finding's action is `null`. `binaryLayout` forces same-length replacements, for
+    /// bytes whose framing or offsets would break if a span changed length: tokens and hashes become
+    /// same-length keyed tokens (`Tokenizer.appendSameSizeToken`), `null` spans of text are redacted
+    /// (emptying them would change the length). Documented examples are kept unless the policy masks
+    /// them; `keep` spans are copied (a cell whose spans are all kept is still `.rewritten`, as an
+    /// identical copy, so callers that write whatever `out` holds stay correct).
     public func rewrite(_ value: UnsafeBufferPointer<UInt8>, findings: ArraySlice<Finding>, as holder: ValueHolder,
-                        binaryLayout: Bool = false, into out: inout [UInt8]) -> CellOutcome {
+                        binaryLayout: Bool = false, actions: ActionTable, into out: inout [UInt8]) -> CellOutcome {
         if findings.isEmpty { return .unchanged }
-        if holder == .cell && hasNullAction(findings) { return .null }
+        if holder == .cell && hasNullAction(findings, actions: actions) { return .null }
         var copied = 0
         for f in findings where policy.masks(f) {
+            let action = actions[f.type]
+            if action == .keep { continue }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: value[copied..<f.start]))
             let span = UnsafeBufferPointer(rebasing: value[f.start..<f.end])
-            switch policy.action(for: f.type) {
+            switch action {
             case .tokenize where binaryLayout: tokenizer.appendSameSizeToken(f.type, span, unit: .byte, to: &out)
             case .tokenize: tokenizer.appendToken(f.type, span, to: &out)
             case .hash where binaryLayout:
@@ -55,7 +68,7 @@ public struct CellRewriter {
             case .partial(let keep): Self.appendPartial(span, keep: keep, to: &out)  // same length already
             case .redact: Self.appendRedacted(span, to: &out)
             case .null where binaryLayout: Self.appendRedacted(span, to: &out)  // the layout needs the bytes
-            case .null: break  // text (a cell returned .null above): the span is left out
+            case .null, .keep: break  // null text (a cell returned .null above): the span is left out
             }
             copied = f.end
         }
@@ -69,15 +82,17 @@ public struct CellRewriter {
     /// `redact` and `partial` as one `*` per character. Never called with a `null` finding (`rewrite`
     /// made the cell NULL).
     public func rewriteKeepingCharacters(_ value: UnsafeBufferPointer<UInt8>, findings: ArraySlice<Finding>,
-                                         into out: inout [UInt8]) {
+                                         actions: ActionTable, into out: inout [UInt8]) {
         var copied = 0
         for f in findings where policy.masks(f) {
+            let action = actions[f.type]
+            if action == .keep { continue }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: value[copied..<f.start]))
             let span = UnsafeBufferPointer(rebasing: value[f.start..<f.end])
-            switch policy.action(for: f.type) {
+            switch action {
             case .tokenize: tokenizer.appendSameSizeToken(f.type, span, unit: .character, to: &out)
             case .hash: tokenizer.appendSameSizeToken(f.type, span, unit: .character, irreversible: true, to: &out)
-            case .redact, .partial, .null: for b in span where b & 0xC0 != 0x80 { out.append(UInt8(ascii: "*")) }
+            case .redact, .partial, .null, .keep: for b in span where b & 0xC0 != 0x80 { out.append(UInt8(ascii: "*")) }
             }
             copied = f.end
         }
@@ -88,18 +103,25 @@ public struct CellRewriter {
         out.append(contentsOf: repeatElement(UInt8(ascii: "*"), count: span.count))
     }
 
-    /// Whether the policy's action for any of `findings` is `null`.
+    /// Whether the action for any of `findings` is `null`.
     @inline(__always)
-    public func hasNullAction(_ findings: ArraySlice<Finding>) -> Bool {
-        for f in findings where policy.action(for: f.type) == .null && policy.masks(f) { return true }
+    public func hasNullAction(_ findings: ArraySlice<Finding>, actions: ActionTable) -> Bool {
+        for f in findings where actions[f.type] == .null && policy.masks(f) { return true }
         return false
     }
 
-    /// Keeps the last `keep` letters or digits; other letters and digits become `*`; separators, `@`
-    /// and dots stay, so `4111-1111-1111-1234` becomes `****-****-****-1234`.
-    static func appendPartial(_ span: UnsafeBufferPointer<UInt8>, keep: Int, to out: inout [UInt8]) {
+    /// Whether the default action for any of `findings` is `null`.
+    public func hasNullAction(_ findings: ArraySlice<Finding>) -> Bool {
+        hasNullAction(findings, actions: defaultActions)
+    }
+
+    /// Keeps the last `keep` letters or digits, but never more than half of them, so that at least
+    /// half of the value stays hidden; other letters and digits become `*`; separators, `@` and dots
+    /// stay, so `4111-1111-1111-1234` becomes `****-****-****-1234`.
+    static func appendPartial(_ span: UnsafeBufferPointer<UInt8>, keep requested: Int, to out: inout [UInt8]) {
         var alnumCount = 0
         for b in span where ASCII.isAlnum(b) { alnumCount += 1 }
+        let keep = min(requested, alnumCount / 2)
         var seen = 0
         for b in span {
             if ASCII.isAlnum(b) {

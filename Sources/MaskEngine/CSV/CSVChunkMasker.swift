@@ -41,6 +41,7 @@ public struct CSVChunkMasker {
         var unquoted: [UInt8] = []
         var fields: [FieldSpan] = []
         let contexts = start.header.contexts
+        let (columnActions, unnamedActions) = start.header.actions(session.policy)
         var findings = session.lendFindings()
         defer { session.giveBack(findings) }
         var pos = 0
@@ -134,7 +135,7 @@ public struct CSVChunkMasker {
                 }
             }
             emit(chunk, recordStart: recordStart, recordEnd: pos, fields: fields, findings: findings, row: row, session: session,
-                 unquoted: &unquoted, into: &result)
+                 columnActions: columnActions, unnamedActions: unnamedActions, unquoted: &unquoted, into: &result)
             row += 1
             result.rows += 1
         }
@@ -143,7 +144,8 @@ public struct CSVChunkMasker {
 
     /// Writes one record: as it was when nothing was found, else field by field.
     private func emit(_ chunk: UnsafeBufferPointer<UInt8>, recordStart: Int, recordEnd: Int, fields: [FieldSpan],
-                      findings: [Finding], row: Int, session: MaskSession, unquoted: inout [UInt8], into result: inout MaskedChunk) {
+                      findings: [Finding], row: Int, session: MaskSession, columnActions: [ActionTable], unnamedActions: ActionTable,
+                      unquoted: inout [UInt8], into result: inout MaskedChunk) {
         if findings.isEmpty {
             result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[recordStart..<recordEnd]))
             return
@@ -159,15 +161,16 @@ public struct CSVChunkMasker {
             }
             for f in cellFindings { result.record(f, row: row, column: column) }
             session.cellOut.removeAll(keepingCapacity: true)
+            let actions = column < columnActions.count ? columnActions[column] : unnamedActions
             let outcome: CellOutcome
             if field.needsDecoding {
                 Self.unquote(chunk, field.valueStart, field.valueEnd, into: &unquoted)
                 outcome = unquoted.withUnsafeBufferPointer {
-                    session.rewriter.rewrite($0, findings: cellFindings, as: .cell, into: &session.cellOut)
+                    session.rewriter.rewrite($0, findings: cellFindings, as: .cell, actions: actions, into: &session.cellOut)
                 }
             } else {
                 let value = UnsafeBufferPointer(rebasing: chunk[field.valueStart..<field.valueEnd])
-                outcome = session.rewriter.rewrite(value, findings: cellFindings, as: .cell, into: &session.cellOut)
+                outcome = session.rewriter.rewrite(value, findings: cellFindings, as: .cell, actions: actions, into: &session.cellOut)
             }
             switch outcome {
             case .unchanged:

@@ -10,13 +10,16 @@ public struct CopyChunkStart: Sendable {
     public var columns: [DumpColumn]?
     /// Index into the stream's table names (for the report).
     public var table: Int32
+    /// The table as the COPY line names it (`public.users`), for policy column rules.
+    public var tableName: String?
 
-    public init(byteOffset: Int, line: Int, rowIndex: Int, columns: [DumpColumn]?, table: Int32) {
+    public init(byteOffset: Int, line: Int, rowIndex: Int, columns: [DumpColumn]?, table: Int32, tableName: String? = nil) {
         self.byteOffset = byteOffset
         self.line = line
         self.rowIndex = rowIndex
         self.columns = columns
         self.table = table
+        self.tableName = tableName
     }
 }
 
@@ -40,6 +43,8 @@ public struct CopyTextChunkMasker {
         let decodedIndex = StageOneIndex()
         var decoded: [UInt8] = []
         var fields: [FieldSpan] = []
+        let columnActions = start.columns?.map { session.policy.actions(for: ColumnReference(name: $0.name, table: start.tableName)) }
+        let unnamedActions = session.policy.actions(for: ColumnReference(table: start.tableName))
         var findings = session.lendFindings()
         defer { session.giveBack(findings) }
         var pos = 0
@@ -99,7 +104,7 @@ public struct CopyTextChunkMasker {
                 return result
             }
             emitRow(chunk, rowStart: rowStart, rowEnd: pos, fields: fields, findings: findings, start: start, row: row,
-                    session: session, decoded: &decoded, into: &result)
+                    session: session, columnActions: columnActions, unnamedActions: unnamedActions, decoded: &decoded, into: &result)
             row += 1
             line += 1
             result.rows += 1
@@ -109,6 +114,7 @@ public struct CopyTextChunkMasker {
 
     private func emitRow(_ chunk: UnsafeBufferPointer<UInt8>, rowStart: Int, rowEnd: Int, fields: [FieldSpan],
                          findings: [Finding], start: CopyChunkStart, row: Int, session: MaskSession,
+                         columnActions: [ActionTable]?, unnamedActions: ActionTable,
                          decoded: inout [UInt8], into result: inout MaskedChunk) {
         if findings.isEmpty {
             result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[rowStart..<rowEnd]))
@@ -128,10 +134,11 @@ public struct CopyTextChunkMasker {
             let limit = start.columns?[column].maxCharacters
             let outcome = Self.withValue(chunk, field, decoded) { value -> CellOutcome in
                 session.cellOut.removeAll(keepingCapacity: true)
-                var outcome = session.rewriter.rewrite(value, findings: cellFindings, as: .cell, into: &session.cellOut)
+                let actions = columnActions.map { column < $0.count ? $0[column] : unnamedActions } ?? unnamedActions
+                var outcome = session.rewriter.rewrite(value, findings: cellFindings, as: .cell, actions: actions, into: &session.cellOut)
                 if outcome == .rewritten, let limit, Self.characterCount(session.cellOut) > limit {
                     session.cellOut.removeAll(keepingCapacity: true)
-                    session.rewriter.rewriteKeepingCharacters(value, findings: cellFindings, into: &session.cellOut)
+                    session.rewriter.rewriteKeepingCharacters(value, findings: cellFindings, actions: actions, into: &session.cellOut)
                     outcome = .rewritten
                 }
                 return outcome

@@ -109,7 +109,7 @@ struct PgDumpSplitter {
                     let (table, names) = Self.parseCopy(text) ?? (Self.copyTable(text), nil)
                     let columns = names.map { schema.columns(table: table, names: $0) }
                     let start = CopyChunkStart(byteOffset: offset + end, line: line + 1, rowIndex: 0, columns: columns,
-                                               table: tables.registerTable(table))
+                                               table: tables.registerTable(table), tableName: table)
                     state = .copy(start, blockLine: line, table: table)
                 } else if text.hasPrefix("INSERT INTO ") {
                     guard flush() else { return }

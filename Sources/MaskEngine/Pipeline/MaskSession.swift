@@ -3,6 +3,15 @@
 /// keep one per connection or per worker with no global state.
 public final class MaskSession {
     public let rewriter: CellRewriter
+    /// The policy as it applies to this session's identity. Setting it (a reloaded policy) takes effect
+    /// from the next result set whose columns are resolved.
+    public var policy: SessionPolicy {
+        didSet { resolvedFor = nil }
+    }
+    /// The columns whose actions `resolvedActions` holds (results are shared objects, so identity
+    /// tells whether a row belongs to the same result as the row before).
+    private var resolvedFor: ResultColumns?
+    private var resolvedActions: [ActionTable] = []
     let scanner = CellScanner()
     /// Findings of the unit being processed (a row); reused, so steady state allocates nothing.
     var findings: [Finding] = []
@@ -48,7 +57,22 @@ public final class MaskSession {
 
     func giveBackDecoded(_ lent: [UInt8]) { decoded = lent }
 
-    public init(policy: MaskPolicy, key: TokenKey) {
+    /// The action table of each column of `columns`, resolved once per result for this session's
+    /// identity; a result whose description is unknown gets the identity's tables for no column.
+    func actions(for columns: ResultColumns) -> [ActionTable] {
+        if let resolvedFor, resolvedFor === columns { return resolvedActions }
+        resolvedActions = columns.columns.map {
+            policy.actions(for: ColumnReference(name: $0.name, tableOID: $0.tableOID, attributeNumber: Int($0.columnAttribute)))
+        }
+        resolvedFor = columns
+        return resolvedActions
+    }
+
+    /// The actions for text outside any column, and for cells whose column is unknown.
+    var textActions: ActionTable { policy.textActions }
+
+    public init(policy: MaskPolicy, key: TokenKey, identity: Identity = .unknown) {
+        self.policy = policy.resolve(identity)
         rewriter = CellRewriter(policy: policy, tokenizer: Tokenizer(key: key))
         findings.reserveCapacity(64)
         cellOut.reserveCapacity(4096)

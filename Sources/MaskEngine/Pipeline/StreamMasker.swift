@@ -15,6 +15,10 @@ public final class StreamMasker {
         public var format: InputFormat?
         /// CSV: whether the first record is a header (column names).
         public var csvHeader = true
+        /// CSV: the table the rows come from (`schema.table`), for policy column rules that name one.
+        public var csvTable: String? = nil
+        /// Who the output is for, matched against the policy's identity rules.
+        public var identity = Identity.unknown
         /// CSV: the field separator (`,`; tab or `;` for other exports).
         public var csvDelimiter = UInt8(ascii: ",")
         public var workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -79,7 +83,7 @@ public final class StreamMasker {
         let reportWriter = FindingsReportWriter()
         let progress = options.progress
         let pipeline = OrderedPipeline<Job, MaskedChunk>(
-            sessions: (0..<options.workers).map { _ in MaskSession(policy: policy, key: key) },
+            sessions: (0..<options.workers).map { _ in MaskSession(policy: policy, key: key, identity: options.identity) },
             maxInFlight: options.workers * 2 + 1,
             process: { [options] job, session in
                 job.run(session: session, maxMessageBytes: options.maxMessageBytes, delimiter: options.csvDelimiter)
@@ -142,7 +146,7 @@ public final class StreamMasker {
                 try input.fill(atLeast: input.count + options.chunkBytes)
             }
             let end = headerEnd ?? input.count
-            let header = input.withBytes { CSVHeader.parse(UnsafeBufferPointer(rebasing: $0[0..<end]), delimiter: options.csvDelimiter) }
+            let header = input.withBytes { CSVHeader.parse(UnsafeBufferPointer(rebasing: $0[0..<end]), delimiter: options.csvDelimiter, table: options.csvTable) }
             let headerBytes = input.take(end)
             // The header goes through the same strict parser and scanner as the rows (a header with a
             // stray quote would otherwise swallow rows unmasked); its findings are masked, not reported.
@@ -234,7 +238,7 @@ enum Job: Sendable {
                 session.scanner.scan(b, lower: 0, upper: b.count, index: index, context: ColumnContext(scansDigits: false),
                                      into: &findings)
                 if findings.isEmpty { chunk.output = bytes; return }
-                _ = session.rewriter.rewrite(b, findings: findings[...], as: .text, into: &chunk.output)
+                _ = session.rewriter.rewrite(b, findings: findings[...], as: .text, actions: session.textActions, into: &chunk.output)
                 chunk.outsideRowFindings = findings.count
                 for f in findings { chunk.counts[Int(f.type.rawValue)] += 1 }
             }

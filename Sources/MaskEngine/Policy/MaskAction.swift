@@ -1,18 +1,24 @@
 /// What happens to a detected span.
-public enum MaskAction: Sendable, Equatable {
+public enum MaskAction: Sendable, Equatable, Hashable {
     /// A deterministic keyed format-preserving token, distinct for distinct values (see `Tokenizer`).
     case tokenize
     /// Every byte of the span becomes `*`: the cell keeps its length, so `varchar(n)` and binary layouts
     /// still fit, and the marker needs no escaping in any format.
     case redact
-    /// Keep the last `keep` letters or digits; other letters and digits become `*`, separators stay.
+    /// Keep the last `keep` letters or digits, but never more than half of them (a `partial:9` on an
+    /// SSN keeps 4); other letters and digits become `*`, separators stay.
     case partial(keep: Int)
     /// A keyed hash: 32 lowercase hex digits of HMAC-SHA256 over the value (128 bits, not reversible).
     case hash
     /// The whole cell becomes NULL (CSV: an empty unquoted field; COPY: `\N`; wire: length -1).
     case null
+    /// The span is left as it is (a policy lets an identity see a type); it is still reported.
+    case keep
 
-    /// Parses `tokenize`, `redact`, `partial`, `partial:N`, `hash`, `null`.
+    /// The largest `partial:N` a policy may ask for (the half-hidden cap applies on top of it).
+    public static let maxPartialKeep = 64
+
+    /// Parses `tokenize`, `redact`, `partial`, `partial:N`, `hash`, `null`, `keep`.
     public init?(name: String) {
         switch name {
         case "tokenize": self = .tokenize
@@ -20,8 +26,9 @@ public enum MaskAction: Sendable, Equatable {
         case "partial": self = .partial(keep: 4)
         case "hash": self = .hash
         case "null": self = .null
+        case "keep": self = .keep
         default:
-            guard name.hasPrefix("partial:"), let n = Int(name.dropFirst(8)), n >= 0 else { return nil }
+            guard name.hasPrefix("partial:"), let n = Int(name.dropFirst(8)), (0...Self.maxPartialKeep).contains(n) else { return nil }
             self = .partial(keep: n)
         }
     }
@@ -33,56 +40,30 @@ public enum MaskAction: Sendable, Equatable {
         case .partial(let keep): "partial:\(keep)"
         case .hash: "hash"
         case .null: "null"
-        }
-    }
-}
-
-/// Which action each entity type gets. The zero-configuration default tokenizes every type: equal
-/// values keep equal tokens (joins survive) and distinct values distinct ones (UNIQUE columns restore).
-/// A secret's token has the secret's length, like the asterisks of `redact` that it replaces as the
-/// default, so `varchar(n)` limits and binary layouts hold; `redact` stays available.
-public struct MaskPolicy: Sendable, Equatable {
-    public var email: MaskAction
-    public var creditCard: MaskAction
-    public var usSSN: MaskAction
-    public var secret: MaskAction
-    /// Whether keys printed in vendors' documentation (`AKIAIOSFODNN7EXAMPLE`) are masked like live
-    /// ones. Off by default: they are reported as `documented_example` and kept, since masking them
-    /// hides nothing and breaks docs and fixtures.
-    public var maskDocumentedExamples: Bool
-
-    public init(email: MaskAction = .tokenize, creditCard: MaskAction = .tokenize,
-                usSSN: MaskAction = .tokenize, secret: MaskAction = .tokenize, maskDocumentedExamples: Bool = false) {
-        self.email = email
-        self.creditCard = creditCard
-        self.usSSN = usSSN
-        self.secret = secret
-        self.maskDocumentedExamples = maskDocumentedExamples
-    }
-
-    /// Whether the finding's span is replaced (every finding but a kept documented example).
-    @inline(__always)
-    public func masks(_ finding: Finding) -> Bool {
-        finding.kind != .documentedExample || maskDocumentedExamples
-    }
-
-    public static let `default` = MaskPolicy()
-
-    public func action(for type: EntityType) -> MaskAction {
-        switch type {
-        case .email: email
-        case .creditCard: creditCard
-        case .usSSN: usSSN
-        default: secret
+        case .keep: "keep"
         }
     }
 
-    public mutating func set(_ action: MaskAction, for type: EntityType) {
-        switch type {
-        case .email: email = action
-        case .creditCard: creditCard = action
-        case .usSSN: usSSN = action
-        default: secret = action
+    /// The one-byte form `ActionTable` stores: 0–4 for the plain actions, 8 + N for `partial:N`.
+    var code: UInt8 {
+        switch self {
+        case .tokenize: 0
+        case .redact: 1
+        case .hash: 2
+        case .null: 3
+        case .keep: 4
+        case .partial(let keep): UInt8(8 + min(max(keep, 0), Self.maxPartialKeep))
+        }
+    }
+
+    init(code: UInt8) {
+        switch code {
+        case 0: self = .tokenize
+        case 1: self = .redact
+        case 2: self = .hash
+        case 3: self = .null
+        case 4: self = .keep
+        default: self = .partial(keep: Int(code) - 8)
         }
     }
 }

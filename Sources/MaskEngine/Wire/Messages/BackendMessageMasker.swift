@@ -68,7 +68,7 @@ struct BackendMessageMasker {
         session.cellOut.removeAll(keepingCapacity: true)
         // Bytes whose length is part of their meaning (a large object read with `lo_read`): every action,
         // `null` included, is same-length redaction.
-        _ = session.rewriter.rewrite(value, findings: findings[...], as: .text, binaryLayout: true, into: &session.cellOut)
+        _ = session.rewriter.rewrite(value, findings: findings[...], as: .text, binaryLayout: true, actions: session.textActions, into: &session.cellOut)
         result.output.append(contentsOf: session.cellOut)
     }
 
@@ -147,7 +147,7 @@ struct BackendMessageMasker {
             result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[copied..<range.lowerBound]))
             let value = UnsafeBufferPointer(rebasing: chunk[range])
             session.cellOut.removeAll(keepingCapacity: true)
-            switch session.rewriter.rewrite(value, findings: findings[findingsStart..<findingsEnd], as: .text, into: &session.cellOut) {
+            switch session.rewriter.rewrite(value, findings: findings[findingsStart..<findingsEnd], as: .text, actions: session.textActions, into: &session.cellOut) {
             case .unchanged: result.output.append(contentsOf: value)
             case .rewritten, .null: result.output.append(contentsOf: session.cellOut)
             }
@@ -180,14 +180,14 @@ struct BackendMessageMasker {
         }
         for f in findings { result.record(f, row: row, column: 0) }
         let masked: [UInt8]?
-        if Self.usesNull(session.rewriter.policy), let fields = CopyRowFields(value, columns: columns) {
+        if session.textActions.hasNull, let fields = CopyRowFields(value, columns: columns) {
             masked = maskFields(value, fields, findings, strict: strict, row: row, into: &result)
         } else {
             session.cellOut.removeAll(keepingCapacity: true)
             if findings.isEmpty {
                 session.cellOut.append(contentsOf: value)
             } else {
-                _ = session.rewriter.rewrite(value, findings: findings[...], as: .text, into: &session.cellOut)
+                _ = session.rewriter.rewrite(value, findings: findings[...], as: .text, actions: session.textActions, into: &session.cellOut)
             }
             var line = session.cellOut
             let hex = HexRuns.mask(&line, holder: .text, strict: strict, row: row, session: session, into: &result)
@@ -205,9 +205,6 @@ struct BackendMessageMasker {
     }
 
     /// Whether any type's action is `null`: only then are a row's fields looked for.
-    static func usesNull(_ policy: MaskPolicy) -> Bool {
-        EntityType.builtIns.contains { policy.action(for: $0) == .null }
-    }
 
     /// A row rewritten field by field: a field that holds a finding whose action is `null` (or a bytea
     /// whose bytes hold one) becomes the format's NULL; the other fields are masked as usual. A finding
@@ -230,7 +227,7 @@ struct BackendMessageMasker {
             }
             let group = bounds[first].lowerBound..<bounds[last].upperBound
             let groupFindings = findings[findingIndex..<end]
-            var isNull = session.rewriter.hasNullAction(groupFindings)
+            var isNull = session.rewriter.hasNullAction(groupFindings, actions: session.textActions)
             var text: [UInt8] = []
             if !isNull {
                 let slice = UnsafeBufferPointer(rebasing: value[group])
@@ -243,7 +240,7 @@ struct BackendMessageMasker {
                         Finding(start: $0.start - group.lowerBound, end: min($0.end, group.upperBound) - group.lowerBound,
                                 type: $0.type, kind: $0.kind)
                     }
-                    _ = session.rewriter.rewrite(slice, findings: shifted[...], as: .text, into: &text)
+                    _ = session.rewriter.rewrite(slice, findings: shifted[...], as: .text, actions: session.textActions, into: &text)
                     changed = true
                 }
                 switch HexRuns.mask(&text, holder: .cell, strict: strict, row: row, session: session, into: &result) {
@@ -298,11 +295,11 @@ enum HexRuns {
             }
             if !findings.isEmpty {
                 for f in findings { result.record(f, row: row, column: 0) }
-                if holder == .cell && session.rewriter.hasNullAction(findings[...]) { return .null }
+                if holder == .cell && session.rewriter.hasNullAction(findings[...], actions: session.textActions) { return .null }
                 let printable = bytes.withUnsafeBufferPointer { PrintableText.isPrintableUTF8($0) }
                 var masked: [UInt8] = []
                 _ = bytes.withUnsafeBufferPointer {
-                    session.rewriter.rewrite($0, findings: findings[...], as: .text, binaryLayout: !printable, into: &masked)
+                    session.rewriter.rewrite($0, findings: findings[...], as: .text, binaryLayout: !printable, actions: session.textActions, into: &masked)
                 }
                 out.append(contentsOf: line[copied..<i])
                 masked.withUnsafeBufferPointer { ByteaHex.encode($0, to: &out) }

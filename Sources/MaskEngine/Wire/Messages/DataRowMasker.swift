@@ -52,9 +52,11 @@ struct DataRowMasker {
         // Pass 2: scan and rewrite.
         session.rowOut.removeAll(keepingCapacity: true)
         var changed = false
+        let tables = columns.isKnown ? session.actions(for: columns) : []
         for column in 0..<count where cells[column].fate == .unchanged {
             let cell = cells[column]
-            let fate = CellMasker(chunk: chunk, index: index, session: session)
+            let actions = columns.isKnown ? tables[column] : session.textActions
+            let fate = CellMasker(chunk: chunk, index: index, session: session, actions: actions)
                 .mask(lower: cell.start, upper: cell.end, column: columns.kind(column), row: row, columnIndex: column,
                       into: &result)
             if fate != .unchanged {
@@ -115,6 +117,8 @@ struct CellMasker {
     let chunk: UnsafeBufferPointer<UInt8>
     let index: StageOneIndex
     let session: MaskSession
+    /// The actions of the cell's column, for the session's identity.
+    let actions: ActionTable
 
     func mask(lower: Int, upper: Int, column: CellKind, row: Int, columnIndex: Int,
               into result: inout MaskedChunk) -> CellFate {
@@ -192,7 +196,7 @@ struct CellMasker {
         for f in findings { result.record(f, row: row, column: column) }
         let value = UnsafeBufferPointer(rebasing: chunk[lower..<upper])
         session.cellOut.removeAll(keepingCapacity: true)
-        switch session.rewriter.rewrite(value, findings: findings[...], as: .cell, binaryLayout: sameLength, into: &session.cellOut) {
+        switch session.rewriter.rewrite(value, findings: findings[...], as: .cell, binaryLayout: sameLength, actions: actions, into: &session.cellOut) {
         case .unchanged: return .unchanged
         case .null: return .null
         case .rewritten:
@@ -227,7 +231,7 @@ struct CellMasker {
             if findings.isEmpty { return .unchanged }
             for f in findings { result.record(f, row: row, column: column) }
             session.cellOut.removeAll(keepingCapacity: true)
-            switch session.rewriter.rewrite(decoded, findings: findings[...], as: .cell, binaryLayout: sameLength, into: &session.cellOut) {
+            switch session.rewriter.rewrite(decoded, findings: findings[...], as: .cell, binaryLayout: sameLength, actions: actions, into: &session.cellOut) {
             case .unchanged: return .unchanged
             case .null: return .null
             case .rewritten:
