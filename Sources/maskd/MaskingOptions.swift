@@ -10,8 +10,13 @@ struct MaskingOptions: ParsableArguments {
         valueName: "file"))
     var keyFile: String?
 
+    @Option(name: .customLong("policy"), help: ArgumentHelp(
+        "A policy file (YAML, docs/policy.md): defaults, column rules, identity rules, custom detectors. Without it every type is tokenized for everyone.",
+        valueName: "file"))
+    var policyFile: String?
+
     @Option(name: .customLong("action"), help: ArgumentHelp(
-        "Set the action for a type: TYPE=ACTION with TYPE email|credit_card|us_ssn|secret and ACTION tokenize|redact|partial[:N]|hash|null. Repeatable.",
+        "Set the default action for a type: TYPE=ACTION with TYPE email|credit_card|us_ssn|secret (or a policy's custom type) and ACTION tokenize|redact|partial[:N]|hash|null|keep. Repeatable; applied over the policy file's defaults.",
         valueName: "type=action"))
     var actions: [String] = []
 
@@ -24,17 +29,32 @@ struct MaskingOptions: ParsableArguments {
         valueName: "keep|fold"))
     var emailCase: String = EmailCase.keep.rawValue
 
-    func policy() throws -> MaskPolicy {
-        var policy = MaskPolicy.default
-        policy.maskDocumentedExamples = maskDocumentedExamples
+    /// The policy file (if any) with the command line's actions over its defaults; a file that cannot
+    /// be used throws `PolicyError` (the caller exits 78, or keeps its old policy on a reload).
+    func loadPolicy() throws -> MaskPolicy {
+        var policy = try policyFile.map { path throws(PolicyError) in try PolicyFile.load(path: path) } ?? MaskPolicy.default
+        if maskDocumentedExamples { policy.maskDocumentedExamples = true }
+        var overrides: [String] = []
         for spec in actions {
             let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let type = EntityType(name: parts[0]), let action = MaskAction(name: parts[1]) else {
+            guard parts.count == 2, let type = policy.type(named: parts[0]), let action = MaskAction(name: parts[1]) else {
                 throw ValidationError("--action \(spec): expected TYPE=ACTION, e.g. credit_card=partial:4")
             }
             policy.set(action, for: type)
+            overrides.append(spec)
         }
+        if !overrides.isEmpty { policy.version += "+" + overrides.joined(separator: ",") }
         return policy
+    }
+
+    /// `loadPolicy()`, or exit 78 with the file's error (`maskd: error: policy.yaml:12:5: …`).
+    func policy() throws -> MaskPolicy {
+        do {
+            return try loadPolicy()
+        } catch let error as PolicyError {
+            Diagnostics.error("\(error)")
+            throw ExitCode(78)
+        }
     }
 
     /// The key, or exit 78 with the reason.

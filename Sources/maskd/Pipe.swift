@@ -13,8 +13,14 @@ struct Pipe: ParsableCommand {
             PostgreSQL backend messages (RowDescription, DataRow, CommandComplete, ...). Input compressed \
             as LZ4 frames is detected and decompressed; --lz4 compresses the output.
 
+            With --policy, the output is masked for the identity given with --identity (user=…, group=…, \
+            application=…, any attribute the policy matches on); with none, for the unknown identity. \
+            Column rules match CSV header names (with --table, the table too) and the tables and columns of \
+            a dump's COPY blocks.
+
             Exit status: 0 success, 64 bad usage, 65 malformed input (nothing of the failing row or after \
-            it is written), 74 an I/O error, 78 a key problem, 141 the output was closed early (as SIGPIPE).
+            it is written), 74 an I/O error, 78 a key or policy problem, 141 the output was closed early \
+            (as SIGPIPE).
 
             Examples:
               maskd pipe < users.csv > users.masked.csv
@@ -22,6 +28,7 @@ struct Pipe: ParsableCommand {
               pg_dump prod | lz4 | maskd pipe --lz4 > masked.sql.lz4
               maskd pipe --report findings.jsonl --key-file prod.key < capture.wire > masked.wire
               maskd pipe --action credit_card=partial:4 --action email=hash < payments.csv
+              maskd pipe --policy policy.yaml --identity user=ana --identity group=fraud < payments.csv
             """
     )
 
@@ -36,6 +43,14 @@ struct Pipe: ParsableCommand {
 
     @Option(help: ArgumentHelp("Write findings as JSON Lines to this file.", valueName: "file"))
     var report: String?
+
+    @Option(name: .customLong("identity"), help: ArgumentHelp(
+        "Who the output is for, as the policy's identity rules match it: KEY=VALUE with KEY user, group, role, application, database or any attribute. Repeatable.",
+        valueName: "key=value"))
+    var identity: [String] = []
+
+    @Option(help: ArgumentHelp("CSV: the table the rows come from (schema.table), for policy column rules that name a table.", valueName: "name"))
+    var table: String?
 
     @OptionGroup var masking: MaskingOptions
 
@@ -63,6 +78,14 @@ struct Pipe: ParsableCommand {
         default: throw ValidationError("--format must be auto, csv, wire or pgdump")
         }
         options.csvHeader = !noHeader
+        options.csvTable = table
+        var attributes: [Identity.Attribute] = []
+        for spec in identity {
+            let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--identity \(spec): expected KEY=VALUE, e.g. user=ana") }
+            attributes.append(Identity.Attribute(parts[0] == "application_name" ? "application" : parts[0], parts[1]))
+        }
+        options.identity = Identity(attributes: attributes)
         let separator = delimiter == "tab" || delimiter == "\\t" ? "\t" : delimiter
         guard separator.utf8.count == 1, let byte = separator.utf8.first, byte != UInt8(ascii: "\""), byte != 10, byte != 13 else {
             throw ValidationError("--delimiter must be one ASCII character other than a quote or a line break, or 'tab'")

@@ -84,6 +84,12 @@ public struct MaskPolicy: Sendable {
         EntityType.builtIns + customTypes.indices.map { EntityType(customIndex: $0) }
     }
 
+    /// The built-in or custom type of this name.
+    public func type(named name: String) -> EntityType? {
+        if let builtIn = EntityType(name: name) { return builtIn }
+        return customTypes.firstIndex { $0.name == name }.map { EntityType(customIndex: $0) }
+    }
+
     /// The name of a type in findings and audit records: a custom type by its policy name.
     public func name(of type: EntityType) -> String {
         if let i = type.customIndex, i < customTypes.count { return customTypes[i].name }

@@ -19,6 +19,8 @@ public final class WireSession {
         /// Whether the client's first bytes are its startup packet (a proxy's session); false for a
         /// session picked up after startup (tests, captured streams).
         public var startsWithStartup = true
+        /// Whether each result set's tally is kept for `takeResultSets()` (audit records).
+        public var recordsResultSets = false
 
         public init() {}
     }
@@ -46,9 +48,13 @@ public final class WireSession {
     /// The startup packet's parameters (user, database, application_name, …), once seen.
     public private(set) var startupParameters: [String: String] = [:]
 
+    /// The result set being streamed and those that ended, when `options.recordsResultSets`.
+    private var ledger: ResultSetLedger?
+
     public init(masking: MaskSession, options: Options = Options()) {
         self.masking = masking
         self.options = options
+        if options.recordsResultSets { ledger = ResultSetLedger(policy: masking.rewriter.policy) }
         client = MessageReframer(limit: options.maxMessageBytes, untypedFirst: options.startsWithStartup, side: .frontendProtocol)
         server = MessageReframer(limit: options.maxMessageBytes, untypedFirst: false, side: .backendProtocol)
     }
@@ -181,8 +187,22 @@ public final class WireSession {
             try server.feed(bytes) { run throws(WireSessionError) in try self.processServer(run, into: &result) }
         } catch {
             poisoned = error
+            ledger?.end(outcome: "masking_failed", code: "\(error.kind)")
             throw error
         }
+    }
+
+    /// The records of the result sets that ended since the last call (none unless
+    /// `options.recordsResultSets`).
+    public func takeResultSets() -> [ResultSetRecord] {
+        ledger?.takeCompleted() ?? []
+    }
+
+    /// Ends the result set in progress, if any, as `interrupted` (the session is closing), and returns
+    /// every record not yet taken.
+    public func finishResultSets() -> [ResultSetRecord] {
+        ledger?.end(outcome: "interrupted")
+        return takeResultSets()
     }
 
     private func processServer(_ run: MessageReframer.Run, into result: inout MaskedChunk) throws(WireSessionError) {
@@ -221,9 +241,13 @@ public final class WireSession {
         func unexpected() { desynchronized = true }
         switch BackendMessageID(rawValue: frame.type) {
         case .dataRow:
+            let columns = currentColumns()
+            let findingsBefore = result.findings.count
+            if ledger != nil && !ledger!.isOpen { ledger!.begin(queryKind(), columns: columns, session: masking) }
             try DataRowMasker(chunk: bytes, index: index, session: masking)
-                .mask(frame: frame, columns: currentColumns(), row: rows + result.rows, location: location, into: &result)
+                .mask(frame: frame, columns: columns, row: rows + result.rows, location: location, into: &result)
             result.rows += 1
+            ledger?.row(bytes: frame.end - frame.start, findings: result.findings[findingsBefore...])
         case .rowDescription:
             var payloadLocation = location
             payloadLocation.byteOffset += 5
@@ -237,6 +261,7 @@ public final class WireSession {
                 state.pop()
             case .query:
                 simpleColumns = ResultColumns(description)
+                ledger?.begin(.simple, columns: simpleColumns!, session: masking)
             default:
                 unexpected()
             }
@@ -269,6 +294,7 @@ public final class WireSession {
             }
         case .commandComplete, .emptyQueryResponse, .portalSuspended:
             try messages.passOther(frame: frame, location: location, into: &result)
+            ledger?.end(outcome: "complete")
             copyOut = nil
             switch state.current {
             case .execute: state.pop()
@@ -277,6 +303,7 @@ public final class WireSession {
             }
         case .errorResponse:
             try messages.maskFieldList(frame: frame, location: location, into: &result)
+            ledger?.end(outcome: "error", code: ResultSetLedger.sqlState(payload))
             copyOut = nil
             simpleColumns = nil
             // A simple Query or FunctionCall still ends with its ReadyForQuery; an extended request
@@ -292,6 +319,7 @@ public final class WireSession {
                 }
             }
             if payload.first == UInt8(ascii: "I") { state.transactionEnded() }
+            ledger?.end(outcome: "interrupted")
             simpleColumns = nil
             copyOut = nil
         case .copyOutResponse:
@@ -299,10 +327,13 @@ public final class WireSession {
                 throw StreamError(.malformedMessage("CopyOutResponse with an unknown format"), at: location)
             }
             copyOut = overall == 1 ? .binary(CopyBinaryState()) : .text(columns: CopyOutColumns.count(payload))
+            ledger?.begin(.copy, columns: .unknown, session: masking)
             passUnchanged()
         case .copyBothResponse:
             throw StreamError(.unsupported("CopyBothResponse: replication streams are not masked and are refused"), at: location)
         case .copyData:
+            let findingsBefore = result.findings.count
+            defer { ledger?.row(bytes: frame.end - frame.start, findings: result.findings[findingsBefore...]) }
             switch copyOut {
             case .binary(var binary):
                 try CopyBinaryMasker(chunk: bytes, index: index, session: masking)
@@ -347,6 +378,16 @@ public final class WireSession {
         _ = functionResults.mask(UnsafeBufferPointer(rebasing: payload[4...]), row: rows + result.rows, session: masking,
                                  into: &out, result: &result)
         result.output = out
+    }
+
+    /// How the request whose rows are arriving was made.
+    private func queryKind() -> ResultSetRecord.QueryKind {
+        if desynchronized { return .unknown }
+        switch state.current {
+        case .query: return .simple
+        case .execute: return .extended
+        default: return .unknown
+        }
     }
 
     /// The columns of the DataRow at hand: those of the current simple-query result, or of the portal the

@@ -1,0 +1,47 @@
+import Foundation
+
+/// What an auditor may know of one result set: its shape, what was found in each column and what was
+/// done to it, and how it ended. Never a value and never a token, so the record can be kept, shipped
+/// and searched without becoming a copy of the data.
+public struct ResultSetRecord: Sendable, Equatable {
+    /// How the client asked for the rows.
+    public enum QueryKind: String, Sendable {
+        case simple
+        case extended
+        case copy
+        case function
+        /// Rows whose request maskd could not place (a desynchronised session).
+        case unknown
+    }
+
+    /// One column of the result.
+    public struct Column: Sendable, Equatable {
+        public var name: String
+        /// 0 when the column is not a table's.
+        public var tableOID: UInt32
+        /// 0 when the column is not a table's.
+        public var attributeNumber: Int
+        /// Per type found in the column: how many spans, and the action the column's table gave it.
+        public var found: [(type: EntityType, count: Int, action: MaskAction)]
+
+        public static func == (a: Column, b: Column) -> Bool {
+            a.name == b.name && a.tableOID == b.tableOID && a.attributeNumber == b.attributeNumber
+                && a.found.elementsEqual(b.found) { $0.type == $1.type && $0.count == $1.count && $0.action == $1.action }
+        }
+    }
+
+    public var kind: QueryKind
+    public var columns: [Column]
+    public var rows: Int
+    /// Bytes of the result's row messages as the server sent them.
+    public var bytes: Int
+    /// Cells whose value was changed (a `keep` action and a kept documented example change nothing).
+    public var maskedCells: Int
+    public var started: Date
+    public var duration: Duration
+    /// `complete`, or what ended it: `error` (the server's ErrorResponse), `masking_failed` (maskd
+    /// refused the stream; nothing more was sent), `interrupted` (the session ended mid-result).
+    public var outcome: String
+    /// The SQLSTATE of a server error, or maskd's error category: never a message, which may quote a value.
+    public var errorCode: String?
+}

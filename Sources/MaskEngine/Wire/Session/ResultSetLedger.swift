@@ -1,0 +1,108 @@
+import Foundation
+
+/// Keeps the tally of the result set a session is streaming (rows, bytes, findings per column and
+/// type, masked cells) and turns it into a `ResultSetRecord` when the result ends, however it ends.
+struct ResultSetLedger {
+    private struct Open {
+        var kind: ResultSetRecord.QueryKind
+        var columns: ResultColumns
+        /// Per column, the column's actions (one entry, the text actions, when the columns are unknown).
+        var actions: [ActionTable]
+        /// Findings per column and type: `counts[column * EntityType.slotCount + type]`, allocated at
+        /// the first finding.
+        var counts: [Int] = []
+        var rows = 0
+        var bytes = 0
+        var maskedCells = 0
+        var widestColumn = -1
+        let started = Date()
+        let clock = ContinuousClock.now
+    }
+
+    private var open: Open?
+    private(set) var completed: [ResultSetRecord] = []
+    let policy: MaskPolicy
+
+    init(policy: MaskPolicy) { self.policy = policy }
+
+    var isOpen: Bool { open != nil }
+
+    mutating func begin(_ kind: ResultSetRecord.QueryKind, columns: ResultColumns, session: MaskSession) {
+        if open != nil { end(outcome: "interrupted") }
+        let actions = columns.isKnown ? session.actions(for: columns) : [session.textActions]
+        open = Open(kind: kind, columns: columns, actions: actions)
+    }
+
+    /// One row of `bytes` bytes whose findings are `findings` (all of this row's).
+    mutating func row(bytes: Int, findings: ArraySlice<FindingRecord>) {
+        guard open != nil else { return }
+        open!.rows += 1
+        open!.bytes += bytes
+        guard !findings.isEmpty else { return }
+        var lastMaskedColumn = -1
+        for f in findings {
+            let column = max(f.column, 0)
+            if open!.counts.count < (column + 1) * EntityType.slotCount {
+                open!.counts.append(contentsOf: repeatElement(0, count: (column + 1) * EntityType.slotCount - open!.counts.count))
+            }
+            open!.counts[column * EntityType.slotCount + Int(f.type.rawValue)] += 1
+            open!.widestColumn = max(open!.widestColumn, column)
+            let action = actions(column)[f.type]
+            let finding = Finding(start: f.start, end: f.end, type: f.type, kind: f.kind)
+            if action != .keep && policy.masks(finding) && column != lastMaskedColumn {
+                open!.maskedCells += 1
+                lastMaskedColumn = column
+            }
+        }
+    }
+
+    private func actions(_ column: Int) -> ActionTable {
+        guard let open else { return .tokenizeAll }
+        return column < open.actions.count ? open.actions[column] : open.actions[0]
+    }
+
+    /// Ends the open result set, if any, with `outcome` (and an error code, never a message).
+    mutating func end(outcome: String, code: String? = nil) {
+        guard let o = open else { return }
+        var columns: [ResultSetRecord.Column] = []
+        let described = o.columns.isKnown ? o.columns.columns.count : 0
+        for i in 0..<max(described, o.widestColumn + 1) {
+            let c = i < described ? o.columns.columns[i] : nil
+            var found: [(type: EntityType, count: Int, action: MaskAction)] = []
+            if (i + 1) * EntityType.slotCount <= o.counts.count {
+                for t in 0..<EntityType.slotCount where o.counts[i * EntityType.slotCount + t] > 0 {
+                    let type = EntityType(rawValue: UInt8(t))
+                    found.append((type, o.counts[i * EntityType.slotCount + t], actions(i)[type]))
+                }
+            }
+            columns.append(ResultSetRecord.Column(name: c?.name ?? "", tableOID: c?.tableOID ?? 0,
+                                                  attributeNumber: Int(c?.columnAttribute ?? 0), found: found))
+        }
+        completed.append(ResultSetRecord(kind: o.kind, columns: columns, rows: o.rows, bytes: o.bytes, maskedCells: o.maskedCells,
+                                         started: o.started, duration: ContinuousClock.now - o.clock, outcome: outcome,
+                                         errorCode: code))
+        open = nil
+    }
+
+    /// The records of the result sets that ended since the last call.
+    mutating func takeCompleted() -> [ResultSetRecord] {
+        defer { completed.removeAll() }
+        return completed
+    }
+
+    /// The SQLSTATE (`C` field) of an ErrorResponse payload.
+    static func sqlState(_ payload: UnsafeBufferPointer<UInt8>) -> String? {
+        var p = 0
+        while p < payload.count && payload[p] != 0 {
+            let code = payload[p]
+            p += 1
+            let start = p
+            while p < payload.count && payload[p] != 0 { p += 1 }
+            if code == UInt8(ascii: "C") {
+                return String(decoding: UnsafeBufferPointer(rebasing: payload[start..<p]), as: UTF8.self)
+            }
+            p += 1
+        }
+        return nil
+    }
+}
