@@ -123,3 +123,19 @@ enum SignalWaiter {
         signal(SIGPIPE, SIG_IGN)
     }
 }
+
+/// SIGHUP for the daemons: read the policy file again; keep the old policy when the new one is invalid.
+enum PolicyReload {
+    static func reload(_ masking: MaskingOptions, logger: Logger, apply: (MaskPolicy) -> Void) {
+        guard masking.policyFile != nil else {
+            return logger.notice("SIGHUP: no policy file was given (--policy), nothing to reload")
+        }
+        do {
+            let policy = try masking.loadPolicy()
+            apply(policy)
+            logger.notice("policy reloaded", metadata: ["version": "\(policy.version)"])
+        } catch {
+            logger.error("policy reload refused, the old policy stays", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -16,6 +16,11 @@ struct Proxy: ParsableCommand {
             the same engine in this process without it. If masking fails or the daemon goes away, the \
             client gets an ErrorResponse and the connection is closed: never an unmasked row.
 
+            With --policy (docs/policy.md), each session's identity is its startup packet's user, database \
+            and application_name, and the client's address; the policy's groups map gives the user's \
+            groups. SIGHUP reloads the policy file; an invalid file is logged with its line and the old \
+            policy stays.
+
             Examples:
               maskd proxy --listen 127.0.0.1:6432 --upstream 127.0.0.1:5432
               maskd proxy --listen 127.0.0.1:6432 --upstream /var/run/postgresql/.s.PGSQL.5432 --maskd /run/maskd.sock
@@ -33,6 +38,9 @@ struct Proxy: ParsableCommand {
     var maskd: String?
 
     @OptionGroup var masking: MaskingOptions
+
+    @Option(help: ArgumentHelp("Without --maskd: append a result_set record per result (JSON Lines with the session's identity, never a value) to this file, to - (stdout), or to unix:PATH (a datagram socket).", valueName: "destination"))
+    var audit: String?
 
     @Option(help: "Event-loop threads (default: the number of cores).")
     var threads: Int?
@@ -58,14 +66,27 @@ struct Proxy: ParsableCommand {
             guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
             configuration.threads = threads
         }
-        let proxy = MaskdProxy(configuration: configuration, logger: logger)
+        if audit != nil && maskd != nil {
+            throw ValidationError("--audit is for in-process masking; with --maskd, give --audit to maskd serve")
+        }
+        configuration.auditDestination = audit
+        let proxy: MaskdProxy
         do {
+            proxy = try MaskdProxy(configuration: configuration, logger: logger)
             try proxy.start()
+        } catch let error as AuditLogError {
+            Diagnostics.error("\(error)")
+            throw ExitCode(74)
         } catch {
             Diagnostics.error("cannot listen on \(listen): \(error)")
             throw ExitCode(74)
         }
-        _ = SignalWaiter.waitForTermination { logger.notice("SIGHUP ignored") }
+        logger.info("policy", metadata: ["version": "\(policy.version)"])
+        let masking = self.masking
+        _ = SignalWaiter.waitForTermination {
+            guard maskd == nil else { return logger.notice("SIGHUP: the maskd serve daemon holds the policy; reload it there") }
+            PolicyReload.reload(masking, logger: logger) { proxy.reload($0) }
+        }
         proxy.stop()
     }
 }

@@ -19,8 +19,13 @@ struct Serve: ParsableCommand {
             SIGTERM or SIGINT stops accepting, waits up to --drain-seconds for sessions to end, then ends \
             the rest with a shutting_down error and exits 0.
 
+            With --policy (docs/policy.md), each session's identity is what the proxy's Hello carries (user, \
+            database, application, client_addr, group, role, any attribute). SIGHUP reloads the policy \
+            file without dropping sessions: each picks the new policy up at its next server frame. An \
+            invalid file is logged with its line and column, and the old policy stays.
+
             Exit status: 0 after SIGTERM/SIGINT, 64 bad usage, 74 the socket or a file cannot be opened, \
-            78 a key problem.
+            78 a key or policy problem.
 
             Examples:
               maskd serve --socket /run/maskd/maskd.sock --key-file /etc/maskd/token.key
@@ -42,7 +47,7 @@ struct Serve: ParsableCommand {
 
     @OptionGroup var masking: MaskingOptions
 
-    @Option(help: ArgumentHelp("Append findings and session records (JSON Lines with the session's identity, never a value) to this file.", valueName: "file"))
+    @Option(help: ArgumentHelp("Append a result_set record per result and a session record per session (JSON Lines with the session's identity, never a value) to this file, to - (stdout), or to unix:PATH (a datagram socket).", valueName: "destination"))
     var audit: String?
 
     @Option(help: ArgumentHelp("Serve Prometheus metrics on GET /metrics at this address.", valueName: "host:port"))
@@ -128,8 +133,10 @@ struct Serve: ParsableCommand {
             Diagnostics.error("\(error)")
             throw ExitCode(74)
         }
+        logger.info("policy", metadata: ["version": "\(policy.version)"])
+        let masking = self.masking
         let signal = SignalWaiter.waitForTermination {
-            logger.notice("SIGHUP: no policy file is loaded, nothing to reload")
+            PolicyReload.reload(masking, logger: logger) { server.reload($0) }
         }
         logger.info("stopping", metadata: ["signal": "\(signal == SIGTERM ? "SIGTERM" : "SIGINT")"])
         metricsServer?.close()

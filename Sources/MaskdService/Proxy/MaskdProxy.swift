@@ -31,6 +31,8 @@ public struct ProxyConfiguration: Sendable {
     public var key: TokenKey
     public var policy: MaskPolicy
     public var threads: Int = System.coreCount
+    /// In-process masking only (a daemon writes its own): where `result_set` records go.
+    public var auditDestination: String?
 
     public init(listenHost: String, listenPort: Int, upstream: UpstreamAddress, maskdSocket: String?, key: TokenKey,
                 policy: MaskPolicy = .default) {
@@ -50,12 +52,20 @@ public final class MaskdProxy: @unchecked Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let logger: Logger
     private var channel: (any Channel)?
+    /// The policy in-process sessions resolve their identity against; replaced by `reload`.
+    let policies: PolicyStore
+    let audit: AuditLog?
 
-    public init(configuration: ProxyConfiguration, logger: Logger) {
+    public init(configuration: ProxyConfiguration, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
+        policies = PolicyStore(configuration.policy)
+        audit = try configuration.auditDestination.map { try AuditLog(destination: $0) }
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
     }
+
+    /// Serves `policy` to in-process sessions from their next server read on (SIGHUP).
+    public func reload(_ policy: MaskPolicy) { policies.replace(with: policy) }
 
     /// The port the proxy listens on (useful with port 0).
     public var port: Int? { channel?.localAddress?.port }
@@ -63,6 +73,8 @@ public final class MaskdProxy: @unchecked Sendable {
     public func start() throws {
         let configuration = self.configuration
         let logger = self.logger
+        let policies = self.policies
+        let audit = self.audit
         channel = try ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -73,7 +85,8 @@ public final class MaskdProxy: @unchecked Sendable {
                     try channel.pipeline.syncOperations.addHandler(ClientHandler { client in
                         var sessionLogger = logger
                         sessionLogger[metadataKey: "client"] = "\(client.remoteAddress?.description ?? "?")"
-                        return ProxySession(client: client, configuration: configuration, logger: sessionLogger)
+                        return ProxySession(client: client, configuration: configuration, policies: policies, audit: audit,
+                                            logger: sessionLogger)
                     })
                 }
             }

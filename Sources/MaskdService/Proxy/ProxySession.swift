@@ -43,10 +43,18 @@ final class ProxySession: @unchecked Sendable {
     private var outstanding = 0
     private var upstreamClosed = false
     private var masked = MaskedChunk()
+    private let policies: PolicyStore
+    private let audit: AuditLog?
+    /// In-process masking: the session's masking state and identity, for policy reloads and audit.
+    private var masking: MaskSession?
+    private var identity: SessionIdentity?
+    private var policyGeneration = 0
 
-    init(client: any Channel, configuration: ProxyConfiguration, logger: Logger) {
+    init(client: any Channel, configuration: ProxyConfiguration, policies: PolicyStore, audit: AuditLog?, logger: Logger) {
         self.client = client
         self.configuration = configuration
+        self.policies = policies
+        self.audit = audit
         self.logger = logger
         startupBuffer = client.allocator.buffer(capacity: 512)
     }
@@ -114,8 +122,15 @@ final class ProxySession: @unchecked Sendable {
         if let socket = configuration.maskdSocket {
             linkFuture = connectDaemon(socket, attributes: attributes, on: loop)
         } else {
-            let masking = MaskSession(policy: configuration.policy, key: configuration.key)
-            linkFuture = loop.makeSucceededFuture(.inProcess(WireSession(masking: masking)))
+            let identity = SessionIdentity(sessionID: String(UInt64.random(in: 0...UInt64.max), radix: 16), attributes: attributes)
+            let (policy, generation) = policies.current
+            let masking = MaskSession(policy: policy, key: configuration.key, identity: identity.identity)
+            self.masking = masking
+            self.identity = identity
+            policyGeneration = generation
+            var options = WireSession.Options()
+            options.recordsResultSets = audit != nil
+            linkFuture = loop.makeSucceededFuture(.inProcess(WireSession(masking: masking, options: options)))
         }
         upstreamFuture.and(linkFuture).whenComplete { result in
             switch result {
@@ -173,6 +188,7 @@ final class ProxySession: @unchecked Sendable {
     func clientClosed() {
         logger.debug("client closed", metadata: ["phase": "\(phase)"])
         guard phase != .closed else { return }
+        finishAudit()
         phase = .closed
         upstream?.close(promise: nil)
         if case .remote(let daemon) = link {
@@ -190,13 +206,16 @@ final class ProxySession: @unchecked Sendable {
         case .inProcess(let session):
             masked.output.removeAll(keepingCapacity: true)
             masked.findings.removeAll(keepingCapacity: true)
+            refreshPolicy()
             do throws(WireSessionError) {
                 try bytes.withUnsafeReadableBytes { raw throws(WireSessionError) in
                     try session.receiveServer(raw.bindMemory(to: UInt8.self), into: &masked)
                 }
             } catch {
+                writeResultSets(session.finishResultSets())
                 return fail("masking stopped: \(error.description)")
             }
+            writeResultSets(session.takeResultSets())
             if !masked.output.isEmpty { client.write(client.allocator.buffer(bytes: masked.output), promise: nil) }
         case .remote(let daemon):
             var frame = daemon.allocator.buffer(capacity: SidecarProtocol.headerSize + bytes.readableBytes)
@@ -313,8 +332,29 @@ final class ProxySession: @unchecked Sendable {
 
     /// Sends the client one ErrorResponse and closes everything. The client's stream is at a message
     /// boundary here: only whole masked messages were ever written to it.
+    /// Re-resolves the in-process session's policy when the proxy reloaded its policy file.
+    private func refreshPolicy() {
+        guard let masking, let identity, policies.currentGeneration != policyGeneration else { return }
+        let (policy, generation) = policies.current
+        masking.policy = policy.resolve(identity.identity)
+        policyGeneration = generation
+    }
+
+    private func writeResultSets(_ records: [ResultSetRecord]) {
+        guard !records.isEmpty, let audit, let identity, let masking else { return }
+        var lines = ""
+        for record in records { lines += ResultSetAuditLine.json(record, identity: identity, policy: masking.policy) }
+        audit.append(lines)
+    }
+
+    /// Writes the records of result sets still open when the session ends.
+    private func finishAudit() {
+        if case .inProcess(let session) = link { writeResultSets(session.finishResultSets()) }
+    }
+
     private func fail(_ message: String, code: String = "08006") {
         guard phase != .closed else { return }
+        finishAudit()
         logger.warning("session failed", metadata: ["reason": "\(message)"])
         phase = .closed
         var out = client.allocator.buffer(capacity: 128)
@@ -327,6 +367,7 @@ final class ProxySession: @unchecked Sendable {
 
     private func closeAll() {
         guard phase != .closed else { return }
+        finishAudit()
         logger.debug("session closed", metadata: ["upstream_closed": "\(upstreamClosed)"])
         phase = .closed
         client.flush()

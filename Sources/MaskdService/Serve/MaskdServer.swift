@@ -45,6 +45,8 @@ final class ServeContext: @unchecked Sendable {
     let metrics: ServeMetrics
     let audit: AuditLog?
     let logger: Logger
+    /// The policy sessions resolve their identity against; replaced on reload.
+    let policies: PolicyStore
     private let lock = NSLock()
     private var channels: [ObjectIdentifier: any Channel] = [:]
     private var nextID = 0
@@ -55,6 +57,7 @@ final class ServeContext: @unchecked Sendable {
         self.metrics = metrics
         self.audit = audit
         self.logger = logger
+        policies = PolicyStore(configuration.policy)
     }
 
     func makeSessionID() -> String {
@@ -98,7 +101,7 @@ public final class MaskdServer: @unchecked Sendable {
     private var serverChannel: (any Channel)?
 
     public init(configuration: ServeConfiguration, metrics: ServeMetrics = ServeMetrics(), logger: Logger) throws {
-        let audit = try configuration.auditPath.map { try AuditLog(path: $0) }
+        let audit = try configuration.auditPath.map { try AuditLog(destination: $0) }
         context = ServeContext(configuration: configuration, metrics: metrics, audit: audit, logger: logger)
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
     }
@@ -203,6 +206,14 @@ public final class MaskdServer: @unchecked Sendable {
 
     /// Stops accepting, waits up to the drain time for open sessions to end, tells the rest
     /// `shutting_down`, and shuts the event loops down.
+    /// Serves `policy` to every session from its next server frame on (SIGHUP); sessions are kept.
+    public func reload(_ policy: MaskPolicy) {
+        context.policies.replace(with: policy)
+    }
+
+    /// The policy being served.
+    public var policy: MaskPolicy { context.policies.current.policy }
+
     public func drainAndStop() {
         lock.lock()
         let channel = serverChannel

@@ -28,6 +28,9 @@ final class SidecarSessionHandler: ChannelDuplexHandler {
     private var state = State.awaitingHello
     private var logger: Logger
     private var identity: SessionIdentity?
+    /// The session's masking state, whose policy is re-resolved when the served policy changes.
+    private var masking: MaskSession?
+    private var policyGeneration = 0
     private var compress = false
     private var masked = MaskedChunk()
     private var scratch: [UInt8] = []
@@ -48,8 +51,9 @@ final class SidecarSessionHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if case .active = state {
+        if case .active(let session) = state {
             logger.info("session closed by the proxy before End")
+            writeResultSets(session.finishResultSets())
             writeSessionRecord(outcome: "disconnected")
         }
         state = .closed
@@ -98,6 +102,7 @@ final class SidecarSessionHandler: ChannelDuplexHandler {
             }
             var out = context.channel.allocator.buffer(capacity: 24)
             out.writeBytes(SidecarFrames.ended(rows: UInt64(session.rows), findings: UInt64(session.findingCounts.reduce(0, +))))
+            writeResultSets(session.finishResultSets())
             writeSessionRecord(outcome: "ended")
             state = .closed
             let channel = context.channel
@@ -127,9 +132,14 @@ final class SidecarSessionHandler: ChannelDuplexHandler {
         if let user = hello.value("user") { logger[metadataKey: "user"] = "\(user)" }
         let granted = hello.capabilities & self.context.configuration.capabilities
         compress = granted & SidecarProtocol.capabilityLZ4 != 0
-        let masking = MaskSession(policy: self.context.configuration.policy, key: self.context.configuration.key)
+        let (policy, generation) = self.context.policies.current
+        let masking = MaskSession(policy: policy, key: self.context.configuration.key, identity: identity.identity)
+        self.masking = masking
+        policyGeneration = generation
+        logger[metadataKey: "identity_rule"] = "\(masking.policy.rule.map { String($0.index) } ?? "none")"
         var options = WireSession.Options()
         options.maxMessageBytes = self.context.configuration.maxMessageBytes
+        options.recordsResultSets = self.context.audit != nil
         state = .active(WireSession(masking: masking, options: options))
         let welcome = SidecarWelcome(major: SidecarProtocol.major, minor: min(hello.minor, SidecarProtocol.minor),
                                      capabilities: granted, maxFramePayload: UInt32(self.context.configuration.maxFramePayload),
@@ -148,6 +158,7 @@ final class SidecarSessionHandler: ChannelDuplexHandler {
         masked.findings.removeAll(keepingCapacity: true)
         masked.rows = 0
         for i in masked.counts.indices { masked.counts[i] = 0 }
+        refreshPolicy()
         do throws(WireSessionError) {
             try payload.withUnsafeReadableBytes { raw throws(WireSessionError) in
                 try session.receiveServer(raw.bindMemory(to: UInt8.self), into: &masked)
@@ -155,6 +166,7 @@ final class SidecarSessionHandler: ChannelDuplexHandler {
         } catch {
             throw SidecarError(SidecarErrorCode(error.kind), error.description)
         }
+        writeResultSets(session.takeResultSets())
         var out: ByteBuffer
         if compress, masked.output.count >= 4096 {
             scratch.removeAll(keepingCapacity: true)
@@ -176,7 +188,6 @@ final class SidecarSessionHandler: ChannelDuplexHandler {
         metrics.bytesOut.increment(by: Int64(masked.output.count))
         metrics.rows.increment(by: Int64(masked.rows))
         for (i, n) in masked.counts.enumerated() where n > 0 { metrics.findings[i].increment(by: Int64(n)) }
-        if !masked.findings.isEmpty { writeFindings() }
         metrics.frameLatency.record(ContinuousClock.now - start)
     }
 
@@ -238,7 +249,10 @@ final class SidecarSessionHandler: ChannelDuplexHandler {
     private func fail(_ error: SidecarError, context: ChannelHandlerContext) {
         if case .closed = state { return }
         let wasActive: Bool
-        if case .active = state { wasActive = true } else { wasActive = false }
+        if case .active(let session) = state {
+            wasActive = true
+            writeResultSets(session.finishResultSets())
+        } else { wasActive = false }
         state = .closed
         self.context.metrics.errors[error.code]?.increment()
         logger.warning("session stopped", metadata: ["code": "\(error.code.name)", "reason": "\(error.message)"])
@@ -253,16 +267,22 @@ final class SidecarSessionHandler: ChannelDuplexHandler {
         fail(SidecarError(.shuttingDown, "maskd is shutting down"), context: context)
     }
 
-    private func writeFindings() {
-        guard let audit = self.context.audit, let identity else { return }
-        var out: [UInt8] = []
-        out.reserveCapacity(masked.findings.count * 160)
-        for f in masked.findings {
-            out.append(contentsOf: "{\"event\":\"finding\",\(identity.jsonMembers),\"row\":\(f.row),\"column\":\(f.column),\"start\":\(f.start),\"end\":\(f.end),\"type\":\"\(f.type.name)\"".utf8)
-            if f.kind != .none { out.append(contentsOf: ",\"kind\":\"\(f.kind.name)\"".utf8) }
-            out.append(contentsOf: "}\n".utf8)
-        }
-        audit.append(out)
+    /// Re-resolves the session's policy when the daemon reloaded its policy file.
+    private func refreshPolicy() {
+        guard let masking, let identity else { return }
+        let generation = context.policies.currentGeneration
+        guard generation != policyGeneration else { return }
+        let (policy, current) = context.policies.current
+        masking.policy = policy.resolve(identity.identity)
+        policyGeneration = current
+        logger.debug("policy reloaded for session", metadata: ["version": "\(policy.version)"])
+    }
+
+    private func writeResultSets(_ records: [ResultSetRecord]) {
+        guard !records.isEmpty, let audit = context.audit, let identity, let masking else { return }
+        var lines = ""
+        for record in records { lines += ResultSetAuditLine.json(record, identity: identity, policy: masking.policy) }
+        audit.append(lines)
     }
 
     private func writeSessionRecord(outcome: String) {
