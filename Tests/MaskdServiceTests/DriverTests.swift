@@ -42,7 +42,7 @@ import Testing
         let server = try MaskdServer(configuration: serveConfiguration, logger: logger)
         try server.start()
         defer { server.drainAndStop() }
-        let proxy = MaskdProxy(configuration: ProxyConfiguration(listenHost: "127.0.0.1", listenPort: 0,
+        let proxy = try MaskdProxy(configuration: ProxyConfiguration(listenHost: "127.0.0.1", listenPort: 0,
                                                                  upstream: .tcp(host: "127.0.0.1", port: pg.port), maskdSocket: socket,
                                                                  key: Self.key), logger: logger)
         try proxy.start()
