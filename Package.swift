@@ -47,6 +47,8 @@ let package = Package(
             name: "MaskdService",
             dependencies: [
                 "MaskEngine",
+                // The catalog lookups that map view columns to the table columns they read.
+                "CLibPQ",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -10,6 +10,10 @@ public final class MaskSession {
     }
     /// The columns whose actions `resolvedActions` holds (results are shared objects, so identity
     /// tells whether a row belongs to the same result as the row before).
+    /// Which table column each view column of this session's database reads, when known.
+    public var lineage = ColumnLineage() {
+        didSet { resolvedFor = nil }
+    }
     private var resolvedFor: ResultColumns?
     private var resolvedActions: [ActionTable] = []
     let scanner = CellScanner()
@@ -62,7 +66,9 @@ public final class MaskSession {
     func actions(for columns: ResultColumns) -> [ActionTable] {
         if let resolvedFor, resolvedFor === columns { return resolvedActions }
         resolvedActions = columns.columns.map {
-            policy.actions(for: ColumnReference(name: $0.name, tableOID: $0.tableOID, attributeNumber: Int($0.columnAttribute)))
+            let described = ColumnLineage.Column(table: $0.tableOID, attribute: Int($0.columnAttribute))
+            return policy.actions(for: ColumnReference(name: $0.name, tableOID: $0.tableOID, attributeNumber: Int($0.columnAttribute),
+                                                       source: lineage.isEmpty ? nil : lineage.source(of: described)))
         }
         resolvedFor = columns
         return resolvedActions

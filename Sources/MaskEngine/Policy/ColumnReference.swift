@@ -13,12 +13,16 @@ public struct ColumnReference: Sendable, Equatable {
     public var attributeNumber: Int?
     /// `schema.table` (dumps; CSV with `--table`), if known.
     public var table: String?
+    /// For a view's column, the table column it reads (`ColumnLineage`): OID rules match either.
+    public var source: ColumnLineage.Column?
 
-    public init(name: String? = nil, tableOID: UInt32? = nil, attributeNumber: Int? = nil, table: String? = nil) {
+    public init(name: String? = nil, tableOID: UInt32? = nil, attributeNumber: Int? = nil, table: String? = nil,
+                source: ColumnLineage.Column? = nil) {
         self.name = name
         self.tableOID = tableOID == 0 ? nil : tableOID
         self.attributeNumber = attributeNumber.flatMap { $0 > 0 ? $0 : nil }
         self.table = table
+        self.source = source
     }
 
     /// Text outside any column: an error message, a dump's script text.
@@ -47,8 +51,14 @@ public struct ColumnMatch: Sendable, Equatable {
         if let name {
             guard let columnName = column.name, name.matches(columnName) else { return false }
         }
-        if let tableOID, column.tableOID != tableOID { return false }
-        if let attributeNumber, column.attributeNumber != attributeNumber { return false }
+        if tableOID != nil || attributeNumber != nil {
+            let described = (tableOID == nil || column.tableOID == tableOID)
+                && (attributeNumber == nil || column.attributeNumber == attributeNumber)
+            let read = column.source.map {
+                (tableOID == nil || $0.table == tableOID) && (attributeNumber == nil || $0.attribute == attributeNumber)
+            } ?? false
+            guard described || read else { return false }
+        }
         if let table {
             guard let qualified = column.table else { return false }
             if !table.text.contains("."), let dot = qualified.lastIndex(of: ".") {

@@ -45,6 +45,10 @@ public struct MaskPolicy: Sendable {
     /// ones. Off by default: they are reported as `documented_example` and kept, since masking them
     /// hides nothing and breaks docs and fixtures.
     public var maskDocumentedExamples: Bool
+    /// A libpq connection string (`host=/var/run/postgresql user=maskd_catalog`) the daemons use to read
+    /// view definitions (`ColumnLineage`), with each session's database as `dbname`. Without it,
+    /// `maskd proxy` in process tries its upstream as the session's user; `maskd serve` reads none.
+    public var catalog: String?
     /// The policy's version in audit records: `sha256:` and 16 hex digits of the file's bytes, or
     /// `builtin` for the zero-configuration policy (plus `+` and the command-line actions, if any).
     public var version: String
@@ -82,6 +86,12 @@ public struct MaskPolicy: Sendable {
     /// Built-in and custom types, in `rawValue` order.
     public var types: [EntityType] {
         EntityType.builtIns + customTypes.indices.map { EntityType(customIndex: $0) }
+    }
+
+    /// Whether any column rule names a table OID (only those need view lineage).
+    public var hasOIDRules: Bool {
+        columns.contains { $0.match.tableOID != nil }
+            || identities.contains { $0.columns.contains { $0.match.tableOID != nil } }
     }
 
     /// The built-in or custom type of this name.

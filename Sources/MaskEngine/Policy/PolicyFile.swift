@@ -82,8 +82,8 @@ private struct PolicyReader {
 
     mutating func policy(_ root: Node) throws(PolicyError) -> MaskPolicy {
         let top = try mapping(root, "the policy")
-        try allow(top, ["version", "defaults", "groups", "columns", "identities", "detectors", "mask_documented_examples"],
-                  in: "the policy")
+        try allow(top, ["version", "defaults", "groups", "columns", "identities", "detectors", "mask_documented_examples",
+                        "catalog"], in: "the policy")
         var policy = MaskPolicy()
         policy.defaults = TypeActions()
         guard let version = top.value("version") else {
@@ -96,6 +96,7 @@ private struct PolicyReader {
         if let groups = top.value("groups") { policy.groups = try self.groups(groups) }
         if let columns = top.value("columns") { policy.columns = try columnRules(columns, "columns") }
         if let identities = top.value("identities") { policy.identities = try identityRules(identities) }
+        if let catalog = top.value("catalog") { policy.catalog = try string(catalog, "catalog") }
         if let flag = top.value("mask_documented_examples") { policy.maskDocumentedExamples = try bool(flag, "mask_documented_examples") }
         return policy
     }

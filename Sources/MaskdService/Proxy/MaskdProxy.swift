@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import MaskEngine
 import NIOCore
@@ -8,6 +9,18 @@ public enum UpstreamAddress: Sendable, Equatable {
     case tcp(host: String, port: Int)
     /// A Unix socket file, e.g. `/var/run/postgresql/.s.PGSQL.5432`.
     case unix(path: String)
+
+    /// A libpq conninfo that reaches this server as `user`.
+    func conninfo(user: String) -> String {
+        switch self {
+        case .tcp(let host, let port): return "host=\(CatalogLineage.quote(host)) port=\(port) user=\(CatalogLineage.quote(user))"
+        case .unix(let path):
+            // libpq takes the socket's directory and finds `.s.PGSQL.PORT` in it.
+            let url = URL(fileURLWithPath: path)
+            let port = url.lastPathComponent.split(separator: ".").last.map(String.init) ?? "5432"
+            return "host=\(CatalogLineage.quote(url.deletingLastPathComponent().path)) port=\(port) user=\(CatalogLineage.quote(user))"
+        }
+    }
 
     /// Parses `HOST:PORT`, `[IPv6]:PORT`, or a socket file path (starting with `/`).
     public init?(_ text: String) {
@@ -55,6 +68,8 @@ public final class MaskdProxy: @unchecked Sendable {
     /// The policy in-process sessions resolve their identity against; replaced by `reload`.
     let policies: PolicyStore
     let audit: AuditLog?
+    /// View lineage per database (in-process masking).
+    let catalog = CatalogLineage()
 
     public init(configuration: ProxyConfiguration, logger: Logger) throws {
         self.configuration = configuration
@@ -65,7 +80,10 @@ public final class MaskdProxy: @unchecked Sendable {
     }
 
     /// Serves `policy` to in-process sessions from their next server read on (SIGHUP).
-    public func reload(_ policy: MaskPolicy) { policies.replace(with: policy) }
+    public func reload(_ policy: MaskPolicy) {
+        catalog.invalidate()
+        policies.replace(with: policy)
+    }
 
     /// The port the proxy listens on (useful with port 0).
     public var port: Int? { channel?.localAddress?.port }
@@ -75,6 +93,7 @@ public final class MaskdProxy: @unchecked Sendable {
         let logger = self.logger
         let policies = self.policies
         let audit = self.audit
+        let catalog = self.catalog
         channel = try ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -85,7 +104,7 @@ public final class MaskdProxy: @unchecked Sendable {
                     try channel.pipeline.syncOperations.addHandler(ClientHandler { client in
                         var sessionLogger = logger
                         sessionLogger[metadataKey: "client"] = "\(client.remoteAddress?.description ?? "?")"
-                        return ProxySession(client: client, configuration: configuration, policies: policies, audit: audit,
+                        return ProxySession(client: client, configuration: configuration, policies: policies, audit: audit, catalog: catalog,
                                             logger: sessionLogger)
                     })
                 }

@@ -50,8 +50,12 @@ final class ProxySession: @unchecked Sendable {
     private var identity: SessionIdentity?
     private var policyGeneration = 0
 
-    init(client: any Channel, configuration: ProxyConfiguration, policies: PolicyStore, audit: AuditLog?, logger: Logger) {
+    private let catalog: CatalogLineage
+
+    init(client: any Channel, configuration: ProxyConfiguration, policies: PolicyStore, audit: AuditLog?, catalog: CatalogLineage,
+         logger: Logger) {
         self.client = client
+        self.catalog = catalog
         self.configuration = configuration
         self.policies = policies
         self.audit = audit
@@ -128,6 +132,7 @@ final class ProxySession: @unchecked Sendable {
             self.masking = masking
             self.identity = identity
             policyGeneration = generation
+            attachLineage(policy)
             var options = WireSession.Options()
             options.recordsResultSets = audit != nil
             linkFuture = loop.makeSucceededFuture(.inProcess(WireSession(masking: masking, options: options)))
@@ -338,6 +343,16 @@ final class ProxySession: @unchecked Sendable {
         let (policy, generation) = policies.current
         masking.policy = policy.resolve(identity.identity)
         policyGeneration = generation
+        attachLineage(policy)
+    }
+
+    /// View lineage for the session's database: through the policy's `catalog`, else through the
+    /// upstream as the session's own user (which works where that user needs no password: trust, peer,
+    /// a .pgpass file). Only needed when the policy has OID rules.
+    private func attachLineage(_ policy: MaskPolicy) {
+        guard let masking, let identity, policy.hasOIDRules else { return }
+        let conninfo = policy.catalog ?? configuration.upstream.conninfo(user: identity.identity.value("user") ?? "")
+        catalog.attach(to: masking, database: identity.identity.value("database"), conninfo: conninfo, logger: logger)
     }
 
     private func writeResultSets(_ records: [ResultSetRecord]) {

@@ -47,6 +47,8 @@ final class ServeContext: @unchecked Sendable {
     let logger: Logger
     /// The policy sessions resolve their identity against; replaced on reload.
     let policies: PolicyStore
+    /// View lineage per database, read through the policy's `catalog`.
+    let catalog = CatalogLineage()
     private let lock = NSLock()
     private var channels: [ObjectIdentifier: any Channel] = [:]
     private var nextID = 0
@@ -208,6 +210,7 @@ public final class MaskdServer: @unchecked Sendable {
     /// `shutting_down`, and shuts the event loops down.
     /// Serves `policy` to every session from its next server frame on (SIGHUP); sessions are kept.
     public func reload(_ policy: MaskPolicy) {
+        context.catalog.invalidate()
         context.policies.replace(with: policy)
     }
 

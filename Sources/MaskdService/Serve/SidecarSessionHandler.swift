@@ -136,6 +136,7 @@ final class SidecarSessionHandler: ChannelDuplexHandler {
         let masking = MaskSession(policy: policy, key: self.context.configuration.key, identity: identity.identity)
         self.masking = masking
         policyGeneration = generation
+        self.context.catalog.attach(to: masking, database: hello.value("database"), conninfo: policy.hasOIDRules ? policy.catalog : nil, logger: logger)
         logger[metadataKey: "identity_rule"] = "\(masking.policy.rule.map { String($0.index) } ?? "none")"
         var options = WireSession.Options()
         options.maxMessageBytes = self.context.configuration.maxMessageBytes
@@ -275,6 +276,7 @@ final class SidecarSessionHandler: ChannelDuplexHandler {
         let (policy, current) = context.policies.current
         masking.policy = policy.resolve(identity.identity)
         policyGeneration = current
+        context.catalog.attach(to: masking, database: identity.identity.value("database"), conninfo: policy.hasOIDRules ? policy.catalog : nil, logger: logger)
         logger.debug("policy reloaded for session", metadata: ["version": "\(policy.version)"])
     }
 
