@@ -12,7 +12,7 @@ struct Maskd: ParsableCommand {
             so that joins still work. Nothing to configure: the default policy masks all of them.
             """,
         version: "0.1.0",
-        subcommands: [Pipe.self, Serve.self, Proxy.self],
+        subcommands: [Pipe.self, Serve.self, Proxy.self, Audit.self],
         defaultSubcommand: nil
     )
 }

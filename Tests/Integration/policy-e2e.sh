@@ -191,5 +191,15 @@ check "6 through serve: bob" "$(q "$P2" bob psql "$sql")" "$as_bob"
 sleep 0.2
 check "6 serve writes result_set records" "$(grep -c '"event":"result_set"' "$D/serve-audit.jsonl")" "3"
 
+# --- 7. maskd audit summarize ---------------------------------------------------------------------------
+"$maskd" audit summarize "$D/audit.jsonl" >"$D/summary.txt" 2>&1
+check "7 summarize: the auditor's aliased email column, hashed" \
+  "$(grep -E "^auditor +e \($oid\.$attnum\) +email +hash +1 +1\$" -c "$D/summary.txt")" "1"
+check "7 summarize: the reader's email, kept" "$(grep -E "^reader +email \($oid\.$attnum\) +email +keep " -c "$D/summary.txt")" "1"
+check "7 summarize: no value in the summary" "$(grep -ciE 'corp-policy|4111|123-45' "$D/summary.txt")" "0"
+printf '{"event":"result_set"}\nnot json\n' >"$D/bad.jsonl"
+"$maskd" audit summarize "$D/bad.jsonl" >/dev/null 2>"$D/bad.err"
+check "7 summarize: a line that is not a record is named, exit 65" "$?:$(grep -c 'bad.jsonl:2:' "$D/bad.err")" "65:1"
+
 echo "policy e2e: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && echo "policy e2e: all checks passed"
