@@ -82,4 +82,53 @@ import Testing
         #expect(viaQuery.count == 1 && viaQuery[0].0 == first[0].1 && viaQuery[0].1 == first[0].3,
                 "the same value gets the same token through either path")
     }
+
+    /// A policy's OID rule through a prepared statement with binary results and an alias (postgres-nio,
+    /// in-process proxy): the rule applies, and the audit record names the extended protocol.
+    @Test func policyOIDRuleThroughPreparedStatementsAndItsAuditRecord() async throws {
+        let pg = try TestPostgres()
+        defer { pg.stop() }
+        try pg.psql("""
+            CREATE TABLE people (id int PRIMARY KEY, email text, note text);
+            INSERT INTO people VALUES (1, 'cy.park@driver-policy.example', 'ssn 536-90-4399');
+            """)
+        let oid = try pg.query("SELECT 'people'::regclass::oid").trimmingCharacters(in: .whitespacesAndNewlines)
+        let policy = try PolicyFile.parse("""
+            version: 1
+            columns:
+              - match: {table_oid: \(oid), column: 2}
+                actions: {email: hash}
+            identities:
+              - match: {user: postgres, application: nio-test}
+                actions: {us_ssn: "partial:4"}
+            """)
+        let audit = pg.directory + "/audit.jsonl"
+        var configuration = ProxyConfiguration(listenHost: "127.0.0.1", listenPort: 0, upstream: .tcp(host: "127.0.0.1", port: pg.port),
+                                               maskdSocket: nil, key: Self.key, policy: policy)
+        configuration.auditDestination = audit
+        let logger = Logger(label: "test")
+        let proxy = try MaskdProxy(configuration: configuration, logger: logger)
+        try proxy.start()
+        defer { proxy.stop() }
+        var options = PostgresConnection.Configuration.Options()
+        options.additionalStartupParameters = [("application_name", "nio-test")]
+        var connection = PostgresConnection.Configuration(host: "127.0.0.1", port: proxy.port!, username: "postgres",
+                                                          password: nil, database: "postgres", tls: .disable)
+        connection.options = options
+        let client = try await PostgresConnection.connect(configuration: connection, id: 2, logger: logger)
+        var rows: [(String, String)] = []
+        for try await row in try await client.query("SELECT email AS contact, note FROM people WHERE id = \(Int32(1))", logger: logger)
+            .decode((String, String).self) { rows.append(row) }
+        try await client.close()
+
+        #expect(rows.count == 1)
+        #expect(rows.first?.0.count == 32 && rows.first?.0.allSatisfy(\.isHexDigit) == true, "hashed by the OID rule: \(rows)")
+        #expect(rows.first?.1 == "ssn ***-**-4399", "the identity rule's partial:4")
+        let records = try String(contentsOfFile: audit, encoding: .utf8).split(separator: "\n")
+        let extended = records.filter { $0.contains("\"query_kind\":\"extended\"") && $0.contains("\"name\":\"contact\"") }
+        #expect(extended.count == 1, "\(records)")
+        #expect(extended.first?.contains("\"found\":{\"email\":{\"count\":1,\"action\":\"hash\"}}") == true)
+        #expect(extended.first?.contains("\"identity_rule\":0") == true)
+        #expect(!records.contains { $0.contains("cy.park") || $0.contains("536-90") }, "no value in the audit")
+    }
 }

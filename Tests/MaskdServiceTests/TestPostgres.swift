@@ -34,6 +34,12 @@ final class TestPostgres: @unchecked Sendable {
                       "-d", "postgres", "-c", sql])
     }
 
+    /// Runs one query with psql and returns its unaligned, tuples-only output.
+    func query(_ sql: String) throws -> String {
+        try Self.run(["/usr/bin/psql", "-X", "-At", "-v", "ON_ERROR_STOP=1", "-h", directory, "-p", "\(port)", "-U", "postgres",
+                      "-d", "postgres", "-c", sql])
+    }
+
     func stop() {
         _ = try? Self.run(asPostgres + ["\(bin)/pg_ctl", "-D", "\(directory)/data", "-m", "immediate", "stop"])
         try? FileManager.default.removeItem(atPath: directory)
