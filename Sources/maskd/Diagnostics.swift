@@ -12,10 +12,10 @@ enum Diagnostics {
     static func error(_ message: String) { write("maskd: error: \(message)") }
     static func warning(_ message: String) { write("maskd: warning: \(message)") }
 
-    static func summary(_ s: StreamSummary, seconds: Double) {
+    static func summary(_ s: StreamSummary, seconds: Double, policy: MaskPolicy = .default) {
         let mb = Double(s.bytesIn) / 1_000_000
         let rate = seconds > 0 ? mb / seconds : 0
-        let counts = EntityType.builtIns.map { "\($0.name) \(s.count($0))" }.joined(separator: ", ")
+        let counts = policy.types.map { "\(policy.name(of: $0)) \(s.count($0))" }.joined(separator: ", ")
         write(String(format: "maskd: %@ — %d rows, %.1f MB in %.2f s (%.0f MB/s); findings: %@",
                      s.format.rawValue, s.rows, mb, seconds, rate, counts))
     }

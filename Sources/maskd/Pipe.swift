@@ -126,7 +126,7 @@ struct Pipe: ParsableCommand {
         do {
             let summary = try masker.run(source: source, sink: sink, report: reportSink)
             progress.clear()
-            if !quiet { Diagnostics.summary(summary, seconds: Date().timeIntervalSince(started)) }
+            if !quiet { Diagnostics.summary(summary, seconds: Date().timeIntervalSince(started), policy: policy) }
             if summary.outsideRowFindings > 0 {
                 Diagnostics.warning("\(summary.outsideRowFindings) values outside data rows (a CSV header, or dump text outside COPY blocks) were masked; they are not in the report")
             }

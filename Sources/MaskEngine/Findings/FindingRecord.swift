@@ -26,7 +26,10 @@ public struct FindingRecord: Sendable, Equatable {
 /// Writes findings as JSON Lines: `{"table":…,"row":N,"column":N,"start":B,"end":B,"type":…,"kind":…}`.
 /// Only positions and types are written, never a value.
 public struct FindingsReportWriter: Sendable {
-    public init() {}
+    /// Custom types' names, by custom index (a policy's detectors).
+    let customNames: [String]
+
+    public init(customNames: [String] = []) { self.customNames = customNames }
 
     public func append(_ f: FindingRecord, tableName: String?, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "{"))
@@ -35,7 +38,12 @@ public struct FindingsReportWriter: Sendable {
             JSONString.append(tableName, to: &out)
             out.append(UInt8(ascii: ","))
         }
-        out.append(contentsOf: "\"row\":\(f.row),\"column\":\(f.column),\"start\":\(f.start),\"end\":\(f.end),\"type\":\"\(f.type.name)\"".utf8)
+        out.append(contentsOf: "\"row\":\(f.row),\"column\":\(f.column),\"start\":\(f.start),\"end\":\(f.end),\"type\":".utf8)
+        if let i = f.type.customIndex, i < customNames.count {
+            JSONString.append(customNames[i], to: &out)
+        } else {
+            out.append(contentsOf: "\"\(f.type.name)\"".utf8)
+        }
         if f.kind != .none { out.append(contentsOf: ",\"kind\":\"\(f.kind.name)\"".utf8) }
         out.append(contentsOf: "}\n".utf8)
     }

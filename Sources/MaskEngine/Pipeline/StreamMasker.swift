@@ -80,7 +80,7 @@ public final class StreamMasker {
             throw StreamError(.unsupported(reason), at: StreamLocation(byteOffset: 0))
         }
         let state = ConsumerState(format: format)
-        let reportWriter = FindingsReportWriter()
+        let reportWriter = FindingsReportWriter(customNames: policy.customTypes.map(\.name))
         let progress = options.progress
         let pipeline = OrderedPipeline<Job, MaskedChunk>(
             sessions: (0..<options.workers).map { _ in MaskSession(policy: policy, key: key, identity: options.identity) },
