@@ -28,7 +28,11 @@ public final class ServeMetrics: Sendable {
         bytesOut = registry.makeCounter(descriptor: name("maskd_masked_bytes_out_total", "Masked bytes sent back."))
         rows = registry.makeCounter(descriptor: name("maskd_rows_total", "DataRow and COPY rows masked."))
         let findingsName = name("maskd_findings_total", "Values masked, by type.")
+        // Custom types share one `custom` series: their names come from a policy file and change with it,
+        // and a label per name would grow without bound across reloads.
+        let custom = registry.makeCounter(descriptor: findingsName, labels: [("type", "custom")])
         findings = EntityType.builtIns.map { registry.makeCounter(descriptor: findingsName, labels: [("type", $0.name)]) }
+            + Array(repeating: custom, count: EntityType.maxCustom)
         var errors: [SidecarErrorCode: Counter] = [:]
         let errorsName = name("maskd_session_errors_total", "Sessions stopped by an error, by code.")
         for code in SidecarErrorCode.allCases {
