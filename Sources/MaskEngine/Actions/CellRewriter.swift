@@ -26,13 +26,23 @@ public enum ValueHolder: Sendable, Equatable {
 public struct CellRewriter {
     public let policy: MaskPolicy
     public let tokenizer: Tokenizer
+    /// One tokenizer per custom type, under a key derived from the type's name (`TokenKey.derived`).
+    let customTokenizers: [Tokenizer]
     /// The actions of `policy`'s defaults, for callers with no identity or column to resolve.
     public let defaultActions: ActionTable
 
     public init(policy: MaskPolicy, tokenizer: Tokenizer) {
         self.policy = policy
         self.tokenizer = tokenizer
+        customTokenizers = policy.customTypes.map { Tokenizer(key: tokenizer.key.derived(forCustomType: $0.name)) }
         defaultActions = policy.resolve(.unknown).actions(for: .none)
+    }
+
+    /// The tokenizer of `type`: a custom type's own, else the session's.
+    @inline(__always)
+    func tokenizer(for type: EntityType) -> Tokenizer {
+        if let i = type.customIndex, i < customTokenizers.count { return customTokenizers[i] }
+        return tokenizer
     }
 
     /// `rewrite(_:findings:as:binaryLayout:actions:into:)` with the policy's default actions.
@@ -60,11 +70,11 @@ public struct CellRewriter {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: value[copied..<f.start]))
             let span = UnsafeBufferPointer(rebasing: value[f.start..<f.end])
             switch action {
-            case .tokenize where binaryLayout: tokenizer.appendSameSizeToken(f.type, span, unit: .byte, to: &out)
-            case .tokenize: tokenizer.appendToken(f.type, span, to: &out)
+            case .tokenize where binaryLayout: tokenizer(for: f.type).appendSameSizeToken(f.type, span, unit: .byte, to: &out)
+            case .tokenize: tokenizer(for: f.type).appendToken(f.type, span, to: &out)
             case .hash where binaryLayout:
-                tokenizer.appendSameSizeToken(f.type, span, unit: .byte, irreversible: true, to: &out)
-            case .hash: tokenizer.appendHash(f.type, span, to: &out)
+                tokenizer(for: f.type).appendSameSizeToken(f.type, span, unit: .byte, irreversible: true, to: &out)
+            case .hash: tokenizer(for: f.type).appendHash(f.type, span, to: &out)
             case .partial(let keep): Self.appendPartial(span, keep: keep, to: &out)  // same length already
             case .redact: Self.appendRedacted(span, to: &out)
             case .null where binaryLayout: Self.appendRedacted(span, to: &out)  // the layout needs the bytes
@@ -90,8 +100,8 @@ public struct CellRewriter {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: value[copied..<f.start]))
             let span = UnsafeBufferPointer(rebasing: value[f.start..<f.end])
             switch action {
-            case .tokenize: tokenizer.appendSameSizeToken(f.type, span, unit: .character, to: &out)
-            case .hash: tokenizer.appendSameSizeToken(f.type, span, unit: .character, irreversible: true, to: &out)
+            case .tokenize: tokenizer(for: f.type).appendSameSizeToken(f.type, span, unit: .character, to: &out)
+            case .hash: tokenizer(for: f.type).appendSameSizeToken(f.type, span, unit: .character, irreversible: true, to: &out)
             case .redact, .partial, .null, .keep: for b in span where b & 0xC0 != 0x80 { out.append(UInt8(ascii: "*")) }
             }
             copied = f.end

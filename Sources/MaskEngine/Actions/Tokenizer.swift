@@ -32,7 +32,11 @@ public final class Tokenizer {
     private var emailKey: [UInt8] = []
     private let digits = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 24)
 
+    /// The key, kept to derive custom types' keys from.
+    let key: TokenKey
+
     public init(key: TokenKey) {
+        self.key = key
         prf = KeyedPRF(key: key)
         cipher = FF1Cipher(prf: prf)
         lengthKeeping = LengthKeepingTokenizer(prf: prf, cipher: cipher)

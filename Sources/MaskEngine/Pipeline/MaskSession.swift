@@ -2,11 +2,17 @@
 /// scratch. A session is owned by one thread at a time; sessions share nothing mutable, so a daemon can
 /// keep one per connection or per worker with no global state.
 public final class MaskSession {
-    public let rewriter: CellRewriter
+    public private(set) var rewriter: CellRewriter
     /// The policy as it applies to this session's identity. Setting it (a reloaded policy) takes effect
-    /// from the next result set whose columns are resolved.
+    /// from the next result set whose columns are resolved; a policy of another version brings its own
+    /// custom types' tokenizers.
     public var policy: SessionPolicy {
-        didSet { resolvedFor = nil }
+        didSet {
+            resolvedFor = nil
+            if policy.policy.version != rewriter.policy.version {
+                rewriter = CellRewriter(policy: policy.policy, tokenizer: rewriter.tokenizer)
+            }
+        }
     }
     /// The columns whose actions `resolvedActions` holds (results are shared objects, so identity
     /// tells whether a row belongs to the same result as the row before).
