@@ -196,13 +196,8 @@ import WireTestSupport
         let rows = out.split(separator: "\n").filter { $0.hasPrefix("1\t") }.map { $0.split(separator: "\t") }
         try #require(rows.count == 2, "\(out)")
         #expect(rows.allSatisfy { !$0[1].contains("ann@example.com") }, "\(out)")
-        withKnownIssue("""
-            PgDumpSplitter.parseCopy unquotes the COPY line's column names but not its table name: the policy \
-            sees `public."Users"` and `"Sales"."Orders"`, which no `table:` pattern written as PostgreSQL names them matches
-            """) {
-            #expect(Self.isHash(rows[0][1]), "public.\"Users\".\"Contact Email\" is hashed: \(out)")
-            #expect(rows[1][1] == "***************", "\"Sales\".\"Orders\".note is redacted: \(out)")
-        }
+        #expect(Self.isHash(rows[0][1]), "public.\"Users\".\"Contact Email\" is hashed: \(out)")
+        #expect(rows[1][1] == "***************", "\"Sales\".\"Orders\".note is redacted: \(out)")
     }
 
     /// CSV has no table of its own: `--table` gives it one for column rules that name a table.

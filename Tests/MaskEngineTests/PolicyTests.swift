@@ -18,7 +18,7 @@ import Testing
     }
 
     static func when(_ attribute: String, _ patterns: String...) -> IdentityMatch.Condition {
-        IdentityMatch.Condition(attribute: attribute, patterns: patterns.map(GlobPattern.init))
+        IdentityMatch.Condition(attribute: attribute, patterns: patterns.map { GlobPattern($0, foldsCase: false) })
     }
 
     /// Every action the grid expects is a different one where it matters (`partial:N` with a distinct
@@ -63,7 +63,7 @@ import Testing
         "ana/staff": Identity([("user", "ana"), ("group", "staff")]),  // the proxy's groups replace `groups:`
         "bob/pii": Identity([("user", "bob"), ("group", "auditors"), ("group", "pii-readers")]),  // sent by the proxy
         "agent": Identity([("user", "bot"), ("application", "agent-7")]),
-        "AGENT": Identity([("user", "bot"), ("application", "AGENT-7")]),  // all-lowercase pattern: any case
+        "AGENT": Identity([("user", "bot"), ("application", "AGENT-7")]),  // identity patterns never fold case
         "my-agent": Identity([("user", "bot"), ("application", "my-agent-7")]),  // the glob is anchored
         "unknown": .unknown,
         "session-only": Identity([("session_id", "42")]),  // a session id says nothing of who asks
@@ -169,7 +169,7 @@ import Testing
         ("agent", "id", "badge", .partial(keep: 8), "identity \"*\" beats the detector's action"),
         ("agent", "support_notes", "email", .partial(keep: 8), "identity \"*\" beats a column rule's type key"),
         ("agent", "16384.3 as e", "email", .partial(keep: 8), "identity \"*\" beats an OID column rule"),
-        ("AGENT", "id", "email", .partial(keep: 8), "all-lowercase `agent-*` matches any case"),
+        ("AGENT", "id", "email", .tokenize, "identity patterns never fold case: `agent-*` is not `AGENT-7`"),
         ("my-agent", "id", "email", .tokenize, "`agent-*` is anchored: no rule"),
         // an unknown identity matches `unknown: true` only
         ("unknown", "id", "email", .null, "`unknown: true`"),

@@ -109,7 +109,7 @@ struct PgDumpSplitter {
                     let (table, names) = Self.parseCopy(text) ?? (Self.copyTable(text), nil)
                     let columns = names.map { schema.columns(table: table, names: $0) }
                     let start = CopyChunkStart(byteOffset: offset + end, line: line + 1, rowIndex: 0, columns: columns,
-                                               table: tables.registerTable(table), tableName: table)
+                                               table: tables.registerTable(table), tableName: Self.unquotedName(table))
                     state = .copy(start, blockLine: line, table: table)
                 } else if text.hasPrefix("INSERT INTO ") {
                     guard flush() else { return }
@@ -154,6 +154,31 @@ struct PgDumpSplitter {
     }
 
     /// The table of a COPY line without a readable column list: the word after `COPY`.
+    /// A qualified name as PostgreSQL names the relation: `public."Users"` is `public.Users`,
+    /// `"Sales"."Orders"` is `Sales.Orders` (quotes removed, doubled quotes undone; a dot inside quotes
+    /// stays part of its name).
+    static func unquotedName(_ written: String) -> String {
+        var out = ""
+        var quoted = false
+        var chars = written.makeIterator()
+        var pending: Character? = nil
+        while let c = pending ?? chars.next() {
+            pending = nil
+            if c == "\"" {
+                if quoted, let next = chars.next() {
+                    if next == "\"" { out.append("\""); continue }
+                    quoted = false
+                    pending = next
+                    continue
+                }
+                quoted.toggle()
+                continue
+            }
+            out.append(c)
+        }
+        return out
+    }
+
     static func copyTable(_ text: String) -> String {
         String(text.dropFirst(5).prefix { $0 != " " && $0 != "(" })
     }

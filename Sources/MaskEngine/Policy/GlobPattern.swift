@@ -5,16 +5,17 @@ import Darwin
 #endif
 
 /// A shell-style pattern (`*`, `?`, `[a-z]`) that policy rules match names with: `*_notes`,
-/// `agent-*`, `public.*`. Matching is case-sensitive, like PostgreSQL's quoted identifiers, except that
-/// an all-lowercase pattern also matches a name case-insensitively, since unquoted identifiers fold to
-/// lower case and users write them that way.
+/// `agent-*`, `public.*`. Matching is case-sensitive. A column or table pattern written all in lower
+/// case (`foldsCase`) also matches a name case-insensitively, since unquoted identifiers fold to lower
+/// case and CSV headers say `Email`; identity patterns never fold, since `ana` and `"ANA"` are two
+/// roles and a rule that grants `keep` to one must not grant it to the other.
 public struct GlobPattern: Sendable, Equatable, CustomStringConvertible {
     public let text: String
     private let caseInsensitive: Bool
 
-    public init(_ text: String) {
+    public init(_ text: String, foldsCase: Bool = true) {
         self.text = text
-        caseInsensitive = text == text.lowercased()
+        caseInsensitive = foldsCase && text == text.lowercased()
     }
 
     public func matches(_ name: String) -> Bool {

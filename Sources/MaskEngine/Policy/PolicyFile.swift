@@ -44,7 +44,7 @@ public enum PolicyFile {
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw Self.error(error, path: path)
+            throw Self.error(error, path: path, text: text)
         } catch {
             throw PolicyError(path: path, line: 0, column: 0, message: "\(error)")
         }
@@ -56,8 +56,29 @@ public enum PolicyFile {
         return policy
     }
 
-    private static func error(_ error: YamlError, path: String) -> PolicyError {
+    private static func error(_ error: YamlError, path: String, text: String) -> PolicyError {
         switch error {
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            // Yams names the mapping, not the key: point at the key's second spelling after the mapping starts.
+            let key = duplicates.sorted().first ?? ""
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            var seen = 0
+            for (i, line) in lines.enumerated() where i + 1 >= context.mark.line {
+                var search = line[...]
+                while let r = search.range(of: key + ":") ?? search.range(of: "\"" + key + "\":") {
+                    let before = line[line.startIndex..<r.lowerBound].last
+                    if before == nil || before == " " || before == "{" || before == "," || before == "\"" || before == "-" {
+                        seen += 1
+                        if seen == 2 {
+                            let column = line.distance(from: line.startIndex, to: r.lowerBound) + 1
+                            return PolicyError(path: path, line: i + 1, column: column, message: "`\(key)` is given twice in one mapping")
+                        }
+                    }
+                    search = line[r.upperBound...]
+                }
+            }
+            return PolicyError(path: path, line: context.mark.line, column: context.mark.column,
+                               message: "`\(key)` is given twice in one mapping")
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
             let what = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
@@ -205,7 +226,7 @@ private struct PolicyReader {
             case "users": "user"
             default: key
             }
-            let patterns = try strings(valueNode, "the patterns of \(key)").map(GlobPattern.init)
+            let patterns = try strings(valueNode, "the patterns of \(key)").map { GlobPattern($0, foldsCase: false) }
             guard !patterns.isEmpty else { throw fail(valueNode, "\(key) needs at least one pattern") }
             match.conditions.append(IdentityMatch.Condition(attribute: attribute, patterns: patterns))
         }
