@@ -7,21 +7,21 @@ import CPCRE2
 /// The limits make one match call on a hostile cell fail fast instead of running for minutes: the
 /// scan then reports a limit hit and the caller masks the whole cell (fail closed). Measured on this
 /// project's machine (release build, 2 cores, shared), `(a+)+$` on a 1 MiB cell of `a`s ending in `!`
-/// stops after about 1.1 ms with the JIT and 3.7 ms in the interpreter (`(*NO_JIT)`) with the default
-/// limits. Typical PII patterns (IBAN, card, email, date, employee-number shapes) needed at most 40
+/// stops after 0.6–1.1 ms with the JIT and 2.6–3.7 ms in the interpreter (`(*NO_JIT)`) with the
+/// default limits (medians of two runs of 15). Typical PII patterns (IBAN, card, email, date, employee-number shapes) needed at most 40
 /// units of match limit per start position on 1 MiB of text, digits or base64, so normal cells never
 /// come near it; a 1 MiB cell with 65,536 matches scans in about 9 ms.
 ///
 /// What the limits do not bound: PCRE2 restarts the match-limit count at every start position of an
 /// unanchored pattern (JIT and interpreter alike), so a cell crafted to cost just under the limit at
 /// each of its positions takes time proportional to its length times the limit: `(a+)+$` on 100 KiB
-/// of 14-`a` runs, each followed by `!`, took 1.2 s and returned no limit hit.
+/// of 14-`a` runs, each followed by `!`, took 1.2–1.5 s and hit no limit.
 ///
 /// Not `Sendable`: PCRE2 match data, context and JIT stack are used by one thread at a time.
 public final class PatternScratch {
     /// Match limit (`pcre2_set_match_limit`): the work of one start position, in PCRE2's units; the JIT
     /// counts differently from the interpreter but honours it. 100,000 leaves over 1,000 times the work
-    /// the measured normal patterns need. 1,000,000 would have cost 4.5 ms (JIT) and 18 ms (interpreter)
+    /// the measured normal patterns need. 1,000,000 would have cost 3–4.5 ms (JIT) and 18 ms (interpreter)
     /// on the 1 MiB `(a+)+$` cell, and ten times as much on cells built to stay under the limit.
     public static let defaultMatchLimit: UInt32 = 100_000
     /// Depth limit (`pcre2_set_depth_limit`): nested backtracking points in the interpreter, one or two
