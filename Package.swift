@@ -37,6 +37,7 @@ let package = Package(
             dependencies: [
                 "CMaskKernels",
                 "CLZ4",
+                "CPCRE2",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ]
