@@ -40,7 +40,10 @@ public struct CSVChunkMasker {
         let unquotedIndex = StageOneIndex()
         var unquoted: [UInt8] = []
         var fields: [FieldSpan] = []
-        let contexts = start.header.contexts
+        var contexts = start.header.contexts
+        if session.scanner.scansEveryCell {
+            for i in contexts.indices { contexts[i].announcedCustom = session.announced(columnName: start.header.names[i]) }
+        }
         let (columnActions, unnamedActions) = start.header.actions(session.policy)
         var findings = session.lendFindings()
         defer { session.giveBack(findings) }
@@ -107,7 +110,7 @@ public struct CSVChunkMasker {
                 // Scan the value.
                 let context = fields.count < contexts.count ? contexts[fields.count] : ColumnContext()
                 // Unquoting only removes quotes, so a raw value without candidates needs no unquoted copy.
-                if field.needsDecoding && index.hasCandidates(field.valueStart, field.valueEnd) {
+                if field.needsDecoding && (index.hasCandidates(field.valueStart, field.valueEnd) || session.scanner.scansEveryCell) {
                     Self.unquote(chunk, field.valueStart, field.valueEnd, into: &unquoted)
                     unquoted.withUnsafeBufferPointer { u in
                         unquotedIndex.reset(u)

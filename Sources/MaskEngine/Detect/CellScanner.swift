@@ -11,6 +11,8 @@ public struct ColumnContext: Sendable, Equatable {
     /// Whether cards and SSNs are looked for: false for text that is not data (a dump's script text,
     /// where sequence values and OIDs are numbers that only look like them).
     public var scansDigits: Bool
+    /// Bit `i` set when the column's name holds a context word of the policy's custom detector `i`.
+    public var announcedCustom: UInt32 = 0
 
     public init(scanned: Bool = true, bareSSN: Bool = false, cardColumn: Bool = false, scansDigits: Bool = true) {
         self.scanned = scanned
@@ -65,7 +67,17 @@ public struct ColumnContext: Sendable, Equatable {
 /// The per-cell cost without candidates is one mask test; with candidates, one validator call per
 /// candidate that is not inside an earlier finding. No allocation: findings go to a caller-owned list.
 public struct CellScanner {
+    /// The policy's custom detectors, run on every scanned cell after the built-in ones; nil without any.
+    var custom: CustomDetection?
+
     public init() {}
+
+    init(detectors: [CustomDetector]) {
+        custom = detectors.isEmpty ? nil : CustomDetection(detectors: detectors)
+    }
+
+    /// Whether a cell without stage-1 candidates must still be scanned (custom patterns need none).
+    var scansEveryCell: Bool { custom != nil }
 
     /// Scans `bytes[lower..<upper]` (whose masks `index` holds) and appends findings, with offsets
     /// relative to `lower`, to `findings`. Returns how many were appended.
@@ -74,8 +86,19 @@ public struct CellScanner {
                      context: ColumnContext, into findings: inout [Finding]) -> Int {
         // A cell of a type that cannot hold PII is skipped, unless it holds text anchors after all: a
         // RowDescription or a schema that lies about a column must not open a way out.
-        guard context.scanned || index.hasTextAnchor(bytes, lower, upper), index.hasCandidates(lower, upper) else { return 0 }
+        guard context.scanned || index.hasTextAnchor(bytes, lower, upper) else { return 0 }
         let before = findings.count
+        if index.hasCandidates(lower, upper) {
+            scanCandidates(bytes, lower: lower, upper: upper, index: index, context: context, into: &findings)
+        }
+        custom?.scan(bytes, lower: lower, upper: upper, announced: context.announcedCustom, into: &findings, from: before)
+        return findings.count - before
+    }
+
+    /// The built-in detectors, at the stage-1 candidates of `bytes[lower..<upper]`.
+    @inline(__always)
+    private func scanCandidates(_ bytes: UnsafeBufferPointer<UInt8>, lower: Int, upper: Int, index: StageOneIndex,
+                                context: ColumnContext, into findings: inout [Finding]) {
         var cursor = index.candidates(lower, upper)
         // Findings end here; a later span may not start before it, so spans stay ordered and disjoint.
         var floor = lower
@@ -110,7 +133,6 @@ public struct CellScanner {
             guard let (range, type, kind) = matched else { continue }
             Self.record(range, type, kind, lower: lower, floor: &floor, cursor: &cursor, into: &findings)
         }
-        return findings.count - before
     }
 
     /// The digit path: cards and SSNs in the group of digit runs at `position`.

@@ -45,6 +45,7 @@ public struct CopyTextChunkMasker {
         var fields: [FieldSpan] = []
         let columnActions = start.columns?.map { session.policy.actions(for: ColumnReference(name: $0.name, table: start.tableName)) }
         let unnamedActions = session.policy.actions(for: ColumnReference(table: start.tableName))
+        let announced = session.scanner.scansEveryCell ? start.columns?.map { session.announced(columnName: $0.name) } : nil
         var findings = session.lendFindings()
         defer { session.giveBack(findings) }
         var pos = 0
@@ -80,7 +81,8 @@ public struct CopyTextChunkMasker {
                                      quoted: false, needsDecoding: hasEscape, findingsEnd: 0)
                 let column = fields.count
                 let isNull = end - fieldStart == 2 && chunk[fieldStart] == UInt8(ascii: "\\") && chunk[fieldStart + 1] == UInt8(ascii: "N")
-                let context: ColumnContext? = start.columns.map { column < $0.count ? $0[column].context : nil } ?? ColumnContext()
+                var context: ColumnContext? = start.columns.map { column < $0.count ? $0[column].context : nil } ?? ColumnContext()
+                if let announced, column < announced.count { context?.announcedCustom = announced[column] }
                 if let context, !isNull {
                     if hasEscape {
                         Self.unescape(chunk, fieldStart, end, into: &decoded)

@@ -11,6 +11,7 @@ public final class MaskSession {
             resolvedFor = nil
             if policy.policy.version != rewriter.policy.version {
                 rewriter = CellRewriter(policy: policy.policy, tokenizer: rewriter.tokenizer)
+                scanner = CellScanner(detectors: policy.policy.detectors)
             }
         }
     }
@@ -22,7 +23,8 @@ public final class MaskSession {
     }
     private var resolvedFor: ResultColumns?
     private var resolvedActions: [ActionTable] = []
-    let scanner = CellScanner()
+    private var resolvedAnnounced: [UInt32] = []
+    private(set) var scanner: CellScanner
     /// Findings of the unit being processed (a row); reused, so steady state allocates nothing.
     var findings: [Finding] = []
     /// Masked cell values are built here before the format's writer frames or quotes them.
@@ -76,9 +78,20 @@ public final class MaskSession {
             return policy.actions(for: ColumnReference(name: $0.name, tableOID: $0.tableOID, attributeNumber: Int($0.columnAttribute),
                                                        source: lineage.isEmpty ? nil : lineage.source(of: described)))
         }
+        resolvedAnnounced = columns.columns.map { scanner.custom?.announced(columnName: $0.name) ?? 0 }
         resolvedFor = columns
         return resolvedActions
     }
+
+    /// Per column of `columns`, the custom detectors its name announces (`CustomDetection.announced`);
+    /// resolved with `actions(for:)`, which must be called first.
+    func announced(for columns: ResultColumns) -> [UInt32] {
+        _ = actions(for: columns)
+        return resolvedAnnounced
+    }
+
+    /// The custom detectors a column of this name announces.
+    func announced(columnName: String) -> UInt32 { scanner.custom?.announced(columnName: columnName) ?? 0 }
 
     /// The actions for text outside any column, and for cells whose column is unknown.
     var textActions: ActionTable { policy.textActions }
@@ -86,6 +99,7 @@ public final class MaskSession {
     public init(policy: MaskPolicy, key: TokenKey, identity: Identity = .unknown) {
         self.policy = policy.resolve(identity)
         rewriter = CellRewriter(policy: policy, tokenizer: Tokenizer(key: key))
+        scanner = CellScanner(detectors: policy.detectors)
         findings.reserveCapacity(64)
         cellOut.reserveCapacity(4096)
     }

@@ -41,6 +41,8 @@ public struct MaskPolicy: Sendable {
     public var identities: [IdentityRule]
     /// Custom types, in order: custom type `i` is `EntityType(customIndex: i)`.
     public var customTypes: [CustomType]
+    /// The custom types' detectors, compiled (PCRE2 with JIT) when the policy was read; one per type.
+    public var detectors: [CustomDetector] = []
     /// Whether keys printed in vendors' documentation (`AKIAIOSFODNN7EXAMPLE`) are masked like live
     /// ones. Off by default: they are reported as `documented_example` and kept, since masking them
     /// hides nothing and breaks docs and fixtures.

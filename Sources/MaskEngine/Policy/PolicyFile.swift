@@ -111,7 +111,7 @@ private struct PolicyReader {
             throw fail(root, "missing `version: 1` (the policy format's version)")
         }
         guard try integer(version, "version") == 1 else { throw fail(version, "version must be 1") }
-        if let detectors = top.value("detectors") { policy.customTypes = try self.detectors(detectors) }
+        if let detectors = top.value("detectors") { (policy.customTypes, policy.detectors) = try self.detectors(detectors) }
         customNames = policy.customTypes.map(\.name)
         if let defaults = top.value("defaults") { policy.defaults = try actions(defaults, "defaults") }
         if let groups = top.value("groups") { policy.groups = try self.groups(groups) }
@@ -233,12 +233,13 @@ private struct PolicyReader {
         return match
     }
 
-    func detectors(_ node: Node) throws(PolicyError) -> [CustomType] {
+    func detectors(_ node: Node) throws(PolicyError) -> ([CustomType], [CustomDetector]) {
         guard case .sequence(let entries) = node else { throw fail(node, "detectors must be a list (`- name: …`)") }
         guard entries.count <= EntityType.maxCustom else {
             throw fail(node, "at most \(EntityType.maxCustom) detectors may be declared")
         }
         var types: [CustomType] = []
+        var compiled: [CustomDetector] = []
         for entry in entries {
             let fields = try mapping(entry, "a detector")
             try allow(fields, ["name", "pattern", "validator", "context", "action"], in: "a detector")
@@ -265,9 +266,16 @@ private struct PolicyReader {
                 }
                 type.action = action
             }
+            let spec = CustomDetectorSpec(name: name, pattern: type.pattern, validator: CheckDigitRule(rawValue: type.validator) ?? .none,
+                                          context: type.context)
+            do {
+                compiled.append(try CustomDetector(spec: spec, type: EntityType(customIndex: types.count)))
+            } catch {
+                throw fail(patternNode, "detector \(name): \(error)")
+            }
             types.append(type)
         }
-        return types
+        return (types, compiled)
     }
 
     // MARK: Node shapes

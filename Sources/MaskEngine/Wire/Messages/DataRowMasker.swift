@@ -53,11 +53,14 @@ struct DataRowMasker {
         session.rowOut.removeAll(keepingCapacity: true)
         var changed = false
         let tables = columns.isKnown ? session.actions(for: columns) : []
+        let announced = columns.isKnown && session.scanner.scansEveryCell ? session.announced(for: columns) : []
         for column in 0..<count where cells[column].fate == .unchanged {
             let cell = cells[column]
             let actions = columns.isKnown ? tables[column] : session.textActions
+            var kind = columns.kind(column)
+            if !announced.isEmpty { kind.context.announcedCustom = announced[column] }
             let fate = CellMasker(chunk: chunk, index: index, session: session, actions: actions)
-                .mask(lower: cell.start, upper: cell.end, column: columns.kind(column), row: row, columnIndex: column,
+                .mask(lower: cell.start, upper: cell.end, column: kind, row: row, columnIndex: column,
                       into: &result)
             if fate != .unchanged {
                 cells[column].fate = fate
@@ -188,7 +191,7 @@ struct CellMasker {
     private func maskInPlace(lower: Int, upper: Int, context: ColumnContext, sameLength: Bool, numeric: Bool,
                              row: Int, column: Int, into result: inout MaskedChunk) -> CellFate {
         // Most cells hold no candidate at all: one mask test, and nothing borrowed.
-        if !index.hasCandidates(lower, upper) { return .unchanged }
+        if !index.hasCandidates(lower, upper) && !session.scanner.scansEveryCell { return .unchanged }
         var findings = session.lendFindings()
         defer { session.giveBack(findings) }
         session.scanner.scan(chunk, lower: lower, upper: upper, index: index, context: context, into: &findings)
