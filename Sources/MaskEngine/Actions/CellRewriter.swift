@@ -38,11 +38,13 @@ public struct CellRewriter {
         defaultActions = policy.resolve(.unknown).actions(for: .none)
     }
 
-    /// The tokenizer of `type`: a custom type's own, else the session's.
+    /// The tokenizer of `type` and the type to give it: a custom type's own tokenizer, always as the
+    /// first custom type (its key alone sets it apart, so its tokens do not depend on the detector's
+    /// position in the policy), else the session's with the type itself.
     @inline(__always)
-    func tokenizer(for type: EntityType) -> Tokenizer {
-        if let i = type.customIndex, i < customTokenizers.count { return customTokenizers[i] }
-        return tokenizer
+    func tokenizer(for type: EntityType) -> (Tokenizer, EntityType) {
+        if let i = type.customIndex, i < customTokenizers.count { return (customTokenizers[i], EntityType(customIndex: 0)) }
+        return (tokenizer, type)
     }
 
     /// `rewrite(_:findings:as:binaryLayout:actions:into:)` with the policy's default actions.
@@ -69,12 +71,13 @@ public struct CellRewriter {
             if action == .keep { continue }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: value[copied..<f.start]))
             let span = UnsafeBufferPointer(rebasing: value[f.start..<f.end])
+            let (tokens, tokenType) = tokenizer(for: f.type)
             switch action {
-            case .tokenize where binaryLayout: tokenizer(for: f.type).appendSameSizeToken(f.type, span, unit: .byte, to: &out)
-            case .tokenize: tokenizer(for: f.type).appendToken(f.type, span, to: &out)
+            case .tokenize where binaryLayout: tokens.appendSameSizeToken(tokenType, span, unit: .byte, to: &out)
+            case .tokenize: tokens.appendToken(tokenType, span, to: &out)
             case .hash where binaryLayout:
-                tokenizer(for: f.type).appendSameSizeToken(f.type, span, unit: .byte, irreversible: true, to: &out)
-            case .hash: tokenizer(for: f.type).appendHash(f.type, span, to: &out)
+                tokens.appendSameSizeToken(tokenType, span, unit: .byte, irreversible: true, to: &out)
+            case .hash: tokens.appendHash(tokenType, span, to: &out)
             case .partial(let keep): Self.appendPartial(span, keep: keep, to: &out)  // same length already
             case .redact: Self.appendRedacted(span, to: &out)
             case .null where binaryLayout: Self.appendRedacted(span, to: &out)  // the layout needs the bytes
@@ -99,9 +102,10 @@ public struct CellRewriter {
             if action == .keep { continue }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: value[copied..<f.start]))
             let span = UnsafeBufferPointer(rebasing: value[f.start..<f.end])
+            let (tokens, tokenType) = tokenizer(for: f.type)
             switch action {
-            case .tokenize: tokenizer(for: f.type).appendSameSizeToken(f.type, span, unit: .character, to: &out)
-            case .hash: tokenizer(for: f.type).appendSameSizeToken(f.type, span, unit: .character, irreversible: true, to: &out)
+            case .tokenize: tokens.appendSameSizeToken(tokenType, span, unit: .character, to: &out)
+            case .hash: tokens.appendSameSizeToken(tokenType, span, unit: .character, irreversible: true, to: &out)
             case .redact, .partial, .null, .keep: for b in span where b & 0xC0 != 0x80 { out.append(UInt8(ascii: "*")) }
             }
             copied = f.end
