@@ -145,6 +145,11 @@ sleep 0.2
 check "4 a result set that ends in an error still has a record" \
   "$(grep '"outcome":"error"' "$D/audit.jsonl" | grep -c '"error_code":"22012"')" "1"
 
+q "$P" auditor psql "\\copy (select email from customers order by id) to stdout" >"$D/copy.out"
+sleep 0.2
+check "4 COPY TO STDOUT: masked, and a record of kind copy" \
+  "$(grep -c corp-policy "$D/copy.out"):$(grep -c '"query_kind":"copy"' "$D/audit.jsonl")" "0:1"
+
 # --- 5. SIGHUP under load: valid, then invalid ---------------------------------------------------------
 ( while :; do q "$P" agent agent-1 "select email, card, ssn from customers" >/dev/null || echo LOADFAIL >>"$D/load.err"; done ) &
 load_pid=$!
@@ -190,6 +195,40 @@ check "6 through serve: agent" "$(q "$P2" agent agent-7 "$sql")" "$as_agent"
 check "6 through serve: bob" "$(q "$P2" bob psql "$sql")" "$as_bob"
 sleep 0.2
 check "6 serve writes result_set records" "$(grep -c '"event":"result_set"' "$D/serve-audit.jsonl")" "3"
+
+# --- 6b. audit records to a Unix datagram socket and to stdout -----------------------------------------
+python3 - "$D/collector.sock" "$D/datagrams.jsonl" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(20)
+with open(sys.argv[2], "w") as out:
+    try:
+        while True:
+            out.write(s.recv(65536).decode()); out.flush()
+    except socket.timeout:
+        pass
+PY
+collector_pid=$!
+for _ in $(seq 50); do [ -S "$D/collector.sock" ] && break; sleep 0.1; done
+P3=$(free_port)
+"$maskd" proxy --listen "127.0.0.1:$P3" --upstream "$D/.s.PGSQL.$PGPORT" --policy "$D/policy.yaml" \
+  --audit "unix:$D/collector.sock" >"$D/proxy3.log" 2>&1 &
+proxy3_pid=$!
+wait_port "$P3" "$proxy3_pid" || { cat "$D/proxy3.log"; echo "FAIL: proxy with a datagram audit did not start"; exit 1; }
+q "$P3" bob psql "$sql" >/dev/null
+sleep 0.3
+kill "$proxy3_pid" "$collector_pid" 2>/dev/null; wait "$proxy3_pid" "$collector_pid" 2>/dev/null
+check "6b one result_set datagram per result set" "$(grep -c '"event":"result_set","time"' "$D/datagrams.jsonl")" "1"
+P4=$(free_port)
+"$maskd" proxy --listen "127.0.0.1:$P4" --upstream "$D/.s.PGSQL.$PGPORT" --policy "$D/policy.yaml" --audit - \
+  >"$D/proxy4.out" 2>"$D/proxy4.log" &
+proxy4_pid=$!
+wait_port "$P4" "$proxy4_pid" || { cat "$D/proxy4.log"; echo "FAIL: proxy with --audit - did not start"; exit 1; }
+q "$P4" bob psql "$sql" >/dev/null
+sleep 0.3
+kill "$proxy4_pid" 2>/dev/null; wait "$proxy4_pid" 2>/dev/null
+check "6b --audit - writes records to stdout" "$(grep -c '"event":"result_set"' "$D/proxy4.out")" "1"
 
 # --- 7. maskd audit summarize ---------------------------------------------------------------------------
 "$maskd" audit summarize "$D/audit.jsonl" >"$D/summary.txt" 2>&1
