@@ -249,15 +249,14 @@ final class SidecarSessionHandler: ChannelDuplexHandler {
     /// Sends the error frame and closes: the session is poisoned.
     private func fail(_ error: SidecarError, context: ChannelHandlerContext) {
         if case .closed = state { return }
-        let wasActive: Bool
-        if case .active(let session) = state {
-            wasActive = true
-            writeResultSets(session.finishResultSets())
-        } else { wasActive = false }
-        state = .closed
         self.context.metrics.errors[error.code]?.increment()
         logger.warning("session stopped", metadata: ["code": "\(error.code.name)", "reason": "\(error.message)"])
-        if wasActive { writeSessionRecord(outcome: error.code.name) }
+        if case .active(let session) = state {
+            writeResultSets(session.finishResultSets())
+            // Written while the state is still active: the record reads the session's counts from it.
+            writeSessionRecord(outcome: error.code.name)
+        }
+        state = .closed
         let frame = context.channel.allocator.buffer(bytes: SidecarFrames.error(error.code, error.message))
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(frame)).whenComplete { _ in channel.close(promise: nil) }
