@@ -117,36 +117,11 @@ struct SessionIdentity: Sendable {
     init(sessionID: String, attributes: [(key: String, value: String)]) {
         self.sessionID = sessionID
         identity = Identity(attributes)
-        var members = ["\"session\":\(Self.quote(sessionID))"]
-        for key in ["user", "database", "application", "client_addr"] {
-            if let v = identity.value(key) { members.append("\"\(key)\":\(Self.quote(v))") }
-        }
-        for key in ["group", "role"] {
-            let values = identity.values(key)
-            if !values.isEmpty { members.append("\"\(key)s\":[\(values.map(Self.quote).joined(separator: ","))]") }
-        }
-        let known = ["session_id", "user", "database", "application", "client_addr", "group", "role"]
-        let free = identity.attributes.filter { !known.contains($0.key) }
-        if !free.isEmpty {
-            members.append("\"attributes\":{\(free.map { "\(Self.quote($0.key)):\(Self.quote($0.value))" }.joined(separator: ","))}")
-        }
-        if identity.isUnknown { members.append("\"unknown\":true") }
-        jsonMembers = members.joined(separator: ",")
+        jsonMembers = AuditIdentity.members(sessionID: sessionID, identity: identity)
     }
 
     /// Whether the proxy sent no identity at all.
     var isUnknown: Bool { identity.isUnknown }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ s: String) -> String { AuditIdentity.quote(s) }
 }

@@ -358,7 +358,7 @@ final class ProxySession: @unchecked Sendable {
     private func writeResultSets(_ records: [ResultSetRecord]) {
         guard !records.isEmpty, let audit, let identity, let masking else { return }
         var lines = ""
-        for record in records { lines += ResultSetAuditLine.json(record, identity: identity, policy: masking.policy) }
+        for record in records { lines += ResultSetAuditLine.json(record, identityMembers: identity.jsonMembers, policy: masking.policy) }
         audit.append(lines)
     }
 
