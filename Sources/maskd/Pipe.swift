@@ -44,6 +44,9 @@ struct Pipe: ParsableCommand {
     @Option(help: ArgumentHelp("Write findings as JSON Lines to this file.", valueName: "file"))
     var report: String?
 
+    @Option(help: ArgumentHelp("Append a result_set audit record (JSON Lines, never a value) per CSV input, dump table or capture to this file (docs/policy.md).", valueName: "file"))
+    var audit: String?
+
     @Option(name: .customLong("identity"), help: ArgumentHelp(
         "Who the output is for, as the policy's identity rules match it: KEY=VALUE with KEY user, group, role, application, database or any attribute. Repeatable.",
         valueName: "key=value"))
@@ -109,6 +112,15 @@ struct Pipe: ParsableCommand {
             }
         }
         defer { if reportFD >= 0 { close(reportFD) } }
+        var auditFD: Int32 = -1
+        if let audit {
+            auditFD = open(audit, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+            if auditFD < 0 {
+                Diagnostics.error("cannot open the audit file \(audit): \(String(cString: strerror(errno)))")
+                throw ExitCode(74)
+            }
+        }
+        defer { if auditFD >= 0 { close(auditFD) } }
         signal(SIGPIPE, SIG_IGN)
         if isatty(0) == 1 && !quiet {
             Diagnostics.warning("reading from the terminal; pipe the input in, e.g. `maskd pipe < data.csv` (Ctrl-D ends)")
@@ -121,10 +133,12 @@ struct Pipe: ParsableCommand {
         let fd = reportFD
         var reportSink: StreamMasker.Sink? = nil
         if fd >= 0 { reportSink = { @Sendable bytes in try FileDescriptorIO.writeAll(fd, bytes) } }
+        let auditDescriptor = auditFD
+        let auditSink: StreamMasker.Sink? = auditDescriptor >= 0 ? { @Sendable bytes in try FileDescriptorIO.writeAll(auditDescriptor, bytes) } : nil
         let source: StreamMasker.Source = { buffer in try FileDescriptorIO.read(0, into: buffer) }
         let sink: StreamMasker.Sink = { bytes in try FileDescriptorIO.writeAll(1, bytes) }
         do {
-            let summary = try masker.run(source: source, sink: sink, report: reportSink)
+            let summary = try masker.run(source: source, sink: sink, report: reportSink, audit: auditSink)
             progress.clear()
             if !quiet { Diagnostics.summary(summary, seconds: Date().timeIntervalSince(started), policy: policy) }
             if summary.outsideRowFindings > 0 {

@@ -124,6 +124,13 @@ public struct CellRewriter {
         return false
     }
 
+    /// Whether any of `findings` changes its cell (not a kept documented example, not `keep`): what
+    /// audit records count as a masked cell.
+    public func masksAny(_ findings: ArraySlice<Finding>, actions: ActionTable) -> Bool {
+        for f in findings where policy.masks(f) && actions[f.type] != .keep { return true }
+        return false
+    }
+
     /// Whether the default action for any of `findings` is `null`.
     public func hasNullAction(_ findings: ArraySlice<Finding>) -> Bool {
         hasNullAction(findings, actions: defaultActions)

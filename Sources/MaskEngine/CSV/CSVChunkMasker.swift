@@ -45,6 +45,7 @@ public struct CSVChunkMasker {
             for i in contexts.indices { contexts[i].announcedCustom = session.announced(columnName: start.header.names[i]) }
         }
         let (columnActions, unnamedActions) = start.header.actions(session.policy)
+        result.auditSource = AuditSource(kind: .csv, table: start.header.table, columns: start.header.names)
         var findings = session.lendFindings()
         defer { session.giveBack(findings) }
         var pos = 0
@@ -175,6 +176,7 @@ public struct CSVChunkMasker {
                 let value = UnsafeBufferPointer(rebasing: chunk[field.valueStart..<field.valueEnd])
                 outcome = session.rewriter.rewrite(value, findings: cellFindings, as: .cell, actions: actions, into: &session.cellOut)
             }
+            if outcome != .unchanged && session.rewriter.masksAny(cellFindings, actions: actions) { result.maskedCells += 1 }
             switch outcome {
             case .unchanged:
                 result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[field.rawStart..<field.rawEnd]))

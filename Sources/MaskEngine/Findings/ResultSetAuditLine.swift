@@ -6,10 +6,12 @@ import Foundation
 public enum ResultSetAuditLine {
     /// `identityMembers` are the JSON members naming the session and its identity
     /// (`AuditIdentity.members`), without braces.
-    public static func json(_ record: ResultSetRecord, identityMembers: String, policy: SessionPolicy) -> String {
+    /// `table` names the table a dump block or a CSV (`--table`) comes from, where the input names one.
+    public static func json(_ record: ResultSetRecord, identityMembers: String, policy: SessionPolicy, table: String? = nil) -> String {
         var out = "{\"event\":\"result_set\",\"time\":\"\(timestamp(record.started))\",\(identityMembers)"
         out += ",\"policy_version\":\(AuditIdentity.quote(policy.policy.version))"
         out += ",\"identity_rule\":\(policy.rule.map { String($0.index) } ?? "null")"
+        if let table { out += ",\"table\":\(AuditIdentity.quote(table))" }
         out += ",\"query_kind\":\"\(record.kind.rawValue)\",\"columns\":["
         for (i, column) in record.columns.enumerated() {
             if i > 0 { out += "," }

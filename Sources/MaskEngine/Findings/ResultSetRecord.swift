@@ -12,6 +12,10 @@ public struct ResultSetRecord: Sendable, Equatable {
         case function
         /// Rows whose request maskd could not place (a desynchronised session).
         case unknown
+        /// `maskd pipe`: a CSV input, one COPY block of a dump, a captured wire stream.
+        case csv
+        case dump
+        case capture
     }
 
     /// One column of the result.
@@ -44,4 +48,31 @@ public struct ResultSetRecord: Sendable, Equatable {
     public var outcome: String
     /// The SQLSTATE of a server error, or maskd's error category: never a message, which may quote a value.
     public var errorCode: String?
+
+    public init(kind: QueryKind, columns: [Column], rows: Int, bytes: Int, maskedCells: Int, started: Date, duration: Duration,
+                outcome: String, errorCode: String? = nil) {
+        self.kind = kind
+        self.columns = columns
+        self.rows = rows
+        self.bytes = bytes
+        self.maskedCells = maskedCells
+        self.started = started
+        self.duration = duration
+        self.outcome = outcome
+        self.errorCode = errorCode
+    }
+}
+
+/// What `maskd pipe` knows of the rows of a chunk, for its audit records: the kind of input, and the
+/// table and column names when the input names them (a CSV header, a dump's COPY line).
+public struct AuditSource: Sendable, Equatable {
+    public var kind: ResultSetRecord.QueryKind
+    public var table: String?
+    public var columns: [String]
+
+    public init(kind: ResultSetRecord.QueryKind, table: String? = nil, columns: [String] = []) {
+        self.kind = kind
+        self.table = table
+        self.columns = columns
+    }
 }

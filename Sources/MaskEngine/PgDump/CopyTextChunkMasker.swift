@@ -45,6 +45,7 @@ public struct CopyTextChunkMasker {
         var fields: [FieldSpan] = []
         let columnActions = start.columns?.map { session.policy.actions(for: ColumnReference(name: $0.name, table: start.tableName)) }
         let unnamedActions = session.policy.actions(for: ColumnReference(table: start.tableName))
+        result.auditSource = AuditSource(kind: .dump, table: start.tableName, columns: start.columns?.map(\.name) ?? [])
         let announced = session.scanner.scansEveryCell ? start.columns?.map { session.announced(columnName: $0.name) } : nil
         var findings = session.lendFindings()
         defer { session.giveBack(findings) }
@@ -145,6 +146,8 @@ public struct CopyTextChunkMasker {
                 }
                 return outcome
             }
+            let actions = columnActions.map { column < $0.count ? $0[column] : unnamedActions } ?? unnamedActions
+            if outcome != .unchanged && session.rewriter.masksAny(cellFindings, actions: actions) { result.maskedCells += 1 }
             switch outcome {
             case .unchanged: result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[field.rawStart..<field.rawEnd]))
             case .null: result.output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "N")])

@@ -118,6 +118,12 @@ public struct MaskedChunk: Sendable {
     /// Findings masked outside any row (pg_dump text outside COPY blocks, a CSV header): masked, not
     /// reported, since they have no row and column.
     public var outsideRowFindings = 0
+    /// Cells whose value was changed (rewritten or made NULL), for audit records.
+    public var maskedCells = 0
+    /// Input bytes of the chunk, for audit records.
+    public var inputBytes = 0
+    /// The table and columns the chunk's rows belong to, for `maskd pipe`'s audit records.
+    public var auditSource: AuditSource? = nil
 
     public init() {}
 

@@ -58,7 +58,8 @@ public final class StreamMasker {
 
     /// Masks everything `source` yields into `sink`; findings, as JSON Lines, into `report` if given.
     @discardableResult
-    public func run(source rawSource: @escaping Source, sink rawSink: @escaping Sink, report: Sink? = nil) throws -> StreamSummary {
+    public func run(source rawSource: @escaping Source, sink rawSink: @escaping Sink, report: Sink? = nil,
+                    audit: Sink? = nil) throws -> StreamSummary {
         let decoding = try DecodingSource(source: rawSource)
         let source: Source = { try decoding.read(into: $0) }
         let compressor = options.lz4Output ? try LZ4FrameSink(sink: rawSink) : nil
@@ -82,6 +83,7 @@ public final class StreamMasker {
         let state = ConsumerState(format: format)
         let reportWriter = FindingsReportWriter(customNames: policy.customTypes.map(\.name))
         let progress = options.progress
+        let ledger = audit.map { PipeAuditLedger(policy: policy.resolve(options.identity), identity: options.identity, sink: $0) }
         let pipeline = OrderedPipeline<Job, MaskedChunk>(
             sessions: (0..<options.workers).map { _ in MaskSession(policy: policy, key: key, identity: options.identity) },
             maxInFlight: options.workers * 2 + 1,
@@ -97,6 +99,7 @@ public final class StreamMasker {
                         for f in chunk.findings { reportWriter.append(f, tableName: state.tableName(f.table), to: &lines) }
                         try lines.withUnsafeBytes { try report($0) }
                     }
+                    try ledger?.add(chunk)
                 } catch {
                     state.fail(error)
                     return false
@@ -119,6 +122,12 @@ public final class StreamMasker {
             readError = error
         }
         _ = pipeline.finish()
+        if let ledger {
+            // A run that failed still leaves the record of the rows it wrote, marked as such.
+            let failure = state.error ?? readError
+            try? ledger.end(outcome: failure == nil ? "complete" : "masking_failed",
+                            code: (failure as? StreamError).map { "\($0.kind)".prefix { $0 != "(" }.description })
+        }
         if let error = state.error { throw error }
         if let readError { throw readError }
         // The frame is closed only after a complete run: a failed run leaves it visibly truncated.
@@ -248,20 +257,27 @@ enum Job: Sendable {
             chunk.outsideRowFindings = chunk.findings.count
             chunk.findings.removeAll()
             chunk.rows = 0
+            chunk.auditSource = nil
             if chunk.error != nil { chunk.error!.location.row = nil }
             return chunk
         case .copy(let bytes, let start):
-            return bytes.withUnsafeBufferPointer { CopyTextChunkMasker().mask($0, start: start, session: session) }
+            var chunk = bytes.withUnsafeBufferPointer { CopyTextChunkMasker().mask($0, start: start, session: session) }
+            chunk.inputBytes = bytes.count
+            return chunk
         case .failure(let error):
             var chunk = MaskedChunk()
             chunk.error = error
             return chunk
         case .csv(let bytes, let start):
-            return bytes.withUnsafeBufferPointer { CSVChunkMasker(delimiter: delimiter).mask($0, start: start, session: session) }
+            var chunk = bytes.withUnsafeBufferPointer { CSVChunkMasker(delimiter: delimiter).mask($0, start: start, session: session) }
+            chunk.inputBytes = bytes.count
+            return chunk
         case .wire(let bytes, let start):
-            return bytes.withUnsafeBufferPointer {
+            var chunk = bytes.withUnsafeBufferPointer {
                 WireChunkMasker(maxMessageBytes: maxMessageBytes).mask($0, start: start, session: session)
             }
+            chunk.inputBytes = bytes.count
+            return chunk
         }
     }
 }

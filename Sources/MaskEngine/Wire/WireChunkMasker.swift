@@ -50,6 +50,7 @@ public struct WireChunkMasker {
     public func mask(_ chunk: UnsafeBufferPointer<UInt8>, start: WireChunkStart, session: MaskSession) -> MaskedChunk {
         var result = MaskedChunk()
         result.output.reserveCapacity(chunk.count + chunk.count / 8)
+        result.auditSource = AuditSource(kind: .capture)
         let index = StageOneIndex()
         index.reset(chunk)
         // A stream captured without its RowDescription: every cell is masked by content.

@@ -65,6 +65,7 @@ struct DataRowMasker {
             if fate != .unchanged {
                 cells[column].fate = fate
                 changed = true
+                result.maskedCells += 1
             }
         }
         // Pass 3: write.
