@@ -23,7 +23,11 @@ public enum ValueHolder: Sendable, Equatable {
 
 /// Applies a column's actions to the findings of one cell: unchanged spans are copied, each finding's
 /// span is replaced. The result is the decoded value; the format's writer quotes or escapes it.
-public struct CellRewriter {
+///
+/// A class: a session replaces its rewriter when a reloaded policy arrives, so the session holds it in
+/// a `var`, and reading a struct of arrays out of a class's `var` on every cell copied (retained) each
+/// of them; a reference costs one retain.
+public final class CellRewriter {
     public let policy: MaskPolicy
     public let tokenizer: Tokenizer
     /// One tokenizer per custom type, under a key derived from the type's name (`TokenKey.derived`).
