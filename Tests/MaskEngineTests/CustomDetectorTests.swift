@@ -273,7 +273,7 @@ import Testing
     }
 
     /// The default budget where this build is optimized; in a debug build, whose Swift code runs some
-    /// 30 times slower (0.2–0.4 s for the 1 MiB cell below, against about 10 ms in release), a generous one.
+    /// 30 times slower (0.2–0.4 s for the 1 MiB cell below, against 6–12 ms in release), a generous one.
     static func normalCellScratch() -> PatternScratch {
         #if DEBUG
         PatternScratch(cellBudget: .seconds(30))
@@ -361,8 +361,8 @@ import Testing
 
     @Test func aCellOfRunsJustUnderTheMatchLimitIsGivenUpWithinTheBudget() throws {
         // Each start position in runs of 14 `a`s stays under the match limit, so limits alone let `(a+)+$`
-        // run for 13–15 s on 1 MiB (JIT; about 90 s interpreted). The budget gives the cell up instead:
-        // measured in release, 55–70 ms with the JIT and 90–120 ms interpreted, for a budget of 50 ms.
+        // run for 13–15 s on 1 MiB (JIT; 90 s or more interpreted). The budget gives the cell up instead:
+        // measured in release, 50–70 ms with the JIT and 90–125 ms interpreted, for a budget of 50 ms.
         let cell = Self.runsOfA(14, count: 1 << 20)
         for pattern in ["(a+)+$", "(*NO_JIT)(a+)+$"] {
             let d = try Self.detector(pattern)
