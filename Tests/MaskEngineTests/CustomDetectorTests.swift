@@ -272,6 +272,16 @@ import Testing
         }
     }
 
+    /// The default budget where this build is optimized; in a debug build, whose Swift code runs some
+    /// 30 times slower (0.2–0.4 s for the 1 MiB cell below, against 6–12 ms in release), a generous one.
+    static func normalCellScratch() -> PatternScratch {
+        #if DEBUG
+        PatternScratch(cellBudget: .seconds(30))
+        #else
+        PatternScratch()
+        #endif
+    }
+
     @Test func aNormalPatternOnAOneMegabyteCellFindsEveryMatch() throws {
         let d = try Self.detector("EMP-[0-9]{6}", validator: .luhn, context: ["staff"])
         // 16-byte records: every other one Luhn-valid, all with a context word near.
@@ -282,13 +292,14 @@ import Testing
             expected += valid ? [cell.count..<(cell.count + 10)] : []
             cell += Array((valid ? "EMP-123455 staff" : "EMP-123456 staff").utf8)
         }
-        let (ok, spans) = Self.scan(d, cell)
+        let (ok, spans) = Self.scan(d, cell, scratch: Self.normalCellScratch())
         #expect(ok)
         #expect(spans.count == 32768 && spans == expected)
         // The interpreter too, and a pattern with some backtracking at every digit.
-        #expect(Self.scan(try Self.detector("(*NO_JIT)EMP-[0-9]{6}", validator: .luhn), cell) == (true, expected))
+        #expect(Self.scan(try Self.detector("(*NO_JIT)EMP-[0-9]{6}", validator: .luhn), cell, scratch: Self.normalCellScratch())
+            == (true, expected))
         let grouped = try Self.detector("\\b[0-9](?:[ -]?[0-9]){5}\\b", validator: .luhn)
-        #expect(Self.scan(grouped, cell) == (true, expected.map { ($0.lowerBound + 4)..<$0.upperBound }))
+        #expect(Self.scan(grouped, cell, scratch: Self.normalCellScratch()) == (true, expected.map { ($0.lowerBound + 4)..<$0.upperBound }))
     }
 
     @Test func oneScratchServesManyPatternsAndCells() throws {
@@ -318,6 +329,109 @@ import Testing
             return await group.reduce(into: []) { $0.append($1) }
         }
         #expect(counts == Array(repeating: 20 * 500, count: 8))
+    }
+
+    // MARK: The cell budget
+
+    @Test(arguments: [("EMP-[0-9]{6}", "xé EMP-123456", 4), ("(*NO_JIT)EMP-[0-9]{6}", "xé EMP-123456", 4),
+                      ("(*UTF)EMP-[0-9]{6}", "xé EMP-123456", 4), ("(*UTF)(*NO_JIT)EMP-[0-9]{6}", "xé EMP-123456", 4),
+                      ("[0-9]{3}-EMP", "ab, 123-EMP", 4), ("(*NO_JIT)[0-9]{3}-EMP", "ab, 123-EMP", 4),
+                      ("(?m)^EMP", "ab\ncd\nEMP", 6), ("(*NO_JIT)(?m)^EMP", "ab\ncd\nEMP", 6)])
+    func theJITAndTheInterpreterHonourTheOffsetLimit(_ pattern: String, _ text: String, _ at: Int) throws {
+        // PCRE2 10.42's JIT honours the offset limit (`lastStart`), as the interpreter does: a match may
+        // start at `lastStart` at the latest, and may run past it.
+        let compiled = try CompiledPattern(pattern)
+        #expect(compiled.isJITCompiled == !pattern.contains("NO_JIT"))
+        let bytes = Array(text.utf8)
+        let scratch = PatternScratch()
+        bytes.withUnsafeBufferPointer { b in
+            #expect(compiled.match(b, from: 0, checkUTF: true, scratch: scratch) == .match(at..<b.count))
+            #expect(compiled.match(b, from: 0, lastStart: at, checkUTF: true, scratch: scratch) == .match(at..<b.count))
+            #expect(compiled.match(b, from: 0, lastStart: at - 1, checkUTF: true, scratch: scratch) == .noMatch)
+            #expect(compiled.match(b, from: 1, lastStart: 1, checkUTF: true, scratch: scratch) == .noMatch)
+            // The limit is set on every call: a scratch that last had a low one finds the match again.
+            #expect(compiled.match(b, from: 0, checkUTF: true, scratch: scratch) == .match(at..<b.count))
+        }
+    }
+
+    /// Cells of `(a+)+$`-hostile runs: `run` `a`s and a `!`, repeated to `count` bytes.
+    static func runsOfA(_ run: Int, count: Int) -> [UInt8] {
+        (0..<count).map { $0 % (run + 1) == run ? UInt8(ascii: "!") : UInt8(ascii: "a") }
+    }
+
+    @Test func aCellOfRunsJustUnderTheMatchLimitIsGivenUpWithinTheBudget() throws {
+        // Each start position in runs of 14 `a`s stays under the match limit, so limits alone let `(a+)+$`
+        // run for 13–15 s on 1 MiB (JIT; 90 s or more interpreted). The budget gives the cell up instead:
+        // measured in release, 50–70 ms with the JIT and 90–125 ms interpreted, for a budget of 50 ms.
+        let cell = Self.runsOfA(14, count: 1 << 20)
+        for pattern in ["(a+)+$", "(*NO_JIT)(a+)+$"] {
+            let d = try Self.detector(pattern)
+            var found = [Finding(start: 0, end: 3, type: .email)]
+            let began = ContinuousClock.now
+            let ok = cell.withUnsafeBufferPointer { b in
+                d.scan(b, lower: 0, upper: b.count, scratch: PatternScratch(), into: &found)
+            }
+            let took = ContinuousClock.now - began
+            #expect(!ok, "\(pattern)")
+            #expect(found == [Finding(start: 0, end: 3, type: .email)])
+            // Generous, for a debug build on a busy machine: without the budget this is 13 s or more.
+            #expect(took < .seconds(5), "\(pattern): \(took)")
+        }
+    }
+
+    @Test func runsJustUnderTheMatchLimitHitNoLimit() throws {
+        // What the budget stops above is no limit hit: given time, the same runs are scanned to the end.
+        let cell = Self.runsOfA(14, count: 15 * 100)
+        for pattern in ["(a+)+$", "(*NO_JIT)(a+)+$"] {
+            let scratch = PatternScratch(cellBudget: .seconds(1000), startsPerCall: 64)
+            #expect(Self.scan(try Self.detector(pattern), cell, scratch: scratch) == (true, []), "\(pattern)")
+        }
+    }
+
+    @Test func theBudgetIsReadBetweenCallsOnly() throws {
+        let d = try Self.detector("EMP-[0-9]{6}")
+        let cell = Array("EMP-111111 EMP-222222 EMP-333333 EMP-444444".utf8)
+        let all = [0..<10, 11..<21, 22..<32, 33..<43]
+        // A cell that one call covers reads no clock: even a spent budget lets it be scanned.
+        #expect(Self.scan(d, cell, scratch: PatternScratch(cellBudget: .zero)) == (true, all))
+        // More calls than one: the spent budget gives the cell up at the second, and what the first
+        // appended is removed again.
+        var found = [Finding(start: 0, end: 3, type: .email)]
+        let ok = cell.withUnsafeBufferPointer { b in
+            d.scan(b, lower: 0, upper: b.count, scratch: PatternScratch(cellBudget: .zero, startsPerCall: 16), into: &found)
+        }
+        #expect(!ok && found == [Finding(start: 0, end: 3, type: .email)])
+        #expect(Self.scan(d, cell, scratch: PatternScratch(cellBudget: .seconds(60), startsPerCall: 16)) == (true, all))
+    }
+
+    @Test(arguments: [
+        "EMP-[0-9]{6}", "(*NO_JIT)EMP-[0-9]{6}", "(?i)emp-[0-9]+", "(*NO_JIT)(?i)emp-[0-9]+",
+        "[0-9]{2,3}-EMP", "(*NO_JIT)[0-9]{2,3}-EMP", "[a-c]+@", "(*NO_JIT)[a-c]+@",
+        "(?m)^EMP", "(*NO_JIT)(?m)^EMP", "(?m)^x.*$", "(*NO_JIT)(?m)^x.*$", ".*@", "(*NO_JIT).*@",
+        "^EMP|^x", "(*NO_JIT)^x", "(?<=x)a+", "(*NO_JIT)(?<=x)a+", "a+(?=b)", "\\bEMP\\b", "(?:a|b)+c",
+        "(*UTF)é+[a-z]?", "(*UTF)(*NO_JIT)é+[a-z]?", "(*UTF)(?i)é", "(*UTF)(*NO_JIT)(?i)é", "(*UTF)[^a-z\\s]+",
+        "(*UTF)(*NO_JIT)[^a-z\\s]+", "(*UTF)(*NO_JIT)(?m)^é",
+    ])
+    func callsOfAFewStartPositionsFindWhatOneCallFinds(_ pattern: String) throws {
+        // The offset limit, the jump over bytes where no match starts and the required-byte test change no
+        // match: every window size gives the spans of a single unbounded call.
+        let d = try Self.detector(pattern)
+        let tokens = ["EMP-123456", "emp-42", "123-EMP", "EMP", "x", "a", "b", "c", "aab", " ", "\n", "\r\n", "\u{85}",
+                      "é", "É", "éé", "@", "12", "\u{2028}", "€"]
+        var g = StageOneTests.Generator(state: 11)
+        let whole = PatternScratch(cellBudget: .seconds(60), startsPerCall: 1 << 30)
+        let windowed = [1, 2, 5, 16].map { PatternScratch(cellBudget: .seconds(60), startsPerCall: $0) }
+        for round in 0..<300 {
+            var text = ""
+            for _ in 0..<Int(g.next() % 40) { text += tokens[Int(g.next() % UInt64(tokens.count))] }
+            let cell = Array(text.utf8)
+            let expected = Self.scan(d, cell, scratch: whole)
+            #expect(expected.0, "round \(round)")
+            for scratch in windowed {
+                #expect(Self.scan(d, cell, scratch: scratch) == expected,
+                        "\(pattern) on \(text.debugDescription) in calls of \(scratch.startsPerCall)")
+            }
+        }
     }
 
     // MARK: Merging findings
@@ -402,3 +516,4 @@ import Testing
         }
     }
 }
+

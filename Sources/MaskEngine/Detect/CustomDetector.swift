@@ -71,13 +71,24 @@ public final class CustomDetector: Sendable {
 
     /// Appends every match in bytes[lower..<upper] (non-overlapping, left to right) that passes the
     /// validator and the context test, as Findings with offsets relative to `lower`. Returns false when
-    /// a PCRE2 limit was hit (the caller then masks the whole cell: fail closed); the findings this call
-    /// appended are then removed again.
+    /// a PCRE2 limit was hit or the scan ran over `scratch.cellBudget` (the caller then masks the whole
+    /// cell as this detector's type: fail closed); the findings this call appended are then removed again.
     ///
     /// The matches are PCRE2's leftmost, non-overlapping sequence, filtered afterwards: a match that fails
     /// the validator or the context is skipped whole, and the search resumes at its end. The cell is the
     /// subject: lookbehinds, `^` and `$` see its bounds, not the buffer's. `columnAnnounces` is what
     /// `announcedBy(columnName:)` said of this cell's column; it satisfies the context test.
+    ///
+    /// Bounded time, at two levels. Each start position PCRE2 tries costs at most the scratch's match,
+    /// depth and heap limits. The whole scan is bounded by `scratch.cellBudget`: each match call may start
+    /// a match at no more than `scratch.startsPerCall` positions (PCRE2's offset limit; a match found may
+    /// run past them), and whenever the scan moves past a call's last position it reads the clock once
+    /// and gives up, returning false, when the budget is spent. The scan therefore ends within the budget
+    /// plus one call's worth of start positions, each at most at the match limit. A cell of at most
+    /// `startsPerCall` bytes takes a single call and reads no clock. The limit changes no match: a call
+    /// that finds nothing is followed by one from the next position on (`CompiledPattern.nextStart`),
+    /// which gives PCRE2's unbounded sequence, except that `\G` also holds at that position. A pattern
+    /// PCRE2 anchored tries the cell's start and each match's end only, as before.
     ///
     /// Preconditions: `0 <= lower <= upper <= bytes.count`. Allocates nothing but `matches`' growth.
     @discardableResult
@@ -87,14 +98,43 @@ public final class CustomDetector: Sendable {
         let cell = UnsafeBufferPointer(rebasing: bytes[lower..<upper])
         let needsContext = !words.isEmpty && !columnAnnounces
         let before = matches.count
+        let perCall = scratch.startsPerCall
+        // One read of the clock per cell that needs more than one call, and one per window after the first.
+        let deadline = cell.count > perCall ? ContinuousClock.now.advanced(by: scratch.cellBudget) : nil
         var start = 0
+        // The last start position of the current call's window: `perCall` positions from its first, or
+        // fewer at the cell's end.
+        var lastStart = min(perCall, cell.count) - 1
         var checkUTF = true
+        // Where the next byte that every match holds (`CompiledPattern.required`) stands, at or after the
+        // current window's start; searched again only once the scan has passed it, so linear.
+        var requiredAt = -1
         // A non-empty match cannot start at the cell's end, so the loop stops there.
         while start < cell.count {
+            if start > lastStart {
+                // A new window: the budget is checked between calls, never inside one.
+                if let deadline, ContinuousClock.now >= deadline {
+                    matches.removeSubrange(before...)
+                    return false
+                }
+                // No match can start here or later without the required byte (PCRE2 tests the same in each
+                // call, but the JIT looks only a few KiB ahead and the interpreter rescans to the end).
+                if let required = pattern.required, requiredAt < start {
+                    requiredAt = required.first(in: cell, from: start)
+                    if requiredAt == cell.count { return true }
+                }
+                lastStart = start + min(perCall, cell.count - start) - 1
+            }
             let span: Range<Int>
-            switch pattern.match(cell, from: start, checkUTF: checkUTF, scratch: scratch) {
+            switch pattern.match(cell, from: start, lastStart: lastStart, checkUTF: checkUTF, scratch: scratch) {
             case .noMatch:
-                return true
+                // Nothing starts in start...lastStart. Done when that reached the last byte, or when the
+                // pattern is anchored (a later start could only match through `\G`, which an unbounded
+                // search would not try there).
+                if lastStart == cell.count - 1 || pattern.isAnchored { return true }
+                checkUTF = false
+                start = pattern.nextStart(in: cell, from: lastStart + 1)
+                continue
             case .failed:
                 matches.removeSubrange(before...)
                 return false

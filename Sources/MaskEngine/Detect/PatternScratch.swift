@@ -15,7 +15,10 @@ import CPCRE2
 /// What the limits do not bound: PCRE2 restarts the match-limit count at every start position of an
 /// unanchored pattern (JIT and interpreter alike), so a cell crafted to cost just under the limit at
 /// each of its positions takes time proportional to its length times the limit: `(a+)+$` on 100 KiB
-/// of 14-`a` runs, each followed by `!`, took 1.2–1.5 s and hit no limit.
+/// of 14-`a` runs, each followed by `!`, took 1.2–1.5 s and hit no limit, 1 MiB 13–15 s. That is what
+/// the cell budget bounds (`cellBudget`, `startsPerCall`; see `CustomDetector.scan`): a scan gives each
+/// match call at most `startsPerCall` start positions and, between calls, gives up (the cell is masked
+/// whole) once `cellBudget` has passed since it began.
 ///
 /// Not `Sendable`: PCRE2 match data, context and JIT stack are used by one thread at a time.
 public final class PatternScratch {
@@ -38,6 +41,25 @@ public final class PatternScratch {
     /// for any reasonable pattern; exhausting it is `PCRE2_ERROR_JIT_STACKLIMIT`, a limit hit.
     public static let jitStackStart = 32 * 1024
     public static let jitStackMax = 1024 * 1024
+    /// How long the scan of one cell by one detector may run (`ContinuousClock`, so wall time) before it
+    /// fails closed. A release build scans a normal 1 MiB cell with 65,536 matches in 6–12 ms, so 50 ms
+    /// leaves room for a busy machine while a hostile cell is given up in a tenth of a second: `(a+)+$`
+    /// on 1 MiB of 14-`a` runs ends after 50–70 ms with the JIT (14.7 s with no budget) and 90–125 ms
+    /// in the interpreter (runs of 15: 50–65 and 225–250 ms), fastest to slowest of 5 runs (release, shared machine).
+    public static let defaultCellBudget: Duration = .milliseconds(50)
+    /// How many start positions one match call may try (`pcre2_set_offset_limit`), hence how much work
+    /// can pass between two looks at the clock: at most this many positions, each at most at the match
+    /// limit (measured: 0.2 ms with the JIT, 1.5–2.4 ms in the interpreter). Each call on a match-free
+    /// stretch costs about 40 ns with the JIT, and each look at the clock about 20 ns, so 1,024 adds
+    /// under 0.1 ms per MiB; more where a byte every match needs stands far ahead, since the JIT looks
+    /// for it up to 5,000 bytes on at each call (5.6 ms on 1 MiB when it was absent, before the scan
+    /// learned to stop there).
+    public static let defaultStartsPerCall = 1024
+
+    /// The budget of one cell's scan by one detector (`defaultCellBudget`).
+    public let cellBudget: Duration
+    /// The start positions one match call may try (`defaultStartsPerCall`), at least 1.
+    public let startsPerCall: Int
 
     /// Where matches land: one offset pair, since only the whole match is read.
     let matchData: OpaquePointer
@@ -49,7 +71,11 @@ public final class PatternScratch {
     var digits: [UInt8] = []
 
     public init(matchLimit: UInt32 = defaultMatchLimit, depthLimit: UInt32 = defaultDepthLimit,
-                heapLimitKiB: UInt32 = defaultHeapLimitKiB) {
+                heapLimitKiB: UInt32 = defaultHeapLimitKiB, cellBudget: Duration = defaultCellBudget,
+                startsPerCall: Int = defaultStartsPerCall) {
+        precondition(startsPerCall >= 1)
+        self.cellBudget = cellBudget
+        self.startsPerCall = startsPerCall
         // PCRE2 returns nil only when malloc fails; like Swift's own allocations, that ends the process.
         guard let data = pcre2_match_data_create_8(1, nil), let context = pcre2_match_context_create_8(nil) else {
             fatalError("PCRE2 could not allocate match data")
