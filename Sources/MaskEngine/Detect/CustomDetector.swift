@@ -100,7 +100,10 @@ public final class CustomDetector: Sendable {
         let before = matches.count
         let perCall = scratch.startsPerCall
         // One read of the clock per cell that needs more than one call, and one per window after the first.
-        let deadline = cell.count > perCall ? ContinuousClock.now.advanced(by: scratch.cellBudget) : nil
+        // The budget grows by one share per MiB of cell, so a large cell of legitimate dense matches is
+        // scanned rather than masked whole, and a hostile one still ends in time linear in its size.
+        let budget = scratch.cellBudget * (1 + cell.count >> 20)
+        let deadline = cell.count > perCall ? ContinuousClock.now.advanced(by: budget) : nil
         var start = 0
         // The last start position of the current call's window: `perCall` positions from its first, or
         // fewer at the cell's end.

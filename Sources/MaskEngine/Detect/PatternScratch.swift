@@ -56,7 +56,8 @@ public final class PatternScratch {
     /// learned to stop there).
     public static let defaultStartsPerCall = 1024
 
-    /// The budget of one cell's scan by one detector (`defaultCellBudget`).
+    /// The budget of one cell's scan by one detector (`defaultCellBudget`), once more for each whole MiB
+    /// of the cell.
     public let cellBudget: Duration
     /// The start positions one match call may try (`defaultStartsPerCall`), at least 1.
     public let startsPerCall: Int
