@@ -103,23 +103,10 @@ struct Pipe: ParsableCommand {
         }
         let key = try masking.key(quiet: quiet)
 
-        var reportFD: Int32 = -1
-        if let report {
-            reportFD = open(report, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-            if reportFD < 0 {
-                Diagnostics.error("cannot open the report file \(report): \(String(cString: strerror(errno)))")
-                throw ExitCode(74)
-            }
-        }
+        // The report is this run's (truncated); the audit file is a log that runs append to.
+        let reportFD = try Self.openOutput(report, what: "report", flags: O_TRUNC)
         defer { if reportFD >= 0 { close(reportFD) } }
-        var auditFD: Int32 = -1
-        if let audit {
-            auditFD = open(audit, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-            if auditFD < 0 {
-                Diagnostics.error("cannot open the audit file \(audit): \(String(cString: strerror(errno)))")
-                throw ExitCode(74)
-            }
-        }
+        let auditFD = try Self.openOutput(audit, what: "audit", flags: O_APPEND)
         defer { if auditFD >= 0 { close(auditFD) } }
         signal(SIGPIPE, SIG_IGN)
         if isatty(0) == 1 && !quiet {
@@ -157,5 +144,16 @@ struct Pipe: ParsableCommand {
             Diagnostics.error("\(error)")
             throw ExitCode(74)
         }
+    }
+
+    /// Opens `path` for writing (mode 0600), or returns -1 when there is none; exit 74 when it cannot.
+    static func openOutput(_ path: String?, what: String, flags: Int32) throws -> Int32 {
+        guard let path else { return -1 }
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | flags, 0o600)
+        guard fd >= 0 else {
+            Diagnostics.error("cannot open the \(what) file \(path): \(String(cString: strerror(errno)))")
+            throw ExitCode(74)
+        }
+        return fd
     }
 }
