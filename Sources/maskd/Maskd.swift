@@ -9,7 +9,9 @@ struct Maskd: ParsableCommand {
         discussion: """
             maskd finds emails, payment card numbers, US SSNs and secrets (cloud keys, tokens, private keys, \
             password assignments) and replaces them with deterministic keyed tokens that keep their format, \
-            so that joins still work. Nothing to configure: the default policy masks all of them.
+            so that joins still work. Nothing to configure: the default policy masks all of them. A policy \
+            file (--policy, docs/policy.md) sets other actions per type, column and identity, and adds \
+            detectors of your own; `maskd audit summarize` reads the audit records it leaves.
             """,
         version: "0.1.0",
         subcommands: [Pipe.self, Serve.self, Proxy.self, Audit.self],
