@@ -339,3 +339,23 @@ import Testing
         #expect(columns?.message.contains("list of rules") == true)
     }
 }
+
+/// The policies the README and docs/policy.md show parse as printed, so a user who copies one gets a
+/// working file (docs that drift from the code fail here).
+@Suite struct DocumentedPolicyTests {
+    static func yamlBlocks(_ relativePath: String) throws -> [String] {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
+        let text = try String(contentsOf: root.appendingPathComponent(relativePath), encoding: .utf8)
+        return text.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
+    }
+
+    @Test func everyDocumentedPolicyParses() throws {
+        for path in ["README.md", "docs/policy.md"] {
+            let blocks = try Self.yamlBlocks(path)
+            #expect(!blocks.isEmpty, "\(path) shows a policy")
+            for block in blocks {
+                #expect(throws: Never.self, "\(path)") { _ = try PolicyFile.parse(block, path: path) }
+            }
+        }
+    }
+}
