@@ -294,6 +294,11 @@ public final class WireSession {
             }
         case .commandComplete, .emptyQueryResponse, .portalSuspended:
             try messages.passOther(frame: frame, location: location, into: &result)
+            if ledger != nil, !ledger!.isOpen, case .execute(let portal) = state.current, !desynchronized,
+               let columns = state.columns(ofPortal: portal), !columns.columns.isEmpty {
+                // An Execute that returned no rows is still a result set the client saw.
+                ledger!.begin(.extended, columns: columns, session: masking)
+            }
             ledger?.end(outcome: "complete")
             copyOut = nil
             switch state.current {
