@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Testing
+import WireTestSupport
 @testable import MaskEngine
 
 /// Policy files as a specification: the issue's example reads as written, its version names its
@@ -357,5 +358,35 @@ import Testing
                 #expect(throws: Never.self, "\(path)") { _ = try PolicyFile.parse(block, path: path) }
             }
         }
+    }
+}
+
+/// Hostile policy files: any mutation of a valid file is either a policy or a `PolicyError` with a
+/// position, never a crash or a hang (the file is read by the daemons at every SIGHUP).
+@Suite struct PolicyFileMutationTests {
+    @Test func mutatedFilesAreRefusedOrReadNeverCrash() throws {
+        let source = try DocumentedPolicyTests.yamlBlocks("docs/policy.md")[0]
+        let bytes = Array(source.utf8)
+        var rng = SplitMix(seed: 0x9011_C7)
+        let alphabet = Array("{}[]:,-'\"*#&!|>?%@`\\ \n\t0aZ".utf8)
+        var refused = 0
+        for _ in 0..<1500 {
+            var mutated = bytes
+            for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                let at = Int.random(in: 0..<mutated.count, using: &rng)
+                switch Int.random(in: 0..<3, using: &rng) {
+                case 0: mutated[at] = alphabet.randomElement(using: &rng)!
+                case 1: mutated.insert(alphabet.randomElement(using: &rng)!, at: at)
+                default: mutated.remove(at: at)
+                }
+            }
+            do {
+                _ = try PolicyFile.parse(String(decoding: mutated, as: UTF8.self), path: "m.yaml")
+            } catch {
+                refused += 1
+                #expect(error.line >= 0 && !error.message.isEmpty)
+            }
+        }
+        #expect(refused > 100, "most mutations are refused: \(refused)")
     }
 }
