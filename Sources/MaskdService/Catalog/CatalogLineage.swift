@@ -35,11 +35,21 @@ public final class CatalogLineage: @unchecked Sendable {
             return entry.lineage
         }
         lock.unlock()
-        let lineage = try Self.fetch(conninfo: conninfo + " dbname=" + Self.quote(database))
-        lock.lock()
-        cache[database] = (lineage, ContinuousClock.now)
-        lock.unlock()
-        return lineage
+        do {
+            let lineage = try Self.fetch(conninfo: conninfo + " dbname=" + Self.quote(database))
+            lock.lock()
+            cache[database] = (lineage, ContinuousClock.now)
+            lock.unlock()
+            return lineage
+        } catch {
+            // A catalog that cannot be read (no password for the session's user, a server down) is not
+            // asked again for `freshness`: sessions start without lineage instead of each paying a
+            // failed connection, and the warning is logged once per database per period.
+            lock.lock()
+            cache[database] = (ColumnLineage(), ContinuousClock.now)
+            lock.unlock()
+            throw error
+        }
     }
 
     static func fetch(conninfo: String) throws(CatalogError) -> ColumnLineage {
