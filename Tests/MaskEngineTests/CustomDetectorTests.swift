@@ -233,7 +233,7 @@ import Testing
             // Nothing of this cell was appended; the caller masks it whole.
             #expect(found == [Finding(start: 0, end: 3, type: .email)])
             FindingMerge.replaceWithWholeCell(d.type, length: Self.catastrophicCell.count, findings: &found, from: 0)
-            #expect(found == [Finding(start: 0, end: 1 << 20, type: d.type)])
+            #expect(found == [Finding(start: 0, end: 1 << 20, type: d.type, kind: .patternLimit)])
         }
     }
 
@@ -457,7 +457,7 @@ import Testing
         FindingMerge.insert(Finding(start: 1, end: 4, type: Self.employee), into: &g, from: 1)
         #expect(g == [Finding(start: 0, end: 100, type: .email), Finding(start: 1, end: 5, type: .secret)])
         FindingMerge.replaceWithWholeCell(Self.employee, length: 50, findings: &g, from: 1)
-        #expect(g == [Finding(start: 0, end: 100, type: .email), Finding(start: 0, end: 50, type: Self.employee)])
+        #expect(g == [Finding(start: 0, end: 100, type: .email), Finding(start: 0, end: 50, type: Self.employee, kind: .patternLimit)])
         FindingMerge.replaceWithWholeCell(Self.employee, length: 0, findings: &g, from: 1)
         #expect(g == [Finding(start: 0, end: 100, type: .email)])
     }

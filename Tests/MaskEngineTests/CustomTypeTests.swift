@@ -70,6 +70,16 @@ import WireTestSupport
         #expect(report.contains("\"type\":\"evil\"") && report.contains("\"start\":0,\"end\":\(cell.utf8.count)"), "\(report.prefix(300))")
     }
 
+    /// A detector whose type an identity may see (`keep`) still cannot pass a cell it could not finish:
+    /// that cell stands for every value it may hold, an email included.
+    @Test func aCellPastThePatternLimitIsMaskedEvenWhereItsTypeIsKept() throws {
+        let p = try Self.policy("  - {name: evil, pattern: '(a+)+$', action: keep}\n")
+        let cell = "ann@example.com " + String(repeating: "a", count: 1 << 20) + "!"
+        let (out, report) = Self.csv("id,x\n1,\(cell)\n", p)
+        #expect(!out.contains("ann@example.com") && !out.contains("aaaa"), "\(out.prefix(80))")
+        #expect(report.contains("\"kind\":\"pattern_limit\""), "\(report.prefix(300))")
+    }
+
     @Test func aBadPatternIsRefusedWithItsLine() {
         #expect(throws: PolicyError.self) { try Self.policy("  - {name: broken, pattern: 'EMP-[0-9'}\n") }
         do throws(PolicyError) {

@@ -38,6 +38,6 @@ enum FindingMerge {
     /// An empty cell has nothing to mask and gets no span.
     static func replaceWithWholeCell(_ type: EntityType, length: Int, findings: inout [Finding], from first: Int) {
         findings.removeSubrange(first...)
-        if length > 0 { findings.append(Finding(start: 0, end: length, type: type)) }
+        if length > 0 { findings.append(Finding(start: 0, end: length, type: type, kind: .patternLimit)) }
     }
 }

@@ -34,12 +34,16 @@ public struct SecretKind: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let mailchimpAPIKey = SecretKind(rawValue: 16)
     public static let terraformToken = SecretKind(rawValue: 17)
     public static let azureClientSecret = SecretKind(rawValue: 18)
+    /// A whole cell a custom detector could not finish (a PCRE2 limit or its time budget): which bytes
+    /// matched is unknown, and the cell may hold values of any type, so it is never kept
+    /// (`CellRewriter.action(for:in:)`).
+    public static let patternLimit = SecretKind(rawValue: 19)
 
     static let builtInNames = [
         "", "aws_access_key_id", "aws_secret_access_key", "github_token", "slack_token", "stripe_key",
         "google_api_key", "jwt", "private_key", "password_assignment", "url_credentials", "documented_example",
         "telegram_bot_token", "webhook_url", "discord_bot_token",
-        "maxmind_license_key", "mailchimp_api_key", "terraform_token", "azure_client_secret",
+        "maxmind_license_key", "mailchimp_api_key", "terraform_token", "azure_client_secret", "pattern_limit",
     ]
 
     /// Kinds at and above this number are `TokenCatalogue.rules[rawValue - catalogueBase]`.
