@@ -6,17 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mb=${1:-200}
-scripts/bootstrap
-swift build -c release --product maskd >/dev/null
-bin=.build/release/maskd
-corpus=${MASKD_BENCH_DIR:-/tmp/maskd-bench-$mb}
-if [ ! -f "$corpus/mixed.wire" ]; then
-  python3 Corpora/generate.py --out "$corpus" --seed 7 --target-mb "$mb" --no-labels --formats csv,wire --quiet
-fi
-export MASKD_TOKEN_KEY=maskd-benchmark-key-not-secret
-if [ ! -f "$corpus/mixed.sql" ]; then
-  python3 Benchmarks/csv-to-pgdump.py "$corpus/mixed.csv" "$corpus/mixed.sql" mixed
-fi
+source Benchmarks/mixed-corpus.sh
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r)"
 echo "swift: $(swift --version 2>&1 | head -1)"
 echo "input: $(du -m "$corpus/mixed.csv" | cut -f1) MB csv, $(du -m "$corpus/mixed.wire" | cut -f1) MB wire, $(du -m "$corpus/mixed.sql" | cut -f1) MB pgdump"

@@ -9,15 +9,8 @@ cd "$(dirname "$0")/.."
 [ $# -ge 1 ] || { echo "usage: $0 BASE_BINARY [MB]"; exit 64; }
 base=$(realpath "$1")
 mb=${2:-60}
-scripts/bootstrap
-swift build -c release --product maskd >/dev/null
-head=.build/release/maskd
-corpus=${MASKD_BENCH_DIR:-/tmp/maskd-bench-$mb}
-if [ ! -f "$corpus/mixed.wire" ]; then
-  python3 Corpora/generate.py --out "$corpus" --seed 7 --target-mb "$mb" --no-labels --formats csv,wire --quiet
-fi
-[ -f "$corpus/mixed.sql" ] || python3 Benchmarks/csv-to-pgdump.py "$corpus/mixed.csv" "$corpus/mixed.sql" mixed
-export MASKD_TOKEN_KEY=maskd-benchmark-key-not-secret
+source Benchmarks/mixed-corpus.sh
+head=$bin
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 rate() { "$@" 2>&1 >/dev/null | sed -n 's/.*(\([0-9]*\) MB\/s).*/\1/p'; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
