@@ -11,8 +11,7 @@ final class PipeAuditLedger: @unchecked Sendable {
     private let identityMembers: String
     private let sink: StreamMasker.Sink
     private var source: AuditSource?
-    private var counts: [Int] = []
-    private var widest = -1
+    private var tally = ColumnFindingTally()
     private var rows = 0
     private var bytes = 0
     private var masked = 0
@@ -37,27 +36,17 @@ final class PipeAuditLedger: @unchecked Sendable {
         rows += chunk.rows
         bytes += chunk.inputBytes
         masked += chunk.maskedCells
-        for f in chunk.findings {
-            let column = max(f.column, 0)
-            let needed = (column + 1) * EntityType.slotCount
-            if counts.count < needed { counts.append(contentsOf: repeatElement(0, count: needed - counts.count)) }
-            counts[column * EntityType.slotCount + Int(f.type.rawValue)] += 1
-            widest = max(widest, column)
-        }
+        for f in chunk.findings { tally.add(column: max(f.column, 0), type: f.type) }
     }
 
     /// Writes the record of the rows seen since the last one, if any.
     func end(outcome: String, code: String? = nil) throws {
         guard let source else { return }
         var columns: [ResultSetRecord.Column] = []
-        for i in 0..<max(source.columns.count, widest + 1) {
+        for i in 0..<max(source.columns.count, tally.widestColumn + 1) {
             let name = i < source.columns.count ? source.columns[i] : ""
             let actions = policy.actions(for: ColumnReference(name: name.isEmpty ? nil : name, table: source.table))
-            var found: [(type: EntityType, count: Int, action: MaskAction)] = []
-            for t in 0..<EntityType.slotCount where (i + 1) * EntityType.slotCount <= counts.count {
-                let n = counts[i * EntityType.slotCount + t]
-                if n > 0 { found.append((EntityType(rawValue: UInt8(t)), n, actions[EntityType(rawValue: UInt8(t))])) }
-            }
+            let found = tally.found(in: i, actions: actions)
             columns.append(ResultSetRecord.Column(name: name, tableOID: 0, attributeNumber: 0, found: found))
         }
         let record = ResultSetRecord(kind: source.kind, columns: columns, rows: rows, bytes: bytes, maskedCells: masked,
@@ -65,8 +54,7 @@ final class PipeAuditLedger: @unchecked Sendable {
         let line = ResultSetAuditLine.json(record, identityMembers: identityMembers, policy: policy, table: source.table)
         try Array(line.utf8).withUnsafeBytes { try sink($0) }
         self.source = nil
-        counts.removeAll(keepingCapacity: true)
-        widest = -1
+        tally.reset()
         rows = 0
         bytes = 0
         masked = 0

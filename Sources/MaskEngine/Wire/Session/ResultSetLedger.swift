@@ -8,13 +8,10 @@ struct ResultSetLedger {
         var columns: ResultColumns
         /// Per column, the column's actions (one entry, the text actions, when the columns are unknown).
         var actions: [ActionTable]
-        /// Findings per column and type: `counts[column * EntityType.slotCount + type]`, allocated at
-        /// the first finding.
-        var counts: [Int] = []
+        var tally = ColumnFindingTally()
         var rows = 0
         var bytes = 0
         var maskedCells = 0
-        var widestColumn = -1
         let started = Date()
         let clock = ContinuousClock.now
     }
@@ -42,11 +39,7 @@ struct ResultSetLedger {
         var lastMaskedColumn = -1
         for f in findings {
             let column = max(f.column, 0)
-            if open!.counts.count < (column + 1) * EntityType.slotCount {
-                open!.counts.append(contentsOf: repeatElement(0, count: (column + 1) * EntityType.slotCount - open!.counts.count))
-            }
-            open!.counts[column * EntityType.slotCount + Int(f.type.rawValue)] += 1
-            open!.widestColumn = max(open!.widestColumn, column)
+            open!.tally.add(column: column, type: f.type)
             let action = actions(column)[f.type]
             let finding = Finding(start: f.start, end: f.end, type: f.type, kind: f.kind)
             if action != .keep && policy.masks(finding) && column != lastMaskedColumn {
@@ -66,15 +59,9 @@ struct ResultSetLedger {
         guard let o = open else { return }
         var columns: [ResultSetRecord.Column] = []
         let described = o.columns.isKnown ? o.columns.columns.count : 0
-        for i in 0..<max(described, o.widestColumn + 1) {
+        for i in 0..<max(described, o.tally.widestColumn + 1) {
             let c = i < described ? o.columns.columns[i] : nil
-            var found: [(type: EntityType, count: Int, action: MaskAction)] = []
-            if (i + 1) * EntityType.slotCount <= o.counts.count {
-                for t in 0..<EntityType.slotCount where o.counts[i * EntityType.slotCount + t] > 0 {
-                    let type = EntityType(rawValue: UInt8(t))
-                    found.append((type, o.counts[i * EntityType.slotCount + t], actions(i)[type]))
-                }
-            }
+            let found = o.tally.found(in: i, actions: actions(i))
             columns.append(ResultSetRecord.Column(name: c?.name ?? "", tableOID: c?.tableOID ?? 0,
                                                   attributeNumber: Int(c?.columnAttribute ?? 0), found: found))
         }
