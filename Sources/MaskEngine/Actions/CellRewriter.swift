@@ -71,7 +71,7 @@ public final class CellRewriter {
         if holder == .cell && hasNullAction(findings, actions: actions) { return .null }
         var copied = 0
         for f in findings where policy.masks(f) {
-            let action = action(for: f, in: actions)
+            let action = Self.action(for: f, in: actions)
             if action == .keep { continue }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: value[copied..<f.start]))
             let span = UnsafeBufferPointer(rebasing: value[f.start..<f.end])
@@ -102,7 +102,7 @@ public final class CellRewriter {
                                          actions: ActionTable, into out: inout [UInt8]) {
         var copied = 0
         for f in findings where policy.masks(f) {
-            let action = action(for: f, in: actions)
+            let action = Self.action(for: f, in: actions)
             if action == .keep { continue }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: value[copied..<f.start]))
             let span = UnsafeBufferPointer(rebasing: value[f.start..<f.end])
@@ -121,7 +121,7 @@ public final class CellRewriter {
     /// not finish (`SecretKind.patternLimit`) is redacted where its type would be kept, since it stands
     /// for every finding the cell may hold, built-in ones included.
     @inline(__always)
-    func action(for f: Finding, in actions: ActionTable) -> MaskAction {
+    static func action(for f: Finding, in actions: ActionTable) -> MaskAction {
         let action = actions[f.type]
         return action == .keep && f.kind == .patternLimit ? .redact : action
     }
@@ -133,14 +133,14 @@ public final class CellRewriter {
     /// Whether the action for any of `findings` is `null`.
     @inline(__always)
     public func hasNullAction(_ findings: ArraySlice<Finding>, actions: ActionTable) -> Bool {
-        for f in findings where action(for: f, in: actions) == .null && policy.masks(f) { return true }
+        for f in findings where Self.action(for: f, in: actions) == .null && policy.masks(f) { return true }
         return false
     }
 
     /// Whether any of `findings` changes its cell (not a kept documented example, not `keep`): what
     /// audit records count as a masked cell.
     public func masksAny(_ findings: ArraySlice<Finding>, actions: ActionTable) -> Bool {
-        for f in findings where policy.masks(f) && action(for: f, in: actions) != .keep { return true }
+        for f in findings where policy.masks(f) && Self.action(for: f, in: actions) != .keep { return true }
         return false
     }
 

@@ -40,8 +40,8 @@ struct ResultSetLedger {
         for f in findings {
             let column = max(f.column, 0)
             open!.tally.add(column: column, type: f.type)
-            let action = actions(column)[f.type]
             let finding = Finding(start: f.start, end: f.end, type: f.type, kind: f.kind)
+            let action = CellRewriter.action(for: finding, in: actions(column))
             if action != .keep && policy.masks(finding) && column != lastMaskedColumn {
                 open!.maskedCells += 1
                 lastMaskedColumn = column
