@@ -262,8 +262,13 @@ final class SidecarTestClient {
         process.environment = ["MASKD_TOKEN_KEY": "00112233445566778899aabbccddeeff"]
         try process.run()
         defer { if process.isRunning { process.terminate() } }
-        for _ in 0..<100 where !FileManager.default.fileExists(atPath: socketPath) { usleep(50_000) }
-        let client = try SidecarTestClient(path: socketPath)
+        // The socket file appears at bind, a moment before listen: retry until the daemon accepts.
+        var connected: SidecarTestClient?
+        for _ in 0..<200 where connected == nil {
+            connected = try? SidecarTestClient(path: socketPath)
+            if connected == nil { usleep(50_000) }
+        }
+        let client = try #require(connected, "maskd serve accepted within 10 s")
         #expect(client.hello([("user", "alice"), ("group", "support")]) != nil)
         client.send(SidecarFrames.data(.clientBytes, Frontend.query("SELECT email")))
         client.send(SidecarFrames.data(.serverBytes, Wire.rowDescription([("email", 25)]) + Wire.dataRow(["ann@example.com"])))
