@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "MaskEngine", targets: ["MaskEngine"]),
         .library(name: "MaskdService", targets: ["MaskdService"]),
         .executable(name: "maskd", targets: ["maskd"]),
+        .executable(name: "maskbench", targets: ["maskbench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // maskbench's latency percentiles.
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         // Tests only: a real driver that prepares statements and asks for binary results.
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
@@ -65,6 +68,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The benchmark tool: the engine in process, `maskd pipe`/`serve`/`proxy` as child processes, and
+        // the baselines (a plain read pass, a hand-written PCRE2 masker, Presidio) on the same bytes.
+        .executableTarget(
+            name: "maskbench",
+            dependencies: [
+                "MaskEngine",
+                "CPCRE2",
+                "CLibPQ",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
         // PostgreSQL message builders and readers that the engine's and the daemon's tests share.
