@@ -32,9 +32,11 @@ public struct CSVChunkMasker {
         self.delimiter = delimiter
     }
 
-    public func mask(_ chunk: UnsafeBufferPointer<UInt8>, start: CSVChunkStart, session: MaskSession) -> MaskedChunk {
-        var result = MaskedChunk()
-        result.output.reserveCapacity(chunk.count + chunk.count / 8)
+    /// Masks the whole records in `chunk`. With `passThrough`, a chunk in which nothing changes comes
+    /// back with `outputIsInput` set and no output, for a caller that owns the input as an array.
+    public func mask(_ chunk: UnsafeBufferPointer<UInt8>, start: CSVChunkStart, session: MaskSession,
+                     passThrough: Bool = false) -> MaskedChunk {
+        var result = MaskedChunk(recordingFindings: session.recordsFindings)
         let index = StageOneIndex(structural: (delimiter, UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")))
         index.reset(chunk)
         let unquotedIndex = StageOneIndex()
@@ -52,11 +54,16 @@ public struct CSVChunkMasker {
         var line = start.line
         var row = start.rowIndex
         let n = chunk.count
+        // Records without findings are not copied one by one: they are kept (`MaskedChunk.keep`), and a
+        // run of them is copied in one piece when a record changes, or not at all when nothing in the
+        // chunk changes (then the input itself is the output).
         while pos < n {
             let recordStart = pos
             fields.removeAll(keepingCapacity: true)
             findings.removeAll(keepingCapacity: true)
             func fail(_ kind: StreamError.Kind, at offset: Int) -> MaskedChunk {
+                result.flushKept(chunk)
+                result.kept = 0..<0
                 result.error = StreamError(kind, at: StreamLocation(byteOffset: start.byteOffset + offset, line: line,
                                                                    row: row, column: fields.count))
                 return result
@@ -115,11 +122,11 @@ public struct CSVChunkMasker {
                     Self.unquote(chunk, field.valueStart, field.valueEnd, into: &unquoted)
                     unquoted.withUnsafeBufferPointer { u in
                         unquotedIndex.reset(u)
-                        session.scanner.scan(u, lower: 0, upper: u.count, index: unquotedIndex, context: context,
+                        session.scan(u, lower: 0, upper: u.count, index: unquotedIndex, context: context,
                                              into: &findings)
                     }
                 } else if !field.needsDecoding {
-                    session.scanner.scan(chunk, lower: field.valueStart, upper: field.valueEnd, index: index,
+                    session.scan(chunk, lower: field.valueStart, upper: field.valueEnd, index: index,
                                          context: context, into: &findings)
                 }
                 field.findingsEnd = findings.count
@@ -138,29 +145,37 @@ public struct CSVChunkMasker {
                     return fail(.csvTextAfterClosingQuote, at: pos)
                 }
             }
-            emit(chunk, recordStart: recordStart, recordEnd: pos, fields: fields, findings: findings, row: row, session: session,
-                 columnActions: columnActions, unnamedActions: unnamedActions, unquoted: &unquoted, into: &result)
+            if findings.isEmpty {
+                result.keep(recordStart..<pos, of: chunk)
+            } else {
+                emit(chunk, recordStart: recordStart, recordEnd: pos, fields: fields, findings: findings, row: row, session: session,
+                     columnActions: columnActions, unnamedActions: unnamedActions, unquoted: &unquoted, into: &result)
+            }
             row += 1
             result.rows += 1
         }
+        if passThrough && result.output.isEmpty && result.kept == 0..<n {
+            result.outputIsInput = true
+        } else {
+            result.flushKept(chunk)
+        }
+        result.kept = 0..<0
         return result
     }
 
-    /// Writes one record: as it was when nothing was found, else field by field.
+    /// Writes one record with findings, field by field.
     private func emit(_ chunk: UnsafeBufferPointer<UInt8>, recordStart: Int, recordEnd: Int, fields: [FieldSpan],
                       findings: [Finding], row: Int, session: MaskSession, columnActions: [ActionTable], unnamedActions: ActionTable,
                       unquoted: inout [UInt8], into result: inout MaskedChunk) {
-        if findings.isEmpty {
-            result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[recordStart..<recordEnd]))
-            return
-        }
         var findingsStart = 0
+        // Unchanged fields, with the delimiter before each, are kept lazily (`MaskedChunk.keep`): runs of
+        // them, across records too, are copied in one piece.
         for (column, field) in fields.enumerated() {
-            if column > 0 { result.output.append(delimiter) }
+            let withDelimiter = column > 0 ? field.rawStart - 1 : field.rawStart
             let cellFindings = findings[findingsStart..<field.findingsEnd]
             findingsStart = field.findingsEnd
             if cellFindings.isEmpty {
-                result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[field.rawStart..<field.rawEnd]))
+                result.keep(withDelimiter..<field.rawEnd, of: chunk)
                 continue
             }
             for f in cellFindings { result.record(f, row: row, column: column) }
@@ -179,17 +194,18 @@ public struct CSVChunkMasker {
             if outcome != .unchanged && session.rewriter.masksAny(cellFindings, actions: actions) { result.maskedCells += 1 }
             switch outcome {
             case .unchanged:
-                result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[field.rawStart..<field.rawEnd]))
+                result.keep(withDelimiter..<field.rawEnd, of: chunk)
             case .null:
-                break  // NULL in CSV is an empty unquoted field
+                // NULL in CSV is an empty unquoted field.
+                result.keep(withDelimiter..<field.rawStart, of: chunk)
             case .rewritten:
+                result.keep(withDelimiter..<field.rawStart, of: chunk)
+                result.flushKept(chunk)
                 Self.appendField(session.cellOut, quoted: field.quoted, delimiter: delimiter, to: &result.output)
             }
         }
         // The record's own line ending.
-        if let last = fields.last {
-            result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[last.rawEnd..<recordEnd]))
-        }
+        if let last = fields.last { result.keep(last.rawEnd..<recordEnd, of: chunk) }
     }
 
     /// Quotes when the original was quoted or the value needs it; doubles quotes inside. Runs between

@@ -35,9 +35,24 @@ public struct CopyChunkStart: Sendable {
 public struct CopyTextChunkMasker {
     public init() {}
 
-    public func mask(_ chunk: UnsafeBufferPointer<UInt8>, start: CopyChunkStart, session: MaskSession) -> MaskedChunk {
-        var result = MaskedChunk()
-        result.output.reserveCapacity(chunk.count + chunk.count / 8)
+    /// Masks the COPY rows in `chunk`. With `passThrough`, a chunk in which nothing changes comes back
+    /// with `outputIsInput` set and no output, for a caller that owns the input as an array.
+    public func mask(_ chunk: UnsafeBufferPointer<UInt8>, start: CopyChunkStart, session: MaskSession,
+                     passThrough: Bool = false) -> MaskedChunk {
+        var result = MaskedChunk(recordingFindings: session.recordsFindings)
+        maskRows(chunk, start: start, session: session, into: &result)
+        // Unchanged rows are kept lazily (`MaskedChunk.keep`); whatever is still kept is output.
+        if passThrough && result.error == nil && result.output.isEmpty && result.kept == 0..<chunk.count {
+            result.outputIsInput = true
+        } else {
+            result.flushKept(chunk)
+        }
+        result.kept = 0..<0
+        return result
+    }
+
+    private func maskRows(_ chunk: UnsafeBufferPointer<UInt8>, start: CopyChunkStart, session: MaskSession,
+                          into result: inout MaskedChunk) {
         let index = StageOneIndex(structural: (9, 10, UInt8(ascii: "\\"), 9))
         index.reset(chunk)
         let decodedIndex = StageOneIndex()
@@ -70,7 +85,7 @@ public struct CopyTextChunkMasker {
                             result.error = StreamError(.malformedMessage("COPY data: a backslash at the end of a line"),
                                                        at: StreamLocation(byteOffset: start.byteOffset + next, line: line,
                                                                           row: row, column: fields.count))
-                            return result
+                            return
                         }
                         q = next + 2
                         continue
@@ -89,10 +104,10 @@ public struct CopyTextChunkMasker {
                         Self.unescape(chunk, fieldStart, end, into: &decoded)
                         decoded.withUnsafeBufferPointer { d in
                             decodedIndex.reset(d)
-                            session.scanner.scan(d, lower: 0, upper: d.count, index: decodedIndex, context: context, into: &findings)
+                            session.scan(d, lower: 0, upper: d.count, index: decodedIndex, context: context, into: &findings)
                         }
                     } else {
-                        session.scanner.scan(chunk, lower: fieldStart, upper: end, index: index, context: context, into: &findings)
+                        session.scan(chunk, lower: fieldStart, upper: end, index: index, context: context, into: &findings)
                     }
                 }
                 field.findingsEnd = findings.count
@@ -104,7 +119,7 @@ public struct CopyTextChunkMasker {
                 result.error = StreamError(
                     .malformedMessage("COPY data: \(fields.count) fields where the COPY line names \(columns.count) columns"),
                     at: StreamLocation(byteOffset: start.byteOffset + rowStart, line: line, row: row, column: nil))
-                return result
+                return
             }
             emitRow(chunk, rowStart: rowStart, rowEnd: pos, fields: fields, findings: findings, start: start, row: row,
                     session: session, columnActions: columnActions, unnamedActions: unnamedActions, decoded: &decoded, into: &result)
@@ -112,7 +127,6 @@ public struct CopyTextChunkMasker {
             line += 1
             result.rows += 1
         }
-        return result
     }
 
     private func emitRow(_ chunk: UnsafeBufferPointer<UInt8>, rowStart: Int, rowEnd: Int, fields: [FieldSpan],
@@ -120,16 +134,17 @@ public struct CopyTextChunkMasker {
                          columnActions: [ActionTable]?, unnamedActions: ActionTable,
                          decoded: inout [UInt8], into result: inout MaskedChunk) {
         if findings.isEmpty {
-            result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[rowStart..<rowEnd]))
+            result.keep(rowStart..<rowEnd, of: chunk)
             return
         }
         var findingsStart = 0
+        // Unchanged fields, with the tab before each, are kept lazily: runs of them are copied in one piece.
         for (column, field) in fields.enumerated() {
-            if column > 0 { result.output.append(9) }
+            let withTab = column > 0 ? field.rawStart - 1 : field.rawStart
             let cellFindings = findings[findingsStart..<field.findingsEnd]
             findingsStart = field.findingsEnd
             if cellFindings.isEmpty {
-                result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[field.rawStart..<field.rawEnd]))
+                result.keep(withTab..<field.rawEnd, of: chunk)
                 continue
             }
             for f in cellFindings { result.record(f, row: row, column: column, table: start.table) }
@@ -148,16 +163,21 @@ public struct CopyTextChunkMasker {
             }
             let actions = columnActions.map { column < $0.count ? $0[column] : unnamedActions } ?? unnamedActions
             if outcome != .unchanged && session.rewriter.masksAny(cellFindings, actions: actions) { result.maskedCells += 1 }
-            switch outcome {
-            case .unchanged: result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[field.rawStart..<field.rawEnd]))
-            case .null: result.output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "N")])
-            case .rewritten: Self.appendEscaped(session.cellOut, to: &result.output)
+            if outcome == .unchanged {
+                result.keep(withTab..<field.rawEnd, of: chunk)
+                continue
+            }
+            result.keep(withTab..<field.rawStart, of: chunk)
+            result.flushKept(chunk)
+            if outcome == .null {
+                result.output.append(UInt8(ascii: "\\"))
+                result.output.append(UInt8(ascii: "N"))
+            } else {
+                Self.appendEscaped(session.cellOut, to: &result.output)
             }
         }
         // The row's line ending.
-        if let last = fields.last, last.rawEnd < rowEnd {
-            result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[last.rawEnd..<rowEnd]))
-        }
+        if let last = fields.last, last.rawEnd < rowEnd { result.keep(last.rawEnd..<rowEnd, of: chunk) }
     }
 
     static func withValue<R>(_ chunk: UnsafeBufferPointer<UInt8>, _ field: FieldSpan, _ decoded: [UInt8],

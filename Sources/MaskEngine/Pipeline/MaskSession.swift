@@ -96,6 +96,39 @@ public final class MaskSession {
     /// The actions for text outside any column, and for cells whose column is unknown.
     var textActions: ActionTable { policy.textActions }
 
+    /// Where the pipeline stops (benchmarks only; see `PipelineStage`): every scan goes through
+    /// `scan(_:lower:upper:index:context:into:)`, which honours it.
+    public var stopAfter = PipelineStage.mask
+    /// Findings the validators made while `stopAfter` is `.detect` (and then dropped).
+    public private(set) var detectedOnly = 0
+
+    /// Whether chunks keep a `FindingRecord` per finding (for reports and audit ledgers); counts per
+    /// type are kept either way.
+    public var recordsFindings = true
+
+    /// Scans a cell as `CellScanner.scan` does, unless the session stops before detection: then the
+    /// stage-1 masks are computed (or not) and nothing is found.
+    @inline(__always)
+    @discardableResult
+    func scan(_ bytes: UnsafeBufferPointer<UInt8>, lower: Int, upper: Int, index: StageOneIndex, context: ColumnContext,
+              into findings: inout [Finding]) -> Int {
+        switch stopAfter {
+        case .mask:
+            return scanner.scan(bytes, lower: lower, upper: upper, index: index, context: context, into: &findings)
+        case .decode:
+            return 0
+        case .stageOne:
+            _ = index.hasCandidates(lower, upper)
+            return 0
+        case .detect:
+            let before = findings.count
+            let found = scanner.scan(bytes, lower: lower, upper: upper, index: index, context: context, into: &findings)
+            detectedOnly += found
+            findings.removeSubrange(before...)
+            return 0
+        }
+    }
+
     public init(policy: MaskPolicy, key: TokenKey, identity: Identity = .unknown) {
         self.policy = policy.resolve(identity)
         rewriter = CellRewriter(policy: policy, tokenizer: Tokenizer(key: key))
@@ -108,8 +141,14 @@ public final class MaskSession {
 /// The output of masking one chunk of a stream: bytes to write, findings to report, and the error that
 /// stopped it, if any. When `error` is set, `output` ends before the failing row or message.
 public struct MaskedChunk: Sendable {
+    /// The masked bytes; empty when `outputIsInput`.
     public var output: [UInt8] = []
+    /// Set by a chunk masker when nothing in the chunk changed: the input is the output, as it is
+    /// (the caller that owns the input array puts it in `output` without a copy).
+    public var outputIsInput = false
     public var findings: [FindingRecord] = []
+    /// `findings` as JSON Lines, when a report is asked for (formatted by the worker that masked the chunk).
+    var reportLines: [UInt8] = []
     /// Data rows seen (for the summary).
     public var rows = 0
     /// Findings per entity type, indexed by `EntityType.rawValue`.
@@ -127,8 +166,39 @@ public struct MaskedChunk: Sendable {
 
     public init() {}
 
+    /// Input bytes passed through but not yet copied to `output`: the run of unchanged messages since
+    /// the last change, copied in one piece by `flushKept` (or never, when a whole chunk is unchanged
+    /// and its input array becomes the output).
+    var kept = 0..<0
+
+    /// Passes `range` of `input` through unchanged. Ranges must come in input order; a range that does
+    /// not continue the kept run flushes it first.
+    @inline(__always)
+    mutating func keep(_ range: Range<Int>, of input: UnsafeBufferPointer<UInt8>) {
+        if kept.upperBound == range.lowerBound && (!kept.isEmpty || output.isEmpty) {
+            kept = (kept.isEmpty ? range.lowerBound : kept.lowerBound)..<range.upperBound
+            return
+        }
+        flushKept(input)
+        kept = range
+    }
+
+    /// Copies the kept run to `output`; call it before appending anything else to `output`.
+    @inline(__always)
+    mutating func flushKept(_ input: UnsafeBufferPointer<UInt8>) {
+        guard !kept.isEmpty else { return }
+        if output.isEmpty { output.reserveCapacity(input.count + input.count / 8) }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: input[kept]))
+        kept = kept.upperBound..<kept.upperBound
+    }
+
+    /// Whether `record` keeps a `FindingRecord` (reports and audit ledgers need them; counts do not).
+    var recordsFindings = true
+
+    public init(recordingFindings: Bool) { recordsFindings = recordingFindings }
+
     mutating func record(_ f: Finding, row: Int, column: Int, table: Int32 = -1) {
-        findings.append(FindingRecord(row: row, column: column, start: f.start, end: f.end, type: f.type, kind: f.kind, table: table))
+        if recordsFindings { findings.append(FindingRecord(row: row, column: column, start: f.start, end: f.end, type: f.type, kind: f.kind, table: table)) }
         counts[Int(f.type.rawValue)] += 1
     }
 }

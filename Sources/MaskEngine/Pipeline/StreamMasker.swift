@@ -29,6 +29,8 @@ public final class StreamMasker {
         public var maxRecordBytes = 256 << 20
         /// Write the output as one LZ4 frame.
         public var lz4Output = false
+        /// Where the pipeline stops: anything before `.mask` is for benchmarks and writes no output.
+        public var stopAfter = PipelineStage.mask
         /// Called now and then from the consumer thread with the totals so far.
         public var progress: (@Sendable (StreamSummary) -> Void)? = nil
 
@@ -85,20 +87,27 @@ public final class StreamMasker {
         let progress = options.progress
         let ledger = audit.map { PipeAuditLedger(policy: policy.resolve(options.identity), identity: options.identity, sink: $0) }
         let pipeline = OrderedPipeline<Job, MaskedChunk>(
-            sessions: (0..<options.workers).map { _ in MaskSession(policy: policy, key: key, identity: options.identity) },
-            maxInFlight: options.workers * 2 + 1,
-            process: { [options] job, session in
-                job.run(session: session, maxMessageBytes: options.maxMessageBytes, delimiter: options.csvDelimiter)
+            sessions: (0..<options.workers).map { _ in
+                let session = MaskSession(policy: policy, key: key, identity: options.identity)
+                session.stopAfter = options.stopAfter
+                // Findings are kept one by one only for what reads them one by one.
+                session.recordsFindings = report != nil || audit != nil
+                return session
             },
-            consume: { chunk in
+            maxInFlight: options.workers * 2 + 1,
+            process: { [options, reportWriter, state] job, session in
+                var chunk = job.run(session: session, maxMessageBytes: options.maxMessageBytes, delimiter: options.csvDelimiter)
+                // Report lines are formatted here, on the worker, not on the one consumer thread.
+                if report != nil, !chunk.findings.isEmpty {
+                    chunk.reportLines.reserveCapacity(chunk.findings.count * 80)
+                    for f in chunk.findings { reportWriter.append(f, tableName: state.tableName(f.table), to: &chunk.reportLines) }
+                }
+                return chunk
+            },
+            consume: { [options] chunk in
                 do {
-                    try chunk.output.withUnsafeBytes { try sink($0) }
-                    if let report, !chunk.findings.isEmpty {
-                        var lines: [UInt8] = []
-                        lines.reserveCapacity(chunk.findings.count * 80)
-                        for f in chunk.findings { reportWriter.append(f, tableName: state.tableName(f.table), to: &lines) }
-                        try lines.withUnsafeBytes { try report($0) }
-                    }
+                    if options.stopAfter == .mask { try chunk.output.withUnsafeBytes { try sink($0) } }
+                    if let report, !chunk.reportLines.isEmpty { try chunk.reportLines.withUnsafeBytes { try report($0) } }
                     try ledger?.add(chunk)
                 } catch {
                     state.fail(error)
@@ -244,7 +253,7 @@ enum Job: Sendable {
                 let index = StageOneIndex()
                 index.reset(b)
                 var findings: [Finding] = []
-                session.scanner.scan(b, lower: 0, upper: b.count, index: index, context: ColumnContext(scansDigits: false),
+                session.scan(b, lower: 0, upper: b.count, index: index, context: ColumnContext(scansDigits: false),
                                      into: &findings)
                 if findings.isEmpty { chunk.output = bytes; return }
                 _ = session.rewriter.rewrite(b, findings: findings[...], as: .text, actions: session.textActions, into: &chunk.output)
@@ -261,7 +270,8 @@ enum Job: Sendable {
             if chunk.error != nil { chunk.error!.location.row = nil }
             return chunk
         case .copy(let bytes, let start):
-            var chunk = bytes.withUnsafeBufferPointer { CopyTextChunkMasker().mask($0, start: start, session: session) }
+            var chunk = bytes.withUnsafeBufferPointer { CopyTextChunkMasker().mask($0, start: start, session: session, passThrough: true) }
+            if chunk.outputIsInput { chunk.output = bytes; chunk.outputIsInput = false }
             chunk.inputBytes = bytes.count
             return chunk
         case .failure(let error):
@@ -269,13 +279,17 @@ enum Job: Sendable {
             chunk.error = error
             return chunk
         case .csv(let bytes, let start):
-            var chunk = bytes.withUnsafeBufferPointer { CSVChunkMasker(delimiter: delimiter).mask($0, start: start, session: session) }
+            var chunk = bytes.withUnsafeBufferPointer {
+                CSVChunkMasker(delimiter: delimiter).mask($0, start: start, session: session, passThrough: true)
+            }
+            if chunk.outputIsInput { chunk.output = bytes; chunk.outputIsInput = false }
             chunk.inputBytes = bytes.count
             return chunk
         case .wire(let bytes, let start):
             var chunk = bytes.withUnsafeBufferPointer {
-                WireChunkMasker(maxMessageBytes: maxMessageBytes).mask($0, start: start, session: session)
+                WireChunkMasker(maxMessageBytes: maxMessageBytes).mask($0, start: start, session: session, passThrough: true)
             }
+            if chunk.outputIsInput { chunk.output = bytes; chunk.outputIsInput = false }
             chunk.inputBytes = bytes.count
             return chunk
         }
@@ -365,6 +379,10 @@ final class ConsumerState: @unchecked Sendable {
 }
 
 /// The reader's buffer: bytes read but not yet handed to a job.
+///
+/// Reads go straight into the array that the next job takes, so the reader copies no chunk: `take`
+/// hands the array itself to the job and moves only what follows the cut (the start of a record or
+/// message that the next chunk completes) into a new one.
 struct InputBuffer {
     let source: StreamMasker.Source
     let chunkBytes: Int
@@ -379,29 +397,41 @@ struct InputBuffer {
 
     var count: Int { storage.count }
 
-    /// Reads until the buffer holds `atLeast` bytes or the input ends. Reads go through one fixed
-    /// scratch block, so a source that returns a byte at a time costs no more than it must.
+    /// Reads until the buffer holds `atLeast` bytes or the input ends.
     mutating func fill(atLeast target: Int) throws {
-        if storage.count >= target || atEOF { return }
-        // Grow toward the target without trusting it: a header that claims a huge message must not
-        // reserve that memory before the bytes arrive.
-        storage.reserveCapacity(min(target, storage.count + (64 << 20)))
-        var scratch = [UInt8](repeating: 0, count: 64 * 1024)
         while storage.count < target && !atEOF {
-            let want = min(scratch.count, max(target - storage.count, 4096))
-            let n = try scratch.withUnsafeMutableBytes { try source(UnsafeMutableRawBufferPointer(rebasing: $0[0..<want])) }
-            if n == 0 { atEOF = true; break }
-            storage.append(contentsOf: scratch[0..<n])
-            totalRead += n
+            // Grow toward the target without trusting it: a header that claims a huge message must not
+            // reserve that memory before the bytes arrive.
+            let capacity = max(storage.count + min(target - storage.count, 64 << 20), chunkBytes + chunkBytes / 4)
+            let old = storage
+            var ended = false
+            var read = 0
+            // Sound: the initializer copies `old` into the first `old.count` bytes, reads only into the
+            // uninitialised rest, and reports exactly the bytes it initialised.
+            storage = try [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+                let base = UnsafeMutableRawBufferPointer(buffer)
+                old.withUnsafeBytes { base.copyMemory(from: $0) }
+                initialized = old.count
+                while initialized < target && initialized < capacity {
+                    let n = try source(UnsafeMutableRawBufferPointer(rebasing: base[initialized..<capacity]))
+                    if n == 0 { ended = true; break }
+                    initialized += n
+                    read += n
+                }
+            }
+            atEOF = ended
+            totalRead += read
         }
     }
 
     func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R { storage.withUnsafeBufferPointer(body) }
 
-    /// Removes and returns the first `n` bytes.
+    /// Removes and returns the first `n` bytes: the buffer's own array, shortened; the bytes after the
+    /// first `n` move to a new array.
     mutating func take(_ n: Int) -> [UInt8] {
-        let head = Array(storage[0..<n])
-        storage.removeFirst(n)
-        return head
+        let rest = Array(storage[n...])
+        storage.removeSubrange(n...)
+        defer { storage = rest }
+        return storage
     }
 }

@@ -47,9 +47,24 @@ public struct WireChunkMasker {
 
     /// Masks the messages in `chunk`. A message cut off by the chunk's end is an error: the caller splits
     /// chunks at message boundaries, so only the end of the input can cut one.
-    public func mask(_ chunk: UnsafeBufferPointer<UInt8>, start: WireChunkStart, session: MaskSession) -> MaskedChunk {
-        var result = MaskedChunk()
-        result.output.reserveCapacity(chunk.count + chunk.count / 8)
+    /// With `passThrough`, a chunk in which nothing changes comes back with `outputIsInput` set and no
+    /// output, for a caller that owns the input as an array.
+    public func mask(_ chunk: UnsafeBufferPointer<UInt8>, start: WireChunkStart, session: MaskSession,
+                     passThrough: Bool = false) -> MaskedChunk {
+        var result = MaskedChunk(recordingFindings: session.recordsFindings)
+        maskMessages(chunk, start: start, session: session, into: &result)
+        // Unchanged DataRows are kept lazily (`MaskedChunk.keep`); whatever is still kept is output.
+        if passThrough && result.error == nil && result.output.isEmpty && result.kept == 0..<chunk.count {
+            result.outputIsInput = true
+        } else {
+            result.flushKept(chunk)
+        }
+        result.kept = 0..<0
+        return result
+    }
+
+    private func maskMessages(_ chunk: UnsafeBufferPointer<UInt8>, start: WireChunkStart, session: MaskSession,
+                              into result: inout MaskedChunk) {
         result.auditSource = AuditSource(kind: .capture)
         let index = StageOneIndex()
         index.reset(chunk)
@@ -66,10 +81,12 @@ public struct WireChunkMasker {
                 header = try WireFrame.read(chunk, at: pos, limit: maxMessageBytes, location: location)
             } catch {
                 result.error = error
-                return result
+                return
             }
             let payload = UnsafeBufferPointer(rebasing: chunk[header.payloadStart..<header.end])
             let messages = BackendMessageMasker(chunk: chunk, index: index, session: session)
+            // Only DataRows are kept lazily; every other message writes to `output` itself.
+            if header.type != BackendMessageID.dataRow.rawValue { result.flushKept(chunk) }
             do throws(StreamError) {
                 switch BackendMessageID(rawValue: header.type) {
                 case .rowDescription:
@@ -93,12 +110,11 @@ public struct WireChunkMasker {
                 }
             } catch {
                 result.error = error
-                return result
+                return
             }
             copy.follow(type: header.type, payload: payload)
             pos = header.end
             messageIndex += 1
         }
-        return result
     }
 }

@@ -57,7 +57,7 @@ struct BackendMessageMasker {
         var findings = session.lendFindings()
         defer { session.giveBack(findings) }
         if scanFrom < frame.end {
-            session.scanner.scan(chunk, lower: scanFrom, upper: frame.end, index: index, context: ColumnContext(), into: &findings)
+            session.scan(chunk, lower: scanFrom, upper: frame.end, index: index, context: ColumnContext(), into: &findings)
         }
         if findings.isEmpty {
             result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[frame.start..<frame.end]))
@@ -130,7 +130,7 @@ struct BackendMessageMasker {
         var ends: [Int] = []
         ends.reserveCapacity(strings.count)
         for range in strings {
-            session.scanner.scan(chunk, lower: range.lowerBound, upper: range.upperBound, index: index, context: ColumnContext(),
+            session.scan(chunk, lower: range.lowerBound, upper: range.upperBound, index: index, context: ColumnContext(),
                                  into: &findings)
             ends.append(findings.count)
         }
@@ -167,7 +167,7 @@ struct BackendMessageMasker {
     func maskCopyText(frame: WireFrame, row: Int, strict: Bool, columns: Int?, into result: inout MaskedChunk) {
         var findings = session.lendFindings()
         defer { session.giveBack(findings) }
-        session.scanner.scan(chunk, lower: frame.payloadStart, upper: frame.end, index: index,
+        session.scan(chunk, lower: frame.payloadStart, upper: frame.end, index: index,
                              context: ColumnContext(bareSSN: strict), into: &findings)
         let value = UnsafeBufferPointer(rebasing: chunk[frame.payloadStart..<frame.end])
         // A bytea field is written as hex (`\\x…` in text, `\x…` in CSV): its bytes are scanned too.
@@ -290,7 +290,7 @@ enum HexRuns {
             var findings: [Finding] = []
             bytes.withUnsafeBufferPointer { b in
                 session.decodedIndex.reset(b)
-                session.scanner.scan(b, lower: 0, upper: b.count, index: session.decodedIndex,
+                session.scan(b, lower: 0, upper: b.count, index: session.decodedIndex,
                                      context: ColumnContext(bareSSN: strict), into: &findings)
             }
             if !findings.isEmpty {

@@ -70,18 +70,33 @@ struct DataRowMasker {
         }
         // Pass 3: write.
         if !changed {
-            result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[frame.start..<frame.end]))
+            result.keep(frame.start..<frame.end, of: chunk)
             return
         }
-        let messageStart = result.output.count
-        result.output.append(BackendMessageID.dataRow.rawValue)
-        result.output.append(contentsOf: [0, 0, 0, 0])
-        result.output.append(UInt8(truncatingIfNeeded: count >> 8))
-        result.output.append(UInt8(truncatingIfNeeded: count))
+        // The new length is known before anything is written, so the header is written once, and the
+        // column count and every unchanged cell (its length word and bytes, contiguous in the input) are
+        // kept lazily with the unchanged rows around them.
+        var length = 4 + 2
         for cell in cells {
-            cell.append(from: chunk, replacements: session.rowOut, to: &result.output)
+            switch cell.fate {
+            case .null: length += 4
+            case .unchanged: length += 4 + cell.end - cell.start
+            case .replaced(let range): length += 4 + range.count
+            }
         }
-        WireFrame.patchLength(of: messageStart, in: &result.output)
+        result.flushKept(chunk)
+        result.output.append(BackendMessageID.dataRow.rawValue)
+        WireFrame.appendInt32(Int32(length), to: &result.output)
+        result.keep(frame.payloadStart..<(frame.payloadStart + 2), of: chunk)
+        for cell in cells {
+            switch cell.fate {
+            case .unchanged:
+                result.keep((cell.start - 4)..<cell.end, of: chunk)
+            case .null, .replaced:
+                result.flushKept(chunk)
+                cell.append(from: chunk, replacements: session.rowOut, to: &result.output)
+            }
+        }
     }
 }
 
@@ -126,6 +141,7 @@ struct CellMasker {
 
     func mask(lower: Int, upper: Int, column: CellKind, row: Int, columnIndex: Int,
               into result: inout MaskedChunk) -> CellFate {
+        if session.stopAfter == .decode { return .unchanged }
         switch column.codec {
         case .opaque:
             return .unchanged
@@ -195,7 +211,7 @@ struct CellMasker {
         if !index.hasCandidates(lower, upper) && !session.scanner.scansEveryCell { return .unchanged }
         var findings = session.lendFindings()
         defer { session.giveBack(findings) }
-        session.scanner.scan(chunk, lower: lower, upper: upper, index: index, context: context, into: &findings)
+        session.scan(chunk, lower: lower, upper: upper, index: index, context: context, into: &findings)
         if findings.isEmpty { return .unchanged }
         for f in findings { result.record(f, row: row, column: column) }
         let value = UnsafeBufferPointer(rebasing: chunk[lower..<upper])
@@ -231,7 +247,7 @@ struct CellMasker {
             defer { session.giveBack(findings) }
             let scratchIndex = session.decodedIndex
             scratchIndex.reset(decoded)
-            session.scanner.scan(decoded, lower: 0, upper: decoded.count, index: scratchIndex, context: context, into: &findings)
+            session.scan(decoded, lower: 0, upper: decoded.count, index: scratchIndex, context: context, into: &findings)
             if findings.isEmpty { return .unchanged }
             for f in findings { result.record(f, row: row, column: column) }
             session.cellOut.removeAll(keepingCapacity: true)

@@ -26,7 +26,7 @@ struct FunctionResultStitcher {
         var changed = false
         var findings: [Finding] = []
         session.decodedIndex.reset(value)
-        session.scanner.scan(value, lower: 0, upper: value.count, index: session.decodedIndex, context: ColumnContext(),
+        session.scan(value, lower: 0, upper: value.count, index: session.decodedIndex, context: ColumnContext(),
                              into: &findings)
         for f in findings {
             result.record(f, row: row, column: 0)
@@ -38,7 +38,7 @@ struct FunctionResultStitcher {
             var across: [Finding] = []
             joined.withUnsafeBufferPointer { j in
                 session.decodedIndex.reset(j)
-                session.scanner.scan(j, lower: 0, upper: j.count, index: session.decodedIndex, context: ColumnContext(), into: &across)
+                session.scan(j, lower: 0, upper: j.count, index: session.decodedIndex, context: ColumnContext(), into: &across)
             }
             for f in across where f.start < tail.count && f.end > tail.count {
                 result.record(Finding(start: 0, end: f.end - tail.count, type: f.type, kind: f.kind), row: row, column: 0)

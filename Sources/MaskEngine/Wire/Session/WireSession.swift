@@ -246,6 +246,8 @@ public final class WireSession {
             if ledger != nil && !ledger!.isOpen { ledger!.begin(queryKind(), columns: columns, session: masking) }
             try DataRowMasker(chunk: bytes, index: index, session: masking)
                 .mask(frame: frame, columns: columns, row: rows + result.rows, location: location, into: &result)
+            // `bytes` is this call's run only: what the row masker kept unchanged is copied now.
+            result.flushKept(bytes)
             result.rows += 1
             ledger?.row(bytes: frame.end - frame.start, findings: result.findings[findingsBefore...])
         case .rowDescription:
