@@ -71,6 +71,7 @@ public struct WireChunkMasker {
         // A stream captured without its RowDescription: every cell is masked by content.
         var columns = start.rowDescription.map { ResultColumns($0) } ?? ResultColumns.unknown
         var copy = start
+        var batch = DataRowBatch()
         var messageIndex = start.messageIndex
         var row = start.rowIndex
         var pos = 0
@@ -94,6 +95,39 @@ public struct WireChunkMasker {
                     payloadLocation.byteOffset += 5
                     columns = ResultColumns(try RowDescription.decode(payload, at: payloadLocation))
                     result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[pos..<header.end]))
+                case .dataRow where columns.isKnown:
+                    // A run of DataRows of a described result is masked as a column batch.
+                    let masker = DataRowMasker(chunk: chunk, index: index, session: session)
+                    batch.reset(columnCount: columns.columns.count)
+                    var frame = header
+                    var frameLocation = location
+                    var failure: StreamError? = nil
+                    while true {
+                        do throws(StreamError) {
+                            try batch.add(frame, masker: masker, columns: columns, row: row + batch.frames.count,
+                                          location: frameLocation)
+                        } catch {
+                            failure = error
+                            break
+                        }
+                        let next = frame.end
+                        guard next < chunk.count, chunk[next] == BackendMessageID.dataRow.rawValue,
+                              batch.frames.count < DataRowBatch.maxRows, batch.byteCount < DataRowBatch.maxBytes else { break }
+                        frameLocation = StreamLocation(byteOffset: start.byteOffset + next, message: messageIndex + batch.frames.count)
+                        do throws(StreamError) {
+                            frame = try WireFrame.read(chunk, at: next, limit: maxMessageBytes, location: frameLocation)
+                        } catch {
+                            failure = error
+                            break
+                        }
+                    }
+                    batch.mask(with: masker, columns: columns, firstRow: row, into: &result)
+                    row += batch.frames.count
+                    result.rows += batch.frames.count
+                    if let failure { throw failure }
+                    messageIndex += batch.frames.count
+                    pos = batch.frames[batch.frames.count - 1].end
+                    continue
                 case .dataRow:
                     try DataRowMasker(chunk: chunk, index: index, session: session)
                         .mask(frame: header, columns: columns, row: row, location: location, into: &result)

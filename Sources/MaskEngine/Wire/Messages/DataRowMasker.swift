@@ -13,6 +13,38 @@ struct DataRowMasker {
 
     func mask(frame: WireFrame, columns: ResultColumns, row: Int, location: StreamLocation,
               into result: inout MaskedChunk) throws(StreamError) {
+        var cells = session.lendCells()
+        defer { session.giveBack(cells) }
+        // Pass 1: framing only.
+        try decodeCells(frame: frame, columns: columns, row: row, location: location, into: &cells)
+
+        // Pass 2: scan and rewrite.
+        session.rowOut.removeAll(keepingCapacity: true)
+        var changed = false
+        let tables = columns.isKnown ? session.actions(for: columns) : []
+        let announced = columns.isKnown && session.scanner.scansEveryCell ? session.announced(for: columns) : []
+        for column in cells.indices where cells[column].fate == .unchanged {
+            let cell = cells[column]
+            let actions = columns.isKnown ? tables[column] : session.textActions
+            var kind = columns.kind(column)
+            if !announced.isEmpty { kind.context.announcedCustom = announced[column] }
+            let fate = CellMasker(chunk: chunk, index: index, session: session, actions: actions)
+                .mask(lower: cell.start, upper: cell.end, column: kind, row: row, columnIndex: column,
+                      into: &result)
+            if fate != .unchanged {
+                cells[column].fate = fate
+                changed = true
+                result.maskedCells += 1
+            }
+        }
+        // Pass 3: write.
+        write(frame: frame, cells: cells[...], changed: changed, into: &result)
+    }
+
+    /// Checks the framing of a DataRow and appends the bounds of its cells to `cells`, without
+    /// writing anything.
+    func decodeCells(frame: WireFrame, columns: ResultColumns, row: Int, location: StreamLocation,
+                     into cells: inout [CellBounds]) throws(StreamError) {
         var p = frame.payloadStart
         func error(_ kind: StreamError.Kind, column: Int? = nil) -> StreamError {
             var l = location
@@ -28,47 +60,38 @@ struct DataRowMasker {
             throw error(.columnCountMismatch(rowDescription: columns.columns.count, dataRow: count))
         }
         p += 2
-        // Pass 1: framing only.
-        var cells = session.lendCells()
-        defer { session.giveBack(cells) }
+        let first = cells.count
         for column in 0..<count {
-            guard frame.end - p >= 4 else { throw error(.malformedDataRow("cell \(column) has no length"), column: column) }
+            guard frame.end - p >= 4 else {
+                cells.removeSubrange(first...)
+                throw error(.malformedDataRow("cell \(column) has no length"), column: column)
+            }
             let length = Int(Int32(bitPattern: UInt32(chunk[p]) << 24 | UInt32(chunk[p + 1]) << 16
                 | UInt32(chunk[p + 2]) << 8 | UInt32(chunk[p + 3])))
-            if length < -1 { throw error(.negativeCellLength(length), column: column) }
+            if length < -1 {
+                cells.removeSubrange(first...)
+                throw error(.negativeCellLength(length), column: column)
+            }
             p += 4
             if length == -1 {
                 cells.append(CellBounds(start: p, end: p, fate: .null))
                 continue
             }
             guard length <= frame.end - p else {
+                cells.removeSubrange(first...)
                 throw error(.cellPastEnd(length: length, available: frame.end - p), column: column)
             }
             cells.append(CellBounds(start: p, end: p + length, fate: .unchanged))
             p += length
         }
-        guard p == frame.end else { throw error(.malformedDataRow("\(frame.end - p) bytes after the last cell")) }
-
-        // Pass 2: scan and rewrite.
-        session.rowOut.removeAll(keepingCapacity: true)
-        var changed = false
-        let tables = columns.isKnown ? session.actions(for: columns) : []
-        let announced = columns.isKnown && session.scanner.scansEveryCell ? session.announced(for: columns) : []
-        for column in 0..<count where cells[column].fate == .unchanged {
-            let cell = cells[column]
-            let actions = columns.isKnown ? tables[column] : session.textActions
-            var kind = columns.kind(column)
-            if !announced.isEmpty { kind.context.announcedCustom = announced[column] }
-            let fate = CellMasker(chunk: chunk, index: index, session: session, actions: actions)
-                .mask(lower: cell.start, upper: cell.end, column: kind, row: row, columnIndex: column,
-                      into: &result)
-            if fate != .unchanged {
-                cells[column].fate = fate
-                changed = true
-                result.maskedCells += 1
-            }
+        guard p == frame.end else {
+            cells.removeSubrange(first...)
+            throw error(.malformedDataRow("\(frame.end - p) bytes after the last cell"))
         }
-        // Pass 3: write.
+    }
+
+    /// Writes a DataRow whose cells' fates are decided: kept as it is when nothing changed.
+    func write(frame: WireFrame, cells: ArraySlice<CellBounds>, changed: Bool, into result: inout MaskedChunk) {
         if !changed {
             result.keep(frame.start..<frame.end, of: chunk)
             return

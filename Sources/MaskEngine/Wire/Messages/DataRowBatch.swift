@@ -1,0 +1,80 @@
+/// Consecutive DataRows of one described result, masked column by column: the column batches of the
+/// design's data path.
+///
+/// The rows' frames and cell bounds are decoded first (offsets into the borrowed input, no byte
+/// copied), so each column's kind, actions and context are decided once per batch rather than once per
+/// cell, a column whose values cannot be read as text (`CellCodec.opaque`) is skipped whole, and the
+/// stage-1 kernel classifies the batch's bytes in one pass before any cell is scanned. Rows are then
+/// written in order: an unchanged row, and each unchanged cell of a changed row, as runs of the input
+/// (`MaskedChunk.keep`).
+///
+/// A batch is bounded in rows and bytes so that its stage-1 masks stay in cache while every column
+/// walks them. Findings are recorded column by column and put back in row order before the batch ends,
+/// so reports read as they do row by row.
+struct DataRowBatch {
+    static let maxRows = 256
+    static let maxBytes = 64 * 1024
+
+    private(set) var frames: [WireFrame] = []
+    /// Row-major: the cells of row `r` are `cells[r * columnCount ..< (r + 1) * columnCount]`.
+    private var cells: [CellBounds] = []
+    private var columnCount = 0
+    /// Per row: whether a cell of it changed.
+    private var changed: [Bool] = []
+
+    var isEmpty: Bool { frames.isEmpty }
+    /// Input bytes from the first row's start to the last row's end.
+    var byteCount: Int { frames.isEmpty ? 0 : frames[frames.count - 1].end - frames[0].start }
+
+    mutating func reset(columnCount: Int) {
+        frames.removeAll(keepingCapacity: true)
+        cells.removeAll(keepingCapacity: true)
+        self.columnCount = columnCount
+    }
+
+    /// Decodes `frame` into the batch; on a framing error nothing of it is added.
+    mutating func add(_ frame: WireFrame, masker: DataRowMasker, columns: ResultColumns, row: Int,
+                      location: StreamLocation) throws(StreamError) {
+        try masker.decodeCells(frame: frame, columns: columns, row: row, location: location, into: &cells)
+        frames.append(frame)
+    }
+
+    /// Masks the batch's rows (the first is row `firstRow` of the result) and writes them to `result`.
+    mutating func mask(with masker: DataRowMasker, columns: ResultColumns, firstRow: Int, into result: inout MaskedChunk) {
+        guard let first = frames.first, let last = frames.last else { return }
+        let session = masker.session
+        if session.stopAfter > .decode { masker.index.ensure(first.start, last.end) }
+        session.rowOut.removeAll(keepingCapacity: true)
+        let findingsBefore = result.findings.count
+        let tables = session.actions(for: columns)
+        let announced = session.scanner.scansEveryCell ? session.announced(for: columns) : []
+        changed.removeAll(keepingCapacity: true)
+        changed.append(contentsOf: repeatElement(false, count: frames.count))
+        for column in 0..<columnCount {
+            var kind = columns.kind(column)
+            if kind.codec == .opaque { continue }
+            if !announced.isEmpty { kind.context.announcedCustom = announced[column] }
+            let cellMasker = CellMasker(chunk: masker.chunk, index: masker.index, session: session, actions: tables[column])
+            var at = column
+            for row in 0..<frames.count {
+                defer { at += columnCount }
+                guard cells[at].fate == .unchanged else { continue }
+                let fate = cellMasker.mask(lower: cells[at].start, upper: cells[at].end, column: kind, row: firstRow + row,
+                                           columnIndex: column, into: &result)
+                if fate != .unchanged {
+                    cells[at].fate = fate
+                    changed[row] = true
+                    result.maskedCells += 1
+                }
+            }
+        }
+        if result.findings.count - findingsBefore > 1 {
+            // Spans of one cell are disjoint, so (row, column, start) orders every finding of the batch.
+            result.findings[findingsBefore...].sort { ($0.row, $0.column, $0.start) < ($1.row, $1.column, $1.start) }
+        }
+        for row in 0..<frames.count {
+            let rowCells = cells[(row * columnCount)..<((row + 1) * columnCount)]
+            masker.write(frame: frames[row], cells: rowCells, changed: changed[row], into: &result)
+        }
+    }
+}
