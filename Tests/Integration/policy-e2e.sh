@@ -158,13 +158,16 @@ mkfifo "$D/fifo"
 PGAPPNAME=psql timeout 60 psql -X -At -h 127.0.0.1 -p "$P" -U reader -d postgres <"$D/fifo" >"$D/long.out" 2>&1 &
 long_pid=$!
 exec 7>"$D/fifo"
+# Each reload waits until the answer before it has arrived: on a loaded machine a fixed sleep let
+# the first query run after the reload.
+answered() { for _ in $(seq 300); do [ "$(wc -l <"$D/long.out")" -ge "$1" ] && return 0; sleep 0.1; done; return 1; }
 echo "select email from customers where id = 1;" >&7
-sleep 0.5
+answered 1
 write_policy redact
 kill -HUP "$proxy_pid"
 sleep 0.5
 echo "select email from customers where id = 1;" >&7
-sleep 0.5
+answered 2
 printf 'version: 1\ndefaults: {email: [oops\n' >"$D/policy.yaml"
 kill -HUP "$proxy_pid"
 sleep 0.5

@@ -40,7 +40,7 @@ public struct CSVChunkMasker {
         let index = StageOneIndex(structural: (delimiter, UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")))
         index.reset(chunk)
         let unquotedIndex = StageOneIndex()
-        var unquoted: [UInt8] = []
+        let unquoted = session.unquoted
         var fields: [FieldSpan] = []
         var contexts = start.header.contexts
         if session.scanner.scansEveryCell {
@@ -119,8 +119,9 @@ public struct CSVChunkMasker {
                 let context = fields.count < contexts.count ? contexts[fields.count] : ColumnContext()
                 // Unquoting only removes quotes, so a raw value without candidates needs no unquoted copy.
                 if field.needsDecoding && (index.hasCandidates(field.valueStart, field.valueEnd) || session.scanner.scansEveryCell) {
-                    Self.unquote(chunk, field.valueStart, field.valueEnd, into: &unquoted)
-                    unquoted.withUnsafeBufferPointer { u in
+                    Self.unquote(chunk, field.valueStart, field.valueEnd, into: unquoted)
+                    do {
+                        let u = unquoted.bytes
                         unquotedIndex.reset(u)
                         session.scan(u, lower: 0, upper: u.count, index: unquotedIndex, context: context,
                                              into: &findings)
@@ -149,7 +150,7 @@ public struct CSVChunkMasker {
                 result.keep(recordStart..<pos, of: chunk)
             } else {
                 emit(chunk, recordStart: recordStart, recordEnd: pos, fields: fields, findings: findings, row: row, session: session,
-                     columnActions: columnActions, unnamedActions: unnamedActions, unquoted: &unquoted, into: &result)
+                     columnActions: columnActions, unnamedActions: unnamedActions, unquoted: unquoted, into: &result)
             }
             row += 1
             result.rows += 1
@@ -166,7 +167,7 @@ public struct CSVChunkMasker {
     /// Writes one record with findings, field by field.
     private func emit(_ chunk: UnsafeBufferPointer<UInt8>, recordStart: Int, recordEnd: Int, fields: [FieldSpan],
                       findings: [Finding], row: Int, session: MaskSession, columnActions: [ActionTable], unnamedActions: ActionTable,
-                      unquoted: inout [UInt8], into result: inout MaskedChunk) {
+                      unquoted: ByteScratch, into result: inout MaskedChunk) {
         var findingsStart = 0
         // Unchanged fields, with the delimiter before each, are kept lazily (`MaskedChunk.keep`): runs of
         // them, across records too, are copied in one piece.
@@ -183,10 +184,9 @@ public struct CSVChunkMasker {
             let actions = column < columnActions.count ? columnActions[column] : unnamedActions
             let outcome: CellOutcome
             if field.needsDecoding {
-                Self.unquote(chunk, field.valueStart, field.valueEnd, into: &unquoted)
-                outcome = unquoted.withUnsafeBufferPointer {
-                    session.rewriter.rewrite($0, findings: cellFindings, as: .cell, actions: actions, into: &session.cellOut)
-                }
+                Self.unquote(chunk, field.valueStart, field.valueEnd, into: unquoted)
+                outcome = session.rewriter.rewrite(unquoted.bytes, findings: cellFindings, as: .cell, actions: actions,
+                                                   into: &session.cellOut)
             } else {
                 let value = UnsafeBufferPointer(rebasing: chunk[field.valueStart..<field.valueEnd])
                 outcome = session.rewriter.rewrite(value, findings: cellFindings, as: .cell, actions: actions, into: &session.cellOut)
@@ -201,41 +201,56 @@ public struct CSVChunkMasker {
             case .rewritten:
                 result.keep(withDelimiter..<field.rawStart, of: chunk)
                 result.flushKept(chunk)
-                Self.appendField(session.cellOut, quoted: field.quoted, delimiter: delimiter, to: &result.output)
+                Self.appendField(session.cellOut, quoted: field.quoted, delimiter: delimiter, scratch: session.quoted,
+                                 to: &result.output)
             }
         }
         // The record's own line ending.
         if let last = fields.last { result.keep(last.rawEnd..<recordEnd, of: chunk) }
     }
 
-    /// Quotes when the original was quoted or the value needs it; doubles quotes inside. Runs between
-    /// quotes are copied whole (memchr), not byte by byte.
-    static func appendField(_ value: [UInt8], quoted: Bool, delimiter: UInt8, to out: inout [UInt8]) {
-        let needsQuotes = quoted || value.contains { $0 == delimiter || $0 == UInt8(ascii: "\"")
-            || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
-        if !needsQuotes { out.append(contentsOf: value); return }
-        out.append(UInt8(ascii: "\""))
+    /// Quotes when the original was quoted or the value needs it; doubles quotes inside. The quoted form
+    /// is built in `scratch` and appended in one piece.
+    static func appendField(_ value: [UInt8], quoted: Bool, delimiter: UInt8, scratch: ByteScratch, to out: inout [UInt8]) {
+        let quote = UInt8(ascii: "\"")
         value.withUnsafeBufferPointer { v in
-            ByteRuns.forEachRun(v, 0, v.count, separatedBy: UInt8(ascii: "\"")) { run, endsAtSeparator in
-                out.append(contentsOf: run)
-                if endsAtSeparator { out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: "\"")]) }
+            var needsQuotes = quoted
+            if !needsQuotes {
+                for b in v where b == delimiter || b == quote || b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") {
+                    needsQuotes = true
+                    break
+                }
             }
+            if !needsQuotes { out.append(contentsOf: v); return }
+            // Sound: at most two bytes per value byte plus the two enclosing quotes are written, and that
+            // much was reserved.
+            let p = scratch.startWriting(atMost: 2 * v.count + 2)
+            var k = 0
+            p[k] = quote; k += 1
+            for b in v {
+                p[k] = b; k += 1
+                if b == quote { p[k] = quote; k += 1 }
+            }
+            p[k] = quote; k += 1
+            scratch.setCount(k)
+            out.append(contentsOf: scratch.bytes)
         }
-        out.append(UInt8(ascii: "\""))
     }
 
     /// The value of a quoted field whose quotes are doubled, with each `""` made one `"`.
-    static func unquote(_ chunk: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into out: inout [UInt8]) {
-        out.removeAll(keepingCapacity: true)
-        // The parser guarantees quotes come in pairs here: the first of a pair is written, the second
-        // (an empty run later) is not.
-        var secondOfPair = false
-        ByteRuns.forEachRun(chunk, start, end, separatedBy: UInt8(ascii: "\"")) { run, endsAtQuote in
-            out.append(contentsOf: run)
-            guard endsAtQuote else { return }
-            if !secondOfPair { out.append(UInt8(ascii: "\"")) }
-            secondOfPair.toggle()
+    static func unquote(_ chunk: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into out: ByteScratch) {
+        // Sound: the value is never longer unquoted, and that much was reserved. The parser guarantees
+        // quotes come in pairs here, so the byte after a quote is its pair, skipped.
+        let p = out.startWriting(atMost: end - start)
+        var k = 0
+        var i = start
+        while i < end {
+            let b = chunk[i]
+            p[k] = b
+            k += 1
+            i += b == UInt8(ascii: "\"") ? 2 : 1
         }
+        out.setCount(k)
     }
 }
 

@@ -36,6 +36,10 @@ public final class MaskSession {
     /// A binary cell decoded to text (an int8 to its decimal digits), and the stage-1 index over it.
     var decoded: [UInt8] = []
     let decodedIndex = StageOneIndex(windowBytes: 4096)
+    /// A CSV value with its doubled quotes made single, to be scanned and rewritten.
+    let unquoted = ByteScratch()
+    /// A masked CSV value quoted for output.
+    let quoted = ByteScratch()
 
     /// Lends the findings scratch, emptied, to a caller that keeps it in a local for the length of a
     /// chunk or row: a class property passed `inout` would pay a dynamic exclusivity check on every
