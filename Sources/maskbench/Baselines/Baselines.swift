@@ -25,8 +25,11 @@ enum Baselines {
         return SpanScorer.score(found: found, labels: try labels(at: labelsPath))
     }
 
-    /// The labelled spans of a `NAME.labels.jsonl` file.
+    /// The labelled spans of a `NAME.labels.jsonl` file. Every scoring path comes here, so the scorer's
+    /// and the CSV reader's self-check runs here first (microseconds): a broken scorer throws rather
+    /// than report a wrong F1.
     static func labels(at path: String) throws -> [ScoredSpan] {
+        try BaselineSelfCheck.require()
         let file = try LoadedFile(path: path)
         do {
             return try SpanLines.parse(file.bytes)

@@ -33,6 +33,8 @@ final class CSVCellReader {
     private var position = 0
     private var record = 0
     private var column = 0
+    /// The last cell ended at a delimiter, so one more field follows even at the end of the input.
+    private var fieldPending = false
     private var scratch: UnsafeMutableBufferPointer<UInt8>
 
     init(delimiter: UInt8 = UInt8(ascii: ","), hasHeader: Bool = true) {
@@ -49,13 +51,20 @@ final class CSVCellReader {
         position = 0
         record = 0
         column = 0
+        fieldPending = false
     }
 
-    /// The next cell, or nil at the end of the input. A final LF does not start an empty record.
+    /// The next cell, or nil at the end of the input. A final LF does not start an empty record; a
+    /// final delimiter does end with an empty field.
     func next() -> CSVCell? {
-        guard position < input.count, let base = input.baseAddress else { return nil }
         let row = hasHeader ? record - 1 : record
         let cellColumn = column
+        guard position < input.count, let base = input.baseAddress else {
+            // `a,` at the very end: the empty last field.
+            guard fieldPending else { return nil }
+            fieldPending = false
+            return CSVCell(row: row, column: cellColumn, value: UnsafeBufferPointer(start: nil, count: 0), quoted: false, endsRecord: true)
+        }
         var value: UnsafeBufferPointer<UInt8>
         var quoted = false
         var end: Int  // the index of the delimiter or LF that ends the field, or input.count
@@ -75,6 +84,7 @@ final class CSVCellReader {
         let endsRecord = end >= input.count || base[end] == UInt8(ascii: "\n")
         position = end + 1
         if endsRecord { record += 1; column = 0 } else { column += 1 }
+        fieldPending = !endsRecord
         return CSVCell(row: row, column: cellColumn, value: value, quoted: quoted, endsRecord: endsRecord)
     }
 
