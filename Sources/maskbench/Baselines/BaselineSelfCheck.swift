@@ -98,7 +98,7 @@ enum BaselineSelfCheck {
 
     private static func readCells(_ csv: String, hasHeader: Bool) -> [ExpectedCell] {
         let bytes = Array(csv.utf8)
-        let reader = CSVCellReader(hasHeader: hasHeader)
+        var reader = CSVCellReader(hasHeader: hasHeader)
         return bytes.withUnsafeBufferPointer { b in
             reader.reset(b)
             var cells: [ExpectedCell] = []

@@ -68,12 +68,12 @@ enum Baselines {
         var output: [UInt8] = []
         output.reserveCapacity(file.bytes.count + file.bytes.count / 4)
         let timings = measure(runs: runs, warmup: warmup) {
-            masker.mask(file.bytes, into: &output, recording: false)
+            _ = masker.mask(file.bytes, into: &output, recording: false)
         }
         var quality: DetectionQuality? = nil
         if let labelsPath {
-            masker.mask(file.bytes, into: &output, recording: true)
-            quality = SpanScorer.score(found: masker.found, labels: try labels(at: labelsPath))
+            let found = masker.mask(file.bytes, into: &output, recording: true)
+            quality = SpanScorer.score(found: found, labels: try labels(at: labelsPath))
         }
         let patterns = NaiveRegexMasker.patterns.count
         return BaselineResult(

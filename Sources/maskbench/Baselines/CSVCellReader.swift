@@ -25,8 +25,10 @@ struct CSVCell {
 /// between a closing quote and the next delimiter are dropped, and an unclosed quote runs to the end.
 ///
 /// Values point into the input when they can; only a quoted value holding a doubled quote is copied,
-/// into a scratch buffer the reader keeps across calls, so reading allocates nothing once warm.
-final class CSVCellReader {
+/// into a scratch buffer the reader keeps across calls, so reading allocates nothing once warm. A
+/// noncopyable struct rather than a class: it owns that buffer, and a local reader's state needs no
+/// reference counting or run-time exclusivity checks per cell.
+struct CSVCellReader: ~Copyable {
     private let delimiter: UInt8
     private let hasHeader: Bool
     private var input = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
@@ -46,7 +48,7 @@ final class CSVCellReader {
     deinit { scratch.deallocate() }
 
     /// Starts over on `bytes`, which must stay valid while cells are read.
-    func reset(_ bytes: UnsafeBufferPointer<UInt8>) {
+    mutating func reset(_ bytes: UnsafeBufferPointer<UInt8>) {
         input = bytes
         position = 0
         record = 0
@@ -56,7 +58,7 @@ final class CSVCellReader {
 
     /// The next cell, or nil at the end of the input. A final LF does not start an empty record; a
     /// final delimiter does end with an empty field.
-    func next() -> CSVCell? {
+    mutating func next() -> CSVCell? {
         let row = hasHeader ? record - 1 : record
         let cellColumn = column
         guard position < input.count, let base = input.baseAddress else {
@@ -90,7 +92,7 @@ final class CSVCellReader {
 
     /// The value of the quoted field whose first content byte is at `start`, and the index of the byte
     /// that ends the field (delimiter or LF after the closing quote, or the input's end).
-    private func quotedField(_ base: UnsafePointer<UInt8>, from start: Int) -> (UnsafeBufferPointer<UInt8>, Int) {
+    private mutating func quotedField(_ base: UnsafePointer<UInt8>, from start: Int) -> (UnsafeBufferPointer<UInt8>, Int) {
         let count = input.count
         var copied = 0      // bytes already in scratch (only after a doubled quote was seen)
         var segment = start // first byte not yet accounted for
@@ -118,7 +120,7 @@ final class CSVCellReader {
     }
 
     /// The value: straight from the input when nothing was copied, else the scratch plus the last segment.
-    private func finish(_ base: UnsafePointer<UInt8>, segment: Range<Int>, copied: Int) -> UnsafeBufferPointer<UInt8> {
+    private mutating func finish(_ base: UnsafePointer<UInt8>, segment: Range<Int>, copied: Int) -> UnsafeBufferPointer<UInt8> {
         // Sound: the segment lies inside the input.
         if copied == 0 { return UnsafeBufferPointer(start: base + segment.lowerBound, count: segment.count) }
         let total = append(base, segment, at: copied)
@@ -126,7 +128,7 @@ final class CSVCellReader {
     }
 
     /// Copies input bytes `range` into scratch at `offset`, growing it; returns the new length.
-    private func append(_ base: UnsafePointer<UInt8>, _ range: Range<Int>, at offset: Int) -> Int {
+    private mutating func append(_ base: UnsafePointer<UInt8>, _ range: Range<Int>, at offset: Int) -> Int {
         let needed = offset + range.count
         if needed > scratch.count {
             let grown = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(needed, scratch.count * 2))

@@ -12,10 +12,11 @@ import Darwin
 ///
 /// One instance per thread.
 final class NaiveRegexMasker {
-    /// One pattern and what a match of it is.
+    /// One pattern and what a match of it is: a plain struct, so the per-cell loop over rules does
+    /// no reference counting (the `JITPattern`s it borrows from live in `patterns`).
     private struct Rule {
         var type: ScoredType
-        var pattern: JITPattern
+        var pattern: JITPattern.Handle
         /// Cards: the match counts only if its digits pass Luhn.
         var checksLuhn: Bool
     }
@@ -45,43 +46,54 @@ final class NaiveRegexMasker {
     /// The fixed replacement of every match.
     static let mask = Array("[MASKED]".utf8)
 
+    /// Owns the compiled patterns that `rules` borrow.
+    private let compiled: [JITPattern]
     private let rules: [Rule]
-    private let reader = CSVCellReader()
-    private var matches: [Match] = []
-    /// Spans masked in the last `mask` call with `recording` on.
-    private(set) var found: [ScoredSpan] = []
-    /// Match calls that ended in a PCRE2 error (JIT stack, match limit); their cells were left as they were.
+    /// Match calls that ended in a PCRE2 error (JIT stack, match limit), over every `mask` call; the
+    /// cells they happened in were left as they were.
     private(set) var matchErrors = 0
 
     init() throws {
-        rules = try Self.patterns.map { Rule(type: $0.0, pattern: try JITPattern($0.1), checksLuhn: $0.2) }
-        matches.reserveCapacity(64)
+        compiled = try Self.patterns.map { try JITPattern($0.1) }
+        rules = zip(Self.patterns, compiled).map { Rule(type: $0.0.0, pattern: $0.1.handle, checksLuhn: $0.0.2) }
     }
 
-    /// Masks the CSV `input` (header first) into `output`, which is emptied first and keeps its capacity.
-    /// With `recording`, `found` afterwards holds every masked span (the header's excepted).
-    func mask(_ input: UnsafeBufferPointer<UInt8>, into output: inout [UInt8], recording: Bool) {
+    /// Masks the CSV `input` (header first) into `output`, which is emptied first and keeps its
+    /// capacity. With `recording`, returns every masked span (the header's excepted), else nothing.
+    func mask(_ input: UnsafeBufferPointer<UInt8>, into output: inout [UInt8], recording: Bool) -> [ScoredSpan] {
         output.removeAll(keepingCapacity: true)
-        found.removeAll(keepingCapacity: true)
-        reader.reset(input)
-        while let cell = reader.next() {
-            collectMatches(in: cell.value)
-            if recording && cell.row >= 0 {
-                for m in matches { found.append(ScoredSpan(row: cell.row, column: cell.column, start: m.start, end: m.end, type: m.type)) }
+        var found: [ScoredSpan] = []
+        // Locals, not properties, in the loop: no run-time exclusivity checks per cell.
+        var reader = CSVCellReader()
+        var matches: [Match] = []
+        matches.reserveCapacity(64)
+        var errors = 0
+        withExtendedLifetime(compiled) {
+            rules.withUnsafeBufferPointer { rules in
+                reader.reset(input)
+                while let cell = reader.next() {
+                    Self.collectMatches(in: cell.value, rules: rules, into: &matches, errors: &errors)
+                    if recording && cell.row >= 0 {
+                        for m in matches { found.append(ScoredSpan(row: cell.row, column: cell.column, start: m.start, end: m.end, type: m.type)) }
+                    }
+                    Self.write(cell, matches: matches, into: &output)
+                }
             }
-            write(cell, into: &output)
         }
+        matchErrors += errors
+        return found
     }
 
     /// Fills `matches` with the cell's accepted, non-overlapping matches in start order (where two
     /// overlap, the one that starts first wins, then the longer).
-    private func collectMatches(in value: UnsafeBufferPointer<UInt8>) {
+    private static func collectMatches(in value: UnsafeBufferPointer<UInt8>, rules: UnsafeBufferPointer<Rule>,
+                                       into matches: inout [Match], errors: inout Int) {
         matches.removeAll(keepingCapacity: true)
         guard !value.isEmpty else { return }
         for rule in rules {
             var from = 0
-            while from < value.count, let m = rule.pattern.firstMatch(in: value, from: from, errors: &matchErrors) {
-                if !m.isEmpty && (!rule.checksLuhn || Self.passesLuhn(value, m)) {
+            while from < value.count, let m = rule.pattern.firstMatch(in: value, from: from, errors: &errors) {
+                if !m.isEmpty && (!rule.checksLuhn || passesLuhn(value, m)) {
                     matches.append(Match(start: m.lowerBound, end: m.upperBound, type: rule.type))
                 }
                 from = m.isEmpty ? m.upperBound + 1 : m.upperBound
@@ -98,12 +110,12 @@ final class NaiveRegexMasker {
     }
 
     /// Writes the cell with its matches replaced, quoted again if it was quoted, then its delimiter.
-    private func write(_ cell: CSVCell, into output: inout [UInt8]) {
+    private static func write(_ cell: CSVCell, matches: [Match], into output: inout [UInt8]) {
         if cell.quoted { output.append(UInt8(ascii: "\"")) }
         var p = 0
         for m in matches {
             append(cell.value, p..<m.start, quoting: cell.quoted, into: &output)
-            output.append(contentsOf: Self.mask)
+            output.append(contentsOf: mask)
             p = m.end
         }
         append(cell.value, p..<cell.value.count, quoting: cell.quoted, into: &output)
@@ -112,7 +124,7 @@ final class NaiveRegexMasker {
     }
 
     /// Appends `value[range]`, doubling quotes when the field is quoted.
-    private func append(_ value: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, quoting: Bool, into output: inout [UInt8]) {
+    private static func append(_ value: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, quoting: Bool, into output: inout [UInt8]) {
         guard !range.isEmpty, let base = value.baseAddress else { return }
         var p = range.lowerBound
         if quoting {
