@@ -34,7 +34,7 @@ final class BenchSession {
         if modes.contains(.engine) && report.header.maskbench.build == "debug" { debug.append("maskbench (the engine mode runs in it)") }
         if let maskd = report.header.maskd, maskd.build == "debug" { debug.append("maskd (\(maskd.path))") }
         guard !debug.isEmpty else { return }
-        let message = "\(debug.joined(separator: " and ")) is a DEBUG build: its figures are not the engine's. Build with `swift build -c release --product maskbench --product maskd`"
+        let message = "\(debug.joined(separator: " and ")) is a DEBUG build: its figures are not the engine's. Build with `swift build -c release --product maskbench` and `--product maskd`"
         guard measure.allowDebug else { throw BenchError.unavailable(message + ", or pass --allow-debug") }
         warn("DEBUG BUILD: " + message)
     }
