@@ -56,6 +56,7 @@ final class ThrowawayPostgres {
     var conninfo: String { "host=\(directory.path) port=\(port) user=postgres dbname=postgres" }
 
     func stop() {
+        guard cleanup != nil else { return }
         _ = try? SetupCommand.run(asPostgres + ["\(bin)/pg_ctl", "-D", directory.path + "/data", "-m", "immediate", "stop"])
         directory.remove()
         if let cleanup { ChildRegistry.shared.removeCleanup(cleanup) }
