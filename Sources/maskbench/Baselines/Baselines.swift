@@ -20,9 +20,8 @@ enum Baselines {
     /// maskd's detection quality on the same CSV with the same scorer: the engine in process with
     /// `maskd pipe`'s defaults, its findings report read back (`MaskdFindings`).
     static func maskdQuality(csvPath: String, labelsPath: String) throws -> DetectionQuality {
-        let file = try LoadedFile(path: csvPath)
-        let found = try MaskdFindings.spans(in: file)
-        return SpanScorer.score(found: found, labels: try labels(at: labelsPath))
+        let labelled = try labels(at: labelsPath)
+        return SpanScorer.score(found: try MaskdFindings.spans(csvPath: csvPath), labels: labelled)
     }
 
     /// The labelled spans of a `NAME.labels.jsonl` file. Every scoring path comes here, so the scorer's
