@@ -12,4 +12,8 @@ struct BaselineResult {
     var skipped: String?
     /// What exactly was run, for the report's footnotes (sample size, engine configuration).
     var note: String?
+    /// CPU seconds of each measured run, matching `seconds` (the measuring thread's for the in-process
+    /// baselines, the Python process's for Presidio), or empty when not measured. On a shared machine
+    /// bytes / CPU seconds varies far less than bytes / wall seconds.
+    var cpuSeconds: [Double] = []
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Runs maskbench's baselines on a CSV corpus and scores detection quality, for the report to set
 /// beside maskd's own figures.
 enum Baselines {
@@ -49,7 +55,7 @@ enum Baselines {
         let once = seconds { checksum = ReadPass.checksum(file.bytes) }
         let passes = max(1, Int((minimumRunSeconds / max(once, 1e-9)).rounded(.up)))
         var checksums = Set<UInt64>()
-        let timings = measure(runs: runs, warmup: warmup) {
+        let (timings, cpu) = measure(runs: runs, warmup: warmup) {
             for _ in 0..<passes { checksum = ReadPass.checksum(file.bytes) }
             checksums.insert(checksum)
         }
@@ -58,7 +64,8 @@ enum Baselines {
         return BaselineResult(
             name: BaselineKind.readPass.rawValue, bytes: file.bytes.count, seconds: timings.map { $0 / Double(passes) },
             quality: nil, skipped: nil,
-            note: "sum of 64-bit words, 4×SIMD4<UInt64> accumulators, file in memory, 1 thread, \(passes) pass(es) per run; checksum \(String(checksum, radix: 16)) (\(agreement))")
+            note: "sum of 64-bit words, 4×SIMD4<UInt64> accumulators, file in memory, 1 thread, \(passes) pass(es) per run; checksum \(String(checksum, radix: 16)) (\(agreement))",
+            cpuSeconds: cpu.map { $0 / Double(passes) })
     }
 
     private static func naiveRegex(csvPath: String, labelsPath: String?, runs: Int, warmup: Int) throws -> BaselineResult {
@@ -66,7 +73,7 @@ enum Baselines {
         let masker = try NaiveRegexMasker()
         var output: [UInt8] = []
         output.reserveCapacity(file.bytes.count + file.bytes.count / 4)
-        let timings = measure(runs: runs, warmup: warmup) {
+        let (timings, cpu) = measure(runs: runs, warmup: warmup) {
             _ = masker.mask(file.bytes, into: &output, recording: false)
         }
         var quality: DetectionQuality? = nil
@@ -77,13 +84,28 @@ enum Baselines {
         let patterns = NaiveRegexMasker.patterns.count
         return BaselineResult(
             name: BaselineKind.naiveRegex.rawValue, bytes: file.bytes.count, seconds: timings, quality: quality, skipped: nil,
-            note: "hand-written CSV reader + \(patterns) PCRE2-JIT patterns per cell (email, card 13–19 digits + Luhn, SSN with dashes, \(patterns - 3) secret patterns), matches replaced by \(String(decoding: NaiveRegexMasker.mask, as: UTF8.self)), 1 thread, in memory; output \(output.count) bytes; \(masker.matchErrors) match errors")
+            note: "hand-written CSV reader + \(patterns) PCRE2-JIT patterns per cell (email, card 13–19 digits + Luhn, SSN with dashes, \(patterns - 3) secret patterns), matches replaced by \(String(decoding: NaiveRegexMasker.mask, as: UTF8.self)), 1 thread, in memory; output \(output.count) bytes; \(masker.matchErrors) match errors",
+            cpuSeconds: cpu)
     }
 
-    /// Times `body`: `warmup` calls untimed, then `runs` timed; seconds per timed call.
-    static func measure(runs: Int, warmup: Int, _ body: () -> Void) -> [Double] {
+    /// Times `body`: `warmup` calls untimed, then `runs` timed; wall and this thread's CPU seconds
+    /// per timed call.
+    static func measure(runs: Int, warmup: Int, _ body: () -> Void) -> (wall: [Double], cpu: [Double]) {
         for _ in 0..<warmup { body() }
-        return (0..<runs).map { _ in seconds(body) }
+        var wall: [Double] = [], cpu: [Double] = []
+        for _ in 0..<runs {
+            let cpuStart = threadCPUSeconds()
+            wall.append(seconds(body))
+            cpu.append(threadCPUSeconds() - cpuStart)
+        }
+        return (wall, cpu)
+    }
+
+    /// CPU time the calling thread has used, in seconds.
+    static func threadCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 
     /// Wall-clock seconds of one call of `body`, on the monotonic clock.

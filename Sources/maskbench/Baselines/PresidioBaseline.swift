@@ -27,6 +27,7 @@ enum PresidioBaseline {
         var rows: Int
         var cells: Int
         var seconds: [Double]
+        var cpu_seconds: [Double]?
         var engine: String
         var entities: [String]
         var presidio_version: String
@@ -62,7 +63,8 @@ enum PresidioBaseline {
         }
         return BaselineResult(
             name: BaselineKind.presidio.rawValue, bytes: output.bytes, seconds: output.seconds, quality: quality, skipped: nil,
-            note: "Presidio \(output.presidio_version), \(output.engine), entities \(output.entities.joined(separator: ", ")) (it has no API-key or token recognizers), analyze+anonymize per non-empty cell, 1 process; sample: the first \(output.rows) rows (\(output.bytes) bytes, \(output.cells) cells; at most \(sampleRows) rows or \(sampleBytes) bytes); \(timedRuns) timed run(s) after \(warmupRuns) warm-up, model loading excluded; quality scored on the sample's rows")
+            note: "Presidio \(output.presidio_version), \(output.engine), entities \(output.entities.joined(separator: ", ")) (it has no API-key or token recognizers), analyze+anonymize per non-empty cell, 1 process; sample: the first \(output.rows) rows (\(output.bytes) bytes, \(output.cells) cells; at most \(sampleRows) rows or \(sampleBytes) bytes); \(timedRuns) timed run(s) after \(warmupRuns) warm-up, model loading excluded; quality scored on the sample's rows",
+            cpuSeconds: output.cpu_seconds ?? [])
     }
 
     /// The script, from the environment or found above the working directory or the executable.
