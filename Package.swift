@@ -78,6 +78,8 @@ let package = Package(
                 "MaskEngine",
                 "CPCRE2",
                 "CLibPQ",
+                // LZ4 inputs (--input FILE.lz4) are decompressed once for the socket and proxy modes.
+                "CLZ4",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
@@ -92,7 +94,7 @@ let package = Package(
         // Runs the built `maskd` binary as a user would: golden files, exit codes, fail-closed output.
         .testTarget(
             name: "maskdTests",
-            dependencies: ["maskd", "MaskEngine"],
+            dependencies: ["maskd", "maskbench", "MaskEngine"],
             resources: [.copy("Golden")]
         ),
         // The daemon and the proxy in process and as binaries, against a real PostgreSQL, with a real driver.

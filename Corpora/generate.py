@@ -175,8 +175,22 @@ SCHEMAS = {
               ("note", TEXT), ("event", JSONB), ("created_at", TIMESTAMPTZ),
               ("uuid", UUID), ("order_no", TEXT), ("ip", INET), ("user_agent", TEXT),
               ("amount", numeric(12, 2))),
+    # --density none|sparse: an application's activity log, ids, words, numbers, timestamps,
+    # uuids and hard negatives; with sparse, a PII sentence now and then in `message`.
+    "activity": (("id", INT8), ("account_id", INT8), ("session_id", UUID),
+                 ("created_at", TIMESTAMPTZ), ("kind", varchar(32)), ("status", varchar(16)),
+                 ("path", TEXT), ("amount", numeric(12, 2)), ("currency", bpchar(3)),
+                 ("order_no", TEXT), ("ip", INET), ("user_agent", TEXT), ("build", TEXT),
+                 ("checksum", TEXT), ("duration_ms", INT8), ("meta", JSONB), ("message", TEXT)),
 }
-DATASET_ORDER = ("users", "payments", "credentials", "tickets", "events", "mixed")
+DATASET_ORDER = ("users", "payments", "credentials", "tickets", "events", "mixed", "activity")
+# The datasets of --rows mode (mixed and activity are written only by --target-mb).
+ROWS_DATASETS = DATASET_ORDER[:5]
+# --density: which table --target-mb writes and how often it holds PII.
+DENSITY_TABLES = {"dense": "mixed", "sparse": "activity", "none": "activity"}
+# sparse: the share of activity rows whose message is a PII sentence. Rows average ~430 bytes of
+# CSV and a PII sentence holds one labelled value, so this gives about one finding per 4 KB.
+SPARSE_PII_RATE = 0.11
 TABLE_OID_BASE = 16384
 EPOCH_START = 1577836800      # 2020-01-01T00:00:00Z
 EPOCH_SPAN = 5 * 365 * 86400  # five years
@@ -1257,6 +1271,69 @@ def row_mixed(ctx: Ctx, i: int) -> tuple:
              rng.choice(USER_AGENTS), make_amount(rng)], labels)
 
 
+ACTIVITY_KINDS = ("login", "logout", "page_view", "page_view", "page_view", "search", "export",
+                  "checkout", "refund", "api_call", "api_call", "settings")
+ACTIVITY_STATUS = ("ok", "ok", "ok", "ok", "ok", "ok", "retry", "failed", "timeout", "cancelled")
+ACTIVITY_PLANS = ("free", "team", "pro", "enterprise")
+ACTIVITY_FLAGS = ("new_checkout", "dark_mode", "beta_search", "fast_export", "v2_api", "audit_log")
+ACTIVITY_WORDS = ("invoice", "report", "orders", "shipping", "refunds", "analytics", "tax")
+# Hard-negative sentences without names, phones or @mentions: nothing personal at all.
+C_ACTIVITY_NEG = tuple(compile_template(t) for t in NEG_SENTENCES
+                       if not any(slot in t for slot in ("$name", "$phone", "$mention")))
+
+
+def make_activity_path(rng: random.Random) -> str:
+    """A request path with small ids, words and hex (no digit run long enough to matter)."""
+    style = rng.randrange(6)
+    if style == 0:
+        return "/api/v2/orders/%d" % rng.randrange(1, 10_000_000)
+    if style == 1:
+        return "/api/v2/accounts/%d/settings" % rng.randrange(1, 5_000_000)
+    if style == 2:
+        return "/search?q=%s+%s&page=%d" % (rng.choice(ACTIVITY_WORDS), rng.choice(ACTIVITY_WORDS),
+                                            rng.randint(1, 40))
+    if style == 3:
+        return "/reports/%d/export.csv" % rng.randrange(1, 100_000)
+    if style == 4:
+        return "/checkout/session/%s" % make_hex(rng, 24)
+    return "/static/app.%s.js" % make_hex(rng, 8)
+
+
+def make_activity_message(ctx: Ctx, pii: bool) -> tuple:
+    """1-2 sentences of hard negatives and filler; with pii, the first one carries one labelled value."""
+    rng = ctx.rng
+    r = rng.random()
+    if not pii and r < 0.25:
+        return ("" if r < 0.05 else None), []
+    out = Text()
+    if pii:
+        render(ctx, out, rng.choice(C_PII))
+    else:
+        render(ctx, out, rng.choice(C_ACTIVITY_NEG if r < 0.75 else C_FILLER))
+    if rng.random() < 0.4:
+        out.add(" ")
+        render(ctx, out, rng.choice(C_FILLER))
+    return out.build()
+
+
+def row_activity(ctx: Ctx, i: int, pii_rate: float) -> tuple:
+    """activity: one application log row; its message holds PII with probability pii_rate."""
+    rng = ctx.rng
+    kind = rng.choice(ACTIVITY_KINDS)
+    paid = kind in ("checkout", "refund")
+    amount = make_amount(rng) if paid else None
+    currency = rng.choice(CURRENCIES) if paid else None
+    order_no = make_order_number(rng) if paid or rng.random() < 0.2 else None
+    meta = '{"plan": "%s", "region": "%s", "retries": %d, "feature_flags": ["%s", "%s"]}' % (
+        rng.choice(ACTIVITY_PLANS), rng.choice(REGIONS), rng.randrange(4),
+        rng.choice(ACTIVITY_FLAGS), rng.choice(ACTIVITY_FLAGS))
+    message, spans = make_activity_message(ctx, pii_rate > 0 and rng.random() < pii_rate)
+    return ([str(i + 1), str(rng.randrange(1000, 5_000_000)), make_uuid(rng), make_pg_timestamp(rng),
+             kind, rng.choice(ACTIVITY_STATUS), make_activity_path(rng), amount, currency, order_no,
+             make_inet(rng), rng.choice(USER_AGENTS), make_version(rng), make_hex(rng, 40),
+             str(rng.randrange(1, 90_000)), meta, message], _cell_labels(16, spans))
+
+
 ROW_GENERATORS = {
     "users": row_users, "payments": row_payments, "credentials": row_credentials,
     "tickets": row_tickets, "events": row_events, "mixed": row_mixed,
@@ -1425,7 +1502,7 @@ def generate_rows(out_dir, seed, rows, formats, labels) -> list:
     """--rows mode: users, payments, credentials, tickets, events with `rows` rows each."""
     people = make_population(seed, rows)
     summary = []
-    for name in DATASET_ORDER[:-1]:
+    for name in ROWS_DATASETS:
         ctx = Ctx(dataset_rng(seed, name), people)
         gen = ROW_GENERATORS[name]
         w = DatasetWriter(out_dir, name, formats, labels)
@@ -1462,41 +1539,68 @@ def generate_mixed_chunk(seed: int, chunk: int, labels: bool) -> tuple:
     return csv_lines, wire_rows, label_texts
 
 
-def iter_mixed_chunks(seed: int, labels: bool, jobs: int):
+def generate_activity_chunk(seed: int, chunk: int, labels: bool, density: str) -> tuple:
+    """Rows [chunk*MIXED_CHUNK_ROWS, +MIXED_CHUNK_ROWS) of `activity`, like generate_mixed_chunk."""
+    # none needs no people (its sentences name nobody), which spares building the population.
+    people = mixed_population(seed) if density == "sparse" else []
+    ctx = Ctx(FastRandom(f"{seed}/activity/{density}/{chunk}"), people, reuse=0.6)
+    pii_rate = SPARSE_PII_RATE if density == "sparse" else 0.0
+    csv_lines, wire_rows, label_texts = [], [], []
+    start = chunk * MIXED_CHUNK_ROWS
+    for i in range(start, start + MIXED_CHUNK_ROWS):
+        values, lbs = row_activity(ctx, i, pii_rate)
+        csv_line, wire_row = encode_row(values)
+        csv_lines.append(csv_line)
+        wire_rows.append(wire_row)
+        label_texts.append(label_lines(i, sort_labels(lbs)) if labels else "")
+    return csv_lines, wire_rows, label_texts
+
+
+def generate_chunk(seed: int, chunk: int, labels: bool, density: str) -> tuple:
+    """One chunk of the --target-mb table of `density`."""
+    if density == "dense":
+        return generate_mixed_chunk(seed, chunk, labels)
+    return generate_activity_chunk(seed, chunk, labels, density)
+
+
+def iter_mixed_chunks(seed: int, labels: bool, jobs: int, density: str = "dense"):
     """Yield chunk results in order; with jobs > 1 computed by a process pool
     with a bounded number of chunks in flight."""
     if jobs <= 1:
         chunk = 0
         while True:
-            yield generate_mixed_chunk(seed, chunk, labels)
+            yield generate_chunk(seed, chunk, labels, density)
             chunk += 1
     with multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn").Pool(jobs) as pool:
         pending = collections.deque()
         chunk = 0
         while True:
             while len(pending) < 2 * jobs:
-                pending.append(pool.apply_async(generate_mixed_chunk, (seed, chunk, labels)))
+                pending.append(pool.apply_async(generate_chunk, (seed, chunk, labels, density)))
                 chunk += 1
             yield pending.popleft().get()
 
 
-def generate_target(out_dir, seed, target_mb, formats, labels, jobs, quiet=False) -> list:
-    """--target-mb mode: one wide `mixed` dataset until CSV bytes reach target_mb * 10^6."""
-    w = DatasetWriter(out_dir, "mixed", formats, labels)
+def generate_target(out_dir, seed, target_mb, formats, labels, jobs, quiet=False,
+                    density="dense") -> list:
+    """--target-mb mode: one wide table (`mixed`, or `activity` for --density none|sparse) until its
+    CSV bytes reach target_mb * 10^6."""
+    name = DENSITY_TABLES[density]
+    w = DatasetWriter(out_dir, name, formats, labels)
     target = int(target_mb * MB)
     next_report = 50 * MB
-    chunks = iter_mixed_chunks(seed, labels, jobs)
+    chunks = iter_mixed_chunks(seed, labels, jobs, density)
     while w.csv_bytes < target:
         for row in zip(*next(chunks)):
             w.add_encoded(*row)
             if w.csv_bytes >= target:
                 break
         if not quiet and w.csv_bytes >= next_report:
-            print(f"  mixed: {w.csv_bytes / MB:.0f} MB ({w.rows} rows)", file=sys.stderr)
+            print(f"  {name}: {w.csv_bytes / MB:.0f} MB ({w.rows} rows)", file=sys.stderr)
             next_report += 50 * MB
     chunks.close()
     w.close()
-    return [("mixed", w.rows, w.csv_bytes)]
+    return [(name, w.rows, w.csv_bytes)]
 
 
 # ---------------------------------------------------------------------------
@@ -1992,6 +2096,10 @@ def parse_args(argv: list) -> argparse.Namespace:
     size.add_argument("--target-mb", type=float, default=None, metavar="M",
                       help="instead write one wide dataset 'mixed' until its CSV reaches "
                            "about M MB (1 MB = 10^6 bytes)")
+    p.add_argument("--density", choices=("dense", "sparse", "none"), default="dense",
+                   help="with --target-mb: dense writes `mixed` (about one PII value per 170 "
+                        "bytes); sparse writes `activity` with about one per 4 KB; none writes "
+                        "`activity` without any PII, hard negatives only (default dense)")
     p.add_argument("--formats", default="csv,wire",
                    help="comma list of csv,wire (default csv,wire)")
     p.add_argument("--no-labels", action="store_true",
@@ -2012,6 +2120,8 @@ def parse_args(argv: list) -> argparse.Namespace:
         p.error("--rows must be >= 1")
     if args.target_mb is not None and args.target_mb <= 0:
         p.error("--target-mb must be > 0")
+    if args.density != "dense" and args.target_mb is None:
+        p.error("--density applies to --target-mb only")
     if args.jobs < 1:
         p.error("--jobs must be >= 1")
     args.formats = formats
@@ -2028,7 +2138,7 @@ def main(argv: list | None = None) -> int:
     labels = not args.no_labels
     if args.target_mb is not None:
         summary = generate_target(args.out, args.seed, args.target_mb, args.formats,
-                                  labels, args.jobs, args.quiet)
+                                  labels, args.jobs, args.quiet, args.density)
     else:
         rows = 2000 if args.rows is None else args.rows
         summary = generate_rows(args.out, args.seed, rows, args.formats, labels)

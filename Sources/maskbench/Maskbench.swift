@@ -6,6 +6,22 @@ import ArgumentParser
 struct Maskbench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "maskbench",
-        abstract: "Measure maskd's throughput, latency and detection quality against baselines on the same bytes."
-    )
+        abstract: "Measure maskd's throughput, latency and detection quality against baselines on the same bytes.",
+        discussion: """
+            Exit status: 0 success, 64 bad usage, 66 an input file cannot be read, 69 something needed is \
+            missing (maskd, python3, PostgreSQL) or is a debug build, 70 a measurement failed, 130 interrupted.
+            docs/maskbench.md explains every figure.
+            """,
+        subcommands: [RunCommand.self, ScalingCommand.self, ThreadsCommand.self, CorpusCommand.self],
+        defaultSubcommand: RunCommand.self)
+
+    static func main() {
+        ChildRegistry.installSignalHandling()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

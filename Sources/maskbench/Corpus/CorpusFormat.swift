@@ -1,0 +1,28 @@
+import ArgumentParser
+
+/// The forms a corpus is measured in, named as `maskd pipe --format` names them.
+enum CorpusFormat: String, CaseIterable, ExpressibleByArgument, Codable, Comparable {
+    case csv
+    case wire
+    case pgdump
+
+    /// The file extension of this form in the corpus cache.
+    var fileExtension: String { self == .pgdump ? "sql" : rawValue }
+
+    static func < (a: CorpusFormat, b: CorpusFormat) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// How much PII a generated corpus holds (Corpora/generate.py --density).
+enum Density: String, CaseIterable, ExpressibleByArgument, Codable {
+    /// The `activity` table with no PII at all: ids, words, numbers, timestamps, uuids, hard negatives.
+    case none
+    /// The `activity` table with about one PII value per 4 KB.
+    case sparse
+    /// The `mixed` table: about one PII value per 170 bytes.
+    case dense
+
+    /// The table generate.py writes for this density.
+    var table: String { self == .dense ? "mixed" : "activity" }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+
+/// `maskbench` run as a user runs it: the built binary on tiny corpora, its `--json` object and its exit
+/// codes. Never a timing: figures are only checked to exist and to agree with each other.
+@Suite(.serialized) struct MaskbenchCommandTests {
+    /// SwiftPM builds maskbench beside the test bundle, like maskd.
+    static let binary = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("maskbench")
+    /// One cache for the suite: the tiny corpus is generated once.
+    static let cache = FileManager.default.temporaryDirectory.appendingPathComponent("maskbench-test-cache-\(getpid())")
+    /// Tests build in debug, which maskbench refuses to time without this flag.
+    static let debugFlag = ["--allow-debug"]
+
+    struct Run {
+        var status: Int32
+        var stdout: Data
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String]) throws -> Run {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["XDG_CACHE_HOME"] = cache.path
+        process.environment = env
+        // Both into files: a pipe that nobody reads could fill up and stall a long run.
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("maskbench-out-\(UUID())")
+        let err = FileManager.default.temporaryDirectory.appendingPathComponent("maskbench-err-\(UUID())")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: out); try? FileManager.default.removeItem(at: err) }
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: try Data(contentsOf: out),
+                   stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
+    }
+
+    static func object(_ data: Data) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    static let tiny = ["--size", "200KB", "--density", "none", "--runs", "2", "--warmup", "0", "--no-tokens", "--no-progress"]
+
+    @Test func jsonHasTheHeaderAndOneMeasurementPerModeAndFormat() throws {
+        let result = try Self.run(["run", "--json", "--mode", "engine,pipe", "--format", "csv,wire", "--baselines", "read"]
+                                  + Self.tiny + Self.debugFlag)
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try Self.object(result.stdout)
+        let header = try #require(report["header"] as? [String: Any])
+        #expect(header["seed"] as? Int == 42)
+        #expect(header["runs"] as? Int == 2)
+        let machine = try #require(header["machine"] as? [String: Any])
+        #expect((machine["cores"] as? Int ?? 0) >= 1)
+        #expect(!(machine["cpu"] as? String ?? "").isEmpty)
+        let maskbench = try #require(header["maskbench"] as? [String: Any])
+        #expect(["debug", "release"].contains(maskbench["build"] as? String))
+        #expect(header["maskd"] != nil, "the pipe mode ran maskd, so the header names it")
+
+        let measurements = try #require(report["measurements"] as? [[String: Any]])
+        let pairs = Set(measurements.map { "\($0["mode"] ?? "")/\($0["format"] ?? "")" })
+        #expect(pairs == ["engine/csv", "engine/wire", "pipe/csv", "pipe/wire"])
+        for m in measurements {
+            #expect((m["bytes"] as? Int ?? 0) > 100_000)
+            #expect((m["mbPerSecond"] as? Double ?? 0) > 0)
+            let seconds = try #require(m["seconds"] as? [String: Any])
+            #expect((seconds["samples"] as? [Double])?.count == 2, "one sample per measured run")
+            #expect((m["peakRSSBytes"] as? Int ?? 0) > 0)
+        }
+        // The same rows in every form and mode; no PII in a `none` corpus.
+        let rows = Set(measurements.compactMap { $0["rows"] as? Int })
+        #expect(rows.count == 1 && rows.first! > 100)
+        for m in measurements where m["mode"] as? String == "engine" { #expect(m["findings"] as? Int == 0) }
+
+        let baselines = try #require(report["baselines"] as? [[String: Any]])
+        #expect(baselines.map { $0["baseline"] as? String } == ["read"])
+        #expect((baselines.first?["maskdRatio"] as? Double ?? 0) > 0)
+    }
+
+    @Test func theTableNamesTheMachineAndEveryMode() throws {
+        let result = try Self.run(["run", "--mode", "engine", "--format", "wire", "--baselines", "none"] + Self.tiny + Self.debugFlag)
+        #expect(result.status == 0, "\(result.stderr)")
+        let text = String(decoding: result.stdout, as: UTF8.self)
+        #expect(text.contains("machine:"))
+        #expect(text.contains("Throughput"))
+        #expect(text.contains("engine  wire"))
+    }
+
+    @Test func aGivenFileIsMeasuredInItsDetectedFormat() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("maskbench-input-\(UUID()).csv")
+        defer { try? FileManager.default.removeItem(at: file) }
+        var csv = "id,email,note\n"
+        for i in 0..<2000 { csv += "\(i),user\(i)@example.com,\"a note, with a comma\"\n" }
+        try Data(csv.utf8).write(to: file)
+        let result = try Self.run(["run", "--json", "--input", file.path, "--baselines", "none", "--runs", "1", "--warmup", "0",
+                                   "--no-tokens", "--no-progress"] + Self.debugFlag)
+        #expect(result.status == 0, "\(result.stderr)")
+        let measurements = try #require(try Self.object(result.stdout)["measurements"] as? [[String: Any]])
+        #expect(measurements.count == 1)
+        #expect(measurements.first?["format"] as? String == "csv")
+        #expect(measurements.first?["rows"] as? Int == 2000)
+        #expect(measurements.first?["findings"] as? Int == 2000, "one email per row")
+    }
+
+    @Test(arguments: [["run", "--runs", "0"], ["run", "--format", "xml"], ["run", "--density", "some"], ["run", "--size", "-3MB"],
+                      ["run", "--baselines", "grep"], ["scaling", "--factors", "1,x"], ["threads", "--mode", "proxy"]])
+    func badUsageExits64(_ arguments: [String]) throws {
+        let result = try Self.run(arguments + ["--no-progress"])
+        #expect(result.status == 64, "\(arguments): \(result.stderr)")
+    }
+
+    @Test func aMissingInputExits66() throws {
+        let result = try Self.run(["run", "--input", "/nonexistent/maskbench-input.csv", "--no-progress"] + Self.debugFlag)
+        #expect(result.status == 66, "\(result.stderr)")
+        #expect(result.stderr.contains("/nonexistent/maskbench-input.csv"))
+    }
+
+    @Test func aMissingMaskdExits69() throws {
+        let result = try Self.run(["run", "--mode", "pipe", "--maskd", "/nonexistent/maskd"] + Self.tiny + Self.debugFlag)
+        #expect(result.status == 69, "\(result.stderr)")
+    }
+
+    #if DEBUG
+    @Test func aDebugBuildIsRefusedWithoutTheFlag() throws {
+        let result = try Self.run(["run", "--mode", "engine"] + Self.tiny)
+        #expect(result.status == 69)
+        #expect(result.stderr.contains("DEBUG build"))
+    }
+    #endif
+
+    @Test func everySubcommandHasHelp() throws {
+        for sub in ["run", "scaling", "threads", "corpus"] {
+            let result = try Self.run(["help", sub])
+            #expect(result.status == 0)
+            #expect(result.stdout.count > 200, "\(sub) --help")
+        }
+    }
+}
