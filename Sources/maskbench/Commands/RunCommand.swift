@@ -37,6 +37,10 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("no-tokens"), help: "Skip the nanoseconds-per-token figures.")
     var noTokens = false
 
+    @Flag(name: .customLong("no-stages"),
+          help: "Skip the time per stage of engine runs (it reruns the engine stopped after decode, stage 1 and detection).")
+    var noStages = false
+
     @OptionGroup(title: "Socket mode") var socket: SocketOptions
     @OptionGroup(title: "Proxy mode") var proxy: ProxyOptions
 
@@ -91,7 +95,8 @@ struct RunCommand: ParsableCommand {
             switch m {
             case .engine:
                 for f in formats {
-                    session.report.measurements.append(try EngineMode.measure(c, format: f, threads: threads, runs: measure.runs, warmup: measure.warmup))
+                    session.report.measurements.append(try EngineMode.measure(c, format: f, threads: threads, runs: measure.runs,
+                                                                              warmup: measure.warmup, stages: !noStages))
                 }
             case .pipe:
                 let maskd = try session.requireMaskd()

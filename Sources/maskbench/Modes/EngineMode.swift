@@ -5,7 +5,8 @@ import Synchronization
 /// The engine in process: MaskEngine's `StreamMasker` reading the corpus from memory and writing into
 /// a sink that only counts, on N worker threads. What it measures is the engine and nothing around it.
 enum EngineMode {
-    static func measure(_ corpus: Corpus, format: CorpusFormat, threads: Int, runs: Int, warmup: Int) throws -> Measurement {
+    static func measure(_ corpus: Corpus, format: CorpusFormat, threads: Int, runs: Int, warmup: Int,
+                        stages: Bool = false) throws -> Measurement {
         guard let plain = corpus.files[format] else { throw BenchError.failed("the corpus has no \(format) form") }
         // An LZ4 input is read compressed, as `maskd pipe` would read it; the engine decompresses it.
         let file = try MappedFile(path: corpus.compressedFile ?? plain)
@@ -20,8 +21,29 @@ enum EngineMode {
         var measurement = Measurement(mode: "engine", format: format.rawValue, density: corpus.density?.rawValue,
                                       corpus: corpus.label, threads: threads, samples: samples)
         measurement.rssGrowthBytes = samples.compactMap(\.rssGrowth).max()
+        if stages {
+            // The same input, stopped after each stage in turn; the full run's median closes the list.
+            var medians: [Double] = []
+            for stage in [PipelineStage.decode, .stageOne, .detect] {
+                var partial = options
+                partial.stopAfter = stage
+                let stageSamples = try MeasuredRuns.collect(label: "\(label) to \(stage)", bytesPerRun: file.bytes.count,
+                                                            runs: runs, warmup: warmup) { _, bar in
+                    try runOnce(file: file, options: partial, key: key, bar: bar)
+                }
+                medians.append(median(stageSamples.map(\.seconds)))
+            }
+            medians.append(median(samples.map(\.seconds)))
+            measurement.stages = StageBreakdown.stages(names: ["decode", "stage 1", "detection", "tokens and encoding"],
+                                                       medians: medians, bytes: file.bytes.count)
+        }
         measurement.notes.append("in process: memory source, counting sink, \(threads) worker thread(s) plus the reader; peak RSS includes the mapped input (\(file.bytes.count / 1_000_000) MB)")
         return measurement
+    }
+
+    private static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
     }
 
     static func runOnce(file: MappedFile, options: StreamMasker.Options, key: TokenKey, bar: ProgressBar) throws -> RunSample {
