@@ -20,8 +20,8 @@ enum ReportPrinter {
         let stageRows = report.measurements.filter { $0.stages != nil }
         if !stageRows.isEmpty {
             out.append("")
-            out.append("Time per stage (by subtraction: runs that stop after each stage)")
-            var t = TextTable(["mode", "format", "corpus", "stage", "seconds", "share", "ns/byte"])
+            out.append("Time per stage (by subtraction: runs that stop after each stage; CPU seconds of the process)")
+            var t = TextTable(["mode", "format", "corpus", "stage", "CPU s", "share", "ns/byte"])
             for m in stageRows {
                 for s in m.stages! {
                     t.add([m.mode, m.format, m.corpus, s.stage, String(format: "%.3f", s.seconds), String(format: "%.0f%%", s.share * 100),
