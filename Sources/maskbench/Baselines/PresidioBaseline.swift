@@ -37,7 +37,8 @@ enum PresidioBaseline {
     static func run(csvPath: String, labelsPath: String?, runs: Int, warmup: Int) throws -> BaselineResult {
         let python = ProcessInfo.processInfo.environment["MASKBENCH_PYTHON"] ?? "python3"
         func skipped(_ reason: String) -> BaselineResult {
-            BaselineResult(name: BaselineKind.presidio.rawValue, bytes: 0, seconds: [], quality: nil, skipped: reason, note: nil)
+            BaselineResult(name: BaselineKind.presidio.rawValue, bytes: 0, seconds: [], quality: nil, skipped: reason,
+                           note: "looked for with `\(python)` (MASKBENCH_PYTHON names another interpreter, e.g. a virtual environment's)")
         }
         guard let importCheck = try? runProcess(python, ["-c", "import presidio_analyzer, presidio_anonymizer"]),
               importCheck.status == 0 else {
