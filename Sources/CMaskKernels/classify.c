@@ -194,9 +194,12 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
     out->digit = r->digit;
 
     // '@' between a local-part byte and a byte that is no space.
-    u128 at_next = ~wide(r->space | r->tab, n->space | n->tab) & valid;
-    uint64_t at = r->at & ((r->at_prev << 1) | (st->at_prev)) & (uint64_t)(at_next >> 1);
-    uint64_t underscore = r->underscore & ((r->alnum << 1) | (st->alnum));
+    uint64_t at = 0;
+    if (r->at) {
+        u128 at_next = ~wide(r->space | r->tab, n->space | n->tab) & valid;
+        at = r->at & ((r->at_prev << 1) | st->at_prev) & (uint64_t)(at_next >> 1);
+    }
+    uint64_t underscore = r->underscore & ((r->alnum << 1) | st->alnum);
 
     // Keyword fill: from a keyword hit forward through the bytes a key and its operator consist of.
     uint64_t starts = r->keyword & r->gap;
@@ -205,32 +208,44 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
     uint64_t armed = (filled << 1) | st->keyword_fill;
     st->keyword_fill = filled >> 63;
 
-    // The bytes that lengthen an operator after its first byte: '=' ':' '>'.
-    u128 op_next = wide(r->equals | r->colon | r->greater, n->equals | n->colon | n->greater);
-    uint64_t compared = (r->equals | r->colon) & ((r->op_byte << 1) | (st->op_byte) | (uint64_t)(op_next >> 1));
-    u128 slash = wide(r->slash, n->slash);
-    uint64_t webhook = (uint64_t)((slash >> 1) & (slash >> 2));
-    uint64_t telegram = ((r->digit << 1) | before_digit) & (uint64_t)(wide(r->upper_a, n->upper_a) >> 1);
-    uint64_t dash_u = r->dash & (uint64_t)(wide(r->u_folded, n->u_folded) >> 1);
-    uint64_t command = smear(dash_u);
-    int64_t reach = st->last_dash_u + DASH_U_REACH - base;
-    if (reach >= 63) command = ~(uint64_t)0;
-    else if (reach >= 0) command |= ((uint64_t)2 << reach) - 1;
-    if (dash_u) st->last_dash_u = base + 63 - __builtin_clzll(dash_u);
-
-    u128 dash = wide(r->dash, n->dash);
-    uint64_t pem = (uint64_t)(dash & (dash >> 1) & (dash >> 2) & (dash >> 3) & (dash >> 4))
-                   & ~((r->dash << 1) | (st->dash));
-    uint64_t comma_next = (uint64_t)(wide(r->comma, n->comma) >> 1);
-    uint64_t quote_next = (uint64_t)(wide(r->dquote, n->dquote) >> 1);
-    uint64_t dash_next = (uint64_t)(dash >> 1);
+    uint64_t comma_next = (r->comma >> 1) | (n->comma << 63);
+    uint64_t quote_next = (r->dquote >> 1) | (n->dquote << 63);
+    uint64_t dash_next = (r->dash >> 1) | (n->dash << 63);
     uint64_t quote_comma = (r->dquote | r->squote) & comma_next;
     uint64_t before_quote = (r->space | r->lparen) & quote_next;
+    uint64_t anchor = at | underscore | ((quote_comma | before_quote | r->greater | r->equals) & armed);
 
-    out->anchor = at | underscore | pem | ((quote_comma | before_quote | r->greater | r->equals) & armed)
-                  | (r->equals & compared) | (r->colon & (armed | compared | webhook | telegram | command));
-    out->trigger = r->at | r->underscore | r->equals | r->colon | r->greater | (r->dash & dash_next) | quote_comma
-                   | before_quote;
+    uint64_t dash_u = r->dash & ((r->u_folded >> 1) | (n->u_folded << 63));
+    int64_t reach = st->last_dash_u + DASH_U_REACH - base;
+    if (r->colon | r->equals) {
+        uint64_t op_next = r->equals | r->colon | r->greater;
+        op_next = (op_next >> 1) | ((n->equals | n->colon | n->greater) << 63);
+        uint64_t compared = (r->equals | r->colon) & ((r->op_byte << 1) | st->op_byte | op_next);
+        anchor |= r->equals & compared;
+        if (r->colon) {
+            uint64_t slash_next = (r->slash >> 1) | (n->slash << 63);
+            uint64_t slash_next2 = (r->slash >> 2) | (n->slash << 62);
+            uint64_t webhook = slash_next & slash_next2;
+            uint64_t telegram = ((r->digit << 1) | st->digit) & ((r->upper_a >> 1) | (n->upper_a << 63));
+            uint64_t command = 0;
+            if (dash_u || reach >= 0) {
+                command = smear(dash_u);
+                if (reach >= 63) command = ~(uint64_t)0;
+                else if (reach >= 0) command |= ((uint64_t)2 << reach) - 1;
+            }
+            anchor |= r->colon & (armed | compared | webhook | telegram | command);
+        }
+    }
+    if (dash_u) st->last_dash_u = base + 63 - __builtin_clzll(dash_u);
+
+    uint64_t pairs = r->dash & dash_next;
+    if (pairs) {
+        u128 dash = wide(r->dash, n->dash);
+        anchor |= (uint64_t)(dash & (dash >> 1) & (dash >> 2) & (dash >> 3) & (dash >> 4))
+                  & ~((r->dash << 1) | st->dash);
+    }
+    out->anchor = anchor;
+    out->trigger = r->at | r->underscore | r->equals | r->colon | r->greater | pairs | quote_comma | before_quote;
     out->structural = r->structural;
     // Long runs: token bytes i...i+15 all set.
     u128 t = wide(r->token, n->token);
@@ -347,69 +362,61 @@ static inline __m256i keyword_lookup(const uint8_t *p, int k) {
     return _mm256_and_si256(table_lookup(KEYWORD_LO[k], lo), table_lookup(KEYWORD_HI[k], hi));
 }
 
-typedef struct {
-    uint32_t at, underscore, equals, colon, greater, dash, dquote, squote, comma, space, tab, lparen, dot, slash;
-    uint32_t upper_a, u_folded, digit, alnum, token, gap, at_prev, enc_prev, enc_digit, op_byte;
-    uint32_t keyword, structural;
-} raw_half;
+// Stores a 32-bit mask into half `half` (0: bytes 0...31, 1: bytes 32...63) of a 64-bit block mask.
+#define MK_HALF(field, half, value) (((uint32_t *)&r->field)[half] = (value))
 
-// Class masks of the 32 bytes at `p`; p[32...34] must be readable (keyword lookups read ahead).
+// Class masks of the 32 bytes at `p` into half `half` of `r`; p[32...34] must be readable (keyword
+// lookups read ahead). (Little-endian: the low 32 bits of a mask are its first half.)
 __attribute__((target("avx2"), always_inline))
-static inline void raw32(const uint8_t *p, const uint8_t s[4], raw_half *h) {
+static inline void raw32(const uint8_t *p, const uint8_t s[4], raw_block *r, int half) {
     __m256i v = _mm256_loadu_si256((const __m256i *)p);
-    h->at = eq_mask(v, '@');
-    h->underscore = eq_mask(v, '_');
-    h->equals = eq_mask(v, '=');
-    h->colon = eq_mask(v, ':');
-    h->greater = eq_mask(v, '>');
-    h->dash = eq_mask(v, '-');
-    h->dquote = eq_mask(v, '"');
-    h->squote = eq_mask(v, '\'');
-    h->comma = eq_mask(v, ',');
-    h->space = eq_mask(v, ' ');
-    h->tab = eq_mask(v, '\t');
-    h->lparen = eq_mask(v, '(');
-    h->dot = eq_mask(v, '.');
-    h->slash = eq_mask(v, '/');
-    h->upper_a = eq_mask(v, 'A');
+    MK_HALF(at, half, eq_mask(v, '@'));
+    MK_HALF(underscore, half, eq_mask(v, '_'));
+    MK_HALF(equals, half, eq_mask(v, '='));
+    MK_HALF(colon, half, eq_mask(v, ':'));
+    MK_HALF(greater, half, eq_mask(v, '>'));
+    MK_HALF(dash, half, eq_mask(v, '-'));
+    MK_HALF(dquote, half, eq_mask(v, '"'));
+    MK_HALF(squote, half, eq_mask(v, '\''));
+    MK_HALF(comma, half, eq_mask(v, ','));
+    MK_HALF(space, half, eq_mask(v, ' '));
+    MK_HALF(tab, half, eq_mask(v, '\t'));
+    MK_HALF(lparen, half, eq_mask(v, '('));
+    MK_HALF(dot, half, eq_mask(v, '.'));
+    MK_HALF(slash, half, eq_mask(v, '/'));
+    MK_HALF(upper_a, half, eq_mask(v, 'A'));
     __m256i folded = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
-    h->u_folded = eq_mask(folded, 'u');
+    MK_HALF(u_folded, half, eq_mask(folded, 'u'));
     // Digits: b - '0' as unsigned is below 10; compare via max(b - '0', 9) == 9 on unsigned lanes.
     __m256i shifted = _mm256_sub_epi8(v, _mm256_set1_epi8('0'));
-    h->digit = (uint32_t)_mm256_movemask_epi8(
+    uint32_t digit = (uint32_t)_mm256_movemask_epi8(
         _mm256_cmpeq_epi8(_mm256_max_epu8(shifted, _mm256_set1_epi8(9)), _mm256_set1_epi8(9)));
+    MK_HALF(digit, half, digit);
     __m256i letter = _mm256_sub_epi8(folded, _mm256_set1_epi8('a'));
-    h->alnum = (uint32_t)_mm256_movemask_epi8(
-        _mm256_cmpeq_epi8(_mm256_max_epu8(letter, _mm256_set1_epi8(25)), _mm256_set1_epi8(25))) | h->digit;
+    MK_HALF(alnum, half, (uint32_t)_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(_mm256_max_epu8(letter, _mm256_set1_epi8(25)), _mm256_set1_epi8(25))) | digit);
     __m256i nibble = _mm256_set1_epi8(0x0F);
     __m256i lo = _mm256_and_si256(v, nibble);
     __m256i rows = table_lookup(ROW, _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble));
-    h->token = set_mask(lo, rows, TOKEN_LO);
-    h->gap = set_mask(lo, rows, GAP_LO);
-    h->at_prev = set_mask(lo, rows, AT_PREV_LO) | (uint32_t)_mm256_movemask_epi8(v);
-    h->enc_prev = set_mask(lo, rows, ENC_PREV_LO);
-    h->enc_digit = set_mask(lo, rows, ENC_DIGIT_LO);
-    h->op_byte = set_mask(lo, rows, OP_BYTE_LO);
+    MK_HALF(token, half, set_mask(lo, rows, TOKEN_LO));
+    MK_HALF(gap, half, set_mask(lo, rows, GAP_LO));
+    MK_HALF(at_prev, half, set_mask(lo, rows, AT_PREV_LO) | (uint32_t)_mm256_movemask_epi8(v));
+    MK_HALF(enc_prev, half, set_mask(lo, rows, ENC_PREV_LO));
+    MK_HALF(enc_digit, half, set_mask(lo, rows, ENC_DIGIT_LO));
+    MK_HALF(op_byte, half, set_mask(lo, rows, OP_BYTE_LO));
     __m256i k = _mm256_and_si256(_mm256_and_si256(keyword_lookup(p, 0), keyword_lookup(p + 1, 1)),
                                  _mm256_and_si256(keyword_lookup(p + 2, 2), keyword_lookup(p + 3, 3)));
-    h->keyword = ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(k, _mm256_setzero_si256()));
-    h->structural = eq_mask(v, (char)s[0]) | eq_mask(v, (char)s[1]) | eq_mask(v, (char)s[2]) | eq_mask(v, (char)s[3]);
+    MK_HALF(keyword, half, ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(k, _mm256_setzero_si256())));
+    MK_HALF(structural, half,
+            eq_mask(v, (char)s[0]) | eq_mask(v, (char)s[1]) | eq_mask(v, (char)s[2]) | eq_mask(v, (char)s[3]));
 }
-
-#define MK_JOIN(field) r->field = (uint64_t)a.field | ((uint64_t)b.field << 32)
+#undef MK_HALF
 
 __attribute__((target("avx2")))
 static void raw_avx2(const uint8_t *p, const uint8_t s[4], raw_block *r) {
-    raw_half a, b;
-    raw32(p, s, &a);
-    raw32(p + 32, s, &b);
-    MK_JOIN(at); MK_JOIN(underscore); MK_JOIN(equals); MK_JOIN(colon); MK_JOIN(greater); MK_JOIN(dash);
-    MK_JOIN(dquote); MK_JOIN(squote); MK_JOIN(comma); MK_JOIN(space); MK_JOIN(tab); MK_JOIN(lparen);
-    MK_JOIN(dot); MK_JOIN(slash); MK_JOIN(upper_a); MK_JOIN(u_folded); MK_JOIN(digit); MK_JOIN(alnum);
-    MK_JOIN(token); MK_JOIN(gap); MK_JOIN(at_prev); MK_JOIN(enc_prev); MK_JOIN(enc_digit); MK_JOIN(op_byte);
-    MK_JOIN(keyword); MK_JOIN(structural);
+    raw32(p, s, r, 0);
+    raw32(p + 32, s, r, 1);
 }
-#undef MK_JOIN
 
 // libgcc initialises the CPU model in a constructor, so this is a read of a global: safe from any thread.
 static int has_avx2(void) { return __builtin_cpu_supports("avx2") ? 1 : 0; }

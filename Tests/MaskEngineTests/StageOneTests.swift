@@ -181,6 +181,42 @@ import Testing
         }
     }
 
+    /// The candidates of a whole text, as the cursor yields them.
+    static func candidates(in text: String) -> [Int] {
+        let bytes = Array(text.utf8)
+        let index = StageOneIndex()
+        return bytes.withUnsafeBufferPointer { b in
+            index.reset(b)
+            var cursor = index.candidates(0, b.count)
+            var found: [Int] = []
+            while let (position, _) = cursor.next() { found.append(position) }
+            return found
+        }
+    }
+
+    /// Named cases: what no rule can use is no candidate, what a rule needs is one.
+    @Test(arguments: [
+        ("id 12345 at 10:30 on 2024", []),                   // short numbers, a time: nothing to validate
+        ("3.14159 and 12.5", []),                             // decimals
+        ("x 536-90-4399", [2, 6]),                            // joined runs (the cursor's caller skips the second)
+        ("x 536904399", [2]),                                 // nine digits
+        ("x 536.90.4399", [2]),                               // a dotted three-digit area
+        ("x 4111.1111", [2]),                                 // a dotted four-digit group
+        ("ann%40example.com", [4]),                           // an encoded '@': its first digit
+        ("{\"brand\": \"visa\", \"last4\": \"42\"}", []),          // JSON without a credential key
+        ("{\"password\": \"hunter22\"}", [11, 12]),             // ':' and ' "' after a credential key
+        ("a = b, sort=asc", []),                              // assignments without a keyword
+        ("my api_key = zz", [6, 11]),                         // '_' after a letter, '=' after the key
+        ("@mention and x @ y", []),                           // no local part before the '@'
+        ("ann@example.com", [3]),
+        ("see -----BEGIN x", [4]),                            // a PEM block's first dash only
+        ("curl -u bob:pw", [11]),                             // a ':' after "-u"
+        ("https://hooks.example", [5]),                       // a ':' before "//"
+    ] as [(String, [Int])])
+    func sharpFilters(_ text: String, _ expected: [Int]) {
+        #expect(Self.candidates(in: text) == expected)
+    }
+
     static func isAlnum(_ b: UInt8) -> Bool { (b >= 48 && b <= 57) || ((b | 0x20) >= 97 && (b | 0x20) <= 122) }
 
     static func isTokenByte(_ b: UInt8) -> Bool {

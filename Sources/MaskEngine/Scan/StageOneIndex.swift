@@ -142,6 +142,29 @@ public final class StageOneIndex {
     }
 }
 
+extension StageOneIndex {
+    /// Whether the candidate cursor of `lower..<upper` yields anything: an anchor or digit candidate, a
+    /// long token run at a word start or at `lower`, or a first byte inside a digit run of the buffer.
+    /// Sharper than `hasCandidates`, and valid only for scanning these very bytes.
+    @inline(__always)
+    func hasCandidatesToScan(_ lower: Int, _ upper: Int) -> Bool {
+        if lower >= upper { return false }
+        ensure(lower, upper)
+        let first = lower >> 6
+        let last = (upper - 1) >> 6
+        for b in first...last {
+            let m = block(b)
+            var starts = m.wordstart
+            if b == first { starts |= 1 << UInt64(lower & 63) }
+            var bits = m.anchor | m.digitstart | (m.longrun & starts)
+            if b == first { bits &= ~0 << UInt64(lower & 63) }
+            if b == last && (upper & 63) != 0 { bits &= (1 << UInt64(upper & 63)) &- 1 }
+            if bits != 0 { return true }
+        }
+        return lower > 0 && ASCII.isDigit(buffer[lower]) && ASCII.isDigit(buffer[lower - 1])
+    }
+}
+
 /// What a candidate position is: a digit, an anchor byte (`@`, `=`, a pair…), a word start from which
 /// 16+ token bytes follow, or several of these at once.
 struct CandidateKind: OptionSet {
