@@ -2,197 +2,454 @@
 // scalar detectors of stage 2 run only where a mask bit is set. Swift has no movemask instruction
 // (see shared/PERF-NOTES.md: building masks lane by lane is 40x slower), so this kernel is C.
 //
-// Pseudo-code for one block, AVX2 and scalar alike:
-//   anchor     = (b == '@') | (b == '_') | (b == '=') | (b == ':') | (b == '>')
-//              | (b == '-' & next == '-') | ((b == '"' | b == '\'') & next == ',')
-//              | ((b == ' ' | b == '(') & next == '"')
+// Two steps per block. `raw` (AVX2, or its scalar twin) turns bytes into one bit mask per byte class;
+// `derive` (portable, shared by both paths) combines the class masks of a block, of the block after it
+// and of the byte before it into the candidate masks, with shifts and ANDs on 64-bit words (128-bit
+// where a condition reads ahead). Every condition is a necessary condition of a stage-2 rule, never a
+// sufficient one: a candidate may match nothing, but a position that is no candidate can match nothing.
+//
+// Pseudo-code of `derive`, per byte position p of the block:
+//   digitstart = p starts a digit run that mayStartGroup could accept (9+ digits; a run followed by a
+//                space or '-' and a digit; a 3- or 4-digit run followed by '.' and a digit)
+//              | p is the first digit of an encoded '@' ('4' after '%', x, X; '0' after u, #, x, X; '6' after #)
+//   anchor     = '@' after a local-part or user-information byte and before a byte that is no space
+//              | '_' after a letter or digit (a token glued after an underscore)
+//              | '=' ':' '>' '",' "'," ' "' '("' right after a credential keyword and a key's tail
+//                (`armed`: a keyword hit filled forward through key, quote, bracket, space, operator bytes)
+//              | '=' ':' of a two-byte operator (a compared literal: `"x" == password`)
+//              | ':' before "//" (webhook URLs), between a digit and 'A' (Telegram), or at most 160 bytes
+//                after "-u" / "-U" (`curl -u user:pw`, `--user`, `--proxy-user`)
+//              | the first of five '-' (a PEM block)
+//   trigger    = the unfiltered anchors of earlier versions ('@' '_' '=' ':' '>' and the pairs "--",
+//                "\",", "',", " \"", "(\""): the gates of callers that scan a copy of the bytes
 //   digit      = '0' <= b <= '9'
 //   structural = b in {s0, s1, s2, s3}
 //   longrun    = b and the 15 bytes after it are all token bytes [A-Za-z0-9_.~-]
 //   wordstart  = b is a letter or digit and the byte before it is not
-// `longrun` is computed from a token-byte mask of this block and the next one (bytes past the range
-// are read when the buffer has them), so a token that straddles a window or block end is still seen.
-// Stage 2 turns it into "a run of 16+ token bytes starts here", the trigger of prefix-token rules
-// (ghp_, glpat-, sk-ant-, AKIA, eyJ…): one candidate per long word, none per byte of it.
+// Credential keywords are found Teddy-style: four nibble-table lookups (bytes p..p+3, case folded)
+// give 8-bit bucket sets whose AND is non-zero where a literal of a bucket may start. The tables
+// describe each bucket's literals loosely, so hits are a superset of the literals (pw, pass, secr,
+// sess, salt, psk, pin, api, sig, sid, sas, key, dsn, cred, conn, cert, cook, auth, acce, toke, hmac,
+// bear, lice, valu: every word that CredentialKey accepts contains one).
+//
+// Masks computed for a window carry state across blocks (the byte before, the keyword fill, the last
+// "-u"); a window that starts inside the buffer first runs up to four blocks before it, and assumes
+// the keyword fill open at the first of them (a superset: the fill then ends at the first byte that
+// can be in no key).
 #include "mask_kernels.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-static inline int is_pair(uint8_t b, uint8_t n) {
-    return (b == '-' && n == '-') || ((b == '"' || b == '\'') && n == ',') || ((b == ' ' || b == '(') && n == '"');
-}
+// Byte classes: bit r of a row table is set when row r (the byte's high nibble, 0...7) holds the
+// set's byte with that low nibble. A byte is in the set when ROW[hi] & TABLE[lo] != 0; bytes of 0x80
+// and above are in none. Tables generated from the predicates below (`in_*`), which the scalar twin
+// uses directly, so the AVX2-vs-scalar tests check the tables.
+static const uint8_t ROW[16] = {0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0, 0, 0, 0, 0, 0, 0, 0};
+static const uint8_t TOKEN_LO[16] = {0xa8, 0xf8, 0xf8, 0xf8, 0xf8, 0xf8, 0xf8, 0xf8, 0xf8, 0xf8, 0xf0, 0x50, 0x50, 0x54, 0xd4, 0x70};
+static const uint8_t GAP_LO[16] = {0xec, 0xfc, 0xfc, 0xf8, 0xfc, 0xf8, 0xf8, 0xfc, 0xf8, 0xf9, 0xf8, 0x74, 0xd0, 0x74, 0x54, 0x78};
+static const uint8_t AT_PREV_LO[16] = {0xa8, 0xfc, 0xfc, 0xfc, 0xfc, 0xfc, 0xfc, 0xfc, 0xf8, 0xf8, 0xfc, 0x5c, 0xd4, 0x5c, 0xf4, 0x78};
+static const uint8_t ENC_PREV_LO[16] = {0x00, 0x00, 0x00, 0x04, 0x00, 0x84, 0x00, 0x00, 0xa0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+static const uint8_t ENC_DIGIT_LO[16] = {0x08, 0x00, 0x00, 0x00, 0x08, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+static const uint8_t OP_BYTE_LO[16] = {0x00, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08, 0x04, 0x80, 0x00, 0x04, 0x08};
 
-static inline int is_token_byte(uint8_t b) {
-    uint8_t folded = b | 0x20;
-    return (b >= '0' && b <= '9') || (folded >= 'a' && folded <= 'z') || b == '_' || b == '.' || b == '-' ||
-           b == '~';
-}
+// Keyword buckets, by position in the literal (0...3), on the byte | 0x20: bit j of LO[k][lo] & HI[k][hi]
+// is set when a literal of bucket j may have that byte at position k (every byte past a short literal's
+// end). Buckets: {pw} {sig sid sas} {psk pin api} {key dsn} {pass secr sess salt} {cred conn cert cook}
+// {auth acce toke} {hmac bear lice valu}.
+static const uint8_t KEYWORD_LO[4][16] = {
+    {0x15, 0x44, 0x80, 0x32, 0x48, 0x00, 0x80, 0x00, 0x80, 0x00, 0x00, 0x08, 0x80, 0x00, 0x00, 0x00},
+    {0x04, 0x92, 0x20, 0x4c, 0x00, 0xf8, 0x00, 0x01, 0x00, 0x86, 0x00, 0x00, 0x00, 0x80, 0x00, 0x60},
+    {0x01, 0x81, 0x21, 0xd3, 0x43, 0x21, 0x01, 0x03, 0x01, 0x0d, 0x01, 0x45, 0x91, 0x01, 0x2d, 0x21},
+    {0x0f, 0x0f, 0x9f, 0x9f, 0x3f, 0xcf, 0x0f, 0x0f, 0x4f, 0x0f, 0x0f, 0x2f, 0x0f, 0x0f, 0x2f, 0x0f},
+};
+static const uint8_t KEYWORD_HI[4][16] = {
+    {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xec, 0xd7, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00},
+    {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xfe, 0x6d, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00},
+    {0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0xff, 0x7b, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01},
+    {0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0xef, 0xbf, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f},
+};
 
-static inline int is_alnum(uint8_t b) {
+/// Class masks of one 64-byte block: bit i describes byte i of the block.
+typedef struct {
+    uint64_t at, underscore, equals, colon, greater, dash, dquote, squote, comma, space, tab, lparen, dot, slash;
+    uint64_t upper_a, u_folded, digit, alnum, token, gap, at_prev, enc_prev, enc_digit, op_byte;
+    uint64_t keyword, structural;
+} raw_block;
+
+// MARK: - Scalar classes
+
+static inline int in_alnum(uint8_t b) {
     uint8_t folded = b | 0x20;
     return (b >= '0' && b <= '9') || (folded >= 'a' && folded <= 'z');
 }
+static inline int in_token(uint8_t b) { return in_alnum(b) || b == '_' || b == '.' || b == '~' || b == '-'; }
+// Bytes that may stand between a credential keyword and the anchor after its key: the key's own bytes
+// (identifier and '$'), quotes, brackets, spaces and the operator bytes AssignmentRule reads past.
+static inline int in_gap(uint8_t b) {
+    return in_alnum(b) || (b != 0 && strchr("_.-$ \t\"'`[]:?+|!", b) != NULL);
+}
+// What may end a local part or user information right before an '@'.
+static inline int in_at_prev(uint8_t b) {
+    return b >= 0x80 || (b > 0x20 && b != 0x7F && strchr("/@<>`()[]{}\\", b) == NULL);
+}
+static inline int in_set(uint8_t b, const char *set) { return b != 0 && strchr(set, b) != NULL; }
 
-// Token bytes among the (at most 64) bytes at `p`; bytes past `n` count as non-token.
-static uint64_t token_bytes(const uint8_t *p, size_t n) {
-    uint64_t mask = 0;
-    for (size_t i = 0; i < n && i < 64; i++)
-        if (is_token_byte(p[i])) mask |= (uint64_t)1 << i;
-    return mask;
+static inline uint8_t keyword_bits(uint8_t b, int k) {
+    uint8_t f = b | 0x20;
+    return KEYWORD_LO[k][f & 15] & KEYWORD_HI[k][f >> 4];
 }
 
-static uint64_t alnum_bytes(const uint8_t *p, size_t n) {
-    uint64_t mask = 0;
-    for (size_t i = 0; i < n && i < 64; i++)
-        if (is_alnum(p[i])) mask |= (uint64_t)1 << i;
-    return mask;
+// `p` holds 64 bytes plus 3 readable after them (the keyword lookups read ahead).
+static void raw_scalar(const uint8_t *p, const uint8_t s[4], raw_block *r) {
+    memset(r, 0, sizeof *r);
+    for (int i = 0; i < 64; i++) {
+        uint8_t b = p[i];
+        uint64_t bit = (uint64_t)1 << i;
+        if (b == '@') r->at |= bit;
+        if (b == '_') r->underscore |= bit;
+        if (b == '=') r->equals |= bit;
+        if (b == ':') r->colon |= bit;
+        if (b == '>') r->greater |= bit;
+        if (b == '-') r->dash |= bit;
+        if (b == '"') r->dquote |= bit;
+        if (b == '\'') r->squote |= bit;
+        if (b == ',') r->comma |= bit;
+        if (b == ' ') r->space |= bit;
+        if (b == '\t') r->tab |= bit;
+        if (b == '(') r->lparen |= bit;
+        if (b == '.') r->dot |= bit;
+        if (b == '/') r->slash |= bit;
+        if (b == 'A') r->upper_a |= bit;
+        if ((b | 0x20) == 'u') r->u_folded |= bit;
+        if (b >= '0' && b <= '9') r->digit |= bit;
+        if (in_alnum(b)) r->alnum |= bit;
+        if (in_token(b)) r->token |= bit;
+        if (in_gap(b)) r->gap |= bit;
+        if (in_at_prev(b)) r->at_prev |= bit;
+        if (in_set(b, "%u#xX")) r->enc_prev |= bit;
+        if (in_set(b, "046")) r->enc_digit |= bit;
+        if (in_set(b, ":?.+|!")) r->op_byte |= bit;
+        if (keyword_bits(b, 0) & keyword_bits(p[i + 1], 1) & keyword_bits(p[i + 2], 2) & keyword_bits(p[i + 3], 3))
+            r->keyword |= bit;
+        if (b == s[0] || b == s[1] || b == s[2] || b == s[3]) r->structural |= bit;
+    }
 }
 
-// Bit i: token bytes i...i+15 all set, reading `next` as the block after `tokens`.
-static inline uint64_t long_runs(uint64_t tokens, uint64_t next) {
-    unsigned __int128 t = (unsigned __int128)tokens | ((unsigned __int128)next << 64);
+// MARK: - Derived masks
+
+/// What `derive` carries from one block to the next.
+typedef struct {
+    // The classes of the byte before the block (bit 63 of the previous block's masks), as 0 or 1.
+    uint64_t digit, enc_prev, at_prev, alnum, op_byte, dash;
+    uint64_t keyword_fill;   // 1 when the keyword fill covers the byte before
+    int64_t last_dash_u;     // absolute offset of the last "-u" / "-U", or a far negative number
+} derive_state;
+
+typedef unsigned __int128 u128;
+
+static inline u128 wide(uint64_t low, uint64_t high) { return (u128)low | ((u128)high << 64); }
+
+// Bits of `starts` (which must lie in `run`) extended forward to the end of their run of `run` bits.
+static inline uint64_t fill_forward(uint64_t starts, uint64_t run) {
+    return (((starts + run) ^ run) & run) | starts;
+}
+
+// Bits p whose byte is within `distance` (< 64) bytes after the last bit of `hits` at or before it.
+static inline uint64_t smear(uint64_t hits) {
+    hits |= hits << 1;
+    hits |= hits << 2;
+    hits |= hits << 4;
+    hits |= hits << 8;
+    hits |= hits << 16;
+    hits |= hits << 32;
+    return hits;
+}
+
+enum { DASH_U_REACH = 160 };
+
+/// Candidate masks of the block at absolute offset `base`, whose class masks are `r`; `n` is the next
+/// block's (zero past the buffer), `valid` marks this block's and the next block's bytes inside the buffer.
+static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t base, derive_state *st,
+                   mk_block_masks *out) {
+    // Digit runs (most text blocks have none, and then no digit candidate).
+    uint64_t before_digit = st->digit;
+    if (r->digit == 0) {
+        out->digitstart = 0;
+    } else {
+    u128 d = wide(r->digit, n->digit);
+    uint64_t run_start = r->digit & ~((r->digit << 1) | before_digit);
+    u128 d2 = d & (d >> 1), d4 = d2 & (d2 >> 2), d8 = d4 & (d4 >> 4);
+    u128 nine = d8 & (d >> 8);
+    u128 joiner = wide(r->space | r->dash, n->space | n->dash) & (d >> 1);
+    u128 joined = d & (joiner >> 1);
+    joined |= d & (joined >> 1);
+    joined |= d2 & (joined >> 2);
+    joined |= d4 & (joined >> 4);
+    u128 dot_digit = wide(r->dot, n->dot) & (d >> 1);
+    u128 dotted = (d2 & (d2 >> 1) & (dot_digit >> 3)) | (d4 & (dot_digit >> 4));
+    uint64_t encoded = r->enc_digit & ((r->enc_prev << 1) | (st->enc_prev));
+    out->digitstart = (run_start & (uint64_t)(nine | joined | dotted)) | encoded;
+    }
+    out->digit = r->digit;
+
+    // '@' between a local-part byte and a byte that is no space.
+    uint64_t at = 0;
+    if (r->at) {
+        u128 at_next = ~wide(r->space | r->tab, n->space | n->tab) & valid;
+        at = r->at & ((r->at_prev << 1) | st->at_prev) & (uint64_t)(at_next >> 1);
+    }
+    uint64_t underscore = r->underscore & ((r->alnum << 1) | st->alnum);
+
+    // Keyword fill: from a keyword hit forward through the bytes a key and its operator consist of.
+    uint64_t starts = r->keyword & r->gap;
+    if (st->keyword_fill && (r->gap & 1)) starts |= 1;
+    uint64_t filled = fill_forward(starts, r->gap);
+    uint64_t armed = (filled << 1) | st->keyword_fill;
+    st->keyword_fill = filled >> 63;
+
+    uint64_t comma_next = (r->comma >> 1) | (n->comma << 63);
+    uint64_t quote_next = (r->dquote >> 1) | (n->dquote << 63);
+    uint64_t dash_next = (r->dash >> 1) | (n->dash << 63);
+    uint64_t quote_comma = (r->dquote | r->squote) & comma_next;
+    uint64_t before_quote = (r->space | r->lparen) & quote_next;
+    uint64_t anchor = at | underscore | ((quote_comma | before_quote | r->greater | r->equals) & armed);
+
+    uint64_t dash_u = r->dash & ((r->u_folded >> 1) | (n->u_folded << 63));
+    int64_t reach = st->last_dash_u + DASH_U_REACH - base;
+    if (r->colon | r->equals) {
+        uint64_t op_next = r->equals | r->colon | r->greater;
+        op_next = (op_next >> 1) | ((n->equals | n->colon | n->greater) << 63);
+        uint64_t compared = (r->equals | r->colon) & ((r->op_byte << 1) | st->op_byte | op_next);
+        anchor |= r->equals & compared;
+        if (r->colon) {
+            uint64_t slash_next = (r->slash >> 1) | (n->slash << 63);
+            uint64_t slash_next2 = (r->slash >> 2) | (n->slash << 62);
+            uint64_t webhook = slash_next & slash_next2;
+            uint64_t telegram = ((r->digit << 1) | st->digit) & ((r->upper_a >> 1) | (n->upper_a << 63));
+            uint64_t command = 0;
+            if (dash_u || reach >= 0) {
+                command = smear(dash_u);
+                if (reach >= 63) command = ~(uint64_t)0;
+                else if (reach >= 0) command |= ((uint64_t)2 << reach) - 1;
+            }
+            anchor |= r->colon & (armed | compared | webhook | telegram | command);
+        }
+    }
+    if (dash_u) st->last_dash_u = base + 63 - __builtin_clzll(dash_u);
+
+    uint64_t pairs = r->dash & dash_next;
+    if (pairs) {
+        u128 dash = wide(r->dash, n->dash);
+        anchor |= (uint64_t)(dash & (dash >> 1) & (dash >> 2) & (dash >> 3) & (dash >> 4))
+                  & ~((r->dash << 1) | st->dash);
+    }
+    out->anchor = anchor;
+    out->trigger = r->at | r->underscore | r->equals | r->colon | r->greater | pairs | quote_comma | before_quote;
+    out->structural = r->structural;
+    // Long runs: token bytes i...i+15 all set.
+    u128 t = wide(r->token, n->token);
     t &= t >> 1;
     t &= t >> 2;
     t &= t >> 4;
     t &= t >> 8;
-    return (uint64_t)t;
+    out->longrun = (uint64_t)t;
+    out->wordstart = r->alnum & ~((r->alnum << 1) | (st->alnum));
+    st->digit = r->digit >> 63;
+    st->enc_prev = r->enc_prev >> 63;
+    st->at_prev = r->at_prev >> 63;
+    st->alnum = r->alnum >> 63;
+    st->op_byte = r->op_byte >> 63;
+    st->dash = r->dash >> 63;
 }
 
-// On entry `out[b].longrun` holds block b's token-byte mask and `out[b].wordstart` its letter-or-digit
-// mask (bytes past the range included when the buffer has them); this turns them into the long-run
-// and word-start masks, then clears bits past `length`.
-static void finish_long_runs(const uint8_t *buffer, size_t total, size_t start, size_t length,
-                             mk_block_masks *out) {
+// MARK: - Drivers
+
+typedef void (*raw_function)(const uint8_t *p, const uint8_t s[4], raw_block *r);
+
+// Class masks of the 64 bytes at `offset`, bytes at or past `total` read as zero.
+static void raw_at(raw_function raw, const uint8_t *buffer, size_t total, size_t offset, const uint8_t s[4],
+                   raw_block *r) {
+    if (offset + 67 <= total) {
+        raw(buffer + offset, s, r);
+        return;
+    }
+    uint8_t padded[64 + 32];
+    memset(padded, 0, sizeof padded);
+    if (offset < total) memcpy(padded, buffer + offset, total - offset);
+    raw(padded, s, r);
+}
+
+static inline u128 valid_bits(int64_t base, size_t total) {
+    int64_t inside = (int64_t)total - base;
+    if (inside >= 128) return ~(u128)0;
+    if (inside <= 0) return 0;
+    return ((u128)1 << inside) - 1;
+}
+
+static void classify_with(raw_function raw, const uint8_t *buffer, size_t total, size_t start, size_t length,
+                          const uint8_t structural[4], mk_block_masks *out) {
     size_t blocks = (length + 63) / 64;
-    size_t after = start + blocks * 64;
-    uint64_t lookahead = after < total ? token_bytes(buffer + after, total - after) : 0;
-    uint64_t carry = start > 0 && is_alnum(buffer[start - 1]) ? 1 : 0;
+    if (blocks == 0) return;
+    derive_state st;
+    memset(&st, 0, sizeof st);
+    st.last_dash_u = -(int64_t)DASH_U_REACH - 1;
+    // Warm up on up to four blocks before the window, the fill assumed open at the first of them.
+    size_t warm = start >= 256 ? start - 256 : 0;
+    st.keyword_fill = warm > 0;
+    raw_block current, next;
+    mk_block_masks discard;
+    raw_at(raw, buffer, total, warm, structural, &current);
+    for (size_t offset = warm; offset < start; offset += 64) {
+        raw_at(raw, buffer, total, offset + 64, structural, &next);
+        derive(&current, &next, valid_bits((int64_t)offset, total), (int64_t)offset, &st, &discard);
+        current = next;
+    }
     for (size_t b = 0; b < blocks; b++) {
-        uint64_t next = b + 1 < blocks ? out[b + 1].longrun : lookahead;
-        out[b].longrun = long_runs(out[b].longrun, next);
-        uint64_t alnum = out[b].wordstart;
-        out[b].wordstart = alnum & ~((alnum << 1) | carry);
-        carry = alnum >> 63;
+        size_t offset = start + b * 64;
+        raw_at(raw, buffer, total, offset + 64, structural, &next);
+        derive(&current, &next, valid_bits((int64_t)offset, total), (int64_t)offset, &st, &out[b]);
+        current = next;
     }
     size_t rest = length - (blocks - 1) * 64;
-    if (blocks > 0 && rest < 64) {
-        out[blocks - 1].longrun &= ((uint64_t)1 << rest) - 1;
-        out[blocks - 1].wordstart &= ((uint64_t)1 << rest) - 1;
+    if (rest < 64) {
+        uint64_t keep = ((uint64_t)1 << rest) - 1;
+        mk_block_masks *last = &out[blocks - 1];
+        last->anchor &= keep;
+        last->trigger &= keep;
+        last->digit &= keep;
+        last->digitstart &= keep;
+        last->structural &= keep;
+        last->longrun &= keep;
+        last->wordstart &= keep;
     }
 }
 
 void mk_classify_scalar(const uint8_t *buffer, size_t total, size_t start, size_t length,
                         const uint8_t structural[4], mk_block_masks *out) {
-    const uint8_t *bytes = buffer + start;
-    size_t available = total - start;
-    uint8_t next_byte = length < available ? bytes[length] : 0;
-    size_t blocks = (length + 63) / 64;
-    for (size_t block = 0; block < blocks; block++) {
-        uint64_t anchor = 0, digit = 0, structure = 0;
-        size_t base = block * 64;
-        size_t end = base + 64 < length ? base + 64 : length;
-        for (size_t i = base; i < end; i++) {
-            uint8_t b = bytes[i];
-            uint8_t n = i + 1 < length ? bytes[i + 1] : next_byte;
-            uint64_t bit = (uint64_t)1 << (i - base);
-            if (b == '@' || b == '_' || b == '=' || b == ':' || b == '>' || is_pair(b, n)) anchor |= bit;
-            if (b >= '0' && b <= '9') digit |= bit;
-            if (b == structural[0] || b == structural[1] || b == structural[2] || b == structural[3])
-                structure |= bit;
-        }
-        out[block].anchor = anchor;
-        out[block].digit = digit;
-        out[block].structural = structure;
-        out[block].longrun = token_bytes(bytes + base, available - base);
-        out[block].wordstart = alnum_bytes(bytes + base, available - base);
-    }
-    finish_long_runs(buffer, total, start, length, out);
+    classify_with(raw_scalar, buffer, total, start, length, structural, out);
 }
 
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-__attribute__((target("avx2")))
+__attribute__((target("avx2"), always_inline))
 static inline uint32_t eq_mask(__m256i v, char c) {
     return (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(c)));
 }
 
-// Classifies 32 bytes at `p`; `p[32]` must be readable (it is the "next" byte of the last lane).
-__attribute__((target("avx2")))
-static inline void classify32(const uint8_t *p, const uint8_t s[4], uint32_t *anchor, uint32_t *digit,
-                              uint32_t *structure, uint32_t *tokens, uint32_t *alnum) {
-    __m256i v = _mm256_loadu_si256((const __m256i *)p);
-    __m256i n = _mm256_loadu_si256((const __m256i *)(p + 1));
-    uint32_t underscore = eq_mask(v, '_'), dash = eq_mask(v, '-');
-    uint32_t a = eq_mask(v, '@') | underscore | eq_mask(v, '=') | eq_mask(v, ':') | eq_mask(v, '>');
-    uint32_t pairs = (dash & eq_mask(n, '-')) | ((eq_mask(v, '"') | eq_mask(v, '\'')) & eq_mask(n, ',')) |
-                     ((eq_mask(v, ' ') | eq_mask(v, '(')) & eq_mask(n, '"'));
-    *anchor = a | pairs;
-    // Digits: b - '0' as unsigned is below 10; compare via max(b - '0', 9) == 9 on unsigned lanes.
-    __m256i shifted = _mm256_sub_epi8(v, _mm256_set1_epi8('0'));
-    __m256i small = _mm256_cmpeq_epi8(_mm256_max_epu8(shifted, _mm256_set1_epi8(9)), _mm256_set1_epi8(9));
-    uint32_t digits = (uint32_t)_mm256_movemask_epi8(small);
-    *digit = digits;
-    // Letters: (b | 0x20) - 'a' below 26, the same unsigned-max trick.
-    __m256i folded = _mm256_sub_epi8(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('a'));
-    __m256i letter = _mm256_cmpeq_epi8(_mm256_max_epu8(folded, _mm256_set1_epi8(25)), _mm256_set1_epi8(25));
-    *alnum = (uint32_t)_mm256_movemask_epi8(letter) | digits;
-    *tokens = *alnum | underscore | dash | eq_mask(v, '.') | eq_mask(v, '~');
-    *structure = eq_mask(v, (char)s[0]) | eq_mask(v, (char)s[1]) | eq_mask(v, (char)s[2]) |
-                 eq_mask(v, (char)s[3]);
+// Set membership by nibble tables: lo_row = TABLE[lo], rows = ROW[hi]; a byte is in when they share a bit.
+__attribute__((target("avx2"), always_inline))
+static inline uint32_t set_mask(__m256i lo, __m256i rows, const uint8_t table[16]) {
+    __m256i t = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)table));
+    __m256i hit = _mm256_and_si256(_mm256_shuffle_epi8(t, lo), rows);
+    return ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(hit, _mm256_setzero_si256()));
 }
 
+__attribute__((target("avx2"), always_inline))
+static inline __m256i table_lookup(const uint8_t table[16], __m256i index) {
+    __m256i t = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)table));
+    return _mm256_shuffle_epi8(t, index);
+}
+
+// The keyword bucket set of position k for the 32 bytes at `p`, case folded.
+__attribute__((target("avx2"), always_inline))
+static inline __m256i keyword_lookup(const uint8_t *p, int k) {
+    __m256i f = _mm256_or_si256(_mm256_loadu_si256((const __m256i *)p), _mm256_set1_epi8(0x20));
+    __m256i nibble = _mm256_set1_epi8(0x0F);
+    __m256i lo = _mm256_and_si256(f, nibble);
+    __m256i hi = _mm256_and_si256(_mm256_srli_epi16(f, 4), nibble);
+    return _mm256_and_si256(table_lookup(KEYWORD_LO[k], lo), table_lookup(KEYWORD_HI[k], hi));
+}
+
+// Stores a 32-bit mask into half `half` (0: bytes 0...31, 1: bytes 32...63) of a 64-bit block mask.
+#define MK_HALF(field, half, value) (((uint32_t *)&r->field)[half] = (value))
+
+// Class masks of the 32 bytes at `p` into half `half` of `r`; p[32...34] must be readable (keyword
+// lookups read ahead). (Little-endian: the low 32 bits of a mask are its first half.)
+__attribute__((target("avx2"), always_inline))
+static inline void raw32(const uint8_t *p, const uint8_t s[4], raw_block *r, int half) {
+    __m256i v = _mm256_loadu_si256((const __m256i *)p);
+    MK_HALF(at, half, eq_mask(v, '@'));
+    MK_HALF(underscore, half, eq_mask(v, '_'));
+    MK_HALF(equals, half, eq_mask(v, '='));
+    MK_HALF(colon, half, eq_mask(v, ':'));
+    MK_HALF(greater, half, eq_mask(v, '>'));
+    MK_HALF(dash, half, eq_mask(v, '-'));
+    MK_HALF(dquote, half, eq_mask(v, '"'));
+    MK_HALF(squote, half, eq_mask(v, '\''));
+    MK_HALF(comma, half, eq_mask(v, ','));
+    MK_HALF(space, half, eq_mask(v, ' '));
+    MK_HALF(tab, half, eq_mask(v, '\t'));
+    MK_HALF(lparen, half, eq_mask(v, '('));
+    MK_HALF(dot, half, eq_mask(v, '.'));
+    MK_HALF(slash, half, eq_mask(v, '/'));
+    MK_HALF(upper_a, half, eq_mask(v, 'A'));
+    __m256i folded = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
+    MK_HALF(u_folded, half, eq_mask(folded, 'u'));
+    // Digits: b - '0' as unsigned is below 10; compare via max(b - '0', 9) == 9 on unsigned lanes.
+    __m256i shifted = _mm256_sub_epi8(v, _mm256_set1_epi8('0'));
+    uint32_t digit = (uint32_t)_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(_mm256_max_epu8(shifted, _mm256_set1_epi8(9)), _mm256_set1_epi8(9)));
+    MK_HALF(digit, half, digit);
+    __m256i letter = _mm256_sub_epi8(folded, _mm256_set1_epi8('a'));
+    MK_HALF(alnum, half, (uint32_t)_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(_mm256_max_epu8(letter, _mm256_set1_epi8(25)), _mm256_set1_epi8(25))) | digit);
+    __m256i nibble = _mm256_set1_epi8(0x0F);
+    __m256i lo = _mm256_and_si256(v, nibble);
+    __m256i rows = table_lookup(ROW, _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble));
+    MK_HALF(token, half, set_mask(lo, rows, TOKEN_LO));
+    MK_HALF(gap, half, set_mask(lo, rows, GAP_LO));
+    MK_HALF(at_prev, half, set_mask(lo, rows, AT_PREV_LO) | (uint32_t)_mm256_movemask_epi8(v));
+    MK_HALF(enc_prev, half, set_mask(lo, rows, ENC_PREV_LO));
+    MK_HALF(enc_digit, half, set_mask(lo, rows, ENC_DIGIT_LO));
+    MK_HALF(op_byte, half, set_mask(lo, rows, OP_BYTE_LO));
+    __m256i k = _mm256_and_si256(_mm256_and_si256(keyword_lookup(p, 0), keyword_lookup(p + 1, 1)),
+                                 _mm256_and_si256(keyword_lookup(p + 2, 2), keyword_lookup(p + 3, 3)));
+    MK_HALF(keyword, half, ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(k, _mm256_setzero_si256())));
+    MK_HALF(structural, half,
+            eq_mask(v, (char)s[0]) | eq_mask(v, (char)s[1]) | eq_mask(v, (char)s[2]) | eq_mask(v, (char)s[3]));
+}
+#undef MK_HALF
+
 __attribute__((target("avx2")))
-static void classify_avx2(const uint8_t *buffer, size_t total, size_t start, size_t length,
-                          const uint8_t structural[4], mk_block_masks *out) {
-    const uint8_t *bytes = buffer + start;
-    size_t available = total - start;
-    size_t block = 0;
-    // Full blocks whose 65th byte is inside the buffer are read in place.
-    for (; (block + 1) * 64 <= length && (block + 1) * 64 < available; block++) {
-        const uint8_t *p = bytes + block * 64;
-        uint32_t a0, d0, s0, t0, w0, a1, d1, s1, t1, w1;
-        classify32(p, structural, &a0, &d0, &s0, &t0, &w0);
-        classify32(p + 32, structural, &a1, &d1, &s1, &t1, &w1);
-        out[block].anchor = (uint64_t)a0 | ((uint64_t)a1 << 32);
-        out[block].digit = (uint64_t)d0 | ((uint64_t)d1 << 32);
-        out[block].structural = (uint64_t)s0 | ((uint64_t)s1 << 32);
-        out[block].longrun = (uint64_t)t0 | ((uint64_t)t1 << 32);
-        out[block].wordstart = (uint64_t)w0 | ((uint64_t)w1 << 32);
-    }
-    size_t base = block * 64;
-    if (base < length) {
-        // The last block is copied into a padded buffer so that nothing reads past the buffer; the byte
-        // after the range is kept when there is one (pairs and token runs straddle the range's end),
-        // and bits past the range are then cleared from the masks.
-        uint8_t padded[128];
-        memset(padded, 0, sizeof padded);
-        size_t copy = available - base < 65 ? available - base : 65;
-        memcpy(padded, bytes + base, copy);
-        size_t rest = length - base;
-        // A pair's second byte past the range is seen, its first byte is not: clear what follows.
-        if (rest < 64) memset(padded + rest + 1, 0, sizeof padded - rest - 1);
-        uint32_t a0, d0, s0, t0, w0, a1, d1, s1, t1, w1;
-        classify32(padded, structural, &a0, &d0, &s0, &t0, &w0);
-        classify32(padded + 32, structural, &a1, &d1, &s1, &t1, &w1);
-        uint64_t keep = rest >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << rest) - 1);
-        out[block].anchor = ((uint64_t)a0 | ((uint64_t)a1 << 32)) & keep;
-        out[block].digit = ((uint64_t)d0 | ((uint64_t)d1 << 32)) & keep;
-        out[block].structural = ((uint64_t)s0 | ((uint64_t)s1 << 32)) & keep;
-        // Token bytes past the range stay: a run's length counts them.
-        out[block].longrun = token_bytes(bytes + base, available - base);
-        out[block].wordstart = alnum_bytes(bytes + base, available - base);
-    }
-    finish_long_runs(buffer, total, start, length, out);
+static void raw_avx2(const uint8_t *p, const uint8_t s[4], raw_block *r) {
+    raw32(p, s, r, 0);
+    raw32(p + 32, s, r, 1);
 }
 
 // libgcc initialises the CPU model in a constructor, so this is a read of a global: safe from any thread.
 static int has_avx2(void) { return __builtin_cpu_supports("avx2") ? 1 : 0; }
 #endif
 
+int mk_classify_avx2(const uint8_t *buffer, size_t total, size_t start, size_t length,
+                     const uint8_t structural[4], mk_block_masks *out) {
+#if defined(__x86_64__)
+    if (has_avx2()) {
+        classify_with(raw_avx2, buffer, total, start, length, structural, out);
+        return 1;
+    }
+#endif
+    (void)buffer; (void)total; (void)start; (void)length; (void)structural; (void)out;
+    return 0;
+}
+
+// MASKD_STAGE1=scalar forces the scalar twin for a whole run (read once: the oracle runs use it).
+static int forced_scalar = -1;
+
+static int scalar_forced(void) {
+    int forced = __atomic_load_n(&forced_scalar, __ATOMIC_RELAXED);
+    if (forced < 0) {
+        const char *value = getenv("MASKD_STAGE1");
+        forced = value != NULL && strcmp(value, "scalar") == 0;
+        __atomic_store_n(&forced_scalar, forced, __ATOMIC_RELAXED);
+    }
+    return forced;
+}
+
 int mk_classify_uses_avx2(void) {
 #if defined(__x86_64__)
-    return has_avx2();
+    return has_avx2() && !scalar_forced();
 #else
     return 0;
 #endif
@@ -200,11 +457,6 @@ int mk_classify_uses_avx2(void) {
 
 void mk_classify(const uint8_t *buffer, size_t total, size_t start, size_t length,
                  const uint8_t structural[4], mk_block_masks *out) {
-#if defined(__x86_64__)
-    if (has_avx2()) {
-        classify_avx2(buffer, total, start, length, structural, out);
-        return;
-    }
-#endif
+    if (!scalar_forced() && mk_classify_avx2(buffer, total, start, length, structural, out)) return;
     mk_classify_scalar(buffer, total, start, length, structural, out);
 }

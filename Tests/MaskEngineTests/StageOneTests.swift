@@ -16,29 +16,46 @@ import Testing
         }
     }
 
+    /// Every field of every block, AVX2 against scalar, with the byte at `p` named on failure.
+    static func expectSameMasks(_ fast: [mk_block_masks], _ slow: [mk_block_masks], blocks: Int, _ what: String) {
+        for i in 0..<blocks {
+            let a = fast[i], b = slow[i]
+            #expect(a.anchor == b.anchor && a.trigger == b.trigger && a.digit == b.digit && a.digitstart == b.digitstart
+                    && a.structural == b.structural && a.longrun == b.longrun && a.wordstart == b.wordstart,
+                    "\(what) block \(i)")
+        }
+    }
+
+    /// Classifies `bytes[start..<start + length]` with both kernels (AVX2 skipped on CPUs without it).
+    static func classifyBoth(_ bytes: [UInt8], start: Int, length: Int, structural: [UInt8])
+        -> (avx2: [mk_block_masks]?, scalar: [mk_block_masks]) {
+        let blocks = max((length + 63) / 64, 1)
+        var fast = [mk_block_masks](repeating: mk_block_masks(), count: blocks)
+        var slow = fast
+        var ran: Int32 = 0
+        bytes.withUnsafeBufferPointer { b in
+            ran = mk_classify_avx2(b.baseAddress, b.count, start, length, structural, &fast)
+            mk_classify_scalar(b.baseAddress, b.count, start, length, structural, &slow)
+        }
+        return (ran == 1 ? fast : nil, slow)
+    }
+
     @Test func avx2MatchesScalar() {
         var g = Generator(state: 42)
-        // Token bytes are frequent, so runs of 16 straddle block and window ends.
-        let alphabet = Array("@_=:>-yJxoIAzabcdefgh0123456789.~,\"'\n\r \t(".utf8) + Array("abcdefghijklmnop".utf8)
+        // Token bytes are frequent, so runs of 16 straddle block and window ends; keyword letters, digits
+        // and joiners make every derived condition fire somewhere.
+        let alphabet = Array("@_=:>-yJxoIAzabcdefgh0123456789.~,\"'\n\r \t(%#uUX/$[]!?+|keypaswordtinc".utf8)
+            + Array("abcdefghijklmnop".utf8) + [0, 0x80, 0xC3, 0xFF, 0x7F]
         let structural: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")]
-        for total in 0..<300 {
+        for total in 0..<420 {
             let bytes = (0..<total).map { _ in alphabet[Int(g.next() % UInt64(alphabet.count))] }
             for start in stride(from: 0, through: max(0, total - 1), by: 64) {
                 // A window that ends before the buffer does, and one that runs to its end.
                 for length in Set([total - start, min(total - start, 64 + Int(g.next() % 64))]) where length >= 0 {
-                    let blocks = (length + 63) / 64
-                    var fast = [mk_block_masks](repeating: mk_block_masks(), count: max(blocks, 1))
-                    var slow = fast
-                    bytes.withUnsafeBufferPointer { b in
-                        mk_classify(b.baseAddress, total, start, length, structural, &fast)
-                        mk_classify_scalar(b.baseAddress, total, start, length, structural, &slow)
-                    }
-                    for i in 0..<blocks {
-                        #expect(fast[i].anchor == slow[i].anchor && fast[i].digit == slow[i].digit
-                                && fast[i].structural == slow[i].structural && fast[i].longrun == slow[i].longrun
-                                && fast[i].wordstart == slow[i].wordstart,
-                                "total \(total) start \(start) length \(length) block \(i)")
-                        // The long-run mask says what a byte loop says.
+                    let (fast, slow) = Self.classifyBoth(bytes, start: start, length: length, structural: structural)
+                    if let fast { Self.expectSameMasks(fast, slow, blocks: (length + 63) / 64, "total \(total) start \(start) length \(length)") }
+                    for i in 0..<((length + 63) / 64) {
+                        // The long-run and word-start masks say what a byte loop says.
                         for bit in 0..<64 where start + i * 64 + bit < start + length {
                             let p = start + i * 64 + bit
                             let expected = p + 16 <= total && bytes[p..<(p + 16)].allSatisfy(Self.isTokenByte)
@@ -50,6 +67,154 @@ import Testing
                 }
             }
         }
+    }
+
+    /// Adversarial buffers: long runs of one class (all digits, all keyword letters, all dashes, all
+    /// spaces), so carries cross every block and the warm-up before a window starts inside a run.
+    @Test func avx2MatchesScalarOnRuns() {
+        let fills: [[UInt8]] = [Array("9".utf8), Array("password ".utf8), Array("-".utf8), Array(" ".utf8),
+                                Array("1234 ".utf8), Array("key=".utf8), Array("-u a:".utf8), Array("@a".utf8)]
+        for fill in fills {
+            for total in [63, 64, 65, 127, 128, 129, 255, 256, 257, 320, 383, 384, 385, 700] {
+                let bytes = (0..<total).map { fill[$0 % fill.count] }
+                for start in stride(from: 0, to: total, by: 64) {
+                    let (fast, slow) = Self.classifyBoth(bytes, start: start, length: total - start, structural: [0, 0, 0, 0])
+                    if let fast { Self.expectSameMasks(fast, slow, blocks: (total - start + 63) / 64, "fill \(fill) total \(total) start \(start)") }
+                }
+            }
+        }
+    }
+
+    /// The masks of a window do not depend on where the window starts: a window inside the buffer sees
+    /// what a classification of the whole buffer sees, except that the keyword fill may stay open longer
+    /// (a superset).
+    @Test func windowsAgreeWithWholeBuffer() {
+        var g = Generator(state: 9)
+        let alphabet = Array("0123456789 -.:=_@\"',(abkeypassuxX%#\n".utf8)
+        for total in [200, 300, 513, 1000] {
+            let bytes = (0..<total).map { _ in alphabet[Int(g.next() % UInt64(alphabet.count))] }
+            let whole = Self.classifyBoth(bytes, start: 0, length: total, structural: [0, 0, 0, 0]).scalar
+            for start in stride(from: 64, to: total, by: 64) {
+                let part = Self.classifyBoth(bytes, start: start, length: total - start, structural: [0, 0, 0, 0]).scalar
+                for i in 0..<((total - start + 63) / 64) {
+                    let w = whole[start / 64 + i], p = part[i]
+                    #expect(w.digitstart == p.digitstart && w.trigger == p.trigger && w.digit == p.digit
+                            && w.longrun == p.longrun && w.wordstart == p.wordstart, "total \(total) start \(start) block \(i)")
+                    #expect(w.anchor & ~p.anchor == 0, "a window lost an anchor: total \(total) start \(start) block \(i)")
+                }
+            }
+        }
+    }
+
+    /// Pieces of text that the validators accept, or nearly: glued together at random, they put every
+    /// rule's trigger next to every kind of neighbour.
+    static let fragments: [String] = [
+        "password=S3cr3tPa55", "api_key: \"AKIAZ7QK3M5N8P2R4T6V\"", "MY_ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8",
+        "token_sk_live_4eC39HqLyjWDarjtT1zdp7dc", "curl -u admin:s3cretpw", "curl --user \"bob:hunter22\"",
+        "wget --proxy-user=al:pw9x8y7z", "postgres://app:S3cr3t@db:5432/prod", "redis://:password@cache",
+        "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+        "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", "if (\"hunter2x\" == password)", "\"s3cr3tv\" != dbPassword",
+        "setProperty(\"API_TOKEN\", \"abcd1234efgh5678\")", "std::string secret(\"s3cret99\")",
+        "<passwordToken>abc123xyz</passwordToken>", "pw -> \"xyzzy123\"", "<add key=\"DbPassword\" value=\"Pa55w0rd!\"/>",
+        "var fooToken string = \"a8f9e0d1c2b3a4f5\"", "char secret[25] = \"topsecret1\"", "DB_PASSWORD ::= hunter2hunter",
+        "$dbPass .= 's3cr3t'", "\"token\" => \"8f7e6d5c4b3a29180716\"", "clientSecret := \"q8W!e7R$t6Y\"",
+        "password     =     spaced_out", "PASSWORD:hunter2", "sessionid=a1b2c3d4e5f6g7h8", "x-api-key: 9f8e7d6c5b4a39281706",
+        "Authorization: Bearer abcdef0123456789xyz", "Secret  :  \"plain text secret\"", "auth=A1b2A1b2A1b2A1b2",
+        "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n-----END RSA PRIVATE KEY-----",
+        "4111 1111 1111 1111", "4111-1111-1111-1111", "4111111111111111", "4111.1111.1111.1111", "3782 822463 10005",
+        "536-90-4399", "536 90 4399", "536.90.4399", "536904399", "SSN: 536904399", "card 4111111111111111",
+        "1234.5678", "12345.678", "2024-01-15", "ann%40example.com", "ann\\u0040example.com", "ann&#64;example.com",
+        "ann&#x40;example.com", "ann&#0064;example.com", "a\\\\u0040b.com", "ann@example.com", "\"john..doe\"@example.com",
+        "o'brien@x.co.uk", "a+b@[192.0.2.1]", "zo\u{EB}@ex\u{E4}mple.com", "user:p@ss@host", "@mention", "x @ y.com",
+        " ", ", ", "\"", "'", "_", ":", "=", "--", "(", "\t", "\n", "9", "12", "key", "value", "-u", "%", "#", "x",
+    ]
+
+    /// Stage 2's candidate set is a superset of what the validators accept: at every position of random
+    /// texts, whatever cell bounds, a digit-group start `mayStartGroup` admits, an encoded '@', an '@' the
+    /// email or URL rule accepts, and a trigger byte the secret rules accept are all candidates.
+    @Test func everyAcceptedPositionIsACandidate() {
+        var g = Generator(state: 2024)
+        let index = StageOneIndex(windowBytes: 256)
+        for round in 0..<400 {
+            var text: [UInt8] = []
+            while text.count < 300 {
+                text += Array(Self.fragments[Int(g.next() % UInt64(Self.fragments.count))].utf8)
+                if g.next() % 3 == 0 { text += Array(Self.fragments[Int(g.next() % 12) + Self.fragments.count - 12].utf8) }
+            }
+            text.withUnsafeBufferPointer { bytes in
+                index.reset(bytes)
+                for _ in 0..<4 {
+                    let lower = g.next() % 2 == 0 ? 0 : Int(g.next() % UInt64(bytes.count / 2))
+                    let upper = g.next() % 2 == 0 ? bytes.count : lower + 1 + Int(g.next() % UInt64(bytes.count - lower))
+                    var digits = Set<Int>(), anchors = Set<Int>()
+                    var cursor = index.candidates(lower, upper)
+                    while let (position, kind) = cursor.next() {
+                        if kind.contains(.digit) { digits.insert(position) }
+                        if kind.contains(.anchor) { anchors.insert(position) }
+                    }
+                    let masks = index.blockBase
+                    for p in lower..<upper {
+                        let what = "round \(round) cell \(lower)..<\(upper) position \(p)"
+                        if ASCII.isDigit(bytes[p]) {
+                            let startsRun = p == lower || !ASCII.isDigit(bytes[p - 1])
+                            var end = p
+                            while end < upper && ASCII.isDigit(bytes[end]) { end += 1 }
+                            if startsRun && DigitGroupDetector.mayStartGroup(bytes, start: p, end: end, upper: upper) {
+                                #expect(digits.contains(p), "digit group start missed: \(what)")
+                            }
+                            if EmailDetector.encodedSeparator(bytes, digitsAt: p, lower: lower, upper: upper) != nil {
+                                #expect(digits.contains(p), "encoded @ missed: \(what)")
+                            }
+                        }
+                        if bytes[p] == UInt8(ascii: "@") {
+                            if URLCredentialRule.match(bytes, at: p, lower: lower, upper: upper) != nil
+                                || EmailDetector.match(bytes, at: p, lower: lower, upper: upper) != nil {
+                                #expect(anchors.contains(p), "@ missed: \(what)")
+                            }
+                        } else if (masks[p >> 6].trigger >> UInt64(p & 63)) & 1 == 1,
+                                  SecretDetector.match(bytes, at: p, lower: lower, upper: upper) != nil {
+                            #expect(anchors.contains(p), "secret trigger missed: \(what)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The candidates of a whole text, as the cursor yields them.
+    static func candidates(in text: String) -> [Int] {
+        let bytes = Array(text.utf8)
+        let index = StageOneIndex()
+        return bytes.withUnsafeBufferPointer { b in
+            index.reset(b)
+            var cursor = index.candidates(0, b.count)
+            var found: [Int] = []
+            while let (position, _) = cursor.next() { found.append(position) }
+            return found
+        }
+    }
+
+    /// Named cases: what no rule can use is no candidate, what a rule needs is one.
+    @Test(arguments: [
+        ("id 12345 at 10:30 on 2024", []),                   // short numbers, a time: nothing to validate
+        ("3.14159 and 12.5", []),                             // decimals
+        ("x 536-90-4399", [2, 6]),                            // joined runs (the cursor's caller skips the second)
+        ("x 536904399", [2]),                                 // nine digits
+        ("x 536.90.4399", [2]),                               // a dotted three-digit area
+        ("x 4111.1111", [2]),                                 // a dotted four-digit group
+        ("ann%40example.com", [4]),                           // an encoded '@': its first digit
+        ("{\"brand\": \"visa\", \"last4\": \"42\"}", []),          // JSON without a credential key
+        ("{\"password\": \"hunter22\"}", [11, 12]),             // ':' and ' "' after a credential key
+        ("a = b, sort=asc", []),                              // assignments without a keyword
+        ("my api_key = zz", [6, 11]),                         // '_' after a letter, '=' after the key
+        ("@mention and x @ y", []),                           // no local part before the '@'
+        ("ann@example.com", [3]),
+        ("see -----BEGIN x", [4]),                            // a PEM block's first dash only
+        ("curl -u bob:pw", [11]),                             // a ':' after "-u"
+        ("https://hooks.example", [5]),                       // a ':' before "//"
+    ] as [(String, [Int])])
+    func sharpFilters(_ text: String, _ expected: [Int]) {
+        #expect(Self.candidates(in: text) == expected)
     }
 
     static func isAlnum(_ b: UInt8) -> Bool { (b >= 48 && b <= 57) || ((b | 0x20) >= 97 && (b | 0x20) <= 122) }

@@ -12,11 +12,21 @@ extern "C" {
 
 /// Bit masks for one 64-byte block of input: bit i describes byte (block * 64 + i).
 typedef struct {
-    /// '@' bytes and secret trigger positions ('_', '=', ':', '>', and the pairs "--", "\",", "',",
-    /// " \"", "(\"" marked at their first byte).
+    /// Anchor candidates stage 2 validates: '@' between a local-part byte and a byte that is no space;
+    /// '_' after a letter or digit; '=' ':' '>' and the pairs "\",", "',", " \"", "(\"" (at their first
+    /// byte) right after a credential keyword's key; '=' ':' of two-byte operators; ':' before "//",
+    /// between a digit and 'A', or after "-u"; the first '-' of "-----". See classify.c.
     uint64_t anchor;
+    /// Every '@' '_' '=' ':' '>' and every pair "--", "\",", "',", " \"", "(\"": the unfiltered triggers,
+    /// for gates that decide whether a copy of the bytes (an unquoted CSV value) is worth scanning.
+    uint64_t trigger;
     /// ASCII digits '0'...'9'.
     uint64_t digit;
+    /// Digit candidates: starts of digit runs that may begin a card or an SSN (9+ digits, or joined by a
+    /// space or '-' to more digits, or 3 or 4 digits before '.' and a digit), and the first digit of an
+    /// encoded '@' (`%40`, `\u0040`, `&#64;`, `&#x40;`). A run is judged on the whole buffer: a cell
+    /// that starts inside a run must look at its first byte itself.
+    uint64_t digitstart;
     /// Bytes equal to one of the four structural bytes the caller chose (CSV: delimiter, quote, LF, CR).
     uint64_t structural;
     /// Bytes from which 16 or more token bytes `[A-Za-z0-9_.~-]` follow (the byte included); bytes past
@@ -27,9 +37,10 @@ typedef struct {
 } mk_block_masks;
 
 /// Classifies `buffer[start ..< start + length]` (`start` a multiple of 64, `start + length <= total`)
-/// into `(length + 63) / 64` blocks written to `out`. Bytes after the range, up to `total`, are read so
-/// that pairs and token runs that straddle the range's end are still seen. Bits past `length` in the
-/// last block are zero. Uses AVX2 when the CPU has it, else the scalar twin; both give identical masks.
+/// into `(length + 63) / 64` blocks written to `out`. Bytes after the range, up to `total`, and up to
+/// 256 bytes before it are read, so that conditions that straddle the range's ends are still seen. Bits
+/// past `length` in the last block are zero. Uses AVX2 when the CPU has it (unless the environment
+/// variable MASKD_STAGE1 is `scalar`), else the scalar twin; both give identical masks.
 void mk_classify(const uint8_t *buffer, size_t total, size_t start, size_t length,
                  const uint8_t structural[4], mk_block_masks *out);
 
@@ -37,7 +48,11 @@ void mk_classify(const uint8_t *buffer, size_t total, size_t start, size_t lengt
 void mk_classify_scalar(const uint8_t *buffer, size_t total, size_t start, size_t length,
                         const uint8_t structural[4], mk_block_masks *out);
 
-/// Whether `mk_classify` runs the AVX2 kernel on this CPU.
+/// The AVX2 kernel alone: returns 0 (and writes nothing) when the CPU lacks AVX2.
+int mk_classify_avx2(const uint8_t *buffer, size_t total, size_t start, size_t length,
+                     const uint8_t structural[4], mk_block_masks *out);
+
+/// Whether `mk_classify` runs the AVX2 kernel (the CPU has it and MASKD_STAGE1 is not `scalar`).
 int mk_classify_uses_avx2(void);
 
 #ifdef __cplusplus

@@ -88,7 +88,7 @@ public struct CellScanner {
         // RowDescription or a schema that lies about a column must not open a way out.
         guard context.scanned || index.hasTextAnchor(bytes, lower, upper) else { return 0 }
         let before = findings.count
-        if index.hasCandidates(lower, upper) {
+        if index.hasCandidatesToScan(lower, upper) {
             scanCandidates(bytes, lower: lower, upper: upper, index: index, context: context, into: &findings)
         }
         custom?.scan(bytes, lower: lower, upper: upper, announced: context.announcedCustom, into: &findings, from: before)

@@ -1,8 +1,9 @@
 import CMaskKernels
 
-/// The stage-1 index of one input buffer: per 64-byte block, bit masks of anchor bytes ('@' and secret
-/// triggers), digits and the caller's structural bytes, computed by the C kernel in windows as a reader
-/// walks forward.
+/// The stage-1 index of one input buffer: per 64-byte block, bit masks of candidate anchors ('@' and
+/// secret triggers that passed the kernel's filters), candidate digits (starts of runs shaped like a
+/// card or an SSN, encoded '@'), the raw digits and triggers, and the caller's structural bytes,
+/// computed by the C kernel in windows as a reader walks forward.
 ///
 /// Stage 2 (the detectors) asks only "which candidate positions lie in this cell?", so a cell without
 /// candidates costs two mask reads, however long it is. Classification runs in windows of
@@ -13,7 +14,8 @@ public final class StageOneIndex {
     private var masks: UnsafeMutablePointer<mk_block_masks>
     private var capacityBlocks: Int
     private let windowBlocks: Int
-    private var buffer: UnsafeBufferPointer<UInt8> = UnsafeBufferPointer(start: nil, count: 0)
+    /// The bytes the index describes (set by `reset`).
+    private(set) var buffer: UnsafeBufferPointer<UInt8> = UnsafeBufferPointer(start: nil, count: 0)
     private var windowStart = 0
     private var windowEnd = 0
 
@@ -76,7 +78,8 @@ public final class StageOneIndex {
     /// of the current window only.
     var blockBase: UnsafePointer<mk_block_masks> { UnsafePointer(masks - windowStart) }
 
-    /// Candidate positions (anchor or digit) inside `lower..<upper`, as a cursor that yields them in order.
+    /// Candidate positions (anchor, digit or token start) inside `lower..<upper`, as a cursor that yields
+    /// them in order.
     @inline(__always)
     func candidates(_ lower: Int, _ upper: Int) -> CandidateCursor {
         ensure(lower, upper)
@@ -107,7 +110,7 @@ public final class StageOneIndex {
         let first = lower >> 6
         let last = (upper - 1) >> 6
         for b in first...last {
-            var bits = block(b).anchor
+            var bits = block(b).trigger
             if b == first { bits &= ~0 << UInt64(lower & 63) }
             if b == last && (upper & 63) != 0 { bits &= (1 << UInt64(upper & 63)) &- 1 }
             while bits != 0 {
@@ -118,8 +121,10 @@ public final class StageOneIndex {
         return false
     }
 
-    /// Whether any anchor or digit lies in `lower..<upper`: the one-question gate that lets most cells
-    /// pass untouched.
+    /// Whether any trigger byte, digit or long token run lies in `lower..<upper`: the one-question gate
+    /// that lets most cells pass untouched. It answers from the unfiltered masks, because callers also
+    /// use it on raw bytes to decide whether an unquoted copy needs scanning, and removing quotes can
+    /// join what the sharper candidate masks judged apart (`12345""6789`).
     @inline(__always)
     func hasCandidates(_ lower: Int, _ upper: Int) -> Bool {
         if lower >= upper { return false }
@@ -128,12 +133,35 @@ public final class StageOneIndex {
         let last = (upper - 1) >> 6
         for b in first...last {
             let m = block(b)
-            var bits = m.anchor | m.digit | m.longrun
+            var bits = m.trigger | m.digit | m.longrun
             if b == first { bits &= ~0 << UInt64(lower & 63) }
             if b == last && (upper & 63) != 0 { bits &= (1 << UInt64(upper & 63)) &- 1 }
             if bits != 0 { return true }
         }
         return false
+    }
+}
+
+extension StageOneIndex {
+    /// Whether the candidate cursor of `lower..<upper` yields anything: an anchor or digit candidate, a
+    /// long token run at a word start or at `lower`, or a first byte inside a digit run of the buffer.
+    /// Sharper than `hasCandidates`, and valid only for scanning these very bytes.
+    @inline(__always)
+    func hasCandidatesToScan(_ lower: Int, _ upper: Int) -> Bool {
+        if lower >= upper { return false }
+        ensure(lower, upper)
+        let first = lower >> 6
+        let last = (upper - 1) >> 6
+        for b in first...last {
+            let m = block(b)
+            var starts = m.wordstart
+            if b == first { starts |= 1 << UInt64(lower & 63) }
+            var bits = m.anchor | m.digitstart | (m.longrun & starts)
+            if b == first { bits &= ~0 << UInt64(lower & 63) }
+            if b == last && (upper & 63) != 0 { bits &= (1 << UInt64(upper & 63)) &- 1 }
+            if bits != 0 { return true }
+        }
+        return lower > 0 && ASCII.isDigit(buffer[lower]) && ASCII.isDigit(buffer[lower - 1])
     }
 }
 
@@ -164,10 +192,16 @@ struct CandidateCursor {
     private var tokenBits: UInt64
     private var anchorBits: UInt64
 
+    /// Whether the cell starts inside a run of digits of the buffer (a length or a delimiter digit before
+    /// it): the kernel judged that run from its real start, so the cell's first digit is a candidate.
+    private let startsInsideRun: Bool
+
     init(index: StageOneIndex, lower: Int, upper: Int) {
         self.upper = upper
         self.lower = lower
         masks = index.blockBase
+        let bytes = index.buffer
+        startsInsideRun = lower > 0 && lower < upper && ASCII.isDigit(bytes[lower]) && ASCII.isDigit(bytes[lower - 1])
         blockIndex = lower >> 6
         bits = 0
         digitBits = 0
@@ -185,9 +219,13 @@ struct CandidateCursor {
         // A token may start at a word start inside a long run (`x-AKIA…`, `_ghp_…`), and at the cell's
         // first byte whatever precedes it (framing bytes are not part of the value).
         var starts = m.wordstart
-        if blockIndex == lower >> 6 { starts |= 1 << UInt64(lower & 63) }
+        var digits = m.digitstart
+        if blockIndex == lower >> 6 {
+            starts |= 1 << UInt64(lower & 63)
+            if startsInsideRun { digits |= 1 << UInt64(lower & 63) }
+        }
         tokenBits = m.longrun & starts & low & high
-        digitBits = m.digit & low & high
+        digitBits = digits & low & high
         anchorBits = m.anchor & low & high
         bits = anchorBits | digitBits | tokenBits
     }
