@@ -20,6 +20,9 @@ public final class Tokenizer {
 
     let prf: KeyedPRF
     let cipher: FF1Cipher
+    /// FF1 on the digits of card and SSN tokens, each length prepared once.
+    let cardDigits: DigitCipher
+    let ssnDigits: DigitCipher
     let lengthKeeping: LengthKeepingTokenizer
     static let emailDomain = Array("example.invalid".utf8)
     static let base32 = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
@@ -39,6 +42,8 @@ public final class Tokenizer {
         self.key = key
         prf = KeyedPRF(key: key)
         cipher = FF1Cipher(prf: prf)
+        cardDigits = DigitCipher(cipher: cipher, tweak: Tag.card.rawValue)
+        ssnDigits = DigitCipher(cipher: cipher, tweak: Tag.ssn.rawValue)
         lengthKeeping = LengthKeepingTokenizer(prf: prf, cipher: cipher)
         emailCase = key.emailCase
         emailKey.reserveCapacity(256)
@@ -118,18 +123,17 @@ public final class Tokenizer {
                                   to out: inout [UInt8]) {
         var n = 0
         for b in value where ASCII.isDigit(b) && n < digits.count { digits[n] = b &- 48; n += 1 }
-        guard n - (breakLuhn ? 1 : 0) >= FF1Cipher.minimumDigits && n <= 20 else {
+        let cipherCount = n - (breakLuhn ? 1 : 0)
+        guard DigitCipher.lengths.contains(cipherCount) && n <= DigitCipher.lengths.upperBound else {
             // Not a shape the detectors produce: still a distinct token of the same length.
             lengthKeeping.append(tag == .card ? .creditCard : .usSSN, value, unit: .byte, mode: .cipher, to: &out)
             return
         }
         let numerals = digits.baseAddress!
+        (tag == .card ? cardDigits : ssnDigits).encrypt(numerals, count: cipherCount)
         if breakLuhn {
-            cipher.encrypt(numerals, count: n - 1, radix: 10, tweak: (tag.rawValue, 0), tweakLength: 1)
             let valid = Luhn.checkDigit(payload: UnsafeBufferPointer(digits), count: n - 1)
             numerals[n - 1] = (valid + 1) % 10
-        } else {
-            cipher.encrypt(numerals, count: n, radix: 10, tweak: (tag.rawValue, 0), tweakLength: 1)
         }
         var k = 0
         for b in value {
