@@ -8,6 +8,8 @@
 /// | secret | the same length: letters and digits enciphered with FF1 (radix 62), punctuation kept (`LengthKeepingTokenizer`) | none for ASCII values of up to 40 letters and digits; 62^-m per pair beyond, or with non-ASCII bytes |
 ///
 /// The same value under the same key gives the same token in every row, column, table, format and run.
+/// A tokenizer remembers recent tokens (`TokenCache`, bounded), so a value repeated across rows is
+/// tokenized once; a tokenizer is used by one thread at a time (each `MaskSession` has its own).
 /// Emails keep their case by default (`Ann@x.com` and `ann@x.com` differ, as they may in a
 /// `UNIQUE(email)` column); `TokenKey.emailCase = .fold` makes them join instead. Tokens use only
 /// `[a-z2-7.@]`, digits, letters, the value's own separators (an email token's `@` is written as the
@@ -24,6 +26,8 @@ public final class Tokenizer {
     let cardDigits: DigitCipher
     let ssnDigits: DigitCipher
     let lengthKeeping: LengthKeepingTokenizer
+    /// Tokens already computed, by call, type and value.
+    let cache = TokenCache()
     static let emailDomain = Array("example.invalid".utf8)
     static let base32 = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
     static let hexDigits = Array("0123456789abcdef".utf8)
@@ -56,6 +60,16 @@ public final class Tokenizer {
 
     /// Appends the token of `value` (a detected span of type `type`) to `out`.
     public func appendToken(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        let kind = TokenCache.Kind(.token, type)
+        let hash = TokenCache.hash(kind, value)
+        if cache.appendToken(of: value, kind: kind, hash: hash, to: &out) { return }
+        let start = out.count
+        computeToken(type, value, to: &out)
+        remember(value, kind: kind, hash: hash, tokenFrom: start, in: out)
+    }
+
+    @inline(__always)
+    private func computeToken(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         switch type {
         case .email: appendEmailToken(value, to: &out)
         case .creditCard: appendDigitToken(value, tag: .card, breakLuhn: true, to: &out)
@@ -74,20 +88,43 @@ public final class Tokenizer {
     func appendSameSizeToken(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>,
                              unit: LengthKeepingTokenizer.Unit, irreversible: Bool = false,
                              to out: inout [UInt8]) {
+        let call: TokenCache.Kind.Call = switch (unit, irreversible) {
+        case (.byte, false): .sameSizeBytes
+        case (.character, false): .sameSizeCharacters
+        case (.byte, true): .digestBytes
+        case (.character, true): .digestCharacters
+        }
+        let kind = TokenCache.Kind(call, type)
+        let hash = TokenCache.hash(kind, value)
+        if cache.appendToken(of: value, kind: kind, hash: hash, to: &out) { return }
+        let start = out.count
         switch type {
         case .creditCard where !irreversible: appendDigitToken(value, tag: .card, breakLuhn: true, to: &out)
         case .usSSN where !irreversible: appendDigitToken(value, tag: .ssn, breakLuhn: false, to: &out)
         default: lengthKeeping.append(type, value, unit: unit, mode: irreversible ? .digest : .cipher, to: &out)
         }
+        remember(value, kind: kind, hash: hash, tokenFrom: start, in: out)
     }
 
     /// Appends 32 lowercase hex digits (128 bits) of HMAC-SHA256 over the type and value.
     public func appendHash(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        let kind = TokenCache.Kind(.hash, type)
+        let hash = TokenCache.hash(kind, value)
+        if cache.appendToken(of: value, kind: kind, hash: hash, to: &out) { return }
+        let start = out.count
         prf.mac(tag: Tag.hash.rawValue &+ type.rawValue &* 16, UnsafeRawBufferPointer(value), into: mac)
         for i in 0..<16 {
             out.append(Self.hexDigits[Int(mac[i] >> 4)])
             out.append(Self.hexDigits[Int(mac[i] & 15)])
         }
+        remember(value, kind: kind, hash: hash, tokenFrom: start, in: out)
+    }
+
+    /// Caches the token that the call just appended to `out` from `start` on.
+    @inline(__always)
+    private func remember(_ value: UnsafeBufferPointer<UInt8>, kind: TokenCache.Kind, hash: UInt64,
+                          tokenFrom start: Int, in out: [UInt8]) {
+        out.withUnsafeBufferPointer { cache.insert(value, kind: kind, hash: hash, token: UnsafeBufferPointer(rebasing: $0[start...])) }
     }
 
     /// The token keeps the span's own `@`, so an address found URL-encoded, JSON-escaped or as an HTML
