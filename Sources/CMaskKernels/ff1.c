@@ -6,6 +6,9 @@
 // swift-crypto exposes no AES block call that keeps its key schedule. P (which depends only on the
 // lengths, the radix and the tweak length) and every block of Q but the last (the tweak and padding)
 // go through the CBC-MAC once per call; each round then costs one AES block, plus one when d > 16.
+// Where radix^ceil(n/2) < 2^48 (every card and SSN, secrets of up to 16 letters and digits) the
+// rounds run in 64-bit integers with a Barrett reduction instead of 128-bit division, and a batch of
+// strings runs its rounds side by side so that their AES blocks overlap in the pipeline.
 // Checked against NIST's FF1 samples 1-3 (the AES-128 ones, radix 10 and 36), the FIPS-197 AES vector,
 // and Tests/Vectors/ff1_reference.py (an unbounded-integer FF1 that passes all nine NIST samples) for
 // radix 10, 28, 36 and 62 at every length class.
@@ -53,6 +56,7 @@ void mk_aes128_init(mk_aes128_key *key, const uint8_t raw[16]) {
         }
         for (int k = 0; k < 4; k++) w[i + k] = w[i - 16 + k] ^ t[k];
     }
+    key->uses_aesni = (uint32_t)mk_aes_uses_aesni();
 }
 
 void mk_aes128_encrypt_portable(const mk_aes128_key *key, uint8_t s[16]) {
@@ -81,19 +85,39 @@ void mk_aes128_encrypt_portable(const mk_aes128_key *key, uint8_t s[16]) {
 
 #if defined(__x86_64__)
 #include <immintrin.h>
-__attribute__((target("aes,sse2")))
-static void encrypt_aesni(const mk_aes128_key *key, uint8_t block[16]) {
+// Functions that may hold AES-NI code. Compiling the portable twin under the same attribute is
+// harmless: the compiler never emits AES instructions unless the source asks for them.
+#define MK_AES_TARGET __attribute__((target("aes,sse2")))
+#else
+#define MK_AES_TARGET
+#endif
+#define MK_ALWAYS_INLINE static inline __attribute__((always_inline))
+
+#if defined(__x86_64__)
+// Encrypts `lanes` independent blocks, round by round across the blocks, so that each aesenc waits
+// on its own block's previous round only: the latency of one block hides behind the others.
+MK_AES_TARGET MK_ALWAYS_INLINE void aesni_lanes(const mk_aes128_key *key, __m128i *x, size_t lanes) {
     const __m128i *rk = (const __m128i *)key->round_keys;
-    __m128i x = _mm_xor_si128(_mm_loadu_si128((const __m128i *)block), _mm_loadu_si128(rk));
-    for (int i = 1; i < 10; i++) x = _mm_aesenc_si128(x, _mm_loadu_si128(rk + i));
-    x = _mm_aesenclast_si128(x, _mm_loadu_si128(rk + 10));
+    const __m128i first = _mm_loadu_si128(rk);
+    for (size_t k = 0; k < lanes; k++) x[k] = _mm_xor_si128(x[k], first);
+    for (int i = 1; i < 10; i++) {
+        const __m128i round_key = _mm_loadu_si128(rk + i);
+        for (size_t k = 0; k < lanes; k++) x[k] = _mm_aesenc_si128(x[k], round_key);
+    }
+    const __m128i last = _mm_loadu_si128(rk + 10);
+    for (size_t k = 0; k < lanes; k++) x[k] = _mm_aesenclast_si128(x[k], last);
+}
+
+MK_AES_TARGET static void encrypt_aesni(const mk_aes128_key *key, uint8_t block[16]) {
+    __m128i x = _mm_loadu_si128((const __m128i *)block);
+    aesni_lanes(key, &x, 1);
     _mm_storeu_si128((__m128i *)block, x);
 }
 #endif
 
 int mk_aes_uses_aesni(void) {
 #if defined(__x86_64__)
-    return __builtin_cpu_supports("aes");
+    return __builtin_cpu_supports("aes") ? 1 : 0;
 #else
     return 0;
 #endif
@@ -101,7 +125,7 @@ int mk_aes_uses_aesni(void) {
 
 void mk_aes128_encrypt(const mk_aes128_key *key, uint8_t block[16]) {
 #if defined(__x86_64__)
-    if (mk_aes_uses_aesni()) { encrypt_aesni(key, block); return; }
+    if (key->uses_aesni) { encrypt_aesni(key, block); return; }
 #endif
     mk_aes128_encrypt_portable(key, block);
 }
@@ -114,13 +138,21 @@ void mk_aes128_encrypt(const mk_aes128_key *key, uint8_t block[16]) {
 //       R = CBC-MAC(P || Q);  S = R || CIPH(R ^ [1]) || ...      (d bytes; P and Q's first blocks once)
 //       c = (NUM(A) + NUM(S)) mod radix^m;  A, B = B, STR(c)
 //
-// Every number fits 128 bits because the halves are kept below 2^120 (mk_ff1_max_count): NUM(B) has
-// at most 15 bytes, and NUM(S) (up to 20 bytes) is reduced modulo radix^m one byte at a time, where
-// the running remainder times 256 stays below 2^128.
+// Two implementations of the rounds, chosen per call by the size of radix^v (v = ceil(n/2)):
+//
+// * Small (radix^v < 2^48, so b <= 6 and d is 8 or 12): A, B, C and radix^m all fit 48 bits. NUM(S)
+//   is the first 8 bytes of R (below 2^64) reduced mod radix^m, then, when d = 12, two more 16-bit
+//   Horner steps (y < radix^m < 2^48, so y * 2^16 + 65535 < 2^64). Every reduction is Barrett's with
+//   a reciprocal computed once per call; C = A + y < 2^49. No 128-bit division anywhere; the only
+//   128-bit value is the 64x64 product inside the reduction. Radix 10 stays small up to n = 28.
+// * Large (the rest: long secrets): 128-bit arithmetic, the halves kept below 2^120
+//   (mk_ff1_max_count); NUM(B) has at most 15 bytes, and NUM(S) (up to 20 bytes) is reduced modulo
+//   radix^m one byte at a time, where the running remainder times 256 stays below 2^128.
 
 typedef unsigned __int128 u128;
 
 static const u128 HALF_LIMIT = (u128)1 << 120;
+static const uint64_t SMALL_LIMIT = (uint64_t)1 << 48;
 
 // radix^m, or 0 when it would reach 2^120.
 static u128 power_below_limit(unsigned radix, size_t m) {
@@ -140,8 +172,28 @@ size_t mk_ff1_max_count(unsigned radix) {
     return 2 * v;  // u = floor(n/2) <= v = ceil(n/2): the larger half decides
 }
 
-// The cipher's fixed parts for one call: the lengths, and the CBC-MAC state after P and every block of
-// Q but the last, which is all that changes between rounds ([i] and NUM(B) fit its 16 bytes, b ≤ 15).
+// ---- Barrett reduction by a modulus below 2^48 ----------------------------------------------------
+//
+// mu = floor((2^64 - 1) / m). For x < 2^64, q = floor(x * mu / 2^64) satisfies
+// x/m - 3 < q <= x/m (mu > 2^64/m - 2, and x/2^64 < 1), so r = x - q*m lies in [0, 3m): two
+// conditional subtractions make it exact. 3m < 2^50 cannot overflow.
+
+typedef struct {
+    uint64_t m, mu;
+} modulus;
+
+MK_ALWAYS_INLINE uint64_t reduce(uint64_t x, modulus md) {
+    uint64_t q = (uint64_t)(((u128)x * md.mu) >> 64);
+    uint64_t r = x - q * md.m;
+    if (r >= md.m) r -= md.m;
+    if (r >= md.m) r -= md.m;
+    return r;
+}
+
+// ---- Setup: the parts of the cipher fixed for one key, tweak, radix and length ---------------------
+
+// The CBC-MAC state after P and every block of Q but the last, which is all that changes between
+// rounds ([i] and NUM(B) fit its 16 bytes, b <= 15).
 typedef struct {
     const mk_aes128_key *key;
     uint8_t prefix_mac[16];  // CIPH(...CIPH(CIPH(P) ^ Q_1)... ^ Q_{k-1})
@@ -188,6 +240,206 @@ static int ff1_setup(ff1_state *st, const mk_aes128_key *key, const uint8_t *twe
     return 0;
 }
 
+static int ff1_check_numerals(const uint8_t *x, size_t n, unsigned radix) {
+    size_t i = 0;
+    if (radix <= 128) {
+        // Eight numerals at a time: a byte below 128 gets its top bit from + (128 - radix) exactly when
+        // it is >= radix, with no carry out of the byte; a byte >= 128 has its top bit already.
+        const uint64_t add = 0x0101010101010101ULL * (128 - radix);
+        for (; i + 8 <= n; i += 8) {
+            uint64_t w;
+            memcpy(&w, x + i, 8);
+            if (((w + add) | w) & 0x8080808080808080ULL) return -1;
+        }
+    }
+    for (; i < n; i++) if (x[i] >= radix) return -1;
+    return 0;
+}
+
+// ---- Small domain: 64-bit rounds -------------------------------------------------------------------
+//
+// A round's first CBC-MAC input is the plan's base with ([i] << 8b | NUM(B)) big-endian XORed into
+// its last 8 bytes (b + 1 <= 7 of them).
+
+static modulus plan_modulus(const mk_ff1_plan *p, int round) {
+    modulus md = {p->modulus[round & 1], p->reciprocal[round & 1]};
+    return md;
+}
+
+static int plan_from(const ff1_state *st, const mk_aes128_key *key, size_t n, mk_ff1_plan *p) {
+    if (st->mod_v >= SMALL_LIMIT) return -1;
+    uint8_t base[16];
+    for (int k = 0; k < 16; k++) base[k] = st->prefix_mac[k] ^ st->last[k];
+    p->key = *key;
+    memcpy(&p->base_low, base, 8);
+    memcpy(&p->base_high, base + 8, 8);
+    p->b_bits = (uint32_t)(8 * st->b);
+    p->wide = st->d == 12;
+    p->modulus[0] = (uint64_t)st->mod_u;
+    p->modulus[1] = (uint64_t)st->mod_v;
+    p->reciprocal[0] = UINT64_MAX / p->modulus[0];
+    p->reciprocal[1] = UINT64_MAX / p->modulus[1];
+    p->radix = st->radix;
+    p->radix_reciprocal = UINT64_MAX / st->radix;
+    p->count = (uint32_t)n;
+    return 0;
+}
+
+// NUM(S) mod m from R's first 8 bytes and (d = 12) the next 4, both as loaded little-endian.
+MK_ALWAYS_INLINE uint64_t small_y(const mk_ff1_plan *p, uint64_t r_low, uint32_t r_next, modulus md) {
+    uint64_t y = reduce(__builtin_bswap64(r_low), md);
+    if (p->wide) {
+        uint32_t more = __builtin_bswap32(r_next);
+        y = reduce((y << 16) | (more >> 16), md);
+        y = reduce((y << 16) | (more & 0xFFFF), md);
+    }
+    return y;
+}
+
+// The round values y of `lanes` strings at once (x[k] = NUM of the half that feeds the round).
+// `aesni` is a constant in every caller, so each caller gets one loop with no dispatch inside.
+MK_AES_TARGET MK_ALWAYS_INLINE void small_round_values(const mk_ff1_plan *p, int round, const uint64_t *x,
+                                                       uint64_t *y, size_t lanes, int aesni) {
+    const modulus md = plan_modulus(p, round);
+    const uint64_t tag = (uint64_t)round << p->b_bits;
+#if defined(__x86_64__)
+    if (aesni) {
+        __m128i blocks[8];
+        for (size_t k = 0; k < lanes; k++)
+            blocks[k] = _mm_set_epi64x((long long)(p->base_high ^ __builtin_bswap64(tag | x[k])),
+                                       (long long)p->base_low);
+        aesni_lanes(&p->key, blocks, lanes);
+        for (size_t k = 0; k < lanes; k++) {
+            uint64_t low = (uint64_t)_mm_cvtsi128_si64(blocks[k]);
+            uint32_t next = (uint32_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(blocks[k], blocks[k]));
+            y[k] = small_y(p, low, next, md);
+        }
+        return;
+    }
+#endif
+    (void)aesni;
+    for (size_t k = 0; k < lanes; k++) {
+        uint8_t block[16];
+        uint64_t high = p->base_high ^ __builtin_bswap64(tag | x[k]);
+        memcpy(block, &p->base_low, 8);
+        memcpy(block + 8, &high, 8);
+        mk_aes128_encrypt_portable(&p->key, block);
+        uint64_t low;
+        uint32_t next;
+        memcpy(&low, block, 8);
+        memcpy(&next, block + 8, 4);
+        y[k] = small_y(p, low, next, md);
+    }
+}
+
+MK_ALWAYS_INLINE uint64_t num64(const uint8_t *x, size_t count, uint64_t radix) {
+    uint64_t r = 0;
+    for (size_t i = 0; i < count; i++) r = r * radix + x[i];
+    return r;
+}
+
+MK_ALWAYS_INLINE void str64(uint64_t value, uint8_t *x, size_t count, modulus radix) {
+    if (radix.m == 10) {
+        // Cards and SSNs: the compiler turns a division by the constant into a multiply and a shift.
+        for (size_t i = count; i > 0; i--) {
+            uint64_t q = value / 10;
+            x[i - 1] = (uint8_t)(value - q * 10);
+            value = q;
+        }
+        return;
+    }
+    for (size_t i = count; i > 0; i--) {
+        uint64_t q = (uint64_t)(((u128)value * radix.mu) >> 64);
+        uint64_t r = value - q * radix.m;
+        while (r >= radix.m) { r -= radix.m; q++; }  // at most twice (see reduce)
+        x[i - 1] = (uint8_t)r;
+        value = q;
+    }
+}
+
+// Up to this many strings run their rounds side by side: enough independent AES blocks to cover the
+// aesenc latency on both AES units, few enough for the blocks to stay in registers.
+enum { LANES = 8 };
+
+// Encrypts `count` strings (1 <= count <= lanes) `stride` bytes apart, their rounds side by side.
+MK_AES_TARGET MK_ALWAYS_INLINE void small_encrypt_group(const mk_ff1_plan *p, uint8_t *numerals, size_t stride,
+                                                        size_t count, size_t lanes, int aesni) {
+    const size_t u = p->count / 2, v = p->count - u;
+    const modulus radix = {p->radix, p->radix_reciprocal};
+    uint64_t a[LANES], b[LANES];
+    // Lanes past `count` repeat the last string; their results are dropped.
+    for (size_t k = 0; k < lanes; k++) {
+        const uint8_t *x = numerals + stride * (k < count ? k : count - 1);
+        a[k] = num64(x, u, radix.m);
+        b[k] = num64(x + u, v, radix.m);
+    }
+    for (int round = 0; round < 10; round++) {
+        uint64_t y[LANES];
+        small_round_values(p, round, b, y, lanes, aesni);
+        const uint64_t m = p->modulus[round & 1];
+        for (size_t k = 0; k < lanes; k++) {
+            // A < m (an input half or an earlier C under the same modulus) and y < m: one subtraction.
+            uint64_t c = a[k] + y[k];
+            if (c >= m) c -= m;
+            a[k] = b[k];
+            b[k] = c;
+        }
+    }
+    for (size_t k = 0; k < count; k++) {
+        str64(a[k], numerals + stride * k, u, radix);
+        str64(b[k], numerals + stride * k + u, v, radix);
+    }
+}
+
+MK_AES_TARGET static void small_encrypt_aesni(const mk_ff1_plan *p, uint8_t *numerals, size_t stride,
+                                              size_t values) {
+#if defined(__x86_64__)
+    if (values == 1) { small_encrypt_group(p, numerals, 0, 1, 1, 1); return; }
+    for (size_t first = 0; first < values; first += LANES) {
+        size_t count = values - first < LANES ? values - first : LANES;
+        small_encrypt_group(p, numerals + stride * first, stride, count, LANES, 1);
+    }
+#else
+    (void)p; (void)numerals; (void)stride; (void)values;
+#endif
+}
+
+MK_AES_TARGET static void small_encrypt_portable(const mk_ff1_plan *p, uint8_t *numerals, size_t stride,
+                                                 size_t values) {
+    for (size_t k = 0; k < values; k++) small_encrypt_group(p, numerals + stride * k, 0, 1, 1, 0);
+}
+
+static void small_encrypt(const mk_ff1_plan *p, uint8_t *numerals, size_t stride, size_t values) {
+    if (p->key.uses_aesni) small_encrypt_aesni(p, numerals, stride, values);
+    else small_encrypt_portable(p, numerals, stride, values);
+}
+
+MK_AES_TARGET MK_ALWAYS_INLINE void small_decrypt(const mk_ff1_plan *p, uint8_t *numerals, int aesni) {
+    const size_t u = p->count / 2, v = p->count - u;
+    const modulus radix = {p->radix, p->radix_reciprocal};
+    uint64_t a = num64(numerals, u, radix.m), b = num64(numerals + u, v, radix.m);
+    for (int round = 9; round >= 0; round--) {
+        uint64_t y;
+        small_round_values(p, round, &a, &y, 1, aesni);
+        const uint64_t m = p->modulus[round & 1];
+        uint64_t c = b >= y ? b - y : b + m - y;
+        b = a;
+        a = c;
+    }
+    str64(a, numerals, u, radix);
+    str64(b, numerals + u, v, radix);
+}
+
+MK_AES_TARGET static void small_decrypt_aesni(const mk_ff1_plan *p, uint8_t *numerals) {
+    small_decrypt(p, numerals, 1);
+}
+
+MK_AES_TARGET static void small_decrypt_portable(const mk_ff1_plan *p, uint8_t *numerals) {
+    small_decrypt(p, numerals, 0);
+}
+
+// ---- Large domain: 128-bit rounds ------------------------------------------------------------------
+
 // NUM(S) mod `m` for round `round` with the Feistel input `x` = NUM(B) (encryption) or NUM(A) (decryption).
 static u128 ff1_round_value(ff1_state *st, int round, u128 x, u128 m) {
     uint8_t *q = st->last;
@@ -198,17 +450,9 @@ static u128 ff1_round_value(ff1_state *st, int round, u128 x, u128 m) {
     mk_aes128_encrypt(st->key, r);  // R = PRF(P || Q)
     // NUM(S) mod m: the first min(d, 16) bytes as one number, then (when d > 16) byte by byte, where
     // y < m < 2^120 keeps y * 256 + 255 within 128 bits.
-    u128 y;
-    if (st->d == 8 && (m >> 64) == 0) {
-        // Every decimal use (cards, SSNs) and short radix-62 strings: 64-bit division is much cheaper.
-        uint64_t y64 = 0;
-        for (size_t k = 0; k < 8; k++) y64 = (y64 << 8) | r[k];
-        y = y64 % (uint64_t)m;
-    } else {
-        y = 0;
-        for (size_t k = 0; k < 16 && k < st->d; k++) y = (y << 8) | r[k];
-        y %= m;
-    }
+    u128 y = 0;
+    for (size_t k = 0; k < 16 && k < st->d; k++) y = (y << 8) | r[k];
+    y %= m;
     if (st->d > 16) {
         // S's second block: CIPH(R ^ [1]_16); d is at most 20, so one more block is enough.
         uint8_t s2[16];
@@ -234,8 +478,41 @@ static void ff1_str(u128 value, uint8_t *x, size_t count, unsigned radix) {
     while (i > 0) { x[--i] = (uint8_t)(w % radix); w /= radix; }
 }
 
-static int ff1_check_numerals(const uint8_t *x, size_t n, unsigned radix) {
-    for (size_t i = 0; i < n; i++) if (x[i] >= radix) return -1;
+static void large_encrypt(ff1_state *st, uint8_t *numerals, size_t n) {
+    size_t u = n / 2, v = n - u;
+    u128 a = ff1_num(numerals, u, st->radix), b = ff1_num(numerals + u, v, st->radix);
+    for (int round = 0; round < 10; round++) {
+        u128 m = (round % 2 == 0) ? st->mod_u : st->mod_v;
+        // A < m holds in every round (it is a previous C under the same modulus, or an input half).
+        u128 c = a + ff1_round_value(st, round, b, m);
+        if (c >= m) c -= m;
+        a = b;
+        b = c;
+    }
+    ff1_str(a, numerals, u, st->radix);
+    ff1_str(b, numerals + u, v, st->radix);
+}
+
+// ---- Entry points ----------------------------------------------------------------------------------
+
+int mk_ff1_prepare(mk_ff1_plan *plan, const mk_aes128_key *key, const uint8_t *tweak, size_t t, unsigned radix,
+                   size_t n) {
+    ff1_state st;
+    if (ff1_setup(&st, key, tweak, t, radix, n) != 0) return -1;
+    return plan_from(&st, key, n, plan);
+}
+
+int mk_ff1_encrypt_prepared(const mk_ff1_plan *plan, uint8_t *numerals) {
+    if (ff1_check_numerals(numerals, plan->count, (unsigned)plan->radix) != 0) return -1;
+    small_encrypt(plan, numerals, 0, 1);
+    return 0;
+}
+
+int mk_ff1_encrypt_prepared_batch(const mk_ff1_plan *plan, uint8_t *numerals, size_t stride, size_t values) {
+    if (values > 1 && stride < plan->count) return -1;
+    for (size_t k = 0; k < values; k++)
+        if (ff1_check_numerals(numerals + stride * k, plan->count, (unsigned)plan->radix) != 0) return -1;
+    if (values > 0) small_encrypt(plan, numerals, stride, values);
     return 0;
 }
 
@@ -243,18 +520,9 @@ int mk_ff1_encrypt(const mk_aes128_key *key, const uint8_t *tweak, size_t t, uns
                    size_t n) {
     ff1_state st;
     if (ff1_setup(&st, key, tweak, t, radix, n) != 0 || ff1_check_numerals(numerals, n, radix) != 0) return -1;
-    size_t u = n / 2, v = n - u;
-    u128 a = ff1_num(numerals, u, radix), b = ff1_num(numerals + u, v, radix);
-    for (int round = 0; round < 10; round++) {
-        u128 m = (round % 2 == 0) ? st.mod_u : st.mod_v;
-        // A < m holds in every round (it is a previous C under the same modulus, or an input half).
-        u128 c = a + ff1_round_value(&st, round, b, m);
-        if (c >= m) c -= m;
-        a = b;
-        b = c;
-    }
-    ff1_str(a, numerals, u, radix);
-    ff1_str(b, numerals + u, v, radix);
+    mk_ff1_plan plan;
+    if (plan_from(&st, key, n, &plan) == 0) small_encrypt(&plan, numerals, 0, 1);
+    else large_encrypt(&st, numerals, n);
     return 0;
 }
 
@@ -262,6 +530,12 @@ int mk_ff1_decrypt(const mk_aes128_key *key, const uint8_t *tweak, size_t t, uns
                    size_t n) {
     ff1_state st;
     if (ff1_setup(&st, key, tweak, t, radix, n) != 0 || ff1_check_numerals(numerals, n, radix) != 0) return -1;
+    mk_ff1_plan plan;
+    if (plan_from(&st, key, n, &plan) == 0) {
+        if (plan.key.uses_aesni) small_decrypt_aesni(&plan, numerals);
+        else small_decrypt_portable(&plan, numerals);
+        return 0;
+    }
     size_t u = n / 2, v = n - u;
     u128 a = ff1_num(numerals, u, radix), b = ff1_num(numerals + u, v, radix);
     for (int round = 9; round >= 0; round--) {

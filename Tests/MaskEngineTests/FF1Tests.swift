@@ -1,8 +1,10 @@
 import CMaskKernels
+import Foundation
 import Testing
 
 /// AES-128 against FIPS-197, AES-NI against the portable twin, and FF1 against NIST's samples, an
-/// independent reference (Tests/Vectors/ff1_reference.py) and its own inverse.
+/// independent reference (Tests/Vectors/ff1_reference.py) and its own inverse, on both AES paths and
+/// both round loops (64-bit and 128-bit), alone, prepared and batched.
 @Suite struct FF1Tests {
     static func hex(_ s: String) -> [UInt8] {
         var out: [UInt8] = []
@@ -34,8 +36,8 @@ import Testing
         return (rc, text(x))
     }
 
-    static func decrypt(_ cipher: String, radix: Int, tweak: String) -> (Int32, String) {
-        var key = nistKey
+    static func decrypt(_ cipher: String, radix: Int, tweak: String, key: mk_aes128_key = nistKey) -> (Int32, String) {
+        var key = key
         var x = numerals(cipher)
         let t = hex(tweak)
         let rc = mk_ff1_decrypt(&key, t, t.count, UInt32(radix), &x, x.count)
@@ -58,6 +60,7 @@ import Testing
         for _ in 0..<200 {
             var key = mk_aes128_key()
             mk_aes128_init(&key, (0..<16).map { _ in UInt8(truncatingIfNeeded: g.next()) })
+            #expect(key.uses_aesni == UInt32(mk_aes_uses_aesni()), "the key knows its AES path from the start")
             let block = (0..<16).map { _ in UInt8(truncatingIfNeeded: g.next()) }
             var a = block, b = block
             mk_aes128_encrypt(&key, &a)
@@ -128,6 +131,143 @@ import Testing
     func ff1MatchesTheReference(_ radix: Int, _ tweak: String, _ plain: String, _ cipher: String) {
         #expect(Self.encrypt(plain, radix: radix, tweak: tweak) == (0, cipher))
         #expect(Self.decrypt(cipher, radix: radix, tweak: tweak) == (0, plain))
+    }
+
+    /// Known answers for the b = 4 layout (NUM(B) in 4 bytes, d = 8) that card payloads use: radix 10
+    /// at 15 to 18 digits (16- to 19-digit cards less the check digit), and 19 (b = 5, d = 12) on the
+    /// far side of the boundary, under the tokenizer's one-byte tweaks (0x02 cards, 0x03 SSNs) and a
+    /// two-byte one, with NIST's sample key. Made by `python3 Tests/Vectors/ff1_reference.py` (the
+    /// lines after "# cardLengthVectors"), an implementation written from SP 800-38G's steps with
+    /// unbounded integers that first passes NIST's nine samples.
+    static let cardLengthVectors: [(String, String, String)] = [
+        ("02", "577463706433044", "387141824388282"),
+        ("02", "529403940290779", "803101020809182"),
+        ("03", "434546157682949", "706379620302436"),
+        ("03", "041085372445771", "713284909429891"),
+        ("5301", "270770717917023", "894621613675222"),
+        ("5301", "650806957813511", "339203601777353"),
+        ("02", "8130601062432903", "8993878548416428"),
+        ("02", "8311246606777400", "1351064030239633"),
+        ("03", "0364861316141762", "8416456749134537"),
+        ("03", "6322668362572636", "5323482319446972"),
+        ("5301", "0749411473873978", "3228162791075442"),
+        ("5301", "2781150717085821", "1064776710429630"),
+        ("02", "56461337300356993", "79543805182269438"),
+        ("02", "04060283388480998", "12845240092126172"),
+        ("03", "37975272130154120", "29741654292931317"),
+        ("03", "29135396121710922", "43665951207117935"),
+        ("5301", "23605166419693575", "76322305613139289"),
+        ("5301", "60531366093685086", "27884142907812652"),
+        ("02", "502635260606702023", "610866205346877403"),
+        ("02", "949960018802599198", "379004745821790842"),
+        ("03", "472964996812904447", "636548026990864843"),
+        ("03", "514649701156474340", "251692147840487389"),
+        ("5301", "703162935691405256", "367781586509083691"),
+        ("5301", "945323808140081431", "465269623208042579"),
+        ("02", "1775001461569763934", "9270237662900088296"),
+        ("02", "2322651203261446556", "6593382192633219674"),
+        ("03", "3537080507868691823", "3412443203963437330"),
+        ("03", "8302024357072357655", "1357200068585199885"),
+        ("5301", "3460603620399209183", "0260684914212458674"),
+        ("5301", "9364070545533084245", "4983749008720140180"),
+    ]
+
+    /// Both AES paths of the key: AES-NI (when the CPU has it) and the portable twin, forced.
+    static var keysOfEveryPath: [mk_aes128_key] {
+        var portable = nistKey
+        portable.uses_aesni = 0
+        return nistKey.uses_aesni == 1 ? [nistKey, portable] : [portable]
+    }
+
+    @Test(arguments: cardLengthVectors)
+    func ff1MatchesTheReferenceAtCardLengths(_ tweak: String, _ plain: String, _ cipher: String) {
+        for key in Self.keysOfEveryPath {
+            #expect(Self.encrypt(plain, radix: 10, tweak: tweak, key: key) == (0, cipher))
+            #expect(Self.decrypt(cipher, radix: 10, tweak: tweak, key: key) == (0, plain))
+            // Prepared, alone and in batches that fill a whole group of lanes, part of one, and more.
+            var key = key
+            var plan = mk_ff1_plan()
+            let t = Self.hex(tweak)
+            #expect(mk_ff1_prepare(&plan, &key, t, t.count, 10, plain.count) == 0)
+            var x = Self.numerals(plain)
+            #expect(mk_ff1_encrypt_prepared(&plan, &x) == 0)
+            #expect(Self.text(x) == cipher)
+            for values in [1, 3, 8, 11] {
+                let stride = plain.count + 3
+                var many = [UInt8](repeating: 77, count: stride * values)
+                for k in 0..<values { many.replaceSubrange(k * stride..<(k * stride + plain.count), with: Self.numerals(plain)) }
+                #expect(mk_ff1_encrypt_prepared_batch(&plan, &many, stride, values) == 0)
+                for k in 0..<values {
+                    #expect(Self.text(Array(many[k * stride..<(k * stride + plain.count)])) == cipher, "batch of \(values)")
+                    #expect(many[(k * stride + plain.count)..<((k + 1) * stride)].allSatisfy { $0 == 77 },
+                            "the bytes between strings are not touched")
+                }
+            }
+        }
+    }
+
+    /// The kernel's two round loops (64-bit halves below 2^48, 128-bit above) and its two AES paths
+    /// agree with each other at every length: encrypting with a forced path, preparing, and batching
+    /// all give what the reference-checked default gives, and decryption inverts each.
+    @Test func preparedBatchedAndPortablePathsAgreeAtEveryLength() {
+        var g = StageOneTests.Generator(state: 48)
+        for radix in [10, 28, 36, 62] {
+            for n in 2...Int(mk_ff1_max_count(UInt32(radix))) {
+                let tweak = (0..<(n % 3)).map { _ in UInt8(truncatingIfNeeded: g.next()) }
+                let values = Int(g.next() % 12) + 1
+                let plain = (0..<(n * values)).map { _ in UInt8(g.next() % UInt64(radix)) }
+                var expected = plain
+                var key = Self.nistKey
+                for k in 0..<values {
+                    expected.withUnsafeMutableBufferPointer { e in
+                        _ = mk_ff1_encrypt(&key, tweak, tweak.count, UInt32(radix), e.baseAddress! + k * n, n)
+                    }
+                }
+                for var key in Self.keysOfEveryPath {
+                    var one = plain
+                    for k in 0..<values {
+                        one.withUnsafeMutableBufferPointer { o in
+                            _ = mk_ff1_encrypt(&key, tweak, tweak.count, UInt32(radix), o.baseAddress! + k * n, n)
+                        }
+                    }
+                    #expect(one == expected, "radix \(radix), \(n) numerals, aesni \(key.uses_aesni)")
+                    var plan = mk_ff1_plan()
+                    let smallDomain = pow(Double(radix), Double(n - n / 2)) < pow(2, 48)
+                    #expect((mk_ff1_prepare(&plan, &key, tweak, tweak.count, UInt32(radix), n) == 0) == smallDomain,
+                            "radix \(radix), \(n) numerals: prepared exactly when the halves stay below 2^48")
+                    if smallDomain {
+                        var batch = plain
+                        #expect(mk_ff1_encrypt_prepared_batch(&plan, &batch, n, values) == 0)
+                        #expect(batch == expected, "radix \(radix), \(n) numerals, batch of \(values)")
+                    }
+                    for k in 0..<values {
+                        one.withUnsafeMutableBufferPointer { o in
+                            _ = mk_ff1_decrypt(&key, tweak, tweak.count, UInt32(radix), o.baseAddress! + k * n, n)
+                        }
+                    }
+                    #expect(one == plain)
+                }
+            }
+        }
+    }
+
+    @Test func aBatchWithABadNumeralOrStrideIsRefusedWhole() {
+        var key = Self.nistKey
+        var plan = mk_ff1_plan()
+        #expect(mk_ff1_prepare(&plan, &key, [2], 1, 10, 9) == 0)
+        let good = Self.numerals("123456789")
+        var batch = good + good + Self.numerals("12345678a") + good
+        let before = batch
+        #expect(mk_ff1_encrypt_prepared_batch(&plan, &batch, 9, 4) == -1)
+        #expect(batch == before, "no string of a refused batch is touched")
+        #expect(mk_ff1_encrypt_prepared_batch(&plan, &batch, 8, 2) == -1, "strings may not overlap")
+        #expect(mk_ff1_encrypt_prepared_batch(&plan, &batch, 9, 0) == 0)
+        #expect(batch == before)
+        #expect(mk_ff1_prepare(&plan, &key, [2], 1, 10, 29) == -1, "10^15 is past 2^48: mk_ff1_encrypt's")
+        #expect(mk_ff1_prepare(&plan, &key, [2], 1, 10, 28) == 0)
+        #expect(mk_ff1_prepare(&plan, &key, [2], 1, 62, 17) == -1)
+        #expect(mk_ff1_prepare(&plan, &key, [2], 1, 62, 16) == 0)
+        #expect(mk_ff1_prepare(&plan, &key, [2], 1, 10, 1) == -1)
     }
 
     @Test func lengthLimitsKeepEveryHalfBelow2To120() {

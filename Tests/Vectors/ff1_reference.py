@@ -8,6 +8,11 @@ itself against all nine NIST samples (AES-128, -192 and -256; radix 10 and 36), 
 vectors `FF1Tests.referenceVectors` holds: AES-128 under the NIST sample key, radix 10, 36 and 62,
 with one- and multi-block tweaks, at lengths up to the kernel's limit.
 
+It also prints `FF1Tests.cardLengthVectors`: radix 10 at 15 to 19 numerals, the lengths of card
+payloads (a 16- to 19-digit card less its check digit) and one past them, under the tweaks the
+tokenizer uses (one byte, 0x02 for cards and 0x03 for SSNs) and a two-byte one. Lengths 15-18 have
+b = 4 (the layout the kernel's 64-bit rounds read as NUM(B) in the block's last word), 19 has b = 5.
+
 Usage: python3 Tests/Vectors/ff1_reference.py   (needs the `cryptography` package)
 """
 import math
@@ -44,6 +49,15 @@ def str_m(x, radix, m):
     return out[::-1]
 
 
+def byte_length(radix, v):
+    # b = ceil(ceil(v * log2(radix)) / 8), as SP 800-38G writes it (floating point), checked against
+    # the exact integer form: the bytes of radix^v - 1.
+    literal = math.ceil(math.ceil(v * math.log2(radix)) / 8)
+    exact = ((radix ** v - 1).bit_length() + 7) // 8
+    assert literal == exact, (radix, v, literal, exact)
+    return literal
+
+
 def ff1(key, tweak, radix, numerals):
     # Algorithm 7 (FF1.Encrypt), step by step.
     n = len(numerals)
@@ -51,7 +65,7 @@ def ff1(key, tweak, radix, numerals):
     u = n // 2
     v = n - u
     a, b = list(numerals[:u]), list(numerals[u:])
-    beta = ((radix ** v - 1).bit_length() + 7) // 8  # ceil(ceil(v * log2(radix)) / 8), exactly
+    beta = byte_length(radix, v)
     d = 4 * math.ceil(beta / 4) + 4
     p = bytes([1, 2, 1]) + radix.to_bytes(3, "big") + bytes([10, u % 256]) + n.to_bytes(4, "big") + t.to_bytes(4, "big")
     for i in range(10):
@@ -76,7 +90,7 @@ def ff1_decrypt(key, tweak, radix, numerals):
     u = n // 2
     v = n - u
     a, b = list(numerals[:u]), list(numerals[u:])
-    beta = ((radix ** v - 1).bit_length() + 7) // 8
+    beta = byte_length(radix, v)
     d = 4 * math.ceil(beta / 4) + 4
     p = bytes([1, 2, 1]) + radix.to_bytes(3, "big") + bytes([10, u % 256]) + n.to_bytes(4, "big") + t.to_bytes(4, "big")
     for i in range(9, -1, -1):
@@ -139,6 +153,16 @@ def main():
                 cases.append((radix, tweak.hex(), text(plain), text(cipher)))
     for radix, tweak, plain, cipher in cases:
         print(f'({radix}, "{tweak}", "{plain}", "{cipher}"),')
+    print("# cardLengthVectors: radix 10, 15-19 numerals (b = 4 up to 18, 5 at 19)")
+    r = random.Random(16)
+    for n in range(15, 20):
+        assert byte_length(10, n - n // 2) == (4 if n <= 18 else 5)
+        for tweak in [bytes([0x02]), bytes([0x03]), bytes([0x53, 0x01])]:
+            for _ in range(2):
+                plain = [r.randrange(10) for _ in range(n)]
+                cipher = ff1(K128, tweak, 10, plain)
+                assert ff1_decrypt(K128, tweak, 10, cipher) == plain
+                print(f'("{tweak.hex()}", "{text(plain)}", "{text(cipher)}"),')
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@
 /// | secret | the same length: letters and digits enciphered with FF1 (radix 62), punctuation kept (`LengthKeepingTokenizer`) | none for ASCII values of up to 40 letters and digits; 62^-m per pair beyond, or with non-ASCII bytes |
 ///
 /// The same value under the same key gives the same token in every row, column, table, format and run.
+/// A tokenizer remembers recent tokens (`TokenCache`, bounded), so a value repeated across rows is
+/// tokenized once; a tokenizer is used by one thread at a time (each `MaskSession` has its own).
 /// Emails keep their case by default (`Ann@x.com` and `ann@x.com` differ, as they may in a
 /// `UNIQUE(email)` column); `TokenKey.emailCase = .fold` makes them join instead. Tokens use only
 /// `[a-z2-7.@]`, digits, letters, the value's own separators (an email token's `@` is written as the
@@ -20,7 +22,12 @@ public final class Tokenizer {
 
     let prf: KeyedPRF
     let cipher: FF1Cipher
+    /// FF1 on the digits of card and SSN tokens, each length prepared once.
+    let cardDigits: DigitCipher
+    let ssnDigits: DigitCipher
     let lengthKeeping: LengthKeepingTokenizer
+    /// Tokens already computed, by call, type and value.
+    let cache = TokenCache()
     static let emailDomain = Array("example.invalid".utf8)
     static let base32 = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
     static let hexDigits = Array("0123456789abcdef".utf8)
@@ -39,6 +46,8 @@ public final class Tokenizer {
         self.key = key
         prf = KeyedPRF(key: key)
         cipher = FF1Cipher(prf: prf)
+        cardDigits = DigitCipher(cipher: cipher, tweak: Tag.card.rawValue)
+        ssnDigits = DigitCipher(cipher: cipher, tweak: Tag.ssn.rawValue)
         lengthKeeping = LengthKeepingTokenizer(prf: prf, cipher: cipher)
         emailCase = key.emailCase
         emailKey.reserveCapacity(256)
@@ -51,6 +60,16 @@ public final class Tokenizer {
 
     /// Appends the token of `value` (a detected span of type `type`) to `out`.
     public func appendToken(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        let kind = TokenCache.Kind(.token, type)
+        let hash = TokenCache.hash(kind, value)
+        if cache.appendToken(of: value, kind: kind, hash: hash, to: &out) { return }
+        let start = out.count
+        computeToken(type, value, to: &out)
+        remember(value, kind: kind, hash: hash, tokenFrom: start, in: out)
+    }
+
+    @inline(__always)
+    private func computeToken(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         switch type {
         case .email: appendEmailToken(value, to: &out)
         case .creditCard: appendDigitToken(value, tag: .card, breakLuhn: true, to: &out)
@@ -69,20 +88,43 @@ public final class Tokenizer {
     func appendSameSizeToken(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>,
                              unit: LengthKeepingTokenizer.Unit, irreversible: Bool = false,
                              to out: inout [UInt8]) {
+        let call: TokenCache.Kind.Call = switch (unit, irreversible) {
+        case (.byte, false): .sameSizeBytes
+        case (.character, false): .sameSizeCharacters
+        case (.byte, true): .digestBytes
+        case (.character, true): .digestCharacters
+        }
+        let kind = TokenCache.Kind(call, type)
+        let hash = TokenCache.hash(kind, value)
+        if cache.appendToken(of: value, kind: kind, hash: hash, to: &out) { return }
+        let start = out.count
         switch type {
         case .creditCard where !irreversible: appendDigitToken(value, tag: .card, breakLuhn: true, to: &out)
         case .usSSN where !irreversible: appendDigitToken(value, tag: .ssn, breakLuhn: false, to: &out)
         default: lengthKeeping.append(type, value, unit: unit, mode: irreversible ? .digest : .cipher, to: &out)
         }
+        remember(value, kind: kind, hash: hash, tokenFrom: start, in: out)
     }
 
     /// Appends 32 lowercase hex digits (128 bits) of HMAC-SHA256 over the type and value.
     public func appendHash(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        let kind = TokenCache.Kind(.hash, type)
+        let hash = TokenCache.hash(kind, value)
+        if cache.appendToken(of: value, kind: kind, hash: hash, to: &out) { return }
+        let start = out.count
         prf.mac(tag: Tag.hash.rawValue &+ type.rawValue &* 16, UnsafeRawBufferPointer(value), into: mac)
         for i in 0..<16 {
             out.append(Self.hexDigits[Int(mac[i] >> 4)])
             out.append(Self.hexDigits[Int(mac[i] & 15)])
         }
+        remember(value, kind: kind, hash: hash, tokenFrom: start, in: out)
+    }
+
+    /// Caches the token that the call just appended to `out` from `start` on.
+    @inline(__always)
+    private func remember(_ value: UnsafeBufferPointer<UInt8>, kind: TokenCache.Kind, hash: UInt64,
+                          tokenFrom start: Int, in out: [UInt8]) {
+        out.withUnsafeBufferPointer { cache.insert(value, kind: kind, hash: hash, token: UnsafeBufferPointer(rebasing: $0[start...])) }
     }
 
     /// The token keeps the span's own `@`, so an address found URL-encoded, JSON-escaped or as an HTML
@@ -118,18 +160,17 @@ public final class Tokenizer {
                                   to out: inout [UInt8]) {
         var n = 0
         for b in value where ASCII.isDigit(b) && n < digits.count { digits[n] = b &- 48; n += 1 }
-        guard n - (breakLuhn ? 1 : 0) >= FF1Cipher.minimumDigits && n <= 20 else {
+        let cipherCount = n - (breakLuhn ? 1 : 0)
+        guard DigitCipher.lengths.contains(cipherCount) && n <= DigitCipher.lengths.upperBound else {
             // Not a shape the detectors produce: still a distinct token of the same length.
             lengthKeeping.append(tag == .card ? .creditCard : .usSSN, value, unit: .byte, mode: .cipher, to: &out)
             return
         }
         let numerals = digits.baseAddress!
+        (tag == .card ? cardDigits : ssnDigits).encrypt(numerals, count: cipherCount)
         if breakLuhn {
-            cipher.encrypt(numerals, count: n - 1, radix: 10, tweak: (tag.rawValue, 0), tweakLength: 1)
             let valid = Luhn.checkDigit(payload: UnsafeBufferPointer(digits), count: n - 1)
             numerals[n - 1] = (valid + 1) % 10
-        } else {
-            cipher.encrypt(numerals, count: n, radix: 10, tweak: (tag.rawValue, 0), tweakLength: 1)
         }
         var k = 0
         for b in value {
