@@ -25,6 +25,10 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         // Tests only: a real driver that prepares statements and asks for binary results.
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // Benchmarks/: allocation budgets per benchmark (`Benchmarks/check-allocations`). Naming the trait
+        // list replaces the package's defaults, which would also pull in its Swift 6.3 ARC runtime
+        // interposer; malloc counts are all the thresholds need.
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         // Stage-1 byte classification: AVX2 with a scalar twin, chosen at run time.
@@ -82,6 +86,20 @@ let package = Package(
                 "CLZ4",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        // package-benchmark suites: wall clock, throughput and malloc counts of each engine stage; the
+        // malloc counts are gated by the thresholds in Benchmarks/Thresholds/.
+        .executableTarget(
+            name: "MaskEngineBenchmarks",
+            dependencies: [
+                "MaskEngine",
+                "CMaskKernels",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/MaskEngineBenchmarks",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark"),
             ]
         ),
         // PostgreSQL message builders and readers that the engine's and the daemon's tests share.
