@@ -46,7 +46,6 @@
 // and above are in none. Tables generated from the predicates below (`in_*`), which the scalar twin
 // uses directly, so the AVX2-vs-scalar tests check the tables.
 static const uint8_t ROW[16] = {0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0, 0, 0, 0, 0, 0, 0, 0};
-static const uint8_t TOKEN_LO[16] = {0xa8, 0xf8, 0xf8, 0xf8, 0xf8, 0xf8, 0xf8, 0xf8, 0xf8, 0xf8, 0xf0, 0x50, 0x50, 0x54, 0xd4, 0x70};
 static const uint8_t GAP_LO[16] = {0xec, 0xfc, 0xfc, 0xf8, 0xfc, 0xf8, 0xf8, 0xfc, 0xf8, 0xf9, 0xf8, 0x74, 0xd0, 0x74, 0x54, 0x78};
 static const uint8_t AT_PREV_LO[16] = {0xa8, 0xfc, 0xfc, 0xfc, 0xfc, 0xfc, 0xfc, 0xfc, 0xf8, 0xf8, 0xfc, 0x5c, 0xd4, 0x5c, 0xf4, 0x78};
 static const uint8_t ENC_PREV_LO[16] = {0x00, 0x00, 0x00, 0x04, 0x00, 0x84, 0x00, 0x00, 0xa0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
@@ -72,8 +71,8 @@ static const uint8_t KEYWORD_HI[4][16] = {
 
 /// Class masks of one 64-byte block: bit i describes byte i of the block.
 typedef struct {
-    uint64_t at, underscore, equals, colon, greater, dash, dquote, squote, comma, space, tab, lparen, dot, slash;
-    uint64_t upper_a, u_folded, digit, alnum, token, gap, at_prev, enc_prev, enc_digit, op_byte;
+    uint64_t at, underscore, equals, colon, greater, dash, dquote, squote, comma, space, tilde, lparen, dot, slash;
+    uint64_t upper_a, u_folded, digit, alnum, gap, at_prev, enc_prev, enc_digit, op_byte;
     uint64_t keyword, structural;
 } raw_block;
 
@@ -83,7 +82,6 @@ static inline int in_alnum(uint8_t b) {
     uint8_t folded = b | 0x20;
     return (b >= '0' && b <= '9') || (folded >= 'a' && folded <= 'z');
 }
-static inline int in_token(uint8_t b) { return in_alnum(b) || b == '_' || b == '.' || b == '~' || b == '-'; }
 // Bytes that may stand between a credential keyword and the anchor after its key: the key's own bytes
 // (identifier and '$'), quotes, brackets, spaces and the operator bytes AssignmentRule reads past.
 static inline int in_gap(uint8_t b) {
@@ -116,7 +114,7 @@ static void raw_scalar(const uint8_t *p, const uint8_t s[4], raw_block *r) {
         if (b == '\'') r->squote |= bit;
         if (b == ',') r->comma |= bit;
         if (b == ' ') r->space |= bit;
-        if (b == '\t') r->tab |= bit;
+        if (b == '~') r->tilde |= bit;
         if (b == '(') r->lparen |= bit;
         if (b == '.') r->dot |= bit;
         if (b == '/') r->slash |= bit;
@@ -124,7 +122,6 @@ static void raw_scalar(const uint8_t *p, const uint8_t s[4], raw_block *r) {
         if ((b | 0x20) == 'u') r->u_folded |= bit;
         if (b >= '0' && b <= '9') r->digit |= bit;
         if (in_alnum(b)) r->alnum |= bit;
-        if (in_token(b)) r->token |= bit;
         if (in_gap(b)) r->gap |= bit;
         if (in_at_prev(b)) r->at_prev |= bit;
         if (in_set(b, "%u#xX")) r->enc_prev |= bit;
@@ -155,7 +152,7 @@ static inline uint64_t fill_forward(uint64_t starts, uint64_t run) {
     return (((starts + run) ^ run) & run) | starts;
 }
 
-// Bits p whose byte is within `distance` (< 64) bytes after the last bit of `hits` at or before it.
+// Every bit at or above the lowest set bit of `hits` (a hit arms the rest of its block).
 static inline uint64_t smear(uint64_t hits) {
     hits |= hits << 1;
     hits |= hits << 2;
@@ -166,6 +163,8 @@ static inline uint64_t smear(uint64_t hits) {
     return hits;
 }
 
+// How far after "-u" a ':' may be: CommandLineCredentialRule reads at most 128 credential bytes, a
+// quote, a space or '=', and an option of at most 16 bytes back from the ':' (146 in all).
 enum { DASH_U_REACH = 160 };
 
 /// Candidate masks of the block at absolute offset `base`, whose class masks are `r`; `n` is the next
@@ -177,26 +176,27 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
     if (r->digit == 0) {
         out->digitstart = 0;
     } else {
-    u128 d = wide(r->digit, n->digit);
-    uint64_t run_start = r->digit & ~((r->digit << 1) | before_digit);
-    u128 d2 = d & (d >> 1), d4 = d2 & (d2 >> 2), d8 = d4 & (d4 >> 4);
-    u128 nine = d8 & (d >> 8);
-    u128 joiner = wide(r->space | r->dash, n->space | n->dash) & (d >> 1);
-    u128 joined = d & (joiner >> 1);
-    joined |= d & (joined >> 1);
-    joined |= d2 & (joined >> 2);
-    joined |= d4 & (joined >> 4);
-    u128 dot_digit = wide(r->dot, n->dot) & (d >> 1);
-    u128 dotted = (d2 & (d2 >> 1) & (dot_digit >> 3)) | (d4 & (dot_digit >> 4));
-    uint64_t encoded = r->enc_digit & ((r->enc_prev << 1) | (st->enc_prev));
-    out->digitstart = (run_start & (uint64_t)(nine | joined | dotted)) | encoded;
+        u128 d = wide(r->digit, n->digit);
+        uint64_t run_start = r->digit & ~((r->digit << 1) | before_digit);
+        u128 d2 = d & (d >> 1), d4 = d2 & (d2 >> 2), d8 = d4 & (d4 >> 4);
+        u128 nine = d8 & (d >> 8);
+        u128 joiner = wide(r->space | r->dash, n->space | n->dash) & (d >> 1);
+        u128 joined = d & (joiner >> 1);
+        joined |= d & (joined >> 1);
+        joined |= d2 & (joined >> 2);
+        joined |= d4 & (joined >> 4);
+        u128 dot_digit = wide(r->dot, n->dot) & (d >> 1);
+        u128 dotted = (d2 & (d2 >> 1) & (dot_digit >> 3)) | (d4 & (dot_digit >> 4));
+        uint64_t encoded = r->enc_digit & ((r->enc_prev << 1) | (st->enc_prev));
+        out->digitstart = (run_start & (uint64_t)(nine | joined | dotted)) | encoded;
     }
     out->digit = r->digit;
 
-    // '@' between a local-part byte and a byte that is no space.
+    // '@' between a local-part byte and a byte that is no space (a tab after it fails both rules too,
+    // but they say so themselves).
     uint64_t at = 0;
     if (r->at) {
-        u128 at_next = ~wide(r->space | r->tab, n->space | n->tab) & valid;
+        u128 at_next = ~wide(r->space, n->space) & valid;
         at = r->at & ((r->at_prev << 1) | st->at_prev) & (uint64_t)(at_next >> 1);
     }
     uint64_t underscore = r->underscore & ((r->alnum << 1) | st->alnum);
@@ -248,7 +248,8 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
     out->trigger = r->at | r->underscore | r->equals | r->colon | r->greater | pairs | quote_comma | before_quote;
     out->structural = r->structural;
     // Long runs: token bytes i...i+15 all set.
-    u128 t = wide(r->token, n->token);
+    // Token bytes [A-Za-z0-9_.~-], from the class masks.
+    u128 t = wide(r->alnum | r->underscore | r->dot | r->tilde | r->dash, n->alnum | n->underscore | n->dot | n->tilde | n->dash);
     t &= t >> 1;
     t &= t >> 2;
     t &= t >> 4;
@@ -297,19 +298,21 @@ static void classify_with(raw_function raw, const uint8_t *buffer, size_t total,
     // Warm up on up to four blocks before the window, the fill assumed open at the first of them.
     size_t warm = start >= 256 ? start - 256 : 0;
     st.keyword_fill = warm > 0;
-    raw_block current, next;
+    // Two class-mask buffers, swapped by pointer: the current block's and the next one's.
+    raw_block pair[2];
+    raw_block *current = &pair[0], *next = &pair[1], *swap;
     mk_block_masks discard;
-    raw_at(raw, buffer, total, warm, structural, &current);
+    raw_at(raw, buffer, total, warm, structural, current);
     for (size_t offset = warm; offset < start; offset += 64) {
-        raw_at(raw, buffer, total, offset + 64, structural, &next);
-        derive(&current, &next, valid_bits((int64_t)offset, total), (int64_t)offset, &st, &discard);
-        current = next;
+        raw_at(raw, buffer, total, offset + 64, structural, next);
+        derive(current, next, valid_bits((int64_t)offset, total), (int64_t)offset, &st, &discard);
+        swap = current; current = next; next = swap;
     }
     for (size_t b = 0; b < blocks; b++) {
         size_t offset = start + b * 64;
-        raw_at(raw, buffer, total, offset + 64, structural, &next);
-        derive(&current, &next, valid_bits((int64_t)offset, total), (int64_t)offset, &st, &out[b]);
-        current = next;
+        raw_at(raw, buffer, total, offset + 64, structural, next);
+        derive(current, next, valid_bits((int64_t)offset, total), (int64_t)offset, &st, &out[b]);
+        swap = current; current = next; next = swap;
     }
     size_t rest = length - (blocks - 1) * 64;
     if (rest < 64) {
@@ -380,7 +383,7 @@ static inline void raw32(const uint8_t *p, const uint8_t s[4], raw_block *r, int
     MK_HALF(squote, half, eq_mask(v, '\''));
     MK_HALF(comma, half, eq_mask(v, ','));
     MK_HALF(space, half, eq_mask(v, ' '));
-    MK_HALF(tab, half, eq_mask(v, '\t'));
+    MK_HALF(tilde, half, eq_mask(v, '~'));
     MK_HALF(lparen, half, eq_mask(v, '('));
     MK_HALF(dot, half, eq_mask(v, '.'));
     MK_HALF(slash, half, eq_mask(v, '/'));
@@ -398,7 +401,6 @@ static inline void raw32(const uint8_t *p, const uint8_t s[4], raw_block *r, int
     __m256i nibble = _mm256_set1_epi8(0x0F);
     __m256i lo = _mm256_and_si256(v, nibble);
     __m256i rows = table_lookup(ROW, _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble));
-    MK_HALF(token, half, set_mask(lo, rows, TOKEN_LO));
     MK_HALF(gap, half, set_mask(lo, rows, GAP_LO));
     MK_HALF(at_prev, half, set_mask(lo, rows, AT_PREV_LO) | (uint32_t)_mm256_movemask_epi8(v));
     MK_HALF(enc_prev, half, set_mask(lo, rows, ENC_PREV_LO));
