@@ -231,7 +231,7 @@ struct CellMasker {
     private func maskInPlace(lower: Int, upper: Int, context: ColumnContext, sameLength: Bool, numeric: Bool,
                              row: Int, column: Int, into result: inout MaskedChunk) -> CellFate {
         // Most cells hold no candidate at all: one mask test, and nothing borrowed.
-        if !index.hasCandidates(lower, upper) && !session.scanner.scansEveryCell { return .unchanged }
+        if !index.hasCandidatesToScan(lower, upper) && !session.scanner.scansEveryCell { return .unchanged }
         var findings = session.lendFindings()
         defer { session.giveBack(findings) }
         session.scan(chunk, lower: lower, upper: upper, index: index, context: context, into: &findings)
