@@ -123,6 +123,7 @@ final class LengthKeepingTokenizer {
         var letterCount = 0
         var markCount = 0
         var nonASCIICount = 0
+        var nonASCIIBytes = 0
         for b in value {
             let c = classes[Int(b)]
             if c < Self.punctuationBase {
@@ -131,8 +132,9 @@ final class LengthKeepingTokenizer {
             } else if c < Self.keptClass {
                 marks[markCount] = c &- Self.punctuationBase
                 markCount += 1
-            } else if c == Self.nonASCIIClass && (unit == .byte || b & 0xC0 != 0x80) {
-                nonASCIICount += 1
+            } else if c == Self.nonASCIIClass {
+                nonASCIIBytes += 1
+                if unit == .byte || b & 0xC0 != 0x80 { nonASCIICount += 1 }
             }
         }
         let hidePunctuation = letterCount + nonASCIICount < Self.minimumCarriers
@@ -149,30 +151,38 @@ final class LengthKeepingTokenizer {
                          singles: singles + 62, tweak: (typeTweak, UInt8(ascii: "P")), type: type, value: value)
             }
         }
-        // Pass 2: each position in order, from its class's numerals (or the keystream).
-        out.reserveCapacity(out.count + value.count)
-        var nextLetter = 0
-        var nextMark = 0
-        for b in value {
-            let c = classes[Int(b)]
-            if c < Self.punctuationBase {
-                let numeral = useKeystream ? keystream.next(below: Self.letterRadix) : letters[nextLetter]
-                nextLetter += 1
-                out.append(symbols[Int(numeral)])
-            } else if c < Self.keptClass {
-                if hidePunctuation {
-                    let numeral = useKeystream ? keystream.next(below: Self.punctuationRadix) : marks[nextMark]
-                    nextMark += 1
-                    out.append(symbols[62 + Int(numeral)])
+        // Pass 2: each position in order, from its class's numerals (or the keystream), written where
+        // the token goes: one position per byte, less the continuation bytes under `.character`.
+        let continuationBytes = unit == .character ? nonASCIIBytes - nonASCIICount : 0
+        let keystream = self.keystream
+        Tokenizer.appendInPlace(count: value.count - continuationBytes, to: &out) { token in
+            var next = 0
+            var nextLetter = 0
+            var nextMark = 0
+            for b in value {
+                let c = classes[Int(b)]
+                if c < Self.punctuationBase {
+                    let numeral = useKeystream ? keystream.next(below: Self.letterRadix) : letters[nextLetter]
+                    nextLetter += 1
+                    token[next] = symbols[Int(numeral)]
+                } else if c < Self.keptClass {
+                    if hidePunctuation {
+                        let numeral = useKeystream ? keystream.next(below: Self.punctuationRadix) : marks[nextMark]
+                        nextMark += 1
+                        token[next] = symbols[62 + Int(numeral)]
+                    } else {
+                        token[next] = b
+                    }
+                } else if c == Self.keptClass {
+                    token[next] = b
+                } else if unit == .byte || b & 0xC0 != 0x80 {
+                    // Non-ASCII: only with the keystream (nonASCIICount > 0).
+                    token[next] = symbols[Int(keystream.next(below: Self.letterRadix))]
                 } else {
-                    out.append(b)
+                    // A continuation byte in `.character` units belongs to the character before it.
+                    continue
                 }
-            } else if c == Self.keptClass {
-                out.append(b)
-            } else if unit == .byte || b & 0xC0 != 0x80 {
-                // Non-ASCII: only with the keystream (nonASCIICount > 0). A continuation byte in
-                // `.character` units belongs to the character before it and adds nothing.
-                out.append(symbols[Int(keystream.next(below: Self.letterRadix))])
+                next += 1
             }
         }
     }

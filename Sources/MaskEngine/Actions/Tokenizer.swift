@@ -8,8 +8,7 @@
 /// | secret | the same length: letters and digits enciphered with FF1 (radix 62), punctuation kept (`LengthKeepingTokenizer`) | none for ASCII values of up to 40 letters and digits; 62^-m per pair beyond, or with non-ASCII bytes |
 ///
 /// The same value under the same key gives the same token in every row, column, table, format and run.
-/// A tokenizer remembers recent tokens (`TokenCache`, bounded), so a value repeated across rows is
-/// tokenized once; a tokenizer is used by one thread at a time (each `MaskSession` has its own).
+/// A tokenizer is used by one thread at a time (each `MaskSession` has its own): it owns scratch.
 /// Emails keep their case by default (`Ann@x.com` and `ann@x.com` differ, as they may in a
 /// `UNIQUE(email)` column); `TokenKey.emailCase = .fold` makes them join instead. Tokens use only
 /// `[a-z2-7.@]`, digits, letters, the value's own separators (an email token's `@` is written as the
@@ -26,11 +25,17 @@ public final class Tokenizer {
     let cardDigits: DigitCipher
     let ssnDigits: DigitCipher
     let lengthKeeping: LengthKeepingTokenizer
-    /// Tokens already computed, by call, type and value.
-    let cache = TokenCache()
     static let emailDomain = Array("example.invalid".utf8)
-    static let base32 = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
-    static let hexDigits = Array("0123456789abcdef".utf8)
+    /// `abcdefghijklmnopqrstuvwxyz234567`[bits & 31] (RFC 4648's alphabet, lower-cased).
+    @inline(__always)
+    static func base32Character(_ bits: UInt64) -> UInt8 {
+        let v = UInt8(truncatingIfNeeded: bits & 31)
+        return v < 26 ? v &+ UInt8(ascii: "a") : v &- 26 &+ UInt8(ascii: "2")
+    }
+
+    /// `0123456789abcdef`[v], v < 16.
+    @inline(__always)
+    static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? v &+ UInt8(ascii: "0") : v &- 10 &+ UInt8(ascii: "a") }
     /// Whether email tokens tell `Ann@x.com` from `ann@x.com` (from the key's settings).
     let emailCase: EmailCase
     /// Scratch owned by this tokenizer, so that no token allocates: the MAC, the email's key bytes,
@@ -60,16 +65,6 @@ public final class Tokenizer {
 
     /// Appends the token of `value` (a detected span of type `type`) to `out`.
     public func appendToken(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        let kind = TokenCache.Kind(.token, type)
-        let hash = TokenCache.hash(kind, value)
-        if cache.appendToken(of: value, kind: kind, hash: hash, to: &out) { return }
-        let start = out.count
-        computeToken(type, value, to: &out)
-        remember(value, kind: kind, hash: hash, tokenFrom: start, in: out)
-    }
-
-    @inline(__always)
-    private func computeToken(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         switch type {
         case .email: appendEmailToken(value, to: &out)
         case .creditCard: appendDigitToken(value, tag: .card, breakLuhn: true, to: &out)
@@ -88,44 +83,25 @@ public final class Tokenizer {
     func appendSameSizeToken(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>,
                              unit: LengthKeepingTokenizer.Unit, irreversible: Bool = false,
                              to out: inout [UInt8]) {
-        let call: TokenCache.Kind.Call = switch (unit, irreversible) {
-        case (.byte, false): .sameSizeBytes
-        case (.character, false): .sameSizeCharacters
-        case (.byte, true): .digestBytes
-        case (.character, true): .digestCharacters
-        }
-        let kind = TokenCache.Kind(call, type)
-        let hash = TokenCache.hash(kind, value)
-        if cache.appendToken(of: value, kind: kind, hash: hash, to: &out) { return }
-        let start = out.count
         switch type {
         case .creditCard where !irreversible: appendDigitToken(value, tag: .card, breakLuhn: true, to: &out)
         case .usSSN where !irreversible: appendDigitToken(value, tag: .ssn, breakLuhn: false, to: &out)
         default: lengthKeeping.append(type, value, unit: unit, mode: irreversible ? .digest : .cipher, to: &out)
         }
-        remember(value, kind: kind, hash: hash, tokenFrom: start, in: out)
     }
 
     /// Appends 32 lowercase hex digits (128 bits) of HMAC-SHA256 over the type and value.
     public func appendHash(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        let kind = TokenCache.Kind(.hash, type)
-        let hash = TokenCache.hash(kind, value)
-        if cache.appendToken(of: value, kind: kind, hash: hash, to: &out) { return }
-        let start = out.count
         prf.mac(tag: Tag.hash.rawValue &+ type.rawValue &* 16, UnsafeRawBufferPointer(value), into: mac)
-        for i in 0..<16 {
-            out.append(Self.hexDigits[Int(mac[i] >> 4)])
-            out.append(Self.hexDigits[Int(mac[i] & 15)])
+        let mac = self.mac
+        Self.appendInPlace(count: 32, to: &out) { token in
+            for i in 0..<16 {
+                token[2 * i] = Self.hexDigit(mac[i] >> 4)
+                token[2 * i + 1] = Self.hexDigit(mac[i] & 15)
+            }
         }
-        remember(value, kind: kind, hash: hash, tokenFrom: start, in: out)
     }
 
-    /// Caches the token that the call just appended to `out` from `start` on.
-    @inline(__always)
-    private func remember(_ value: UnsafeBufferPointer<UInt8>, kind: TokenCache.Kind, hash: UInt64,
-                          tokenFrom start: Int, in out: [UInt8]) {
-        out.withUnsafeBufferPointer { cache.insert(value, kind: kind, hash: hash, token: UnsafeBufferPointer(rebasing: $0[start...])) }
-    }
 
     /// The token keeps the span's own `@`, so an address found URL-encoded, JSON-escaped or as an HTML
     /// reference is replaced by a token in the same encoding, and the URL or JSON around it stays valid.
@@ -139,13 +115,12 @@ public final class Tokenizer {
             emailKey.withUnsafeBytes { prf.mac(tag: Tag.email.rawValue, $0, into: mac) }
         }
         // The first 80 bits, five at a time, as 16 base32 characters.
-        var bits: UInt64 = 0
-        var available = 0
-        var next = 0
-        for _ in 0..<16 {
-            if available < 5 { bits = bits << 8 | UInt64(mac[next]); next += 1; available += 8 }
-            available -= 5
-            out.append(Self.base32[Int((bits >> UInt64(available)) & 31)])
+        let high = UInt64(bigEndian: mac.loadUnaligned(as: UInt64.self))
+        // Characters 12-15: the last 4 bits of `high`, then the 16 bits of the MAC's bytes 8 and 9.
+        let rest = (high & 15) << 16 | UInt64(mac[8]) << 8 | UInt64(mac[9])
+        Self.appendInPlace(count: 16, to: &out) { token in
+            for i in 0..<12 { token[i] = Self.base32Character(high >> UInt64(59 - 5 * i)) }
+            for i in 0..<4 { token[12 + i] = Self.base32Character(rest >> UInt64(15 - 5 * i)) }
         }
         if let separator {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: value[separator]))
@@ -155,26 +130,41 @@ public final class Tokenizer {
         out.append(contentsOf: Self.emailDomain)
     }
 
-    /// Digits are permuted as one number; every non-digit byte stays where it was.
+    /// Digits are permuted as one number; every non-digit byte stays where it was. The token is
+    /// written where it belongs, at the end of `out`.
     private func appendDigitToken(_ value: UnsafeBufferPointer<UInt8>, tag: Tag, breakLuhn: Bool,
                                   to out: inout [UInt8]) {
+        let digits = self.digits.baseAddress!, capacity = self.digits.count
         var n = 0
-        for b in value where ASCII.isDigit(b) && n < digits.count { digits[n] = b &- 48; n += 1 }
+        for b in value where ASCII.isDigit(b) && n < capacity { digits[n] = b &- 48; n += 1 }
         let cipherCount = n - (breakLuhn ? 1 : 0)
         guard DigitCipher.lengths.contains(cipherCount) && n <= DigitCipher.lengths.upperBound else {
             // Not a shape the detectors produce: still a distinct token of the same length.
             lengthKeeping.append(tag == .card ? .creditCard : .usSSN, value, unit: .byte, mode: .cipher, to: &out)
             return
         }
-        let numerals = digits.baseAddress!
-        (tag == .card ? cardDigits : ssnDigits).encrypt(numerals, count: cipherCount)
+        (tag == .card ? cardDigits : ssnDigits).encrypt(digits, count: cipherCount)
         if breakLuhn {
-            let valid = Luhn.checkDigit(payload: UnsafeBufferPointer(digits), count: n - 1)
-            numerals[n - 1] = (valid + 1) % 10
+            let valid = Luhn.checkDigit(payload: UnsafeBufferPointer(start: digits, count: n), count: n - 1)
+            digits[n - 1] = (valid + 1) % 10
         }
-        var k = 0
-        for b in value {
-            if ASCII.isDigit(b) && k < n { out.append(digits[k] &+ 48); k += 1 } else { out.append(b) }
+        Self.appendInPlace(count: value.count, to: &out) { token in
+            var k = 0
+            for i in 0..<value.count {
+                let b = value[i]
+                // Every digit was counted (n <= 20 < capacity), so each one is replaced.
+                if ASCII.isDigit(b) && k < n { token[i] = digits[k] &+ 48; k += 1 } else { token[i] = b }
+            }
         }
+    }
+
+    /// Grows `out` by `count` bytes (zeros: nothing of a value is ever copied there first) and lets
+    /// `write` fill them through a pointer: one capacity check instead of one per byte.
+    @inline(__always)
+    static func appendInPlace(count: Int, to out: inout [UInt8], _ write: (UnsafeMutablePointer<UInt8>) -> Void) {
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: count))
+        // Sound: `out` now has start + count elements, so the `count` from `start` on are in bounds.
+        out.withUnsafeMutableBufferPointer { write($0.baseAddress! + start) }
     }
 }
