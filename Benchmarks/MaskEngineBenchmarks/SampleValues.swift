@@ -21,6 +21,12 @@ struct SampleValues {
     static let tokenPrefixes = ["ghp_", "gho_", "glpat-", "xoxb-", "sk-proj-", "AKIA"]
     static let assignmentKeys = ["password", "api_key", "secret", "db_password", "auth_token", "client_secret"]
     static let urlSchemes = ["postgres", "mysql", "redis", "https", "mongodb+srv", "amqp"]
+    static let userAgents = [
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_2) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Safari/605.1.15",
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0",
+        "okhttp/4.12.0", "curl/8.5.0", "python-requests/2.31.0",
+    ]
 
     mutating func digits(_ count: Int) -> String {
         String((0..<count).map { _ in Character(Unicode.Scalar(UInt8(48 + random.below(10)))) })
@@ -89,6 +95,13 @@ struct SampleValues {
 
     mutating func sentence(words count: Int) -> String {
         (0..<count).map { _ in random.pick(Self.words) }.joined(separator: " ")
+    }
+
+    mutating func userAgent() -> String { random.pick(Self.userAgents) }
+
+    /// A small jsonb value as PostgreSQL prints it.
+    mutating func event() -> String {
+        "{\"action\": \"\(random.pick(Self.words))\", \"count\": \(random.below(1_000)), \"ok\": \(random.below(2) == 0)}"
     }
 
     mutating func amount() -> String { "\(random.below(100_000)).\(pad(random.below(100), 2))" }

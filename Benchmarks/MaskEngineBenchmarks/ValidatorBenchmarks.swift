@@ -6,8 +6,8 @@ import MaskEngine
 /// call), so each benchmark times one validator's path from its stage-1 candidates to its finding.
 /// `NoPII` holds the numbers, dates and ids that reach the validators and must be rejected.
 ///
-/// Each benchmark checks itself: setup scans once and requires one finding of the expected type per
-/// cell (none for `NoPII`), and every measured iteration must find the same count again.
+/// Each benchmark checks itself: setup scans once and requires as many findings as cells, all of the
+/// expected type (none for `NoPII`), and every measured iteration must find the same count again.
 enum ValidatorBenchmarks {
     final class State {
         let batch: CellBatch

@@ -14,6 +14,7 @@ enum WireMessages {
     static let numericOID: UInt32 = 1700
     static let timestamptzOID: UInt32 = 1184
     static let uuidOID: UInt32 = 2950
+    static let jsonbOID: UInt32 = 3802
 
     static func rowDescription(_ columns: [Column], tableOID: UInt32 = 16389) -> [UInt8] {
         var payload: [UInt8] = []
