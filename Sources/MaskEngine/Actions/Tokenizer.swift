@@ -109,7 +109,6 @@ public final class Tokenizer {
         }
     }
 
-
     /// The token keeps the span's own `@`, so an address found URL-encoded, JSON-escaped or as an HTML
     /// reference is replaced by a token in the same encoding, and the URL or JSON around it stays valid.
     private func appendEmailToken(_ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
