@@ -155,12 +155,8 @@ public struct CSVChunkMasker {
             row += 1
             result.rows += 1
         }
-        if passThrough && result.output.isEmpty && result.kept == 0..<n {
-            result.outputIsInput = true
-        } else {
-            result.flushKept(chunk)
-        }
-        result.kept = 0..<0
+        // Unchanged rows were kept lazily (`MaskedChunk.keep`); whatever is still kept is output.
+        result.finishKept(chunk, passThrough: passThrough)
         return result
     }
 

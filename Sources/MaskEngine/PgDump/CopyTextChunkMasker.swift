@@ -41,13 +41,8 @@ public struct CopyTextChunkMasker {
                      passThrough: Bool = false) -> MaskedChunk {
         var result = MaskedChunk(recordingFindings: session.recordsFindings)
         maskRows(chunk, start: start, session: session, into: &result)
-        // Unchanged rows are kept lazily (`MaskedChunk.keep`); whatever is still kept is output.
-        if passThrough && result.error == nil && result.output.isEmpty && result.kept == 0..<chunk.count {
-            result.outputIsInput = true
-        } else {
-            result.flushKept(chunk)
-        }
-        result.kept = 0..<0
+        // Unchanged rows were kept lazily (`MaskedChunk.keep`); whatever is still kept is output.
+        result.finishKept(chunk, passThrough: passThrough)
         return result
     }
 

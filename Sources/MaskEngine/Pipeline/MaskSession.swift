@@ -196,6 +196,17 @@ public struct MaskedChunk: Sendable {
         kept = kept.upperBound..<kept.upperBound
     }
 
+    /// Ends a chunk's kept run: copied to `output`, or, when the whole chunk was kept unchanged and the
+    /// caller owns the input as an array (`passThrough`), marked as `outputIsInput` with nothing copied.
+    mutating func finishKept(_ input: UnsafeBufferPointer<UInt8>, passThrough: Bool) {
+        if passThrough && error == nil && output.isEmpty && kept == 0..<input.count {
+            outputIsInput = true
+        } else {
+            flushKept(input)
+        }
+        kept = 0..<0
+    }
+
     /// Whether `record` keeps a `FindingRecord` (reports and audit ledgers need them; counts do not).
     var recordsFindings = true
 
