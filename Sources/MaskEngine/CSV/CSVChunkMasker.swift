@@ -32,10 +32,19 @@ public struct CSVChunkMasker {
         self.delimiter = delimiter
     }
 
-    /// Masks the whole records in `chunk`. With `passThrough`, a chunk in which nothing changes comes
-    /// back with `outputIsInput` set and no output, for a caller that owns the input as an array.
-    public func mask(_ chunk: UnsafeBufferPointer<UInt8>, start: CSVChunkStart, session: MaskSession,
-                     passThrough: Bool = false) -> MaskedChunk {
+    /// Masks the whole records in `chunk`.
+    public func mask(_ chunk: UnsafeBufferPointer<UInt8>, start: CSVChunkStart, session: MaskSession) -> MaskedChunk {
+        MaskedChunk.masking(chunk) { maskRecords($0, start: start, session: session) }
+    }
+
+    /// Masks the whole records in `chunk`; a chunk in which nothing changes is its own output, uncopied.
+    func mask(_ chunk: [UInt8], start: CSVChunkStart, session: MaskSession) -> MaskedChunk {
+        MaskedChunk.masking(chunk) { maskRecords($0, start: start, session: session) }
+    }
+
+    /// Masks the records, keeping unchanged runs lazily (`MaskedChunk.keep`) for `MaskedChunk.masking`
+    /// to end.
+    private func maskRecords(_ chunk: UnsafeBufferPointer<UInt8>, start: CSVChunkStart, session: MaskSession) -> MaskedChunk {
         var result = MaskedChunk(recordingFindings: session.recordsFindings)
         let index = StageOneIndex(structural: (delimiter, UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")))
         index.reset(chunk)
@@ -62,8 +71,6 @@ public struct CSVChunkMasker {
             fields.removeAll(keepingCapacity: true)
             findings.removeAll(keepingCapacity: true)
             func fail(_ kind: StreamError.Kind, at offset: Int) -> MaskedChunk {
-                result.flushKept(chunk)
-                result.kept = 0..<0
                 result.error = StreamError(kind, at: StreamLocation(byteOffset: start.byteOffset + offset, line: line,
                                                                    row: row, column: fields.count))
                 return result
@@ -155,8 +162,6 @@ public struct CSVChunkMasker {
             row += 1
             result.rows += 1
         }
-        // Unchanged rows were kept lazily (`MaskedChunk.keep`); whatever is still kept is output.
-        result.finishKept(chunk, passThrough: passThrough)
         return result
     }
 

@@ -35,14 +35,19 @@ public struct CopyChunkStart: Sendable {
 public struct CopyTextChunkMasker {
     public init() {}
 
-    /// Masks the COPY rows in `chunk`. With `passThrough`, a chunk in which nothing changes comes back
-    /// with `outputIsInput` set and no output, for a caller that owns the input as an array.
-    public func mask(_ chunk: UnsafeBufferPointer<UInt8>, start: CopyChunkStart, session: MaskSession,
-                     passThrough: Bool = false) -> MaskedChunk {
+    /// Masks the COPY rows in `chunk`.
+    public func mask(_ chunk: UnsafeBufferPointer<UInt8>, start: CopyChunkStart, session: MaskSession) -> MaskedChunk {
+        MaskedChunk.masking(chunk) { maskRows($0, start: start, session: session) }
+    }
+
+    /// Masks the COPY rows in `chunk`; a chunk in which nothing changes is its own output, uncopied.
+    func mask(_ chunk: [UInt8], start: CopyChunkStart, session: MaskSession) -> MaskedChunk {
+        MaskedChunk.masking(chunk) { maskRows($0, start: start, session: session) }
+    }
+
+    private func maskRows(_ chunk: UnsafeBufferPointer<UInt8>, start: CopyChunkStart, session: MaskSession) -> MaskedChunk {
         var result = MaskedChunk(recordingFindings: session.recordsFindings)
         maskRows(chunk, start: start, session: session, into: &result)
-        // Unchanged rows were kept lazily (`MaskedChunk.keep`); whatever is still kept is output.
-        result.finishKept(chunk, passThrough: passThrough)
         return result
     }
 

@@ -63,6 +63,18 @@ public final class MaskSession {
 
     func giveBack(_ lent: [CellBounds]) { cellBounds = lent }
 
+    /// The column batch of a wire capture's DataRows; its arrays are reused from chunk to chunk.
+    private var dataRowBatch = DataRowBatch()
+
+    /// Lends the column-batch scratch (see `lendFindings`).
+    func lendBatch() -> DataRowBatch {
+        var lent = DataRowBatch()
+        swap(&lent, &dataRowBatch)
+        return lent
+    }
+
+    func giveBack(_ lent: DataRowBatch) { dataRowBatch = lent }
+
     /// Lends the decoded-text scratch, emptied (see `lendFindings`).
     func lendDecoded() -> [UInt8] {
         var lent: [UInt8] = []
@@ -103,8 +115,6 @@ public final class MaskSession {
     /// Where the pipeline stops (benchmarks only; see `PipelineStage`): every scan goes through
     /// `scan(_:lower:upper:index:context:into:)`, which honours it.
     public var stopAfter = PipelineStage.mask
-    /// Findings the validators made while `stopAfter` is `.detect` (and then dropped).
-    public private(set) var detectedOnly = 0
 
     /// Whether chunks keep a `FindingRecord` per finding (for reports and audit ledgers); counts per
     /// type are kept either way.
@@ -126,8 +136,7 @@ public final class MaskSession {
             return 0
         case .detect:
             let before = findings.count
-            let found = scanner.scan(bytes, lower: lower, upper: upper, index: index, context: context, into: &findings)
-            detectedOnly += found
+            scanner.scan(bytes, lower: lower, upper: upper, index: index, context: context, into: &findings)
             findings.removeSubrange(before...)
             return 0
         }
@@ -145,11 +154,7 @@ public final class MaskSession {
 /// The output of masking one chunk of a stream: bytes to write, findings to report, and the error that
 /// stopped it, if any. When `error` is set, `output` ends before the failing row or message.
 public struct MaskedChunk: Sendable {
-    /// The masked bytes; empty when `outputIsInput`.
     public var output: [UInt8] = []
-    /// Set by a chunk masker when nothing in the chunk changed: the input is the output, as it is
-    /// (the caller that owns the input array puts it in `output` without a copy).
-    public var outputIsInput = false
     public var findings: [FindingRecord] = []
     /// `findings` as JSON Lines, when a report is asked for (formatted by the worker that masked the chunk).
     var reportLines: [UInt8] = []
@@ -179,12 +184,12 @@ public struct MaskedChunk: Sendable {
     /// not continue the kept run flushes it first.
     @inline(__always)
     mutating func keep(_ range: Range<Int>, of input: UnsafeBufferPointer<UInt8>) {
-        if kept.upperBound == range.lowerBound && (!kept.isEmpty || output.isEmpty) {
-            kept = (kept.isEmpty ? range.lowerBound : kept.lowerBound)..<range.upperBound
-            return
+        if !kept.isEmpty && kept.upperBound == range.lowerBound {
+            kept = kept.lowerBound..<range.upperBound
+        } else {
+            flushKept(input)
+            kept = range
         }
-        flushKept(input)
-        kept = range
     }
 
     /// Copies the kept run to `output`; call it before appending anything else to `output`.
@@ -196,15 +201,28 @@ public struct MaskedChunk: Sendable {
         kept = kept.upperBound..<kept.upperBound
     }
 
-    /// Ends a chunk's kept run: copied to `output`, or, when the whole chunk was kept unchanged and the
-    /// caller owns the input as an array (`passThrough`), marked as `outputIsInput` with nothing copied.
-    mutating func finishKept(_ input: UnsafeBufferPointer<UInt8>, passThrough: Bool) {
-        if passThrough && error == nil && output.isEmpty && kept == 0..<input.count {
-            outputIsInput = true
-        } else {
-            flushKept(input)
+    /// Runs a chunk masker's `body` over `input` and ends its kept run (copied to `output`).
+    static func masking(_ input: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> MaskedChunk) -> MaskedChunk {
+        var result = body(input)
+        result.flushKept(input)
+        result.kept = 0..<0
+        return result
+    }
+
+    /// Runs a chunk masker's `body` over `input` and ends its kept run; when `body` kept the whole input
+    /// unchanged, the input array itself becomes `output`, with no copy.
+    static func masking(_ input: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> MaskedChunk) -> MaskedChunk {
+        var whole = false
+        var result = input.withUnsafeBufferPointer { chunk in
+            var result = body(chunk)
+            whole = result.error == nil && result.output.isEmpty && result.kept == 0..<chunk.count
+            if !whole { result.flushKept(chunk) }
+            return result
         }
-        kept = 0..<0
+        if whole { result.output = input }
+        result.kept = 0..<0
+        result.inputBytes = input.count
+        return result
     }
 
     /// Whether `record` keeps a `FindingRecord` (reports and audit ledgers need them; counts do not).

@@ -270,28 +270,15 @@ enum Job: Sendable {
             if chunk.error != nil { chunk.error!.location.row = nil }
             return chunk
         case .copy(let bytes, let start):
-            var chunk = bytes.withUnsafeBufferPointer { CopyTextChunkMasker().mask($0, start: start, session: session, passThrough: true) }
-            if chunk.outputIsInput { chunk.output = bytes; chunk.outputIsInput = false }
-            chunk.inputBytes = bytes.count
-            return chunk
+            return CopyTextChunkMasker().mask(bytes, start: start, session: session)
         case .failure(let error):
             var chunk = MaskedChunk()
             chunk.error = error
             return chunk
         case .csv(let bytes, let start):
-            var chunk = bytes.withUnsafeBufferPointer {
-                CSVChunkMasker(delimiter: delimiter).mask($0, start: start, session: session, passThrough: true)
-            }
-            if chunk.outputIsInput { chunk.output = bytes; chunk.outputIsInput = false }
-            chunk.inputBytes = bytes.count
-            return chunk
+            return CSVChunkMasker(delimiter: delimiter).mask(bytes, start: start, session: session)
         case .wire(let bytes, let start):
-            var chunk = bytes.withUnsafeBufferPointer {
-                WireChunkMasker(maxMessageBytes: maxMessageBytes).mask($0, start: start, session: session, passThrough: true)
-            }
-            if chunk.outputIsInput { chunk.output = bytes; chunk.outputIsInput = false }
-            chunk.inputBytes = bytes.count
-            return chunk
+            return WireChunkMasker(maxMessageBytes: maxMessageBytes).mask(bytes, start: start, session: session)
         }
     }
 }
@@ -429,9 +416,9 @@ struct InputBuffer {
     /// Removes and returns the first `n` bytes: the buffer's own array, shortened; the bytes after the
     /// first `n` move to a new array.
     mutating func take(_ n: Int) -> [UInt8] {
-        let rest = Array(storage[n...])
-        storage.removeSubrange(n...)
-        defer { storage = rest }
-        return storage
+        var head = Array(storage[n...])
+        swap(&head, &storage)
+        head.removeSubrange(n...)
+        return head
     }
 }

@@ -47,14 +47,18 @@ public struct WireChunkMasker {
 
     /// Masks the messages in `chunk`. A message cut off by the chunk's end is an error: the caller splits
     /// chunks at message boundaries, so only the end of the input can cut one.
-    /// With `passThrough`, a chunk in which nothing changes comes back with `outputIsInput` set and no
-    /// output, for a caller that owns the input as an array.
-    public func mask(_ chunk: UnsafeBufferPointer<UInt8>, start: WireChunkStart, session: MaskSession,
-                     passThrough: Bool = false) -> MaskedChunk {
+    public func mask(_ chunk: UnsafeBufferPointer<UInt8>, start: WireChunkStart, session: MaskSession) -> MaskedChunk {
+        MaskedChunk.masking(chunk) { maskMessages($0, start: start, session: session) }
+    }
+
+    /// Masks the messages in `chunk`; a chunk in which nothing changes is its own output, uncopied.
+    func mask(_ chunk: [UInt8], start: WireChunkStart, session: MaskSession) -> MaskedChunk {
+        MaskedChunk.masking(chunk) { maskMessages($0, start: start, session: session) }
+    }
+
+    private func maskMessages(_ chunk: UnsafeBufferPointer<UInt8>, start: WireChunkStart, session: MaskSession) -> MaskedChunk {
         var result = MaskedChunk(recordingFindings: session.recordsFindings)
         maskMessages(chunk, start: start, session: session, into: &result)
-        // Unchanged rows were kept lazily (`MaskedChunk.keep`); whatever is still kept is output.
-        result.finishKept(chunk, passThrough: passThrough)
         return result
     }
 
@@ -66,7 +70,8 @@ public struct WireChunkMasker {
         // A stream captured without its RowDescription: every cell is masked by content.
         var columns = start.rowDescription.map { ResultColumns($0) } ?? ResultColumns.unknown
         var copy = start
-        var batch = DataRowBatch()
+        var batch = session.lendBatch()
+        defer { session.giveBack(batch) }
         var messageIndex = start.messageIndex
         var row = start.rowIndex
         var pos = 0
@@ -93,30 +98,9 @@ public struct WireChunkMasker {
                 case .dataRow where columns.isKnown:
                     // A run of DataRows of a described result is masked as a column batch.
                     let masker = DataRowMasker(chunk: chunk, index: index, session: session)
-                    batch.reset(columnCount: columns.columns.count)
-                    var frame = header
-                    var frameLocation = location
-                    var failure: StreamError? = nil
-                    while true {
-                        do throws(StreamError) {
-                            try batch.add(frame, masker: masker, columns: columns, row: row + batch.frames.count,
-                                          location: frameLocation)
-                        } catch {
-                            failure = error
-                            break
-                        }
-                        let next = frame.end
-                        guard next < chunk.count, chunk[next] == BackendMessageID.dataRow.rawValue,
-                              batch.frames.count < DataRowBatch.maxRows, batch.byteCount < DataRowBatch.maxBytes else { break }
-                        frameLocation = StreamLocation(byteOffset: start.byteOffset + next, message: messageIndex + batch.frames.count)
-                        do throws(StreamError) {
-                            frame = try WireFrame.read(chunk, at: next, limit: maxMessageBytes, location: frameLocation)
-                        } catch {
-                            failure = error
-                            break
-                        }
-                    }
-                    batch.mask(with: masker, columns: columns, firstRow: row, into: &result)
+                    let failure = batch.gather(from: header, at: location, masker: masker, columns: columns,
+                                               firstRow: row, limit: maxMessageBytes)
+                    try batch.mask(with: masker, columns: columns, firstRow: row, into: &result)
                     row += batch.frames.count
                     result.rows += batch.frames.count
                     if let failure { throw failure }

@@ -22,25 +22,46 @@ struct DataRowBatch {
     /// Per row: whether a cell of it changed.
     private var changed: [Bool] = []
 
-    var isEmpty: Bool { frames.isEmpty }
+    /// Where the first row's message starts in the stream; the others' follow from their frames.
+    private var firstLocation = StreamLocation(byteOffset: 0)
     /// Input bytes from the first row's start to the last row's end.
     var byteCount: Int { frames.isEmpty ? 0 : frames[frames.count - 1].end - frames[0].start }
 
-    mutating func reset(columnCount: Int) {
+    /// Starts a batch at the DataRow `first` (at `location`, row `firstRow` of its result) and decodes
+    /// the DataRows that follow it in `masker.chunk`, up to the batch's bounds. Returns the framing error
+    /// that ended it early, if any: the rows before it form the batch, and the error is the caller's to
+    /// raise once they are written.
+    mutating func gather(from first: WireFrame, at location: StreamLocation, masker: DataRowMasker, columns: ResultColumns,
+                         firstRow: Int, limit: Int) -> StreamError? {
         frames.removeAll(keepingCapacity: true)
         cells.removeAll(keepingCapacity: true)
-        self.columnCount = columnCount
+        columnCount = columns.columns.count
+        firstLocation = location
+        let chunk = masker.chunk
+        var frame = first
+        var frameLocation = location
+        do throws(StreamError) {
+            while true {
+                try masker.decodeCells(frame: frame, columns: columns, row: firstRow + frames.count, location: frameLocation,
+                                       into: &cells)
+                frames.append(frame)
+                let next = frame.end
+                guard next < chunk.count, chunk[next] == BackendMessageID.dataRow.rawValue,
+                      frames.count < Self.maxRows, byteCount < Self.maxBytes else { return nil }
+                frameLocation = location
+                frameLocation.byteOffset += next - first.start
+                frameLocation.message = location.message.map { $0 + frames.count }
+                frame = try WireFrame.read(chunk, at: next, limit: limit, location: frameLocation)
+            }
+        } catch {
+            return error
+        }
     }
 
-    /// Decodes `frame` into the batch; on a framing error nothing of it is added.
-    mutating func add(_ frame: WireFrame, masker: DataRowMasker, columns: ResultColumns, row: Int,
-                      location: StreamLocation) throws(StreamError) {
-        try masker.decodeCells(frame: frame, columns: columns, row: row, location: location, into: &cells)
-        frames.append(frame)
-    }
-
-    /// Masks the batch's rows (the first is row `firstRow` of the result) and writes them to `result`.
-    mutating func mask(with masker: DataRowMasker, columns: ResultColumns, firstRow: Int, into result: inout MaskedChunk) {
+    /// Masks the batch's rows (the first is row `firstRow` of the result) and writes them to `result`;
+    /// a row that cannot be written ends the output before it (see `DataRowMasker.write`).
+    mutating func mask(with masker: DataRowMasker, columns: ResultColumns, firstRow: Int,
+                       into result: inout MaskedChunk) throws(StreamError) {
         guard let first = frames.first, let last = frames.last else { return }
         let session = masker.session
         if session.stopAfter > .decode { masker.index.ensure(first.start, last.end) }
@@ -74,7 +95,11 @@ struct DataRowBatch {
         }
         for row in 0..<frames.count {
             let rowCells = cells[(row * columnCount)..<((row + 1) * columnCount)]
-            masker.write(frame: frames[row], cells: rowCells, changed: changed[row], into: &result)
+            var location = firstLocation
+            location.byteOffset += frames[row].start - frames[0].start
+            location.message = firstLocation.message.map { $0 + row }
+            try masker.write(frame: frames[row], cells: rowCells, changed: changed[row], row: firstRow + row,
+                             location: location, into: &result)
         }
     }
 }

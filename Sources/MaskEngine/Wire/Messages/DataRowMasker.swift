@@ -38,15 +38,17 @@ struct DataRowMasker {
             }
         }
         // Pass 3: write.
-        write(frame: frame, cells: cells[...], changed: changed, into: &result)
+        try write(frame: frame, cells: cells[...], changed: changed, row: row, location: location, into: &result)
     }
 
     /// Checks the framing of a DataRow and appends the bounds of its cells to `cells`, without
-    /// writing anything.
+    /// writing anything; on a framing error nothing of the row is left in `cells`.
     func decodeCells(frame: WireFrame, columns: ResultColumns, row: Int, location: StreamLocation,
                      into cells: inout [CellBounds]) throws(StreamError) {
         var p = frame.payloadStart
+        let first = cells.count
         func error(_ kind: StreamError.Kind, column: Int? = nil) -> StreamError {
+            cells.removeSubrange(first...)
             var l = location
             l.byteOffset += p - frame.start
             l.row = row
@@ -60,38 +62,30 @@ struct DataRowMasker {
             throw error(.columnCountMismatch(rowDescription: columns.columns.count, dataRow: count))
         }
         p += 2
-        let first = cells.count
         for column in 0..<count {
-            guard frame.end - p >= 4 else {
-                cells.removeSubrange(first...)
-                throw error(.malformedDataRow("cell \(column) has no length"), column: column)
-            }
+            guard frame.end - p >= 4 else { throw error(.malformedDataRow("cell \(column) has no length"), column: column) }
             let length = Int(Int32(bitPattern: UInt32(chunk[p]) << 24 | UInt32(chunk[p + 1]) << 16
                 | UInt32(chunk[p + 2]) << 8 | UInt32(chunk[p + 3])))
-            if length < -1 {
-                cells.removeSubrange(first...)
-                throw error(.negativeCellLength(length), column: column)
-            }
+            if length < -1 { throw error(.negativeCellLength(length), column: column) }
             p += 4
             if length == -1 {
                 cells.append(CellBounds(start: p, end: p, fate: .null))
                 continue
             }
             guard length <= frame.end - p else {
-                cells.removeSubrange(first...)
                 throw error(.cellPastEnd(length: length, available: frame.end - p), column: column)
             }
             cells.append(CellBounds(start: p, end: p + length, fate: .unchanged))
             p += length
         }
-        guard p == frame.end else {
-            cells.removeSubrange(first...)
-            throw error(.malformedDataRow("\(frame.end - p) bytes after the last cell"))
-        }
+        guard p == frame.end else { throw error(.malformedDataRow("\(frame.end - p) bytes after the last cell")) }
     }
 
-    /// Writes a DataRow whose cells' fates are decided: kept as it is when nothing changed.
-    func write(frame: WireFrame, cells: ArraySlice<CellBounds>, changed: Bool, into result: inout MaskedChunk) {
+    /// Writes a DataRow whose cells' fates are decided: kept as it is when nothing changed. A masked row
+    /// that a length word can no longer frame (tokens can be longer than what they replace) is an error
+    /// at `location`, and nothing of it is written.
+    func write(frame: WireFrame, cells: ArraySlice<CellBounds>, changed: Bool, row: Int, location: StreamLocation,
+               into result: inout MaskedChunk) throws(StreamError) {
         if !changed {
             result.keep(frame.start..<frame.end, of: chunk)
             return
@@ -106,6 +100,11 @@ struct DataRowMasker {
             case .unchanged: length += 4 + cell.end - cell.start
             case .replaced(let range): length += 4 + range.count
             }
+        }
+        guard length <= Int(Int32.max) else {
+            var l = location
+            l.row = row
+            throw StreamError(.messageTooLarge(type: BackendMessageID.dataRow.rawValue, length: length, limit: Int(Int32.max)), at: l)
         }
         result.flushKept(chunk)
         result.output.append(BackendMessageID.dataRow.rawValue)
