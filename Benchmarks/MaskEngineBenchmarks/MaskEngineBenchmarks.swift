@@ -12,4 +12,5 @@ let benchmarks: @Sendable () -> Void = {
     TokenBenchmarks.register()
     EncodeBenchmarks.register()
     EndToEndBenchmarks.register()
+    CustomDetectorBenchmarks.register()
 }

@@ -229,9 +229,8 @@ public final class CompiledPattern: @unchecked Sendable {
     /// A scan calls this where a call that found nothing leaves off (the byte after its `lastStart`).
     /// PCRE2's interpreter, unlike the JIT, searches for the first byte of a match up to the subject's
     /// end whatever the offset limit, so without the jump every later call would scan the same
-    /// match-free stretch again: quadratic in the cell's length (measured without the jump: 85 ms on
-    /// 1 MiB of text for an IBAN-like pattern in 4096-position calls, 340 ms in 1024-position calls,
-    /// against 0.6 ms for one call; with it, 1.2–1.9 ms). The skipped positions are ones that PCRE2's
+    /// match-free stretch again: quadratic in the cell's length (on 1 MiB of text, hundreds of times the
+    /// cost of one unbounded call; with the jump, a small multiple of it). The skipped positions are ones that PCRE2's
     /// search would skip as well, so the matches are the same. Linear: a scan passes each byte here at
     /// most once. What remains is PCRE2's search for the required byte (`required`), which the
     /// interpreter also runs to the subject's end from each call: with memchr, 8.5 ms on 1 MiB whose

@@ -5,55 +5,50 @@ import CPCRE2
 /// per worker and reused for every cell, so matching allocates nothing per match.
 ///
 /// The limits make one match call on a hostile cell fail fast instead of running for minutes: the
-/// scan then reports a limit hit and the caller masks the whole cell (fail closed). Measured on this
-/// project's machine (release build, 2 cores, shared), `(a+)+$` on a 1 MiB cell of `a`s ending in `!`
-/// stops after 0.6–1.1 ms with the JIT and 2.6–3.7 ms in the interpreter (`(*NO_JIT)`) with the
-/// default limits (medians of two runs of 15). Typical PII patterns (IBAN, card, email, date, employee-number shapes) needed at most 40
-/// units of match limit per start position on 1 MiB of text, digits or base64, so normal cells never
-/// come near it; a 1 MiB cell with 65,536 matches scans in about 9 ms.
+/// scan then reports a limit hit and the caller masks the whole cell (fail closed). Typical PII patterns
+/// (IBAN, card, email, date, employee-number shapes) need orders of magnitude less than the limits per
+/// start position, so normal cells never come near them.
 ///
 /// What the limits do not bound: PCRE2 restarts the match-limit count at every start position of an
 /// unanchored pattern (JIT and interpreter alike), so a cell crafted to cost just under the limit at
-/// each of its positions takes time proportional to its length times the limit: `(a+)+$` on 100 KiB
-/// of 14-`a` runs, each followed by `!`, took 1.2–1.5 s and hit no limit, 1 MiB 13–15 s. That is what
-/// the cell budget bounds (`cellBudget`, `startsPerCall`; see `CustomDetector.scan`): a scan gives each
-/// match call at most `startsPerCall` start positions and, between calls, gives up (the cell is masked
-/// whole) once `cellBudget` has passed since it began.
+/// each of its positions takes time proportional to its length times the limit (`(a+)+$` on runs of
+/// 14 `a` each followed by `!`: seconds per 100 KiB; `CustomDetectorTests` keeps such a cell). That is
+/// what the cell budget bounds (`cellBudget`, `startsPerCall`; see `CustomDetector.scan`): a scan gives
+/// each match call at most `startsPerCall` start positions and, between calls, gives up (the cell is
+/// masked whole) once `cellBudget` has passed since it began. The benchmarks
+/// `CustomDetector.Dense.1MiBCell` (65,536 matches, scanned to the end) and `CustomDetector.Hostile.1MiBCell`
+/// (given up) measure both sides of that budget:
+/// `swift package benchmark --target MaskEngineBenchmarks --filter 'CustomDetector.*'`.
 ///
 /// Not `Sendable`: PCRE2 match data, context and JIT stack are used by one thread at a time.
 public final class PatternScratch {
     /// Match limit (`pcre2_set_match_limit`): the work of one start position, in PCRE2's units; the JIT
-    /// counts differently from the interpreter but honours it. 100,000 leaves over 1,000 times the work
-    /// the measured normal patterns need. 1,000,000 would have cost 3–4.5 ms (JIT) and 18 ms (interpreter)
-    /// on the 1 MiB `(a+)+$` cell, and ten times as much on cells built to stay under the limit.
+    /// counts differently from the interpreter but honours it. 100,000 leaves a wide margin over what
+    /// normal patterns need, while a hostile start position is stopped in about a millisecond or less.
     public static let defaultMatchLimit: UInt32 = 100_000
     /// Depth limit (`pcre2_set_depth_limit`): nested backtracking points in the interpreter, one or two
     /// per iteration of a repeated group; the JIT ignores it (its stack size plays that role). Equal to
     /// the match limit, as in PCRE2's own defaults, so the heap limit below usually stops first.
     public static let defaultDepthLimit: UInt32 = 100_000
     /// Heap limit (`pcre2_set_heap_limit`, KiB): the interpreter's backtracking frames (kept in the match
-    /// data between calls, so this is also what a thread may hold on to). With 8 MiB the interpreter
-    /// stops a repeated group (`(?:\w|-)+!`, `(?:\w\w?)+!`) after 29,000 to 66,000 iterations, and the
-    /// 1 MiB JIT stack after 32,000 to 131,000 (measured), so a cell fails closed at the same order of
-    /// length with either engine. The measured normal patterns used 1–2 KiB.
+    /// data between calls, so this is also what a thread may hold on to). 8 MiB stops a repeated group
+    /// (`(?:\w|-)+!`) after tens of thousands of iterations, the same order as the 1 MiB JIT stack, so a
+    /// cell fails closed at about the same length with either engine.
     public static let defaultHeapLimitKiB: UInt32 = 8 * 1024
     /// The JIT stack starts at 32 KiB and may grow to 1 MiB, which PCRE2 documents as more than enough
     /// for any reasonable pattern; exhausting it is `PCRE2_ERROR_JIT_STACKLIMIT`, a limit hit.
     public static let jitStackStart = 32 * 1024
     public static let jitStackMax = 1024 * 1024
     /// How long the scan of one cell by one detector may run (`ContinuousClock`, so wall time) before it
-    /// fails closed. A release build scans a normal 1 MiB cell with 65,536 matches in 6–12 ms, so 50 ms
-    /// leaves room for a busy machine while a hostile cell is given up in a tenth of a second: `(a+)+$`
-    /// on 1 MiB of 14-`a` runs ends after 50–70 ms with the JIT (14.7 s with no budget) and 90–125 ms
-    /// in the interpreter (runs of 15: 50–65 and 225–250 ms), fastest to slowest of 5 runs (release, shared machine).
+    /// fails closed: several times what a release build needs for a 1 MiB cell of dense legitimate
+    /// matches (`CustomDetector.Dense.1MiBCell`), so a busy machine does not mask good cells whole, while
+    /// a hostile cell is given up within a small multiple of it (`CustomDetector.Hostile.1MiBCell`)
+    /// instead of after 10 s or more.
     public static let defaultCellBudget: Duration = .milliseconds(50)
     /// How many start positions one match call may try (`pcre2_set_offset_limit`), hence how much work
     /// can pass between two looks at the clock: at most this many positions, each at most at the match
-    /// limit (measured: 0.2 ms with the JIT, 1.5–2.4 ms in the interpreter). Each call on a match-free
-    /// stretch costs about 40 ns with the JIT, and each look at the clock about 20 ns, so 1,024 adds
-    /// under 0.1 ms per MiB; more where a byte every match needs stands far ahead, since the JIT looks
-    /// for it up to 5,000 bytes on at each call (5.6 ms on 1 MiB when it was absent, before the scan
-    /// learned to stop there).
+    /// limit. A call on a match-free stretch and a look at the clock each cost tens of nanoseconds, so
+    /// 1,024 positions per call keeps their share of a normal scan small.
     public static let defaultStartsPerCall = 1024
 
     /// The budget of one cell's scan by one detector (`defaultCellBudget`), once more for each whole MiB
