@@ -95,6 +95,8 @@ let package = Package(
             dependencies: [
                 "MaskEngine",
                 "CMaskKernels",
+                // The wire streams are built with the tests' message builders.
+                "WireTestSupport",
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/MaskEngineBenchmarks",

@@ -1,3 +1,5 @@
+import WireTestSupport
+
 /// The tables the decode, stage-1 and end-to-end benchmarks read, as CSV and as a wire stream: the same
 /// rows both ways, built in code from a fixed seed (no generated files to keep in sync).
 ///
@@ -6,24 +8,37 @@
 ///   (about 3 findings in a row of ~330 bytes: a finding every ~110 bytes, denser than Corpora's ~170).
 /// - `plain`: no PII at all: ids, amounts, timestamps, UUIDs, short words; what most columns of most
 ///   tables hold, and what the engine must pass through at memory speed.
+/// The PostgreSQL type OIDs the tables' columns are described with.
+enum TypeOID {
+    static let int8: UInt32 = 20
+    static let int4: UInt32 = 23
+    static let text: UInt32 = 25
+    static let varchar: UInt32 = 1043
+    static let numeric: UInt32 = 1700
+    static let timestamptz: UInt32 = 1184
+    static let uuid: UInt32 = 2950
+    static let jsonb: UInt32 = 3802
+}
+
 struct SampleTable {
-    let columns: [WireMessages.Column]
+    /// Name and PostgreSQL type OID of each column.
+    let columns: [(String, UInt32)]
     let rows: [[String?]]
 
     static func mixed(targetBytes: Int, seed: UInt64 = 7) -> SampleTable {
         var values = SampleValues(seed: seed)
-        let columns: [WireMessages.Column] = [
-            .init(name: "id", typeOID: WireMessages.int8OID),
-            .init(name: "name", typeOID: WireMessages.textOID),
-            .init(name: "email", typeOID: WireMessages.varcharOID),
-            .init(name: "card", typeOID: WireMessages.varcharOID),
-            .init(name: "ssn", typeOID: WireMessages.varcharOID),
-            .init(name: "note", typeOID: WireMessages.textOID),
-            .init(name: "created_at", typeOID: WireMessages.timestamptzOID),
-            .init(name: "uuid", typeOID: WireMessages.uuidOID),
-            .init(name: "amount", typeOID: WireMessages.numericOID),
-            .init(name: "user_agent", typeOID: WireMessages.textOID),
-            .init(name: "event", typeOID: WireMessages.jsonbOID),
+        let columns: [(String, UInt32)] = [
+            ("id", TypeOID.int8),
+            ("name", TypeOID.text),
+            ("email", TypeOID.varchar),
+            ("card", TypeOID.varchar),
+            ("ssn", TypeOID.varchar),
+            ("note", TypeOID.text),
+            ("created_at", TypeOID.timestamptz),
+            ("uuid", TypeOID.uuid),
+            ("amount", TypeOID.numeric),
+            ("user_agent", TypeOID.text),
+            ("event", TypeOID.jsonb),
         ]
         var rows: [[String?]] = []
         var bytes = 0
@@ -50,14 +65,14 @@ struct SampleTable {
 
     static func plain(targetBytes: Int, seed: UInt64 = 11) -> SampleTable {
         var values = SampleValues(seed: seed)
-        let columns: [WireMessages.Column] = [
-            .init(name: "id", typeOID: WireMessages.int8OID),
-            .init(name: "status", typeOID: WireMessages.textOID),
-            .init(name: "comment", typeOID: WireMessages.textOID),
-            .init(name: "quantity", typeOID: WireMessages.int4OID),
-            .init(name: "amount", typeOID: WireMessages.numericOID),
-            .init(name: "created_at", typeOID: WireMessages.timestamptzOID),
-            .init(name: "uuid", typeOID: WireMessages.uuidOID),
+        let columns: [(String, UInt32)] = [
+            ("id", TypeOID.int8),
+            ("status", TypeOID.text),
+            ("comment", TypeOID.text),
+            ("quantity", TypeOID.int4),
+            ("amount", TypeOID.numeric),
+            ("created_at", TypeOID.timestamptz),
+            ("uuid", TypeOID.uuid),
         ]
         var rows: [[String?]] = []
         var bytes = 0
@@ -75,7 +90,7 @@ struct SampleTable {
 
     /// RFC 4180 CSV with a header row; NULL is an empty field.
     var csv: [UInt8] {
-        var out = Array(columns.map(\.name).joined(separator: ",").utf8)
+        var out = Array(columns.map(\.0).joined(separator: ",").utf8)
         out.append(UInt8(ascii: "\n"))
         for row in rows {
             for (i, cell) in row.enumerated() {
@@ -99,10 +114,10 @@ struct SampleTable {
 
     /// The result of a simple query: RowDescription, a DataRow per row, CommandComplete, ReadyForQuery.
     var wire: [UInt8] {
-        var out = WireMessages.rowDescription(columns)
-        for row in rows { out += WireMessages.dataRow(row) }
-        out += WireMessages.commandComplete(rows: rows.count)
-        out += WireMessages.readyForQuery()
+        var out = Wire.rowDescription(columns)
+        for row in rows { out += Wire.dataRow(row) }
+        out += Wire.message("C", Array("SELECT \(rows.count)".utf8) + [0])
+        out += Wire.readyForQuery
         return out
     }
 }
