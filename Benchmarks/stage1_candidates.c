@@ -1,0 +1,54 @@
+// Stage-1 candidates per MB of a file: the positions the candidate cursor hands to scalar code (anchors,
+// digit candidates, long-token word starts), counted from the C kernel's masks over 16 KiB windows as
+// the engine classifies them. With -DBASE_KERNEL it reads the masks of the kernel before issue 13 (whose
+// digit mask marks every digit; the scanner then skipped to the end of each run, so only a run's first
+// digit reached scalar code, and that is what is counted).
+//
+//   cc -O2 -I Sources/CMaskKernels/include Benchmarks/stage1_candidates.c Sources/CMaskKernels/classify.c \
+//      -o /tmp/stage1_candidates && /tmp/stage1_candidates FILE...
+//   # the kernel before issue 13:
+//   mkdir -p /tmp/k0/include && for f in mask_kernels.h mask_hmac.h mask_ff1.h; do
+//     git show d9c93f5:Sources/CMaskKernels/include/$f > /tmp/k0/include/$f; done
+//   git show d9c93f5:Sources/CMaskKernels/classify.c > /tmp/k0/classify.c
+//   cc -O2 -DBASE_KERNEL -I /tmp/k0/include Benchmarks/stage1_candidates.c /tmp/k0/classify.c -o /tmp/stage1_candidates_base
+#include <stdio.h>
+#include <stdlib.h>
+#include "mask_kernels.h"
+
+int main(int argc, char **argv) {
+    for (int i = 1; i < argc; i++) {
+        FILE *f = fopen(argv[i], "rb");
+        if (!f) { perror(argv[i]); return 1; }
+        fseek(f, 0, SEEK_END);
+        size_t n = (size_t)ftell(f);
+        fseek(f, 0, SEEK_SET);
+        unsigned char *bytes = malloc(n ? n : 1);
+        if (fread(bytes, 1, n, f) != n) { perror(argv[i]); return 1; }
+        fclose(f);
+        enum { window = 16384 };
+        static mk_block_masks masks[window / 64];
+        const uint8_t structural[4] = {',', '"', '\n', '\r'};
+        unsigned long long anchors = 0, digits = 0, tokens = 0;
+        uint64_t carry = 0;  // BASE_KERNEL: whether the byte before the block was a digit
+        for (size_t start = 0; start < n; start += window) {
+            size_t length = n - start < window ? n - start : window;
+            mk_classify(bytes, n, start, length, structural, masks);
+            for (size_t b = 0; b < (length + 63) / 64; b++) {
+                anchors += (unsigned long long)__builtin_popcountll(masks[b].anchor);
+#ifdef BASE_KERNEL
+                uint64_t d = masks[b].digit;
+                digits += (unsigned long long)__builtin_popcountll(d & ~((d << 1) | carry));
+                carry = d >> 63;
+#else
+                digits += (unsigned long long)__builtin_popcountll(masks[b].digitstart);
+#endif
+                tokens += (unsigned long long)__builtin_popcountll(masks[b].longrun & masks[b].wordstart);
+            }
+        }
+        double mb = (double)n / 1e6;
+        printf("%s: anchors %.0f/MB, digit candidates %.0f/MB, token starts %.0f/MB, total %.0f/MB\n", argv[i],
+               anchors / mb, digits / mb, tokens / mb, (anchors + digits + tokens) / mb);
+        free(bytes);
+    }
+    return 0;
+}
