@@ -75,11 +75,7 @@ final class ChildProcess: @unchecked Sendable {
         var status: Int32 = 0
         var used = rusage()
         while wait4(pid, &status, 0, &used) < 0 && errno == EINTR {}
-        usage = used
-        let code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        exitStatus = code
-        ChildRegistry.shared.remove(self)
-        return code
+        return reaped(status: status, usage: used)
     }
 
     /// Whether the child has ended (reaps it if so).
@@ -87,12 +83,19 @@ final class ChildProcess: @unchecked Sendable {
         if exitStatus != nil { return true }
         var status: Int32 = 0
         var used = rusage()
-        let r = wait4(pid, &status, WNOHANG, &used)
-        guard r == pid else { return false }
-        usage = used
-        exitStatus = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        ChildRegistry.shared.remove(self)
+        guard wait4(pid, &status, WNOHANG, &used) == pid else { return false }
+        reaped(status: status, usage: used)
         return true
+    }
+
+    /// Records what wait4 reported for the reaped child and forgets it in the registry.
+    @discardableResult
+    private func reaped(status: Int32, usage used: rusage) -> Int32 {
+        usage = used
+        let code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        exitStatus = code
+        ChildRegistry.shared.remove(self)
+        return code
     }
 
     /// Sends `signal`, waits up to `grace` seconds, then SIGKILLs and reaps.
