@@ -25,6 +25,7 @@ final class ChildProcess: @unchecked Sendable {
     init(_ arguments: [String], stdin: Stream = .null, stdout: Stream = .null, stderr: Stream = .inherit,
          environment: [String: String] = [:]) throws {
         precondition(!arguments.isEmpty)
+        ChildRegistry.shared.parkIfInterrupted()
         name = (arguments[0] as NSString).lastPathComponent
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -83,7 +84,10 @@ final class ChildProcess: @unchecked Sendable {
         if exitStatus != nil { return true }
         var status: Int32 = 0
         var used = rusage()
-        guard wait4(pid, &status, WNOHANG, &used) == pid else { return false }
+        let r = wait4(pid, &status, WNOHANG, &used)
+        // ECHILD: another thread reaped it (the work thread, while the signal thread stops it).
+        if r < 0 && errno == ECHILD { return true }
+        guard r == pid else { return false }
         reaped(status: status, usage: used)
         return true
     }
@@ -95,6 +99,7 @@ final class ChildProcess: @unchecked Sendable {
         let code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         exitStatus = code
         ChildRegistry.shared.remove(self)
+        ChildRegistry.shared.parkIfInterrupted()
         return code
     }
 
