@@ -105,17 +105,22 @@ enum ProxyMode {
         return String(decoding: file.bytes[0..<end], as: UTF8.self).split(separator: ",").map { $0.replacingOccurrences(of: "\"", with: "") }
     }
 
-    /// (name, SQL type) per column of the first RowDescription of a wire stream.
+    /// (name, SQL type) per column of the first RowDescription of a wire stream; empty when the stream
+    /// does not start with a whole one (the caller then loads every column as text).
     static func rowDescription(_ file: MappedFile) throws -> [(String, String)] {
         let b = file.bytes
         guard b.count > 7, b[0] == UInt8(ascii: "T") else { return [] }
         func i16(_ p: Int) -> Int { Int(Int16(bitPattern: UInt16(b[p]) << 8 | UInt16(b[p + 1]))) }
         func i32(_ p: Int) -> Int { Int(Int32(bitPattern: UInt32(b[p]) << 24 | UInt32(b[p + 1]) << 16 | UInt32(b[p + 2]) << 8 | UInt32(b[p + 3]))) }
+        // Every read below stays inside the message's own length (which the stream must hold), so a
+        // short or lying message gives no columns instead of a trap.
+        let end = 1 + i32(1)
         let count = i16(5)
+        guard end >= 7, end <= b.count, count >= 0 else { return [] }
         var p = 7
         var columns: [(String, String)] = []
         for _ in 0..<count {
-            guard let nul = b[p...].firstIndex(of: 0) else { return [] }
+            guard p < end, let nul = b[p..<end].firstIndex(of: 0), nul + 19 <= end else { return [] }
             let name = String(decoding: b[p..<nul], as: UTF8.self)
             p = nul + 1
             let oid = i32(p + 6), typmod = i32(p + 12)
