@@ -27,6 +27,7 @@ enum ProxyMode {
         let throughProxy = "host=127.0.0.1 port=\(proxyPort) user=postgres dbname=postgres sslmode=disable"
         let query = "SELECT * FROM \(corpus.table)"
         let bytes = corpus.bytes[.wire] ?? corpus.bytes[.csv] ?? 0
+        try checkMasking(query, corpus: corpus, direct: direct, throughProxy: throughProxy)
 
         var directSamples: [RunSample] = []
         let proxySamples = try MeasuredRuns.collect(label: "proxy \(threads)t", bytesPerRun: bytes, runs: runs, warmup: warmup) { run, bar in
@@ -88,6 +89,16 @@ enum ProxyMode {
         try client.execute("VACUUM (FREEZE, ANALYZE) \(table)")
         let rows = try client.execute("SELECT 1 FROM \(table)")
         guard rows == corpus.rows else { throw BenchError.failed("PostgreSQL holds \(rows) rows of \(table), the corpus \(corpus.rows)") }
+    }
+
+    /// The proxy must change the answer of a corpus with labelled values and leave one without any as
+    /// it is; otherwise its figures are not of masking (a corpus without labels is not checked).
+    static func checkMasking(_ query: String, corpus: Corpus, direct: String, throughProxy: String) throws {
+        guard let labels = corpus.labelsPath,
+              let size = (try? FileManager.default.attributesOfItem(atPath: labels))?[.size] as? Int else { return }
+        let same = try PostgresClient(direct).digest(query) == PostgresClient(throughProxy).digest(query)
+        if size > 0 && same { throw BenchError.failed("maskd proxy returned \(corpus.label) unmasked: its figures would not be of masking") }
+        if size == 0 && !same { throw BenchError.failed("maskd proxy changed \(corpus.label), which holds no labelled value") }
     }
 
     static func timeQuery(_ sql: String, conninfo: String, bytes: Int, expectRows: Int) throws -> RunSample {
