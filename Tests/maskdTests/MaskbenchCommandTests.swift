@@ -74,6 +74,15 @@ import Testing
         let rows = Set(measurements.compactMap { $0["rows"] as? Int })
         #expect(rows.count == 1 && rows.first! > 100)
         for m in measurements where m["mode"] as? String == "engine" { #expect(m["findings"] as? Int == 0) }
+        // The engine's time per stage (not turned off here), in pipeline order; the pipe mode has none.
+        for m in measurements {
+            let stages = (m["stages"] as? [[String: Any]])?.map { $0["stage"] as? String }
+            if m["mode"] as? String == "engine" {
+                #expect(stages == ["decode", "stage 1", "detection", "tokens and encoding"])
+            } else {
+                #expect(stages == nil)
+            }
+        }
 
         let baselines = try #require(report["baselines"] as? [[String: Any]])
         #expect(baselines.map { $0["baseline"] as? String } == ["read"])
@@ -105,7 +114,7 @@ import Testing
         #expect(measurements.first?["findings"] as? Int == 2000, "one email per row")
     }
 
-    @Test(arguments: [["run", "--runs", "0"], ["run", "--format", "xml"], ["run", "--density", "some"], ["run", "--size", "-3MB"],
+    @Test(arguments: [["run", "--runs", "0"], ["run", "--format", "xml"], ["run", "--density", "some"], ["run", "--size", "-3MB"], ["run", "--size", "50KB"],
                       ["run", "--baselines", "grep"], ["scaling", "--factors", "1,x"], ["threads", "--mode", "proxy"]])
     func badUsageExits64(_ arguments: [String]) throws {
         let result = try Self.run(arguments + ["--no-progress"])
@@ -121,6 +130,7 @@ import Testing
     @Test func aMissingMaskdExits69() throws {
         let result = try Self.run(["run", "--mode", "pipe", "--maskd", "/nonexistent/maskd"] + Self.tiny + Self.debugFlag)
         #expect(result.status == 69, "\(result.stderr)")
+        #expect(result.stderr.contains("/nonexistent/maskd"), "69 for the missing maskd, not for something else missing")
     }
 
     #if DEBUG

@@ -6,7 +6,7 @@ import Foundation
 ///
 /// `MASKBENCH_PYTHON` names the interpreter (default `python3` on PATH), for a virtual environment;
 /// `MASKBENCH_PRESIDIO_SCRIPT` the script, else it is looked for as Benchmarks/presidio-baseline.py
-/// above the working directory and above the maskbench executable.
+/// above the maskbench executable and above the working directory.
 enum PresidioBaseline {
     /// The sample Presidio masks: at about 0.1–0.2 MB/s it cannot take a whole corpus.
     static let sampleRows = 2_000
@@ -68,60 +68,24 @@ enum PresidioBaseline {
             cpuSeconds: output.cpu_seconds ?? [])
     }
 
-    /// The script, from the environment or found above the working directory or the executable.
+    /// The script, from the environment or found in the checkout as the generator is.
     private static func scriptPath() -> String? {
-        let fm = FileManager.default
         if let path = ProcessInfo.processInfo.environment["MASKBENCH_PRESIDIO_SCRIPT"] {
-            return fm.fileExists(atPath: path) ? path : nil
+            return FileManager.default.fileExists(atPath: path) ? path : nil
         }
-        let starts = [fm.currentDirectoryPath, URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path]
-        for start in starts {
-            var dir = URL(fileURLWithPath: start).standardizedFileURL
-            while true {
-                let candidate = dir.appendingPathComponent("Benchmarks/presidio-baseline.py").path
-                if fm.fileExists(atPath: candidate) { return candidate }
-                let parent = dir.deletingLastPathComponent()
-                if parent.path == dir.path { break }
-                dir = parent
-            }
-        }
-        return nil
+        return CorpusCache.findInCheckout("Benchmarks/presidio-baseline.py")
     }
 
-    /// Runs `program` (looked up on PATH) with `arguments`; its exit status and both outputs.
+    /// Runs `program` (a path, or a name looked up on PATH) with `arguments`; its exit status and both
+    /// outputs. A `ChildProcess`, so an error, a Ctrl-C or a SIGTERM stops it with maskbench's other
+    /// children; its outputs go to files, which never fill up and stall it as an undrained pipe would.
     private static func runProcess(_ program: String, _ arguments: [String]) throws -> (status: Int32, stdout: Data, stderr: Data) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [program] + arguments
-        let out = Foundation.Pipe(), err = Foundation.Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Drain stderr on another thread while stdout is read here, so neither pipe fills and blocks.
-        let errorBytes = ErrorDrain(err.fileHandleForReading)
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errorBytes.wait()
-        process.waitUntilExit()
-        return (process.terminationStatus, stdout, stderr)
-    }
-}
-
-/// Reads a pipe to its end on a thread of its own.
-private final class ErrorDrain: @unchecked Sendable {
-    // @unchecked: `data` is written once by the thread and read only after `done` is signalled.
-    private var data = Data()
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ handle: FileHandle) {
-        Thread.detachNewThread { [self] in
-            data = handle.readDataToEndOfFile()
-            done.signal()
-        }
-    }
-
-    func wait() -> Data {
-        done.wait()
-        return data
+        let directory = try TemporaryDirectory(prefix: "maskbench-presidio")
+        defer { directory.remove() }
+        let out = directory.path + "/stdout", err = directory.path + "/stderr"
+        let child = try ChildProcess([program] + arguments, stdout: .file(path: out, append: false),
+                                     stderr: .file(path: err, append: false))
+        let status = child.wait()
+        return (status, FileManager.default.contents(atPath: out) ?? Data(), FileManager.default.contents(atPath: err) ?? Data())
     }
 }

@@ -18,33 +18,38 @@ enum EngineMode {
         let samples = try MeasuredRuns.collect(label: label, bytesPerRun: file.bytes.count, runs: runs, warmup: warmup) { _, bar in
             try runOnce(file: file, options: options, key: key, bar: bar)
         }
+        // The runs agree (`MeasuredRuns`); one that wrote nothing did not mask at all.
+        guard (samples[0].outputBytes ?? 0) > 0 else { throw BenchError.failed("the engine wrote nothing for \(file.path)") }
         var measurement = Measurement(mode: "engine", format: format.rawValue, density: corpus.density?.rawValue,
                                       corpus: corpus.label, threads: threads, samples: samples)
         measurement.rssGrowthBytes = samples.compactMap(\.rssGrowth).max()
         if stages {
-            // The same input, stopped after each stage in turn; the full run's median closes the list.
+            // The same input, stopped after each stage in turn; the full run closes the list. CPU
+            // seconds, not wall: on a shared machine they move far less between runs. Medians as the
+            // table's (`SampleStats`), so the stages add up to the full run's median.
+            func cpuMedian(_ runs: [RunSample]) -> Double { SampleStats(runs.map { $0.cpuSeconds ?? $0.seconds }).median }
             var medians: [Double] = []
             for stage in [PipelineStage.decode, .stageOne, .detect] {
                 var partial = options
                 partial.stopAfter = stage
                 let stageSamples = try MeasuredRuns.collect(label: "\(label) to \(stage)", bytesPerRun: file.bytes.count,
                                                             runs: runs, warmup: warmup) { _, bar in
-                    try runOnce(file: file, options: partial, key: key, bar: bar)
+                    let sample = try runOnce(file: file, options: partial, key: key, bar: bar)
+                    // A partial run writes nothing and masks nothing: anything else means the engine
+                    // did not stop where asked, and the subtraction would be meaningless.
+                    guard sample.outputBytes == 0, sample.findings == 0 else {
+                        throw BenchError.failed("the engine stopped after \(stage) still wrote \(sample.outputBytes ?? -1) bytes and \(sample.findings ?? -1) findings")
+                    }
+                    return sample
                 }
-                medians.append(median(stageSamples.map { $0.cpuSeconds ?? $0.seconds }))
+                medians.append(cpuMedian(stageSamples))
             }
-            // CPU seconds, not wall: on a shared machine they move far less between runs.
-            medians.append(median(samples.map { $0.cpuSeconds ?? $0.seconds }))
+            medians.append(cpuMedian(samples))
             measurement.stages = StageBreakdown.stages(names: ["decode", "stage 1", "detection", "tokens and encoding"],
                                                        medians: medians, bytes: file.bytes.count)
         }
         measurement.notes.append("in process: memory source, counting sink, \(threads) worker thread(s) plus the reader; peak RSS includes the mapped input (\(file.bytes.count / 1_000_000) MB)")
         return measurement
-    }
-
-    private static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
     }
 
     static func runOnce(file: MappedFile, options: StreamMasker.Options, key: TokenKey, bar: ProgressBar) throws -> RunSample {

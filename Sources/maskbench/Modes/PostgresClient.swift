@@ -31,6 +31,27 @@ final class PostgresClient {
         return Int(PQntuples(result))
     }
 
+    /// FNV-1a of every value `sql` returns, in order (a NULL hashes apart from an empty string): for
+    /// telling whether two servers answered the same query with the same values.
+    func digest(_ sql: String) throws -> UInt64 {
+        guard let result = PQexec(connection, sql) else { throw BenchError.failed("\(sql.prefix(60)): \(lastError)") }
+        defer { PQclear(result) }
+        guard PQresultStatus(result) == PGRES_TUPLES_OK else {
+            throw BenchError.failed("\(sql.prefix(60)): \(String(cString: PQresultErrorMessage(result)))")
+        }
+        var hash = FNV1a()
+        for row in 0..<PQntuples(result) {
+            for column in 0..<PQnfields(result) {
+                let isNull = PQgetisnull(result, row, column) == 1
+                hash.add(Data([isNull ? 1 : 0]))
+                if !isNull, let value = PQgetvalue(result, row, column) {
+                    hash.add(Data(bytes: value, count: Int(PQgetlength(result, row, column))))
+                }
+            }
+        }
+        return hash.value
+    }
+
     /// COPY … FROM STDIN with the bytes of `file`, in 1 MB pieces.
     func copyIn(_ sql: String, file: MappedFile) throws {
         guard let start = PQexec(connection, sql) else { throw BenchError.failed("\(sql): \(lastError)") }

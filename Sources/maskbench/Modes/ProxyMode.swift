@@ -27,6 +27,7 @@ enum ProxyMode {
         let throughProxy = "host=127.0.0.1 port=\(proxyPort) user=postgres dbname=postgres sslmode=disable"
         let query = "SELECT * FROM \(corpus.table)"
         let bytes = corpus.bytes[.wire] ?? corpus.bytes[.csv] ?? 0
+        try checkMasking(query, corpus: corpus, direct: direct, throughProxy: throughProxy)
 
         var directSamples: [RunSample] = []
         let proxySamples = try MeasuredRuns.collect(label: "proxy \(threads)t", bytesPerRun: bytes, runs: runs, warmup: warmup) { run, bar in
@@ -90,6 +91,16 @@ enum ProxyMode {
         guard rows == corpus.rows else { throw BenchError.failed("PostgreSQL holds \(rows) rows of \(table), the corpus \(corpus.rows)") }
     }
 
+    /// The proxy must change the answer of a corpus with labelled values and leave one without any as
+    /// it is; otherwise its figures are not of masking (a corpus without labels is not checked).
+    static func checkMasking(_ query: String, corpus: Corpus, direct: String, throughProxy: String) throws {
+        guard let labels = corpus.labelsPath,
+              let size = (try? FileManager.default.attributesOfItem(atPath: labels))?[.size] as? Int else { return }
+        let same = try PostgresClient(direct).digest(query) == PostgresClient(throughProxy).digest(query)
+        if size > 0 && same { throw BenchError.failed("maskd proxy returned \(corpus.label) unmasked: its figures would not be of masking") }
+        if size == 0 && !same { throw BenchError.failed("maskd proxy changed \(corpus.label), which holds no labelled value") }
+    }
+
     static func timeQuery(_ sql: String, conninfo: String, bytes: Int, expectRows: Int) throws -> RunSample {
         let client = try PostgresClient(conninfo)
         let t0 = ResourceUsage.now()
@@ -105,17 +116,22 @@ enum ProxyMode {
         return String(decoding: file.bytes[0..<end], as: UTF8.self).split(separator: ",").map { $0.replacingOccurrences(of: "\"", with: "") }
     }
 
-    /// (name, SQL type) per column of the first RowDescription of a wire stream.
+    /// (name, SQL type) per column of the first RowDescription of a wire stream; empty when the stream
+    /// does not start with a whole one (the caller then loads every column as text).
     static func rowDescription(_ file: MappedFile) throws -> [(String, String)] {
         let b = file.bytes
         guard b.count > 7, b[0] == UInt8(ascii: "T") else { return [] }
         func i16(_ p: Int) -> Int { Int(Int16(bitPattern: UInt16(b[p]) << 8 | UInt16(b[p + 1]))) }
         func i32(_ p: Int) -> Int { Int(Int32(bitPattern: UInt32(b[p]) << 24 | UInt32(b[p + 1]) << 16 | UInt32(b[p + 2]) << 8 | UInt32(b[p + 3]))) }
+        // Every read below stays inside the message's own length (which the stream must hold), so a
+        // short or lying message gives no columns instead of a trap.
+        let end = 1 + i32(1)
         let count = i16(5)
+        guard end >= 7, end <= b.count, count >= 0 else { return [] }
         var p = 7
         var columns: [(String, String)] = []
         for _ in 0..<count {
-            guard let nul = b[p...].firstIndex(of: 0) else { return [] }
+            guard p < end, let nul = b[p..<end].firstIndex(of: 0), nul + 19 <= end else { return [] }
             let name = String(decoding: b[p..<nul], as: UTF8.self)
             p = nul + 1
             let oid = i32(p + 6), typmod = i32(p + 12)

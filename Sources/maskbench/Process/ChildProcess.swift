@@ -25,6 +25,7 @@ final class ChildProcess: @unchecked Sendable {
     init(_ arguments: [String], stdin: Stream = .null, stdout: Stream = .null, stderr: Stream = .inherit,
          environment: [String: String] = [:]) throws {
         precondition(!arguments.isEmpty)
+        ChildRegistry.shared.parkIfInterrupted()
         name = (arguments[0] as NSString).lastPathComponent
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -75,11 +76,7 @@ final class ChildProcess: @unchecked Sendable {
         var status: Int32 = 0
         var used = rusage()
         while wait4(pid, &status, 0, &used) < 0 && errno == EINTR {}
-        usage = used
-        let code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        exitStatus = code
-        ChildRegistry.shared.remove(self)
-        return code
+        return reaped(status: status, usage: used)
     }
 
     /// Whether the child has ended (reaps it if so).
@@ -88,11 +85,22 @@ final class ChildProcess: @unchecked Sendable {
         var status: Int32 = 0
         var used = rusage()
         let r = wait4(pid, &status, WNOHANG, &used)
+        // ECHILD: another thread reaped it (the work thread, while the signal thread stops it).
+        if r < 0 && errno == ECHILD { return true }
         guard r == pid else { return false }
-        usage = used
-        exitStatus = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        ChildRegistry.shared.remove(self)
+        reaped(status: status, usage: used)
         return true
+    }
+
+    /// Records what wait4 reported for the reaped child and forgets it in the registry.
+    @discardableResult
+    private func reaped(status: Int32, usage used: rusage) -> Int32 {
+        usage = used
+        let code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        exitStatus = code
+        ChildRegistry.shared.remove(self)
+        ChildRegistry.shared.parkIfInterrupted()
+        return code
     }
 
     /// Sends `signal`, waits up to `grace` seconds, then SIGKILLs and reaps.

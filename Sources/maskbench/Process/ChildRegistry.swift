@@ -10,6 +10,11 @@ final class ChildRegistry: @unchecked Sendable {
     private var children: [pid_t: ChildProcess] = [:]
     private var cleanups: [(id: Int, run: () -> Void)] = []
     private var nextID = 0
+    /// The signal thread, once a signal has arrived. From then on every other thread parks where it
+    /// next starts or reaps a child (`parkIfInterrupted`) until the signal thread exits: a child
+    /// stopped by the interrupt is never reported as a failed measurement, the report is never
+    /// printed with exit status 0, and no child starts after `stopAll` has run.
+    private var interruptedOn: pthread_t?
 
     func add(_ child: ChildProcess) { lock.withLock { children[child.pid] = child } }
     func remove(_ child: ChildProcess) { lock.withLock { _ = children.removeValue(forKey: child.pid) } }
@@ -37,6 +42,14 @@ final class ChildRegistry: @unchecked Sendable {
         for step in steps { step() }
     }
 
+    /// Parks the calling thread for good once maskbench is interrupted, unless it is the signal thread
+    /// (which stops the children, and so starts and reaps `pg_ctl`).
+    func parkIfInterrupted() {
+        let park = lock.withLock { interruptedOn.map { pthread_equal($0, pthread_self()) == 0 } ?? false }
+        guard park else { return }
+        while true { sleep(3600) }
+    }
+
     /// Blocks SIGINT and SIGTERM in this thread and every thread started later, and starts one thread
     /// that waits for them: it stops the children, runs the cleanups and exits 130 (143 for SIGTERM).
     /// Call first thing, before any other thread exists.
@@ -52,6 +65,7 @@ final class ChildRegistry: @unchecked Sendable {
             var received: Int32 = 0
             var waitSet = signals
             sigwait(&waitSet, &received)
+            ChildRegistry.shared.lock.withLock { ChildRegistry.shared.interruptedOn = pthread_self() }
             ProgressBar.clearLine()
             FileHandle.standardError.write(Data("maskbench: interrupted; stopping child processes\n".utf8))
             ChildRegistry.shared.stopAll()

@@ -9,6 +9,8 @@ final class ThrowawayPostgres {
     let port: Int
     let bin: String
     private let asPostgres: [String]
+    /// `pg_ctl stop -m immediate` on this cluster (as `postgres` when maskbench is root).
+    private let stopCommand: [String]
     private var cleanup: Int?
 
     init(binDirectory: String?) throws {
@@ -36,10 +38,11 @@ final class ThrowawayPostgres {
         }
         port = FreePort.pick()
         let data = directory.path + "/data"
+        stopCommand = asPostgres + ["\(bin)/pg_ctl", "-D", data, "-m", "immediate", "stop"]
         Diagnostics.note("starting a throwaway PostgreSQL in \(directory.path)")
         try SetupCommand.run(asPostgres + ["\(bin)/initdb", "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"])
         let path = directory.path
-        let stopCommand = asPostgres + ["\(bin)/pg_ctl", "-D", data, "-m", "immediate", "stop"]
+        let stopCommand = stopCommand
         cleanup = ChildRegistry.shared.addCleanup {
             _ = try? SetupCommand.run(stopCommand)
             try? FileManager.default.removeItem(atPath: path)
@@ -57,7 +60,7 @@ final class ThrowawayPostgres {
 
     func stop() {
         guard cleanup != nil else { return }
-        _ = try? SetupCommand.run(asPostgres + ["\(bin)/pg_ctl", "-D", directory.path + "/data", "-m", "immediate", "stop"])
+        _ = try? SetupCommand.run(stopCommand)
         directory.remove()
         if let cleanup { ChildRegistry.shared.removeCleanup(cleanup) }
         cleanup = nil
