@@ -6,8 +6,10 @@ import Testing
 @Suite(.serialized) struct MaskbenchCommandTests {
     /// SwiftPM builds maskbench beside the test bundle, like maskd.
     static let binary = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("maskbench")
-    /// One cache for the suite: the tiny corpus is generated once.
-    static let cache = FileManager.default.temporaryDirectory.appendingPathComponent("maskbench-test-cache-\(getpid())")
+    /// One cache for every run of the suite: the tiny corpus is generated once and kept (entries are keyed
+    /// by the generator's hash and written by rename, so a stale or half-written one is never read), and
+    /// test runs leave no new directory behind.
+    static let cache = FileManager.default.temporaryDirectory.appendingPathComponent("maskbench-test-cache")
     /// Tests build in debug, which maskbench refuses to time without this flag.
     static let debugFlag = ["--allow-debug"]
 
