@@ -143,15 +143,23 @@ import Testing
             }
             text.withUnsafeBufferPointer { bytes in
                 index.reset(bytes)
-                for _ in 0..<4 {
+                for cell in 0..<6 {
                     let lower = g.next() % 2 == 0 ? 0 : Int(g.next() % UInt64(bytes.count / 2))
-                    let upper = g.next() % 2 == 0 ? bytes.count : lower + 1 + Int(g.next() % UInt64(bytes.count - lower))
+                    var upper = g.next() % 2 == 0 ? bytes.count : lower + 1 + Int(g.next() % UInt64(bytes.count - lower))
+                    // Short cells too, where the gate often says no: a wrong no would lose a finding.
+                    if cell >= 4 { upper = min(bytes.count, lower + 1 + Int(g.next() % 12)) }
                     var digits = Set<Int>(), anchors = Set<Int>()
+                    var yielded = false
                     var cursor = index.candidates(lower, upper)
                     while let (position, kind) = cursor.next() {
+                        yielded = true
                         if kind.contains(.digit) { digits.insert(position) }
                         if kind.contains(.anchor) { anchors.insert(position) }
                     }
+                    // The gate CellScanner asks first says exactly whether the cursor yields anything, and
+                    // the unfiltered gate (for unquoted copies) is never stricter.
+                    #expect(index.hasCandidatesToScan(lower, upper) == yielded, "round \(round) cell \(lower)..<\(upper)")
+                    #expect(!yielded || index.hasCandidates(lower, upper), "round \(round) cell \(lower)..<\(upper)")
                     let masks = index.blockBase
                     for p in lower..<upper {
                         let what = "round \(round) cell \(lower)..<\(upper) position \(p)"

@@ -13,6 +13,9 @@ payloads (a 16- to 19-digit card less its check digit) and one past them, under 
 tokenizer uses (one byte, 0x02 for cards and 0x03 for SSNs) and a two-byte one. Lengths 15-18 have
 b = 4 (the layout the kernel's 64-bit rounds read as NUM(B) in the block's last word), 19 has b = 5.
 
+Last, `FF1Tests.boundaryVectors`: for radix 10, 28, 36 and 62, the two longest lengths whose halves
+stay below 2^48 (the kernel's 64-bit rounds) and the two shortest past them (its 128-bit rounds).
+
 Usage: python3 Tests/Vectors/ff1_reference.py   (needs the `cryptography` package)
 """
 import math
@@ -163,6 +166,16 @@ def main():
                 cipher = ff1(K128, tweak, 10, plain)
                 assert ff1_decrypt(K128, tweak, 10, cipher) == plain
                 print(f'("{tweak.hex()}", "{text(plain)}", "{text(cipher)}"),')
+    print("# boundaryVectors: the last length whose halves stay below 2^48 and the first past it")
+    r = random.Random(48)
+    for radix in [10, 28, 36, 62]:
+        last_small = max(n for n in range(2, 80) if radix ** (n - n // 2) < 2 ** 48)
+        for n in range(last_small - 1, last_small + 3):
+            for tweak in [bytes([0x02]), bytes(range(1, 21))]:
+                plain = [r.randrange(radix) for _ in range(n)]
+                cipher = ff1(K128, tweak, radix, plain)
+                assert ff1_decrypt(K128, tweak, radix, cipher) == plain
+                print(f'({radix}, "{tweak.hex()}", "{text(plain)}", "{text(cipher)}"),')
 
 
 if __name__ == "__main__":

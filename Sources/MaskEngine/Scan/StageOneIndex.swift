@@ -107,12 +107,8 @@ public final class StageOneIndex {
     func hasTextAnchor(_ bytes: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int) -> Bool {
         if lower >= upper { return false }
         ensure(lower, upper)
-        let first = lower >> 6
-        let last = (upper - 1) >> 6
-        for b in first...last {
-            var bits = block(b).trigger
-            if b == first { bits &= ~0 << UInt64(lower & 63) }
-            if b == last && (upper & 63) != 0 { bits &= (1 << UInt64(upper & 63)) &- 1 }
+        for b in (lower >> 6)...((upper - 1) >> 6) {
+            var bits = Self.clip(block(b).trigger, block: b, lower, upper)
             while bits != 0 {
                 if bytes[(b << 6) + bits.trailingZeroBitCount] != UInt8(ascii: ":") { return true }
                 bits &= bits &- 1
@@ -123,45 +119,54 @@ public final class StageOneIndex {
 
     /// Whether any trigger byte, digit or long token run lies in `lower..<upper`: the one-question gate
     /// that lets most cells pass untouched. It answers from the unfiltered masks, because callers also
-    /// use it on raw bytes to decide whether an unquoted copy needs scanning, and removing quotes can
-    /// join what the sharper candidate masks judged apart (`12345""6789`).
+    /// use it on raw bytes to decide whether an unquoted copy needs scanning. The filtered masks judge a
+    /// byte by its neighbours in the raw bytes; the unfiltered ones hold whatever the neighbours:
+    /// unquoting only turns `""` into `"`, which is no digit or token byte, and every trigger pair of
+    /// the copy is a pair of the raw bytes too.
     @inline(__always)
     func hasCandidates(_ lower: Int, _ upper: Int) -> Bool {
-        if lower >= upper { return false }
-        ensure(lower, upper)
-        let first = lower >> 6
-        let last = (upper - 1) >> 6
-        for b in first...last {
-            let m = block(b)
-            var bits = m.trigger | m.digit | m.longrun
-            if b == first { bits &= ~0 << UInt64(lower & 63) }
-            if b == last && (upper & 63) != 0 { bits &= (1 << UInt64(upper & 63)) &- 1 }
-            if bits != 0 { return true }
-        }
-        return false
+        anyBit(lower, upper) { m, _ in m.trigger | m.digit | m.longrun }
     }
-}
 
-extension StageOneIndex {
     /// Whether the candidate cursor of `lower..<upper` yields anything: an anchor or digit candidate, a
     /// long token run at a word start or at `lower`, or a first byte inside a digit run of the buffer.
     /// Sharper than `hasCandidates`, and valid only for scanning these very bytes.
     @inline(__always)
     func hasCandidatesToScan(_ lower: Int, _ upper: Int) -> Bool {
+        let first = lower >> 6
+        let lowerBit: UInt64 = 1 << UInt64(lower & 63)
+        return anyBit(lower, upper) { m, b in
+            m.anchor | m.digitstart | (m.longrun & (b == first ? m.wordstart | lowerBit : m.wordstart))
+        } || startsInsideDigitRun(lower, upper)
+    }
+
+    /// Whether the cell `lower..<upper` starts inside a run of digits of the buffer (a length or a
+    /// delimiter digit before it): the kernel judged that run from its real start, so the cell's first
+    /// digit is a candidate of its own.
+    @inline(__always)
+    func startsInsideDigitRun(_ lower: Int, _ upper: Int) -> Bool {
+        lower > 0 && lower < upper && ASCII.isDigit(buffer[lower]) && ASCII.isDigit(buffer[lower - 1])
+    }
+
+    /// Whether `select` (given each block's masks and number) leaves a bit inside `lower..<upper`: the
+    /// one walk of the gates, which stops at the first block that has one.
+    @inline(__always)
+    private func anyBit(_ lower: Int, _ upper: Int, _ select: (mk_block_masks, Int) -> UInt64) -> Bool {
         if lower >= upper { return false }
         ensure(lower, upper)
-        let first = lower >> 6
-        let last = (upper - 1) >> 6
-        for b in first...last {
-            let m = block(b)
-            var starts = m.wordstart
-            if b == first { starts |= 1 << UInt64(lower & 63) }
-            var bits = m.anchor | m.digitstart | (m.longrun & starts)
-            if b == first { bits &= ~0 << UInt64(lower & 63) }
-            if b == last && (upper & 63) != 0 { bits &= (1 << UInt64(upper & 63)) &- 1 }
-            if bits != 0 { return true }
+        for b in (lower >> 6)...((upper - 1) >> 6) {
+            if Self.clip(select(block(b), b), block: b, lower, upper) != 0 { return true }
         }
-        return lower > 0 && ASCII.isDigit(buffer[lower]) && ASCII.isDigit(buffer[lower - 1])
+        return false
+    }
+
+    /// `bits` of block `b` less those outside `lower..<upper` (only the first and last blocks lose any).
+    @inline(__always)
+    private static func clip(_ bits: UInt64, block b: Int, _ lower: Int, _ upper: Int) -> UInt64 {
+        var bits = bits
+        if b == lower >> 6 { bits &= ~0 << UInt64(lower & 63) }
+        if b == (upper - 1) >> 6 && (upper & 63) != 0 { bits &= (1 << UInt64(upper & 63)) &- 1 }
+        return bits
     }
 }
 
@@ -192,16 +197,14 @@ struct CandidateCursor {
     private var tokenBits: UInt64
     private var anchorBits: UInt64
 
-    /// Whether the cell starts inside a run of digits of the buffer (a length or a delimiter digit before
-    /// it): the kernel judged that run from its real start, so the cell's first digit is a candidate.
+    /// `StageOneIndex.startsInsideDigitRun` of the cell.
     private let startsInsideRun: Bool
 
     init(index: StageOneIndex, lower: Int, upper: Int) {
         self.upper = upper
         self.lower = lower
         masks = index.blockBase
-        let bytes = index.buffer
-        startsInsideRun = lower > 0 && lower < upper && ASCII.isDigit(bytes[lower]) && ASCII.isDigit(bytes[lower - 1])
+        startsInsideRun = index.startsInsideDigitRun(lower, upper)
         blockIndex = lower >> 6
         bits = 0
         digitBits = 0
