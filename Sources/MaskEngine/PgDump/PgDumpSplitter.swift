@@ -12,7 +12,7 @@ import Foundation
 ///
 /// `INSERT` statements (`pg_dump --inserts` / `--column-inserts`) are refused: masking SQL literals
 /// is not supported, and passing them through would leak. The error names the option to drop.
-struct PgDumpSplitter {
+package struct PgDumpSplitter {
     let chunkBytes: Int
     /// The longest line buffered whole; past it the run fails rather than read on without bound.
     let maxLineBytes: Int
@@ -179,7 +179,7 @@ struct PgDumpSplitter {
         return out
     }
 
-    static func copyTable(_ text: String) -> String {
+    package static func copyTable(_ text: String) -> String {
         String(text.dropFirst(5).prefix { $0 != " " && $0 != "(" })
     }
 
@@ -201,7 +201,7 @@ struct PgDumpSplitter {
     }
 
     /// `COPY public.users (id, email) FROM stdin;` → ("public.users", ["id", "email"]).
-    static func parseCopy(_ text: String) -> (String, [String])? {
+    package static func parseCopy(_ text: String) -> (String, [String])? {
         let body = text.dropFirst(5)
         guard let open = body.firstIndex(of: "("), let close = body.lastIndex(of: ")") else {
             return nil

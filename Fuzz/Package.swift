@@ -1,0 +1,20 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// libFuzzer targets for every parser of untrusted bytes (FUZZING.md). A package of its own, so that
+// `swift build` at the root never builds them; build with
+//   swift build -c debug --sanitize=fuzzer --sanitize=address --disable-dead-strip
+// (without --disable-dead-strip the fuzzers run with no coverage). Each executable is a one-line shim
+// over a body in the root package's FuzzTargets library, which the root's plain test run also replays
+// over Corpus/ and FailCases/. A new target: a body in Targets/, a shim in Sources/Fuzz<Name>/, a line
+// in `fuzzTargets` below and in `run`.
+let fuzzTargets = ["WireStream", "WireSession", "Sidecar", "CSV", "PgDump", "CopyText", "LZ4", "Policy"]
+
+let package = Package(
+    name: "maskd-fuzz",
+    dependencies: [.package(name: "maskd", path: "..")],
+    targets: fuzzTargets.map { name in
+        .executableTarget(name: "Fuzz\(name)", dependencies: [.product(name: "FuzzTargets", package: "maskd")])
+    }
+    // Targets with other dependencies (the differential ones) are listed here.
+)

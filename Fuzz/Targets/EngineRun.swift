@@ -1,0 +1,70 @@
+import Foundation
+import MaskEngine
+
+/// Runs `StreamMasker` as `maskd pipe` does (one worker here: runs must be deterministic), reading the
+/// input in the pieces `cuts` gives and keeping every byte the sink received, also when the run fails.
+enum EngineRun {
+    /// A fixed key: tokens need not differ between runs, only never equal the original.
+    static let key = try! TokenKey(string: "5a1d0c3e9b7f4a2e8c6d1b0f3e5a7c9d2b4f6e8a0c1e3d5b7f9a2c4e6d8b0a1f")
+
+    /// The bytes the sink received and whether the run ended in an error.
+    struct Outcome {
+        var output: [UInt8]
+        var report: [UInt8]
+        var failed: Bool
+    }
+
+    static func pipe(_ input: [UInt8], options: StreamMasker.Options, cuts: CutSizes, policy: MaskPolicy = .default,
+                     withReport: Bool = false) -> Outcome {
+        var options = options
+        options.workers = 1
+        let collected = Collector()
+        let report = Collector()
+        var pieces = cuts.piecesIterator(over: input)
+        let masker = StreamMasker(policy: policy, key: key, options: options)
+        let reportSink: StreamMasker.Sink? = withReport ? { @Sendable bytes in report.append(bytes) } : nil
+        var failed = false
+        do {
+            try masker.run(source: { buffer in pieces.read(into: buffer) },
+                           sink: { bytes in collected.append(bytes) },
+                           report: reportSink)
+        } catch {
+            failed = true
+        }
+        return Outcome(output: collected.bytes, report: report.bytes, failed: failed)
+    }
+}
+
+/// The sink's bytes, appended from the pipeline's consumer thread and read after `run` returns.
+final class Collector: @unchecked Sendable {
+    // @unchecked: every access takes `lock`.
+    private let lock = NSLock()
+    private var storage: [UInt8] = []
+
+    func append(_ bytes: UnsafeRawBufferPointer) {
+        lock.lock()
+        storage.append(contentsOf: bytes)
+        lock.unlock()
+    }
+
+    var bytes: [UInt8] { lock.lock(); defer { lock.unlock() }; return storage }
+}
+
+/// A source that hands out `input` in the cut sizes, as a pipe's reads would.
+struct PieceReader {
+    let input: [UInt8]
+    var cuts: CutSizes
+    var position = 0
+
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        let n = min(buffer.count, input.count - position, cuts.next())
+        guard n > 0 else { return 0 }
+        input.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[position..<(position + n)])) }
+        position += n
+        return n
+    }
+}
+
+extension CutSizes {
+    func piecesIterator(over input: [UInt8]) -> PieceReader { PieceReader(input: input, cuts: self) }
+}

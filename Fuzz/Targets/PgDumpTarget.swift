@@ -1,0 +1,72 @@
+import MaskEngine
+
+/// `maskd pipe` on a plain pg_dump script: the line splitter (CREATE TABLE, COPY … FROM stdin, `\.`),
+/// the script text and the COPY blocks' rows.
+///
+/// Layout: cut seed, chunk size, report flag, then the script. Canaries go where the engine promises
+/// to look: in COPY rows as whole fields, in script text as whole words (emails and secrets only: the
+/// engine does not look for cards or SSNs in script text), and not in columns of types the engine does
+/// not scan (`date`, `uuid`).
+public enum PgDumpTarget {
+    public static func run(_ data: UnsafeRawBufferPointer) -> FuzzVerdict {
+        var input = FuzzInput(data)
+        let cuts = CutSizes(seed: input.byte())
+        let chunkShift = input.byte() % 8
+        let withReport = input.flag()
+        let body = input.rest()
+        guard LeakOracle.isFree(body) else { return .clean }
+        var options = StreamMasker.Options()
+        options.format = .pgdump
+        options.chunkBytes = 64 << chunkShift
+        options.maxRecordBytes = 1 << 20
+        let outcome = EngineRun.pipe(DumpCanarySplicer.splice(body), options: options, cuts: cuts, withReport: withReport)
+        return LeakOracle.check(outcome.output, stage: "pg_dump pipe").or(LeakOracle.check(outcome.report, stage: "pg_dump report"))
+    }
+}
+
+/// Follows a dump's lines as the engine's splitter does (`PgDumpSplitter`: the same tests on the same
+/// decoded, newline-trimmed text, the same `DumpSchema`) to know which lines are COPY rows, and which of
+/// their fields the engine scans (not a `date` or `uuid` column of the table's CREATE TABLE).
+enum DumpCanarySplicer {
+    static func splice(_ bytes: [UInt8]) -> [UInt8] {
+        var schema = DumpSchema()
+        var createTable: [String]? = nil
+        // The COPY block being read, with the scanned flag of each column (nil: all scanned).
+        var copy: [Bool]?? = nil
+        var out: [UInt8] = []
+        var start = 0
+        while start < bytes.count {
+            let end = (bytes[start...].firstIndex(of: 10).map { $0 + 1 }) ?? bytes.count
+            let line = bytes[start..<end]
+            start = end
+            if let columns = copy {
+                let content = line.prefix { $0 != 10 }
+                if content.elementsEqual([92, 46]) || content.elementsEqual([92, 46, 13]) {
+                    copy = nil
+                    out.append(contentsOf: line)
+                } else {
+                    out.append(contentsOf: TextCanarySplicer.copyRows(line) { field in
+                        columns.map { field < $0.count ? $0[field] : true } ?? true
+                    })
+                }
+                continue
+            }
+            let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .newlines)
+            if var lines = createTable {
+                lines.append(text)
+                createTable = text.hasPrefix(")") ? nil : lines
+                if createTable == nil { schema.learn(createTable: lines) }
+            } else if text.hasPrefix("CREATE TABLE ") && !text.hasSuffix(";") {
+                createTable = [text]
+            } else if text.hasPrefix("COPY ") && text.hasSuffix("FROM stdin;") {
+                let (table, names) = PgDumpSplitter.parseCopy(text) ?? (PgDumpSplitter.copyTable(text), nil)
+                copy = .some(names.map { schema.columns(table: table, names: $0).map(\.context.scanned) })
+                // The COPY line itself stays as it is: its words name the table and columns.
+                out.append(contentsOf: line)
+                continue
+            }
+            out.append(contentsOf: TextCanarySplicer.scriptText(line))
+        }
+        return out
+    }
+}

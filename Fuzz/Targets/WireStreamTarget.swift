@@ -1,0 +1,29 @@
+import MaskEngine
+
+/// `maskd pipe` on a stream of backend messages (format `wire`): the reader's frame walk, chunks cut
+/// at message boundaries, DataRow/RowDescription/COPY/notice masking. The input is read in fuzz-chosen
+/// pieces and cut into chunks of 64 B to 8 KB, so messages straddle every kind of boundary.
+///
+/// Layout: cut seed, chunk size, report flag, then the message stream (DataRow cells and notice fields
+/// that are `C0 k` become canaries).
+public enum WireStreamTarget {
+    public static func run(_ data: UnsafeRawBufferPointer) -> FuzzVerdict {
+        var input = FuzzInput(data)
+        let cuts = CutSizes(seed: input.byte())
+        let chunkShift = input.byte() % 8
+        let withReport = input.flag()
+        let body = input.rest()
+        guard LeakOracle.isFree(body) else { return .clean }
+        var options = StreamMasker.Options()
+        options.format = .wire
+        options.chunkBytes = 64 << chunkShift
+        options.maxMessageBytes = 1 << 20
+        let outcome = EngineRun.pipe(WireCanarySplicer.splice(body), options: options, cuts: cuts, withReport: withReport)
+        return LeakOracle.check(outcome.output, stage: "wire pipe").or(LeakOracle.check(outcome.report, stage: "wire report"))
+    }
+}
+
+extension FuzzVerdict {
+    /// This verdict if it is a leak, else `other`.
+    func or(_ other: @autoclosure () -> FuzzVerdict) -> FuzzVerdict { self == .clean ? other() : self }
+}
