@@ -33,6 +33,7 @@ Reproduce the committed files (needs `pip install faker==40.54.0`; CI only reads
     python3 Corpora/independent/make_corpus.py --out Corpora/independent --seed 1414 --rows 400
 """
 import argparse
+import datetime
 import json
 import os
 import random
@@ -46,6 +47,7 @@ sys.path.insert(0, os.path.dirname(HERE))
 from generate import encode_row, wire_message  # noqa: E402  (framing only: no values, no templates)
 
 FAKER_VERSION = "40.54.0"
+EPOCH_START, EPOCH_END = datetime.datetime(1990, 1, 1), datetime.datetime(2026, 1, 1)
 ALNUM = string.ascii_letters + string.digits
 
 
@@ -170,7 +172,9 @@ class Values:
         if choice == 3:
             return str(f.uuid4())
         if choice == 4:
-            return r.choice([f.date(), f.date_time().isoformat(), f.date(pattern="%d.%m.%Y")])
+            # Fixed bounds: Faker's default ranges end "now", which would change the corpus every run.
+            moment = f.date_time_between_dates(EPOCH_START, EPOCH_END)
+            return r.choice([moment.date().isoformat(), moment.isoformat(), moment.strftime("%d.%m.%Y")])
         if choice == 5:
             return r.choice([f.aba(), f.bban()])
         if choice == 6:

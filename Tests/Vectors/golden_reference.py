@@ -15,6 +15,15 @@ construction (docs/detection/tokens.md, emails.md, cards-and-ssns.md):
 - each format decoded by its own reader here: RFC 4180 CSV, pg_dump COPY text with its escapes, and
   PostgreSQL v3 backend messages.
 
+What the documentation does not say, and was read from the Swift sources as constants only (no loop
+was transliterated): HKDF's info label; that every MAC is over a one-byte tag then the message (email
+0x01, the FF1 key 0xF1, keystream seeds 0x80 + type, its blocks 0xA0 over seed and a big-endian 32-bit
+counter, the single-symbol permutations 0xB0 over a fixed label); FF1's tweaks (cards 0x02, SSNs 0x03,
+secrets the two bytes 0x40 | type and `A` for letters and digits or `P` for marks); the numeral order
+of the 62 letters and digits (0-9, a-z, A-Z) and of the 28 marks; the rejection bound of the
+keystream. docs/detection/tokens.md says "HMAC-SHA256 over the address" for emails and "the type as
+tweak" for secrets: true, but without these encodings nobody could recompute a token from the docs.
+
 For each golden set it asserts that the masked output equals, byte for byte, the input with every
 reported span replaced by this script's token, re-encoded for its format (CSV quoting, COPY escapes,
 DataRow lengths). Any changed byte that no span explains, and any span whose token differs, fails.
@@ -34,7 +43,11 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ff1_reference import ALPHABET, ff1  # noqa: E402  (the NIST-checked FF1 and its radix-62 numerals)
+try:
+    from ff1_reference import ALPHABET, ff1  # the NIST-checked FF1 and its radix-62 numerals
+except ImportError as missing:  # its AES comes from the `cryptography` package
+    sys.exit(f"golden_reference.py: {missing}; install it with `pip install cryptography` "
+             f"(or Debian's python3-cryptography)")
 
 # Entity types as the report names them, with the numbers tokens are keyed on (the engine's
 # `EntityType` raw values; the docs name the type as the tweak without giving its encoding).
