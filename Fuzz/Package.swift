@@ -2,9 +2,10 @@
 import PackageDescription
 
 // libFuzzer targets for every parser of untrusted bytes (FUZZING.md). A package of its own, so that
-// `swift build` at the root never builds them; build with
-//   swift build -c debug --sanitize=fuzzer --sanitize=address --disable-dead-strip
-// (without --disable-dead-strip the fuzzers run with no coverage). Each executable is a one-line shim
+// `swift build` at the root never builds them; build with `Fuzz/run`, which runs
+//   swift build -c debug --sanitize=fuzzer --sanitize=address --disable-dead-strip -Xswiftc -sanitize=fuzzer,address
+// (without --disable-dead-strip the fuzzers run with no coverage; without the -Xswiftc flag the Swift
+// code has none either: swiftc keeps only the last -sanitize= flag). Each executable is a one-line shim
 // over a body in the root package's FuzzTargets library, which the root's plain test run also replays
 // over Corpus/ and FailCases/. A new target: a body in Targets/, a shim in Sources/Fuzz<Name>/, a line
 // in `fuzzTargets` below and in `run`.

@@ -8,8 +8,10 @@ enum CanaryMarker {
     static let lead: UInt8 = 0xC0
 
     /// `bytes` with each whole-value marker replaced by what `replacement` returns for it (nil: leave
-    /// it). `replacement` gets the selector byte and the neighbours (nil at the ends).
-    static func splice(_ bytes: ArraySlice<UInt8>, isBoundary: (UInt8) -> Bool,
+    /// it). `replacement` gets the selector byte and the neighbours (nil at the ends). The start and end
+    /// of `bytes` count as boundaries; pass `endIsBoundary: false` for a line of a longer input, whose
+    /// last byte may be a marker's selector with the next line glued on after it.
+    static func splice(_ bytes: ArraySlice<UInt8>, endIsBoundary: Bool = true, isBoundary: (UInt8) -> Bool,
                        replacement: (_ selector: UInt8, _ before: UInt8?, _ after: UInt8?) -> [UInt8]?) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 256)
@@ -19,7 +21,7 @@ enum CanaryMarker {
             if b == lead, i + 1 < bytes.endIndex {
                 let before: UInt8? = i > bytes.startIndex ? bytes[i - 1] : nil
                 let after: UInt8? = i + 2 < bytes.endIndex ? bytes[i + 2] : nil
-                if before.map(isBoundary) ?? true, after.map(isBoundary) ?? true,
+                if before.map(isBoundary) ?? true, after.map(isBoundary) ?? endIsBoundary,
                    let canary = replacement(bytes[i + 1], before, after) {
                     out.append(contentsOf: canary)
                     i += 2

@@ -13,7 +13,7 @@ public enum CopyTextTarget {
         let body = input.rest()
         guard LeakOracle.isFree(body) else { return .clean }
         let rows = TextCanarySplicer.copyRows(body[...])
-        let columns = columnCount == 0 ? nil : (0..<columnCount).map { DumpColumn(name: "c\($0)", type: $0 % 2 == 0 ? "text" : "character varying(200)") }
+        let columns = declaredColumns[columnCount]
         let session = MaskSession(policy: .default, key: EngineRun.key)
         var start = CopyChunkStart(byteOffset: 0, line: 1, rowIndex: 0, columns: columns, table: -1)
         var output: [UInt8] = []
@@ -31,5 +31,10 @@ public enum CopyTextTarget {
             p = end
         }
         return LeakOracle.check(output, stage: "COPY text")
+    }
+
+    /// For each column count, the declared columns (text and varchar, all scanned); none for 0.
+    static let declaredColumns: [[DumpColumn]?] = (0..<9).map { count in
+        count == 0 ? nil : (0..<count).map { DumpColumn(name: "c\($0)", type: $0 % 2 == 0 ? "text" : "character varying(200)") }
     }
 }

@@ -3,7 +3,12 @@
 ///
 /// Fuzzed input may hold a needle of its own making (libFuzzer learns bytes from comparisons): such an
 /// input is not judged, since nothing says where the engine found it or whether it was a whole value.
+import Foundation
+
 public enum LeakOracle {
+    /// Triage: with `FUZZ_SHOW_OUTPUT` set, every output the oracle reads is printed (escaped) to stderr.
+    static let showsOutput = ProcessInfo.processInfo.environment["FUZZ_SHOW_OUTPUT"] != nil
+
     /// Whether `input` holds none of the canaries' needles, so that a needle in the output can only come
     /// from a spliced canary.
     public static func isFree(of canaries: [Canary] = Canary.all, _ input: some Collection<UInt8>) -> Bool {
@@ -14,6 +19,9 @@ public enum LeakOracle {
     /// `.leak` for the first canary whose needle is in `output`.
     public static func check(_ output: some Collection<UInt8>, stage: String, canaries: [Canary] = Canary.all) -> FuzzVerdict {
         let bytes = Array(output)
+        if showsOutput {
+            FileHandle.standardError.write(Data("--- \(stage) (\(bytes.count) bytes):\n\(String(decoding: bytes, as: UTF8.self).debugDescription)\n".utf8))
+        }
         for canary in canaries {
             if let offset = firstOffset(of: canary.needle, in: bytes) {
                 return .leak(canary: canary.name, offset: offset, stage: stage)

@@ -45,7 +45,7 @@ enum DumpCanarySplicer {
                     copy = nil
                     out.append(contentsOf: line)
                 } else {
-                    out.append(contentsOf: TextCanarySplicer.copyRows(line) { field in
+                    out.append(contentsOf: TextCanarySplicer.copyRows(line, endIsBoundary: end == bytes.count) { field in
                         columns.map { field < $0.count ? $0[field] : true } ?? true
                     })
                 }
@@ -65,7 +65,7 @@ enum DumpCanarySplicer {
                 out.append(contentsOf: line)
                 continue
             }
-            out.append(contentsOf: TextCanarySplicer.scriptText(line))
+            out.append(contentsOf: TextCanarySplicer.scriptText(line, endIsBoundary: end == bytes.count))
         }
         return out
     }

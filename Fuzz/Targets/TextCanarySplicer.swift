@@ -14,7 +14,7 @@ enum TextCanarySplicer {
     /// COPY text rows: a marker between tabs or line ends, in a field `fieldScanned` allows (by its
     /// position in the row), the canary escaped as COPY writes it. After a backslash in a row, a tab may
     /// be data rather than a boundary: the rest of that row gets no canary.
-    static func copyRows(_ bytes: ArraySlice<UInt8>, fieldScanned: (Int) -> Bool = { _ in true }) -> [UInt8] {
+    static func copyRows(_ bytes: ArraySlice<UInt8>, endIsBoundary: Bool = true, fieldScanned: (Int) -> Bool = { _ in true }) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 256)
         var field = 0
@@ -30,7 +30,7 @@ enum TextCanarySplicer {
             }
             if b == CanaryMarker.lead, i + 1 < bytes.endIndex, !escaped,
                i == bytes.startIndex || bytes[i - 1] == 9 || bytes[i - 1] == 10,
-               i + 2 == bytes.endIndex || bytes[i + 2] == 9 || bytes[i + 2] == 10, fieldScanned(field) {
+               i + 2 == bytes.endIndex ? endIsBoundary : bytes[i + 2] == 9 || bytes[i + 2] == 10, fieldScanned(field) {
                 out.append(contentsOf: copyEscaped(Canary.pick(bytes[i + 1]).text))
                 i += 2
                 continue
@@ -43,9 +43,9 @@ enum TextCanarySplicer {
 
     /// A dump's script text: a marker between spaces, quotes, parentheses, commas or line ends. The
     /// engine does not look for cards and SSNs there, so the email stands in for those.
-    static func scriptText(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+    static func scriptText(_ bytes: ArraySlice<UInt8>, endIsBoundary: Bool = true) -> [UInt8] {
         let boundaries: Set<UInt8> = [9, 10, 13, 32, 39, 34, 40, 41, 44, 59]
-        return CanaryMarker.splice(bytes, isBoundary: { boundaries.contains($0) }) { selector, _, _ in
+        return CanaryMarker.splice(bytes, endIsBoundary: endIsBoundary, isBoundary: { boundaries.contains($0) }) { selector, _, _ in
             Canary.pick(selector, digitsScanned: false).text
         }
     }

@@ -26,7 +26,9 @@ enum WireCanarySplicer {
             switch type {
             case UInt8(ascii: "d") where copyText:
                 appendMessage(type, TextCanarySplicer.copyRows(stream[payload]), to: &out)
-            case UInt8(ascii: "D"): appendMessage(type, dataRow(stream[payload], skipping: skipped) ?? Array(stream[payload]), to: &out)
+            case UInt8(ascii: "D"):
+                let row = skipped.flatMap { dataRow(stream[payload], skipping: $0) }
+                appendMessage(type, row ?? Array(stream[payload]), to: &out)
             case UInt8(ascii: "E"), UInt8(ascii: "N"): appendMessage(type, noticeFields(stream[payload]) ?? Array(stream[payload]), to: &out)
             default: out.append(contentsOf: stream[(payload.lowerBound - 5)..<payload.upperBound])
             }
@@ -44,20 +46,20 @@ enum WireCanarySplicer {
         return (s[p], (p + 5)..<(p + 1 + length))
     }
 
-    /// Column positions whose type, in some RowDescription, is never scanned; nil-free: a description
-    /// that cannot be read marks every column (no DataRow gets a canary).
-    static func unscannedColumns(_ s: [UInt8]) -> Set<Int> {
+    /// Column positions whose type, in some RowDescription, is never scanned; nil if a description
+    /// cannot be read (then no DataRow gets a canary).
+    static func unscannedColumns(_ s: [UInt8]) -> Set<Int>? {
         var skipped = Set<Int>()
         var p = 0
         while let (type, payload) = frame(s, at: p) {
             p = payload.upperBound
             guard type == UInt8(ascii: "T") else { continue }
             var q = payload.lowerBound
-            guard payload.count >= 2 else { return Set(0..<65536) }
+            guard payload.count >= 2 else { return nil }
             let n = Int(readUInt16(s[...], q))
             q += 2
             for column in 0..<n {
-                guard let nul = s[q..<payload.upperBound].firstIndex(of: 0), nul + 19 <= payload.upperBound else { return Set(0..<65536) }
+                guard let nul = s[q..<payload.upperBound].firstIndex(of: 0), nul + 19 <= payload.upperBound else { return nil }
                 let oid = readUInt32(s[...], nul + 7)
                 if PostgresType.cannotHoldPII(oid) { skipped.insert(column) }
                 q = nul + 19

@@ -30,6 +30,9 @@ package struct PgDumpSplitter {
         var offset = 0
         var line = 1
         var passthrough: [UInt8] = []
+        // Whether the script text read so far ends inside a PEM private key block (`-----BEGIN` without
+        // its `-----END`): the block spans lines, and its body lines are a key only next to their BEGIN.
+        var insideKeyBlock = false
         func flush() -> Bool {
             if passthrough.isEmpty { return true }
             defer { passthrough.removeAll(keepingCapacity: true) }
@@ -122,11 +125,45 @@ package struct PgDumpSplitter {
             passthrough.append(contentsOf: bytes)
             offset += end
             line += 1
-            if case .copy = state { guard flush() else { return } }
-            if passthrough.count >= chunkBytes { guard flush() else { return } }
+            if case .copy = state {
+                guard flush() else { return }
+                insideKeyBlock = false
+                continue
+            }
+            insideKeyBlock = Self.endsInsideKeyBlock(bytes, wasInside: insideKeyBlock)
+            if passthrough.count >= chunkBytes {
+                // Script text is cut into jobs at line ends, but never inside a key block: the next job
+                // would scan the key's body lines without its BEGIN line and pass them through. A block
+                // that grows past the line limit is flushed (its BEGIN line marks the rest of that job
+                // as a key) and ends the run.
+                if !insideKeyBlock {
+                    guard flush() else { return }
+                } else if passthrough.count > maxLineBytes {
+                    _ = flush()
+                    return tooLong(offset: offset, line: line, pipeline)
+                }
+            }
         }
         _ = flush()
         if case .createTable = state { return }  // an unterminated statement holds no row data
+    }
+
+    static let keyBlockBegin = Array("-----BEGIN".utf8)
+    static let keyBlockEnd = Array("-----END".utf8)
+
+    /// Whether script text that was (or was not) inside a PEM block is inside one after `line`: the
+    /// later of its last `-----BEGIN` and last `-----END` decides.
+    static func endsInsideKeyBlock(_ line: [UInt8], wasInside: Bool) -> Bool {
+        func lastOffset(of m: [UInt8]) -> Int? {
+            guard line.count >= m.count else { return nil }
+            return (0...(line.count - m.count)).last { line[$0..<($0 + m.count)].elementsEqual(m) }
+        }
+        switch (lastOffset(of: keyBlockBegin), lastOffset(of: keyBlockEnd)) {
+        case (let begin?, let end?): return begin > end
+        case (.some, nil): return true
+        case (nil, .some): return false
+        case (nil, nil): return wasInside
+        }
     }
 
     private func tooLong(offset: Int, line: Int, _ pipeline: OrderedPipeline<Job, MaskedChunk>) {
