@@ -67,15 +67,15 @@ import Testing
         #expect(!run.stderr.contains(Self.phrase))
     }
 
-    @Test func aPassPhraseAndSaltGiveTheSameTokensOnEveryRun() throws {
+    /// (That the same phrase and salt give the same tokens on every run is
+    /// `aPassPhraseKeyFileGetsItsSaltBesideIt`'s: each pass-phrase run costs a scrypt, so they are few.)
+    @Test func anotherSaltGivesOtherTokens() throws {
         let env = ["MASKD_TOKEN_KEY": Self.phrase, "MASKD_TOKEN_SALT": Self.saltHex]
         let a = try PipeCommandTests.run(["pipe", "-q"], stdin: Self.csv, environment: env)
-        let b = try PipeCommandTests.run(["pipe", "-q"], stdin: Self.csv, environment: env)
         var otherSalt = env
         otherSalt["MASKD_TOKEN_SALT"] = "00" + Self.saltHex.dropFirst(2)
         let c = try PipeCommandTests.run(["pipe", "-q"], stdin: Self.csv, environment: otherSalt)
         #expect(a.status == 0 && c.status == 0, "\(a.stderr)\(c.stderr)")
-        #expect(a.stdout == b.stdout)
         #expect(a.stdout != c.stdout, "the salt is part of the key")
         #expect(!String(decoding: a.stdout, as: UTF8.self).contains("ann@example.com"))
     }
