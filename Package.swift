@@ -48,6 +48,8 @@ let package = Package(
                 "CLZ4",
                 "CPCRE2",
                 .product(name: "Crypto", package: "swift-crypto"),
+                // scrypt, for pass-phrase keys (TokenKey.swift).
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

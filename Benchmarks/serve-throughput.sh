@@ -22,7 +22,7 @@ corpus=${MASKD_BENCH_DIR:-/tmp/maskd-bench-$mb}
 if [ ! -f "$corpus/mixed.wire" ]; then
   python3 Corpora/generate.py --out "$corpus" --seed 7 --target-mb "$mb" --no-labels --formats csv,wire --quiet
 fi
-export MASKD_TOKEN_KEY=maskd-benchmark-key-not-secret
+export MASKD_TOKEN_KEY=b3e1c0d2a4f5968778695a4b3c2d1e0ff0e1d2c3b4a5968778695a4b3c2d1e0f  # a fixed 256-bit key (not secret): a pass-phrase would cost each process a scrypt
 ulimit -n 8192
 pids=()
 as_pg=()

@@ -14,7 +14,7 @@ struct Maskd: ParsableCommand {
             detectors of your own; `maskd audit summarize` reads the audit records it leaves.
             """,
         version: "0.1.0",
-        subcommands: [Pipe.self, Serve.self, Proxy.self, Audit.self],
+        subcommands: [Pipe.self, Serve.self, Proxy.self, Audit.self, KeyCommand.self],
         defaultSubcommand: nil
     )
 }

@@ -6,7 +6,7 @@ import MaskEngine
 /// The options every masking command shares: the token key and the action per type.
 struct MaskingOptions: ParsableArguments {
     @Option(name: .customLong("key-file"), help: ArgumentHelp(
-        "Token key file (64 hex digits, or 16+ bytes of material). Default: MASKD_TOKEN_KEY, else a key generated once in ~/.config/maskd/token.key.",
+        "Token key file: 64 hex digits (`maskd key new --out FILE`) or 32+ binary bytes; any other content is a pass-phrase (16+ bytes), stretched with scrypt under the salt in FILE.salt (created if missing). Default: MASKD_TOKEN_KEY (a pass-phrase there needs MASKD_TOKEN_SALT), else a key generated once in ~/.config/maskd/token.key.",
         valueName: "file"))
     var keyFile: String?
 

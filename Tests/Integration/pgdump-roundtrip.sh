@@ -60,7 +60,7 @@ insert into people values ('Ann@example.com'), ('ann@example.com'), ('ANN@EXAMPL
   ('O''Brien@example.com'), ('zoë@exämple.com'), ('Zoë@exämple.com'), ('用户@例子.广告'), ('user+tag@xn--exmple-cua.com');
 SQL
 
-export MASKD_TOKEN_KEY=integration-test-key-0123456789
+export MASKD_TOKEN_KEY=2d3e4f5a6b7c8d9eafb0c1d2e3f405162738495a6b7c8d9eafb0c1d2e3f40516
 pg_dump -d src > "$dir/src.sql"
 "$maskd" pipe -q --report "$dir/report.jsonl" < "$dir/src.sql" > "$dir/masked.sql"
 $psql -d dst -f "$dir/masked.sql" >/dev/null

@@ -68,7 +68,7 @@ create table people (id integer primary key, email text unique not null, card te
 \copy people from '$D/people.tsv'
 SQL
 
-export MASKD_TOKEN_KEY=python-client-e2e-key-0123456789
+export MASKD_TOKEN_KEY=1c2e3a4b5d6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f809
 "$maskd" serve --socket "$D/maskd.sock" >"$D/maskd.log" 2>&1 &
 maskd_pid=$!
 for _ in $(seq 100); do [ -S "$D/maskd.sock" ] && break; kill -0 $maskd_pid 2>/dev/null || break; sleep 0.1; done

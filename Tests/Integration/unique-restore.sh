@@ -71,7 +71,7 @@ insert into case_pair values (1, 'Ann@x.com'), (2, 'ann@x.com');
 SQL
 
 # Whole dumps (CREATE TABLE, then COPY): maskd learns the varchar(12) limit from the dump itself.
-export MASKD_TOKEN_KEY=unique-restore-test-key-0123456789
+export MASKD_TOKEN_KEY=3e4f5a6b7c8d9eafb0c1d2e3f405162738495a6b7c8d9eafb0c1d2e3f4051627
 pg_dump -d src -t accounts > "$dir/accounts.sql"
 pg_dump -d src -t case_pair > "$dir/case_pair.sql"
 "$maskd" pipe -q < "$dir/accounts.sql" > "$dir/accounts.masked.sql"

@@ -259,7 +259,7 @@ final class SidecarTestClient {
         process.executableURL = URL(fileURLWithPath: EndToEndScriptTests.binary)
         process.arguments = ["serve", "--socket", socketPath, "--metrics", "127.0.0.1:\(port)", "--drain-seconds", "1",
                              "--audit", directory + "/audit.jsonl"]
-        process.environment = ["MASKD_TOKEN_KEY": "00112233445566778899aabbccddeeff"]
+        process.environment = ["MASKD_TOKEN_KEY": "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"]
         try process.run()
         defer { if process.isRunning { process.terminate() } }
         // The socket file appears at bind, a moment before listen: retry until the daemon accepts.

@@ -36,6 +36,10 @@ import Testing
         return Run(status: process.terminationStatus, stdout: out, stderr: String(decoding: err, as: UTF8.self))
     }
 
+    /// Keys, not pass-phrases: a pass-phrase would cost each run a scrypt (KeyCommandTests covers those).
+    static let hexKey = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+    static let otherHexKey = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100"
+
     func file(_ name: String) throws -> Data { try Data(contentsOf: Self.golden.appendingPathComponent(name)) }
 
     @Test(arguments: ["csv", "wire", "sql"])
@@ -52,9 +56,9 @@ import Testing
 
     @Test func sameValueSameTokenAcrossFormatsAndRuns() throws {
         let csv = Data("email\nann@example.com\n".utf8)
-        let a = try Self.run(["pipe", "-q"], stdin: csv, environment: ["MASKD_TOKEN_KEY": "a key of sufficient length"])
-        let b = try Self.run(["pipe", "-q"], stdin: csv, environment: ["MASKD_TOKEN_KEY": "a key of sufficient length"])
-        let c = try Self.run(["pipe", "-q"], stdin: csv, environment: ["MASKD_TOKEN_KEY": "another key, also long enough"])
+        let a = try Self.run(["pipe", "-q"], stdin: csv, environment: ["MASKD_TOKEN_KEY": PipeCommandTests.hexKey])
+        let b = try Self.run(["pipe", "-q"], stdin: csv, environment: ["MASKD_TOKEN_KEY": PipeCommandTests.hexKey])
+        let c = try Self.run(["pipe", "-q"], stdin: csv, environment: ["MASKD_TOKEN_KEY": PipeCommandTests.otherHexKey])
         #expect(a.stdout == b.stdout)
         #expect(a.stdout != c.stdout)
         #expect(!String(decoding: a.stdout, as: UTF8.self).contains("ann@example.com"))
@@ -76,7 +80,7 @@ import Testing
 
     @Test func malformedCSVExits65AndWritesNothingOfTheBadRow() throws {
         let input = Data("email,note\nann@example.com,ok\nbob@example.com,bad\"quote\ncarol@example.com,after\n".utf8)
-        let result = try Self.run(["pipe"], stdin: input, environment: ["MASKD_TOKEN_KEY": "a key of sufficient length"])
+        let result = try Self.run(["pipe"], stdin: input, environment: ["MASKD_TOKEN_KEY": PipeCommandTests.hexKey])
         #expect(result.status == 65)
         #expect(result.stderr.contains("line 3") && result.stderr.contains("row 1") && result.stderr.contains("byte offset"))
         let out = String(decoding: result.stdout, as: UTF8.self)
@@ -90,7 +94,7 @@ import Testing
         for (input, name) in [(gzipped, "gzip"), (Data([0x28, 0xB5, 0x2F, 0xFD, 1, 2, 3]), "zstd"),
                               (Data("email\nann@example.com\u{0}x\n".utf8), "binary")] {
             for format in [[], ["--format", "csv"]] {
-                let result = try Self.run(["pipe"] + format, stdin: input, environment: ["MASKD_TOKEN_KEY": "a key of sufficient length"])
+                let result = try Self.run(["pipe"] + format, stdin: input, environment: ["MASKD_TOKEN_KEY": PipeCommandTests.hexKey])
                 #expect(result.status == 65, "\(name) \(format)")
                 #expect(result.stdout.isEmpty, "nothing written for \(name)")
                 #expect(result.stderr.contains(name), "\(result.stderr)")
@@ -118,7 +122,7 @@ import Testing
         var wire = try file("sample.wire")
         wire.removeLast(40)
         let result = try Self.run(["pipe", "--format", "wire"], stdin: wire,
-                                  environment: ["MASKD_TOKEN_KEY": "a key of sufficient length"])
+                                  environment: ["MASKD_TOKEN_KEY": PipeCommandTests.hexKey])
         #expect(result.status == 65)
         #expect(result.stderr.contains("message") && result.stderr.contains("byte offset"))
     }
@@ -131,7 +135,7 @@ import Testing
         try Data(text.utf8).write(to: input)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "MASKD_TOKEN_KEY=a-key-of-sufficient-length \"$0\" pipe < \"$1\" 2>/tmp/maskd-epipe.err | head -c 10 >/dev/null; echo ${PIPESTATUS[0]}",
+        process.arguments = ["-c", "MASKD_TOKEN_KEY=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff \"$0\" pipe < \"$1\" 2>/tmp/maskd-epipe.err | head -c 10 >/dev/null; echo ${PIPESTATUS[0]}",
                              Self.binary.path, input.path]
         let output = Pipe()
         process.standardOutput = output

@@ -113,7 +113,7 @@ public struct WireChunkMasker {
                     row += 1
                     result.rows += 1
                 case .copyData:
-                    messages.maskCopyText(frame: header, row: row, strict: false, columns: copy.copyColumns, into: &result)
+                    try messages.maskCopyText(frame: header, row: row, strict: false, columns: copy.copyColumns, location: location, into: &result)
                     row += 1
                     result.rows += 1
                 case .errorResponse, .noticeResponse:

@@ -10,6 +10,9 @@ struct BackendMessageMasker {
     let chunk: UnsafeBufferPointer<UInt8>
     let index: StageOneIndex
     let session: MaskSession
+    /// The longest message this writes; past it, `messageTooLarge`. The length word's range, lowered
+    /// only by tests so the path is proven without gigabytes.
+    var maxEncodedLength = WireFrame.maxEncodableLength
 
     /// Checks the length of a message of a known type that is not masked by a dedicated method, and
     /// masks the strings of the ones that carry some (with same-length redaction, which keeps their
@@ -94,7 +97,7 @@ struct BackendMessageMasker {
             l.byteOffset += p - frame.start
             throw StreamError(.malformedMessage("error or notice field list does not end at the end of its message"), at: l)
         }
-        maskText(frame: frame, strings: strings, into: &result)
+        try maskText(frame: frame, strings: strings, location: location, into: &result)
     }
 
     /// A message of `count` C strings from `start` to its end: NotificationResponse (after the pid),
@@ -117,14 +120,15 @@ struct BackendMessageMasker {
             l.byteOffset += p - frame.start
             throw StreamError(.malformedMessage("\(StreamError.typeName(frame.type)) message has bytes after its strings"), at: l)
         }
-        maskText(frame: frame, strings: strings, into: &result)
+        try maskText(frame: frame, strings: strings, location: location, into: &result)
     }
 
     /// Scans each string of a message (none of which has a NULL of its own) and, when one has findings,
     /// writes the message again: the bytes between strings as they were, each string masked as text
     /// (a `null` action empties its spans), and the length patched. Tokens and emptied spans never add
     /// a NUL, so every string stays terminated where the framing says.
-    private func maskText(frame: WireFrame, strings: [Range<Int>], into result: inout MaskedChunk) {
+    private func maskText(frame: WireFrame, strings: [Range<Int>], location: StreamLocation,
+                          into result: inout MaskedChunk) throws(StreamError) {
         var findings = session.lendFindings()
         defer { session.giveBack(findings) }
         var ends: [Int] = []
@@ -155,7 +159,7 @@ struct BackendMessageMasker {
             findingsStart = findingsEnd
         }
         result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[copied..<frame.end]))
-        WireFrame.patchLength(of: messageStart, in: &result.output)
+        try WireFrame.patchLength(of: messageStart, in: &result.output, limit: maxEncodedLength, location: location)
     }
 
     /// A CopyData row of a text or CSV COPY is scanned as one value: tokens hold no tab, newline,
@@ -164,7 +168,8 @@ struct BackendMessageMasker {
     /// `columns` is the CopyOutResponse's column count when it was seen: with it, a `null` action finds
     /// the row's fields (`CopyRowFields`) and makes each field that holds a finding NULL; a row whose
     /// fields cannot be found is text, and `null` empties its spans.
-    func maskCopyText(frame: WireFrame, row: Int, strict: Bool, columns: Int?, into result: inout MaskedChunk) {
+    func maskCopyText(frame: WireFrame, row: Int, strict: Bool, columns: Int?, location: StreamLocation,
+                      into result: inout MaskedChunk) throws(StreamError) {
         var findings = session.lendFindings()
         defer { session.giveBack(findings) }
         session.scan(chunk, lower: frame.payloadStart, upper: frame.end, index: index,
@@ -201,7 +206,9 @@ struct BackendMessageMasker {
         result.output.append(chunk[frame.start])
         result.output.append(contentsOf: [0, 0, 0, 0])
         result.output.append(contentsOf: masked)
-        WireFrame.patchLength(of: messageStart, in: &result.output)
+        var rowLocation = location
+        rowLocation.row = row
+        try WireFrame.patchLength(of: messageStart, in: &result.output, limit: maxEncodedLength, location: rowLocation)
     }
 
     /// Whether any type's action is `null`: only then are a row's fields looked for.

@@ -22,6 +22,9 @@ struct CopyBinaryMasker {
     let chunk: UnsafeBufferPointer<UInt8>
     let index: StageOneIndex
     let session: MaskSession
+    /// The longest message this writes; past it, `messageTooLarge`. The length word's range, lowered
+    /// only by tests so the path is proven without gigabytes.
+    var maxEncodedLength = WireFrame.maxEncodableLength
 
     static let signature: [UInt8] = [0x50, 0x47, 0x43, 0x4F, 0x50, 0x59, 0x0A, 0xFF, 0x0D, 0x0A, 0x00]
 
@@ -81,6 +84,22 @@ struct CopyBinaryMasker {
             result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[frame.start..<frame.end]))
             return
         }
+        // The new length is checked before anything is written: a field's replacement can be longer than
+        // the field, and neither the message's nor a field's length word may wrap.
+        var length = 4 + (tuplesStart - frame.payloadStart) + 2 * tupleCounts.count
+        for field in fields {
+            switch field.fate {
+            case .null: length += 4
+            case .unchanged: length += 4 + field.end - field.start
+            case .replaced(let range): length += 4 + range.count
+            }
+        }
+        let limit = min(maxEncodedLength, WireFrame.maxEncodableLength)
+        guard length <= limit else {
+            var l = location
+            l.row = row
+            throw StreamError(.messageTooLarge(type: frame.type, length: length, limit: limit), at: l)
+        }
         let messageStart = result.output.count
         result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[frame.start..<tuplesStart]))
         var field = 0
@@ -93,6 +112,8 @@ struct CopyBinaryMasker {
                 field += 1
             }
         }
-        WireFrame.patchLength(of: messageStart, in: &result.output)
+        var rowLocation = location
+        rowLocation.row = row
+        try WireFrame.patchLength(of: messageStart, in: &result.output, limit: limit, location: rowLocation)
     }
 }

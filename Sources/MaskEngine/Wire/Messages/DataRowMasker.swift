@@ -10,6 +10,9 @@ struct DataRowMasker {
     let chunk: UnsafeBufferPointer<UInt8>
     let index: StageOneIndex
     let session: MaskSession
+    /// The longest row this writes; past it, `messageTooLarge`. The length word's range, lowered only
+    /// by tests so the path is proven without gigabytes.
+    var maxEncodedLength = WireFrame.maxEncodableLength
 
     func mask(frame: WireFrame, columns: ResultColumns, row: Int, location: StreamLocation,
               into result: inout MaskedChunk) throws(StreamError) {
@@ -101,10 +104,11 @@ struct DataRowMasker {
             case .replaced(let range): length += 4 + range.count
             }
         }
-        guard length <= Int(Int32.max) else {
+        let limit = min(maxEncodedLength, WireFrame.maxEncodableLength)
+        guard length <= limit else {
             var l = location
             l.row = row
-            throw StreamError(.messageTooLarge(type: BackendMessageID.dataRow.rawValue, length: length, limit: Int(Int32.max)), at: l)
+            throw StreamError(.messageTooLarge(type: BackendMessageID.dataRow.rawValue, length: length, limit: limit), at: l)
         }
         result.flushKept(chunk)
         result.output.append(BackendMessageID.dataRow.rawValue)
@@ -137,7 +141,8 @@ struct CellBounds {
     var fate: CellFate
 
     /// Writes the cell as DataRows and binary COPY tuples frame it: an Int32 length (-1 for NULL), then
-    /// the bytes — the original ones, or the replacement in `replacements`.
+    /// the bytes — the original ones, or the replacement in `replacements`. Callers check first that the
+    /// whole message fits a length word, so each cell's length does too.
     func append(from chunk: UnsafeBufferPointer<UInt8>, replacements: [UInt8], to out: inout [UInt8]) {
         switch fate {
         case .null:

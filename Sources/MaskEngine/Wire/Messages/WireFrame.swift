@@ -37,12 +37,27 @@ public struct WireFrame: Sendable {
         out.append(UInt8(truncatingIfNeeded: u))
     }
 
+    /// The largest length a length word can hold: it is a signed Int32, so a length of 2^31 or more
+    /// would be read as negative by every PostgreSQL client.
+    static let maxEncodableLength = Int(Int32.max)
+
     /// Writes the length of the message whose type byte is at `messageStart`, now that it is complete.
-    static func patchLength(of messageStart: Int, in out: inout [UInt8]) {
-        let length = UInt32(out.count - messageStart - 1)
-        out[messageStart + 1] = UInt8(truncatingIfNeeded: length >> 24)
-        out[messageStart + 2] = UInt8(truncatingIfNeeded: length >> 16)
-        out[messageStart + 3] = UInt8(truncatingIfNeeded: length >> 8)
-        out[messageStart + 4] = UInt8(truncatingIfNeeded: length)
+    /// A masked message can be longer than the one it replaces (a `hash` is 32 digits where an SSN was
+    /// 11): past `limit` (the length word's range; lower only in tests) the unfinished message is removed
+    /// from `out` and `messageTooLarge` is thrown at `location`, so no length is ever written wrapped or
+    /// negative and nothing of the message leaves.
+    static func patchLength(of messageStart: Int, in out: inout [UInt8], limit: Int = maxEncodableLength,
+                            location: StreamLocation) throws(StreamError) {
+        let length = out.count - messageStart - 1
+        guard length <= min(limit, maxEncodableLength) else {
+            let type = out[messageStart]
+            out.removeSubrange(messageStart...)
+            throw StreamError(.messageTooLarge(type: type, length: length, limit: min(limit, maxEncodableLength)), at: location)
+        }
+        let bits = UInt32(length)
+        out[messageStart + 1] = UInt8(truncatingIfNeeded: bits >> 24)
+        out[messageStart + 2] = UInt8(truncatingIfNeeded: bits >> 16)
+        out[messageStart + 3] = UInt8(truncatingIfNeeded: bits >> 8)
+        out[messageStart + 4] = UInt8(truncatingIfNeeded: bits)
     }
 }

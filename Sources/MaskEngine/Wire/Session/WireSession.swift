@@ -347,9 +347,9 @@ public final class WireSession {
                     .mask(frame: frame, state: &binary, row: rows + result.rows, location: location, into: &result)
                 copyOut = .binary(binary)
             case .text(let columns):
-                messages.maskCopyText(frame: frame, row: rows + result.rows, strict: true, columns: columns, into: &result)
+                try messages.maskCopyText(frame: frame, row: rows + result.rows, strict: true, columns: columns, location: location, into: &result)
             case nil:
-                messages.maskCopyText(frame: frame, row: rows + result.rows, strict: true, columns: nil, into: &result)
+                try messages.maskCopyText(frame: frame, row: rows + result.rows, strict: true, columns: nil, location: location, into: &result)
             }
             result.rows += 1
         case .copyDone:
