@@ -216,15 +216,23 @@ final class RawPostgresClient {
     }
 
     /// Reads to the end of the stream (or the receive timeout, or a message of type `until`), keeping
-    /// only the count of each message type and the last message (large results are not held).
+    /// only the count of each message type and the last message (large results are not held; a
+    /// DataRow's payload is not kept).
     func drainCounting(until type: Character? = nil) -> (counts: [Character: Int], last: Message?) {
         var counts: [Character: Int] = [:]
         var last: Message?
         repeat {
-            while let message = nextMessage() {
-                counts[message.type, default: 0] += 1
-                last = message
-                if message.type == type { return (counts, last) }
+            // Only the headers are read here (a 160 MB result is not copied message by message); the
+            // bytes were searched for seeded values as they arrived.
+            while let (kind, length) = nextHeader() {
+                if kind == "D" || kind == "d" {
+                    pendingStart += 1 + length
+                    last = (kind, [])
+                } else {
+                    last = nextMessage()
+                }
+                counts[kind, default: 0] += 1
+                if kind == type { return (counts, last) }
             }
         } while readMore()
         return (counts, last)
@@ -238,6 +246,10 @@ final class RawPostgresClient {
         if n == 0 { closedByPeer = true }
         guard n > 0 else { return false }
         bytesReceived += n
+        // Searched as they arrive, with the last bytes before them: a value cut between two reads is found.
+        let overlap = min(pending.count, 64)
+        let window = Array(pending[(pending.count - overlap)...]) + buffer[0..<n]
+        for value in forbidden where window.containsBytes(value) { leaked.insert(value) }
         if pendingStart > 0 && pendingStart == pending.count {
             pending.removeAll(keepingCapacity: true)
             pendingStart = 0
@@ -257,6 +269,16 @@ final class RawPostgresClient {
         return rest.count
     }
 
+    /// The type and length of the next whole message, without taking it.
+    private func nextHeader() -> (Character, Int)? {
+        let available = pending.count - pendingStart
+        guard available >= 5 else { return nil }
+        let p = pendingStart
+        let length = Int(UInt32(pending[p + 1]) << 24 | UInt32(pending[p + 2]) << 16 | UInt32(pending[p + 3]) << 8 | UInt32(pending[p + 4]))
+        guard length >= 4, available >= 1 + length else { return nil }
+        return (Character(Unicode.Scalar(pending[p])), length)
+    }
+
     private func nextMessage() -> Message? {
         let available = pending.count - pendingStart
         guard available >= 5 else { return nil }
@@ -265,7 +287,6 @@ final class RawPostgresClient {
         guard length >= 4, available >= 1 + length else { return nil }
         let message = (Character(Unicode.Scalar(pending[p])), Array(pending[(p + 5)..<(p + 1 + length)]))
         pendingStart += 1 + length
-        for value in forbidden where message.1.containsBytes(value) { leaked.insert(value) }
         return message
     }
 
