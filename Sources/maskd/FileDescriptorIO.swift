@@ -13,14 +13,20 @@ enum FileDescriptorIO {
         }
     }
 
-    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws {
+    /// Writes all of `bytes`. `file` names a side file (the report, the audit) in errors: a side file
+    /// that fails is an I/O error naming it, where a closed stdout ends the run quietly (`OutputClosed`).
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, file: String? = nil) throws {
         var offset = 0
         while offset < bytes.count {
             let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if n > 0 { offset += n; continue }
             if n < 0 && errno == EINTR { continue }
-            if n < 0 && errno == EPIPE { throw OutputClosed() }
-            throw StreamMasker.IOError("write failed: \(String(cString: strerror(errno)))")
+            let reason = String(cString: strerror(errno))
+            guard let file else {
+                if n < 0 && errno == EPIPE { throw OutputClosed() }
+                throw StreamMasker.IOError("write failed: \(reason)")
+            }
+            throw StreamMasker.IOError("cannot write \(file): \(reason)")
         }
     }
 }

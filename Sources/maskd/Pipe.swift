@@ -102,6 +102,12 @@ struct Pipe: ParsableCommand {
             options.workers = threads
         }
         let key = try masking.key(quiet: quiet)
+        // With stdin or stdout closed (`>&-`), the next open(2) would get its descriptor: the masked rows
+        // would go into the report file, or the report would be read as input.
+        for (fd, name) in [(Int32(0), "stdin"), (1, "stdout")] where fcntl(fd, F_GETFD) < 0 {
+            Diagnostics.error("\(name) is closed; give maskd pipe an input and an output (< file, > file or a pipe)")
+            throw ExitCode(74)
+        }
 
         // The report is this run's (truncated); the audit file is a log that runs append to.
         let reportFD = try Self.openOutput(report, what: "report", flags: O_TRUNC)
@@ -119,13 +125,21 @@ struct Pipe: ParsableCommand {
         let masker = StreamMasker(policy: policy, key: key, options: options)
         let fd = reportFD
         var reportSink: StreamMasker.Sink? = nil
-        if fd >= 0 { reportSink = { @Sendable bytes in try FileDescriptorIO.writeAll(fd, bytes) } }
+        let reportName = "the report file \(report ?? "")"
+        if fd >= 0 { reportSink = { @Sendable bytes in try FileDescriptorIO.writeAll(fd, bytes, file: reportName) } }
         let auditDescriptor = auditFD
-        let auditSink: StreamMasker.Sink? = auditDescriptor >= 0 ? { @Sendable bytes in try FileDescriptorIO.writeAll(auditDescriptor, bytes) } : nil
+        let auditName = "the audit file \(audit ?? "")"
+        // The audit's closing record is written by the masker whatever the outcome, and its error is not
+        // the run's: kept here, so that an audit that could not be written fails the run.
+        let auditFailure = FirstFailure()
+        let auditSink: StreamMasker.Sink? = auditDescriptor >= 0 ? { @Sendable bytes in
+            do { try FileDescriptorIO.writeAll(auditDescriptor, bytes, file: auditName) } catch { auditFailure.record(error); throw error }
+        } : nil
         let source: StreamMasker.Source = { buffer in try FileDescriptorIO.read(0, into: buffer) }
         let sink: StreamMasker.Sink = { bytes in try FileDescriptorIO.writeAll(1, bytes) }
         do {
             let summary = try masker.run(source: source, sink: sink, report: reportSink, audit: auditSink)
+            if let error = auditFailure.error { throw error }
             progress.clear()
             if !quiet { Diagnostics.summary(summary, seconds: Date().timeIntervalSince(started), policy: policy) }
             if summary.outsideRowFindings > 0 {

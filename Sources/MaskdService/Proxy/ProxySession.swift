@@ -41,6 +41,14 @@ final class ProxySession: @unchecked Sendable {
     private var heldClientBytes: [ByteBuffer] = []
     /// S frames sent to the daemon and not yet answered.
     private var outstanding = 0
+    /// The payload sizes of those frames, oldest first from `inFlightHead`, and their sum: the server
+    /// is not read while the sum is over half the daemon's in-flight limit (docs/protocol.md, Flow
+    /// control), or a client that does not read would have its whole result buffered on the way.
+    private var inFlightSizes: [Int] = []
+    private var inFlightHead = 0
+    private var inFlightBytes = 0
+    private var inFlightLimit = 4 << 20
+    private var readingUpstream = true
     private var upstreamClosed = false
     private var masked = MaskedChunk()
     private let policies: PolicyStore
@@ -228,7 +236,10 @@ final class ProxySession: @unchecked Sendable {
             var b = bytes
             frame.writeBuffer(&b)
             outstanding += 1
+            inFlightSizes.append(bytes.readableBytes)
+            inFlightBytes += bytes.readableBytes
             daemon.write(frame, promise: nil)
+            updateUpstreamReading()
         }
     }
 
@@ -243,8 +254,15 @@ final class ProxySession: @unchecked Sendable {
     }
 
     /// Whether the client can take more; while it cannot, the server is not read (backpressure).
-    func clientWritabilityChanged() {
-        upstream?.setOption(ChannelOptions.autoRead, value: client.isWritable).whenFailure { _ in }
+    func clientWritabilityChanged() { updateUpstreamReading() }
+
+    /// Reads the server only while the client takes what it is sent and, through a daemon, while the
+    /// bytes in flight stay under half its limit (a read burst may add more before reading stops).
+    private func updateUpstreamReading() {
+        let read = client.isWritable && inFlightBytes < inFlightLimit / 2
+        guard read != readingUpstream, let upstream else { return }
+        readingUpstream = read
+        upstream.setOption(ChannelOptions.autoRead, value: read).whenFailure { _ in }
     }
 
     // MARK: Daemon
@@ -255,10 +273,20 @@ final class ProxySession: @unchecked Sendable {
             let welcome = frame.payload.withUnsafeReadableBytes { try? SidecarWelcome.decode($0) }
             guard let welcome, welcome.major == SidecarProtocol.major else { return fail("the masking daemon speaks another protocol version") }
             logger[metadataKey: "session"] = "\(welcome.sessionID)"
+            if welcome.maxInFlightBytes > 0 { inFlightLimit = Int(welcome.maxInFlightBytes) }
         case .masked:
             guard outstanding > 0 else { return fail("the masking daemon answered a frame that was not sent") }
             outstanding -= 1
+            if inFlightHead < inFlightSizes.count {
+                inFlightBytes -= inFlightSizes[inFlightHead]
+                inFlightHead += 1
+                if inFlightHead == inFlightSizes.count {
+                    inFlightSizes.removeAll(keepingCapacity: true)
+                    inFlightHead = 0
+                }
+            }
             if case .closed = phase { return }
+            updateUpstreamReading()
             if frame.payload.readableBytes > 0 { client.write(frame.payload, promise: nil) }
             client.flush()
             if upstreamClosed && outstanding == 0 { closeAll() }

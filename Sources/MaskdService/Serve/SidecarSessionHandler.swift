@@ -67,6 +67,13 @@ final class SidecarSessionHandler: ChannelDuplexHandler {
         do throws(SidecarError) {
             if frame.flags & SidecarProtocol.flagLZ4 != 0 {
                 guard compress else { throw SidecarError(.malformedFrame, "a compressed frame before LZ4 was granted") }
+                // The declared size is checked before decompressing: a 13-byte frame may claim 64 MiB, and
+                // the decompressor allocates what is claimed.
+                let declared = frame.payload.getInteger(at: frame.payload.readerIndex, as: UInt32.self).map(Int.init) ?? 0
+                let limit = self.context.configuration.maxFramePayload
+                guard declared <= limit else {
+                    throw SidecarError(.frameTooLarge, "a compressed \(frame.kind) frame declares \(declared) bytes, over the limit of \(limit)")
+                }
                 try frame.payload.withUnsafeReadableBytes { p throws(SidecarError) in
                     try SidecarCompression.decompress(p, into: &scratch)
                 }
