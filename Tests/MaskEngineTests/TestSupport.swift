@@ -62,3 +62,12 @@ final class ByteCollector: @unchecked Sendable {
     func append(_ bytes: UnsafeRawBufferPointer) { lock.lock(); storage.append(contentsOf: bytes); lock.unlock() }
     var bytes: [UInt8] { lock.lock(); defer { lock.unlock() }; return storage }
 }
+
+/// How much longer than a plain debug build a wall-clock bound in a test may take: `scripts/sanitize`
+/// sets MASKD_SANITIZER to its lane, and instrumented code runs about 2–3× slower under AddressSanitizer
+/// and 5–15× under ThreadSanitizer. A bound that separates linear from quadratic work still does so.
+let sanitizerSlowdown: Int = switch ProcessInfo.processInfo.environment["MASKD_SANITIZER"] {
+case nil: 1
+case "thread": 10
+default: 3
+}
