@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "MaskdService", targets: ["MaskdService"]),
         .executable(name: "maskd", targets: ["maskd"]),
         .executable(name: "maskbench", targets: ["maskbench"]),
+        // The bodies of the fuzz targets, for the libFuzzer shims of the separate Fuzz/ package.
+        .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -104,6 +106,11 @@ let package = Package(
                 .plugin(name: "BenchmarkPlugin", package: "benchmark"),
             ]
         ),
+        // The fuzz targets' bodies (FUZZING.md; the differential ones: Fuzz/DIFFERENTIAL.md). They live here,
+        // not in Fuzz/, so the plain test run replays Fuzz/Corpus and Fuzz/FailCases through the very code
+        // libFuzzer runs; only the Fuzz/ package (its own build, with --sanitize=fuzzer) turns them into
+        // fuzzers. CMaskKernels: the differential targets call the kernels' paths directly.
+        .target(name: "FuzzTargets", dependencies: ["MaskEngine", "CMaskKernels"], path: "Fuzz/Targets"),
         // PostgreSQL message builders and readers that the engine's and the daemon's tests share.
         .target(name: "WireTestSupport", path: "Tests/WireTestSupport"),
         .testTarget(
@@ -117,6 +124,8 @@ let package = Package(
             dependencies: ["maskd", "maskbench", "MaskEngine"],
             resources: [.copy("Golden")]
         ),
+        // Replays Fuzz/Corpus and Fuzz/FailCases through the fuzz targets' bodies.
+        .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzTargets", "MaskEngine"]),
         // The daemon and the proxy in process and as binaries, against a real PostgreSQL, with a real driver.
         .testTarget(
             name: "MaskdServiceTests",
