@@ -108,10 +108,11 @@ let package = Package(
                 .plugin(name: "BenchmarkPlugin", package: "benchmark"),
             ]
         ),
-        // The fuzz targets' bodies and their leak oracle (FUZZING.md). They live here, not in Fuzz/, so the
-        // plain test run replays Fuzz/Corpus and Fuzz/FailCases through the very code libFuzzer runs; only
-        // the Fuzz/ package (its own build, with --sanitize=fuzzer) turns them into fuzzers.
-        .target(name: "FuzzTargets", dependencies: ["MaskEngine", "CLZ4"], path: "Fuzz/Targets"),
+        // The fuzz targets' bodies (FUZZING.md; the differential ones: Fuzz/DIFFERENTIAL.md). They live here,
+        // not in Fuzz/, so the plain test run replays Fuzz/Corpus and Fuzz/FailCases through the very code
+        // libFuzzer runs; only the Fuzz/ package (its own build, with --sanitize=fuzzer) turns them into
+        // fuzzers. CMaskKernels: the differential targets call the kernels' paths directly.
+        .target(name: "FuzzTargets", dependencies: ["MaskEngine", "CMaskKernels", "CLZ4"], path: "Fuzz/Targets"),
         // PostgreSQL message builders and readers that the engine's and the daemon's tests share.
         .target(name: "WireTestSupport", path: "Tests/WireTestSupport"),
         .testTarget(

@@ -2,7 +2,8 @@
 // Benchmarks/RESULTS.md quotes for tokens. CPU time of the process, so other load on a shared machine
 // inflates it less than wall time; compare builds in one interleaved run, or count instructions:
 //
-//   clang -O2 -I Sources/CMaskKernels/include Benchmarks/ff1_bench.c Sources/CMaskKernels/ff1.c -o /tmp/ff1_bench
+//   clang -O2 -I Sources/CMaskKernels/include Benchmarks/ff1_bench.c Sources/CMaskKernels/ff1.c \
+//      Sources/CMaskKernels/kernel_path.c -o /tmp/ff1_bench
 //   /tmp/ff1_bench DIGITS [TOKENS] [MODE]     MODE 0 mk_ff1_encrypt, 1 prepared batches of 64, 2 prepared one by one
 //   valgrind --tool=callgrind --callgrind-out-file=/dev/null /tmp/ff1_bench 16 64000 1   (instructions / 64000)
 //

@@ -5,7 +5,7 @@
 // digit reached scalar code, and that is what is counted).
 //
 //   cc -O2 -I Sources/CMaskKernels/include Benchmarks/stage1_candidates.c Sources/CMaskKernels/classify.c \
-//      -o /tmp/stage1_candidates && /tmp/stage1_candidates FILE...
+//      Sources/CMaskKernels/kernel_path.c -o /tmp/stage1_candidates && /tmp/stage1_candidates FILE...
 //   # the kernel before issue 13:
 //   mkdir -p /tmp/k0/include && for f in mask_kernels.h mask_hmac.h mask_ff1.h; do
 //     git show d9c93f5:Sources/CMaskKernels/include/$f > /tmp/k0/include/$f; done

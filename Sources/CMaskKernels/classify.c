@@ -37,6 +37,7 @@
 // the keyword fill open at the first of them (a superset: the fill then ends at the first byte that
 // can be in no key).
 #include "mask_kernels.h"
+#include "kernel_path_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -330,6 +331,7 @@ static void classify_with(raw_function raw, const uint8_t *buffer, size_t total,
 
 void mk_classify_scalar(const uint8_t *buffer, size_t total, size_t start, size_t length,
                         const uint8_t structural[4], mk_block_masks *out) {
+    mk_path_record(MK_KERNEL_CLASSIFY, MK_PATH_PORTABLE);
     classify_with(raw_scalar, buffer, total, start, length, structural, out);
 }
 
@@ -428,6 +430,7 @@ int mk_classify_avx2(const uint8_t *buffer, size_t total, size_t start, size_t l
                      const uint8_t structural[4], mk_block_masks *out) {
 #if defined(__x86_64__)
     if (has_avx2()) {
+        mk_path_record(MK_KERNEL_CLASSIFY, MK_PATH_ACCELERATED);
         classify_with(raw_avx2, buffer, total, start, length, structural, out);
         return 1;
     }
@@ -449,16 +452,30 @@ static int scalar_forced(void) {
     return forced;
 }
 
-int mk_classify_uses_avx2(void) {
+// The path of one mk_classify call: the thread's forced one, else AVX2 when the CPU has it and the
+// environment does not force the scalar twin.
+static mk_path classify_path(void) {
+    mk_path forced = mk_path_forced_here(MK_KERNEL_CLASSIFY);
+    if (forced != MK_PATH_NONE) return forced;
 #if defined(__x86_64__)
-    return has_avx2() && !scalar_forced();
-#else
-    return 0;
+    if (has_avx2() && !scalar_forced()) return MK_PATH_ACCELERATED;
 #endif
+    return MK_PATH_PORTABLE;
 }
+
+int mk_classify_uses_avx2(void) { return classify_path() == MK_PATH_ACCELERATED; }
 
 void mk_classify(const uint8_t *buffer, size_t total, size_t start, size_t length,
                  const uint8_t structural[4], mk_block_masks *out) {
-    if (!scalar_forced() && mk_classify_avx2(buffer, total, start, length, structural, out)) return;
-    mk_classify_scalar(buffer, total, start, length, structural, out);
+    // Read once per call: a window is at least one 64-byte block, so the dispatch is not in the loop.
+    mk_path path = classify_path();
+    mk_path_record(MK_KERNEL_CLASSIFY, path);
+#if defined(__x86_64__)
+    // mk_path_force admits AVX2 only on a CPU that has it.
+    if (path == MK_PATH_ACCELERATED) {
+        classify_with(raw_avx2, buffer, total, start, length, structural, out);
+        return;
+    }
+#endif
+    classify_with(raw_scalar, buffer, total, start, length, structural, out);
 }

@@ -2,6 +2,7 @@
 // per 64-byte block, the quote mask is turned into an "inside quotes" mask by a prefix XOR (each bit is
 // the parity of the quotes at or before it), carried from block to block, as in simdjson's stage 1.
 #include "mask_kernels.h"
+#include "kernel_path_internal.h"
 
 #include <string.h>
 
@@ -43,11 +44,16 @@ mk_csv_split mk_csv_last_record_end(const uint8_t *bytes, size_t length, uint8_t
     mk_csv_split result = {0, 0, 0};
     uint64_t inside_carry = 0;  // all ones when the previous block ended inside quotes
     size_t lines = 0, records = 0;
+    // The thread's forced path, else AVX2 when the CPU has it; decided once per call.
+    mk_path path = mk_path_forced_here(MK_KERNEL_CSV_SPLIT);
 #if defined(__x86_64__)
-    int avx2 = __builtin_cpu_supports("avx2");
+    if (path == MK_PATH_NONE) path = __builtin_cpu_supports("avx2") ? MK_PATH_ACCELERATED : MK_PATH_PORTABLE;
 #else
-    int avx2 = 0;
+    path = MK_PATH_PORTABLE;
 #endif
+    mk_path_record(MK_KERNEL_CSV_SPLIT, path);
+    int avx2 = path == MK_PATH_ACCELERATED;
+    (void)avx2;  // unread where there is no AVX2 code
     for (size_t base = 0; base < length; base += 64) {
         size_t n = length - base < 64 ? length - base : 64;
         uint64_t q, nl;

@@ -13,6 +13,7 @@
 // and Tests/Vectors/ff1_reference.py (an unbounded-integer FF1 that passes all nine NIST samples) for
 // radix 10, 28, 36 and 62 at every length class.
 #include "mask_ff1.h"
+#include "kernel_path_internal.h"
 
 #include <string.h>
 
@@ -56,10 +57,16 @@ void mk_aes128_init(mk_aes128_key *key, const uint8_t raw[16]) {
         }
         for (int k = 0; k < 4; k++) w[i + k] = w[i - 16 + k] ^ t[k];
     }
-    key->uses_aesni = (uint32_t)mk_aes_uses_aesni();
+    // The thread's forced path (mk_path_force admits AES-NI only on a CPU that has it), else the CPU's.
+    mk_path forced = mk_path_forced_here(MK_KERNEL_AES);
+    key->uses_aesni = forced != MK_PATH_NONE ? forced == MK_PATH_ACCELERATED : (uint32_t)mk_aes_uses_aesni();
 }
 
-void mk_aes128_encrypt_portable(const mk_aes128_key *key, uint8_t s[16]) {
+static inline mk_path key_path(const mk_aes128_key *key) {
+    return key->uses_aesni ? MK_PATH_ACCELERATED : MK_PATH_PORTABLE;
+}
+
+static void aes_encrypt_portable(const mk_aes128_key *key, uint8_t s[16]) {
     const uint8_t *rk = key->round_keys;
     for (int i = 0; i < 16; i++) s[i] ^= rk[i];
     for (int round = 1; round <= 10; round++) {
@@ -81,6 +88,11 @@ void mk_aes128_encrypt_portable(const mk_aes128_key *key, uint8_t s[16]) {
         }
         for (int i = 0; i < 16; i++) s[i] = t[i] ^ rk[16 * round + i];
     }
+}
+
+void mk_aes128_encrypt_portable(const mk_aes128_key *key, uint8_t block[16]) {
+    mk_path_record(MK_KERNEL_AES, MK_PATH_PORTABLE);
+    aes_encrypt_portable(key, block);
 }
 
 #if defined(__x86_64__)
@@ -123,11 +135,17 @@ int mk_aes_uses_aesni(void) {
 #endif
 }
 
-void mk_aes128_encrypt(const mk_aes128_key *key, uint8_t block[16]) {
+// One block on the key's path, without recording it: the FF1 entry points record their path once.
+static void aes_encrypt(const mk_aes128_key *key, uint8_t block[16]) {
 #if defined(__x86_64__)
     if (key->uses_aesni) { encrypt_aesni(key, block); return; }
 #endif
-    mk_aes128_encrypt_portable(key, block);
+    aes_encrypt_portable(key, block);
+}
+
+void mk_aes128_encrypt(const mk_aes128_key *key, uint8_t block[16]) {
+    mk_path_record(MK_KERNEL_AES, key_path(key));
+    aes_encrypt(key, block);
 }
 
 // ---- FF1, any radix up to 255 --------------------------------------------------------------------
@@ -231,10 +249,10 @@ static int ff1_setup(ff1_state *st, const mk_aes128_key *key, const uint8_t *twe
     p[6] = 10; p[7] = (uint8_t)(u % 256);
     p[8] = (uint8_t)(n >> 24); p[9] = (uint8_t)(n >> 16); p[10] = (uint8_t)(n >> 8); p[11] = (uint8_t)n;
     p[12] = (uint8_t)(t >> 24); p[13] = (uint8_t)(t >> 16); p[14] = (uint8_t)(t >> 8); p[15] = (uint8_t)t;
-    mk_aes128_encrypt(key, p);
+    aes_encrypt(key, p);
     for (size_t off = 0; off + 16 < st->q_length; off += 16) {
         for (int k = 0; k < 16; k++) p[k] ^= q[off + k];
-        mk_aes128_encrypt(key, p);
+        aes_encrypt(key, p);
     }
     memcpy(st->last, q + st->q_length - 16, 16);
     return 0;
@@ -323,7 +341,7 @@ MK_AES_TARGET MK_ALWAYS_INLINE void small_round_values(const mk_ff1_plan *p, int
         uint64_t high = p->base_high ^ __builtin_bswap64(tag | x[k]);
         memcpy(block, &p->base_low, 8);
         memcpy(block + 8, &high, 8);
-        mk_aes128_encrypt_portable(&p->key, block);
+        aes_encrypt_portable(&p->key, block);
         uint64_t low;
         uint32_t next;
         memcpy(&low, block, 8);
@@ -409,9 +427,16 @@ MK_AES_TARGET static void small_encrypt_portable(const mk_ff1_plan *p, uint8_t *
     for (size_t k = 0; k < values; k++) small_encrypt_group(p, numerals + stride * k, 0, 1, 1, 0);
 }
 
+// The hot entry of cards and SSNs: the path is recorded in the branch that runs it, a store of a
+// constant (one instruction), not on entry.
 static void small_encrypt(const mk_ff1_plan *p, uint8_t *numerals, size_t stride, size_t values) {
-    if (p->key.uses_aesni) small_encrypt_aesni(p, numerals, stride, values);
-    else small_encrypt_portable(p, numerals, stride, values);
+    if (p->key.uses_aesni) {
+        mk_path_record(MK_KERNEL_AES, MK_PATH_ACCELERATED);
+        small_encrypt_aesni(p, numerals, stride, values);
+    } else {
+        mk_path_record(MK_KERNEL_AES, MK_PATH_PORTABLE);
+        small_encrypt_portable(p, numerals, stride, values);
+    }
 }
 
 MK_AES_TARGET MK_ALWAYS_INLINE void small_decrypt(const mk_ff1_plan *p, uint8_t *numerals, int aesni) {
@@ -447,7 +472,7 @@ static u128 ff1_round_value(ff1_state *st, int round, u128 x, u128 m) {
     for (size_t k = 0; k < st->b; k++) { q[15 - k] = (uint8_t)x; x >>= 8; }
     uint8_t r[16];
     for (int k = 0; k < 16; k++) r[k] = st->prefix_mac[k] ^ q[k];
-    mk_aes128_encrypt(st->key, r);  // R = PRF(P || Q)
+    aes_encrypt(st->key, r);  // R = PRF(P || Q)
     // NUM(S) mod m: the first min(d, 16) bytes as one number, then (when d > 16) byte by byte, where
     // y < m < 2^120 keeps y * 256 + 255 within 128 bits.
     u128 y = 0;
@@ -458,7 +483,7 @@ static u128 ff1_round_value(ff1_state *st, int round, u128 x, u128 m) {
         uint8_t s2[16];
         memcpy(s2, r, 16);
         s2[15] ^= 1;
-        mk_aes128_encrypt(st->key, s2);
+        aes_encrypt(st->key, s2);
         for (size_t k = 0; k < st->d - 16; k++) y = ((y << 8) | s2[k]) % m;
     }
     return y;
@@ -521,8 +546,12 @@ int mk_ff1_encrypt(const mk_aes128_key *key, const uint8_t *tweak, size_t t, uns
     ff1_state st;
     if (ff1_setup(&st, key, tweak, t, radix, n) != 0 || ff1_check_numerals(numerals, n, radix) != 0) return -1;
     mk_ff1_plan plan;
-    if (plan_from(&st, key, n, &plan) == 0) small_encrypt(&plan, numerals, 0, 1);
-    else large_encrypt(&st, numerals, n);
+    if (plan_from(&st, key, n, &plan) == 0) {
+        small_encrypt(&plan, numerals, 0, 1);
+    } else {
+        mk_path_record(MK_KERNEL_AES, key_path(key));
+        large_encrypt(&st, numerals, n);
+    }
     return 0;
 }
 
@@ -531,6 +560,7 @@ int mk_ff1_decrypt(const mk_aes128_key *key, const uint8_t *tweak, size_t t, uns
     ff1_state st;
     if (ff1_setup(&st, key, tweak, t, radix, n) != 0 || ff1_check_numerals(numerals, n, radix) != 0) return -1;
     mk_ff1_plan plan;
+    mk_path_record(MK_KERNEL_AES, key_path(key));
     if (plan_from(&st, key, n, &plan) == 0) {
         if (plan.key.uses_aesni) small_decrypt_aesni(&plan, numerals);
         else small_decrypt_portable(&plan, numerals);

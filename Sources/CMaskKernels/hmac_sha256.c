@@ -6,6 +6,7 @@
 // states) a short message is two compression calls, with SHA-NI when the CPU has it. The result is
 // checked against swift-crypto's HMAC in the tests.
 #include "mask_hmac.h"
+#include "kernel_path_internal.h"
 
 #include <string.h>
 
@@ -92,9 +93,17 @@ int mk_sha256_uses_shani(void) {
 
 typedef void (*compress_fn)(uint32_t state[8], const uint8_t block[64]);
 
+// The thread's forced path (mk_path_force admits SHA-NI only on a CPU that has it), else the CPU's;
+// recorded for mk_path_last.
 static compress_fn best_compress(void) {
+    mk_path path = mk_path_forced_here(MK_KERNEL_SHA256);
 #if defined(__x86_64__)
-    if (mk_sha256_uses_shani()) return compress_shani;
+    if (path == MK_PATH_NONE) path = mk_sha256_uses_shani() ? MK_PATH_ACCELERATED : MK_PATH_PORTABLE;
+    mk_path_record(MK_KERNEL_SHA256, path);
+    if (path == MK_PATH_ACCELERATED) return compress_shani;
+#else
+    mk_path_record(MK_KERNEL_SHA256, MK_PATH_PORTABLE);
+    (void)path;
 #endif
     return compress_portable;
 }
@@ -179,5 +188,6 @@ void mk_hmac_sha256(const mk_hmac_sha256_key *ctx, uint8_t tag, const uint8_t *m
 
 void mk_hmac_sha256_portable(const mk_hmac_sha256_key *ctx, uint8_t tag, const uint8_t *message, size_t length,
                              uint8_t out[32]) {
+    mk_path_record(MK_KERNEL_SHA256, MK_PATH_PORTABLE);
     hmac(compress_portable, ctx, tag, message, length, out);
 }

@@ -1,10 +1,13 @@
 import CMaskKernels
 import Foundation
 import Testing
+@testable import MaskEngine
 
 /// AES-128 against FIPS-197, AES-NI against the portable twin, and FF1 against NIST's samples, an
 /// independent reference (Tests/Vectors/ff1_reference.py) and its own inverse, on both AES paths and
-/// both round loops (64-bit and 128-bit), alone, prepared and batched.
+/// both round loops (64-bit and 128-bit), alone, prepared and batched. Each AES path is forced with
+/// the kernel path hook and every call asserts the path it ran; on a CPU without AES-NI the
+/// comparisons with it are reported as skipped (KernelPathTests.cpuRunsAESNI), not passed.
 @Suite struct FF1Tests {
     static func hex(_ s: String) -> [UInt8] {
         var out: [UInt8] = []
@@ -44,28 +47,56 @@ import Testing
         return (rc, text(x))
     }
 
-    @Test func aesMatchesFIPS197() {
-        var key = mk_aes128_key()
-        mk_aes128_init(&key, Self.hex("000102030405060708090a0b0c0d0e0f"))
-        var block = Self.hex("00112233445566778899aabbccddeeff")
-        mk_aes128_encrypt(&key, &block)
-        #expect(block == Self.hex("69c4e0d86a7b0430d8cdb78070b4c55a"))
-        var portable = Self.hex("00112233445566778899aabbccddeeff")
-        mk_aes128_encrypt_portable(&key, &portable)
-        #expect(portable == block)
+    /// `raw` expanded as a key of `path` (forced while the key is expanded: the key keeps its path).
+    static func key(_ raw: [UInt8], on path: KernelPath) -> mk_aes128_key? {
+        AcceleratedKernel.aes.withPath(path) {
+            var key = mk_aes128_key()
+            mk_aes128_init(&key, raw)
+            return key
+        }
     }
 
-    @Test func aesNIMatchesPortable() {
+    /// The AES path that `body` ran (nil: no AES entry point ran).
+    static func ranPath(_ body: () -> Void) -> KernelPath? {
+        AcceleratedKernel.aes.resetLastPath()
+        body()
+        return AcceleratedKernel.aes.lastPath
+    }
+
+    /// What `body` returns, expecting it to have run the AES path `path`.
+    static func onPath<Result>(_ path: KernelPath, sourceLocation: SourceLocation = #_sourceLocation,
+                               _ body: () -> Result) -> Result {
+        AcceleratedKernel.aes.resetLastPath()
+        let result = body()
+        #expect(AcceleratedKernel.aes.lastPath == path, "AES ran \(String(describing: AcceleratedKernel.aes.lastPath))",
+                sourceLocation: sourceLocation)
+        return result
+    }
+
+    @Test(arguments: AcceleratedKernel.aes.availablePaths)
+    func aesMatchesFIPS197(_ path: KernelPath) throws {
+        var key = try #require(Self.key(Self.hex("000102030405060708090a0b0c0d0e0f"), on: path))
+        var block = Self.hex("00112233445566778899aabbccddeeff")
+        #expect(Self.ranPath { mk_aes128_encrypt(&key, &block) } == path)
+        #expect(block == Self.hex("69c4e0d86a7b0430d8cdb78070b4c55a"))
+    }
+
+    @Test(.requires(.aes)) func aesNIMatchesPortable() throws {
         var g = StageOneTests.Generator(state: 5)
         for _ in 0..<200 {
-            var key = mk_aes128_key()
-            mk_aes128_init(&key, (0..<16).map { _ in UInt8(truncatingIfNeeded: g.next()) })
-            #expect(key.uses_aesni == UInt32(mk_aes_uses_aesni()), "the key knows its AES path from the start")
+            let raw = (0..<16).map { _ in UInt8(truncatingIfNeeded: g.next()) }
+            var unforced = mk_aes128_key()
+            mk_aes128_init(&unforced, raw)
+            #expect(unforced.uses_aesni == 1, "a key made without forcing takes AES-NI where the CPU has it")
+            var fast = try #require(Self.key(raw, on: .accelerated))
+            var slow = try #require(Self.key(raw, on: .portable))
+            #expect(fast.uses_aesni == 1 && slow.uses_aesni == 0)
             let block = (0..<16).map { _ in UInt8(truncatingIfNeeded: g.next()) }
-            var a = block, b = block
-            mk_aes128_encrypt(&key, &a)
-            mk_aes128_encrypt_portable(&key, &b)
-            #expect(a == b)
+            var a = block, b = block, c = block
+            #expect(Self.ranPath { mk_aes128_encrypt(&fast, &a) } == .accelerated)
+            #expect(Self.ranPath { mk_aes128_encrypt(&slow, &b) } == .portable)
+            #expect(Self.ranPath { mk_aes128_encrypt_portable(&fast, &c) } == .portable)
+            #expect(a == b && b == c)
         }
     }
 
@@ -172,31 +203,32 @@ import Testing
         ("5301", "9364070545533084245", "4983749008720140180"),
     ]
 
-    /// Both AES paths of the key: AES-NI (when the CPU has it) and the portable twin, forced.
-    static var keysOfEveryPath: [mk_aes128_key] {
-        var portable = nistKey
-        portable.uses_aesni = 0
-        return nistKey.uses_aesni == 1 ? [nistKey, portable] : [portable]
+    /// NIST's sample key expanded on every AES path this CPU has: the portable twin, and AES-NI when the
+    /// CPU has it.
+    static var keysOfEveryPath: [(path: KernelPath, key: mk_aes128_key)] {
+        AcceleratedKernel.aes.availablePaths.compactMap { path in
+            key(hex("2B7E151628AED2A6ABF7158809CF4F3C"), on: path).map { (path, $0) }
+        }
     }
 
     @Test(arguments: cardLengthVectors)
     func ff1MatchesTheReferenceAtCardLengths(_ tweak: String, _ plain: String, _ cipher: String) {
-        for key in Self.keysOfEveryPath {
-            #expect(Self.encrypt(plain, radix: 10, tweak: tweak, key: key) == (0, cipher))
-            #expect(Self.decrypt(cipher, radix: 10, tweak: tweak, key: key) == (0, plain))
+        for (path, key) in Self.keysOfEveryPath {
+            #expect(Self.onPath(path) { Self.encrypt(plain, radix: 10, tweak: tweak, key: key) } == (0, cipher))
+            #expect(Self.onPath(path) { Self.decrypt(cipher, radix: 10, tweak: tweak, key: key) } == (0, plain))
             // Prepared, alone and in batches that fill a whole group of lanes, part of one, and more.
             var key = key
             var plan = mk_ff1_plan()
             let t = Self.hex(tweak)
             #expect(mk_ff1_prepare(&plan, &key, t, t.count, 10, plain.count) == 0)
             var x = Self.numerals(plain)
-            #expect(mk_ff1_encrypt_prepared(&plan, &x) == 0)
+            #expect(Self.onPath(path) { mk_ff1_encrypt_prepared(&plan, &x) } == 0)
             #expect(Self.text(x) == cipher)
             for values in [1, 3, 8, 11] {
                 let stride = plain.count + 3
                 var many = [UInt8](repeating: 77, count: stride * values)
                 for k in 0..<values { many.replaceSubrange(k * stride..<(k * stride + plain.count), with: Self.numerals(plain)) }
-                #expect(mk_ff1_encrypt_prepared_batch(&plan, &many, stride, values) == 0)
+                #expect(Self.onPath(path) { mk_ff1_encrypt_prepared_batch(&plan, &many, stride, values) } == 0)
                 for k in 0..<values {
                     #expect(Self.text(Array(many[k * stride..<(k * stride + plain.count)])) == cipher, "batch of \(values)")
                     #expect(many[(k * stride + plain.count)..<((k + 1) * stride)].allSatisfy { $0 == 77 },
@@ -247,17 +279,17 @@ import Testing
 
     @Test(arguments: boundaryVectors)
     func ff1MatchesTheReferenceWhereTheRoundLoopsMeet(_ radix: Int, _ tweak: String, _ plain: String, _ cipher: String) {
-        for var key in Self.keysOfEveryPath {
-            #expect(Self.encrypt(plain, radix: radix, tweak: tweak, key: key) == (0, cipher), "aesni \(key.uses_aesni)")
-            #expect(Self.decrypt(cipher, radix: radix, tweak: tweak, key: key) == (0, plain), "aesni \(key.uses_aesni)")
+        for (path, var key) in Self.keysOfEveryPath {
+            #expect(Self.onPath(path) { Self.encrypt(plain, radix: radix, tweak: tweak, key: key) } == (0, cipher), "\(path)")
+            #expect(Self.onPath(path) { Self.decrypt(cipher, radix: radix, tweak: tweak, key: key) } == (0, plain), "\(path)")
             var plan = mk_ff1_plan()
             let t = Self.hex(tweak)
             let smallDomain = pow(Double(radix), Double(plain.count - plain.count / 2)) < pow(2, 48)
             #expect((mk_ff1_prepare(&plan, &key, t, t.count, UInt32(radix), plain.count) == 0) == smallDomain)
             if smallDomain {
                 var x = Self.numerals(plain)
-                #expect(mk_ff1_encrypt_prepared(&plan, &x) == 0)
-                #expect(Self.text(x) == cipher, "prepared, aesni \(key.uses_aesni)")
+                #expect(Self.onPath(path) { mk_ff1_encrypt_prepared(&plan, &x) } == 0)
+                #expect(Self.text(x) == cipher, "prepared, \(path)")
             }
         }
     }
@@ -279,14 +311,17 @@ import Testing
                         _ = mk_ff1_encrypt(&key, tweak, tweak.count, UInt32(radix), e.baseAddress! + k * n, n)
                     }
                 }
-                for var key in Self.keysOfEveryPath {
+                for (path, var key) in Self.keysOfEveryPath {
                     var one = plain
-                    for k in 0..<values {
-                        one.withUnsafeMutableBufferPointer { o in
-                            _ = mk_ff1_encrypt(&key, tweak, tweak.count, UInt32(radix), o.baseAddress! + k * n, n)
+                    let ran = Self.ranPath {
+                        for k in 0..<values {
+                            one.withUnsafeMutableBufferPointer { o in
+                                _ = mk_ff1_encrypt(&key, tweak, tweak.count, UInt32(radix), o.baseAddress! + k * n, n)
+                            }
                         }
                     }
-                    #expect(one == expected, "radix \(radix), \(n) numerals, aesni \(key.uses_aesni)")
+                    #expect(ran == path, "radix \(radix), \(n) numerals")
+                    #expect(one == expected, "radix \(radix), \(n) numerals, \(path)")
                     var plan = mk_ff1_plan()
                     let smallDomain = pow(Double(radix), Double(n - n / 2)) < pow(2, 48)
                     #expect((mk_ff1_prepare(&plan, &key, tweak, tweak.count, UInt32(radix), n) == 0) == smallDomain,

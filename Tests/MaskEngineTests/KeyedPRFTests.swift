@@ -4,23 +4,28 @@ import Testing
 @testable import MaskEngine
 
 /// The hand-written HMAC-SHA256 agrees with swift-crypto's on every message length that matters
-/// (empty to several blocks, across the padding boundaries) and on long keys.
+/// (empty to several blocks, across the padding boundaries) and on long keys, on each SHA-256 path this
+/// CPU has, forced and asserted (a CPU without SHA-NI shows KernelPathTests.cpuRunsSHANI as skipped).
 @Suite struct KeyedPRFTests {
-    @Test func matchesSwiftCrypto() {
+    @Test(arguments: AcceleratedKernel.sha256.availablePaths)
+    func matchesSwiftCrypto(_ path: KernelPath) {
         var g = StageOneTests.Generator(state: 99)
+        let sha256 = AcceleratedKernel.sha256
         for keyLength in [16, 32, 64, 65, 100] {
             let key = (0..<keyLength).map { _ in UInt8(truncatingIfNeeded: g.next()) }
             var ctx = mk_hmac_sha256_key()
-            mk_hmac_sha256_init(&ctx, key, key.count)
+            _ = sha256.expectRuns(path, "absorbing a key of \(keyLength)") { mk_hmac_sha256_init(&ctx, key, key.count) }
             for length in [0, 1, 15, 54, 55, 56, 62, 63, 64, 65, 118, 119, 120, 200, 1000] {
                 let tag = UInt8(truncatingIfNeeded: g.next())
                 let message = (0..<length).map { _ in UInt8(truncatingIfNeeded: g.next()) }
                 var ours = [UInt8](repeating: 0, count: 32)
-                mk_hmac_sha256(&ctx, tag, message, message.count, &ours)
+                _ = sha256.expectRuns(path) { mk_hmac_sha256(&ctx, tag, message, message.count, &ours) }
                 let reference = Array(HMAC<SHA256>.authenticationCode(for: [tag] + message, using: SymmetricKey(data: key)))
-                #expect(ours == reference, "key \(keyLength) message \(length)")
+                #expect(ours == reference, "\(path): key \(keyLength) message \(length)")
                 var portable = [UInt8](repeating: 0, count: 32)
+                mk_path_reset_last(MK_KERNEL_SHA256)
                 mk_hmac_sha256_portable(&ctx, tag, message, message.count, &portable)
+                #expect(sha256.lastPath == .portable)
                 #expect(portable == reference, "portable: key \(keyLength) message \(length)")
             }
         }

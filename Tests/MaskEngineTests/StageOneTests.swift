@@ -3,7 +3,9 @@ import Testing
 @testable import MaskEngine
 
 /// The AVX2 kernel and its scalar twin agree on every length and alignment, and the CSV splitter
-/// agrees with a naive quote-aware scan.
+/// agrees with a naive quote-aware scan on each of its paths. Every comparison forces each path and
+/// asserts it ran (KernelPathTests.swift); on a CPU without AVX2 the comparisons are reported as
+/// skipped, not passed.
 @Suite struct StageOneTests {
     struct Generator {
         var state: UInt64
@@ -26,21 +28,25 @@ import Testing
         }
     }
 
-    /// Classifies `bytes[start..<start + length]` with both kernels (AVX2 skipped on CPUs without it).
-    static func classifyBoth(_ bytes: [UInt8], start: Int, length: Int, structural: [UInt8])
-        -> (avx2: [mk_block_masks]?, scalar: [mk_block_masks]) {
-        let blocks = max((length + 63) / 64, 1)
-        var fast = [mk_block_masks](repeating: mk_block_masks(), count: blocks)
-        var slow = fast
-        var ran: Int32 = 0
-        bytes.withUnsafeBufferPointer { b in
-            ran = mk_classify_avx2(b.baseAddress, b.count, start, length, structural, &fast)
-            mk_classify_scalar(b.baseAddress, b.count, start, length, structural, &slow)
+    /// Classifies `bytes[start..<start + length]` through `mk_classify` with `path` forced, and expects
+    /// that path to have run.
+    static func classify(_ bytes: [UInt8], start: Int, length: Int, structural: [UInt8], on path: KernelPath)
+        -> [mk_block_masks] {
+        var masks = [mk_block_masks](repeating: mk_block_masks(), count: max((length + 63) / 64, 1))
+        _ = AcceleratedKernel.stageOneClassify.expectRuns(path) {
+            bytes.withUnsafeBufferPointer { b in mk_classify(b.baseAddress, b.count, start, length, structural, &masks) }
         }
-        return (ran == 1 ? fast : nil, slow)
+        return masks
     }
 
-    @Test func avx2MatchesScalar() {
+    /// Classifies `bytes[start..<start + length]` on both paths; the caller requires AVX2.
+    static func classifyBoth(_ bytes: [UInt8], start: Int, length: Int, structural: [UInt8])
+        -> (avx2: [mk_block_masks], scalar: [mk_block_masks]) {
+        (classify(bytes, start: start, length: length, structural: structural, on: .accelerated),
+         classify(bytes, start: start, length: length, structural: structural, on: .portable))
+    }
+
+    @Test(.requires(.stageOneClassify)) func avx2MatchesScalar() {
         var g = Generator(state: 42)
         // Token bytes are frequent, so runs of 16 straddle block and window ends; keyword letters, digits
         // and joiners make every derived condition fire somewhere.
@@ -53,7 +59,7 @@ import Testing
                 // A window that ends before the buffer does, and one that runs to its end.
                 for length in Set([total - start, min(total - start, 64 + Int(g.next() % 64))]) where length >= 0 {
                     let (fast, slow) = Self.classifyBoth(bytes, start: start, length: length, structural: structural)
-                    if let fast { Self.expectSameMasks(fast, slow, blocks: (length + 63) / 64, "total \(total) start \(start) length \(length)") }
+                    Self.expectSameMasks(fast, slow, blocks: (length + 63) / 64, "total \(total) start \(start) length \(length)")
                     for i in 0..<((length + 63) / 64) {
                         // The long-run and word-start masks say what a byte loop says.
                         for bit in 0..<64 where start + i * 64 + bit < start + length {
@@ -71,7 +77,7 @@ import Testing
 
     /// Adversarial buffers: long runs of one class (all digits, all keyword letters, all dashes, all
     /// spaces), so carries cross every block and the warm-up before a window starts inside a run.
-    @Test func avx2MatchesScalarOnRuns() {
+    @Test(.requires(.stageOneClassify)) func avx2MatchesScalarOnRuns() {
         let fills: [[UInt8]] = [Array("9".utf8), Array("password ".utf8), Array("-".utf8), Array(" ".utf8),
                                 Array("1234 ".utf8), Array("key=".utf8), Array("-u a:".utf8), Array("@a".utf8)]
         for fill in fills {
@@ -79,7 +85,7 @@ import Testing
                 let bytes = (0..<total).map { fill[$0 % fill.count] }
                 for start in stride(from: 0, to: total, by: 64) {
                     let (fast, slow) = Self.classifyBoth(bytes, start: start, length: total - start, structural: [0, 0, 0, 0])
-                    if let fast { Self.expectSameMasks(fast, slow, blocks: (total - start + 63) / 64, "fill \(fill) total \(total) start \(start)") }
+                    Self.expectSameMasks(fast, slow, blocks: (total - start + 63) / 64, "fill \(fill) total \(total) start \(start)")
                 }
             }
         }
@@ -87,15 +93,16 @@ import Testing
 
     /// The masks of a window do not depend on where the window starts: a window inside the buffer sees
     /// what a classification of the whole buffer sees, except that the keyword fill may stay open longer
-    /// (a superset).
-    @Test func windowsAgreeWithWholeBuffer() {
+    /// (a superset). On each path the CPU has.
+    @Test(arguments: AcceleratedKernel.stageOneClassify.availablePaths)
+    func windowsAgreeWithWholeBuffer(_ path: KernelPath) {
         var g = Generator(state: 9)
         let alphabet = Array("0123456789 -.:=_@\"',(abkeypassuxX%#\n".utf8)
         for total in [200, 300, 513, 1000] {
             let bytes = (0..<total).map { _ in alphabet[Int(g.next() % UInt64(alphabet.count))] }
-            let whole = Self.classifyBoth(bytes, start: 0, length: total, structural: [0, 0, 0, 0]).scalar
+            let whole = Self.classify(bytes, start: 0, length: total, structural: [0, 0, 0, 0], on: path)
             for start in stride(from: 64, to: total, by: 64) {
-                let part = Self.classifyBoth(bytes, start: start, length: total - start, structural: [0, 0, 0, 0]).scalar
+                let part = Self.classify(bytes, start: start, length: total - start, structural: [0, 0, 0, 0], on: path)
                 for i in 0..<((total - start + 63) / 64) {
                     let w = whole[start / 64 + i], p = part[i]
                     #expect(w.digitstart == p.digitstart && w.trigger == p.trigger && w.digit == p.digit
@@ -131,8 +138,14 @@ import Testing
 
     /// Stage 2's candidate set is a superset of what the validators accept: at every position of random
     /// texts, whatever cell bounds, a digit-group start `mayStartGroup` admits, an encoded '@', an '@' the
-    /// email or URL rule accepts, and a trigger byte the secret rules accept are all candidates.
-    @Test func everyAcceptedPositionIsACandidate() {
+    /// email or URL rule accepts, and a trigger byte the secret rules accept are all candidates. On each
+    /// path the CPU has.
+    @Test(arguments: AcceleratedKernel.stageOneClassify.availablePaths)
+    func everyAcceptedPositionIsACandidate(_ path: KernelPath) {
+        _ = AcceleratedKernel.stageOneClassify.expectRuns(path) { Self.everyAcceptedPositionIsACandidate() }
+    }
+
+    static func everyAcceptedPositionIsACandidate() {
         var g = Generator(state: 2024)
         let index = StageOneIndex(windowBytes: 256)
         for round in 0..<400 {
@@ -189,8 +202,17 @@ import Testing
         }
     }
 
-    /// The candidates of a whole text, as the cursor yields them.
+    /// The candidates of a whole text, as the cursor yields them, on each path the CPU has (which
+    /// must agree).
     static func candidates(in text: String) -> [Int] {
+        let found = AcceleratedKernel.stageOneClassify.availablePaths.map { path in
+            AcceleratedKernel.stageOneClassify.expectRuns(path) { candidatesOnThePathInForce(in: text) } ?? []
+        }
+        #expect(Set(found).count == 1, "the paths disagree on \(text)")
+        return found[0]
+    }
+
+    static func candidatesOnThePathInForce(in text: String) -> [Int] {
         let bytes = Array(text.utf8)
         let index = StageOneIndex()
         return bytes.withUnsafeBufferPointer { b in
@@ -231,7 +253,9 @@ import Testing
         (b >= 48 && b <= 57) || ((b | 0x20) >= 97 && (b | 0x20) <= 122) || b == 95 || b == 46 || b == 45 || b == 126
     }
 
-    @Test func csvSplitMatchesNaiveScan() {
+    /// On each path the CPU has (KernelPathTests.cpuRunsAVX2CSVSplit reports a CPU without AVX2).
+    @Test(arguments: AcceleratedKernel.csvSplit.availablePaths)
+    func csvSplitMatchesNaiveScan(_ path: KernelPath) {
         var g = Generator(state: 7)
         let alphabet = Array("ab,\"\n\n".utf8)
         for length in [0, 1, 5, 63, 64, 65, 127, 128, 129, 500, 1000] {
@@ -246,19 +270,25 @@ import Testing
                         if !quoted { seenRecords += 1; end = i + 1; lines = seenLines; records = seenRecords }
                     }
                 }
-                let split = bytes.withUnsafeBufferPointer { mk_csv_last_record_end($0.baseAddress, length, UInt8(ascii: "\"")) }
-                #expect(split.end == end && split.lines == lines && split.records == records, "length \(length)")
+                let split = AcceleratedKernel.csvSplit.expectRuns(path) {
+                    bytes.withUnsafeBufferPointer { mk_csv_last_record_end($0.baseAddress, length, UInt8(ascii: "\"")) }
+                }
+                #expect(split?.end == end && split?.lines == lines && split?.records == records, "length \(length)")
             }
         }
     }
 
-    @Test func detectionDoesNotDependOnAlignment() {
+    @Test(arguments: AcceleratedKernel.stageOneClassify.availablePaths)
+    func detectionDoesNotDependOnAlignment(_ path: KernelPath) {
         let seed = "x ann@example.com 4111 1111 1111 1111 536-90-4399 AKIAZ7QK3M5N8P2R4T6V y"
-        let expected = spans(in: seed)
-        for pad in 0..<130 {
-            let padding = String(repeating: "q", count: pad)
-            let padded = padding + " " + seed + " " + padding
-            #expect(spans(in: padded) == expected, "pad \(pad)")
+        _ = AcceleratedKernel.stageOneClassify.expectRuns(path) {
+            let expected = spans(in: seed)
+            #expect(expected.count == 4, "an email, a card, an SSN and a key")
+            for pad in 0..<130 {
+                let padding = String(repeating: "q", count: pad)
+                let padded = padding + " " + seed + " " + padding
+                #expect(spans(in: padded) == expected, "pad \(pad)")
+            }
         }
     }
 }

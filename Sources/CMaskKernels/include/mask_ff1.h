@@ -12,8 +12,10 @@ extern "C" {
 typedef struct {
     uint8_t round_keys[176];
     /// 1 when this CPU has AES-NI: decided once by mk_aes128_init, so that FF1 picks its round loop
-    /// once per call instead of asking the CPU before every block. Tests set it to 0 to force the
-    /// portable twin; setting it to 1 on a CPU without AES-NI is undefined.
+    /// once per call instead of asking the CPU before every block. A thread that forced
+    /// MK_KERNEL_AES's path (mk_path_force) gets that path in the keys it expands; setting the field
+    /// to 1 by hand on a CPU without AES-NI is undefined. Every entry point below records the path it
+    /// ran for mk_path_last.
     uint32_t uses_aesni;
 } mk_aes128_key;
 
@@ -77,7 +79,7 @@ int mk_ff1_decrypt(const mk_aes128_key *key, const uint8_t *tweak, size_t tweak_
 /// arithmetic fits 128 bits (radix 10: 72; radix 36: 46; radix 62: 40). 0 for an unsupported radix.
 size_t mk_ff1_max_count(unsigned radix);
 
-/// Whether AES-NI is used on this CPU.
+/// Whether this CPU has AES-NI (keys expanded by a thread that forced no path use it then).
 int mk_aes_uses_aesni(void);
 
 #ifdef __cplusplus

@@ -17,7 +17,8 @@ typedef struct {
 /// Absorbs `key` (any length; longer than 64 bytes is hashed first, as RFC 2104 says).
 void mk_hmac_sha256_init(mk_hmac_sha256_key *ctx, const uint8_t *key, size_t key_length);
 
-/// HMAC-SHA256(key, tag || message) into `out` (32 bytes).
+/// HMAC-SHA256(key, tag || message) into `out` (32 bytes), with SHA-NI when the CPU has it, unless the
+/// calling thread forced MK_KERNEL_SHA256's path (mk_path_force); mk_path_last says which ran.
 void mk_hmac_sha256(const mk_hmac_sha256_key *ctx, uint8_t tag, const uint8_t *message, size_t length,
                     uint8_t out[32]);
 

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include "mask_hmac.h"
 #include "mask_ff1.h"
+#include "mask_kernel_path.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -40,7 +41,8 @@ typedef struct {
 /// into `(length + 63) / 64` blocks written to `out`. Bytes after the range, up to `total`, and up to
 /// 256 bytes before it are read, so that conditions that straddle the range's ends are still seen. Bits
 /// past `length` in the last block are zero. Uses AVX2 when the CPU has it (unless the environment
-/// variable MASKD_STAGE1 is `scalar`), else the scalar twin; both give identical masks.
+/// variable MASKD_STAGE1 is `scalar`, or the calling thread forced MK_KERNEL_CLASSIFY's path with
+/// mk_path_force), else the scalar twin; both give identical masks. mk_path_last says which ran.
 void mk_classify(const uint8_t *buffer, size_t total, size_t start, size_t length,
                  const uint8_t structural[4], mk_block_masks *out);
 
@@ -52,7 +54,8 @@ void mk_classify_scalar(const uint8_t *buffer, size_t total, size_t start, size_
 int mk_classify_avx2(const uint8_t *buffer, size_t total, size_t start, size_t length,
                      const uint8_t structural[4], mk_block_masks *out);
 
-/// Whether `mk_classify` runs the AVX2 kernel (the CPU has it and MASKD_STAGE1 is not `scalar`).
+/// Whether `mk_classify` runs the AVX2 kernel on the calling thread (forced there, or the CPU has it and
+/// MASKD_STAGE1 is not `scalar`).
 int mk_classify_uses_avx2(void);
 
 #ifdef __cplusplus
@@ -79,6 +82,8 @@ typedef struct {
     size_t records;
 } mk_csv_split;
 
+/// Finds the split with AVX2 when the CPU has it, else (or when the calling thread forced
+/// MK_KERNEL_CSV_SPLIT's portable path) with the scalar twin; mk_path_last says which ran.
 mk_csv_split mk_csv_last_record_end(const uint8_t *bytes, size_t length, uint8_t quote);
 
 #ifdef __cplusplus

@@ -98,15 +98,15 @@ struct TokenRule: Sendable {
     func match(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, upper: Int) -> Int? {
         guard SecretDetector.has(bytes, start, prefix, upper: upper) else { return nil }
         var i = start + prefix.utf8CodeUnitCount
-        guard let afterFirst = Self.segment(bytes, from: i, upper: upper, first) else { return nil }
+        guard let afterFirst = Self.segment(bytes, from: i, upper: upper, first, last: second == nil) else { return nil }
         i = afterFirst
         if let second {
             guard i < upper, bytes[i] == separator2,
-                  let afterSecond = Self.segment(bytes, from: i + 1, upper: upper, second) else { return nil }
+                  let afterSecond = Self.segment(bytes, from: i + 1, upper: upper, second, last: third == nil) else { return nil }
             i = afterSecond
             if let third {
                 guard i < upper, bytes[i] == separator3,
-                      let afterThird = Self.segment(bytes, from: i + 1, upper: upper, third) else { return nil }
+                      let afterThird = Self.segment(bytes, from: i + 1, upper: upper, third, last: true) else { return nil }
                 i = afterThird
             }
         }
@@ -116,11 +116,18 @@ struct TokenRule: Sendable {
     }
 
     @inline(__always)
-    static func segment(_ bytes: UnsafeBufferPointer<UInt8>, from: Int, upper: Int, _ s: TokenSegment) -> Int? {
+    static func segment(_ bytes: UnsafeBufferPointer<UInt8>, from: Int, upper: Int, _ s: TokenSegment,
+                        last: Bool = false) -> Int? {
         var i = from
         let limit = upper - from > s.maximum ? from + s.maximum + 1 : upper
         while i < limit && s.alphabet.accepts(bytes[i]) { i += 1 }
         let n = i - from
-        return n >= s.minimum && n <= s.maximum ? i : nil
+        if n >= s.minimum && n <= s.maximum { return i }
+        // A token's last segment followed by punctuation of its own alphabet (`_` `-` after a SendGrid
+        // or GitLab token) still ends at its longest length: only a letter or digit after a token makes
+        // a longer word (secrets.md). Reading the punctuation as a longer segment left such tokens in
+        // clear (found by the DifferentialSecrets fuzz target).
+        if last && n > s.maximum && !ASCII.isAlnum(bytes[from + s.maximum]) { return from + s.maximum }
+        return nil
     }
 }

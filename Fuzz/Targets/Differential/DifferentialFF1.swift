@@ -1,0 +1,84 @@
+import CMaskKernels
+import MaskEngine
+
+/// FF1 and AES-128 on AES-NI against the portable AES (keys expanded on each forced path, each asserted
+/// to run): random keys, tweaks and numerals of every length the engine uses (radix 10 at 2 to 28
+/// digits: cards, SSNs, every 64-bit length; radix 62 and 28: secrets), alone, prepared and batched;
+/// and decryption inverts encryption on both.
+public enum DifferentialFF1: DifferentialTarget {
+    public static let name = "DifferentialFF1"
+
+    public static func mismatch(in data: UnsafeRawBufferPointer) -> DifferentialMismatch? {
+        let aes = AcceleratedKernel.aes
+        guard aes.isAvailable(.accelerated) else { return reportOnce(aes) }
+        var input = DifferentialInput(data)
+        let rawKey = input.bytes(16)
+        // The engine's tweaks are one or two bytes; longer ones take Q past one block.
+        let tweak = input.bytes(input.choice([1, 2, 1, 2, 0, 11, 20]))
+        let radix = input.choice([10, 10, 10, 10, 62, 28, 36])
+        let count = input.number(in: 2...Int(mk_ff1_max_count(UInt32(radix))))
+        let values = input.number(in: 1...11)
+        let plain = (0..<(count * values)).map { _ in input.byte() % UInt8(radix) }
+        let what = "radix \(radix), \(count) numerals, tweak of \(tweak.count), \(values) values"
+
+        guard var fastKey = key(rawKey, on: .accelerated), var slowKey = key(rawKey, on: .portable),
+              fastKey.uses_aesni == 1, slowKey.uses_aesni == 0 else {
+            return DifferentialMismatch("keys were not expanded on the forced paths")
+        }
+        var block = Array(rawKey.reversed()), slowBlock = block
+        let blockRuns = (ran(aes) { mk_aes128_encrypt(&fastKey, &block) }, ran(aes) { mk_aes128_encrypt(&slowKey, &slowBlock) })
+        if blockRuns.0 != .accelerated || blockRuns.1 != .portable {
+            return DifferentialMismatch("AES block: the forced paths ran \(String(describing: blockRuns))")
+        }
+        if block != slowBlock { return DifferentialMismatch("AES block differs") }
+
+        var results: [[UInt8]] = []
+        for (path, var key) in [(KernelPath.accelerated, fastKey), (.portable, slowKey)] {
+            var one = plain
+            let ranOne = ran(aes) {
+                for k in 0..<values {
+                    one.withUnsafeMutableBufferPointer { o in
+                        _ = mk_ff1_encrypt(&key, tweak, tweak.count, UInt32(radix), o.baseAddress! + k * count, count)
+                    }
+                }
+            }
+            if ranOne != path { return DifferentialMismatch("\(path) FF1 ran \(String(describing: ranOne)) (\(what))") }
+            var plan = mk_ff1_plan()
+            if mk_ff1_prepare(&plan, &key, tweak, tweak.count, UInt32(radix), count) == 0 {
+                var batch = plain
+                let ranBatch = ran(aes) { _ = mk_ff1_encrypt_prepared_batch(&plan, &batch, count, values) }
+                if ranBatch != path || batch != one {
+                    return DifferentialMismatch("\(path): the prepared batch differs from one by one (\(what))")
+                }
+                var first = Array(plain[0..<count])
+                _ = mk_ff1_encrypt_prepared(&plan, &first)
+                if first[...] != one[0..<count] { return DifferentialMismatch("\(path): prepared differs (\(what))") }
+            }
+            var back = one
+            for k in 0..<values {
+                back.withUnsafeMutableBufferPointer { o in
+                    _ = mk_ff1_decrypt(&key, tweak, tweak.count, UInt32(radix), o.baseAddress! + k * count, count)
+                }
+            }
+            if back != plain { return DifferentialMismatch("\(path): decryption does not invert (\(what))") }
+            results.append(one)
+        }
+        if results[0] != results[1] { return DifferentialMismatch("AES-NI and portable FF1 differ (\(what))") }
+        return nil
+    }
+
+    static func key(_ raw: [UInt8], on path: KernelPath) -> mk_aes128_key? {
+        AcceleratedKernel.aes.withPath(path) {
+            var key = mk_aes128_key()
+            mk_aes128_init(&key, raw)
+            return key
+        }
+    }
+
+    /// The path `body` ran on `kernel` (nil: none).
+    static func ran(_ kernel: AcceleratedKernel, _ body: () -> Void) -> KernelPath? {
+        kernel.resetLastPath()
+        body()
+        return kernel.lastPath
+    }
+}

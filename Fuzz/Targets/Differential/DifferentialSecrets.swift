@@ -1,0 +1,64 @@
+import MaskEngine
+
+/// The secret detector against ReferenceSecret, on two shapes:
+///
+/// - a token of one of six documented formats alone in its cell (after nothing or a space), its body
+///   one character short, exact or one long, from its alphabet or with a foreign byte, before the end,
+///   a space, a dot, a quote, an underscore, a letter or a digit. Restriction: the cell holds nothing
+///   else, so no key, URL or context can make the token matter or not; SendGrid bodies use no `_`/`-`
+///   at the segment ends' neighbours other than their own.
+/// - an assignment `key<op>value` of a strong key (the value is masked whatever its entropy).
+///   Restriction, so that the reference is exact: the value is 4 to 24 bytes of digits and the
+///   consonants `QWZKJVMGRN` (no vowel, `x`, `t`, `b` or `d`: no placeholder word, no `x` run, no
+///   token prefix can be spelled), has at least two distinct bytes, and is not dominated by one byte
+///   when 16 or longer; bare or in matching quotes; followed by nothing, a line end, `; next=1`,
+///   `, next=2` or `&next=3`. The key is first in its cell.
+public enum DifferentialSecrets: DifferentialTarget {
+    public static let name = "DifferentialSecrets"
+
+    public static func mismatch(in data: UnsafeRawBufferPointer) -> DifferentialMismatch? {
+        var input = DifferentialInput(data)
+        return input.byte() & 1 == 0 ? token(&input) : assignment(&input)
+    }
+
+    static func token(_ input: inout DifferentialInput) -> DifferentialMismatch? {
+        let format = input.choice(ReferenceSecret.formats)
+        var body = ""
+        for (i, segment) in format.segments.enumerated() {
+            if i > 0, let s = format.separator { body.append(s) }
+            let length = segment.length + input.choice([0, 0, 0, 0, -1, 1])
+            let alphabet = Array(segment.alphabet).sorted()
+            for _ in 0..<length {
+                // One byte in 64 is foreign to the alphabet.
+                let raw = input.byte()
+                body.append(raw == 255 ? input.choice(Array("%.+/Ga")) : alphabet[Int(raw) % alphabet.count])
+            }
+        }
+        let before = input.choice(["", " "])
+        let after = input.choice(["", " ", ".", "\"", "_", "x", "7", "\n"])
+        let cell = before + format.prefix + body + after
+        // The token must end where its body does: a letter or digit right after it is read as part of
+        // the body (a longer word, or a longer body where the format may grow).
+        if after.first.map({ $0.isLetter || $0.isNumber }) ?? false { body += after }
+        let start = before.utf8.count
+        let expected = ReferenceSecret.isToken(format, body: body)
+            ? [start..<(start + format.prefix.utf8.count + body.utf8.count)] : []
+        return DifferentialScan.compare(Array(cell.utf8), .secret, expected: expected)
+    }
+
+    static func assignment(_ input: inout DifferentialInput) -> DifferentialMismatch? {
+        let key = input.choice(ReferenceSecret.strongKeys)
+        let op = input.choice(["=", ": ", " = ", ":=", "=>", ":"])
+        let alphabet = Array("0123456789QWZKJVMGRN")
+        var value = String((0..<input.number(in: 4...24)).map { _ in input.choice(alphabet) })
+        if Set(value).count < 2 { value = "Q9" + value.dropFirst(2) }
+        var counts: [Character: Int] = [:]
+        for c in value { counts[c, default: 0] += 1 }
+        if value.count >= 16, counts.values.max()! * 2 > value.count { return nil }  // outside the restriction
+        let quote = input.choice(["", "", "\"", "'"])
+        let after = input.choice(["", "\n", "; next=1", ", next=2", "&next=3"])
+        let cell = key + op + quote + value + quote + after
+        let start = (key + op + quote).utf8.count
+        return DifferentialScan.compare(Array(cell.utf8), .secret, expected: [start..<(start + value.utf8.count)])
+    }
+}

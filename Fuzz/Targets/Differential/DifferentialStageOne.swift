@@ -1,0 +1,85 @@
+import CMaskKernels
+import MaskEngine
+import Synchronization
+
+/// Stage 1's AVX2 kernel against its scalar twin, each forced and asserted to run, on random buffers,
+/// windows (start, length) and structural bytes; the masks with a one-line definition (digits,
+/// structural bytes, long runs, word starts) against a byte loop too. Without AVX2 on the CPU the
+/// target compares nothing and says so on its first input.
+public enum DifferentialStageOne: DifferentialTarget {
+    public static let name = "DifferentialStageOne"
+
+    /// Bytes that make the kernel's derived conditions fire: keyword letters, digits and joiners, every
+    /// anchor byte, quotes, the encoded-'@' spellings, non-ASCII.
+    static let alphabet = Array("@_=:>-yJxoIAzabcdefgh0123456789.~,\"'\n\r \t(%#uUX/$[]!?+|keypaswordtinc".utf8)
+        + Array("abcdefghijklmnop".utf8) + [0, 0x80, 0xC3, 0xFF, 0x7F]
+
+    public static func mismatch(in data: UnsafeRawBufferPointer) -> DifferentialMismatch? {
+        let kernel = AcceleratedKernel.stageOneClassify
+        guard kernel.isAvailable(.accelerated) else { return reportOnce(kernel) }
+        var input = DifferentialInput(data)
+        let mapped = input.byte() & 1 == 0
+        let structural = input.bytes(4)
+        let startBlock = Int(input.byte() % 8)
+        let lengthCut = Int(input.byte())
+        let bytes = mapped ? input.rest.map { alphabet[Int($0) % alphabet.count] } : input.rest
+        let start = min(startBlock * 64, bytes.count / 64 * 64)
+        // A window that ends before the buffer does (cut short by up to 255 bytes), or runs to its end.
+        let length = max(0, bytes.count - start - lengthCut)
+        let blocks = max((length + 63) / 64, 1)
+        var fast = [mk_block_masks](repeating: mk_block_masks(), count: blocks)
+        var slow = fast
+        let ranFast = kernel.withPath(.accelerated) {
+            mk_classify(bytes, bytes.count, start, length, structural, &fast)
+            return kernel.lastPath
+        }
+        let ranSlow = kernel.withPath(.portable) {
+            mk_classify(bytes, bytes.count, start, length, structural, &slow)
+            return kernel.lastPath
+        }
+        guard ranFast == .accelerated, ranSlow == .portable else {
+            return DifferentialMismatch("forced paths ran \(String(describing: ranFast)) and \(String(describing: ranSlow))")
+        }
+        let at = "total \(bytes.count) start \(start) length \(length)"
+        for b in 0..<((length + 63) / 64) {
+            let f = fast[b], s = slow[b]
+            for (field, x, y) in [("anchor", f.anchor, s.anchor), ("trigger", f.trigger, s.trigger),
+                                  ("digit", f.digit, s.digit), ("digitstart", f.digitstart, s.digitstart),
+                                  ("structural", f.structural, s.structural), ("longrun", f.longrun, s.longrun),
+                                  ("wordstart", f.wordstart, s.wordstart)] where x != y {
+                return DifferentialMismatch("\(field) of block \(b): AVX2 \(hex(x)), scalar \(hex(y)) (\(at))")
+            }
+            for bit in 0..<64 where b * 64 + bit < length {
+                let p = start + b * 64 + bit
+                let naive: [(String, UInt64, Bool)] = [
+                    ("digit", s.digit, bytes[p] >= 0x30 && bytes[p] <= 0x39),
+                    ("structural", s.structural, structural.contains(bytes[p])),
+                    ("longrun", s.longrun, p + 16 <= bytes.count && bytes[p..<(p + 16)].allSatisfy(isTokenByte)),
+                    ("wordstart", s.wordstart, isAlnum(bytes[p]) && (p == 0 || !isAlnum(bytes[p - 1]))),
+                ]
+                for (field, mask, expected) in naive where (mask >> UInt64(bit)) & 1 == 1 ? !expected : expected {
+                    return DifferentialMismatch("\(field) at byte \(p): kernel \(!expected), byte loop \(expected) (\(at))")
+                }
+            }
+        }
+        return nil
+    }
+
+    static func isAlnum(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A) }
+    static func isTokenByte(_ b: UInt8) -> Bool { isAlnum(b) || b == UInt8(ascii: "_") || b == UInt8(ascii: ".") || b == UInt8(ascii: "~") || b == UInt8(ascii: "-") }
+    static func hex(_ x: UInt64) -> String { "0x" + String(x, radix: 16) }
+}
+
+/// Says once per process that a differential target cannot compare on this CPU, and compares nothing.
+func reportOnce(_ kernel: AcceleratedKernel) -> DifferentialMismatch? {
+    CPUWarning.once(kernel)
+    return nil
+}
+
+enum CPUWarning {
+    private static let warned = Mutex<Set<String>>([])
+    static func once(_ kernel: AcceleratedKernel) {
+        guard warned.withLock({ $0.insert(kernel.cpuFeature).inserted }) else { return }
+        print("this CPU has no \(kernel.cpuFeature): the \(kernel) differential target compares nothing here")
+    }
+}

@@ -1,0 +1,56 @@
+#ifndef MASK_KERNEL_PATH_H
+#define MASK_KERNEL_PATH_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// The kernels that have an accelerated implementation beside a portable twin of the same meaning.
+typedef enum {
+    /// mk_classify: AVX2 or scalar.
+    MK_KERNEL_CLASSIFY = 0,
+    /// mk_csv_last_record_end: AVX2 or scalar quote and newline masks.
+    MK_KERNEL_CSV_SPLIT = 1,
+    /// AES-128 under FF1 (and mk_aes128_encrypt): AES-NI or the portable FIPS-197 code.
+    MK_KERNEL_AES = 2,
+    /// SHA-256 under the HMAC: SHA-NI or the portable compression.
+    MK_KERNEL_SHA256 = 3,
+} mk_kernel;
+
+enum { MK_KERNEL_COUNT = 4 };
+
+/// Which implementation of a kernel runs.
+typedef enum {
+    /// Nothing ran yet (a last path), or the kernel's own choice (a forced path).
+    MK_PATH_NONE = 0,
+    /// The portable twin: scalar loops, table AES, the FIPS-180 compression.
+    MK_PATH_PORTABLE = 1,
+    /// The CPU's vector or crypto instructions: AVX2, AES-NI, SHA-NI.
+    MK_PATH_ACCELERATED = 2,
+} mk_path;
+
+/// Whether this CPU can run `path` of `kernel` (the portable path always).
+int mk_path_available(mk_kernel kernel, mk_path path);
+
+/// Makes the calling thread run `path` of `kernel` from now on, whatever the CPU and MASKD_STAGE1 say;
+/// MK_PATH_NONE gives the choice back to the kernel. For the AES kernel the path is fixed when a key is
+/// expanded (mk_aes128_init), so it applies to keys expanded afterwards. Returns 0, or -1 (nothing
+/// changed) when the CPU cannot run the path. Other threads keep their own choice: a test that forces
+/// a path does not change what a concurrent test runs.
+int mk_path_force(mk_kernel kernel, mk_path path);
+
+/// The path the calling thread forced for `kernel`, or MK_PATH_NONE.
+mk_path mk_path_forced(mk_kernel kernel);
+
+/// The path that the calling thread's last call of `kernel` ran, or MK_PATH_NONE when none ran since
+/// the thread started or since mk_path_reset_last.
+mk_path mk_path_last(mk_kernel kernel);
+
+/// Forgets the calling thread's last path of `kernel`, so that a later mk_path_last says whether the
+/// kernel ran at all in between.
+void mk_path_reset_last(mk_kernel kernel);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

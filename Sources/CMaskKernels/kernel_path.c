@@ -1,0 +1,44 @@
+// Path forcing and reporting for the kernels with an accelerated twin: tests run each path in-process
+// and assert which one ran, so a CPU without AVX2 or AES-NI cannot pass a comparison of the portable
+// code with itself.
+#include "kernel_path_internal.h"
+
+_Thread_local uint8_t mk_thread_forced_path[MK_KERNEL_COUNT];
+_Thread_local uint8_t mk_thread_last_path[MK_KERNEL_COUNT];
+
+static int valid_kernel(mk_kernel kernel) { return (unsigned)kernel < MK_KERNEL_COUNT; }
+
+int mk_path_available(mk_kernel kernel, mk_path path) {
+    if (!valid_kernel(kernel)) return 0;
+    if (path == MK_PATH_PORTABLE) return 1;
+    if (path != MK_PATH_ACCELERATED) return 0;
+#if defined(__x86_64__)
+    // The same checks the kernels make (libgcc fills the CPU model in a constructor: a global read).
+    switch (kernel) {
+    case MK_KERNEL_CLASSIFY:
+    case MK_KERNEL_CSV_SPLIT: return __builtin_cpu_supports("avx2") ? 1 : 0;
+    case MK_KERNEL_AES: return __builtin_cpu_supports("aes") ? 1 : 0;
+    case MK_KERNEL_SHA256: return __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
+    }
+#endif
+    return 0;
+}
+
+int mk_path_force(mk_kernel kernel, mk_path path) {
+    if (!valid_kernel(kernel)) return -1;
+    if (path != MK_PATH_NONE && !mk_path_available(kernel, path)) return -1;
+    mk_thread_forced_path[kernel] = (uint8_t)path;
+    return 0;
+}
+
+mk_path mk_path_forced(mk_kernel kernel) {
+    return valid_kernel(kernel) ? (mk_path)mk_thread_forced_path[kernel] : MK_PATH_NONE;
+}
+
+mk_path mk_path_last(mk_kernel kernel) {
+    return valid_kernel(kernel) ? (mk_path)mk_thread_last_path[kernel] : MK_PATH_NONE;
+}
+
+void mk_path_reset_last(mk_kernel kernel) {
+    if (valid_kernel(kernel)) mk_thread_last_path[kernel] = MK_PATH_NONE;
+}

@@ -1,0 +1,18 @@
+// The per-thread path state that the kernels read and write once per call (kernel_path.c owns it).
+// Private to CMaskKernels: Swift reaches it through mask_kernel_path.h only.
+#ifndef MASK_KERNEL_PATH_INTERNAL_H
+#define MASK_KERNEL_PATH_INTERNAL_H
+
+#include <stdint.h>
+#include "mask_kernel_path.h"
+
+/// Per kernel: the path the thread forced (MK_PATH_NONE: the kernel chooses) and the path it last ran.
+/// Thread-local, so that forcing is invisible to other threads, and one byte each: a kernel call reads
+/// one and writes one, which costs no more than the CPU-feature check it sits beside.
+extern _Thread_local uint8_t mk_thread_forced_path[MK_KERNEL_COUNT];
+extern _Thread_local uint8_t mk_thread_last_path[MK_KERNEL_COUNT];
+
+static inline mk_path mk_path_forced_here(mk_kernel kernel) { return (mk_path)mk_thread_forced_path[kernel]; }
+static inline void mk_path_record(mk_kernel kernel, mk_path path) { mk_thread_last_path[kernel] = (uint8_t)path; }
+
+#endif

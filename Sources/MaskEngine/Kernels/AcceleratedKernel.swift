@@ -1,0 +1,95 @@
+import CMaskKernels
+
+/// Which implementation of an ``AcceleratedKernel`` runs.
+package enum KernelPath: Sendable, CaseIterable, CustomStringConvertible {
+    /// The portable twin: scalar loops, table AES, the FIPS 180-4 compression.
+    case portable
+    /// The CPU's vector or crypto instructions: AVX2, AES-NI, SHA-NI.
+    case accelerated
+
+    fileprivate var raw: mk_path { self == .portable ? MK_PATH_PORTABLE : MK_PATH_ACCELERATED }
+
+    fileprivate init?(_ raw: mk_path) {
+        switch raw {
+        case MK_PATH_PORTABLE: self = .portable
+        case MK_PATH_ACCELERATED: self = .accelerated
+        default: return nil
+        }
+    }
+
+    package var description: String { self == .portable ? "portable" : "accelerated" }
+}
+
+/// The C kernels that have an accelerated implementation beside a portable twin of the same meaning,
+/// and the clear-box hooks that let a test or a differential fuzz target run each one in-process and
+/// ask which one ran, so that a CPU without AVX2 or AES-NI cannot pass a comparison of the portable
+/// code with itself. Package-only: the engine never forces a path (`MASKD_STAGE1=scalar` stays the
+/// operator's switch for stage 1).
+///
+/// Forcing is per thread: a forced path applies to the kernel calls of the calling thread only, so
+/// concurrent tests cannot change each other's path, and a pipeline's worker threads keep the kernel's
+/// own choice.
+package enum AcceleratedKernel: Sendable, CaseIterable, CustomStringConvertible {
+    /// Stage 1's byte classification (`mk_classify`): AVX2.
+    case stageOneClassify
+    /// The CSV record splitter (`mk_csv_last_record_end`): AVX2.
+    case csvSplit
+    /// AES-128 under FF1: AES-NI. The path is fixed when a key is expanded, so force it around the
+    /// creation of the `FF1Cipher` or `mk_aes128_key`, not around its use.
+    case aes
+    /// SHA-256 under the tokenizer's HMAC: SHA-NI.
+    case sha256
+
+    private var raw: mk_kernel {
+        switch self {
+        case .stageOneClassify: MK_KERNEL_CLASSIFY
+        case .csvSplit: MK_KERNEL_CSV_SPLIT
+        case .aes: MK_KERNEL_AES
+        case .sha256: MK_KERNEL_SHA256
+        }
+    }
+
+    /// The CPU feature the accelerated path needs, for skip messages.
+    package var cpuFeature: String {
+        switch self {
+        case .stageOneClassify, .csvSplit: "AVX2"
+        case .aes: "AES-NI"
+        case .sha256: "SHA-NI"
+        }
+    }
+
+    package var description: String {
+        switch self {
+        case .stageOneClassify: "stage-1 classify"
+        case .csvSplit: "CSV split"
+        case .aes: "AES"
+        case .sha256: "SHA-256"
+        }
+    }
+
+    /// Whether this CPU can run `path` (the portable one always).
+    package func isAvailable(_ path: KernelPath) -> Bool { mk_path_available(raw, path.raw) == 1 }
+
+    /// The paths this CPU can run: the portable one first.
+    package var availablePaths: [KernelPath] { KernelPath.allCases.filter(isAvailable) }
+
+    /// The path of the calling thread's last call of this kernel, or nil when none ran since the thread
+    /// started or since the last ``withPath(_:_:)`` began.
+    package var lastPath: KernelPath? { KernelPath(mk_path_last(raw)) }
+
+    /// Forgets the calling thread's last path, so that ``lastPath`` read later says whether the kernel
+    /// ran at all in between.
+    package func resetLastPath() { mk_path_reset_last(raw) }
+
+    /// Runs `body` with `path` forced on the calling thread, then gives back the previous choice. The
+    /// last path is forgotten first, so ``lastPath`` read after `body` says what `body` ran, if anything.
+    /// Returns nil, without running `body`, when this CPU cannot run `path`.
+    package func withPath<Result>(_ path: KernelPath, _ body: () throws -> Result) rethrows -> Result? {
+        let previous = mk_path_forced(raw)
+        guard mk_path_force(raw, path.raw) == 0 else { return nil }
+        // The previous choice was accepted once, so giving it back cannot fail.
+        defer { _ = mk_path_force(raw, previous) }
+        mk_path_reset_last(raw)
+        return try body()
+    }
+}

@@ -1,0 +1,136 @@
+import CMaskKernels
+import Foundation
+import Testing
+@testable import MaskEngine
+
+extension Trait where Self == ConditionTrait {
+    /// Runs the test only where this CPU can run `path` of `kernel`; elsewhere the test is reported as
+    /// skipped with the missing CPU feature named, so that no run passes a comparison it never made.
+    static func requires(_ kernel: AcceleratedKernel, _ path: KernelPath = .accelerated) -> Self {
+        .enabled(if: kernel.isAvailable(path),
+                 Comment(rawValue: "this CPU has no \(kernel.cpuFeature): the \(path) \(kernel) kernel is not tested here"))
+    }
+}
+
+extension AcceleratedKernel {
+    /// Runs `body` with `path` forced and expects the kernel to have run exactly that path inside it: a
+    /// comparison of two paths that silently ran the same code fails here. Nil (and a recorded issue)
+    /// when this CPU cannot run `path`: callers ask only for paths `isAvailable` admits.
+    func expectRuns<Result>(_ path: KernelPath, _ what: @autoclosure () -> String = "",
+                            sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Result) rethrows -> Result? {
+        guard let result = try withPath(path, body) else {
+            Issue.record("this CPU cannot run the \(path) \(self) kernel", sourceLocation: sourceLocation)
+            return nil
+        }
+        #expect(lastPath == path, "the \(self) kernel ran \(lastPath.map(String.init(describing:)) ?? "nothing"), not \(path) \(what())",
+                sourceLocation: sourceLocation)
+        return result
+    }
+}
+
+/// The clear-box hooks that let the SIMD and crypto tests force each kernel path and ask which one ran.
+@Suite struct KernelPathTests {
+    /// The default choice takes the accelerated path wherever the CPU has it (stage 1: unless the
+    /// operator set MASKD_STAGE1=scalar): what the engine runs in production, asserted, not assumed.
+    @Test(arguments: AcceleratedKernel.allCases)
+    func unforcedKernelsTakeTheFastestPathTheCPUHas(_ kernel: AcceleratedKernel) {
+        let stageOneScalarByEnvironment = ProcessInfo.processInfo.environment["MASKD_STAGE1"] == "scalar"
+        let expected: KernelPath = kernel.isAvailable(.accelerated)
+            && !(kernel == .stageOneClassify && stageOneScalarByEnvironment) ? .accelerated : .portable
+        mk_path_reset_last(Self.raw(kernel))
+        Self.runOnce(kernel)
+        #expect(kernel.lastPath == expected)
+    }
+
+    /// Each path the CPU has is the path that runs while it is forced, and forcing ends with the call.
+    @Test(arguments: AcceleratedKernel.allCases)
+    func forcedPathsRunAndEnd(_ kernel: AcceleratedKernel) {
+        #expect(kernel.isAvailable(.portable), "the portable twin runs everywhere")
+        for path in kernel.availablePaths {
+            _ = kernel.expectRuns(path) { Self.runOnce(kernel) }
+        }
+        let lastOnEntry = kernel.withPath(.portable) { kernel.lastPath }
+        #expect(lastOnEntry == .some(nil), "the last path is forgotten on entry")
+        #expect(mk_path_forced(Self.raw(kernel)) == MK_PATH_NONE, "after the forcing ends the kernel chooses again")
+    }
+
+    /// A path the CPU lacks is refused, and the body does not run.
+    @Test(arguments: AcceleratedKernel.allCases)
+    func unavailablePathsAreRefused(_ kernel: AcceleratedKernel) {
+        guard !kernel.isAvailable(.accelerated) else { return }
+        var ran = false
+        #expect(kernel.withPath(.accelerated) { ran = true } == nil)
+        #expect(!ran)
+    }
+
+    /// Forcing is per thread: a thread that forced nothing keeps the kernel's own choice meanwhile.
+    @Test(.requires(.stageOneClassify))
+    func forcingIsInvisibleToOtherThreads() {
+        let kernel = AcceleratedKernel.stageOneClassify
+        let expected: KernelPath = ProcessInfo.processInfo.environment["MASKD_STAGE1"] == "scalar" ? .portable : .accelerated
+        let seen = LockedBox<KernelPath?>(nil)
+        _ = kernel.expectRuns(.portable) {
+            let done = DispatchSemaphore(value: 0)
+            Thread {
+                Self.runOnce(kernel)
+                seen.value = kernel.lastPath
+                done.signal()
+            }.start()
+            done.wait()
+            Self.runOnce(kernel)
+        }
+        #expect(seen.value == expected)
+    }
+
+    /// The presence of each accelerated path, as a test of its own: skipped (with the feature named)
+    /// on a CPU without it, so a run's summary shows which comparisons were made.
+    @Test(.requires(.stageOneClassify)) func cpuRunsAVX2StageOne() { _ = AcceleratedKernel.stageOneClassify.expectRuns(.accelerated) { Self.runOnce(.stageOneClassify) } }
+    @Test(.requires(.csvSplit)) func cpuRunsAVX2CSVSplit() { _ = AcceleratedKernel.csvSplit.expectRuns(.accelerated) { Self.runOnce(.csvSplit) } }
+    @Test(.requires(.aes)) func cpuRunsAESNI() { _ = AcceleratedKernel.aes.expectRuns(.accelerated) { Self.runOnce(.aes) } }
+    @Test(.requires(.sha256)) func cpuRunsSHANI() { _ = AcceleratedKernel.sha256.expectRuns(.accelerated) { Self.runOnce(.sha256) } }
+
+    static func raw(_ kernel: AcceleratedKernel) -> mk_kernel {
+        switch kernel {
+        case .stageOneClassify: MK_KERNEL_CLASSIFY
+        case .csvSplit: MK_KERNEL_CSV_SPLIT
+        case .aes: MK_KERNEL_AES
+        case .sha256: MK_KERNEL_SHA256
+        }
+    }
+
+    /// One call of the kernel through its production entry point (for AES: a key expanded here, then
+    /// FF1 on a 16-digit string, the tokenizer's hot call).
+    static func runOnce(_ kernel: AcceleratedKernel) {
+        let bytes = Array("a,b,\"c\nd\"\npassword=x ann@example.com 4111 1111 1111 1111\n".utf8)
+        switch kernel {
+        case .stageOneClassify:
+            var masks = [mk_block_masks](repeating: mk_block_masks(), count: 2)
+            mk_classify(bytes, bytes.count, 0, bytes.count, [44, 34, 10, 13], &masks)
+        case .csvSplit:
+            _ = mk_csv_last_record_end(bytes, bytes.count, UInt8(ascii: "\""))
+        case .aes:
+            var key = mk_aes128_key()
+            mk_aes128_init(&key, [UInt8](repeating: 7, count: 16))
+            var plan = mk_ff1_plan()
+            var digits = [UInt8](repeating: 3, count: 16)
+            _ = mk_ff1_prepare(&plan, &key, [2], 1, 10, digits.count)
+            _ = mk_ff1_encrypt_prepared(&plan, &digits)
+        case .sha256:
+            var key = mk_hmac_sha256_key()
+            mk_hmac_sha256_init(&key, bytes, 32)
+            var out = [UInt8](repeating: 0, count: 32)
+            mk_hmac_sha256(&key, 1, bytes, bytes.count, &out)
+        }
+    }
+}
+
+/// A value shared with another thread under a lock (the test waits for the thread before reading).
+final class LockedBox<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value
+    init(_ value: Value) { stored = value }
+    var value: Value {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+}
