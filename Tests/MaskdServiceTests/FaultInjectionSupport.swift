@@ -215,10 +215,11 @@ final class RawPostgresClient {
         }
     }
 
-    /// Reads to the end of the stream (or the receive timeout, or a message of type `until`), keeping
+    /// Reads to the end of the stream (or the receive timeout, a message of type `until`, or `rows`
+    /// DataRows), keeping
     /// only the count of each message type and the last message (large results are not held; a
     /// DataRow's payload is not kept).
-    func drainCounting(until type: Character? = nil) -> (counts: [Character: Int], last: Message?) {
+    func drainCounting(until type: Character? = nil, rows limit: Int = .max) -> (counts: [Character: Int], last: Message?) {
         var counts: [Character: Int] = [:]
         var last: Message?
         repeat {
@@ -232,7 +233,7 @@ final class RawPostgresClient {
                     last = nextMessage()
                 }
                 counts[kind, default: 0] += 1
-                if kind == type { return (counts, last) }
+                if kind == type || counts["D", default: 0] >= limit { return (counts, last) }
             }
         } while readMore()
         return (counts, last)
