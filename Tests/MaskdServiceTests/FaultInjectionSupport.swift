@@ -10,7 +10,7 @@ final class DaemonProcess: @unchecked Sendable {
     let logPath: String
     private(set) var exitStatus: Int32?
 
-    init(_ arguments: [String], environment: [String: String] = ["MASKD_TOKEN_KEY": "00112233445566778899aabbccddeeff"],
+    init(_ arguments: [String], environment: [String: String] = ["MASKD_TOKEN_KEY": "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"],
          logPath: String) throws {
         self.logPath = logPath
         var actions = posix_spawn_file_actions_t()

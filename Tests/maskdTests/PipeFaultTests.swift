@@ -6,7 +6,7 @@ import Testing
 /// in anything written, before or after the fault. Every original value ends in `@leak.example`.
 @Suite struct PipeFaultTests {
     static let canary = "leak.example"
-    static let key = ["MASKD_TOKEN_KEY": "a key of sufficient length"]
+    static let key = ["MASKD_TOKEN_KEY": PipeCommandTests.hexKey]
 
     /// A CSV of `rows` rows with an original email each.
     static func csv(rows: Int) -> Data {
