@@ -39,7 +39,13 @@ public enum DifferentialSecrets: DifferentialTarget {
         let cell = before + format.prefix + body + after
         // The token must end where its body does: a letter or digit right after it is read as part of
         // the body (a longer word, or a longer body where the format may grow).
-        if after.first.map({ $0.isLetter || $0.isNumber }) ?? false { body += after }
+        // Likewise a byte of the last segment's own alphabet (`_` `-`) while that segment is short of its
+        // length: `SG.<22>.<42>_` has a 43-byte last segment.
+        let lastSegment = format.segments[format.segments.count - 1]
+        let lastLength = body.split(separator: format.separator ?? "\u{0}", omittingEmptySubsequences: false).last?.count ?? 0
+        if let c = after.first, c.isLetter || c.isNumber || (lastSegment.alphabet.contains(c) && lastLength < lastSegment.length) {
+            body += after
+        }
         let start = before.utf8.count
         let expected = ReferenceSecret.isToken(format, body: body)
             ? [start..<(start + format.prefix.utf8.count + body.utf8.count)] : []
