@@ -205,11 +205,13 @@ def client_loop(number, config, deadline, counters, captures):
     capture = captures.open(number, n)
     client = None
     while time.time() < deadline:
+        phase = "startup"
         try:
             if client is None:
                 client = Client(config["proxy_port"], capture)
                 counters.add("sessions")
             sql = queries(r, config["rows"])
+            phase = "query: " + sql[:60]
             if r.random() < config["disconnect_probability"]:
                 # Ask, read the first bytes of the answer, hang up.
                 body = sql.encode() + b"\0"
@@ -236,6 +238,8 @@ def client_loop(number, config, deadline, counters, captures):
             client = None
         except socket.timeout:
             counters.error("timeout (60 s)")
+            # Which phase and when, so the daemons' logs can be read at that moment.
+            print(f"soak-client {number}: timeout at {time.strftime('%H:%M:%S')} during {phase}", file=sys.stderr, flush=True)
             client = None
         except (ConnectionError, OSError) as e:
             counters.error(f"socket: {type(e).__name__}")
