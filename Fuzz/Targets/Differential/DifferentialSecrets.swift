@@ -46,6 +46,23 @@ public enum DifferentialSecrets: DifferentialTarget {
         if let c = after.first, c.isLetter || c.isNumber || (lastSegment.alphabet.contains(c) && lastLength < lastSegment.length) {
             body += after
         }
+        // A byte that is no letter or digit, not the separator and in no segment's alphabet (`/`, `%`,
+        // `+`) ends the token there, as secrets.md says: what follows it is not part of the body.
+        if let cut = body.firstIndex(where: { c in
+            !(c.isLetter || c.isNumber) && c != format.separator && !format.segments.contains { $0.alphabet.contains(c) }
+        }) {
+            body = String(body[..<cut])
+        }
+        // A last segment longer than its format whose byte just past the length is punctuation of its
+        // own alphabet (`-`, `_`) ends at the length: only a letter or digit makes a longer word.
+        if !format.mayGrow, var parts = format.separator.map({ s in body.split(separator: s, omittingEmptySubsequences: false).map(String.init) }) ?? Optional([body]),
+           let last = parts.last, last.count > lastSegment.length {
+            let next = last[last.index(last.startIndex, offsetBy: lastSegment.length)]
+            if !(next.isLetter || next.isNumber) {
+                parts[parts.count - 1] = String(last.prefix(lastSegment.length))
+                body = format.separator.map { parts.joined(separator: String($0)) } ?? parts[0]
+            }
+        }
         let start = before.utf8.count
         let expected = ReferenceSecret.isToken(format, body: body)
             ? [start..<(start + format.prefix.utf8.count + body.utf8.count)] : []
