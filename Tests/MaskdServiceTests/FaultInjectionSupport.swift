@@ -19,27 +19,7 @@ final class DaemonProcess: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argumentList = [EndToEndScriptTests.binary] + arguments
-        var argv: [UnsafeMutablePointer<CChar>?] = argumentList.map { strdup($0) } + [nil]
-        defer { for p in argv { free(p) } }
-        var envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { for p in envp { free(p) } }
-        // The test thread may have signals blocked: the daemon starts with none blocked and default
-        // handlers, or SIGHUP and SIGTERM would not reach its sigwait.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t()
-        sigemptyset(&none)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var child: pid_t = 0
-        let spawned = posix_spawn(&child, argumentList[0], &actions, &attributes, &argv, &envp)
-        guard spawned == 0 else { throw TestPostgresError("cannot run maskd: \(String(cString: strerror(spawned)))") }
-        pid = child
+        pid = try TestPostgres.spawn([EndToEndScriptTests.binary] + arguments, environment: environment, actions: &actions)
     }
 
     deinit { stop() }

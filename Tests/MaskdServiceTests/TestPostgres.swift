@@ -58,10 +58,26 @@ final class TestPostgres: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        let pid = try spawn(arguments, environment: nil, actions: &actions)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let output = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+        let exited = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        guard exited == 0 else {
+            throw TestPostgresError("\(arguments.joined(separator: " ")) exited \(exited): \(output)")
+        }
+        return output
+    }
+    /// Starts `arguments` (the first is the executable's path) with `actions` applied, the environment
+    /// given (or this process's), no signal blocked and default handlers: the calling thread may be a
+    /// Dispatch worker with every signal blocked, and then `timeout`, `kill`, SIGHUP or SIGTERM could not
+    /// reach what it runs.
+    static func spawn(_ arguments: [String], environment: [String: String]?,
+                      actions: inout posix_spawn_file_actions_t) throws -> pid_t {
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
-        // The calling thread may be a Dispatch worker with every signal blocked: the child starts with
-        // none blocked and default handlers, or `timeout` and `kill` could not stop what it runs.
+        var envp: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+        defer { for p in envp ?? [] { free(p) } }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -73,16 +89,11 @@ final class TestPostgres: @unchecked Sendable {
         posix_spawnattr_setsigdefault(&attributes, &all)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, arguments[0], &actions, &attributes, &argv, environ)
+        let spawned = envp == nil
+            ? posix_spawn(&pid, arguments[0], &actions, &attributes, &argv, environ)
+            : posix_spawn(&pid, arguments[0], &actions, &attributes, &argv, &envp!)
         guard spawned == 0 else { throw TestPostgresError("cannot run \(arguments[0]): \(String(cString: strerror(spawned)))") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let output = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-        let exited = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        guard exited == 0 else {
-            throw TestPostgresError("\(arguments.joined(separator: " ")) exited \(exited): \(output)")
-        }
-        return output
+        return pid
     }
 }
 
