@@ -5,8 +5,8 @@ import MaskEngine
 /// nothing): 1 to 19 contiguous digits, or 12 to 19 digits in a grouping the page lists (4-4-4-4 with a
 /// shorter last group, 4-6-5, 4-6-4, 4-5-6) joined by spaces and hyphens, mixed or not. Half the cases
 /// start from an issuer prefix of the table with a Luhn check digit, so that the rare cards are common.
-/// A grouped string whose grouping is not listed (4-4-4-6) holds a card when a window of its first
-/// groups is one (the page's "longest card window from the left").
+/// A grouped string whose grouping is not listed (4-4-4-6) holds a card where a window of its groups is
+/// one, read from the left as the page's "Groupings" says (`1230 6735 2680 0002`: the last three).
 public enum DifferentialCards: DifferentialTarget {
     public static let name = "DifferentialCards"
 
@@ -37,15 +37,25 @@ public enum DifferentialCards: DifferentialTarget {
             offset += size
             groupEnds.append(cell.utf8.count)
         }
-        // The page: "when a longer chain of groups contains a card grouping, the longest card window from
-        // the left is masked": the most groups from the left that form a listed grouping of a card.
+        // The page's window rule: read the groups from the left; at each group, the longest window of
+        // whole groups starting there that is a card (a listed grouping, Luhn, an issuer that issues
+        // that length) is masked and reading goes on after it; a group where no card starts is passed.
         var expected: [Range<Int>] = []
-        for k in stride(from: groups.count, through: 1, by: -1) {
-            let window = Array(groups[0..<k])
-            let windowDigits = String(digits.prefix(window.reduce(0, +)))
-            if shapeIsListed(window), ReferenceCard.isCard(windowDigits) {
-                expected = [0..<groupEnds[k - 1]]
-                break
+        var first = 0
+        while first < groups.count {
+            let firstDigit = groups[0..<first].reduce(0, +)
+            let start = first == 0 ? 0 : groupEnds[first - 1] + 1  // after the separator
+            var found: Int? = nil
+            for k in stride(from: groups.count, to: first, by: -1) {
+                let window = Array(groups[first..<k])
+                let windowDigits = String(digits.dropFirst(firstDigit).prefix(window.reduce(0, +)))
+                if shapeIsListed(window), ReferenceCard.isCard(windowDigits) { found = k; break }
+            }
+            if let k = found {
+                expected.append(start..<groupEnds[k - 1])
+                first = k
+            } else {
+                first += 1
             }
         }
         return DifferentialScan.compare(Array(cell.utf8), .creditCard, expected: expected)
