@@ -171,6 +171,37 @@ import WireTestSupport
         }
     }
 
+    /// A cell whose tokens pass the limit is refused without building them all: the rewrite stops one
+    /// token past the limit, so a gigabyte cell of short emails costs no gigabytes of tokens first.
+    @Test func aCellMaskedPastTheLimitStopsItsRewriteThere() throws {
+        let emails = String(repeating: "ab@cd.io ", count: 2000)  // 18,000 bytes; 2,000 hashes of 32
+        let row = Wire.dataRow([emails])
+        let columns = ResultColumns(RowDescription(fields: [
+            FieldDescription(name: "notes", tableOID: 0, columnAttribute: 0, typeOID: 25, typeSize: -1, typeModifier: -1, formatCode: 0)]))
+        try withChunk(row) { chunk, index, session in
+            var result = MaskedChunk()
+            var masker = DataRowMasker(chunk: chunk, index: index, session: session)
+            masker.maxEncodedLength = 20_000
+            do throws(StreamError) {
+                try masker.mask(frame: Self.frame(chunk), columns: columns, row: 0, location: StreamLocation(byteOffset: 0), into: &result)
+                Issue.record("no error")
+            } catch {
+                guard case .messageTooLarge(_, let length, let limit) = error.kind else { Issue.record("\(error)"); return }
+                #expect(length > limit && limit == 20_000)
+            }
+            result.flushKept(chunk)
+            #expect(result.output.isEmpty)
+            #expect(session.cellOut.count > 20_000 && session.cellOut.count <= 20_000 + 64,
+                    "the rewrite stopped at the limit, not after 64,000 bytes of hashes: \(session.cellOut.count)")
+            #expect(session.rowOut.isEmpty, "nothing over the limit was kept for the row")
+            // With room for it, the same row is masked whole.
+            masker.maxEncodedLength = WireFrame.maxEncodableLength
+            try masker.mask(frame: Self.frame(chunk), columns: columns, row: 0, location: StreamLocation(byteOffset: 0), into: &result)
+            result.flushKept(chunk)
+            #expect(result.output.count > 64_000 && !result.output.contains(UInt8(ascii: "@")))
+        }
+    }
+
     @Test func aCopyRowMaskedPastTheLimitThrowsAndWritesNothing() throws {
         let message = Wire.message("d", Array("1\ta@example.com\n".utf8))
         try withChunk(message) { chunk, index, session in

@@ -65,14 +65,22 @@ public final class CellRewriter {
     /// (emptying them would change the length). Documented examples are kept unless the policy masks
     /// them; `keep` spans are copied (a cell whose spans are all kept is still `.rewritten`, as an
     /// identical copy, so callers that write whatever `out` holds stay correct).
+    ///
+    /// Past `limit` appended bytes the rewrite stops, leaving more than `limit` bytes in `out`: a caller
+    /// whose format cannot frame such a value refuses it, and the value's tokens (which can be several
+    /// times longer than what they replace) never grow past what the refusal needs to know.
     public func rewrite(_ value: UnsafeBufferPointer<UInt8>, findings: ArraySlice<Finding>, as holder: ValueHolder,
-                        binaryLayout: Bool = false, actions: ActionTable, into out: inout [UInt8]) -> CellOutcome {
+                        binaryLayout: Bool = false, actions: ActionTable, limit: Int = .max,
+                        into out: inout [UInt8]) -> CellOutcome {
         if findings.isEmpty { return .unchanged }
         if holder == .cell && hasNullAction(findings, actions: actions) { return .null }
         var copied = 0
+        let stopAt = out.count.addingReportingOverflow(limit)
+        let outLimit = stopAt.overflow ? Int.max : stopAt.partialValue
         for f in findings where policy.masks(f) {
             let action = Self.action(for: f, in: actions)
             if action == .keep { continue }
+            if out.count > outLimit { return .rewritten }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: value[copied..<f.start]))
             let span = UnsafeBufferPointer(rebasing: value[f.start..<f.end])
             let (tokens, tokenType) = tokenizer(for: f.type)

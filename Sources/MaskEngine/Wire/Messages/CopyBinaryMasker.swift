@@ -74,7 +74,8 @@ struct CopyBinaryMasker {
         }
         var changed = false
         session.rowOut.removeAll(keepingCapacity: true)
-        let masker = CellMasker(chunk: chunk, index: index, session: session, actions: session.textActions)
+        let masker = CellMasker(chunk: chunk, index: index, session: session, actions: session.textActions,
+                                maxEncodedLength: maxEncodedLength)
         for i in fields.indices where fields[i].fate == .unchanged {
             let fate = masker.mask(lower: fields[i].start, upper: fields[i].end, column: .unknown, row: row, columnIndex: i,
                                    into: &result)
@@ -92,6 +93,7 @@ struct CopyBinaryMasker {
             case .null: length += 4
             case .unchanged: length += 4 + field.end - field.start
             case .replaced(let range): length += 4 + range.count
+            case .overLimit(let atLeast): length += 4 + atLeast
             }
         }
         let limit = min(maxEncodedLength, WireFrame.maxEncodableLength)

@@ -75,7 +75,8 @@ struct DataRowBatch {
             var kind = columns.kind(column)
             if kind.codec == .opaque { continue }
             if !announced.isEmpty { kind.context.announcedCustom = announced[column] }
-            let cellMasker = CellMasker(chunk: masker.chunk, index: masker.index, session: session, actions: tables[column])
+            let cellMasker = CellMasker(chunk: masker.chunk, index: masker.index, session: session, actions: tables[column],
+                                        maxEncodedLength: masker.maxEncodedLength)
             var at = column
             for row in 0..<frames.count {
                 defer { at += columnCount }

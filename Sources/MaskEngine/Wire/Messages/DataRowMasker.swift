@@ -31,7 +31,8 @@ struct DataRowMasker {
             let actions = columns.isKnown ? tables[column] : session.textActions
             var kind = columns.kind(column)
             if !announced.isEmpty { kind.context.announcedCustom = announced[column] }
-            let fate = CellMasker(chunk: chunk, index: index, session: session, actions: actions)
+            let fate = CellMasker(chunk: chunk, index: index, session: session, actions: actions,
+                                  maxEncodedLength: maxEncodedLength)
                 .mask(lower: cell.start, upper: cell.end, column: kind, row: row, columnIndex: column,
                       into: &result)
             if fate != .unchanged {
@@ -102,6 +103,7 @@ struct DataRowMasker {
             case .null: length += 4
             case .unchanged: length += 4 + cell.end - cell.start
             case .replaced(let range): length += 4 + range.count
+            case .overLimit(let atLeast): length += 4 + atLeast
             }
         }
         let limit = min(maxEncodedLength, WireFrame.maxEncodableLength)
@@ -118,7 +120,7 @@ struct DataRowMasker {
             switch cell.fate {
             case .unchanged:
                 result.keep((cell.start - 4)..<cell.end, of: chunk)
-            case .null, .replaced:
+            case .null, .replaced, .overLimit:
                 result.flushKept(chunk)
                 cell.append(from: chunk, replacements: session.rowOut, to: &result.output)
             }
@@ -132,6 +134,9 @@ enum CellFate: Equatable {
     case null
     /// The masked value is `session.rowOut[range]`.
     case replaced(Range<Int>)
+    /// The masked value came out longer than the message's limit (more than `atLeast` bytes; its
+    /// rewrite stopped there and was not kept): the writer refuses the message.
+    case overLimit(atLeast: Int)
 }
 
 /// One cell of the row being masked: its bytes in the chunk and what becomes of it.
@@ -153,6 +158,8 @@ struct CellBounds {
         case .replaced(let range):
             WireFrame.appendInt32(Int32(range.count), to: &out)
             out.append(contentsOf: replacements[range])
+        case .overLimit:
+            preconditionFailure("a message holding a value over the limit is refused before it is written")
         }
     }
 }
@@ -165,6 +172,9 @@ struct CellMasker {
     let session: MaskSession
     /// The actions of the cell's column, for the session's identity.
     let actions: ActionTable
+    /// The longest message the caller writes: a value masked past it is `.overLimit`, and its rewrite
+    /// stops there instead of building gigabytes of tokens for a message that is refused anyway.
+    var maxEncodedLength = WireFrame.maxEncodableLength
 
     func mask(lower: Int, upper: Int, column: CellKind, row: Int, columnIndex: Int,
               into result: inout MaskedChunk) -> CellFate {
@@ -243,10 +253,12 @@ struct CellMasker {
         for f in findings { result.record(f, row: row, column: column) }
         let value = UnsafeBufferPointer(rebasing: chunk[lower..<upper])
         session.cellOut.removeAll(keepingCapacity: true)
-        switch session.rewriter.rewrite(value, findings: findings[...], as: .cell, binaryLayout: sameLength, actions: actions, into: &session.cellOut) {
+        switch session.rewriter.rewrite(value, findings: findings[...], as: .cell, binaryLayout: sameLength, actions: actions,
+                                        limit: maxEncodedLength, into: &session.cellOut) {
         case .unchanged: return .unchanged
         case .null: return .null
         case .rewritten:
+            if session.cellOut.count > maxEncodedLength { return .overLimit(atLeast: session.cellOut.count) }
             if numeric { NumericText.repair(&session.cellOut) }
             let start = session.rowOut.count
             session.rowOut.append(contentsOf: session.cellOut)
@@ -278,10 +290,12 @@ struct CellMasker {
             if findings.isEmpty { return .unchanged }
             for f in findings { result.record(f, row: row, column: column) }
             session.cellOut.removeAll(keepingCapacity: true)
-            switch session.rewriter.rewrite(decoded, findings: findings[...], as: .cell, binaryLayout: sameLength, actions: actions, into: &session.cellOut) {
+            switch session.rewriter.rewrite(decoded, findings: findings[...], as: .cell, binaryLayout: sameLength, actions: actions,
+                                            limit: maxEncodedLength, into: &session.cellOut) {
             case .unchanged: return .unchanged
             case .null: return .null
             case .rewritten:
+                if session.cellOut.count > maxEncodedLength { return .overLimit(atLeast: session.cellOut.count) }
                 if numeric { NumericText.repair(&session.cellOut) }
                 let start = session.rowOut.count
                 let encoded = session.cellOut.withUnsafeBufferPointer { encode($0, &session.rowOut) }
@@ -371,6 +385,7 @@ struct CellMasker {
             guard let range else { fates.append(.null); continue }
             let fate = mask(lower: lower + range.lowerBound, upper: lower + range.upperBound, column: element, row: row,
                             columnIndex: columnIndex, into: &result)
+            if case .overLimit = fate { session.rowOut.removeSubrange(mark...); return fate }
             if fate != .unchanged { changed = true }
             fates.append(fate)
         }
@@ -384,6 +399,7 @@ struct CellMasker {
                 let r = array.elements[i]!
                 return Array(value[r])
             case .replaced(let r): return Array(session.rowOut[r])
+            case .overLimit: preconditionFailure("an element over the limit returned above")
             }
         }
         // The elements' replacements were scratch: the array's encoding takes their place.
