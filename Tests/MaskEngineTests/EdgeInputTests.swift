@@ -186,8 +186,9 @@ import WireTestSupport
                 try masker.mask(frame: Self.frame(chunk), columns: columns, row: 0, location: StreamLocation(byteOffset: 0), into: &result)
                 Issue.record("no error")
             } catch {
-                guard case .messageTooLarge(_, let length, let limit) = error.kind else { Issue.record("\(error)"); return }
-                #expect(length > limit && limit == 20_000)
+                guard case .maskedMessageTooLarge(_, let atLeast, let limit) = error.kind else { Issue.record("\(error)"); return }
+                #expect(atLeast > limit && limit == 20_000)
+                #expect(error.description.contains("at least \(atLeast) bytes once masked"))
             }
             result.flushKept(chunk)
             #expect(result.output.isEmpty)

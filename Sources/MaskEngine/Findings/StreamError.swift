@@ -37,6 +37,8 @@ public struct StreamError: Error, Sendable, Equatable, CustomStringConvertible {
         case truncatedMessage(type: UInt8, declared: Int, available: Int)
         case invalidMessageLength(type: UInt8, length: Int)
         case messageTooLarge(type: UInt8, length: Int, limit: Int)
+        /// A value's tokens outgrew the limit: its rewrite stopped there, so the length is a lower bound.
+        case maskedMessageTooLarge(type: UInt8, atLeast: Int, limit: Int)
         case malformedRowDescription(String)
         case malformedDataRow(String)
         case negativeCellLength(Int)
@@ -73,6 +75,8 @@ public struct StreamError: Error, Sendable, Equatable, CustomStringConvertible {
             what = "invalid length \(length) in a \(Self.typeName(t)) message header (at least 4)"
         case .messageTooLarge(let t, let length, let limit):
             what = "\(Self.typeName(t)) message of \(length) bytes exceeds the limit of \(limit)"
+        case .maskedMessageTooLarge(let t, let atLeast, let limit):
+            what = "\(Self.typeName(t)) message would be at least \(atLeast) bytes once masked, past the limit of \(limit)"
         case .malformedRowDescription(let why): what = "malformed RowDescription: \(why)"
         case .malformedDataRow(let why): what = "malformed DataRow: \(why)"
         case .negativeCellLength(let n): what = "DataRow cell length \(n) is negative and not -1 (NULL)"

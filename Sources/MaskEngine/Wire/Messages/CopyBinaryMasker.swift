@@ -100,7 +100,9 @@ struct CopyBinaryMasker {
         guard length <= limit else {
             var l = location
             l.row = row
-            throw StreamError(.messageTooLarge(type: frame.type, length: length, limit: limit), at: l)
+            let overLimit = fields.contains { if case .overLimit = $0.fate { true } else { false } }
+            throw StreamError(overLimit ? .maskedMessageTooLarge(type: frame.type, atLeast: length, limit: limit)
+                                        : .messageTooLarge(type: frame.type, length: length, limit: limit), at: l)
         }
         let messageStart = result.output.count
         result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[frame.start..<tuplesStart]))

@@ -110,7 +110,9 @@ struct DataRowMasker {
         guard length <= limit else {
             var l = location
             l.row = row
-            throw StreamError(.messageTooLarge(type: BackendMessageID.dataRow.rawValue, length: length, limit: limit), at: l)
+            let overLimit = cells.contains { if case .overLimit = $0.fate { true } else { false } }
+            throw StreamError(overLimit ? .maskedMessageTooLarge(type: BackendMessageID.dataRow.rawValue, atLeast: length, limit: limit)
+                                        : .messageTooLarge(type: BackendMessageID.dataRow.rawValue, length: length, limit: limit), at: l)
         }
         result.flushKept(chunk)
         result.output.append(BackendMessageID.dataRow.rawValue)

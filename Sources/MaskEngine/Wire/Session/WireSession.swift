@@ -224,7 +224,7 @@ public final class WireSession {
             } catch {
                 switch error.kind {
                 case .unsupported: throw WireSessionError(.unsupportedSession, error)
-                case .messageTooLarge: throw WireSessionError(.limitExceeded, error)
+                case .messageTooLarge, .maskedMessageTooLarge: throw WireSessionError(.limitExceeded, error)
                 default: throw WireSessionError(.backendProtocol, error)
                 }
             }
