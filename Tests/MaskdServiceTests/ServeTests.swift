@@ -115,6 +115,31 @@ final class SidecarTestClient {
         }
     }
 
+    /// A proxy whose client hangs up mid-result sends End wherever its last read was cut: the pending
+    /// start of a message is dropped (none of its bytes answered) and the session ends normally.
+    @Test func anEndInsideAServerMessageDropsItAndEndsNormally() throws {
+        try Self.withServer { path, _ in
+            let client = try SidecarTestClient(path: path)
+            #expect(client.hello() != nil)
+            client.send(SidecarFrames.data(.clientBytes, Frontend.query("SELECT email, ssn, n FROM t")))
+            let reply = Self.resultSet(rows: 3, tag: 7)
+            // The RowDescription and the first rows whole, then half of a DataRow holding an email.
+            let rows = Wire.rows(reply).count
+            #expect(rows == 3)
+            let cut = reply.count - Backend.commandComplete("SELECT 3").count - Wire.readyForQuery.count - 20
+            client.send(SidecarFrames.data(.serverBytes, Array(reply[..<cut])))
+            guard let masked = client.frame() else { Issue.record("no answer"); return }
+            #expect(masked.kind == SidecarFrameKind.masked.rawValue)
+            #expect(Wire.rows(masked.payload).count == 2, "the two whole rows, masked; not the third's start")
+            #expect(!String(decoding: masked.payload, as: UTF8.self).contains("@example.com"))
+            client.send(SidecarFrames.data(.end, []))
+            let ended = client.frame()
+            #expect(ended?.kind == SidecarFrameKind.ended.rawValue, "an End, not an error frame")
+            #expect(ended.map { int8Value(Array($0.payload[0..<8])) } == 2)
+            #expect(client.frame() == nil, "then the daemon closes")
+        }
+    }
+
     @Test func manyConcurrentSessionsGetTheirOwnAnswers() throws {
         try Self.withServer { path, _ in
             let sessions = 24
