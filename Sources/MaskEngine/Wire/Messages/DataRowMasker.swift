@@ -254,16 +254,34 @@ struct CellMasker {
         if findings.isEmpty { return .unchanged }
         for f in findings { result.record(f, row: row, column: column) }
         let value = UnsafeBufferPointer(rebasing: chunk[lower..<upper])
-        session.cellOut.removeAll(keepingCapacity: true)
+        if numeric {
+            // A number's text is short and repaired as a whole: it goes through the cell scratch.
+            session.cellOut.removeAll(keepingCapacity: true)
+            switch session.rewriter.rewrite(value, findings: findings[...], as: .cell, binaryLayout: sameLength, actions: actions,
+                                            limit: maxEncodedLength, into: &session.cellOut) {
+            case .unchanged: return .unchanged
+            case .null: return .null
+            case .rewritten:
+                if session.cellOut.count > maxEncodedLength { return .overLimit(atLeast: session.cellOut.count) }
+                NumericText.repair(&session.cellOut)
+                let start = session.rowOut.count
+                session.rowOut.append(contentsOf: session.cellOut)
+                return .replaced(start..<session.rowOut.count)
+            }
+        }
+        // Text is rewritten where the row's replacements live: a gigabyte cell is not built in a scratch
+        // buffer and then copied.
+        let start = session.rowOut.count
         switch session.rewriter.rewrite(value, findings: findings[...], as: .cell, binaryLayout: sameLength, actions: actions,
-                                        limit: maxEncodedLength, into: &session.cellOut) {
+                                        limit: maxEncodedLength, into: &session.rowOut) {
         case .unchanged: return .unchanged
         case .null: return .null
         case .rewritten:
-            if session.cellOut.count > maxEncodedLength { return .overLimit(atLeast: session.cellOut.count) }
-            if numeric { NumericText.repair(&session.cellOut) }
-            let start = session.rowOut.count
-            session.rowOut.append(contentsOf: session.cellOut)
+            let length = session.rowOut.count - start
+            if length > maxEncodedLength {
+                session.rowOut.removeSubrange(start...)
+                return .overLimit(atLeast: length)
+            }
             return .replaced(start..<session.rowOut.count)
         }
     }
