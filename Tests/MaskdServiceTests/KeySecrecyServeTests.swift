@@ -25,12 +25,7 @@ import WireTestSupport
         process.standardOutput = log
         try process.run()
         defer { if process.isRunning { process.terminate() } }
-        var connected: SidecarTestClient?
-        for _ in 0..<200 where connected == nil {
-            connected = try? SidecarTestClient(path: socketPath)
-            if connected == nil { usleep(50_000) }
-        }
-        let client = try #require(connected, "maskd serve accepted within 10 s")
+        let client = try #require(SidecarTestClient.accepted(at: socketPath, daemon: process), "maskd serve accepts")
         #expect(client.hello([("user", "alice")]) != nil)
         client.send(SidecarFrames.data(.clientBytes, Frontend.query("SELECT email")))
         client.send(SidecarFrames.data(.serverBytes, Wire.rowDescription([("email", 25)]) + Wire.dataRow(["ann@example.com"])))

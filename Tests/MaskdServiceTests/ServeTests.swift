@@ -9,6 +9,20 @@ import Testing
 final class SidecarTestClient {
     let fd: Int32
 
+    /// A client of the `maskd serve` that `daemon` runs, once it accepts on `path`: nil when it has not
+    /// within `seconds`, or exited. The wait ends at the first accept; the bound is wide because the
+    /// daemon may derive a pass-phrase key (scrypt) first, which takes seconds in a debug build and
+    /// more under a sanitizer.
+    static func accepted(at path: String, daemon: Process, within seconds: Int = 180) -> SidecarTestClient? {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline && daemon.isRunning {
+            // The socket file appears at bind, a moment before listen: retry until the daemon accepts.
+            if let client = try? SidecarTestClient(path: path) { return client }
+            usleep(50_000)
+        }
+        return try? SidecarTestClient(path: path)
+    }
+
     init(path: String) throws {
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_un()
@@ -287,13 +301,7 @@ final class SidecarTestClient {
         process.environment = ["MASKD_TOKEN_KEY": "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"]
         try process.run()
         defer { if process.isRunning { process.terminate() } }
-        // The socket file appears at bind, a moment before listen: retry until the daemon accepts.
-        var connected: SidecarTestClient?
-        for _ in 0..<200 where connected == nil {
-            connected = try? SidecarTestClient(path: socketPath)
-            if connected == nil { usleep(50_000) }
-        }
-        let client = try #require(connected, "maskd serve accepted within 10 s")
+        let client = try #require(SidecarTestClient.accepted(at: socketPath, daemon: process), "maskd serve accepts")
         #expect(client.hello([("user", "alice"), ("group", "support")]) != nil)
         client.send(SidecarFrames.data(.clientBytes, Frontend.query("SELECT email")))
         client.send(SidecarFrames.data(.serverBytes, Wire.rowDescription([("email", 25)]) + Wire.dataRow(["ann@example.com"])))
