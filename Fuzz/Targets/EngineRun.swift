@@ -35,6 +35,28 @@ enum EngineRun {
     }
 }
 
+extension EngineRun {
+    /// The `maskd pipe` targets of one layout (cut seed, chunk size, report flag, then the body): an
+    /// input is judged only when its body holds no needle of its own; `splice` puts the canaries in, and
+    /// both the output and the report go through the oracle, named `stage` pipe and `stage` report.
+    static func pipeTarget(_ data: UnsafeRawBufferPointer, format: InputFormat, stage: String,
+                           configure: (inout StreamMasker.Options) -> Void,
+                           splice: ([UInt8]) -> [UInt8]) -> FuzzVerdict {
+        var input = FuzzInput(data)
+        let cuts = CutSizes(seed: input.byte())
+        let chunkShift = input.byte() % 8
+        let withReport = input.flag()
+        let body = input.rest()
+        guard LeakOracle.isFree(body) else { return .clean }
+        var options = StreamMasker.Options()
+        options.format = format
+        options.chunkBytes = 64 << chunkShift
+        configure(&options)
+        let outcome = pipe(splice(body), options: options, cuts: cuts, withReport: withReport)
+        return LeakOracle.check(outcome.output, stage: "\(stage) pipe").or(LeakOracle.check(outcome.report, stage: "\(stage) report"))
+    }
+}
+
 /// The sink's bytes, appended from the pipeline's consumer thread and read after `run` returns.
 final class Collector: @unchecked Sendable {
     // @unchecked: every access takes `lock`.

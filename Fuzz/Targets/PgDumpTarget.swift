@@ -9,18 +9,8 @@ import MaskEngine
 /// not scan (`date`, `uuid`).
 public enum PgDumpTarget {
     public static func run(_ data: UnsafeRawBufferPointer) -> FuzzVerdict {
-        var input = FuzzInput(data)
-        let cuts = CutSizes(seed: input.byte())
-        let chunkShift = input.byte() % 8
-        let withReport = input.flag()
-        let body = input.rest()
-        guard LeakOracle.isFree(body) else { return .clean }
-        var options = StreamMasker.Options()
-        options.format = .pgdump
-        options.chunkBytes = 64 << chunkShift
-        options.maxRecordBytes = 1 << 20
-        let outcome = EngineRun.pipe(DumpCanarySplicer.splice(body), options: options, cuts: cuts, withReport: withReport)
-        return LeakOracle.check(outcome.output, stage: "pg_dump pipe").or(LeakOracle.check(outcome.report, stage: "pg_dump report"))
+        EngineRun.pipeTarget(data, format: .pgdump, stage: "pg_dump", configure: { $0.maxRecordBytes = 1 << 20 },
+                             splice: DumpCanarySplicer.splice)
     }
 }
 

@@ -8,18 +8,8 @@ import MaskEngine
 /// that are `C0 k` become canaries).
 public enum WireStreamTarget {
     public static func run(_ data: UnsafeRawBufferPointer) -> FuzzVerdict {
-        var input = FuzzInput(data)
-        let cuts = CutSizes(seed: input.byte())
-        let chunkShift = input.byte() % 8
-        let withReport = input.flag()
-        let body = input.rest()
-        guard LeakOracle.isFree(body) else { return .clean }
-        var options = StreamMasker.Options()
-        options.format = .wire
-        options.chunkBytes = 64 << chunkShift
-        options.maxMessageBytes = 1 << 20
-        let outcome = EngineRun.pipe(WireCanarySplicer.splice(body), options: options, cuts: cuts, withReport: withReport)
-        return LeakOracle.check(outcome.output, stage: "wire pipe").or(LeakOracle.check(outcome.report, stage: "wire report"))
+        EngineRun.pipeTarget(data, format: .wire, stage: "wire", configure: { $0.maxMessageBytes = 1 << 20 },
+                             splice: WireCanarySplicer.splice)
     }
 }
 
