@@ -76,6 +76,23 @@ import Testing
         #expect(wide.contains("@example.invalid\t\\N"))
     }
 
+    /// A type whose `)` comes before its `(` (found by the release fuzzer: `character) varying(24)`)
+    /// trapped on a reversed range while the schema was learnt; it is no length limit, and the dump masks.
+    @Test func aTypeWithItsParenthesesReversedHasNoLimit() {
+        #expect(DumpColumn.lengthLimit("character) varying(24)") == 24)
+        #expect(DumpColumn.lengthLimit("character) varying") == nil)
+        #expect(DumpColumn.lengthLimit("varchar)(") == nil)
+        #expect(DumpColumn.lengthLimit("character varying(64)") == 64)
+        // The same reversal in a COPY line: no column list, and no trap.
+        #expect(PgDumpSplitter.parseCopy("COPY public.t) (FROM stdin;") == nil)
+        #expect(PgDumpSplitter.parseCopy("COPY public.t (a, b) FROM stdin;")?.1 == ["a", "b"])
+        let input = "CREATE TABLE public.t (\n    email character) varying(24) NOT NULL\n);\n\n"
+            + "COPY public.t (email) FROM stdin;\nann@example.com\n\\.\n"
+        let (out, _, error) = mask(input)
+        #expect(error == nil)
+        #expect(!out.contains("ann@example.com"))
+    }
+
     @Test func insertDumpsAreRefused() {
         let input = Self.header + "INSERT INTO public.people VALUES (1, 'ann@example.com', NULL, NULL, NULL, NULL);\n"
         let (out, _, error) = mask(input)

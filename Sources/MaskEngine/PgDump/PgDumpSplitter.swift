@@ -240,7 +240,8 @@ package struct PgDumpSplitter {
     /// `COPY public.users (id, email) FROM stdin;` → ("public.users", ["id", "email"]).
     package static func parseCopy(_ text: String) -> (String, [String])? {
         let body = text.dropFirst(5)
-        guard let open = body.firstIndex(of: "("), let close = body.lastIndex(of: ")") else {
+        // A `)` before the `(` (hostile text, never pg_dump's) is no column list, not a reversed range.
+        guard let open = body.firstIndex(of: "("), let close = body.lastIndex(of: ")"), open < close else {
             return nil
         }
         let table = body[..<open].trimmingCharacters(in: .whitespaces)

@@ -19,7 +19,7 @@ public struct DumpColumn: Sendable, Equatable {
     static func lengthLimit(_ type: String) -> Int? {
         let t = type.lowercased()
         guard !t.hasSuffix("[]"), t.hasPrefix("character") || t.hasPrefix("varchar") || t.hasPrefix("char"),
-              let open = t.firstIndex(of: "("), let close = t.firstIndex(of: ")") else { return nil }
+              let open = t.firstIndex(of: "("), let close = t[open...].firstIndex(of: ")") else { return nil }
         return Int(t[t.index(after: open)..<close])
     }
 
