@@ -8,6 +8,9 @@ import Foundation
 public enum LeakOracle {
     /// Triage: with `FUZZ_SHOW_OUTPUT` set, every output the oracle reads is printed (escaped) to stderr.
     static let showsOutput = ProcessInfo.processInfo.environment["FUZZ_SHOW_OUTPUT"] != nil
+    /// Triage: with `FUZZ_SAVE_OUTPUT=DIR`, every output the oracle reads is also written raw to
+    /// `DIR/<stage>` (the printed form above replaces invalid UTF-8), to be fed to `maskd` again.
+    static let savesOutputTo = ProcessInfo.processInfo.environment["FUZZ_SAVE_OUTPUT"]
 
     /// Whether `input` holds none of the canaries' needles, so that a needle in the output can only come
     /// from a spliced canary.
@@ -19,6 +22,10 @@ public enum LeakOracle {
     /// `.leak` for the first canary whose needle is in `output`.
     public static func check(_ output: some Collection<UInt8>, stage: String, canaries: [Canary] = Canary.all) -> FuzzVerdict {
         let bytes = Array(output)
+        if let directory = savesOutputTo {
+            FileManager.default.createFile(atPath: directory + "/" + stage.replacingOccurrences(of: " ", with: "-"),
+                                           contents: Data(bytes))
+        }
         if showsOutput {
             FileHandle.standardError.write(Data("--- \(stage) (\(bytes.count) bytes):\n\(String(decoding: bytes, as: UTF8.self).debugDescription)\n".utf8))
         }

@@ -126,6 +126,20 @@ import Testing
         #expect(live.isEmpty, "\(input) → \(spans(in: input))")
     }
 
+    /// A dominated value is a placeholder only while its other bytes are too few to be a secret: a real
+    /// value followed by filler (the PgDump fuzzer's `password=Xk9#mP2$vL7qR4!z)` and 0xFF bytes, or a
+    /// query appending `repeat('a', 17)`) is masked, value and filler.
+    @Test func aValueFollowedByFillerIsStillASecret() {
+        for filler in [String(repeating: "a", count: 17), String(repeating: "=", count: 40)] {
+            let input = "password=Xk9#mP2$vL7qR4!z" + filler
+            let live = findings(in: input).filter { $0.type == .secret && $0.kind != .documentedExample }
+            #expect(live.count == 1 && live.first?.start == 9 && live.first?.end == input.utf8.count, "\(input) → \(spans(in: input))")
+        }
+        // Seven other bytes and filler stay a placeholder, as `pplx-xxxx…` and `AIzaaaa…` do.
+        #expect(findings(in: "api_key=Q9ZK2mVaaaaaaaaaaaaaaaaaaaaaaaa").filter { $0.type == .secret }.isEmpty)
+        #expect(findings(in: "PPLX_API_KEY=pplx-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx").filter { $0.type == .secret }.isEmpty)
+    }
+
     @Test func documentedExamplesAreReportedNotMasked() {
         #expect(spans(in: "AKIAIOSFODNN7EXAMPLE") == ["documented_example:AKIAIOSFODNN7EXAMPLE"])
         let input = Array("id=AKIAIOSFODNN7EXAMPLE".utf8)

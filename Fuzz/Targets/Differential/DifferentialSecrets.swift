@@ -77,7 +77,11 @@ public enum DifferentialSecrets: DifferentialTarget {
         if Set(value).count < 2 { value = "Q9" + value.dropFirst(2) }
         var counts: [Character: Int] = [:]
         for c in value { counts[c, default: 0] += 1 }
-        if value.count >= 16, counts.values.max()! * 2 > value.count { return nil }  // outside the restriction
+        // secrets.md: a 16+ byte value that one character dominates, with fewer than 8 other bytes, is
+        // a placeholder; with 8 or more it is masked (a value followed by filler).
+        if value.count >= 16, counts.values.max()! * 2 > value.count, value.count - counts.values.max()! < 8 {
+            return DifferentialScan.compare(Array((key + op + value).utf8), .secret, expected: [])
+        }
         let quote = input.choice(["", "", "\"", "'"])
         let after = input.choice(["", "\n", "; next=1", ", next=2", "&next=3"])
         let cell = key + op + quote + value + quote + after

@@ -14,6 +14,9 @@ enum AssignmentRule {
 
     /// Past this many bytes, a weak key's value is masked without looking at it: long enough to be a
     /// credential blob, and the bound keeps repeated rejected scans linear.
+    /// The bytes other than the dominant one that make a dominated value a secret after all: more
+    /// than any placeholder prefix (`pplx-`, `AIz`, `xoxb-`), as many as a weak key's shortest value.
+    static let minimumOtherBytes = 8
     static let weakValueLimit = 4096
 
     static func match(_ bytes: Bytes, at position: Int, lower: Int, upper: Int) -> (Range<Int>, SecretKind)? {
@@ -285,8 +288,13 @@ enum AssignmentRule {
         guard e > v, (v..<e).contains(where: { ASCII.isAlnum(bytes[$0]) }),
               !AssignmentPlaceholder.isPlaceholder(bytes, v, e) else { return nil }
         // A long value dominated by one character is a mask or a template (`AIzaaaaaaa…`,
-        // `pplx-xxxxxxxx…`), not a key.
-        if e - v >= 16 && TokenPlaceholder.isDominated(bytes, v, e) { return nil }
+        // `pplx-xxxxxxxx…`), not a key: when its other bytes are too few to be a secret themselves. A
+        // real value followed by filler (`Xk9#mP2$vL7qR4!z` and 17 more bytes of one kind, which the
+        // PgDump fuzzer wrote, or a query could append) is masked.
+        if e - v >= 16 {
+            let most = TokenPlaceholder.mostFrequentCount(bytes, v, e)
+            if most * 2 > e - v && (e - v) - most < Self.minimumOtherBytes { return nil }
+        }
         // A URL (`dsn=postgres://u:pw@h/db`) is left to the URL rules, which mask its credentials and
         // keep its host readable.
         if isURL(bytes, v, e) { return nil }

@@ -13,12 +13,17 @@ enum TokenPlaceholder {
 
     /// Whether one byte makes up more than half of `bytes[start..<end]` (`xxxx-xxxx`, `AIzaaaaa…`).
     static func isDominated(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        mostFrequentCount(bytes, start, end) * 2 > end - start
+    }
+
+    /// How often the most frequent byte of `bytes[start..<end]` occurs.
+    static func mostFrequentCount(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
         var counts = InlineArray<256, UInt16>(repeating: 0)
         var most: UInt16 = 0
         for i in start..<end {
             counts[Int(bytes[i])] &+= 1
             most = max(most, counts[Int(bytes[i])])
         }
-        return Int(most) * 2 > end - start
+        return Int(most)
     }
 }
