@@ -135,6 +135,15 @@ import Testing
             let live = findings(in: input).filter { $0.type == .secret && $0.kind != .documentedExample }
             #expect(live.count == 1 && live.first?.start == 9 && live.first?.end == input.utf8.count, "\(input) → \(spans(in: input))")
         }
+        // A token whose body runs on (GitHub's may grow) and ends in filler: the real part is judged.
+        let token = "ghp_R2d2C3poLuke0Leia1Han2Chewie3Yoda4Vv"
+        for n in [8, 50, 400] {
+            let input = token + String(repeating: "a", count: n)
+            #expect(findings(in: input).contains { $0.type == .secret && $0.start == 0 }, "\(n) filler bytes")
+        }
+        #expect(findings(in: "ghp_" + String(repeating: "x", count: 40)).filter { $0.type == .secret }.isEmpty)
+        #expect(findings(in: "ghp_1234abcd" + String(repeating: "x", count: 32)).filter { $0.type == .secret }.isEmpty,
+                "a partly shown key (a head under 16 bytes) stays a placeholder")
         // Seven other bytes and filler stay a placeholder, as `pplx-xxxx…` and `AIzaaaa…` do.
         #expect(findings(in: "api_key=Q9ZK2mVaaaaaaaaaaaaaaaaaaaaaaaa").filter { $0.type == .secret }.isEmpty)
         #expect(findings(in: "PPLX_API_KEY=pplx-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx").filter { $0.type == .secret }.isEmpty)

@@ -43,6 +43,20 @@ enum ReferenceSecret {
     }
 
     static func isPlaceholder(_ body: String) -> Bool {
+        // secrets.md: a body ending in a run of 8+ of one byte after 16+ other bytes is a placeholder
+        // only if, without the run, it is one too (a real token followed by filler is masked).
+        let chars = Array(body)
+        if let last = chars.last {
+            let run = chars.reversed().prefix { $0 == last }.count
+            if run >= 8 && chars.count - run >= 16 {
+                return isPlaceholderWhole(body) && isPlaceholderWhole(String(chars.dropLast(run)))
+            }
+        }
+        return isPlaceholderWhole(body)
+    }
+
+    /// One character more than half the body, or under 2.5 bits of entropy per byte.
+    static func isPlaceholderWhole(_ body: String) -> Bool {
         var counts: [Character: Int] = [:]
         for c in body { counts[c, default: 0] += 1 }
         if let most = counts.values.max(), most * 2 > body.count { return true }
