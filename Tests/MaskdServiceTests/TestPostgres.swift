@@ -19,10 +19,23 @@ final class TestPostgres: @unchecked Sendable {
         try fm.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         asPostgres = getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--"] : []
         if getuid() == 0 { try Self.run(["/bin/chown", "postgres", directory]) }
-        port = Int.random(in: 20_000..<40_000)
         try Self.run(asPostgres + ["\(bin)/initdb", "-D", "\(directory)/data", "-A", "trust", "-U", "postgres"])
-        try Self.run(asPostgres + ["\(bin)/pg_ctl", "-D", "\(directory)/data", "-l", "\(directory)/log", "-w",
-                                   "-o", "-k \(directory) -p \(port) -c listen_addresses=127.0.0.1", "start"])
+        // A random port below Linux's ephemeral range (32768 and up), where the suite's own outgoing
+        // connections take theirs; a port taken anyway (a fresh-clone CI run once failed with "stopped
+        // waiting" when the server could not bind) is tried again with another.
+        var attempt = 0
+        while true {
+            let candidate = Int.random(in: 20_000..<32_768)
+            do {
+                try Self.run(asPostgres + ["\(bin)/pg_ctl", "-D", "\(directory)/data", "-l", "\(directory)/log", "-w",
+                                           "-o", "-k \(directory) -p \(candidate) -c listen_addresses=127.0.0.1", "start"])
+                port = candidate
+                break
+            } catch {
+                attempt += 1
+                if attempt == 5 { throw error }
+            }
+        }
     }
 
     /// The server's Unix socket file.
