@@ -1,7 +1,8 @@
 import Foundation
 import MaskEngine
 
-/// Runs `StreamMasker` as `maskd pipe` does (one worker here: runs must be deterministic), reading the
+/// Runs `StreamMasker` as `maskd pipe` does, but on the calling thread (runs must be deterministic, and a
+/// worker and consumer thread per input took most of a run's time), reading the
 /// input in the pieces `cuts` gives and keeping every byte the sink received, also when the run fails.
 enum EngineRun {
     /// A fixed key: tokens need not differ between runs, only never equal the original.
@@ -17,7 +18,7 @@ enum EngineRun {
     static func pipe(_ input: [UInt8], options: StreamMasker.Options, cuts: CutSizes, policy: MaskPolicy = .default,
                      withReport: Bool = false) -> Outcome {
         var options = options
-        options.workers = 1
+        options.onCallingThread = true
         let collected = Collector()
         let report = Collector()
         var pieces = cuts.piecesIterator(over: input)

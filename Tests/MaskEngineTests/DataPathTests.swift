@@ -18,6 +18,32 @@ import WireTestSupport
         }
     }
 
+    /// The fuzz targets mask on the calling thread: what they test must be what the workers do, down to
+    /// the bytes written before an error and the error itself.
+    @Test(arguments: [64, 4096, 1 << 20])
+    func maskingOnTheCallingThreadGivesWhatTheWorkersGive(chunkBytes: Int) {
+        var wire = Self.header
+        for i in 0..<300 { wire += Self.row(i) }
+        var csv = Array("id,email,note\n".utf8)
+        for i in 0..<300 { csv += Array("\(i),user\(i)@example.com,\"card 4111 1111 1111 1111, ssn 536-90-\(1000 + i)\"\n".utf8) }
+        let inputs: [([UInt8], InputFormat, fails: Bool)] = [
+            (wire + Wire.commandComplete, .wire, false),
+            (Array(wire.dropLast(7)), .wire, true),   // ends inside a DataRow: an error after the rows before it
+            (csv, .csv, false),
+            (csv + Array("1,\"unclosed\n".utf8), .csv, true),
+        ]
+        for (input, format, fails) in inputs {
+            let workers = maskStream(input, format: format, chunkBytes: chunkBytes, workers: 2, readSize: 1000)
+            let inline = maskStream(input, format: format, chunkBytes: chunkBytes, readSize: 1000, onCallingThread: true)
+            #expect(inline.output == workers.output)
+            #expect(inline.report == workers.report)
+            #expect(inline.summary == workers.summary)
+            #expect(inline.error.map { "\($0)" } == workers.error.map { "\($0)" })
+            #expect(!inline.output.isEmpty)
+            #expect((inline.error != nil) == fails)
+        }
+    }
+
     @Test func columnBatchesGiveWhatRowByRowMaskingGives() throws {
         var stream = Self.header
         for i in 0..<700 { stream += Self.row(i) }

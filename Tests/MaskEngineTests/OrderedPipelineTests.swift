@@ -61,6 +61,25 @@ import Testing
             #expect(refused, "a submit after the stop returns false")
         }
     }
+    @Test func anInlinePipelineProcessesAndConsumesEachJobOnTheSubmittingThreadBeforeSubmitReturns() {
+        let consumed = LockedArray()
+        let submitter = pthread_self()
+        let pipeline = OrderedPipeline<Int, Int>(
+            sessions: Self.sessions(1), maxInFlight: 3, inline: true,
+            process: { job, _ in
+                #expect(pthread_equal(pthread_self(), submitter) != 0)
+                return job * 2
+            },
+            consume: { consumed.append($0); return $0 != 20 })
+        for job in 0..<10 {
+            #expect(pipeline.submit(job))
+            #expect(consumed.values.count == job + 1, "consumed before submit returns")
+        }
+        #expect(pipeline.submit(10) == false, "the consumer stopped at 20")
+        #expect(pipeline.submit(11) == false)
+        #expect(pipeline.finish() == false)
+        #expect(consumed.values == (0...10).map { $0 * 2 })
+    }
 }
 
 /// A set of sessions on loan, shared by worker threads.

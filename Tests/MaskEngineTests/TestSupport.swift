@@ -26,7 +26,8 @@ let otherKey = try! TokenKey(string: "fedcba9876543210fedcba9876543210fedcba9876
 
 /// Masks a whole input in memory through the same pipeline `maskd pipe` uses.
 func maskStream(_ input: [UInt8], format: InputFormat? = nil, header: Bool = true, policy: MaskPolicy = .default,
-                key: TokenKey = testKey, chunkBytes: Int = 1 << 20, workers: Int = 2, readSize: Int = 1 << 16)
+                key: TokenKey = testKey, chunkBytes: Int = 1 << 20, workers: Int = 2, readSize: Int = 1 << 16,
+                onCallingThread: Bool = false)
     -> (output: [UInt8], report: String, summary: StreamSummary?, error: Error?)
 {
     var options = StreamMasker.Options()
@@ -34,6 +35,7 @@ func maskStream(_ input: [UInt8], format: InputFormat? = nil, header: Bool = tru
     options.csvHeader = header
     options.chunkBytes = chunkBytes
     options.workers = workers
+    options.onCallingThread = onCallingThread
     let collector = ByteCollector()
     let reportCollector = ByteCollector()
     var offset = 0

@@ -5,6 +5,10 @@ import Foundation
 /// input, and both cores work while the reader reads and the consumer writes.
 ///
 /// Each worker job borrows one `MaskSession` from a pool, so sessions are never shared between threads.
+///
+/// An inline pipeline runs each job and its consumption on the thread that submits it, in order, with
+/// the first session: no thread is started, so it costs nothing to set up and is deterministic (the
+/// fuzz targets start one per input).
 public final class OrderedPipeline<Job: Sendable, Output: Sendable>: @unchecked Sendable {
     // @unchecked: every mutable field below is read and written only while holding `condition`.
     private let condition = NSCondition()
@@ -20,18 +24,27 @@ public final class OrderedPipeline<Job: Sendable, Output: Sendable>: @unchecked 
     private let process: @Sendable (Job, MaskSession) -> Output
     private let queue = DispatchQueue(label: "maskd.workers", attributes: .concurrent)
     private var consumerThread: Thread?
+    /// Inline pipelines only: the consumer, called by `submit` itself.
+    private let inlineConsume: (@Sendable (Output) -> Bool)?
 
     /// - Parameters:
     ///   - sessions: one per worker; their count is the parallelism.
+    ///   - inline: run jobs and the consumer on the submitting thread (see the type's comment).
     ///   - consume: called on one consumer thread, in order; returns false to stop (an error, or the
     ///     output closed): later results are then dropped and `submit` returns false.
-    public init(sessions: [MaskSession], maxInFlight: Int,
+    public init(sessions: [MaskSession], maxInFlight: Int, inline: Bool = false,
                 process: @escaping @Sendable (Job, MaskSession) -> Output,
                 consume: @escaping @Sendable (Output) -> Bool) {
         precondition(!sessions.isEmpty)
         self.sessions = sessions
         self.maxInFlight = max(maxInFlight, sessions.count)
         self.process = process
+        if inline {
+            inlineConsume = consume
+            consumerDone = true
+            return
+        }
+        inlineConsume = nil
         let thread = Thread { [unowned self] in self.consumeLoop(consume) }
         thread.stackSize = 1 << 20
         consumerThread = thread
@@ -41,6 +54,11 @@ public final class OrderedPipeline<Job: Sendable, Output: Sendable>: @unchecked 
     /// Queues a job; blocks while `maxInFlight` jobs are pending. Returns false once the consumer stopped.
     @discardableResult
     public func submit(_ job: Job) -> Bool {
+        if let inlineConsume {
+            if stopped { return false }
+            if !inlineConsume(process(job, sessions[0])) { stopped = true }
+            return !stopped
+        }
         condition.lock()
         while inFlight >= maxInFlight && !stopped { condition.wait() }
         if stopped { condition.unlock(); return false }
@@ -62,6 +80,7 @@ public final class OrderedPipeline<Job: Sendable, Output: Sendable>: @unchecked 
 
     /// Waits until every submitted job was consumed (or the consumer stopped). Returns false if it stopped.
     public func finish() -> Bool {
+        if inlineConsume != nil { return !stopped }
         condition.lock()
         finished = true
         condition.broadcast()

@@ -22,6 +22,10 @@ public final class StreamMasker {
         /// CSV: the field separator (`,`; tab or `;` for other exports).
         public var csvDelimiter = UInt8(ascii: ",")
         public var workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        /// Mask and write on the calling thread, chunk by chunk, with no worker or consumer thread
+        /// (`workers` is then ignored): deterministic and free to start, for fuzzing and tests; it gives
+        /// up the overlap of reading, masking and writing.
+        public var onCallingThread = false
         public var chunkBytes = 1 << 21
         public var maxMessageBytes = WireChunkMasker.defaultMaxMessageBytes
         /// The longest CSV record or dump line that is buffered whole. Past it the run fails instead of
@@ -87,7 +91,7 @@ public final class StreamMasker {
         let progress = options.progress
         let ledger = audit.map { PipeAuditLedger(policy: policy.resolve(options.identity), identity: options.identity, sink: $0) }
         let pipeline = OrderedPipeline<Job, MaskedChunk>(
-            sessions: (0..<options.workers).map { _ in
+            sessions: (0..<(options.onCallingThread ? 1 : options.workers)).map { _ in
                 let session = MaskSession(policy: policy, key: key, identity: options.identity)
                 session.stopAfter = options.stopAfter
                 // Findings are kept one by one only for what reads them one by one.
@@ -95,6 +99,7 @@ public final class StreamMasker {
                 return session
             },
             maxInFlight: options.workers * 2 + 1,
+            inline: options.onCallingThread,
             process: { [options, reportWriter, state] job, session in
                 var chunk = job.run(session: session, maxMessageBytes: options.maxMessageBytes, delimiter: options.csvDelimiter)
                 // Report lines are formatted here, on the worker, not on the one consumer thread.
