@@ -54,6 +54,28 @@ import Testing
         #expect(!text.contains("corp-audit") && !text.contains("4111"), "no value in the audit")
     }
 
+    /// A cell a custom pattern could not finish is redacted even under `keep` (it stands for whatever the
+    /// cell holds): the record says so apart from the type's kept matches, never `keep` for it.
+    @Test func aPatternLimitCellUnderKeepIsRecordedAsRedacted() throws {
+        let policy = try PolicyFile.parse("""
+            version: 1
+            detectors:
+              - name: runaway
+                pattern: 'EMP-[0-9]{6}|(a+)+$'
+                action: keep
+            """)
+        let hostile = String(repeating: String(repeating: "a", count: 28) + "!", count: 2_000)
+        let csv = "id,note\n1,EMP-123456\n2,EMP-654321\n3,\(hostile)\n"
+        let (records, error) = Self.run(csv, format: .csv, policy: policy, identity: .unknown)
+        #expect(error == nil)
+        try #require(records.count == 1, "\(records)")
+        let note = (records[0]["columns"] as? [[String: Any]])?[1]["found"] as? [String: [String: Any]]
+        #expect(note?["runaway"]?["action"] as? String == "keep" && note?["runaway"]?["count"] as? Int == 2, "\(records)")
+        #expect(note?["runaway/pattern_limit"]?["action"] as? String == "redact", "\(records)")
+        #expect(note?["runaway/pattern_limit"]?["count"] as? Int == 1, "\(records)")
+        #expect(records[0]["masked_cells"] as? Int == 1, "only the redacted cell changed")
+    }
+
     @Test func aFailedRunStillLeavesItsRecord() {
         let csv = "id,email\n1,ann@example.com\n2,bad\"quote\n"
         let (records, error) = Self.run(csv, format: .csv, policy: .default, identity: .unknown)

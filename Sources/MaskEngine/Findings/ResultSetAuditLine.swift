@@ -18,7 +18,9 @@ public enum ResultSetAuditLine {
             out += "{\"name\":\(AuditIdentity.quote(column.name)),\"table_oid\":\(column.tableOID),\"column\":\(column.attributeNumber),\"found\":{"
             for (j, found) in column.found.enumerated() {
                 if j > 0 { out += "," }
-                out += "\(AuditIdentity.quote(policy.policy.name(of: found.type))):{\"count\":\(found.count),\"action\":\"\(found.action.name)\"}"
+                // A pattern-limit entry has a key of its own: JSON members must differ.
+                let name = policy.policy.name(of: found.type) + (found.patternLimit ? "/pattern_limit" : "")
+                out += "\(AuditIdentity.quote(name)):{\"count\":\(found.count),\"action\":\"\(found.action.name)\"}"
             }
             out += "}}"
         }

@@ -25,12 +25,16 @@ public struct ResultSetRecord: Sendable, Equatable {
         public var tableOID: UInt32
         /// 0 when the column is not a table's.
         public var attributeNumber: Int
-        /// Per type found in the column: how many spans, and the action the column's table gave it.
-        public var found: [(type: EntityType, count: Int, action: MaskAction)]
+        /// Per type found in the column: how many spans, and the action taken (the column's table's for
+        /// the type). A custom type's pattern-limit findings (cells its pattern could not finish), when
+        /// redacted under a `keep`, come as an entry of their own with `patternLimit` set.
+        public var found: [(type: EntityType, count: Int, action: MaskAction, patternLimit: Bool)]
 
         public static func == (a: Column, b: Column) -> Bool {
             a.name == b.name && a.tableOID == b.tableOID && a.attributeNumber == b.attributeNumber
-                && a.found.elementsEqual(b.found) { $0.type == $1.type && $0.count == $1.count && $0.action == $1.action }
+                && a.found.elementsEqual(b.found) {
+                    $0.type == $1.type && $0.count == $1.count && $0.action == $1.action && $0.patternLimit == $1.patternLimit
+                }
         }
     }
 

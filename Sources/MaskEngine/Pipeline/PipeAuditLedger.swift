@@ -36,7 +36,7 @@ final class PipeAuditLedger: @unchecked Sendable {
         rows += chunk.rows
         bytes += chunk.inputBytes
         masked += chunk.maskedCells
-        for f in chunk.findings { tally.add(column: max(f.column, 0), type: f.type) }
+        for f in chunk.findings { tally.add(column: max(f.column, 0), type: f.type, kind: f.kind) }
     }
 
     /// Writes the record of the rows seen since the last one, if any.

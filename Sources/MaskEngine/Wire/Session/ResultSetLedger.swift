@@ -39,7 +39,7 @@ struct ResultSetLedger {
         var lastMaskedColumn = -1
         for f in findings {
             let column = max(f.column, 0)
-            open!.tally.add(column: column, type: f.type)
+            open!.tally.add(column: column, type: f.type, kind: f.kind)
             let finding = Finding(start: f.start, end: f.end, type: f.type, kind: f.kind)
             let action = CellRewriter.action(for: finding, in: actions(column))
             if action != .keep && policy.masks(finding) && column != lastMaskedColumn {
