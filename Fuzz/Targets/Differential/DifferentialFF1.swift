@@ -19,7 +19,7 @@ public enum DifferentialFF1: DifferentialTarget {
         let count = input.number(in: 2...Int(mk_ff1_max_count(UInt32(radix))))
         let values = input.number(in: 1...11)
         let plain = (0..<(count * values)).map { _ in input.byte() % UInt8(radix) }
-        let what = "radix \(radix), \(count) numerals, tweak of \(tweak.count), \(values) values"
+        var what: String { "radix \(radix), \(count) numerals, tweak of \(tweak.count), \(values) values" }
 
         guard var fastKey = key(rawKey, on: .accelerated), var slowKey = key(rawKey, on: .portable),
               fastKey.uses_aesni == 1, slowKey.uses_aesni == 0 else {

@@ -40,24 +40,33 @@ public enum DifferentialStageOne: DifferentialTarget {
         guard ranFast == .accelerated, ranSlow == .portable else {
             return DifferentialMismatch("forced paths ran \(String(describing: ranFast)) and \(String(describing: ranSlow))")
         }
-        let at = "total \(bytes.count) start \(start) length \(length)"
+        var at: String { "total \(bytes.count) start \(start) length \(length)" }
         for b in 0..<((length + 63) / 64) {
             let f = fast[b], s = slow[b]
-            for (field, x, y) in [("anchor", f.anchor, s.anchor), ("trigger", f.trigger, s.trigger),
+            let same = f.anchor == s.anchor && f.trigger == s.trigger && f.digit == s.digit && f.digitstart == s.digitstart
+                && f.structural == s.structural && f.longrun == s.longrun && f.wordstart == s.wordstart
+            for (field, x, y) in same ? [] : [("anchor", f.anchor, s.anchor), ("trigger", f.trigger, s.trigger),
                                   ("digit", f.digit, s.digit), ("digitstart", f.digitstart, s.digitstart),
                                   ("structural", f.structural, s.structural), ("longrun", f.longrun, s.longrun),
                                   ("wordstart", f.wordstart, s.wordstart)] where x != y {
                 return DifferentialMismatch("\(field) of block \(b): AVX2 \(hex(x)), scalar \(hex(y)) (\(at))")
             }
+            // Bit by bit without allocating (an array of checks per byte took most of a run's time).
             for bit in 0..<64 where b * 64 + bit < length {
                 let p = start + b * 64 + bit
-                let naive: [(String, UInt64, Bool)] = [
-                    ("digit", s.digit, bytes[p] >= 0x30 && bytes[p] <= 0x39),
-                    ("structural", s.structural, structural.contains(bytes[p])),
-                    ("longrun", s.longrun, p + 16 <= bytes.count && bytes[p..<(p + 16)].allSatisfy(isTokenByte)),
-                    ("wordstart", s.wordstart, isAlnum(bytes[p]) && (p == 0 || !isAlnum(bytes[p - 1]))),
-                ]
-                for (field, mask, expected) in naive where (mask >> UInt64(bit)) & 1 == 1 ? !expected : expected {
+                let set = { (mask: UInt64) in (mask >> UInt64(bit)) & 1 == 1 }
+                let digit = bytes[p] >= 0x30 && bytes[p] <= 0x39
+                let isStructural = structural.contains(bytes[p])
+                var longrun = p + 16 <= bytes.count
+                if longrun { for q in p..<(p + 16) where !isTokenByte(bytes[q]) { longrun = false; break } }
+                let wordstart = isAlnum(bytes[p]) && (p == 0 || !isAlnum(bytes[p - 1]))
+                var field: String? = nil
+                var expected = false
+                if set(s.digit) != digit { field = "digit"; expected = digit }
+                else if set(s.structural) != isStructural { field = "structural"; expected = isStructural }
+                else if set(s.longrun) != longrun { field = "longrun"; expected = longrun }
+                else if set(s.wordstart) != wordstart { field = "wordstart"; expected = wordstart }
+                if let field {
                     return DifferentialMismatch("\(field) at byte \(p): kernel \(!expected), byte loop \(expected) (\(at))")
                 }
             }
