@@ -27,6 +27,16 @@ public enum DifferentialEmail: DifferentialTarget {
         let cell = Array(prefix + local + "@" + domain + suffix)
         let at = prefix.count + local.count
         let expected = ReferenceEmail.span(cell, at: at, localStart: prefix.count, domainEnd: at + 1 + domain.count)
-        return DifferentialScan.compare(Array(String(cell).utf8), .email, expected: expected.map { [$0] } ?? [])
+        // A local part ending in a number the card or SSN detector accepts: that number is found first
+        // and the email starts after it (emails.md). The digit findings must then lie inside the
+        // reference's local part, and the email must cover the rest of the reference span.
+        let bytes = Array(String(cell).utf8)
+        if let reference = expected {
+            let digits = DifferentialScan.findings(in: bytes).filter { $0.type == .creditCard || $0.type == .usSSN }
+            if let last = digits.last(where: { $0.start >= reference.lowerBound && $0.end <= at }) {
+                return DifferentialScan.compare(bytes, .email, expected: [last.end..<reference.upperBound])
+            }
+        }
+        return DifferentialScan.compare(bytes, .email, expected: expected.map { [$0] } ?? [])
     }
 }
