@@ -123,6 +123,36 @@ import Testing
         #expect(result.status == 64, "\(arguments): \(result.stderr)")
     }
 
+    /// A daemon that answers Hello with a frame header claiming 4 GiB: maskbench refuses the header
+    /// before allocating anything for it, and says so.
+    @Test(.timeLimit(.minutes(2)))
+    func anOversizedFrameFromTheDaemonFailsTheRunWithoutAllocatingIt() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("maskbench-fake-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fake = directory.appendingPathComponent("maskd")
+        try Data("""
+            #!/usr/bin/env python3
+            import socket, sys, time
+            path = sys.argv[sys.argv.index("--socket") + 1]
+            s = socket.socket(socket.AF_UNIX); s.bind(path); s.listen(8)
+            while True:
+                c, _ = s.accept()
+                try:
+                    if c.recv(8):  # a Hello header: answer with a Welcome of 0xFFFFFFFF bytes
+                        c.sendall(bytes([0x68, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF]))
+                        time.sleep(5)
+                except OSError:
+                    pass
+                c.close()
+            """.utf8).write(to: fake)
+        chmod(fake.path, 0o755)
+        let result = try Self.run(["run", "--mode", "socket", "--format", "wire", "--maskd", fake.path, "--baselines", "none"]
+                                  + Self.tiny + Self.debugFlag)
+        #expect(result.status != 0, "\(result.stderr)")
+        #expect(result.stderr.contains("exceeds the limit of 1073741824"), "\(result.stderr)")
+    }
+
     @Test func aMissingInputExits66() throws {
         let result = try Self.run(["run", "--input", "/nonexistent/maskbench-input.csv", "--no-progress"] + Self.debugFlag)
         #expect(result.status == 66, "\(result.stderr)")

@@ -9,6 +9,12 @@ final class SidecarConnection: @unchecked Sendable {
     let fd: Int32
     private(set) var welcome: SidecarWelcome?
     private var scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 8)
+    /// The longest frame payload read: protocol.md asks clients to take M payloads of at least 1 GiB
+    /// (PostgreSQL's largest message) or fail at their own limit; a header claiming more is refused
+    /// before anything is allocated for it.
+    static let maxPayload = 1 << 30
+    /// How long a read waits for maskd serve before the run fails instead of hanging.
+    static let readTimeoutSeconds = 120
 
     init(socketPath: String) throws {
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
@@ -32,6 +38,8 @@ final class SidecarConnection: @unchecked Sendable {
             close(fd)
             throw BenchError.failed("connect to \(socketPath): \(reason)")
         }
+        var timeout = timeval(tv_sec: Self.readTimeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
     deinit {
@@ -84,6 +92,9 @@ final class SidecarConnection: @unchecked Sendable {
         while offset < buffer.count {
             let n = read(fd, buffer.baseAddress! + offset, buffer.count - offset)
             if n < 0 && errno == EINTR { continue }
+            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                throw BenchError.failed("maskd serve sent nothing for \(Self.readTimeoutSeconds) s")
+            }
             guard n > 0 else { throw BenchError.failed("maskd serve closed the session") }
             offset += n
         }
@@ -95,7 +106,7 @@ final class SidecarConnection: @unchecked Sendable {
         try readAll(UnsafeMutableRawBufferPointer(rebasing: scratch[0..<8]))
         let header: SidecarFrameHeader
         do {
-            header = try SidecarFrameHeader.decode(UnsafeRawBufferPointer(scratch), maxPayload: Int(UInt32.max))
+            header = try SidecarFrameHeader.decode(UnsafeRawBufferPointer(scratch), maxPayload: Self.maxPayload)
         } catch {
             throw BenchError.failed("maskd serve sent a malformed frame: \(error)")
         }
