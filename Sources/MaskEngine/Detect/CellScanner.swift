@@ -23,6 +23,13 @@ public struct ColumnContext: Sendable, Equatable {
 
     /// Column names that announce SSNs: `ssn`, `user_ssn`, `social_security_number`, `SocialSecurity`.
     public static func namesSSN(_ name: some StringProtocol) -> Bool {
+        if let ascii = ASCIIColumnName(name) { return ascii.namesSSN }
+        return characterNamesSSN(name)
+    }
+
+    /// `namesSSN` by `Character`: the rule for names with non-ASCII characters, and the definition the
+    /// ASCII path is tested against.
+    static func characterNamesSSN(_ name: some StringProtocol) -> Bool {
         let lower = name.lowercased()
         if lower.contains("social_security") || lower.contains("socialsecurity") || lower.contains("social security") { return true }
         let parts = lower.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
@@ -35,6 +42,12 @@ public struct ColumnContext: Sendable, Equatable {
     /// `account` (`card_number`, `cc`, `creditCardNumber`, `PAN`, `primary_account_number`), split at
     /// non-letters and camel humps; but not an id column (`card_id`, `cardIds`), whose numbers are keys.
     public static func namesCard(_ name: some StringProtocol) -> Bool {
+        if let ascii = ASCIIColumnName(name) { return ascii.namesCard }
+        return characterNamesCard(name)
+    }
+
+    /// `namesCard` by `Character` (see `characterNamesSSN`).
+    static func characterNamesCard(_ name: some StringProtocol) -> Bool {
         var parts: [String] = []
         var current = ""
         var previousLower = false

@@ -21,7 +21,7 @@ public final class StreamMasker {
         public var identity = Identity.unknown
         /// CSV: the field separator (`,`; tab or `;` for other exports).
         public var csvDelimiter = UInt8(ascii: ",")
-        public var workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        public var workers = Options.processors
         /// Mask and write on the calling thread, chunk by chunk, with no worker or consumer thread
         /// (`workers` is then ignored): deterministic and free to start, for fuzzing and tests; it gives
         /// up the overlap of reading, masking and writing.
@@ -39,6 +39,10 @@ public final class StreamMasker {
         public var progress: (@Sendable (StreamSummary) -> Void)? = nil
 
         public init() {}
+
+        /// Read once: `activeProcessorCount` reads the cgroup files on every call, which cost a short
+        /// run (a fuzz input, a small dump) more than its masking.
+        static let processors = max(1, ProcessInfo.processInfo.activeProcessorCount)
     }
 
     /// Reads into the buffer and returns the count, 0 at the end of input.

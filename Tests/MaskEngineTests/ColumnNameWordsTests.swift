@@ -1,0 +1,49 @@
+import Testing
+import WireTestSupport
+@testable import MaskEngine
+
+/// Column names that announce SSNs and cards: the ASCII path gives the `Character` rules' answer on
+/// every name, and names with other characters still take the `Character` rules.
+@Suite struct ColumnNameWordsTests {
+    /// Names built from the pieces the rules look at (words, separators, case changes) and random ASCII.
+    static func names(count: Int, seed: UInt64) -> [String] {
+        var rng = SplitMix(seed: seed)
+        let pieces = ["ssn", "SSN", "Ssn", "ssns", "social", "_security", "Security", "socialsecurity", "social security",
+                      "card", "Card", "CARD", "cards", "cardno", "CardNum", "cardnumber", "creditcard", "debit", "cc", "CC",
+                      "ccn", "ccnum", "ccno", "pan", "PAN", "primary", "Primary", "account", "Account", "id", "Id", "ID", "ids",
+                      "Ids", "number", "Number", "_", "-", " ", ".", "1", "9", "x", "X", "aB", "Ab", "lesson", "discard"]
+        return (0..<count).map { _ in
+            var name = ""
+            for _ in 0..<Int(rng.next() % 5 + 1) {
+                if rng.next() % 4 == 0 {
+                    name += String(UnicodeScalar(UInt8(rng.next() % 95 + 32)))
+                } else {
+                    name += pieces[Int(rng.next() % UInt64(pieces.count))]
+                }
+            }
+            return name
+        }
+    }
+
+    @Test func theASCIIPathAnswersAsTheCharacterRulesDo() {
+        var announcing = (ssn: 0, card: 0)
+        for name in Self.names(count: 20_000, seed: 7) {
+            let ascii = ASCIIColumnName(name)
+            #expect(ascii != nil)
+            #expect(ascii?.namesSSN == ColumnContext.characterNamesSSN(name), "\(name)")
+            #expect(ascii?.namesCard == ColumnContext.characterNamesCard(name), "\(name)")
+            if ColumnContext.characterNamesSSN(name) { announcing.ssn += 1 }
+            if ColumnContext.characterNamesCard(name) { announcing.card += 1 }
+        }
+        // Both answers occur often enough for the comparison to mean something.
+        #expect(announcing.ssn > 1_000 && announcing.card > 1_000, "\(announcing)")
+    }
+
+    @Test func namesWithOtherCharactersKeepTheCharacterRules() {
+        #expect(ASCIIColumnName("numéro_carte") == nil)
+        #expect(ColumnContext.namesCard("Kreditkarte_card"))
+        #expect(ColumnContext.namesCard("cárd_id") == ColumnContext.characterNamesCard("cárd_id"))
+        #expect(ColumnContext.namesSSN("ssn_ünique"))
+    }
+}
+
