@@ -39,6 +39,26 @@ import WireTestSupport
         #expect(announcing.ssn > 1_000 && announcing.card > 1_000, "\(announcing)")
     }
 
+    /// Every name of up to four characters over the letters of the words and the separators.
+    @Test func everyShortNameGetsTheSameAnswerBothWays() {
+        let alphabet = Array("sSnNcCdDpPiI_ 1a")
+        var names = [""]
+        var frontier = [""]
+        for _ in 0..<4 {
+            frontier = frontier.flatMap { prefix in alphabet.map { prefix + String($0) } }
+            names += frontier
+        }
+        var differing: [String] = []
+        for name in names {
+            guard let ascii = ASCIIColumnName(name) else { differing.append(name); continue }
+            if ascii.namesSSN != ColumnContext.characterNamesSSN(name) || ascii.namesCard != ColumnContext.characterNamesCard(name) {
+                differing.append(name)
+            }
+        }
+        #expect(names.count == 69_905)
+        #expect(differing.isEmpty, "\(differing.prefix(10))")
+    }
+
     @Test func namesWithOtherCharactersKeepTheCharacterRules() {
         #expect(ASCIIColumnName("numéro_carte") == nil)
         #expect(ColumnContext.namesCard("Kreditkarte_card"))
