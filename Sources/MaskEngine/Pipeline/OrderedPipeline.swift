@@ -10,7 +10,8 @@ import Foundation
 /// the first session: no thread is started, so it costs nothing to set up and is deterministic (the
 /// fuzz targets start one per input).
 public final class OrderedPipeline<Job: Sendable, Output: Sendable>: @unchecked Sendable {
-    // @unchecked: every mutable field below is read and written only while holding `condition`.
+    // @unchecked: every mutable field below is read and written only while holding `condition`, except
+    // in an inline pipeline, which only its submitting thread touches (no thread of its own exists).
     private let condition = NSCondition()
     private var results: [Int: Output] = [:]
     private var nextToSubmit = 0
