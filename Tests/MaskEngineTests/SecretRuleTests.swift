@@ -149,6 +149,21 @@ import Testing
         #expect(findings(in: "PPLX_API_KEY=pplx-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx").filter { $0.type == .secret }.isEmpty)
     }
 
+    /// `fake` marks a placeholder only in a value too short to hold anything else: a real value with
+    /// `fake` after it (glued, or after a comma the bare value runs on across, as the CSV fuzzer wrote
+    /// it) or before it is masked whole.
+    @Test func aRealValueBesideTheWordFakeIsStillASecret() {
+        let secret = "2OLPibRiFuy4G4+XXaZEjKlA916QUW8HXJUxcqLp"
+        for value in [secret + ",fake", secret + "fake", "fake" + secret, "fake_" + secret] {
+            let input = "aws_secret_access_key=" + value
+            let live = findings(in: input).filter { $0.type == .secret && $0.kind != .documentedExample }
+            #expect(live.count == 1 && live.first?.start == 22 && live.first?.end == input.utf8.count, "\(input) → \(spans(in: input))")
+        }
+        for placeholder in ["somefakekey", "fake", "fake_key", "FakeToken"] {
+            #expect(findings(in: "password=" + placeholder).filter { $0.type == .secret }.isEmpty, "\(placeholder)")
+        }
+    }
+
     @Test func documentedExamplesAreReportedNotMasked() {
         #expect(spans(in: "AKIAIOSFODNN7EXAMPLE") == ["documented_example:AKIAIOSFODNN7EXAMPLE"])
         let input = Array("id=AKIAIOSFODNN7EXAMPLE".utf8)

@@ -5,7 +5,7 @@
 ///   `<your-token>`, `[REDACTED]`, `os.environ[…]`, `process.env.X`, `getenv(…)`, a function call
 ///   `get_password()`;
 /// - masks: one character repeated (`********`, `xxxxxxxx`), `x`/`X` runs with separators;
-/// - values that say they are fake (`somefakekey`);
+/// - values that say they are fake (`somefakekey`), when short enough that nothing else fits in them;
 /// - words from a short list: `changeme`, `change_me`, `changeit`, `redacted`, `removed`, `hidden`,
 ///   `masked`, `placeholder`, `example`, `dummy`, `sample`, `todo`, `tbd`, `fixme`, `none`, `null`,
 ///   `nil`, `undefined`, `true`, `false`, `empty`, `notset`, `not_set`, and anything starting `your_`,
@@ -53,11 +53,16 @@ enum AssignmentPlaceholder {
             while i < end && (ASCII.isIdentifier(bytes[i])) { i += 1 }
             if i > start && i < end && bytes[i] == UInt8(ascii: "(") { return true }
         }
-        // `somefakekey`, `fake-password-123`: a value that says it is fake.
-        var i = start
-        while i + 4 <= end {
-            if ASCII.lower(bytes[i]) == UInt8(ascii: "f") && hasPrefix(bytes, i, end, "fake") { return true }
-            i += 1
+        // `somefakekey`, `fake_key`: a value that says it is fake, while its other bytes are too few to
+        // be a secret themselves (`AssignmentRule.minimumOtherBytes`). A real value with `fake` glued to
+        // it, or after a comma the bare value runs on across (`…cqLp,fake`, found by the CSV fuzzer), is
+        // masked.
+        if n - 4 < AssignmentRule.minimumOtherBytes {
+            var i = start
+            while i + 4 <= end {
+                if ASCII.lower(bytes[i]) == UInt8(ascii: "f") && hasPrefix(bytes, i, end, "fake") { return true }
+                i += 1
+            }
         }
         for w in words where w.utf8CodeUnitCount == n {
             var ok = true
