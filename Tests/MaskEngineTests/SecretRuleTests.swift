@@ -164,6 +164,20 @@ import Testing
         }
     }
 
+    /// A private key block that starts inside an assignment's value: the value's span runs to the
+    /// block's end, so no line of the key is left (the PgDump fuzzer found `password =!A)-----BEGIN …`
+    /// masking the BEGIN line and passing the body).
+    @Test func aPrivateKeyInsideAnAssignmentValueIsMaskedToItsEnd() {
+        let key = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpQIBAAKCAQEAs9Xq3kLm7Rt2VwZy8PqN4cJ6hB1uF0gT5eW3oYdKaMnS2vXl\n"
+            + "Q7rE9tH4jU6iO8pA1sD3fG5hJ7kL9zX2cV4bN6mQ8wE0rT1yU3iO5pA7sD9fG2hJ\n-----END RSA PRIVATE KEY-----"
+        for (head, valueStart) in [("password =!A)", 10), ("password=\"", 10), ("secret: x", 8), ("token=", 6)] {
+            let input = head + key + " tail"
+            let found = findings(in: input).filter { $0.type == .secret }
+            let end = input.utf8.count - " tail".utf8.count
+            #expect(found.count == 1 && found.first?.start == valueStart && found.first?.end == end, "\(head) → \(spans(in: input))")
+        }
+    }
+
     @Test func documentedExamplesAreReportedNotMasked() {
         #expect(spans(in: "AKIAIOSFODNN7EXAMPLE") == ["documented_example:AKIAIOSFODNN7EXAMPLE"])
         let input = Array("id=AKIAIOSFODNN7EXAMPLE".utf8)

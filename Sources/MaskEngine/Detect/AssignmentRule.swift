@@ -84,7 +84,7 @@ enum AssignmentRule {
         var keyEnd = k
         while keyEnd < upper && keyEnd - k < 96 && ASCII.isIdentifier(bytes[keyEnd]) { keyEnd += 1 }
         guard keyEnd - k >= 2, CredentialKey.strength(bytes, k, keyEnd) == .strong else { return nil }
-        return accept(bytes, open + 1, q, strength: .strong, keyStart: k, keyEnd: keyEnd)
+        return accept(bytes, open + 1, q, strength: .strong, keyStart: k, keyEnd: keyEnd, upper: upper)
     }
 
     /// The key that ends right before `end` (past spaces, a closing quote or `]`, a Go type name).
@@ -189,7 +189,7 @@ enum AssignmentRule {
         // The element must close right after its text: `<your-api-key>` in prose is not an element.
         guard e + 1 < upper, bytes[e + 1] == UInt8(ascii: "/") else { return nil }
         while e > v && (ASCII.isSpace(bytes[e - 1]) || bytes[e - 1] == 10 || bytes[e - 1] == 13) { e -= 1 }
-        return accept(bytes, v, e, strength: strength, keyStart: start, keyEnd: keyEnd)
+        return accept(bytes, v, e, strength: strength, keyStart: start, keyEnd: keyEnd, upper: upper)
     }
 
     /// The value that starts at `from` (after the operator), as a finding, or nil.
@@ -253,7 +253,7 @@ enum AssignmentRule {
                 e += 1
             }
         }
-        return accept(bytes, v, e, strength: strength, keyStart: keyStart, keyEnd: keyEnd)
+        return accept(bytes, v, e, strength: strength, keyStart: keyStart, keyEnd: keyEnd, upper: upper)
     }
 
     /// Whether only spaces (and an `export `) stand between the line's start and the key.
@@ -283,7 +283,11 @@ enum AssignmentRule {
     }
 
     static func accept(_ bytes: Bytes, _ v: Int, _ e: Int, strength: CredentialKey.Strength, keyStart: Int,
-                       keyEnd: Int) -> (Range<Int>, SecretKind)? {
+                       keyEnd: Int, upper: Int) -> (Range<Int>, SecretKind)? {
+        // A private key block that starts inside the value (`password =!A)-----BEGIN RSA PRIVATE KEY-----`,
+        // found by the PgDump fuzzer): the value would take the block's BEGIN line, the key-block rule
+        // would then never see it, and the body lines would pass in clear. The span runs to the block's end.
+        if let block = privateKeyBlockInside(bytes, v, e, upper: upper) { return (v..<max(e, block.0.upperBound), block.1) }
         // A value of punctuation alone (`,.:-*?!`) is a separator or a mask, not a credential.
         guard e > v, (v..<e).contains(where: { ASCII.isAlnum(bytes[$0]) }),
               !AssignmentPlaceholder.isPlaceholder(bytes, v, e) else { return nil }
@@ -310,6 +314,20 @@ enum AssignmentRule {
         let isAWSSecret = e - v == 40 && CredentialKeyText.contains(bytes, keyStart, keyEnd, "aws")
             && (v..<e).allSatisfy { ASCII.isBase64(bytes[$0]) }
         return (v..<e, isAWSSecret ? .awsSecretAccessKey : .passwordAssignment)
+    }
+
+    /// The private key block whose `-----BEGIN ` starts in `bytes[v..<e]`, if any.
+    static func privateKeyBlockInside(_ bytes: Bytes, _ v: Int, _ e: Int, upper: Int) -> (Range<Int>, SecretKind)? {
+        guard e - v >= 5 else { return nil }
+        var i = v
+        while i < e {
+            if bytes[i] == UInt8(ascii: "-"), SecretDetector.has(bytes, i, "-----BEGIN ", upper: upper),
+               let block = SecretDetector.privateKeyBlock(bytes, at: i, lower: v, upper: upper) {
+                return block
+            }
+            i += 1
+        }
+        return nil
     }
 
     static func isURL(_ bytes: Bytes, _ v: Int, _ e: Int) -> Bool {
