@@ -53,6 +53,14 @@ public enum DifferentialSecrets: DifferentialTarget {
         }) {
             body = String(body[..<cut])
         }
+        // A separator after the last segment (`SG.<22>.<43>.`) is no part of the token: the body has as
+        // many parts as the format has segments, and the token ends before a further separator.
+        if let separator = format.separator {
+            let parts = body.split(separator: separator, omittingEmptySubsequences: false)
+            if parts.count > format.segments.count {
+                body = parts.prefix(format.segments.count).joined(separator: String(separator))
+            }
+        }
         // A last segment longer than its format whose byte just past the length is punctuation of its
         // own alphabet (`-`, `_`) ends at the length: only a letter or digit makes a longer word.
         if !format.mayGrow, var parts = format.separator.map({ s in body.split(separator: s, omittingEmptySubsequences: false).map(String.init) }) ?? Optional([body]),
