@@ -13,9 +13,10 @@ enum DifferentialScan {
         }
     }
 
-    /// The spans of `type` the engine finds in `cell`, against the spans a reference expects.
-    static func compare(_ cell: [UInt8], _ type: EntityType, expected: [Range<Int>]) -> DifferentialMismatch? {
-        let found = findings(in: cell).filter { $0.type == type }.map { $0.start..<$0.end }
+    /// The spans of `type` the engine finds in `cell` (only those starting at `startingAt`, if given),
+    /// against the spans a reference expects.
+    static func compare(_ cell: [UInt8], _ type: EntityType, expected: [Range<Int>], startingAt: Int? = nil) -> DifferentialMismatch? {
+        let found = findings(in: cell).filter { $0.type == type && (startingAt == nil || $0.start == startingAt) }.map { $0.start..<$0.end }
         guard found != expected else { return nil }
         return DifferentialMismatch("\(type.name) in \(String(reflecting: String(decoding: cell, as: UTF8.self))): "
                                     + "engine \(found), reference \(expected)")

@@ -74,7 +74,10 @@ public enum DifferentialSecrets: DifferentialTarget {
         let start = before.utf8.count
         let expected = ReferenceSecret.isToken(format, body: body)
             ? [start..<(start + format.prefix.utf8.count + body.utf8.count)] : []
-        return DifferentialScan.compare(Array(cell.utf8), .secret, expected: expected)
+        // Only the token at the cell's start is judged: a body that is no token of its format may hold
+        // one of another (`…WT.s.nIII35yJ3yyy0p4EvkrdjiWT`: a Vault `s.` token after a dot), which the
+        // catalogue masks and this reference does not know.
+        return DifferentialScan.compare(Array(cell.utf8), .secret, expected: expected, startingAt: start)
     }
 
     static func assignment(_ input: inout DifferentialInput) -> DifferentialMismatch? {
