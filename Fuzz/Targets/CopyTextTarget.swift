@@ -11,7 +11,7 @@ public enum CopyTextTarget {
         var cuts = CutSizes(seed: input.byte(), largest: 256)
         let columnCount = Int(input.byte() % 9)
         let body = input.rest()
-        guard LeakOracle.isFree(body) else { return .clean }
+        guard LeakOracle.isFree(copyText: body) else { return .clean }
         let rows = TextCanarySplicer.copyRows(body[...])
         let columns = declaredColumns[columnCount]
         let session = MaskSession(policy: .default, key: EngineRun.key)

@@ -53,4 +53,21 @@ import Testing
         #expect(Array(spliced[1..<5]) == [0, 0, 0, UInt8(spliced.count - 1)])
         #expect(Array(spliced.suffix(canary.count)) == canary)
     }
+
+    /// COPY text holds a needle when any escape form of it decodes to one: the engine writes a rewritten
+    /// field decoded and re-escaped, so `2O\\LPib…` in the input is `2OLPib…` in the output.
+    @Test func copyTextIsFreeOnlyWhenItsDecodedFormIsFree() {
+        let needle = Canary.all.first { $0.name == "secret_aws_secret_access_key" }!.needle
+        let escapedL = Array(needle[..<2]) + [92] + Array(needle[2...])
+        let octalO = Array(needle[..<1]) + Array("\\117".utf8) + Array(needle[2...])
+        let hexL = Array(needle[..<2]) + Array("\\x4C".utf8) + Array(needle[3...])
+        for hidden in [escapedL, octalO, hexL] {
+            #expect(LeakOracle.isFree(hidden), "as written, no needle")
+            #expect(!LeakOracle.isFree(copyText: hidden), "\(String(decoding: hidden, as: UTF8.self))")
+        }
+        // A doubled backslash is one backslash: the bytes after it stay apart.
+        let doubled = Array(needle[..<2]) + [92, 92] + Array(needle[2...])
+        #expect(LeakOracle.isFree(copyText: doubled))
+        #expect(LeakOracle.copyTextDecoded(Array("a\\tb\\x\\\\\\101\\q".utf8)) == Array("a\tbx\\Aq".utf8))
+    }
 }
