@@ -17,4 +17,9 @@ struct Maskd: ParsableCommand {
         subcommands: [Pipe.self, Serve.self, Proxy.self, Audit.self, KeyCommand.self],
         defaultSubcommand: nil
     )
+
+    static func main() {
+        MallocTuning.apply()
+        Self.main(nil)
+    }
 }
