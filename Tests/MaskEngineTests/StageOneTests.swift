@@ -113,6 +113,40 @@ import Testing
         }
     }
 
+    /// A reader that walks forward the way the CSV and COPY record loops do (find a field's end, then
+    /// scan the field from its start) has each block classified about once: a window that follows the
+    /// last one starts a little before it, so the field that crossed the boundary is not classified again
+    /// from its start. Small windows too: each new window still moves on.
+    @Test(arguments: [256, 4096, 16 * 1024])
+    func aForwardReaderHasEachBlockClassifiedAboutOnce(_ windowBytes: Int) {
+        var g = Generator(state: 31)
+        var text: [UInt8] = []
+        while text.count < 1 << 20 {
+            text += (0..<Int(5 + g.next() % 60)).map { _ in UInt8(ascii: "a") + UInt8(g.next() % 26) }
+            text.append(g.next() % 8 == 0 ? 10 : UInt8(ascii: ","))
+        }
+        let index = StageOneIndex(structural: (UInt8(ascii: ","), 10, 10, 10), windowBytes: windowBytes)
+        text.withUnsafeBufferPointer { bytes in
+            index.reset(bytes)
+            var pos = 0
+            var fields = 0
+            while pos < bytes.count {
+                let end = index.nextStructural(from: pos, before: bytes.count) ?? bytes.count
+                _ = index.hasCandidatesToScan(pos, max(end, pos + 1))
+                pos = end + 1
+                fields += 1
+            }
+            let blocks = (bytes.count + 63) / 64
+            // A window of W blocks costs W, its overlap (a quarter at most, 16 at most) and 4 warm-up blocks.
+            let windowBlocks = windowBytes / 64
+            let perWindow = Double(windowBlocks + 4 + min(16, windowBlocks / 4))
+            let bound = Double(blocks) * perWindow / Double(windowBlocks - min(16, windowBlocks / 4)) + perWindow
+            #expect(fields > 10_000)
+            #expect(Double(index.classifiedBlocks) <= bound,
+                    "\(index.classifiedBlocks) blocks classified for \(blocks), window \(windowBytes) bytes")
+        }
+    }
+
     /// Pieces of text that the validators accept, or nearly: glued together at random, they put every
     /// rule's trigger next to every kind of neighbour.
     static let fragments: [String] = [
