@@ -118,6 +118,34 @@ import Testing
         #expect(!masked.contains("*") && !masked.contains("wJalrXUtnFEMI"))
     }
 
+    /// Spans are disjoint by contract; if a detector ever breaks it (equal or overlapping spans), the
+    /// rewrite masks their union and keeps every byte outside them, instead of trapping.
+    @Test func overlappingSpansAreMaskedAsTheirUnion() {
+        let value = Array("card 4111111111111111 and 4300000000000033 end".utf8)
+        let rewriter = CellRewriter(policy: .default, tokenizer: Tokenizer(key: testKey))
+        let spans: [[Finding]] = [
+            [Finding(start: 5, end: 21, type: .creditCard), Finding(start: 26, end: 42, type: .creditCard),
+             Finding(start: 26, end: 42, type: .creditCard)],
+            [Finding(start: 5, end: 21, type: .creditCard), Finding(start: 10, end: 42, type: .creditCard)],
+            [Finding(start: 5, end: 42, type: .creditCard), Finding(start: 26, end: 42, type: .creditCard)],
+        ]
+        for f in spans {
+            for keepingCharacters in [false, true] {
+                var out: [UInt8] = []
+                value.withUnsafeBufferPointer { v in
+                    if keepingCharacters {
+                        rewriter.rewriteKeepingCharacters(v, findings: f[...], actions: rewriter.defaultActions, into: &out)
+                    } else {
+                        _ = rewriter.rewrite(v, findings: f[...], as: .cell, into: &out)
+                    }
+                }
+                let masked = String(decoding: out, as: UTF8.self)
+                #expect(masked.hasPrefix("card ") && masked.hasSuffix(" end"), "\(masked)")
+                #expect(!masked.contains("4111111111111111") && !masked.contains("4300000000000033"), "\(masked) \(f)")
+            }
+        }
+    }
+
     @Test func binaryLayoutsGetSameLengthTokensNotAsterisks() throws {
         let value = "\u{1}ann@example.com\u{2}4111-1111-1111-1111\u{3}token=Zm9vYmFyYmF6cXV4MTIz"
         let f = findings(in: value)

@@ -81,8 +81,12 @@ public final class CellRewriter {
             let action = Self.action(for: f, in: actions)
             if action == .keep { continue }
             if out.count > outLimit { return .rewritten }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: value[copied..<f.start]))
-            let span = UnsafeBufferPointer(rebasing: value[f.start..<f.end])
+            // Spans are disjoint by contract; one that reaches back into the last is masked from where
+            // the last ended (the union is masked), never trapped on.
+            let spanStart = max(f.start, copied)
+            if spanStart >= f.end { continue }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: value[copied..<spanStart]))
+            let span = UnsafeBufferPointer(rebasing: value[spanStart..<f.end])
             let (tokens, tokenType) = tokenizer(for: f.type)
             switch action {
             case .tokenize where binaryLayout: tokens.appendSameSizeToken(tokenType, span, unit: .byte, to: &out)
@@ -112,8 +116,10 @@ public final class CellRewriter {
         for f in findings where policy.masks(f) {
             let action = Self.action(for: f, in: actions)
             if action == .keep { continue }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: value[copied..<f.start]))
-            let span = UnsafeBufferPointer(rebasing: value[f.start..<f.end])
+            let spanStart = max(f.start, copied)  // as in `rewrite`: an overlap masks the union
+            if spanStart >= f.end { continue }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: value[copied..<spanStart]))
+            let span = UnsafeBufferPointer(rebasing: value[spanStart..<f.end])
             let (tokens, tokenType) = tokenizer(for: f.type)
             switch action {
             case .tokenize: tokens.appendSameSizeToken(tokenType, span, unit: .character, to: &out)
