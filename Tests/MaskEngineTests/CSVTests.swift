@@ -134,4 +134,28 @@ import Testing
             #expect(out == [9] + expected, "round \(round): \(value)")
         }
     }
+
+    /// Unquoting is the inverse of RFC 4180 quoting: each doubled quote becomes one, every other byte
+    /// stays, wherever the value starts in its buffer and however its quotes fall on 8-byte words.
+    @Test func unquotingUndoesDoubledQuotes() {
+        let scratch = ByteScratch()
+        var state: UInt64 = 0xC0FFEE
+        let alphabet = Array("\",ab@.{}: x".utf8)
+        for round in 0..<4000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let length = Int(state >> 57)  // 0...127
+            var value: [UInt8] = []
+            for i in 0..<length {
+                let r = (state >> UInt64(i % 40)) &+ UInt64(i * 13) &+ UInt64(round)
+                value.append(alphabet[Int(r % UInt64(alphabet.count))])
+            }
+            let escaped = value.flatMap { $0 == 34 ? [34, 34] : [$0] }
+            let offset = round % 11
+            let buffer = Array(repeating: UInt8(ascii: "z"), count: offset) + escaped + Array(repeating: UInt8(34), count: 9)
+            buffer.withUnsafeBufferPointer { b in
+                CSVChunkMasker.unquote(b, offset, offset + escaped.count, into: scratch)
+            }
+            #expect(Array(scratch.bytes) == value, "round \(round): \(String(decoding: escaped, as: UTF8.self))")
+        }
+    }
 }

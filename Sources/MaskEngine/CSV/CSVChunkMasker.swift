@@ -246,12 +246,37 @@ public struct CSVChunkMasker {
     }
 
     /// The value of a quoted field whose quotes are doubled, with each `""` made one `"`.
+    ///
+    /// Eight bytes at a time while a word holds no quote (a JSON value in CSV has a quote every few
+    /// bytes, and its byte loop was a third of the record loop's time on PII-free CSV), then byte by byte.
     static func unquote(_ chunk: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into out: ByteScratch) {
         // Sound: the value is never longer unquoted, and that much was reserved. The parser guarantees
         // quotes come in pairs here, so the byte after a quote is its pair, skipped.
         let p = out.startWriting(atMost: end - start)
+        guard start < end, let base = chunk.baseAddress else { out.setCount(0); return }
         var k = 0
         var i = start
+        let quotes: UInt64 = 0x2222_2222_2222_2222
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while i + 8 <= end {
+            // Sound: i + 8 <= end reads inside the value; k <= i - start, so the 8 bytes stored at p + k
+            // end at or before p + (end - start), the space reserved.
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+            UnsafeMutableRawPointer(p + k).storeBytes(of: word.littleEndian, as: UInt64.self)
+            // The classic zero-byte test on word ^ quotes: its lowest flag is the first quote exactly
+            // (flags above a true zero byte may be false, the lowest never is).
+            let x = word ^ quotes
+            let flags = (x &- ones) & ~x & highs
+            if flags == 0 {
+                k += 8
+                i += 8
+            } else {
+                let q = flags.trailingZeroBitCount >> 3
+                k += q + 1  // the bytes before the quote and one quote
+                i += q + 2  // and its pair
+            }
+        }
         while i < end {
             let b = chunk[i]
             p[k] = b
