@@ -59,6 +59,7 @@ public struct CSVChunkMasker {
         result.auditSource = AuditSource(kind: .csv, table: start.header.table, columns: start.header.names)
         var findings = session.lendFindings()
         defer { session.giveBack(findings) }
+        let scan = session.chunkScan
         var pos = 0
         var line = start.line
         var row = start.rowIndex
@@ -125,16 +126,16 @@ public struct CSVChunkMasker {
                 // Scan the value.
                 let context = fields.count < contexts.count ? contexts[fields.count] : ColumnContext()
                 // Unquoting only removes quotes, so a raw value without candidates needs no unquoted copy.
-                if field.needsDecoding && (index.hasCandidates(field.valueStart, field.valueEnd) || session.scanner.scansEveryCell) {
+                if field.needsDecoding && (index.hasCandidates(field.valueStart, field.valueEnd) || scan.scansEveryCell) {
                     Self.unquote(chunk, field.valueStart, field.valueEnd, into: unquoted)
                     do {
                         let u = unquoted.bytes
                         unquotedIndex.reset(u)
-                        session.scan(u, lower: 0, upper: u.count, index: unquotedIndex, context: context,
+                        scan.scan(u, lower: 0, upper: u.count, index: unquotedIndex, context: context,
                                              into: &findings)
                     }
                 } else if !field.needsDecoding {
-                    session.scan(chunk, lower: field.valueStart, upper: field.valueEnd, index: index,
+                    scan.scan(chunk, lower: field.valueStart, upper: field.valueEnd, index: index,
                                          context: context, into: &findings)
                 }
                 field.findingsEnd = findings.count

@@ -64,6 +64,7 @@ public struct CopyTextChunkMasker {
         let announced = session.scanner.scansEveryCell ? start.columns?.map { session.announced(columnName: $0.name) } : nil
         var findings = session.lendFindings()
         defer { session.giveBack(findings) }
+        let scan = session.chunkScan
         var pos = 0
         var line = start.line
         var row = start.rowIndex
@@ -104,10 +105,10 @@ public struct CopyTextChunkMasker {
                         Self.unescape(chunk, fieldStart, end, into: &decoded)
                         decoded.withUnsafeBufferPointer { d in
                             decodedIndex.reset(d)
-                            session.scan(d, lower: 0, upper: d.count, index: decodedIndex, context: context, into: &findings)
+                            scan.scan(d, lower: 0, upper: d.count, index: decodedIndex, context: context, into: &findings)
                         }
                     } else {
-                        session.scan(chunk, lower: fieldStart, upper: end, index: index, context: context, into: &findings)
+                        scan.scan(chunk, lower: fieldStart, upper: end, index: index, context: context, into: &findings)
                     }
                 }
                 field.findingsEnd = findings.count

@@ -120,27 +120,15 @@ public final class MaskSession {
     /// type are kept either way.
     public var recordsFindings = true
 
-    /// Scans a cell as `CellScanner.scan` does, unless the session stops before detection: then the
-    /// stage-1 masks are computed (or not) and nothing is found.
+    /// The scanner and stop stage as they are now, for a chunk's or batch's loops to scan with.
+    var chunkScan: ChunkScan { ChunkScan(scanner: scanner, stopAfter: stopAfter) }
+
+    /// Scans a cell as `CellScanner.scan` does, unless the session stops before detection (`ChunkScan`).
     @inline(__always)
     @discardableResult
     func scan(_ bytes: UnsafeBufferPointer<UInt8>, lower: Int, upper: Int, index: StageOneIndex, context: ColumnContext,
               into findings: inout [Finding]) -> Int {
-        switch stopAfter {
-        case .mask:
-            return scanner.scan(bytes, lower: lower, upper: upper, index: index, context: context, into: &findings)
-        case .decode:
-            return 0
-        case .stageOne:
-            // The gate the scanner itself opens with, so this stage times what a full run pays for it.
-            _ = index.hasCandidatesToScan(lower, upper)
-            return 0
-        case .detect:
-            let before = findings.count
-            scanner.scan(bytes, lower: lower, upper: upper, index: index, context: context, into: &findings)
-            findings.removeSubrange(before...)
-            return 0
-        }
+        chunkScan.scan(bytes, lower: lower, upper: upper, index: index, context: context, into: &findings)
     }
 
     public init(policy: MaskPolicy, key: TokenKey, identity: Identity = .unknown) {

@@ -74,7 +74,7 @@ struct CopyBinaryMasker {
         }
         var changed = false
         session.rowOut.removeAll(keepingCapacity: true)
-        let masker = CellMasker(chunk: chunk, index: index, session: session, actions: session.textActions,
+        let masker = CellMasker(chunk: chunk, index: index, session: session, scan: session.chunkScan, actions: session.textActions,
                                 maxEncodedLength: maxEncodedLength)
         for i in fields.indices where fields[i].fate == .unchanged {
             let fate = masker.mask(lower: fields[i].start, upper: fields[i].end, column: .unknown, row: row, columnIndex: i,

@@ -71,11 +71,12 @@ struct DataRowBatch {
         let announced = session.scanner.scansEveryCell ? session.announced(for: columns) : []
         changed.removeAll(keepingCapacity: true)
         changed.append(contentsOf: repeatElement(false, count: frames.count))
+        let scan = session.chunkScan
         for column in 0..<columnCount {
             var kind = columns.kind(column)
             if kind.codec == .opaque { continue }
             if !announced.isEmpty { kind.context.announcedCustom = announced[column] }
-            let cellMasker = CellMasker(chunk: masker.chunk, index: masker.index, session: session, actions: tables[column],
+            let cellMasker = CellMasker(chunk: masker.chunk, index: masker.index, session: session, scan: scan, actions: tables[column],
                                         maxEncodedLength: masker.maxEncodedLength)
             var at = column
             for row in 0..<frames.count {

@@ -26,12 +26,13 @@ struct DataRowMasker {
         var changed = false
         let tables = columns.isKnown ? session.actions(for: columns) : []
         let announced = columns.isKnown && session.scanner.scansEveryCell ? session.announced(for: columns) : []
+        let scan = session.chunkScan
         for column in cells.indices where cells[column].fate == .unchanged {
             let cell = cells[column]
             let actions = columns.isKnown ? tables[column] : session.textActions
             var kind = columns.kind(column)
             if !announced.isEmpty { kind.context.announcedCustom = announced[column] }
-            let fate = CellMasker(chunk: chunk, index: index, session: session, actions: actions,
+            let fate = CellMasker(chunk: chunk, index: index, session: session, scan: scan, actions: actions,
                                   maxEncodedLength: maxEncodedLength)
                 .mask(lower: cell.start, upper: cell.end, column: kind, row: row, columnIndex: column,
                       into: &result)
@@ -172,6 +173,8 @@ struct CellMasker {
     let chunk: UnsafeBufferPointer<UInt8>
     let index: StageOneIndex
     let session: MaskSession
+    /// The session's scanner, read once for all the cells this masker is given.
+    let scan: ChunkScan
     /// The actions of the cell's column, for the session's identity.
     let actions: ActionTable
     /// The longest message the caller writes: a value masked past it is `.overLimit`, and its rewrite
@@ -180,7 +183,7 @@ struct CellMasker {
 
     func mask(lower: Int, upper: Int, column: CellKind, row: Int, columnIndex: Int,
               into result: inout MaskedChunk) -> CellFate {
-        if session.stopAfter == .decode { return .unchanged }
+        if scan.stopAfter == .decode { return .unchanged }
         switch column.codec {
         case .opaque:
             return .unchanged
@@ -247,10 +250,10 @@ struct CellMasker {
     private func maskInPlace(lower: Int, upper: Int, context: ColumnContext, sameLength: Bool, numeric: Bool,
                              row: Int, column: Int, into result: inout MaskedChunk) -> CellFate {
         // Most cells hold no candidate at all: one mask test, and nothing borrowed.
-        if !index.hasCandidatesToScan(lower, upper) && !session.scanner.scansEveryCell { return .unchanged }
+        if !index.hasCandidatesToScan(lower, upper) && !scan.scansEveryCell { return .unchanged }
         var findings = session.lendFindings()
         defer { session.giveBack(findings) }
-        session.scan(chunk, lower: lower, upper: upper, index: index, context: context, into: &findings)
+        scan.scan(chunk, lower: lower, upper: upper, index: index, context: context, into: &findings)
         if findings.isEmpty { return .unchanged }
         for f in findings { result.record(f, row: row, column: column) }
         let value = UnsafeBufferPointer(rebasing: chunk[lower..<upper])
@@ -306,7 +309,7 @@ struct CellMasker {
             defer { session.giveBack(findings) }
             let scratchIndex = session.decodedIndex
             scratchIndex.reset(decoded)
-            session.scan(decoded, lower: 0, upper: decoded.count, index: scratchIndex, context: context, into: &findings)
+            scan.scan(decoded, lower: 0, upper: decoded.count, index: scratchIndex, context: context, into: &findings)
             if findings.isEmpty { return .unchanged }
             for f in findings { result.record(f, row: row, column: column) }
             session.cellOut.removeAll(keepingCapacity: true)
