@@ -185,6 +185,16 @@ import Testing
         }
     }
 
+    /// Byte counts behind the entropy and placeholder rules do not wrap on long values: 70,000 of a
+    /// byte stay 70,000 (16-bit counts made `(ab)×70000` read as 0.3 bits per byte instead of 1).
+    @Test func byteCountsOfLongValuesDoNotWrap() {
+        let alternating = Array(repeating: Array("ab".utf8), count: 70_000).flatMap { $0 }
+        alternating.withUnsafeBufferPointer { b in
+            #expect(abs(Entropy.shannonBitsPerByte(b, 0, b.count) - 1.0) < 1e-9)
+            #expect(TokenPlaceholder.mostFrequentCount(b, 0, b.count) == 70_000)
+        }
+    }
+
     @Test func anOverlongLocalPartIsMaskedWhole() {
         let local = String(repeating: "a", count: 100)
         #expect(spans(in: "x \(local)@example.com") == ["email:\(local)@example.com"])

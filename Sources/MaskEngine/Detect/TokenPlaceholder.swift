@@ -37,8 +37,9 @@ enum TokenPlaceholder {
 
     /// How often the most frequent byte of `bytes[start..<end]` occurs.
     static func mostFrequentCount(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
-        var counts = InlineArray<256, UInt16>(repeating: 0)
-        var most: UInt16 = 0
+        // 32-bit counts: a cell is below 2³¹ bytes, so none wraps (16-bit ones did past 65,535 of a byte).
+        var counts = InlineArray<256, UInt32>(repeating: 0)
+        var most: UInt32 = 0
         for i in start..<end {
             counts[Int(bytes[i])] &+= 1
             most = max(most, counts[Int(bytes[i])])
