@@ -1,7 +1,20 @@
 import Foundation
 
 /// Shannon entropy of a byte string, used to tell random credentials from words.
+///
+/// H = log2(n) − (1/n)·Σ c·log2(c) over the byte counts c. The sum is built byte by byte from a table
+/// of increments, (c+1)·log2(c+1) − c·log2(c), so a value costs one `log2` in all: one per distinct
+/// byte, with a pass over all 256 counts, was a fifth of `maskd pipe`'s time on a column of tokens.
 enum Entropy {
+    /// Counts below this take their increment from the table; higher ones compute it.
+    static let tableSize = 1024
+
+    /// `increments[c]` = (c+1)·log2(c+1) − c·log2(c).
+    static let increments: [Double] = (0..<tableSize).map { c in
+        let next = Double(c + 1), now = Double(c)
+        return next * Foundation.log2(next) - (c == 0 ? 0 : now * Foundation.log2(now))
+    }
+
     /// Bits of entropy per byte of `bytes[start..<end]` (0 for an empty range).
     static func shannonBitsPerByte(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Double {
         let n = end - start
@@ -10,13 +23,23 @@ enum Entropy {
         // than 65,535 of a byte had its counts wrap and its entropy come out far too low, which reads as
         // a placeholder: a long random token could have been kept.
         var counts = InlineArray<256, UInt32>(repeating: 0)
-        for i in start..<end { counts[Int(bytes[i])] &+= 1 }
-        var entropy = 0.0
-        let total = Double(n)
-        for i in 0..<256 where counts[i] != 0 {
-            let p = Double(counts[i]) / total
-            entropy -= p * Foundation.log2(p)
+        var sum = 0.0
+        Self.increments.withUnsafeBufferPointer { table in
+            for i in start..<end {
+                let b = Int(bytes[i])
+                let c = Int(counts[b])
+                sum += c < table.count ? table[c] : Self.increment(c)
+                counts[b] = UInt32(c + 1)
+            }
         }
-        return entropy
+        let total = Double(n)
+        // Rounding can leave a value of one repeated byte a hair below zero.
+        return max(0, Foundation.log2(total) - sum / total)
+    }
+
+    /// (c+1)·log2(c+1) − c·log2(c), for counts past the table.
+    static func increment(_ c: Int) -> Double {
+        let next = Double(c + 1), now = Double(c)
+        return next * Foundation.log2(next) - now * Foundation.log2(now)
     }
 }
