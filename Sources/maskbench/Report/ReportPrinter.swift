@@ -81,8 +81,9 @@ enum ReportPrinter {
             }
             out.append(t.render())
         }
-        let notes = report.measurements.flatMap { m in m.notes.map { "\(m.mode) \(m.format): \($0)" } }
-            + report.baselines.compactMap { b in b.note.map { "\(b.baseline): \($0)" } } + report.notes
+        // Each note names its corpus: with several densities, one mode's notes differ only in there.
+        let notes = report.measurements.flatMap { m in m.notes.map { "\(m.mode) \(m.format), \(m.corpus): \($0)" } }
+            + report.baselines.compactMap { b in b.note.map { "\(b.baseline), \(b.corpus): \($0)" } } + report.notes
         if !notes.isEmpty {
             out.append("")
             out.append("Notes")
