@@ -13,4 +13,5 @@ let benchmarks: @Sendable () -> Void = {
     EncodeBenchmarks.register()
     EndToEndBenchmarks.register()
     CustomDetectorBenchmarks.register()
+    SessionBenchmarks.register()
 }
