@@ -9,11 +9,8 @@ enum Entropy {
     /// Counts below this take their increment from the table; higher ones compute it.
     static let tableSize = 1024
 
-    /// `increments[c]` = (c+1)·log2(c+1) − c·log2(c).
-    static let increments: [Double] = (0..<tableSize).map { c in
-        let next = Double(c + 1), now = Double(c)
-        return next * Foundation.log2(next) - (c == 0 ? 0 : now * Foundation.log2(now))
-    }
+    /// `increment(c)` for every count below `tableSize`.
+    static let increments: [Double] = (0..<tableSize).map(increment)
 
     /// Bits of entropy per byte of `bytes[start..<end]` (0 for an empty range).
     static func shannonBitsPerByte(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Double {
@@ -37,9 +34,9 @@ enum Entropy {
         return max(0, Foundation.log2(total) - sum / total)
     }
 
-    /// (c+1)·log2(c+1) − c·log2(c), for counts past the table.
+    /// (c+1)·log2(c+1) − c·log2(c), with 0·log2(0) = 0.
     static func increment(_ c: Int) -> Double {
         let next = Double(c + 1), now = Double(c)
-        return next * Foundation.log2(next) - now * Foundation.log2(now)
+        return next * Foundation.log2(next) - (c == 0 ? 0 : now * Foundation.log2(now))
     }
 }
