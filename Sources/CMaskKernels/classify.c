@@ -367,60 +367,75 @@ static inline __m256i keyword_lookup(const uint8_t *p, int k) {
     return _mm256_and_si256(table_lookup(KEYWORD_LO[k], lo), table_lookup(KEYWORD_HI[k], hi));
 }
 
-// Stores a 32-bit mask into half `half` (0: bytes 0...31, 1: bytes 32...63) of a 64-bit block mask.
-#define MK_HALF(field, half, value) (((uint32_t *)&r->field)[half] = (value))
+/// Class masks of 32 bytes: the AVX2 kernel's half of a `raw_block`, kept in registers until both
+/// halves are joined (storing halves and reading the block's 64-bit words back would stall every load
+/// on store forwarding).
+typedef struct {
+    uint32_t at, underscore, equals, colon, greater, dash, dquote, squote, comma, space, tilde, lparen, dot, slash;
+    uint32_t upper_a, u_folded, digit, alnum, gap, at_prev, enc_prev, enc_digit, op_byte;
+    uint32_t keyword, structural;
+} raw_half;
 
-// Class masks of the 32 bytes at `p` into half `half` of `r`; p[32...34] must be readable (keyword
-// lookups read ahead). (Little-endian: the low 32 bits of a mask are its first half.)
+// Class masks of the 32 bytes at `p`; p[32...34] must be readable (keyword lookups read ahead).
 __attribute__((target("avx2"), always_inline))
-static inline void raw32(const uint8_t *p, const uint8_t s[4], raw_block *r, int half) {
+static inline raw_half raw32(const uint8_t *p, const uint8_t s[4]) {
+    raw_half h;
     __m256i v = _mm256_loadu_si256((const __m256i *)p);
-    MK_HALF(at, half, eq_mask(v, '@'));
-    MK_HALF(underscore, half, eq_mask(v, '_'));
-    MK_HALF(equals, half, eq_mask(v, '='));
-    MK_HALF(colon, half, eq_mask(v, ':'));
-    MK_HALF(greater, half, eq_mask(v, '>'));
-    MK_HALF(dash, half, eq_mask(v, '-'));
-    MK_HALF(dquote, half, eq_mask(v, '"'));
-    MK_HALF(squote, half, eq_mask(v, '\''));
-    MK_HALF(comma, half, eq_mask(v, ','));
-    MK_HALF(space, half, eq_mask(v, ' '));
-    MK_HALF(tilde, half, eq_mask(v, '~'));
-    MK_HALF(lparen, half, eq_mask(v, '('));
-    MK_HALF(dot, half, eq_mask(v, '.'));
-    MK_HALF(slash, half, eq_mask(v, '/'));
-    MK_HALF(upper_a, half, eq_mask(v, 'A'));
+    h.at = eq_mask(v, '@');
+    h.underscore = eq_mask(v, '_');
+    h.equals = eq_mask(v, '=');
+    h.colon = eq_mask(v, ':');
+    h.greater = eq_mask(v, '>');
+    h.dash = eq_mask(v, '-');
+    h.dquote = eq_mask(v, '"');
+    h.squote = eq_mask(v, '\'');
+    h.comma = eq_mask(v, ',');
+    h.space = eq_mask(v, ' ');
+    h.tilde = eq_mask(v, '~');
+    h.lparen = eq_mask(v, '(');
+    h.dot = eq_mask(v, '.');
+    h.slash = eq_mask(v, '/');
+    h.upper_a = eq_mask(v, 'A');
     __m256i folded = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
-    MK_HALF(u_folded, half, eq_mask(folded, 'u'));
+    h.u_folded = eq_mask(folded, 'u');
     // Digits: b - '0' as unsigned is below 10; compare via max(b - '0', 9) == 9 on unsigned lanes.
     __m256i shifted = _mm256_sub_epi8(v, _mm256_set1_epi8('0'));
-    uint32_t digit = (uint32_t)_mm256_movemask_epi8(
+    h.digit = (uint32_t)_mm256_movemask_epi8(
         _mm256_cmpeq_epi8(_mm256_max_epu8(shifted, _mm256_set1_epi8(9)), _mm256_set1_epi8(9)));
-    MK_HALF(digit, half, digit);
     __m256i letter = _mm256_sub_epi8(folded, _mm256_set1_epi8('a'));
-    MK_HALF(alnum, half, (uint32_t)_mm256_movemask_epi8(
-        _mm256_cmpeq_epi8(_mm256_max_epu8(letter, _mm256_set1_epi8(25)), _mm256_set1_epi8(25))) | digit);
+    h.alnum = (uint32_t)_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(_mm256_max_epu8(letter, _mm256_set1_epi8(25)), _mm256_set1_epi8(25))) | h.digit;
     __m256i nibble = _mm256_set1_epi8(0x0F);
     __m256i lo = _mm256_and_si256(v, nibble);
     __m256i rows = table_lookup(ROW, _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble));
-    MK_HALF(gap, half, set_mask(lo, rows, GAP_LO));
-    MK_HALF(at_prev, half, set_mask(lo, rows, AT_PREV_LO) | (uint32_t)_mm256_movemask_epi8(v));
-    MK_HALF(enc_prev, half, set_mask(lo, rows, ENC_PREV_LO));
-    MK_HALF(enc_digit, half, set_mask(lo, rows, ENC_DIGIT_LO));
-    MK_HALF(op_byte, half, set_mask(lo, rows, OP_BYTE_LO));
+    h.gap = set_mask(lo, rows, GAP_LO);
+    h.at_prev = set_mask(lo, rows, AT_PREV_LO) | (uint32_t)_mm256_movemask_epi8(v);
+    h.enc_prev = set_mask(lo, rows, ENC_PREV_LO);
+    h.enc_digit = set_mask(lo, rows, ENC_DIGIT_LO);
+    h.op_byte = set_mask(lo, rows, OP_BYTE_LO);
     __m256i k = _mm256_and_si256(_mm256_and_si256(keyword_lookup(p, 0), keyword_lookup(p + 1, 1)),
                                  _mm256_and_si256(keyword_lookup(p + 2, 2), keyword_lookup(p + 3, 3)));
-    MK_HALF(keyword, half, ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(k, _mm256_setzero_si256())));
-    MK_HALF(structural, half,
-            eq_mask(v, (char)s[0]) | eq_mask(v, (char)s[1]) | eq_mask(v, (char)s[2]) | eq_mask(v, (char)s[3]));
+    h.keyword = ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(k, _mm256_setzero_si256()));
+    // One movemask for the four structural bytes.
+    __m256i structural = _mm256_or_si256(
+        _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)s[0])), _mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)s[1]))),
+        _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)s[2])), _mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)s[3]))));
+    h.structural = (uint32_t)_mm256_movemask_epi8(structural);
+    return h;
 }
-#undef MK_HALF
+
+#define MK_JOIN(field) r->field = (uint64_t)a.field | ((uint64_t)b.field << 32)
 
 __attribute__((target("avx2")))
 static void raw_avx2(const uint8_t *p, const uint8_t s[4], raw_block *r) {
-    raw32(p, s, r, 0);
-    raw32(p + 32, s, r, 1);
+    raw_half a = raw32(p, s), b = raw32(p + 32, s);
+    MK_JOIN(at); MK_JOIN(underscore); MK_JOIN(equals); MK_JOIN(colon); MK_JOIN(greater); MK_JOIN(dash);
+    MK_JOIN(dquote); MK_JOIN(squote); MK_JOIN(comma); MK_JOIN(space); MK_JOIN(tilde); MK_JOIN(lparen);
+    MK_JOIN(dot); MK_JOIN(slash); MK_JOIN(upper_a); MK_JOIN(u_folded); MK_JOIN(digit); MK_JOIN(alnum);
+    MK_JOIN(gap); MK_JOIN(at_prev); MK_JOIN(enc_prev); MK_JOIN(enc_digit); MK_JOIN(op_byte);
+    MK_JOIN(keyword); MK_JOIN(structural);
 }
+#undef MK_JOIN
 
 // libgcc initialises the CPU model in a constructor, so this is a read of a global: safe from any thread.
 static int has_avx2(void) { return __builtin_cpu_supports("avx2") ? 1 : 0; }
