@@ -54,7 +54,16 @@ public final class Tokenizer {
     /// The key, kept to derive custom types' keys from.
     let key: TokenKey
 
-    public init(key: TokenKey) {
+    /// Tokens a tokenizer remembers by default (`TokenCache`): 272 KiB once it makes its first token.
+    public static let defaultCachedTokens = TokenCache.defaultSlotCount
+
+    /// The tokens made so far, by value: a repeated value costs a hash and a copy.
+    let cache: TokenCache
+
+    /// A tokenizer under `key` that remembers up to `cachedTokens` tokens (a power of two, at least 4;
+    /// 0 turns the cache off, for measuring the ciphers themselves).
+    public init(key: TokenKey, cachedTokens: Int = Tokenizer.defaultCachedTokens) {
+        cache = TokenCache(slotCount: cachedTokens)
         self.key = key
         prf = KeyedPRF(key: key)
         cipher = FF1Cipher(prf: prf)
@@ -72,6 +81,9 @@ public final class Tokenizer {
 
     /// Appends the token of `value` (a detected span of type `type`) to `out`.
     public func appendToken(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        let variant = Variant.token(type)
+        if cache.append(variant, value, to: &out) { return }
+        let start = out.count
         switch type {
         case .email: appendEmailToken(value, to: &out)
         case .creditCard: appendDigitToken(value, tag: .card, breakLuhn: true, to: &out)
@@ -81,6 +93,7 @@ public final class Tokenizer {
             // and distinct per value, so UNIQUE columns of keys and tokens restore.
             lengthKeeping.append(type, value, unit: .byte, mode: .cipher, to: &out)
         }
+        remember(variant, value, &out, from: start)
     }
 
     /// Appends a token of `value` with exactly its byte length (`.character`: its UTF-8 character
@@ -90,15 +103,22 @@ public final class Tokenizer {
     func appendSameSizeToken(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>,
                              unit: LengthKeepingTokenizer.Unit, irreversible: Bool = false,
                              to out: inout [UInt8]) {
+        let variant = Variant.sameSize(type, unit: unit, irreversible: irreversible)
+        if cache.append(variant, value, to: &out) { return }
+        let start = out.count
         switch type {
         case .creditCard where !irreversible: appendDigitToken(value, tag: .card, breakLuhn: true, to: &out)
         case .usSSN where !irreversible: appendDigitToken(value, tag: .ssn, breakLuhn: false, to: &out)
         default: lengthKeeping.append(type, value, unit: unit, mode: irreversible ? .digest : .cipher, to: &out)
         }
+        remember(variant, value, &out, from: start)
     }
 
     /// Appends 32 lowercase hex digits (128 bits) of HMAC-SHA256 over the type and value.
     public func appendHash(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        let variant = Variant.hash(type)
+        if cache.append(variant, value, to: &out) { return }
+        let start = out.count
         prf.mac(tag: Tag.hash.rawValue &+ type.rawValue &* 16, UnsafeRawBufferPointer(value), into: mac)
         let mac = self.mac
         Self.appendInPlace(count: 32, to: &out) { token in
@@ -107,6 +127,25 @@ public final class Tokenizer {
                 token[2 * i + 1] = Self.hexDigit(mac[i] & 15)
             }
         }
+        remember(variant, value, &out, from: start)
+    }
+
+    /// Which kind of token a cached one is (with its type): the same bytes get a different token as an
+    /// email and as a secret, and from each of the append functions.
+    enum Variant {
+        static func token(_ type: EntityType) -> UInt16 { UInt16(type.rawValue) }
+        static func sameSize(_ type: EntityType, unit: LengthKeepingTokenizer.Unit, irreversible: Bool) -> UInt16 {
+            let kind: UInt16 = (unit == .byte ? 1 : 3) + (irreversible ? 1 : 0)
+            return kind << 8 | UInt16(type.rawValue)
+        }
+        static func hash(_ type: EntityType) -> UInt16 { 5 << 8 | UInt16(type.rawValue) }
+    }
+
+    /// Stores the token appended to `out` from `start` on as the token of `value`.
+    @inline(__always)
+    private func remember(_ variant: UInt16, _ value: UnsafeBufferPointer<UInt8>, _ out: inout [UInt8], from start: Int) {
+        guard cache.isEnabled else { return }
+        out.withUnsafeBufferPointer { cache.store(variant, value, token: UnsafeBufferPointer(rebasing: $0[start...])) }
     }
 
     /// The token keeps the span's own `@`, so an address found URL-encoded, JSON-escaped or as an HTML

@@ -1,0 +1,120 @@
+import Testing
+@testable import MaskEngine
+
+/// The session token cache: a remembered token is always the token the tokenizer makes without one,
+/// for every type and every kind of token, whatever the cache evicts; and repeated values are answered
+/// from it.
+@Suite struct TokenCacheTests {
+    /// Every append function the rewriter calls.
+    enum Kind: CaseIterable {
+        case token, sameSizeBytes, sameSizeCharacters, sameSizeIrreversible, hash
+    }
+
+    static let values: [(EntityType, String)] = [
+        (.email, "ann@example.com"), (.email, "Ann@Example.com"), (.email, "ann%40example.com"),
+        (.creditCard, "4111 1111 1111 1111"), (.creditCard, "4111111111111111"), (.usSSN, "536-90-4399"),
+        (.usSSN, "536904399"), (.secret, "ghp_R2d2C3poLuke0Leia1Han2Chewie3Yoda4Vv"),
+        (.secret, "AKIAZ7Q3M5R4T6Y8U2W9"), (.secret, "x"), (.secret, ""),
+        // Longer than a slot holds: never remembered, still right.
+        (.secret, String(repeating: "k9Zq", count: 30)), (.email, String(repeating: "a", count: 60) + "@example.com"),
+        // The same bytes as another type: a different token, from a different slot key.
+        (.secret, "ann@example.com"), (.usSSN, "4111111111111111"),
+    ]
+
+    static func make(_ tokenizer: Tokenizer, _ kind: Kind, _ type: EntityType, _ value: String) -> [UInt8] {
+        var out: [UInt8] = Array("prefix|".utf8)
+        Array(value.utf8).withUnsafeBufferPointer { v in
+            switch kind {
+            case .token: tokenizer.appendToken(type, v, to: &out)
+            case .sameSizeBytes: tokenizer.appendSameSizeToken(type, v, unit: .byte, to: &out)
+            case .sameSizeCharacters: tokenizer.appendSameSizeToken(type, v, unit: .character, to: &out)
+            case .sameSizeIrreversible: tokenizer.appendSameSizeToken(type, v, unit: .byte, irreversible: true, to: &out)
+            case .hash: tokenizer.appendHash(type, v, to: &out)
+            }
+        }
+        return out
+    }
+
+    @Test func rememberedTokensAreTheTokens() {
+        let plain = Tokenizer(key: testKey, cachedTokens: 0)
+        let cached = Tokenizer(key: testKey)
+        for kind in Kind.allCases {
+            for (type, value) in Self.values {
+                let expected = Self.make(plain, kind, type, value)
+                // A miss, a miss that stores (the second sighting), then twice from the cache.
+                for _ in 0..<4 {
+                    #expect(Self.make(cached, kind, type, value) == expected, "\(kind) of \(type) \(value)")
+                }
+            }
+        }
+        #expect(plain.cache.hits == 0 && plain.cache.stores == 0, "a cache of 0 slots remembers nothing")
+        #expect(cached.cache.hits > 0)
+    }
+
+    @Test func repeatedValuesAreAnsweredFromTheCache() {
+        let tokenizer = Tokenizer(key: testKey)
+        let emails = (0..<100).map { "user\($0)@example.com" }
+        for e in emails { _ = Self.make(tokenizer, .token, .email, e) }
+        // Doorkeeper bits are per hash (32,768 of them): a value whose bit an earlier one set is stored
+        // on its first sighting (one such pair among these hundred).
+        #expect(tokenizer.cache.stores <= 2, "a value seen once is not remembered")
+        for e in emails { _ = Self.make(tokenizer, .token, .email, e) }
+        #expect(tokenizer.cache.stores == 100, "each is remembered by its second sighting")
+        let before = tokenizer.cache.hits
+        for e in emails { _ = Self.make(tokenizer, .token, .email, e) }
+        // Four ways in each of 512 sets: only five of the hundred in one set would evict one.
+        #expect(tokenizer.cache.hits - before == 100)
+    }
+
+    @Test func collisionsAndEvictionsNeverGiveAnotherValuesToken() {
+        // One set of four slots for thousands of values: nearly every lookup finds other values' tokens there.
+        let plain = Tokenizer(key: testKey, cachedTokens: 0)
+        let tiny = Tokenizer(key: testKey, cachedTokens: 4)
+        var generator = StageOneTests.Generator(state: 0x70CE)
+        var seen: [(EntityType, String)] = []
+        for _ in 0..<3_000 {
+            let value: (EntityType, String)
+            if !seen.isEmpty && generator.next() % 3 == 0 {
+                value = seen[Int(generator.next() % UInt64(seen.count))]
+            } else {
+                let digits = String(generator.next() % 10_000_000_000_000_000)
+                let type: EntityType = [.email, .creditCard, .usSSN, .secret][Int(generator.next() % 4)]
+                value = (type, type == .email ? "u\(digits)@example.com" : digits)
+                seen.append(value)
+            }
+            #expect(Self.make(tiny, .token, value.0, value.1) == Self.make(plain, .token, value.0, value.1))
+        }
+        #expect(tiny.cache.hits > 0, "repeats that kept their slot are answered")
+    }
+
+    @Test func distinctValuesTurnTheCacheAsideAndRepeatedOnesKeepIt() {
+        let plain = Tokenizer(key: testKey, cachedTokens: 0)
+        let distinct = Tokenizer(key: testKey)
+        let n = TokenCache.window + 100
+        for i in 0..<n {
+            let value = "customer\(i)@example.com"
+            #expect(Self.make(distinct, .token, .email, value) == Self.make(plain, .token, .email, value))
+        }
+        #expect(distinct.cache.hits == 0)
+        #expect(distinct.cache.bypassed == 100, "a window without hits sets the cache aside for the tokens after it")
+
+        let repeated = Tokenizer(key: testKey)
+        for i in 0..<(3 * TokenCache.window) {
+            let value = "customer\(i % 50)@example.com"
+            #expect(Self.make(repeated, .token, .email, value) == Self.make(plain, .token, .email, value))
+        }
+        #expect(repeated.cache.bypassed == 0)
+        #expect(repeated.cache.hits >= 3 * TokenCache.window - 100, "all but each value's first two sightings hit")
+    }
+
+    @Test func hashesAreNeverZeroAndSeparateVariants() {
+        let value: [UInt8] = Array("4111111111111111".utf8)
+        value.withUnsafeBufferPointer { v in
+            let token = TokenCache.hash(Tokenizer.Variant.token(.creditCard), v)
+            #expect(token != 0)
+            #expect(token != TokenCache.hash(Tokenizer.Variant.token(.usSSN), v))
+            #expect(token != TokenCache.hash(Tokenizer.Variant.hash(.creditCard), v))
+        }
+        #expect(TokenCache.hash(0, UnsafeBufferPointer(start: nil, count: 0)) != 0)
+    }
+}
