@@ -53,6 +53,34 @@ import Testing
                 "\(name) glued to a letter")
     }
 
+    /// The prefilter of `match`: a rule's prefix word matches the first 8 bytes of a candidate exactly
+    /// when the candidate starts with the rule's prefix (its first 8 bytes), also where fewer than 8
+    /// bytes are left before `upper`.
+    @Test func prefixWordsMatchExactlyThePrefixes() {
+        let index = TokenCatalogue.index
+        for (k, ruleIndex) in TokenCatalogue.sorted.enumerated() {
+            let prefix = Array(TokenCatalogue.rules[Int(ruleIndex)].prefix.description.utf8)
+            let word = index.words[k]
+            #expect(Int(word.rule) == Int(ruleIndex))
+            let needed = min(8, prefix.count)
+            for kept in 0...prefix.count {
+                let bytes = Array("xx".utf8) + prefix[..<kept]
+                bytes.withUnsafeBufferPointer { b in
+                    let head = TokenCatalogue.head(b, 2, b.count)
+                    #expect((head & word.mask == word.word) == (kept >= needed), "\(prefix) cut to \(kept)")
+                }
+            }
+            // One byte changed inside the word: no match.
+            for i in 0..<needed {
+                var bytes = prefix + Array("AAAAAAAA".utf8)
+                bytes[i] ^= 0x01
+                bytes.withUnsafeBufferPointer { b in
+                    #expect(TokenCatalogue.head(b, 0, b.count) & word.mask != word.word)
+                }
+            }
+        }
+    }
+
     @Test func namesAreSnakeCaseAndKindsRoundTrip() {
         for (i, rule) in TokenCatalogue.rules.enumerated() {
             let name = rule.name.description

@@ -217,22 +217,77 @@ enum TokenCatalogue {
         return table
     }()
 
+    /// A rule's prefix as a word: its first (up to) 8 bytes, little-endian, and the mask of them.
+    struct PrefixWord {
+        var word: UInt64
+        var mask: UInt64
+        var rule: UInt16
+    }
+
+    /// `byFirstByte` and the prefix words in `sorted` order, in memory that is never freed: one global
+    /// read per candidate instead of two arrays' lazy-initialisation checks and bounds checks, and a
+    /// rule's 100-byte description is read only when the candidate's first 8 bytes match its prefix
+    /// (most long runs match none: hex digests, UUIDs, base64 blobs).
+    struct Index: @unchecked Sendable {
+        let groups: UnsafeBufferPointer<(start: UInt16, count: UInt16)>
+        let words: UnsafeBufferPointer<PrefixWord>
+
+        init() {
+            let groups = UnsafeMutableBufferPointer<(start: UInt16, count: UInt16)>.allocate(capacity: 256)
+            _ = groups.initialize(from: byFirstByte)
+            let words = UnsafeMutableBufferPointer<PrefixWord>.allocate(capacity: sorted.count)
+            for (k, index) in sorted.enumerated() {
+                let prefix = rules[Int(index)].prefix
+                var word: UInt64 = 0
+                var mask: UInt64 = 0
+                for i in 0..<min(8, prefix.utf8CodeUnitCount) {
+                    word |= UInt64(prefix.utf8Start[i]) << UInt64(8 * i)
+                    mask |= 0xFF << UInt64(8 * i)
+                }
+                words[k] = PrefixWord(word: word, mask: mask, rule: index)
+            }
+            self.groups = UnsafeBufferPointer(groups)
+            self.words = UnsafeBufferPointer(words)
+        }
+    }
+
+    static let index = Index()
+
+    /// The 8 bytes from `start` as a little-endian word, zeros past `upper` (no prefix holds a zero
+    /// byte, so a prefix longer than what is left cannot match).
+    @inline(__always)
+    static func head(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ upper: Int) -> UInt64 {
+        if start + 8 <= upper {
+            // Sound: start..<start + 8 lies inside `bytes` (upper <= bytes.count).
+            return UnsafeRawPointer(bytes.baseAddress! + start).loadUnaligned(as: UInt64.self)
+        }
+        var word: UInt64 = 0
+        for i in start..<upper { word |= UInt64(bytes[i]) << UInt64(8 * (i - start)) }
+        return word
+    }
+
     /// The token that starts at `start`, with its kind, or nil. Tokens shorter than 16 bytes are found
     /// only as assignment values or after `_`: stage 1 triggers on runs of 16 token bytes.
     static func match(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, lower: Int, upper: Int) -> (Range<Int>, SecretKind)? {
-        guard start >= lower, start < upper, start == lower || !ASCII.isAlnum(bytes[start - 1]) else { return nil }
-        let group = byFirstByte[Int(bytes[start])]
+        guard start >= lower, start < upper, upper <= bytes.count,
+              start == lower || !ASCII.isAlnum(bytes[start - 1]) else { return nil }
+        let table = index
+        let group = table.groups[Int(bytes[start])]
+        if group.count == 0 { return nil }
+        let head = head(bytes, start, upper)
         var k = Int(group.start)
         let end = k + Int(group.count)
         while k < end {
-            let index = Int(sorted[k])
+            let prefix = table.words[k]
+            k += 1
+            guard head & prefix.mask == prefix.word else { continue }
+            let index = Int(prefix.rule)
             if let tokenEnd = rules[index].match(bytes, start: start, upper: upper) {
                 let bodyStart = start + rules[index].prefix.utf8CodeUnitCount
                 if TokenPlaceholder.isPlaceholder(bytes, bodyStart, tokenEnd) { return nil }
                 if DocumentedExamples.contains(bytes, start, tokenEnd) { return (start..<tokenEnd, .documentedExample) }
                 return (start..<tokenEnd, SecretKind(rawValue: SecretKind.catalogueBase + UInt16(index)))
             }
-            k += 1
         }
         return nil
     }
