@@ -31,6 +31,20 @@ import WireTestSupport
             """)
     }
 
+    @Test func aTypeThatCannotHoldPIIIsScannedWhenItsCellsHoldTextAnyway() {
+        // A RowDescription that says uuid or timestamptz for a column of text (a lying proxy, a view
+        // cast): cells with text anchors are scanned; hex and dates, long token runs or not, are not.
+        let header = Wire.rowDescription([("id", 2950), ("at", 1184)])
+        let input = header
+            + Wire.dataRow(["550e8400-e29b-41d4-a716-446655440000", "2024-01-15 10:30:00+00"])
+            + Wire.dataRow(["ann@example.com", "token ghp_R2d2C3poLuke0Leia1Han2Chewie3Yoda4Vv"])
+            + Wire.commandComplete
+        let rows = Wire.rows(maskStream(input).output)
+        #expect(rows[0] == ["550e8400-e29b-41d4-a716-446655440000", "2024-01-15 10:30:00+00"])
+        #expect(rows[1][0]!.hasSuffix("@example.invalid"))
+        #expect(!rows[1][1]!.contains("R2d2C3po"), "\(rows[1][1]!)")
+    }
+
     @Test func chunkingAndThreadsDoNotChangeTheOutput() {
         var input = header
         for i in 0..<500 { input += Wire.dataRow(["\(i)", "user\(i)@example.com", "536-90-\(1000 + i)", nil]) }

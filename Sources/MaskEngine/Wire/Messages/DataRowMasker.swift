@@ -251,6 +251,10 @@ struct CellMasker {
                              row: Int, column: Int, into result: inout MaskedChunk) -> CellFate {
         // Most cells hold no candidate at all: one mask test, and nothing borrowed.
         if !index.hasCandidatesToScan(lower, upper) && !scan.scansEveryCell { return .unchanged }
+        // A column of a type that cannot hold PII (a text-format uuid, timestamp, inet) is scanned only
+        // when a cell holds text anchors after all: `CellScanner.scan`'s rule, asked before any scratch
+        // is lent (a UUID's hex is a long token run, so it passes the test above).
+        if !context.scanned && !index.hasTextAnchor(chunk, lower, upper) { return .unchanged }
         var findings = session.lendFindings()
         defer { session.giveBack(findings) }
         scan.scan(chunk, lower: lower, upper: upper, index: index, context: context, into: &findings)
