@@ -20,15 +20,21 @@
 /// dense corpus (28 % of values repeat, 6 % within reach of 2,048 slots) it was a net loss of ~4 %;
 /// bypassed, it costs nothing measurable there.
 ///
-/// Four-way set associative, fixed size (`slotCount` slots of 128 bytes and an 8-byte tag each,
-/// allocated on the first token), values of at most `maxValueBytes` and tokens of at most
-/// `maxTokenBytes`; longer ones are not remembered. A set's four tags share one cache line, so a miss
+/// It starts small (`initialSlotCount`, 34 KiB, allocated when the first value is admitted) and grows
+/// fourfold, up to its maximum, when a window ends with the table filled and either the cache paying
+/// (enough hits) or values repeating further apart than it holds (enough second sightings, few hits): `maskd serve` may hold thousands of sessions, and only those whose values repeat should hold
+/// a large table. Growing drops what it held (the values come back by their second sighting).
+///
+/// Four-way set associative (`slotCount` slots of 128 bytes and an 8-byte tag each), values of at
+/// most `maxValueBytes` and tokens of at most `maxTokenBytes`; longer ones are not remembered. A set's four tags share one cache line, so a miss
 /// reads one line; a full set gives up its slots in turn. One thread at a time, like its tokenizer.
 /// Written by hand: no kept package offers a bounded cache keyed by borrowed bytes without allocating
 /// per entry, and this sits on the path of every token.
 final class TokenCache {
-    /// Slots a session's tokenizer gets: 272 KiB once it makes its first token.
+    /// The most slots a session's tokenizer grows to: 272 KiB.
     static let defaultSlotCount = 2_048
+    /// Slots it starts with: 34 KiB.
+    static let initialSlotCount = 256
     static let ways = 4
     static let slotBytes = 128
     /// Slot layout: the variant (2 bytes), the value's length (1), the token's length (1), the value,
@@ -40,8 +46,11 @@ final class TokenCache {
     // The mutable fields are `@exclusivity(unchecked)`: a class's stored properties get a dynamic
     // exclusivity check per access, five of them per lookup, a third of a hit's cost. Sound: a cache is
     // used by one thread at a time and none of its methods calls another while it holds an access.
-    private let slotCount: Int
-    private let setMask: Int
+    @exclusivity(unchecked) private(set) var slotCount: Int
+    @exclusivity(unchecked) private var setMask: Int
+    private let maxSlotCount: Int
+    /// Stores since the table was (re)allocated: it has filled once there are slotCount of them.
+    @exclusivity(unchecked) private var storesSinceGrowth = 0
     /// `slotCount` tags, then `slotCount` slots (nil until the first store).
     @exclusivity(unchecked) private var memory: UnsafeMutableRawPointer?
     /// One bit per hash of the values seen once (`doorkeeperBits` bits), and how many are set: cleared
@@ -62,15 +71,17 @@ final class TokenCache {
     static let bypassWindows = 32
     @exclusivity(unchecked) private var windowLookups = 0
     @exclusivity(unchecked) private var windowHits = 0
+    @exclusivity(unchecked) private var windowStores = 0
     /// Lookups (and their stores) still to skip.
     @exclusivity(unchecked) private var bypassLeft = 0
 
-    /// A cache of `slotCount` slots (0, or a power of two of at least `ways`); 0 remembers nothing.
+    /// A cache of up to `slotCount` slots (0, or a power of two of at least `ways`); 0 remembers nothing.
     init(slotCount: Int = TokenCache.defaultSlotCount) {
         precondition(slotCount == 0 || (slotCount >= Self.ways && slotCount & (slotCount &- 1) == 0),
                      "0, or a power of two of at least \(Self.ways)")
-        self.slotCount = slotCount
-        setMask = slotCount / Self.ways &- 1
+        maxSlotCount = slotCount
+        self.slotCount = min(slotCount, Self.initialSlotCount)
+        setMask = self.slotCount / Self.ways &- 1
     }
 
     deinit {
@@ -78,7 +89,7 @@ final class TokenCache {
         doorkeeper?.deallocate()
     }
 
-    var isEnabled: Bool { slotCount > 0 }
+    var isEnabled: Bool { maxSlotCount > 0 }
 
     /// Appends the remembered token of `value` (made as `variant`) to `out` and returns true, or
     /// returns false when it is not remembered.
@@ -140,13 +151,28 @@ final class TokenCache {
             (slot + Self.headerBytes + value.count).copyMemory(from: token.baseAddress!, byteCount: token.count)
         }
         stores &+= 1
+        storesSinceGrowth &+= 1
+        windowStores &+= 1
     }
 
     /// Ends a window of lookups: too few hits, and the cache is bypassed for a while.
     private func closeWindow() {
-        if windowHits * Self.minimumHitShare < windowLookups { bypassLeft = Self.bypassWindows * Self.window }
+        let paying = windowHits * Self.minimumHitShare >= windowLookups
+        // Values seen a second time (admitted) in one lookup in `minimumHitShare`, and few hits: they
+        // repeat further apart than this table holds.
+        let outgrown = windowStores * Self.minimumHitShare >= windowLookups
+        if (paying || outgrown) && storesSinceGrowth >= slotCount && slotCount < maxSlotCount {
+            memory?.deallocate()
+            memory = nil
+            slotCount = min(maxSlotCount, slotCount * 4)
+            setMask = slotCount / Self.ways &- 1
+            storesSinceGrowth = 0
+        } else if !paying {
+            bypassLeft = Self.bypassWindows * Self.window
+        }
         windowLookups = 0
         windowHits = 0
+        windowStores = 0
     }
 
     /// Whether `hash` was seen before (its doorkeeper bit is set); sets the bit when not.

@@ -54,7 +54,8 @@ public final class Tokenizer {
     /// The key, kept to derive custom types' keys from.
     let key: TokenKey
 
-    /// Tokens a tokenizer remembers by default (`TokenCache`): 272 KiB once it makes its first token.
+    /// Tokens a tokenizer remembers at most by default (`TokenCache`: 34 KiB from the first repeated
+    /// value, growing to 272 KiB where values keep repeating).
     public static let defaultCachedTokens = TokenCache.defaultSlotCount
 
     /// The tokens made so far, by value: a repeated value costs a hash and a copy.
