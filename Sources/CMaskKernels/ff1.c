@@ -469,14 +469,22 @@ MK_AES_TARGET static void small_decrypt_portable(const mk_ff1_plan *p, uint8_t *
 static u128 ff1_round_value(ff1_state *st, int round, u128 x, u128 m) {
     uint8_t *q = st->last;
     q[15 - st->b] = (uint8_t)round;
-    for (size_t k = 0; k < st->b; k++) { q[15 - k] = (uint8_t)x; x >>= 8; }
+    // NUM(B) as b big-endian bytes at the end of Q: two byte swaps instead of a 128-bit shift per byte
+    // (x < 2^(8b), so the bytes before the last b of its 16-byte form are zero and are not copied).
+    uint8_t be[16];
+    uint64_t high = __builtin_bswap64((uint64_t)(x >> 64)), low = __builtin_bswap64((uint64_t)x);
+    memcpy(be, &high, 8);
+    memcpy(be + 8, &low, 8);
+    memcpy(q + 16 - st->b, be + 16 - st->b, st->b);
     uint8_t r[16];
     for (int k = 0; k < 16; k++) r[k] = st->prefix_mac[k] ^ q[k];
     aes_encrypt(st->key, r);  // R = PRF(P || Q)
-    // NUM(S) mod m: the first min(d, 16) bytes as one number, then (when d > 16) byte by byte, where
-    // y < m < 2^120 keeps y * 256 + 255 within 128 bits.
-    u128 y = 0;
-    for (size_t k = 0; k < 16 && k < st->d; k++) y = (y << 8) | r[k];
+    // NUM(S) mod m: the first min(d, 16) bytes as one number (read as two big-endian words), then
+    // (when d > 16) byte by byte, where y < m < 2^120 keeps y * 256 + 255 within 128 bits.
+    memcpy(&high, r, 8);
+    memcpy(&low, r + 8, 8);
+    u128 y = ((u128)__builtin_bswap64(high) << 64) | __builtin_bswap64(low);
+    if (st->d < 16) y >>= 8 * (16 - st->d);
     y %= m;
     if (st->d > 16) {
         // S's second block: CIPH(R ^ [1]_16); d is at most 20, so one more block is enough.
@@ -484,7 +492,17 @@ static u128 ff1_round_value(ff1_state *st, int round, u128 x, u128 m) {
         memcpy(s2, r, 16);
         s2[15] ^= 1;
         aes_encrypt(st->key, s2);
-        for (size_t k = 0; k < st->d - 16; k++) y = ((y << 8) | s2[k]) % m;
+        // As many bytes per reduction as keep y * 256^step within 128 bits (y < m): one byte at a
+        // time for m near 2^120, two or more for smaller moduli.
+        uint64_t m_high = (uint64_t)(m >> 64);
+        size_t m_bits = m_high ? 128 - (size_t)__builtin_clzll(m_high) : 64;
+        size_t step = (128 - m_bits) / 8;
+        if (step == 0) step = 1;
+        for (size_t k = 0; k < st->d - 16; k += step) {
+            size_t take = st->d - 16 - k < step ? st->d - 16 - k : step;
+            for (size_t j = 0; j < take; j++) y = (y << 8) | s2[k + j];
+            y %= m;
+        }
     }
     return y;
 }
@@ -496,8 +514,20 @@ static u128 ff1_num(const uint8_t *x, size_t count, unsigned radix) {
 }
 
 static void ff1_str(u128 value, uint8_t *x, size_t count, unsigned radix) {
-    // 128-bit divisions only while the value needs them; the rest in 64 bits, which is cheaper.
+    // 128-bit divisions only while the value needs them; the rest in 64 bits, which is cheaper. A value
+    // past 64 bits first loses its low k numerals in one division by radix^k (the largest power that
+    // fits 64 bits): one library division instead of two per numeral (radix 62, 20 numerals: 2 calls
+    // instead of 18).
     size_t i = count;
+    if (i > 0 && (value >> 64) != 0) {
+        uint64_t chunk = 1;
+        size_t k = 0;
+        while (k < i && chunk <= UINT64_MAX / radix) { chunk *= radix; k++; }
+        u128 quotient = value / chunk;
+        uint64_t low = (uint64_t)(value - quotient * chunk);
+        for (size_t j = 0; j < k; j++) { x[--i] = (uint8_t)(low % radix); low /= radix; }
+        value = quotient;
+    }
     while (i > 0 && (value >> 64) != 0) { x[--i] = (uint8_t)(value % radix); value /= radix; }
     uint64_t w = (uint64_t)value;
     while (i > 0) { x[--i] = (uint8_t)(w % radix); w /= radix; }
