@@ -170,6 +170,46 @@ import Testing
     /// A digit group of more than `DigitGroupDetector.maxRuns` runs is parsed again from four runs back:
     /// a card in the tail is one finding, not two (two equal findings made the rewrite trap on a
     /// reversed range; FailCases/CopyText/digit-groups-findings-overlap).
+    /// The survey that rejects most digit groups before they are parsed says what the parsed group
+    /// said: rejected exactly when a lone run is glued to a letter or the group has fewer than 12
+    /// digits and no 3-2-4, and resuming where `resumePoint` resumes.
+    @Test func theGroupSurveyAgreesWithTheParsedGroup() {
+        var g = StageOneTests.Generator(state: 0x5EED)
+        let joiners: [UInt8] = Array(" -./:x".utf8)
+        for _ in 0..<20_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int(1 + g.next() % 20) {
+                for _ in 0..<Int(1 + g.next() % 6) { bytes.append(UInt8(48 + g.next() % 10)) }
+                bytes.append(joiners[Int(g.next() % UInt64(joiners.count))])
+            }
+            if g.next() % 2 == 0 { bytes.removeLast() }
+            bytes.withUnsafeBufferPointer { b in
+                let upper = b.count
+                var position = 0
+                while position < upper {
+                    defer { position += 1 }
+                    guard ASCII.isDigit(b[position]), position == 0 || !ASCII.isDigit(b[position - 1]) else { continue }
+                    let group = DigitGroupDetector.parseGroup(b, from: position, upper: upper)
+                    var total = 0
+                    var ssnShape = false
+                    for r in 0..<group.count {
+                        total += group.length(r)
+                        if group.length(r) == 3 && r + 2 < group.count && group.length(r + 1) == 2 && group.length(r + 2) == 4 {
+                            ssnShape = true
+                        }
+                    }
+                    let glued = group.end < upper && ASCII.isAlpha(b[group.end]) && group.count == 1
+                    let survey = DigitGroupDetector.survey(b, from: position, upper: upper)
+                    let text = String(decoding: b, as: UTF8.self)
+                    #expect(survey.isRejected == (glued || (total < CardRules.minDigits && !ssnShape)), "\(text) at \(position)")
+                    if survey.isRejected {
+                        #expect(survey.resume == (glued ? group.end : DigitGroupDetector.resumePoint(group)), "\(text) at \(position)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func aCardInTheTailOfALongDigitGroupIsFoundOnce() {
         let text = "0-4-4334-90-4-4333-40-3343-40-334-4-90-4-4300000000000033-40-3343-40-334-4-"
         #expect(spans(in: text) == ["credit_card:4300000000000033"])
