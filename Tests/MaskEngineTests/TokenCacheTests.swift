@@ -1,4 +1,5 @@
 import Testing
+import WireTestSupport
 @testable import MaskEngine
 
 /// The session token cache: a remembered token is always the token the tokenizer makes without one,
@@ -137,5 +138,70 @@ import Testing
             #expect(token != TokenCache.hash(Tokenizer.Variant.hash(.creditCard), v))
         }
         #expect(TokenCache.hash(0, UnsafeBufferPointer(start: nil, count: 0)) != 0)
+    }
+}
+
+/// Card and SSN tokens made ahead for a column batch, FF1 interleaved: the same tokens as one by one.
+@Suite struct PreparedDigitTokenTests {
+    static func cards(_ g: inout StageOneTests.Generator, count: Int) -> [String] {
+        let layouts = ["4111 1111 1111 1111", "4111-1111-1111-1111", "4111111111111111", "3782 822463 10005",
+                       "378282246310005", "6011111111111117", "4222222222222", "6200000000000000005", "536-90-4399",
+                       "536904399", "536 90 4399"]
+        return (0..<count).map { _ in
+            // The layout's separators, digits drawn at random (Luhn is not needed to tokenize).
+            String(layouts[Int(g.next() % UInt64(layouts.count))].map { $0.isNumber ? Character(String(g.next() % 10)) : $0 })
+        }
+    }
+
+    @Test func preparedTokensAreTheTokensOneByOne() {
+        var g = StageOneTests.Generator(state: 0xD1617)
+        let values = Self.cards(&g, count: 300)
+        var bytes: [UInt8] = []
+        var spans: [(EntityType, Range<Int>)] = []
+        for v in values {
+            let start = bytes.count
+            bytes.append(contentsOf: v.utf8)
+            spans.append((v.filter(\.isNumber).count == 9 ? .usSSN : .creditCard, start..<bytes.count))
+            bytes.append(UInt8(ascii: ","))
+        }
+        let plain = Tokenizer(key: testKey, cachedTokens: 0)
+        let batched = Tokenizer(key: testKey, cachedTokens: 0)
+        bytes.withUnsafeBufferPointer { b in
+            for (type, range) in spans { batched.prepared.request(type, range) }
+            batched.prepareRequested(in: b)
+            // Asked in order, some skipped (a cell a null action empties), some twice.
+            for (i, (type, range)) in spans.enumerated() where i % 7 != 3 {
+                var expected: [UInt8] = [], got: [UInt8] = []
+                let value = UnsafeBufferPointer(rebasing: b[range])
+                plain.appendToken(type, value, to: &expected)
+                batched.appendToken(type, value, to: &got)
+                #expect(got == expected, "\(String(decoding: value, as: UTF8.self))")
+            }
+        }
+        #expect(batched.prepared.taken > 200, "most tokens came from the prepared batch")
+    }
+
+    @Test func aWireColumnBatchMasksAsRowsAloneDo() {
+        var g = StageOneTests.Generator(state: 0xC0FFEE)
+        let values = Self.cards(&g, count: 400)
+        let header = Wire.rowDescription([("id", 20), ("note", 25), ("card_number", 25)])
+        var rows: [[String?]] = []
+        for (i, v) in values.enumerated() {
+            rows.append(["\(i)", i % 5 == 0 ? "paid with \(v), thanks" : "no card here", i % 9 == 0 ? nil : v])
+        }
+        var whole = header
+        for r in rows { whole += Wire.dataRow(r) }
+        whole += Wire.commandComplete
+        let batched = Wire.rows(maskStream(whole, workers: 1).output)
+        #expect(batched.count == rows.count)
+        // Each row in its own result: a batch of one row, whose cards are tokenized one by one.
+        for (i, r) in rows.enumerated() where i % 13 == 0 || i < 20 {
+            let alone = Wire.rows(maskStream(header + Wire.dataRow(r) + Wire.commandComplete, workers: 1).output)
+            #expect(alone.first == batched[i], "row \(i)")
+        }
+        // Random digits: a card-number cell is masked where its digits pass Luhn (about one in ten) or
+        // read as an SSN; enough of them for the batch to have prepared tokens to give.
+        let masked = zip(rows, batched).filter { $0.0[2] != nil && $0.0[2] != $0.1[2] }.count
+        #expect(masked > 40, "\(masked) card-number cells were tokenized")
     }
 }

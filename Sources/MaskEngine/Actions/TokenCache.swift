@@ -125,6 +125,23 @@ final class TokenCache {
         return false
     }
 
+    /// Whether `append` would find the token of `value` now (without counting a lookup).
+    func contains(_ variant: UInt16, _ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bypassLeft == 0, let memory, value.count <= Self.maxValueBytes else { return false }
+        let hash = Self.hash(variant, value)
+        let first = Self.setIndex(hash, setMask) * Self.ways
+        let tags = memory.assumingMemoryBound(to: UInt64.self)
+        for way in 0..<Self.ways where tags[first + way] == hash {
+            let slot = slotAddress(memory, first + way)
+            guard slot.loadUnaligned(as: UInt16.self) == variant,
+                  Int(slot.load(fromByteOffset: 2, as: UInt8.self)) == value.count else { continue }
+            if value.count == 0 || Self.equal(UnsafeRawPointer(slot + Self.headerBytes), UnsafeRawPointer(value.baseAddress!), value.count) {
+                return true
+            }
+        }
+        return false
+    }
+
     /// Remembers `token` as the token of `value` made as `variant` if the value was seen before: in a
     /// free slot of its set, else in place of one the set held.
     func store(_ variant: UInt16, _ value: UnsafeBufferPointer<UInt8>, token: UnsafeBufferPointer<UInt8>) {

@@ -60,6 +60,8 @@ public final class Tokenizer {
 
     /// The tokens made so far, by value: a repeated value costs a hash and a copy.
     let cache: TokenCache
+    /// Card and SSN tokens a column batch asked for ahead (`prepareRequested`).
+    let prepared = PreparedDigitTokens()
 
     /// A tokenizer under `key` that remembers up to `cachedTokens` tokens (a power of two, at least 4;
     /// 0 turns the cache off, for measuring the ciphers themselves).
@@ -180,26 +182,111 @@ public final class Tokenizer {
     /// written where it belongs, at the end of `out`.
     private func appendDigitToken(_ value: UnsafeBufferPointer<UInt8>, tag: Tag, breakLuhn: Bool,
                                   to out: inout [UInt8]) {
-        let digits = self.digits.baseAddress!, capacity = self.digits.count
-        var n = 0
-        for b in value where ASCII.isDigit(b) && n < capacity { digits[n] = b &- 48; n += 1 }
-        let cipherCount = n - (breakLuhn ? 1 : 0)
-        guard DigitCipher.lengths.contains(cipherCount) && n <= DigitCipher.lengths.upperBound else {
+        if !prepared.isEmpty && prepared.append(tag == .card ? .creditCard : .usSSN, value, to: &out) { return }
+        let digits = self.digits.baseAddress!
+        guard let (n, cipherCount) = Self.numerals(of: value, into: digits, capacity: self.digits.count,
+                                                   breakLuhn: breakLuhn) else {
             // Not a shape the detectors produce: still a distinct token of the same length.
             lengthKeeping.append(tag == .card ? .creditCard : .usSSN, value, unit: .byte, mode: .cipher, to: &out)
             return
         }
         (tag == .card ? cardDigits : ssnDigits).encrypt(digits, count: cipherCount)
+        Self.appendInPlace(count: value.count, to: &out) { token in
+            Self.finishDigitToken(value, enciphered: digits, count: n, breakLuhn: breakLuhn, into: token)
+        }
+    }
+
+    /// The digits of a card or SSN span as numerals (at most `capacity`), their count, and how many of
+    /// them FF1 enciphers (all, or all but a card's check digit); nil for a count no `DigitCipher`
+    /// length takes.
+    @inline(__always)
+    static func numerals(of value: UnsafeBufferPointer<UInt8>, into digits: UnsafeMutablePointer<UInt8>, capacity: Int,
+                         breakLuhn: Bool) -> (count: Int, cipherCount: Int)? {
+        var n = 0
+        for b in value where ASCII.isDigit(b) && n < capacity { digits[n] = b &- 48; n += 1 }
+        let cipherCount = n - (breakLuhn ? 1 : 0)
+        guard DigitCipher.lengths.contains(cipherCount) && n <= DigitCipher.lengths.upperBound else { return nil }
+        return (n, cipherCount)
+    }
+
+    /// Writes the token of `value` to `token` (`value.count` bytes) from its `count` numerals after FF1:
+    /// a card's check digit is set to one that fails Luhn, then the digits replace the value's own in
+    /// order, every other byte kept.
+    @inline(__always)
+    static func finishDigitToken(_ value: UnsafeBufferPointer<UInt8>, enciphered digits: UnsafeMutablePointer<UInt8>,
+                                 count n: Int, breakLuhn: Bool, into token: UnsafeMutablePointer<UInt8>) {
         if breakLuhn {
             let valid = Luhn.checkDigit(payload: UnsafeBufferPointer(start: digits, count: n), count: n - 1)
             digits[n - 1] = (valid + 1) % 10
         }
-        Self.appendInPlace(count: value.count, to: &out) { token in
-            var k = 0
-            for i in 0..<value.count {
-                let b = value[i]
-                // Every digit was counted (n <= 20 < capacity), so each one is replaced.
-                if ASCII.isDigit(b) && k < n { token[i] = digits[k] &+ 48; k += 1 } else { token[i] = b }
+        var k = 0
+        for i in 0..<value.count {
+            let b = value[i]
+            // Every digit was counted (n <= 20 < capacity), so each one is replaced.
+            if ASCII.isDigit(b) && k < n { token[i] = digits[k] &+ 48; k += 1 } else { token[i] = b }
+        }
+    }
+
+    /// Makes the tokens of the spans requested in `prepared` (offsets into `bytes`) ahead of the rewrite
+    /// that will ask for them, FF1 interleaved over the strings of one tag and length
+    /// (`DigitCipher.encrypt(batch:)`). Spans the session cache already holds, and shapes no FF1 length
+    /// takes, are left to the rewrite.
+    func prepareRequested(in bytes: UnsafeBufferPointer<UInt8>) {
+        let p = prepared
+        p.eligible.removeAll(keepingCapacity: true)
+        p.numerals.removeAll(keepingCapacity: true)
+        let stride = PreparedDigitTokens.stride
+        for (i, r) in p.requests.enumerated() where r.type == .creditCard || r.type == .usSSN {
+            let value = UnsafeBufferPointer(rebasing: bytes[r.range])
+            if cache.contains(Variant.token(r.type), value) { continue }
+            let card = r.type == .creditCard
+            let start = p.numerals.count
+            p.numerals.append(contentsOf: repeatElement(0, count: stride))
+            let counted = p.numerals.withUnsafeMutableBufferPointer { all in
+                Self.numerals(of: value, into: all.baseAddress! + start, capacity: stride, breakLuhn: card)
+            }
+            guard let (n, cipherCount) = counted else {
+                p.numerals.removeLast(stride)
+                continue
+            }
+            p.eligible.append((request: i, digits: n, cipherCount: cipherCount, card: card))
+        }
+        // One interleaved FF1 call per run of one tag and length; a few runs for a column of one kind.
+        if p.eligible.isEmpty { return }
+        p.order.removeAll(keepingCapacity: true)
+        p.order.append(contentsOf: p.eligible.indices)
+        let eligible = p.eligible
+        p.order.sort { (eligible[$0].card ? 32 : 0) + eligible[$0].cipherCount < (eligible[$1].card ? 32 : 0) + eligible[$1].cipherCount }
+        let order = p.order
+        p.run.removeAll(keepingCapacity: true)
+        p.run.append(contentsOf: repeatElement(0, count: order.count * stride))
+        p.numerals.withUnsafeMutableBufferPointer { numerals in
+            p.run.withUnsafeMutableBufferPointer { run in
+                var first = 0
+                while first < order.count {
+                    let key = eligible[order[first]]
+                    var last = first
+                    while last + 1 < order.count && eligible[order[last + 1]].card == key.card
+                            && eligible[order[last + 1]].cipherCount == key.cipherCount { last += 1 }
+                    let count = last - first + 1
+                    for k in 0..<count {
+                        (run.baseAddress! + k * stride).update(from: numerals.baseAddress! + order[first + k] * stride, count: stride)
+                    }
+                    (key.card ? cardDigits : ssnDigits).encrypt(batch: run.baseAddress!, count: key.cipherCount,
+                                                                stride: stride, values: count)
+                    for k in 0..<count {
+                        (numerals.baseAddress! + order[first + k] * stride).update(from: run.baseAddress! + k * stride, count: stride)
+                    }
+                    first = last + 1
+                }
+            }
+            for (e, item) in eligible.enumerated() {
+                let r = p.requests[item.request]
+                let value = UnsafeBufferPointer(rebasing: bytes[r.range])
+                p.add(r.type, value) { token in
+                    Self.finishDigitToken(value, enciphered: numerals.baseAddress! + e * stride, count: item.digits,
+                                          breakLuhn: item.card, into: token.baseAddress!)
+                }
             }
         }
     }

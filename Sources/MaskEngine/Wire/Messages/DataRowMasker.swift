@@ -258,6 +258,24 @@ struct CellMasker {
         var findings = session.lendFindings()
         defer { session.giveBack(findings) }
         scan.scan(chunk, lower: lower, upper: upper, index: index, context: context, into: &findings)
+        return rewrite(lower: lower, upper: upper, findings: findings[...], sameLength: sameLength, numeric: numeric,
+                       row: row, column: column, into: &result)
+    }
+
+    /// Appends the findings of a text cell scanned in place to `findings` (offsets into the cell), as
+    /// `maskInPlace` scans it: the first pass of a column batch, whose rewrite comes after the
+    /// column's card and SSN tokens are prepared.
+    @inline(__always)
+    func scanText(lower: Int, upper: Int, context: ColumnContext, into findings: inout [Finding]) {
+        if !index.hasCandidatesToScan(lower, upper) && !scan.scansEveryCell { return }
+        if !context.scanned && !index.hasTextAnchor(chunk, lower, upper) { return }
+        scan.scan(chunk, lower: lower, upper: upper, index: index, context: context, into: &findings)
+    }
+
+    /// Records the findings of the cell `chunk[lower..<upper]` and rewrites it with them (see
+    /// `maskInPlace`).
+    func rewrite(lower: Int, upper: Int, findings: ArraySlice<Finding>, sameLength: Bool, numeric: Bool,
+                 row: Int, column: Int, into result: inout MaskedChunk) -> CellFate {
         if findings.isEmpty { return .unchanged }
         for f in findings { result.record(f, row: row, column: column) }
         let value = UnsafeBufferPointer(rebasing: chunk[lower..<upper])

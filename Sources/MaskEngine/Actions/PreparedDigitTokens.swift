@@ -1,0 +1,94 @@
+/// Card and SSN tokens made ahead, several at a time, for the values a column batch is about to
+/// rewrite.
+///
+/// One FF1 token is ten rounds of one AES block each, every round waiting on the one before: about
+/// 215 ns, most of it AES-NI latency. Eight strings of one length run side by side
+/// (`DigitCipher.encrypt(batch:)`) fill the pipeline instead: about 50–90 ns each
+/// (`Benchmarks/ff1_bench.c` modes 1 and 2). So a column batch collects its card and SSN spans first
+/// (`Tokenizer.prepareDigitTokens`), and the rewrite that follows finds each token here by its type
+/// and its bytes, compared whole: a span the rewrite asks for that was not prepared (or a different
+/// one) is computed as before, so what is prepared changes the speed, never a token.
+///
+/// Entries are kept in the order the spans were given; the rewrite asks for them in the same order, so
+/// a lookup usually checks one entry (it looks a few ahead when the rewrite skipped some, as for a cell
+/// a `null` action empties). One thread at a time, like its tokenizer.
+final class PreparedDigitTokens {
+    struct Entry {
+        var type: EntityType
+        /// The value's bytes in `bytes`; its token (the same length) follows them.
+        var start: Int
+        var count: Int
+    }
+
+    /// How far past the expected entry a lookup looks.
+    static let lookAhead = 8
+
+    /// A span of the caller's bytes whose token is asked for ahead (`request`).
+    struct Request {
+        var type: EntityType
+        var range: Range<Int>
+    }
+
+    @exclusivity(unchecked) private(set) var requests: [Request] = []
+    /// Scratch of `Tokenizer.prepareRequested`: the requests that get an FF1 token, their numerals
+    /// (`stride` slots each) and their counts.
+    @exclusivity(unchecked) var eligible: [(request: Int, digits: Int, cipherCount: Int, card: Bool)] = []
+    @exclusivity(unchecked) var numerals: [UInt8] = []
+    /// Scratch of `prepareRequested`: the eligible requests sorted by tag and length, and one run of
+    /// their numerals gathered for one interleaved call.
+    @exclusivity(unchecked) var order: [Int] = []
+    @exclusivity(unchecked) var run: [UInt8] = []
+    static let stride = DigitCipher.lengths.upperBound
+
+    @exclusivity(unchecked) private(set) var entries: [Entry] = []
+    @exclusivity(unchecked) private var bytes: [UInt8] = []
+    @exclusivity(unchecked) private var next = 0
+    /// Tokens taken from here: what tests read to see it used.
+    @exclusivity(unchecked) private(set) var taken = 0
+
+    var isEmpty: Bool { next >= entries.count }
+
+    /// Adds the entry of `value` (of `type`), its token bytes to be filled in by `fill`.
+    func add(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>, fill: (UnsafeMutableBufferPointer<UInt8>) -> Void) {
+        let start = bytes.count
+        bytes.append(contentsOf: value)
+        bytes.append(contentsOf: value)
+        bytes.withUnsafeMutableBufferPointer { all in
+            fill(UnsafeMutableBufferPointer(rebasing: all[(start + value.count)..<(start + 2 * value.count)]))
+        }
+        entries.append(Entry(type: type, start: start, count: value.count))
+    }
+
+    /// Appends the prepared token of `value` to `out` and returns true, or returns false.
+    @inline(__always)
+    func append(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
+        if next >= entries.count { return false }
+        let last = min(entries.count, next + Self.lookAhead)
+        return bytes.withUnsafeBufferPointer { all -> Bool in
+            for i in next..<last {
+                let e = entries[i]
+                guard e.type == type, e.count == value.count else { continue }
+                if value.count > 0 && !value.elementsEqual(UnsafeBufferPointer(rebasing: all[e.start..<(e.start + e.count)])) {
+                    continue
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: all[(e.start + e.count)..<(e.start + 2 * e.count)]))
+                next = i + 1
+                taken &+= 1
+                return true
+            }
+            return false
+        }
+    }
+
+    /// Asks for the token of the card or SSN at `range` of the bytes `Tokenizer.prepareRequested` will
+    /// be given.
+    func request(_ type: EntityType, _ range: Range<Int>) { requests.append(Request(type: type, range: range)) }
+
+    /// Forgets every request and entry, keeping the capacity.
+    func removeAll() {
+        requests.removeAll(keepingCapacity: true)
+        entries.removeAll(keepingCapacity: true)
+        bytes.removeAll(keepingCapacity: true)
+        next = 0
+    }
+}
