@@ -103,7 +103,25 @@ final class TokenCache {
         guard isEnabled, value.count <= Self.maxValueBytes else { return false }
         windowLookups &+= 1
         if windowLookups == Self.window { closeWindow() }
-        guard let memory else { return false }
+        guard let memory, let slot = slot(of: value, variant, in: memory) else { return false }
+        let tokenLength = Int(slot.load(fromByteOffset: 3, as: UInt8.self))
+        let token = UnsafeRawPointer(slot + Self.headerBytes + value.count).assumingMemoryBound(to: UInt8.self)
+        out.append(contentsOf: UnsafeBufferPointer(start: token, count: tokenLength))
+        hits &+= 1
+        windowHits &+= 1
+        return true
+    }
+
+    /// Whether `append` would find the token of `value` now (without counting a lookup).
+    func contains(_ variant: UInt16, _ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bypassLeft == 0, let memory, value.count <= Self.maxValueBytes else { return false }
+        return slot(of: value, variant, in: memory) != nil
+    }
+
+    /// The slot that holds `value` (at most `maxValueBytes`) made as `variant`, or nil.
+    @inline(__always)
+    private func slot(of value: UnsafeBufferPointer<UInt8>, _ variant: UInt16, in memory: UnsafeMutableRawPointer)
+        -> UnsafeMutableRawPointer? {
         let hash = Self.hash(variant, value)
         let first = Self.setIndex(hash, setMask) * Self.ways
         // Sound: `first + way` < slotCount (the set index is masked), and `memory` holds slotCount tags
@@ -113,33 +131,11 @@ final class TokenCache {
             let slot = slotAddress(memory, first + way)
             guard slot.loadUnaligned(as: UInt16.self) == variant,
                   Int(slot.load(fromByteOffset: 2, as: UInt8.self)) == value.count else { continue }
-            let stored = UnsafeRawPointer(slot + Self.headerBytes)
-            if value.count > 0 && !Self.equal(stored, UnsafeRawPointer(value.baseAddress!), value.count) { continue }
-            let tokenLength = Int(slot.load(fromByteOffset: 3, as: UInt8.self))
-            let token = (stored + value.count).assumingMemoryBound(to: UInt8.self)
-            out.append(contentsOf: UnsafeBufferPointer(start: token, count: tokenLength))
-            hits &+= 1
-            windowHits &+= 1
-            return true
-        }
-        return false
-    }
-
-    /// Whether `append` would find the token of `value` now (without counting a lookup).
-    func contains(_ variant: UInt16, _ value: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard bypassLeft == 0, let memory, value.count <= Self.maxValueBytes else { return false }
-        let hash = Self.hash(variant, value)
-        let first = Self.setIndex(hash, setMask) * Self.ways
-        let tags = memory.assumingMemoryBound(to: UInt64.self)
-        for way in 0..<Self.ways where tags[first + way] == hash {
-            let slot = slotAddress(memory, first + way)
-            guard slot.loadUnaligned(as: UInt16.self) == variant,
-                  Int(slot.load(fromByteOffset: 2, as: UInt8.self)) == value.count else { continue }
             if value.count == 0 || Self.equal(UnsafeRawPointer(slot + Self.headerBytes), UnsafeRawPointer(value.baseAddress!), value.count) {
-                return true
+                return slot
             }
         }
-        return false
+        return nil
     }
 
     /// Remembers `token` as the token of `value` made as `variant` if the value was seen before: in a
