@@ -38,7 +38,9 @@ final class PreparedDigitTokens {
     /// their numerals gathered for one interleaved call.
     @exclusivity(unchecked) var order: [Int] = []
     @exclusivity(unchecked) var run: [UInt8] = []
-    static let stride = DigitCipher.lengths.upperBound
+    /// Numeral slots per value: as many as `Tokenizer.digitCapacity`, so that a value is read exactly
+    /// as the one-by-one path reads it.
+    static let stride = Tokenizer.digitCapacity
 
     @exclusivity(unchecked) private(set) var entries: [Entry] = []
     @exclusivity(unchecked) private var bytes: [UInt8] = []

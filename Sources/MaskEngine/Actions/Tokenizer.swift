@@ -49,7 +49,10 @@ public final class Tokenizer {
     /// the digits being permuted.
     private let mac = UnsafeMutableRawBufferPointer.allocate(byteCount: 32, alignment: 8)
     private var emailKey: [UInt8] = []
-    private let digits = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 24)
+    private let digits = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: Tokenizer.digitCapacity)
+    /// Numerals a digit token's value is read into: more than the longest FF1 length (20), so that a
+    /// longer value is seen to be longer (and gets the length-keeping token) rather than cut.
+    static let digitCapacity = 24
 
     /// The key, kept to derive custom types' keys from.
     let key: TokenKey
@@ -184,7 +187,7 @@ public final class Tokenizer {
                                   to out: inout [UInt8]) {
         if !prepared.isEmpty && prepared.append(tag == .card ? .creditCard : .usSSN, value, to: &out) { return }
         let digits = self.digits.baseAddress!
-        guard let (n, cipherCount) = Self.numerals(of: value, into: digits, capacity: self.digits.count,
+        guard let (n, cipherCount) = Self.numerals(of: value, into: digits, capacity: Self.digitCapacity,
                                                    breakLuhn: breakLuhn) else {
             // Not a shape the detectors produce: still a distinct token of the same length.
             lengthKeeping.append(tag == .card ? .creditCard : .usSSN, value, unit: .byte, mode: .cipher, to: &out)
@@ -222,7 +225,7 @@ public final class Tokenizer {
         var k = 0
         for i in 0..<value.count {
             let b = value[i]
-            // Every digit was counted (n <= 20 < capacity), so each one is replaced.
+            // Every digit was counted (n <= 20 < digitCapacity), so each one is replaced.
             if ASCII.isDigit(b) && k < n { token[i] = digits[k] &+ 48; k += 1 } else { token[i] = b }
         }
     }
