@@ -160,5 +160,4 @@ struct DataRowBatch {
             }
         }
     }
-
 }
