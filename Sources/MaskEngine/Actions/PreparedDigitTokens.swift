@@ -84,7 +84,24 @@ final class PreparedDigitTokens {
 
     /// Asks for the token of the card or SSN at `range` of the bytes `Tokenizer.prepareRequested` will
     /// be given.
-    func request(_ type: EntityType, _ range: Range<Int>) { requests.append(Request(type: type, range: range)) }
+    func request(_ type: EntityType, _ range: Range<Int>) {
+        if requests.capacity == 0 { reserve(Self.typicalRequests) }
+        requests.append(Request(type: type, range: range))
+    }
+
+    /// Requests a column batch usually makes at most (`DataRowBatch.maxRows` rows, a card or two each):
+    /// the scratch is sized for them once, instead of growing through a dozen reallocations per session.
+    static let typicalRequests = 2 * DataRowBatch.maxRows
+
+    private func reserve(_ count: Int) {
+        requests.reserveCapacity(count)
+        eligible.reserveCapacity(count)
+        numerals.reserveCapacity(count * Self.stride)
+        order.reserveCapacity(count)
+        run.reserveCapacity(count * Self.stride)
+        entries.reserveCapacity(count)
+        bytes.reserveCapacity(count * 2 * 24)
+    }
 
     /// Forgets every request and entry, keeping the capacity.
     func removeAll() {

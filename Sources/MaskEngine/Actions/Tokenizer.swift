@@ -256,10 +256,17 @@ public final class Tokenizer {
         }
         // One interleaved FF1 call per run of one tag and length; a few runs for a column of one kind.
         if p.eligible.isEmpty { return }
-        p.order.removeAll(keepingCapacity: true)
-        p.order.append(contentsOf: p.eligible.indices)
+        // Ordered by (tag, length) with a counting sort: keys are below 64, and `sort` would allocate
+        // its merge buffer on every batch.
         let eligible = p.eligible
-        p.order.sort { (eligible[$0].card ? 32 : 0) + eligible[$0].cipherCount < (eligible[$1].card ? 32 : 0) + eligible[$1].cipherCount }
+        func key(_ e: (request: Int, digits: Int, cipherCount: Int, card: Bool)) -> Int { (e.card ? 32 : 0) + e.cipherCount }
+        var next = InlineArray<64, Int>(repeating: 0)
+        for e in eligible { next[key(e)] += 1 }
+        var total = 0
+        for k in 0..<64 { let count = next[k]; next[k] = total; total += count }
+        p.order.removeAll(keepingCapacity: true)
+        p.order.append(contentsOf: repeatElement(0, count: eligible.count))
+        for (i, e) in eligible.enumerated() { p.order[next[key(e)]] = i; next[key(e)] += 1 }
         let order = p.order
         p.run.removeAll(keepingCapacity: true)
         p.run.append(contentsOf: repeatElement(0, count: order.count * stride))

@@ -126,6 +126,7 @@ struct DataRowBatch {
         var findings = session.lendFindings()
         defer { session.giveBack(findings) }
         textCells.removeAll(keepingCapacity: true)
+        if textCells.capacity == 0 { textCells.reserveCapacity(Self.maxRows) }
         var at = column
         for _ in 0..<frames.count {
             defer { at += columnCount }
