@@ -89,9 +89,10 @@ final class PreparedDigitTokens {
         requests.append(Request(type: type, range: range))
     }
 
-    /// Requests a column batch usually makes at most (`DataRowBatch.maxRows` rows, a card or two each):
-    /// the scratch is sized for them once, instead of growing through a dozen reallocations per session.
-    static let typicalRequests = 2 * DataRowBatch.maxRows
+    /// Requests the scratch is first sized for (about 23 KiB in all): half a column batch of cards
+    /// (`DataRowBatch.maxRows` rows) without growing through a dozen reallocations per session, and no
+    /// more memory than that for each of `maskd serve`'s sessions that ever sees two cards in a batch.
+    static let typicalRequests = DataRowBatch.maxRows / 2
 
     private func reserve(_ count: Int) {
         requests.reserveCapacity(count)
