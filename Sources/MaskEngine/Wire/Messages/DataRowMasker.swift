@@ -250,11 +250,7 @@ struct CellMasker {
     private func maskInPlace(lower: Int, upper: Int, context: ColumnContext, sameLength: Bool, numeric: Bool,
                              row: Int, column: Int, into result: inout MaskedChunk) -> CellFate {
         // Most cells hold no candidate at all: one mask test, and nothing borrowed.
-        if !index.hasCandidatesToScan(lower, upper) && !scan.scansEveryCell { return .unchanged }
-        // A column of a type that cannot hold PII (a text-format uuid, timestamp, inet) is scanned only
-        // when a cell holds text anchors after all: `CellScanner.scan`'s rule, asked before any scratch
-        // is lent (a UUID's hex is a long token run, so it passes the test above).
-        if !context.scanned && !index.hasTextAnchor(chunk, lower, upper) { return .unchanged }
+        if !needsScan(lower: lower, upper: upper, context: context) { return .unchanged }
         var findings = session.lendFindings()
         defer { session.giveBack(findings) }
         scan.scan(chunk, lower: lower, upper: upper, index: index, context: context, into: &findings)
@@ -262,13 +258,22 @@ struct CellMasker {
                        row: row, column: column, into: &result)
     }
 
+    /// Whether the cell `chunk[lower..<upper]` can have findings: a stage-1 candidate (or custom
+    /// detectors, which need none), and for a column of a type that cannot hold PII (a text-format
+    /// uuid, timestamp, inet) text anchors after all: `CellScanner.scan`'s rule, asked before any
+    /// scratch is lent (a UUID's hex is a long token run, so it passes the candidate test).
+    @inline(__always)
+    func needsScan(lower: Int, upper: Int, context: ColumnContext) -> Bool {
+        if !index.hasCandidatesToScan(lower, upper) && !scan.scansEveryCell { return false }
+        return context.scanned || index.hasTextAnchor(chunk, lower, upper)
+    }
+
     /// Appends the findings of a text cell scanned in place to `findings` (offsets into the cell), as
     /// `maskInPlace` scans it: the first pass of a column batch, whose rewrite comes after the
     /// column's card and SSN tokens are prepared.
     @inline(__always)
     func scanText(lower: Int, upper: Int, context: ColumnContext, into findings: inout [Finding]) {
-        if !index.hasCandidatesToScan(lower, upper) && !scan.scansEveryCell { return }
-        if !context.scanned && !index.hasTextAnchor(chunk, lower, upper) { return }
+        if !needsScan(lower: lower, upper: upper, context: context) { return }
         scan.scan(chunk, lower: lower, upper: upper, index: index, context: context, into: &findings)
     }
 
