@@ -147,6 +147,54 @@ import Testing
         }
     }
 
+    /// A batch reader (`TextRecordBatch`) pins the window at a batch's start, reads its records forward,
+    /// then walks its columns in any order: the walk finds every block classified (none classified
+    /// again), the masks are those of a classification of the whole buffer (anchors a superset), and
+    /// the buffer is classified about once in all.
+    @Test func aPinnedWindowKeepsItsBatchClassifiedOnce() {
+        var g = Generator(state: 77)
+        let alphabet = Array("0123456789 -.:=_@\"',(abkeypassuxX%#\n".utf8)
+        let bytes = (0..<100_000).map { _ in alphabet[Int(g.next() % UInt64(alphabet.count))] }
+        let whole = StageOneIndex(windowBytes: 1 << 20)
+        let index = StageOneIndex(windowBytes: 1024)
+        bytes.withUnsafeBufferPointer { b in
+            whole.reset(b)
+            index.reset(b)
+            whole.ensure(0, b.count)
+            var pos = 0
+            var batches = 0
+            while pos < b.count {
+                index.pin(from: pos)
+                let batchEnd = min(b.count, pos + 3000 + Int(g.next() % 6000))
+                var q = pos
+                while q < batchEnd {
+                    let end = min(batchEnd, q + 1 + Int(g.next() % 300))
+                    index.ensure(q, end)
+                    q = end
+                }
+                let classified = index.classifiedBlocks
+                for _ in 0..<40 {
+                    let lower = pos + Int(g.next() % UInt64(batchEnd - pos))
+                    let upper = min(batchEnd, lower + 1 + Int(g.next() % 200))
+                    index.ensure(lower, upper)
+                    for block in (lower >> 6)...((upper - 1) >> 6) {
+                        let w = whole.block(block), p = index.block(block)
+                        #expect(w.digitstart == p.digitstart && w.trigger == p.trigger && w.digit == p.digit
+                                && w.longrun == p.longrun && w.wordstart == p.wordstart, "block \(block)")
+                        #expect(w.anchor & ~p.anchor == 0, "a pinned window lost an anchor in block \(block)")
+                    }
+                }
+                #expect(index.classifiedBlocks == classified, "the walk of batch \(batches) classified blocks again")
+                index.unpin()
+                pos = batchEnd
+                batches += 1
+            }
+            // Each extension classifies a window's 16 blocks and warms up on 4.
+            let blocks = (b.count + 63) / 64
+            #expect(Double(index.classifiedBlocks) <= Double(blocks) * 1.3 + 64, "\(index.classifiedBlocks) for \(blocks)")
+        }
+    }
+
     /// Pieces of text that the validators accept, or nearly: glued together at random, they put every
     /// rule's trigger next to every kind of neighbour.
     static let fragments: [String] = [

@@ -23,13 +23,16 @@ final class PreparedDigitTokens {
     /// How far past the expected entry a lookup looks.
     static let lookAhead = 8
 
-    /// A span of the caller's bytes whose token is asked for ahead (`request`).
+    /// A value whose token is asked for ahead (`request`): its bytes are `requested[range]`.
     struct Request {
         var type: EntityType
         var range: Range<Int>
     }
 
     @exclusivity(unchecked) private(set) var requests: [Request] = []
+    /// The requested values' bytes, copied when asked for: a batch's values may live in several
+    /// buffers (a CSV batch's raw fields in the chunk, its unquoted ones in the batch's scratch).
+    @exclusivity(unchecked) private(set) var requested: [UInt8] = []
     /// Scratch of `Tokenizer.prepareRequested`: the requests that get an FF1 token, their numerals
     /// (`stride` slots each) and their counts.
     @exclusivity(unchecked) var eligible: [(request: Int, digits: Int, cipherCount: Int, card: Bool)] = []
@@ -82,11 +85,12 @@ final class PreparedDigitTokens {
         }
     }
 
-    /// Asks for the token of the card or SSN at `range` of the bytes `Tokenizer.prepareRequested` will
-    /// be given.
-    func request(_ type: EntityType, _ range: Range<Int>) {
+    /// Asks for the token of the card or SSN `value`, to be made by `Tokenizer.prepareRequested`.
+    func request(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>) {
         if requests.capacity == 0 { reserve(Self.typicalRequests) }
-        requests.append(Request(type: type, range: range))
+        let start = requested.count
+        requested.append(contentsOf: value)
+        requests.append(Request(type: type, range: start..<requested.count))
     }
 
     /// Requests the scratch is first sized for (about 23 KiB in all): half a column batch of cards
@@ -96,6 +100,7 @@ final class PreparedDigitTokens {
 
     private func reserve(_ count: Int) {
         requests.reserveCapacity(count)
+        requested.reserveCapacity(count * 24)
         eligible.reserveCapacity(count)
         numerals.reserveCapacity(count * Self.stride)
         order.reserveCapacity(count)
@@ -107,6 +112,7 @@ final class PreparedDigitTokens {
     /// Forgets every request and entry, keeping the capacity.
     func removeAll() {
         requests.removeAll(keepingCapacity: true)
+        requested.removeAll(keepingCapacity: true)
         entries.removeAll(keepingCapacity: true)
         bytes.removeAll(keepingCapacity: true)
         next = 0

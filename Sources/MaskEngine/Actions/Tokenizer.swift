@@ -230,11 +230,16 @@ public final class Tokenizer {
         }
     }
 
-    /// Makes the tokens of the spans requested in `prepared` (offsets into `bytes`) ahead of the rewrite
-    /// that will ask for them, FF1 interleaved over the strings of one tag and length
+    /// Makes the tokens of the values requested in `prepared` ahead of the rewrite that will ask for
+    /// them, FF1 interleaved over the strings of one tag and length
     /// (`DigitCipher.encrypt(batch:)`). Spans the session cache already holds, and shapes no FF1 length
     /// takes, are left to the rewrite.
-    func prepareRequested(in bytes: UnsafeBufferPointer<UInt8>) {
+    func prepareRequested() {
+        let p = prepared
+        p.requested.withUnsafeBufferPointer { prepareRequested(in: $0) }
+    }
+
+    private func prepareRequested(in bytes: UnsafeBufferPointer<UInt8>) {
         let p = prepared
         p.eligible.removeAll(keepingCapacity: true)
         p.numerals.removeAll(keepingCapacity: true)

@@ -42,44 +42,82 @@ public struct CSVChunkMasker {
         MaskedChunk.masking(chunk) { maskRecords($0, start: start, session: session) }
     }
 
-    /// Masks the records, keeping unchanged runs lazily (`MaskedChunk.keep`) for `MaskedChunk.masking`
-    /// to end.
+    /// Masks the records batch by batch (`TextRecordBatch`), keeping unchanged runs lazily
+    /// (`MaskedChunk.keep`) for `MaskedChunk.masking` to end.
     private func maskRecords(_ chunk: UnsafeBufferPointer<UInt8>, start: CSVChunkStart, session: MaskSession) -> MaskedChunk {
         var result = MaskedChunk(recordingFindings: session.recordsFindings)
         let index = StageOneIndex(structural: (delimiter, UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")))
         index.reset(chunk)
-        let unquotedIndex = StageOneIndex()
-        let unquoted = session.unquoted
-        var fields: [FieldSpan] = []
         var contexts = start.header.contexts
         if session.scanner.scansEveryCell {
             for i in contexts.indices { contexts[i].announcedCustom = session.announced(columnName: start.header.names[i]) }
         }
         let (columnActions, unnamedActions) = start.header.actions(session.policy)
+        func actions(_ column: Int) -> ActionTable { column < columnActions.count ? columnActions[column] : unnamedActions }
         result.auditSource = AuditSource(kind: .csv, table: start.header.table, columns: start.header.names)
-        var findings = session.lendFindings()
-        defer { session.giveBack(findings) }
+        var batch = session.lendRecordBatch()
+        defer { session.giveBack(batch) }
         let scan = session.chunkScan
-        var pos = 0
-        var line = start.line
-        var row = start.rowIndex
-        let n = chunk.count
+        let rewriter = session.rewriter
+        defer { rewriter.forgetPreparedDigitTokens() }
+        var position = CSVPosition(offset: 0, line: start.line, row: start.rowIndex)
         // Records without findings are not copied one by one: they are kept (`MaskedChunk.keep`), and a
         // run of them is copied in one piece when a record changes, or not at all when nothing in the
         // chunk changes (then the input itself is the output).
-        while pos < n {
-            let recordStart = pos
-            fields.removeAll(keepingCapacity: true)
-            findings.removeAll(keepingCapacity: true)
-            func fail(_ kind: StreamError.Kind, at offset: Int) -> MaskedChunk {
-                result.error = StreamError(kind, at: StreamLocation(byteOffset: start.byteOffset + offset, line: line,
-                                                                   row: row, column: fields.count))
+        while position.offset < chunk.count {
+            batch.removeAll()
+            let firstRow = position.row
+            // A record the parser refuses ends the output before it, once the records before it are written.
+            let error = parseBatch(chunk, at: &position, index: index, start: start, scan: scan, into: &batch)
+            batch.scan(chunk, index: index, with: scan) { $0 < contexts.count ? contexts[$0] : ColumnContext() }
+            if scan.stopAfter == .mask { batch.prepareDigitTokens(chunk, rewriter: rewriter, actions: actions) }
+            for (r, record) in batch.records.enumerated() {
+                let fields = batch.fields[record.fields]
+                if fields.allSatisfy({ $0.findings.isEmpty }) {
+                    result.keep(record.start..<record.end, of: chunk)
+                } else {
+                    emit(chunk, record: record, batch: batch, row: firstRow + r, session: session, actions: actions, into: &result)
+                }
+                result.rows += 1
+            }
+            if let error {
+                result.error = error
                 return result
+            }
+        }
+        return result
+    }
+
+    /// Where the parser is: the byte, the 1-based line and the 0-based data row.
+    private struct CSVPosition {
+        var offset: Int
+        var line: Int
+        var row: Int
+    }
+
+    /// Adds the records from `position` to `batch` until it is full or the chunk ends, decoding the
+    /// values with doubled quotes that have a stage-1 candidate. Returns the error of a record it
+    /// refuses (not added; `position` names it).
+    private func parseBatch(_ chunk: UnsafeBufferPointer<UInt8>, at position: inout CSVPosition, index: StageOneIndex,
+                            start: CSVChunkStart, scan: ChunkScan, into batch: inout TextRecordBatch) -> StreamError? {
+        let n = chunk.count
+        var pos = position.offset
+        var line = position.line
+        defer { position.offset = pos; position.line = line }
+        // The batch's blocks stay classified until its columns are scanned (`TextRecordBatch.scan`).
+        index.pin(from: pos)
+        while pos < n && !batch.isFull {
+            batch.beginRecord(at: pos)
+            func fail(_ kind: StreamError.Kind, at offset: Int) -> StreamError {
+                let error = StreamError(kind, at: StreamLocation(byteOffset: start.byteOffset + offset, line: line,
+                                                                row: position.row, column: batch.fieldsInRecord))
+                batch.dropRecord()
+                return error
             }
             var recordDone = false
             while !recordDone {
-                var field = FieldSpan(rawStart: pos, rawEnd: pos, valueStart: pos, valueEnd: pos, quoted: false,
-                                     needsDecoding: false, findingsEnd: 0)
+                var field = FieldSpan(rawStart: pos, rawEnd: pos, valueStart: pos, valueEnd: pos, quoted: false)
+                var needsDecoding = false
                 if pos < n && chunk[pos] == UInt8(ascii: "\"") {
                     field.quoted = true
                     let fieldLine = line
@@ -89,7 +127,7 @@ public struct CSVChunkMasker {
                         let b = chunk[next]
                         if b == UInt8(ascii: "\"") {
                             if next + 1 < n && chunk[next + 1] == UInt8(ascii: "\"") {
-                                field.needsDecoding = true
+                                needsDecoding = true
                                 q = next + 2
                                 continue
                             }
@@ -123,29 +161,23 @@ public struct CSVChunkMasker {
                     pos = end
                 }
                 field.rawEnd = pos
-                // Scan the value.
-                let context = fields.count < contexts.count ? contexts[fields.count] : ColumnContext()
-                // Unquoting only removes quotes, so a raw value without candidates needs no unquoted copy.
-                if field.needsDecoding && (index.hasCandidates(field.valueStart, field.valueEnd) || scan.scansEveryCell) {
-                    Self.unquote(chunk, field.valueStart, field.valueEnd, into: unquoted)
-                    do {
-                        let u = unquoted.bytes
-                        unquotedIndex.reset(u)
-                        scan.scan(u, lower: 0, upper: u.count, index: unquotedIndex, context: context,
-                                             into: &findings)
-                    }
-                } else if !field.needsDecoding {
-                    scan.scan(chunk, lower: field.valueStart, upper: field.valueEnd, index: index,
-                                         context: context, into: &findings)
+                if !needsDecoding {
+                    batch.add(field)
+                } else if index.hasCandidates(field.valueStart, field.valueEnd) || scan.scansEveryCell {
+                    // Unquoted once: scanned and, with findings, rewritten from the batch's decoded bytes.
+                    let (lower, upper) = (field.valueStart, field.valueEnd)
+                    batch.addDecoded(field, atMost: upper - lower) { Self.unquote(chunk, lower, upper, to: $0) }
+                } else {
+                    // Unquoting only removes quotes, so a raw value without candidates has none unquoted.
+                    field.source = .skipped
+                    batch.add(field)
                 }
-                field.findingsEnd = findings.count
-                fields.append(field)
                 // What follows the field.
                 if pos >= n {
                     recordDone = true
                 } else if chunk[pos] == delimiter {
                     pos += 1
-                    if pos == n { fields.append(FieldSpan(empty: pos, findingsEnd: findings.count)); recordDone = true }
+                    if pos == n { batch.add(FieldSpan(empty: pos)); recordDone = true }
                 } else if chunk[pos] == UInt8(ascii: "\n") {
                     pos += 1; line += 1; recordDone = true
                 } else if chunk[pos] == UInt8(ascii: "\r") && pos + 1 < n && chunk[pos + 1] == UInt8(ascii: "\n") {
@@ -154,45 +186,30 @@ public struct CSVChunkMasker {
                     return fail(.csvTextAfterClosingQuote, at: pos)
                 }
             }
-            if findings.isEmpty {
-                result.keep(recordStart..<pos, of: chunk)
-            } else {
-                emit(chunk, recordStart: recordStart, recordEnd: pos, fields: fields, findings: findings, row: row, session: session,
-                     columnActions: columnActions, unnamedActions: unnamedActions, unquoted: unquoted, into: &result)
-            }
-            row += 1
-            result.rows += 1
+            batch.endRecord(at: pos)
+            position.row += 1
         }
-        return result
+        return nil
     }
 
     /// Writes one record with findings, field by field.
-    private func emit(_ chunk: UnsafeBufferPointer<UInt8>, recordStart: Int, recordEnd: Int, fields: [FieldSpan],
-                      findings: [Finding], row: Int, session: MaskSession, columnActions: [ActionTable], unnamedActions: ActionTable,
-                      unquoted: ByteScratch, into result: inout MaskedChunk) {
-        var findingsStart = 0
+    private func emit(_ chunk: UnsafeBufferPointer<UInt8>, record: TextRecordBatch.Record, batch: TextRecordBatch, row: Int,
+                      session: MaskSession, actions: (Int) -> ActionTable, into result: inout MaskedChunk) {
         // Unchanged fields, with the delimiter before each, are kept lazily (`MaskedChunk.keep`): runs of
         // them, across records too, are copied in one piece.
-        for (column, field) in fields.enumerated() {
+        for (column, i) in record.fields.enumerated() {
+            let field = batch.fields[i]
             let withDelimiter = column > 0 ? field.rawStart - 1 : field.rawStart
-            let cellFindings = findings[findingsStart..<field.findingsEnd]
-            findingsStart = field.findingsEnd
+            let cellFindings = batch.findings[field.findings]
             if cellFindings.isEmpty {
                 result.keep(withDelimiter..<field.rawEnd, of: chunk)
                 continue
             }
             for f in cellFindings { result.record(f, row: row, column: column) }
             session.cellOut.removeAll(keepingCapacity: true)
-            let actions = column < columnActions.count ? columnActions[column] : unnamedActions
-            let outcome: CellOutcome
-            if field.needsDecoding {
-                Self.unquote(chunk, field.valueStart, field.valueEnd, into: unquoted)
-                outcome = session.rewriter.rewrite(unquoted.bytes, findings: cellFindings, as: .cell, actions: actions,
-                                                   into: &session.cellOut)
-            } else {
-                let value = UnsafeBufferPointer(rebasing: chunk[field.valueStart..<field.valueEnd])
-                outcome = session.rewriter.rewrite(value, findings: cellFindings, as: .cell, actions: actions, into: &session.cellOut)
-            }
+            let actions = actions(column)
+            let outcome = session.rewriter.rewrite(batch.value(of: field, in: chunk), findings: cellFindings, as: .cell,
+                                                   actions: actions, into: &session.cellOut)
             if outcome != .unchanged && session.rewriter.masksAny(cellFindings, actions: actions) { result.maskedCells += 1 }
             switch outcome {
             case .unchanged:
@@ -208,7 +225,7 @@ public struct CSVChunkMasker {
             }
         }
         // The record's own line ending.
-        if let last = fields.last { result.keep(last.rawEnd..<recordEnd, of: chunk) }
+        if let last = record.fields.last { result.keep(batch.fields[last].rawEnd..<record.end, of: chunk) }
     }
 
     /// Quotes when the original was quoted or the value needs it; doubles quotes inside. The quoted form
@@ -247,14 +264,20 @@ public struct CSVChunkMasker {
     }
 
     /// The value of a quoted field whose quotes are doubled, with each `""` made one `"`.
+    static func unquote(_ chunk: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into out: ByteScratch) {
+        let p = out.startWriting(atMost: end - start)
+        out.setCount(unquote(chunk, start, end, to: p))
+    }
+
+    /// Writes the unquoted value of `chunk[start..<end]` to `p` (room for `end - start` bytes) and
+    /// returns its length.
     ///
     /// Eight bytes at a time while a word holds no quote (a JSON value in CSV has a quote every few
     /// bytes, and its byte loop was a third of the record loop's time on PII-free CSV), then byte by byte.
-    static func unquote(_ chunk: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into out: ByteScratch) {
-        // Sound: the value is never longer unquoted, and that much was reserved. The parser guarantees
-        // quotes come in pairs here, so the byte after a quote is its pair, skipped.
-        let p = out.startWriting(atMost: end - start)
-        guard start < end, let base = chunk.baseAddress else { out.setCount(0); return }
+    static func unquote(_ chunk: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        // Sound: the value is never longer unquoted, and the caller made room for that much. The parser
+        // guarantees quotes come in pairs here, so the byte after a quote is its pair, skipped.
+        guard start < end, let base = chunk.baseAddress else { return 0 }
         var k = 0
         var i = start
         let quotes: UInt64 = 0x2222_2222_2222_2222
@@ -262,7 +285,7 @@ public struct CSVChunkMasker {
         let highs: UInt64 = 0x8080_8080_8080_8080
         while i + 8 <= end {
             // Sound: i + 8 <= end reads inside the value; k <= i - start, so the 8 bytes stored at p + k
-            // end at or before p + (end - start), the space reserved.
+            // end at or before p + (end - start), the room made.
             let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
             UnsafeMutableRawPointer(p + k).storeBytes(of: word.littleEndian, as: UInt64.self)
             // The classic zero-byte test on word ^ quotes: its lowest flag is the first quote exactly
@@ -284,7 +307,7 @@ public struct CSVChunkMasker {
             k += 1
             i += b == UInt8(ascii: "\"") ? 2 : 1
         }
-        out.setCount(k)
+        return k
     }
 }
 

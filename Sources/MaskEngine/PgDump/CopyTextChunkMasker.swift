@@ -51,28 +51,71 @@ public struct CopyTextChunkMasker {
         return result
     }
 
+    /// Masks the rows batch by batch (`TextRecordBatch`).
     private func maskRows(_ chunk: UnsafeBufferPointer<UInt8>, start: CopyChunkStart, session: MaskSession,
                           into result: inout MaskedChunk) {
         let index = StageOneIndex(structural: (9, 10, UInt8(ascii: "\\"), 9))
         index.reset(chunk)
-        let decodedIndex = StageOneIndex()
-        var decoded: [UInt8] = []
-        var fields: [FieldSpan] = []
         let columnActions = start.columns?.map { session.policy.actions(for: ColumnReference(name: $0.name, table: start.tableName)) }
         let unnamedActions = session.policy.actions(for: ColumnReference(table: start.tableName))
+        func actions(_ column: Int) -> ActionTable {
+            columnActions.map { column < $0.count ? $0[column] : unnamedActions } ?? unnamedActions
+        }
         result.auditSource = AuditSource(kind: .dump, table: start.tableName, columns: start.columns?.map(\.name) ?? [])
         let announced = session.scanner.scansEveryCell ? start.columns?.map { session.announced(columnName: $0.name) } : nil
-        var findings = session.lendFindings()
-        defer { session.giveBack(findings) }
+        // A block whose COPY line named columns scans those; one whose columns could not be read scans
+        // every field.
+        func context(_ column: Int) -> ColumnContext? {
+            guard let columns = start.columns else { return ColumnContext() }
+            guard column < columns.count else { return nil }
+            var context = columns[column].context
+            if let announced, column < announced.count { context.announcedCustom = announced[column] }
+            return context
+        }
+        var batch = session.lendRecordBatch()
+        defer { session.giveBack(batch) }
         let scan = session.chunkScan
-        var pos = 0
-        var line = start.line
-        var row = start.rowIndex
+        let rewriter = session.rewriter
+        defer { rewriter.forgetPreparedDigitTokens() }
+        var position = CopyPosition(offset: 0, line: start.line, row: start.rowIndex)
+        while position.offset < chunk.count {
+            batch.removeAll()
+            let firstRow = position.row
+            // A row the parser refuses ends the output before it, once the rows before it are written.
+            let error = parseBatch(chunk, at: &position, index: index, start: start, into: &batch)
+            batch.scan(chunk, index: index, with: scan, context: context)
+            if scan.stopAfter == .mask { batch.prepareDigitTokens(chunk, rewriter: rewriter, actions: actions) }
+            for (r, record) in batch.records.enumerated() {
+                emitRow(chunk, record: record, batch: batch, start: start, row: firstRow + r, session: session,
+                        actions: actions, into: &result)
+                result.rows += 1
+            }
+            if let error {
+                result.error = error
+                return
+            }
+        }
+    }
+
+    /// Where the parser is: the byte, the 1-based line and the 0-based row of the block.
+    private struct CopyPosition {
+        var offset: Int
+        var line: Int
+        var row: Int
+    }
+
+    /// Adds the rows from `position` to `batch` until it is full or the chunk ends, unescaping the
+    /// values with escapes. Returns the error of a row it refuses (not added; `position` names it).
+    private func parseBatch(_ chunk: UnsafeBufferPointer<UInt8>, at position: inout CopyPosition, index: StageOneIndex,
+                            start: CopyChunkStart, into batch: inout TextRecordBatch) -> StreamError? {
         let n = chunk.count
-        while pos < n {
+        var pos = position.offset
+        defer { position.offset = pos }
+        // The batch's blocks stay classified until its columns are scanned (`TextRecordBatch.scan`).
+        index.pin(from: pos)
+        while pos < n && !batch.isFull {
             let rowStart = pos
-            fields.removeAll(keepingCapacity: true)
-            findings.removeAll(keepingCapacity: true)
+            batch.beginRecord(at: pos)
             var rowDone = false
             while !rowDone {
                 let fieldStart = pos
@@ -83,10 +126,11 @@ public struct CopyTextChunkMasker {
                     if chunk[next] == UInt8(ascii: "\\") {
                         hasEscape = true
                         if next + 1 >= n || chunk[next + 1] == 10 {
-                            result.error = StreamError(.malformedMessage("COPY data: a backslash at the end of a line"),
-                                                       at: StreamLocation(byteOffset: start.byteOffset + next, line: line,
-                                                                          row: row, column: fields.count))
-                            return
+                            let column = batch.fieldsInRecord
+                            batch.dropRecord()
+                            return StreamError(.malformedMessage("COPY data: a backslash at the end of a line"),
+                                               at: StreamLocation(byteOffset: start.byteOffset + next, line: position.line,
+                                                                  row: position.row, column: column))
                         }
                         q = next + 2
                         continue
@@ -94,75 +138,62 @@ public struct CopyTextChunkMasker {
                     end = next
                     break
                 }
-                var field = FieldSpan(rawStart: fieldStart, rawEnd: end, valueStart: fieldStart, valueEnd: end,
-                                     quoted: false, needsDecoding: hasEscape, findingsEnd: 0)
-                let column = fields.count
+                let field = FieldSpan(rawStart: fieldStart, rawEnd: end, valueStart: fieldStart, valueEnd: end, quoted: false)
                 let isNull = end - fieldStart == 2 && chunk[fieldStart] == UInt8(ascii: "\\") && chunk[fieldStart + 1] == UInt8(ascii: "N")
-                var context: ColumnContext? = start.columns.map { column < $0.count ? $0[column].context : nil } ?? ColumnContext()
-                if let announced, column < announced.count { context?.announcedCustom = announced[column] }
-                if let context, !isNull {
-                    if hasEscape {
-                        Self.unescape(chunk, fieldStart, end, into: &decoded)
-                        decoded.withUnsafeBufferPointer { d in
-                            decodedIndex.reset(d)
-                            scan.scan(d, lower: 0, upper: d.count, index: decodedIndex, context: context, into: &findings)
-                        }
-                    } else {
-                        scan.scan(chunk, lower: fieldStart, upper: end, index: index, context: context, into: &findings)
-                    }
+                if isNull {
+                    var null = field
+                    null.source = .skipped
+                    batch.add(null)
+                } else if hasEscape {
+                    batch.addDecoded(field, atMost: end - fieldStart) { Self.unescape(chunk, fieldStart, end, to: $0) }
+                } else {
+                    batch.add(field)
                 }
-                field.findingsEnd = findings.count
-                fields.append(field)
                 pos = end
                 if pos >= n { rowDone = true } else if chunk[pos] == 9 { pos += 1 } else { pos += 1; rowDone = true }
             }
-            if let columns = start.columns, fields.count != columns.count {
-                result.error = StreamError(
-                    .malformedMessage("COPY data: \(fields.count) fields where the COPY line names \(columns.count) columns"),
-                    at: StreamLocation(byteOffset: start.byteOffset + rowStart, line: line, row: row, column: nil))
-                return
+            if let columns = start.columns, batch.fieldsInRecord != columns.count {
+                let count = batch.fieldsInRecord
+                batch.dropRecord()
+                pos = rowStart
+                return StreamError(
+                    .malformedMessage("COPY data: \(count) fields where the COPY line names \(columns.count) columns"),
+                    at: StreamLocation(byteOffset: start.byteOffset + rowStart, line: position.line, row: position.row, column: nil))
             }
-            emitRow(chunk, rowStart: rowStart, rowEnd: pos, fields: fields, findings: findings, start: start, row: row,
-                    session: session, columnActions: columnActions, unnamedActions: unnamedActions, decoded: &decoded, into: &result)
-            row += 1
-            line += 1
-            result.rows += 1
+            batch.endRecord(at: pos)
+            position.row += 1
+            position.line += 1
         }
+        return nil
     }
 
-    private func emitRow(_ chunk: UnsafeBufferPointer<UInt8>, rowStart: Int, rowEnd: Int, fields: [FieldSpan],
-                         findings: [Finding], start: CopyChunkStart, row: Int, session: MaskSession,
-                         columnActions: [ActionTable]?, unnamedActions: ActionTable,
-                         decoded: inout [UInt8], into result: inout MaskedChunk) {
-        if findings.isEmpty {
-            result.keep(rowStart..<rowEnd, of: chunk)
+    private func emitRow(_ chunk: UnsafeBufferPointer<UInt8>, record: TextRecordBatch.Record, batch: TextRecordBatch,
+                         start: CopyChunkStart, row: Int, session: MaskSession, actions: (Int) -> ActionTable,
+                         into result: inout MaskedChunk) {
+        let fields = batch.fields[record.fields]
+        if fields.allSatisfy({ $0.findings.isEmpty }) {
+            result.keep(record.start..<record.end, of: chunk)
             return
         }
-        var findingsStart = 0
         // Unchanged fields, with the tab before each, are kept lazily: runs of them are copied in one piece.
         for (column, field) in fields.enumerated() {
             let withTab = column > 0 ? field.rawStart - 1 : field.rawStart
-            let cellFindings = findings[findingsStart..<field.findingsEnd]
-            findingsStart = field.findingsEnd
+            let cellFindings = batch.findings[field.findings]
             if cellFindings.isEmpty {
                 result.keep(withTab..<field.rawEnd, of: chunk)
                 continue
             }
             for f in cellFindings { result.record(f, row: row, column: column, table: start.table) }
-            if field.needsDecoding { Self.unescape(chunk, field.valueStart, field.valueEnd, into: &decoded) }
             let limit = start.columns?[column].maxCharacters
-            let outcome = Self.withValue(chunk, field, decoded) { value -> CellOutcome in
+            let actions = actions(column)
+            let value = batch.value(of: field, in: chunk)
+            session.cellOut.removeAll(keepingCapacity: true)
+            var outcome = session.rewriter.rewrite(value, findings: cellFindings, as: .cell, actions: actions, into: &session.cellOut)
+            if outcome == .rewritten, let limit, Self.characterCount(session.cellOut) > limit {
                 session.cellOut.removeAll(keepingCapacity: true)
-                let actions = columnActions.map { column < $0.count ? $0[column] : unnamedActions } ?? unnamedActions
-                var outcome = session.rewriter.rewrite(value, findings: cellFindings, as: .cell, actions: actions, into: &session.cellOut)
-                if outcome == .rewritten, let limit, Self.characterCount(session.cellOut) > limit {
-                    session.cellOut.removeAll(keepingCapacity: true)
-                    session.rewriter.rewriteKeepingCharacters(value, findings: cellFindings, actions: actions, into: &session.cellOut)
-                    outcome = .rewritten
-                }
-                return outcome
+                session.rewriter.rewriteKeepingCharacters(value, findings: cellFindings, actions: actions, into: &session.cellOut)
+                outcome = .rewritten
             }
-            let actions = columnActions.map { column < $0.count ? $0[column] : unnamedActions } ?? unnamedActions
             if outcome != .unchanged && session.rewriter.masksAny(cellFindings, actions: actions) { result.maskedCells += 1 }
             if outcome == .unchanged {
                 result.keep(withTab..<field.rawEnd, of: chunk)
@@ -178,13 +209,7 @@ public struct CopyTextChunkMasker {
             }
         }
         // The row's line ending.
-        if let last = fields.last, last.rawEnd < rowEnd { result.keep(last.rawEnd..<rowEnd, of: chunk) }
-    }
-
-    static func withValue<R>(_ chunk: UnsafeBufferPointer<UInt8>, _ field: FieldSpan, _ decoded: [UInt8],
-                             _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        if field.needsDecoding { return decoded.withUnsafeBufferPointer(body) }
-        return body(UnsafeBufferPointer(rebasing: chunk[field.valueStart..<field.valueEnd]))
+        if let last = fields.last, last.rawEnd < record.end { result.keep(last.rawEnd..<record.end, of: chunk) }
     }
 
     /// UTF-8 characters in `bytes` (continuation bytes are not counted).
@@ -206,35 +231,40 @@ public struct CopyTextChunkMasker {
         }
     }
 
-    /// Decodes COPY text escapes as PostgreSQL does.
-    static func unescape(_ chunk: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into out: inout [UInt8]) {
-        out.removeAll(keepingCapacity: true)
+    /// Decodes COPY text escapes as PostgreSQL does, writing the value to `p` (room for `end - start`
+    /// bytes: an escape never decodes to more bytes than it has) and returning its length.
+    static func unescape(_ chunk: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        var k = 0
+        // Sound: each step reads at least one byte of chunk[start..<end] and writes one byte, so k stays
+        // below end - start.
+        func put(_ b: UInt8) { p[k] = b; k += 1 }
         var i = start
         while i < end {
             let b = chunk[i]
-            guard b == UInt8(ascii: "\\"), i + 1 < end else { out.append(b); i += 1; continue }
+            guard b == UInt8(ascii: "\\"), i + 1 < end else { put(b); i += 1; continue }
             let c = chunk[i + 1]
             i += 2
             switch c {
-            case UInt8(ascii: "b"): out.append(8)
-            case UInt8(ascii: "f"): out.append(12)
-            case UInt8(ascii: "n"): out.append(10)
-            case UInt8(ascii: "r"): out.append(13)
-            case UInt8(ascii: "t"): out.append(9)
-            case UInt8(ascii: "v"): out.append(11)
+            case UInt8(ascii: "b"): put(8)
+            case UInt8(ascii: "f"): put(12)
+            case UInt8(ascii: "n"): put(10)
+            case UInt8(ascii: "r"): put(13)
+            case UInt8(ascii: "t"): put(9)
+            case UInt8(ascii: "v"): put(11)
             case UInt8(ascii: "0")...UInt8(ascii: "7"):
                 var v = Int(c - 48)
-                var k = 0
-                while k < 2 && i < end && chunk[i] >= 48 && chunk[i] <= 55 { v = v * 8 + Int(chunk[i] - 48); i += 1; k += 1 }
-                out.append(UInt8(truncatingIfNeeded: v))
+                var digits = 0
+                while digits < 2 && i < end && chunk[i] >= 48 && chunk[i] <= 55 { v = v * 8 + Int(chunk[i] - 48); i += 1; digits += 1 }
+                put(UInt8(truncatingIfNeeded: v))
             case UInt8(ascii: "x"):
                 var v = 0
-                var k = 0
-                while k < 2 && i < end, let h = hexValue(chunk[i]) { v = v * 16 + h; i += 1; k += 1 }
-                if k == 0 { out.append(c) } else { out.append(UInt8(v)) }
-            default: out.append(c)
+                var digits = 0
+                while digits < 2 && i < end, let h = hexValue(chunk[i]) { v = v * 16 + h; i += 1; digits += 1 }
+                if digits == 0 { put(c) } else { put(UInt8(v)) }
+            default: put(c)
             }
         }
+        return k
     }
 
     static func hexValue(_ b: UInt8) -> Int? {

@@ -33,6 +33,33 @@ final class ByteScratch {
         return base
     }
 
+    /// Makes room for `n` bytes after those written so far, keeping them; returns where to write. The
+    /// caller writes at most `n` bytes there and then calls `setCount` with the new total.
+    @inline(__always)
+    func continueWriting(atMost n: Int) -> UnsafeMutablePointer<UInt8> {
+        if count + n > capacity {
+            let grown = max(count + n, capacity * 2)
+            let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+            // Sound: both regions hold at least `count` bytes, and they do not overlap.
+            larger.update(from: base, count: count)
+            base.deallocate()
+            base = larger
+            capacity = grown
+        }
+        return base + count
+    }
+
+    /// Forgets what was written; when the buffer grew past `limit` bytes (one huge value), its memory
+    /// is given back and a buffer of `limit` bytes takes its place.
+    func removeAll(keepingAtMost limit: Int) {
+        count = 0
+        if capacity > limit {
+            base.deallocate()
+            capacity = max(16, limit)
+            base = .allocate(capacity: capacity)
+        }
+    }
+
     /// Records how many bytes the caller wrote after `startWriting(atMost:)`.
     @inline(__always)
     func setCount(_ n: Int) {

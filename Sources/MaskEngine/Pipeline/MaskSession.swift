@@ -36,8 +36,6 @@ public final class MaskSession {
     /// A binary cell decoded to text (an int8 to its decimal digits), and the stage-1 index over it.
     var decoded: [UInt8] = []
     let decodedIndex = StageOneIndex(windowBytes: 4096)
-    /// A CSV value with its doubled quotes made single, to be scanned and rewritten.
-    let unquoted = ByteScratch()
     /// A masked CSV value quoted for output.
     let quoted = ByteScratch()
 
@@ -74,6 +72,14 @@ public final class MaskSession {
     }
 
     func giveBack(_ lent: DataRowBatch) { dataRowBatch = lent }
+
+    /// The record batch of CSV and COPY chunks, built on first use and reused from chunk to chunk.
+    private var textRecordBatch: TextRecordBatch?
+
+    /// Lends the record-batch scratch (see `lendFindings`).
+    func lendRecordBatch() -> TextRecordBatch { textRecordBatch.take() ?? TextRecordBatch() }
+
+    func giveBack(_ lent: TextRecordBatch) { textRecordBatch = lent }
 
     /// Lends the decoded-text scratch, emptied (see `lendFindings`).
     func lendDecoded() -> [UInt8] {

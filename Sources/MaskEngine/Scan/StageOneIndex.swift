@@ -1,4 +1,7 @@
 import CMaskKernels
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The stage-1 index of one input buffer: per 64-byte block, bit masks of candidate anchors ('@' and
 /// secret triggers that passed the kernel's filters), candidate digits (starts of runs shaped like a
@@ -34,6 +37,7 @@ public final class StageOneIndex {
     /// index; no mask is computed until a range is asked for.
     public func reset(_ bytes: UnsafeBufferPointer<UInt8>) {
         buffer = bytes
+        pinned = false
         windowStart = 0
         windowEnd = 0
         classifiedBlocks = 0
@@ -60,7 +64,36 @@ public final class StageOneIndex {
     /// at most, so that each new window still moves on by three quarters of one.)
     private let overlapBlocks: Int
 
+    /// While pinned, a range just past the window extends the window instead of moving it on, so that
+    /// every block from the pin on stays classified: a batch's columns are walked after its records
+    /// were read (`TextRecordBatch`), and a moved window would have them classified twice.
+    private var pinned = false
+    /// How far a pinned window extends before it moves on again as unpinned ones do (one huge record
+    /// is then classified twice, as before, rather than holding masks for all of it).
+    private static let pinnedLimitBlocks = 4 * 1024
+
+    /// Pins the window at the block of `lower` (see `pinned`): the blocks before it are given up, those
+    /// from it on that are classified are kept.
+    func pin(from lower: Int) {
+        let first = lower >> 6
+        if first > windowStart && first < windowEnd {
+            // Sound: both ranges lie in the `windowEnd - windowStart` blocks classified; memmove allows
+            // the overlap.
+            memmove(masks, masks + (first - windowStart), (windowEnd - first) * MemoryLayout<mk_block_masks>.stride)
+            windowStart = first
+        }
+        pinned = true
+    }
+
+    /// Lets the window move on again.
+    func unpin() { pinned = false }
+
     private func classifyWindow(first requested: Int, last: Int) {
+        if pinned && requested >= windowStart && requested <= windowEnd && windowEnd > windowStart
+            && windowEnd - windowStart < Self.pinnedLimitBlocks {
+            extendWindow(through: last)
+            return
+        }
         var first = requested
         if requested > windowStart && requested <= windowEnd {
             first = max(windowStart, requested - overlapBlocks)
@@ -84,6 +117,34 @@ public final class StageOneIndex {
         windowStart = first
         windowEnd = end
         classifiedBlocks += count + min(4, first)
+    }
+
+    /// Classifies the blocks after the window through `last` (a window's worth at least), keeping the
+    /// window's own.
+    private func extendWindow(through last: Int) {
+        let totalBlocks = (buffer.count + 63) >> 6
+        let end = min(totalBlocks, max(windowEnd + windowBlocks, last + 1))
+        let kept = windowEnd - windowStart
+        if end - windowStart > capacityBlocks {
+            let grown = max(end - windowStart, 2 * capacityBlocks)
+            let larger = UnsafeMutablePointer<mk_block_masks>.allocate(capacity: grown)
+            // Sound: `kept` blocks are classified in `masks`, and `larger` holds more than that.
+            larger.update(from: masks, count: kept)
+            masks.deallocate()
+            masks = larger
+            capacityBlocks = grown
+        }
+        let byteStart = windowEnd << 6
+        let byteEnd = min(buffer.count, end << 6)
+        // Sound: as in `classifyWindow`; the new blocks are written after the `kept` ones, inside the
+        // capacity checked above. The kernel warms up on the blocks before `byteStart`, so the masks
+        // are those a window starting there would have.
+        withUnsafeBytes(of: structuralBytes) { s in
+            mk_classify(buffer.baseAddress!, buffer.count, byteStart, byteEnd - byteStart,
+                        s.baseAddress!.assumingMemoryBound(to: UInt8.self), masks + kept)
+        }
+        classifiedBlocks += end - windowEnd + min(4, windowEnd)
+        windowEnd = end
     }
 
     /// The masks of block `block` (byte offset `block * 64`); the block must be classified.

@@ -117,7 +117,7 @@ struct DataRowBatch {
     }
 
     /// A text column of the batch in two passes: every cell is scanned first, then the column's card
-    /// and SSN tokens are made together (`Tokenizer.prepareRequested`: FF1 interleaved over several
+    /// and SSN tokens are made together (`CellRewriter.prepareDigitTokens`: FF1 interleaved over several
     /// strings instead of one string's ten rounds waiting on each other), then each cell with findings
     /// is rewritten as `CellMasker` rewrites it, taking the prepared tokens.
     private mutating func maskTextColumn(_ column: Int, kind: CellKind, with cellMasker: CellMasker, firstRow: Int,
@@ -136,19 +136,14 @@ struct DataRowBatch {
             if findings.count > start { textCells.append((cell: at, findings: start..<findings.count)) }
         }
         if textCells.isEmpty { return }
-        let tokenizer = session.rewriter.tokenizer
-        let prepared = tokenizer.prepared
-        prepared.removeAll()
-        defer { prepared.removeAll() }
-        let policy = session.rewriter.policy
+        let rewriter = session.rewriter
+        rewriter.forgetPreparedDigitTokens()
+        defer { rewriter.forgetPreparedDigitTokens() }
         for (cell, range) in textCells {
-            for f in findings[range] where (f.type == .creditCard || f.type == .usSSN) && policy.masks(f)
-                && CellRewriter.action(for: f, in: cellMasker.actions) == .tokenize {
-                prepared.request(f.type, (cells[cell].start + f.start)..<(cells[cell].start + f.end))
-            }
+            rewriter.requestDigitTokens(findings[range], of: UnsafeBufferPointer(rebasing: cellMasker.chunk[cells[cell].start..<cells[cell].end]),
+                                        actions: cellMasker.actions)
         }
-        // One token gains nothing from interleaving.
-        if prepared.requests.count >= 2 { tokenizer.prepareRequested(in: cellMasker.chunk) }
+        rewriter.prepareDigitTokens()
         for (cell, range) in textCells {
             let row = cell / columnCount
             let fate = cellMasker.rewrite(lower: cells[cell].start, upper: cells[cell].end, findings: findings[range],

@@ -1,0 +1,142 @@
+/// Records of a text format (CSV records, COPY rows) gathered from a chunk and scanned column by column:
+/// the column batches of the design's data path, for the formats whose values are text.
+///
+/// The format's parser adds each record's fields as offsets into the borrowed chunk; the only bytes
+/// copied are those of a value that must be decoded before it is scanned (a CSV value with doubled
+/// quotes, a COPY value with escapes), decoded once into `decoded` and taken from there by the rewrite
+/// too. Then `scan` walks the batch column by column, each column's context read once, every decoded
+/// value scanned against one stage-1 index over all of them (one classification per batch, not one
+/// call per value); `prepareDigitTokens` makes the batch's card and SSN tokens together (FF1
+/// interleaved, see `PreparedDigitTokens`); and the format writes the records in order from their
+/// fields and findings.
+///
+/// Bounded in records and bytes like `DataRowBatch`, so its stage-1 masks stay in cache while each
+/// column walks them. One per session, reused, so steady state allocates nothing.
+struct TextRecordBatch {
+    static let maxRecords = 256
+    static let maxBytes = 64 * 1024
+
+    /// A record's raw bytes in the chunk (with its line ending) and its fields in `fields`.
+    struct Record {
+        var start: Int
+        var end: Int
+        var fields: Range<Int>
+    }
+
+    private(set) var records: [Record] = []
+    private(set) var fields: [FieldSpan] = []
+    /// Every field's findings; field `i`'s are `findings[fields[i].findings]`.
+    private(set) var findings: [Finding] = []
+    /// The decoded values, one zero byte after each: to the stage-1 kernel a zero byte is in no class,
+    /// so each value is classified as it would be alone (a neighbour can add candidates, such as an '@'
+    /// last in a value, never remove one).
+    private let decoded = ByteScratch(capacity: 16 * 1024)
+    private let decodedIndex = StageOneIndex()
+    /// Fields of the widest record.
+    private var width = 0
+    private var recordStart = 0
+    private var recordFields = 0
+
+    /// Bytes of the chunk the batch's records cover.
+    var byteCount: Int { records.isEmpty ? 0 : records[records.count - 1].end - records[0].start }
+    var isFull: Bool { records.count >= Self.maxRecords || byteCount >= Self.maxBytes }
+    /// Fields of the record being added.
+    var fieldsInRecord: Int { fields.count - recordFields }
+
+    /// Empties the batch, keeping its capacity (giving back what one huge value grew).
+    mutating func removeAll() {
+        records.removeAll(keepingCapacity: true)
+        fields.removeAll(keepingCapacity: true)
+        findings.removeAll(keepingCapacity: true)
+        decoded.removeAll(keepingAtMost: 1 << 20)
+        width = 0
+    }
+
+    /// Starts a record at `start` in the chunk.
+    mutating func beginRecord(at start: Int) {
+        recordStart = start
+        recordFields = fields.count
+    }
+
+    /// Adds a field scanned where it lies (`.raw`) or not at all (`.skipped`).
+    mutating func add(_ field: FieldSpan) {
+        fields.append(field)
+    }
+
+    /// Adds a field whose value `decode` writes (at most `atMost` bytes, returning how many) into the
+    /// batch's decoded bytes.
+    mutating func addDecoded(_ field: FieldSpan, atMost: Int, decode: (UnsafeMutablePointer<UInt8>) -> Int) {
+        let start = decoded.count
+        let p = decoded.continueWriting(atMost: atMost + 1)
+        let count = decode(p)
+        // Sound: `decode` wrote at most `atMost` bytes, and `atMost + 1` were made room for.
+        p[count] = 0
+        decoded.setCount(start + count + 1)
+        var field = field
+        field.source = .decoded(start..<(start + count))
+        fields.append(field)
+    }
+
+    /// Ends the record begun last at `end` (after its line ending).
+    mutating func endRecord(at end: Int) {
+        records.append(Record(start: recordStart, end: end, fields: recordFields..<fields.count))
+        width = max(width, fields.count - recordFields)
+    }
+
+    /// Forgets the fields of the record begun last (one the format refuses).
+    mutating func dropRecord() {
+        fields.removeSubrange(recordFields...)
+    }
+
+    /// The value of `field`: in `chunk`, or in the decoded bytes. Valid until the batch changes.
+    func value(of field: FieldSpan, in chunk: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        if case .decoded(let range) = field.source { return UnsafeBufferPointer(rebasing: decoded.bytes[range]) }
+        return UnsafeBufferPointer(rebasing: chunk[field.valueStart..<field.valueEnd])
+    }
+
+    /// Scans every field, column by column; `context` gives a column's context, or nil for a column
+    /// not to scan. Raw values are scanned against `index` (the chunk's).
+    /// `index` should have been pinned at the batch's start before its records were read (so that
+    /// the walk finds them classified), and is unpinned here.
+    mutating func scan(_ chunk: UnsafeBufferPointer<UInt8>, index: StageOneIndex, with scan: ChunkScan,
+                       context: (Int) -> ColumnContext?) {
+        defer { index.unpin() }
+        findings.removeAll(keepingCapacity: true)
+        let decodedBytes = decoded.bytes
+        decodedIndex.reset(decodedBytes)
+        // The decoded values in one window, classified once (the columns walk it in turn).
+        if scan.stopAfter > .decode && decodedBytes.count > 0 { decodedIndex.ensure(0, decodedBytes.count) }
+        for column in 0..<width {
+            guard let context = context(column) else { continue }
+            for r in records.indices where column < records[r].fields.count {
+                let i = records[r].fields.lowerBound + column
+                let start = findings.count
+                switch fields[i].source {
+                case .raw:
+                    scan.scan(chunk, lower: fields[i].valueStart, upper: fields[i].valueEnd, index: index, context: context,
+                              into: &findings)
+                case .decoded(let range):
+                    scan.scan(decodedBytes, lower: range.lowerBound, upper: range.upperBound, index: decodedIndex,
+                              context: context, into: &findings)
+                case .skipped:
+                    break
+                }
+                fields[i].findings = start..<findings.count
+            }
+        }
+    }
+
+    /// Makes the card and SSN tokens of the batch's findings together, asked for in the order the
+    /// records are written (the order the rewrite takes them); `actions` gives a column's actions.
+    func prepareDigitTokens(_ chunk: UnsafeBufferPointer<UInt8>, rewriter: CellRewriter, actions: (Int) -> ActionTable) {
+        rewriter.forgetPreparedDigitTokens()
+        if findings.count < 2 { return }
+        for record in records {
+            for i in record.fields where !fields[i].findings.isEmpty {
+                rewriter.requestDigitTokens(findings[fields[i].findings], of: value(of: fields[i], in: chunk),
+                                            actions: actions(i - record.fields.lowerBound))
+            }
+        }
+        rewriter.prepareDigitTokens()
+    }
+}
