@@ -46,8 +46,6 @@ public struct CSVChunkMasker {
     /// (`MaskedChunk.keep`) for `MaskedChunk.masking` to end.
     private func maskRecords(_ chunk: UnsafeBufferPointer<UInt8>, start: CSVChunkStart, session: MaskSession) -> MaskedChunk {
         var result = MaskedChunk(recordingFindings: session.recordsFindings)
-        let index = StageOneIndex(structural: (delimiter, UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")))
-        index.reset(chunk)
         var contexts = start.header.contexts
         if session.scanner.scansEveryCell {
             for i in contexts.indices { contexts[i].announcedCustom = session.announced(columnName: start.header.names[i]) }
@@ -57,6 +55,8 @@ public struct CSVChunkMasker {
         result.auditSource = AuditSource(kind: .csv, table: start.header.table, columns: start.header.names)
         var batch = session.lendRecordBatch()
         defer { session.giveBack(batch) }
+        let index = batch.index
+        index.reset(chunk, structural: (delimiter, UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")))
         let scan = session.chunkScan
         let rewriter = session.rewriter
         defer { rewriter.forgetPreparedDigitTokens() }

@@ -54,8 +54,6 @@ public struct CopyTextChunkMasker {
     /// Masks the rows batch by batch (`TextRecordBatch`).
     private func maskRows(_ chunk: UnsafeBufferPointer<UInt8>, start: CopyChunkStart, session: MaskSession,
                           into result: inout MaskedChunk) {
-        let index = StageOneIndex(structural: (9, 10, UInt8(ascii: "\\"), 9))
-        index.reset(chunk)
         let columnActions = start.columns?.map { session.policy.actions(for: ColumnReference(name: $0.name, table: start.tableName)) }
         let unnamedActions = session.policy.actions(for: ColumnReference(table: start.tableName))
         func actions(_ column: Int) -> ActionTable {
@@ -74,6 +72,8 @@ public struct CopyTextChunkMasker {
         }
         var batch = session.lendRecordBatch()
         defer { session.giveBack(batch) }
+        let index = batch.index
+        index.reset(chunk, structural: (9, 10, UInt8(ascii: "\\"), 9))
         let scan = session.chunkScan
         let rewriter = session.rewriter
         defer { rewriter.forgetPreparedDigitTokens() }

@@ -32,10 +32,21 @@ struct TextRecordBatch {
     /// last in a value, never remove one).
     private let decoded = ByteScratch(capacity: 16 * 1024)
     private let decodedIndex = StageOneIndex()
+    /// The stage-1 index of the chunk the batch is read from (`reset` by the format for each chunk):
+    /// kept here so that the memory its pinned windows grow to is allocated once per session.
+    let index = StageOneIndex()
     /// Fields of the widest record.
     private var width = 0
     private var recordStart = 0
     private var recordFields = 0
+
+    /// A batch with room for its usual records, fields and findings, so that a session does not grow
+    /// its arrays one reallocation at a time.
+    init() {
+        records.reserveCapacity(Self.maxRecords)
+        fields.reserveCapacity(Self.maxRecords * 4)
+        findings.reserveCapacity(Self.maxRecords * 2)
+    }
 
     /// Bytes of the chunk the batch's records cover.
     var byteCount: Int { records.isEmpty ? 0 : records[records.count - 1].end - records[0].start }

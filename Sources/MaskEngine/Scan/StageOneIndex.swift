@@ -13,7 +13,7 @@ import Glibc
 /// `windowBlocks` blocks so that the masks stay in L1 while the cells that use them are processed.
 public final class StageOneIndex {
     /// The structural bytes the kernel marks (e.g. CSV: delimiter, quote, LF, CR).
-    public let structuralBytes: (UInt8, UInt8, UInt8, UInt8)
+    public private(set) var structuralBytes: (UInt8, UInt8, UInt8, UInt8)
     private var masks: UnsafeMutablePointer<mk_block_masks>
     private var capacityBlocks: Int
     private let windowBlocks: Int
@@ -36,6 +36,13 @@ public final class StageOneIndex {
     /// Points the index at a new buffer. The caller keeps `bytes` alive and unchanged while it uses the
     /// index; no mask is computed until a range is asked for.
     public func reset(_ bytes: UnsafeBufferPointer<UInt8>) {
+        reset(bytes, structural: structuralBytes)
+    }
+
+    /// Points the index at a new buffer whose kernel marks the given structural bytes: one index
+    /// serves a session's CSV and COPY chunks, its masks' memory allocated once.
+    public func reset(_ bytes: UnsafeBufferPointer<UInt8>, structural: (UInt8, UInt8, UInt8, UInt8)) {
+        structuralBytes = structural
         buffer = bytes
         pinned = false
         windowStart = 0
