@@ -117,16 +117,22 @@ struct TextRecordBatch {
         decodedIndex.reset(decodedBytes)
         // The decoded values in one window, classified once (the columns walk it in turn).
         if scan.stopAfter > .decode && decodedBytes.count > 0 { decodedIndex.ensure(0, decodedBytes.count) }
+        // A value without a stage-1 candidate has no finding (`CellScanner.scan`'s first test, unless
+        // custom detectors read every cell): tested here, without the call, for most values.
+        let prefilter = !scan.scansEveryCell && scan.stopAfter > .decode
         for column in 0..<width {
             guard let context = context(column) else { continue }
             for r in records.indices where column < records[r].fields.count {
                 let i = records[r].fields.lowerBound + column
                 let start = findings.count
+                fields[i].findings = start..<start
                 switch fields[i].source {
                 case .raw:
-                    scan.scan(chunk, lower: fields[i].valueStart, upper: fields[i].valueEnd, index: index, context: context,
-                              into: &findings)
+                    let (lower, upper) = (fields[i].valueStart, fields[i].valueEnd)
+                    if prefilter && !index.hasCandidatesToScan(lower, upper) { continue }
+                    scan.scan(chunk, lower: lower, upper: upper, index: index, context: context, into: &findings)
                 case .decoded(let range):
+                    if prefilter && !decodedIndex.hasCandidatesToScan(range.lowerBound, range.upperBound) { continue }
                     scan.scan(decodedBytes, lower: range.lowerBound, upper: range.upperBound, index: decodedIndex,
                               context: context, into: &findings)
                 case .skipped:
