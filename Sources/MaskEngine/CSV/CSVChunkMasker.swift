@@ -53,59 +53,37 @@ public struct CSVChunkMasker {
         let (columnActions, unnamedActions) = start.header.actions(session.policy)
         func actions(_ column: Int) -> ActionTable { column < columnActions.count ? columnActions[column] : unnamedActions }
         result.auditSource = AuditSource(kind: .csv, table: start.header.table, columns: start.header.names)
-        var batch = session.lendRecordBatch()
-        defer { session.giveBack(batch) }
-        let index = batch.index
-        index.reset(chunk, structural: (delimiter, UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")))
-        let scan = session.chunkScan
-        let rewriter = session.rewriter
-        defer { rewriter.forgetPreparedDigitTokens() }
-        var position = CSVPosition(offset: 0, line: start.line, row: start.rowIndex)
         // Records without findings are not copied one by one: they are kept (`MaskedChunk.keep`), and a
         // run of them is copied in one piece when a record changes, or not at all when nothing in the
         // chunk changes (then the input itself is the output).
-        while position.offset < chunk.count {
-            batch.removeAll()
-            let firstRow = position.row
-            // A record the parser refuses ends the output before it, once the records before it are written.
-            let error = parseBatch(chunk, at: &position, index: index, start: start, scan: scan, into: &batch)
-            batch.scan(chunk, index: index, with: scan) { $0 < contexts.count ? contexts[$0] : ColumnContext() }
-            if scan.stopAfter == .mask { batch.prepareDigitTokens(chunk, rewriter: rewriter, actions: actions) }
-            for (r, record) in batch.records.enumerated() {
-                let fields = batch.fields[record.fields]
-                if fields.allSatisfy({ $0.findings.isEmpty }) {
+        result.error = TextRecordBatch.mask(
+            chunk, structural: (delimiter, UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")),
+            from: TextRecordBatch.Position(offset: 0, line: start.line, row: start.rowIndex), session: session,
+            parse: { position, index, batch in
+                parseBatch(chunk, at: &position, index: index, start: start, scan: session.chunkScan, into: &batch)
+            },
+            context: { $0 < contexts.count ? contexts[$0] : ColumnContext() },
+            actions: actions,
+            write: { record, batch, row in
+                if batch.fields[record.fields].allSatisfy({ $0.findings.isEmpty }) {
                     result.keep(record.start..<record.end, of: chunk)
                 } else {
-                    emit(chunk, record: record, batch: batch, row: firstRow + r, session: session, actions: actions, into: &result)
+                    emit(chunk, record: record, batch: batch, row: row, session: session, actions: actions, into: &result)
                 }
                 result.rows += 1
-            }
-            if let error {
-                result.error = error
-                return result
-            }
-        }
+            })
         return result
-    }
-
-    /// Where the parser is: the byte, the 1-based line and the 0-based data row.
-    private struct CSVPosition {
-        var offset: Int
-        var line: Int
-        var row: Int
     }
 
     /// Adds the records from `position` to `batch` until it is full or the chunk ends, decoding the
     /// values with doubled quotes that have a stage-1 candidate. Returns the error of a record it
     /// refuses (not added; `position` names it).
-    private func parseBatch(_ chunk: UnsafeBufferPointer<UInt8>, at position: inout CSVPosition, index: StageOneIndex,
+    private func parseBatch(_ chunk: UnsafeBufferPointer<UInt8>, at position: inout TextRecordBatch.Position, index: StageOneIndex,
                             start: CSVChunkStart, scan: ChunkScan, into batch: inout TextRecordBatch) -> StreamError? {
         let n = chunk.count
         var pos = position.offset
         var line = position.line
         defer { position.offset = pos; position.line = line }
-        // The batch's blocks stay classified until its columns are scanned (`TextRecordBatch.scan`).
-        index.pin(from: pos)
         while pos < n && !batch.isFull {
             batch.beginRecord(at: pos)
             func fail(_ kind: StreamError.Kind, at offset: Int) -> StreamError {

@@ -70,49 +70,25 @@ public struct CopyTextChunkMasker {
             if let announced, column < announced.count { context.announcedCustom = announced[column] }
             return context
         }
-        var batch = session.lendRecordBatch()
-        defer { session.giveBack(batch) }
-        let index = batch.index
-        index.reset(chunk, structural: (9, 10, UInt8(ascii: "\\"), 9))
-        let scan = session.chunkScan
-        let rewriter = session.rewriter
-        defer { rewriter.forgetPreparedDigitTokens() }
-        var position = CopyPosition(offset: 0, line: start.line, row: start.rowIndex)
-        while position.offset < chunk.count {
-            batch.removeAll()
-            let firstRow = position.row
-            // A row the parser refuses ends the output before it, once the rows before it are written.
-            let error = parseBatch(chunk, at: &position, index: index, start: start, into: &batch)
-            batch.scan(chunk, index: index, with: scan, context: context)
-            if scan.stopAfter == .mask { batch.prepareDigitTokens(chunk, rewriter: rewriter, actions: actions) }
-            for (r, record) in batch.records.enumerated() {
-                emitRow(chunk, record: record, batch: batch, start: start, row: firstRow + r, session: session,
-                        actions: actions, into: &result)
+        result.error = TextRecordBatch.mask(
+            chunk, structural: (9, 10, UInt8(ascii: "\\"), 9),
+            from: TextRecordBatch.Position(offset: 0, line: start.line, row: start.rowIndex), session: session,
+            parse: { position, index, batch in parseBatch(chunk, at: &position, index: index, start: start, into: &batch) },
+            context: context, actions: actions,
+            write: { record, batch, row in
+                emitRow(chunk, record: record, batch: batch, start: start, row: row, session: session, actions: actions,
+                        into: &result)
                 result.rows += 1
-            }
-            if let error {
-                result.error = error
-                return
-            }
-        }
-    }
-
-    /// Where the parser is: the byte, the 1-based line and the 0-based row of the block.
-    private struct CopyPosition {
-        var offset: Int
-        var line: Int
-        var row: Int
+            })
     }
 
     /// Adds the rows from `position` to `batch` until it is full or the chunk ends, unescaping the
     /// values with escapes. Returns the error of a row it refuses (not added; `position` names it).
-    private func parseBatch(_ chunk: UnsafeBufferPointer<UInt8>, at position: inout CopyPosition, index: StageOneIndex,
+    private func parseBatch(_ chunk: UnsafeBufferPointer<UInt8>, at position: inout TextRecordBatch.Position, index: StageOneIndex,
                             start: CopyChunkStart, into batch: inout TextRecordBatch) -> StreamError? {
         let n = chunk.count
         var pos = position.offset
         defer { position.offset = pos }
-        // The batch's blocks stay classified until its columns are scanned (`TextRecordBatch.scan`).
-        index.pin(from: pos)
         while pos < n && !batch.isFull {
             let rowStart = pos
             batch.beginRecord(at: pos)

@@ -156,4 +156,42 @@ struct TextRecordBatch {
         }
         rewriter.prepareDigitTokens()
     }
+
+    /// Where a format's parser is in its chunk: the byte, the 1-based line and the 0-based row.
+    struct Position {
+        var offset: Int
+        var line: Int
+        var row: Int
+    }
+
+    /// Masks a chunk batch by batch: `parse` adds records from the position to the batch (returning
+    /// the error of a record it refuses, not added), the batch is scanned (`context` gives a column's
+    /// context, nil to skip it) and its card and SSN tokens made, then `write` writes each record (with
+    /// its row). Returns the refused record's error, once the records before it are written.
+    static func mask(_ chunk: UnsafeBufferPointer<UInt8>, structural: (UInt8, UInt8, UInt8, UInt8), from start: Position,
+                     session: MaskSession,
+                     parse: (inout Position, StageOneIndex, inout TextRecordBatch) -> StreamError?,
+                     context: (Int) -> ColumnContext?, actions: (Int) -> ActionTable,
+                     write: (Record, TextRecordBatch, Int) -> Void) -> StreamError? {
+        var batch = session.lendRecordBatch()
+        defer { session.giveBack(batch) }
+        let index = batch.index
+        index.reset(chunk, structural: structural)
+        let scan = session.chunkScan
+        let rewriter = session.rewriter
+        defer { rewriter.forgetPreparedDigitTokens() }
+        var position = start
+        while position.offset < chunk.count {
+            batch.removeAll()
+            let firstRow = position.row
+            // The batch's blocks stay classified until its columns are scanned (`scan` unpins).
+            index.pin(from: position.offset)
+            let error = parse(&position, index, &batch)
+            batch.scan(chunk, index: index, with: scan, context: context)
+            if scan.stopAfter == .mask { batch.prepareDigitTokens(chunk, rewriter: rewriter, actions: actions) }
+            for (r, record) in batch.records.enumerated() { write(record, batch, firstRow + r) }
+            if let error { return error }
+        }
+        return nil
+    }
 }
