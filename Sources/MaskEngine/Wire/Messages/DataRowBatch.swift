@@ -80,19 +80,18 @@ struct DataRowBatch {
             if !announced.isEmpty { kind.context.announcedCustom = announced[column] }
             let cellMasker = CellMasker(chunk: masker.chunk, index: masker.index, session: session, scan: scan, actions: tables[column],
                                         maxEncodedLength: masker.maxEncodedLength)
-            if kind.codec == .text && scan.stopAfter == .mask {
-                maskTextColumn(column, kind: kind, with: cellMasker, firstRow: firstRow, into: &result)
+            if kind.codec == .text {
+                // Runs that stop after decoding (maskbench's stage times) leave text unscanned, as
+                // `CellMasker.mask` would; the other stops take the full run's path, `ChunkScan` stopping it.
+                if scan.stopAfter > .decode {
+                    maskTextColumn(column, kind: kind, with: cellMasker, firstRow: firstRow, into: &result)
+                }
                 continue
             }
-            // Text cells without a stage-1 candidate are what `CellMasker` would return unchanged first
-            // thing: tested here, without the call, for the most common column and cell.
-            let prefilter = kind.codec == .text && !scan.scansEveryCell && scan.stopAfter > .decode
-            let index = masker.index
             var at = column
             for row in 0..<frames.count {
                 defer { at += columnCount }
                 guard cells[at].fate == .unchanged else { continue }
-                if prefilter && !index.hasCandidatesToScan(cells[at].start, cells[at].end) { continue }
                 let fate = cellMasker.mask(lower: cells[at].start, upper: cells[at].end, column: kind, row: firstRow + row,
                                            columnIndex: column, into: &result)
                 if fate != .unchanged {
@@ -135,7 +134,7 @@ struct DataRowBatch {
             cellMasker.scanText(lower: cells[at].start, upper: cells[at].end, context: kind.context, into: &findings)
             if findings.count > start { textCells.append((cell: at, findings: start..<findings.count)) }
         }
-        if textCells.isEmpty { return }
+        if textCells.isEmpty || cellMasker.scan.stopAfter != .mask { return }
         let rewriter = session.rewriter
         rewriter.forgetPreparedDigitTokens()
         defer { rewriter.forgetPreparedDigitTokens() }
