@@ -153,7 +153,9 @@ import Testing
             let offset = round % 11
             let buffer = Array(repeating: UInt8(ascii: "z"), count: offset) + escaped + Array(repeating: UInt8(34), count: 9)
             buffer.withUnsafeBufferPointer { b in
-                CSVChunkMasker.unquote(b, offset, offset + escaped.count, into: scratch)
+                let written = CSVChunkMasker.unquote(b, offset, offset + escaped.count,
+                                                     to: scratch.startWriting(atMost: escaped.count))
+                scratch.setCount(written)
             }
             #expect(Array(scratch.bytes) == value, "round \(round): \(String(decoding: escaped, as: UTF8.self))")
         }

@@ -93,7 +93,7 @@ final class PreparedDigitTokens {
         requests.append(Request(type: type, range: start..<requested.count))
     }
 
-    /// Requests the scratch is first sized for (about 23 KiB in all): half a column batch of cards
+    /// Requests the scratch is first sized for (about 26 KiB in all): half a column batch of cards
     /// (`DataRowBatch.maxRows` rows) without growing through a dozen reallocations per session, and no
     /// more memory than that for each of `maskd serve`'s sessions that ever sees two cards in a batch.
     static let typicalRequests = DataRowBatch.maxRows / 2

@@ -241,13 +241,8 @@ public struct CSVChunkMasker {
         }
     }
 
-    /// The value of a quoted field whose quotes are doubled, with each `""` made one `"`.
-    static func unquote(_ chunk: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into out: ByteScratch) {
-        let p = out.startWriting(atMost: end - start)
-        out.setCount(unquote(chunk, start, end, to: p))
-    }
-
-    /// Writes the unquoted value of `chunk[start..<end]` to `p` (room for `end - start` bytes) and
+    /// Writes the value of a quoted field whose quotes are doubled, `chunk[start..<end]`, with each
+    /// `""` made one `"`, to `p` (room for `end - start` bytes) and
     /// returns its length.
     ///
     /// Eight bytes at a time while a word holds no quote (a JSON value in CSV has a quote every few
