@@ -93,15 +93,17 @@ public struct CellScanner {
     var scansEveryCell: Bool { custom != nil }
 
     /// Scans `bytes[lower..<upper]` (whose masks `index` holds) and appends findings, with offsets
-    /// relative to `lower`, to `findings`. Returns how many were appended.
+    /// relative to `lower`, to `findings`. Returns how many were appended. `candidates` is
+    /// `index.hasCandidatesToScan(lower, upper)` when the caller has asked it already (the batch loops'
+    /// prefilter), so the scan does not ask again; nil, and the scan asks.
     @discardableResult
     public func scan(_ bytes: UnsafeBufferPointer<UInt8>, lower: Int, upper: Int, index: StageOneIndex,
-                     context: ColumnContext, into findings: inout [Finding]) -> Int {
+                     context: ColumnContext, candidates: Bool? = nil, into findings: inout [Finding]) -> Int {
         // A cell of a type that cannot hold PII is skipped, unless it holds text anchors after all: a
         // RowDescription or a schema that lies about a column must not open a way out.
         guard context.scanned || index.hasTextAnchor(bytes, lower, upper) else { return 0 }
         let before = findings.count
-        if index.hasCandidatesToScan(lower, upper) {
+        if candidates ?? index.hasCandidatesToScan(lower, upper) {
             scanCandidates(bytes, lower: lower, upper: upper, index: index, context: context, into: &findings)
         }
         custom?.scan(bytes, lower: lower, upper: upper, announced: context.announcedCustom, into: &findings, from: before)

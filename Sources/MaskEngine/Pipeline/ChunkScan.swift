@@ -15,19 +15,22 @@ struct ChunkScan {
     @inline(__always)
     @discardableResult
     func scan(_ bytes: UnsafeBufferPointer<UInt8>, lower: Int, upper: Int, index: StageOneIndex, context: ColumnContext,
-              into findings: inout [Finding]) -> Int {
+              candidates: Bool? = nil, into findings: inout [Finding]) -> Int {
         switch stopAfter {
         case .mask:
-            return scanner.scan(bytes, lower: lower, upper: upper, index: index, context: context, into: &findings)
+            return scanner.scan(bytes, lower: lower, upper: upper, index: index, context: context, candidates: candidates,
+                                into: &findings)
         case .decode:
             return 0
         case .stageOne:
-            // The gate the scanner itself opens with, so this stage times what a full run pays for it.
-            _ = index.hasCandidatesToScan(lower, upper)
+            // The gate the scanner itself opens with (unless the caller asked it), so this stage times
+            // what a full run pays for it.
+            if candidates == nil { _ = index.hasCandidatesToScan(lower, upper) }
             return 0
         case .detect:
             let before = findings.count
-            scanner.scan(bytes, lower: lower, upper: upper, index: index, context: context, into: &findings)
+            scanner.scan(bytes, lower: lower, upper: upper, index: index, context: context, candidates: candidates,
+                         into: &findings)
             findings.removeSubrange(before...)
             return 0
         }

@@ -112,6 +112,11 @@ struct TextRecordBatch {
     mutating func scan(_ chunk: UnsafeBufferPointer<UInt8>, index: StageOneIndex, with scan: ChunkScan,
                        context: (Int) -> ColumnContext?) {
         defer { index.unpin() }
+        // Moved out while the walk holds the fields and records (given back below): the loop then reads
+        // them through buffer pointers, without an array's checks per access.
+        var findings = self.findings
+        self.findings = []
+        defer { self.findings = findings }
         findings.removeAll(keepingCapacity: true)
         let decodedBytes = decoded.bytes
         decodedIndex.reset(decodedBytes)
@@ -120,25 +125,40 @@ struct TextRecordBatch {
         // A value without a stage-1 candidate has no finding (`CellScanner.scan`'s first test, unless
         // custom detectors read every cell): tested here, without the call, for most values.
         let prefilter = !scan.scansEveryCell && scan.stopAfter > .decode
-        for column in 0..<width {
-            guard let context = context(column) else { continue }
-            for r in records.indices where column < records[r].fields.count {
-                let i = records[r].fields.lowerBound + column
-                let start = findings.count
-                fields[i].findings = start..<start
-                switch fields[i].source {
-                case .raw:
-                    let (lower, upper) = (fields[i].valueStart, fields[i].valueEnd)
-                    if prefilter && !index.hasCandidatesToScan(lower, upper) { continue }
-                    scan.scan(chunk, lower: lower, upper: upper, index: index, context: context, into: &findings)
-                case .decoded(let range):
-                    if prefilter && !decodedIndex.hasCandidatesToScan(range.lowerBound, range.upperBound) { continue }
-                    scan.scan(decodedBytes, lower: range.lowerBound, upper: range.upperBound, index: decodedIndex,
-                              context: context, into: &findings)
-                case .skipped:
-                    break
+        let decodedIndex = self.decodedIndex
+        let width = self.width
+        records.withUnsafeBufferPointer { records in
+            fields.withUnsafeMutableBufferPointer { fields in
+                for column in 0..<width {
+                    guard let context = context(column) else { continue }
+                    for record in records where column < record.fields.count {
+                        let i = record.fields.lowerBound + column
+                        // Fields are added with no findings, and a batch is scanned once.
+                        let start = findings.count
+                        switch fields[i].source {
+                        case .raw:
+                            let (lower, upper) = (fields[i].valueStart, fields[i].valueEnd)
+                            var candidates: Bool? = nil
+                            if prefilter {
+                                if !index.hasCandidatesToScan(lower, upper) { continue }
+                                candidates = true
+                            }
+                            scan.scan(chunk, lower: lower, upper: upper, index: index, context: context,
+                                      candidates: candidates, into: &findings)
+                        case .decoded(let range):
+                            var candidates: Bool? = nil
+                            if prefilter {
+                                if !decodedIndex.hasCandidatesToScan(range.lowerBound, range.upperBound) { continue }
+                                candidates = true
+                            }
+                            scan.scan(decodedBytes, lower: range.lowerBound, upper: range.upperBound, index: decodedIndex,
+                                      context: context, candidates: candidates, into: &findings)
+                        case .skipped:
+                            break
+                        }
+                        if findings.count > start { fields[i].findings = start..<findings.count }
+                    }
                 }
-                fields[i].findings = start..<findings.count
             }
         }
     }

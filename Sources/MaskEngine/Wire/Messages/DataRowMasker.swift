@@ -250,22 +250,24 @@ struct CellMasker {
     private func maskInPlace(lower: Int, upper: Int, context: ColumnContext, sameLength: Bool, numeric: Bool,
                              row: Int, column: Int, into result: inout MaskedChunk) -> CellFate {
         // Most cells hold no candidate at all: one mask test, and nothing borrowed.
-        if !needsScan(lower: lower, upper: upper, context: context) { return .unchanged }
+        guard let candidates = scanGate(lower: lower, upper: upper, context: context) else { return .unchanged }
         var findings = session.lendFindings()
         defer { session.giveBack(findings) }
-        scan.scan(chunk, lower: lower, upper: upper, index: index, context: context, into: &findings)
+        scan.scan(chunk, lower: lower, upper: upper, index: index, context: context, candidates: candidates, into: &findings)
         return rewrite(lower: lower, upper: upper, findings: findings[...], sameLength: sameLength, numeric: numeric,
                        row: row, column: column, into: &result)
     }
 
-    /// Whether the cell `chunk[lower..<upper]` can have findings: a stage-1 candidate (or custom
-    /// detectors, which need none), and for a column of a type that cannot hold PII (a text-format
-    /// uuid, timestamp, inet) text anchors after all: `CellScanner.scan`'s rule, asked before any
-    /// scratch is lent (a UUID's hex is a long token run, so it passes the candidate test).
+    /// Nil when the cell `chunk[lower..<upper]` can have no findings; else whether it holds stage-1
+    /// candidates (passed on, so the scan does not ask again). It can have findings with a candidate
+    /// (or custom detectors, which need none), and for a column of a type that cannot hold PII (a
+    /// text-format uuid, timestamp, inet) text anchors after all: `CellScanner.scan`'s rule, asked
+    /// before any scratch is lent (a UUID's hex is a long token run, so it passes the candidate test).
     @inline(__always)
-    func needsScan(lower: Int, upper: Int, context: ColumnContext) -> Bool {
-        if !index.hasCandidatesToScan(lower, upper) && !scan.scansEveryCell { return false }
-        return context.scanned || index.hasTextAnchor(chunk, lower, upper)
+    func scanGate(lower: Int, upper: Int, context: ColumnContext) -> Bool? {
+        let candidates = index.hasCandidatesToScan(lower, upper)
+        if !candidates && !scan.scansEveryCell { return nil }
+        return context.scanned || index.hasTextAnchor(chunk, lower, upper) ? candidates : nil
     }
 
     /// Appends the findings of a text cell scanned in place to `findings` (offsets into the cell), as
@@ -273,8 +275,8 @@ struct CellMasker {
     /// column's card and SSN tokens are prepared.
     @inline(__always)
     func scanText(lower: Int, upper: Int, context: ColumnContext, into findings: inout [Finding]) {
-        if !needsScan(lower: lower, upper: upper, context: context) { return }
-        scan.scan(chunk, lower: lower, upper: upper, index: index, context: context, into: &findings)
+        guard let candidates = scanGate(lower: lower, upper: upper, context: context) else { return }
+        scan.scan(chunk, lower: lower, upper: upper, index: index, context: context, candidates: candidates, into: &findings)
     }
 
     /// Records the findings of the cell `chunk[lower..<upper]` and rewrites it with them (see
