@@ -132,6 +132,8 @@ struct TextRecordBatch {
                 for column in 0..<width {
                     guard let context = context(column) else { continue }
                     for record in records where column < record.fields.count {
+                        // Sound: `i` lies in `record.fields`, a range of fields added before the record
+                        // ended (`endRecord`), so inside `fields`; the buffer is not bounds-checked.
                         let i = record.fields.lowerBound + column
                         // Fields are added with no findings, and a batch is scanned once.
                         let start = findings.count
