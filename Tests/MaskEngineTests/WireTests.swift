@@ -45,6 +45,40 @@ import WireTestSupport
         #expect(!rows[1][1]!.contains("R2d2C3po"), "\(rows[1][1]!)")
     }
 
+    @Test func aColumnBatchScansTypedAndNumericCellsAsTheirRowsAlone() {
+        // A column batch copies the cells it scans and skips typed cells whose bytes are plain; each
+        // row masked alone (a batch of one) must come out the same, and no original SSN, card or
+        // address may survive in a typed or numeric column.
+        let header = Wire.rowDescription([("id", 2950), ("at", 1184), ("ssn", 20), ("note", 25), ("addr", 869)])
+        var rows: [[String?]] = []
+        for i in 0..<300 {
+            let two = { (n: Int) in n < 10 ? "0\(n)" : "\(n)" }
+            let id = i % 7 == 0 ? "ann\(i)@example.com" : "550e8400-e29b-41d4-a716-4466554400\(two(i % 100))"
+            let at = i % 11 == 0 ? "password=hunter\(i)xyzzy" : "2024-01-15 10:30:\(two(i % 60))+00"
+            let ssn = i % 3 == 0 ? "4819327\(i % 10)" : (i % 3 == 1 ? "53690\(4000 + i)" : "\(i)")
+            let note = i % 5 == 0 ? "card 4111 1111 1111 1111 for bob\(i)@example.org" : "plain note \(i)"
+            let addr = i % 13 == 0 ? "10.0.0.\(i % 250)--x" : "10.0.\(i % 250).1"
+            rows.append([id, at, ssn, i % 17 == 0 ? nil : note, addr])
+        }
+        var whole = header
+        for row in rows { whole += Wire.dataRow(row) }
+        whole += Wire.commandComplete
+        let batched = Wire.rows(maskStream(whole).output)
+        #expect(batched.count == rows.count)
+        for (i, row) in rows.enumerated() {
+            let alone = Wire.rows(maskStream(header + Wire.dataRow(row) + Wire.commandComplete).output)
+            #expect(alone.first == batched[i], "row \(i)")
+        }
+        for (i, row) in batched.enumerated() {
+            #expect(!(row[0] ?? "").contains("@example.com"), "row \(i)")
+            #expect(!(row[1] ?? "").contains("hunter"), "row \(i)")
+            #expect(!(row[3] ?? "").contains("4111 1111"), "row \(i)")
+            if i % 3 == 1 { #expect(row[2] != rows[i][2], "an SSN in a bigint column, row \(i)") }
+            if i % 3 == 0 { #expect(row[2] != rows[i][2], "a short SSN (leading zero dropped), row \(i)") }
+            #expect(row[4] == rows[i][4], "an address holds nothing to mask, row \(i)")
+        }
+    }
+
     @Test func chunkingAndThreadsDoNotChangeTheOutput() {
         var input = header
         for i in 0..<500 { input += Wire.dataRow(["\(i)", "user\(i)@example.com", "536-90-\(1000 + i)", nil]) }

@@ -86,6 +86,17 @@ typedef struct {
 /// MK_KERNEL_CSV_SPLIT's portable path) with the scalar twin; mk_path_last says which ran.
 mk_csv_split mk_csv_last_record_end(const uint8_t *bytes, size_t length, uint8_t quote);
 
+/// Whether `bytes[0 ..< length]` holds only letters, digits and ` $(),+-./:[]`, no "--", and no '-', ' '
+/// or '(' last (which would start a trigger pair with a '-' or a quote after the cell):
+/// then it holds no stage-1 text anchor (a trigger other than ':'), whatever bytes surround it. For cells
+/// of types that cannot hold PII (UUIDs, timestamps, addresses), which are scanned only when they do.
+/// `readable` bytes from `bytes` on may be read (at least `length`); with 32 rounded up, AVX2 runs, as
+/// it does for `mk_classify`, else the scalar twin. Both give the same answer.
+int mk_plain_typed_text(const uint8_t *bytes, size_t length, size_t readable);
+
+/// The scalar twin of `mk_plain_typed_text`, exposed so tests can compare the two.
+int mk_plain_typed_text_scalar(const uint8_t *bytes, size_t length);
+
 #ifdef __cplusplus
 }
 #endif

@@ -38,6 +38,10 @@ public final class MaskSession {
     let decodedIndex = StageOneIndex(windowBytes: 4096)
     /// A masked CSV value quoted for output.
     let quoted = ByteScratch()
+    /// The cells of one wire text column batch copied together, a zero byte after each, and the
+    /// stage-1 index over them (`DataRowBatch.maskTextColumn`): made on a session's first DataRow batch.
+    private(set) lazy var gatheredCells = ByteScratch(capacity: 16 * 1024)
+    private(set) lazy var gatheredIndex = StageOneIndex()
 
     /// Lends the findings scratch, emptied, to a caller that keeps it in a local for the length of a
     /// chunk or row: a class property passed `inout` would pay a dynamic exclusivity check on every

@@ -26,6 +26,16 @@ public enum CellCodec: Sendable, Equatable {
     /// same-length redaction, which keeps any binary layout.
     case unknown
 
+    /// Whether a column batch scans this codec's cells where they lie in the input, against the chunk's
+    /// stage-1 index: every codec but text and numeric text (scanned from copies, see
+    /// `DataRowBatch.maskTextColumn`), binary numbers (decoded first) and opaque cells (not scanned).
+    var scansInPlace: Bool {
+        switch self {
+        case .text, .numericText, .integer, .numeric, .opaque: return false
+        case .jsonb, .bytea, .byteaText, .array, .unknown: return true
+        }
+    }
+
     /// The codec of a column of this type OID and format code (0 text, 1 binary).
     public static func forColumn(typeOID: UInt32, format: Int16) -> CellCodec {
         if format == 0 {

@@ -1,3 +1,5 @@
+import CMaskKernels
+
 /// Consecutive DataRows of one described result, masked column by column: the column batches of the
 /// design's data path.
 ///
@@ -23,6 +25,8 @@ struct DataRowBatch {
     private var changed: [Bool] = []
     /// Scratch of `maskTextColumn`: the column's cells with findings, and where their findings are.
     private var textCells: [(cell: Int, findings: Range<Int>)] = []
+    /// Scratch of `maskTextColumn`: the column's cells to scan, and where each was copied to.
+    private var gathered: [(cell: Int, at: Int)] = []
 
     /// Where the first row's message starts in the stream; the others' follow from their frames.
     private var firstLocation = StreamLocation(byteOffset: 0)
@@ -64,9 +68,15 @@ struct DataRowBatch {
     /// a row that cannot be written ends the output before it (see `DataRowMasker.write`).
     mutating func mask(with masker: DataRowMasker, columns: ResultColumns, firstRow: Int,
                        into result: inout MaskedChunk) throws(StreamError) {
-        guard let first = frames.first, let last = frames.last else { return }
+        guard !frames.isEmpty else { return }
         let session = masker.session
-        if session.stopAfter > .decode { masker.index.ensure(first.start, last.end) }
+        // Text and numeric-text columns are scanned from copies of their cells (`maskTextColumn`); a
+        // column scanned where it lies (binary jsonb, bytea, arrays, unknown types) has the batch's bytes
+        // classified in one pass first, so that its walk and the other columns' do not classify them
+        // again window by window.
+        if session.stopAfter > .decode && (0..<columnCount).contains(where: { columns.kind($0).codec.scansInPlace }) {
+            masker.index.ensure(frames[0].start, frames[frames.count - 1].end)
+        }
         session.rowOut.removeAll(keepingCapacity: true)
         let findingsBefore = result.findings.count
         let tables = session.actions(for: columns)
@@ -80,11 +90,12 @@ struct DataRowBatch {
             if !announced.isEmpty { kind.context.announcedCustom = announced[column] }
             let cellMasker = CellMasker(chunk: masker.chunk, index: masker.index, session: session, scan: scan, actions: tables[column],
                                         maxEncodedLength: masker.maxEncodedLength)
-            if kind.codec == .text {
+            if kind.codec == .text || kind.codec == .numericText {
                 // Runs that stop after decoding (maskbench's stage times) leave text unscanned, as
                 // `CellMasker.mask` would; the other stops take the full run's path, `ChunkScan` stopping it.
                 if scan.stopAfter > .decode {
-                    maskTextColumn(column, kind: kind, with: cellMasker, firstRow: firstRow, into: &result)
+                    maskTextColumn(column, kind: kind, numeric: kind.codec == .numericText, with: cellMasker,
+                                   firstRow: firstRow, into: &result)
                 }
                 continue
             }
@@ -119,20 +130,75 @@ struct DataRowBatch {
     /// and SSN tokens are made together (`CellRewriter.prepareDigitTokens`: FF1 interleaved over several
     /// strings instead of one string's ten rounds waiting on each other), then each cell with findings
     /// is rewritten as `CellMasker` rewrites it, taking the prepared tokens.
-    private mutating func maskTextColumn(_ column: Int, kind: CellKind, with cellMasker: CellMasker, firstRow: Int,
-                                         into result: inout MaskedChunk) {
+    private mutating func maskTextColumn(_ column: Int, kind: CellKind, numeric: Bool, with cellMasker: CellMasker,
+                                         firstRow: Int, into result: inout MaskedChunk) {
         let session = cellMasker.session
         var findings = session.lendFindings()
         defer { session.giveBack(findings) }
         textCells.removeAll(keepingCapacity: true)
         if textCells.capacity == 0 { textCells.reserveCapacity(Self.maxRows) }
-        var at = column
-        for _ in 0..<frames.count {
-            defer { at += columnCount }
-            guard cells[at].fate == .unchanged else { continue }
+        // The cells to scan are copied together and classified there, so the stage-1 kernel reads
+        // only them: not the batch's message and length headers, nor the cells of other columns, nor
+        // the cells of a type that cannot hold PII whose bytes show they hold no text anchor (about a
+        // third of a typical result's bytes). Each cell is followed by a zero byte, in no byte class,
+        // so it is classified as it would be alone (findings are offsets into the cell either way).
+        let chunk = cellMasker.chunk
+        let copies = session.gatheredCells
+        // One reservation for the column: its cells lie in the batch's bytes, and a zero byte follows each.
+        let capacity = byteCount + frames.count
+        let base = copies.startWriting(atMost: capacity)
+        var written = 0
+        // Moved out while the loop writes it through a buffer pointer (no array checks per cell); one
+        // slot per row of a batch, made once.
+        var gathered = self.gathered
+        self.gathered = []
+        defer { self.gathered = gathered }
+        if gathered.count < Self.maxRows { gathered = Array(repeating: (cell: 0, at: 0), count: Self.maxRows) }
+        let gatheredCount = gathered.withUnsafeMutableBufferPointer { slots -> Int in
+            var taken = 0
+            var at = column
+            for _ in 0..<frames.count {
+                defer { at += columnCount }
+                let cell = cells[at]
+                guard cell.fate == .unchanged else { continue }
+                let count = cell.end - cell.start
+                // Sound: a cell's bounds lie in `chunk` (`decodeCells` checked them against its frame).
+                let source = chunk.baseAddress! + cell.start
+                if !kind.context.scanned && mk_plain_typed_text(source, count, chunk.count - cell.start) != 0 { continue }
+                if numeric && kind.context.bareSSN && SSNDigits.isShortRun(UnsafeBufferPointer(start: source, count: count)) {
+                    // A short SSN in a number column is padded before it is scanned: `CellMasker.mask`'s own path.
+                    let fate = cellMasker.mask(lower: cell.start, upper: cell.end, column: kind,
+                                               row: firstRow + at / columnCount, columnIndex: column, into: &result)
+                    if fate != .unchanged {
+                        cells[at].fate = fate
+                        changed[at / columnCount] = true
+                        result.maskedCells += 1
+                    }
+                    continue
+                }
+                // Sound: the column's cells, one per row, lie in the batch's `byteCount` bytes, so `capacity`
+                // holds them and the zero byte after each; `slots` has a slot per row (at most `maxRows`).
+                (base + written).update(from: source, count: count)
+                base[written + count] = 0
+                slots[taken] = (cell: at, at: written)
+                taken += 1
+                written += count + 1
+            }
+            return taken
+        }
+        copies.setCount(written)
+        if gatheredCount == 0 { return }
+        let bytes = copies.bytes
+        let index = session.gatheredIndex
+        index.reset(bytes)
+        index.ensure(0, bytes.count)
+        let copyMasker = CellMasker(chunk: bytes, index: index, session: session, scan: cellMasker.scan,
+                                    actions: cellMasker.actions, maxEncodedLength: cellMasker.maxEncodedLength)
+        for (cell, copy) in gathered[..<gatheredCount] {
             let start = findings.count
-            cellMasker.scanText(lower: cells[at].start, upper: cells[at].end, context: kind.context, into: &findings)
-            if findings.count > start { textCells.append((cell: at, findings: start..<findings.count)) }
+            copyMasker.scanText(lower: copy, upper: copy + cells[cell].end - cells[cell].start, context: kind.context,
+                                into: &findings)
+            if findings.count > start { textCells.append((cell: cell, findings: start..<findings.count)) }
         }
         if textCells.isEmpty || cellMasker.scan.stopAfter != .mask { return }
         let rewriter = session.rewriter
@@ -146,7 +212,7 @@ struct DataRowBatch {
         for (cell, range) in textCells {
             let row = cell / columnCount
             let fate = cellMasker.rewrite(lower: cells[cell].start, upper: cells[cell].end, findings: findings[range],
-                                          sameLength: false, numeric: false, row: firstRow + row, column: column,
+                                          sameLength: false, numeric: numeric, row: firstRow + row, column: column,
                                           into: &result)
             if fate != .unchanged {
                 cells[cell].fate = fate
