@@ -373,4 +373,21 @@ import Testing
             }
         }
     }
+
+    @Test func anIndexThatGaveBackItsMemoryClassifiesAsBefore() {
+        // A session's gathered-copies index gives back what one huge column grew; it must then classify
+        // as it did.
+        let bytes = Array(repeating: Array("ann@example.com, key=abc_def 4111 1111 1111 1111 ".utf8), count: 2_000).flatMap { $0 }
+        let index = StageOneIndex()
+        func masks(_ b: UnsafeBufferPointer<UInt8>) -> [UInt64] {
+            index.reset(b)
+            index.ensure(0, b.count)
+            return (0..<((b.count + 63) / 64)).flatMap { [index.block($0).anchor, index.block($0).digitstart] }
+        }
+        let first = bytes.withUnsafeBufferPointer { masks($0) }
+        index.releaseMemory(keepingAtMost: 16)
+        let second = bytes.withUnsafeBufferPointer { masks($0) }
+        #expect(first == second)
+        #expect(first.contains { $0 != 0 })
+    }
 }

@@ -50,6 +50,17 @@ public final class StageOneIndex {
         classifiedBlocks = 0
     }
 
+    /// Gives back the mask memory grown past `limit` blocks (a huge value classified whole), so that an
+    /// index kept for a session's life does not hold it; the index must be `reset` before its next use.
+    func releaseMemory(keepingAtMost limit: Int) {
+        guard capacityBlocks > max(limit, windowBlocks) else { return }
+        masks.deallocate()
+        capacityBlocks = windowBlocks
+        masks = .allocate(capacity: capacityBlocks)
+        windowStart = 0
+        windowEnd = 0
+    }
+
     /// Blocks the kernel has classified since `reset`, its warm-up blocks before each window included:
     /// what the tests hold the window policy to.
     private(set) var classifiedBlocks = 0

@@ -144,8 +144,17 @@ struct DataRowBatch {
         // so it is classified as it would be alone (findings are offsets into the cell either way).
         let chunk = cellMasker.chunk
         let copies = session.gatheredCells
-        // One reservation for the column: its cells lie in the batch's bytes, and a zero byte follows each.
-        let capacity = byteCount + frames.count
+        // One reservation for the column: its cells, and a zero byte after each. Memory a huge cell grew
+        // (the buffer and the index's masks, kept for the session's life) is given back first.
+        var capacity = 0
+        var cellAt = column
+        for _ in 0..<frames.count {
+            capacity += cells[cellAt].end - cells[cellAt].start + 1
+            cellAt += columnCount
+        }
+        // (A batch is about 64 KiB, so a column's copies fit in 256 KiB, their masks in 4,096 blocks.)
+        copies.removeAll(keepingAtMost: 1 << 18)
+        session.gatheredIndex.releaseMemory(keepingAtMost: 1 << 12)
         let base = copies.startWriting(atMost: capacity)
         var written = 0
         // Moved out while the loop writes it through a buffer pointer (no array checks per cell); one
@@ -176,8 +185,8 @@ struct DataRowBatch {
                     }
                     continue
                 }
-                // Sound: the column's cells, one per row, lie in the batch's `byteCount` bytes, so `capacity`
-                // holds them and the zero byte after each; `slots` has a slot per row (at most `maxRows`).
+                // Sound: `capacity` counts every cell of the column and a zero byte after each; `slots` has
+                // a slot per row (at most `maxRows`).
                 (base + written).update(from: source, count: count)
                 base[written + count] = 0
                 slots[taken] = (cell: at, at: written)
