@@ -5,8 +5,9 @@ import CMaskKernels
 ///
 /// The rows' frames and cell bounds are decoded first (offsets into the borrowed input, no byte
 /// copied), so each column's kind, actions and context are decided once per batch rather than once per
-/// cell, a column whose values cannot be read as text (`CellCodec.opaque`) is skipped whole, and the
-/// stage-1 kernel classifies the batch's bytes in one pass before any cell is scanned. Rows are then
+/// cell, a column whose values cannot be read as text (`CellCodec.opaque`) is skipped whole, and a text
+/// column's cells are classified by the stage-1 kernel from copies gathered together, so that headers
+/// and cells that need no scan are never classified (`maskTextColumn`). Rows are then
 /// written in order: an unchanged row, and each unchanged cell of a changed row, as runs of the input
 /// (`MaskedChunk.keep`).
 ///
