@@ -137,27 +137,20 @@ struct TextRecordBatch {
                         let i = record.fields.lowerBound + column
                         // Fields are added with no findings, and a batch is scanned once.
                         let start = findings.count
+                        // Where the value is scanned: in the chunk, or decoded in the batch's own bytes.
+                        let (bytes, valueIndex, lower, upper): (UnsafeBufferPointer<UInt8>, StageOneIndex, Int, Int)
                         switch fields[i].source {
-                        case .raw:
-                            let (lower, upper) = (fields[i].valueStart, fields[i].valueEnd)
-                            var candidates: Bool? = nil
-                            if prefilter {
-                                if !index.hasCandidatesToScan(lower, upper) { continue }
-                                candidates = true
-                            }
-                            scan.scan(chunk, lower: lower, upper: upper, index: index, context: context,
-                                      candidates: candidates, into: &findings)
-                        case .decoded(let range):
-                            var candidates: Bool? = nil
-                            if prefilter {
-                                if !decodedIndex.hasCandidatesToScan(range.lowerBound, range.upperBound) { continue }
-                                candidates = true
-                            }
-                            scan.scan(decodedBytes, lower: range.lowerBound, upper: range.upperBound, index: decodedIndex,
-                                      context: context, candidates: candidates, into: &findings)
-                        case .skipped:
-                            break
+                        case .raw: (bytes, valueIndex, lower, upper) = (chunk, index, fields[i].valueStart, fields[i].valueEnd)
+                        case .decoded(let range): (bytes, valueIndex, lower, upper) = (decodedBytes, decodedIndex, range.lowerBound, range.upperBound)
+                        case .skipped: continue
                         }
+                        var candidates: Bool? = nil
+                        if prefilter {
+                            if !valueIndex.hasCandidatesToScan(lower, upper) { continue }
+                            candidates = true
+                        }
+                        scan.scan(bytes, lower: lower, upper: upper, index: valueIndex, context: context, candidates: candidates,
+                                  into: &findings)
                         if findings.count > start { fields[i].findings = start..<findings.count }
                     }
                 }
