@@ -164,8 +164,9 @@ void mk_aes128_encrypt(const mk_aes128_key *key, uint8_t block[16]) {
 //   a reciprocal computed once per call; C = A + y < 2^49. No 128-bit division anywhere; the only
 //   128-bit value is the 64x64 product inside the reduction. Radix 10 stays small up to n = 28.
 // * Large (the rest: long secrets): 128-bit arithmetic, the halves kept below 2^120
-//   (mk_ff1_max_count); NUM(B) has at most 15 bytes, and NUM(S) (up to 20 bytes) is reduced modulo
-//   radix^m one byte at a time, where the running remainder times 256 stays below 2^128.
+//   (mk_ff1_max_count); NUM(B) has at most 15 bytes, and NUM(S) (12, 16 or 20 bytes) is reduced
+//   modulo radix^m a 32-bit word at a time, each quotient estimated with doubles (`reduce_word`):
+//   radix^m is at least radix^(v-1) >= 2^48 / 255 > 2^32 here.
 
 typedef unsigned __int128 u128;
 
@@ -464,47 +465,87 @@ MK_AES_TARGET static void small_decrypt_portable(const mk_ff1_plan *p, uint8_t *
 }
 
 // ---- Large domain: 128-bit rounds ------------------------------------------------------------------
+//
+// NUM(S) mod m without a 128-bit division (a library call, and a long one, that a byte-at-a-time
+// reduction would make five times a round), for 2^32 < m < 2^120 (m >= radix^(v-1) >= 2^48 / 255).
+//
+// NUM(S) is k big-endian 32-bit words w_0...w_{k-1} (k = d/4: 3, 4 or 5), so it is congruent to
+// T = sum of w_i * e_{k-1-i}, where e_j = 2^(32j) mod m is prepared once. Every term is below
+// 2^32 * m, so q = floor(T / m) is below 5 * 2^32; its estimate from doubles (T and 1/m each carry a
+// relative error of at most about 2^-50) is off from T/m by less than 2^-13, so truncating it gives
+// q - 1, q or q + 1. The remainder for that estimate lies in [-m, 2m), well inside the signed 128-bit
+// range: computed modulo 2^128 (the products wrap), it is exact, and one addition or subtraction of m
+// corrects it. The terms are independent, so a round waits on one reduction, not on k in a chain.
 
-// NUM(S) mod `m` for round `round` with the Feistel input `x` = NUM(B) (encryption) or NUM(A) (decryption).
-static u128 ff1_round_value(ff1_state *st, int round, u128 x, u128 m) {
-    uint8_t *q = st->last;
-    q[15 - st->b] = (uint8_t)round;
-    // NUM(B) as b big-endian bytes at the end of Q: two byte swaps instead of a 128-bit shift per byte
-    // (x < 2^(8b), so the bytes before the last b of its 16-byte form are zero and are not copied).
-    uint8_t be[16];
-    uint64_t high = __builtin_bswap64((uint64_t)(x >> 64)), low = __builtin_bswap64((uint64_t)x);
-    memcpy(be, &high, 8);
-    memcpy(be + 8, &low, 8);
-    memcpy(q + 16 - st->b, be + 16 - st->b, st->b);
-    uint8_t r[16];
-    for (int k = 0; k < 16; k++) r[k] = st->prefix_mac[k] ^ q[k];
-    aes_encrypt(st->key, r);  // R = PRF(P || Q)
-    // NUM(S) mod m: the first min(d, 16) bytes as one number (read as two big-endian words), then
-    // (when d > 16) byte by byte, where y < m < 2^120 keeps y * 256 + 255 within 128 bits.
-    memcpy(&high, r, 8);
-    memcpy(&low, r + 8, 8);
-    u128 y = ((u128)__builtin_bswap64(high) << 64) | __builtin_bswap64(low);
-    if (st->d < 16) y >>= 8 * (16 - st->d);
-    y %= m;
-    if (st->d > 16) {
-        // S's second block: CIPH(R ^ [1]_16); d is at most 20, so one more block is enough.
-        uint8_t s2[16];
-        memcpy(s2, r, 16);
-        s2[15] ^= 1;
-        aes_encrypt(st->key, s2);
-        // As many bytes per reduction as keep y * 256^step within 128 bits (y < m): one byte at a
-        // time for m near 2^120, two or more for smaller moduli.
-        uint64_t m_high = (uint64_t)(m >> 64);
-        size_t m_bits = m_high ? 128 - (size_t)__builtin_clzll(m_high) : 64;
-        size_t step = (128 - m_bits) / 8;
-        if (step == 0) step = 1;
-        for (size_t k = 0; k < st->d - 16; k += step) {
-            size_t take = st->d - 16 - k < step ? st->d - 16 - k : step;
-            for (size_t j = 0; j < take; j++) y = (y << 8) | s2[k + j];
-            y %= m;
+enum { MAX_WORDS = 5 };
+
+MK_ALWAYS_INLINE u128 wide_value(uint64_t low, uint64_t high) { return (u128)low | ((u128)high << 64); }
+
+MK_ALWAYS_INLINE double u128_to_double(u128 x) {
+    return (double)(uint64_t)(x >> 64) * 18446744073709551616.0 + (double)(uint64_t)x;
+}
+
+// NUM(S) mod the plan's modulus `which` (0: radix^u, 1: radix^v), S given as its k words.
+MK_ALWAYS_INLINE u128 wide_reduce(const mk_ff1_wide_plan *p, int which, const uint32_t *w) {
+    const size_t k = p->words;
+    u128 t = 0;
+    double estimate = 0;
+    for (size_t i = 0; i < k; i++) {
+        const size_t j = k - 1 - i;
+        t += (u128)w[i] * wide_value(p->power_low[which][j], p->power_high[which][j]);
+        estimate += (double)w[i] * p->power_double[which][j];
+    }
+    const u128 m = wide_value(p->modulus_low[which], p->modulus_high[which]);
+    const int64_t q = (int64_t)(estimate * p->inverse[which]);  // below 5 * 2^32 + 1
+    u128 r = t - (u128)(uint64_t)q * m;
+    if ((__int128)r < 0) r += m;
+    else if (r >= m) r -= m;
+    return r;
+}
+
+// The first k words of S = R || CIPH(R ^ [1]_16) for round `round` with Feistel input x.
+MK_AES_TARGET MK_ALWAYS_INLINE void wide_s_words(const mk_ff1_wide_plan *p, int round, u128 x, uint32_t *w,
+                                                 int aesni) {
+    // Q's last block, big-endian: [i] then NUM(B) in its last b bytes (b <= 15, x < 2^(8b)).
+    const u128 tail = ((u128)(uint32_t)round << p->b_bits) | x;
+    const uint64_t low = p->base_low ^ __builtin_bswap64((uint64_t)(tail >> 64));
+    const uint64_t high = p->base_high ^ __builtin_bswap64((uint64_t)tail);
+    uint64_t r0, r1;
+    uint32_t extra = 0;
+#if defined(__x86_64__)
+    if (aesni) {
+        __m128i r = _mm_set_epi64x((long long)high, (long long)low);
+        aesni_lanes(&p->key, &r, 1);
+        r0 = (uint64_t)_mm_cvtsi128_si64(r);
+        r1 = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(r, r));
+        if (p->words == MAX_WORDS) {
+            __m128i s2 = _mm_xor_si128(r, _mm_set_epi64x((long long)((uint64_t)1 << 56), 0));
+            aesni_lanes(&p->key, &s2, 1);
+            extra = (uint32_t)_mm_cvtsi128_si32(s2);
+        }
+    } else
+#endif
+    {
+        (void)aesni;
+        uint8_t block[16];
+        memcpy(block, &low, 8);
+        memcpy(block + 8, &high, 8);
+        aes_encrypt_portable(&p->key, block);
+        memcpy(&r0, block, 8);
+        memcpy(&r1, block + 8, 8);
+        if (p->words == MAX_WORDS) {
+            block[15] ^= 1;
+            aes_encrypt_portable(&p->key, block);
+            memcpy(&extra, block, 4);
         }
     }
-    return y;
+    r0 = __builtin_bswap64(r0);
+    r1 = __builtin_bswap64(r1);
+    w[0] = (uint32_t)(r0 >> 32);
+    w[1] = (uint32_t)r0;
+    w[2] = (uint32_t)(r1 >> 32);
+    w[3] = (uint32_t)r1;
+    w[4] = __builtin_bswap32(extra);
 }
 
 static u128 ff1_num(const uint8_t *x, size_t count, unsigned radix) {
@@ -533,19 +574,83 @@ static void ff1_str(u128 value, uint8_t *x, size_t count, unsigned radix) {
     while (i > 0) { x[--i] = (uint8_t)(w % radix); w /= radix; }
 }
 
-static void large_encrypt(ff1_state *st, uint8_t *numerals, size_t n) {
-    size_t u = n / 2, v = n - u;
-    u128 a = ff1_num(numerals, u, st->radix), b = ff1_num(numerals + u, v, st->radix);
-    for (int round = 0; round < 10; round++) {
-        u128 m = (round % 2 == 0) ? st->mod_u : st->mod_v;
-        // A < m holds in every round (it is a previous C under the same modulus, or an input half).
-        u128 c = a + ff1_round_value(st, round, b, m);
-        if (c >= m) c -= m;
-        a = b;
-        b = c;
+// Both directions, `aesni` a constant in each caller.
+MK_AES_TARGET MK_ALWAYS_INLINE void wide_run(const mk_ff1_wide_plan *p, uint8_t *numerals, int decrypt, int aesni) {
+    const size_t n = p->count, u = n / 2, v = n - u;
+    u128 a = ff1_num(numerals, u, p->radix), b = ff1_num(numerals + u, v, p->radix);
+    uint32_t w[MAX_WORDS];
+    if (!decrypt) {
+        for (int round = 0; round < 10; round++) {
+            const int which = round & 1;
+            const u128 m = wide_value(p->modulus_low[which], p->modulus_high[which]);
+            wide_s_words(p, round, b, w, aesni);
+            // A < m holds in every round (it is a previous C under the same modulus, or an input half).
+            u128 c = a + wide_reduce(p, which, w);
+            if (c >= m) c -= m;
+            a = b;
+            b = c;
+        }
+    } else {
+        for (int round = 9; round >= 0; round--) {
+            const int which = round & 1;
+            const u128 m = wide_value(p->modulus_low[which], p->modulus_high[which]);
+            wide_s_words(p, round, a, w, aesni);
+            const u128 y = wide_reduce(p, which, w);
+            u128 c = b >= y ? b - y : b + m - y;
+            b = a;
+            a = c;
+        }
     }
-    ff1_str(a, numerals, u, st->radix);
-    ff1_str(b, numerals + u, v, st->radix);
+    ff1_str(a, numerals, u, p->radix);
+    ff1_str(b, numerals + u, v, p->radix);
+}
+
+MK_AES_TARGET static void wide_run_aesni(const mk_ff1_wide_plan *p, uint8_t *numerals, int decrypt) {
+    wide_run(p, numerals, decrypt, 1);
+}
+
+MK_AES_TARGET static void wide_run_portable(const mk_ff1_wide_plan *p, uint8_t *numerals, int decrypt) {
+    wide_run(p, numerals, decrypt, 0);
+}
+
+static void wide_run_on_path(const mk_ff1_wide_plan *p, uint8_t *numerals, int decrypt) {
+    mk_path_record(MK_KERNEL_AES, key_path(&p->key));
+#if defined(__x86_64__)
+    if (p->key.uses_aesni) { wide_run_aesni(p, numerals, decrypt); return; }
+#endif
+    wide_run_portable(p, numerals, decrypt);
+}
+
+static int wide_plan_from(const ff1_state *st, const mk_aes128_key *key, size_t n, mk_ff1_wide_plan *p) {
+    if (st->mod_v < SMALL_LIMIT) return -1;
+    uint8_t base[16];
+    memcpy(base, st->last, 16);
+    memset(base + 15 - st->b, 0, st->b + 1);  // [i] and NUM(B): zero here, XORed in per round
+    for (int k = 0; k < 16; k++) base[k] ^= st->prefix_mac[k];
+    p->key = *key;
+    memcpy(&p->base_low, base, 8);
+    memcpy(&p->base_high, base + 8, 8);
+    p->b_bits = (uint32_t)(8 * st->b);
+    p->words = (uint32_t)(st->d / 4);
+    p->radix = st->radix;
+    p->count = (uint32_t)n;
+    const u128 moduli[2] = {st->mod_u, st->mod_v};
+    for (int which = 0; which < 2; which++) {
+        const u128 m = moduli[which];
+        // 2^(32j) mod m: 1 and 2^32 (m > 2^32), then by division, once per plan.
+        const u128 top = ~(u128)0 % m + 1;  // (2^128 - 1) mod m, plus one
+        const u128 powers[MAX_WORDS] = {1, (u128)1 << 32, ((u128)1 << 64) % m, ((u128)1 << 96) % m,
+                                        top == m ? 0 : top};
+        p->modulus_low[which] = (uint64_t)m;
+        p->modulus_high[which] = (uint64_t)(m >> 64);
+        p->inverse[which] = 1.0 / u128_to_double(m);
+        for (int j = 0; j < MAX_WORDS; j++) {
+            p->power_low[which][j] = (uint64_t)powers[j];
+            p->power_high[which][j] = (uint64_t)(powers[j] >> 64);
+            p->power_double[which][j] = u128_to_double(powers[j]);
+        }
+    }
+    return 0;
 }
 
 // ---- Entry points ----------------------------------------------------------------------------------
@@ -571,41 +676,48 @@ int mk_ff1_encrypt_prepared_batch(const mk_ff1_plan *plan, uint8_t *numerals, si
     return 0;
 }
 
-int mk_ff1_encrypt(const mk_aes128_key *key, const uint8_t *tweak, size_t t, unsigned radix, uint8_t *numerals,
-                   size_t n) {
+int mk_ff1_prepare_wide(mk_ff1_wide_plan *plan, const mk_aes128_key *key, const uint8_t *tweak, size_t t,
+                        unsigned radix, size_t n) {
+    ff1_state st;
+    if (ff1_setup(&st, key, tweak, t, radix, n) != 0) return -1;
+    return wide_plan_from(&st, key, n, plan);
+}
+
+int mk_ff1_encrypt_wide(const mk_ff1_wide_plan *plan, uint8_t *numerals) {
+    if (ff1_check_numerals(numerals, plan->count, plan->radix) != 0) return -1;
+    wide_run_on_path(plan, numerals, 0);
+    return 0;
+}
+
+// One call, one instance: the setup is the same as preparing, so both entry points share it. The wide
+// plan (about 400 bytes) lives on the stack of the call that needs it only.
+static int ff1_run(const mk_aes128_key *key, const uint8_t *tweak, size_t t, unsigned radix, uint8_t *numerals,
+                   size_t n, int decrypt) {
     ff1_state st;
     if (ff1_setup(&st, key, tweak, t, radix, n) != 0 || ff1_check_numerals(numerals, n, radix) != 0) return -1;
     mk_ff1_plan plan;
     if (plan_from(&st, key, n, &plan) == 0) {
-        small_encrypt(&plan, numerals, 0, 1);
-    } else {
-        mk_path_record(MK_KERNEL_AES, key_path(key));
-        large_encrypt(&st, numerals, n);
+        if (!decrypt) {
+            small_encrypt(&plan, numerals, 0, 1);
+        } else {
+            mk_path_record(MK_KERNEL_AES, key_path(key));
+            if (plan.key.uses_aesni) small_decrypt_aesni(&plan, numerals);
+            else small_decrypt_portable(&plan, numerals);
+        }
+        return 0;
     }
+    mk_ff1_wide_plan wide;
+    wide_plan_from(&st, key, n, &wide);  // the length is past the small domain: it cannot refuse
+    wide_run_on_path(&wide, numerals, decrypt);
     return 0;
+}
+
+int mk_ff1_encrypt(const mk_aes128_key *key, const uint8_t *tweak, size_t t, unsigned radix, uint8_t *numerals,
+                   size_t n) {
+    return ff1_run(key, tweak, t, radix, numerals, n, 0);
 }
 
 int mk_ff1_decrypt(const mk_aes128_key *key, const uint8_t *tweak, size_t t, unsigned radix, uint8_t *numerals,
                    size_t n) {
-    ff1_state st;
-    if (ff1_setup(&st, key, tweak, t, radix, n) != 0 || ff1_check_numerals(numerals, n, radix) != 0) return -1;
-    mk_ff1_plan plan;
-    mk_path_record(MK_KERNEL_AES, key_path(key));
-    if (plan_from(&st, key, n, &plan) == 0) {
-        if (plan.key.uses_aesni) small_decrypt_aesni(&plan, numerals);
-        else small_decrypt_portable(&plan, numerals);
-        return 0;
-    }
-    size_t u = n / 2, v = n - u;
-    u128 a = ff1_num(numerals, u, radix), b = ff1_num(numerals + u, v, radix);
-    for (int round = 9; round >= 0; round--) {
-        u128 m = (round % 2 == 0) ? st.mod_u : st.mod_v;
-        u128 y = ff1_round_value(&st, round, a, m);
-        u128 c = b >= y ? b - y : b + m - y;
-        b = a;
-        a = c;
-    }
-    ff1_str(a, numerals, u, radix);
-    ff1_str(b, numerals + u, v, radix);
-    return 0;
+    return ff1_run(key, tweak, t, radix, numerals, n, 1);
 }

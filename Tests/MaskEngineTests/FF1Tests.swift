@@ -295,8 +295,9 @@ import Testing
     }
 
     /// The kernel's two round loops (64-bit halves below 2^48, 128-bit above) and its two AES paths
-    /// agree with each other at every length: encrypting with a forced path, preparing, and batching
-    /// all give what the reference-checked default gives, and decryption inverts each.
+    /// agree with each other at every length: encrypting with a forced path, preparing (a small or a
+    /// wide plan), and batching all give what the reference-checked default gives, and decryption
+    /// inverts each.
     @Test func preparedBatchedAndPortablePathsAgreeAtEveryLength() {
         var g = StageOneTests.Generator(state: 48)
         for radix in [10, 28, 36, 62] {
@@ -331,6 +332,21 @@ import Testing
                         #expect(mk_ff1_encrypt_prepared_batch(&plan, &batch, n, values) == 0)
                         #expect(batch == expected, "radix \(radix), \(n) numerals, batch of \(values)")
                     }
+                    var wide = mk_ff1_wide_plan()
+                    #expect((mk_ff1_prepare_wide(&wide, &key, tweak, tweak.count, UInt32(radix), n) == 0) == !smallDomain,
+                            "radix \(radix), \(n) numerals: a wide plan exactly where the small one is refused")
+                    if !smallDomain {
+                        var each = plain
+                        let ranWide = Self.ranPath {
+                            for k in 0..<values {
+                                each.withUnsafeMutableBufferPointer { e in
+                                    _ = mk_ff1_encrypt_wide(&wide, e.baseAddress! + k * n)
+                                }
+                            }
+                        }
+                        #expect(ranWide == path, "radix \(radix), \(n) numerals, wide plan")
+                        #expect(each == expected, "radix \(radix), \(n) numerals, wide plan, \(path)")
+                    }
                     for k in 0..<values {
                         one.withUnsafeMutableBufferPointer { o in
                             _ = mk_ff1_decrypt(&key, tweak, tweak.count, UInt32(radix), o.baseAddress! + k * n, n)
@@ -340,6 +356,32 @@ import Testing
                 }
             }
         }
+    }
+
+    /// The length-keeping tokenizer's prepared instances (small and wide plans, made on first use,
+    /// and the unprepared cipher once the set is full) encipher as the cipher does, for every length
+    /// of radix 62 and 28 under more tweaks than the set keeps.
+    @Test func preparedInstancesEncipherAsTheCipherDoes() {
+        let cipher = FF1Cipher(prf: KeyedPRF(key: TokenKey(derivingFrom: Array("prepared instances".utf8))))
+        let instances = PreparedFF1Instances(cipher: cipher)
+        var g = StageOneTests.Generator(state: 256)
+        var met = Set<[Int]>()
+        for round in 0..<3 {
+            for tweak in 0..<UInt8(6) {
+                for radix in [62, 28] {
+                    for n in 2...FF1Cipher.maximumCount(radix: radix) {
+                        met.insert([Int(tweak), radix, n])
+                        var expected = (0..<n).map { _ in UInt8(g.next() % UInt64(radix)) }
+                        var got = expected
+                        let t = (0x40 | tweak, UInt8(ascii: radix == 62 ? "A" : "P"))
+                        cipher.encrypt(&expected, count: n, radix: radix, tweak: t, tweakLength: 2)
+                        instances.encrypt(&got, count: n, radix: radix, tweak: t)
+                        #expect(got == expected, "round \(round), tweak \(tweak), radix \(radix), \(n) numerals")
+                    }
+                }
+            }
+        }
+        #expect(met.count > PreparedFF1Instances.capacity, "some instances took the unprepared path")
     }
 
     @Test func aBatchWithABadNumeralOrStrideIsRefusedWhole() {
@@ -359,6 +401,14 @@ import Testing
         #expect(mk_ff1_prepare(&plan, &key, [2], 1, 62, 17) == -1)
         #expect(mk_ff1_prepare(&plan, &key, [2], 1, 62, 16) == 0)
         #expect(mk_ff1_prepare(&plan, &key, [2], 1, 10, 1) == -1)
+        var wide = mk_ff1_wide_plan()
+        #expect(mk_ff1_prepare_wide(&wide, &key, [2], 1, 62, 16) == -1, "the small plan's length")
+        #expect(mk_ff1_prepare_wide(&wide, &key, [2], 1, 62, 41) == -1, "past mk_ff1_max_count")
+        #expect(mk_ff1_prepare_wide(&wide, &key, [2], 1, 62, 17) == 0)
+        var long = Self.numerals(String(repeating: "1", count: 16)) + [62]
+        let untouched = long
+        #expect(mk_ff1_encrypt_wide(&wide, &long) == -1)
+        #expect(long == untouched, "a refused string is not touched")
     }
 
     @Test func lengthLimitsKeepEveryHalfBelow2To120() {

@@ -71,6 +71,36 @@ int mk_ff1_encrypt_prepared(const mk_ff1_plan *plan, uint8_t *numerals);
 /// at or above the radix or the stride is too short.
 int mk_ff1_encrypt_prepared_batch(const mk_ff1_plan *plan, uint8_t *numerals, size_t stride, size_t values);
 
+/// A prepared FF1 instance for the lengths mk_ff1_prepare refuses (radix^ceil(count/2) >= 2^48, up to
+/// mk_ff1_max_count): long secrets. Its rounds keep their blocks in registers and reduce NUM(S) without
+/// a 128-bit division; preparing it once saves the CBC-MAC of P and the tweak on every call.
+typedef struct {
+    mk_aes128_key key;
+    /// prefix_mac ^ Q's last block with [i] and NUM(B) zero, as two little-endian words.
+    uint64_t base_low, base_high;
+    /// 8b: the bit where the round number sits above NUM(B) in Q's last block, read big-endian.
+    uint32_t b_bits;
+    /// d / 4: the 32-bit words of S (3, 4 or 5).
+    uint32_t words;
+    /// The radix and the numeral count n.
+    uint32_t radix, count;
+    /// Per modulus (radix^u for even rounds, radix^v for odd ones), as 64-bit halves: m; 2^(32j) mod m
+    /// for j = 0...4; those as doubles; 1 / m.
+    uint64_t modulus_low[2], modulus_high[2];
+    uint64_t power_low[2][5], power_high[2][5];
+    double power_double[2][5];
+    double inverse[2];
+} mk_ff1_wide_plan;
+
+/// Prepares the wide instance of `key` (copied), the tweak, `radix` and `count` numerals. Returns 0, or
+/// -1 when an argument is out of range or the length is one mk_ff1_prepare takes.
+int mk_ff1_prepare_wide(mk_ff1_wide_plan *plan, const mk_aes128_key *key, const uint8_t *tweak,
+                        size_t tweak_length, unsigned radix, size_t count);
+
+/// mk_ff1_encrypt with a wide plan: its count numerals at `numerals`, in place; the same result. Returns
+/// -1 (numerals untouched) when a numeral is at or above the radix.
+int mk_ff1_encrypt_wide(const mk_ff1_wide_plan *plan, uint8_t *numerals);
+
 /// The inverse of mk_ff1_encrypt under the same key, tweak and radix.
 int mk_ff1_decrypt(const mk_aes128_key *key, const uint8_t *tweak, size_t tweak_length, unsigned radix,
                    uint8_t *numerals, size_t count);

@@ -62,6 +62,17 @@ final class FF1Cipher {
         precondition(rc == 0, "FF1 arguments are the caller's precondition")
     }
 
+    /// Prepares into `plan` the instance of `radix`, `count` numerals and the tweak for
+    /// `mk_ff1_encrypt_wide`: the lengths `prepare` refuses, up to `maximumCount(radix)`. False for any
+    /// other length.
+    func prepareWide(_ plan: UnsafeMutablePointer<mk_ff1_wide_plan>, radix: Int, count: Int,
+                     tweak: (UInt8, UInt8), tweakLength: Int) -> Bool {
+        withUnsafeBytes(of: tweak) { t in
+            mk_ff1_prepare_wide(plan, key, t.baseAddress!.assumingMemoryBound(to: UInt8.self), tweakLength,
+                                UInt32(radix), count) == 0
+        }
+    }
+
     /// Prepares into `plan` the instance of `radix`, `count` numerals and the tweak, for
     /// `mk_ff1_encrypt_prepared`. False when the kernel keeps that length for `encrypt` (halves of
     /// 2^48 or more).

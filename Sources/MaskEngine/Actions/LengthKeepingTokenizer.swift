@@ -58,7 +58,8 @@ final class LengthKeepingTokenizer {
     private static let keptClass: UInt8 = 0xFE
     private static let nonASCIIClass: UInt8 = 0xFF
 
-    private let cipher: FF1Cipher
+    /// FF1 under this tokenizer's tweaks, each instance prepared once.
+    private let instances: PreparedFF1Instances
     private let letterLimit = FF1Cipher.maximumCount(radix: 62)
     private let punctuationLimit = FF1Cipher.maximumCount(radix: 28)
     /// The class of each byte value (a table in memory this tokenizer owns: a global table would cost a
@@ -75,7 +76,7 @@ final class LengthKeepingTokenizer {
     private let keystream: KeyedKeystream
 
     init(prf: KeyedPRF, cipher: FF1Cipher) {
-        self.cipher = cipher
+        instances = PreparedFF1Instances(cipher: cipher)
         letters = .allocate(capacity: 256)
         marks = .allocate(capacity: 256)
         keystream = KeyedKeystream(prf: prf)
@@ -197,7 +198,7 @@ final class LengthKeepingTokenizer {
         if count == 1 {
             numerals[0] = singles[Int(numerals[0])]
         } else if count <= limit {
-            cipher.encrypt(numerals, count: count, radix: radix, tweak: tweak, tweakLength: 2)
+            instances.encrypt(numerals, count: count, radix: radix, tweak: tweak)
         } else {
             keystream.start(tag: KeyedKeystream.valueTag &+ type.rawValue, UnsafeRawBufferPointer(value))
             for i in 0..<count { numerals[i] = keystream.next(below: radix) }
