@@ -363,7 +363,7 @@ import Testing
     /// of radix 62 and 28 under more tweaks than the set keeps.
     @Test func preparedInstancesEncipherAsTheCipherDoes() {
         let cipher = FF1Cipher(prf: KeyedPRF(key: TokenKey(derivingFrom: Array("prepared instances".utf8))))
-        let instances = PreparedFF1Instances(cipher: cipher)
+        var instances = PreparedFF1Instances(cipher: cipher)
         var g = StageOneTests.Generator(state: 256)
         var met = Set<[Int]>()
         for round in 0..<3 {

@@ -58,8 +58,9 @@ final class LengthKeepingTokenizer {
     private static let keptClass: UInt8 = 0xFE
     private static let nonASCIIClass: UInt8 = 0xFF
 
-    /// FF1 under this tokenizer's tweaks, each instance prepared once.
-    private let instances: PreparedFF1Instances
+    /// FF1 under this tokenizer's tweaks, each instance prepared once. Used by this tokenizer's one
+    /// thread only, so the exclusivity check per access is left out.
+    @exclusivity(unchecked) private var instances: PreparedFF1Instances
     private let letterLimit = FF1Cipher.maximumCount(radix: 62)
     private let punctuationLimit = FF1Cipher.maximumCount(radix: 28)
     /// The class of each byte value (a table in memory this tokenizer owns: a global table would cost a

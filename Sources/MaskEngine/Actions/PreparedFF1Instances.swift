@@ -7,9 +7,11 @@ import CMaskKernels
 /// of one type come in a few lengths, so a handful of instances serve a whole column.
 ///
 /// At most `capacity` instances are kept (each custom type has its own tweak); past that a string is
-/// enciphered unprepared, with the same result. One tokenizer, so one thread, uses an instance set.
-final class PreparedFF1Instances {
+/// enciphered unprepared, with the same result. One tokenizer, so one thread, uses an instance set; a
+/// value, so that a session that never tokenizes a secret allocates nothing for it.
+struct PreparedFF1Instances {
     static let capacity = 256
+    static let typicalInstances = 16
 
     private let cipher: FF1Cipher
     /// Where each instance is: `small[i]` for i >= 0, `wide[-1 - i]` for i < 0.
@@ -22,7 +24,7 @@ final class PreparedFF1Instances {
     /// Encrypts the `count` numerals (each below `radix`) at `numerals` in place under the two-byte
     /// `tweak`: the same result as `FF1Cipher.encrypt(_:count:radix:tweak:tweakLength: 2)`.
     /// Precondition: 2 ≤ count ≤ FF1Cipher.maximumCount(radix), radix ≤ 255, every numeral below radix.
-    func encrypt(_ numerals: UnsafeMutablePointer<UInt8>, count: Int, radix: Int, tweak: (UInt8, UInt8)) {
+    mutating func encrypt(_ numerals: UnsafeMutablePointer<UInt8>, count: Int, radix: Int, tweak: (UInt8, UInt8)) {
         // radix ≤ 255 and count ≤ 72 (radix 10's longest) fit a byte each.
         let name = UInt32(tweak.0) << 24 | UInt32(tweak.1) << 16 | UInt32(radix) << 8 | UInt32(count)
         guard let slot = slots[name] ?? prepare(name, count: count, radix: radix, tweak: tweak) else {
@@ -39,8 +41,15 @@ final class PreparedFF1Instances {
     }
 
     /// Prepares the instance `name` stands for and records its slot; nil when the set is full.
-    private func prepare(_ name: UInt32, count: Int, radix: Int, tweak: (UInt8, UInt8)) -> Int? {
+    private mutating func prepare(_ name: UInt32, count: Int, radix: Int, tweak: (UInt8, UInt8)) -> Int? {
         guard slots.count < Self.capacity else { return nil }
+        if slots.isEmpty {
+            // Room for the instances of a typical table's secrets (a few types, a few lengths each)
+            // from the first, instead of a reallocation every time a count doubles: about 12 KiB.
+            slots.reserveCapacity(Self.typicalInstances * 2)
+            small.reserveCapacity(Self.typicalInstances)
+            wide.reserveCapacity(Self.typicalInstances)
+        }
         var plan = mk_ff1_plan()
         if cipher.prepare(&plan, radix: radix, count: count, tweak: tweak, tweakLength: 2) {
             small.append(plan)
