@@ -155,6 +155,50 @@ import WireTestSupport
         }
     }
 
+    /// The public column API: `appendTokens` gives each value the token `appendToken` gives it alone,
+    /// for a column longer than one prepared batch (cards and SSNs prepared together, the rest one by
+    /// one), with and without the cache, and says where each token ends.
+    @Test(arguments: [0, Tokenizer.defaultCachedTokens])
+    func aColumnOfTokensIsTheTokensOneByOne(cachedTokens: Int) {
+        var g = StageOneTests.Generator(state: 0xC01)
+        let count = Tokenizer.tokensPreparedTogether * 2 + 17
+        let columns: [(EntityType, [String])] = [
+            (.creditCard, Self.cards(&g, count: count)),
+            (.usSSN, (0..<count).map { _ in
+                String(String(1000 + g.next() % 900).dropFirst()) + "-" + String(String(100 + g.next() % 100).dropFirst())
+                    + "-" + String(String(10000 + g.next() % 10000).dropFirst())
+            }),
+            (.email, (0..<count).map { i in "user\(g.next() % 50).\(i % 3)@example.com" }),
+            (.secret, (0..<count).map { _ in "ghp_" + String((0..<36).map { _ in Character(UnicodeScalar(UInt8(97 + g.next() % 26))) }) }),
+        ]
+        for (type, values) in columns {
+            var bytes: [UInt8] = []
+            var ranges: [Range<Int>] = []
+            for v in values {
+                let start = bytes.count
+                bytes.append(contentsOf: v.utf8)
+                ranges.append(start..<bytes.count)
+            }
+            let alone = Tokenizer(key: testKey, cachedTokens: 0)
+            let column = Tokenizer(key: testKey, cachedTokens: cachedTokens)
+            var expected: [UInt8] = [], expectedEnds: [Int] = []
+            var got: [UInt8] = [], ends: [Int] = []
+            bytes.withUnsafeBufferPointer { b in
+                for r in ranges {
+                    alone.appendToken(type, UnsafeBufferPointer(rebasing: b[r]), to: &expected)
+                    expectedEnds.append(expected.count)
+                }
+                column.appendTokens(type, of: ranges, in: b, to: &got, ends: &ends)
+            }
+            #expect(got == expected, "\(type)")
+            #expect(ends == expectedEnds, "\(type)")
+            if type == .creditCard || type == .usSSN {
+                #expect(column.prepared.taken > count / 2, "\(type): tokens came from prepared batches")
+            }
+            #expect(column.prepared.isEmpty && column.prepared.requests.isEmpty, "nothing left for the engine's next batch")
+        }
+    }
+
     @Test func preparedTokensAreTheTokensOneByOne() {
         var g = StageOneTests.Generator(state: 0xD1617)
         let values = Self.cards(&g, count: 300)

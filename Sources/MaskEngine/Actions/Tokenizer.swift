@@ -102,6 +102,35 @@ public final class Tokenizer {
         remember(variant, value, &out, from: start)
     }
 
+    /// Appends the tokens of `values` (ranges of `bytes`, each a detected span of `type`) to `out`, in
+    /// order, and the end of each token in `out` to `ends`: the same tokens as `appendToken` one value at
+    /// a time. Faster for a column's worth of cards or SSNs, whose FF1 rounds then run up to eight values
+    /// side by side (AES-NI blocks interleaved, `DigitCipher.encrypt(batch:)`), as the engine's column
+    /// batches make them; other types are tokenized one by one.
+    public func appendTokens(_ type: EntityType, of values: [Range<Int>], in bytes: UnsafeBufferPointer<UInt8>,
+                             to out: inout [UInt8], ends: inout [Int]) {
+        // A batch of the engine's own in progress keeps its requests: then one by one.
+        let batched = (type == .creditCard || type == .usSSN) && prepared.requests.isEmpty && prepared.isEmpty
+        var first = 0
+        while first < values.count {
+            let last = batched ? min(values.count, first + Self.tokensPreparedTogether) : values.count
+            if batched {
+                for r in values[first..<last] { prepared.request(type, UnsafeBufferPointer(rebasing: bytes[r])) }
+                prepareRequested()
+            }
+            for r in values[first..<last] {
+                appendToken(type, UnsafeBufferPointer(rebasing: bytes[r]), to: &out)
+                ends.append(out.count)
+            }
+            if batched { prepared.removeAll() }
+            first = last
+        }
+    }
+
+    /// Values `appendTokens` prepares at once: a column batch's worth (`DataRowBatch.maxRows`), so its
+    /// scratch stays the size a session's already is.
+    static let tokensPreparedTogether = DataRowBatch.maxRows
+
     /// Appends a token of `value` with exactly its byte length (`.character`: its UTF-8 character
     /// count), for places where the span's size is fixed: card and SSN tokens already keep it; emails
     /// and secrets get the length-keeping token. `irreversible` (the `hash` action) takes the keyed

@@ -3,7 +3,9 @@ import MaskEngine
 /// Nanoseconds per token through MaskEngine's public `Tokenizer`, per type: on distinct generated
 /// values with the tokenizer's cache off (the cost of the ciphers and encodings themselves), and on a
 /// repeated working set of 1,000 of them with the cache a session has (a value seen again, as in a
-/// table that repeats a customer's email in every order), apart from detection.
+/// table that repeats a customer's email in every order), apart from detection; and on the distinct
+/// values as a column (`Tokenizer.appendTokens`, cache off): the amortised cost, where cards and SSNs
+/// run their FF1 rounds several values side by side as the engine's column batches do.
 enum TokenTiming {
     struct Result: Codable {
         var type: String
@@ -12,6 +14,8 @@ enum TokenTiming {
         var nsPerToken: SampleStats
         /// The same, when each value was tokenized before by the same tokenizer (cache hits).
         var repeatedNsPerToken: SampleStats?
+        /// The distinct values tokenized as one column (`appendTokens`), no cache.
+        var columnNsPerToken: SampleStats?
         var example: String
     }
 
@@ -20,6 +24,7 @@ enum TokenTiming {
 
     static func measure(valuesPerType: Int, runs: Int, warmup: Int) -> [Result] {
         let tokenizer = Tokenizer(key: BenchKey.tokenKey(), cachedTokens: 0)
+        let columnTokenizer = Tokenizer(key: BenchKey.tokenKey(), cachedTokens: 0)
         let cached = Tokenizer(key: BenchKey.tokenKey())
         let kinds: [(String, EntityType, (Int) -> String)] = [
             ("email", .email, { "user.\($0)@mail.example.com" }),
@@ -48,6 +53,20 @@ enum TokenTiming {
                     if run >= warmup { perToken.append(seconds / Double(ranges.count) * 1e9) }
                 }
             }
+            // The same distinct values as one column.
+            var column: [Double] = []
+            var ends: [Int] = []
+            ends.reserveCapacity(ranges.count)
+            values.withUnsafeBufferPointer { all in
+                for run in 0..<(warmup + runs) {
+                    out.removeAll(keepingCapacity: true)
+                    ends.removeAll(keepingCapacity: true)
+                    let t0 = ResourceUsage.now()
+                    columnTokenizer.appendTokens(type, of: ranges, in: all, to: &out, ends: &ends)
+                    let seconds = ResourceUsage.now() - t0
+                    if run >= warmup { column.append(seconds / Double(ranges.count) * 1e9) }
+                }
+            }
             // Cache hits: the first `repeatedWorkingSet` values, tokenized once, then timed as often as
             // there were distinct values.
             var repeated: [Double] = []
@@ -71,6 +90,7 @@ enum TokenTiming {
             values.withUnsafeBufferPointer { tokenizer.appendToken(type, UnsafeBufferPointer(rebasing: $0[ranges[0]]), to: &sample) }
             return Result(type: name, tokens: valuesPerType, nsPerToken: SampleStats(perToken),
                           repeatedNsPerToken: repeated.isEmpty ? nil : SampleStats(repeated),
+                          columnNsPerToken: column.isEmpty ? nil : SampleStats(column),
                           example: "\(make(0)) → \(String(decoding: sample, as: UTF8.self))")
         }
     }
