@@ -35,11 +35,13 @@ enum TokenBenchmarks {
         let batch: CellBatch
         let tokenizer: Tokenizer
         var out: [UInt8] = []
+        var ends: [Int] = []
 
         init(_ values: [String], cached: Bool = false) {
             batch = CellBatch(values)
             tokenizer = Tokenizer(key: BenchmarkKey.key, cachedTokens: cached ? Tokenizer.defaultCachedTokens : 0)
-            out.reserveCapacity(4_096)
+            out.reserveCapacity(64_000)
+            ends.reserveCapacity(values.count)
             if cached {
                 // Seen twice before timing: remembered (the cache admits a value on its second sighting).
                 for _ in 0..<2 { for range in batch.bounds { out.removeAll(keepingCapacity: true)
@@ -85,6 +87,20 @@ enum TokenBenchmarks {
                     written &+= state.out.count
                 }
                 blackHole(written)
+            } setup: {
+                var values = SampleValues(seed: 0x70CE_0000 &+ UInt64(name.utf8.count))
+                return TokenState((0..<1_000).map { _ in make(&values) })
+            }
+        }
+
+        // The same values as one column (`appendTokens`): cards and SSNs prepared several at a time.
+        for (name, type, make) in kinds.filter({ !$0.2 && ($0.1 == .usSSN || $0.1 == .creditCard) }).map({ ($0.0, $0.1, $0.3) }) {
+            Benchmark("Tokens.Column.\(name).1000", configuration: SuiteConfiguration.make(units: .kilo)) { (_, state: TokenState) in
+                state.out.removeAll(keepingCapacity: true)
+                state.ends.removeAll(keepingCapacity: true)
+                state.tokenizer.appendTokens(type, of: state.batch.bounds, in: state.batch.bytes, to: &state.out,
+                                             ends: &state.ends)
+                blackHole(state.out.count)
             } setup: {
                 var values = SampleValues(seed: 0x70CE_0000 &+ UInt64(name.utf8.count))
                 return TokenState((0..<1_000).map { _ in make(&values) })

@@ -277,10 +277,9 @@ public final class Tokenizer {
             let value = UnsafeBufferPointer(rebasing: bytes[r.range])
             if cache.contains(Variant.token(r.type), value) { continue }
             let card = r.type == .creditCard
-            let start = p.numerals.count
-            p.numerals.append(contentsOf: repeatElement(0, count: stride))
-            let counted = p.numerals.withUnsafeMutableBufferPointer { all in
-                Self.numerals(of: value, into: all.baseAddress! + start, capacity: stride, breakLuhn: card)
+            var counted: (count: Int, cipherCount: Int)?
+            Self.appendInPlace(count: stride, to: &p.numerals) { slots in
+                counted = Self.numerals(of: value, into: slots, capacity: stride, breakLuhn: card)
             }
             guard let (n, cipherCount) = counted else {
                 p.numerals.removeLast(stride)
