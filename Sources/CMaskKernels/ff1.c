@@ -689,6 +689,12 @@ int mk_ff1_encrypt_wide(const mk_ff1_wide_plan *plan, uint8_t *numerals) {
     return 0;
 }
 
+void mk_ff1_wide_reduce(const mk_ff1_wide_plan *plan, int which, const uint32_t *words, uint64_t out[2]) {
+    const u128 r = wide_reduce(plan, which & 1, words);
+    out[0] = (uint64_t)r;
+    out[1] = (uint64_t)(r >> 64);
+}
+
 // One call, one instance: the setup is the same as preparing, so both entry points share it. The wide
 // plan (about 400 bytes) lives on the stack of the call that needs it only.
 static int ff1_run(const mk_aes128_key *key, const uint8_t *tweak, size_t t, unsigned radix, uint8_t *numerals,

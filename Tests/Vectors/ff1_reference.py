@@ -176,6 +176,24 @@ def main():
                 cipher = ff1(K128, tweak, radix, plain)
                 assert ff1_decrypt(K128, tweak, radix, cipher) == plain
                 print(f'({radix}, "{tweak.hex()}", "{text(plain)}", "{text(cipher)}"),')
+    print("# wideVectors: every length past the 2^48 boundary up to the kernel's longest, two-byte tweaks")
+    r = random.Random(120)
+    longest = {10: 72, 28: 48, 36: 46, 62: 40}
+    for radix in [10, 28, 36, 62]:
+        first_wide = min(n for n in range(2, 80) if radix ** (n - n // 2) >= 2 ** 48)
+        for n in range(first_wide, longest[radix] + 1):
+            tweak = bytes([0x40 | r.randrange(64), r.randrange(256)])
+            shape = r.randrange(4)
+            # Extremes as well as random numerals: every numeral at radix - 1 gives halves of radix^m - 1.
+            if shape == 0:
+                plain = [radix - 1] * n
+            elif shape == 1:
+                plain = [0] * n
+            else:
+                plain = [r.randrange(radix) for _ in range(n)]
+            cipher = ff1(K128, tweak, radix, plain)
+            assert ff1_decrypt(K128, tweak, radix, cipher) == plain
+            print(f'({radix}, "{tweak.hex()}", "{text(plain)}", "{text(cipher)}"),')
 
 
 if __name__ == "__main__":

@@ -101,6 +101,12 @@ int mk_ff1_prepare_wide(mk_ff1_wide_plan *plan, const mk_aes128_key *key, const 
 /// -1 (numerals untouched) when a numeral is at or above the radix.
 int mk_ff1_encrypt_wide(const mk_ff1_wide_plan *plan, uint8_t *numerals);
 
+/// NUM(S) mod the plan's modulus (`which` 0: radix^u, 1: radix^v), S given as the plan's `words`
+/// big-endian 32-bit words (w[0] first), computed as the wide rounds compute it: the product sum and its
+/// corrected quotient estimate. Written to out[0] (low 64 bits) and out[1] (high). For tests, which
+/// reach the estimate's rare corrections with values chosen next to multiples of the modulus.
+void mk_ff1_wide_reduce(const mk_ff1_wide_plan *plan, int which, const uint32_t *words, uint64_t out[2]);
+
 /// The inverse of mk_ff1_encrypt under the same key, tweak and radix.
 int mk_ff1_decrypt(const mk_aes128_key *key, const uint8_t *tweak, size_t tweak_length, unsigned radix,
                    uint8_t *numerals, size_t count);
