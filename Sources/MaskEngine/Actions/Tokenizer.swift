@@ -297,19 +297,20 @@ public final class Tokenizer {
         for e in eligible { next[key(e)] += 1 }
         var total = 0
         for k in 0..<64 { let count = next[k]; next[k] = total; total += count }
-        p.order.removeAll(keepingCapacity: true)
-        p.order.append(contentsOf: repeatElement(0, count: eligible.count))
+        // `order` and `run` are written before they are read: grown when a batch needs more, never
+        // cleared (filling them with zeros per batch cost a store per numeral slot). `total` is now
+        // eligible.count.
+        if p.order.count < total { p.order.append(contentsOf: repeatElement(0, count: total - p.order.count)) }
         for (i, e) in eligible.enumerated() { p.order[next[key(e)]] = i; next[key(e)] += 1 }
         let order = p.order
-        p.run.removeAll(keepingCapacity: true)
-        p.run.append(contentsOf: repeatElement(0, count: order.count * stride))
+        if p.run.count < total * stride { p.run.append(contentsOf: repeatElement(0, count: total * stride - p.run.count)) }
         p.numerals.withUnsafeMutableBufferPointer { numerals in
             p.run.withUnsafeMutableBufferPointer { run in
                 var first = 0
-                while first < order.count {
+                while first < total {
                     let key = eligible[order[first]]
                     var last = first
-                    while last + 1 < order.count && eligible[order[last + 1]].card == key.card
+                    while last + 1 < total && eligible[order[last + 1]].card == key.card
                             && eligible[order[last + 1]].cipherCount == key.cipherCount { last += 1 }
                     let count = last - first + 1
                     for k in 0..<count {
