@@ -94,7 +94,7 @@ enum TokenBenchmarks {
         }
 
         // The same values as one column (`appendTokens`): cards and SSNs prepared several at a time.
-        for (name, type, make) in kinds.filter({ !$0.2 && ($0.1 == .usSSN || $0.1 == .creditCard) }).map({ ($0.0, $0.1, $0.3) }) {
+        for (name, type, hash, make) in kinds where !hash && (type == .usSSN || type == .creditCard) {
             Benchmark("Tokens.Column.\(name).1000", configuration: SuiteConfiguration.make(units: .kilo)) { (_, state: TokenState) in
                 state.out.removeAll(keepingCapacity: true)
                 state.ends.removeAll(keepingCapacity: true)

@@ -165,8 +165,8 @@ void mk_aes128_encrypt(const mk_aes128_key *key, uint8_t block[16]) {
 //   128-bit value is the 64x64 product inside the reduction. Radix 10 stays small up to n = 28.
 // * Large (the rest: long secrets): 128-bit arithmetic, the halves kept below 2^120
 //   (mk_ff1_max_count); NUM(B) has at most 15 bytes, and NUM(S) (12, 16 or 20 bytes) is reduced
-//   modulo radix^m a 32-bit word at a time, each quotient estimated with doubles (`reduce_word`):
-//   radix^m is at least radix^(v-1) >= 2^48 / 255 > 2^32 here.
+//   modulo radix^m in one step from prepared powers 2^(32j) mod m, its quotient estimated with doubles
+//   (`wide_reduce`, below): radix^m is at least radix^(v-1) >= 2^48 / 255 > 2^32 here.
 
 typedef unsigned __int128 u128;
 
@@ -285,13 +285,19 @@ static modulus plan_modulus(const mk_ff1_plan *p, int round) {
     return md;
 }
 
-static int plan_from(const ff1_state *st, const mk_aes128_key *key, size_t n, mk_ff1_plan *p) {
-    if (st->mod_v >= SMALL_LIMIT) return -1;
+// The first CBC-MAC input of every round with [i] and NUM(B) left zero (as ff1_setup leaves them in
+// `last`), as two little-endian words: each round XORs its own in. Both plans start from it.
+static void round_base(const ff1_state *st, uint64_t *low, uint64_t *high) {
     uint8_t base[16];
     for (int k = 0; k < 16; k++) base[k] = st->prefix_mac[k] ^ st->last[k];
+    memcpy(low, base, 8);
+    memcpy(high, base + 8, 8);
+}
+
+static int plan_from(const ff1_state *st, const mk_aes128_key *key, size_t n, mk_ff1_plan *p) {
+    if (st->mod_v >= SMALL_LIMIT) return -1;
     p->key = *key;
-    memcpy(&p->base_low, base, 8);
-    memcpy(&p->base_high, base + 8, 8);
+    round_base(st, &p->base_low, &p->base_high);
     p->b_bits = (uint32_t)(8 * st->b);
     p->wide = st->d == 12;
     p->modulus[0] = (uint64_t)st->mod_u;
@@ -623,13 +629,8 @@ static void wide_run_on_path(const mk_ff1_wide_plan *p, uint8_t *numerals, int d
 
 static int wide_plan_from(const ff1_state *st, const mk_aes128_key *key, size_t n, mk_ff1_wide_plan *p) {
     if (st->mod_v < SMALL_LIMIT) return -1;
-    uint8_t base[16];
-    memcpy(base, st->last, 16);
-    memset(base + 15 - st->b, 0, st->b + 1);  // [i] and NUM(B): zero here, XORed in per round
-    for (int k = 0; k < 16; k++) base[k] ^= st->prefix_mac[k];
     p->key = *key;
-    memcpy(&p->base_low, base, 8);
-    memcpy(&p->base_high, base + 8, 8);
+    round_base(st, &p->base_low, &p->base_high);
     p->b_bits = (uint32_t)(8 * st->b);
     p->words = (uint32_t)(st->d / 4);
     p->radix = st->radix;

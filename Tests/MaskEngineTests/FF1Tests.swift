@@ -279,18 +279,31 @@ import Testing
 
     @Test(arguments: boundaryVectors)
     func ff1MatchesTheReferenceWhereTheRoundLoopsMeet(_ radix: Int, _ tweak: String, _ plain: String, _ cipher: String) {
-        for (path, var key) in Self.keysOfEveryPath {
-            #expect(Self.onPath(path) { Self.encrypt(plain, radix: radix, tweak: tweak, key: key) } == (0, cipher), "\(path)")
-            #expect(Self.onPath(path) { Self.decrypt(cipher, radix: radix, tweak: tweak, key: key) } == (0, plain), "\(path)")
+        Self.expectKnownAnswer(radix, tweak, plain, cipher)
+    }
+
+    /// Expects a known answer on every AES path: encryption, decryption, and the prepared plan of its
+    /// domain (`mk_ff1_prepare` while the halves stay below 2^48, `mk_ff1_prepare_wide` past that; each
+    /// refuses the other's lengths).
+    static func expectKnownAnswer(_ radix: Int, _ tweak: String, _ plain: String, _ cipher: String,
+                                  sourceLocation: SourceLocation = #_sourceLocation) {
+        let t = hex(tweak)
+        let smallDomain = pow(Double(radix), Double(plain.count - plain.count / 2)) < pow(2, 48)
+        for (path, var key) in keysOfEveryPath {
+            #expect(onPath(path) { encrypt(plain, radix: radix, tweak: tweak, key: key) } == (0, cipher), "\(path)",
+                    sourceLocation: sourceLocation)
+            #expect(onPath(path) { decrypt(cipher, radix: radix, tweak: tweak, key: key) } == (0, plain), "\(path)",
+                    sourceLocation: sourceLocation)
             var plan = mk_ff1_plan()
-            let t = Self.hex(tweak)
-            let smallDomain = pow(Double(radix), Double(plain.count - plain.count / 2)) < pow(2, 48)
-            #expect((mk_ff1_prepare(&plan, &key, t, t.count, UInt32(radix), plain.count) == 0) == smallDomain)
-            if smallDomain {
-                var x = Self.numerals(plain)
-                #expect(Self.onPath(path) { mk_ff1_encrypt_prepared(&plan, &x) } == 0)
-                #expect(Self.text(x) == cipher, "prepared, \(path)")
-            }
+            var wide = mk_ff1_wide_plan()
+            #expect((mk_ff1_prepare(&plan, &key, t, t.count, UInt32(radix), plain.count) == 0) == smallDomain,
+                    sourceLocation: sourceLocation)
+            #expect((mk_ff1_prepare_wide(&wide, &key, t, t.count, UInt32(radix), plain.count) == 0) == !smallDomain,
+                    sourceLocation: sourceLocation)
+            var x = numerals(plain)
+            let rc = onPath(path) { smallDomain ? mk_ff1_encrypt_prepared(&plan, &x) : mk_ff1_encrypt_wide(&wide, &x) }
+            #expect(rc == 0 && text(x) == cipher, "\(smallDomain ? "small" : "wide") plan, \(path)",
+                    sourceLocation: sourceLocation)
         }
     }
 

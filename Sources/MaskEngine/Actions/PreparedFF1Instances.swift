@@ -3,7 +3,8 @@ import CMaskKernels
 /// The FF1 instances (tweak, radix, length) a length-keeping tokenizer has enciphered with, each
 /// prepared on first use: the CBC-MAC of P and the tweak, the moduli, and for long strings the powers
 /// that reduce NUM(S) without a division are then computed once per instance instead of once per
-/// token (a 40-character secret: about 640 ns prepared against 760 ns, Benchmarks/RESULTS.md). Secrets
+/// token (the kernel on a 40-character secret: 664-693 ns prepared against 850-904 ns unprepared,
+/// `Benchmarks/ff1_bench.c` modes 3 and 0, Benchmarks/RESULTS.md). Secrets
 /// of one type come in a few lengths, so a handful of instances serve a whole column.
 ///
 /// At most `capacity` instances are kept (each custom type has its own tweak); past that a string is

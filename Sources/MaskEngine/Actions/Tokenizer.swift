@@ -107,8 +107,13 @@ public final class Tokenizer {
     /// a time. Faster for a column's worth of cards or SSNs, whose FF1 rounds then run up to eight values
     /// side by side (AES-NI blocks interleaved, `DigitCipher.encrypt(batch:)`), as the engine's column
     /// batches make them; other types are tokenized one by one.
+    /// Precondition: every range lies inside `bytes`.
     public func appendTokens(_ type: EntityType, of values: [Range<Int>], in bytes: UnsafeBufferPointer<UInt8>,
                              to out: inout [UInt8], ends: inout [Int]) {
+        // Slices of an unsafe buffer are bounds-checked in debug builds only: a range past `bytes` from
+        // a caller would read memory that is not the column's.
+        precondition(values.allSatisfy { $0.lowerBound >= 0 && $0.upperBound <= bytes.count },
+                     "every value's range lies inside bytes")
         // A batch of the engine's own in progress keeps its requests: then one by one.
         let batched = (type == .creditCard || type == .usSSN) && prepared.requests.isEmpty && prepared.isEmpty
         var first = 0
