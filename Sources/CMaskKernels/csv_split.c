@@ -2,19 +2,10 @@
 // per 64-byte block, the quote mask is turned into an "inside quotes" mask by a prefix XOR (each bit is
 // the parity of the quotes at or before it), carried from block to block, as in simdjson's stage 1.
 #include "mask_kernels.h"
-#include "kernel_path_internal.h"
+#include "csv_kernel_internal.h"
 
 #include <string.h>
 
-static inline uint64_t prefix_xor(uint64_t x) {
-    x ^= x << 1;
-    x ^= x << 2;
-    x ^= x << 4;
-    x ^= x << 8;
-    x ^= x << 16;
-    x ^= x << 32;
-    return x;
-}
 
 static inline void masks_scalar(const uint8_t *p, size_t n, uint8_t quote, uint64_t *q, uint64_t *nl) {
     uint64_t qm = 0, nm = 0;
@@ -44,14 +35,8 @@ mk_csv_split mk_csv_last_record_end(const uint8_t *bytes, size_t length, uint8_t
     mk_csv_split result = {0, 0, 0};
     uint64_t inside_carry = 0;  // all ones when the previous block ended inside quotes
     size_t lines = 0, records = 0;
-    // The thread's forced path, else AVX2 when the CPU has it; decided once per call.
-    mk_path path = mk_path_forced_here(MK_KERNEL_CSV_SPLIT);
-#if defined(__x86_64__)
-    if (path == MK_PATH_NONE) path = __builtin_cpu_supports("avx2") ? MK_PATH_ACCELERATED : MK_PATH_PORTABLE;
-#else
-    path = MK_PATH_PORTABLE;
-#endif
-    mk_path_record(MK_KERNEL_CSV_SPLIT, path);
+    // Decided once per call.
+    mk_path path = mk_csv_path();
     int avx2 = path == MK_PATH_ACCELERATED;
     (void)avx2;  // unread where there is no AVX2 code
     for (size_t base = 0; base < length; base += 64) {
@@ -63,7 +48,7 @@ mk_csv_split mk_csv_last_record_end(const uint8_t *bytes, size_t length, uint8_t
 #else
         masks_scalar(bytes + base, n, quote, &q, &nl);
 #endif
-        uint64_t inside = prefix_xor(q) ^ inside_carry;
+        uint64_t inside = mk_prefix_xor(q) ^ inside_carry;
         inside_carry = (uint64_t)((int64_t)inside >> 63);
         uint64_t ends = nl & ~inside;
         if (ends) {

@@ -2,7 +2,9 @@ import CMaskKernels
 import MaskEngine
 
 /// The CSV record splitter's AVX2 path against its scalar path (each forced and asserted to run), and
-/// both against a byte loop that toggles "inside quotes" at every quote byte.
+/// both against a byte loop that toggles "inside quotes" at every quote byte. Then the field reader
+/// (`mk_csv_fields`, on each path) against `referenceFields`, a byte loop that reads records as
+/// CSVChunkMasker's record loop does.
 public enum DifferentialCSVSplit: DifferentialTarget {
     public static let name = "DifferentialCSVSplit"
 
@@ -12,7 +14,7 @@ public enum DifferentialCSVSplit: DifferentialTarget {
         let quote = input.choice([UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "\n"), 0])
         let mapped = input.byte() & 1 == 0
         // Mapped: quotes, newlines and a filler, so records and quoted newlines are dense.
-        let alphabet: [UInt8] = [quote, UInt8(ascii: "\n"), UInt8(ascii: ","), UInt8(ascii: "a"), quote, UInt8(ascii: "\n")]
+        let alphabet: [UInt8] = [quote, UInt8(ascii: "\n"), UInt8(ascii: ","), UInt8(ascii: "a"), quote, UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\"")]
         let bytes = mapped ? input.rest.map { alphabet[Int($0) % alphabet.count] } : input.rest
 
         var quoted = false
@@ -39,7 +41,96 @@ public enum DifferentialCSVSplit: DifferentialTarget {
                                             + "\(expected.end) \(expected.lines) \(expected.records) (\(bytes.count) bytes)")
             }
         }
+        let delimiter = input.choice([UInt8(ascii: ","), UInt8(ascii: ";"), 9])
+        let expectedFields = referenceFields(bytes, delimiter: delimiter, maxRecords: 256)
+        for path in kernel.availablePaths {
+            let outcome = kernel.withPath(path) { () -> (ReadFields, KernelPath?) in
+                var fields = [mk_csv_field](repeating: mk_csv_field(), count: bytes.count + 2)
+                var ends = [Int](repeating: 0, count: 256)
+                let r = bytes.withUnsafeBufferPointer {
+                    mk_csv_fields($0.baseAddress, $0.count, 0, delimiter, 256, Int.max / 2, &fields, fields.count, &ends)
+                }
+                let read = ReadFields(fields: fields.prefix(r.fields).map { [$0.start, $0.end, Int($0.flags)] },
+                                      ends: Array(ends.prefix(r.records)), lines: r.lines, irregular: r.irregular != 0)
+                return (read, kernel.lastPath)
+            }
+            guard let result = outcome, result.1 == path else {
+                return DifferentialMismatch("the forced \(path) path did not run (fields)")
+            }
+            if result.0 != expectedFields {
+                return DifferentialMismatch("\(path): fields \(result.0), byte loop \(expectedFields) (\(bytes.count) bytes)")
+            }
+        }
         if !kernel.isAvailable(.accelerated) { CPUWarning.once(kernel) }
         return nil
+    }
+
+    struct ReadFields: Equatable {
+        /// start, end, flags of each field
+        var fields: [[Int]]
+        var ends: [Int]
+        var lines: Int
+        var irregular: Bool
+    }
+
+    /// Whole records from the start, as the record loop reads them (RFC 4180, LF or CR LF), stopping
+    /// after `maxRecords`, or before a record the field reader leaves to the record loop: a malformed one,
+    /// a lone CR outside quotes, an unterminated quote.
+    static func referenceFields(_ b: [UInt8], delimiter: UInt8, maxRecords: Int) -> ReadFields {
+        let quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+        let quoted = Int(MK_CSV_QUOTED), doubled = Int(MK_CSV_DOUBLED), last = Int(MK_CSV_LAST)
+        var read = ReadFields(fields: [], ends: [], lines: 0, irregular: false)
+        var pos = 0
+        let n = b.count
+        while pos < n && read.ends.count < maxRecords {
+            var fields: [[Int]] = []
+            var lines = 0
+            var p = pos
+            var end = -1
+            while end < 0 {
+                let start = p
+                var flags = 0
+                if p < n && b[p] == quote {
+                    flags = quoted
+                    p += 1
+                    var closed = false
+                    while p < n {
+                        if b[p] == quote {
+                            if p + 1 < n && b[p + 1] == quote { flags |= doubled; p += 2; continue }
+                            closed = true
+                            p += 1
+                            break
+                        }
+                        if b[p] == lf { lines += 1 }
+                        p += 1
+                    }
+                    if !closed { read.irregular = true; return read }
+                } else {
+                    while p < n && b[p] != delimiter && b[p] != lf && b[p] != cr {
+                        if b[p] == quote { read.irregular = true; return read }
+                        p += 1
+                    }
+                }
+                if p >= n {
+                    fields.append([start, p, flags | last]); end = n
+                } else if b[p] == delimiter {
+                    fields.append([start, p, flags])
+                    p += 1
+                    if p == n { fields.append([n, n, last]); end = n }
+                } else if b[p] == lf {
+                    fields.append([start, p, flags | last]); lines += 1; end = p + 1
+                } else if b[p] == cr && p + 1 < n && b[p + 1] == lf {
+                    fields.append([start, p, flags | last]); lines += 1; end = p + 2
+                } else {
+                    read.irregular = true
+                    return read
+                }
+            }
+            read.fields += fields
+            read.ends.append(end)
+            read.lines += lines
+            pos = end
+        }
+        return read
     }
 }

@@ -101,3 +101,58 @@ int mk_plain_typed_text_scalar(const uint8_t *bytes, size_t length);
 }
 #endif
 #endif
+
+#ifndef MASK_KERNELS_CSV_FIELDS_H
+#define MASK_KERNELS_CSV_FIELDS_H
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+    /// The field starts with a quote: its value is [start + 1, end - 1).
+    MK_CSV_QUOTED = 1,
+    /// A quoted field with doubled quotes inside: its value must be unquoted before it is read.
+    MK_CSV_DOUBLED = 2,
+    /// The record's last field.
+    MK_CSV_LAST = 4,
+};
+
+/// One field found by mk_csv_fields: its raw bytes [start, end), quotes included, without the
+/// terminator after it.
+typedef struct {
+    size_t start;
+    size_t end;
+    uint32_t flags;
+} mk_csv_field;
+
+/// What mk_csv_fields read.
+typedef struct {
+    /// Offset just past the last whole record read (its line ending included), or the start position.
+    size_t position;
+    /// Records read; record k ends at record_ends[k].
+    size_t records;
+    /// Fields of those records, in order, in fields[0 ..< fields].
+    size_t fields;
+    /// '\n' bytes in [start position, position), quoted or not: lines for error messages.
+    size_t lines;
+    /// 1 when it stopped before a record it does not read (a malformed one, a lone CR outside quotes, an
+    /// unterminated quote, or one record wider than the field buffer): the caller reads that record its
+    /// own way. 0 when it stopped at the buffer's end or at a limit.
+    int irregular;
+} mk_csv_fields_result;
+
+/// Reads whole RFC 4180 records from `bytes[position ..< length]` (`position` at a record's start):
+/// fields end at `delimiter`, LF or CR LF outside quotes; a record ends at LF or CR LF, or at the buffer's
+/// end. Stops after `max_records` records, or after the record that brings the bytes read to
+/// `max_bytes` or more, or when the next record's fields would not fit in `field_capacity`. Accepts
+/// exactly what CSVChunkMasker's record loop accepts without an error, except that a lone CR outside
+/// quotes (data to that loop) stops it. AVX2 when the CPU has it, else (or when the calling thread forced
+/// MK_KERNEL_CSV_SPLIT's portable path) scalar masks; both give the same result.
+mk_csv_fields_result mk_csv_fields(const uint8_t *bytes, size_t length, size_t position, uint8_t delimiter,
+                                   size_t max_records, size_t max_bytes, mk_csv_field *fields,
+                                   size_t field_capacity, size_t *record_ends);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

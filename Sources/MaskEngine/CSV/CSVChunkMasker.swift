@@ -28,8 +28,17 @@ public struct CSVChunkMasker {
     /// The field separator: `,` by default (RFC 4180); tab or `;` for other exports.
     public let delimiter: UInt8
 
+    /// Whether runs of well-formed records are read by `CSVFieldSplitter` (the default) rather than
+    /// record by record: the tests compare the two.
+    let readsFieldsInOnePass: Bool
+
     public init(delimiter: UInt8 = UInt8(ascii: ",")) {
+        self.init(delimiter: delimiter, readsFieldsInOnePass: true)
+    }
+
+    package init(delimiter: UInt8 = UInt8(ascii: ","), readsFieldsInOnePass: Bool) {
         self.delimiter = delimiter
+        self.readsFieldsInOnePass = readsFieldsInOnePass
     }
 
     /// Masks the whole records in `chunk`.
@@ -60,7 +69,8 @@ public struct CSVChunkMasker {
             chunk, structural: (delimiter, UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")),
             from: TextRecordBatch.Position(offset: 0, line: start.line, row: start.rowIndex), session: session,
             parse: { position, index, batch in
-                parseBatch(chunk, at: &position, index: index, start: start, scan: session.chunkScan, into: &batch)
+                parseBatch(chunk, at: &position, index: index, start: start, scan: session.chunkScan,
+                           splitter: readsFieldsInOnePass ? session.csvFields : nil, into: &batch)
             },
             context: { $0 < contexts.count ? contexts[$0] : ColumnContext() },
             actions: actions,
@@ -78,95 +88,156 @@ public struct CSVChunkMasker {
     /// Adds the records from `position` to `batch` until it is full or the chunk ends, decoding the
     /// values with doubled quotes that have a stage-1 candidate. Returns the error of a record it
     /// refuses (not added; `position` names it).
+    ///
+    /// `splitter` (the session's) reads runs of well-formed records in one pass; a record it leaves
+    /// (malformed, a lone CR, too wide) is read by `readRecord`, which names the error if there is one.
+    /// Without a splitter every record goes through `readRecord` (the tests compare the two).
     private func parseBatch(_ chunk: UnsafeBufferPointer<UInt8>, at position: inout TextRecordBatch.Position, index: StageOneIndex,
+                            start: CSVChunkStart, scan: ChunkScan, splitter: CSVFieldSplitter?,
+                            into batch: inout TextRecordBatch) -> StreamError? {
+        while position.offset < chunk.count && !batch.isFull {
+            if let splitter {
+                let read = splitter.read(chunk, from: position.offset, delimiter: delimiter,
+                                         maxRecords: TextRecordBatch.maxRecords - batch.records.count,
+                                         maxBytes: TextRecordBatch.maxBytes - batch.byteCount)
+                // The records' blocks classified now, in order, while the batch's pin holds them: the
+                // scan walks the batch column by column, and would otherwise move the window to and fro
+                // (the record loop classified them as it walked the structural bytes). A huge record is
+                // left to the scan's own windows, so that the masks' memory does not grow with it.
+                if scan.stopAfter > .decode && read.end > position.offset && read.end - position.offset <= Self.classifiedAhead {
+                    index.ensure(position.offset, read.end)
+                }
+                var record = 0
+                batch.beginRecord(at: position.offset)
+                for i in 0..<read.fieldCount {
+                    let f = splitter.field(i)
+                    let field = f.quoted
+                        ? FieldSpan(rawStart: f.start, rawEnd: f.end, valueStart: f.start + 1, valueEnd: f.end - 1, quoted: true)
+                        : FieldSpan(rawStart: f.start, rawEnd: f.end, valueStart: f.start, valueEnd: f.end, quoted: false)
+                    add(field, needsDecoding: f.doubled, chunk, index: index, scan: scan, into: &batch)
+                    if f.last {
+                        let end = splitter.recordEnd(record)
+                        batch.endRecord(at: end)
+                        record += 1
+                        if record < read.records { batch.beginRecord(at: end) }
+                    }
+                }
+                position.offset = read.end
+                position.line += read.lines
+                position.row += read.records
+                // Progress is certain: the kernel read records, or the record loop reads one.
+                if !read.irregular && read.records > 0 { continue }
+                if position.offset >= chunk.count || batch.isFull { break }
+            }
+            if let error = readRecord(chunk, at: &position, index: index, start: start, scan: scan, into: &batch) {
+                return error
+            }
+        }
+        return nil
+    }
+
+    /// The most bytes of records read in one pass that are classified at once (a batch is at most
+    /// `TextRecordBatch.maxBytes` and its last record).
+    private static let classifiedAhead = 256 * 1024
+
+    /// Adds one field to the batch: as it lies, or unquoted into the batch's decoded bytes when it has
+    /// doubled quotes and a stage-1 candidate (or custom detectors read every cell), or skipped.
+    @inline(__always)
+    private func add(_ field: FieldSpan, needsDecoding: Bool, _ chunk: UnsafeBufferPointer<UInt8>, index: StageOneIndex,
+                     scan: ChunkScan, into batch: inout TextRecordBatch) {
+        if !needsDecoding {
+            batch.add(field)
+        } else if index.hasCandidates(field.valueStart, field.valueEnd) || scan.scansEveryCell {
+            // Unquoted once: scanned and, with findings, rewritten from the batch's decoded bytes.
+            let (lower, upper) = (field.valueStart, field.valueEnd)
+            batch.addDecoded(field, atMost: upper - lower) { Self.unquote(chunk, lower, upper, to: $0) }
+        } else {
+            // Unquoting only removes quotes, so a raw value without candidates has none unquoted.
+            var field = field
+            field.source = .skipped
+            batch.add(field)
+        }
+    }
+
+    /// Reads the record at `position` byte by byte between stage-1 structural bytes: the reference
+    /// reading of a record, and the one that names where a malformed record goes wrong.
+    private func readRecord(_ chunk: UnsafeBufferPointer<UInt8>, at position: inout TextRecordBatch.Position, index: StageOneIndex,
                             start: CSVChunkStart, scan: ChunkScan, into batch: inout TextRecordBatch) -> StreamError? {
         let n = chunk.count
         var pos = position.offset
         var line = position.line
         defer { position.offset = pos; position.line = line }
-        while pos < n && !batch.isFull {
-            batch.beginRecord(at: pos)
-            func fail(_ kind: StreamError.Kind, at offset: Int) -> StreamError {
-                let error = StreamError(kind, at: StreamLocation(byteOffset: start.byteOffset + offset, line: line,
-                                                                row: position.row, column: batch.fieldsInRecord))
-                batch.dropRecord()
-                return error
-            }
-            var recordDone = false
-            while !recordDone {
-                var field = FieldSpan(rawStart: pos, rawEnd: pos, valueStart: pos, valueEnd: pos, quoted: false)
-                var needsDecoding = false
-                if pos < n && chunk[pos] == UInt8(ascii: "\"") {
-                    field.quoted = true
-                    let fieldLine = line
-                    var q = pos + 1
-                    var closing = -1
-                    while let next = index.nextStructural(from: q, before: n) {
-                        let b = chunk[next]
-                        if b == UInt8(ascii: "\"") {
-                            if next + 1 < n && chunk[next + 1] == UInt8(ascii: "\"") {
-                                needsDecoding = true
-                                q = next + 2
-                                continue
-                            }
-                            closing = next
-                            break
-                        }
-                        if b == UInt8(ascii: "\n") { line += 1 }
-                        q = next + 1
-                    }
-                    if closing < 0 {
-                        line = fieldLine  // name the line where the quote opened
-                        return fail(.csvUnterminatedQuote, at: pos)
-                    }
-                    field.valueStart = pos + 1
-                    field.valueEnd = closing
-                    pos = closing + 1
-                } else {
-                    var end = n
-                    var q = pos
-                    while let next = index.nextStructural(from: q, before: n) {
-                        let b = chunk[next]
-                        if b == UInt8(ascii: "\"") { return fail(.csvQuoteInUnquotedField, at: next) }
-                        if b == UInt8(ascii: "\r") && !(next + 1 < n && chunk[next + 1] == UInt8(ascii: "\n")) {
-                            q = next + 1  // a lone CR is data
+        batch.beginRecord(at: pos)
+        func fail(_ kind: StreamError.Kind, at offset: Int) -> StreamError {
+            let error = StreamError(kind, at: StreamLocation(byteOffset: start.byteOffset + offset, line: line,
+                                                            row: position.row, column: batch.fieldsInRecord))
+            batch.dropRecord()
+            return error
+        }
+        var recordDone = false
+        while !recordDone {
+            var field = FieldSpan(rawStart: pos, rawEnd: pos, valueStart: pos, valueEnd: pos, quoted: false)
+            var needsDecoding = false
+            if pos < n && chunk[pos] == UInt8(ascii: "\"") {
+                field.quoted = true
+                let fieldLine = line
+                var q = pos + 1
+                var closing = -1
+                while let next = index.nextStructural(from: q, before: n) {
+                    let b = chunk[next]
+                    if b == UInt8(ascii: "\"") {
+                        if next + 1 < n && chunk[next + 1] == UInt8(ascii: "\"") {
+                            needsDecoding = true
+                            q = next + 2
                             continue
                         }
-                        end = next
+                        closing = next
                         break
                     }
-                    field.valueEnd = end
-                    pos = end
+                    if b == UInt8(ascii: "\n") { line += 1 }
+                    q = next + 1
                 }
-                field.rawEnd = pos
-                if !needsDecoding {
-                    batch.add(field)
-                } else if index.hasCandidates(field.valueStart, field.valueEnd) || scan.scansEveryCell {
-                    // Unquoted once: scanned and, with findings, rewritten from the batch's decoded bytes.
-                    let (lower, upper) = (field.valueStart, field.valueEnd)
-                    batch.addDecoded(field, atMost: upper - lower) { Self.unquote(chunk, lower, upper, to: $0) }
-                } else {
-                    // Unquoting only removes quotes, so a raw value without candidates has none unquoted.
-                    field.source = .skipped
-                    batch.add(field)
+                if closing < 0 {
+                    line = fieldLine  // name the line where the quote opened
+                    return fail(.csvUnterminatedQuote, at: pos)
                 }
-                // What follows the field.
-                if pos >= n {
-                    recordDone = true
-                } else if chunk[pos] == delimiter {
-                    pos += 1
-                    if pos == n { batch.add(FieldSpan(empty: pos)); recordDone = true }
-                } else if chunk[pos] == UInt8(ascii: "\n") {
-                    pos += 1; line += 1; recordDone = true
-                } else if chunk[pos] == UInt8(ascii: "\r") && pos + 1 < n && chunk[pos + 1] == UInt8(ascii: "\n") {
-                    pos += 2; line += 1; recordDone = true
-                } else {
-                    return fail(.csvTextAfterClosingQuote, at: pos)
+                field.valueStart = pos + 1
+                field.valueEnd = closing
+                pos = closing + 1
+            } else {
+                var end = n
+                var q = pos
+                while let next = index.nextStructural(from: q, before: n) {
+                    let b = chunk[next]
+                    if b == UInt8(ascii: "\"") { return fail(.csvQuoteInUnquotedField, at: next) }
+                    if b == UInt8(ascii: "\r") && !(next + 1 < n && chunk[next + 1] == UInt8(ascii: "\n")) {
+                        q = next + 1  // a lone CR is data
+                        continue
+                    }
+                    end = next
+                    break
                 }
+                field.valueEnd = end
+                pos = end
             }
-            batch.endRecord(at: pos)
-            position.row += 1
+            field.rawEnd = pos
+            add(field, needsDecoding: needsDecoding, chunk, index: index, scan: scan, into: &batch)
+            // What follows the field.
+            if pos >= n {
+                recordDone = true
+            } else if chunk[pos] == delimiter {
+                pos += 1
+                if pos == n { batch.add(FieldSpan(empty: pos)); recordDone = true }
+            } else if chunk[pos] == UInt8(ascii: "\n") {
+                pos += 1; line += 1; recordDone = true
+            } else if chunk[pos] == UInt8(ascii: "\r") && pos + 1 < n && chunk[pos + 1] == UInt8(ascii: "\n") {
+                pos += 2; line += 1; recordDone = true
+            } else {
+                return fail(.csvTextAfterClosingQuote, at: pos)
+            }
         }
+        batch.endRecord(at: pos)
+        position.row += 1
         return nil
     }
 

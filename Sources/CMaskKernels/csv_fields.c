@@ -1,0 +1,207 @@
+// Splits CSV records into fields in one pass over the bytes, so that the record loop (CSVChunkMasker)
+// no longer walks every delimiter and every doubled quote in Swift: that walk was a fifth of the time
+// on PII-free CSV (Benchmarks/RESULTS.md). Per 64-byte block, four byte masks (quote, delimiter, LF,
+// CR) and the "inside quotes" parity (a prefix XOR, carried from block to block, as mk_csv_last_record_end
+// and simdjson do) give the field terminators outside quotes; the quotes are checked in the same masks,
+// so the kernel accepts exactly the records the Swift record loop accepts and stops before any other:
+//   - a quote that opens (parity 0 -> 1) must start a field, or directly follow a closing quote (the
+//     second quote of a doubled pair, which closes and reopens);
+//   - a quote that closes must be followed by a delimiter, LF, CR LF, another quote (a doubled pair) or
+//     the end of the buffer;
+//   - a CR outside quotes must be followed by LF (a lone CR is data to the record loop: it parses such a
+//     record itself), and the buffer must not end inside quotes.
+// A record that breaks one of these is left to the record loop, which reports the error where it is.
+#include "mask_kernels.h"
+#include "csv_kernel_internal.h"
+
+#include <string.h>
+
+
+typedef struct { uint64_t quote, delimiter, lf, cr; } csv_masks;
+
+static void masks_scalar(const uint8_t *p, uint8_t delimiter, csv_masks *m) {
+    memset(m, 0, sizeof *m);
+    for (int i = 0; i < 64; i++) {
+        uint64_t bit = (uint64_t)1 << i;
+        if (p[i] == '"') m->quote |= bit;
+        if (p[i] == delimiter) m->delimiter |= bit;
+        if (p[i] == '\n') m->lf |= bit;
+        if (p[i] == '\r') m->cr |= bit;
+    }
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+__attribute__((target("avx2"), always_inline))
+static inline uint64_t eq64(__m256i a, __m256i b, uint8_t c) {
+    const __m256i k = _mm256_set1_epi8((char)c);
+    return (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, k))
+           | ((uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, k)) << 32);
+}
+
+__attribute__((target("avx2")))
+static inline void masks_avx2(const uint8_t *p, uint8_t delimiter, csv_masks *m) {
+    const __m256i a = _mm256_loadu_si256((const __m256i *)p);
+    const __m256i b = _mm256_loadu_si256((const __m256i *)(p + 32));
+    m->quote = eq64(a, b, '"');
+    m->delimiter = eq64(a, b, delimiter);
+    m->lf = eq64(a, b, '\n');
+    m->cr = eq64(a, b, '\r');
+}
+#endif
+
+// Bits below `i` (i in 0...64).
+static inline uint64_t below(unsigned i) { return i >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << i) - 1); }
+
+// The reader, inlined twice with its block masks known: into an AVX2 function (whose CPU also has
+// POPCNT, which the per-field quote counts use: the generic build's software popcount was a third of
+// the function) and into the portable one.
+__attribute__((always_inline))
+static inline mk_csv_fields_result read_fields(const uint8_t *bytes, size_t length, size_t position, uint8_t delimiter,
+                                               size_t max_records, size_t max_bytes, mk_csv_field *fields,
+                                               size_t field_capacity, size_t *record_ends,
+                                               void (*block_masks)(const uint8_t *, uint8_t, csv_masks *)) {
+    mk_csv_fields_result result = {position, 0, 0, 0, 0};
+    // State carried from block to block.
+    uint64_t inside_carry = 0;   // all ones when the byte before the block is inside quotes
+    uint64_t starts_field = 1;   // 1 when the block's first byte starts a field (follows a terminator)
+    uint64_t after_close = 0;    // 1 when the byte before the block is a closing quote
+    uint64_t after_crlf = 0;     // 1 when the byte before the block is the CR of a CR LF
+    size_t quotes = 0, lfs = 0;  // quotes and LFs before the block, from `position`
+    // The field and record being read.
+    size_t field_start = position, field_start_quotes = 0;
+    size_t record_fields = 0;    // fields of the record being read, written at fields[result.fields...]
+    uint8_t padded[64 + 2];
+    for (size_t base = position; base < length; base += 64) {
+        size_t avail = length - base;
+        const uint8_t *p = bytes + base;
+        if (avail < 64) {
+            memset(padded, 0, sizeof padded);
+            memcpy(padded, p, avail);
+            p = padded;
+        }
+        csv_masks m;
+        block_masks(p, delimiter, &m);
+        const uint64_t valid = below(avail >= 64 ? 64 : (unsigned)avail);
+        // The bytes after the block, for conditions that read one or two bytes ahead.
+        const int next0 = avail > 64 ? bytes[base + 64] : -1;
+        const int next1 = avail > 65 ? bytes[base + 65] : -1;
+        const uint64_t inside = mk_prefix_xor(m.quote) ^ inside_carry;
+        const uint64_t open = m.quote & inside, close = m.quote & ~inside;
+        const uint64_t lf_next = (m.lf >> 1) | ((uint64_t)(next0 == '\n') << 63);
+        const uint64_t crlf = m.cr & ~inside & lf_next;
+        const uint64_t lone_cr = m.cr & ~inside & ~lf_next;
+        const uint64_t lf_of_crlf = m.lf & ((crlf << 1) | after_crlf);
+        const uint64_t lf_term = m.lf & ~inside & ~lf_of_crlf;
+        const uint64_t delim_out = m.delimiter & ~inside;
+        const uint64_t terms = (delim_out | lf_term | crlf) & valid;
+        // Where a field may start: after a terminator (the LF of a CR LF, not its CR), or the block's start.
+        const uint64_t field_starts = ((delim_out | lf_term | lf_of_crlf) << 1) | starts_field;
+        const uint64_t bad_open = open & ~(field_starts | (close << 1) | after_close);
+        // What may follow a closing quote; past the buffer's end is allowed.
+        const int next0_ok = next0 < 0 || next0 == delimiter || next0 == '\n' || next0 == '"'
+                             || (next0 == '\r' && next1 == '\n');
+        uint64_t follow_ok = ((m.delimiter | m.lf | m.quote | crlf) >> 1) | ((uint64_t)next0_ok << 63);
+        if (avail < 64) follow_ok |= ~valid >> 1;  // the last byte is followed by the buffer's end
+        const uint64_t bad_close = close & ~follow_ok;
+        uint64_t bad = (bad_open | bad_close | lone_cr) & valid;
+        // The buffer ends inside quotes: the open record is unterminated.
+        const int ends_inside = avail <= 64 && ((inside & valid) >> (avail - 1) & 1);
+        const uint64_t usable = bad ? below((unsigned)__builtin_ctzll(bad)) : ~(uint64_t)0;
+        uint64_t t = terms & usable;
+        const uint64_t record_terms = lf_term | crlf;
+        // Per field: no branch but the loop's and the rare record end (mispredicted field flags were
+        // most of this loop's time).
+        while (t) {
+            const unsigned i = (unsigned)__builtin_ctzll(t);
+            t &= t - 1;
+            const size_t at = base + i;
+            const size_t quotes_here = quotes + (size_t)__builtin_popcountll(m.quote & (((uint64_t)1 << i) - 1));
+            if (result.fields + record_fields == field_capacity) goto stop_irregular_if_empty;
+            // Reading bytes[field_start] is sound: field_start <= at < length.
+            const uint32_t quoted = (uint32_t)(field_start < at) & (uint32_t)(bytes[field_start] == '"');
+            const uint32_t doubled = quoted & (uint32_t)(quotes_here - field_start_quotes > 2);
+            const uint32_t last = (uint32_t)(record_terms >> i) & 1;
+            mk_csv_field *f = &fields[result.fields + record_fields];
+            f->start = field_start;
+            f->end = at;
+            f->flags = quoted * MK_CSV_QUOTED | doubled * MK_CSV_DOUBLED | last * MK_CSV_LAST;
+            record_fields++;
+            field_start = at + 1;
+            field_start_quotes = quotes_here;
+            if (last) {
+                const size_t end = at + 1 + ((crlf >> i) & 1);
+                field_start = end;
+                record_ends[result.records++] = end;
+                result.fields += record_fields;
+                record_fields = 0;
+                result.position = end;
+                result.lines = lfs + (size_t)__builtin_popcountll(m.lf & (((uint64_t)1 << i) - 1)) + 1;
+                if (result.records >= max_records || end - position >= max_bytes || end >= length) return result;
+            }
+        }
+        if (bad) goto stop_irregular;
+        quotes += (size_t)__builtin_popcountll(m.quote & valid);
+        lfs += (size_t)__builtin_popcountll(m.lf & valid);
+        inside_carry = (uint64_t)((int64_t)inside >> 63);
+        starts_field = ((delim_out | lf_term | lf_of_crlf) >> 63) & 1;
+        after_close = (close >> 63) & 1;
+        after_crlf = (crlf >> 63) & 1;
+        if (avail <= 64) {
+            if (ends_inside) goto stop_irregular;
+            // The buffer ends the last record, which has no line ending: its last field ends here too.
+            if (field_start > length) return result;
+            if (result.fields + record_fields == field_capacity) goto stop_irregular_if_empty;
+            const int quoted = field_start < length && bytes[field_start] == '"';
+            mk_csv_field *f = &fields[result.fields + record_fields];
+            f->start = field_start;
+            f->end = length;
+            f->flags = (quoted ? MK_CSV_QUOTED : 0) | (quoted && quotes - field_start_quotes > 2 ? MK_CSV_DOUBLED : 0)
+                       | MK_CSV_LAST;
+            result.fields += record_fields + 1;
+            record_ends[result.records++] = length;
+            result.position = length;
+            result.lines = lfs;
+            return result;
+        }
+    }
+    return result;
+stop_irregular_if_empty:
+    // Out of room for fields: the records read so far are returned; a record too wide for the buffer
+    // is left to the record loop.
+    if (result.records > 0) return result;
+stop_irregular:
+    result.irregular = 1;
+    return result;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2,popcnt,bmi")))
+static mk_csv_fields_result read_fields_avx2(const uint8_t *bytes, size_t length, size_t position, uint8_t delimiter,
+                                             size_t max_records, size_t max_bytes, mk_csv_field *fields,
+                                             size_t field_capacity, size_t *record_ends) {
+    return read_fields(bytes, length, position, delimiter, max_records, max_bytes, fields, field_capacity, record_ends, masks_avx2);
+}
+#endif
+
+static mk_csv_fields_result read_fields_portable(const uint8_t *bytes, size_t length, size_t position, uint8_t delimiter,
+                                                 size_t max_records, size_t max_bytes, mk_csv_field *fields,
+                                                 size_t field_capacity, size_t *record_ends) {
+    return read_fields(bytes, length, position, delimiter, max_records, max_bytes, fields, field_capacity, record_ends, masks_scalar);
+}
+
+mk_csv_fields_result mk_csv_fields(const uint8_t *bytes, size_t length, size_t position, uint8_t delimiter,
+                                   size_t max_records, size_t max_bytes, mk_csv_field *fields,
+                                   size_t field_capacity, size_t *record_ends) {
+    mk_path path = mk_csv_path();
+    if (position >= length || max_records == 0 || field_capacity == 0 || delimiter == '"' || delimiter == '\n'
+        || delimiter == '\r') {
+        mk_csv_fields_result none = {position, 0, 0, 0, position < length};
+        return none;
+    }
+#if defined(__x86_64__)
+    if (path == MK_PATH_ACCELERATED)
+        return read_fields_avx2(bytes, length, position, delimiter, max_records, max_bytes, fields, field_capacity, record_ends);
+#endif
+    return read_fields_portable(bytes, length, position, delimiter, max_records, max_bytes, fields, field_capacity, record_ends);
+}

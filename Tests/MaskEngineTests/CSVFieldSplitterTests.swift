@@ -1,0 +1,129 @@
+import CMaskKernels
+import Testing
+@testable import MaskEngine
+
+/// The CSV record loop's one-pass field reader (`mk_csv_fields`, `CSVFieldSplitter`): it must read
+/// exactly the records the record loop reads, the same way, and leave every other record to it.
+@Suite struct CSVFieldSplitterTests {
+    struct Field: Equatable, CustomStringConvertible {
+        var start: Int, end: Int, quoted: Bool, doubled: Bool, last: Bool
+        var description: String { "[\(start),\(end))\(quoted ? "q" : "")\(doubled ? "d" : "")\(last ? "|" : "")" }
+    }
+
+    struct Read {
+        var fields: [Field]
+        var recordEnds: [Int]
+        var result: mk_csv_fields_result
+    }
+
+    static func read(_ text: String, from position: Int = 0, delimiter: UInt8 = UInt8(ascii: ","), maxRecords: Int = 256,
+                     maxBytes: Int = 1 << 20, fieldCapacity: Int = 1024) -> Read {
+        let bytes = Array(text.utf8)
+        var fields = [mk_csv_field](repeating: mk_csv_field(), count: fieldCapacity)
+        var ends = [Int](repeating: -1, count: maxRecords)
+        let r = bytes.withUnsafeBufferPointer { b in
+            mk_csv_fields(b.baseAddress, b.count, position, delimiter, maxRecords, maxBytes, &fields, fieldCapacity, &ends)
+        }
+        let found = fields.prefix(r.fields).map {
+            Field(start: $0.start, end: $0.end, quoted: $0.flags & UInt32(MK_CSV_QUOTED) != 0,
+                  doubled: $0.flags & UInt32(MK_CSV_DOUBLED) != 0, last: $0.flags & UInt32(MK_CSV_LAST) != 0)
+        }
+        return Read(fields: found, recordEnds: Array(ends.prefix(r.records)), result: r)
+    }
+
+    static func f(_ start: Int, _ end: Int, quoted: Bool = false, doubled: Bool = false, last: Bool = false) -> Field {
+        Field(start: start, end: end, quoted: quoted, doubled: doubled, last: last)
+    }
+
+    @Test func fieldsOfPlainQuotedAndDoubledValues() {
+        // a,"b,c","say ""hi"""\r\n
+        let r = Self.read("a,\"b,c\",\"say \"\"hi\"\"\"\r\nx\n")
+        #expect(r.fields == [Self.f(0, 1), Self.f(2, 7, quoted: true), Self.f(8, 20, quoted: true, doubled: true, last: true),
+                             Self.f(22, 23, last: true)])
+        #expect(r.recordEnds == [22, 24])
+        #expect(r.result.position == 24 && r.result.lines == 2 && r.result.irregular == 0)
+    }
+
+    @Test func lineBreaksInsideQuotesAreDataAndCountAsLines() {
+        let r = Self.read("\"a\nb\",c\nd\n")
+        #expect(r.fields == [Self.f(0, 5, quoted: true), Self.f(6, 7, last: true), Self.f(8, 9, last: true)])
+        #expect(r.result.lines == 3)
+    }
+
+    @Test func theBufferEndsTheLastRecordAndATrailingDelimiterLeavesAnEmptyField() {
+        let r = Self.read("a,b\nc,")
+        #expect(r.fields == [Self.f(0, 1), Self.f(2, 3, last: true), Self.f(4, 5), Self.f(6, 6, last: true)])
+        #expect(r.recordEnds == [4, 6] && r.result.position == 6 && r.result.irregular == 0)
+        let empty = Self.read("\n\n")
+        #expect(empty.fields == [Self.f(0, 0, last: true), Self.f(1, 1, last: true)])
+    }
+
+    @Test func malformedRecordsAreLeftToTheRecordLoop() {
+        for (text, kept) in [("a,b\nx\"y\n", 4), ("a\n\"q\"z,1\n", 2), ("a\n\"open,\n", 2), ("a\nb\rc\n", 2), ("a\nb\r", 2),
+                             ("\"q\"\r", 0)] {
+            let r = Self.read(text)
+            #expect(r.result.irregular == 1 && r.result.position == kept, "\(text.debugDescription)")
+            #expect(r.recordEnds.last ?? 0 == kept)
+        }
+    }
+
+    @Test func limitsStopAfterWholeRecords() {
+        let text = String(repeating: "aa,bb\n", count: 100)
+        let byRecords = Self.read(text, maxRecords: 7)
+        #expect(byRecords.result.records == 7 && byRecords.result.position == 42 && byRecords.fields.count == 14)
+        // The record that reaches the byte limit is read whole.
+        let byBytes = Self.read(text, maxBytes: 13)
+        #expect(byBytes.result.records == 3 && byBytes.result.position == 18)
+        // Fields that do not fit: the records that did are returned; a record wider than the buffer alone
+        // is left to the record loop.
+        let narrow = Self.read(text, fieldCapacity: 5)
+        #expect(narrow.result.records == 2 && narrow.result.irregular == 0)
+        let wide = Self.read("a,b,c,d,e,f\n", fieldCapacity: 5)
+        #expect(wide.result.records == 0 && wide.result.irregular == 1)
+        let later = Self.read(text, from: 12, maxRecords: 1)
+        #expect(later.fields == [Self.f(12, 14), Self.f(15, 17, last: true)] && later.recordEnds == [18])
+    }
+
+    /// Random text of CSV's special bytes and some PII: both readings give the same output, report and
+    /// error, on every kernel path, whatever the chunk size.
+    @Test(arguments: AcceleratedKernel.csvSplit.availablePaths)
+    func theOnePassReadingMasksAsTheRecordLoopDoes(_ path: KernelPath) {
+        var g = StageOneTests.Generator(state: 0xC5F1)
+        let pieces = [",", ",", "\"", "\"\"", "\n", "\r\n", "\r", "a", "bc", " ", "ann@example.com", "4111 1111 1111 1111",
+                      "536-90-4399", "key=\"AKIAZ7QK3M5N8P2R4T6V\"", "x", "0", "\t", ";"]
+        var differences = 0
+        for round in 0..<400 {
+            var text = "id,note,other\n"
+            let count = Int(g.next() % 60)
+            for _ in 0..<count { text += pieces[Int(g.next() % UInt64(pieces.count))] }
+            if round % 3 == 0 {
+                // Mostly well formed: quoted fields with doubled quotes, long enough to cross blocks.
+                for r in 0..<Int(g.next() % 40) {
+                    text += "\(r),\"say \"\"\(pieces[Int(g.next() % 15)])\"\" \(String(repeating: "y", count: Int(g.next() % 90)))\",z\n"
+                }
+            }
+            let bytes = Array(text.utf8)
+            let delimiter: UInt8 = round % 7 == 0 ? UInt8(ascii: ";") : UInt8(ascii: ",")
+            let results = [true, false].map { onePass in
+                AcceleratedKernel.csvSplit.withPath(path) { Self.mask(bytes, delimiter: delimiter, onePass: onePass) }
+            }
+            if results[0]?.0 != results[1]?.0 || results[0]?.1 != results[1]?.1 || results[0]?.2 != results[1]?.2 {
+                differences += 1
+                if differences < 4 { Issue.record("round \(round) differs: \(text.debugDescription)") }
+            }
+        }
+        #expect(differences == 0)
+    }
+
+    /// Masks a whole chunk with a header, returning the output, the findings and the error's text.
+    static func mask(_ bytes: [UInt8], delimiter: UInt8, onePass: Bool) -> ([UInt8], [String], String?) {
+        let session = MaskSession(policy: .default, key: testKey)
+        let header = CSVHeader(names: ["id", "note", "other"])
+        let masked = bytes.withUnsafeBufferPointer {
+            CSVChunkMasker(delimiter: delimiter, readsFieldsInOnePass: onePass).mask($0, start: CSVChunkStart(header: header),
+                                                                                 session: session)
+        }
+        return (masked.output.isEmpty && masked.error == nil ? bytes : masked.output,
+                masked.findings.map { "\($0)" }, masked.error.map { "\($0)" })
+    }
+}
