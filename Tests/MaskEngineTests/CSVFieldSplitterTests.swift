@@ -127,3 +127,36 @@ import Testing
                 masked.findings.map { "\($0)" }, masked.error.map { "\($0)" })
     }
 }
+
+/// Where a CSV batch's values are classified: once, in the batch's copy of them (doubled quotes
+/// unquoted), not in the chunk and then again unquoted.
+@Suite struct CSVBatchCopyTests {
+    static func rawBlocksClassified(_ text: String) -> (blocks: Int, masked: MaskedChunk) {
+        let session = MaskSession(policy: .default, key: testKey)
+        let header = CSVHeader(names: ["id", "meta", "note"])
+        let masked = Array(text.utf8).withUnsafeBufferPointer {
+            CSVChunkMasker().mask($0, start: CSVChunkStart(header: header), session: session)
+        }
+        let batch = session.lendRecordBatch()
+        defer { session.giveBack(batch) }
+        return (batch.index.classifiedBlocks, masked)
+    }
+
+    @Test func valuesAreClassifiedInTheBatchCopyOnly() {
+        let record = "1,\"{\"\"plan\"\": \"\"free\"\", \"\"contact\"\": \"\"ann@example.com\"\"}\",card 4111 1111 1111 1111 ok\n"
+        let (blocks, masked) = Self.rawBlocksClassified(String(repeating: record, count: 2_000))
+        #expect(masked.error == nil && masked.rows == 2_000)
+        #expect(masked.counts[Int(EntityType.email.rawValue)] == 2_000 && masked.counts[Int(EntityType.creditCard.rawValue)] == 2_000)
+        #expect(blocks == 0, "the chunk's own bytes were classified (\(blocks) blocks)")
+    }
+
+    @Test func aHugeRecordIsScannedWhereItLiesPastTheCopyLimit() {
+        // One record of 20,000 fields (about 560 KB): the batch copies the first 256 KiB of it, and
+        // the rest is scanned in the chunk, found all the same.
+        let fields = (0..<20_000).map { $0 % 1_000 == 999 ? "ann\($0)@example.com" : "field number \($0) of the record" }
+        let (blocks, masked) = Self.rawBlocksClassified(fields.joined(separator: ",") + "\n")
+        #expect(masked.error == nil && masked.rows == 1)
+        #expect(masked.counts[Int(EntityType.email.rawValue)] == 20)
+        #expect(blocks > 0)
+    }
+}

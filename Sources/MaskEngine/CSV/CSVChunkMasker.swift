@@ -20,10 +20,12 @@ public struct CSVChunkStart: Sendable {
 /// Masks whole RFC 4180 records (comma separator, `"` quoting with doubled quotes, fields may hold
 /// line breaks; LF or CRLF record ends).
 ///
-/// Field boundaries come from the stage-1 structural mask (`,` `"` LF CR), so unquoted fields are found
-/// at SIMD speed. A record without findings is copied as it is; otherwise it is rewritten field by
-/// field, a quoted field staying quoted. A field whose value contains doubled quotes is unquoted into
-/// scratch before it is scanned, so report offsets are offsets into the unquoted value.
+/// Field boundaries come from byte masks (`CSVFieldSplitter`, one pass over the records; a malformed
+/// record is read byte by byte between the stage-1 structural bytes, which names where it goes wrong).
+/// Values are scanned in the batch's copy of them (`add`). A record without findings is copied as it
+/// is; otherwise it is rewritten field by field, a quoted field staying quoted. A field whose value
+/// contains doubled quotes is unquoted before it is scanned, so report offsets are offsets into the
+/// unquoted value.
 public struct CSVChunkMasker {
     /// The field separator: `,` by default (RFC 4180); tab or `;` for other exports.
     public let delimiter: UInt8
@@ -95,18 +97,12 @@ public struct CSVChunkMasker {
     private func parseBatch(_ chunk: UnsafeBufferPointer<UInt8>, at position: inout TextRecordBatch.Position, index: StageOneIndex,
                             start: CSVChunkStart, scan: ChunkScan, splitter: CSVFieldSplitter?,
                             into batch: inout TextRecordBatch) -> StreamError? {
+        defer { batch.flushCopies(chunk) }
         while position.offset < chunk.count && !batch.isFull {
             if let splitter {
                 let read = splitter.read(chunk, from: position.offset, delimiter: delimiter,
                                          maxRecords: TextRecordBatch.maxRecords - batch.records.count,
                                          maxBytes: TextRecordBatch.maxBytes - batch.byteCount)
-                // The records' blocks classified now, in order, while the batch's pin holds them: the
-                // scan walks the batch column by column, and would otherwise move the window to and fro
-                // (the record loop classified them as it walked the structural bytes). A huge record is
-                // left to the scan's own windows, so that the masks' memory does not grow with it.
-                if scan.stopAfter > .decode && read.end > position.offset && read.end - position.offset <= Self.classifiedAhead {
-                    index.ensure(position.offset, read.end)
-                }
                 var record = 0
                 batch.beginRecord(at: position.offset)
                 for i in 0..<read.fieldCount {
@@ -136,28 +132,32 @@ public struct CSVChunkMasker {
         return nil
     }
 
-    /// The most bytes of records read in one pass that are classified at once (a batch is at most
-    /// `TextRecordBatch.maxBytes` and its last record).
-    private static let classifiedAhead = 256 * 1024
-
-    /// Adds one field to the batch: as it lies, or unquoted into the batch's decoded bytes when it has
-    /// doubled quotes and a stage-1 candidate (or custom detectors read every cell), or skipped.
+    /// Adds one field to the batch, its value copied into the batch's own bytes (unquoted when it has
+    /// doubled quotes), where the whole batch's values are classified once and scanned and rewritten
+    /// from. Scanning values where they lie classified the chunk's bytes, and then each value with
+    /// doubled quotes a second time unquoted: on CSV with JSON in its fields, a quarter of the bytes.
+    /// Fields without doubled quotes are copied in runs (`TextRecordBatch.addCopied`), one copy for the
+    /// fields between two unquoted ones. Past `copiedAtMost` bytes of copies in a batch (one huge record),
+    /// fields stay where they lie and are scanned there, in the chunk's windows, so that the batch's
+    /// copy and masks do not grow with the record.
     @inline(__always)
     private func add(_ field: FieldSpan, needsDecoding: Bool, _ chunk: UnsafeBufferPointer<UInt8>, index: StageOneIndex,
                      scan: ChunkScan, into batch: inout TextRecordBatch) {
-        if !needsDecoding {
-            batch.add(field)
-        } else if index.hasCandidates(field.valueStart, field.valueEnd) || scan.scansEveryCell {
-            // Unquoted once: scanned and, with findings, rewritten from the batch's decoded bytes.
-            let (lower, upper) = (field.valueStart, field.valueEnd)
+        let (lower, upper) = (field.valueStart, field.valueEnd)
+        if needsDecoding {
+            batch.flushCopies(chunk)
             batch.addDecoded(field, atMost: upper - lower) { Self.unquote(chunk, lower, upper, to: $0) }
+        } else if batch.copiedBytes(with: field) <= Self.copiedAtMost {
+            batch.addCopied(field)
         } else {
-            // Unquoting only removes quotes, so a raw value without candidates has none unquoted.
-            var field = field
-            field.source = .skipped
+            batch.flushCopies(chunk)
             batch.add(field)
         }
     }
+
+    /// The most bytes a batch copies (a batch is at most `TextRecordBatch.maxBytes` of records, and its
+    /// last record may be longer).
+    private static let copiedAtMost = 256 * 1024
 
     /// Reads the record at `position` byte by byte between stage-1 structural bytes: the reference
     /// reading of a record, and the one that names where a malformed record goes wrong.

@@ -5,11 +5,10 @@ struct FieldSpan {
     enum Source: Equatable {
         /// Scanned where it lies in the chunk.
         case raw
-        /// Decoded first (CSV doubled quotes, COPY backslash escapes) into the batch's decoded bytes at
-        /// this range, scanned and rewritten from there.
+        /// In the batch's decoded bytes at this range, scanned and rewritten from there: decoded first
+        /// (CSV doubled quotes, COPY backslash escapes), or a CSV value copied there as it is.
         case decoded(Range<Int>)
-        /// Not scanned: a COPY NULL, or a CSV value with doubled quotes and not one stage-1 candidate
-        /// (unquoting only removes quotes, so it has none unquoted either).
+        /// Not scanned: a COPY NULL.
         case skipped
     }
 

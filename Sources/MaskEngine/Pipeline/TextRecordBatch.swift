@@ -1,10 +1,13 @@
 /// Records of a text format (CSV records, COPY rows) gathered from a chunk and scanned column by column:
 /// the column batches of the design's data path, for the formats whose values are text.
 ///
-/// The format's parser adds each record's fields as offsets into the borrowed chunk; the only bytes
-/// copied are those of a value that must be decoded before it is scanned (a CSV value with doubled
-/// quotes, a COPY value with escapes), decoded once into `decoded` and taken from there by the rewrite
-/// too. Then `scan` walks the batch column by column, each column's context read once, every decoded
+/// The format's parser adds each record's fields as offsets into the borrowed chunk. A value that must
+/// be decoded before it is scanned (a CSV value with doubled quotes, a COPY value with escapes) is
+/// decoded once into `decoded` and taken from there by the rewrite too; CSV copies its other values
+/// there as well, in runs (`addCopied`), so that each byte is classified once, in one place, rather
+/// than in the chunk and again unquoted. Values too large to copy, and COPY values without escapes, are
+/// scanned where they lie.
+/// Then `scan` walks the batch column by column, each column's context read once, every decoded
 /// value scanned against one stage-1 index over all of them (one classification per batch, not one
 /// call per value); `prepareDigitTokens` makes the batch's card and SSN tokens together (FF1
 /// interleaved, see `PreparedDigitTokens`); and the format writes the records in order from their
@@ -60,6 +63,7 @@ struct TextRecordBatch {
         fields.removeAll(keepingCapacity: true)
         findings.removeAll(keepingCapacity: true)
         decoded.removeAll(keepingAtMost: 1 << 20)
+        copyRun = nil
         width = 0
     }
 
@@ -74,9 +78,43 @@ struct TextRecordBatch {
         fields.append(field)
     }
 
+    /// The chunk bytes `addCopied` is gathering for one copy into the decoded bytes: where they start in
+    /// the chunk, where they will start in the decoded bytes, and where the last field added ends.
+    private var copyRun: (start: Int, base: Int, end: Int)? = nil
+
+    /// The decoded bytes there would be, the pending copy included, if `addCopied` took `field`.
+    func copiedBytes(with field: FieldSpan) -> Int { decoded.count + field.rawEnd - (copyRun?.start ?? field.rawStart) }
+
+    /// Adds a field whose value is copied into the decoded bytes as it is, in one piece with the chunk
+    /// bytes around it and the fields added before it this way (the delimiters between them stay, as in
+    /// the chunk): `flushCopies` copies them. Scanned and rewritten from there.
+    mutating func addCopied(_ field: FieldSpan) {
+        if copyRun == nil { copyRun = (field.rawStart, decoded.count, field.rawEnd) }
+        // Sound to unwrap: set just above when it was nil.
+        let run = copyRun!
+        var field = field
+        field.source = .decoded((run.base + field.valueStart - run.start)..<(run.base + field.valueEnd - run.start))
+        copyRun = (run.start, run.base, max(run.end, field.rawEnd))
+        fields.append(field)
+    }
+
+    /// Copies the bytes the fields `addCopied` added since the last flush lie in, then a zero byte; to be
+    /// called before any other value is written to the decoded bytes, and before the batch is scanned.
+    mutating func flushCopies(_ chunk: UnsafeBufferPointer<UInt8>) {
+        guard let run = copyRun, let source = chunk.baseAddress else { return }
+        copyRun = nil
+        let n = run.end - run.start
+        let p = decoded.continueWriting(atMost: n + 1)
+        // Sound: run.start..<run.end lies inside the chunk (fields of it), and n + 1 bytes were made room for.
+        p.update(from: source + run.start, count: n)
+        p[n] = 0
+        decoded.setCount(run.base + n + 1)
+    }
+
     /// Adds a field whose value `decode` writes (at most `atMost` bytes, returning how many) into the
-    /// batch's decoded bytes.
+    /// batch's decoded bytes. Pending copies must have been flushed.
     mutating func addDecoded(_ field: FieldSpan, atMost: Int, decode: (UnsafeMutablePointer<UInt8>) -> Int) {
+        precondition(copyRun == nil, "copies are flushed before a decoded value is written")
         let start = decoded.count
         let p = decoded.continueWriting(atMost: atMost + 1)
         let count = decode(p)
@@ -112,6 +150,7 @@ struct TextRecordBatch {
     mutating func scan(_ chunk: UnsafeBufferPointer<UInt8>, index: StageOneIndex, with scan: ChunkScan,
                        context: (Int) -> ColumnContext?) {
         defer { index.unpin() }
+        precondition(copyRun == nil, "copies are flushed before the batch is scanned")
         // Moved out while the walk holds the fields and records (given back below): the loop then reads
         // them through buffer pointers, without an array's checks per access.
         var findings = self.findings
