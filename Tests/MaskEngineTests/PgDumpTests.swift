@@ -33,6 +33,26 @@ import Testing
             + rows.map { $0 + "\n" }.joined() + "\\.\n\n-- PostgreSQL database dump complete\n"
     }
 
+    @Test func escapingForCOPYTextRoundTripsAndLeavesNoRawSeparator() {
+        var g = StageOneTests.Generator(state: 0xC0B7)
+        let alphabet: [UInt8] = [92, 10, 13, 9, 78, 110, 97, 0, 0xC3, 0xA9, 32]
+        for length in [0, 1, 2, 7, 64, 300] {
+            for _ in 0..<50 {
+                let value = (0..<length).map { _ in alphabet[Int(g.next() % UInt64(alphabet.count))] }
+                var out: [UInt8] = [1, 2]
+                CopyTextChunkMasker.appendEscaped(value, to: &out)
+                #expect(out.prefix(2) == [1, 2], "appends after what was there")
+                let escaped = Array(out.dropFirst(2))
+                #expect(!escaped.contains(10) && !escaped.contains(13) && !escaped.contains(9))
+                var back = [UInt8](repeating: 0, count: escaped.count)
+                let n = escaped.withUnsafeBufferPointer { e in
+                    back.withUnsafeMutableBufferPointer { CopyTextChunkMasker.unescape(e, 0, e.count, to: $0.baseAddress!) }
+                }
+                #expect(Array(back.prefix(n)) == value)
+            }
+        }
+    }
+
     @Test func escapesAreHonouredAndEverythingElsePassesThrough() {
         let rows = [
             "1\tann@example.com\tline1\\nmail bob@example.org\\ttab\\\\back\t536-90-4399\t1990-01-02\t{\"e\": \"c@d.io\", \"q\": \"a\\\\\"b\"}",
