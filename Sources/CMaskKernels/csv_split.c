@@ -20,7 +20,7 @@ static inline void masks_scalar(const uint8_t *p, size_t n, uint8_t quote, uint6
 #if defined(__x86_64__)
 #include <immintrin.h>
 __attribute__((target("avx2")))
-static void masks_avx2(const uint8_t *p, uint8_t quote, uint64_t *q, uint64_t *nl) {
+static inline void masks_avx2(const uint8_t *p, uint8_t quote, uint64_t *q, uint64_t *nl) {
     __m256i a = _mm256_loadu_si256((const __m256i *)p);
     __m256i b = _mm256_loadu_si256((const __m256i *)(p + 32));
     __m256i vq = _mm256_set1_epi8((char)quote), vn = _mm256_set1_epi8('\n');
@@ -31,23 +31,20 @@ static void masks_avx2(const uint8_t *p, uint8_t quote, uint64_t *q, uint64_t *n
 }
 #endif
 
-mk_csv_split mk_csv_last_record_end(const uint8_t *bytes, size_t length, uint8_t quote) {
+// The split, inlined twice with its block masks known: into an AVX2 function (whose CPU also has POPCNT,
+// which the line and record counts use three times a block: the generic build's software popcount was
+// most of this loop) and into the portable one.
+__attribute__((always_inline))
+static inline mk_csv_split last_record_end(const uint8_t *bytes, size_t length, uint8_t quote,
+                                           void (*full_block_masks)(const uint8_t *, uint8_t, uint64_t *, uint64_t *)) {
     mk_csv_split result = {0, 0, 0};
     uint64_t inside_carry = 0;  // all ones when the previous block ended inside quotes
     size_t lines = 0, records = 0;
-    // Decided once per call.
-    mk_path path = mk_csv_path();
-    int avx2 = path == MK_PATH_ACCELERATED;
-    (void)avx2;  // unread where there is no AVX2 code
     for (size_t base = 0; base < length; base += 64) {
         size_t n = length - base < 64 ? length - base : 64;
         uint64_t q, nl;
-#if defined(__x86_64__)
-        if (avx2 && n == 64) masks_avx2(bytes + base, quote, &q, &nl);
+        if (n == 64) full_block_masks(bytes + base, quote, &q, &nl);
         else masks_scalar(bytes + base, n, quote, &q, &nl);
-#else
-        masks_scalar(bytes + base, n, quote, &q, &nl);
-#endif
         uint64_t inside = mk_prefix_xor(q) ^ inside_carry;
         inside_carry = (uint64_t)((int64_t)inside >> 63);
         uint64_t ends = nl & ~inside;
@@ -62,4 +59,25 @@ mk_csv_split mk_csv_last_record_end(const uint8_t *bytes, size_t length, uint8_t
         records += (size_t)__builtin_popcountll(ends);
     }
     return result;
+}
+
+static void full_masks_scalar(const uint8_t *p, uint8_t quote, uint64_t *q, uint64_t *nl) {
+    masks_scalar(p, 64, quote, q, nl);
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2,popcnt")))
+static mk_csv_split last_record_end_avx2(const uint8_t *bytes, size_t length, uint8_t quote) {
+    return last_record_end(bytes, length, quote, masks_avx2);
+}
+#endif
+
+mk_csv_split mk_csv_last_record_end(const uint8_t *bytes, size_t length, uint8_t quote) {
+    // Decided once per call.
+    mk_path path = mk_csv_path();
+#if defined(__x86_64__)
+    if (path == MK_PATH_ACCELERATED) return last_record_end_avx2(bytes, length, quote);
+#endif
+    (void)path;  // unread where there is no AVX2 code
+    return last_record_end(bytes, length, quote, full_masks_scalar);
 }
