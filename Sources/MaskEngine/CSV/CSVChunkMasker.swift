@@ -71,7 +71,7 @@ public struct CSVChunkMasker {
             chunk, structural: (delimiter, UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")),
             from: TextRecordBatch.Position(offset: 0, line: start.line, row: start.rowIndex), session: session,
             parse: { position, index, batch in
-                parseBatch(chunk, at: &position, index: index, start: start, scan: session.chunkScan,
+                parseBatch(chunk, at: &position, index: index, start: start,
                            splitter: readsFieldsInOnePass ? session.csvFields : nil, into: &batch)
             },
             context: { $0 < contexts.count ? contexts[$0] : ColumnContext() },
@@ -87,15 +87,15 @@ public struct CSVChunkMasker {
         return result
     }
 
-    /// Adds the records from `position` to `batch` until it is full or the chunk ends, decoding the
-    /// values with doubled quotes that have a stage-1 candidate. Returns the error of a record it
-    /// refuses (not added; `position` names it).
+    /// Adds the records from `position` to `batch` until it is full or the chunk ends, their values
+    /// copied into the batch (`add`). Returns the error of a record it refuses (not added; `position`
+    /// names it).
     ///
     /// `splitter` (the session's) reads runs of well-formed records in one pass; a record it leaves
     /// (malformed, a lone CR, too wide) is read by `readRecord`, which names the error if there is one.
     /// Without a splitter every record goes through `readRecord` (the tests compare the two).
     private func parseBatch(_ chunk: UnsafeBufferPointer<UInt8>, at position: inout TextRecordBatch.Position, index: StageOneIndex,
-                            start: CSVChunkStart, scan: ChunkScan, splitter: CSVFieldSplitter?,
+                            start: CSVChunkStart, splitter: CSVFieldSplitter?,
                             into batch: inout TextRecordBatch) -> StreamError? {
         defer { batch.flushCopies(chunk) }
         while position.offset < chunk.count && !batch.isFull {
@@ -110,7 +110,7 @@ public struct CSVChunkMasker {
                     let field = f.quoted
                         ? FieldSpan(rawStart: f.start, rawEnd: f.end, valueStart: f.start + 1, valueEnd: f.end - 1, quoted: true)
                         : FieldSpan(rawStart: f.start, rawEnd: f.end, valueStart: f.start, valueEnd: f.end, quoted: false)
-                    add(field, needsDecoding: f.doubled, chunk, index: index, scan: scan, into: &batch)
+                    add(field, needsDecoding: f.doubled, chunk, into: &batch)
                     if f.last {
                         let end = splitter.recordEnd(record)
                         batch.endRecord(at: end)
@@ -125,7 +125,7 @@ public struct CSVChunkMasker {
                 if !read.irregular && read.records > 0 { continue }
                 if position.offset >= chunk.count || batch.isFull { break }
             }
-            if let error = readRecord(chunk, at: &position, index: index, start: start, scan: scan, into: &batch) {
+            if let error = readRecord(chunk, at: &position, index: index, start: start, into: &batch) {
                 return error
             }
         }
@@ -141,8 +141,8 @@ public struct CSVChunkMasker {
     /// fields stay where they lie and are scanned there, in the chunk's windows, so that the batch's
     /// copy and masks do not grow with the record.
     @inline(__always)
-    private func add(_ field: FieldSpan, needsDecoding: Bool, _ chunk: UnsafeBufferPointer<UInt8>, index: StageOneIndex,
-                     scan: ChunkScan, into batch: inout TextRecordBatch) {
+    private func add(_ field: FieldSpan, needsDecoding: Bool, _ chunk: UnsafeBufferPointer<UInt8>,
+                     into batch: inout TextRecordBatch) {
         let (lower, upper) = (field.valueStart, field.valueEnd)
         if needsDecoding {
             batch.flushCopies(chunk)
@@ -162,7 +162,7 @@ public struct CSVChunkMasker {
     /// Reads the record at `position` byte by byte between stage-1 structural bytes: the reference
     /// reading of a record, and the one that names where a malformed record goes wrong.
     private func readRecord(_ chunk: UnsafeBufferPointer<UInt8>, at position: inout TextRecordBatch.Position, index: StageOneIndex,
-                            start: CSVChunkStart, scan: ChunkScan, into batch: inout TextRecordBatch) -> StreamError? {
+                            start: CSVChunkStart, into batch: inout TextRecordBatch) -> StreamError? {
         let n = chunk.count
         var pos = position.offset
         var line = position.line
@@ -221,7 +221,7 @@ public struct CSVChunkMasker {
                 pos = end
             }
             field.rawEnd = pos
-            add(field, needsDecoding: needsDecoding, chunk, index: index, scan: scan, into: &batch)
+            add(field, needsDecoding: needsDecoding, chunk, into: &batch)
             // What follows the field.
             if pos >= n {
                 recordDone = true
