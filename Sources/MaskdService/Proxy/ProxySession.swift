@@ -413,8 +413,10 @@ final class ProxySession: @unchecked Sendable {
         finishAudit()
         logger.debug("session closed", metadata: ["upstream_closed": "\(upstreamClosed)"])
         phase = .closed
-        client.flush()
-        client.close(promise: nil)
+        // Closed once every write before it has gone out: NIO's close drops writes still queued, and
+        // a client that was slow to read would be left with the front of a message.
+        let client = self.client
+        client.writeAndFlush(client.allocator.buffer(capacity: 0)).whenComplete { _ in client.close(promise: nil) }
         if case .remote(let daemon) = link {
             var frame = daemon.allocator.buffer(capacity: 8)
             frame.writeSidecarHeader(.end, length: 0)
