@@ -284,6 +284,45 @@ import Testing
         }
     }
 
+    /// The column batches' gate (`CandidateGate`) answers exactly what `hasCandidatesToScan` answers for
+    /// each of many values asked in ascending order: adjacent, apart, empty, one byte, starting inside a
+    /// digit run or a long token run; and again after `rewind`, as a batch's next column asks.
+    @Test func theGateAgreesWithTheIndexOnAscendingValues() {
+        var g = Generator(state: 4242)
+        let index = StageOneIndex(windowBytes: 256)
+        var disagreements = 0
+        var answers = Set<Bool>()
+        for round in 0..<300 {
+            var text: [UInt8] = []
+            while text.count < 200 + round * 7 {
+                text += Array(Self.fragments[Int(g.next() % UInt64(Self.fragments.count))].utf8)
+                if g.next() % 4 == 0 { text.append(0) }
+            }
+            text.withUnsafeBufferPointer { bytes in
+                index.reset(bytes)
+                index.ensure(0, bytes.count)
+                var gate = CandidateGate(index: index, bytes: bytes)
+                for _ in 0..<2 {
+                    gate.rewind()
+                    var lower = Int(g.next() % 8)
+                    while lower < bytes.count {
+                        let upper = min(bytes.count, lower + Int(g.next() % (g.next() % 3 == 0 ? 4 : 40)))
+                        let expected = index.hasCandidatesToScan(lower, upper)
+                        answers.insert(expected)
+                        if gate.hasCandidates(lower, upper) != expected {
+                            disagreements += 1
+                            Issue.record("round \(round) value \(lower)..<\(upper): gate \(!expected), index \(expected)")
+                        }
+                        // Next value: adjacent, overlapping the end, or further on.
+                        lower = max(lower, upper - Int(g.next() % 2)) + Int(g.next() % 30)
+                    }
+                }
+            }
+            if disagreements > 5 { break }
+        }
+        #expect(answers == [true, false], "both answers were asked for")
+    }
+
     /// The candidates of a whole text, as the cursor yields them, on each path the CPU has (which
     /// must agree).
     static func candidates(in text: String) -> [Int] {

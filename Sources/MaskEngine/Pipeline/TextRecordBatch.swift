@@ -166,10 +166,13 @@ struct TextRecordBatch {
         let prefilter = !scan.scansEveryCell && scan.stopAfter > .decode
         let decodedIndex = self.decodedIndex
         let width = self.width
+        // A column's decoded values lie in ascending order: one gate answers the prefilter for them.
+        var gate = CandidateGate(index: decodedIndex, bytes: decodedBytes)
         records.withUnsafeBufferPointer { records in
             fields.withUnsafeMutableBufferPointer { fields in
                 for column in 0..<width {
                     guard let context = context(column) else { continue }
+                    gate.rewind()
                     for record in records where column < record.fields.count {
                         // Sound: `i` lies in `record.fields`, a range of fields added before the record
                         // ended (`endRecord`), so inside `fields`; the buffer is not bounds-checked.
@@ -178,15 +181,21 @@ struct TextRecordBatch {
                         let start = findings.count
                         // Where the value is scanned: in the chunk, or decoded in the batch's own bytes.
                         let (bytes, valueIndex, lower, upper): (UnsafeBufferPointer<UInt8>, StageOneIndex, Int, Int)
-                        switch fields[i].source {
-                        case .raw: (bytes, valueIndex, lower, upper) = (chunk, index, fields[i].valueStart, fields[i].valueEnd)
-                        case .decoded(let range): (bytes, valueIndex, lower, upper) = (decodedBytes, decodedIndex, range.lowerBound, range.upperBound)
-                        case .skipped: continue
-                        }
                         var candidates: Bool? = nil
-                        if prefilter {
-                            if !valueIndex.hasCandidatesToScan(lower, upper) { continue }
-                            candidates = true
+                        switch fields[i].source {
+                        case .raw:
+                            (bytes, valueIndex, lower, upper) = (chunk, index, fields[i].valueStart, fields[i].valueEnd)
+                            if prefilter {
+                                if !index.hasCandidatesToScan(lower, upper) { continue }
+                                candidates = true
+                            }
+                        case .decoded(let range):
+                            (bytes, valueIndex, lower, upper) = (decodedBytes, decodedIndex, range.lowerBound, range.upperBound)
+                            if prefilter {
+                                if !gate.hasCandidates(lower, upper) { continue }
+                                candidates = true
+                            }
+                        case .skipped: continue
                         }
                         scan.scan(bytes, lower: lower, upper: upper, index: valueIndex, context: context, candidates: candidates,
                                   into: &findings)

@@ -211,10 +211,18 @@ struct DataRowBatch {
         index.ensure(0, bytes.count)
         let copyMasker = CellMasker(chunk: bytes, index: index, session: session, scan: cellMasker.scan,
                                     actions: cellMasker.actions, maxEncodedLength: cellMasker.maxEncodedLength)
+        // The copies lie in ascending order: one gate answers the prefilter for all of them.
+        var gate = CandidateGate(index: index, bytes: bytes)
+        let everyCell = cellMasker.scan.scansEveryCell
         for (cell, copy) in gathered[..<gatheredCount] {
             let start = findings.count
-            copyMasker.scanText(lower: copy, upper: copy + cells[cell].end - cells[cell].start, context: kind.context,
-                                into: &findings)
+            let upper = copy + cells[cell].end - cells[cell].start
+            if everyCell {
+                copyMasker.scanText(lower: copy, upper: upper, context: kind.context, into: &findings)
+            } else {
+                guard gate.hasCandidates(copy, upper) else { continue }
+                copyMasker.scanCandidates(lower: copy, upper: upper, context: kind.context, into: &findings)
+            }
             if findings.count > start { textCells.append((cell: cell, findings: start..<findings.count)) }
         }
         if textCells.isEmpty || cellMasker.scan.stopAfter != .mask { return }

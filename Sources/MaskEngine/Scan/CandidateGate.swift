@@ -1,0 +1,65 @@
+import CMaskKernels
+
+/// `StageOneIndex.hasCandidatesToScan` for the many values of one classified buffer, asked in
+/// ascending order: the prefilter of the column batches.
+///
+/// Asked value by value, the index walks each value's blocks and clips their masks, and most values
+/// (ids, words, timestamps) have nothing there: that test, repeated for every value, was most of what a
+/// value without findings cost. The gate instead keeps the position of the next candidate it found,
+/// so a value that ends before it is answered with one comparison, and the masks between two
+/// candidates are read once for all the values that lie there.
+///
+/// It reads the masks through the index's raw pointer: the caller classified the whole buffer first
+/// (`StageOneIndex.ensure(0, count)`), and nothing reclassifies while the gate lives.
+struct CandidateGate {
+    private let masks: UnsafePointer<mk_block_masks>
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private let blocks: Int
+    /// The first candidate at or after the last value asked about, or `Int.max` when there is none.
+    private var next = -1
+
+    /// A gate over `bytes`, every block of which `index` has classified.
+    init(index: StageOneIndex, bytes: UnsafeBufferPointer<UInt8>) {
+        masks = index.blockBase
+        self.bytes = bytes
+        blocks = (bytes.count + 63) >> 6
+    }
+
+    /// Forgets the candidate found so far: for a walk that starts again from a lower value.
+    @inline(__always)
+    mutating func rewind() { next = -1 }
+
+    /// Whether `CandidateCursor` yields anything in `lower..<upper` (exactly
+    /// `StageOneIndex.hasCandidatesToScan`); `lower` must not be below the last value's, since `rewind`.
+    @inline(__always)
+    mutating func hasCandidates(_ lower: Int, _ upper: Int) -> Bool {
+        if lower >= upper { return false }
+        if next < lower { next = firstCandidate(from: lower) }
+        if next < upper { return true }
+        // What the cursor adds at a value's first byte whatever precedes it: a token start, and a digit
+        // inside a run of the buffer (the kernel judged the run from its real start).
+        let m = masks[lower >> 6]
+        if (m.longrun >> UInt64(lower & 63)) & 1 != 0 { return true }
+        return lower > 0 && ASCII.isDigit(bytes[lower]) && ASCII.isDigit(bytes[lower - 1])
+    }
+
+    /// The first position at or after `position` that the cursor yields wherever a value starts: an
+    /// anchor, a digit candidate, a long token run at a word start.
+    @inline(__always)
+    private func firstCandidate(from position: Int) -> Int {
+        var block = position >> 6
+        guard block < blocks else { return .max }
+        var bits = Self.candidates(masks[block]) & (~0 << UInt64(position & 63))
+        while bits == 0 {
+            block += 1
+            if block >= blocks { return .max }
+            bits = Self.candidates(masks[block])
+        }
+        return (block << 6) + bits.trailingZeroBitCount
+    }
+
+    @inline(__always)
+    private static func candidates(_ m: mk_block_masks) -> UInt64 {
+        m.anchor | m.digitstart | (m.longrun & m.wordstart)
+    }
+}
