@@ -31,6 +31,32 @@ import Testing
         }
     }
 
+    /// Two MACs at once (`mk_hmac_sha256_pair`, interleaved with SHA-NI) are the two MACs one by one:
+    /// messages of equal and of different block counts, at the padding boundaries, at the longest the
+    /// interleaved form pads whole (246 bytes) and past it, on each SHA-256 path.
+    @Test(arguments: AcceleratedKernel.sha256.availablePaths)
+    func aPairIsTwoMACs(_ path: KernelPath) {
+        var g = StageOneTests.Generator(state: 2026)
+        let key = (0..<32).map { _ in UInt8(truncatingIfNeeded: g.next()) }
+        var ctx = mk_hmac_sha256_key()
+        _ = AcceleratedKernel.sha256.expectRuns(path) { mk_hmac_sha256_init(&ctx, key, key.count) }
+        let lengths = [0, 1, 20, 54, 55, 118, 119, 182, 183, 246, 247, 400]
+        for a in lengths {
+            for b in lengths {
+                let tag = UInt8(truncatingIfNeeded: g.next())
+                let first = (0..<a).map { _ in UInt8(truncatingIfNeeded: g.next()) }
+                let second = (0..<b).map { _ in UInt8(truncatingIfNeeded: g.next()) }
+                var pairA = [UInt8](repeating: 0, count: 32), pairB = [UInt8](repeating: 0, count: 32)
+                _ = AcceleratedKernel.sha256.expectRuns(path) {
+                    mk_hmac_sha256_pair(&ctx, tag, first, first.count, &pairA, second, second.count, &pairB)
+                }
+                let key = SymmetricKey(data: key)
+                #expect(pairA == Array(HMAC<SHA256>.authenticationCode(for: [tag] + first, using: key)), "\(path): \(a), \(b)")
+                #expect(pairB == Array(HMAC<SHA256>.authenticationCode(for: [tag] + second, using: key)), "\(path): \(a), \(b)")
+            }
+        }
+    }
+
     @Test func rfc4231TestCase2() {
         // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?" (the tag is the first byte).
         let key = Array("Jefe".utf8)

@@ -140,25 +140,25 @@ public final class CellRewriter {
         return action == .keep && f.kind == .patternLimit ? .redact : action
     }
 
-    /// Asks the tokenizer to make ahead the token of each card and SSN of `findings` (offsets into
-    /// `value`) that `rewrite` will tokenize: the first half of a batch's digit tokens, whose second is
-    /// `prepareDigitTokens` (see `PreparedDigitTokens`). Asking for a span the rewrite then treats
+    /// Asks the tokenizer to make ahead the token of each card, SSN and email of `findings` (offsets
+    /// into `value`) that `rewrite` will tokenize: the first half of a batch's prepared tokens, whose
+    /// second is `prepareTokens` (see `PreparedTokens`). Asking for a span the rewrite then treats
     /// otherwise costs time, never a token: the rewrite takes a prepared token only for equal bytes.
-    func requestDigitTokens(_ findings: ArraySlice<Finding>, of value: UnsafeBufferPointer<UInt8>, actions: ActionTable) {
-        for f in findings where (f.type == .creditCard || f.type == .usSSN) && policy.masks(f)
+    func requestTokens(_ findings: ArraySlice<Finding>, of value: UnsafeBufferPointer<UInt8>, actions: ActionTable) {
+        for f in findings where (f.type == .creditCard || f.type == .usSSN || f.type == .email) && policy.masks(f)
             && Self.action(for: f, in: actions) == .tokenize {
             tokenizer.prepared.request(f.type, UnsafeBufferPointer(rebasing: value[f.start..<f.end]))
         }
     }
 
-    /// Makes the tokens asked for with `requestDigitTokens`, several at a time; one alone gains nothing
+    /// Makes the tokens asked for with `requestTokens`, several at a time; one alone gains nothing
     /// from interleaving and is left to the rewrite.
-    func prepareDigitTokens() {
+    func prepareTokens() {
         if tokenizer.prepared.requests.count >= 2 { tokenizer.prepareRequested() }
     }
 
     /// Forgets every prepared token and request: a batch's tokens are for its own rewrite only.
-    func forgetPreparedDigitTokens() { tokenizer.prepared.removeAll() }
+    func forgetPreparedTokens() { tokenizer.prepared.removeAll() }
 
     static func appendRedacted(_ span: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(contentsOf: repeatElement(UInt8(ascii: "*"), count: span.count))

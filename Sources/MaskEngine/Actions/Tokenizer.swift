@@ -64,7 +64,7 @@ public final class Tokenizer {
     /// The tokens made so far, by value: a repeated value costs a hash and a copy.
     let cache: TokenCache
     /// Card and SSN tokens a column batch asked for ahead (`prepareRequested`).
-    let prepared = PreparedDigitTokens()
+    let prepared = PreparedTokens()
 
     /// A tokenizer under `key` that remembers up to `cachedTokens` tokens (a power of two, at least 4;
     /// 0 turns the cache off, for measuring the ciphers themselves).
@@ -105,8 +105,9 @@ public final class Tokenizer {
     /// Appends the tokens of `values` (ranges of `bytes`, each a detected span of `type`) to `out`, in
     /// order, and the end of each token in `out` to `ends`: the same tokens as `appendToken` one value at
     /// a time. Faster for a column's worth of cards or SSNs, whose FF1 rounds then run up to eight values
-    /// side by side (AES-NI blocks interleaved, `DigitCipher.encrypt(batch:)`), as the engine's column
-    /// batches make them; other types are tokenized one by one.
+    /// side by side (AES-NI blocks interleaved, `DigitCipher.encrypt(batch:)`), and of emails, whose
+    /// MACs run two at a time, as the engine's column batches make them; other types are tokenized one
+    /// by one.
     /// Precondition: every range lies inside `bytes`.
     public func appendTokens(_ type: EntityType, of values: [Range<Int>], in bytes: UnsafeBufferPointer<UInt8>,
                              to out: inout [UInt8], ends: inout [Int]) {
@@ -115,7 +116,7 @@ public final class Tokenizer {
         precondition(values.allSatisfy { $0.lowerBound >= 0 && $0.upperBound <= bytes.count },
                      "every value's range lies inside bytes")
         // A batch of the engine's own in progress keeps its requests: then one by one.
-        let batched = (type == .creditCard || type == .usSSN) && prepared.requests.isEmpty && prepared.isEmpty
+        let batched = (type == .creditCard || type == .usSSN || type == .email) && prepared.requests.isEmpty && prepared.isEmpty
         var first = 0
         while first < values.count {
             let last = batched ? min(values.count, first + Self.tokensPreparedTogether) : values.count
@@ -191,6 +192,7 @@ public final class Tokenizer {
     /// The token keeps the span's own `@`, so an address found URL-encoded, JSON-escaped or as an HTML
     /// reference is replaced by a token in the same encoding, and the URL or JSON around it stays valid.
     private func appendEmailToken(_ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        if prepared.hasEmails && prepared.appendEmail(value, to: &out) { return }
         let separator = EmailAddressKey.separator(in: value)
         if EmailAddressKey.isSpanItself(value, separator: separator, emailCase: emailCase) {
             prf.mac(tag: Tag.email.rawValue, UnsafeRawBufferPointer(value), into: mac)
@@ -199,20 +201,36 @@ public final class Tokenizer {
             EmailAddressKey.append(value, separator: separator, emailCase: emailCase, to: &emailKey)
             emailKey.withUnsafeBytes { prf.mac(tag: Tag.email.rawValue, $0, into: mac) }
         }
-        // The first 80 bits, five at a time, as 16 base32 characters.
-        let high = UInt64(bigEndian: mac.loadUnaligned(as: UInt64.self))
+        let digest = UnsafePointer(mac.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        Self.appendInPlace(count: Self.emailTokenCount(separator: separator), to: &out) { token in
+            Self.writeEmailToken(mac: digest, value: value, separator: separator, into: token)
+        }
+    }
+
+    /// The length of an email token: 16 characters, the separator as the span wrote it, the domain.
+    @inline(__always)
+    static func emailTokenCount(separator: Range<Int>?) -> Int { 16 + (separator?.count ?? 1) + emailDomain.count }
+
+    /// Writes the email token (`emailTokenCount` bytes) from the address's MAC: its first 80 bits, five
+    /// at a time, as 16 base32 characters, then the span's separator (or `@`) and the domain.
+    @inline(__always)
+    static func writeEmailToken(mac: UnsafePointer<UInt8>, value: UnsafeBufferPointer<UInt8>, separator: Range<Int>?,
+                                into token: UnsafeMutablePointer<UInt8>) {
+        let high = UInt64(bigEndian: UnsafeRawPointer(mac).loadUnaligned(as: UInt64.self))
         // Characters 12-15: the last 4 bits of `high`, then the 16 bits of the MAC's bytes 8 and 9.
         let rest = (high & 15) << 16 | UInt64(mac[8]) << 8 | UInt64(mac[9])
-        Self.appendInPlace(count: 16, to: &out) { token in
-            for i in 0..<12 { token[i] = Self.base32Character(high >> UInt64(59 - 5 * i)) }
-            for i in 0..<4 { token[12 + i] = Self.base32Character(rest >> UInt64(15 - 5 * i)) }
-        }
+        for i in 0..<12 { token[i] = base32Character(high >> UInt64(59 - 5 * i)) }
+        for i in 0..<4 { token[12 + i] = base32Character(rest >> UInt64(15 - 5 * i)) }
+        var at = 16
         if let separator {
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: value[separator]))
+            // Sound: the separator lies inside `value` (`EmailAddressKey.separator` found it there).
+            (token + at).update(from: value.baseAddress! + separator.lowerBound, count: separator.count)
+            at += separator.count
         } else {
-            out.append(UInt8(ascii: "@"))
+            token[at] = UInt8(ascii: "@")
+            at += 1
         }
-        out.append(contentsOf: Self.emailDomain)
+        emailDomain.withUnsafeBufferPointer { (token + at).update(from: $0.baseAddress!, count: $0.count) }
     }
 
     /// Digits are permuted as one number; every non-digit byte stays where it was. The token is
@@ -265,9 +283,9 @@ public final class Tokenizer {
     }
 
     /// Makes the tokens of the values requested in `prepared` ahead of the rewrite that will ask for
-    /// them, FF1 interleaved over the strings of one tag and length
-    /// (`DigitCipher.encrypt(batch:)`). Spans the session cache already holds, and shapes no FF1 length
-    /// takes, are left to the rewrite.
+    /// them: cards and SSNs with FF1 interleaved over the strings of one tag and length
+    /// (`DigitCipher.encrypt(batch:)`), emails with their MACs two at a time (`KeyedPRF.macPair`).
+    /// Spans the session cache already holds, and shapes no FF1 length takes, are left to the rewrite.
     func prepareRequested() {
         let p = prepared
         p.requested.withUnsafeBufferPointer { prepareRequested(in: $0) }
@@ -277,7 +295,7 @@ public final class Tokenizer {
         let p = prepared
         p.eligible.removeAll(keepingCapacity: true)
         p.numerals.removeAll(keepingCapacity: true)
-        let stride = PreparedDigitTokens.stride
+        let stride = PreparedTokens.stride
         for (i, r) in p.requests.enumerated() where r.type == .creditCard || r.type == .usSSN {
             let value = UnsafeBufferPointer(rebasing: bytes[r.range])
             if cache.contains(Variant.token(r.type), value) { continue }
@@ -292,8 +310,8 @@ public final class Tokenizer {
             }
             p.eligible.append((request: i, digits: n, cipherCount: cipherCount, card: card))
         }
+        prepareEmailMACs(in: bytes)
         // One interleaved FF1 call per run of one tag and length; a few runs for a column of one kind.
-        if p.eligible.isEmpty { return }
         // Ordered by (tag, length) with a counting sort: keys are below 64, and `sort` would allocate
         // its merge buffer on every batch.
         let eligible = p.eligible
@@ -335,6 +353,50 @@ public final class Tokenizer {
                 p.add(r.type, value) { token in
                     Self.finishDigitToken(value, enciphered: numerals.baseAddress! + e * stride, count: item.digits,
                                           breakLuhn: item.card, into: token.baseAddress!)
+                }
+            }
+        }
+    }
+
+    /// The MACs of the requested emails the cache does not hold, two at a time (`KeyedPRF.macPair`),
+    /// into `prepared.macs`, and their requests into `prepared.emails`.
+    private func prepareEmailMACs(in bytes: UnsafeBufferPointer<UInt8>) {
+        let p = prepared
+        p.emails.removeAll(keepingCapacity: true)
+        p.emailKeys.removeAll(keepingCapacity: true)
+        for (i, r) in p.requests.enumerated() where r.type == .email {
+            let value = UnsafeBufferPointer(rebasing: bytes[r.range])
+            if cache.contains(Variant.token(.email), value) { continue }
+            let separator = EmailAddressKey.separator(in: value)
+            // Most keys are the span itself, read where it was requested; the others are decoded here.
+            if EmailAddressKey.isSpanItself(value, separator: separator, emailCase: emailCase) {
+                p.emails.append((request: i, separator: separator, key: r.range, decoded: false))
+            } else {
+                let start = p.emailKeys.count
+                EmailAddressKey.append(value, separator: separator, emailCase: emailCase, to: &p.emailKeys)
+                p.emails.append((request: i, separator: separator, key: start..<p.emailKeys.count, decoded: true))
+            }
+        }
+        let count = p.emails.count
+        if count == 0 { return }
+        if p.macs.count < 32 * count { p.macs.append(contentsOf: repeatElement(0, count: 32 * count - p.macs.count)) }
+        let emails = p.emails
+        p.emailKeys.withUnsafeBytes { decoded in
+            p.macs.withUnsafeMutableBufferPointer { macs in
+                func key(_ k: Int) -> UnsafeRawBufferPointer {
+                    let email = emails[k]
+                    return email.decoded ? UnsafeRawBufferPointer(rebasing: decoded[email.key])
+                        : UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[email.key]))
+                }
+                // Sound: `macs` has 32 bytes per email.
+                let out = macs.baseAddress!
+                var k = 0
+                while k + 1 < count {
+                    prf.macPair(tag: Tag.email.rawValue, key(k), key(k + 1), into: out + 32 * k, out + 32 * (k + 1))
+                    k += 2
+                }
+                if k < count {
+                    prf.mac(tag: Tag.email.rawValue, key(k), into: UnsafeMutableRawBufferPointer(start: out + 32 * k, count: 32))
                 }
             }
         }

@@ -9,8 +9,8 @@
 /// scanned where they lie.
 /// Then `scan` walks the batch column by column, each column's context read once, every decoded
 /// value scanned against one stage-1 index over all of them (one classification per batch, not one
-/// call per value); `prepareDigitTokens` makes the batch's card and SSN tokens together (FF1
-/// interleaved, see `PreparedDigitTokens`); and the format writes the records in order from their
+/// call per value); `prepareTokens` makes the batch's card and SSN tokens together (FF1
+/// interleaved, see `PreparedTokens`); and the format writes the records in order from their
 /// fields and findings.
 ///
 /// Bounded in records and bytes like `DataRowBatch`, so its stage-1 masks stay in cache while each
@@ -208,16 +208,16 @@ struct TextRecordBatch {
 
     /// Makes the card and SSN tokens of the batch's findings together, asked for in the order the
     /// records are written (the order the rewrite takes them); `actions` gives a column's actions.
-    func prepareDigitTokens(_ chunk: UnsafeBufferPointer<UInt8>, rewriter: CellRewriter, actions: (Int) -> ActionTable) {
-        rewriter.forgetPreparedDigitTokens()
+    func prepareTokens(_ chunk: UnsafeBufferPointer<UInt8>, rewriter: CellRewriter, actions: (Int) -> ActionTable) {
+        rewriter.forgetPreparedTokens()
         if findings.count < 2 { return }
         for record in records {
             for i in record.fields where !fields[i].findings.isEmpty {
-                rewriter.requestDigitTokens(findings[fields[i].findings], of: value(of: fields[i], in: chunk),
+                rewriter.requestTokens(findings[fields[i].findings], of: value(of: fields[i], in: chunk),
                                             actions: actions(i - record.fields.lowerBound))
             }
         }
-        rewriter.prepareDigitTokens()
+        rewriter.prepareTokens()
     }
 
     /// Where a format's parser is in its chunk: the byte, the 1-based line and the 0-based row.
@@ -242,7 +242,7 @@ struct TextRecordBatch {
         index.reset(chunk, structural: structural)
         let scan = session.chunkScan
         let rewriter = session.rewriter
-        defer { rewriter.forgetPreparedDigitTokens() }
+        defer { rewriter.forgetPreparedTokens() }
         var position = start
         while position.offset < chunk.count {
             batch.removeAll()
@@ -251,7 +251,7 @@ struct TextRecordBatch {
             index.pin(from: position.offset)
             let error = parse(&position, index, &batch)
             batch.scan(chunk, index: index, with: scan, context: context)
-            if scan.stopAfter == .mask { batch.prepareDigitTokens(chunk, rewriter: rewriter, actions: actions) }
+            if scan.stopAfter == .mask { batch.prepareTokens(chunk, rewriter: rewriter, actions: actions) }
             for (r, record) in batch.records.enumerated() { write(record, batch, firstRow + r) }
             if let error { return error }
         }

@@ -128,7 +128,7 @@ struct DataRowBatch {
     }
 
     /// A text column of the batch in two passes: every cell is scanned first, then the column's card
-    /// and SSN tokens are made together (`CellRewriter.prepareDigitTokens`: FF1 interleaved over several
+    /// and SSN tokens are made together (`CellRewriter.prepareTokens`: FF1 interleaved over several
     /// strings instead of one string's ten rounds waiting on each other), then each cell with findings
     /// is rewritten as `CellMasker` rewrites it, taking the prepared tokens.
     private mutating func maskTextColumn(_ column: Int, kind: CellKind, numeric: Bool, with cellMasker: CellMasker,
@@ -227,13 +227,13 @@ struct DataRowBatch {
         }
         if textCells.isEmpty || cellMasker.scan.stopAfter != .mask { return }
         let rewriter = session.rewriter
-        rewriter.forgetPreparedDigitTokens()
-        defer { rewriter.forgetPreparedDigitTokens() }
+        rewriter.forgetPreparedTokens()
+        defer { rewriter.forgetPreparedTokens() }
         for (cell, range) in textCells {
-            rewriter.requestDigitTokens(findings[range], of: UnsafeBufferPointer(rebasing: cellMasker.chunk[cells[cell].start..<cells[cell].end]),
+            rewriter.requestTokens(findings[range], of: UnsafeBufferPointer(rebasing: cellMasker.chunk[cells[cell].start..<cells[cell].end]),
                                         actions: cellMasker.actions)
         }
-        rewriter.prepareDigitTokens()
+        rewriter.prepareTokens()
         for (cell, range) in textCells {
             let row = cell / columnCount
             let fate = cellMasker.rewrite(lower: cells[cell].start, upper: cells[cell].end, findings: findings[range],
