@@ -1,0 +1,53 @@
+// The email token's MAC alone: HMAC-SHA256 of 24-byte messages one at a time (`mk_hmac_sha256`), and
+// two at a time (`mk_hmac_sha256_pair`, whose SHA-NI compressions run interleaved), in ns per MAC;
+// the best of five passes of 2,000,000 MACs each.
+//
+//   cc -O2 -I Sources/CMaskKernels/include -I Sources/CMaskKernels Benchmarks/hmac_bench.c
+//      Sources/CMaskKernels/hmac_sha256.c Sources/CMaskKernels/kernel_path.c -o /tmp/hmac_bench
+//   /tmp/hmac_bench
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "mask_hmac.h"
+
+static double now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+int main(void) {
+    enum { N = 2000000, LENGTH = 24 };
+    const uint8_t key[32] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+    mk_hmac_sha256_key ctx;
+    mk_hmac_sha256_init(&ctx, key, sizeof key);
+    uint8_t a[LENGTH], b[LENGTH], out_a[32], out_b[32];
+    memcpy(a, "user.12345@mail.example.", LENGTH);
+    memcpy(b, "ann.678901@corp.example.", LENGTH);
+    double best_one = 1e9, best_pair = 1e9;
+    unsigned sink = 0;
+    for (int pass = 0; pass < 5; pass++) {
+        double t0 = now();
+        for (int i = 0; i < N; i += 2) {
+            a[0] = (uint8_t)i;
+            b[0] = (uint8_t)(i >> 8);
+            mk_hmac_sha256(&ctx, 1, a, LENGTH, out_a);
+            mk_hmac_sha256(&ctx, 1, b, LENGTH, out_b);
+            sink += out_a[0] ^ out_b[0];
+        }
+        double t1 = now();
+        for (int i = 0; i < N; i += 2) {
+            a[0] = (uint8_t)i;
+            b[0] = (uint8_t)(i >> 8);
+            mk_hmac_sha256_pair(&ctx, 1, a, LENGTH, out_a, b, LENGTH, out_b);
+            sink += out_a[0] ^ out_b[0];
+        }
+        double t2 = now();
+        if (t1 - t0 < best_one) best_one = t1 - t0;
+        if (t2 - t1 < best_pair) best_pair = t2 - t1;
+    }
+    printf("SHA-NI: %s\n", mk_sha256_uses_shani() ? "yes" : "no");
+    printf("one at a time: %.1f ns per MAC\n", best_one / N * 1e9);
+    printf("two at a time: %.1f ns per MAC\n", best_pair / N * 1e9);
+    return (int)(sink & 0);
+}
