@@ -1,4 +1,4 @@
-/// Records of a text format (CSV records, COPY rows) gathered from a chunk and scanned column by column:
+/// Records of a text format (CSV records, COPY rows) gathered from a chunk and scanned as one batch:
 /// the column batches of the design's data path, for the formats whose values are text.
 ///
 /// The format's parser adds each record's fields as offsets into the borrowed chunk. A value that must
@@ -7,9 +7,9 @@
 /// there as well, in runs (`addCopied`), so that each byte is classified once, in one place, rather
 /// than in the chunk and again unquoted. Values too large to copy, and COPY values without escapes, are
 /// scanned where they lie.
-/// Then `scan` walks the batch column by column, each column's context read once, every decoded
-/// value scanned against one stage-1 index over all of them (one classification per batch, not one
-/// call per value); `prepareTokens` makes the batch's card and SSN tokens together (FF1
+/// Then `scan` walks the batch record by record, each column's context read once per batch, every
+/// decoded value scanned against one stage-1 index over all of them (one classification per batch, not
+/// one call per value); `prepareTokens` makes the batch's card and SSN tokens together (FF1
 /// interleaved, see `PreparedTokens`); and the format writes the records in order from their
 /// fields and findings.
 ///
@@ -40,6 +40,8 @@ struct TextRecordBatch {
     let index = StageOneIndex()
     /// Fields of the widest record.
     private var width = 0
+    /// Each column's context for the batch being scanned (nil: not scanned); kept for its capacity.
+    private var columnContexts: [ColumnContext?] = []
     private var recordStart = 0
     private var recordFields = 0
 
@@ -143,10 +145,16 @@ struct TextRecordBatch {
         return UnsafeBufferPointer(rebasing: chunk[field.valueStart..<field.valueEnd])
     }
 
-    /// Scans every field, column by column; `context` gives a column's context, or nil for a column
-    /// not to scan. Raw values are scanned against `index` (the chunk's).
+    /// Scans every field, record by record; `context` gives a column's context, or nil for a column
+    /// not to scan (asked once per column and batch). Raw values are scanned against `index` (the
+    /// chunk's).
     /// `index` should have been pinned at the batch's start before its records were read (so that
     /// the walk finds them classified), and is unpinned here.
+    ///
+    /// Record by record, not column by column: a column's fields lie a record apart, and a batch of a
+    /// wide table (100 columns) has more fields than the cache holds, so walking a column at a time
+    /// missed the cache on every field (a quarter of the time on such a table). Each field is scanned
+    /// on its own, with its column's context, so the order changes no finding.
     mutating func scan(_ chunk: UnsafeBufferPointer<UInt8>, index: StageOneIndex, with scan: ChunkScan,
                        context: (Int) -> ColumnContext?) {
         defer { index.unpin() }
@@ -157,49 +165,51 @@ struct TextRecordBatch {
         self.findings = []
         defer { self.findings = findings }
         findings.removeAll(keepingCapacity: true)
+        columnContexts.removeAll(keepingCapacity: true)
+        for column in 0..<width { columnContexts.append(context(column)) }
         let decodedBytes = decoded.bytes
         decodedIndex.reset(decodedBytes)
-        // The decoded values in one window, classified once (the columns walk it in turn).
+        // The decoded values in one window, classified once.
         if scan.stopAfter > .decode && decodedBytes.count > 0 { decodedIndex.ensure(0, decodedBytes.count) }
         // A value without a stage-1 candidate has no finding (`CellScanner.scan`'s first test, unless
         // custom detectors read every cell): tested here, without the call, for most values.
         let prefilter = !scan.scansEveryCell && scan.stopAfter > .decode
         let decodedIndex = self.decodedIndex
-        let width = self.width
-        // A column's decoded values lie in ascending order: one gate answers the prefilter for them.
+        // The decoded values lie in ascending order: one gate answers the prefilter for all of them.
         var gate = CandidateGate(index: decodedIndex, bytes: decodedBytes)
         records.withUnsafeBufferPointer { records in
             fields.withUnsafeMutableBufferPointer { fields in
-                for column in 0..<width {
-                    guard let context = context(column) else { continue }
-                    gate.rewind()
-                    for record in records where column < record.fields.count {
-                        // Sound: `i` lies in `record.fields`, a range of fields added before the record
-                        // ended (`endRecord`), so inside `fields`; the buffer is not bounds-checked.
-                        let i = record.fields.lowerBound + column
-                        // Fields are added with no findings, and a batch is scanned once.
-                        let start = findings.count
-                        // Where the value is scanned: in the chunk, or decoded in the batch's own bytes.
-                        let (bytes, valueIndex, lower, upper): (UnsafeBufferPointer<UInt8>, StageOneIndex, Int, Int)
-                        var candidates: Bool? = nil
-                        switch fields[i].source {
-                        case .raw:
-                            (bytes, valueIndex, lower, upper) = (chunk, index, fields[i].valueStart, fields[i].valueEnd)
-                            if prefilter {
-                                if !index.hasCandidatesToScan(lower, upper) { continue }
-                                candidates = true
+                columnContexts.withUnsafeBufferPointer { contexts in
+                    for record in records {
+                        // Sound: `record.fields` is a range of fields added before the record ended
+                        // (`endRecord`), so inside `fields`, and no wider than `width`, the count of
+                        // `contexts`; neither buffer is bounds-checked.
+                        for i in record.fields {
+                            guard let context = contexts[i - record.fields.lowerBound] else { continue }
+                            // Fields are added with no findings, and a batch is scanned once.
+                            let start = findings.count
+                            // Where the value is scanned: in the chunk, or decoded in the batch's own bytes.
+                            let (bytes, valueIndex, lower, upper): (UnsafeBufferPointer<UInt8>, StageOneIndex, Int, Int)
+                            var candidates: Bool? = nil
+                            switch fields[i].source {
+                            case .raw:
+                                (bytes, valueIndex, lower, upper) = (chunk, index, fields[i].valueStart, fields[i].valueEnd)
+                                if prefilter {
+                                    if !index.hasCandidatesToScan(lower, upper) { continue }
+                                    candidates = true
+                                }
+                            case .decoded(let range):
+                                (bytes, valueIndex, lower, upper) = (decodedBytes, decodedIndex, range.lowerBound, range.upperBound)
+                                if prefilter {
+                                    if !gate.hasCandidates(lower, upper) { continue }
+                                    candidates = true
+                                }
+                            case .skipped: continue
                             }
-                        case .decoded(let range):
-                            (bytes, valueIndex, lower, upper) = (decodedBytes, decodedIndex, range.lowerBound, range.upperBound)
-                            if prefilter {
-                                if !gate.hasCandidates(lower, upper) { continue }
-                                candidates = true
-                            }
-                        case .skipped: continue
+                            scan.scan(bytes, lower: lower, upper: upper, index: valueIndex, context: context,
+                                      candidates: candidates, into: &findings)
+                            if findings.count > start { fields[i].findings = start..<findings.count }
                         }
-                        scan.scan(bytes, lower: lower, upper: upper, index: valueIndex, context: context, candidates: candidates,
-                                  into: &findings)
-                        if findings.count > start { fields[i].findings = start..<findings.count }
                     }
                 }
             }
