@@ -40,6 +40,8 @@ struct TextRecordBatch {
     let index = StageOneIndex()
     /// Fields of the widest record.
     private var width = 0
+    /// Fields added to be scanned where they lie in the chunk (`.raw`).
+    private var rawFields = 0
     /// Each column's context for the batch being scanned (nil: not scanned); kept for its capacity.
     private var columnContexts: [ColumnContext?] = []
     private var recordStart = 0
@@ -62,6 +64,7 @@ struct TextRecordBatch {
     /// Empties the batch, keeping its capacity (giving back what one huge value grew).
     mutating func removeAll() {
         records.removeAll(keepingCapacity: true)
+        rawFields = 0
         fields.removeAll(keepingCapacity: true)
         findings.removeAll(keepingCapacity: true)
         decoded.removeAll(keepingAtMost: 1 << 20)
@@ -77,6 +80,7 @@ struct TextRecordBatch {
 
     /// Adds a field scanned where it lies (`.raw`) or not at all (`.skipped`).
     mutating func add(_ field: FieldSpan) {
+        if field.source == .raw { rawFields += 1 }
         fields.append(field)
     }
 
@@ -174,9 +178,26 @@ struct TextRecordBatch {
         // A value without a stage-1 candidate has no finding (`CellScanner.scan`'s first test, unless
         // custom detectors read every cell): tested here, without the call, for most values.
         let prefilter = !scan.scansEveryCell && scan.stopAfter > .decode
+        if prefilter && rawFields == 0 {
+            // Every value is in the decoded bytes, in ascending order: one gate answers for all of them.
+            var gate = CandidateGate(index: decodedIndex, bytes: decodedBytes)
+            walk(chunk, index: index, with: scan, prefiltered: true, into: &findings, admitting: &gate)
+        } else {
+            var test = IndexPrefilter(enabled: prefilter)
+            walk(chunk, index: index, with: scan, prefiltered: prefilter, into: &findings, admitting: &test)
+        }
+    }
+
+    /// `scan`'s walk over the records, each field scanned where `prefilter` admits it; `prefiltered`:
+    /// it admits from the stage-1 masks. Two forms, because a COPY batch's values are mostly scanned
+    /// in the chunk (where the index's own test is cheapest) and a CSV batch's all in its decoded bytes
+    /// (where the gate is).
+    @inline(__always)
+    private mutating func walk<Prefilter: CandidatePrefilter>(_ chunk: UnsafeBufferPointer<UInt8>, index: StageOneIndex,
+                                                              with scan: ChunkScan, prefiltered: Bool,
+                                                              into findings: inout [Finding], admitting prefilter: inout Prefilter) {
+        let decodedBytes = decoded.bytes
         let decodedIndex = self.decodedIndex
-        // The decoded values lie in ascending order: one gate answers the prefilter for all of them.
-        var gate = CandidateGate(index: decodedIndex, bytes: decodedBytes)
         records.withUnsafeBufferPointer { records in
             fields.withUnsafeMutableBufferPointer { fields in
                 columnContexts.withUnsafeBufferPointer { contexts in
@@ -190,24 +211,16 @@ struct TextRecordBatch {
                             let start = findings.count
                             // Where the value is scanned: in the chunk, or decoded in the batch's own bytes.
                             let (bytes, valueIndex, lower, upper): (UnsafeBufferPointer<UInt8>, StageOneIndex, Int, Int)
-                            var candidates: Bool? = nil
                             switch fields[i].source {
                             case .raw:
                                 (bytes, valueIndex, lower, upper) = (chunk, index, fields[i].valueStart, fields[i].valueEnd)
-                                if prefilter {
-                                    if !index.hasCandidatesToScan(lower, upper) { continue }
-                                    candidates = true
-                                }
                             case .decoded(let range):
                                 (bytes, valueIndex, lower, upper) = (decodedBytes, decodedIndex, range.lowerBound, range.upperBound)
-                                if prefilter {
-                                    if !gate.hasCandidates(lower, upper) { continue }
-                                    candidates = true
-                                }
                             case .skipped: continue
                             }
+                            if !prefilter.admits(valueIndex, lower, upper) { continue }
                             scan.scan(bytes, lower: lower, upper: upper, index: valueIndex, context: context,
-                                      candidates: candidates, into: &findings)
+                                      candidates: prefiltered ? true : nil, into: &findings)
                             if findings.count > start { fields[i].findings = start..<findings.count }
                         }
                     }
