@@ -57,6 +57,36 @@ import Testing
         }
     }
 
+    /// The keystream (blocks made two at a time) is HMAC-SHA256 in counter mode as its documentation
+    /// says: MAC(seed ‖ counter) for counters 0, 1, 2…, bytes below the radix's limit kept, read
+    /// here one block at a time with the plain MAC; over enough numerals to take many blocks, for each
+    /// radix the tokenizer draws from.
+    @Test(arguments: [62, 28, 10])
+    func theKeystreamIsCounterModeHMAC(radix: Int) {
+        let prf = KeyedPRF(key: testKey)
+        let keystream = KeyedKeystream(prf: prf)
+        defer { keystream.deallocate() }
+        let message = Array("a value whose numerals are drawn".utf8)
+        keystream.start(tag: KeyedKeystream.valueTag, message)
+        let drawn = (0..<700).map { _ in keystream.next(below: radix) }
+
+        var seed = [UInt8](repeating: 0, count: 32)
+        message.withUnsafeBytes { m in seed.withUnsafeMutableBytes { prf.mac(tag: KeyedKeystream.valueTag, m, into: $0) } }
+        var expected: [UInt8] = []
+        var counter: UInt32 = 0
+        let limit = 256 - 256 % radix
+        while expected.count < drawn.count {
+            var input = seed
+            withUnsafeBytes(of: counter.bigEndian) { input += $0 }
+            var block = [UInt8](repeating: 0, count: 32)
+            input.withUnsafeBytes { m in block.withUnsafeMutableBytes { prf.mac(tag: KeyedKeystream.blockTag, m, into: $0) } }
+            for b in block where Int(b) < limit && expected.count < drawn.count { expected.append(UInt8(Int(b) % radix)) }
+            counter += 1
+        }
+        #expect(drawn == expected)
+        #expect(counter > 20, "many blocks were drawn")
+    }
+
     @Test func rfc4231TestCase2() {
         // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?" (the tag is the first byte).
         let key = Array("Jefe".utf8)

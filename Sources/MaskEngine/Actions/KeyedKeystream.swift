@@ -17,18 +17,21 @@ struct KeyedKeystream {
     static let singlesTag: UInt8 = 0xB0
 
     private let prf: KeyedPRF
-    /// Bytes 0..<32 the seed, 32..<36 the block counter (big-endian): the MAC input of each block;
-    /// 64..<96 the current block.
+    /// Bytes 0..<32 the seed and 32..<36 the next block's counter (big-endian), 40..<76 the same with
+    /// the counter after it: the MAC inputs of the next two blocks; 80..<144 the current two blocks.
+    /// Blocks are made two at a time (`KeyedPRF.macPair`, their SHA-256 rounds interleaved): a long
+    /// secret's token takes several, and two cost little more than one.
     private let state: UnsafeMutableRawPointer
-    /// How many bytes of the current block are used (32: none left).
+    /// How many bytes of the current blocks are used (64: none left).
     private let used: UnsafeMutablePointer<Int>
+    private static let blocks = 80
 
     init(prf: KeyedPRF) {
         self.prf = prf
-        state = .allocate(byteCount: 96, alignment: 8)
-        state.initializeMemory(as: UInt8.self, repeating: 0, count: 96)
+        state = .allocate(byteCount: 144, alignment: 8)
+        state.initializeMemory(as: UInt8.self, repeating: 0, count: 144)
         used = .allocate(capacity: 1)
-        used.initialize(to: 32)
+        used.initialize(to: 64)
     }
 
     func deallocate() {
@@ -40,7 +43,7 @@ struct KeyedKeystream {
     func start(tag: UInt8, _ message: UnsafeRawBufferPointer) {
         prf.mac(tag: tag, message, into: UnsafeMutableRawBufferPointer(start: state, count: 32))
         state.storeBytes(of: UInt32(0), toByteOffset: 32, as: UInt32.self)
-        used.pointee = 32
+        used.pointee = 64
     }
 
     func start(tag: UInt8, _ message: [UInt8]) {
@@ -52,18 +55,24 @@ struct KeyedKeystream {
     func next(below radix: Int) -> UInt8 {
         let limit = 256 - 256 % radix
         while true {
-            if used.pointee == 32 { refill() }
-            let b = Int(state.load(fromByteOffset: 64 + used.pointee, as: UInt8.self))
+            if used.pointee == 64 { refill() }
+            let b = Int(state.load(fromByteOffset: Self.blocks + used.pointee, as: UInt8.self))
             used.pointee += 1
             if b < limit { return UInt8(b % radix) }
         }
     }
 
+    /// The next two blocks, counters c and c + 1: the same bytes, in the same order, as two blocks made
+    /// one at a time.
     private func refill() {
         let counter = UInt32(bigEndian: state.load(fromByteOffset: 32, as: UInt32.self))
-        prf.mac(tag: Self.blockTag, UnsafeRawBufferPointer(start: state, count: 36),
-                into: UnsafeMutableRawBufferPointer(start: state + 64, count: 32))
-        state.storeBytes(of: (counter &+ 1).bigEndian, toByteOffset: 32, as: UInt32.self)
+        // Sound: 0..<36 and 40..<76 are the two inputs, 80..<144 the two outputs, all inside `state`.
+        (state + 40).copyMemory(from: state, byteCount: 32)
+        state.storeBytes(of: (counter &+ 1).bigEndian, toByteOffset: 72, as: UInt32.self)
+        let out = (state + Self.blocks).assumingMemoryBound(to: UInt8.self)
+        prf.macPair(tag: Self.blockTag, UnsafeRawBufferPointer(start: state, count: 36),
+                    UnsafeRawBufferPointer(start: state + 40, count: 36), into: out, out + 32)
+        state.storeBytes(of: (counter &+ 2).bigEndian, toByteOffset: 32, as: UInt32.self)
         used.pointee = 0
     }
 }
