@@ -142,7 +142,7 @@ final class PreparedTokens {
         requests.append(Request(type: type, range: start..<requested.count))
     }
 
-    /// Requests the scratch is first sized for (about 26 KiB in all): half a column batch of cards
+    /// Requests the scratch is first sized for (about 36 KiB in all): half a column batch of cards
     /// (`DataRowBatch.maxRows` rows) without growing through a dozen reallocations per session, and no
     /// more memory than that for each of `maskd serve`'s sessions that ever sees two cards in a batch.
     static let typicalRequests = DataRowBatch.maxRows / 2
@@ -156,6 +156,8 @@ final class PreparedTokens {
         run.reserveCapacity(count * Self.stride)
         entries.reserveCapacity(count)
         bytes.reserveCapacity(count * 2 * 24)
+        emails.reserveCapacity(count)
+        macs.reserveCapacity(count * 32)
     }
 
     /// Forgets every request and entry, keeping the capacity.

@@ -53,6 +53,7 @@ struct TextRecordBatch {
         records.reserveCapacity(Self.maxRecords)
         fields.reserveCapacity(Self.maxRecords * 4)
         findings.reserveCapacity(Self.maxRecords * 2)
+        columnContexts.reserveCapacity(32)
     }
 
     /// Bytes of the chunk the batch's records cover.
