@@ -221,7 +221,9 @@ struct DataRowBatch {
                 copyMasker.scanText(lower: copy, upper: upper, context: kind.context, into: &findings)
             } else {
                 guard gate.hasCandidates(copy, upper) else { continue }
-                copyMasker.scanCandidates(lower: copy, upper: upper, context: kind.context, into: &findings)
+                // The scan skips a cell of a type that cannot hold PII unless it holds text anchors.
+                cellMasker.scan.scan(bytes, lower: copy, upper: upper, index: index, context: kind.context, candidates: true,
+                                     into: &findings)
             }
             if findings.count > start { textCells.append((cell: cell, findings: start..<findings.count)) }
         }

@@ -279,13 +279,6 @@ struct CellMasker {
         scan.scan(chunk, lower: lower, upper: upper, index: index, context: context, candidates: candidates, into: &findings)
     }
 
-    /// `scanText` for a cell that the caller's gate found candidates in (`CandidateGate`).
-    @inline(__always)
-    func scanCandidates(lower: Int, upper: Int, context: ColumnContext, into findings: inout [Finding]) {
-        guard context.scanned || index.hasTextAnchor(chunk, lower, upper) else { return }
-        scan.scan(chunk, lower: lower, upper: upper, index: index, context: context, candidates: true, into: &findings)
-    }
-
     /// Records the findings of the cell `chunk[lower..<upper]` and rewrites it with them (see
     /// `maskInPlace`).
     func rewrite(lower: Int, upper: Int, findings: ArraySlice<Finding>, sameLength: Bool, numeric: Bool,
