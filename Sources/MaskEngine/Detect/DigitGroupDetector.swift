@@ -4,7 +4,8 @@
 /// A group is parsed once into at most `maxRuns` runs; every window of consecutive runs is then tried,
 /// longest first, as a card (12 to 19 digits in a known grouping, Luhn-valid, in an issuer range or
 /// announced by its column or the words before it) and then as an SSN (`SSNRules`). A group glued to
-/// letters (`a1234`, hex digests, UUIDs) is skipped whole: such digits are identifiers, not numbers.
+/// letters (`a1234`, hex digests, UUIDs) is skipped whole: such digits are identifiers, not numbers; so
+/// is a run that a `.` joins to other digits alone (`0.6797621880147522`): a decimal number's part.
 struct DigitGroupDetector {
     static let maxRuns = 16
 
@@ -74,7 +75,8 @@ struct DigitGroupDetector {
         let joined = runEnd + 1 < upper && isJoiner(bytes[runEnd]) && ASCII.isDigit(bytes[runEnd + 1])
         if !joined {
             // A lone run: no group to parse, one window (the run) to try.
-            guard rightBoundaryOK(bytes, runEnd, upper: upper) else { return runEnd }
+            guard rightBoundaryOK(bytes, runEnd, upper: upper),
+                  !isDecimalPart(bytes, position, runEnd, lower: lower, upper: upper) else { return runEnd }
             if length == 9 {
                 var context = DigitGroupContext(column: column, groupStart: position, lower: lower)
                 if SSNRules.isBareSSN(bytes, at: position, context: &context) {
@@ -175,7 +177,8 @@ struct DigitGroupDetector {
             digits += group.length(last)
             if digits > CardRules.maxDigits { break }
             if digits >= CardRules.minDigits && rightBoundaryOK(bytes, group.runEnd[last], upper: upper)
-                && CardRules.groupingIsCardLike(group, first: first, last: last) {
+                && CardRules.groupingIsCardLike(group, first: first, last: last)
+                && (last > first || !isDecimalPart(bytes, start, group.runEnd[first], lower: lower, upper: upper)) {
                 let number = CardRules.Number(bytes, group: group, first: first, last: last)
                 if number.isCard(bytes, context: &context, atGroupStart: first == 0) { lastCard = last }
             }
@@ -188,6 +191,16 @@ struct DigitGroupDetector {
             return (ssnLast, Finding(start: start - lower, end: group.runEnd[ssnLast] - lower, type: .usSSN))
         }
         return nil
+    }
+
+    /// Whether the run `start..<end` is one side of a decimal number: a '.' joins it to digits before
+    /// it (`0.6797621880147522`, a JSON float's fraction) or after it (`4111111111111111.5`). Such a run
+    /// alone is a number's part, never a card or an SSN: a card written with dots has its four groups,
+    /// and its window spans them.
+    @inline(__always)
+    static func isDecimalPart(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, lower: Int, upper: Int) -> Bool {
+        (start - 2 >= lower && bytes[start - 1] == UInt8(ascii: ".") && ASCII.isDigit(bytes[start - 2]))
+            || (end + 1 < upper && bytes[end] == UInt8(ascii: ".") && ASCII.isDigit(bytes[end + 1]))
     }
 
     @inline(__always)
