@@ -63,7 +63,7 @@ public final class Tokenizer {
 
     /// The tokens made so far, by value: a repeated value costs a hash and a copy.
     let cache: TokenCache
-    /// Card and SSN tokens a column batch asked for ahead (`prepareRequested`).
+    /// Card, SSN and email tokens a column batch asked for ahead (`prepareRequested`).
     let prepared = PreparedTokens()
 
     /// A tokenizer under `key` that remembers up to `cachedTokens` tokens (a power of two, at least 4;

@@ -9,9 +9,9 @@
 /// scanned where they lie.
 /// Then `scan` walks the batch record by record, each column's context read once per batch, every
 /// decoded value scanned against one stage-1 index over all of them (one classification per batch, not
-/// one call per value); `prepareTokens` makes the batch's card and SSN tokens together (FF1
-/// interleaved, see `PreparedTokens`); and the format writes the records in order from their
-/// fields and findings.
+/// one call per value); `prepareTokens` makes the batch's card, SSN and email tokens together (FF1
+/// interleaved, MACs in pairs, see `PreparedTokens`); and the format writes the records in order from
+/// their fields and findings.
 ///
 /// Bounded in records and bytes like `DataRowBatch`, so its stage-1 masks stay in cache while each
 /// column walks them. One per session, reused, so steady state allocates nothing.
@@ -230,7 +230,7 @@ struct TextRecordBatch {
         }
     }
 
-    /// Makes the card and SSN tokens of the batch's findings together, asked for in the order the
+    /// Makes the card, SSN and email tokens of the batch's findings together, asked for in the order the
     /// records are written (the order the rewrite takes them); `actions` gives a column's actions.
     func prepareTokens(_ chunk: UnsafeBufferPointer<UInt8>, rewriter: CellRewriter, actions: (Int) -> ActionTable) {
         rewriter.forgetPreparedTokens()
@@ -253,7 +253,7 @@ struct TextRecordBatch {
 
     /// Masks a chunk batch by batch: `parse` adds records from the position to the batch (returning
     /// the error of a record it refuses, not added), the batch is scanned (`context` gives a column's
-    /// context, nil to skip it) and its card and SSN tokens made, then `write` writes each record (with
+    /// context, nil to skip it) and its card, SSN and email tokens made, then `write` writes each record (with
     /// its row). Returns the refused record's error, once the records before it are written.
     static func mask(_ chunk: UnsafeBufferPointer<UInt8>, structural: (UInt8, UInt8, UInt8, UInt8), from start: Position,
                      session: MaskSession,

@@ -127,9 +127,9 @@ struct DataRowBatch {
         }
     }
 
-    /// A text column of the batch in two passes: every cell is scanned first, then the column's card
-    /// and SSN tokens are made together (`CellRewriter.prepareTokens`: FF1 interleaved over several
-    /// strings instead of one string's ten rounds waiting on each other), then each cell with findings
+    /// A text column of the batch in two passes: every cell is scanned first, then the column's card,
+    /// SSN and email tokens are made together (`CellRewriter.prepareTokens`: FF1 interleaved over several
+    /// strings instead of one string's ten rounds waiting on each other, MACs in pairs), then each cell with findings
     /// is rewritten as `CellMasker` rewrites it, taking the prepared tokens.
     private mutating func maskTextColumn(_ column: Int, kind: CellKind, numeric: Bool, with cellMasker: CellMasker,
                                          firstRow: Int, into result: inout MaskedChunk) {
