@@ -37,15 +37,17 @@ import Testing
         }
     }
 
-    /// A run that a `.` joins to other digits is a decimal number's part: a JSON float's 16-digit
-    /// fraction, or a 16-digit integer part, is no card however Luhn and the issuer ranges read it. A
-    /// card written with dots, one after `no.`, and one that ends a sentence still are.
-    @Test func aDecimalNumbersPartIsNoCard() {
+    /// A run that a `.` joins to the digits before it is a number's fraction: a JSON float's 16-digit
+    /// fraction is no card however Luhn and the issuer ranges read it. A card number exported as a
+    /// float (its integer part), a card written with dots, one after `no.`, and one that ends a
+    /// sentence still are.
+    @Test func aDecimalNumbersFractionIsNoCard() {
         let card = "4111111111111111"
         #expect(spans(in: "{\"score\": 0.\(card), \"n\": 1}") == [])
         #expect(spans(in: "0.\(card)") == [])
-        #expect(spans(in: "total \(card).25 due") == [])
         #expect(spans(in: "12.\(card)") == [])
+        #expect(spans(in: "\(card).0") == ["credit_card:\(card)"])
+        #expect(spans(in: "total \(card).25 due") == ["credit_card:\(card)"])
         #expect(spans(in: "Card no.\(card)") == ["credit_card:\(card)"])
         #expect(spans(in: "4111.1111.1111.1111") == ["credit_card:4111.1111.1111.1111"])
         #expect(spans(in: "paid with \(card).") == ["credit_card:\(card)"])

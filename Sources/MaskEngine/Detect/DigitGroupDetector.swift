@@ -5,7 +5,7 @@
 /// longest first, as a card (12 to 19 digits in a known grouping, Luhn-valid, in an issuer range or
 /// announced by its column or the words before it) and then as an SSN (`SSNRules`). A group glued to
 /// letters (`a1234`, hex digests, UUIDs) is skipped whole: such digits are identifiers, not numbers; so
-/// is a run that a `.` joins to other digits alone (`0.6797621880147522`): a decimal number's part.
+/// is a run that a `.` joins to the digits before it, alone (`0.6797621880147522`): a number's fraction.
 struct DigitGroupDetector {
     static let maxRuns = 16
 
@@ -76,7 +76,7 @@ struct DigitGroupDetector {
         if !joined {
             // A lone run: no group to parse, one window (the run) to try.
             guard rightBoundaryOK(bytes, runEnd, upper: upper),
-                  !isDecimalPart(bytes, position, runEnd, lower: lower, upper: upper) else { return runEnd }
+                  !isFraction(bytes, position, lower: lower) else { return runEnd }
             if length == 9 {
                 var context = DigitGroupContext(column: column, groupStart: position, lower: lower)
                 if SSNRules.isBareSSN(bytes, at: position, context: &context) {
@@ -178,7 +178,7 @@ struct DigitGroupDetector {
             if digits > CardRules.maxDigits { break }
             if digits >= CardRules.minDigits && rightBoundaryOK(bytes, group.runEnd[last], upper: upper)
                 && CardRules.groupingIsCardLike(group, first: first, last: last)
-                && (last > first || !isDecimalPart(bytes, start, group.runEnd[first], lower: lower, upper: upper)) {
+                && (last > first || !isFraction(bytes, start, lower: lower)) {
                 let number = CardRules.Number(bytes, group: group, first: first, last: last)
                 if number.isCard(bytes, context: &context, atGroupStart: first == 0) { lastCard = last }
             }
@@ -193,14 +193,14 @@ struct DigitGroupDetector {
         return nil
     }
 
-    /// Whether the run `start..<end` is one side of a decimal number: a '.' joins it to digits before
-    /// it (`0.6797621880147522`, a JSON float's fraction) or after it (`4111111111111111.5`). Such a run
-    /// alone is a number's part, never a card or an SSN: a card written with dots has its four groups,
-    /// and its window spans them.
+    /// Whether the run at `start` is a decimal number's fraction: a '.' joins it to digits before it
+    /// (`0.6797621880147522`, a JSON float's). A fraction alone is never a card or an SSN (a card written
+    /// with dots has its four groups, and its window spans them). An integer part is not excused: a card
+    /// number exported as a float (`4111111111111111.0`, what a column of numbers with a missing value
+    /// becomes) is still the card.
     @inline(__always)
-    static func isDecimalPart(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, lower: Int, upper: Int) -> Bool {
-        (start - 2 >= lower && bytes[start - 1] == UInt8(ascii: ".") && ASCII.isDigit(bytes[start - 2]))
-            || (end + 1 < upper && bytes[end] == UInt8(ascii: ".") && ASCII.isDigit(bytes[end + 1]))
+    static func isFraction(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, lower: Int) -> Bool {
+        start - 2 >= lower && bytes[start - 1] == UInt8(ascii: ".") && ASCII.isDigit(bytes[start - 2])
     }
 
     @inline(__always)
