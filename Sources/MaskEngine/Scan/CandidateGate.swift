@@ -1,6 +1,6 @@
 import CMaskKernels
 
-/// `StageOneIndex.hasCandidatesToScan` for the many values of one classified buffer, asked in
+/// `StageOneIndex.hasCandidatesToScan` for the many values of one classified buffer, best asked in
 /// ascending order: the prefilter of the column batches.
 ///
 /// Asked value by value, the index walks each value's blocks and clips their masks, and most values
@@ -15,8 +15,10 @@ struct CandidateGate {
     private let masks: UnsafePointer<mk_block_masks>
     private let bytes: UnsafeBufferPointer<UInt8>
     private let blocks: Int
-    /// The first candidate at or after the last value asked about, or `Int.max` when there is none.
+    /// The first candidate at or after `asked`, or `Int.max` when there is none.
     private var next = -1
+    /// The `lower` of the last value asked about.
+    private var asked = 0
 
     /// A gate over `bytes`, every block of which `index` has classified.
     init(index: StageOneIndex, bytes: UnsafeBufferPointer<UInt8>) {
@@ -25,16 +27,15 @@ struct CandidateGate {
         blocks = (bytes.count + 63) >> 6
     }
 
-    /// Forgets the candidate found so far: for a walk that starts again from a lower value.
-    @inline(__always)
-    mutating func rewind() { next = -1 }
-
     /// Whether `CandidateCursor` yields anything in `lower..<upper` (exactly
-    /// `StageOneIndex.hasCandidatesToScan`); `lower` must not be below the last value's, since `rewind`.
+    /// `StageOneIndex.hasCandidatesToScan`). Fast when values come in ascending order; a value below the
+    /// last one asked about makes it look again from there, so that an out-of-order caller costs time
+    /// and never skips a value that holds a candidate.
     @inline(__always)
     mutating func hasCandidates(_ lower: Int, _ upper: Int) -> Bool {
         if lower >= upper { return false }
-        if next < lower { next = firstCandidate(from: lower) }
+        if next < lower || lower < asked { next = firstCandidate(from: lower) }
+        asked = lower
         if next < upper { return true }
         // What the cursor adds at a value's first byte whatever precedes it: a token start, and a digit
         // inside a run of the buffer (the kernel judged the run from its real start).
