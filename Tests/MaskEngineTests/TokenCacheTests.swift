@@ -148,7 +148,10 @@ import WireTestSupport
         // give the length-keeping token.
         let layouts = ["4111 1111 1111 1111", "4111-1111-1111-1111", "4111111111111111", "3782 822463 10005",
                        "378282246310005", "6011111111111117", "4222222222222", "6200000000000000005", "536-90-4399",
-                       "536904399", "536 90 4399", "4111 1111 1111 1111 1111 11", "12345"]
+                       "536904399", "536 90 4399", "4111 1111 1111 1111 1111 11", "12345",
+                       // The longest digit count FF1 takes (20), one more, and a value of more bytes than
+                       // the digit kernel's numeral slots.
+                       "41111111111111111111", "411111111111111111111", "4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1"]
         return (0..<count).map { _ in
             // The layout's separators, digits drawn at random (Luhn is not needed to tokenize).
             String(layouts[Int(g.next() % UInt64(layouts.count))].map { $0.isNumber ? Character(String(g.next() % 10)) : $0 })

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include "mask_hmac.h"
 #include "mask_ff1.h"
+#include "mask_digit_tokens.h"
 #include "mask_kernel_path.h"
 
 #ifdef __cplusplus

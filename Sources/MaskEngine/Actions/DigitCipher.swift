@@ -11,7 +11,7 @@ final class DigitCipher {
     static let lengths = FF1Cipher.minimumDigits...20
 
     /// One prepared instance per length in `lengths`, owned by this cipher.
-    private let plans: UnsafeMutablePointer<mk_ff1_plan>
+    let plans: UnsafeMutablePointer<mk_ff1_plan>
 
     init(cipher: FF1Cipher, tweak: UInt8) {
         plans = .allocate(capacity: Self.lengths.count)

@@ -1,3 +1,5 @@
+import CMaskKernels
+
 /// Deterministic keyed tokens that keep each value's format.
 ///
 /// | type | token | collisions |
@@ -293,69 +295,38 @@ public final class Tokenizer {
 
     private func prepareRequested(in bytes: UnsafeBufferPointer<UInt8>) {
         let p = prepared
-        p.eligible.removeAll(keepingCapacity: true)
-        p.numerals.removeAll(keepingCapacity: true)
-        let stride = PreparedTokens.stride
+        p.digitRequests.removeAll(keepingCapacity: true)
         for (i, r) in p.requests.enumerated() where r.type == .creditCard || r.type == .usSSN {
-            let value = UnsafeBufferPointer(rebasing: bytes[r.range])
-            if cache.contains(Variant.token(r.type), value) { continue }
-            let card = r.type == .creditCard
-            var counted: (count: Int, cipherCount: Int)?
-            Self.appendInPlace(count: stride, to: &p.numerals) { slots in
-                counted = Self.numerals(of: value, into: slots, capacity: stride, breakLuhn: card)
-            }
-            guard let (n, cipherCount) = counted else {
-                p.numerals.removeLast(stride)
-                continue
-            }
-            p.eligible.append((request: i, digits: n, cipherCount: cipherCount, card: card))
+            if cache.contains(Variant.token(r.type), UnsafeBufferPointer(rebasing: bytes[r.range])) { continue }
+            var request = mk_digit_token_request()
+            request.start = UInt32(truncatingIfNeeded: r.range.lowerBound)
+            request.length = UInt32(truncatingIfNeeded: r.range.count)
+            request.tag = UInt32(truncatingIfNeeded: i)
+            request.kind = UInt8(r.type == .creditCard ? MK_DIGIT_CARD : MK_DIGIT_SSN)
+            p.digitRequests.append(request)
         }
         prepareEmailMACs(in: bytes)
-        // One interleaved FF1 call per run of one tag and length; a few runs for a column of one kind.
-        // Ordered by (tag, length) with a counting sort: keys are below 64, and `sort` would allocate
-        // its merge buffer on every batch.
-        let eligible = p.eligible
-        func key(_ e: (request: Int, digits: Int, cipherCount: Int, card: Bool)) -> Int { (e.card ? 32 : 0) + e.cipherCount }
-        var next = InlineArray<64, Int>(repeating: 0)
-        for e in eligible { next[key(e)] += 1 }
-        var total = 0
-        for k in 0..<64 { let count = next[k]; next[k] = total; total += count }
-        // `order` and `run` are written before they are read: grown when a batch needs more, never
-        // cleared (filling them with zeros per batch cost a store per numeral slot). `total` is now
-        // eligible.count.
-        if p.order.count < total { p.order.append(contentsOf: repeatElement(0, count: total - p.order.count)) }
-        for (i, e) in eligible.enumerated() { p.order[next[key(e)]] = i; next[key(e)] += 1 }
-        let order = p.order
-        if p.run.count < total * stride { p.run.append(contentsOf: repeatElement(0, count: total * stride - p.run.count)) }
-        p.numerals.withUnsafeMutableBufferPointer { numerals in
-            p.run.withUnsafeMutableBufferPointer { run in
-                var first = 0
-                while first < total {
-                    let key = eligible[order[first]]
-                    var last = first
-                    while last + 1 < total && eligible[order[last + 1]].card == key.card
-                            && eligible[order[last + 1]].cipherCount == key.cipherCount { last += 1 }
-                    let count = last - first + 1
-                    for k in 0..<count {
-                        (run.baseAddress! + k * stride).update(from: numerals.baseAddress! + order[first + k] * stride, count: stride)
-                    }
-                    (key.card ? cardDigits : ssnDigits).encrypt(batch: run.baseAddress!, count: key.cipherCount,
-                                                                stride: stride, values: count)
-                    for k in 0..<count {
-                        (numerals.baseAddress! + order[first + k] * stride).update(from: run.baseAddress! + k * stride, count: stride)
-                    }
-                    first = last + 1
-                }
-            }
-            for (e, item) in eligible.enumerated() {
-                let r = p.requests[item.request]
-                let value = UnsafeBufferPointer(rebasing: bytes[r.range])
-                p.add(r.type, value) { token in
-                    Self.finishDigitToken(value, enciphered: numerals.baseAddress! + e * stride, count: item.digits,
-                                          breakLuhn: item.card, into: token.baseAddress!)
+        let count = p.digitRequests.count
+        if count == 0 { return }
+        // Grown when a batch needs more, never cleared: the kernel writes every byte it is read back from.
+        let slots = 2 * count * Int(MK_DIGIT_STRIDE)
+        if p.numerals.count < slots { p.numerals.append(contentsOf: repeatElement(0, count: slots - p.numerals.count)) }
+        if p.digitTokens.count < bytes.count {
+            p.digitTokens.append(contentsOf: repeatElement(0, count: bytes.count - p.digitTokens.count))
+        }
+        let made = p.digitRequests.withUnsafeMutableBufferPointer { requests in
+            p.numerals.withUnsafeMutableBufferPointer { numerals in
+                p.digitTokens.withUnsafeMutableBufferPointer { tokens in
+                    // Sound: every request's range lies inside `bytes` (the kernel checks it too), `tokens`
+                    // is at least as long, and `numerals` has a stride of slots per request.
+                    mk_digit_tokens(cardDigits.plans, ssnDigits.plans, UInt32(DigitCipher.lengths.lowerBound),
+                                    UInt32(DigitCipher.lengths.count), bytes.baseAddress, bytes.count,
+                                    tokens.baseAddress, requests.baseAddress, count, numerals.baseAddress)
                 }
             }
         }
+        precondition(made >= 0, "the digit kernel takes every length DigitCipher prepares")
+        p.madeDigits = made
     }
 
     /// The MACs of the requested emails the cache does not hold, two at a time (`KeyedPRF.macPair`),

@@ -1,0 +1,106 @@
+// Card and SSN tokens for a batch of values in one call (mask_digit_tokens.h). Three passes: count
+// each value's digits and bucket it by kind and FF1 length, read its digits straight into its
+// bucket's run of numeral slots, run each bucket's FF1 side by side, then write each token from its
+// slot. The buckets are a counting sort (keys below 64) so that nothing allocates.
+#include "mask_digit_tokens.h"
+
+#include <string.h>
+
+enum { LONGEST = 20, KEYS = 64 };
+
+// The key of a value with `digits` digits: the FF1 length and the kind, or -1 when no plan takes it.
+static inline int key_of(const mk_digit_token_request *r, unsigned first_count, unsigned plan_count) {
+    const int card = r->kind == MK_DIGIT_CARD;
+    const int cipher = (int)r->digits - card;
+    if (r->digits > LONGEST || cipher < (int)first_count || cipher >= (int)(first_count + plan_count)) return -1;
+    return (card ? 32 : 0) + (cipher - (int)first_count);
+}
+
+// The check digit that makes `count` payload digits Luhn-valid: the payload's last digit is doubled,
+// and every second one before it.
+static inline uint8_t luhn_check_digit(const uint8_t *digits, size_t count) {
+    static const uint8_t DOUBLED[10] = {0, 2, 4, 6, 8, 1, 3, 5, 7, 9};
+    unsigned total = 0;
+    size_t i = count;
+    while (i >= 2) { total += DOUBLED[digits[i - 1]] + digits[i - 2]; i -= 2; }
+    if (i == 1) total += DOUBLED[digits[0]];
+    return (uint8_t)((10 - total % 10) % 10);
+}
+
+// Reads the digits of `value` as numerals into `slot` (MK_DIGIT_STRIDE bytes; at most LONGEST + 1
+// digits are kept, enough to refuse a longer value) and returns how many the value has, capped there.
+// Branch-free: each byte is stored where the next digit would go, and the position moves on a digit.
+static inline unsigned read_numerals(const uint8_t *value, uint32_t length, uint8_t *slot) {
+    unsigned n = 0;
+    for (uint32_t j = 0; j < length; j++) {
+        const uint8_t d = (uint8_t)(value[j] - '0');
+        slot[n] = d;
+        n += d < 10;
+        if (n > LONGEST) return n;
+    }
+    return n;
+}
+
+// Writes the token of `value` from its enciphered numerals: each digit replaced by the next numeral,
+// every other byte kept. Branch-free, like read_numerals.
+static inline void write_token(const uint8_t *value, uint32_t length, const uint8_t *slot, uint8_t *token) {
+    unsigned n = 0;
+    for (uint32_t j = 0; j < length; j++) {
+        const uint8_t b = value[j];
+        const int digit = (uint8_t)(b - '0') < 10;
+        token[j] = digit ? (uint8_t)(slot[n] + '0') : b;
+        n += digit;
+    }
+}
+
+long mk_digit_tokens(const mk_ff1_plan *card_plans, const mk_ff1_plan *ssn_plans, unsigned first_count,
+                     unsigned plan_count, const uint8_t *bytes, size_t byte_count, uint8_t *tokens,
+                     mk_digit_token_request *requests, size_t count, uint8_t *numerals) {
+    if (plan_count == 0 || plan_count > 32 || first_count < 2 || first_count + plan_count - 1 > LONGEST) return -1;
+    for (size_t i = 0; i < count; i++) {
+        const mk_digit_token_request *r = &requests[i];
+        if ((r->kind != MK_DIGIT_CARD && r->kind != MK_DIGIT_SSN) || r->start > byte_count ||
+            r->length > byte_count - r->start) return -1;
+    }
+    // Pass 1: each value's numerals in its own slot of the first half of `numerals`, and its bucket.
+    uint8_t *read = numerals, *run = numerals + count * MK_DIGIT_STRIDE;
+    uint32_t next[KEYS];
+    memset(next, 0, sizeof next);
+    for (size_t i = 0; i < count; i++) {
+        mk_digit_token_request *r = &requests[i];
+        r->digits = (uint8_t)read_numerals(bytes + r->start, r->length, read + i * MK_DIGIT_STRIDE);
+        const int key = key_of(r, first_count, plan_count);
+        r->key = key < 0 ? 0xFF : (uint8_t)key;
+        if (key >= 0) next[key]++;
+    }
+    uint32_t run_start[KEYS + 1];
+    uint32_t total = 0;
+    for (int k = 0; k < KEYS; k++) { run_start[k] = total; total += next[k]; next[k] = run_start[k]; }
+    run_start[KEYS] = total;
+    // Pass 2: the slots gathered into runs of one bucket each, in the second half.
+    for (size_t i = 0; i < count; i++) {
+        mk_digit_token_request *r = &requests[i];
+        if (r->key == 0xFF) continue;
+        r->slot = next[r->key]++;
+        memcpy(run + (size_t)r->slot * MK_DIGIT_STRIDE, read + i * MK_DIGIT_STRIDE, MK_DIGIT_STRIDE);
+    }
+    // Each bucket's FF1 in one interleaved call.
+    for (int k = 0; k < KEYS; k++) {
+        const uint32_t values = run_start[k + 1] - run_start[k];
+        if (values == 0) continue;
+        const mk_ff1_plan *plan = (k >= 32 ? card_plans : ssn_plans) + (k & 31);
+        if (mk_ff1_encrypt_prepared_batch(plan, run + (size_t)run_start[k] * MK_DIGIT_STRIDE, MK_DIGIT_STRIDE,
+                                          values) != 0) return -1;  // unreachable: numerals are below 10
+    }
+    // Pass 3: the tokens, and the requests that got one moved to the front.
+    size_t made = 0;
+    for (size_t i = 0; i < count; i++) {
+        const mk_digit_token_request r = requests[i];
+        if (r.key == 0xFF) continue;
+        uint8_t *slot = run + (size_t)r.slot * MK_DIGIT_STRIDE;
+        if (r.kind == MK_DIGIT_CARD) slot[r.digits - 1] = (uint8_t)((luhn_check_digit(slot, r.digits - 1u) + 1) % 10);
+        write_token(bytes + r.start, r.length, slot, tokens + r.start);
+        requests[made++] = r;
+    }
+    return (long)made;
+}
