@@ -230,6 +230,50 @@ import WireTestSupport
         #expect(batched.prepared.taken > 200, "most tokens came from the prepared batch")
     }
 
+    /// The digit kernel (`mk_digit_tokens`, reached through a prepared batch) gives every value the token
+    /// the one-by-one path gives it, whatever its shape: 1 to 40 bytes of digits and separators, runs
+    /// of eight digits (read a word at a time) broken anywhere, digit counts the FF1 lengths take and
+    /// counts they refuse, cards and SSNs mixed in one batch.
+    @Test func digitTokensOfAnyShapeAreTheTokensOneByOne() {
+        var g = StageOneTests.Generator(state: 0xD16175)
+        let others = Array(" -./a".utf8)
+        var bytes: [UInt8] = []
+        var spans: [(EntityType, Range<Int>)] = []
+        for _ in 0..<2_000 {
+            let start = bytes.count
+            let length = 1 + Int(g.next() % 40)
+            let separatorShare = g.next() % 4  // none, few, some, many
+            for _ in 0..<length {
+                if g.next() % 12 < separatorShare * separatorShare {
+                    bytes.append(others[Int(g.next() % UInt64(others.count))])
+                } else {
+                    bytes.append(UInt8(ascii: "0") + UInt8(g.next() % 10))
+                }
+            }
+            spans.append((g.next() % 2 == 0 ? .creditCard : .usSSN, start..<bytes.count))
+        }
+        let plain = Tokenizer(key: testKey, cachedTokens: 0)
+        let batched = Tokenizer(key: testKey, cachedTokens: 0)
+        bytes.withUnsafeBufferPointer { b in
+            var first = 0
+            while first < spans.count {
+                let batch = spans[first..<min(spans.count, first + Tokenizer.tokensPreparedTogether)]
+                for (type, range) in batch { batched.prepared.request(type, UnsafeBufferPointer(rebasing: b[range])) }
+                batched.prepareRequested()
+                for (type, range) in batch {
+                    var expected: [UInt8] = [], got: [UInt8] = []
+                    let value = UnsafeBufferPointer(rebasing: b[range])
+                    plain.appendToken(type, value, to: &expected)
+                    batched.appendToken(type, value, to: &got)
+                    #expect(got == expected, "\(type) \(String(decoding: value, as: UTF8.self))")
+                }
+                batched.prepared.removeAll()
+                first += batch.count
+            }
+        }
+        #expect(batched.prepared.taken > 500, "many tokens came from the kernel")
+    }
+
     /// Emails prepared two MACs at a time are the emails one by one: literal `@`, URL-encoded,
     /// JSON-escaped and HTML-referenced separators (keys decoded, not the span itself), folded case,
     /// asked for in order with some skipped, some asked twice, and one never requested.
