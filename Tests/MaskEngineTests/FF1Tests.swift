@@ -359,6 +359,16 @@ import Testing
                         }
                         #expect(ranWide == path, "radix \(radix), \(n) numerals, wide plan")
                         #expect(each == expected, "radix \(radix), \(n) numerals, wide plan, \(path)")
+                        // 1 to 12 strings: groups of eight and four side by side, and the one or two left alone.
+                        var batch = plain
+                        let ranBatch = Self.ranPath { #expect(mk_ff1_encrypt_wide_batch(&wide, &batch, n, values) == 0) }
+                        #expect(ranBatch == path, "radix \(radix), \(n) numerals, wide batch")
+                        #expect(batch == expected, "radix \(radix), \(n) numerals, wide batch of \(values), \(path)")
+                        var bad = plain
+                        bad[bad.count - 1] = UInt8(radix)
+                        let before = bad
+                        #expect(mk_ff1_encrypt_wide_batch(&wide, &bad, n, values) == -1, "a numeral at the radix refuses the batch")
+                        #expect(bad == before, "no string of a refused batch is touched")
                     }
                     for k in 0..<values {
                         one.withUnsafeMutableBufferPointer { o in

@@ -274,6 +274,59 @@ import WireTestSupport
         #expect(batched.prepared.taken > 500, "many tokens came from the kernel")
     }
 
+    /// Secrets prepared together (their FF1 strings grouped by count, several side by side) are the
+    /// secrets one by one, whatever their shape: 1 to 60 bytes, letters and digits with punctuation and
+    /// kept bytes, counts FF1 takes (4 to 40 letters and digits), counts it leaves to the one-by-one path
+    /// (fewer, where punctuation is enciphered too; more, where the keystream takes over) and values
+    /// with non-ASCII bytes; some asked for twice, some skipped, one never requested.
+    @Test func preparedSecretTokensAreTheTokensOneByOne() {
+        var g = StageOneTests.Generator(state: 0x5EC2E7)
+        let letters = Array("abcXYZ0189".utf8), marks = Array("-_./+=".utf8), kept = Array(" \"'".utf8)
+        var bytes: [UInt8] = []
+        var spans: [Range<Int>] = []
+        for i in 0..<700 {
+            let start = bytes.count
+            // Lengths cluster around a few counts (as a column's keys do) with outliers.
+            let length = i % 3 == 0 ? 1 + Int(g.next() % 60) : [20, 40, 41, 44][Int(g.next() % 4)]
+            let nonASCII = g.next() % 10 == 0
+            for k in 0..<length {
+                let r = g.next() % 20
+                if nonASCII && k == length / 2 {
+                    bytes.append(contentsOf: [0xC3, 0xA9])
+                } else if r < 15 {
+                    bytes.append(letters[Int(g.next() % UInt64(letters.count))])
+                } else if r < 19 {
+                    bytes.append(marks[Int(g.next() % UInt64(marks.count))])
+                } else {
+                    bytes.append(kept[Int(g.next() % UInt64(kept.count))])
+                }
+            }
+            spans.append(start..<bytes.count)
+        }
+        let plain = Tokenizer(key: testKey, cachedTokens: 0)
+        let batched = Tokenizer(key: testKey, cachedTokens: 0)
+        bytes.withUnsafeBufferPointer { b in
+            var first = 0
+            while first < spans.count {
+                let batch = Array(spans[first..<min(spans.count, first + Tokenizer.tokensPreparedTogether)])
+                for range in batch.dropLast() { batched.prepared.request(.secret, UnsafeBufferPointer(rebasing: b[range])) }
+                batched.prepareRequested()
+                for (i, range) in batch.enumerated() where i % 7 != 3 {
+                    for _ in 0..<(i % 10 == 0 ? 2 : 1) {
+                        var expected: [UInt8] = [], got: [UInt8] = []
+                        let value = UnsafeBufferPointer(rebasing: b[range])
+                        plain.appendToken(.secret, value, to: &expected)
+                        batched.appendToken(.secret, value, to: &got)
+                        #expect(got == expected, "\(String(decoding: value, as: UTF8.self))")
+                    }
+                }
+                batched.prepared.removeAll()
+                first += batch.count
+            }
+        }
+        #expect(batched.prepared.taken > 300, "most tokens came from the prepared batches")
+    }
+
     /// Emails prepared two MACs at a time are the emails one by one: literal `@`, URL-encoded,
     /// JSON-escaped and HTML-referenced separators (keys decoded, not the span itself), folded case,
     /// asked for in order with some skipped, some asked twice, and one never requested.

@@ -140,12 +140,12 @@ public final class CellRewriter {
         return action == .keep && f.kind == .patternLimit ? .redact : action
     }
 
-    /// Asks the tokenizer to make ahead the token of each card, SSN and email of `findings` (offsets
+    /// Asks the tokenizer to make ahead the token of each card, SSN, email and secret of `findings` (offsets
     /// into `value`) that `rewrite` will tokenize: the first half of a batch's prepared tokens, whose
     /// second is `prepareTokens` (see `PreparedTokens`). Asking for a span the rewrite then treats
     /// otherwise costs time, never a token: the rewrite takes a prepared token only for equal bytes.
     func requestTokens(_ findings: ArraySlice<Finding>, of value: UnsafeBufferPointer<UInt8>, actions: ActionTable) {
-        for f in findings where (f.type == .creditCard || f.type == .usSSN || f.type == .email) && policy.masks(f)
+        for f in findings where (f.type == .creditCard || f.type == .usSSN || f.type == .email || f.type == .secret) && policy.masks(f)
             && Self.action(for: f, in: actions) == .tokenize {
             tokenizer.prepared.request(f.type, UnsafeBufferPointer(rebasing: value[f.start..<f.end]))
         }

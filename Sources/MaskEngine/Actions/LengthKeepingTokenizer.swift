@@ -189,6 +189,103 @@ final class LengthKeepingTokenizer {
         }
     }
 
+    /// Numeral slots per prepared secret: one more than FF1 takes, so that a longer one is seen to be.
+    var secretStride: Int { letterLimit + 1 }
+
+    /// Makes ahead, in `prepared.tokens` at the values' own offsets, the tokens `append` gives the
+    /// requested `type` values (`.byte`, `.cipher`) whose letters and digits FF1 takes: ASCII only, 4 to
+    /// 40 of them (so punctuation is kept). Their numerals are grouped by count and each group goes
+    /// through one interleaved call (`PreparedFF1Instances.encrypt(batch:)`, eight wide strings side by
+    /// side: a 40-character secret's FF1 ran 535 ns alone, 275 ns so). Other values are left to `append`.
+    /// `bytes` holds the requested values (`prepared.requested`); the made requests go to
+    /// `prepared.madeSecrets`, in request order.
+    func prepare(_ type: EntityType, _ prepared: PreparedTokens, in bytes: UnsafeBufferPointer<UInt8>,
+                 skipping cached: (UnsafeBufferPointer<UInt8>) -> Bool) {
+        let p = prepared
+        p.secrets.removeAll(keepingCapacity: true)
+        let stride = secretStride
+        let classes = self.classes
+        // Pass 1: each eligible value's letters and digits as numerals, one slot each.
+        for (i, r) in p.requests.enumerated() where r.type == type {
+            let value = UnsafeBufferPointer(rebasing: bytes[r.range])
+            if cached(value) { continue }
+            let slot = p.secrets.count
+            if p.secretNumerals.count < (slot + 1) * stride {
+                p.secretNumerals.append(contentsOf: repeatElement(0, count: (slot + 1) * stride - p.secretNumerals.count))
+            }
+            let letters = p.secretNumerals.withUnsafeMutableBufferPointer { numerals -> Int in
+                // Sound: the slot's `stride` numerals lie inside `numerals` (grown above); at most
+                // `letterLimit + 1` are written before the value is refused.
+                let out = numerals.baseAddress! + slot * stride
+                var count = 0
+                for b in value {
+                    let c = classes[Int(b)]
+                    if c < Self.punctuationBase {
+                        if count == stride { return -1 }
+                        out[count] = c
+                        count += 1
+                    } else if c == Self.nonASCIIClass {
+                        return -1
+                    }
+                }
+                return count
+            }
+            guard letters >= Self.minimumCarriers && letters <= letterLimit else { continue }
+            p.secrets.append((request: i, letters: letters))
+        }
+        let count = p.secrets.count
+        if count == 0 { return }
+        if p.secretRun.count < count * stride {
+            p.secretRun.append(contentsOf: repeatElement(0, count: count * stride - p.secretRun.count))
+        }
+        let tweak = (0x40 | type.rawValue, UInt8(ascii: "A"))
+        let symbols = self.symbols
+        // Each count's values gathered into one run, enciphered together, and their tokens written.
+        // Most columns hold one or two lengths, so the counts are found by looking for the next one.
+        var done = 0
+        var lastCount = 0
+        p.secretNumerals.withUnsafeBufferPointer { numerals in
+            p.secretRun.withUnsafeMutableBufferPointer { run in
+                p.tokens.withUnsafeMutableBufferPointer { tokens in
+                    while done < count {
+                        // The smallest count above the last one done.
+                        var letters = Int.max
+                        for s in p.secrets where s.letters > lastCount && s.letters < letters { letters = s.letters }
+                        lastCount = letters
+                        var values = 0
+                        for (slot, s) in p.secrets.enumerated() where s.letters == letters {
+                            // Sound: slots of `stride` numerals in both buffers (sized above).
+                            (run.baseAddress! + values * stride).update(from: numerals.baseAddress! + slot * stride, count: stride)
+                            values += 1
+                        }
+                        instances.encrypt(batch: run.baseAddress!, count: letters, stride: stride, values: values,
+                                          radix: Self.letterRadix, tweak: tweak)
+                        var k = 0
+                        for s in p.secrets where s.letters == letters {
+                            let range = p.requests[s.request].range
+                            let enciphered = run.baseAddress! + k * stride
+                            var next = 0
+                            // Sound: `tokens` is at least as long as `bytes` (Tokenizer.prepareRequested).
+                            for j in range {
+                                let b = bytes[j]
+                                let c = classes[Int(b)]
+                                if c < Self.punctuationBase {
+                                    tokens[j] = symbols[Int(enciphered[next])]
+                                    next += 1
+                                } else {
+                                    tokens[j] = b
+                                }
+                            }
+                            k += 1
+                        }
+                        done += values
+                    }
+                }
+            }
+        }
+        for s in p.secrets { p.madeSecrets.append(s.request) }
+    }
+
     /// Enciphers `count` numerals of one class in place: a keyed permutation of the alphabet for one,
     /// FF1 up to `limit`, the keystream beyond.
     @inline(__always)

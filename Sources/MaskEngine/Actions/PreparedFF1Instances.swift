@@ -41,6 +41,29 @@ struct PreparedFF1Instances {
         precondition(rc == 0, "numerals below the radix are the caller's precondition")
     }
 
+    /// Encrypts `values` strings of `count` numerals, the first at `numerals` and each next `stride`
+    /// further, in place: the same result as `values` calls of `encrypt(_:count:radix:tweak:)`, with the
+    /// AES blocks of several strings interleaved.
+    /// Precondition: as `encrypt`, and stride ≥ count.
+    mutating func encrypt(batch numerals: UnsafeMutablePointer<UInt8>, count: Int, stride: Int, values: Int, radix: Int,
+                          tweak: (UInt8, UInt8)) {
+        precondition(stride >= count && values >= 0)
+        let name = UInt32(tweak.0) << 24 | UInt32(tweak.1) << 16 | UInt32(radix) << 8 | UInt32(count)
+        guard let slot = slots[name] ?? prepare(name, count: count, radix: radix, tweak: tweak) else {
+            for k in 0..<values {
+                cipher.encrypt(numerals + k * stride, count: count, radix: radix, tweak: tweak, tweakLength: 2)
+            }
+            return
+        }
+        let rc: Int32
+        if slot >= 0 {
+            rc = small.withUnsafeBufferPointer { mk_ff1_encrypt_prepared_batch($0.baseAddress! + slot, numerals, stride, values) }
+        } else {
+            rc = wide.withUnsafeBufferPointer { mk_ff1_encrypt_wide_batch($0.baseAddress! + (-1 - slot), numerals, stride, values) }
+        }
+        precondition(rc == 0, "numerals below the radix are the caller's precondition")
+    }
+
     /// Prepares the instance `name` stands for and records its slot; nil when the set is full.
     private mutating func prepare(_ name: UInt32, count: Int, radix: Int, tweak: (UInt8, UInt8)) -> Int? {
         guard slots.count < Self.capacity else { return nil }

@@ -36,14 +36,22 @@ final class PreparedTokens {
     /// buffers (a CSV batch's raw fields in the chunk, its unquoted ones in the batch's scratch).
     @exclusivity(unchecked) private(set) var requested: [UInt8] = []
     /// The card and SSN requests given to `mk_digit_tokens` (`Tokenizer.prepareRequested`); once it
-    /// ran, its first `madeDigits` are those that got a token, in request order, the token at the
-    /// value's own offsets in `digitTokens` (as long as `requested`, never cleared: every byte read was
-    /// written by the kernel for that batch).
+    /// ran, its first `madeDigits` are those that got a token, in request order.
+    ///
+    /// Every prepared card, SSN and secret token lies at its value's own offsets in `tokens` (as long as
+    /// `requested`, never cleared: every byte read was written for that batch).
     @exclusivity(unchecked) var digitRequests: [mk_digit_token_request] = []
-    @exclusivity(unchecked) var digitTokens: [UInt8] = []
+    @exclusivity(unchecked) var tokens: [UInt8] = []
     /// Scratch of the kernel: `MK_DIGIT_STRIDE` numeral slots per digit request.
     @exclusivity(unchecked) var numerals: [UInt8] = []
     @exclusivity(unchecked) var madeDigits = 0
+    /// Scratch of `LengthKeepingTokenizer.prepare`: the secret requests it enciphers (their letters and
+    /// digits as numerals, `secretStride` slots each), and one group of them gathered for one call.
+    @exclusivity(unchecked) var secrets: [(request: Int, letters: Int)] = []
+    @exclusivity(unchecked) var secretNumerals: [UInt8] = []
+    @exclusivity(unchecked) var secretRun: [UInt8] = []
+    /// The secret requests whose tokens are in `tokens`, in request order.
+    @exclusivity(unchecked) var madeSecrets: [Int] = []
     /// Scratch of `prepareRequested` for emails: the requests that get a prepared token, with their
     /// separator and their key's bytes (`requested[key]`, the span itself, or `emailKeys[key]` when
     /// decoded); then the MACs, 32 bytes each.
@@ -56,12 +64,16 @@ final class PreparedTokens {
     @exclusivity(unchecked) private var nextEmail = 0
     /// The next of the made digit requests a lookup expects.
     @exclusivity(unchecked) private var next = 0
+    /// The next of `madeSecrets` a lookup expects.
+    @exclusivity(unchecked) private var nextSecret = 0
     /// Tokens taken from here: what tests read to see it used.
     @exclusivity(unchecked) private(set) var taken = 0
 
     var isEmpty: Bool { next >= madeDigits }
     /// Whether email tokens are prepared and not all taken.
     var hasEmails: Bool { nextEmail < emails.count }
+    /// Whether secret tokens are prepared and not all taken.
+    var hasSecrets: Bool { nextSecret < madeSecrets.count }
 
     /// Appends the prepared token of the card or SSN `value` to `out` and returns true, or returns false.
     @inline(__always)
@@ -79,10 +91,32 @@ final class PreparedTokens {
                 count == 0 || memcmp(value.baseAddress!, all.baseAddress! + start, count) == 0
             }
             guard same else { continue }
-            digitTokens.withUnsafeBufferPointer { tokens in
+            tokens.withUnsafeBufferPointer { tokens in
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: tokens[start..<(start + count)]))
             }
             next = i + 1
+            taken &+= 1
+            return true
+        }
+        return false
+    }
+
+    /// Appends the prepared token of the secret `value` to `out` and returns true, or returns false.
+    @inline(__always)
+    func appendSecret(_ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
+        let last = min(madeSecrets.count, nextSecret + Self.lookAhead)
+        for i in nextSecret..<last {
+            let range = requests[madeSecrets[i]].range
+            guard range.count == value.count else { continue }
+            let same = requested.withUnsafeBufferPointer { all in
+                // Sound: both hold range.count bytes (the request's bytes lie inside `requested`).
+                value.count == 0 || memcmp(value.baseAddress!, all.baseAddress! + range.lowerBound, range.count) == 0
+            }
+            guard same else { continue }
+            tokens.withUnsafeBufferPointer { tokens in
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: tokens[range]))
+            }
+            nextSecret = i + 1
             taken &+= 1
             return true
         }
@@ -133,9 +167,10 @@ final class PreparedTokens {
         requests.reserveCapacity(count)
         requested.reserveCapacity(count * 24)
         digitRequests.reserveCapacity(count)
-        digitTokens.reserveCapacity(count * 24)
+        tokens.reserveCapacity(count * 24)
         numerals.reserveCapacity(count * Int(MK_DIGIT_STRIDE))
         emails.reserveCapacity(count)
+        madeSecrets.reserveCapacity(count)
         macs.reserveCapacity(count * 32)
     }
 
@@ -145,6 +180,8 @@ final class PreparedTokens {
         requested.removeAll(keepingCapacity: true)
         digitRequests.removeAll(keepingCapacity: true)
         madeDigits = 0
+        madeSecrets.removeAll(keepingCapacity: true)
+        nextSecret = 0
         emails.removeAll(keepingCapacity: true)
         next = 0
         nextEmail = 0

@@ -99,6 +99,7 @@ public final class Tokenizer {
         default:
             // Secrets and custom types: the same length, so varchar limits and binary layouts hold,
             // and distinct per value, so UNIQUE columns of keys and tokens restore.
+            if type == .secret && prepared.hasSecrets && prepared.appendSecret(value, to: &out) { break }
             lengthKeeping.append(type, value, unit: .byte, mode: .cipher, to: &out)
         }
         remember(variant, value, &out, from: start)
@@ -118,7 +119,8 @@ public final class Tokenizer {
         precondition(values.allSatisfy { $0.lowerBound >= 0 && $0.upperBound <= bytes.count },
                      "every value's range lies inside bytes")
         // A batch of the engine's own in progress keeps its requests: then one by one.
-        let batched = (type == .creditCard || type == .usSSN || type == .email) && prepared.requests.isEmpty && prepared.isEmpty
+        let batched = (type == .creditCard || type == .usSSN || type == .email || type == .secret)
+            && prepared.requests.isEmpty && prepared.isEmpty
         var first = 0
         while first < values.count {
             let last = batched ? min(values.count, first + Self.tokensPreparedTogether) : values.count
@@ -305,18 +307,20 @@ public final class Tokenizer {
             request.kind = UInt8(r.type == .creditCard ? MK_DIGIT_CARD : MK_DIGIT_SSN)
             p.digitRequests.append(request)
         }
+        // Grown when a batch needs more, never cleared: every byte read back was written for its batch.
+        if p.tokens.count < bytes.count {
+            p.tokens.append(contentsOf: repeatElement(0, count: bytes.count - p.tokens.count))
+        }
         prepareEmailMACs(in: bytes)
+        lengthKeeping.prepare(.secret, p, in: bytes) { cache.contains(Variant.token(.secret), $0) }
         let count = p.digitRequests.count
         if count == 0 { return }
         // Grown when a batch needs more, never cleared: the kernel writes every byte it is read back from.
         let slots = 2 * count * Int(MK_DIGIT_STRIDE)
         if p.numerals.count < slots { p.numerals.append(contentsOf: repeatElement(0, count: slots - p.numerals.count)) }
-        if p.digitTokens.count < bytes.count {
-            p.digitTokens.append(contentsOf: repeatElement(0, count: bytes.count - p.digitTokens.count))
-        }
         let made = p.digitRequests.withUnsafeMutableBufferPointer { requests in
             p.numerals.withUnsafeMutableBufferPointer { numerals in
-                p.digitTokens.withUnsafeMutableBufferPointer { tokens in
+                p.tokens.withUnsafeMutableBufferPointer { tokens in
                     // Sound: every request's range lies inside `bytes` (the kernel checks it too), `tokens`
                     // is at least as long, and `numerals` has a stride of slots per request.
                     mk_digit_tokens(cardDigits.plans, ssnDigits.plans, UInt32(DigitCipher.lengths.lowerBound),
