@@ -205,14 +205,21 @@ final class LengthKeepingTokenizer {
         p.secrets.removeAll(keepingCapacity: true)
         let stride = secretStride
         let classes = self.classes
+        // Scratch grown once per batch that needs more than the last (never cleared: every slot read is
+        // written first), so that a session reaches its size in a few steps.
+        var wanted = 0
+        for r in p.requests where r.type == type { wanted += 1 }
+        if wanted == 0 { return }
+        if p.secretNumerals.count < wanted * stride {
+            p.secretNumerals.append(contentsOf: repeatElement(0, count: wanted * stride - p.secretNumerals.count))
+            p.secretRun.append(contentsOf: repeatElement(0, count: wanted * stride - p.secretRun.count))
+            p.secrets.reserveCapacity(wanted)
+        }
         // Pass 1: each eligible value's letters and digits as numerals, one slot each.
         for (i, r) in p.requests.enumerated() where r.type == type {
             let value = UnsafeBufferPointer(rebasing: bytes[r.range])
             if cached(value) { continue }
             let slot = p.secrets.count
-            if p.secretNumerals.count < (slot + 1) * stride {
-                p.secretNumerals.append(contentsOf: repeatElement(0, count: (slot + 1) * stride - p.secretNumerals.count))
-            }
             let letters = p.secretNumerals.withUnsafeMutableBufferPointer { numerals -> Int in
                 // Sound: the slot's `stride` numerals lie inside `numerals` (grown above); at most
                 // `letterLimit + 1` are written before the value is refused.
@@ -235,9 +242,6 @@ final class LengthKeepingTokenizer {
         }
         let count = p.secrets.count
         if count == 0 { return }
-        if p.secretRun.count < count * stride {
-            p.secretRun.append(contentsOf: repeatElement(0, count: count * stride - p.secretRun.count))
-        }
         let tweak = (0x40 | type.rawValue, UInt8(ascii: "A"))
         let symbols = self.symbols
         // Each count's values gathered into one run, enciphered together, and their tokens written.
