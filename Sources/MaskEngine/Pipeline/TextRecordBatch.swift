@@ -208,8 +208,6 @@ struct TextRecordBatch {
                         // `contexts`; neither buffer is bounds-checked.
                         for i in record.fields {
                             guard let context = contexts[i - record.fields.lowerBound] else { continue }
-                            // Fields are added with no findings, and a batch is scanned once.
-                            let start = findings.count
                             // Where the value is scanned: in the chunk, or decoded in the batch's own bytes.
                             let (bytes, valueIndex, lower, upper): (UnsafeBufferPointer<UInt8>, StageOneIndex, Int, Int)
                             switch fields[i].source {
@@ -220,6 +218,9 @@ struct TextRecordBatch {
                             case .skipped: continue
                             }
                             if !prefilter.admits(valueIndex, lower, upper) { continue }
+                            // Fields are added with no findings, and a batch is scanned once. (Read after
+                            // the prefilter: most fields stop there, and this getter was a call per field.)
+                            let start = findings.count
                             scan.scan(bytes, lower: lower, upper: upper, index: valueIndex, context: context,
                                       candidates: prefiltered ? true : nil, into: &findings)
                             if findings.count > start { fields[i].findings = start..<findings.count }
