@@ -200,7 +200,31 @@ enum EmailDetector {
         var labels = 0
         var best: Int? = nil
         var p = start
-        var run = ScriptRun()
+        // Most domains are plain ASCII: read here byte by byte, with the rules of the loop below, up to a
+        // byte that ends the domain or one that may start an escape or a UTF-8 character, from which the
+        // loop below goes on (its script run rebuilt for the label's ASCII letters).
+        var letters = false
+        while p < limit {
+            let b = bytes[p]
+            if ASCII.isAlnum(b) || b == UInt8(ascii: "-") {
+                letters = letters || ASCII.isAlpha(b)
+                p += 1
+            } else if b == UInt8(ascii: ".") && p > labelStart {
+                if labels > 0, let tld = topLevelDomainEnd(bytes, labelStart, p) { best = tld }
+                labels += 1
+                p += 1
+                labelStart = p
+                letters = false
+            } else {
+                break
+            }
+        }
+        if p == limit || !(bytes[p] >= 0x80 || bytes[p] == UInt8(ascii: "%") || bytes[p] == UInt8(ascii: "\\")
+                            || bytes[p] == UInt8(ascii: "&")) {
+            if labels > 0 && p > labelStart, let tld = topLevelDomainEnd(bytes, labelStart, p) { best = tld }
+            return best
+        }
+        var run = ScriptRun(asciiLetters: letters)
         while p < limit {
             let c = EncodedCharacter.at(bytes, p, upper: limit)
             if isLabelCharacter(c.scalar) {

@@ -70,6 +70,14 @@ struct ScriptRun {
     private var script = LetterScript.none
     private var enclosed = false
 
+    init() {}
+
+    /// The run after a stretch of ASCII letters, digits and hyphens (`asciiLetters`: some of them
+    /// letters): what `admits` leaves after taking them one by one.
+    init(asciiLetters: Bool) {
+        script = asciiLetters ? .spaced : .none
+    }
+
     /// Whether the scan may take a character of `kind`; `resumes(script)` says whether the run's own
     /// script comes back past it, asked only where the script changes.
     @inline(__always)
