@@ -4,8 +4,9 @@ import MaskEngine
 /// values with the tokenizer's cache off (the cost of the ciphers and encodings themselves), and on a
 /// repeated working set of 1,000 of them with the cache a session has (a value seen again, as in a
 /// table that repeats a customer's email in every order), apart from detection; and on the distinct
-/// values as a column (`Tokenizer.appendTokens`, cache off): the amortised cost, where cards and SSNs
-/// run their FF1 rounds several values side by side as the engine's column batches do.
+/// values as a column (`Tokenizer.appendTokens`, cache off): the amortised cost, where cards, SSNs and
+/// secrets run their FF1 rounds several values side by side, and emails their MACs two at a time, as the
+/// engine's column batches do.
 enum TokenTiming {
     struct Result: Codable {
         var type: String
