@@ -145,7 +145,8 @@ public final class CellRewriter {
     /// second is `prepareTokens` (see `PreparedTokens`). Asking for a span the rewrite then treats
     /// otherwise costs time, never a token: the rewrite takes a prepared token only for equal bytes.
     func requestTokens(_ findings: ArraySlice<Finding>, of value: UnsafeBufferPointer<UInt8>, actions: ActionTable) {
-        for f in findings where (f.type == .creditCard || f.type == .usSSN || f.type == .email || f.type == .secret) && policy.masks(f)
+        for f in findings where (f.type == .creditCard || f.type == .usSSN || f.type == .email
+                                 || (f.type == .secret && f.end - f.start <= Tokenizer.longestPreparedSecret)) && policy.masks(f)
             && Self.action(for: f, in: actions) == .tokenize {
             tokenizer.prepared.request(f.type, UnsafeBufferPointer(rebasing: value[f.start..<f.end]))
         }

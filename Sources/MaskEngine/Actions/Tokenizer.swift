@@ -137,6 +137,11 @@ public final class Tokenizer {
         }
     }
 
+    /// The longest secret (in bytes) a column batch asks to have prepared: FF1 takes at most 40 letters
+    /// and digits, so a longer span (a JWT, a private key) is almost always the keystream's, and copying
+    /// it into the requests would be wasted. A rare one with enough punctuation is made by the rewrite.
+    static let longestPreparedSecret = 64
+
     /// Values `appendTokens` prepares at once: a column batch's worth (`DataRowBatch.maxRows`), so its
     /// scratch stays the size a session's already is.
     static let tokensPreparedTogether = DataRowBatch.maxRows
