@@ -75,8 +75,21 @@ enum EmailDetector {
         // Where the word character nearest the separator starts: what is left after the leading
         // punctuation is dropped must still reach it.
         var nearestWord = -1
+        // Most local parts are plain ASCII: read here byte by byte, with the rules of the loop below, while
+        // the byte before is ASCII that ends no escape; the loop below goes on from there (it stops at
+        // once on a byte that is no local-part byte), its script run rebuilt for the letters read here.
+        var letters = false
+        while start > lower && EncodedCharacter.isPlainASCII(before: start, in: bytes, lower: lower) {
+            let b = bytes[start - 1]
+            guard ASCII.isEmailLocal(b) else { break }
+            if ASCII.isAlnum(b) {
+                if nearestWord < 0 { nearestWord = start - 1 }
+                letters = letters || ASCII.isAlpha(b)
+            }
+            start -= 1
+        }
         // The script of the word's letters, and whether a run of the other script inside it is being read.
-        var run = ScriptRun()
+        var run = ScriptRun(asciiLetters: letters)
         while start > lower {
             let c = EncodedCharacter.before(bytes, start, lower: lower)
             if c.scalar < 0x80 {

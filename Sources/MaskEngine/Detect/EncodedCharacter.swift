@@ -56,14 +56,20 @@ struct EncodedCharacter {
     /// The character whose last byte is `bytes[i - 1]` (`i > lower`).
     @inline(__always)
     static func before(_ bytes: UnsafeBufferPointer<UInt8>, _ i: Int, lower: Int) -> EncodedCharacter {
-        let b = bytes[i - 1]
-        // ASCII that cannot end an escape (`;` ends `&#NN;`, hex digits end `%XX` and `\uXXXX`): no call.
-        if b < 0x80 && b != UInt8(ascii: ";")
-            && !(ASCII.isHexDigit(b) && ((i - 3 >= lower && bytes[i - 3] == UInt8(ascii: "%"))
-                || (i - 6 >= lower && bytes[i - 5] == UInt8(ascii: "u") && bytes[i - 6] == UInt8(ascii: "\\")))) {
-            return EncodedCharacter(scalar: UInt32(b), start: i - 1, end: i, form: .raw)
+        if isPlainASCII(before: i, in: bytes, lower: lower) {
+            return EncodedCharacter(scalar: UInt32(bytes[i - 1]), start: i - 1, end: i, form: .raw)
         }
         return decode(bytes, before: i, lower: lower)
+    }
+
+    /// Whether the byte before `i` is ASCII that ends no escape (`;` ends `&#NN;`, hex digits end `%XX`
+    /// and `\uXXXX`), so that `before` reads it as itself, without a call.
+    @inline(__always)
+    static func isPlainASCII(before i: Int, in bytes: UnsafeBufferPointer<UInt8>, lower: Int) -> Bool {
+        let b = bytes[i - 1]
+        return b < 0x80 && b != UInt8(ascii: ";")
+            && !(ASCII.isHexDigit(b) && ((i - 3 >= lower && bytes[i - 3] == UInt8(ascii: "%"))
+                || (i - 6 >= lower && bytes[i - 5] == UInt8(ascii: "u") && bytes[i - 6] == UInt8(ascii: "\\"))))
     }
 
     @inline(never)
