@@ -8,6 +8,7 @@ every column text):
   emails   two emails a row (a users table: the case masking is most often for)
   wide     100 short columns of a word and a number (a wide table: per-field costs)
   jwts     a JWT and a GitHub fine-grained token a row (secrets too long for FF1)
+  keys     a GitHub token (ghp_ and 36 letters and digits) a row (secrets FF1 takes, one length)
   numbers  twelve random integers and floats a row (a numeric table: digit candidates)
   json     one JSON document a row, quoted
   prose    a row of 200 English words
@@ -44,6 +45,13 @@ def rows_jwts(rng, i):
     return [str(i), f"{header}.{payload}.{b64(rng.randbytes(32))}", f"github_pat_{b64(rng.randbytes(60))[:82]}"]
 
 
+ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def rows_keys(rng, i):
+    return [str(i), "ghp_" + "".join(rng.choice(ALNUM) for _ in range(36)), f"rotated {rng.randrange(400)} days ago"]
+
+
 def rows_numbers(rng, i):
     return [str(rng.randint(0, 10 ** rng.randint(1, 12))) if k % 2 else f"{rng.random() * 1000:.4f}" for k in range(12)]
 
@@ -62,6 +70,7 @@ TABLES = {
     "emails": (["id", "email", "alt"], rows_emails),
     "wide": ([f"col{k}" for k in range(100)], rows_wide),
     "jwts": (["id", "token", "note"], rows_jwts),
+    "keys": (["id", "api_key", "note"], rows_keys),
     "numbers": ([f"c{k}" for k in range(12)], rows_numbers),
     "json": (["doc"], rows_json),
     "prose": (["id", "body"], rows_prose),
