@@ -110,6 +110,12 @@ import Testing
         ("ghp_R2d2C3poLuke0Leia1Han2Chewie3Yoda4Vv", ["github_token:ghp_R2d2C3poLuke0Leia1Han2Chewie3Yoda4Vv"]),
         ("github_pat_11ABCDEFG0abcdefghijkl_mnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefgh",
          ["github_token:github_pat_11ABCDEFG0abcdefghijkl_mnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefgh"]),
+        // A `-` in the body (not GitHub's alphabet, still a credential): the whole token, whether the `-`
+        // comes before the 22nd byte or after it.
+        ("github_pat_vwbPtpK-CtsJGE4KjVWDbyGiFisSdmGto4dVKSeKTmtN0Y0Xo075MbxNt20bLl2l6tH6WAsWAX-7zTu4 x",
+         ["github_token:github_pat_vwbPtpK-CtsJGE4KjVWDbyGiFisSdmGto4dVKSeKTmtN0Y0Xo075MbxNt20bLl2l6tH6WAsWAX-7zTu4"]),
+        ("github_pat_k2v6zwamJ2KOJVPEmx0s5IQxvV09WVmm3lAPgLLjNbcXtKZPKa4-uAwPJUuB-AIWB6TD8lupjCAEd3uh",
+         ["github_token:github_pat_k2v6zwamJ2KOJVPEmx0s5IQxvV09WVmm3lAPgLLjNbcXtKZPKa4-uAwPJUuB-AIWB6TD8lupjCAEd3uh"]),
         ("slack xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx",
          ["slack_token:xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"]),
         ("stripe sk_live_4eC39HqLyjWDarjtT1zdp7dc", ["stripe_key:sk_live_4eC39HqLyjWDarjtT1zdp7dc"]),

@@ -18,7 +18,9 @@ enum TokenCatalogue {
         TokenRule("github_token", "ghu_", .atLeast(.alnum, 36)),
         TokenRule("github_token", "ghs_", .atLeast(.alnum, 36)),
         TokenRule("github_token", "ghr_", .atLeast(.alnum, 36)),
-        TokenRule("github_token", "github_pat_", .atLeast(.word, 22)),
+        // GitHub's fine-grained tokens hold `[A-Za-z0-9_]` only; a `github_pat_` token with `-` in its
+        // body is still a credential, and a body read as words stopped at the `-` and left the rest in clear.
+        TokenRule("github_token", "github_pat_", .atLeast(.base64URL, 22)),
         // GitLab
         TokenRule("gitlab_token", "glpat-", .atLeast(.base64URLDot, 20)),
         TokenRule("gitlab_token", "glptt-", S(.hex, 40)),
