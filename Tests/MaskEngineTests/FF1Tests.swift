@@ -432,6 +432,10 @@ import Testing
         let untouched = long
         #expect(mk_ff1_encrypt_wide(&wide, &long) == -1)
         #expect(long == untouched, "a refused string is not touched")
+        var pair = Self.numerals(String(repeating: "1", count: 34))
+        #expect(mk_ff1_encrypt_wide_batch(&wide, &pair, 16, 2) == -1, "wide strings may not overlap")
+        #expect(mk_ff1_encrypt_wide_batch(&wide, &pair, 17, 0) == 0)
+        #expect(pair == Self.numerals(String(repeating: "1", count: 34)), "nothing touched")
     }
 
     @Test func lengthLimitsKeepEveryHalfBelow2To120() {

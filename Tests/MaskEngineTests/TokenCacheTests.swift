@@ -1,3 +1,4 @@
+import CMaskKernels
 import Testing
 import WireTestSupport
 @testable import MaskEngine
@@ -272,6 +273,39 @@ import WireTestSupport
             }
         }
         #expect(batched.prepared.taken > 500, "many tokens came from the kernel")
+    }
+
+    /// The digit kernel refuses what no caller may give it, writing nothing: a value reaching past the
+    /// bytes, a kind that is neither card nor SSN, plans it cannot index.
+    @Test func theDigitKernelRefusesRequestsOutsideItsBytes() {
+        let tokenizer = Tokenizer(key: testKey, cachedTokens: 0)
+        let bytes = Array("4111111111111111,536-90-4399".utf8)
+        var tokens = [UInt8](repeating: 0xEE, count: bytes.count)
+        var numerals = [UInt8](repeating: 0, count: 2 * 2 * Int(MK_DIGIT_STRIDE))
+        func run(_ requests: [(UInt32, UInt32, UInt8)], plans: UInt32 = UInt32(DigitCipher.lengths.count)) -> Int {
+            var r = requests.map { request -> mk_digit_token_request in
+                var q = mk_digit_token_request()
+                (q.start, q.length, q.kind) = request
+                return q
+            }
+            return mk_digit_tokens(tokenizer.cardDigits.plans, tokenizer.ssnDigits.plans,
+                                   UInt32(DigitCipher.lengths.lowerBound), plans, bytes, bytes.count, &tokens, &r,
+                                   r.count, &numerals)
+        }
+        let card = UInt8(MK_DIGIT_CARD), ssn = UInt8(MK_DIGIT_SSN)
+        #expect(run([(0, 16, card), (17, 12, ssn)]) == -1, "the SSN reaches one byte past the bytes")
+        #expect(run([(0, 16, card), (40, 1, ssn)]) == -1, "a start past the bytes")
+        #expect(run([(0, 16, 3)]) == -1, "neither card nor SSN")
+        #expect(run([(0, 16, card)], plans: 33) == -1, "more plans than the kernel indexes")
+        #expect(tokens.allSatisfy { $0 == 0xEE }, "a refused batch writes no token")
+        #expect(run([(0, 16, card), (17, 11, ssn)]) == 2)
+        var expected: [UInt8] = []
+        bytes.withUnsafeBufferPointer { b in
+            tokenizer.appendToken(.creditCard, UnsafeBufferPointer(rebasing: b[0..<16]), to: &expected)
+            expected.append(0xEE)
+            tokenizer.appendToken(.usSSN, UnsafeBufferPointer(rebasing: b[17..<28]), to: &expected)
+        }
+        #expect(tokens == expected)
     }
 
     /// Secrets prepared together (their FF1 strings grouped by count, several side by side) are the
