@@ -160,6 +160,31 @@ func spans(in value: String, context: ColumnContext) -> [String] {
         ("9791", 16), ("9793", 16), ("9859", 16), ("9861", 16), ("99", 16),
     ]
 
+    /// The Luhn sum taken two digits a step is the textbook one (every second digit from the right
+    /// doubled, its digits added), for every length up to 30 and both parities, and known numbers check.
+    @Test func luhnSumsAreTheTextbookOnes() {
+        var g = StageOneTests.Generator(state: 0x1F4)
+        for count in 0...30 {
+            for _ in 0..<20 {
+                let digits = (0..<count).map { _ in UInt8(g.next() % 10) }
+                for doubleRightmost in [false, true] {
+                    var expected = 0
+                    for (k, d) in digits.reversed().enumerated() {
+                        let doubled = (k % 2 == 0) == doubleRightmost
+                        expected += doubled ? (Int(d) * 2) / 10 + (Int(d) * 2) % 10 : Int(d)
+                    }
+                    let got = digits.withUnsafeBufferPointer { Luhn.sum($0, count: count, doubleRightmost: doubleRightmost) }
+                    #expect(got == expected, "\(digits) doubling the rightmost: \(doubleRightmost)")
+                }
+            }
+        }
+        for (number, valid) in [("4111111111111111", true), ("4111111111111112", false), ("79927398713", true),
+                                ("378282246310005", true), ("0", true), ("18", true), ("19", false)] {
+            let digits = number.utf8.map { $0 - 48 }
+            #expect(digits.withUnsafeBufferPointer { Luhn.isValid(digits: $0, count: digits.count) } == valid, "\(number)")
+        }
+    }
+
     @Test func numbersJustOutsideEveryRangeStayUnmasked() {
         for (prefix, length) in Self.outside {
             for seed in UInt64(1)...3 {

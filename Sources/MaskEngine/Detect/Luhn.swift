@@ -13,19 +13,32 @@ enum Luhn {
     }
 
     /// The Luhn sum: every second digit from the right doubled (minus 9 above 9), starting with the
-    /// rightmost when `doubleRightmost`.
+    /// rightmost when `doubleRightmost`. Two digits a step, one doubled and one not: no flag to toggle
+    /// and test per digit (it ran on every card-shaped number stage 1 lets through).
     @inline(__always)
     static func sum(_ digits: UnsafeBufferPointer<UInt8>, count: Int, doubleRightmost: Bool) -> Int {
         var total = 0
-        var double = doubleRightmost
         var i = count - 1
-        while i >= 0 {
-            var d = Int(digits[i])
-            if double { d &*= 2; if d > 9 { d &-= 9 } }
-            total &+= d
-            double.toggle()
-            i -= 1
+        if doubleRightmost {
+            while i >= 1 {
+                total &+= doubled(digits[i]) &+ Int(digits[i - 1])
+                i -= 2
+            }
+            if i == 0 { total &+= doubled(digits[0]) }
+        } else {
+            while i >= 1 {
+                total &+= Int(digits[i]) &+ doubled(digits[i - 1])
+                i -= 2
+            }
+            if i == 0 { total &+= Int(digits[0]) }
         }
         return total
+    }
+
+    /// A digit doubled, minus 9 when that passes 9 (the sum of the product's digits).
+    @inline(__always)
+    static func doubled(_ digit: UInt8) -> Int {
+        let twice = Int(digit) &* 2
+        return twice > 9 ? twice &- 9 : twice
     }
 }
