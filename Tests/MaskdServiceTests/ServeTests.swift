@@ -293,7 +293,9 @@ final class SidecarTestClient {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let socketPath = directory + "/maskd.sock"
-        let port = Int.random(in: 40_000..<50_000)
+        // Below Linux's ephemeral range (32768 and up), where the suite's own outgoing connections take
+        // their ports: a port drawn from 40000-59999 was once taken that way in CI (Python client test).
+        let port = Int.random(in: 20_000..<32_768)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: EndToEndScriptTests.binary)
         process.arguments = ["serve", "--socket", socketPath, "--metrics", "127.0.0.1:\(port)", "--drain-seconds", "1",
