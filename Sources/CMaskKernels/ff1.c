@@ -679,8 +679,8 @@ MK_AES_TARGET MK_ALWAYS_INLINE void wide_s_words_lanes(const mk_ff1_wide_plan *p
 // Encrypts `count` strings (1 <= count <= lanes <= WIDE_LANES) `stride` bytes apart, their rounds side
 // by side (AES-NI only); lanes past `count` repeat the last string and are dropped. `lanes` is a
 // constant at every call: with a lane count known only at run time the blocks went through memory
-// between AES rounds, a store and a load on each block's chain (301 against 489 ns a 40-numeral
-// string, Benchmarks/ff1_bench.c mode 4).
+// between AES rounds, a store and a load on each block's chain (four lanes: 301 against 489 ns a
+// 40-numeral string, ff1_bench.c mode 4 on scratch forms no longer in the tree: Benchmarks/RESULTS.md).
 MK_AES_TARGET MK_ALWAYS_INLINE void wide_encrypt_group(const mk_ff1_wide_plan *p, uint8_t *numerals, size_t stride,
                                                        size_t count, size_t lanes) {
     const size_t n = p->count, u = n / 2, v = n - u;

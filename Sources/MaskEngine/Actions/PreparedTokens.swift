@@ -83,17 +83,9 @@ final class PreparedTokens {
         let last = min(madeDigits, next + Self.lookAhead)
         for i in next..<last {
             let r = digitRequests[i]
-            let start = Int(r.start), count = Int(r.length)
-            guard r.kind == kind, count == value.count else { continue }
-            let same = requested.withUnsafeBufferPointer { all in
-                // memcmp, not `elementsEqual` (a generic element-by-element loop): sound, both ranges hold
-                // `count` bytes (the request's bytes lie inside `requested`).
-                count == 0 || memcmp(value.baseAddress!, all.baseAddress! + start, count) == 0
-            }
-            guard same else { continue }
-            tokens.withUnsafeBufferPointer { tokens in
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: tokens[start..<(start + count)]))
-            }
+            let range = Int(r.start)..<(Int(r.start) + Int(r.length))
+            guard r.kind == kind, isRequested(value, at: range) else { continue }
+            appendToken(at: range, to: &out)
             next = i + 1
             taken &+= 1
             return true
@@ -107,15 +99,8 @@ final class PreparedTokens {
         let last = min(madeSecrets.count, nextSecret + Self.lookAhead)
         for i in nextSecret..<last {
             let range = requests[madeSecrets[i]].range
-            guard range.count == value.count else { continue }
-            let same = requested.withUnsafeBufferPointer { all in
-                // Sound: both hold range.count bytes (the request's bytes lie inside `requested`).
-                value.count == 0 || memcmp(value.baseAddress!, all.baseAddress! + range.lowerBound, range.count) == 0
-            }
-            guard same else { continue }
-            tokens.withUnsafeBufferPointer { tokens in
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: tokens[range]))
-            }
+            guard isRequested(value, at: range) else { continue }
+            appendToken(at: range, to: &out)
             nextSecret = i + 1
             taken &+= 1
             return true
@@ -130,12 +115,7 @@ final class PreparedTokens {
         for i in nextEmail..<last {
             let email = emails[i]
             let range = requests[email.request].range
-            guard range.count == value.count else { continue }
-            let same = requested.withUnsafeBufferPointer { all in
-                // Sound: both hold range.count bytes (the request's bytes lie inside `requested`).
-                value.count == 0 || memcmp(value.baseAddress!, all.baseAddress! + range.lowerBound, range.count) == 0
-            }
-            guard same else { continue }
+            guard isRequested(value, at: range) else { continue }
             macs.withUnsafeBufferPointer { macs in
                 Tokenizer.appendInPlace(count: Tokenizer.emailTokenCount(separator: email.separator), to: &out) { token in
                     // Sound: `prepareRequested` wrote 32 bytes of MAC per email.
@@ -148,6 +128,23 @@ final class PreparedTokens {
             return true
         }
         return false
+    }
+
+    /// Whether `value` is the requested bytes `requested[range]` (memcmp, not `elementsEqual`, a generic
+    /// element-by-element loop).
+    @inline(__always)
+    private func isRequested(_ value: UnsafeBufferPointer<UInt8>, at range: Range<Int>) -> Bool {
+        guard range.count == value.count else { return false }
+        // Sound: both hold range.count bytes (a request's range lies inside `requested`).
+        return requested.withUnsafeBufferPointer { all in
+            value.count == 0 || memcmp(value.baseAddress!, all.baseAddress! + range.lowerBound, range.count) == 0
+        }
+    }
+
+    /// Appends the prepared token at `range` of `tokens` (a card's, SSN's or secret's, at its value's offsets).
+    @inline(__always)
+    private func appendToken(at range: Range<Int>, to out: inout [UInt8]) {
+        tokens.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[range])) }
     }
 
     /// Asks for the token of the card, SSN or email `value`, to be made by `Tokenizer.prepareRequested`.
