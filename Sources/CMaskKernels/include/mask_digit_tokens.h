@@ -22,8 +22,6 @@ enum {
 typedef struct {
     /// The value's bytes: bytes[start ..< start + length].
     uint32_t start, length;
-    /// The caller's own number for the value (returned unchanged; the kernel does not read it).
-    uint32_t tag;
     /// MK_DIGIT_CARD or MK_DIGIT_SSN.
     uint8_t kind;
     /// Scratch of the kernel.

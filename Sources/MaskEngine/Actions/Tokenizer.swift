@@ -108,7 +108,7 @@ public final class Tokenizer {
     /// Appends the tokens of `values` (ranges of `bytes`, each a detected span of `type`) to `out`, in
     /// order, and the end of each token in `out` to `ends`: the same tokens as `appendToken` one value at
     /// a time. Faster for a column's worth of cards or SSNs, whose FF1 rounds then run up to eight values
-    /// side by side (AES-NI blocks interleaved, `DigitCipher.encrypt(batch:)`), and of emails, whose
+    /// side by side (AES-NI blocks interleaved, `mk_digit_tokens`), and of emails, whose
     /// MACs run two at a time, as the engine's column batches make them; other types are tokenized one
     /// by one.
     /// Precondition: every range lies inside `bytes`.
@@ -293,7 +293,7 @@ public final class Tokenizer {
 
     /// Makes the tokens of the values requested in `prepared` ahead of the rewrite that will ask for
     /// them: cards and SSNs with FF1 interleaved over the strings of one tag and length
-    /// (`DigitCipher.encrypt(batch:)`), emails with their MACs two at a time (`KeyedPRF.macPair`).
+    /// (`mk_digit_tokens`), secrets of one length likewise (`LengthKeepingTokenizer.prepare`), emails with their MACs two at a time (`KeyedPRF.macPair`).
     /// Spans the session cache already holds, and shapes no FF1 length takes, are left to the rewrite.
     func prepareRequested() {
         let p = prepared
@@ -303,12 +303,11 @@ public final class Tokenizer {
     private func prepareRequested(in bytes: UnsafeBufferPointer<UInt8>) {
         let p = prepared
         p.digitRequests.removeAll(keepingCapacity: true)
-        for (i, r) in p.requests.enumerated() where r.type == .creditCard || r.type == .usSSN {
+        for r in p.requests where r.type == .creditCard || r.type == .usSSN {
             if cache.contains(Variant.token(r.type), UnsafeBufferPointer(rebasing: bytes[r.range])) { continue }
             var request = mk_digit_token_request()
             request.start = UInt32(truncatingIfNeeded: r.range.lowerBound)
             request.length = UInt32(truncatingIfNeeded: r.range.count)
-            request.tag = UInt32(truncatingIfNeeded: i)
             request.kind = UInt8(r.type == .creditCard ? MK_DIGIT_CARD : MK_DIGIT_SSN)
             p.digitRequests.append(request)
         }
