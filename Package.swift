@@ -3,6 +3,24 @@ import PackageDescription
 
 // The system libraries are found through pkg-config; `scripts/bootstrap` installs their Debian
 // packages when they are missing, so a fresh machine needs no manual step.
+
+// maskd's release build links the Swift runtime and Foundation in: loading them as a dozen shared
+// libraries and resolving their symbols cost every `maskd pipe` about 10 ms before its first byte, a tenth
+// of masking a 32 MB CSV (Benchmarks/RESULTS.md). Only the runtime and Foundation are linked in; the
+// system libraries stay shared. `-static-stdlib` alone leaves out what Foundation's static archives need
+// from each other (SwiftPM's `--static-swift-stdlib` compiles every module for it instead, which would
+// rebuild everything and split the release build in two), so they are named here. Debug builds, the tests',
+// link as before.
+#if os(Linux) && compiler(>=6.0)
+let maskdLinkerSettings: [LinkerSetting] = [
+    .unsafeFlags(["-static-stdlib", "-lFoundation", "-lCoreFoundation", "-lFoundationInternationalization",
+                  "-lFoundationEssentials", "-l_FoundationICU", "-l_FoundationCollections", "-l_FoundationCShims"],
+                 .when(configuration: .release)),
+]
+#else
+let maskdLinkerSettings: [LinkerSetting] = []
+#endif
+
 let package = Package(
     name: "maskd",
     platforms: [.macOS(.v15)],
@@ -59,8 +77,6 @@ let package = Package(
             name: "MaskdService",
             dependencies: [
                 "MaskEngine",
-                // The catalog lookups that map view columns to the table columns they read.
-                "CLibPQ",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -76,7 +92,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            linkerSettings: maskdLinkerSettings
         ),
         // The benchmark tool: the engine in process, `maskd pipe`/`serve`/`proxy` as child processes, and
         // the baselines (a plain read pass, a hand-written PCRE2 masker, Presidio) on the same bytes.
@@ -133,6 +150,8 @@ let package = Package(
             name: "MaskdServiceTests",
             dependencies: [
                 "MaskdService", "MaskEngine", "maskd", "WireTestSupport",
+                // LibPQTests compares what maskd declares of libpq (it opens it at run time) with its header.
+                "CLibPQ",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -141,3 +160,4 @@ let package = Package(
         ),
     ]
 )
+

@@ -1,4 +1,3 @@
-import CLibPQ
 import Logging
 import Foundation
 import MaskEngine
@@ -53,26 +52,34 @@ public final class CatalogLineage: @unchecked Sendable {
     }
 
     static func fetch(conninfo: String) throws(CatalogError) -> ColumnLineage {
+        let pq = try LibPQ.shared.get()
         // Later keywords of a conninfo string override earlier ones, so a timeout given by the user wins.
-        guard let connection = PQconnectdb("connect_timeout=3 application_name=maskd-catalog " + conninfo) else {
+        guard let connection = pq.connectdb("connect_timeout=3 application_name=maskd-catalog " + conninfo) else {
             throw CatalogError(message: "libpq could not allocate a connection")
         }
-        defer { PQfinish(connection) }
-        guard PQstatus(connection) == CONNECTION_OK else {
-            throw CatalogError(message: String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines))
+        defer { pq.finish(connection) }
+        guard pq.status(connection) == LibPQ.connectionOK else {
+            throw CatalogError(message: Self.text(pq.errorMessage(connection)))
         }
         let query = "SELECT ev_class::oid::int8, ev_action::text FROM pg_catalog.pg_rewrite WHERE rulename = '_RETURN'"
-        guard let result = PQexec(connection, query) else { throw CatalogError(message: "the catalog query was not sent") }
-        defer { PQclear(result) }
-        guard PQresultStatus(result) == PGRES_TUPLES_OK else {
-            throw CatalogError(message: String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines))
+        guard let result = pq.exec(connection, query) else { throw CatalogError(message: "the catalog query was not sent") }
+        defer { pq.clear(result) }
+        guard pq.resultStatus(result) == LibPQ.tuplesOK else {
+            throw CatalogError(message: Self.text(pq.resultErrorMessage(result)))
         }
         var rules: [(view: UInt32, action: String)] = []
-        for row in 0..<PQntuples(result) {
-            guard let oid = UInt32(String(cString: PQgetvalue(result, row, 0))) else { continue }
-            rules.append((oid, String(cString: PQgetvalue(result, row, 1))))
+        for row in 0..<pq.ntuples(result) {
+            guard let oid = UInt32(Self.text(pq.getvalue(result, row, 0))) else { continue }
+            rules.append((oid, Self.text(pq.getvalue(result, row, 1))))
         }
         return ColumnLineage(viewRules: rules)
+    }
+
+    /// A libpq message or value (never null for a valid result; empty if it were), without the newline libpq ends
+    /// messages with.
+    static func text(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
+        guard let pointer else { return "" }
+        return String(cString: pointer).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// A conninfo value in single quotes, with `\` and `'` escaped as libpq reads them.

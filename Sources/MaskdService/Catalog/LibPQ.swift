@@ -1,0 +1,98 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The few libpq calls the catalog lookup makes, from the system's libpq opened on first use.
+///
+/// maskd is not linked against libpq: its dependency chain (Kerberos, LDAP, GnuTLS, SASL: 14 shared
+/// libraries) cost every process about 6 ms to load, `maskd pipe` included, which never reads a catalog
+/// (Benchmarks/RESULTS.md). `maskd serve` and `maskd proxy` open it when a policy names a catalog. The
+/// signatures and the two status values are libpq's stable ABI (soname 5 since PostgreSQL 8.2);
+/// `LibPQTests` checks them against `libpq-fe.h`.
+struct LibPQ: Sendable {
+    typealias Connection = OpaquePointer
+    typealias Result = OpaquePointer
+
+    /// `CONNECTION_OK` of `ConnStatusType`.
+    static let connectionOK: Int32 = 0
+    /// `PGRES_TUPLES_OK` of `ExecStatusType`.
+    static let tuplesOK: Int32 = 2
+
+    let connectdb: @convention(c) (UnsafePointer<CChar>) -> Connection?
+    let finish: @convention(c) (Connection?) -> Void
+    let status: @convention(c) (Connection?) -> Int32
+    let errorMessage: @convention(c) (Connection?) -> UnsafeMutablePointer<CChar>?
+    let exec: @convention(c) (Connection?, UnsafePointer<CChar>) -> Result?
+    let resultStatus: @convention(c) (Result?) -> Int32
+    let resultErrorMessage: @convention(c) (Result?) -> UnsafeMutablePointer<CChar>?
+    let ntuples: @convention(c) (Result?) -> Int32
+    let getvalue: @convention(c) (Result?, Int32, Int32) -> UnsafeMutablePointer<CChar>?
+    let clear: @convention(c) (Result?) -> Void
+
+    #if os(macOS)
+    static let libraryName = "libpq.5.dylib"
+    #else
+    static let libraryName = "libpq.so.5"
+    #endif
+
+    /// The library, opened once per process; the error says what is missing when it cannot be.
+    static let shared: Swift.Result<LibPQ, CatalogError> = open()
+
+    private static func open() -> Swift.Result<LibPQ, CatalogError> {
+        guard let handle = dlopen(libraryName, RTLD_NOW | RTLD_LOCAL) else {
+            let reason = dlerror().map { String(cString: $0) } ?? "unknown reason"
+            return .failure(CatalogError(message: "libpq could not be loaded (\(reason)); install libpq5"))
+        }
+        // The handle stays open for the process's life: the function pointers below point into it.
+        var missing: [String] = []
+        func symbol<F>(_ name: String, as type: F.Type) -> F? {
+            guard let address = dlsym(handle, name) else {
+                missing.append(name)
+                return nil
+            }
+            // Sound: `name` is a libpq function whose C signature `F` spells out (see the type's doc).
+            return unsafeBitCast(address, to: type)
+        }
+        let library = LibPQ(
+            connectdb: symbol("PQconnectdb", as: (@convention(c) (UnsafePointer<CChar>) -> Connection?).self),
+            finish: symbol("PQfinish", as: (@convention(c) (Connection?) -> Void).self),
+            status: symbol("PQstatus", as: (@convention(c) (Connection?) -> Int32).self),
+            errorMessage: symbol("PQerrorMessage", as: (@convention(c) (Connection?) -> UnsafeMutablePointer<CChar>?).self),
+            exec: symbol("PQexec", as: (@convention(c) (Connection?, UnsafePointer<CChar>) -> Result?).self),
+            resultStatus: symbol("PQresultStatus", as: (@convention(c) (Result?) -> Int32).self),
+            resultErrorMessage: symbol("PQresultErrorMessage", as: (@convention(c) (Result?) -> UnsafeMutablePointer<CChar>?).self),
+            ntuples: symbol("PQntuples", as: (@convention(c) (Result?) -> Int32).self),
+            getvalue: symbol("PQgetvalue", as: (@convention(c) (Result?, Int32, Int32) -> UnsafeMutablePointer<CChar>?).self),
+            clear: symbol("PQclear", as: (@convention(c) (Result?) -> Void).self))
+        guard let library else {
+            return .failure(CatalogError(message: "\(libraryName) lacks \(missing.joined(separator: ", "))"))
+        }
+        return .success(library)
+    }
+
+    private init?(connectdb: (@convention(c) (UnsafePointer<CChar>) -> Connection?)?,
+                  finish: (@convention(c) (Connection?) -> Void)?,
+                  status: (@convention(c) (Connection?) -> Int32)?,
+                  errorMessage: (@convention(c) (Connection?) -> UnsafeMutablePointer<CChar>?)?,
+                  exec: (@convention(c) (Connection?, UnsafePointer<CChar>) -> Result?)?,
+                  resultStatus: (@convention(c) (Result?) -> Int32)?,
+                  resultErrorMessage: (@convention(c) (Result?) -> UnsafeMutablePointer<CChar>?)?,
+                  ntuples: (@convention(c) (Result?) -> Int32)?,
+                  getvalue: (@convention(c) (Result?, Int32, Int32) -> UnsafeMutablePointer<CChar>?)?,
+                  clear: (@convention(c) (Result?) -> Void)?) {
+        guard let connectdb, let finish, let status, let errorMessage, let exec, let resultStatus, let resultErrorMessage,
+              let ntuples, let getvalue, let clear else { return nil }
+        self.connectdb = connectdb
+        self.finish = finish
+        self.status = status
+        self.errorMessage = errorMessage
+        self.exec = exec
+        self.resultStatus = resultStatus
+        self.resultErrorMessage = resultErrorMessage
+        self.ntuples = ntuples
+        self.getvalue = getvalue
+        self.clear = clear
+    }
+}

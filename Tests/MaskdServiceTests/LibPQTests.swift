@@ -1,0 +1,31 @@
+import CLibPQ
+@testable import MaskdService
+import Testing
+
+/// maskd opens libpq when a catalog is first read instead of linking it (`LibPQ`): its declared status
+/// values must be the header's, and its calls must reach the real library.
+@Suite struct LibPQTests {
+    @Test func theStatusValuesAreTheHeaders() {
+        #expect(LibPQ.connectionOK == Int32(CONNECTION_OK.rawValue))
+        #expect(LibPQ.tuplesOK == Int32(PGRES_TUPLES_OK.rawValue))
+        #expect(LibPQ.connectionOK != Int32(CONNECTION_BAD.rawValue))
+        #expect(LibPQ.tuplesOK != Int32(PGRES_COMMAND_OK.rawValue))
+    }
+
+    @Test func theOpenedLibraryIsTheRealOne() throws {
+        let pq = try LibPQ.shared.get()
+        // No server listens on this socket directory: libpq itself must say so.
+        let connection = pq.connectdb("host=/nonexistent-maskd-test port=1 connect_timeout=1")
+        #expect(connection != nil)
+        defer { pq.finish(connection) }
+        #expect(pq.status(connection) == Int32(CONNECTION_BAD.rawValue))
+        let message = CatalogLineage.text(pq.errorMessage(connection))
+        #expect(message.contains("/nonexistent-maskd-test"), "libpq's message: \(message)")
+    }
+
+    @Test func aCatalogThatCannotBeReadSaysWhy() {
+        #expect(throws: CatalogError.self) {
+            _ = try CatalogLineage().lineage(database: "postgres", conninfo: "host=/nonexistent-maskd-test port=1")
+        }
+    }
+}
