@@ -185,7 +185,9 @@ public struct MaskedChunk: Sendable {
     /// not continue the kept run flushes it first.
     @inline(__always)
     mutating func keep(_ range: Range<Int>, of input: UnsafeBufferPointer<UInt8>) {
-        if !kept.isEmpty && kept.upperBound == range.lowerBound {
+        if kept.isEmpty {
+            kept = range
+        } else if kept.upperBound == range.lowerBound {
             kept = kept.lowerBound..<range.upperBound
         } else {
             flushKept(input)
@@ -196,8 +198,10 @@ public struct MaskedChunk: Sendable {
     /// Copies the kept run to `output`; call it before appending anything else to `output`.
     @inline(__always)
     mutating func flushKept(_ input: UnsafeBufferPointer<UInt8>) {
+        // Reserved before the first byte of output, whether kept or rewritten: a chunk whose first row
+        // changed used to grow its output from nothing, doubling (and copying) it a dozen times.
+        if output.capacity == 0 { output.reserveCapacity(input.count + input.count / 8) }
         guard !kept.isEmpty else { return }
-        if output.isEmpty { output.reserveCapacity(input.count + input.count / 8) }
         output.append(contentsOf: UnsafeBufferPointer(rebasing: input[kept]))
         kept = kept.upperBound..<kept.upperBound
     }
@@ -205,7 +209,7 @@ public struct MaskedChunk: Sendable {
     /// Runs a chunk masker's `body` over `input` and ends its kept run (copied to `output`).
     static func masking(_ input: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> MaskedChunk) -> MaskedChunk {
         var result = body(input)
-        result.flushKept(input)
+        if !result.kept.isEmpty { result.flushKept(input) }
         result.kept = 0..<0
         return result
     }
