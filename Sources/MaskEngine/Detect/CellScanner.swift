@@ -117,6 +117,8 @@ public struct CellScanner {
         var cursor = index.candidates(lower, upper)
         // Findings end here; a later span may not start before it, so spans stay ordered and disjoint.
         var floor = lower
+        // Read once per cell, not per candidate: each read of the lazily made global is a call.
+        let catalogue = TokenCatalogue.index
         while let (position, kind) = cursor.next() {
             if kind.contains(.digit) {
                 // An encoded `@` is made of digits: `%40` in URLs, `\u0040` in JSON, `&#64;` in HTML.
@@ -132,7 +134,8 @@ public struct CellScanner {
                 guard kind.contains(.tokenStart), findings.count == found, position >= floor else { continue }
             }
             let matched: (Range<Int>, EntityType, SecretKind)?
-            if kind.contains(.tokenStart), let token = SecretDetector.token(bytes, start: position, lower: lower, upper: upper) {
+            if kind.contains(.tokenStart),
+               let token = SecretDetector.token(bytes, start: position, lower: lower, upper: upper, catalogue: catalogue) {
                 matched = (token.0, .secret, token.1)
             } else if !kind.contains(.anchor) {
                 continue
@@ -143,7 +146,7 @@ public struct CellScanner {
                     matched = EmailDetector.match(bytes, at: position, lower: lower, upper: upper).map { ($0, .email, .none) }
                 }
             } else {
-                matched = SecretDetector.match(bytes, at: position, lower: lower, upper: upper).map { ($0.0, .secret, $0.1) }
+                matched = SecretDetector.match(bytes, at: position, lower: lower, upper: upper, catalogue: catalogue).map { ($0.0, .secret, $0.1) }
             }
             guard let (range, type, kind) = matched else { continue }
             Self.record(range, type, kind, lower: lower, floor: &floor, cursor: &cursor, into: &findings)

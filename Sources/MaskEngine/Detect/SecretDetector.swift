@@ -8,9 +8,10 @@ enum SecretDetector {
 
     /// The secret triggered by the anchor byte at `position`, as an absolute range and kind.
     @inline(__always)
-    static func match(_ bytes: Bytes, at position: Int, lower: Int, upper: Int) -> (Range<Int>, SecretKind)? {
+    static func match(_ bytes: Bytes, at position: Int, lower: Int, upper: Int,
+                      catalogue: TokenCatalogue.Index = TokenCatalogue.index) -> (Range<Int>, SecretKind)? {
         switch bytes[position] {
-        case UInt8(ascii: "_"): return afterUnderscore(bytes, at: position, lower: lower, upper: upper)
+        case UInt8(ascii: "_"): return afterUnderscore(bytes, at: position, lower: lower, upper: upper, catalogue: catalogue)
         case UInt8(ascii: ":"):
             if let found = WebhookURLRule.match(bytes, colon: position, lower: lower, upper: upper) { return found }
             if let found = telegramBotToken(bytes, colon: position, lower: lower, upper: upper) { return found }
@@ -27,9 +28,10 @@ enum SecretDetector {
     /// A token that starts exactly at `start`: a catalogue prefix token, a JWT, a Discord bot token, a
     /// PEM private key. Used at the starts of long token runs and for assignment values.
     @inline(__always)
-    static func token(_ bytes: Bytes, start: Int, lower: Int, upper: Int) -> (Range<Int>, SecretKind)? {
+    static func token(_ bytes: Bytes, start: Int, lower: Int, upper: Int,
+                      catalogue: TokenCatalogue.Index = TokenCatalogue.index) -> (Range<Int>, SecretKind)? {
         guard start < upper else { return nil }
-        if let found = TokenCatalogue.match(bytes, start: start, lower: lower, upper: upper) { return found }
+        if let found = TokenCatalogue.match(bytes, start: start, lower: lower, upper: upper, in: catalogue) { return found }
         if let found = suffixedToken(bytes, start: start, lower: lower, upper: upper) { return found }
         switch bytes[start] {
         case UInt8(ascii: "e"): return jwt(bytes, start: start, lower: lower, upper: upper)
@@ -41,11 +43,12 @@ enum SecretDetector {
 
     /// `MY_ghp_…`, `token_sk_live_…`: a token glued after an underscore starts at the word before the
     /// `_` that triggered; the catalogue decides.
-    static func afterUnderscore(_ bytes: Bytes, at u: Int, lower: Int, upper: Int) -> (Range<Int>, SecretKind)? {
+    static func afterUnderscore(_ bytes: Bytes, at u: Int, lower: Int, upper: Int,
+                                catalogue: TokenCatalogue.Index = TokenCatalogue.index) -> (Range<Int>, SecretKind)? {
         var s = u
         while s > lower && u - s < 16 && ASCII.isAlnum(bytes[s - 1]) { s -= 1 }
         guard s < u else { return nil }
-        return TokenCatalogue.match(bytes, start: s, lower: lower, upper: upper)
+        return TokenCatalogue.match(bytes, start: s, lower: lower, upper: upper, in: catalogue)
     }
 
     /// Tokens whose distinctive part is not a prefix, tried at the start of a long token run:

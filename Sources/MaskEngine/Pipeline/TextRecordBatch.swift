@@ -218,12 +218,11 @@ struct TextRecordBatch {
                             case .skipped: continue
                             }
                             if !prefilter.admits(valueIndex, lower, upper) { continue }
-                            // Fields are added with no findings, and a batch is scanned once. (Read after
-                            // the prefilter: most fields stop there, and this getter was a call per field.)
-                            let start = findings.count
-                            scan.scan(bytes, lower: lower, upper: upper, index: valueIndex, context: context,
-                                      candidates: prefiltered ? true : nil, into: &findings)
-                            if findings.count > start { fields[i].findings = start..<findings.count }
+                            // Fields are added with no findings, and a batch is scanned once. The count
+                            // is read only for a field with findings: the getter is a call.
+                            let added = scan.scan(bytes, lower: lower, upper: upper, index: valueIndex, context: context,
+                                                  candidates: prefiltered ? true : nil, into: &findings)
+                            if added > 0 { fields[i].findings = (findings.count - added)..<findings.count }
                         }
                     }
                 }
