@@ -64,10 +64,11 @@ enum ReportPrinter {
         if let rows = report.threadTable {
             out.append("")
             out.append("Threads")
-            var t = TextTable(["threads", "mode", "format", "speed", "spread", "speedup", "CPU", "peak RSS"])
+            // The corpus is named on each row: with several densities, rows differ only in there.
+            var t = TextTable(["threads", "mode", "format", "corpus", "speed", "spread", "speedup", "CPU", "peak RSS"])
             for r in rows {
                 let m = r.measurement
-                t.add(["\(r.threads)", m.mode, m.format, Format.rate(m.mbPerSecond), Format.spread(m.mbPerSecondRuns),
+                t.add(["\(r.threads)", m.mode, m.format, m.corpus, Format.rate(m.mbPerSecond), Format.spread(m.mbPerSecondRuns),
                        String(format: "%.2f×", r.speedup), m.cpuUse.map { String(format: "%.2f", $0) } ?? "-", Format.bytes(m.peakRSSBytes)])
             }
             out.append(t.render())
