@@ -305,9 +305,12 @@ public final class Tokenizer {
         p.digitRequests.removeAll(keepingCapacity: true)
         for r in p.requests where r.type == .creditCard || r.type == .usSSN {
             if cache.contains(Variant.token(r.type), UnsafeBufferPointer(rebasing: bytes[r.range])) { continue }
+            // The kernel's offsets are 32-bit: a value past 4 GiB of requests (one cell of a billion
+            // cards) is left to the rewrite, which makes it one by one.
+            guard r.range.upperBound <= Int(UInt32.max) else { continue }
             var request = mk_digit_token_request()
-            request.start = UInt32(truncatingIfNeeded: r.range.lowerBound)
-            request.length = UInt32(truncatingIfNeeded: r.range.count)
+            request.start = UInt32(r.range.lowerBound)
+            request.length = UInt32(r.range.count)
             request.kind = UInt8(r.type == .creditCard ? MK_DIGIT_CARD : MK_DIGIT_SSN)
             p.digitRequests.append(request)
         }
