@@ -46,53 +46,25 @@ struct LibPQ: Sendable {
             return .failure(CatalogError(message: "libpq could not be loaded (\(reason)); install libpq5"))
         }
         // The handle stays open for the process's life: the function pointers below point into it.
-        var missing: [String] = []
-        func symbol<F>(_ name: String, as type: F.Type) -> F? {
-            guard let address = dlsym(handle, name) else {
-                missing.append(name)
-                return nil
-            }
+        func symbol<F>(_ name: String, as type: F.Type) throws(CatalogError) -> F {
+            guard let address = dlsym(handle, name) else { throw CatalogError(message: "\(libraryName) lacks \(name)") }
             // Sound: `name` is a libpq function whose C signature `F` spells out (see the type's doc).
             return unsafeBitCast(address, to: type)
         }
-        let library = LibPQ(
-            connectdb: symbol("PQconnectdb", as: (@convention(c) (UnsafePointer<CChar>) -> Connection?).self),
-            finish: symbol("PQfinish", as: (@convention(c) (Connection?) -> Void).self),
-            status: symbol("PQstatus", as: (@convention(c) (Connection?) -> Int32).self),
-            errorMessage: symbol("PQerrorMessage", as: (@convention(c) (Connection?) -> UnsafeMutablePointer<CChar>?).self),
-            exec: symbol("PQexec", as: (@convention(c) (Connection?, UnsafePointer<CChar>) -> Result?).self),
-            resultStatus: symbol("PQresultStatus", as: (@convention(c) (Result?) -> Int32).self),
-            resultErrorMessage: symbol("PQresultErrorMessage", as: (@convention(c) (Result?) -> UnsafeMutablePointer<CChar>?).self),
-            ntuples: symbol("PQntuples", as: (@convention(c) (Result?) -> Int32).self),
-            getvalue: symbol("PQgetvalue", as: (@convention(c) (Result?, Int32, Int32) -> UnsafeMutablePointer<CChar>?).self),
-            clear: symbol("PQclear", as: (@convention(c) (Result?) -> Void).self))
-        guard let library else {
-            return .failure(CatalogError(message: "\(libraryName) lacks \(missing.joined(separator: ", "))"))
+        do throws(CatalogError) {
+            return .success(LibPQ(
+                connectdb: try symbol("PQconnectdb", as: (@convention(c) (UnsafePointer<CChar>) -> Connection?).self),
+                finish: try symbol("PQfinish", as: (@convention(c) (Connection?) -> Void).self),
+                status: try symbol("PQstatus", as: (@convention(c) (Connection?) -> Int32).self),
+                errorMessage: try symbol("PQerrorMessage", as: (@convention(c) (Connection?) -> UnsafeMutablePointer<CChar>?).self),
+                exec: try symbol("PQexec", as: (@convention(c) (Connection?, UnsafePointer<CChar>) -> Result?).self),
+                resultStatus: try symbol("PQresultStatus", as: (@convention(c) (Result?) -> Int32).self),
+                resultErrorMessage: try symbol("PQresultErrorMessage", as: (@convention(c) (Result?) -> UnsafeMutablePointer<CChar>?).self),
+                ntuples: try symbol("PQntuples", as: (@convention(c) (Result?) -> Int32).self),
+                getvalue: try symbol("PQgetvalue", as: (@convention(c) (Result?, Int32, Int32) -> UnsafeMutablePointer<CChar>?).self),
+                clear: try symbol("PQclear", as: (@convention(c) (Result?) -> Void).self)))
+        } catch {
+            return .failure(error)
         }
-        return .success(library)
-    }
-
-    private init?(connectdb: (@convention(c) (UnsafePointer<CChar>) -> Connection?)?,
-                  finish: (@convention(c) (Connection?) -> Void)?,
-                  status: (@convention(c) (Connection?) -> Int32)?,
-                  errorMessage: (@convention(c) (Connection?) -> UnsafeMutablePointer<CChar>?)?,
-                  exec: (@convention(c) (Connection?, UnsafePointer<CChar>) -> Result?)?,
-                  resultStatus: (@convention(c) (Result?) -> Int32)?,
-                  resultErrorMessage: (@convention(c) (Result?) -> UnsafeMutablePointer<CChar>?)?,
-                  ntuples: (@convention(c) (Result?) -> Int32)?,
-                  getvalue: (@convention(c) (Result?, Int32, Int32) -> UnsafeMutablePointer<CChar>?)?,
-                  clear: (@convention(c) (Result?) -> Void)?) {
-        guard let connectdb, let finish, let status, let errorMessage, let exec, let resultStatus, let resultErrorMessage,
-              let ntuples, let getvalue, let clear else { return nil }
-        self.connectdb = connectdb
-        self.finish = finish
-        self.status = status
-        self.errorMessage = errorMessage
-        self.exec = exec
-        self.resultStatus = resultStatus
-        self.resultErrorMessage = resultErrorMessage
-        self.ntuples = ntuples
-        self.getvalue = getvalue
-        self.clear = clear
     }
 }
