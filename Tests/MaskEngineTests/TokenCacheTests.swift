@@ -275,6 +275,40 @@ import WireTestSupport
         #expect(batched.prepared.taken > 500, "many tokens came from the kernel")
     }
 
+    /// One cell can hold millions of findings (a batch of rows is bounded, a cell is not): a preparation
+    /// keeps at most `PreparedTokens.maxRequests` of them, and every value past that still gets the token
+    /// it would get one by one.
+    @Test func aPreparationPastItsCapLeavesTheRestToTheRewrite() {
+        let count = PreparedTokens.maxRequests + 1_500
+        var bytes: [UInt8] = []
+        var spans: [(EntityType, Range<Int>)] = []
+        for i in 0..<count {
+            let start = bytes.count
+            let type: EntityType = i % 2 == 0 ? .email : .creditCard
+            let text = type == .email ? "u\(i)@x\(i % 97).example.com" : "4\(String(100_000_000_000_000 + i * 7919))"
+            bytes.append(contentsOf: Array(text.utf8))
+            spans.append((type, start..<bytes.count))
+            bytes.append(UInt8(ascii: " "))
+        }
+        let plain = Tokenizer(key: testKey, cachedTokens: 0)
+        let batched = Tokenizer(key: testKey, cachedTokens: 0)
+        bytes.withUnsafeBufferPointer { b in
+            for (type, range) in spans { batched.prepared.request(type, UnsafeBufferPointer(rebasing: b[range])) }
+            #expect(batched.prepared.requests.count == PreparedTokens.maxRequests)
+            batched.prepareRequested()
+            var differing = 0
+            for (type, range) in spans {
+                var expected: [UInt8] = [], got: [UInt8] = []
+                let value = UnsafeBufferPointer(rebasing: b[range])
+                plain.appendToken(type, value, to: &expected)
+                batched.appendToken(type, value, to: &got)
+                if got != expected { differing += 1 }
+            }
+            #expect(differing == 0)
+        }
+        #expect(batched.prepared.taken > PreparedTokens.maxRequests / 2, "the requests kept came from the preparation")
+    }
+
     /// The digit kernel refuses what no caller may give it, writing nothing: a value reaching past the
     /// bytes, a kind that is neither card nor SSN, plans it cannot index.
     @Test func theDigitKernelRefusesRequestsOutsideItsBytes() {

@@ -148,7 +148,9 @@ final class PreparedTokens {
     }
 
     /// Asks for the token of the card, SSN or email `value`, to be made by `Tokenizer.prepareRequested`.
+    /// Past `maxRequests` a request is dropped: its token is made one by one by the rewrite.
     func request(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>) {
+        if requests.count >= Self.maxRequests { return }
         if requests.capacity == 0 { reserve(Self.typicalRequests) }
         let start = requested.count
         requested.append(contentsOf: value)
@@ -159,6 +161,12 @@ final class PreparedTokens {
     /// (`DataRowBatch.maxRows` rows) without growing through a dozen reallocations per session, and no
     /// more memory than that for each of `maskd serve`'s sessions that ever sees two cards in a batch.
     static let typicalRequests = DataRowBatch.maxRows / 2
+
+    /// The most requests one preparation holds. A batch of rows is bounded (`DataRowBatch.maxBytes`,
+    /// `TextRecordBatch.maxBytes`) but one cell is not: a 640 MB cell of emails asked for 71 million
+    /// tokens at once, and their copies, MACs and tokens took 15 GB before the row was refused
+    /// (Benchmarks/RESULTS.md). The batches this speeds up hold a few hundred.
+    static let maxRequests = 8192
 
     private func reserve(_ count: Int) {
         requests.reserveCapacity(count)
