@@ -31,6 +31,32 @@ import WireTestSupport
             """)
     }
 
+    /// A cell longer than `DataRowBatch.gatheredCellAtMost` is scanned where it lies instead of copied
+    /// with its column: its values get the tokens they get in a small cell, its findings are reported at
+    /// their own offsets, and the rows around it are masked as usual.
+    @Test func aHugeCellIsMaskedWhereItLiesLikeASmallOne() {
+        let header = Wire.rowDescription([("id", 20), ("note", 25)])
+        let filler = String(repeating: "lorem ipsum dolor sit amet ", count: (DataRowBatch.gatheredCellAtMost + 4096) / 27)
+        let huge = filler + "ann@example.com and 4111 1111 1111 1111 " + filler + "ann@example.com"
+        #expect(huge.utf8.count > DataRowBatch.gatheredCellAtMost)
+        let input = header + Wire.dataRow(["1", "ann@example.com 4111 1111 1111 1111"]) + Wire.dataRow(["2", huge])
+            + Wire.dataRow(["3", "ann@example.com"]) + Wire.commandComplete + Wire.readyForQuery
+        let result = maskStream(input)
+        #expect(result.error == nil)
+        let rows = Wire.rows(result.output)
+        #expect(rows.count == 3)
+        let small = rows[0][1]!.split(separator: " ")
+        let emailToken = String(small[0]), cardToken = small[1...4].joined(separator: " ")
+        #expect(emailToken.hasSuffix("@example.invalid") && cardToken != "4111 1111 1111 1111")
+        let masked = rows[1][1]!
+        #expect(!masked.contains("ann@example.com") && !masked.contains("4111 1111 1111 1111"))
+        #expect(masked.hasPrefix(filler + emailToken + " and " + cardToken + " " + filler))
+        #expect(masked.hasSuffix(filler + emailToken))
+        #expect(rows[2][1] == emailToken)
+        let fillerBytes = filler.utf8.count
+        #expect(result.report.contains("{\"row\":1,\"column\":1,\"start\":\(fillerBytes),\"end\":\(fillerBytes + 15),\"type\":\"email\"}"))
+    }
+
     @Test func aTypeThatCannotHoldPIIIsScannedWhenItsCellsHoldTextAnyway() {
         // A RowDescription that says uuid or timestamptz for a column of text (a lying proxy, a view
         // cast): cells with text anchors are scanned; hex and dates, long token runs or not, are not.

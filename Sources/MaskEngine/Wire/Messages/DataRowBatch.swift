@@ -17,6 +17,9 @@ import CMaskKernels
 struct DataRowBatch {
     static let maxRows = 256
     static let maxBytes = 64 * 1024
+    /// The longest cell `maskTextColumn` copies to classify with its column; a longer one (only a batch's
+    /// one row can hold it) is scanned where it lies.
+    static let gatheredCellAtMost = 1 << 20
 
     private(set) var frames: [WireFrame] = []
     /// Row-major: the cells of row `r` are `cells[r * columnCount ..< (r + 1) * columnCount]`.
@@ -157,7 +160,8 @@ struct DataRowBatch {
             capacity = 0
             var cellAt = column
             for _ in 0..<frames.count {
-                capacity += cells[cellAt].end - cells[cellAt].start + 1
+                let count = cells[cellAt].end - cells[cellAt].start
+                if count <= Self.gatheredCellAtMost { capacity += count + 1 }
                 cellAt += columnCount
             }
         }
@@ -182,8 +186,11 @@ struct DataRowBatch {
                 // Sound: a cell's bounds lie in `chunk` (`decodeCells` checked them against its frame).
                 let source = chunk.baseAddress! + cell.start
                 if !kind.context.scanned && mk_plain_typed_text(source, count, chunk.count - cell.start) != 0 { continue }
-                if numeric && kind.context.bareSSN && SSNDigits.isShortRun(UnsafeBufferPointer(start: source, count: count)) {
-                    // A short SSN in a number column is padded before it is scanned: `CellMasker.mask`'s own path.
+                // A short SSN in a number column is padded before it is scanned: `CellMasker.mask`'s own
+                // path. A huge cell is scanned where it lies, by the same path: its copy would double the
+                // memory it takes (a 1 GB cell's copy and masks took 4.7 GB, in place 3.7).
+                if count > Self.gatheredCellAtMost
+                    || numeric && kind.context.bareSSN && SSNDigits.isShortRun(UnsafeBufferPointer(start: source, count: count)) {
                     let fate = cellMasker.mask(lower: cell.start, upper: cell.end, column: kind,
                                                row: firstRow + at / columnCount, columnIndex: column, into: &result)
                     if fate != .unchanged {
@@ -193,8 +200,8 @@ struct DataRowBatch {
                     }
                     continue
                 }
-                // Sound: `capacity` counts every cell of the column and a zero byte after each; `slots` has
-                // a slot per row (at most `maxRows`).
+                // Sound: `capacity` counts every cell of the column copied here and a zero byte after each;
+                // `slots` has a slot per row (at most `maxRows`).
                 (base + written).update(from: source, count: count)
                 base[written + count] = 0
                 slots[taken] = (cell: at, at: written)
