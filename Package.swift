@@ -5,8 +5,8 @@ import PackageDescription
 // packages when they are missing, so a fresh machine needs no manual step.
 
 // maskd's release build links the Swift runtime and Foundation in: loading them as a dozen shared
-// libraries and resolving their symbols cost every `maskd pipe` about 10 ms before its first byte, a tenth
-// of masking a 32 MB CSV (Benchmarks/RESULTS.md). Only the runtime and Foundation are linked in; the
+// libraries and resolving their symbols cost every `maskd pipe` about 7 ms before its first byte
+// (Benchmarks/RESULTS.md, with libpq's 6 ms, which `LibPQ` now loads only when a catalog is read). Only the runtime and Foundation are linked in; the
 // system libraries stay shared. `-static-stdlib` alone leaves out what Foundation's static archives need
 // from each other (SwiftPM's `--static-swift-stdlib` compiles every module for it instead, which would
 // rebuild everything and split the release build in two), so they are named here. Debug builds, the tests',
@@ -160,4 +160,3 @@ let package = Package(
         ),
     ]
 )
-

@@ -8,8 +8,6 @@ import Testing
     @Test func theStatusValuesAreTheHeaders() {
         #expect(LibPQ.connectionOK == Int32(CONNECTION_OK.rawValue))
         #expect(LibPQ.tuplesOK == Int32(PGRES_TUPLES_OK.rawValue))
-        #expect(LibPQ.connectionOK != Int32(CONNECTION_BAD.rawValue))
-        #expect(LibPQ.tuplesOK != Int32(PGRES_COMMAND_OK.rawValue))
     }
 
     @Test func theOpenedLibraryIsTheRealOne() throws {
@@ -23,9 +21,14 @@ import Testing
         #expect(message.contains("/nonexistent-maskd-test"), "libpq's message: \(message)")
     }
 
+    /// The error is libpq's own (it names the socket it tried), not the loader's: a lookup that threw for
+    /// want of the library would pass a test that only asked for an error.
     @Test func aCatalogThatCannotBeReadSaysWhy() {
-        #expect(throws: CatalogError.self) {
+        do {
             _ = try CatalogLineage().lineage(database: "postgres", conninfo: "host=/nonexistent-maskd-test port=1")
+            Issue.record("a catalog behind no server was read")
+        } catch {
+            #expect(error.message.contains("/nonexistent-maskd-test"), "\(error)")
         }
     }
 }

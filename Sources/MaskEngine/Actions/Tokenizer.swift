@@ -305,8 +305,9 @@ public final class Tokenizer {
         p.digitRequests.removeAll(keepingCapacity: true)
         for r in p.requests where r.type == .creditCard || r.type == .usSSN {
             if cache.contains(Variant.token(r.type), UnsafeBufferPointer(rebasing: bytes[r.range])) { continue }
-            // The kernel's offsets are 32-bit: a value past 4 GiB of requests (one cell of a billion
-            // cards) is left to the rewrite, which makes it one by one.
+            // The kernel's offsets are 32-bit. Requests are disjoint spans of one batch's cells (a batch is
+            // 64 KiB of rows, or one row of at most a 1 GiB message), so this holds; were it not to, the
+            // value would be left to the rewrite, which makes it one by one.
             guard r.range.upperBound <= Int(UInt32.max) else { continue }
             var request = mk_digit_token_request()
             request.start = UInt32(r.range.lowerBound)

@@ -82,6 +82,8 @@ public struct ColumnContext: Sendable, Equatable {
 public struct CellScanner {
     /// The policy's custom detectors, run on every scanned cell after the built-in ones; nil without any.
     var custom: CustomDetection?
+    /// The token catalogue's index, read once per scanner: each read of the lazily made global is a call.
+    let catalogue = TokenCatalogue.index
 
     public init() {}
 
@@ -117,8 +119,6 @@ public struct CellScanner {
         var cursor = index.candidates(lower, upper)
         // Findings end here; a later span may not start before it, so spans stay ordered and disjoint.
         var floor = lower
-        // Read once per cell, not per candidate: each read of the lazily made global is a call.
-        let catalogue = TokenCatalogue.index
         while let (position, kind) = cursor.next() {
             if kind.contains(.digit) {
                 // An encoded `@` is made of digits: `%40` in URLs, `\u0040` in JSON, `&#64;` in HTML.

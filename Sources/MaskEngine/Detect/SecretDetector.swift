@@ -44,7 +44,7 @@ enum SecretDetector {
     /// `MY_ghp_…`, `token_sk_live_…`: a token glued after an underscore starts at the word before the
     /// `_` that triggered; the catalogue decides.
     static func afterUnderscore(_ bytes: Bytes, at u: Int, lower: Int, upper: Int,
-                                catalogue: TokenCatalogue.Index = TokenCatalogue.index) -> (Range<Int>, SecretKind)? {
+                                catalogue: TokenCatalogue.Index) -> (Range<Int>, SecretKind)? {
         var s = u
         while s > lower && u - s < 16 && ASCII.isAlnum(bytes[s - 1]) { s -= 1 }
         guard s < u else { return nil }

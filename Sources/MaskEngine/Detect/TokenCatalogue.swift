@@ -252,8 +252,11 @@ enum TokenCatalogue {
             let groups = UnsafeMutableBufferPointer<(start: UInt16, count: UInt16)>.allocate(capacity: 256)
             _ = groups.initialize(from: byFirstByte)
             let words = UnsafeMutableBufferPointer<PrefixWord>.allocate(capacity: sorted.count)
+            let pairs = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: 65536 / 64)
+            pairs.initialize(repeating: 0)
             for (k, index) in sorted.enumerated() {
                 let prefix = rules[Int(index)].prefix
+                precondition(prefix.utf8CodeUnitCount >= 2, "a catalogue prefix has two bytes or more")
                 var word: UInt64 = 0
                 var mask: UInt64 = 0
                 for i in 0..<min(8, prefix.utf8CodeUnitCount) {
@@ -261,12 +264,7 @@ enum TokenCatalogue {
                     mask |= 0xFF << UInt64(8 * i)
                 }
                 words[k] = PrefixWord(word: word, mask: mask, rule: index)
-            }
-            let pairs = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: 65536 / 64)
-            pairs.initialize(repeating: 0)
-            for rule in rules {
-                precondition(rule.prefix.utf8CodeUnitCount >= 2, "a catalogue prefix has two bytes or more")
-                let pair = Int(rule.prefix.utf8Start[0]) | Int(rule.prefix.utf8Start[1]) << 8
+                let pair = Int(word & 0xFFFF)  // the prefix's first two bytes, as `mayStartPrefix` reads them
                 pairs[pair >> 6] |= 1 << UInt64(pair & 63)
             }
             self.groups = UnsafeBufferPointer(groups)
@@ -298,8 +296,8 @@ enum TokenCatalogue {
         guard start >= lower, start < upper, upper <= bytes.count,
               start == lower || !ASCII.isAlnum(bytes[start - 1]),
               table.mayStartPrefix(bytes, start, upper) else { return nil }
+        // A pair that passed has a group: its first byte starts a prefix.
         let group = table.groups[Int(bytes[start])]
-        if group.count == 0 { return nil }
         let head = head(bytes, start, upper)
         var k = Int(group.start)
         let end = k + Int(group.count)
