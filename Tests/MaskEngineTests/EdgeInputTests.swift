@@ -44,6 +44,9 @@ import WireTestSupport
             #expect(error?.kind == .cellPastEnd(length: Int(length), available: 15))
         }
         #expect(error?.location.row == 0 && error?.location.column == 1)
+        // A negative length is named at its length word (type, length, column count and the first cell
+        // before it: 12 bytes into the message), a length past the message at the bytes it claims.
+        #expect(error?.location.byteOffset == Self.header.count + (length < -1 ? 12 : 16))
         #expect(!leaks(result.output))
     }
 

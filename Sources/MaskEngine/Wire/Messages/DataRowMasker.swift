@@ -67,22 +67,37 @@ struct DataRowMasker {
             throw error(.columnCountMismatch(rowDescription: columns.columns.count, dataRow: count))
         }
         p += 2
-        for column in 0..<count {
-            guard frame.end - p >= 4 else { throw error(.malformedDataRow("cell \(column) has no length"), column: column) }
-            let length = Int(Int32(bitPattern: UInt32(chunk[p]) << 24 | UInt32(chunk[p + 1]) << 16
-                | UInt32(chunk[p + 2]) << 8 | UInt32(chunk[p + 3])))
-            if length < -1 { throw error(.negativeCellLength(length), column: column) }
-            p += 4
-            if length == -1 {
-                cells.append(CellBounds(start: p, end: p, fate: .null))
-                continue
+        // The row's cells are appended as placeholders in one piece and filled through a pointer: an
+        // `append` per cell (a uniqueness and a capacity check each, the length read a byte at a time)
+        // was two thirds of this function's 66 instructions a cell on PII-free wire data.
+        cells.append(contentsOf: repeatElement(CellBounds(start: 0, end: 0, fate: .unchanged), count: count))
+        var failure: (StreamError.Kind, column: Int)? = nil
+        let end = frame.end
+        cells.withUnsafeMutableBufferPointer { cells in
+            // Sound: `chunk` holds the frame (`WireFrame.read` checked its end), every read below is of
+            // four bytes at or after `p` and before `end`, and the row's `count` slots were appended above.
+            let base = UnsafeRawPointer(chunk.baseAddress!)
+            var slot = first
+            for column in 0..<count {
+                guard end - p >= 4 else { failure = (.malformedDataRow("cell \(column) has no length"), column); return }
+                let length = Int(Int32(bitPattern: UInt32(bigEndian: base.loadUnaligned(fromByteOffset: p, as: UInt32.self))))
+                p += 4
+                if length < 0 {
+                    guard length == -1 else { p -= 4; failure = (.negativeCellLength(length), column); return }
+                    cells[slot] = CellBounds(start: p, end: p, fate: .null)
+                } else {
+                    guard length <= end - p else {
+                        failure = (.cellPastEnd(length: length, available: end - p), column)
+                        return
+                    }
+                    cells[slot].start = p
+                    cells[slot].end = p + length
+                    p += length
+                }
+                slot += 1
             }
-            guard length <= frame.end - p else {
-                throw error(.cellPastEnd(length: length, available: frame.end - p), column: column)
-            }
-            cells.append(CellBounds(start: p, end: p + length, fate: .unchanged))
-            p += length
         }
+        if let (kind, column) = failure { throw error(kind, column: column) }
         guard p == frame.end else { throw error(.malformedDataRow("\(frame.end - p) bytes after the last cell")) }
     }
 
