@@ -215,14 +215,20 @@ public final class StreamMasker {
         return nil
     }
 
+    /// The most a wire stream's reader reads before it walks the frames read (half of a Zen 3 core's L2).
+    static let walkedPieceBytes = 256 * 1024
+
     private func splitWire(_ input: inout InputBuffer, pipeline: OrderedPipeline<Job, MaskedChunk>) throws {
         var start = WireChunkStart()
         let limit = options.maxMessageBytes
         while true {
-            try input.fill(atLeast: options.chunkBytes)
-            if input.count == 0 { return }
-            // Walk whole frames; stop at a frame that is incomplete or malformed.
+            // Walk whole frames; stop at a frame that is incomplete or malformed. The walk follows the
+            // reads a piece at a time, while each piece is still in cache: walked after a whole chunk's
+            // read, every message header was a miss (7 % of a PII-free wire run's samples, all on the
+            // reader thread that the workers share the cores with).
             var walk = WireWalk(start: start)
+            try input.fill(atLeast: options.chunkBytes, inPiecesOf: Self.walkedPieceBytes) { walk.advance(over: $0, limit: limit) }
+            if input.count == 0 { return }
             input.withBytes { walk.advance(over: $0, limit: limit) }
             if walk.end == 0 {
                 if walk.malformed || input.atEOF {
@@ -302,8 +308,13 @@ struct WireWalk {
 
     init(start: WireChunkStart) { nextStart = start }
 
+    /// Walks on from `end` over the frames `bytes` completes (`bytes` begins where the walk began and may
+    /// have grown since the last call), and says what the next frame needs.
     mutating func advance(over bytes: UnsafeBufferPointer<UInt8>, limit: Int) {
-        var p = 0
+        if malformed { return }
+        let from = end
+        var p = end
+        needed = 0
         while bytes.count - p >= 5 {
             let length = Int(Int32(bitPattern: UInt32(bytes[p + 1]) << 24 | UInt32(bytes[p + 2]) << 16
                 | UInt32(bytes[p + 3]) << 8 | UInt32(bytes[p + 4])))
@@ -324,7 +335,7 @@ struct WireWalk {
         }
         if needed == 0 && !malformed { needed = p + 5 }
         end = p
-        nextStart.byteOffset += p
+        nextStart.byteOffset += p - from
     }
 }
 
@@ -395,6 +406,13 @@ struct InputBuffer {
 
     /// Reads until the buffer holds `atLeast` bytes or the input ends.
     mutating func fill(atLeast target: Int) throws {
+        try fill(atLeast: target, inPiecesOf: .max) { _ in }
+    }
+
+    /// Reads until the buffer holds `atLeast` bytes or the input ends, at most `piece` bytes a read, and
+    /// shows `readSoFar` the buffer's bytes after each read (all of them, from the first).
+    mutating func fill(atLeast target: Int, inPiecesOf piece: Int,
+                       readSoFar: (UnsafeBufferPointer<UInt8>) -> Void) throws {
         while storage.count < target && !atEOF {
             // Grow toward the target without trusting it: a header that claims a huge message must not
             // reserve that memory before the bytes arrive.
@@ -409,10 +427,12 @@ struct InputBuffer {
                 old.withUnsafeBytes { base.copyMemory(from: $0) }
                 initialized = old.count
                 while initialized < target && initialized < capacity {
-                    let n = try source(UnsafeMutableRawBufferPointer(rebasing: base[initialized..<capacity]))
+                    let upTo = capacity - initialized > piece ? initialized + piece : capacity
+                    let n = try source(UnsafeMutableRawBufferPointer(rebasing: base[initialized..<upTo]))
                     if n == 0 { ended = true; break }
                     initialized += n
                     read += n
+                    readSoFar(UnsafeBufferPointer(start: buffer.baseAddress, count: initialized))
                 }
             }
             atEOF = ended
