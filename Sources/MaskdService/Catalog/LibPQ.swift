@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// The few libpq calls the catalog lookup makes, from the system's libpq opened on first use.
 ///
@@ -37,8 +38,20 @@ struct LibPQ: Sendable {
     static let libraryName = "libpq.so.5"
     #endif
 
-    /// The library, opened once per process; the error says what is missing when it cannot be.
-    static let shared: Swift.Result<LibPQ, CatalogError> = open()
+    /// The library, opened on first use and kept for the process's life; the error says what is missing
+    /// when it cannot be. A failure is not kept: libpq installed while `maskd serve` runs is found by the
+    /// next catalog read, without a restart (a failed `dlopen` costs a path search, and catalogs are read
+    /// when a policy loads, not per query).
+    static var shared: Swift.Result<LibPQ, CatalogError> {
+        opened.withLock { cached in
+            if let cached { return .success(cached) }
+            let result = open()
+            if case .success(let library) = result { cached = library }
+            return result
+        }
+    }
+
+    private static let opened = Mutex<LibPQ?>(nil)
 
     private static func open() -> Swift.Result<LibPQ, CatalogError> {
         guard let handle = dlopen(libraryName, RTLD_NOW | RTLD_LOCAL) else {
