@@ -40,8 +40,8 @@ struct LibPQ: Sendable {
 
     /// The library, opened on first use and kept for the process's life; the error says what is missing
     /// when it cannot be. A failure is not kept: libpq installed while `maskd serve` runs is found by the
-    /// next catalog read, without a restart (a failed `dlopen` costs a path search, and catalogs are read
-    /// when a policy loads, not per query).
+    /// next catalog read, without a restart (a failed `dlopen` costs a path search, and `CatalogLineage`
+    /// reads a database's catalog at most once per freshness period, a failed read included).
     static var shared: Swift.Result<LibPQ, CatalogError> {
         opened.withLock { cached in
             if let cached { return .success(cached) }
