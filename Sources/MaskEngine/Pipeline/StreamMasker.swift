@@ -426,10 +426,14 @@ struct InputBuffer {
                 let base = UnsafeMutableRawBufferPointer(buffer)
                 old.withUnsafeBytes { base.copyMemory(from: $0) }
                 initialized = old.count
-                while initialized < target && initialized < capacity {
+                // A piece read whole says more is waiting (a file), and one read of the whole room would
+                // have taken it: reading on to the room's end keeps chunks as large as without pieces.
+                var pieceFilled = false
+                while initialized < capacity && (initialized < target || pieceFilled) {
                     let upTo = capacity - initialized > piece ? initialized + piece : capacity
                     let n = try source(UnsafeMutableRawBufferPointer(rebasing: base[initialized..<upTo]))
                     if n == 0 { ended = true; break }
+                    pieceFilled = upTo - initialized == piece && n == piece
                     initialized += n
                     read += n
                     readSoFar(UnsafeBufferPointer(start: buffer.baseAddress, count: initialized))
