@@ -1,5 +1,6 @@
 import CLibPQ
 @testable import MaskdService
+import Synchronization
 import Testing
 
 /// maskd opens libpq when a catalog is first read instead of linking it (`LibPQ`): its declared status
@@ -19,6 +20,23 @@ import Testing
         #expect(pq.status(connection) == Int32(CONNECTION_BAD.rawValue))
         let message = CatalogLineage.text(pq.errorMessage(connection))
         #expect(message.contains("/nonexistent-maskd-test"), "libpq's message: \(message)")
+    }
+
+    /// A library that is missing is looked for again at the next read (libpq installed while `maskd serve`
+    /// runs needs no restart); one that opened is kept, whatever is asked after.
+    @Test func aFailedLoadIsNotKeptAndASuccessfulOneIs() throws {
+        let cache = Mutex<LibPQ?>(nil)
+        let missing = "libpq-missing-maskd-test.so.5"
+        guard case .failure(let error) = LibPQ.load(named: missing, keptIn: cache) else {
+            Issue.record("a library that does not exist was opened")
+            return
+        }
+        #expect(error.message.contains("install libpq5"), "\(error)")
+        #expect(cache.withLock { $0 == nil })
+        _ = try LibPQ.load(named: LibPQ.libraryName, keptIn: cache).get()
+        #expect(cache.withLock { $0 != nil })
+        // Kept: the missing name now answers with the library opened before.
+        _ = try LibPQ.load(named: missing, keptIn: cache).get()
     }
 
     /// The error is libpq's own (it names the socket it tried), not the loader's: a lookup that threw for

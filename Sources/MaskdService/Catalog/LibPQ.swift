@@ -42,18 +42,22 @@ struct LibPQ: Sendable {
     /// when it cannot be. A failure is not kept: libpq installed while `maskd serve` runs is found by the
     /// next catalog read, without a restart (a failed `dlopen` costs a path search, and `CatalogLineage`
     /// reads a database's catalog at most once per freshness period, a failed read included).
-    static var shared: Swift.Result<LibPQ, CatalogError> {
-        opened.withLock { cached in
+    static var shared: Swift.Result<LibPQ, CatalogError> { load(named: libraryName, keptIn: opened) }
+
+    private static let opened = Mutex<LibPQ?>(nil)
+
+    /// The library `name` kept in `cache`, or opened and kept there if it opens (`shared`'s rule, for any
+    /// name and cache, so that the tests can ask for a library that is missing).
+    static func load(named name: String, keptIn cache: borrowing Mutex<LibPQ?>) -> Swift.Result<LibPQ, CatalogError> {
+        cache.withLock { cached in
             if let cached { return .success(cached) }
-            let result = open()
+            let result = open(name)
             if case .success(let library) = result { cached = library }
             return result
         }
     }
 
-    private static let opened = Mutex<LibPQ?>(nil)
-
-    private static func open() -> Swift.Result<LibPQ, CatalogError> {
+    private static func open(_ libraryName: String) -> Swift.Result<LibPQ, CatalogError> {
         guard let handle = dlopen(libraryName, RTLD_NOW | RTLD_LOCAL) else {
             let reason = dlerror().map { String(cString: $0) } ?? "unknown reason"
             return .failure(CatalogError(message: "libpq could not be loaded (\(reason)); install libpq5"))
