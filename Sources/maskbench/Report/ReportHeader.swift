@@ -79,6 +79,9 @@ struct MachineInfo: Codable {
     var memoryBytes: Int?
     /// 1-minute load average when the run started: a busy machine gives slower, noisier figures.
     var loadAverage: Double?
+    /// The largest CPU cache (Linux's sysfs; nil where it does not say): a corpus that fits in it is read
+    /// from cache, so the read pass is then no memory ceiling.
+    var lastLevelCacheBytes: Int?
 
     static func current() -> MachineInfo {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
@@ -90,6 +93,27 @@ struct MachineInfo: Codable {
         let system = withUnsafeBytes(of: &uts.sysname) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.flatMap { Double($0) }
         return MachineInfo(cpu: model, cores: ProcessInfo.processInfo.activeProcessorCount, kernel: "\(system) \(release)",
-                           memoryBytes: Int(ProcessInfo.processInfo.physicalMemory), loadAverage: load)
+                           memoryBytes: Int(ProcessInfo.processInfo.physicalMemory), loadAverage: load,
+                           lastLevelCacheBytes: lastLevelCache())
+    }
+
+    /// The size of CPU 0's highest-level cache from `/sys/devices/system/cpu/cpu0/cache/index*/`
+    /// (`level` 3, `size` "32768K"), or nil.
+    static func lastLevelCache() -> Int? {
+        let directory = "/sys/devices/system/cpu/cpu0/cache"
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return nil }
+        var best: (level: Int, bytes: Int)? = nil
+        for entry in entries where entry.hasPrefix("index") {
+            func read(_ name: String) -> String? {
+                (try? String(contentsOfFile: "\(directory)/\(entry)/\(name)", encoding: .utf8))?
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            guard let level = read("level").flatMap({ Int($0) }), let size = read("size"), !size.isEmpty else { continue }
+            let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+            let bytes = units[size.last!].map { unit in Int(size.dropLast()).map { $0 * unit } } ?? Int(size)
+            guard let bytes else { continue }
+            if best == nil || level > best!.level || (level == best!.level && bytes > best!.bytes) { best = (level, bytes) }
+        }
+        return best?.bytes
     }
 }
