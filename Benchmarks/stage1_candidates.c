@@ -31,7 +31,9 @@ int main(int argc, char **argv) {
         const uint8_t structural[4] = {',', '"', '\n', '\r'};
         unsigned long long anchors = 0, digits = 0, tokens = 0, blocks = 0, busy = 0;
         unsigned long long by_byte[256] = {0};
-        uint64_t carry = 0;  // BASE_KERNEL: whether the byte before the block was a digit
+#ifdef BASE_KERNEL
+        uint64_t carry = 0;  // whether the byte before the block was a digit
+#endif
         for (size_t start = 0; start < n; start += window) {
             size_t length = n - start < window ? n - start : window;
             mk_classify(bytes, n, start, length, structural, masks);
