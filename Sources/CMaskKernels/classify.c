@@ -10,7 +10,8 @@
 //
 // Pseudo-code of `derive`, per byte position p of the block:
 //   digitstart = p starts a digit run that mayStartGroup could accept (9+ digits; a run followed by a
-//                space or '-' and a digit; a 3- or 4-digit run followed by '.' and a digit)
+//                space or '-' and a digit; a 3- or 4-digit run followed by '.' and a digit) and, unless
+//                it has 9+ digits, whose group holds a card or SSN shape at or after p (`shaped_group_starts`)
 //              | p is the first digit of an encoded '@' ('4' after '%', x, X; '0' after u, #, x, X; '6' after #)
 //   anchor     = '@' after a local-part or user-information byte and before a byte that is no space
 //              | '_' after a letter or digit (a token glued after an underscore)
@@ -164,6 +165,45 @@ static inline uint64_t smear(uint64_t hits) {
     return hits;
 }
 
+static inline int ctz128(u128 x) {
+    uint64_t low = (uint64_t)x;
+    return low ? __builtin_ctzll(low) : 64 + __builtin_ctzll((uint64_t)(x >> 64));
+}
+
+// The `starts` (run starts in the block's low 64 bits of `d`) whose digit group can hold a card or SSN
+// window. Stage 2 (DigitGroupDetector.scan) rejects a group without one, and most joined runs are
+// dates, times, IPv4 addresses and UUID parts: 350 instructions each in Swift, a few here.
+//
+// A group is digit runs joined by single joiners (space, '-', '.') followed by a digit. A window that
+// stage 2 can accept starts at a run start p with one of three shapes:
+//   card  4 digits, a joiner, 4 or more digits (4-4-4..., 4-6-5, 4-6-4, 4-5-6, 4.4.4.4)
+//   ssn   3 digits, a joiner, 2 digits, a joiner, 4 or more digits (3-2-4)
+//   long  9 or more digits (a run of 12 to 19 inside a group is a card window by itself)
+// A start is kept when such a shape starts in its group at or after it. The shapes say "or more" of
+// the last run because stage 2 may see a group cut short by its cell's end (the raw bytes run on into
+// the next cell), where a run is shorter than here: every window inside the cut group still has its
+// shape here. Shapes that would read past the 128-bit window count as found, as does a group that
+// reaches them.
+static inline uint64_t shaped_group_starts(uint64_t starts, u128 d, u128 joiner_any, uint64_t before_digit) {
+    u128 run_start = d & ~((d << 1) | before_digit);
+    u128 d2 = d & (d >> 1), d4 = d2 & (d2 >> 2), d8 = d4 & (d4 >> 4);
+    u128 card = d4 & (joiner_any >> 4) & (d4 >> 5);
+    u128 ssn = d2 & (d >> 2) & (joiner_any >> 3) & (d2 >> 4) & (joiner_any >> 6) & (d4 >> 7);
+    u128 long_run = d8 & (d >> 8);
+    u128 unread = ~(((u128)1 << (128 - 10)) - 1);   // shapes read up to 10 bytes ahead
+    u128 seeds = (run_start & (card | ssn | long_run)) | unread;
+    u128 group = d | (joiner_any & (d << 1) & (d >> 1));
+    uint64_t kept = 0;
+    while (starts) {
+        int c = __builtin_ctzll(starts);
+        u128 rest = ~(group >> c);
+        // The group from c, as a run of ones at the bottom of `group >> c`; all ones reaches `unread`.
+        if (rest == 0 || ((seeds >> c) & ((((u128)1) << ctz128(rest)) - 1)) != 0) kept |= (uint64_t)1 << c;
+        starts &= starts - 1;
+    }
+    return kept;
+}
+
 // How far after "-u" a ':' may be: CommandLineCredentialRule reads at most 128 credential bytes, a
 // quote, a space or '=', and an option of at most 16 bytes back from the ':' (146 in all).
 enum { DASH_U_REACH = 160 };
@@ -189,7 +229,13 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
         u128 dot_digit = wide(r->dot, n->dot) & (d >> 1);
         u128 dotted = (d2 & (d2 >> 1) & (dot_digit >> 3)) | (d4 & (dot_digit >> 4));
         uint64_t encoded = r->enc_digit & ((r->enc_prev << 1) | (st->enc_prev));
-        out->digitstart = (run_start & (uint64_t)(nine | joined | dotted)) | encoded;
+        uint64_t long_run = run_start & (uint64_t)nine;
+        uint64_t group_starts = run_start & (uint64_t)(joined | dotted) & ~long_run;
+        if (group_starts) {
+            u128 joiner_any = wide(r->space | r->dash | r->dot, n->space | n->dash | n->dot);
+            group_starts = shaped_group_starts(group_starts, d, joiner_any, before_digit);
+        }
+        out->digitstart = long_run | group_starts | encoded;
     }
     out->digit = r->digit;
 
