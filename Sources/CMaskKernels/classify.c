@@ -179,26 +179,30 @@ static inline int ctz128(u128 x) {
 //   card  4 digits, a joiner, 4 or more digits (4-4-4..., 4-6-5, 4-6-4, 4-5-6, 4.4.4.4)
 //   ssn   3 digits, a joiner, 2 digits, a joiner, 4 or more digits (3-2-4)
 //   long  9 or more digits (a run of 12 to 19 inside a group is a card window by itself)
-// A start is kept when such a shape starts in its group at or after it. The shapes say "or more" of
-// the last run because stage 2 may see a group cut short by its cell's end (the raw bytes run on into
-// the next cell), where a run is shorter than here: every window inside the cut group still has its
-// shape here. Shapes that would read past the 128-bit window count as found, as does a group that
-// reaches them.
-static inline uint64_t shaped_group_starts(uint64_t starts, u128 d, u128 joiner_any, uint64_t before_digit) {
-    u128 run_start = d & ~((d << 1) | before_digit);
-    u128 d2 = d & (d >> 1), d4 = d2 & (d2 >> 2), d8 = d4 & (d4 >> 4);
-    u128 card = d4 & (joiner_any >> 4) & (d4 >> 5);
-    u128 ssn = d2 & (d >> 2) & (joiner_any >> 3) & (d2 >> 4) & (joiner_any >> 6) & (d4 >> 7);
-    u128 long_run = d8 & (d >> 8);
-    u128 unread = ~(((u128)1 << (128 - 10)) - 1);   // shapes read up to 10 bytes ahead
-    u128 seeds = (run_start & (card | ssn | long_run)) | unread;
-    u128 group = d | (joiner_any & (d << 1) & (d >> 1));
-    uint64_t kept = 0;
+// The shapes say "or more" of the last run because stage 2 may see a group cut short by its cell's end
+// (the raw bytes run on into the next cell), where a run is shorter than here: every window inside the
+// cut group still has its shape here.
+//
+// A start is kept when its group holds a mark at or after it, where `marks` (see derive) are the bits
+// each shape sets inside its own group: a joiner with four digits after it and four digits, or a joiner
+// and two digits, before it (the card's first joiner, the SSN's second); the first of nine digits; and
+// every bit from `unread` on, where the marks would read past the 128-bit window.
+static inline uint64_t starts_reaching_marks(uint64_t starts, u128 group, u128 marks) {
+    uint64_t kept = 0, group_low = (uint64_t)group, marks_low = (uint64_t)marks;
     while (starts) {
         int c = __builtin_ctzll(starts);
-        u128 rest = ~(group >> c);
-        // The group from c, as a run of ones at the bottom of `group >> c`; all ones reaches `unread`.
-        if (rest == 0 || ((seeds >> c) & ((((u128)1) << ctz128(rest)) - 1)) != 0) kept |= (uint64_t)1 << c;
+        // The group from c is the run of ones at the bottom of `group >> c`. Most end inside the block
+        // (64-bit words); one that reaches its end is followed into the next block (128-bit words).
+        uint64_t rest = ~(group_low >> c);
+        int length = __builtin_ctzll(rest | ((uint64_t)1 << 63));
+        int found;
+        if (c + length < 63) {
+            found = ((marks_low >> c) & (((uint64_t)1 << length) - 1)) != 0;
+        } else {
+            u128 wide_rest = ~(group >> c);   // all ones only when the group fills the window: it reaches `unread`
+            found = wide_rest == 0 || ((marks >> c) & ((((u128)1) << ctz128(wide_rest)) - 1)) != 0;
+        }
+        if (found) kept |= (uint64_t)1 << c;
         starts &= starts - 1;
     }
     return kept;
@@ -233,7 +237,15 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
         uint64_t group_starts = run_start & (uint64_t)(joined | dotted) & ~long_run;
         if (group_starts) {
             u128 joiner_any = wide(r->space | r->dash | r->dot, n->space | n->dash | n->dot);
-            group_starts = shaped_group_starts(group_starts, d, joiner_any, before_digit);
+            u128 tail = joiner_any & (d4 >> 1) & ((d4 << 4) | ((d2 << 2) & (joiner_any << 3)));
+            u128 unread = ~(((u128)1 << (128 - 10)) - 1);   // tails and nines read up to 9 bytes ahead
+            u128 marks = tail | nine | (unread & d);
+            if (marks == 0) {
+                group_starts = 0;   // most windows: dates, times with fractions, IPv4 addresses, UUIDs
+            } else {
+                u128 group = d | (joiner_any & (d << 1) & (d >> 1));
+                group_starts = starts_reaching_marks(group_starts, group, marks | unread);
+            }
         }
         out->digitstart = long_run | group_starts | encoded;
     }

@@ -451,7 +451,7 @@ import Testing
     @Test(arguments: [
         ("id 12345 at 10:30 on 2024", []),                   // short numbers, a time: nothing to validate
         ("3.14159 and 12.5", []),                             // decimals
-        ("x 536-90-4399", [2]),                               // an SSN's shape starts at its area only
+        ("x 536-90-4399", [2, 6]),                            // starts before an SSN's last joiner (the caller skips the second)
         ("2024-01-15 10:23:45.802455+00", []),                // a timestamp: joined runs, no card or SSN shape
         ("ip 203.103.130.108", []),                           // twelve digits, but no four-digit group
         ("uuid 3d585a8c-2869-428f-859c", [5]),                // a UUID: its token start, not its joined runs
