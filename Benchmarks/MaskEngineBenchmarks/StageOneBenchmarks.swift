@@ -1,5 +1,6 @@
 import Benchmark
 import CMaskKernels
+import MaskEngine
 
 /// Stage 1 alone: the C classify kernel over 1,000,000 bytes of the dense mixed table as CSV (so the
 /// scaled figures are per byte), once as dispatched on this CPU (AVX2 when it has it) and once with the
@@ -24,14 +25,14 @@ enum StageOneBenchmarks {
     static func register() {
         let dispatched = mk_classify_uses_avx2() != 0 ? "AVX2" : "DispatchedScalar"
         Benchmark("StageOne.Classify.\(dispatched).1MB", configuration: SuiteConfiguration.make(units: .mega)) { (_, state: State) in
-            mk_classify(state.bytes.baseAddress, state.bytes.count, 0, state.bytes.count, state.structural, state.masks)
+            mk_classify(state.bytes.baseAddress, state.bytes.count, 0, state.bytes.count, state.structural, state.masks, StageOneIndex.tokenPrefixes)
             blackHole(state.masks.pointee)
         } setup: {
             State()
         }
 
         Benchmark("StageOne.Classify.Scalar.1MB", configuration: SuiteConfiguration.make(units: .mega)) { (_, state: State) in
-            mk_classify_scalar(state.bytes.baseAddress, state.bytes.count, 0, state.bytes.count, state.structural, state.masks)
+            mk_classify_scalar(state.bytes.baseAddress, state.bytes.count, 0, state.bytes.count, state.structural, state.masks, StageOneIndex.tokenPrefixes)
             blackHole(state.masks.pointee)
         } setup: {
             State()

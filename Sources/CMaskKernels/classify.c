@@ -11,10 +11,11 @@
 // Pseudo-code of `derive`, per byte position p of the block:
 //   digitstart = p starts a digit run that mayStartGroup could accept (9+ digits; a run followed by a
 //                space or '-' and a digit; a 3- or 4-digit run followed by '.' and a digit) and, unless
-//                it has 9+ digits, whose group holds a card or SSN shape at or after p (`shaped_group_starts`)
+//                it has 9+ digits, whose group holds a card or SSN shape at or after p (`starts_reaching_marks`)
 //              | p is the first digit of an encoded '@' ('4' after '%', x, X; '0' after u, #, x, X; '6' after #)
 //   anchor     = '@' after a local-part or user-information byte and before a byte that is no space
-//              | '_' after a letter or digit (a token glued after an underscore)
+//              | '_' after a letter or digit (a token glued after an underscore) and, given the catalogue's
+//                prefixes, after a word of at most 16 bytes where a prefix starts (`prefixed_underscores`)
 //              | '=' ':' '>' '",' "'," ' "' '("' right after a credential keyword and a key's tail
 //                (`armed`: a keyword hit filled forward through key, quote, bracket, space, operator bytes)
 //              | '=' ':' of a two-byte operator (a compared literal: `"x" == password`)
@@ -215,7 +216,7 @@ enum { DASH_U_REACH = 160 };
 /// Candidate masks of the block at absolute offset `base`, whose class masks are `r`; `n` is the next
 /// block's (zero past the buffer), `valid` marks this block's and the next block's bytes inside the buffer.
 static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t base, derive_state *st,
-                   mk_block_masks *out) {
+                   mk_block_masks *out, uint64_t *underscores) {
     // Digit runs (most text blocks have none, and then no digit candidate).
     uint64_t before_digit = st->digit;
     if (r->digit == 0) {
@@ -272,7 +273,8 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
     uint64_t dash_next = (r->dash >> 1) | (n->dash << 63);
     uint64_t quote_comma = (r->dquote | r->squote) & comma_next;
     uint64_t before_quote = (r->space | r->lparen) & quote_next;
-    uint64_t anchor = at | underscore | ((quote_comma | before_quote | r->greater | r->equals) & armed);
+    *underscores = underscore;   // anchors once the caller has read the words before them
+    uint64_t anchor = at | ((quote_comma | before_quote | r->greater | r->equals) & armed);
 
     uint64_t dash_u = r->dash & ((r->u_folded >> 1) | (n->u_folded << 63));
     int64_t reach = st->last_dash_u + DASH_U_REACH - base;
@@ -347,8 +349,51 @@ static inline u128 valid_bits(int64_t base, size_t total) {
     return ((u128)1 << inside) - 1;
 }
 
+// Whether a catalogue prefix starts at `s` (up to 8 bytes compared; zeros past `total`, which no prefix has).
+static inline int prefix_starts_at(const uint8_t *buffer, size_t total, size_t s, const mk_token_prefixes *prefixes) {
+    uint64_t head = 0;
+    if (s + 8 <= total) {
+        memcpy(&head, buffer + s, 8);   // little-endian, as the words are
+    } else {
+        for (size_t i = s; i < total; i++) head |= (uint64_t)buffer[i] << (8 * (i - s));
+    }
+    unsigned pair = (unsigned)(head & 0xFFFF);   // every prefix has two bytes or more
+    if (!((prefixes->pairs[pair >> 6] >> (pair & 63)) & 1)) return 0;
+    mk_prefix_group group = prefixes->groups[buffer[s]];
+    for (unsigned k = group.start; k < (unsigned)group.start + group.count; k++) {
+        if ((head & prefixes->words[k].mask) == prefixes->words[k].word) return 1;
+    }
+    return 0;
+}
+
+// The '_' anchors `bits` of the block at `base` (whose letters and digits are `alnum`) whose word may
+// start a catalogue token. Stage 2 (SecretDetector.afterUnderscore) walks back from the '_' over at most
+// 16 letters and digits, and the catalogue then needs a word start there (the cell's first byte, or a
+// byte after no letter or digit) and a prefix. Where the cell starts at or before the word's start, that
+// start is the one found here, in the buffer's bytes; a cell that starts inside the word (after a length
+// byte that is a letter, on the wire) is the cursor's to look at (StageOneIndex's `underscoreAfterCellStart`).
+static uint64_t prefixed_underscores(const uint8_t *buffer, size_t total, size_t base, uint64_t alnum, uint64_t bits,
+                                     const mk_token_prefixes *prefixes) {
+    uint64_t kept = 0;
+    for (uint64_t rest = bits; rest; rest &= rest - 1) {
+        unsigned i = (unsigned)__builtin_ctzll(rest);
+        size_t u = base + i;
+        uint64_t others_below = ~alnum & (((uint64_t)1 << i) - 1);
+        size_t s;
+        if (others_below) {
+            s = base + 64 - (size_t)__builtin_clzll(others_below);   // after the last byte no letter or digit
+        } else {
+            s = base;   // the word began in an earlier block
+            while (s > 0 && u - s < 17 && in_alnum(buffer[s - 1])) s--;
+        }
+        if (u - s > 16) continue;   // a word of 17+ bytes: the walk stops inside it
+        if (prefix_starts_at(buffer, total, s, prefixes)) kept |= rest & -rest;
+    }
+    return kept;
+}
+
 static void classify_with(raw_function raw, const uint8_t *buffer, size_t total, size_t start, size_t length,
-                          const uint8_t structural[4], mk_block_masks *out) {
+                          const uint8_t structural[4], mk_block_masks *out, const mk_token_prefixes *prefixes) {
     size_t blocks = (length + 63) / 64;
     if (blocks == 0) return;
     derive_state st;
@@ -361,16 +406,20 @@ static void classify_with(raw_function raw, const uint8_t *buffer, size_t total,
     raw_block pair[2];
     raw_block *current = &pair[0], *next = &pair[1], *swap;
     mk_block_masks discard;
+    uint64_t underscores;
     raw_at(raw, buffer, total, warm, structural, current);
     for (size_t offset = warm; offset < start; offset += 64) {
         raw_at(raw, buffer, total, offset + 64, structural, next);
-        derive(current, next, valid_bits((int64_t)offset, total), (int64_t)offset, &st, &discard);
+        derive(current, next, valid_bits((int64_t)offset, total), (int64_t)offset, &st, &discard, &underscores);
         swap = current; current = next; next = swap;
     }
     for (size_t b = 0; b < blocks; b++) {
         size_t offset = start + b * 64;
         raw_at(raw, buffer, total, offset + 64, structural, next);
-        derive(current, next, valid_bits((int64_t)offset, total), (int64_t)offset, &st, &out[b]);
+        derive(current, next, valid_bits((int64_t)offset, total), (int64_t)offset, &st, &out[b], &underscores);
+        if (underscores && prefixes)
+            underscores = prefixed_underscores(buffer, total, offset, current->alnum, underscores, prefixes);
+        out[b].anchor |= underscores;
         swap = current; current = next; next = swap;
     }
     size_t rest = length - (blocks - 1) * 64;
@@ -388,9 +437,9 @@ static void classify_with(raw_function raw, const uint8_t *buffer, size_t total,
 }
 
 void mk_classify_scalar(const uint8_t *buffer, size_t total, size_t start, size_t length,
-                        const uint8_t structural[4], mk_block_masks *out) {
+                        const uint8_t structural[4], mk_block_masks *out, const mk_token_prefixes *prefixes) {
     mk_path_record(MK_KERNEL_CLASSIFY, MK_PATH_PORTABLE);
-    classify_with(raw_scalar, buffer, total, start, length, structural, out);
+    classify_with(raw_scalar, buffer, total, start, length, structural, out, prefixes);
 }
 
 #if defined(__x86_64__)
@@ -502,15 +551,15 @@ static int has_avx2(void) { return __builtin_cpu_supports("avx2") ? 1 : 0; }
 #endif
 
 int mk_classify_avx2(const uint8_t *buffer, size_t total, size_t start, size_t length,
-                     const uint8_t structural[4], mk_block_masks *out) {
+                     const uint8_t structural[4], mk_block_masks *out, const mk_token_prefixes *prefixes) {
 #if defined(__x86_64__)
     if (has_avx2()) {
         mk_path_record(MK_KERNEL_CLASSIFY, MK_PATH_ACCELERATED);
-        classify_with(raw_avx2, buffer, total, start, length, structural, out);
+        classify_with(raw_avx2, buffer, total, start, length, structural, out, prefixes);
         return 1;
     }
 #endif
-    (void)buffer; (void)total; (void)start; (void)length; (void)structural; (void)out;
+    (void)buffer; (void)total; (void)start; (void)length; (void)structural; (void)out; (void)prefixes;
     return 0;
 }
 
@@ -541,16 +590,16 @@ static mk_path classify_path(void) {
 int mk_classify_uses_avx2(void) { return classify_path() == MK_PATH_ACCELERATED; }
 
 void mk_classify(const uint8_t *buffer, size_t total, size_t start, size_t length,
-                 const uint8_t structural[4], mk_block_masks *out) {
+                 const uint8_t structural[4], mk_block_masks *out, const mk_token_prefixes *prefixes) {
     // Read once per call: a window is at least one 64-byte block, so the dispatch is not in the loop.
     mk_path path = classify_path();
     mk_path_record(MK_KERNEL_CLASSIFY, path);
 #if defined(__x86_64__)
     // mk_path_force admits AVX2 only on a CPU that has it.
     if (path == MK_PATH_ACCELERATED) {
-        classify_with(raw_avx2, buffer, total, start, length, structural, out);
+        classify_with(raw_avx2, buffer, total, start, length, structural, out, prefixes);
         return;
     }
 #endif
-    classify_with(raw_scalar, buffer, total, start, length, structural, out);
+    classify_with(raw_scalar, buffer, total, start, length, structural, out, prefixes);
 }

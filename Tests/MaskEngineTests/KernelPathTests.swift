@@ -105,7 +105,7 @@ extension AcceleratedKernel {
         switch kernel {
         case .stageOneClassify:
             var masks = [mk_block_masks](repeating: mk_block_masks(), count: 2)
-            mk_classify(bytes, bytes.count, 0, bytes.count, [44, 34, 10, 13], &masks)
+            mk_classify(bytes, bytes.count, 0, bytes.count, [44, 34, 10, 13], &masks, StageOneIndex.tokenPrefixes)
         case .csvSplit:
             _ = mk_csv_last_record_end(bytes, bytes.count, UInt8(ascii: "\""))
         case .aes:

@@ -34,7 +34,7 @@ import Testing
         -> [mk_block_masks] {
         var masks = [mk_block_masks](repeating: mk_block_masks(), count: max((length + 63) / 64, 1))
         _ = AcceleratedKernel.stageOneClassify.expectRuns(path) {
-            bytes.withUnsafeBufferPointer { b in mk_classify(b.baseAddress, b.count, start, length, structural, &masks) }
+            bytes.withUnsafeBufferPointer { b in mk_classify(b.baseAddress, b.count, start, length, structural, &masks, StageOneIndex.tokenPrefixes) }
         }
         return masks
     }
@@ -337,7 +337,7 @@ import Testing
         return text
     }
 
-    /// The digit filter of stage 1 (`shaped_group_starts`) drops only group starts where the digit
+    /// The digit filter of stage 1 (`starts_reaching_marks`) drops only group starts where the digit
     /// path finds nothing: at every run start of random digit text where the digit path, in a column
     /// that announces both cards and SSNs, finds one, there is a digit candidate. Cells are cut at random,
     /// inside runs and groups too, so stage 2 often sees a group shorter than the kernel's.
@@ -374,6 +374,51 @@ import Testing
             }
             // Not vacuous: the digit path finds many, and the filter drops many starts it finds nothing at.
             #expect(accepted > 1000 && dropped > 1000, "accepted \(accepted), dropped \(dropped)")
+        }
+    }
+
+    /// Stage 1 passes an `_` after a word only where a catalogue prefix starts at the word's start in the
+    /// buffer (`prefixed_underscores`); a cell that starts inside the word (after a wire length byte
+    /// that is a letter) makes the `_` a candidate of the cursor's own. At every cell start in texts of
+    /// tokens glued after words of 0 to 17 letters, after a letter or a comma, each `_` where the secret
+    /// rule finds a token is a candidate, and the gates say the cell has one.
+    @Test(arguments: AcceleratedKernel.stageOneClassify.availablePaths)
+    func everyUnderscoreTheCatalogueAcceptsIsACandidate(_ path: KernelPath) {
+        _ = AcceleratedKernel.stageOneClassify.expectRuns(path) {
+            let tokens = ["ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8", "sk_live_4eC39HqLyjWDarjtT1zdp7dc"]
+            let words = ["", "x", "MY", "token", "abcdefghijklmn", "abcdefghijklmnop", "abcdefghijklmnopq"]
+            var accepted = 0, acceptedInsideWord = 0
+            for token in tokens {
+                for word in words {
+                    for lead in ["A", ","] {
+                        let bytes = Array((lead + word + token + ",feature_flags").utf8)
+                        bytes.withUnsafeBufferPointer { b in
+                            let index = StageOneIndex()
+                            index.reset(b)
+                            var gate = CandidateGate(index: index, bytes: b)
+                            for lower in 0..<(lead.count + word.count + 1) {
+                                var anchors = Set<Int>()
+                                var cursor = index.candidates(lower, b.count)
+                                while let (position, kind) = cursor.next() {
+                                    if kind.contains(.anchor) { anchors.insert(position) }
+                                }
+                                for p in lower..<b.count where b[p] == UInt8(ascii: "_") {
+                                    guard SecretDetector.match(b, at: p, lower: lower, upper: b.count) != nil else { continue }
+                                    accepted += 1
+                                    if lower > 0 && ASCII.isAlnum(b[lower - 1]) { acceptedInsideWord += 1 }
+                                    #expect(anchors.contains(p), "\(String(decoding: b, as: UTF8.self)) from \(lower): \(p)")
+                                    #expect(index.hasCandidatesToScan(lower, b.count) && gate.hasCandidates(lower, b.count))
+                                }
+                                // `feature_` starts no prefix: the kernel drops its `_`.
+                                #expect(!anchors.contains(b.count - 6), "\(String(decoding: b, as: UTF8.self))")
+                            }
+                        }
+                    }
+                }
+            }
+            // A token glued after a word is found only from a cell that starts at its prefix (30 of the
+            // 28 texts' cells: after a comma, also from the comma), most of them inside the word.
+            #expect(accepted >= 28 && acceptedInsideWord >= 20, "accepted \(accepted), inside a word \(acceptedInsideWord)")
         }
     }
 
@@ -464,7 +509,8 @@ import Testing
         ("{\"brand\": \"visa\", \"last4\": \"42\"}", []),          // JSON without a credential key
         ("{\"password\": \"hunter22\"}", [11, 12]),             // ':' and ' "' after a credential key
         ("a = b, sort=asc", []),                              // assignments without a keyword
-        ("my api_key = zz", [6, 11]),                         // '_' after a letter, '=' after the key
+        ("my api_key = zz", [11]),                            // '=' after the key; "api_" starts no token
+        ("MY_ghp_0123456789abcdefghijABCDEFGHIJKLMNOPQRSTUVWXYZ", [0, 3, 6, 7]),  // token starts; '_' after "ghp", not "MY"
         ("@mention and x @ y", []),                           // no local part before the '@'
         ("ann@example.com", [3]),
         ("see -----BEGIN x", [4]),                            // a PEM block's first dash only

@@ -30,11 +30,11 @@ public enum DifferentialStageOne: DifferentialTarget {
         var fast = [mk_block_masks](repeating: mk_block_masks(), count: blocks)
         var slow = fast
         let ranFast = kernel.withPath(.accelerated) {
-            mk_classify(bytes, bytes.count, start, length, structural, &fast)
+            mk_classify(bytes, bytes.count, start, length, structural, &fast, StageOneIndex.tokenPrefixes)
             return kernel.lastPath
         }
         let ranSlow = kernel.withPath(.portable) {
-            mk_classify(bytes, bytes.count, start, length, structural, &slow)
+            mk_classify(bytes, bytes.count, start, length, structural, &slow, StageOneIndex.tokenPrefixes)
             return kernel.lastPath
         }
         guard ranFast == .accelerated, ranSlow == .portable else {

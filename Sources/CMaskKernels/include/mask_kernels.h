@@ -15,7 +15,7 @@ extern "C" {
 /// Bit masks for one 64-byte block of input: bit i describes byte (block * 64 + i).
 typedef struct {
     /// Anchor candidates stage 2 validates: '@' between a local-part byte and a byte that is no space;
-    /// '_' after a letter or digit; '=' ':' '>' and the pairs "\",", "',", " \"", "(\"" (at their first
+    /// '_' after a letter or digit (and with `prefixes`, after a word that starts a catalogue prefix); '=' ':' '>' and the pairs "\",", "',", " \"", "(\"" (at their first
     /// byte) right after a credential keyword's key; '=' ':' of two-byte operators; ':' before "//",
     /// between a digit and 'A', or after "-u"; the first '-' of "-----". See classify.c.
     uint64_t anchor;
@@ -38,22 +38,36 @@ typedef struct {
     uint64_t wordstart;
 } mk_block_masks;
 
+/// The token catalogue's prefixes as stage 1 reads them (TokenCatalogue.Index builds it): a bit per
+/// two-byte start (first byte | second byte << 8) that some prefix begins with; for each first byte, the
+/// run of `words` whose prefixes start with it; each word is a prefix's first (up to) 8 bytes,
+/// little-endian, with the mask of the bytes it has.
+typedef struct { uint16_t start, count; } mk_prefix_group;
+typedef struct { uint64_t word, mask; } mk_prefix_word;
+typedef struct {
+    const uint64_t *pairs;           // 65536 bits
+    const mk_prefix_group *groups;   // 256 entries
+    const mk_prefix_word *words;
+} mk_token_prefixes;
+
 /// Classifies `buffer[start ..< start + length]` (`start` a multiple of 64, `start + length <= total`)
 /// into `(length + 63) / 64` blocks written to `out`. Bytes after the range, up to `total`, and up to
 /// 256 bytes before it are read, so that conditions that straddle the range's ends are still seen. Bits
 /// past `length` in the last block are zero. Uses AVX2 when the CPU has it (unless the environment
 /// variable MASKD_STAGE1 is `scalar`, or the calling thread forced MK_KERNEL_CLASSIFY's path with
 /// mk_path_force), else the scalar twin; both give identical masks. mk_path_last says which ran.
+/// `prefixes` (may be NULL) lets an '_' anchor through only where a catalogue prefix starts at the word
+/// before it, when that word starts within 16 bytes; NULL lets every '_' after a letter or digit through.
 void mk_classify(const uint8_t *buffer, size_t total, size_t start, size_t length,
-                 const uint8_t structural[4], mk_block_masks *out);
+                 const uint8_t structural[4], mk_block_masks *out, const mk_token_prefixes *prefixes);
 
 /// The scalar twin of `mk_classify`, exposed so tests can compare the two on every input.
 void mk_classify_scalar(const uint8_t *buffer, size_t total, size_t start, size_t length,
-                        const uint8_t structural[4], mk_block_masks *out);
+                        const uint8_t structural[4], mk_block_masks *out, const mk_token_prefixes *prefixes);
 
 /// The AVX2 kernel alone: returns 0 (and writes nothing) when the CPU lacks AVX2.
 int mk_classify_avx2(const uint8_t *buffer, size_t total, size_t start, size_t length,
-                     const uint8_t structural[4], mk_block_masks *out);
+                     const uint8_t structural[4], mk_block_masks *out, const mk_token_prefixes *prefixes);
 
 /// Whether `mk_classify` runs the AVX2 kernel on the calling thread (forced there, or the CPU has it and
 /// MASKD_STAGE1 is not `scalar`).

@@ -1,3 +1,5 @@
+import CMaskKernels
+
 /// Prefix-token formats of the services people leak keys of, one rule each, matched where a run of
 /// 16+ token bytes starts (stage 1's `longrun` mask) or where a token follows an `_`.
 ///
@@ -235,10 +237,14 @@ enum TokenCatalogue {
     /// (every prefix has two bytes or more): 8 KiB, one load that rejects most candidates before their
     /// group's walk. Words open many groups ('s' starts 35 prefixes, 'p' 13), and a PII-free table's long
     /// runs start words ("session", "python-requests") that walked them all.
+    ///
+    /// `stageOne` is the same groups and words in the C layout stage 1 reads (`mk_token_prefixes`): it
+    /// passes an `_` anchor only where a prefix starts at the word before it (`prefixed_underscores`).
     struct Index: @unchecked Sendable {
         let groups: UnsafeBufferPointer<(start: UInt16, count: UInt16)>
         let words: UnsafeBufferPointer<PrefixWord>
         let pairs: UnsafeBufferPointer<UInt64>
+        let stageOne: UnsafePointer<mk_token_prefixes>
 
         /// Whether some prefix starts with the byte at `start` and the one after it (zero at `upper`).
         @inline(__always)
@@ -270,6 +276,13 @@ enum TokenCatalogue {
             self.groups = UnsafeBufferPointer(groups)
             self.words = UnsafeBufferPointer(words)
             self.pairs = UnsafeBufferPointer(pairs)
+            let cGroups = UnsafeMutablePointer<mk_prefix_group>.allocate(capacity: 256)
+            for b in 0..<256 { cGroups[b] = mk_prefix_group(start: groups[b].start, count: groups[b].count) }
+            let cWords = UnsafeMutablePointer<mk_prefix_word>.allocate(capacity: max(1, sorted.count))
+            for k in sorted.indices { cWords[k] = mk_prefix_word(word: words[k].word, mask: words[k].mask) }
+            let stageOne = UnsafeMutablePointer<mk_token_prefixes>.allocate(capacity: 1)
+            stageOne.initialize(to: mk_token_prefixes(pairs: pairs.baseAddress, groups: cGroups, words: cWords))
+            self.stageOne = UnsafePointer(stageOne)
         }
     }
 

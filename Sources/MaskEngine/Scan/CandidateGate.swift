@@ -37,11 +37,13 @@ struct CandidateGate {
         if next < lower || lower < asked { next = firstCandidate(from: lower) }
         asked = lower
         if next < upper { return true }
-        // What the cursor adds at a value's first byte whatever precedes it: a token start, and a digit
-        // inside a run of the buffer (the kernel judged the run from its real start).
+        // What the cursor adds at a value's first byte whatever precedes it: a token start, a digit
+        // inside a run of the buffer (the kernel judged the run from its real start), and the `_` after
+        // a word the value starts inside of (the kernel judged the word from its real start).
         let m = masks[lower >> 6]
         if (m.longrun >> UInt64(lower & 63)) & 1 != 0 { return true }
-        return lower > 0 && ASCII.isDigit(bytes[lower]) && ASCII.isDigit(bytes[lower - 1])
+        if lower > 0 && ASCII.isDigit(bytes[lower]) && ASCII.isDigit(bytes[lower - 1]) { return true }
+        return StageOneIndex.underscoreAfterCellStart(bytes, lower, upper) >= 0
     }
 
     /// The first position at or after `position` that the cursor yields wherever a value starts: an

@@ -33,6 +33,10 @@ public final class StageOneIndex {
 
     deinit { masks.deallocate() }
 
+    /// The token catalogue's prefixes in the layout `mk_classify` reads: what the engine passes it, for
+    /// callers of the kernel itself (tests, fuzzing, benchmarks) that want the engine's masks.
+    public static var tokenPrefixes: UnsafePointer<mk_token_prefixes> { TokenCatalogue.index.stageOne }
+
     /// Points the index at a new buffer. The caller keeps `bytes` alive and unchanged while it uses the
     /// index; no mask is computed until a range is asked for.
     public func reset(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -130,7 +134,7 @@ public final class StageOneIndex {
         // `masks` holds `count` blocks, and the tuple is four contiguous bytes, as the kernel reads them.
         withUnsafeBytes(of: structuralBytes) { s in
             mk_classify(buffer.baseAddress!, buffer.count, byteStart, byteEnd - byteStart,
-                        s.baseAddress!.assumingMemoryBound(to: UInt8.self), masks)
+                        s.baseAddress!.assumingMemoryBound(to: UInt8.self), masks, Self.tokenPrefixes)
         }
         windowStart = first
         windowEnd = end
@@ -159,7 +163,7 @@ public final class StageOneIndex {
         // are those a window starting there would have.
         withUnsafeBytes(of: structuralBytes) { s in
             mk_classify(buffer.baseAddress!, buffer.count, byteStart, byteEnd - byteStart,
-                        s.baseAddress!.assumingMemoryBound(to: UInt8.self), masks + kept)
+                        s.baseAddress!.assumingMemoryBound(to: UInt8.self), masks + kept, Self.tokenPrefixes)
         }
         classifiedBlocks += end - windowEnd + min(4, windowEnd)
         windowEnd = end
@@ -182,7 +186,8 @@ public final class StageOneIndex {
     func candidates(_ lower: Int, _ upper: Int) -> CandidateCursor {
         ensure(lower, upper)
         return CandidateCursor(masks: blockBase, lower: lower, upper: upper,
-                               startsInsideRun: startsInsideDigitRun(lower, upper))
+                               startsInsideRun: startsInsideDigitRun(lower, upper),
+                               cellStartUnderscore: underscoreAfterCellStart(lower, upper))
     }
 
     /// The offset of the first structural byte at or after `position` and before `upper`, or nil.
@@ -236,7 +241,25 @@ public final class StageOneIndex {
         let lowerBit: UInt64 = 1 << UInt64(lower & 63)
         return anyBit(lower, upper) { m, b in
             m.anchor | m.digitstart | (m.longrun & (b == first ? m.wordstart | lowerBit : m.wordstart))
-        } || startsInsideDigitRun(lower, upper)
+        } || startsInsideDigitRun(lower, upper) || underscoreAfterCellStart(lower, upper) >= 0
+    }
+
+    /// The `_` that ends a word the cell starts inside of, or -1. The kernel passes an `_` after a word
+    /// only where a catalogue prefix starts at the word's start in the buffer; but `afterUnderscore`
+    /// stops its walk back at the cell's first byte, so where the byte before the cell is a letter or a
+    /// digit (a wire length of 65, say) the token it tries starts at the cell's first byte instead: that
+    /// `_` (at most 16 bytes in) is a candidate of its own.
+    @inline(__always)
+    func underscoreAfterCellStart(_ lower: Int, _ upper: Int) -> Int {
+        Self.underscoreAfterCellStart(buffer, lower, upper)
+    }
+
+    @inline(__always)
+    static func underscoreAfterCellStart(_ bytes: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int) -> Int {
+        guard lower > 0, lower < upper, ASCII.isAlnum(bytes[lower - 1]), ASCII.isAlnum(bytes[lower]) else { return -1 }
+        var u = lower + 1
+        while u < upper && u - lower <= 16 && ASCII.isAlnum(bytes[u]) { u += 1 }
+        return u < upper && u - lower <= 16 && bytes[u] == UInt8(ascii: "_") ? u : -1
     }
 
     /// Whether the cell `lower..<upper` starts inside a run of digits of the buffer (a length or a
@@ -300,13 +323,20 @@ struct CandidateCursor {
 
     /// `StageOneIndex.startsInsideDigitRun` of the cell.
     private let startsInsideRun: Bool
+    /// `StageOneIndex.underscoreAfterCellStart` of the cell, an anchor the masks may not hold: its block
+    /// (-1 without one) and its bit there.
+    private let extraAnchorBlock: Int
+    private let extraAnchorBit: UInt64
 
     @inline(__always)
-    init(masks: UnsafePointer<mk_block_masks>, lower: Int, upper: Int, startsInsideRun: Bool) {
+    init(masks: UnsafePointer<mk_block_masks>, lower: Int, upper: Int, startsInsideRun: Bool,
+         cellStartUnderscore: Int = -1) {
         self.upper = upper
         self.lower = lower
         self.masks = masks
         self.startsInsideRun = startsInsideRun
+        extraAnchorBlock = cellStartUnderscore >= 0 ? cellStartUnderscore >> 6 : -1
+        extraAnchorBit = cellStartUnderscore >= 0 ? 1 << UInt64(cellStartUnderscore & 63) : 0
         blockIndex = lower >> 6
         bits = 0
         digitBits = 0
@@ -329,9 +359,10 @@ struct CandidateCursor {
             starts |= 1 << UInt64(lower & 63)
             if startsInsideRun { digits |= 1 << UInt64(lower & 63) }
         }
+        let anchors = blockIndex == extraAnchorBlock ? m.anchor | extraAnchorBit : m.anchor
         tokenBits = m.longrun & starts & low & high
         digitBits = digits & low & high
-        anchorBits = m.anchor & low & high
+        anchorBits = anchors & low & high
         bits = anchorBits | digitBits | tokenBits
     }
 
