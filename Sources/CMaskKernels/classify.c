@@ -371,7 +371,7 @@ static inline int prefix_starts_at(const uint8_t *buffer, size_t total, size_t s
 // 16 letters and digits, and the catalogue then needs a word start there (the cell's first byte, or a
 // byte after no letter or digit) and a prefix. Where the cell starts at or before the word's start, that
 // start is the one found here, in the buffer's bytes; a cell that starts inside the word (after a length
-// byte that is a letter, on the wire) is the cursor's to look at (StageOneIndex's `underscoreAfterCellStart`).
+// byte that is a letter, on the wire) is the cursor's to look at (`CellStart`).
 static uint64_t prefixed_underscores(const uint8_t *buffer, size_t total, size_t base, uint64_t alnum, uint64_t bits,
                                      const mk_token_prefixes *prefixes) {
     uint64_t kept = 0;
@@ -388,6 +388,31 @@ static uint64_t prefixed_underscores(const uint8_t *buffer, size_t total, size_t
         }
         if (u - s > 16) continue;   // a word of 17+ bytes: the walk stops inside it
         if (prefix_starts_at(buffer, total, s, prefixes)) kept |= rest & -rest;
+    }
+    return kept;
+}
+
+// The byte at `i`, or 0 past the buffer (stage 2 reads no further than its cell, inside the buffer).
+static inline uint8_t byte_at(const uint8_t *buffer, size_t total, size_t i) { return i < total ? buffer[i] : 0; }
+
+// The word starts `bits` of long runs in the block at `base` where SecretDetector.token can find
+// something: a catalogue prefix; a JWT's `eyJ`; a Discord bot token's first byte (its id is base64 of a
+// number: 'M', 'N', 'O'); a suffixed token's separator at its fixed offset (MaxMind `_` at 6, Terraform
+// `.` at 14, Mailchimp `-` at 32, Azure `Q~` at 4 after a digit). Stage 2 reads the same bytes inside
+// its cell, so a start dropped here is one where it finds nothing. UUIDs, digests and words go.
+static uint64_t token_starts(const uint8_t *buffer, size_t total, size_t base, uint64_t bits,
+                             const mk_token_prefixes *prefixes) {
+    uint64_t kept = 0;
+    for (uint64_t rest = bits; rest; rest &= rest - 1) {
+        size_t s = base + (size_t)__builtin_ctzll(rest);
+        uint8_t first = buffer[s];
+        int may = (first == 'e' && byte_at(buffer, total, s + 1) == 'y' && byte_at(buffer, total, s + 2) == 'J')
+                  || first == 'M' || first == 'N' || first == 'O'
+                  || byte_at(buffer, total, s + 6) == '_' || byte_at(buffer, total, s + 14) == '.'
+                  || byte_at(buffer, total, s + 32) == '-'
+                  || (byte_at(buffer, total, s + 5) == '~' && byte_at(buffer, total, s + 4) == 'Q')
+                  || prefix_starts_at(buffer, total, s, prefixes);
+        if (may) kept |= rest & -rest;
     }
     return kept;
 }
@@ -420,6 +445,8 @@ static void classify_with(raw_function raw, const uint8_t *buffer, size_t total,
         if (underscores && prefixes)
             underscores = prefixed_underscores(buffer, total, offset, current->alnum, underscores, prefixes);
         out[b].anchor |= underscores;
+        uint64_t token_bits = out[b].longrun & out[b].wordstart;
+        out[b].tokenstart = token_bits && prefixes ? token_starts(buffer, total, offset, token_bits, prefixes) : token_bits;
         swap = current; current = next; next = swap;
     }
     size_t rest = length - (blocks - 1) * 64;
@@ -433,6 +460,7 @@ static void classify_with(raw_function raw, const uint8_t *buffer, size_t total,
         last->structural &= keep;
         last->longrun &= keep;
         last->wordstart &= keep;
+        last->tokenstart &= keep;
     }
 }
 

@@ -210,6 +210,12 @@ import Testing
         "password     =     spaced_out", "PASSWORD:hunter2", "sessionid=a1b2c3d4e5f6g7h8", "x-api-key: 9f8e7d6c5b4a39281706",
         "Authorization: Bearer abcdef0123456789xyz", "Secret  :  \"plain text secret\"", "auth=A1b2A1b2A1b2A1b2",
         "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n-----END RSA PRIVATE KEY-----",
+        "MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs", "path/ghp_Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7c",
+        "x-AKIAZ7QK3M5N8P2R4T6V", "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", "0123456789abcdef0a1b2c3d4e5f6789-us21",
+        "Xk3mP9qR2sT5vW.atlasv1.Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7cDe0fGh3iJk6lMn9oPq2rSt5uVw8x",
+        "oQO1Q~t~1cZaHs43YI1b1GUBRUyyM7EY1SIKTt", "s.Ab3dEf6hIj9kLm2nOp5qRs8t", "ya29.a0AfH6SMBx3k9mP2qR5sT8vW1yZ4bC7eF0hI3kL6nO9",
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+        "3d585a8c-2869-428f-859c-95c8c2111081", "3f790f3d351375a3e6f5d905d0f574301f1f7aab",
         "4111 1111 1111 1111", "4111-1111-1111-1111", "4111111111111111", "4111.1111.1111.1111", "3782 822463 10005",
         "536-90-4399", "536 90 4399", "536.90.4399", "536904399", "SSN: 536904399", "card 4111111111111111",
         "1234.5678", "12345.678", "2024-01-15", "ann%40example.com", "ann\\u0040example.com", "ann&#64;example.com",
@@ -230,7 +236,8 @@ import Testing
     }
 
     /// Stage 2's candidate set is a superset of what the validators accept: at every position of random
-    /// texts, whatever cell bounds, a digit-run start where the digit path finds a card or SSN, an encoded '@', an '@' the
+    /// texts, whatever cell bounds, a digit-run start where the digit path finds a card or SSN, a long
+    /// run's start where a token rule finds a token, an encoded '@', an '@' the
     /// email or URL rule accepts, and a trigger byte the secret rules accept are all candidates. On each
     /// path the CPU has.
     @Test(arguments: AcceleratedKernel.stageOneClassify.availablePaths)
@@ -241,6 +248,8 @@ import Testing
     static func everyAcceptedPositionIsACandidate() {
         var g = Generator(state: 2024)
         let index = StageOneIndex(windowBytes: 256)
+        var tokensFound = 0
+        defer { #expect(tokensFound > 500, "tokens found: \(tokensFound)") }
         for round in 0..<400 {
             var text: [UInt8] = []
             while text.count < 300 {
@@ -254,13 +263,14 @@ import Testing
                     var upper = g.next() % 2 == 0 ? bytes.count : lower + 1 + Int(g.next() % UInt64(bytes.count - lower))
                     // Short cells too, where the gate often says no: a wrong no would lose a finding.
                     if cell >= 4 { upper = min(bytes.count, lower + 1 + Int(g.next() % 12)) }
-                    var digits = Set<Int>(), anchors = Set<Int>()
+                    var digits = Set<Int>(), anchors = Set<Int>(), tokens = Set<Int>()
                     var yielded = false
                     var cursor = index.candidates(lower, upper)
                     while let (position, kind) = cursor.next() {
                         yielded = true
                         if kind.contains(.digit) { digits.insert(position) }
                         if kind.contains(.anchor) { anchors.insert(position) }
+                        if kind.contains(.tokenStart) { tokens.insert(position) }
                     }
                     // The gate CellScanner asks first says exactly whether the cursor yields anything, and
                     // the unfiltered gate (for unquoted copies) is never stricter.
@@ -279,6 +289,15 @@ import Testing
                             if EmailDetector.encodedSeparator(bytes, digitsAt: p, lower: lower, upper: upper) != nil {
                                 #expect(digits.contains(p), "encoded @ missed: \(what)")
                             }
+                        }
+                        // A token where the unfiltered masks put a token start (a long run at a word
+                        // start or at the cell's first byte): the kernel's rule-start filter keeps it.
+                        let longRun = (masks[p >> 6].longrun >> UInt64(p & 63)) & 1 == 1
+                        let wordStart = (masks[p >> 6].wordstart >> UInt64(p & 63)) & 1 == 1
+                        if longRun && (wordStart || p == lower),
+                           SecretDetector.token(bytes, start: p, lower: lower, upper: upper) != nil {
+                            tokensFound += 1
+                            #expect(tokens.contains(p), "token start missed: \(what)")
                         }
                         if bytes[p] == UInt8(ascii: "@") {
                             if URLCredentialRule.match(bytes, at: p, lower: lower, upper: upper) != nil
@@ -499,7 +518,8 @@ import Testing
         ("x 536-90-4399", [2, 6]),                            // starts before an SSN's last joiner (the caller skips the second)
         ("2024-01-15 10:23:45.802455+00", []),                // a timestamp: joined runs, no card or SSN shape
         ("ip 203.103.130.108", []),                           // twelve digits, but no four-digit group
-        ("uuid 3d585a8c-2869-428f-859c", [5]),                // a UUID: its token start, not its joined runs
+        ("uuid 3d585a8c-2869-428f-859c", []),                 // a UUID: no token rule's first bytes, no card shape
+        ("key x-AKIAZ7QK3M5N8P2R4T6V", [6]),                  // a long run's word starts: only the prefix's
         ("1 4111 1111 1111 1111", [0, 2, 7, 12]),             // a card's shape, and the starts before it
         ("536-90-44", []),                                    // a 3-2-2: no SSN, no card
         ("x 536904399", [2]),                                 // nine digits

@@ -36,6 +36,10 @@ typedef struct {
     uint64_t longrun;
     /// Letters and digits whose preceding byte (in the buffer, even before the range) is neither.
     uint64_t wordstart;
+    /// Word starts of long runs (`longrun & wordstart`) where a token rule may begin: with `prefixes`, a
+    /// catalogue prefix, `eyJ`, a first byte 'M' 'N' 'O', or a suffixed token's separator at its offset
+    /// (see classify.c); without, every one.
+    uint64_t tokenstart;
 } mk_block_masks;
 
 /// The token catalogue's prefixes as stage 1 reads them (TokenCatalogue.Index builds it): a bit per

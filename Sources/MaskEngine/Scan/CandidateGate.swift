@@ -37,13 +37,9 @@ struct CandidateGate {
         if next < lower || lower < asked { next = firstCandidate(from: lower) }
         asked = lower
         if next < upper { return true }
-        // What the cursor adds at a value's first byte whatever precedes it: a token start, a digit
-        // inside a run of the buffer (the kernel judged the run from its real start), and the `_` after
-        // a word the value starts inside of (the kernel judged the word from its real start).
-        let m = masks[lower >> 6]
-        if (m.longrun >> UInt64(lower & 63)) & 1 != 0 { return true }
-        if lower > 0 && ASCII.isDigit(bytes[lower]) && ASCII.isDigit(bytes[lower - 1]) { return true }
-        return StageOneIndex.underscoreAfterCellStart(bytes, lower, upper) >= 0
+        // What the cursor adds at a value's first bytes (`CellStart`).
+        let start = CellStart(bytes, lower, upper)
+        return start.insideDigitRun || start.underscore >= 0 || start.tokenStartBit(masks[lower >> 6], lower) != 0
     }
 
     /// The first position at or after `position` that the cursor yields wherever a value starts: an
@@ -63,6 +59,6 @@ struct CandidateGate {
 
     @inline(__always)
     private static func candidates(_ m: mk_block_masks) -> UInt64 {
-        m.anchor | m.digitstart | (m.longrun & m.wordstart)
+        m.anchor | m.digitstart | m.tokenstart
     }
 }

@@ -185,9 +185,7 @@ public final class StageOneIndex {
     @inline(__always)
     func candidates(_ lower: Int, _ upper: Int) -> CandidateCursor {
         ensure(lower, upper)
-        return CandidateCursor(masks: blockBase, lower: lower, upper: upper,
-                               startsInsideRun: startsInsideDigitRun(lower, upper),
-                               cellStartUnderscore: underscoreAfterCellStart(lower, upper))
+        return CandidateCursor(masks: blockBase, lower: lower, upper: upper, start: CellStart(buffer, lower, upper))
     }
 
     /// The offset of the first structural byte at or after `position` and before `upper`, or nil.
@@ -238,36 +236,10 @@ public final class StageOneIndex {
     @inline(__always)
     func hasCandidatesToScan(_ lower: Int, _ upper: Int) -> Bool {
         let first = lower >> 6
-        let lowerBit: UInt64 = 1 << UInt64(lower & 63)
-        return anyBit(lower, upper) { m, b in
-            m.anchor | m.digitstart | (m.longrun & (b == first ? m.wordstart | lowerBit : m.wordstart))
-        } || startsInsideDigitRun(lower, upper) || underscoreAfterCellStart(lower, upper) >= 0
-    }
-
-    /// The `_` that ends a word the cell starts inside of, or -1. The kernel passes an `_` after a word
-    /// only where a catalogue prefix starts at the word's start in the buffer; but `afterUnderscore`
-    /// stops its walk back at the cell's first byte, so where the byte before the cell is a letter or a
-    /// digit (a wire length of 65, say) the token it tries starts at the cell's first byte instead: that
-    /// `_` (at most 16 bytes in) is a candidate of its own.
-    @inline(__always)
-    func underscoreAfterCellStart(_ lower: Int, _ upper: Int) -> Int {
-        Self.underscoreAfterCellStart(buffer, lower, upper)
-    }
-
-    @inline(__always)
-    static func underscoreAfterCellStart(_ bytes: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int) -> Int {
-        guard lower > 0, lower < upper, ASCII.isAlnum(bytes[lower - 1]), ASCII.isAlnum(bytes[lower]) else { return -1 }
-        var u = lower + 1
-        while u < upper && u - lower <= 16 && ASCII.isAlnum(bytes[u]) { u += 1 }
-        return u < upper && u - lower <= 16 && bytes[u] == UInt8(ascii: "_") ? u : -1
-    }
-
-    /// Whether the cell `lower..<upper` starts inside a run of digits of the buffer (a length or a
-    /// delimiter digit before it): the kernel judged that run from its real start, so the cell's first
-    /// digit is a candidate of its own.
-    @inline(__always)
-    func startsInsideDigitRun(_ lower: Int, _ upper: Int) -> Bool {
-        lower > 0 && lower < upper && ASCII.isDigit(buffer[lower]) && ASCII.isDigit(buffer[lower - 1])
+        let start = CellStart(buffer, lower, upper)
+        return start.insideDigitRun || start.underscore >= 0 || anyBit(lower, upper) { m, b in
+            m.anchor | m.digitstart | m.tokenstart | (b == first ? start.tokenStartBit(m, lower) : 0)
+        }
     }
 
     /// Whether `select` (given each block's masks and number) leaves a bit inside `lower..<upper`: the
@@ -321,22 +293,22 @@ struct CandidateCursor {
     private var tokenBits: UInt64
     private var anchorBits: UInt64
 
-    /// `StageOneIndex.startsInsideDigitRun` of the cell.
+    /// What the cell's first bytes add (`CellStart`).
     private let startsInsideRun: Bool
-    /// `StageOneIndex.underscoreAfterCellStart` of the cell, an anchor the masks may not hold: its block
-    /// (-1 without one) and its bit there.
+    private let cellStartTokenJudged: Bool
+    /// The cell-start `_`, an anchor the masks may not hold: its block (-1 without one) and its bit there.
     private let extraAnchorBlock: Int
     private let extraAnchorBit: UInt64
 
     @inline(__always)
-    init(masks: UnsafePointer<mk_block_masks>, lower: Int, upper: Int, startsInsideRun: Bool,
-         cellStartUnderscore: Int = -1) {
+    init(masks: UnsafePointer<mk_block_masks>, lower: Int, upper: Int, start: CellStart) {
         self.upper = upper
         self.lower = lower
         self.masks = masks
-        self.startsInsideRun = startsInsideRun
-        extraAnchorBlock = cellStartUnderscore >= 0 ? cellStartUnderscore >> 6 : -1
-        extraAnchorBit = cellStartUnderscore >= 0 ? 1 << UInt64(cellStartUnderscore & 63) : 0
+        startsInsideRun = start.insideDigitRun
+        cellStartTokenJudged = start.tokenStartJudged
+        extraAnchorBlock = start.underscore >= 0 ? start.underscore >> 6 : -1
+        extraAnchorBit = start.underscore >= 0 ? 1 << UInt64(start.underscore & 63) : 0
         blockIndex = lower >> 6
         bits = 0
         digitBits = 0
@@ -351,16 +323,17 @@ struct CandidateCursor {
         let low: UInt64 = ~0 << UInt64(position & 63)
         var high: UInt64 = ~0
         if (blockIndex + 1) << 6 > upper { high = (1 << UInt64(upper & 63)) &- 1 }
-        // A token may start at a word start inside a long run (`x-AKIA…`, `_ghp_…`), and at the cell's
-        // first byte whatever precedes it (framing bytes are not part of the value).
-        var starts = m.wordstart
+        // A token may start at a word start inside a long run (`x-AKIA…`, `_ghp_…`) where the kernel
+        // saw a rule's first bytes, and at the cell's first byte whatever precedes it (framing bytes
+        // are not part of the value): there too, where the kernel judged a word start like the cell's.
+        var starts = m.tokenstart
         var digits = m.digitstart
         if blockIndex == lower >> 6 {
-            starts |= 1 << UInt64(lower & 63)
+            starts |= (cellStartTokenJudged ? m.tokenstart : m.longrun) & (1 << UInt64(lower & 63))
             if startsInsideRun { digits |= 1 << UInt64(lower & 63) }
         }
         let anchors = blockIndex == extraAnchorBlock ? m.anchor | extraAnchorBit : m.anchor
-        tokenBits = m.longrun & starts & low & high
+        tokenBits = starts & low & high
         digitBits = digits & low & high
         anchorBits = anchors & low & high
         bits = anchorBits | digitBits | tokenBits

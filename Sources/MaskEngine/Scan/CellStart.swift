@@ -1,0 +1,50 @@
+import CMaskKernels
+
+/// What a cell's first bytes add to its stage-1 candidates, because the kernel judged the bytes there by
+/// the buffer's byte before the cell, which is no part of the value (a wire length, a delimiter):
+/// - a digit inside a run of the buffer: the kernel judged the run from its real start, so the cell's
+///   first digit is a digit candidate of its own;
+/// - a token start: at a letter or digit after a byte that is neither, the kernel's `tokenstart` bit
+///   judged the same word start as the cell's; elsewhere (after a length byte that is a letter, or at
+///   a '-' that may open a PEM block) a long run at the first byte is a token start as it is;
+/// - the `_` that ends a word the cell starts inside of (within 16 bytes): the kernel passes an `_`
+///   only where a catalogue prefix starts at its word's start in the buffer, but `afterUnderscore` stops
+///   its walk back at the cell's first byte and tries the token there.
+///
+/// Made once per cell from two byte reads; the walk to the `_` runs only for a cell that starts inside
+/// a word.
+struct CellStart {
+    /// The cell starts inside a digit run of the buffer.
+    let insideDigitRun: Bool
+    /// The kernel's `tokenstart` bit at the first byte holds for the cell (else `longrun` does).
+    let tokenStartJudged: Bool
+    /// The `_` ending the word the cell starts inside of, or -1.
+    let underscore: Int
+
+    @inline(__always)
+    init(_ bytes: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int) {
+        guard lower < upper else {
+            (insideDigitRun, tokenStartJudged, underscore) = (false, false, -1)
+            return
+        }
+        let first = bytes[lower]
+        let before: UInt8 = lower > 0 ? bytes[lower - 1] : 0
+        insideDigitRun = ASCII.isDigit(first) && ASCII.isDigit(before)
+        let insideWord = ASCII.isAlnum(first) && ASCII.isAlnum(before)
+        tokenStartJudged = ASCII.isAlnum(first) && !insideWord
+        underscore = insideWord ? Self.underscore(ending: bytes, lower, upper) : -1
+    }
+
+    /// The `_` right after the letters and digits from `lower`, if it is at most 16 bytes in.
+    static func underscore(ending bytes: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int) -> Int {
+        var u = lower + 1
+        while u < upper && u - lower <= 16 && ASCII.isAlnum(bytes[u]) { u += 1 }
+        return u < upper && u - lower <= 16 && bytes[u] == UInt8(ascii: "_") ? u : -1
+    }
+
+    /// The token-start bit at the cell's first byte, from that block's masks.
+    @inline(__always)
+    func tokenStartBit(_ m: mk_block_masks, _ lower: Int) -> UInt64 {
+        (tokenStartJudged ? m.tokenstart : m.longrun) & (1 << UInt64(lower & 63))
+    }
+}
