@@ -405,14 +405,21 @@ static uint64_t token_starts(const uint8_t *buffer, size_t total, size_t base, u
     uint64_t kept = 0;
     for (uint64_t rest = bits; rest; rest &= rest - 1) {
         size_t s = base + (size_t)__builtin_ctzll(rest);
-        uint8_t first = buffer[s];
-        int may = (first == 'e' && byte_at(buffer, total, s + 1) == 'y' && byte_at(buffer, total, s + 2) == 'J')
+        int may;
+        if (s + 33 <= total) {
+            // Every byte read below is inside the buffer: one load each, no bounds checks.
+            const uint8_t *p = buffer + s;
+            may = (p[0] == 'e' && p[1] == 'y' && p[2] == 'J') || p[0] == 'M' || p[0] == 'N' || p[0] == 'O'
+                  || p[6] == '_' || p[14] == '.' || p[32] == '-' || (p[5] == '~' && p[4] == 'Q');
+        } else {
+            uint8_t first = buffer[s];
+            may = (first == 'e' && byte_at(buffer, total, s + 1) == 'y' && byte_at(buffer, total, s + 2) == 'J')
                   || first == 'M' || first == 'N' || first == 'O'
                   || byte_at(buffer, total, s + 6) == '_' || byte_at(buffer, total, s + 14) == '.'
                   || byte_at(buffer, total, s + 32) == '-'
-                  || (byte_at(buffer, total, s + 5) == '~' && byte_at(buffer, total, s + 4) == 'Q')
-                  || prefix_starts_at(buffer, total, s, prefixes);
-        if (may) kept |= rest & -rest;
+                  || (byte_at(buffer, total, s + 5) == '~' && byte_at(buffer, total, s + 4) == 'Q');
+        }
+        if (may || prefix_starts_at(buffer, total, s, prefixes)) kept |= rest & -rest;
     }
     return kept;
 }

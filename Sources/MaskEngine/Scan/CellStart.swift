@@ -35,7 +35,9 @@ struct CellStart {
         underscore = insideWord ? Self.underscore(ending: bytes, lower, upper) : -1
     }
 
-    /// The `_` right after the letters and digits from `lower`, if it is at most 16 bytes in.
+    /// The `_` right after the letters and digits from `lower`, if it is at most 16 bytes in. Out of
+    /// line: rare (a cell after a letter), and the gates that make a `CellStart` stay small enough to inline.
+    @inline(never)
     static func underscore(ending bytes: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int) -> Int {
         var u = lower + 1
         while u < upper && u - lower <= 16 && ASCII.isAlnum(bytes[u]) { u += 1 }
