@@ -54,9 +54,12 @@ int main(int argc, char **argv) {
                 carry = d >> 63;
 #else
                 digits += (unsigned long long)__builtin_popcountll(masks[b].digitstart);
-                if (masks[b].anchor | masks[b].digitstart | (masks[b].longrun & masks[b].wordstart)) busy++;
+                if (masks[b].anchor | masks[b].digitstart | masks[b].tokenstart) busy++;
+                tokens += (unsigned long long)__builtin_popcountll(masks[b].tokenstart);
 #endif
+#ifdef BASE_KERNEL
                 tokens += (unsigned long long)__builtin_popcountll(masks[b].longrun & masks[b].wordstart);
+#endif
             }
         }
         double mb = (double)n / 1e6;

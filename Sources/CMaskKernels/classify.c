@@ -27,7 +27,8 @@
 //   digit      = '0' <= b <= '9'
 //   structural = b in {s0, s1, s2, s3}
 //   longrun    = b and the 15 bytes after it are all token bytes [A-Za-z0-9_.~-]
-//   wordstart  = b is a letter or digit and the byte before it is not
+//   tokenstart = longrun, b is a letter or digit and the byte before it is not, and (given the catalogue's
+//                prefixes) a token rule's first bytes are at b (`token_starts`)
 // Credential keywords are found Teddy-style: four nibble-table lookups (bytes p..p+3, case folded)
 // give 8-bit bucket sets whose AND is non-zero where a literal of a bucket may start. The tables
 // describe each bucket's literals loosely, so hits are a superset of the literals (pw, pass, secr,
@@ -216,7 +217,7 @@ enum { DASH_U_REACH = 160 };
 /// Candidate masks of the block at absolute offset `base`, whose class masks are `r`; `n` is the next
 /// block's (zero past the buffer), `valid` marks this block's and the next block's bytes inside the buffer.
 static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t base, derive_state *st,
-                   mk_block_masks *out, uint64_t *underscores) {
+                   mk_block_masks *out, uint64_t *underscores, uint64_t *word_starts) {
     // Digit runs (most text blocks have none, and then no digit candidate).
     uint64_t before_digit = st->digit;
     if (r->digit == 0) {
@@ -316,7 +317,7 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
     t &= t >> 4;
     t &= t >> 8;
     out->longrun = (uint64_t)t;
-    out->wordstart = r->alnum & ~((r->alnum << 1) | (st->alnum));
+    *word_starts = r->alnum & ~((r->alnum << 1) | (st->alnum));
     st->digit = r->digit >> 63;
     st->enc_prev = r->enc_prev >> 63;
     st->at_prev = r->at_prev >> 63;
@@ -438,21 +439,21 @@ static void classify_with(raw_function raw, const uint8_t *buffer, size_t total,
     raw_block pair[2];
     raw_block *current = &pair[0], *next = &pair[1], *swap;
     mk_block_masks discard;
-    uint64_t underscores;
+    uint64_t underscores, word_starts;
     raw_at(raw, buffer, total, warm, structural, current);
     for (size_t offset = warm; offset < start; offset += 64) {
         raw_at(raw, buffer, total, offset + 64, structural, next);
-        derive(current, next, valid_bits((int64_t)offset, total), (int64_t)offset, &st, &discard, &underscores);
+        derive(current, next, valid_bits((int64_t)offset, total), (int64_t)offset, &st, &discard, &underscores, &word_starts);
         swap = current; current = next; next = swap;
     }
     for (size_t b = 0; b < blocks; b++) {
         size_t offset = start + b * 64;
         raw_at(raw, buffer, total, offset + 64, structural, next);
-        derive(current, next, valid_bits((int64_t)offset, total), (int64_t)offset, &st, &out[b], &underscores);
+        derive(current, next, valid_bits((int64_t)offset, total), (int64_t)offset, &st, &out[b], &underscores, &word_starts);
         if (underscores && prefixes)
             underscores = prefixed_underscores(buffer, total, offset, current->alnum, underscores, prefixes);
         out[b].anchor |= underscores;
-        uint64_t token_bits = out[b].longrun & out[b].wordstart;
+        uint64_t token_bits = out[b].longrun & word_starts;
         out[b].tokenstart = token_bits && prefixes ? token_starts(buffer, total, offset, token_bits, prefixes) : token_bits;
         swap = current; current = next; next = swap;
     }
@@ -466,7 +467,6 @@ static void classify_with(raw_function raw, const uint8_t *buffer, size_t total,
         last->digitstart &= keep;
         last->structural &= keep;
         last->longrun &= keep;
-        last->wordstart &= keep;
         last->tokenstart &= keep;
     }
 }

@@ -34,9 +34,8 @@ typedef struct {
     /// Bytes from which 16 or more token bytes `[A-Za-z0-9_.~-]` follow (the byte included); bytes past
     /// the classified range but inside the buffer count, so runs that straddle a window end are seen.
     uint64_t longrun;
-    /// Letters and digits whose preceding byte (in the buffer, even before the range) is neither.
-    uint64_t wordstart;
-    /// Word starts of long runs (`longrun & wordstart`) where a token rule may begin: with `prefixes`, a
+    /// Word starts of long runs (letters and digits whose preceding byte in the buffer, even before the
+    /// range, is neither, and where a long run starts) where a token rule may begin: with `prefixes`, a
     /// catalogue prefix, `eyJ`, a first byte 'M' 'N' 'O', or a suffixed token's separator at its offset
     /// (see classify.c); without, every one.
     uint64_t tokenstart;
