@@ -6,6 +6,7 @@
 //      Sources/CMaskKernels/classify.c Sources/CMaskKernels/kernel_path.c -o /tmp/stage1_speed
 //   /tmp/stage1_speed FILE [WINDOW_BYTES]
 //   MASKD_STAGE1=scalar /tmp/stage1_speed FILE     # the scalar twin
+//   MASKD_STAGE1=avx2 /tmp/stage1_speed FILE       # AVX2 on a CPU with AVX-512BW (the default there)
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -40,6 +41,8 @@ int main(int argc, char **argv) {
         if (t < best) best = t;
     }
     printf("%s: %zu bytes, %zu-byte windows, %s: %.3f ns/byte (%.2f GB/s) [%llx]\n", argv[1], n, window,
-           mk_classify_uses_avx2() ? "AVX2" : "scalar", best * 1e9 / (double)n, (double)n / best / 1e9, check);
+           mk_path_last(MK_KERNEL_CLASSIFY) == MK_PATH_WIDE ? "AVX-512BW"
+               : mk_path_last(MK_KERNEL_CLASSIFY) == MK_PATH_ACCELERATED ? "AVX2" : "scalar",
+           best * 1e9 / (double)n, (double)n / best / 1e9, check);
     return 0;
 }

@@ -23,7 +23,12 @@ enum StageOneBenchmarks {
     }
 
     static func register() {
-        let dispatched = mk_classify_uses_avx2() != 0 ? "AVX2" : "DispatchedScalar"
+        // Named for the path the process dispatches to (each name has its own allocation threshold).
+        let dispatched = switch StageOneIndex.kernelName {
+        case "AVX-512BW": "AVX512BW"
+        case "AVX2": "AVX2"
+        default: "DispatchedScalar"
+        }
         Benchmark("StageOne.Classify.\(dispatched).1MB", configuration: SuiteConfiguration.make(units: .mega)) { (_, state: State) in
             mk_classify(state.bytes.baseAddress, state.bytes.count, 0, state.bytes.count, state.structural, state.masks, StageOneIndex.tokenPrefixes)
             blackHole(state.masks.pointee)

@@ -583,6 +583,73 @@ static void raw_avx2(const uint8_t *p, const uint8_t s[4], raw_block *r) {
 
 // libgcc initialises the CPU model in a constructor, so this is a read of a global: safe from any thread.
 static int has_avx2(void) { return __builtin_cpu_supports("avx2") ? 1 : 0; }
+
+// The same class masks with AVX-512BW: a 64-byte block is one register, and a compare gives its 64-bit
+// mask directly (AVX2 makes each mask from two compares, two movemasks, a shift and an OR). The nibble
+// tables are broadcast to the four 128-bit lanes, where vpshufb looks up as AVX2's does in its two.
+__attribute__((target("avx512f,avx512bw"), always_inline))
+static inline __m512i table512(const uint8_t table[16]) {
+    return _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)table));
+}
+
+// Set membership by nibble tables, as `set64`.
+__attribute__((target("avx512f,avx512bw"), always_inline))
+static inline uint64_t set512(__m512i lo, __m512i rows, const uint8_t table[16]) {
+    const __m512i hit = _mm512_and_si512(_mm512_shuffle_epi8(table512(table), lo), rows);
+    return _mm512_test_epi8_mask(hit, hit);
+}
+
+// The keyword bucket set of position k for the 64 bytes at `p`, case folded.
+__attribute__((target("avx512f,avx512bw"), always_inline))
+static inline __m512i keyword_lookup512(const uint8_t *p, int k) {
+    const __m512i f = _mm512_or_si512(_mm512_loadu_si512((const void *)p), _mm512_set1_epi8(0x20));
+    const __m512i nibble = _mm512_set1_epi8(0x0F);
+    const __m512i lo = _mm512_and_si512(f, nibble);
+    const __m512i hi = _mm512_and_si512(_mm512_srli_epi16(f, 4), nibble);
+    return _mm512_and_si512(_mm512_shuffle_epi8(table512(KEYWORD_LO[k]), lo),
+                            _mm512_shuffle_epi8(table512(KEYWORD_HI[k]), hi));
+}
+
+// Class masks of the 64 bytes at `p`; p[64...66] must be readable (keyword lookups read ahead).
+__attribute__((target("avx512f,avx512bw")))
+static void raw_avx512(const uint8_t *p, const uint8_t s[4], raw_block *r) {
+    const __m512i v = _mm512_loadu_si512((const void *)p);
+#define EQ(c) _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8((char)(c)))
+    r->at = EQ('@');
+    r->underscore = EQ('_');
+    r->equals = EQ('=');
+    r->colon = EQ(':');
+    r->greater = EQ('>');
+    r->dash = EQ('-');
+    r->dquote = EQ('"');
+    r->squote = EQ('\'');
+    r->comma = EQ(',');
+    r->space = EQ(' ');
+    r->tilde = EQ('~');
+    r->lparen = EQ('(');
+    r->dot = EQ('.');
+    r->slash = EQ('/');
+    r->upper_a = EQ('A');
+    r->structural = EQ(s[0]) | EQ(s[1]) | EQ(s[2]) | EQ(s[3]);
+#undef EQ
+    const __m512i folded = _mm512_or_si512(v, _mm512_set1_epi8(0x20));
+    r->u_folded = _mm512_cmpeq_epi8_mask(folded, _mm512_set1_epi8('u'));
+    r->digit = _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')), _mm512_set1_epi8(9));
+    r->alnum = _mm512_cmple_epu8_mask(_mm512_sub_epi8(folded, _mm512_set1_epi8('a')), _mm512_set1_epi8(25)) | r->digit;
+    const __m512i nibble = _mm512_set1_epi8(0x0F);
+    const __m512i lo = _mm512_and_si512(v, nibble);
+    const __m512i rows = _mm512_shuffle_epi8(table512(ROW), _mm512_and_si512(_mm512_srli_epi16(v, 4), nibble));
+    r->gap = set512(lo, rows, GAP_LO);
+    r->at_prev = set512(lo, rows, AT_PREV_LO) | _mm512_movepi8_mask(v);  // and every byte >= 0x80
+    r->enc_prev = set512(lo, rows, ENC_PREV_LO);
+    r->enc_digit = set512(lo, rows, ENC_DIGIT_LO);
+    r->op_byte = set512(lo, rows, OP_BYTE_LO);
+    const __m512i hits = _mm512_and_si512(_mm512_and_si512(keyword_lookup512(p, 0), keyword_lookup512(p + 1, 1)),
+                                          _mm512_and_si512(keyword_lookup512(p + 2, 2), keyword_lookup512(p + 3, 3)));
+    r->keyword = _mm512_test_epi8_mask(hits, hits);
+}
+
+static int has_avx512bw(void) { return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw"); }
 #endif
 
 int mk_classify_avx2(const uint8_t *buffer, size_t total, size_t start, size_t length,
@@ -598,31 +665,38 @@ int mk_classify_avx2(const uint8_t *buffer, size_t total, size_t start, size_t l
     return 0;
 }
 
-// MASKD_STAGE1=scalar forces the scalar twin for a whole run (read once: the oracle runs use it).
-static int forced_scalar = -1;
+// MASKD_STAGE1 caps the path for a whole run (read once): `scalar` forces the scalar twin (the oracle
+// runs use it), `avx2` keeps AVX2 on a CPU with AVX-512 (to measure or compare the two).
+enum { STAGE1_ANY = 0, STAGE1_AVX2 = 1, STAGE1_SCALAR = 2 };
+static int stage1_cap = -1;
 
-static int scalar_forced(void) {
-    int forced = __atomic_load_n(&forced_scalar, __ATOMIC_RELAXED);
-    if (forced < 0) {
+static int environment_cap(void) {
+    int cap = __atomic_load_n(&stage1_cap, __ATOMIC_RELAXED);
+    if (cap < 0) {
         const char *value = getenv("MASKD_STAGE1");
-        forced = value != NULL && strcmp(value, "scalar") == 0;
-        __atomic_store_n(&forced_scalar, forced, __ATOMIC_RELAXED);
+        cap = value == NULL ? STAGE1_ANY : strcmp(value, "scalar") == 0 ? STAGE1_SCALAR
+            : strcmp(value, "avx2") == 0 ? STAGE1_AVX2 : STAGE1_ANY;
+        __atomic_store_n(&stage1_cap, cap, __ATOMIC_RELAXED);
     }
-    return forced;
+    return cap;
 }
 
-// The path of one mk_classify call: the thread's forced one, else AVX2 when the CPU has it and the
-// environment does not force the scalar twin.
+// The path of one mk_classify call: the thread's forced one, else the widest the CPU has (AVX-512BW,
+// then AVX2) that the environment does not cap.
 static mk_path classify_path(void) {
     mk_path forced = mk_path_forced_here(MK_KERNEL_CLASSIFY);
     if (forced != MK_PATH_NONE) return forced;
 #if defined(__x86_64__)
-    if (has_avx2() && !scalar_forced()) return MK_PATH_ACCELERATED;
+    int cap = environment_cap();
+    if (cap == STAGE1_ANY && has_avx512bw()) return MK_PATH_WIDE;
+    if (cap != STAGE1_SCALAR && has_avx2()) return MK_PATH_ACCELERATED;
 #endif
     return MK_PATH_PORTABLE;
 }
 
-int mk_classify_uses_avx2(void) { return classify_path() == MK_PATH_ACCELERATED; }
+int mk_classify_uses_avx2(void) { return classify_path() != MK_PATH_PORTABLE; }
+
+mk_path mk_classify_path(void) { return classify_path(); }
 
 void mk_classify(const uint8_t *buffer, size_t total, size_t start, size_t length,
                  const uint8_t structural[4], mk_block_masks *out, const mk_token_prefixes *prefixes) {
@@ -630,7 +704,11 @@ void mk_classify(const uint8_t *buffer, size_t total, size_t start, size_t lengt
     mk_path path = classify_path();
     mk_path_record(MK_KERNEL_CLASSIFY, path);
 #if defined(__x86_64__)
-    // mk_path_force admits AVX2 only on a CPU that has it.
+    // mk_path_force admits a path only on a CPU that has it.
+    if (path == MK_PATH_WIDE) {
+        classify_with(raw_avx512, buffer, total, start, length, structural, out, prefixes);
+        return;
+    }
     if (path == MK_PATH_ACCELERATED) {
         classify_with(raw_avx2, buffer, total, start, length, structural, out, prefixes);
         return;

@@ -11,6 +11,12 @@ static int valid_kernel(mk_kernel kernel) { return (unsigned)kernel < MK_KERNEL_
 int mk_path_available(mk_kernel kernel, mk_path path) {
     if (!valid_kernel(kernel)) return 0;
     if (path == MK_PATH_PORTABLE) return 1;
+#if defined(__x86_64__)
+    if (path == MK_PATH_WIDE) {
+        // compiler-rt's and libgcc's AVX-512 bits already require the OS to save the zmm state (XCR0).
+        return kernel == MK_KERNEL_CLASSIFY && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+    }
+#endif
     if (path != MK_PATH_ACCELERATED) return 0;
 #if defined(__x86_64__)
     // The same checks the kernels make (libgcc fills the CPU model in a constructor: a global read).

@@ -8,7 +8,7 @@ extension Trait where Self == ConditionTrait {
     /// skipped with the missing CPU feature named, so that no run passes a comparison it never made.
     static func requires(_ kernel: AcceleratedKernel, _ path: KernelPath = .accelerated) -> Self {
         .enabled(if: kernel.isAvailable(path),
-                 Comment(rawValue: "this CPU has no \(kernel.cpuFeature): the \(path) \(kernel) kernel is not tested here"))
+                 Comment(rawValue: "this CPU has no \(path == .wide ? "AVX-512BW" : kernel.cpuFeature): the \(path) \(kernel) kernel is not tested here"))
     }
 }
 
@@ -30,13 +30,11 @@ extension AcceleratedKernel {
 
 /// The clear-box hooks that let the SIMD and crypto tests force each kernel path and ask which one ran.
 @Suite struct KernelPathTests {
-    /// The default choice takes the accelerated path wherever the CPU has it (stage 1: unless the
-    /// operator set MASKD_STAGE1=scalar): what the engine runs in production, asserted, not assumed.
+    /// The default choice takes the fastest path the CPU has (stage 1: AVX-512BW, then AVX2, unless the
+    /// operator set MASKD_STAGE1=scalar or =avx2): what the engine runs in production, asserted.
     @Test(arguments: AcceleratedKernel.allCases)
     func unforcedKernelsTakeTheFastestPathTheCPUHas(_ kernel: AcceleratedKernel) {
-        let stageOneScalarByEnvironment = ProcessInfo.processInfo.environment["MASKD_STAGE1"] == "scalar"
-        let expected: KernelPath = kernel.isAvailable(.accelerated)
-            && !(kernel == .stageOneClassify && stageOneScalarByEnvironment) ? .accelerated : .portable
+        let expected = kernel == .stageOneClassify ? Self.stageOnePathByEnvironment : kernel.fastestPath
         mk_path_reset_last(Self.raw(kernel))
         Self.runOnce(kernel)
         #expect(kernel.lastPath == expected)
@@ -67,7 +65,7 @@ extension AcceleratedKernel {
     @Test(.requires(.stageOneClassify))
     func forcingIsInvisibleToOtherThreads() {
         let kernel = AcceleratedKernel.stageOneClassify
-        let expected: KernelPath = ProcessInfo.processInfo.environment["MASKD_STAGE1"] == "scalar" ? .portable : .accelerated
+        let expected = Self.stageOnePathByEnvironment
         let seen = LockedBox<KernelPath?>(nil)
         _ = kernel.expectRuns(.portable) {
             let done = DispatchSemaphore(value: 0)
@@ -85,6 +83,17 @@ extension AcceleratedKernel {
     /// The presence of each accelerated path, as a test of its own: skipped (with the feature named)
     /// on a CPU without it, so a run's summary shows which comparisons were made.
     @Test(.requires(.stageOneClassify)) func cpuRunsAVX2StageOne() { _ = AcceleratedKernel.stageOneClassify.expectRuns(.accelerated) { Self.runOnce(.stageOneClassify) } }
+    @Test(.requires(.stageOneClassify, .wide)) func cpuRunsAVX512StageOne() { _ = AcceleratedKernel.stageOneClassify.expectRuns(.wide) { Self.runOnce(.stageOneClassify) } }
+
+    /// Stage 1's unforced path: the widest the CPU has, capped by MASKD_STAGE1 (`scalar`, `avx2`).
+    static var stageOnePathByEnvironment: KernelPath {
+        let kernel = AcceleratedKernel.stageOneClassify
+        switch ProcessInfo.processInfo.environment["MASKD_STAGE1"] {
+        case "scalar": return .portable
+        case "avx2": return kernel.isAvailable(.accelerated) ? .accelerated : .portable
+        default: return kernel.fastestPath
+        }
+    }
     @Test(.requires(.csvSplit)) func cpuRunsAVX2CSVSplit() { _ = AcceleratedKernel.csvSplit.expectRuns(.accelerated) { Self.runOnce(.csvSplit) } }
     @Test(.requires(.aes)) func cpuRunsAESNI() { _ = AcceleratedKernel.aes.expectRuns(.accelerated) { Self.runOnce(.aes) } }
     @Test(.requires(.sha256)) func cpuRunsSHANI() { _ = AcceleratedKernel.sha256.expectRuns(.accelerated) { Self.runOnce(.sha256) } }

@@ -39,14 +39,16 @@ import Testing
         return masks
     }
 
-    /// Classifies `bytes[start..<start + length]` on both paths; the caller requires AVX2.
-    static func classifyBoth(_ bytes: [UInt8], start: Int, length: Int, structural: [UInt8])
-        -> (avx2: [mk_block_masks], scalar: [mk_block_masks]) {
-        (classify(bytes, start: start, length: length, structural: structural, on: .accelerated),
+    /// Classifies `bytes[start..<start + length]` on the vector path `fast` and on the scalar twin.
+    static func classifyBoth(_ bytes: [UInt8], start: Int, length: Int, structural: [UInt8], fast: KernelPath)
+        -> (vector: [mk_block_masks], scalar: [mk_block_masks]) {
+        (classify(bytes, start: start, length: length, structural: structural, on: fast),
          classify(bytes, start: start, length: length, structural: structural, on: .portable))
     }
 
-    @Test(.requires(.stageOneClassify)) func avx2MatchesScalar() {
+    /// Each vector path (AVX2, and AVX-512BW where the CPU has it) gives the scalar twin's masks.
+    @Test(.requires(.stageOneClassify), arguments: AcceleratedKernel.stageOneClassify.vectorPaths)
+    func vectorPathsMatchScalar(_ fastPath: KernelPath) {
         var g = Generator(state: 42)
         // Token bytes are frequent, so runs of 16 straddle block and window ends; keyword letters, digits
         // and joiners make every derived condition fire somewhere.
@@ -58,8 +60,8 @@ import Testing
             for start in stride(from: 0, through: max(0, total - 1), by: 64) {
                 // A window that ends before the buffer does, and one that runs to its end.
                 for length in Set([total - start, min(total - start, 64 + Int(g.next() % 64))]) where length >= 0 {
-                    let (fast, slow) = Self.classifyBoth(bytes, start: start, length: length, structural: structural)
-                    Self.expectSameMasks(fast, slow, blocks: (length + 63) / 64, "total \(total) start \(start) length \(length)")
+                    let (fast, slow) = Self.classifyBoth(bytes, start: start, length: length, structural: structural, fast: fastPath)
+                    Self.expectSameMasks(fast, slow, blocks: (length + 63) / 64, "\(fastPath): total \(total) start \(start) length \(length)")
                     for i in 0..<((length + 63) / 64) {
                         // The long-run mask says what a byte loop says, and token starts are word starts of long runs.
                         for bit in 0..<64 where start + i * 64 + bit < start + length {
@@ -77,15 +79,18 @@ import Testing
 
     /// Adversarial buffers: long runs of one class (all digits, all keyword letters, all dashes, all
     /// spaces), so carries cross every block and the warm-up before a window starts inside a run.
-    @Test(.requires(.stageOneClassify)) func avx2MatchesScalarOnRuns() {
+    @Test(.requires(.stageOneClassify), arguments: AcceleratedKernel.stageOneClassify.vectorPaths)
+    func vectorPathsMatchScalarOnRuns(_ fastPath: KernelPath) {
         let fills: [[UInt8]] = [Array("9".utf8), Array("password ".utf8), Array("-".utf8), Array(" ".utf8),
                                 Array("1234 ".utf8), Array("key=".utf8), Array("-u a:".utf8), Array("@a".utf8)]
         for fill in fills {
             for total in [63, 64, 65, 127, 128, 129, 255, 256, 257, 320, 383, 384, 385, 700] {
                 let bytes = (0..<total).map { fill[$0 % fill.count] }
                 for start in stride(from: 0, to: total, by: 64) {
-                    let (fast, slow) = Self.classifyBoth(bytes, start: start, length: total - start, structural: [0, 0, 0, 0])
-                    Self.expectSameMasks(fast, slow, blocks: (total - start + 63) / 64, "fill \(fill) total \(total) start \(start)")
+                    let (fast, slow) = Self.classifyBoth(bytes, start: start, length: total - start, structural: [0, 0, 0, 0],
+                                                         fast: fastPath)
+                    Self.expectSameMasks(fast, slow, blocks: (total - start + 63) / 64,
+                                         "\(fastPath): fill \(fill) total \(total) start \(start)")
                 }
             }
         }

@@ -95,6 +95,8 @@ import Testing
             #expect((machine["lastLevelCacheBytes"] as? Int ?? 0) >= 1 << 20)
             #expect((baselines.first?["note"] as? String ?? "").contains("reads cache, not memory"))
         }
+        // The stage-1 kernel the figures come from.
+        #expect(["AVX-512BW", "AVX2", "scalar"].contains(machine["stageOneKernel"] as? String ?? "none"))
     }
 
     @Test func theTableNamesTheMachineAndEveryMode() throws {

@@ -27,6 +27,9 @@ typedef enum {
     MK_PATH_PORTABLE = 1,
     /// The CPU's vector or crypto instructions: AVX2, AES-NI, SHA-NI.
     MK_PATH_ACCELERATED = 2,
+    /// Wider vectors where a kernel has them and the CPU too: AVX-512BW, for stage 1 only (whole 64-byte
+    /// blocks compared into 64-bit masks, without AVX2's two movemasks, shift and OR per class).
+    MK_PATH_WIDE = 3,
 } mk_path;
 
 /// Whether this CPU can run `path` of `kernel` (the portable path always).

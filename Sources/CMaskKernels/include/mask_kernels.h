@@ -56,9 +56,10 @@ typedef struct {
 /// Classifies `buffer[start ..< start + length]` (`start` a multiple of 64, `start + length <= total`)
 /// into `(length + 63) / 64` blocks written to `out`. Bytes after the range, up to `total`, and up to
 /// 256 bytes before it are read, so that conditions that straddle the range's ends are still seen. Bits
-/// past `length` in the last block are zero. Uses AVX2 when the CPU has it (unless the environment
-/// variable MASKD_STAGE1 is `scalar`, or the calling thread forced MK_KERNEL_CLASSIFY's path with
-/// mk_path_force), else the scalar twin; both give identical masks. mk_path_last says which ran.
+/// past `length` in the last block are zero. Uses AVX-512BW, else AVX2, when the CPU has it (unless the
+/// environment variable MASKD_STAGE1 is `scalar`, or `avx2` which stops at AVX2, or the calling thread
+/// forced MK_KERNEL_CLASSIFY's path with mk_path_force), else the scalar twin; all give identical masks.
+/// mk_path_last says which ran.
 /// `prefixes` (may be NULL) lets an '_' anchor through only where a catalogue prefix starts at the word
 /// before it, when that word starts within 16 bytes; NULL lets every '_' after a letter or digit through.
 void mk_classify(const uint8_t *buffer, size_t total, size_t start, size_t length,
@@ -72,9 +73,13 @@ void mk_classify_scalar(const uint8_t *buffer, size_t total, size_t start, size_
 int mk_classify_avx2(const uint8_t *buffer, size_t total, size_t start, size_t length,
                      const uint8_t structural[4], mk_block_masks *out, const mk_token_prefixes *prefixes);
 
-/// Whether `mk_classify` runs the AVX2 kernel on the calling thread (forced there, or the CPU has it and
-/// MASKD_STAGE1 is not `scalar`).
+/// Whether `mk_classify` runs a vector kernel (AVX2 or AVX-512BW) on the calling thread (forced there, or
+/// the CPU has one and MASKD_STAGE1 is not `scalar`): the CPU has AVX2 then.
 int mk_classify_uses_avx2(void);
+
+/// The path `mk_classify` takes on the calling thread (MK_PATH_WIDE, MK_PATH_ACCELERATED or
+/// MK_PATH_PORTABLE), for reports that name the kernel their figures come from.
+mk_path mk_classify_path(void);
 
 #ifdef __cplusplus
 }

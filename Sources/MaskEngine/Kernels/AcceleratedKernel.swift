@@ -6,18 +6,33 @@ package enum KernelPath: Sendable, CaseIterable, CustomStringConvertible {
     case portable
     /// The CPU's vector or crypto instructions: AVX2, AES-NI, SHA-NI.
     case accelerated
+    /// Wider vectors where a kernel has them: AVX-512BW for stage 1.
+    case wide
 
-    fileprivate var raw: mk_path { self == .portable ? MK_PATH_PORTABLE : MK_PATH_ACCELERATED }
+    fileprivate var raw: mk_path {
+        switch self {
+        case .portable: MK_PATH_PORTABLE
+        case .accelerated: MK_PATH_ACCELERATED
+        case .wide: MK_PATH_WIDE
+        }
+    }
 
     fileprivate init?(_ raw: mk_path) {
         switch raw {
         case MK_PATH_PORTABLE: self = .portable
         case MK_PATH_ACCELERATED: self = .accelerated
+        case MK_PATH_WIDE: self = .wide
         default: return nil
         }
     }
 
-    package var description: String { self == .portable ? "portable" : "accelerated" }
+    package var description: String {
+        switch self {
+        case .portable: "portable"
+        case .accelerated: "accelerated"
+        case .wide: "wide"
+        }
+    }
 }
 
 /// The C kernels that have an accelerated implementation beside a portable twin of the same meaning,
@@ -30,7 +45,7 @@ package enum KernelPath: Sendable, CaseIterable, CustomStringConvertible {
 /// concurrent tests cannot change each other's path, and a pipeline's worker threads keep the kernel's
 /// own choice.
 package enum AcceleratedKernel: Sendable, CaseIterable, CustomStringConvertible {
-    /// Stage 1's byte classification (`mk_classify`): AVX2.
+    /// Stage 1's byte classification (`mk_classify`): AVX2, and AVX-512BW where the CPU has it (`.wide`).
     case stageOneClassify
     /// The CSV record splitter (`mk_csv_last_record_end`): AVX2.
     case csvSplit
@@ -72,6 +87,13 @@ package enum AcceleratedKernel: Sendable, CaseIterable, CustomStringConvertible 
 
     /// The paths this CPU can run: the portable one first.
     package var availablePaths: [KernelPath] { KernelPath.allCases.filter(isAvailable) }
+
+    /// The vector paths this CPU can run (`availablePaths` but the portable one): each is compared
+    /// with the portable twin.
+    package var vectorPaths: [KernelPath] { availablePaths.filter { $0 != .portable } }
+
+    /// The path the kernel takes when nothing forces one: the widest this CPU has.
+    package var fastestPath: KernelPath { availablePaths.last ?? .portable }
 
     /// The path of the calling thread's last call of this kernel, or nil when none ran since the thread
     /// started or since the last ``withPath(_:_:)`` began.

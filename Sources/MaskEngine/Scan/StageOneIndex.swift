@@ -33,6 +33,16 @@ public final class StageOneIndex {
 
     deinit { masks.deallocate() }
 
+    /// The stage-1 kernel this process runs: `AVX-512BW`, `AVX2` or `scalar` (the widest the CPU has,
+    /// unless MASKD_STAGE1 caps it at `avx2` or `scalar`).
+    public static var kernelName: String {
+        switch mk_classify_path() {
+        case MK_PATH_WIDE: "AVX-512BW"
+        case MK_PATH_ACCELERATED: "AVX2"
+        default: "scalar"
+        }
+    }
+
     /// The token catalogue's prefixes in the layout `mk_classify` reads: what the engine passes it, for
     /// callers of the kernel itself (tests, fuzzing, benchmarks) that want the engine's masks.
     public static var tokenPrefixes: UnsafePointer<mk_token_prefixes> { TokenCatalogue.index.stageOne }

@@ -1,4 +1,5 @@
 import Foundation
+import MaskEngine
 
 /// What a reader needs to judge the figures: which builds ran, from which commit, on what machine,
 /// when, with which seed and how many runs.
@@ -82,6 +83,9 @@ struct MachineInfo: Codable {
     /// The largest CPU cache (Linux's sysfs; nil where it does not say): a corpus that fits in it is read
     /// from cache, so the read pass is then no memory ceiling.
     var lastLevelCacheBytes: Int?
+    /// The stage-1 kernel maskd runs here (`AVX-512BW`, `AVX2`, `scalar`): the widest the CPU has, unless
+    /// MASKD_STAGE1 caps it; `maskd pipe` children inherit the same environment.
+    var stageOneKernel: String?
 
     static func current() -> MachineInfo {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
@@ -94,7 +98,7 @@ struct MachineInfo: Codable {
         let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.flatMap { Double($0) }
         return MachineInfo(cpu: model, cores: ProcessInfo.processInfo.activeProcessorCount, kernel: "\(system) \(release)",
                            memoryBytes: Int(ProcessInfo.processInfo.physicalMemory), loadAverage: load,
-                           lastLevelCacheBytes: lastLevelCache())
+                           lastLevelCacheBytes: lastLevelCache(), stageOneKernel: StageOneIndex.kernelName)
     }
 
     /// The size of CPU 0's highest-level cache from `/sys/devices/system/cpu/cpu0/cache/index*/`

@@ -8,6 +8,7 @@ enum ReportPrinter {
         out.append("maskbench \(h.date)  seed \(h.seed)  \(h.runs) run(s) after \(h.warmup) warm-up, median and spread (max−min)/2")
         out.append("  machine:   \(h.machine.cpu), \(h.machine.cores) cores, \(h.machine.kernel)"
                    + (h.machine.lastLevelCacheBytes.map { ", \($0 >> 20) MiB last-level cache" } ?? "")
+                   + (h.machine.stageOneKernel.map { ", stage 1 \($0)" } ?? "")
                    + (h.machine.loadAverage.map { String(format: ", load %.2f at start", $0) } ?? ""))
         out.append("  maskbench: \(h.maskbench.build) build, commit \(h.maskbench.commit ?? "unknown")")
         if let m = h.maskd { out.append("  maskd:     \(m.build) build, commit \(m.commit ?? "unknown"), \(m.path)") }
