@@ -4,9 +4,10 @@ import Glibc
 #endif
 
 /// The stage-1 index of one input buffer: per 64-byte block, bit masks of candidate anchors ('@' and
-/// secret triggers that passed the kernel's filters), candidate digits (starts of runs shaped like a
-/// card or an SSN, encoded '@'), the raw digits and triggers, and the caller's structural bytes,
-/// computed by the C kernel in windows as a reader walks forward.
+/// secret triggers that passed the kernel's filters), candidate digits (starts of runs whose group is
+/// shaped like a card or an SSN, encoded '@'), token starts (where a token rule's first bytes are), the
+/// raw digits, triggers and long runs, and the caller's structural bytes, computed by the C kernel in
+/// windows as a reader walks forward.
 ///
 /// Stage 2 (the detectors) asks only "which candidate positions lie in this cell?", so a cell without
 /// candidates costs two mask reads, however long it is. Classification runs in windows of
@@ -240,9 +241,9 @@ public final class StageOneIndex {
         anyBit(lower, upper) { m, _ in m.trigger | m.digit | m.longrun }
     }
 
-    /// Whether the candidate cursor of `lower..<upper` yields anything: an anchor or digit candidate, a
-    /// long token run at a word start or at `lower`, or a first byte inside a digit run of the buffer.
-    /// Sharper than `hasCandidates`, and valid only for scanning these very bytes.
+    /// Whether the candidate cursor of `lower..<upper` yields anything: an anchor, digit or token-start
+    /// candidate, or what the cell's first bytes add (`CellStart`). Sharper than `hasCandidates`, and
+    /// valid only for scanning these very bytes.
     @inline(__always)
     func hasCandidatesToScan(_ lower: Int, _ upper: Int) -> Bool {
         let first = lower >> 6
@@ -275,7 +276,7 @@ public final class StageOneIndex {
 }
 
 /// What a candidate position is: a digit, an anchor byte (`@`, `=`, a pair…), a word start from which
-/// 16+ token bytes follow, or several of these at once.
+/// 16+ token bytes follow and where a token rule may begin, or several of these at once.
 struct CandidateKind: OptionSet {
     let rawValue: UInt8
     static let digit = CandidateKind(rawValue: 1)
