@@ -2,11 +2,13 @@
 // scalar detectors of stage 2 run only where a mask bit is set. Swift has no movemask instruction
 // (see shared/PERF-NOTES.md: building masks lane by lane is 40x slower), so this kernel is C.
 //
-// Two steps per block. `raw` (AVX2, or its scalar twin) turns bytes into one bit mask per byte class;
-// `derive` (portable, shared by both paths) combines the class masks of a block, of the block after it
-// and of the byte before it into the candidate masks, with shifts and ANDs on 64-bit words (128-bit
-// where a condition reads ahead). Every condition is a necessary condition of a stage-2 rule, never a
-// sufficient one: a candidate may match nothing, but a position that is no candidate can match nothing.
+// Three steps per block. `raw` (AVX-512BW, AVX2, or their scalar twin) turns bytes into one bit mask per
+// byte class; `derive` (portable, shared by every path) combines the class masks of a block, of the block
+// after it and of the byte before it into the candidate masks, with shifts and ANDs on 64-bit words
+// (128-bit where a condition reads ahead); then the few '_' anchors and token starts left are checked
+// against the token catalogue's prefixes in the buffer's bytes. Every condition is a necessary condition
+// of a stage-2 rule, never a sufficient one: a candidate may match nothing, but a position that is no
+// candidate can match nothing.
 //
 // Pseudo-code of `derive`, per byte position p of the block:
 //   digitstart = p starts a digit run that mayStartGroup could accept (9+ digits; a run followed by a
