@@ -44,9 +44,10 @@ typedef struct {
 /// The token catalogue's prefixes as stage 1 reads them (TokenCatalogue.Index builds it): a bit per
 /// two-byte start (first byte | second byte << 8) that some prefix begins with; for each first byte, the
 /// run of `words` whose prefixes start with it; each word is a prefix's first (up to) 8 bytes,
-/// little-endian, with the mask of the bytes it has.
+/// little-endian, with the mask of the bytes it has, and the catalogue's index of its rule (the Swift
+/// matcher reads the same tables; stage 1 needs no rule).
 typedef struct { uint16_t start, count; } mk_prefix_group;
-typedef struct { uint64_t word, mask; } mk_prefix_word;
+typedef struct { uint64_t word, mask; uint16_t rule; } mk_prefix_word;
 typedef struct {
     const uint64_t *pairs;           // 65536 bits
     const mk_prefix_group *groups;   // 256 entries

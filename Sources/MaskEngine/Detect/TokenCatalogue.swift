@@ -221,16 +221,10 @@ enum TokenCatalogue {
         return table
     }()
 
-    /// A rule's prefix as a word: its first (up to) 8 bytes, little-endian, and the mask of them.
-    struct PrefixWord {
-        var word: UInt64
-        var mask: UInt64
-        var rule: UInt16
-    }
-
-    /// `byFirstByte` and the prefix words in `sorted` order, in memory that is never freed: one global
-    /// read per candidate instead of two arrays' lazy-initialisation checks and bounds checks, and a
-    /// rule's 100-byte description is read only when the candidate's first 8 bytes match its prefix
+    /// `byFirstByte` and the prefix words in `sorted` order (each a rule's first, up to, 8 bytes,
+    /// little-endian, with the mask of them and the rule's index), in memory that is never freed: one
+    /// global read per candidate instead of two arrays' lazy-initialisation checks and bounds checks, and
+    /// a rule's 100-byte description is read only when the candidate's first 8 bytes match its prefix
     /// (most long runs match none: hex digests, UUIDs, base64 blobs).
     ///
     /// `pairs` is a bit per two-byte start (first byte | second byte << 8) that some prefix begins with
@@ -238,11 +232,11 @@ enum TokenCatalogue {
     /// group's walk. Words open many groups ('s' starts 35 prefixes, 'p' 13), and a PII-free table's long
     /// runs start words ("session", "python-requests") that walked them all.
     ///
-    /// `stageOne` is the same groups and words in the C layout stage 1 reads (`mk_token_prefixes`): it
-    /// passes an `_` anchor only where a prefix starts at the word before it (`prefixed_underscores`).
+    /// The tables are laid out as C structs, so that stage 1 reads the same ones (`stageOne`): it passes
+    /// an `_` anchor or a token start only where a prefix starts (`prefixed_underscores`, `token_starts`).
     struct Index: @unchecked Sendable {
-        let groups: UnsafeBufferPointer<(start: UInt16, count: UInt16)>
-        let words: UnsafeBufferPointer<PrefixWord>
+        let groups: UnsafeBufferPointer<mk_prefix_group>
+        let words: UnsafeBufferPointer<mk_prefix_word>
         let pairs: UnsafeBufferPointer<UInt64>
         let stageOne: UnsafePointer<mk_token_prefixes>
 
@@ -255,9 +249,9 @@ enum TokenCatalogue {
         }
 
         init() {
-            let groups = UnsafeMutableBufferPointer<(start: UInt16, count: UInt16)>.allocate(capacity: 256)
-            _ = groups.initialize(from: byFirstByte)
-            let words = UnsafeMutableBufferPointer<PrefixWord>.allocate(capacity: sorted.count)
+            let groups = UnsafeMutableBufferPointer<mk_prefix_group>.allocate(capacity: 256)
+            _ = groups.initialize(from: byFirstByte.map { mk_prefix_group(start: $0.start, count: $0.count) })
+            let words = UnsafeMutableBufferPointer<mk_prefix_word>.allocate(capacity: max(1, sorted.count))
             let pairs = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: 65536 / 64)
             pairs.initialize(repeating: 0)
             for (k, index) in sorted.enumerated() {
@@ -269,19 +263,16 @@ enum TokenCatalogue {
                     word |= UInt64(prefix.utf8Start[i]) << UInt64(8 * i)
                     mask |= 0xFF << UInt64(8 * i)
                 }
-                words[k] = PrefixWord(word: word, mask: mask, rule: index)
+                words[k] = mk_prefix_word(word: word, mask: mask, rule: index)
                 let pair = Int(word & 0xFFFF)  // the prefix's first two bytes, as `mayStartPrefix` reads them
                 pairs[pair >> 6] |= 1 << UInt64(pair & 63)
             }
             self.groups = UnsafeBufferPointer(groups)
             self.words = UnsafeBufferPointer(words)
             self.pairs = UnsafeBufferPointer(pairs)
-            let cGroups = UnsafeMutablePointer<mk_prefix_group>.allocate(capacity: 256)
-            for b in 0..<256 { cGroups[b] = mk_prefix_group(start: groups[b].start, count: groups[b].count) }
-            let cWords = UnsafeMutablePointer<mk_prefix_word>.allocate(capacity: max(1, sorted.count))
-            for k in sorted.indices { cWords[k] = mk_prefix_word(word: words[k].word, mask: words[k].mask) }
             let stageOne = UnsafeMutablePointer<mk_token_prefixes>.allocate(capacity: 1)
-            stageOne.initialize(to: mk_token_prefixes(pairs: pairs.baseAddress, groups: cGroups, words: cWords))
+            stageOne.initialize(to: mk_token_prefixes(pairs: pairs.baseAddress, groups: groups.baseAddress,
+                                                      words: words.baseAddress))
             self.stageOne = UnsafePointer(stageOne)
         }
     }
