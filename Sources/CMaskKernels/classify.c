@@ -395,9 +395,6 @@ static uint64_t prefixed_underscores(const uint8_t *buffer, size_t total, size_t
     return kept;
 }
 
-// The byte at `i`, or 0 past the buffer (stage 2 reads no further than its cell, inside the buffer).
-static inline uint8_t byte_at(const uint8_t *buffer, size_t total, size_t i) { return i < total ? buffer[i] : 0; }
-
 // The word starts `bits` of long runs in the block at `base` where SecretDetector.token can find
 // something: a catalogue prefix; a JWT's `eyJ`; a Discord bot token's first byte (its id is base64 of a
 // number: 'M', 'N', 'O'); a suffixed token's separator at its fixed offset (MaxMind `_` at 6, Terraform
@@ -406,22 +403,18 @@ static inline uint8_t byte_at(const uint8_t *buffer, size_t total, size_t i) { r
 static uint64_t token_starts(const uint8_t *buffer, size_t total, size_t base, uint64_t bits,
                              const mk_token_prefixes *prefixes) {
     uint64_t kept = 0;
+    uint8_t tail[33];
     for (uint64_t rest = bits; rest; rest &= rest - 1) {
         size_t s = base + (size_t)__builtin_ctzll(rest);
-        int may;
-        if (s + 33 <= total) {
-            // Every byte read below is inside the buffer: one load each, no bounds checks.
-            const uint8_t *p = buffer + s;
-            may = (p[0] == 'e' && p[1] == 'y' && p[2] == 'J') || p[0] == 'M' || p[0] == 'N' || p[0] == 'O'
-                  || p[6] == '_' || p[14] == '.' || p[32] == '-' || (p[5] == '~' && p[4] == 'Q');
-        } else {
-            uint8_t first = buffer[s];
-            may = (first == 'e' && byte_at(buffer, total, s + 1) == 'y' && byte_at(buffer, total, s + 2) == 'J')
-                  || first == 'M' || first == 'N' || first == 'O'
-                  || byte_at(buffer, total, s + 6) == '_' || byte_at(buffer, total, s + 14) == '.'
-                  || byte_at(buffer, total, s + 32) == '-'
-                  || (byte_at(buffer, total, s + 5) == '~' && byte_at(buffer, total, s + 4) == 'Q');
+        const uint8_t *p = buffer + s;
+        if (s + 33 > total) {
+            // Near the buffer's end, the bytes past it read as zero (stage 2 reads inside its cell only).
+            memset(tail, 0, sizeof tail);
+            memcpy(tail, p, total - s);
+            p = tail;
         }
+        int may = (p[0] == 'e' && p[1] == 'y' && p[2] == 'J') || p[0] == 'M' || p[0] == 'N' || p[0] == 'O'
+                  || p[6] == '_' || p[14] == '.' || p[32] == '-' || (p[5] == '~' && p[4] == 'Q');
         if (may || prefix_starts_at(buffer, total, s, prefixes)) kept |= rest & -rest;
     }
     return kept;
@@ -696,7 +689,7 @@ static mk_path classify_path(void) {
     return MK_PATH_PORTABLE;
 }
 
-int mk_classify_uses_avx2(void) { return classify_path() != MK_PATH_PORTABLE; }
+int mk_classify_uses_vectors(void) { return classify_path() != MK_PATH_PORTABLE; }
 
 mk_path mk_classify_path(void) { return classify_path(); }
 

@@ -81,8 +81,9 @@ static int plain_avx2(const uint8_t *bytes, size_t length) {
 int mk_plain_typed_text(const uint8_t *bytes, size_t length, size_t readable) {
     if (length == 0) return 1;
 #if defined(__x86_64__)
-    // Follows stage 1's path (AVX2 unless the CPU lacks it or MASKD_STAGE1=scalar forces the twins).
-    if (readable >= ((length + 31) & ~(size_t)31) && mk_classify_uses_avx2()) return plain_avx2(bytes, length);
+    // Follows stage 1's path (a vector kernel, so AVX2, unless the CPU lacks it or MASKD_STAGE1=scalar
+    // forces the twins).
+    if (readable >= ((length + 31) & ~(size_t)31) && mk_classify_uses_vectors()) return plain_avx2(bytes, length);
 #endif
     (void)readable;
     return mk_plain_typed_text_scalar(bytes, length);

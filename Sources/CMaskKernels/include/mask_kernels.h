@@ -76,7 +76,7 @@ int mk_classify_avx2(const uint8_t *buffer, size_t total, size_t start, size_t l
 
 /// Whether `mk_classify` runs a vector kernel (AVX2 or AVX-512BW) on the calling thread (forced there, or
 /// the CPU has one and MASKD_STAGE1 is not `scalar`): the CPU has AVX2 then.
-int mk_classify_uses_avx2(void);
+int mk_classify_uses_vectors(void);
 
 /// The path `mk_classify` takes on the calling thread (MK_PATH_WIDE, MK_PATH_ACCELERATED or
 /// MK_PATH_PORTABLE), for reports that name the kernel their figures come from.
