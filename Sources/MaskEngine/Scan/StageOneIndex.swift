@@ -304,9 +304,8 @@ struct CandidateCursor {
     private var tokenBits: UInt64
     private var anchorBits: UInt64
 
-    /// What the cell's first bytes add (`CellStart`).
-    private let startsInsideRun: Bool
-    private let cellStartTokenJudged: Bool
+    /// What the cell's first bytes add.
+    private let cellStart: CellStart
     /// The cell-start `_`, an anchor the masks may not hold: its block (-1 without one) and its bit there.
     private let extraAnchorBlock: Int
     private let extraAnchorBit: UInt64
@@ -316,8 +315,7 @@ struct CandidateCursor {
         self.upper = upper
         self.lower = lower
         self.masks = masks
-        startsInsideRun = start.insideDigitRun
-        cellStartTokenJudged = start.tokenStartJudged
+        cellStart = start
         extraAnchorBlock = start.underscore >= 0 ? start.underscore >> 6 : -1
         extraAnchorBit = start.underscore >= 0 ? 1 << UInt64(start.underscore & 63) : 0
         blockIndex = lower >> 6
@@ -340,8 +338,8 @@ struct CandidateCursor {
         var starts = m.tokenstart
         var digits = m.digitstart
         if blockIndex == lower >> 6 {
-            starts |= (cellStartTokenJudged ? m.tokenstart : m.longrun) & (1 << UInt64(lower & 63))
-            if startsInsideRun { digits |= 1 << UInt64(lower & 63) }
+            starts |= cellStart.tokenStartBit(m, lower)
+            if cellStart.insideDigitRun { digits |= 1 << UInt64(lower & 63) }
         }
         let anchors = blockIndex == extraAnchorBlock ? m.anchor | extraAnchorBit : m.anchor
         tokenBits = starts & low & high
