@@ -7,6 +7,10 @@
 //
 //   cc -O2 -I Sources/CMaskKernels/include Benchmarks/stage1_candidates.c Sources/CMaskKernels/classify.c \
 //      Sources/CMaskKernels/kernel_path.c -o /tmp/stage1_candidates && /tmp/stage1_candidates FILE...
+//   # with the token catalogue's prefixes, as the engine classifies (the `_` and token-start filters):
+//   python3 Benchmarks/catalogue_prefixes.py > /tmp/catalogue_prefixes.c
+//   cc -O2 -DCATALOGUE -I Sources/CMaskKernels/include Benchmarks/stage1_candidates.c /tmp/catalogue_prefixes.c \
+//      Sources/CMaskKernels/classify.c Sources/CMaskKernels/kernel_path.c -o /tmp/stage1_candidates_catalogue
 //   # the kernel before issue 13:
 //   mkdir -p /tmp/k0/include && for f in mask_kernels.h mask_hmac.h mask_ff1.h; do
 //     git show d9c93f5:Sources/CMaskKernels/include/$f > /tmp/k0/include/$f; done
@@ -15,6 +19,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "mask_kernels.h"
+
+#ifdef CATALOGUE
+extern const mk_token_prefixes catalogue_prefixes;   // Benchmarks/catalogue_prefixes.py
+#define PREFIXES (&catalogue_prefixes)
+#else
+#define PREFIXES NULL
+#endif
 
 int main(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
@@ -39,10 +50,9 @@ int main(int argc, char **argv) {
 #ifdef BASE_KERNEL
             mk_classify(bytes, n, start, length, structural, masks);
 #else
-            // No token catalogue here (it is Swift's): every '_' after a letter or digit is an anchor and
-            // every long run's word start a token start, as the engine's kernel has them before its
-            // catalogue filter (the engine's counts are lower; StageOneTests pins what the filter keeps).
-            mk_classify(bytes, n, start, length, structural, masks, NULL);
+            // With -DCATALOGUE, the catalogue's prefixes as the engine passes them; without, none: every
+            // '_' after a letter or digit is an anchor and every long run's word start a token start.
+            mk_classify(bytes, n, start, length, structural, masks, PREFIXES);
 #endif
             for (size_t b = 0; b < (length + 63) / 64; b++) {
                 anchors += (unsigned long long)__builtin_popcountll(masks[b].anchor);

@@ -1,0 +1,39 @@
+#!/usr/bin/env python3
+"""Writes the token catalogue's prefix tables as C (`mk_token_prefixes catalogue_prefixes`), for the C
+harnesses that call mk_classify without the Swift engine (Benchmarks/stage1_candidates.c -DCATALOGUE):
+the same pairs, first-byte groups and 8-byte prefix words that TokenCatalogue.Index builds, read from
+the `TokenRule("name", "prefix", ...)` lines of TokenCatalogue.swift.
+
+    python3 Benchmarks/catalogue_prefixes.py > /tmp/catalogue_prefixes.c
+"""
+import re
+import sys
+from pathlib import Path
+
+source = Path(__file__).resolve().parent.parent / "Sources/MaskEngine/Detect/TokenCatalogue.swift"
+text = source.read_text()
+prefixes = re.findall(r'TokenRule\("[^"]+",\s*"((?:[^"\\]|\\.)*)"', text)
+# Every rule is written on one line as `TokenRule("name", "prefix", …)`, without escapes: a rule written
+# otherwise would be missing here, so the count must be the number of rules.
+if len(prefixes) != text.count("TokenRule(\"") or any("\\" in p for p in prefixes):
+    sys.exit("catalogue_prefixes.py: a TokenRule line it cannot read")
+order = sorted(range(len(prefixes)), key=lambda k: (prefixes[k].encode()[0], k))
+groups = [[0, 0] for _ in range(256)]
+words, pairs = [], [0] * 1024
+for position, k in enumerate(order):
+    raw = prefixes[k].encode()
+    if groups[raw[0]][1] == 0:
+        groups[raw[0]][0] = position
+    groups[raw[0]][1] += 1
+    word = sum(b << (8 * i) for i, b in enumerate(raw[:8]))
+    mask = sum(0xFF << (8 * i) for i in range(min(8, len(raw))))
+    words.append((word, mask, k))
+    pair = word & 0xFFFF
+    pairs[pair >> 6] |= 1 << (pair & 63)
+print('#include "mask_kernels.h"')
+print(f"// {len(prefixes)} prefixes of {source.name}")
+print("static const uint64_t pairs[1024] = {" + ", ".join(f"0x{x:x}ULL" for x in pairs) + "};")
+print("static const mk_prefix_group groups[256] = {" + ", ".join(f"{{{s}, {c}}}" for s, c in groups) + "};")
+print(f"static const mk_prefix_word words[{len(words)}] = {{"
+      + ", ".join(f"{{0x{w:x}ULL, 0x{m:x}ULL, {k}}}" for w, m, k in words) + "};")
+print("const mk_token_prefixes catalogue_prefixes = {pairs, groups, words};")
