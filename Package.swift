@@ -7,10 +7,10 @@ import PackageDescription
 // maskd's release build links the Swift runtime and Foundation in: loading them as a dozen shared
 // libraries and resolving their symbols cost every `maskd pipe` about 7 ms before its first byte
 // (Benchmarks/RESULTS.md, with libpq's 6 ms, which `LibPQ` now loads only when a catalog is read).
-// Only the runtime and Foundation are linked in; the system libraries stay shared. `-static-stdlib` alone leaves out what Foundation's static archives need
-// from each other (SwiftPM's `--static-swift-stdlib` compiles every module for it instead, which would
-// rebuild everything and split the release build in two), so they are named here. Debug builds, the tests',
-// link as before.
+// Only the runtime and Foundation are linked in; the system libraries stay shared. `-static-stdlib`
+// alone leaves out what Foundation's static archives need from each other (SwiftPM's
+// `--static-swift-stdlib` compiles every module for it instead, which would rebuild everything and
+// split the release build in two), so they are named here. Debug builds, the tests', link as before.
 #if os(Linux) && compiler(>=6.0)
 let maskdLinkerSettings: [LinkerSetting] = [
     .unsafeFlags(["-static-stdlib", "-lFoundation", "-lCoreFoundation", "-lFoundationInternationalization",
