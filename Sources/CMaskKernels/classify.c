@@ -3,10 +3,11 @@
 // (see shared/PERF-NOTES.md: building masks lane by lane is 40x slower), so this kernel is C.
 //
 // Three steps per block. `raw` (AVX-512BW, AVX2, or their scalar twin) turns bytes into one bit mask per
-// byte class; `derive` (portable, shared by every path) combines the class masks of a block, of the block
-// after it and of the byte before it into the candidate masks, with shifts and ANDs on 64-bit words
-// (128-bit where a condition reads ahead); then the few '_' anchors and token starts left are checked
-// against the token catalogue's prefixes in the buffer's bytes. Every condition is a necessary condition
+// byte class; `derive` combines the class masks of a block, of the block after it and of the byte before
+// it into the candidate masks, with shifts and ANDs on 64-bit words (128-bit where a condition reads
+// ahead), on the vector paths for eight blocks at once (`derive_lanes`, one lane per block); then the few
+// '_' anchors and token starts left are checked against the token catalogue's prefixes in the buffer's
+// bytes. Every condition is a necessary condition
 // of a stage-2 rule, never a sufficient one: a candidate may match nothing, but a position that is no
 // candidate can match nothing.
 //
@@ -81,6 +82,19 @@ typedef struct {
     uint64_t upper_a, u_folded, digit, alnum, gap, at_prev, enc_prev, enc_digit, op_byte;
     uint64_t keyword, structural;
 } raw_block;
+
+// The same class masks for the vector paths, which derive eight blocks at once: each class's masks of
+// consecutive blocks side by side, so that one vector load reads a class for eight blocks. Slot 0 is
+// the block before the eight (its masks, or zeros at a window's start), slots 1...8 the eight, slot 9
+// the block after them: loads at slots 0, 1 and 2 give each block's previous, own and next masks.
+enum { LANES = 8, SLOTS = LANES + 2 };
+typedef struct {
+    uint64_t at[SLOTS], underscore[SLOTS], equals[SLOTS], colon[SLOTS], greater[SLOTS], dash[SLOTS], dquote[SLOTS],
+        squote[SLOTS], comma[SLOTS], space[SLOTS], tilde[SLOTS], lparen[SLOTS], dot[SLOTS], slash[SLOTS];
+    uint64_t upper_a[SLOTS], u_folded[SLOTS], digit[SLOTS], alnum[SLOTS], gap[SLOTS], at_prev[SLOTS], enc_prev[SLOTS],
+        enc_digit[SLOTS], op_byte[SLOTS];
+    uint64_t keyword[SLOTS], structural[SLOTS];
+} raw_lanes;
 
 // MARK: - Scalar classes
 
@@ -420,6 +434,22 @@ static uint64_t token_starts(const uint8_t *buffer, size_t total, size_t base, u
     return kept;
 }
 
+// Clears the bits past the window's `length` bytes in its last block.
+static inline void clip_last_block(mk_block_masks *out, size_t blocks, size_t length) {
+    size_t rest = length - (blocks - 1) * 64;
+    if (rest < 64) {
+        uint64_t keep = ((uint64_t)1 << rest) - 1;
+        mk_block_masks *last = &out[blocks - 1];
+        last->anchor &= keep;
+        last->trigger &= keep;
+        last->digit &= keep;
+        last->digitstart &= keep;
+        last->structural &= keep;
+        last->longrun &= keep;
+        last->tokenstart &= keep;
+    }
+}
+
 static void classify_with(raw_function raw, const uint8_t *buffer, size_t total, size_t start, size_t length,
                           const uint8_t structural[4], mk_block_masks *out, const mk_token_prefixes *prefixes) {
     size_t blocks = (length + 63) / 64;
@@ -452,18 +482,7 @@ static void classify_with(raw_function raw, const uint8_t *buffer, size_t total,
         out[b].tokenstart = token_bits && prefixes ? token_starts(buffer, total, offset, token_bits, prefixes) : token_bits;
         swap = current; current = next; next = swap;
     }
-    size_t rest = length - (blocks - 1) * 64;
-    if (rest < 64) {
-        uint64_t keep = ((uint64_t)1 << rest) - 1;
-        mk_block_masks *last = &out[blocks - 1];
-        last->anchor &= keep;
-        last->trigger &= keep;
-        last->digit &= keep;
-        last->digitstart &= keep;
-        last->structural &= keep;
-        last->longrun &= keep;
-        last->tokenstart &= keep;
-    }
+    clip_last_block(out, blocks, length);
 }
 
 void mk_classify_scalar(const uint8_t *buffer, size_t total, size_t start, size_t length,
@@ -471,6 +490,260 @@ void mk_classify_scalar(const uint8_t *buffer, size_t total, size_t start, size_
     mk_path_record(MK_KERNEL_CLASSIFY, MK_PATH_PORTABLE);
     classify_with(raw_scalar, buffer, total, start, length, structural, out, prefixes);
 }
+
+// MARK: - Eight blocks at a time
+
+// The vector paths run `derive` on eight blocks at once: each 64-bit mask of the scalar code becomes a
+// vector of eight (one lane per block, GCC/Clang vector extensions, so one source compiles to AVX-512
+// registers and to pairs of AVX2 ones), each 128-bit window a pair of such vectors (a lane's block and
+// the block after it, shifted as `u128` shifts them: zeros in at both ends). Block by block, `derive`
+// spent more instructions than the class masks themselves (Benchmarks/RESULTS.md). What one block hands
+// the next stays scalar, in a short loop over the lanes: the keyword fill, the reach of the last "-u",
+// and the few digit groups whose marks must be walked (`starts_reaching_marks`). Every lane computes
+// exactly what `derive` computes for its block: the tests compare the two paths mask for mask.
+// The helpers take and return 64-byte vectors without being compiled for AVX-512, which the compiler
+// warns changes their calling convention; they are always inlined into `classify_avx2` and
+// `classify_avx512`, so no call passes a vector at all.
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wpsabi"
+typedef uint64_t lanes __attribute__((vector_size(64)));
+typedef struct { lanes lo, hi; } wide_lanes;
+
+__attribute__((always_inline)) static inline lanes lanes_at(const uint64_t *slots) {
+    lanes v;
+    memcpy(&v, slots, sizeof v);
+    return v;
+}
+__attribute__((always_inline)) static inline wide_lanes wl(lanes lo, lanes hi) { wide_lanes w = {lo, hi}; return w; }
+__attribute__((always_inline)) static inline wide_lanes wl_and(wide_lanes a, wide_lanes b) { return wl(a.lo & b.lo, a.hi & b.hi); }
+__attribute__((always_inline)) static inline wide_lanes wl_or(wide_lanes a, wide_lanes b) { return wl(a.lo | b.lo, a.hi | b.hi); }
+// `u128 >> k` and `u128 << k`, 0 < k < 64.
+__attribute__((always_inline)) static inline wide_lanes wl_shr(wide_lanes a, int k) {
+    return wl((a.lo >> k) | (a.hi << (64 - k)), a.hi >> k);
+}
+__attribute__((always_inline)) static inline wide_lanes wl_shl(wide_lanes a, int k) {
+    return wl(a.lo << k, (a.hi << k) | (a.lo >> (64 - k)));
+}
+
+// A class's masks: of each lane's block, the block before it, the block after it.
+#define OWN(field) lanes_at(&r->field[1])
+#define BEFORE(field) lanes_at(&r->field[0])
+#define AFTER(field) lanes_at(&r->field[2])
+
+/// What the eight-block derive leaves per lane for the scalar loop and the caller.
+typedef struct {
+    uint64_t anchor[LANES], trigger[LANES], digitstart[LANES], longrun[LANES], underscores[LANES], word_starts[LANES];
+    uint64_t group_starts[LANES], colon[LANES], dash_u[LANES];
+    uint64_t group_lo[LANES], group_hi[LANES], marks_lo[LANES], marks_hi[LANES];
+} lane_masks;
+
+/// `derive` for the blocks in slots 1...8 of `r` (at `base`, `base` + 64, ...), all but what one block
+/// hands the next: `armed` (the keyword fill, by lane) comes in, and `finish_lanes` adds the digit
+/// groups' marks and the "-u" reach.
+__attribute__((always_inline))
+static inline void derive_lanes(const raw_lanes *r, lanes armed, wide_lanes valid, lane_masks *out) {
+    const lanes one = {1, 1, 1, 1, 1, 1, 1, 1};
+    // Digit runs.
+    const lanes digit = OWN(digit), before_digit = BEFORE(digit) >> 63;
+    const wide_lanes d = wl(digit, AFTER(digit));
+    const lanes run_start = digit & ~((digit << 1) | before_digit);
+    const wide_lanes d2 = wl_and(d, wl_shr(d, 1)), d4 = wl_and(d2, wl_shr(d2, 2)), d8 = wl_and(d4, wl_shr(d4, 4));
+    const wide_lanes nine = wl_and(d8, wl_shr(d, 8));
+    const wide_lanes spaces_dashes = wl(OWN(space) | OWN(dash), AFTER(space) | AFTER(dash));
+    const wide_lanes joiner = wl_and(spaces_dashes, wl_shr(d, 1));
+    wide_lanes joined = wl_and(d, wl_shr(joiner, 1));
+    joined = wl_or(joined, wl_and(d, wl_shr(joined, 1)));
+    joined = wl_or(joined, wl_and(d2, wl_shr(joined, 2)));
+    joined = wl_or(joined, wl_and(d4, wl_shr(joined, 4)));
+    const wide_lanes dot_digit = wl_and(wl(OWN(dot), AFTER(dot)), wl_shr(d, 1));
+    const lanes dotted = (d2.lo & wl_shr(d2, 1).lo & wl_shr(dot_digit, 3).lo) | (d4.lo & wl_shr(dot_digit, 4).lo);
+    const lanes encoded = OWN(enc_digit) & ((OWN(enc_prev) << 1) | (BEFORE(enc_prev) >> 63));
+    const lanes long_run = run_start & nine.lo;
+    const lanes group_starts = run_start & (joined.lo | dotted) & ~long_run;
+    const wide_lanes joiner_any = wl(OWN(space) | OWN(dash) | OWN(dot), AFTER(space) | AFTER(dash) | AFTER(dot));
+    const wide_lanes tail = wl_and(wl_and(joiner_any, wl_shr(d4, 1)),
+                                   wl_or(wl_shl(d4, 4), wl_and(wl_shl(d2, 2), wl_shl(joiner_any, 3))));
+    // `unread` of derive: bits 118...127.
+    const lanes unread_hi = ~((one << 54) - one);
+    const wide_lanes marks = wl(tail.lo | nine.lo, tail.hi | nine.hi | (unread_hi & d.hi));
+    const wide_lanes group = wl_or(d, wl_and(joiner_any, wl_and(wl_shl(d, 1), wl_shr(d, 1))));
+    memcpy(out->group_starts, &group_starts, sizeof group_starts);
+    memcpy(out->group_lo, &group.lo, sizeof group.lo);
+    memcpy(out->group_hi, &group.hi, sizeof group.hi);
+    memcpy(out->marks_lo, &marks.lo, sizeof marks.lo);
+    memcpy(out->marks_hi, &marks.hi, sizeof marks.hi);
+    const lanes digitstart = long_run | encoded;   // and the group starts `finish_lanes` keeps
+    memcpy(out->digitstart, &digitstart, sizeof digitstart);
+
+    const lanes at_raw = OWN(at), space = OWN(space);
+    const wide_lanes at_next = wl(~space & valid.lo, ~AFTER(space) & valid.hi);
+    const lanes at = at_raw & ((OWN(at_prev) << 1) | (BEFORE(at_prev) >> 63)) & wl_shr(at_next, 1).lo;
+    const lanes alnum = OWN(alnum), underscore_raw = OWN(underscore);
+    const lanes underscores = underscore_raw & ((alnum << 1) | (BEFORE(alnum) >> 63));
+    memcpy(out->underscores, &underscores, sizeof underscores);
+
+    const lanes comma_next = (OWN(comma) >> 1) | (AFTER(comma) << 63);
+    const lanes dquote = OWN(dquote), dash = OWN(dash), dash_after = AFTER(dash);
+    const lanes quote_next = (dquote >> 1) | (AFTER(dquote) << 63);
+    const lanes dash_next = (dash >> 1) | (dash_after << 63);
+    const lanes quote_comma = (dquote | OWN(squote)) & comma_next;
+    const lanes before_quote = (space | OWN(lparen)) & quote_next;
+    const lanes equals = OWN(equals), colon = OWN(colon), greater = OWN(greater);
+    lanes anchor = at | ((quote_comma | before_quote | greater | equals) & armed);
+
+    const lanes dash_u = dash & ((OWN(u_folded) >> 1) | (AFTER(u_folded) << 63));
+    memcpy(out->dash_u, &dash_u, sizeof dash_u);
+    memcpy(out->colon, &colon, sizeof colon);
+    const lanes op_next = ((equals | colon | greater) >> 1) | ((AFTER(equals) | AFTER(colon) | AFTER(greater)) << 63);
+    const lanes compared = (equals | colon) & ((OWN(op_byte) << 1) | (BEFORE(op_byte) >> 63) | op_next);
+    anchor |= equals & compared;
+    const lanes slash = OWN(slash), slash_after = AFTER(slash);
+    const lanes webhook = ((slash >> 1) | (slash_after << 63)) & ((slash >> 2) | (slash_after << 62));
+    const lanes telegram = ((digit << 1) | before_digit) & ((OWN(upper_a) >> 1) | (AFTER(upper_a) << 63));
+    anchor |= colon & (armed | compared | webhook | telegram);   // and the "-u" reach, `finish_lanes`'s
+
+    const lanes pairs = dash & dash_next;
+    const wide_lanes dashes = wl(dash, dash_after);
+    anchor |= wl_and(wl_and(wl_and(dashes, wl_shr(dashes, 1)), wl_and(wl_shr(dashes, 2), wl_shr(dashes, 3))),
+                     wl_shr(dashes, 4)).lo
+              & ~((dash << 1) | (BEFORE(dash) >> 63));
+    memcpy(out->anchor, &anchor, sizeof anchor);
+    const lanes trigger = at_raw | underscore_raw | equals | colon | greater | pairs | quote_comma | before_quote;
+    memcpy(out->trigger, &trigger, sizeof trigger);
+    wide_lanes t = wl(alnum | underscore_raw | OWN(dot) | OWN(tilde) | dash,
+                      AFTER(alnum) | AFTER(underscore) | AFTER(dot) | AFTER(tilde) | dash_after);
+    t = wl_and(t, wl_shr(t, 1));
+    t = wl_and(t, wl_shr(t, 2));
+    t = wl_and(t, wl_shr(t, 4));
+    t = wl_and(t, wl_shr(t, 8));
+    memcpy(out->longrun, &t.lo, sizeof t.lo);
+    const lanes word_starts = alnum & ~((alnum << 1) | (BEFORE(alnum) >> 63));
+    memcpy(out->word_starts, &word_starts, sizeof word_starts);
+}
+#undef OWN
+#undef BEFORE
+#undef AFTER
+
+/// `derive`'s keyword fill for `count` lanes, block after block: each lane's `armed` bits.
+__attribute__((always_inline))
+static inline lanes keyword_armed(const raw_lanes *r, int count, uint64_t *keyword_fill) {
+    uint64_t armed[LANES] = {0};
+    uint64_t fill = *keyword_fill;
+    for (int j = 0; j < count; j++) {
+        uint64_t gap = r->gap[1 + j];
+        uint64_t starts = (r->keyword[1 + j] & gap) | (fill & gap & 1);
+        uint64_t filled = fill_forward(starts, gap);
+        armed[j] = (filled << 1) | fill;
+        fill = filled >> 63;
+    }
+    *keyword_fill = fill;
+    return lanes_at(armed);
+}
+
+/// What `derive` reads from one block to the next and the vector code cannot: the digit groups' marks
+/// (`starts_reaching_marks` on the lanes that have group starts and marks) and the ':' after "-u".
+__attribute__((always_inline))
+static inline void finish_lane(lane_masks *m, int j, int64_t base, int64_t *last_dash_u) {
+    uint64_t starts = m->group_starts[j];
+    if (starts) {
+        u128 marks = wide(m->marks_lo[j], m->marks_hi[j]);
+        if (marks != 0) {
+            u128 unread = ~(((u128)1 << (128 - 10)) - 1);
+            m->digitstart[j] |= starts_reaching_marks(starts, wide(m->group_lo[j], m->group_hi[j]), marks | unread);
+        }
+    }
+    uint64_t dash_u = m->dash_u[j], colon = m->colon[j];
+    int64_t reach = *last_dash_u + DASH_U_REACH - base;
+    if (colon && (dash_u || reach >= 0)) {
+        uint64_t command = smear(dash_u);
+        if (reach >= 63) command = ~(uint64_t)0;
+        else if (reach >= 0) command |= ((uint64_t)2 << reach) - 1;
+        m->anchor[j] |= colon & command;
+    }
+    if (dash_u) *last_dash_u = base + 63 - __builtin_clzll(dash_u);
+}
+
+typedef void (*lane_raw_function)(const uint8_t *p, const uint8_t s[4], raw_lanes *r, int slot);
+
+/// Class masks of the block at `offset` into slot `slot`, bytes at or past `total` read as zero.
+__attribute__((always_inline))
+static inline void raw_lane_at(lane_raw_function raw, const uint8_t *buffer, size_t total, size_t offset,
+                               const uint8_t s[4], raw_lanes *r, int slot) {
+    if (offset + 67 <= total) {
+        raw(buffer + offset, s, r, slot);
+        return;
+    }
+    uint8_t padded[64 + 32];
+    memset(padded, 0, sizeof padded);
+    if (offset < total) memcpy(padded, buffer + offset, total - offset);
+    raw(padded, s, r, slot);
+}
+
+/// Moves the last block's masks and the next one's to slots 0 and 1, for the next eight blocks.
+__attribute__((always_inline))
+static inline void shift_slots(raw_lanes *r) {
+    uint64_t *classes = (uint64_t *)r;
+    // Not vectorized: as a vector loop across classes, it became gathers and scatters.
+#pragma clang loop vectorize(disable)
+    for (size_t k = 0; k < sizeof *r / sizeof(uint64_t); k += SLOTS) memcpy(&classes[k], &classes[k + LANES], 16);
+}
+
+/// `classify_with` for the vector paths: the same window, warm-up and masks, eight blocks at a time.
+/// Inlined into a function per instruction set, with `raw` inlined too.
+__attribute__((always_inline))
+static inline void classify_lanes(lane_raw_function raw, const uint8_t *buffer, size_t total, size_t start,
+                                  size_t length, const uint8_t structural[4], mk_block_masks *out,
+                                  const mk_token_prefixes *prefixes) {
+    size_t blocks = (length + 63) / 64;
+    if (blocks == 0) return;
+    // Warm up on up to four blocks before the window, the fill assumed open at the first of them.
+    size_t warm = start >= 256 ? start - 256 : 0;
+    size_t skip = (start - warm) / 64, all = skip + blocks;
+    uint64_t keyword_fill = warm > 0;
+    int64_t last_dash_u = -(int64_t)DASH_U_REACH - 1;
+    raw_lanes r;
+    lane_masks m;
+    memset(&r, 0, sizeof r);   // slot 0: nothing before the first block
+    raw_lane_at(raw, buffer, total, warm, structural, &r, 1);
+    for (size_t g = 0; g < all; g += LANES) {
+        int count = all - g < LANES ? (int)(all - g) : LANES;
+        for (int j = 1; j <= count; j++) raw_lane_at(raw, buffer, total, warm + (g + j) * 64, structural, &r, j + 1);
+        int64_t base = (int64_t)(warm + g * 64);
+        wide_lanes valid;
+        if (base + 64 * (LANES + 1) <= (int64_t)total) {
+            valid.lo = valid.hi = ~(lanes){0};
+        } else {
+            for (int j = 0; j < LANES; j++) {
+                u128 v = valid_bits(base + 64 * j, total);
+                valid.lo[j] = (uint64_t)v;
+                valid.hi[j] = (uint64_t)(v >> 64);
+            }
+        }
+        derive_lanes(&r, keyword_armed(&r, count, &keyword_fill), valid, &m);
+        for (int j = 0; j < count; j++) {
+            int64_t offset = base + 64 * j;
+            finish_lane(&m, j, offset, &last_dash_u);
+            if (g + (size_t)j < skip) continue;
+            mk_block_masks *o = &out[g + j - skip];
+            uint64_t underscores = m.underscores[j];
+            if (underscores && prefixes)
+                underscores = prefixed_underscores(buffer, total, (size_t)offset, r.alnum[1 + j], underscores, prefixes);
+            o->anchor = m.anchor[j] | underscores;
+            o->trigger = m.trigger[j];
+            o->digit = r.digit[1 + j];
+            o->digitstart = m.digitstart[j];
+            o->structural = r.structural[1 + j];
+            o->longrun = m.longrun[j];
+            uint64_t token_bits = m.longrun[j] & m.word_starts[j];
+            o->tokenstart = token_bits && prefixes ? token_starts(buffer, total, (size_t)offset, token_bits, prefixes)
+                                                   : token_bits;
+        }
+        // The eighth block and the one after it are the next eight's before and first.
+        shift_slots(&r);
+    }
+    clip_last_block(out, blocks, length);
+}
+#pragma clang diagnostic pop
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -524,48 +797,48 @@ static inline __m256i keyword_hits(const uint8_t *p) {
 }
 
 // Class masks of the 64 bytes at `p`; p[64...66] must be readable (keyword lookups read ahead).
-__attribute__((target("avx2")))
-static void raw_avx2(const uint8_t *p, const uint8_t s[4], raw_block *r) {
+__attribute__((target("avx2"), always_inline))
+static inline void raw_avx2(const uint8_t *p, const uint8_t s[4], raw_lanes *r, int slot) {
     const __m256i a = _mm256_loadu_si256((const __m256i *)p);
     const __m256i b = _mm256_loadu_si256((const __m256i *)(p + 32));
-    r->at = eq64(a, b, '@');
-    r->underscore = eq64(a, b, '_');
-    r->equals = eq64(a, b, '=');
-    r->colon = eq64(a, b, ':');
-    r->greater = eq64(a, b, '>');
-    r->dash = eq64(a, b, '-');
-    r->dquote = eq64(a, b, '"');
-    r->squote = eq64(a, b, '\'');
-    r->comma = eq64(a, b, ',');
-    r->space = eq64(a, b, ' ');
-    r->tilde = eq64(a, b, '~');
-    r->lparen = eq64(a, b, '(');
-    r->dot = eq64(a, b, '.');
-    r->slash = eq64(a, b, '/');
-    r->upper_a = eq64(a, b, 'A');
+    r->at[slot] = eq64(a, b, '@');
+    r->underscore[slot] = eq64(a, b, '_');
+    r->equals[slot] = eq64(a, b, '=');
+    r->colon[slot] = eq64(a, b, ':');
+    r->greater[slot] = eq64(a, b, '>');
+    r->dash[slot] = eq64(a, b, '-');
+    r->dquote[slot] = eq64(a, b, '"');
+    r->squote[slot] = eq64(a, b, '\'');
+    r->comma[slot] = eq64(a, b, ',');
+    r->space[slot] = eq64(a, b, ' ');
+    r->tilde[slot] = eq64(a, b, '~');
+    r->lparen[slot] = eq64(a, b, '(');
+    r->dot[slot] = eq64(a, b, '.');
+    r->slash[slot] = eq64(a, b, '/');
+    r->upper_a[slot] = eq64(a, b, 'A');
     const __m256i case_bit = _mm256_set1_epi8(0x20);
     const __m256i folded_a = _mm256_or_si256(a, case_bit), folded_b = _mm256_or_si256(b, case_bit);
-    r->u_folded = eq64(folded_a, folded_b, 'u');
+    r->u_folded[slot] = eq64(folded_a, folded_b, 'u');
     // Digits: b - '0' as unsigned is below 10, that is max(b - '0', 9) == 9; letters likewise, folded.
     const __m256i zero_char = _mm256_set1_epi8('0'), nine = _mm256_set1_epi8(9);
     const __m256i da = _mm256_sub_epi8(a, zero_char), db = _mm256_sub_epi8(b, zero_char);
-    r->digit = mask64(_mm256_cmpeq_epi8(_mm256_max_epu8(da, nine), nine),
+    r->digit[slot] = mask64(_mm256_cmpeq_epi8(_mm256_max_epu8(da, nine), nine),
                       _mm256_cmpeq_epi8(_mm256_max_epu8(db, nine), nine));
     const __m256i a_char = _mm256_set1_epi8('a'), z_offset = _mm256_set1_epi8(25);
     const __m256i la = _mm256_sub_epi8(folded_a, a_char), lb = _mm256_sub_epi8(folded_b, a_char);
-    r->alnum = mask64(_mm256_cmpeq_epi8(_mm256_max_epu8(la, z_offset), z_offset),
-                      _mm256_cmpeq_epi8(_mm256_max_epu8(lb, z_offset), z_offset)) | r->digit;
+    r->alnum[slot] = mask64(_mm256_cmpeq_epi8(_mm256_max_epu8(la, z_offset), z_offset),
+                      _mm256_cmpeq_epi8(_mm256_max_epu8(lb, z_offset), z_offset)) | r->digit[slot];
     const __m256i nibble = _mm256_set1_epi8(0x0F), row_table = table_of(ROW);
     const __m256i lo_a = _mm256_and_si256(a, nibble), lo_b = _mm256_and_si256(b, nibble);
     const __m256i rows_a = _mm256_shuffle_epi8(row_table, _mm256_and_si256(_mm256_srli_epi16(a, 4), nibble));
     const __m256i rows_b = _mm256_shuffle_epi8(row_table, _mm256_and_si256(_mm256_srli_epi16(b, 4), nibble));
-    r->gap = set64(lo_a, rows_a, lo_b, rows_b, GAP_LO);
-    r->at_prev = set64(lo_a, rows_a, lo_b, rows_b, AT_PREV_LO) | mask64(a, b);  // and every byte >= 0x80
-    r->enc_prev = set64(lo_a, rows_a, lo_b, rows_b, ENC_PREV_LO);
-    r->enc_digit = set64(lo_a, rows_a, lo_b, rows_b, ENC_DIGIT_LO);
-    r->op_byte = set64(lo_a, rows_a, lo_b, rows_b, OP_BYTE_LO);
+    r->gap[slot] = set64(lo_a, rows_a, lo_b, rows_b, GAP_LO);
+    r->at_prev[slot] = set64(lo_a, rows_a, lo_b, rows_b, AT_PREV_LO) | mask64(a, b);  // and every byte >= 0x80
+    r->enc_prev[slot] = set64(lo_a, rows_a, lo_b, rows_b, ENC_PREV_LO);
+    r->enc_digit[slot] = set64(lo_a, rows_a, lo_b, rows_b, ENC_DIGIT_LO);
+    r->op_byte[slot] = set64(lo_a, rows_a, lo_b, rows_b, OP_BYTE_LO);
     const __m256i zero = _mm256_setzero_si256();
-    r->keyword = ~mask64(_mm256_cmpeq_epi8(keyword_hits(p), zero), _mm256_cmpeq_epi8(keyword_hits(p + 32), zero));
+    r->keyword[slot] = ~mask64(_mm256_cmpeq_epi8(keyword_hits(p), zero), _mm256_cmpeq_epi8(keyword_hits(p + 32), zero));
     // The four structural bytes in one mask per half.
     const __m256i s0 = _mm256_set1_epi8((char)s[0]), s1 = _mm256_set1_epi8((char)s[1]);
     const __m256i s2 = _mm256_set1_epi8((char)s[2]), s3 = _mm256_set1_epi8((char)s[3]);
@@ -573,7 +846,13 @@ static void raw_avx2(const uint8_t *p, const uint8_t s[4], raw_block *r) {
                                          _mm256_or_si256(_mm256_cmpeq_epi8(a, s2), _mm256_cmpeq_epi8(a, s3)));
     const __m256i st_b = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(b, s0), _mm256_cmpeq_epi8(b, s1)),
                                          _mm256_or_si256(_mm256_cmpeq_epi8(b, s2), _mm256_cmpeq_epi8(b, s3)));
-    r->structural = mask64(st_a, st_b);
+    r->structural[slot] = mask64(st_a, st_b);
+}
+
+__attribute__((target("avx2")))
+static void classify_avx2(const uint8_t *buffer, size_t total, size_t start, size_t length, const uint8_t structural[4],
+                          mk_block_masks *out, const mk_token_prefixes *prefixes) {
+    classify_lanes(raw_avx2, buffer, total, start, length, structural, out, prefixes);
 }
 
 // libgcc initialises the CPU model in a constructor, so this is a read of a global: safe from any thread.
@@ -606,42 +885,48 @@ static inline __m512i keyword_lookup512(const uint8_t *p, int k) {
 }
 
 // Class masks of the 64 bytes at `p`; p[64...66] must be readable (keyword lookups read ahead).
-__attribute__((target("avx512f,avx512bw")))
-static void raw_avx512(const uint8_t *p, const uint8_t s[4], raw_block *r) {
+__attribute__((target("avx512f,avx512bw"), always_inline))
+static inline void raw_avx512(const uint8_t *p, const uint8_t s[4], raw_lanes *r, int slot) {
     const __m512i v = _mm512_loadu_si512((const void *)p);
 #define EQ(c) _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8((char)(c)))
-    r->at = EQ('@');
-    r->underscore = EQ('_');
-    r->equals = EQ('=');
-    r->colon = EQ(':');
-    r->greater = EQ('>');
-    r->dash = EQ('-');
-    r->dquote = EQ('"');
-    r->squote = EQ('\'');
-    r->comma = EQ(',');
-    r->space = EQ(' ');
-    r->tilde = EQ('~');
-    r->lparen = EQ('(');
-    r->dot = EQ('.');
-    r->slash = EQ('/');
-    r->upper_a = EQ('A');
-    r->structural = EQ(s[0]) | EQ(s[1]) | EQ(s[2]) | EQ(s[3]);
+    r->at[slot] = EQ('@');
+    r->underscore[slot] = EQ('_');
+    r->equals[slot] = EQ('=');
+    r->colon[slot] = EQ(':');
+    r->greater[slot] = EQ('>');
+    r->dash[slot] = EQ('-');
+    r->dquote[slot] = EQ('"');
+    r->squote[slot] = EQ('\'');
+    r->comma[slot] = EQ(',');
+    r->space[slot] = EQ(' ');
+    r->tilde[slot] = EQ('~');
+    r->lparen[slot] = EQ('(');
+    r->dot[slot] = EQ('.');
+    r->slash[slot] = EQ('/');
+    r->upper_a[slot] = EQ('A');
+    r->structural[slot] = EQ(s[0]) | EQ(s[1]) | EQ(s[2]) | EQ(s[3]);
 #undef EQ
     const __m512i folded = _mm512_or_si512(v, _mm512_set1_epi8(0x20));
-    r->u_folded = _mm512_cmpeq_epi8_mask(folded, _mm512_set1_epi8('u'));
-    r->digit = _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')), _mm512_set1_epi8(9));
-    r->alnum = _mm512_cmple_epu8_mask(_mm512_sub_epi8(folded, _mm512_set1_epi8('a')), _mm512_set1_epi8(25)) | r->digit;
+    r->u_folded[slot] = _mm512_cmpeq_epi8_mask(folded, _mm512_set1_epi8('u'));
+    r->digit[slot] = _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')), _mm512_set1_epi8(9));
+    r->alnum[slot] = _mm512_cmple_epu8_mask(_mm512_sub_epi8(folded, _mm512_set1_epi8('a')), _mm512_set1_epi8(25)) | r->digit[slot];
     const __m512i nibble = _mm512_set1_epi8(0x0F);
     const __m512i lo = _mm512_and_si512(v, nibble);
     const __m512i rows = _mm512_shuffle_epi8(table512(ROW), _mm512_and_si512(_mm512_srli_epi16(v, 4), nibble));
-    r->gap = set512(lo, rows, GAP_LO);
-    r->at_prev = set512(lo, rows, AT_PREV_LO) | _mm512_movepi8_mask(v);  // and every byte >= 0x80
-    r->enc_prev = set512(lo, rows, ENC_PREV_LO);
-    r->enc_digit = set512(lo, rows, ENC_DIGIT_LO);
-    r->op_byte = set512(lo, rows, OP_BYTE_LO);
+    r->gap[slot] = set512(lo, rows, GAP_LO);
+    r->at_prev[slot] = set512(lo, rows, AT_PREV_LO) | _mm512_movepi8_mask(v);  // and every byte >= 0x80
+    r->enc_prev[slot] = set512(lo, rows, ENC_PREV_LO);
+    r->enc_digit[slot] = set512(lo, rows, ENC_DIGIT_LO);
+    r->op_byte[slot] = set512(lo, rows, OP_BYTE_LO);
     const __m512i hits = _mm512_and_si512(_mm512_and_si512(keyword_lookup512(p, 0), keyword_lookup512(p + 1, 1)),
                                           _mm512_and_si512(keyword_lookup512(p + 2, 2), keyword_lookup512(p + 3, 3)));
-    r->keyword = _mm512_test_epi8_mask(hits, hits);
+    r->keyword[slot] = _mm512_test_epi8_mask(hits, hits);
+}
+
+__attribute__((target("avx512f,avx512bw")))
+static void classify_avx512(const uint8_t *buffer, size_t total, size_t start, size_t length, const uint8_t structural[4],
+                            mk_block_masks *out, const mk_token_prefixes *prefixes) {
+    classify_lanes(raw_avx512, buffer, total, start, length, structural, out, prefixes);
 }
 
 static int has_avx512bw(void) { return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw"); }
@@ -652,7 +937,7 @@ int mk_classify_avx2(const uint8_t *buffer, size_t total, size_t start, size_t l
 #if defined(__x86_64__)
     if (has_avx2()) {
         mk_path_record(MK_KERNEL_CLASSIFY, MK_PATH_ACCELERATED);
-        classify_with(raw_avx2, buffer, total, start, length, structural, out, prefixes);
+        classify_avx2(buffer, total, start, length, structural, out, prefixes);
         return 1;
     }
 #endif
@@ -701,11 +986,11 @@ void mk_classify(const uint8_t *buffer, size_t total, size_t start, size_t lengt
 #if defined(__x86_64__)
     // mk_path_force admits a path only on a CPU that has it.
     if (path == MK_PATH_WIDE) {
-        classify_with(raw_avx512, buffer, total, start, length, structural, out, prefixes);
+        classify_avx512(buffer, total, start, length, structural, out, prefixes);
         return;
     }
     if (path == MK_PATH_ACCELERATED) {
-        classify_with(raw_avx2, buffer, total, start, length, structural, out, prefixes);
+        classify_avx2(buffer, total, start, length, structural, out, prefixes);
         return;
     }
 #endif

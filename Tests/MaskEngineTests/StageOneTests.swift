@@ -77,6 +77,41 @@ import Testing
         }
     }
 
+    /// Buffers of many blocks, so that the vector paths' eight-block groups and what one group hands
+    /// the next (the class masks of the block before, the keyword fill, the last "-u", digit groups
+    /// across the group's end) are compared too: pieces of digit text (runs of every length, cards, SSNs,
+    /// dates), credential phrases, "-u" commands, dash runs, emails and random bytes, with windows
+    /// starting at every block and ending anywhere.
+    @Test(.requires(.stageOneClassify), arguments: AcceleratedKernel.stageOneClassify.vectorPaths)
+    func vectorPathsMatchScalarAcrossBlockGroups(_ fastPath: KernelPath) {
+        var g = Generator(state: 7)
+        let phrases = ["password=", "api_key: \"", "curl -u admin:", " -U x ", "-----BEGIN ", "token\",", "ghp_",
+                       "sk_live_", "eyJhbGciOi", "a@b.example", "%40", "&#64;", "https://", " == ", "(\"", "secret'",
+                       "1234567890123", "AKIA", "\u{00E9}t\u{00E9}"].map { Array($0.utf8) }
+        let alphabet = Array("@_=:>-yJxoIAzabcdefgh0123456789.~,\"'\n\r \t(%#uUX/$[]!?+|".utf8) + [0, 0x80, 0xFF]
+        let structural: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")]
+        for round in 0..<24 {
+            let total = 1100 + Int(g.next() % 2000)
+            var bytes: [UInt8] = []
+            while bytes.count < total {
+                switch g.next() % 5 {
+                case 0: bytes += Self.digitText(&g, bytes: 1 + Int(g.next() % 40))
+                case 1: bytes += phrases[Int(g.next() % UInt64(phrases.count))]
+                case 2: bytes += [UInt8](repeating: UInt8(ascii: round % 2 == 0 ? "-" : "9"), count: 1 + Int(g.next() % 140))
+                default: bytes += (0..<(1 + Int(g.next() % 30))).map { _ in alphabet[Int(g.next() % UInt64(alphabet.count))] }
+                }
+            }
+            bytes.removeLast(bytes.count - total)
+            for start in stride(from: 0, to: total, by: 64) {
+                for length in Set([total - start, min(total - start, 1 + Int(g.next() % 1200))]) {
+                    let (fast, slow) = Self.classifyBoth(bytes, start: start, length: length, structural: structural, fast: fastPath)
+                    Self.expectSameMasks(fast, slow, blocks: (length + 63) / 64,
+                                         "\(fastPath): round \(round) total \(total) start \(start) length \(length)")
+                }
+            }
+        }
+    }
+
     /// Adversarial buffers: long runs of one class (all digits, all keyword letters, all dashes, all
     /// spaces), so carries cross every block and the warm-up before a window starts inside a run.
     @Test(.requires(.stageOneClassify), arguments: AcceleratedKernel.stageOneClassify.vectorPaths)
