@@ -115,6 +115,23 @@ import Testing
         #expect(differences == 0)
     }
 
+    /// Values larger than the batch's copy limit and its decoded buffer: a quoted value of about 600 KB
+    /// with doubled quotes (unquoted whole, after the gather makes room for it) and an unquoted one of
+    /// 400 KB (scanned where it lies), between ordinary records. Both readings mask them alike, and the
+    /// PII at their ends is found.
+    @Test func hugeValuesMaskAsTheRecordLoopDoes() {
+        let ordinary = (0..<10).map { "\($0),plain note \($0),ann\($0)@example.com\n" }.joined()
+        let quoted = "\"" + String(repeating: "{\"\"k\"\": \"\"value\"\"} ", count: 30_000) + "bob@example.com\""
+        let unquoted = String(repeating: "words and more words ", count: 20_000) + "4111 1111 1111 1111"
+        let text = ordinary + "10," + quoted + "," + unquoted + "\n" + ordinary
+        let results = [true, false].map { Self.mask(Array(text.utf8), delimiter: UInt8(ascii: ","), onePass: $0) }
+        #expect(results[0].2 == nil && results[1].2 == nil)
+        #expect(results[0].0 == results[1].0 && results[0].1 == results[1].1)
+        #expect(results[0].1.count == 22, "found: \(results[0].1.count)")
+        #expect(!String(decoding: results[0].0, as: UTF8.self).contains("bob@example.com"))
+        #expect(!String(decoding: results[0].0, as: UTF8.self).contains("4111 1111 1111 1111"))
+    }
+
     /// Masks a whole chunk with a header, returning the output, the findings and the error's text.
     static func mask(_ bytes: [UInt8], delimiter: UInt8, onePass: Bool) -> ([UInt8], [String], String?) {
         let session = MaskSession(policy: .default, key: testKey)

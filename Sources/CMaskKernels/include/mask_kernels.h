@@ -176,6 +176,56 @@ mk_csv_fields_result mk_csv_fields(const uint8_t *bytes, size_t length, size_t p
                                    size_t max_records, size_t max_bytes, mk_csv_field *fields,
                                    size_t field_capacity, size_t *record_ends);
 
+/// One field of a batch of text records (CSV records, COPY rows: TextRecordBatch), laid out for C so that
+/// mk_csv_gather writes a batch's fields where the batch keeps them.
+typedef struct {
+    /// Its raw bytes in the chunk, quotes or escapes included, without the terminator after it.
+    int64_t raw_start, raw_end;
+    /// Where its value is scanned: in the batch's decoded bytes with MK_FIELD_DECODED, else in the chunk.
+    int64_t value_start, value_end;
+    /// Its findings, findings[findings_start ..< findings_end] of the batch.
+    int32_t findings_start, findings_end;
+    uint32_t flags;
+} mk_text_field;
+
+enum {
+    /// A CSV field that was quoted, and is written quoted again.
+    MK_FIELD_QUOTED = 1,
+    /// The value is in the batch's decoded bytes (decoded, or copied there to be classified in one piece).
+    MK_FIELD_DECODED = 2,
+    /// Not scanned at all (a COPY NULL).
+    MK_FIELD_SKIPPED = 4,
+};
+
+/// What mk_csv_gather did.
+typedef struct {
+    /// Fields taken from the input (all of them unless it ran out of room).
+    size_t fields;
+    /// Decoded bytes after them.
+    size_t decoded_count;
+    /// Fields among them left in the chunk, to be scanned there.
+    size_t raw_fields;
+    /// Records whose last field was taken; record k's fields end before field record_field_ends[k].
+    size_t records;
+    /// When it stopped before the end: the decoded bytes the next field needs (then make room and call
+    /// again from that field).
+    size_t needed;
+} mk_csv_gather_result;
+
+/// Writes the fields `fields[0 ..< count]` (from mk_csv_fields, over `chunk`) as text fields to `out`,
+/// their values gathered into `decoded` after its first `decoded_count` bytes: a value with doubled
+/// quotes unquoted, the others copied in runs with the bytes between them (delimiters, line endings) as
+/// they lie, one copy per run; a zero byte after each run and each unquoted value. A value without
+/// doubled quotes that would take the copies past `copied_at_most` decoded bytes stays in the chunk.
+/// Stops before a field whose bytes would not fit in `decoded_capacity` (`needed` says how many it needs).
+mk_csv_gather_result mk_csv_gather(const uint8_t *chunk, const mk_csv_field *fields, size_t count, uint8_t *decoded,
+                                   size_t decoded_count, size_t decoded_capacity, size_t copied_at_most,
+                                   mk_text_field *out, size_t *record_field_ends);
+
+/// Writes the quoted CSV value `value[0 ..< length]` (between its quotes; its quotes come in doubled pairs)
+/// with each `""` made one `"` to `out` (room for `length` bytes); returns the bytes written.
+size_t mk_csv_unquote(const uint8_t *value, size_t length, uint8_t *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,3 +1,4 @@
+import CMaskKernels
 import Foundation
 
 /// Where a chunk of CSV starts: offsets for errors and reports, and the header in force.
@@ -77,7 +78,7 @@ public struct CSVChunkMasker {
             context: { $0 < contexts.count ? contexts[$0] : ColumnContext() },
             actions: actions,
             write: { record, batch, row in
-                if batch.fields[record.fields].allSatisfy({ $0.findings.isEmpty }) {
+                if record.fields.allSatisfy({ batch.fields[$0].hasNoFindings }) {
                     result.keep(record.start..<record.end, of: chunk)
                 } else {
                     emit(chunk, record: record, batch: batch, row: row, session: session, actions: actions, into: &result)
@@ -103,20 +104,15 @@ public struct CSVChunkMasker {
                 let read = splitter.read(chunk, from: position.offset, delimiter: delimiter,
                                          maxRecords: TextRecordBatch.maxRecords - batch.records.count,
                                          maxBytes: TextRecordBatch.maxBytes - batch.byteCount)
-                var record = 0
+                // The fields and their values in the batch without a Swift step per field (`mk_csv_gather`).
+                batch.flushCopies(chunk)
                 batch.beginRecord(at: position.offset)
-                for i in 0..<read.fieldCount {
-                    let f = splitter.field(i)
-                    let field = f.quoted
-                        ? FieldSpan(rawStart: f.start, rawEnd: f.end, valueStart: f.start + 1, valueEnd: f.end - 1, quoted: true)
-                        : FieldSpan(rawStart: f.start, rawEnd: f.end, valueStart: f.start, valueEnd: f.end, quoted: false)
-                    add(field, needsDecoding: f.doubled, chunk, into: &batch)
-                    if f.last {
-                        let end = splitter.recordEnd(record)
-                        batch.endRecord(at: end)
-                        record += 1
-                        if record < read.records { batch.beginRecord(at: end) }
-                    }
+                var (field, record) = (0, 0)
+                while field < read.fieldCount {
+                    let added = batch.addGathered(chunk, from: splitter, first: field, count: read.fieldCount - field,
+                                                  firstRecord: record, copiedAtMost: Self.copiedAtMost)
+                    field += added.fields
+                    record += added.records
                 }
                 position.offset = read.end
                 position.line += read.lines
@@ -176,10 +172,11 @@ public struct CSVChunkMasker {
         }
         var recordDone = false
         while !recordDone {
-            var field = FieldSpan(rawStart: pos, rawEnd: pos, valueStart: pos, valueEnd: pos, quoted: false)
+            let rawStart = pos
+            var quoted = false
             var needsDecoding = false
             if pos < n && chunk[pos] == UInt8(ascii: "\"") {
-                field.quoted = true
+                quoted = true
                 let fieldLine = line
                 var q = pos + 1
                 var closing = -1
@@ -201,8 +198,6 @@ public struct CSVChunkMasker {
                     line = fieldLine  // name the line where the quote opened
                     return fail(.csvUnterminatedQuote, at: pos)
                 }
-                field.valueStart = pos + 1
-                field.valueEnd = closing
                 pos = closing + 1
             } else {
                 var end = n
@@ -217,11 +212,9 @@ public struct CSVChunkMasker {
                     end = next
                     break
                 }
-                field.valueEnd = end
                 pos = end
             }
-            field.rawEnd = pos
-            add(field, needsDecoding: needsDecoding, chunk, into: &batch)
+            add(FieldSpan(rawStart: rawStart, rawEnd: pos, quoted: quoted), needsDecoding: needsDecoding, chunk, into: &batch)
             // What follows the field.
             if pos >= n {
                 recordDone = true
@@ -313,45 +306,13 @@ public struct CSVChunkMasker {
     }
 
     /// Writes the value of a quoted field whose quotes are doubled, `chunk[start..<end]`, with each
-    /// `""` made one `"`, to `p` (room for `end - start` bytes) and
-    /// returns its length.
-    ///
-    /// Eight bytes at a time while a word holds no quote (a JSON value in CSV has a quote every few
-    /// bytes, and its byte loop was a third of the record loop's time on PII-free CSV), then byte by byte.
+    /// `""` made one `"`, to `p` (room for `end - start` bytes) and returns its length: `mk_csv_unquote`,
+    /// which `mk_csv_gather` unquotes the values of well-formed records with.
     static func unquote(_ chunk: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
         // Sound: the value is never longer unquoted, and the caller made room for that much. The parser
         // guarantees quotes come in pairs here, so the byte after a quote is its pair, skipped.
         guard start < end, let base = chunk.baseAddress else { return 0 }
-        var k = 0
-        var i = start
-        let quotes: UInt64 = 0x2222_2222_2222_2222
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        while i + 8 <= end {
-            // Sound: i + 8 <= end reads inside the value; k <= i - start, so the 8 bytes stored at p + k
-            // end at or before p + (end - start), the room made.
-            let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
-            UnsafeMutableRawPointer(p + k).storeBytes(of: word.littleEndian, as: UInt64.self)
-            // The classic zero-byte test on word ^ quotes: its lowest flag is the first quote exactly
-            // (flags above a true zero byte may be false, the lowest never is).
-            let x = word ^ quotes
-            let flags = (x &- ones) & ~x & highs
-            if flags == 0 {
-                k += 8
-                i += 8
-            } else {
-                let q = flags.trailingZeroBitCount >> 3
-                k += q + 1  // the bytes before the quote and one quote
-                i += q + 2  // and its pair
-            }
-        }
-        while i < end {
-            let b = chunk[i]
-            p[k] = b
-            k += 1
-            i += b == UInt8(ascii: "\"") ? 2 : 1
-        }
-        return k
+        return mk_csv_unquote(base + start, end - start, p)
     }
 }
 

@@ -114,7 +114,7 @@ public struct CopyTextChunkMasker {
                     end = next
                     break
                 }
-                let field = FieldSpan(rawStart: fieldStart, rawEnd: end, valueStart: fieldStart, valueEnd: end, quoted: false)
+                let field = FieldSpan(rawStart: fieldStart, rawEnd: end, quoted: false)
                 let isNull = end - fieldStart == 2 && chunk[fieldStart] == UInt8(ascii: "\\") && chunk[fieldStart + 1] == UInt8(ascii: "N")
                 if isNull {
                     var null = field
@@ -146,13 +146,13 @@ public struct CopyTextChunkMasker {
     private func emitRow(_ chunk: UnsafeBufferPointer<UInt8>, record: TextRecordBatch.Record, batch: TextRecordBatch,
                          start: CopyChunkStart, row: Int, session: MaskSession, actions: (Int) -> ActionTable,
                          into result: inout MaskedChunk) {
-        let fields = batch.fields[record.fields]
-        if fields.allSatisfy({ $0.findings.isEmpty }) {
+        if record.fields.allSatisfy({ batch.fields[$0].hasNoFindings }) {
             result.keep(record.start..<record.end, of: chunk)
             return
         }
         // Unchanged fields, with the tab before each, are kept lazily: runs of them are copied in one piece.
-        for (column, field) in fields.enumerated() {
+        for (column, i) in record.fields.enumerated() {
+            let field = batch.fields[i]
             let withTab = column > 0 ? field.rawStart - 1 : field.rawStart
             let cellFindings = batch.findings[field.findings]
             if cellFindings.isEmpty {
@@ -185,7 +185,9 @@ public struct CopyTextChunkMasker {
             }
         }
         // The row's line ending.
-        if let last = fields.last, last.rawEnd < record.end { result.keep(last.rawEnd..<record.end, of: chunk) }
+        if let last = record.fields.last, batch.fields[last].rawEnd < record.end {
+            result.keep(batch.fields[last].rawEnd..<record.end, of: chunk)
+        }
     }
 
     /// UTF-8 characters in `bytes` (continuation bytes are not counted).

@@ -17,6 +17,9 @@ final class ByteScratch {
 
     deinit { base.deallocate() }
 
+    /// Bytes that fit after those written so far without growing.
+    var room: Int { capacity - count }
+
     /// The bytes written so far; valid until the next call that writes.
     var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
 

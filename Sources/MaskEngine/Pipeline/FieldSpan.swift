@@ -1,5 +1,10 @@
+import CMaskKernels
+
 /// One field of a record or row being masked (see `TextRecordBatch`): its raw bytes (with quotes or
 /// escapes), its value, how it is scanned and where its findings are.
+///
+/// Kept as the C struct `mk_text_field` (48 bytes), so that `mk_csv_gather` writes a CSV batch's fields
+/// where the batch keeps them (`TextFields`), without a Swift step per field.
 struct FieldSpan {
     /// How a field's value reaches the scanner.
     enum Source: Equatable {
@@ -12,27 +17,57 @@ struct FieldSpan {
         case skipped
     }
 
-    var rawStart: Int
-    var rawEnd: Int
-    var valueStart: Int
-    var valueEnd: Int
-    /// CSV: the value was quoted, and is written quoted again.
-    var quoted: Bool
-    var source: Source
-    /// The field's findings in its batch's `findings` (offsets into the value).
-    var findings: Range<Int> = 0..<0
+    var c: mk_text_field
 
-    init(rawStart: Int, rawEnd: Int, valueStart: Int, valueEnd: Int, quoted: Bool, source: Source = .raw) {
-        self.rawStart = rawStart
-        self.rawEnd = rawEnd
-        self.valueStart = valueStart
-        self.valueEnd = valueEnd
-        self.quoted = quoted
-        self.source = source
+    init(_ c: mk_text_field) { self.c = c }
+
+    /// A field whose value is `raw` without its quotes when `quoted` (a CSV field), scanned where it lies.
+    init(rawStart: Int, rawEnd: Int, quoted: Bool) {
+        let q = quoted ? 1 : 0
+        c = mk_text_field(raw_start: Int64(rawStart), raw_end: Int64(rawEnd), value_start: Int64(rawStart + q),
+                          value_end: Int64(rawEnd - q), findings_start: 0, findings_end: 0,
+                          flags: quoted ? UInt32(MK_FIELD_QUOTED) : 0)
     }
 
     /// The empty last field of a record that ends in a delimiter at the end of input.
     init(empty at: Int) {
-        self.init(rawStart: at, rawEnd: at, valueStart: at, valueEnd: at, quoted: false)
+        self.init(rawStart: at, rawEnd: at, quoted: false)
     }
+
+    var rawStart: Int { Int(c.raw_start) }
+    var rawEnd: Int { Int(c.raw_end) }
+    /// CSV: the value was quoted, and is written quoted again.
+    var quoted: Bool { c.flags & UInt32(MK_FIELD_QUOTED) != 0 }
+    /// The value in the chunk: the raw bytes without the quotes of a quoted field.
+    var valueStart: Int { rawStart + (quoted ? 1 : 0) }
+    var valueEnd: Int { rawEnd - (quoted ? 1 : 0) }
+
+    var source: Source {
+        @inline(__always) get {
+            if c.flags & UInt32(MK_FIELD_DECODED) != 0 { return .decoded(Int(c.value_start)..<Int(c.value_end)) }
+            return c.flags & UInt32(MK_FIELD_SKIPPED) != 0 ? .skipped : .raw
+        }
+        set {
+            c.flags &= ~UInt32(MK_FIELD_DECODED | MK_FIELD_SKIPPED)
+            switch newValue {
+            case .raw:
+                (c.value_start, c.value_end) = (Int64(valueStart), Int64(valueEnd))
+            case .decoded(let range):
+                (c.value_start, c.value_end) = (Int64(range.lowerBound), Int64(range.upperBound))
+                c.flags |= UInt32(MK_FIELD_DECODED)
+            case .skipped:
+                (c.value_start, c.value_end) = (Int64(valueStart), Int64(valueEnd))
+                c.flags |= UInt32(MK_FIELD_SKIPPED)
+            }
+        }
+    }
+
+    /// The field's findings in its batch's `findings` (offsets into the value).
+    var findings: Range<Int> {
+        @inline(__always) get { Int(c.findings_start)..<Int(c.findings_end) }
+        set { (c.findings_start, c.findings_end) = (Int32(newValue.lowerBound), Int32(newValue.upperBound)) }
+    }
+
+    /// Whether the field has no finding (cheaper than `findings.isEmpty`: no range is built).
+    var hasNoFindings: Bool { @inline(__always) get { c.findings_start == c.findings_end } }
 }

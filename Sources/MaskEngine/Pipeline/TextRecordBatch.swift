@@ -1,3 +1,5 @@
+import CMaskKernels
+
 /// Records of a text format (CSV records, COPY rows) gathered from a chunk and scanned as one batch:
 /// the column batches of the design's data path, for the formats whose values are text.
 ///
@@ -27,7 +29,8 @@ struct TextRecordBatch {
     }
 
     private(set) var records: [Record] = []
-    private(set) var fields: [FieldSpan] = []
+    /// The fields of the records, in order.
+    let fields = TextFields(capacity: Self.maxRecords * 16)
     /// Every field's findings; field `i`'s are `findings[fields[i].findings]`.
     private(set) var findings: [Finding] = []
     /// The decoded values, one zero byte after each: to the stage-1 kernel a zero byte is in no class,
@@ -51,7 +54,6 @@ struct TextRecordBatch {
     /// its arrays one reallocation at a time.
     init() {
         records.reserveCapacity(Self.maxRecords)
-        fields.reserveCapacity(Self.maxRecords * 4)
         findings.reserveCapacity(Self.maxRecords * 2)
         columnContexts.reserveCapacity(32)
     }
@@ -66,7 +68,7 @@ struct TextRecordBatch {
     mutating func removeAll() {
         records.removeAll(keepingCapacity: true)
         rawFields = 0
-        fields.removeAll(keepingCapacity: true)
+        fields.removeAll(keepingAtMost: Self.maxRecords * 64)
         findings.removeAll(keepingCapacity: true)
         decoded.removeAll(keepingAtMost: 1 << 20)
         copyRun = nil
@@ -85,12 +87,49 @@ struct TextRecordBatch {
         fields.append(field)
     }
 
+    /// Adds the CSV fields `splitter` read last, from its field `first` on, as `mk_csv_gather` gathers
+    /// them (see there), and ends the records whose last field is among them: record `k` of the read
+    /// (counted from `firstRecord`) ends at the splitter's `recordEnd(k)`, and the next begins there. Pending
+    /// copies must have been flushed. Returns how many fields and records it added: all of them unless a
+    /// field needs more decoded bytes than there is room for, in which case it makes that room and the
+    /// caller calls again from the next field.
+    mutating func addGathered(_ chunk: UnsafeBufferPointer<UInt8>, from splitter: CSVFieldSplitter, first: Int, count: Int,
+                              firstRecord: Int, copiedAtMost: Int) -> (fields: Int, records: Int) {
+        precondition(copyRun == nil, "copies are flushed before fields are gathered")
+        guard count > 0 else { return (0, 0) }
+        let before = fields.count
+        // Room for the usual case: the values copied in runs, a zero after each piece. A field that needs
+        // more (a huge value) stops the gather, which says how much it needs.
+        let span = splitter.field(first + count - 1).end - splitter.field(first).start
+        let next = decoded.continueWriting(atMost: min(span + count + 1, copiedAtMost + 2))
+        var gathered = mk_csv_gather_result()
+        fields.append(atMost: count) { out in
+            splitter.gather(chunk, first: first, count: count, into: next - decoded.count, decodedCount: decoded.count,
+                            decodedCapacity: decoded.count + decoded.room, copiedAtMost: copiedAtMost, fields: out,
+                            result: &gathered)
+        }
+        decoded.setCount(gathered.decoded_count)
+        rawFields += gathered.raw_fields
+        if gathered.needed > 0 { _ = decoded.continueWriting(atMost: gathered.needed) }
+        for k in 0..<gathered.records {
+            let end = splitter.recordEnd(firstRecord + k)
+            records.append(Record(start: recordStart, end: end, fields: recordFields..<(before + splitter.recordFieldEnd(k))))
+            width = max(width, before + splitter.recordFieldEnd(k) - recordFields)
+            recordStart = end
+            recordFields = before + splitter.recordFieldEnd(k)
+        }
+        return (gathered.fields, gathered.records)
+    }
+
     /// The chunk bytes `addCopied` is gathering for one copy into the decoded bytes: where they start in
     /// the chunk, where they will start in the decoded bytes, and where the last field added ends.
     private var copyRun: (start: Int, base: Int, end: Int)? = nil
 
     /// The decoded bytes there would be, the pending copy included, if `addCopied` took `field`.
     func copiedBytes(with field: FieldSpan) -> Int { decoded.count + field.rawEnd - (copyRun?.start ?? field.rawStart) }
+
+    /// Whether values are being gathered for one copy (`addCopied`) and not yet copied (`flushCopies`).
+    var hasPendingCopies: Bool { copyRun != nil }
 
     /// Adds a field whose value is copied into the decoded bytes as it is, in one piece with the chunk
     /// bytes around it and the fields added before it this way (the delimiters between them stay, as in
@@ -141,7 +180,7 @@ struct TextRecordBatch {
 
     /// Forgets the fields of the record begun last (one the format refuses).
     mutating func dropRecord() {
-        fields.removeSubrange(recordFields...)
+        fields.removeLast(from: recordFields)
     }
 
     /// The value of `field`: in `chunk`, or in the decoded bytes. Valid until the batch changes.
@@ -199,30 +238,34 @@ struct TextRecordBatch {
                                                               into findings: inout [Finding], admitting prefilter: inout Prefilter) {
         let decodedBytes = decoded.bytes
         let decodedIndex = self.decodedIndex
+        let fields = self.fields.buffer
         records.withUnsafeBufferPointer { records in
-            fields.withUnsafeMutableBufferPointer { fields in
-                columnContexts.withUnsafeBufferPointer { contexts in
-                    for record in records {
-                        // Sound: `record.fields` is a range of fields added before the record ended
-                        // (`endRecord`), so inside `fields`, and no wider than `width`, the count of
-                        // `contexts`; neither buffer is bounds-checked.
-                        for i in record.fields {
-                            guard let context = contexts[i - record.fields.lowerBound] else { continue }
-                            // Where the value is scanned: in the chunk, or decoded in the batch's own bytes.
-                            let (bytes, valueIndex, lower, upper): (UnsafeBufferPointer<UInt8>, StageOneIndex, Int, Int)
-                            switch fields[i].source {
-                            case .raw:
-                                (bytes, valueIndex, lower, upper) = (chunk, index, fields[i].valueStart, fields[i].valueEnd)
-                            case .decoded(let range):
-                                (bytes, valueIndex, lower, upper) = (decodedBytes, decodedIndex, range.lowerBound, range.upperBound)
-                            case .skipped: continue
-                            }
-                            if !prefilter.admits(valueIndex, lower, upper) { continue }
-                            // Fields are added with no findings, and a batch is scanned once. The count
-                            // is read only for a field with findings: the getter is a call.
-                            let added = scan.scan(bytes, lower: lower, upper: upper, index: valueIndex, context: context,
-                                                  candidates: prefiltered ? true : nil, into: &findings)
-                            if added > 0 { fields[i].findings = (findings.count - added)..<findings.count }
+            columnContexts.withUnsafeBufferPointer { contexts in
+                for record in records {
+                    // Sound: `record.fields` is a range of fields added before the record ended
+                    // (`endRecord`), so inside `fields`, and no wider than `width`, the count of
+                    // `contexts`; neither buffer is bounds-checked.
+                    for i in record.fields {
+                        guard let context = contexts[i - record.fields.lowerBound] else { continue }
+                        // Where the value is scanned: in the chunk, or decoded in the batch's own bytes.
+                        let field = fields[i]
+                        let (bytes, valueIndex): (UnsafeBufferPointer<UInt8>, StageOneIndex)
+                        if field.flags & UInt32(MK_FIELD_DECODED) != 0 {
+                            (bytes, valueIndex) = (decodedBytes, decodedIndex)
+                        } else if field.flags & UInt32(MK_FIELD_SKIPPED) == 0 {
+                            (bytes, valueIndex) = (chunk, index)
+                        } else {
+                            continue
+                        }
+                        let (lower, upper) = (Int(field.value_start), Int(field.value_end))
+                        if !prefilter.admits(valueIndex, lower, upper) { continue }
+                        // Fields are added with no findings, and a batch is scanned once. The count
+                        // is read only for a field with findings: the getter is a call.
+                        let added = scan.scan(bytes, lower: lower, upper: upper, index: valueIndex, context: context,
+                                              candidates: prefiltered ? true : nil, into: &findings)
+                        if added > 0 {
+                            fields[i].findings_start = Int32(findings.count - added)
+                            fields[i].findings_end = Int32(findings.count)
                         }
                     }
                 }
@@ -236,7 +279,7 @@ struct TextRecordBatch {
         rewriter.forgetPreparedTokens()
         if findings.count < 2 { return }
         for record in records {
-            for i in record.fields where !fields[i].findings.isEmpty {
+            for i in record.fields where !fields[i].hasNoFindings {
                 rewriter.requestTokens(findings[fields[i].findings], of: value(of: fields[i], in: chunk),
                                             actions: actions(i - record.fields.lowerBound))
             }
