@@ -500,6 +500,9 @@ import Testing
                 index.reset(bytes)
                 index.ensure(0, bytes.count)
                 var gate = CandidateGate(index: index, bytes: bytes)
+                // The same gate told that values follow a byte that is no letter or digit, asked only
+                // about such values.
+                var gateAfterNonAlnum = CandidateGate(index: index, bytes: bytes, valuesFollowNonAlnum: true)
                 for _ in 0..<2 {
                     var lower = Int(g.next() % 8)
                     while lower < bytes.count {
@@ -509,6 +512,10 @@ import Testing
                         if gate.hasCandidates(lower, upper) != expected {
                             disagreements += 1
                             Issue.record("round \(round) value \(lower)..<\(upper): gate \(!expected), index \(expected)")
+                        }
+                        if (lower == 0 || !ASCII.isAlnum(bytes[lower - 1])) && gateAfterNonAlnum.hasCandidates(lower, upper) != expected {
+                            disagreements += 1
+                            Issue.record("round \(round) value \(lower)..<\(upper) after no letter or digit: gate \(!expected)")
                         }
                         // Next value: adjacent, overlapping the end, further on, or (one in eight) back.
                         if g.next() % 8 == 0 && lower > 0 {

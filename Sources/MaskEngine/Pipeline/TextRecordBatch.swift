@@ -199,7 +199,10 @@ struct TextRecordBatch {
     /// wide table (100 columns) has more fields than the cache holds, so walking a column at a time
     /// missed the cache on every field (a quarter of the time on such a table). Each field is scanned
     /// on its own, with its column's context, so the order changes no finding.
-    mutating func scan(_ chunk: UnsafeBufferPointer<UInt8>, index: StageOneIndex, with scan: ChunkScan,
+    ///
+    /// `delimiter`: the byte between a record's fields, which (with a quote, a line end and the zero
+    /// after each decoded piece) is what precedes each value in the decoded bytes.
+    mutating func scan(_ chunk: UnsafeBufferPointer<UInt8>, index: StageOneIndex, with scan: ChunkScan, delimiter: UInt8,
                        context: (Int) -> ColumnContext?) {
         defer { index.unpin() }
         precondition(copyRun == nil, "copies are flushed before the batch is scanned")
@@ -220,7 +223,7 @@ struct TextRecordBatch {
         let prefilter = !scan.scansEveryCell && scan.stopAfter > .decode
         if prefilter && rawFields == 0 {
             // Every value is in the decoded bytes, in ascending order: one gate answers for all of them.
-            var gate = CandidateGate(index: decodedIndex, bytes: decodedBytes)
+            var gate = CandidateGate(index: decodedIndex, bytes: decodedBytes, valuesFollowNonAlnum: !ASCII.isAlnum(delimiter))
             walk(chunk, index: index, with: scan, prefiltered: true, into: &findings, admitting: &gate)
         } else {
             var test = IndexPrefilter(enabled: prefilter)
@@ -298,6 +301,7 @@ struct TextRecordBatch {
     /// the error of a record it refuses, not added), the batch is scanned (`context` gives a column's
     /// context, nil to skip it) and its card, SSN and email tokens made, then `write` writes each record (with
     /// its row). Returns the refused record's error, once the records before it are written.
+    /// `structural`: the chunk index's structural bytes, the first of them the delimiter between fields.
     static func mask(_ chunk: UnsafeBufferPointer<UInt8>, structural: (UInt8, UInt8, UInt8, UInt8), from start: Position,
                      session: MaskSession,
                      parse: (inout Position, StageOneIndex, inout TextRecordBatch) -> StreamError?,
@@ -317,7 +321,7 @@ struct TextRecordBatch {
             // The batch's blocks stay classified until its columns are scanned (`scan` unpins).
             index.pin(from: position.offset)
             let error = parse(&position, index, &batch)
-            batch.scan(chunk, index: index, with: scan, context: context)
+            batch.scan(chunk, index: index, with: scan, delimiter: structural.0, context: context)
             if scan.stopAfter == .mask { batch.prepareTokens(chunk, rewriter: rewriter, actions: actions) }
             for (r, record) in batch.records.enumerated() { write(record, batch, firstRow + r) }
             if let error { return error }

@@ -19,12 +19,18 @@ struct CandidateGate {
     private var next = -1
     /// The `lower` of the last value asked about.
     private var asked = 0
+    /// Every value asked about follows a byte that is no letter or digit (or starts the buffer).
+    private let valuesFollowNonAlnum: Bool
 
-    /// A gate over `bytes`, every block of which `index` has classified.
-    init(index: StageOneIndex, bytes: UnsafeBufferPointer<UInt8>) {
+    /// A gate over `bytes`, every block of which `index` has classified. `valuesFollowNonAlnum`: the
+    /// caller promises that the byte before each value it asks about is no letter or digit, or that the
+    /// value starts the buffer (values copied with a zero byte after each, CSV values after a delimiter
+    /// that is no letter or digit, a quote or a line end); then most of `CellStart` is known to add nothing.
+    init(index: StageOneIndex, bytes: UnsafeBufferPointer<UInt8>, valuesFollowNonAlnum: Bool = false) {
         masks = index.blockBase
         self.bytes = bytes
         blocks = (bytes.count + 63) >> 6
+        self.valuesFollowNonAlnum = valuesFollowNonAlnum
     }
 
     /// Whether `CandidateCursor` yields anything in `lower..<upper` (exactly
@@ -37,6 +43,13 @@ struct CandidateGate {
         if next < lower || lower < asked { next = firstCandidate(from: lower) }
         asked = lower
         if next < upper { return true }
+        if valuesFollowNonAlnum {
+            // `CellStart` after a byte that is no letter or digit: no digit run or word is cut; a first
+            // letter or digit is judged by the kernel's own `tokenstart` bit, which `next` counted; so
+            // only a long run from a first byte that is no letter or digit (`-----BEGIN`, `_token...`) adds.
+            let first = bytes[lower]
+            return !ASCII.isAlnum(first) && masks[lower >> 6].longrun & (1 << UInt64(lower & 63)) != 0
+        }
         // What the cursor adds at a value's first bytes (`CellStart`).
         let start = CellStart(bytes, lower, upper)
         return start.insideDigitRun || start.underscore >= 0 || start.tokenStartBit(masks[lower >> 6], lower) != 0

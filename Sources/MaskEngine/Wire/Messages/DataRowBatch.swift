@@ -219,7 +219,8 @@ struct DataRowBatch {
         let copyMasker = CellMasker(chunk: bytes, index: index, session: session, scan: cellMasker.scan,
                                     actions: cellMasker.actions, maxEncodedLength: cellMasker.maxEncodedLength)
         // The copies lie in ascending order: one gate answers the prefilter for all of them.
-        var gate = CandidateGate(index: index, bytes: bytes)
+        // Each copy follows the zero byte after the one before it.
+        var gate = CandidateGate(index: index, bytes: bytes, valuesFollowNonAlnum: true)
         let everyCell = cellMasker.scan.scansEveryCell
         for (cell, copy) in gathered[..<gatheredCount] {
             let start = findings.count
