@@ -65,6 +65,12 @@ public struct CSVChunkMasker {
         let (columnActions, unnamedActions) = start.header.actions(session.policy)
         func actions(_ column: Int) -> ActionTable { column < columnActions.count ? columnActions[column] : unnamedActions }
         result.auditSource = AuditSource(kind: .csv, table: start.header.table, columns: start.header.names)
+        // What every rewritten cell uses, taken from the session once per chunk rather than once per cell
+        // (each read of a session property was a retain and a release, and `cellOut` an access check).
+        let writer = CellWriter(rewriter: session.rewriter, quoted: session.quoted)
+        var cellOut = session.cellOut
+        session.cellOut = []
+        defer { session.cellOut = cellOut }
         // Records without findings are not copied one by one: they are kept (`MaskedChunk.keep`), and a
         // run of them is copied in one piece when a record changes, or not at all when nothing in the
         // chunk changes (then the input itself is the output).
@@ -81,7 +87,8 @@ public struct CSVChunkMasker {
                 if record.fields.allSatisfy({ batch.fields[$0].hasNoFindings }) {
                     result.keep(record.start..<record.end, of: chunk)
                 } else {
-                    emit(chunk, record: record, batch: batch, row: row, session: session, actions: actions, into: &result)
+                    emit(chunk, record: record, batch: batch, row: row, writer: writer, cellOut: &cellOut, actions: actions,
+                         into: &result)
                 }
                 result.rows += 1
             })
@@ -235,8 +242,15 @@ public struct CSVChunkMasker {
     }
 
     /// Writes one record with findings, field by field.
+    /// The session's parts that rewrite a record's cells (`emit`).
+    private struct CellWriter {
+        let rewriter: CellRewriter
+        let quoted: ByteScratch
+    }
+
     private func emit(_ chunk: UnsafeBufferPointer<UInt8>, record: TextRecordBatch.Record, batch: TextRecordBatch, row: Int,
-                      session: MaskSession, actions: (Int) -> ActionTable, into result: inout MaskedChunk) {
+                      writer: CellWriter, cellOut: inout [UInt8], actions: (Int) -> ActionTable,
+                      into result: inout MaskedChunk) {
         // Unchanged fields, with the delimiter before each, are kept lazily (`MaskedChunk.keep`): runs of
         // them, across records too, are copied in one piece.
         for (column, i) in record.fields.enumerated() {
@@ -248,11 +262,11 @@ public struct CSVChunkMasker {
                 continue
             }
             for f in cellFindings { result.record(f, row: row, column: column) }
-            session.cellOut.removeAll(keepingCapacity: true)
+            cellOut.removeAll(keepingCapacity: true)
             let actions = actions(column)
-            let outcome = session.rewriter.rewrite(batch.value(of: field, in: chunk), findings: cellFindings, as: .cell,
-                                                   actions: actions, into: &session.cellOut)
-            if outcome != .unchanged && session.rewriter.masksAny(cellFindings, actions: actions) { result.maskedCells += 1 }
+            let outcome = writer.rewriter.rewrite(batch.value(of: field, in: chunk), findings: cellFindings, as: .cell,
+                                                   actions: actions, into: &cellOut)
+            if outcome != .unchanged && writer.rewriter.masksAny(cellFindings, actions: actions) { result.maskedCells += 1 }
             switch outcome {
             case .unchanged:
                 result.keep(withDelimiter..<field.rawEnd, of: chunk)
@@ -262,7 +276,7 @@ public struct CSVChunkMasker {
             case .rewritten:
                 result.keep(withDelimiter..<field.rawStart, of: chunk)
                 result.flushKept(chunk)
-                Self.appendField(session.cellOut, quoted: field.quoted, delimiter: delimiter, scratch: session.quoted,
+                Self.appendField(cellOut, quoted: field.quoted, delimiter: delimiter, scratch: writer.quoted,
                                  to: &result.output)
             }
         }
