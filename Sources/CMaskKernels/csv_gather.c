@@ -47,7 +47,8 @@ mk_csv_gather_result mk_csv_gather(const uint8_t *chunk, const mk_csv_field *fie
     int run_open = 0;
     size_t run_start = 0, run_base = 0, run_end = 0;
     // A run may reach `reach` bytes of decoded bytes (a zero byte after it must fit too).
-    const size_t reach = copied_at_most < decoded_capacity - 1 ? copied_at_most : decoded_capacity - 1;
+    const size_t room = decoded_capacity > 0 ? decoded_capacity - 1 : 0;
+    const size_t reach = copied_at_most < room ? copied_at_most : room;
     size_t i = 0;
     while (i < count) {
         // Most fields: no doubled quotes, copied with the run they extend (a few stores each).
