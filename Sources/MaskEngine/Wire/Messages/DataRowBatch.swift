@@ -30,7 +30,7 @@ struct DataRowBatch {
     /// Scratch of `maskTextColumn`: the column's cells with findings, and where their findings are.
     private var textCells: [(cell: Int, findings: Range<Int>)] = []
     /// Scratch of `maskTextColumn`: the column's cells to scan, and where each was copied to.
-    private var gathered: [(cell: Int, at: Int)] = []
+    private var gathered: [(cell: Int, at: Int, end: Int)] = []
 
     /// Where the first row's message starts in the stream; the others' follow from their frames.
     private var firstLocation = StreamLocation(byteOffset: 0)
@@ -174,7 +174,7 @@ struct DataRowBatch {
         var gathered = self.gathered
         self.gathered = []
         defer { self.gathered = gathered }
-        if gathered.count < Self.maxRows { gathered = Array(repeating: (cell: 0, at: 0), count: Self.maxRows) }
+        if gathered.count < Self.maxRows { gathered = Array(repeating: (cell: 0, at: 0, end: 0), count: Self.maxRows) }
         let gatheredCount = gathered.withUnsafeMutableBufferPointer { slots -> Int in
             var taken = 0
             var at = column
@@ -204,7 +204,7 @@ struct DataRowBatch {
                 // `slots` has a slot per row (at most `maxRows`).
                 (base + written).update(from: source, count: count)
                 base[written + count] = 0
-                slots[taken] = (cell: at, at: written)
+                slots[taken] = (cell: at, at: written, end: written + count)
                 taken += 1
                 written += count + 1
             }
@@ -222,18 +222,20 @@ struct DataRowBatch {
         // Each copy follows the zero byte after the one before it.
         var gate = CandidateGate(index: index, bytes: bytes, valuesFollowNonAlnum: true)
         let everyCell = cellMasker.scan.scansEveryCell
-        for (cell, copy) in gathered[..<gatheredCount] {
-            let start = findings.count
-            let upper = copy + cells[cell].end - cells[cell].start
-            if everyCell {
-                copyMasker.scanText(lower: copy, upper: upper, context: kind.context, into: &findings)
-            } else {
-                guard gate.hasCandidates(copy, upper) else { continue }
-                // The scan skips a cell of a type that cannot hold PII unless it holds text anchors.
-                cellMasker.scan.scan(bytes, lower: copy, upper: upper, index: index, context: kind.context, candidates: true,
-                                     into: &findings)
+        gathered.withUnsafeBufferPointer { slots in
+            // Sound: `gatheredCount` slots were written above, and the array has `maxRows` of them.
+            for (cell, copy, upper) in UnsafeBufferPointer(rebasing: slots[..<gatheredCount]) {
+                let start = findings.count
+                if everyCell {
+                    copyMasker.scanText(lower: copy, upper: upper, context: kind.context, into: &findings)
+                } else {
+                    guard gate.hasCandidates(copy, upper) else { continue }
+                    // The scan skips a cell of a type that cannot hold PII unless it holds text anchors.
+                    cellMasker.scan.scan(bytes, lower: copy, upper: upper, index: index, context: kind.context,
+                                         candidates: true, into: &findings)
+                }
+                if findings.count > start { textCells.append((cell: cell, findings: start..<findings.count)) }
             }
-            if findings.count > start { textCells.append((cell: cell, findings: start..<findings.count)) }
         }
         if textCells.isEmpty || cellMasker.scan.stopAfter != .mask { return }
         let rewriter = session.rewriter
