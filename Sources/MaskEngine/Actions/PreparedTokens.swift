@@ -57,7 +57,10 @@ final class PreparedTokens {
     /// decoded); then the MACs, 32 bytes each.
     @exclusivity(unchecked) var emails: [(request: Int, separator: Range<Int>?, key: Range<Int>, decoded: Bool)] = []
     @exclusivity(unchecked) var emailKeys: [UInt8] = []
-    @exclusivity(unchecked) var macs: [UInt8] = []
+    ///
+    /// The MACs are bytes the class holds by pointer (a `ByteScratch`): read from an array, each lookup
+    /// retained and released the array's storage around the read (an atomic pair per email).
+    let macs = ByteScratch(capacity: 32 * 64)
 
     /// The next of `emails` a lookup expects (emails are looked up in their own order: the rewrite asks
     /// for a cell's tokens in order, and an email's token is written from its MAC, not stored).
@@ -116,12 +119,10 @@ final class PreparedTokens {
             let email = emails[i]
             let range = requests[email.request].range
             guard isRequested(value, at: range) else { continue }
-            macs.withUnsafeBufferPointer { macs in
-                Tokenizer.appendInPlace(count: Tokenizer.emailTokenCount(separator: email.separator), to: &out) { token in
-                    // Sound: `prepareRequested` wrote 32 bytes of MAC per email.
-                    Tokenizer.writeEmailToken(mac: macs.baseAddress! + 32 * i, value: value, separator: email.separator,
-                                              into: token)
-                }
+            // Sound: `prepareRequested` wrote 32 bytes of MAC per email, and nothing writes them until the next one.
+            let mac = macs.bytes.baseAddress! + 32 * i
+            Tokenizer.appendInPlace(count: Tokenizer.emailTokenCount(separator: email.separator), to: &out) { token in
+                Tokenizer.writeEmailToken(mac: mac, value: value, separator: email.separator, into: token)
             }
             nextEmail = i + 1
             taken &+= 1
@@ -176,7 +177,6 @@ final class PreparedTokens {
         numerals.reserveCapacity(count * Int(MK_DIGIT_STRIDE))
         emails.reserveCapacity(count)
         madeSecrets.reserveCapacity(count)
-        macs.reserveCapacity(count * 32)
     }
 
     /// Forgets every request and entry, keeping the capacity.

@@ -362,27 +362,25 @@ public final class Tokenizer {
         }
         let count = p.emails.count
         if count == 0 { return }
-        if p.macs.count < 32 * count { p.macs.append(contentsOf: repeatElement(0, count: 32 * count - p.macs.count)) }
+        // Sound: room for 32 bytes per email, all of them written below.
+        let out = p.macs.startWriting(atMost: 32 * count)
         let emails = p.emails
         p.emailKeys.withUnsafeBytes { decoded in
-            p.macs.withUnsafeMutableBufferPointer { macs in
-                func key(_ k: Int) -> UnsafeRawBufferPointer {
-                    let email = emails[k]
-                    return email.decoded ? UnsafeRawBufferPointer(rebasing: decoded[email.key])
-                        : UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[email.key]))
-                }
-                // Sound: `macs` has 32 bytes per email.
-                let out = macs.baseAddress!
-                var k = 0
-                while k + 1 < count {
-                    prf.macPair(tag: Tag.email.rawValue, key(k), key(k + 1), into: out + 32 * k, out + 32 * (k + 1))
-                    k += 2
-                }
-                if k < count {
-                    prf.mac(tag: Tag.email.rawValue, key(k), into: UnsafeMutableRawBufferPointer(start: out + 32 * k, count: 32))
-                }
+            func key(_ k: Int) -> UnsafeRawBufferPointer {
+                let email = emails[k]
+                return email.decoded ? UnsafeRawBufferPointer(rebasing: decoded[email.key])
+                    : UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[email.key]))
+            }
+            var k = 0
+            while k + 1 < count {
+                prf.macPair(tag: Tag.email.rawValue, key(k), key(k + 1), into: out + 32 * k, out + 32 * (k + 1))
+                k += 2
+            }
+            if k < count {
+                prf.mac(tag: Tag.email.rawValue, key(k), into: UnsafeMutableRawBufferPointer(start: out + 32 * k, count: 32))
             }
         }
+        p.macs.setCount(32 * count)
     }
 
     /// Grows `out` by `count` bytes (zeros: nothing of a value is ever copied there first) and lets
