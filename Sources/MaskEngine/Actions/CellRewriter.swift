@@ -78,8 +78,16 @@ public final class CellRewriter {
     public func rewrite(_ value: UnsafeBufferPointer<UInt8>, findings: ArraySlice<Finding>, as holder: ValueHolder,
                         binaryLayout: Bool = false, actions: ActionTable, limit: Int = .max,
                         into out: inout [UInt8]) -> CellOutcome {
+        rewrite(value, spans: findings, as: holder, binaryLayout: binaryLayout, actions: actions, limit: limit, into: &out)
+    }
+
+    /// `rewrite` given the findings in any collection: a caller that holds them in a buffer passes a
+    /// slice of it, where an `ArraySlice` of a batch's findings was retained and released per cell.
+    func rewrite<Spans: Collection<Finding>>(_ value: UnsafeBufferPointer<UInt8>, spans findings: Spans,
+                                             as holder: ValueHolder, binaryLayout: Bool = false, actions: ActionTable,
+                                             limit: Int = .max, into out: inout [UInt8]) -> CellOutcome {
         if findings.isEmpty { return .unchanged }
-        if holder == .cell && hasNullAction(findings, actions: actions) { return .null }
+        if holder == .cell && hasNullAction(spans: findings, actions: actions) { return .null }
         var copied = 0
         let stopAt = out.count.addingReportingOverflow(limit)
         let outLimit = stopAt.overflow ? Int.max : stopAt.partialValue
@@ -181,6 +189,11 @@ public final class CellRewriter {
     /// Whether the action for any of `findings` is `null`.
     @inline(__always)
     public func hasNullAction(_ findings: ArraySlice<Finding>, actions: ActionTable) -> Bool {
+        hasNullAction(spans: findings, actions: actions)
+    }
+
+    @inline(__always)
+    func hasNullAction<Spans: Collection<Finding>>(spans findings: Spans, actions: ActionTable) -> Bool {
         for f in findings where Self.action(for: f, in: actions) == .null && policy.masks(f) { return true }
         return false
     }
@@ -188,6 +201,10 @@ public final class CellRewriter {
     /// Whether any of `findings` changes its cell (not a kept documented example, not `keep`): what
     /// audit records count as a masked cell.
     public func masksAny(_ findings: ArraySlice<Finding>, actions: ActionTable) -> Bool {
+        masksAny(spans: findings, actions: actions)
+    }
+
+    func masksAny<Spans: Collection<Finding>>(spans findings: Spans, actions: ActionTable) -> Bool {
         for f in findings where policy.masks(f) && Self.action(for: f, in: actions) != .keep { return true }
         return false
     }
