@@ -165,7 +165,7 @@ public final class CellRewriter {
     /// into `value`) that `rewrite` will tokenize: the first half of a batch's prepared tokens, whose
     /// second is `prepareTokens` (see `PreparedTokens`). Asking for a span the rewrite then treats
     /// otherwise costs time, never a token: the rewrite takes a prepared token only for equal bytes.
-    func requestTokens(_ findings: ArraySlice<Finding>, of value: UnsafeBufferPointer<UInt8>, actions: ActionTable) {
+    func requestTokens<Spans: Collection<Finding>>(_ findings: Spans, of value: UnsafeBufferPointer<UInt8>, actions: ActionTable) {
         for f in findings where (f.type == .creditCard || f.type == .usSSN || f.type == .email
                                  || (f.type == .secret && f.end - f.start <= Tokenizer.longestPreparedSecret)) && policy.masks(f)
             && Self.action(for: f, in: actions) == .tokenize {

@@ -107,13 +107,15 @@ struct CopyBinaryMasker {
         let messageStart = result.output.count
         result.output.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[frame.start..<tuplesStart]))
         var field = 0
-        for count in tupleCounts {
-            let c = UInt16(bitPattern: Int16(count))
-            result.output.append(UInt8(truncatingIfNeeded: c >> 8))
-            result.output.append(UInt8(truncatingIfNeeded: c))
-            for _ in 0..<max(count, 0) {
-                fields[field].append(from: chunk, replacements: session.rowOut, to: &result.output)
-                field += 1
+        session.rowOut.withUnsafeBufferPointer { replacements in
+            for count in tupleCounts {
+                let c = UInt16(bitPattern: Int16(count))
+                result.output.append(UInt8(truncatingIfNeeded: c >> 8))
+                result.output.append(UInt8(truncatingIfNeeded: c))
+                for _ in 0..<max(count, 0) {
+                    fields[field].append(from: chunk, replacements: replacements, to: &result.output)
+                    field += 1
+                }
             }
         }
         var rowLocation = location

@@ -120,13 +120,20 @@ struct DataRowBatch {
             // Spans of one cell are disjoint, so (row, column, start) orders every finding of the batch.
             result.findings[findingsBefore...].sort { ($0.row, $0.column, $0.start) < ($1.row, $1.column, $1.start) }
         }
-        for row in 0..<frames.count {
-            let rowCells = cells[(row * columnCount)..<((row + 1) * columnCount)]
-            var location = firstLocation
-            location.byteOffset += frames[row].start - frames[0].start
-            location.message = firstLocation.message.map { $0 + row }
-            try masker.write(frame: frames[row], cells: rowCells, changed: changed[row], row: firstRow + row,
-                             location: location, into: &result)
+        // The cells and the replacements through one buffer pointer each for the batch: a slice of the
+        // cell array per row, and the replacement array per changed row, were a retain and a release each.
+        try cells.withUnsafeBufferPointer { cells throws(StreamError) in
+            try session.rowOut.withUnsafeBufferPointer { replacements throws(StreamError) in
+                for row in 0..<frames.count {
+                    // Sound: the batch decoded `columnCount` cells per row.
+                    let rowCells = UnsafeBufferPointer(rebasing: cells[(row * columnCount)..<((row + 1) * columnCount)])
+                    var location = firstLocation
+                    location.byteOffset += frames[row].start - frames[0].start
+                    location.message = firstLocation.message.map { $0 + row }
+                    try masker.write(frame: frames[row], cells: rowCells, changed: changed[row], row: firstRow + row,
+                                     location: location, replacements: replacements, into: &result)
+                }
+            }
         }
     }
 
@@ -241,20 +248,25 @@ struct DataRowBatch {
         let rewriter = session.rewriter
         rewriter.forgetPreparedTokens()
         defer { rewriter.forgetPreparedTokens() }
-        for (cell, range) in textCells {
-            rewriter.requestTokens(findings[range], of: UnsafeBufferPointer(rebasing: cellMasker.chunk[cells[cell].start..<cells[cell].end]),
-                                        actions: cellMasker.actions)
-        }
-        rewriter.prepareTokens()
-        for (cell, range) in textCells {
-            let row = cell / columnCount
-            let fate = cellMasker.rewrite(lower: cells[cell].start, upper: cells[cell].end, findings: findings[range],
-                                          sameLength: false, numeric: numeric, row: firstRow + row, column: column,
-                                          into: &result)
-            if fate != .unchanged {
-                cells[cell].fate = fate
-                changed[row] = true
-                result.maskedCells += 1
+        // The findings through one buffer pointer for the column: a slice of the array per cell was a
+        // retain and a release per cell.
+        findings.withUnsafeBufferPointer { findings in
+            for (cell, range) in textCells {
+                rewriter.requestTokens(UnsafeBufferPointer(rebasing: findings[range]),
+                                       of: UnsafeBufferPointer(rebasing: cellMasker.chunk[cells[cell].start..<cells[cell].end]),
+                                       actions: cellMasker.actions)
+            }
+            rewriter.prepareTokens()
+            for (cell, range) in textCells {
+                let row = cell / columnCount
+                let fate = cellMasker.rewrite(lower: cells[cell].start, upper: cells[cell].end,
+                                              findings: UnsafeBufferPointer(rebasing: findings[range]), sameLength: false,
+                                              numeric: numeric, row: firstRow + row, column: column, into: &result)
+                if fate != .unchanged {
+                    cells[cell].fate = fate
+                    changed[row] = true
+                    result.maskedCells += 1
+                }
             }
         }
     }

@@ -43,7 +43,12 @@ struct DataRowMasker {
             }
         }
         // Pass 3: write.
-        try write(frame: frame, cells: cells[...], changed: changed, row: row, location: location, into: &result)
+        try cells.withUnsafeBufferPointer { cells throws(StreamError) in
+            try session.rowOut.withUnsafeBufferPointer { replacements throws(StreamError) in
+                try write(frame: frame, cells: cells, changed: changed, row: row, location: location,
+                          replacements: replacements, into: &result)
+            }
+        }
     }
 
     /// Checks the framing of a DataRow and appends the bounds of its cells to `cells`, without
@@ -104,8 +109,8 @@ struct DataRowMasker {
     /// Writes a DataRow whose cells' fates are decided: kept as it is when nothing changed. A masked row
     /// that a length word can no longer frame (tokens can be longer than what they replace) is an error
     /// at `location`, and nothing of it is written.
-    func write(frame: WireFrame, cells: ArraySlice<CellBounds>, changed: Bool, row: Int, location: StreamLocation,
-               into result: inout MaskedChunk) throws(StreamError) {
+    func write(frame: WireFrame, cells: UnsafeBufferPointer<CellBounds>, changed: Bool, row: Int, location: StreamLocation,
+               replacements: UnsafeBufferPointer<UInt8>, into result: inout MaskedChunk) throws(StreamError) {
         if !changed {
             result.keep(frame.start..<frame.end, of: chunk)
             return
@@ -140,7 +145,7 @@ struct DataRowMasker {
                 result.keep((cell.start - 4)..<cell.end, of: chunk)
             case .null, .replaced, .overLimit:
                 result.flushKept(chunk)
-                cell.append(from: chunk, replacements: session.rowOut, to: &result.output)
+                cell.append(from: chunk, replacements: replacements, to: &result.output)
             }
         }
     }
@@ -166,7 +171,7 @@ struct CellBounds {
     /// Writes the cell as DataRows and binary COPY tuples frame it: an Int32 length (-1 for NULL), then
     /// the bytes — the original ones, or the replacement in `replacements`. Callers check first that the
     /// whole message fits a length word, so each cell's length does too.
-    func append(from chunk: UnsafeBufferPointer<UInt8>, replacements: [UInt8], to out: inout [UInt8]) {
+    func append(from chunk: UnsafeBufferPointer<UInt8>, replacements: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         switch fate {
         case .null:
             WireFrame.appendInt32(-1, to: &out)
@@ -175,7 +180,7 @@ struct CellBounds {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[start..<end]))
         case .replaced(let range):
             WireFrame.appendInt32(Int32(range.count), to: &out)
-            out.append(contentsOf: replacements[range])
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: replacements[range]))
         case .overLimit:
             preconditionFailure("a message holding a value over the limit is refused before it is written")
         }
@@ -195,6 +200,20 @@ struct CellMasker {
     /// The longest message the caller writes: a value masked past it is `.overLimit`, and its rewrite
     /// stops there instead of building gigabytes of tokens for a message that is refused anyway.
     var maxEncodedLength = WireFrame.maxEncodableLength
+    /// The session's rewriter, read once for all the cells: read from the session (a `var`) per cell, it
+    /// was retained and released around every rewrite.
+    let rewriter: CellRewriter
+
+    init(chunk: UnsafeBufferPointer<UInt8>, index: StageOneIndex, session: MaskSession, scan: ChunkScan, actions: ActionTable,
+         maxEncodedLength: Int = WireFrame.maxEncodableLength) {
+        self.chunk = chunk
+        self.index = index
+        self.session = session
+        self.scan = scan
+        self.actions = actions
+        self.maxEncodedLength = maxEncodedLength
+        rewriter = session.rewriter
+    }
 
     func mask(lower: Int, upper: Int, column: CellKind, row: Int, columnIndex: Int,
               into result: inout MaskedChunk) -> CellFate {
@@ -296,15 +315,15 @@ struct CellMasker {
 
     /// Records the findings of the cell `chunk[lower..<upper]` and rewrites it with them (see
     /// `maskInPlace`).
-    func rewrite(lower: Int, upper: Int, findings: ArraySlice<Finding>, sameLength: Bool, numeric: Bool,
-                 row: Int, column: Int, into result: inout MaskedChunk) -> CellFate {
+    func rewrite<Spans: Collection<Finding>>(lower: Int, upper: Int, findings: Spans, sameLength: Bool, numeric: Bool,
+                                             row: Int, column: Int, into result: inout MaskedChunk) -> CellFate {
         if findings.isEmpty { return .unchanged }
         for f in findings { result.record(f, row: row, column: column) }
         let value = UnsafeBufferPointer(rebasing: chunk[lower..<upper])
         if numeric {
             // A number's text is short and repaired as a whole: it goes through the cell scratch.
             session.cellOut.removeAll(keepingCapacity: true)
-            switch session.rewriter.rewrite(value, findings: findings[...], as: .cell, binaryLayout: sameLength, actions: actions,
+            switch rewriter.rewrite(value, spans: findings, as: .cell, binaryLayout: sameLength, actions: actions,
                                             limit: maxEncodedLength, into: &session.cellOut) {
             case .unchanged: return .unchanged
             case .null: return .null
@@ -319,7 +338,7 @@ struct CellMasker {
         // Text is rewritten where the row's replacements live: a gigabyte cell is not built in a scratch
         // buffer and then copied.
         let start = session.rowOut.count
-        switch session.rewriter.rewrite(value, findings: findings[...], as: .cell, binaryLayout: sameLength, actions: actions,
+        switch rewriter.rewrite(value, spans: findings, as: .cell, binaryLayout: sameLength, actions: actions,
                                         limit: maxEncodedLength, into: &session.rowOut) {
         case .unchanged: return .unchanged
         case .null: return .null
@@ -357,7 +376,7 @@ struct CellMasker {
             if findings.isEmpty { return .unchanged }
             for f in findings { result.record(f, row: row, column: column) }
             session.cellOut.removeAll(keepingCapacity: true)
-            switch session.rewriter.rewrite(decoded, findings: findings[...], as: .cell, binaryLayout: sameLength, actions: actions,
+            switch rewriter.rewrite(decoded, findings: findings[...], as: .cell, binaryLayout: sameLength, actions: actions,
                                             limit: maxEncodedLength, into: &session.cellOut) {
             case .unchanged: return .unchanged
             case .null: return .null
