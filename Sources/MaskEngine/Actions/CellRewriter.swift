@@ -129,6 +129,12 @@ public final class CellRewriter {
     /// made the cell NULL).
     public func rewriteKeepingCharacters(_ value: UnsafeBufferPointer<UInt8>, findings: ArraySlice<Finding>,
                                          actions: ActionTable, into out: inout [UInt8]) {
+        rewriteKeepingCharacters(value, spans: findings, actions: actions, into: &out)
+    }
+
+    /// `rewriteKeepingCharacters` given the findings in any collection (see `rewrite(_:spans:...)`).
+    func rewriteKeepingCharacters<Spans: Collection<Finding>>(_ value: UnsafeBufferPointer<UInt8>, spans findings: Spans,
+                                                              actions: ActionTable, into out: inout [UInt8]) {
         var copied = 0
         for f in findings where policy.masks(f) {
             let action = Self.action(for: f, in: actions)

@@ -70,14 +70,20 @@ public struct CopyTextChunkMasker {
             if let announced, column < announced.count { context.announcedCustom = announced[column] }
             return context
         }
+        // The rewriter and the cell buffer taken from the session once per chunk, not per rewritten cell
+        // (a read of a session property was a retain and a release, and `cellOut` an access check).
+        let rewriter = session.rewriter
+        var cellOut = session.cellOut
+        session.cellOut = []
+        defer { session.cellOut = cellOut }
         result.error = TextRecordBatch.mask(
             chunk, structural: (9, 10, UInt8(ascii: "\\"), 9),
             from: TextRecordBatch.Position(offset: 0, line: start.line, row: start.rowIndex), session: session,
             parse: { position, index, batch in parseBatch(chunk, at: &position, index: index, start: start, into: &batch) },
             context: context, actions: actions,
             write: { record, batch, row in
-                emitRow(chunk, record: record, batch: batch, start: start, row: row, session: session, actions: actions,
-                        into: &result)
+                emitRow(chunk, record: record, batch: batch, start: start, row: row, rewriter: rewriter, cellOut: &cellOut,
+                        actions: actions, into: &result)
                 result.rows += 1
             })
     }
@@ -144,44 +150,49 @@ public struct CopyTextChunkMasker {
     }
 
     private func emitRow(_ chunk: UnsafeBufferPointer<UInt8>, record: TextRecordBatch.Record, batch: TextRecordBatch,
-                         start: CopyChunkStart, row: Int, session: MaskSession, actions: (Int) -> ActionTable,
-                         into result: inout MaskedChunk) {
+                         start: CopyChunkStart, row: Int, rewriter: CellRewriter, cellOut: inout [UInt8],
+                         actions: (Int) -> ActionTable, into result: inout MaskedChunk) {
         if record.fields.allSatisfy({ batch.fields[$0].hasNoFindings }) {
             result.keep(record.start..<record.end, of: chunk)
             return
         }
-        // Unchanged fields, with the tab before each, are kept lazily: runs of them are copied in one piece.
-        for (column, i) in record.fields.enumerated() {
-            let field = batch.fields[i]
-            let withTab = column > 0 ? field.rawStart - 1 : field.rawStart
-            let cellFindings = batch.findings[field.findings]
-            if cellFindings.isEmpty {
-                result.keep(withTab..<field.rawEnd, of: chunk)
-                continue
-            }
-            for f in cellFindings { result.record(f, row: row, column: column, table: start.table) }
-            let limit = start.columns?[column].maxCharacters
-            let actions = actions(column)
-            let value = batch.value(of: field, in: chunk)
-            session.cellOut.removeAll(keepingCapacity: true)
-            var outcome = session.rewriter.rewrite(value, findings: cellFindings, as: .cell, actions: actions, into: &session.cellOut)
-            if outcome == .rewritten, let limit, Self.characterCount(session.cellOut) > limit {
-                session.cellOut.removeAll(keepingCapacity: true)
-                session.rewriter.rewriteKeepingCharacters(value, findings: cellFindings, actions: actions, into: &session.cellOut)
-                outcome = .rewritten
-            }
-            if outcome != .unchanged && session.rewriter.masksAny(cellFindings, actions: actions) { result.maskedCells += 1 }
-            if outcome == .unchanged {
-                result.keep(withTab..<field.rawEnd, of: chunk)
-                continue
-            }
-            result.keep(withTab..<field.rawStart, of: chunk)
-            result.flushKept(chunk)
-            if outcome == .null {
-                result.output.append(UInt8(ascii: "\\"))
-                result.output.append(UInt8(ascii: "N"))
-            } else {
-                Self.appendEscaped(session.cellOut, to: &result.output)
+        // The batch's findings through one buffer pointer: a slice of the array per cell was a retain and
+        // a release per cell.
+        batch.findings.withUnsafeBufferPointer { findings in
+            // Unchanged fields, with the tab before each, are kept lazily: runs of them are copied in one piece.
+            for (column, i) in record.fields.enumerated() {
+                let field = batch.fields[i]
+                let withTab = column > 0 ? field.rawStart - 1 : field.rawStart
+                if field.hasNoFindings {
+                    result.keep(withTab..<field.rawEnd, of: chunk)
+                    continue
+                }
+                // Sound: a field's findings range lies inside the batch's findings (`TextRecordBatch.scan`).
+                let cellFindings = UnsafeBufferPointer(rebasing: findings[field.findings])
+                for f in cellFindings { result.record(f, row: row, column: column, table: start.table) }
+                let limit = start.columns?[column].maxCharacters
+                let actions = actions(column)
+                let value = batch.value(of: field, in: chunk)
+                cellOut.removeAll(keepingCapacity: true)
+                var outcome = rewriter.rewrite(value, spans: cellFindings, as: .cell, actions: actions, into: &cellOut)
+                if outcome == .rewritten, let limit, Self.characterCount(cellOut) > limit {
+                    cellOut.removeAll(keepingCapacity: true)
+                    rewriter.rewriteKeepingCharacters(value, spans: cellFindings, actions: actions, into: &cellOut)
+                    outcome = .rewritten
+                }
+                if outcome != .unchanged && rewriter.masksAny(spans: cellFindings, actions: actions) { result.maskedCells += 1 }
+                if outcome == .unchanged {
+                    result.keep(withTab..<field.rawEnd, of: chunk)
+                    continue
+                }
+                result.keep(withTab..<field.rawStart, of: chunk)
+                result.flushKept(chunk)
+                if outcome == .null {
+                    result.output.append(UInt8(ascii: "\\"))
+                    result.output.append(UInt8(ascii: "N"))
+                } else {
+                    Self.appendEscaped(cellOut, to: &result.output)
+                }
             }
         }
         // The row's line ending.
