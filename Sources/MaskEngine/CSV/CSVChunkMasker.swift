@@ -251,38 +251,31 @@ public struct CSVChunkMasker {
     private func emit(_ chunk: UnsafeBufferPointer<UInt8>, record: TextRecordBatch.Record, batch: TextRecordBatch, row: Int,
                       writer: CellWriter, cellOut: inout [UInt8], actions: (Int) -> ActionTable,
                       into result: inout MaskedChunk) {
-        // The batch's findings through a buffer pointer: a slice of the array per cell retained and
-        // released it (three atomic operations per cell with findings).
-        batch.findings.withUnsafeBufferPointer { findings in
-            // Unchanged fields, with the delimiter before each, are kept lazily (`MaskedChunk.keep`): runs of
-            // them, across records too, are copied in one piece.
-            for (column, i) in record.fields.enumerated() {
-                let field = batch.fields[i]
-                let withDelimiter = column > 0 ? field.rawStart - 1 : field.rawStart
-                if field.hasNoFindings {
-                    result.keep(withDelimiter..<field.rawEnd, of: chunk)
-                    continue
-                }
-                // Sound: a field's findings range lies inside the batch's findings (`TextRecordBatch.scan`).
-                let cellFindings = UnsafeBufferPointer(rebasing: findings[field.findings])
-                for f in cellFindings { result.record(f, row: row, column: column) }
-                cellOut.removeAll(keepingCapacity: true)
-                let actions = actions(column)
-                let outcome = writer.rewriter.rewrite(batch.value(of: field, in: chunk), spans: cellFindings, as: .cell,
-                                                       actions: actions, into: &cellOut)
-                if outcome != .unchanged && writer.rewriter.masksAny(spans: cellFindings, actions: actions) { result.maskedCells += 1 }
-                switch outcome {
-                case .unchanged:
-                    result.keep(withDelimiter..<field.rawEnd, of: chunk)
-                case .null:
-                    // NULL in CSV is an empty unquoted field.
-                    result.keep(withDelimiter..<field.rawStart, of: chunk)
-                case .rewritten:
-                    result.keep(withDelimiter..<field.rawStart, of: chunk)
-                    result.flushKept(chunk)
-                    Self.appendField(cellOut, quoted: field.quoted, delimiter: delimiter, scratch: writer.quoted,
-                                     to: &result.output)
-                }
+        // Unchanged fields, with the delimiter before each, are kept lazily (`MaskedChunk.keep`): runs of
+        // them, across records too, are copied in one piece.
+        batch.forEachField(of: record) { column, field, cellFindings in
+            let withDelimiter = column > 0 ? field.rawStart - 1 : field.rawStart
+            if cellFindings.isEmpty {
+                result.keep(withDelimiter..<field.rawEnd, of: chunk)
+                return
+            }
+            for f in cellFindings { result.record(f, row: row, column: column) }
+            cellOut.removeAll(keepingCapacity: true)
+            let actions = actions(column)
+            let outcome = writer.rewriter.rewrite(batch.value(of: field, in: chunk), spans: cellFindings, as: .cell,
+                                                   actions: actions, into: &cellOut)
+            if outcome != .unchanged && writer.rewriter.masksAny(spans: cellFindings, actions: actions) { result.maskedCells += 1 }
+            switch outcome {
+            case .unchanged:
+                result.keep(withDelimiter..<field.rawEnd, of: chunk)
+            case .null:
+                // NULL in CSV is an empty unquoted field.
+                result.keep(withDelimiter..<field.rawStart, of: chunk)
+            case .rewritten:
+                result.keep(withDelimiter..<field.rawStart, of: chunk)
+                result.flushKept(chunk)
+                Self.appendField(cellOut, quoted: field.quoted, delimiter: delimiter, scratch: writer.quoted,
+                                 to: &result.output)
             }
         }
         // The record's own line ending.

@@ -156,43 +156,36 @@ public struct CopyTextChunkMasker {
             result.keep(record.start..<record.end, of: chunk)
             return
         }
-        // The batch's findings through one buffer pointer: a slice of the array per cell was a retain and
-        // a release per cell.
-        batch.findings.withUnsafeBufferPointer { findings in
-            // Unchanged fields, with the tab before each, are kept lazily: runs of them are copied in one piece.
-            for (column, i) in record.fields.enumerated() {
-                let field = batch.fields[i]
-                let withTab = column > 0 ? field.rawStart - 1 : field.rawStart
-                if field.hasNoFindings {
-                    result.keep(withTab..<field.rawEnd, of: chunk)
-                    continue
-                }
-                // Sound: a field's findings range lies inside the batch's findings (`TextRecordBatch.scan`).
-                let cellFindings = UnsafeBufferPointer(rebasing: findings[field.findings])
-                for f in cellFindings { result.record(f, row: row, column: column, table: start.table) }
-                let limit = start.columns?[column].maxCharacters
-                let actions = actions(column)
-                let value = batch.value(of: field, in: chunk)
+        // Unchanged fields, with the tab before each, are kept lazily: runs of them are copied in one piece.
+        batch.forEachField(of: record) { column, field, cellFindings in
+            let withTab = column > 0 ? field.rawStart - 1 : field.rawStart
+            if cellFindings.isEmpty {
+                result.keep(withTab..<field.rawEnd, of: chunk)
+                return
+            }
+            for f in cellFindings { result.record(f, row: row, column: column, table: start.table) }
+            let limit = start.columns?[column].maxCharacters
+            let actions = actions(column)
+            let value = batch.value(of: field, in: chunk)
+            cellOut.removeAll(keepingCapacity: true)
+            var outcome = rewriter.rewrite(value, spans: cellFindings, as: .cell, actions: actions, into: &cellOut)
+            if outcome == .rewritten, let limit, Self.characterCount(cellOut) > limit {
                 cellOut.removeAll(keepingCapacity: true)
-                var outcome = rewriter.rewrite(value, spans: cellFindings, as: .cell, actions: actions, into: &cellOut)
-                if outcome == .rewritten, let limit, Self.characterCount(cellOut) > limit {
-                    cellOut.removeAll(keepingCapacity: true)
-                    rewriter.rewriteKeepingCharacters(value, spans: cellFindings, actions: actions, into: &cellOut)
-                    outcome = .rewritten
-                }
-                if outcome != .unchanged && rewriter.masksAny(spans: cellFindings, actions: actions) { result.maskedCells += 1 }
-                if outcome == .unchanged {
-                    result.keep(withTab..<field.rawEnd, of: chunk)
-                    continue
-                }
-                result.keep(withTab..<field.rawStart, of: chunk)
-                result.flushKept(chunk)
-                if outcome == .null {
-                    result.output.append(UInt8(ascii: "\\"))
-                    result.output.append(UInt8(ascii: "N"))
-                } else {
-                    Self.appendEscaped(cellOut, to: &result.output)
-                }
+                rewriter.rewriteKeepingCharacters(value, spans: cellFindings, actions: actions, into: &cellOut)
+                outcome = .rewritten
+            }
+            if outcome != .unchanged && rewriter.masksAny(spans: cellFindings, actions: actions) { result.maskedCells += 1 }
+            if outcome == .unchanged {
+                result.keep(withTab..<field.rawEnd, of: chunk)
+                return
+            }
+            result.keep(withTab..<field.rawStart, of: chunk)
+            result.flushKept(chunk)
+            if outcome == .null {
+                result.output.append(UInt8(ascii: "\\"))
+                result.output.append(UInt8(ascii: "N"))
+            } else {
+                Self.appendEscaped(cellOut, to: &result.output)
             }
         }
         // The row's line ending.

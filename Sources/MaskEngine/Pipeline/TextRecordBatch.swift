@@ -183,6 +183,20 @@ struct TextRecordBatch {
         fields.removeLast(from: recordFields)
     }
 
+    /// Calls `body` with each field of `record` in order, its column and its findings (empty for most),
+    /// read through one buffer pointer for the record: the writers' slices of the findings array, one
+    /// per cell, were a retain and a release each.
+    @inline(__always)
+    func forEachField(of record: Record, _ body: (_ column: Int, _ field: FieldSpan, _ findings: UnsafeBufferPointer<Finding>) -> Void) {
+        findings.withUnsafeBufferPointer { all in
+            for (column, i) in record.fields.enumerated() {
+                let field = fields[i]
+                // Sound: a field's findings range lies inside the batch's findings (`scan` set it).
+                body(column, field, UnsafeBufferPointer(rebasing: all[field.findings]))
+            }
+        }
+    }
+
     /// The value of `field`: in `chunk`, or in the decoded bytes. Valid until the batch changes.
     func value(of field: FieldSpan, in chunk: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         if case .decoded(let range) = field.source { return UnsafeBufferPointer(rebasing: decoded.bytes[range]) }
