@@ -7,47 +7,47 @@ import CMaskKernels
 /// uniqueness check, a capacity check, an 80-byte element). One per batch, reused, so steady state
 /// allocates nothing.
 final class TextFields {
-    private var base: UnsafeMutablePointer<mk_text_field>
-    private var capacity: Int
+    // Unchecked: a class's stored property gets a dynamic exclusivity check per access; the buffer is
+    // used by one thread at a time and no method of it calls another while it holds an access.
+    @exclusivity(unchecked) private var storage: ReusableStorage<mk_text_field>
     /// Fields added so far.
     private(set) var count = 0
 
     init(capacity: Int) {
-        self.capacity = max(16, capacity)
-        base = .allocate(capacity: self.capacity)
+        storage = ReusableStorage(capacity: capacity)
     }
 
-    deinit { base.deallocate() }
+    deinit { storage.deallocate() }
 
     /// Field `i` (`i < count`).
     subscript(i: Int) -> FieldSpan {
         @inline(__always) get {
             precondition(i >= 0 && i < count, "field index out of range")
-            return FieldSpan(base[i])
+            return FieldSpan(storage.base[i])
         }
         @inline(__always) set {
             precondition(i >= 0 && i < count, "field index out of range")
-            base[i] = newValue.c
+            storage.base[i] = newValue.c
         }
     }
 
     /// The fields, for a loop that reads and updates many: valid until the next call that adds.
-    var buffer: UnsafeMutableBufferPointer<mk_text_field> { UnsafeMutableBufferPointer(start: base, count: count) }
+    var buffer: UnsafeMutableBufferPointer<mk_text_field> { UnsafeMutableBufferPointer(start: storage.base, count: count) }
 
     @inline(__always)
     func append(_ field: FieldSpan) {
-        if count == capacity { grow(to: count + 1) }
-        // Sound: count < capacity after the growth above.
-        (base + count).initialize(to: field.c)
+        storage.reserve(count + 1, keeping: count)
+        // Sound: count < capacity after the reservation above.
+        (storage.base + count).initialize(to: field.c)
         count += 1
     }
 
     /// Lets `write` add up to `n` fields at the end (it returns how many it wrote).
     @inline(__always)
     func append(atMost n: Int, _ write: (UnsafeMutablePointer<mk_text_field>) -> Int) {
-        if count + n > capacity { grow(to: count + n) }
+        storage.reserve(count + n, keeping: count)
         // Sound: room for n fields after `count`; `write` writes at most that many (checked below).
-        let written = write(base + count)
+        let written = write(storage.base + count)
         precondition(written >= 0 && written <= n, "wrote past the reserved fields")
         count += written
     }
@@ -61,20 +61,6 @@ final class TextFields {
     /// Forgets every field; when a huge record grew the buffer past `limit` fields, its memory is given back.
     func removeAll(keepingAtMost limit: Int) {
         count = 0
-        if capacity > limit {
-            base.deallocate()
-            capacity = max(16, limit)
-            base = .allocate(capacity: capacity)
-        }
-    }
-
-    private func grow(to needed: Int) {
-        let grown = max(needed, capacity * 2)
-        let larger = UnsafeMutablePointer<mk_text_field>.allocate(capacity: grown)
-        // Sound: both regions hold at least `count` fields, and they do not overlap; the fields are trivial.
-        larger.update(from: base, count: count)
-        base.deallocate()
-        base = larger
-        capacity = grown
+        storage.shrink(toAtMost: limit)
     }
 }

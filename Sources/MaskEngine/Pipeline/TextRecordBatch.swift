@@ -128,9 +128,6 @@ struct TextRecordBatch {
     /// The decoded bytes there would be, the pending copy included, if `addCopied` took `field`.
     func copiedBytes(with field: FieldSpan) -> Int { decoded.count + field.rawEnd - (copyRun?.start ?? field.rawStart) }
 
-    /// Whether values are being gathered for one copy (`addCopied`) and not yet copied (`flushCopies`).
-    var hasPendingCopies: Bool { copyRun != nil }
-
     /// Adds a field whose value is copied into the decoded bytes as it is, in one piece with the chunk
     /// bytes around it and the fields added before it this way (the delimiters between them stay, as in
     /// the chunk): `flushCopies` copies them. Scanned and rewritten from there.

@@ -43,13 +43,7 @@ struct CandidateGate {
         if next < lower || lower < asked { next = firstCandidate(from: lower) }
         asked = lower
         if next < upper { return true }
-        if valuesFollowNonAlnum {
-            // `CellStart` after a byte that is no letter or digit: no digit run or word is cut; a first
-            // letter or digit is judged by the kernel's own `tokenstart` bit, which `next` counted; so
-            // only a long run from a first byte that is no letter or digit (`-----BEGIN`, `_token...`) adds.
-            let first = bytes[lower]
-            return !ASCII.isAlnum(first) && masks[lower >> 6].longrun & (1 << UInt64(lower & 63)) != 0
-        }
+        if valuesFollowNonAlnum { return CellStart.addsAfterNonAlnum(bytes, lower, masks[lower >> 6]) }
         // What the cursor adds at a value's first bytes (`CellStart`).
         let start = CellStart(bytes, lower, upper)
         return start.insideDigitRun || start.underscore >= 0 || start.tokenStartBit(masks[lower >> 6], lower) != 0
