@@ -42,7 +42,11 @@ struct DataRowMasker {
                 result.maskedCells += 1
             }
         }
-        // Pass 3: write.
+        // Pass 3: write (an unchanged row as it is, without taking the buffers).
+        if !changed {
+            result.keep(frame.start..<frame.end, of: chunk)
+            return
+        }
         try cells.withUnsafeBufferPointer { cells throws(StreamError) in
             try session.rowOut.withUnsafeBufferPointer { replacements throws(StreamError) in
                 try write(frame: frame, cells: cells, changed: changed, row: row, location: location,
