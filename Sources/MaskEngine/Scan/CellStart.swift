@@ -48,7 +48,7 @@ struct CellStart {
     /// a quote, the zero after a copy), without reading it: no digit run or word is cut, and a first
     /// letter or digit is judged by the kernel's own `tokenstart` bit (a candidate of the masks already),
     /// so only a long run from a first byte that is neither (`-----BEGIN`, `_token…`) is added. The
-    /// column batches' gate asks this for most values; built from a whole `CellStart` it cost 2.5 % more
+    /// column batches' gate asks this for most values; built from a whole `CellStart` it cost 2.4 % more
     /// instructions on PII-free CSV (Benchmarks/RESULTS.md).
     @inline(__always)
     static func addsAfterNonAlnum(_ bytes: UnsafeBufferPointer<UInt8>, _ lower: Int, _ m: mk_block_masks) -> Bool {
