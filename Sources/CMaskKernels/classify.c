@@ -932,19 +932,6 @@ static void classify_avx512(const uint8_t *buffer, size_t total, size_t start, s
 static int has_avx512bw(void) { return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw"); }
 #endif
 
-int mk_classify_avx2(const uint8_t *buffer, size_t total, size_t start, size_t length,
-                     const uint8_t structural[4], mk_block_masks *out, const mk_token_prefixes *prefixes) {
-#if defined(__x86_64__)
-    if (has_avx2()) {
-        mk_path_record(MK_KERNEL_CLASSIFY, MK_PATH_ACCELERATED);
-        classify_avx2(buffer, total, start, length, structural, out, prefixes);
-        return 1;
-    }
-#endif
-    (void)buffer; (void)total; (void)start; (void)length; (void)structural; (void)out; (void)prefixes;
-    return 0;
-}
-
 // MASKD_STAGE1 caps the path for a whole run (read once): `scalar` forces the scalar twin (the oracle
 // runs use it), `avx2` keeps AVX2 on a CPU with AVX-512 (to measure or compare the two).
 enum { STAGE1_ANY = 0, STAGE1_AVX2 = 1, STAGE1_SCALAR = 2 };

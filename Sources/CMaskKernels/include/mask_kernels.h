@@ -70,10 +70,6 @@ void mk_classify(const uint8_t *buffer, size_t total, size_t start, size_t lengt
 void mk_classify_scalar(const uint8_t *buffer, size_t total, size_t start, size_t length,
                         const uint8_t structural[4], mk_block_masks *out, const mk_token_prefixes *prefixes);
 
-/// The AVX2 kernel alone: returns 0 (and writes nothing) when the CPU lacks AVX2.
-int mk_classify_avx2(const uint8_t *buffer, size_t total, size_t start, size_t length,
-                     const uint8_t structural[4], mk_block_masks *out, const mk_token_prefixes *prefixes);
-
 /// Whether `mk_classify` runs a vector kernel (AVX2 or AVX-512BW) on the calling thread (forced there, or
 /// the CPU has one and MASKD_STAGE1 is not `scalar`): the CPU has AVX2 then.
 int mk_classify_uses_vectors(void);

@@ -63,6 +63,10 @@ struct FieldSpan {
     }
 
     /// The field's findings in its batch's `findings` (offsets into the value).
+    ///
+    /// Kept as 32-bit indices, which keeps the struct at 48 bytes: a batch past 2^31 findings would trap
+    /// here (never write a wrong range), but its findings array alone would take 48 GiB (24 bytes a
+    /// `Finding`), so memory runs out long before.
     var findings: Range<Int> {
         @inline(__always) get { Int(c.findings_start)..<Int(c.findings_end) }
         set { (c.findings_start, c.findings_end) = (Int32(newValue.lowerBound), Int32(newValue.upperBound)) }
