@@ -78,7 +78,7 @@ public enum LeakOracle {
     public static func check(_ output: some Collection<UInt8>, stage: String, canaries: [Canary] = Canary.all) -> FuzzVerdict {
         let bytes = Array(output)
         if let directory = savesOutputTo {
-            FileManager.default.createFile(atPath: directory + "/" + stage.replacingOccurrences(of: " ", with: "-"),
+            _ = FileManager.default.createFile(atPath: directory + "/" + stage.replacingOccurrences(of: " ", with: "-"),
                                            contents: Data(bytes))
         }
         if showsOutput {

@@ -1,3 +1,4 @@
+import CMaskKernels
 import Testing
 @testable import MaskEngine
 
@@ -96,19 +97,22 @@ import Testing
         #expect(!String(decoding: collector.bytes, as: UTF8.self).contains("ann@"))
     }
 
-    static let malformed: [(String, String, Int, Int)] = [
-        ("a,b\n1,x\"y\n", "quote inside an unquoted field", 2, 0),
-        ("a,b\n1,\"ann@example.com\"x\n", "text after a closing quote", 2, 0),
-        ("a,b\n1,2\n3,\"ann@example.com\n", "not closed", 3, 1),
+    /// Input, error, line, row, column.
+    static let malformed: [(String, String, Int, Int, Int)] = [
+        ("a,b\n1,x\"y\n", "quote inside an unquoted field", 2, 0, 1),
+        ("a,b\n1,\"ann@example.com\"x\n", "text after a closing quote", 2, 0, 1),
+        ("a,b\n1,2\n3,\"ann@example.com\n", "not closed", 3, 1, 1),
+        ("a,b,c\n1,2,3\n4,\"x\"\"y\",z\"\n", "quote inside an unquoted field", 3, 1, 2),
     ]
 
     @Test(arguments: malformed)
-    func malformedCSVFailsClosed(_ input: String, _ message: String, _ line: Int, _ row: Int) {
+    func malformedCSVFailsClosed(_ input: String, _ message: String, _ line: Int, _ row: Int, _ column: Int) {
         let (out, _, error) = mask(input)
         let e = error as? StreamError
         #expect(e.map { "\($0)".contains(message) } == true, "\(String(describing: e))")
         #expect(e?.location.line == line)
         #expect(e?.location.row == row)
+        #expect(e?.location.column == column)
         #expect(!out.contains("ann@example.com"))
     }
 
@@ -153,8 +157,8 @@ import Testing
             let offset = round % 11
             let buffer = Array(repeating: UInt8(ascii: "z"), count: offset) + escaped + Array(repeating: UInt8(34), count: 9)
             buffer.withUnsafeBufferPointer { b in
-                let written = CSVChunkMasker.unquote(b, offset, offset + escaped.count,
-                                                     to: scratch.startWriting(atMost: escaped.count))
+                let written = mk_csv_unquote(b.baseAddress! + offset, escaped.count,
+                                             scratch.startWriting(atMost: escaped.count))
                 scratch.setCount(written)
             }
             #expect(Array(scratch.bytes) == value, "round \(round): \(String(decoding: escaped, as: UTF8.self))")

@@ -23,7 +23,7 @@ public struct CSVChunkStart: Sendable {
 ///
 /// Field boundaries come from byte masks (`CSVFieldSplitter`, one pass over the records; a malformed
 /// record is read byte by byte between the stage-1 structural bytes, which names where it goes wrong).
-/// Values are scanned in the batch's copy of them (`add`). A record without findings is copied as it
+/// Values are scanned in the batch's copy of them (`TextRecordBatch.addGathered`). A record without findings is copied as it
 /// is; otherwise it is rewritten field by field, a quoted field staying quoted. A field whose value
 /// contains doubled quotes is unquoted before it is scanned, so report offsets are offsets into the
 /// unquoted value.
@@ -105,21 +105,15 @@ public struct CSVChunkMasker {
     private func parseBatch(_ chunk: UnsafeBufferPointer<UInt8>, at position: inout TextRecordBatch.Position, index: StageOneIndex,
                             start: CSVChunkStart, splitter: CSVFieldSplitter?,
                             into batch: inout TextRecordBatch) -> StreamError? {
-        defer { batch.flushCopies(chunk) }
         while position.offset < chunk.count && !batch.isFull {
             if let splitter {
                 let read = splitter.read(chunk, from: position.offset, delimiter: delimiter,
                                          maxRecords: TextRecordBatch.maxRecords - batch.records.count,
                                          maxBytes: TextRecordBatch.maxBytes - batch.byteCount)
                 // The fields and their values in the batch without a Swift step per field (`mk_csv_gather`).
-                batch.flushCopies(chunk)
                 batch.beginRecord(at: position.offset)
-                var (field, record) = (0, 0)
-                while field < read.fieldCount {
-                    let added = batch.addGathered(chunk, from: splitter, first: field, count: read.fieldCount - field,
-                                                  firstRecord: record, copiedAtMost: Self.copiedAtMost)
-                    field += added.fields
-                    record += added.records
+                batch.addGathered(chunk, fields: splitter.fields(of: read), copiedAtMost: Self.copiedAtMost) {
+                    splitter.recordEnd($0)
                 }
                 position.offset = read.end
                 position.line += read.lines
@@ -135,31 +129,13 @@ public struct CSVChunkMasker {
         return nil
     }
 
-    /// Adds one field to the batch, its value copied into the batch's own bytes (unquoted when it has
-    /// doubled quotes), where the whole batch's values are classified once and scanned and rewritten
-    /// from. Scanning values where they lie classified the chunk's bytes, and then each value with
-    /// doubled quotes a second time unquoted: on CSV with JSON in its fields, a quarter of the bytes.
-    /// Fields without doubled quotes are copied in runs (`TextRecordBatch.addCopied`), one copy for the
-    /// fields between two unquoted ones. Past `copiedAtMost` bytes of copies in a batch (one huge record),
-    /// fields stay where they lie and are scanned there, in the chunk's windows, so that the batch's
-    /// copy and masks do not grow with the record.
-    @inline(__always)
-    private func add(_ field: FieldSpan, needsDecoding: Bool, _ chunk: UnsafeBufferPointer<UInt8>,
-                     into batch: inout TextRecordBatch) {
-        let (lower, upper) = (field.valueStart, field.valueEnd)
-        if needsDecoding {
-            batch.flushCopies(chunk)
-            batch.addDecoded(field, atMost: upper - lower) { Self.unquote(chunk, lower, upper, to: $0) }
-        } else if batch.copiedBytes(with: field) <= Self.copiedAtMost {
-            batch.addCopied(field)
-        } else {
-            batch.flushCopies(chunk)
-            batch.add(field)
-        }
-    }
-
-    /// The most bytes a batch copies (a batch is at most `TextRecordBatch.maxBytes` of records, and its
-    /// last record may be longer).
+    /// The most bytes a batch copies into its own bytes (a batch is at most `TextRecordBatch.maxBytes` of
+    /// records, and its last record may be longer). Values are copied there, unquoted when they have
+    /// doubled quotes, so that the whole batch is classified once and scanned and rewritten from there
+    /// (scanning values where they lie classified the chunk's bytes, and then each value with doubled
+    /// quotes a second time unquoted: on CSV with JSON in its fields, a quarter of the bytes). Past this,
+    /// fields stay where they lie and are scanned there, in the chunk's windows, so that the batch's copy
+    /// and masks do not grow with one huge record.
     private static let copiedAtMost = 256 * 1024
 
     /// Reads the record at `position` byte by byte between stage-1 structural bytes: the reference
@@ -171,9 +147,10 @@ public struct CSVChunkMasker {
         var line = position.line
         defer { position.offset = pos; position.line = line }
         batch.beginRecord(at: pos)
-        func fail(_ kind: StreamError.Kind, at offset: Int) -> StreamError {
+        // `column`: the field's, when the field was already added.
+        func fail(_ kind: StreamError.Kind, at offset: Int, column: Int? = nil) -> StreamError {
             let error = StreamError(kind, at: StreamLocation(byteOffset: start.byteOffset + offset, line: line,
-                                                            row: position.row, column: batch.fieldsInRecord))
+                                                            row: position.row, column: column ?? batch.fieldsInRecord))
             batch.dropRecord()
             return error
         }
@@ -221,22 +198,22 @@ public struct CSVChunkMasker {
                 }
                 pos = end
             }
-            add(FieldSpan(rawStart: rawStart, rawEnd: pos, quoted: quoted), needsDecoding: needsDecoding, chunk, into: &batch)
+            batch.appendCSVField(start: rawStart, end: pos, quoted: quoted, doubled: needsDecoding)
             // What follows the field.
             if pos >= n {
                 recordDone = true
             } else if chunk[pos] == delimiter {
                 pos += 1
-                if pos == n { batch.add(FieldSpan(empty: pos)); recordDone = true }
+                if pos == n { batch.appendCSVField(start: pos, end: pos, quoted: false, doubled: false); recordDone = true }
             } else if chunk[pos] == UInt8(ascii: "\n") {
                 pos += 1; line += 1; recordDone = true
             } else if chunk[pos] == UInt8(ascii: "\r") && pos + 1 < n && chunk[pos + 1] == UInt8(ascii: "\n") {
                 pos += 2; line += 1; recordDone = true
             } else {
-                return fail(.csvTextAfterClosingQuote, at: pos)
+                return fail(.csvTextAfterClosingQuote, at: pos, column: batch.fieldsInRecord - 1)
             }
         }
-        batch.endRecord(at: pos)
+        batch.endCSVRecord(chunk, at: pos, copiedAtMost: Self.copiedAtMost)
         position.row += 1
         return nil
     }
@@ -315,16 +292,6 @@ public struct CSVChunkMasker {
             scratch.setCount(k)
             out.append(contentsOf: scratch.bytes)
         }
-    }
-
-    /// Writes the value of a quoted field whose quotes are doubled, `chunk[start..<end]`, with each
-    /// `""` made one `"`, to `p` (room for `end - start` bytes) and returns its length: `mk_csv_unquote`,
-    /// which `mk_csv_gather` unquotes the values of well-formed records with.
-    static func unquote(_ chunk: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
-        // Sound: the value is never longer unquoted, and the caller made room for that much. The parser
-        // guarantees quotes come in pairs here, so the byte after a quote is its pair, skipped.
-        guard start < end, let base = chunk.baseAddress else { return 0 }
-        return mk_csv_unquote(base + start, end - start, p)
     }
 }
 

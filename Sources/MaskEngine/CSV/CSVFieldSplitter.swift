@@ -12,12 +12,10 @@ final class CSVFieldSplitter {
 
     private let fields = UnsafeMutablePointer<mk_csv_field>.allocate(capacity: fieldCapacity)
     private let recordEnds = UnsafeMutablePointer<Int>.allocate(capacity: TextRecordBatch.maxRecords)
-    private let recordFieldEnds = UnsafeMutablePointer<Int>.allocate(capacity: TextRecordBatch.maxRecords)
 
     deinit {
         fields.deallocate()
         recordEnds.deallocate()
-        recordFieldEnds.deallocate()
     }
 
     /// What one call read: `records` whole records ending at `recordEnd(k)`, with `fieldCount` fields in
@@ -51,25 +49,13 @@ final class CSVFieldSplitter {
                 f.flags & UInt32(MK_CSV_LAST) != 0)
     }
 
+    /// The fields of `read` (the last read): valid until the next.
+    func fields(of read: Read) -> UnsafeBufferPointer<mk_csv_field> {
+        // Sound: the last read wrote `fieldCount` fields, at most `fieldCapacity`, the buffer's size.
+        UnsafeBufferPointer(start: fields, count: read.fieldCount)
+    }
+
     /// Where record `k` of the last read ends (after its line ending).
     @inline(__always)
     func recordEnd(_ k: Int) -> Int { recordEnds[k] }
-
-    /// Writes the last read's fields `first ..< first + count` as text fields to `out` (room for `count`),
-    /// their values gathered into `decoded` (see `mk_csv_gather`); returns how many it wrote, and in
-    /// `result` what else it did. The records it ended are then `recordFieldEnd(0 ..< result.records)`.
-    func gather(_ chunk: UnsafeBufferPointer<UInt8>, first: Int, count: Int, into decoded: UnsafeMutablePointer<UInt8>,
-                decodedCount: Int, decodedCapacity: Int, copiedAtMost: Int, fields out: UnsafeMutablePointer<mk_text_field>,
-                result: inout mk_csv_gather_result) -> Int {
-        // Sound: fields[first ..< first + count] are fields of the last read, over `chunk`; the kernel
-        // writes at most `count` fields to `out`, decoded bytes below `decodedCapacity`, and at most one
-        // record end per field, and a read has at most `TextRecordBatch.maxRecords` records.
-        result = mk_csv_gather(chunk.baseAddress, fields + first, count, decoded, decodedCount, decodedCapacity,
-                               copiedAtMost, out, recordFieldEnds)
-        return result.fields
-    }
-
-    /// After `gather`: the end (relative to its `first`) of the fields of the `k`th record it ended.
-    @inline(__always)
-    func recordFieldEnd(_ k: Int) -> Int { recordFieldEnds[k] }
 }

@@ -29,11 +29,6 @@ struct FieldSpan {
                           flags: quoted ? UInt32(MK_FIELD_QUOTED) : 0)
     }
 
-    /// The empty last field of a record that ends in a delimiter at the end of input.
-    init(empty at: Int) {
-        self.init(rawStart: at, rawEnd: at, quoted: false)
-    }
-
     var rawStart: Int { Int(c.raw_start) }
     var rawEnd: Int { Int(c.raw_end) }
     /// CSV: the value was quoted, and is written quoted again.

@@ -6,8 +6,8 @@ import CMaskKernels
 /// The format's parser adds each record's fields as offsets into the borrowed chunk. A value that must
 /// be decoded before it is scanned (a CSV value with doubled quotes, a COPY value with escapes) is
 /// decoded once into `decoded` and taken from there by the rewrite too; CSV copies its other values
-/// there as well, in runs (`addCopied`), so that each byte is classified once, in one place, rather
-/// than in the chunk and again unquoted. Values too large to copy, and COPY values without escapes, are
+/// there as well, in runs (`addGathered`, `mk_csv_gather`), so that each byte is classified once, in
+/// one place, rather than in the chunk and again unquoted. Values too large to copy, and COPY values without escapes, are
 /// scanned where they lie.
 /// Then `scan` walks the batch record by record, each column's context read once per batch, every
 /// decoded value scanned against one stage-1 index over all of them (one classification per batch, not
@@ -49,6 +49,12 @@ struct TextRecordBatch {
     private var columnContexts: [ColumnContext?] = []
     private var recordStart = 0
     private var recordFields = 0
+    /// The fields of the CSV record being read one field at a time (`appendCSVField`), gathered when it
+    /// ends as a splitter's records are.
+    private var csvRecordFields: [mk_csv_field] = []
+    /// Where the records a gather ended end among its fields (`mk_csv_gather`'s `record_field_ends`): at
+    /// most one per record, and a gather's fields belong to at most `maxRecords` records.
+    private var gatheredRecordEnds = [Int](repeating: 0, count: TextRecordBatch.maxRecords)
 
     /// A batch with room for its usual records, fields and findings, so that a session does not grow
     /// its arrays one reallocation at a time.
@@ -61,8 +67,8 @@ struct TextRecordBatch {
     /// Bytes of the chunk the batch's records cover.
     var byteCount: Int { records.isEmpty ? 0 : records[records.count - 1].end - records[0].start }
     var isFull: Bool { records.count >= Self.maxRecords || byteCount >= Self.maxBytes }
-    /// Fields of the record being added.
-    var fieldsInRecord: Int { fields.count - recordFields }
+    /// Fields of the record being added (those of a CSV record read one field at a time included).
+    var fieldsInRecord: Int { fields.count - recordFields + csvRecordFields.count }
 
     /// Empties the batch, keeping its capacity (giving back what one huge value grew).
     mutating func removeAll() {
@@ -71,7 +77,8 @@ struct TextRecordBatch {
         fields.removeAll(keepingAtMost: Self.maxRecords * 64)
         findings.removeAll(keepingCapacity: true)
         decoded.removeAll(keepingAtMost: 1 << 20)
-        copyRun = nil
+        if csvRecordFields.capacity > Self.maxRecords * 64 { csvRecordFields = [] }
+        csvRecordFields.removeAll(keepingCapacity: true)
         width = 0
     }
 
@@ -87,77 +94,72 @@ struct TextRecordBatch {
         fields.append(field)
     }
 
-    /// Adds the CSV fields `splitter` read last, from its field `first` on, as `mk_csv_gather` gathers
-    /// them (see there), and ends the records whose last field is among them: record `k` of the read
-    /// (counted from `firstRecord`) ends at the splitter's `recordEnd(k)`, and the next begins there. Pending
-    /// copies must have been flushed. Returns how many fields and records it added: all of them unless a
-    /// field needs more decoded bytes than there is room for, in which case it makes that room and the
-    /// caller calls again from the next field.
-    mutating func addGathered(_ chunk: UnsafeBufferPointer<UInt8>, from splitter: CSVFieldSplitter, first: Int, count: Int,
-                              firstRecord: Int, copiedAtMost: Int) -> (fields: Int, records: Int) {
-        precondition(copyRun == nil, "copies are flushed before fields are gathered")
-        guard count > 0 else { return (0, 0) }
-        let before = fields.count
-        // Room for the usual case: the values copied in runs, a zero after each piece. A field that needs
-        // more (a huge value) stops the gather, which says how much it needs.
-        let span = splitter.field(first + count - 1).end - splitter.field(first).start
-        let next = decoded.continueWriting(atMost: min(span + count + 1, copiedAtMost + 2))
-        var gathered = mk_csv_gather_result()
-        fields.append(atMost: count) { out in
-            splitter.gather(chunk, first: first, count: count, into: next - decoded.count, decodedCount: decoded.count,
-                            decodedCapacity: decoded.count + decoded.room, copiedAtMost: copiedAtMost, fields: out,
-                            result: &gathered)
+    /// Adds CSV fields of `chunk` (a splitter's read, or a record read one field at a time) as
+    /// `mk_csv_gather` gathers them (see there), and ends the records whose last field (`MK_CSV_LAST`) is
+    /// among them: the `k`th such record at `recordEnd(k)`, where the next begins. Its fields must belong
+    /// to at most `maxRecords` records.
+    mutating func addGathered(_ chunk: UnsafeBufferPointer<UInt8>, fields csv: UnsafeBufferPointer<mk_csv_field>,
+                              copiedAtMost: Int, recordEnd: (Int) -> Int) {
+        guard let csvBase = csv.baseAddress else { return }
+        var (first, ended) = (0, 0)
+        while first < csv.count {
+            let count = csv.count - first
+            let before = fields.count
+            // Room for the usual case: the values copied in runs, a zero after each piece. A field that
+            // needs more (a huge value) stops the gather, which says how much it needs; room is made for
+            // it and the gather goes on from that field.
+            let span = csv[csv.count - 1].end - csv[first].start
+            let next = decoded.continueWriting(atMost: min(span + count + 1, copiedAtMost + 2))
+            var gathered = mk_csv_gather_result()
+            gatheredRecordEnds.withUnsafeMutableBufferPointer { ends in
+                fields.append(atMost: count) { out in
+                    // Sound: the fields lie inside `chunk`; the kernel writes at most `count` fields to `out`,
+                    // decoded bytes below the capacity it is given, and one record end per record it ends,
+                    // at most `maxRecords` (the caller's promise), the size of `ends`.
+                    gathered = mk_csv_gather(chunk.baseAddress, csvBase + first, count, next - decoded.count,
+                                             decoded.count, decoded.count + decoded.room, copiedAtMost, out,
+                                             ends.baseAddress)
+                    return gathered.fields
+                }
+            }
+            decoded.setCount(gathered.decoded_count)
+            rawFields += gathered.raw_fields
+            if gathered.needed > 0 { _ = decoded.continueWriting(atMost: gathered.needed) }
+            for k in 0..<gathered.records {
+                let end = recordEnd(ended + k)
+                let fieldEnd = before + gatheredRecordEnds[k]
+                records.append(Record(start: recordStart, end: end, fields: recordFields..<fieldEnd))
+                width = max(width, fieldEnd - recordFields)
+                recordStart = end
+                recordFields = fieldEnd
+            }
+            first += gathered.fields
+            ended += gathered.records
         }
-        decoded.setCount(gathered.decoded_count)
-        rawFields += gathered.raw_fields
-        if gathered.needed > 0 { _ = decoded.continueWriting(atMost: gathered.needed) }
-        for k in 0..<gathered.records {
-            let end = splitter.recordEnd(firstRecord + k)
-            records.append(Record(start: recordStart, end: end, fields: recordFields..<(before + splitter.recordFieldEnd(k))))
-            width = max(width, before + splitter.recordFieldEnd(k) - recordFields)
-            recordStart = end
-            recordFields = before + splitter.recordFieldEnd(k)
-        }
-        return (gathered.fields, gathered.records)
     }
 
-    /// The chunk bytes `addCopied` is gathering for one copy into the decoded bytes: where they start in
-    /// the chunk, where they will start in the decoded bytes, and where the last field added ends.
-    private var copyRun: (start: Int, base: Int, end: Int)? = nil
-
-    /// The decoded bytes there would be, the pending copy included, if `addCopied` took `field`.
-    func copiedBytes(with field: FieldSpan) -> Int { decoded.count + field.rawEnd - (copyRun?.start ?? field.rawStart) }
-
-    /// Adds a field whose value is copied into the decoded bytes as it is, in one piece with the chunk
-    /// bytes around it and the fields added before it this way (the delimiters between them stay, as in
-    /// the chunk): `flushCopies` copies them. Scanned and rewritten from there.
-    mutating func addCopied(_ field: FieldSpan) {
-        if copyRun == nil { copyRun = (field.rawStart, decoded.count, field.rawEnd) }
-        // Sound to unwrap: set just above when it was nil.
-        let run = copyRun!
-        var field = field
-        field.source = .decoded((run.base + field.valueStart - run.start)..<(run.base + field.valueEnd - run.start))
-        copyRun = (run.start, run.base, max(run.end, field.rawEnd))
-        fields.append(field)
+    /// Adds a field of the CSV record being read one field at a time: its raw bytes `start..<end` in the
+    /// chunk, quotes included; `doubled`: quoted, with doubled quotes inside. `endCSVRecord` gathers them.
+    mutating func appendCSVField(start: Int, end: Int, quoted: Bool, doubled: Bool) {
+        let flags = (quoted ? MK_CSV_QUOTED : 0) | (doubled ? MK_CSV_DOUBLED : 0)
+        csvRecordFields.append(mk_csv_field(start: start, end: end, flags: UInt32(flags)))
     }
 
-    /// Copies the bytes the fields `addCopied` added since the last flush lie in, then a zero byte; to be
-    /// called before any other value is written to the decoded bytes, and before the batch is scanned.
-    mutating func flushCopies(_ chunk: UnsafeBufferPointer<UInt8>) {
-        guard let run = copyRun, let source = chunk.baseAddress else { return }
-        copyRun = nil
-        let n = run.end - run.start
-        let p = decoded.continueWriting(atMost: n + 1)
-        // Sound: run.start..<run.end lies inside the chunk (fields of it), and n + 1 bytes were made room for.
-        p.update(from: source + run.start, count: n)
-        p[n] = 0
-        decoded.setCount(run.base + n + 1)
+    /// Ends the CSV record begun last, read one field at a time, at `end` (after its line ending): its
+    /// fields are gathered as a splitter's are (`addGathered`).
+    mutating func endCSVRecord(_ chunk: UnsafeBufferPointer<UInt8>, at end: Int, copiedAtMost: Int) {
+        precondition(!csvRecordFields.isEmpty, "a CSV record has a field")
+        csvRecordFields[csvRecordFields.count - 1].flags |= UInt32(MK_CSV_LAST)
+        var pending = csvRecordFields
+        csvRecordFields = []
+        pending.withUnsafeBufferPointer { addGathered(chunk, fields: $0, copiedAtMost: copiedAtMost) { _ in end } }
+        pending.removeAll(keepingCapacity: true)
+        csvRecordFields = pending
     }
 
     /// Adds a field whose value `decode` writes (at most `atMost` bytes, returning how many) into the
-    /// batch's decoded bytes. Pending copies must have been flushed.
+    /// batch's decoded bytes.
     mutating func addDecoded(_ field: FieldSpan, atMost: Int, decode: (UnsafeMutablePointer<UInt8>) -> Int) {
-        precondition(copyRun == nil, "copies are flushed before a decoded value is written")
         let start = decoded.count
         let p = decoded.continueWriting(atMost: atMost + 1)
         let count = decode(p)
@@ -178,6 +180,7 @@ struct TextRecordBatch {
     /// Forgets the fields of the record begun last (one the format refuses).
     mutating func dropRecord() {
         fields.removeLast(from: recordFields)
+        csvRecordFields.removeAll(keepingCapacity: true)
     }
 
     /// Calls `body` with each field of `record` in order, its column and its findings (empty for most),
@@ -216,7 +219,6 @@ struct TextRecordBatch {
     mutating func scan(_ chunk: UnsafeBufferPointer<UInt8>, index: StageOneIndex, with scan: ChunkScan, delimiter: UInt8,
                        context: (Int) -> ColumnContext?) {
         defer { index.unpin() }
-        precondition(copyRun == nil, "copies are flushed before the batch is scanned")
         // Moved out while the walk holds the fields and records (given back below): the loop then reads
         // them through buffer pointers, without an array's checks per access.
         var findings = self.findings
