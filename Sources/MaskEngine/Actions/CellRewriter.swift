@@ -99,7 +99,7 @@ public final class CellRewriter {
             // the last ended (the union is masked), never trapped on.
             let spanStart = max(f.start, copied)
             if spanStart >= f.end { continue }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: value[copied..<spanStart]))
+            Self.append(value, copied..<spanStart, to: &out)
             let span = UnsafeBufferPointer(rebasing: value[spanStart..<f.end])
             let (tokenizer, tokenType) = tokenizer(for: f.type)
             switch action {
@@ -118,7 +118,7 @@ public final class CellRewriter {
             }
             copied = f.end
         }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: value[copied...]))
+        Self.append(value, copied..<value.count, to: &out)
         return .rewritten
     }
 
@@ -141,7 +141,7 @@ public final class CellRewriter {
             if action == .keep { continue }
             let spanStart = max(f.start, copied)  // as in `rewrite`: an overlap masks the union
             if spanStart >= f.end { continue }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: value[copied..<spanStart]))
+            Self.append(value, copied..<spanStart, to: &out)
             let span = UnsafeBufferPointer(rebasing: value[spanStart..<f.end])
             let (tokenizer, tokenType) = tokenizer(for: f.type)
             switch action {
@@ -155,7 +155,7 @@ public final class CellRewriter {
             }
             copied = f.end
         }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: value[copied...]))
+        Self.append(value, copied..<value.count, to: &out)
     }
 
     /// The action of one finding: its type's in `actions`, except that a cell a custom detector could
@@ -187,6 +187,13 @@ public final class CellRewriter {
 
     /// Forgets every prepared token and request: a batch's tokens are for its own rewrite only.
     func forgetPreparedTokens() { tokenizer.prepared.removeAll() }
+
+    /// Appends `value[range]` unless it is empty: most spans are a whole cell, and an empty append still
+    /// costs the array's uniqueness and capacity checks and two calls (two of every email cell's six).
+    @inline(__always)
+    static func append(_ value: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, to out: inout [UInt8]) {
+        if !range.isEmpty { out.append(contentsOf: UnsafeBufferPointer(rebasing: value[range])) }
+    }
 
     static func appendRedacted(_ span: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(contentsOf: repeatElement(UInt8(ascii: "*"), count: span.count))
