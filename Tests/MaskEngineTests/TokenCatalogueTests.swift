@@ -88,4 +88,17 @@ import Testing
             #expect(SecretKind(rawValue: SecretKind.catalogueBase + UInt16(i)).name == name)
         }
     }
+
+    /// Each alphabet's byte set (what a segment's loop tests) holds exactly the bytes its definition
+    /// accepts, all 256 of them checked.
+    @Test func alphabetByteSetsMatchTheirDefinitions() {
+        let alphabets = (0...255).compactMap { TokenAlphabet(rawValue: UInt8($0)) }
+        #expect(alphabets.count == 13)
+        for alphabet in alphabets {
+            for b in 0...255 {
+                let byte = UInt8(b)
+                #expect(alphabet.bytes.contains(byte) == alphabet.accepts(byte), "\(alphabet) byte \(b)")
+            }
+        }
+    }
 }

@@ -27,6 +27,28 @@ enum TokenAlphabet: UInt8, Sendable {
     /// `[A-Za-z0-9+/=]`
     case base64
 
+    /// The alphabet as a byte set (the same bytes `accepts` takes; a test compares them on every byte),
+    /// read once per segment.
+    @inline(__always)
+    var bytes: ASCIISet {
+        switch self {
+        case .alnum: ASCIISet(low: 0x03FF000000000000, high: 0x07FFFFFE07FFFFFE)
+        case .upperAlnum: ASCIISet(low: 0x03FF000000000000, high: 0x0000000007FFFFFE)
+        case .lowerAlnum: ASCIISet(low: 0x03FF000000000000, high: 0x07FFFFFE00000000)
+        case .hex: ASCIISet(low: 0x03FF000000000000, high: 0x0000007E0000007E)
+        case .lowerHex: ASCIISet(low: 0x03FF000000000000, high: 0x0000007E00000000)
+        case .letters: ASCIISet(low: 0x0000000000000000, high: 0x07FFFFFE07FFFFFE)
+        case .digits: ASCIISet(low: 0x03FF000000000000, high: 0x0000000000000000)
+        case .word: ASCIISet(low: 0x03FF000000000000, high: 0x07FFFFFE87FFFFFE)
+        case .alnumDash: ASCIISet(low: 0x03FF200000000000, high: 0x07FFFFFE07FFFFFE)
+        case .upperAlnumDash: ASCIISet(low: 0x03FF200000000000, high: 0x0000000007FFFFFE)
+        case .base64URL: ASCIISet(low: 0x03FF200000000000, high: 0x07FFFFFE87FFFFFE)
+        case .base64URLDot: ASCIISet(low: 0x23FF600000000000, high: 0x07FFFFFE87FFFFFE)
+        case .base64: ASCIISet(low: 0x23FF880000000000, high: 0x07FFFFFE07FFFFFE)
+        }
+    }
+
+    /// Whether `b` is in the alphabet: the definition `bytes` is checked against.
     @inline(__always)
     func accepts(_ b: UInt8) -> Bool {
         switch self {
@@ -120,7 +142,8 @@ struct TokenRule: Sendable {
                         last: Bool = false) -> Int? {
         var i = from
         let limit = upper - from > s.maximum ? from + s.maximum + 1 : upper
-        while i < limit && s.alphabet.accepts(bytes[i]) { i += 1 }
+        let alphabet = s.alphabet.bytes
+        while i < limit && alphabet.contains(bytes[i]) { i += 1 }
         let n = i - from
         if n >= s.minimum && n <= s.maximum { return i }
         // A token's last segment followed by punctuation of its own alphabet (`_` `-` after a SendGrid
