@@ -26,24 +26,14 @@ enum TokenPlaceholder {
     static func isPlaceholderBody(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
         let n = end - start
         guard n > 0 else { return true }
-        if isDominated(bytes, start, end) { return true }
-        return n >= 8 && Entropy.shannonBitsPerByte(bytes, start, end) < 2.5
-    }
-
-    /// Whether one byte makes up more than half of `bytes[start..<end]` (`xxxx-xxxx`, `AIzaaaaa…`).
-    static func isDominated(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
-        mostFrequentCount(bytes, start, end) * 2 > end - start
+        let profile = Entropy.profile(bytes, start, end)
+        // One byte makes up more than half of it (`xxxx-xxxx`, `AIzaaaaa…`), or it is too regular.
+        if profile.mostFrequent * 2 > n { return true }
+        return n >= 8 && profile.bitsPerByte < 2.5
     }
 
     /// How often the most frequent byte of `bytes[start..<end]` occurs.
     static func mostFrequentCount(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
-        // 32-bit counts: a cell is below 2³¹ bytes, so none wraps (16-bit ones did past 65,535 of a byte).
-        var counts = InlineArray<256, UInt32>(repeating: 0)
-        var most: UInt32 = 0
-        for i in start..<end {
-            counts[Int(bytes[i])] &+= 1
-            most = max(most, counts[Int(bytes[i])])
-        }
-        return Int(most)
+        Entropy.profile(bytes, start, end).mostFrequent
     }
 }
