@@ -62,6 +62,31 @@ struct KeyedKeystream {
         }
     }
 
+    /// Writes the next `count` numerals below `radix` (2...256) to `numerals`: exactly what `count` calls
+    /// of `next(below:)` return, with the position in the blocks kept in a register rather than
+    /// stored and reloaded per numeral (a long secret's token draws one per character: that
+    /// round trip through memory was most of the time of a JWT's token beside its SHA-256).
+    @inline(__always)
+    func fill(_ numerals: UnsafeMutablePointer<UInt8>, count: Int, below radix: Int) {
+        let limit = 256 - 256 % radix
+        var position = used.pointee
+        var i = 0
+        while i < count {
+            if position == 64 {
+                refill()
+                position = 0
+            }
+            let b = Int(state.load(fromByteOffset: Self.blocks + position, as: UInt8.self))
+            position += 1
+            if b < limit {
+                // Sound: i < count, and the caller gave room for `count` numerals.
+                numerals[i] = UInt8(b % radix)
+                i += 1
+            }
+        }
+        used.pointee = position
+    }
+
     /// The next two blocks, counters c and c + 1: the same bytes, in the same order, as two blocks made
     /// one at a time.
     private func refill() {

@@ -303,7 +303,7 @@ final class LengthKeepingTokenizer {
             instances.encrypt(numerals, count: count, radix: radix, tweak: tweak)
         } else {
             keystream.start(tag: KeyedKeystream.valueTag &+ type.rawValue, UnsafeRawBufferPointer(value))
-            for i in 0..<count { numerals[i] = keystream.next(below: radix) }
+            keystream.fill(numerals, count: count, below: radix)
         }
     }
 
