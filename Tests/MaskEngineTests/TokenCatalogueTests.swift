@@ -101,14 +101,4 @@ import Testing
             }
         }
     }
-
-    /// The byte sets the email scan reads hold exactly the bytes of the classes they stand for.
-    @Test func namedByteSetsMatchTheirClasses() {
-        for b in 0...255 {
-            let byte = UInt8(b)
-            #expect(ASCIISet.alnum.contains(byte) == ASCII.isAlnum(byte), "alnum \(b)")
-            #expect(ASCIISet.alpha.contains(byte) == ASCII.isAlpha(byte), "alpha \(b)")
-            #expect(ASCIISet.emailLocal.contains(byte) == ASCII.isEmailLocal(byte), "emailLocal \(b)")
-        }
-    }
 }

@@ -12,13 +12,3 @@ struct ASCIISet: Sendable, Equatable {
         return b < 128 && (word >> UInt64(b & 63)) & 1 != 0
     }
 }
-
-extension ASCIISet {
-    // Computed, so that no global's lazy initialisation is checked where a loop reads them.
-    /// `ASCII.isAlnum`.
-    static var alnum: ASCIISet { ASCIISet(low: 0x03FF_0000_0000_0000, high: 0x07FF_FFFE_07FF_FFFE) }
-    /// `ASCII.isAlpha`.
-    static var alpha: ASCIISet { ASCIISet(low: 0, high: 0x07FF_FFFE_07FF_FFFE) }
-    /// `ASCII.isEmailLocal`.
-    static var emailLocal: ASCIISet { ASCIISet(low: 0x03FF_6CFA_0000_0000, high: 0x47FF_FFFE_C7FF_FFFE) }
-}

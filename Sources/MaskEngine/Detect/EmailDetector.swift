@@ -78,15 +78,14 @@ enum EmailDetector {
         // Most local parts are plain ASCII: read here byte by byte, with the rules of the loop below, while
         // the byte before is ASCII that ends no escape; the loop below goes on from there (it stops at
         // once on a byte that is no local-part byte), its script run rebuilt for the letters read here.
-        // The class tests are byte-set lookups: an address's letters, digits and dots come in no
-        // predictable order, and a branch per class test mispredicted on many of its bytes.
         var letters = false
-        let (local, alnum, alpha) = (ASCIISet.emailLocal, ASCIISet.alnum, ASCIISet.alpha)
         while start > lower && EncodedCharacter.isPlainASCII(before: start, in: bytes, lower: lower) {
             let b = bytes[start - 1]
-            guard local.contains(b) else { break }
-            if nearestWord < 0 && alnum.contains(b) { nearestWord = start - 1 }
-            letters = letters || alpha.contains(b)
+            guard ASCII.isEmailLocal(b) else { break }
+            if ASCII.isAlnum(b) {
+                if nearestWord < 0 { nearestWord = start - 1 }
+                letters = letters || ASCII.isAlpha(b)
+            }
             start -= 1
         }
         // The script of the word's letters, and whether a run of the other script inside it is being read.

@@ -67,13 +67,9 @@ struct EncodedCharacter {
     @inline(__always)
     static func isPlainASCII(before i: Int, in bytes: UnsafeBufferPointer<UInt8>, lower: Int) -> Bool {
         let b = bytes[i - 1]
-        if b >= 0x80 || b == UInt8(ascii: ";") { return false }
-        // Whether an escape would end here is read before whether `b` is a hex digit, so that the answer
-        // needs no branch on that (an address's letters and digits come in no predictable order).
-        let percent = i - 3 >= lower && bytes[i - 3] == UInt8(ascii: "%")
-        let unicode = i - 6 >= lower && bytes[i - 5] == UInt8(ascii: "u") && bytes[i - 6] == UInt8(ascii: "\\")
-        let escapes = percent || unicode
-        return !(escapes && ASCII.isHexDigit(b))
+        return b < 0x80 && b != UInt8(ascii: ";")
+            && !(ASCII.isHexDigit(b) && ((i - 3 >= lower && bytes[i - 3] == UInt8(ascii: "%"))
+                || (i - 6 >= lower && bytes[i - 5] == UInt8(ascii: "u") && bytes[i - 6] == UInt8(ascii: "\\"))))
     }
 
     @inline(never)
