@@ -40,7 +40,7 @@ size_t mk_csv_unquote(const uint8_t *value, size_t length, uint8_t *out) {
 
 mk_csv_gather_result mk_csv_gather(const uint8_t *chunk, const mk_csv_field *fields, size_t count, uint8_t *decoded,
                                    size_t decoded_count, size_t decoded_capacity, size_t copied_at_most,
-                                   mk_text_field *out, size_t *record_field_ends) {
+                                   mk_text_field *out, size_t *record_field_ends, size_t record_capacity) {
     mk_csv_gather_result r = {0, decoded_count, 0, 0, 0};
     size_t k = decoded_count;
     // The open run of copied fields: its bytes chunk[run_start ..< run_end] go to decoded[run_base ...].
@@ -66,7 +66,11 @@ mk_csv_gather_result mk_csv_gather(const uint8_t *chunk, const mk_csv_field *fie
                 o->findings_start = o->findings_end = 0;
                 o->flags = (uint32_t)quoted * MK_FIELD_QUOTED | MK_FIELD_DECODED;
                 run_end = f.end;
-                if (f.flags & MK_CSV_LAST) record_field_ends[r.records++] = i + 1;
+                if (f.flags & MK_CSV_LAST) {
+                    record_field_ends[r.records++] = i + 1;
+                    // The record ends fill their buffer: stop after this field (the caller goes on from the next).
+                    if (r.records == record_capacity) { i++; goto done; }
+                }
             }
             if (i == count) break;
         }
@@ -112,9 +116,13 @@ mk_csv_gather_result mk_csv_gather(const uint8_t *chunk, const mk_csv_field *fie
             o->value_end = (int64_t)(k + (value_end - f.start));
             o->flags |= MK_FIELD_DECODED;
         }
-        if (f.flags & MK_CSV_LAST) record_field_ends[r.records++] = i + 1;
         i++;
+        if (f.flags & MK_CSV_LAST) {
+            record_field_ends[r.records++] = i;
+            if (r.records == record_capacity) break;
+        }
     }
+done:
     if (run_open) {
         memcpy(decoded + run_base, chunk + run_start, run_end - run_start);
         decoded[run_base + (run_end - run_start)] = 0;

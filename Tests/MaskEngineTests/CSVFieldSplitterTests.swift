@@ -176,4 +176,53 @@ import Testing
         #expect(masked.counts[Int(EntityType.email.rawValue)] == 20)
         #expect(blocks > 0)
     }
+
+    /// The gather writes no more record ends than it has room for: it stops after the field that fills
+    /// them, its copy run closed, and a second call from the next field gathers the rest as one call
+    /// with room would have: the same fields, each value at the same offsets with the same bytes (the
+    /// closed run ends in a zero byte where the longer run kept the line ending).
+    @Test func gatherStopsWhenItsRecordEndsAreFull() {
+        let text = "a,\"b\"\"c\",d\ne,f,g\nh,i,j\n"
+        let bytes = Array(text.utf8)
+        let read = CSVFieldSplitterTests.read(text)
+        let csv = read.fields.map { f in
+            mk_csv_field(start: f.start, end: f.end, flags: UInt32((f.quoted ? MK_CSV_QUOTED : 0) | (f.doubled ? MK_CSV_DOUBLED : 0)
+                                                                  | (f.last ? MK_CSV_LAST : 0)))
+        }
+        #expect(csv.count == 9)
+        func gather(capacity: Int) -> (fields: [mk_text_field], decoded: [UInt8], ends: [Int]) {
+            var out = [mk_text_field](repeating: mk_text_field(), count: csv.count)
+            var decoded = [UInt8](repeating: 0xEE, count: 256)
+            var allEnds: [Int] = []
+            var (first, count) = (0, 0)
+            while first < csv.count {
+                var ends = [Int](repeating: -1, count: capacity + 1)
+                let r = bytes.withUnsafeBufferPointer { b in
+                    csv.withUnsafeBufferPointer { f in
+                        out.withUnsafeMutableBufferPointer { o in
+                            mk_csv_gather(b.baseAddress, f.baseAddress! + first, csv.count - first, &decoded, count, 256,
+                                          1 << 20, o.baseAddress! + first, &ends, capacity)
+                        }
+                    }
+                }
+                #expect(r.records <= capacity && ends[capacity] == -1, "no record end past the room for them")
+                allEnds += ends.prefix(r.records).map { $0 + first }
+                #expect(r.fields > 0)
+                first += r.fields
+                count = r.decoded_count
+            }
+            return (out, Array(decoded.prefix(count)), allEnds)
+        }
+        let whole = gather(capacity: 256)
+        let pieces = gather(capacity: 1)
+        #expect(whole.ends == [3, 6, 9])
+        #expect(pieces.ends == whole.ends)
+        #expect(pieces.decoded.count == whole.decoded.count)
+        for (a, b) in zip(pieces.fields, whole.fields) {
+            #expect(a.raw_start == b.raw_start && a.raw_end == b.raw_end && a.value_start == b.value_start
+                    && a.value_end == b.value_end && a.flags == b.flags)
+            let value = Int(a.value_start)..<Int(a.value_end)
+            #expect(pieces.decoded[value] == whole.decoded[value])
+        }
+    }
 }

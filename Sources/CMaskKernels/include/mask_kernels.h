@@ -213,10 +213,12 @@ typedef struct {
 /// quotes unquoted, the others copied in runs with the bytes between them (delimiters, line endings) as
 /// they lie, one copy per run; a zero byte after each run and each unquoted value. A value without
 /// doubled quotes that would take the copies past `copied_at_most` decoded bytes stays in the chunk.
-/// Stops before a field whose bytes would not fit in `decoded_capacity` (`needed` says how many it needs).
+/// Stops before a field whose bytes would not fit in `decoded_capacity` (`needed` says how many it needs),
+/// and after the field that ends the `record_capacity`th record (at least 1: the size of
+/// `record_field_ends`); the caller calls again from the next field.
 mk_csv_gather_result mk_csv_gather(const uint8_t *chunk, const mk_csv_field *fields, size_t count, uint8_t *decoded,
                                    size_t decoded_count, size_t decoded_capacity, size_t copied_at_most,
-                                   mk_text_field *out, size_t *record_field_ends);
+                                   mk_text_field *out, size_t *record_field_ends, size_t record_capacity);
 
 /// Writes the quoted CSV value `value[0 ..< length]` (between its quotes; its quotes come in doubled pairs)
 /// with each `""` made one `"` to `out` (room for `length` bytes); returns the bytes written.

@@ -7,8 +7,8 @@ import CMaskKernels
 /// be decoded before it is scanned (a CSV value with doubled quotes, a COPY value with escapes) is
 /// decoded once into `decoded` and taken from there by the rewrite too; CSV copies its other values
 /// there as well, in runs (`addGathered`, `mk_csv_gather`), so that each byte is classified once, in
-/// one place, rather than in the chunk and again unquoted. Values too large to copy, and COPY values without escapes, are
-/// scanned where they lie.
+/// one place, rather than in the chunk and again unquoted. Values too large to copy, and COPY values
+/// without escapes, are scanned where they lie.
 /// Then `scan` walks the batch record by record, each column's context read once per batch, every
 /// decoded value scanned against one stage-1 index over all of them (one classification per batch, not
 /// one call per value); `prepareTokens` makes the batch's card, SSN and email tokens together (FF1
@@ -52,8 +52,8 @@ struct TextRecordBatch {
     /// The fields of the CSV record being read one field at a time (`appendCSVField`), gathered when it
     /// ends as a splitter's records are.
     private var csvRecordFields: [mk_csv_field] = []
-    /// Where the records a gather ended end among its fields (`mk_csv_gather`'s `record_field_ends`): at
-    /// most one per record, and a gather's fields belong to at most `maxRecords` records.
+    /// Where the records a gather ended end among its fields (`mk_csv_gather`'s `record_field_ends`,
+    /// which the kernel fills at most: it stops when they are full, and the gather goes on from there).
     private var gatheredRecordEnds = [Int](repeating: 0, count: TextRecordBatch.maxRecords)
 
     /// A batch with room for its usual records, fields and findings, so that a session does not grow
@@ -96,8 +96,7 @@ struct TextRecordBatch {
 
     /// Adds CSV fields of `chunk` (a splitter's read, or a record read one field at a time) as
     /// `mk_csv_gather` gathers them (see there), and ends the records whose last field (`MK_CSV_LAST`) is
-    /// among them: the `k`th such record at `recordEnd(k)`, where the next begins. Its fields must belong
-    /// to at most `maxRecords` records.
+    /// among them: the `k`th such record at `recordEnd(k)`, where the next begins.
     mutating func addGathered(_ chunk: UnsafeBufferPointer<UInt8>, fields csv: UnsafeBufferPointer<mk_csv_field>,
                               copiedAtMost: Int, recordEnd: (Int) -> Int) {
         guard let csvBase = csv.baseAddress else { return }
@@ -114,11 +113,10 @@ struct TextRecordBatch {
             gatheredRecordEnds.withUnsafeMutableBufferPointer { ends in
                 fields.append(atMost: count) { out in
                     // Sound: the fields lie inside `chunk`; the kernel writes at most `count` fields to `out`,
-                    // decoded bytes below the capacity it is given, and one record end per record it ends,
-                    // at most `maxRecords` (the caller's promise), the size of `ends`.
+                    // decoded bytes below the capacity it is given, and at most `ends.count` record ends.
                     gathered = mk_csv_gather(chunk.baseAddress, csvBase + first, count, next - decoded.count,
                                              decoded.count, decoded.count + decoded.room, copiedAtMost, out,
-                                             ends.baseAddress)
+                                             ends.baseAddress, ends.count)
                     return gathered.fields
                 }
             }
