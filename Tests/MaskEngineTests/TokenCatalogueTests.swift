@@ -89,15 +89,25 @@ import Testing
         }
     }
 
-    /// Each alphabet's byte set (what a segment's loop tests) holds exactly the bytes its definition
-    /// accepts, all 256 of them checked.
+    /// Each alphabet's byte set (what a segment's loop tests) holds exactly the bytes its doc comment
+    /// names, all 256 bytes checked.
     @Test func alphabetByteSetsMatchTheirDefinitions() {
-        let alphabets = (0...255).compactMap { TokenAlphabet(rawValue: UInt8($0)) }
-        #expect(alphabets.count == 13)
-        for alphabet in alphabets {
+        let upper = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8), lower = Set("abcdefghijklmnopqrstuvwxyz".utf8)
+        let digits = Set("0123456789".utf8)
+        let alnum = upper.union(lower).union(digits)
+        let definitions: [(TokenAlphabet, Set<UInt8>)] = [
+            (.alnum, alnum), (.upperAlnum, upper.union(digits)), (.lowerAlnum, lower.union(digits)),
+            (.hex, digits.union("abcdefABCDEF".utf8)), (.lowerHex, digits.union("abcdef".utf8)),
+            (.letters, upper.union(lower)), (.digits, digits), (.word, alnum.union("_".utf8)),
+            (.alnumDash, alnum.union("-".utf8)), (.upperAlnumDash, upper.union(digits).union("-".utf8)),
+            (.base64URL, alnum.union("_-".utf8)), (.base64URLDot, alnum.union("_.=-".utf8)),
+            (.base64, alnum.union("+/=".utf8)),
+        ]
+        #expect(definitions.count == (0...255).compactMap { TokenAlphabet(rawValue: UInt8($0)) }.count,
+                "every alphabet has a definition here")
+        for (alphabet, members) in definitions {
             for b in 0...255 {
-                let byte = UInt8(b)
-                #expect(alphabet.bytes.contains(byte) == alphabet.accepts(byte), "\(alphabet) byte \(b)")
+                #expect(alphabet.bytes.contains(UInt8(b)) == members.contains(UInt8(b)), "\(alphabet) byte \(b)")
             }
         }
     }

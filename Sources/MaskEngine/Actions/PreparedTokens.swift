@@ -57,7 +57,6 @@ final class PreparedTokens {
     /// decoded); then the MACs, 32 bytes each.
     @exclusivity(unchecked) var emails: [(request: Int, separator: Range<Int>?, key: Range<Int>, decoded: Bool)] = []
     @exclusivity(unchecked) var emailKeys: [UInt8] = []
-    ///
     /// The MACs are bytes the class holds by pointer (a `ByteScratch`): read from an array, each lookup
     /// retained and released the array's storage around the read (an atomic pair per email).
     let macs = ByteScratch(capacity: 32 * 64)

@@ -27,8 +27,8 @@ enum TokenAlphabet: UInt8, Sendable {
     /// `[A-Za-z0-9+/=]`
     case base64
 
-    /// The alphabet as a byte set (the same bytes `accepts` takes; a test compares them on every byte),
-    /// read once per segment.
+    /// The alphabet as a byte set (the bytes its doc comment names; a test compares each set with that
+    /// definition on all 256 bytes), read once per segment.
     @inline(__always)
     var bytes: ASCIISet {
         switch self {
@@ -45,26 +45,6 @@ enum TokenAlphabet: UInt8, Sendable {
         case .base64URL: ASCIISet(low: 0x03FF200000000000, high: 0x07FFFFFE87FFFFFE)
         case .base64URLDot: ASCIISet(low: 0x23FF600000000000, high: 0x07FFFFFE87FFFFFE)
         case .base64: ASCIISet(low: 0x23FF880000000000, high: 0x07FFFFFE07FFFFFE)
-        }
-    }
-
-    /// Whether `b` is in the alphabet: the definition `bytes` is checked against.
-    @inline(__always)
-    func accepts(_ b: UInt8) -> Bool {
-        switch self {
-        case .alnum: ASCII.isAlnum(b)
-        case .upperAlnum: ASCII.isUpperOrDigit(b)
-        case .lowerAlnum: ASCII.isDigit(b) || b &- 97 < 26
-        case .hex: ASCII.isDigit(b) || (b | 0x20) &- 97 < 6
-        case .lowerHex: ASCII.isDigit(b) || b &- 97 < 6
-        case .letters: ASCII.isAlpha(b)
-        case .digits: ASCII.isDigit(b)
-        case .word: ASCII.isAlnum(b) || b == 95
-        case .alnumDash: ASCII.isAlnum(b) || b == 45
-        case .upperAlnumDash: ASCII.isUpperOrDigit(b) || b == 45
-        case .base64URL: ASCII.isBase64URL(b)
-        case .base64URLDot: ASCII.isBase64URL(b) || b == 46 || b == 61
-        case .base64: ASCII.isBase64(b) || b == 61
         }
     }
 }
