@@ -1,4 +1,5 @@
 import ArgumentParser
+import MaskEngine
 
 /// `maskbench`: reproducible throughput, latency and quality figures for maskd, with baselines
 /// measured in the same run on the same bytes.
@@ -17,6 +18,8 @@ struct Maskbench: ParsableCommand {
 
     static func main() {
         ChildRegistry.installSignalHandling()
+        // The engine mode masks in this process: with maskd's allocator settings, as maskd would.
+        MallocTuning.apply()
         do {
             var command = try parseAsRoot()
             try command.run()

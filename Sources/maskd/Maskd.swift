@@ -1,4 +1,5 @@
 import ArgumentParser
+import MaskEngine
 
 /// The `maskd` command: masking of PostgreSQL result streams, CSV and dumps.
 @main

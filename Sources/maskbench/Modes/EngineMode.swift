@@ -48,7 +48,7 @@ enum EngineMode {
             measurement.stages = StageBreakdown.stages(names: ["decode", "stage 1", "detection", "tokens and encoding"],
                                                        medians: medians, bytes: file.bytes.count)
         }
-        measurement.notes.append("in process: memory source, counting sink, \(threads) worker thread(s) plus the reader; peak RSS includes the mapped input (\(file.bytes.count / 1_000_000) MB)")
+        measurement.notes.append("in process: memory source, counting sink, maskd's heap settings, \(threads) worker thread(s) plus the reader; peak RSS includes the mapped input (\(file.bytes.count / 1_000_000) MB)")
         return measurement
     }
 
