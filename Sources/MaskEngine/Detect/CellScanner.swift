@@ -140,10 +140,15 @@ public struct CellScanner {
             } else if !kind.contains(.anchor) {
                 continue
             } else if bytes[position] == UInt8(ascii: "@") {
-                if let credentials = URLCredentialRule.match(bytes, at: position, lower: lower, upper: upper) {
+                // The URL rule comes first (credentials claim the `@`), but an email's local part shows
+                // when it cannot match, without its own walk back over the same bytes.
+                let email = EmailDetector.match(bytes, at: position, lower: lower, upper: upper)
+                if let email, URLCredentialRule.cannotMatch(bytes, at: position, afterLocalPartFrom: email.lowerBound, lower: lower) {
+                    matched = (email, .email, .none)
+                } else if let credentials = URLCredentialRule.match(bytes, at: position, lower: lower, upper: upper) {
                     matched = (credentials, .secret, .urlCredentials)
                 } else {
-                    matched = EmailDetector.match(bytes, at: position, lower: lower, upper: upper).map { ($0, .email, .none) }
+                    matched = email.map { ($0, .email, .none) }
                 }
             } else {
                 matched = SecretDetector.match(bytes, at: position, lower: lower, upper: upper, catalogue: catalogue).map { ($0.0, .secret, $0.1) }

@@ -35,6 +35,21 @@ enum URLCredentialRule {
         return start..<end
     }
 
+    /// Whether `match` is nil at the `@` at `at`, given that the email rule read a local part starting at
+    /// `localStart` before it. No byte of a local part is a `/` (its bytes are `ASCII.isEmailLocal`,
+    /// UTF-8, a quoted string, which ends the walk at once, or escapes: `%XX`, `\uXXXX`, `&#NN;`), so
+    /// `match`'s walk back either stops inside it at a byte that is no `/`, or passes it: then what
+    /// decides is the byte before it, which must be a `/` or let the walk go on for `match` to succeed.
+    /// Not when the local part is near `maxUserInfo`, where the walk's limit falls inside it.
+    @inline(__always)
+    static func cannotMatch(_ bytes: UnsafeBufferPointer<UInt8>, at: Int, afterLocalPartFrom localStart: Int,
+                            lower: Int) -> Bool {
+        guard at - localStart <= maxUserInfo - 12 else { return false }
+        if localStart <= lower { return true }
+        let b = bytes[localStart - 1]
+        return b != UInt8(ascii: "/") && !isUserInfo(b)
+    }
+
     /// RFC 3986 user information, plus the bytes people put in passwords without escaping them; no `/`,
     /// `@`, whitespace, quotes or brackets, which end a URL in text.
     @inline(__always)
