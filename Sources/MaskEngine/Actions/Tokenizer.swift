@@ -27,7 +27,9 @@ public final class Tokenizer {
     let cardDigits: DigitCipher
     let ssnDigits: DigitCipher
     let lengthKeeping: LengthKeepingTokenizer
-    static let emailDomain = Array("example.invalid".utf8)
+    /// The domain of every email token: a literal, which every token reads without the lazy
+    /// initialisation check (a call) a stored static costs per access.
+    static var emailDomain: StaticString { "example.invalid" }
     /// Zero bytes that `appendInPlace` grows buffers from; never written.
     nonisolated(unsafe) static let zeros: UnsafeBufferPointer<UInt8> = {
         let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: 128)
@@ -218,7 +220,7 @@ public final class Tokenizer {
 
     /// The length of an email token: 16 characters, the separator as the span wrote it, the domain.
     @inline(__always)
-    static func emailTokenCount(separator: Range<Int>?) -> Int { 16 + (separator?.count ?? 1) + emailDomain.count }
+    static func emailTokenCount(separator: Range<Int>?) -> Int { 16 + (separator?.count ?? 1) + emailDomain.utf8CodeUnitCount }
 
     /// Writes the email token (`emailTokenCount` bytes) from the address's MAC: its first 80 bits, five
     /// at a time, as 16 base32 characters, then the span's separator (or `@`) and the domain.
@@ -239,7 +241,7 @@ public final class Tokenizer {
             token[at] = UInt8(ascii: "@")
             at += 1
         }
-        emailDomain.withUnsafeBufferPointer { (token + at).update(from: $0.baseAddress!, count: $0.count) }
+        (token + at).update(from: emailDomain.utf8Start, count: emailDomain.utf8CodeUnitCount)
     }
 
     /// Digits are permuted as one number; every non-digit byte stays where it was. The token is
