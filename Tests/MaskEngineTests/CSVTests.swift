@@ -20,12 +20,13 @@ import Testing
         #expect(!out.contains("ann@example.com"))
     }
 
-    @Test func otherDelimiters() {
+    /// Masks `text` as CSV whose fields are separated by `delimiter`.
+    func mask(_ text: String, delimiter: UInt8) -> (String, StreamSummary?) {
         var options = StreamMasker.Options()
         options.format = .csv
-        options.csvDelimiter = 9
+        options.csvDelimiter = delimiter
         let collector = ByteCollector()
-        let input = Array("ssn\tnote\n536904399\t\"a,b ann@example.com\"\n".utf8)
+        let input = Array(text.utf8)
         var offset = 0
         let summary = try? StreamMasker(key: testKey, options: options).run(
             source: { buffer in
@@ -35,10 +36,27 @@ import Testing
                 return n
             },
             sink: { collector.append($0) })
-        let out = String(decoding: collector.bytes, as: UTF8.self)
+        return (String(decoding: collector.bytes, as: UTF8.self), summary)
+    }
+
+    @Test func otherDelimiters() {
+        let (out, summary) = mask("ssn\tnote\n536904399\t\"a,b ann@example.com\"\n", delimiter: 9)
         #expect(summary?.count(.usSSN) == 1, "the tab-separated header names the ssn column")
         #expect(summary?.count(.email) == 1)
         #expect(out.hasPrefix("ssn\tnote\n") && out.contains("\t\"a,b ") && !out.contains("ann@"))
+    }
+
+    /// A token may hold the delimiter when the delimiter is a letter (every email token has the `x` of
+    /// `example.invalid`): the unquoted field it replaces is then quoted, so the record keeps its fields.
+    @Test func anUnquotedFieldIsQuotedWhenItsTokenHoldsTheDelimiter() {
+        let (out, summary) = mask("idxemailxnote\n1xann@bcd.comxok\n2x\"bob@cd.org\"xok\n", delimiter: UInt8(ascii: "x"))
+        #expect(summary?.count(.email) == 2)
+        let lines = out.split(separator: "\n")
+        #expect(lines.count == 3 && lines[0] == "idxemailxnote")
+        for (i, line) in lines.dropFirst().enumerated() {
+            #expect(line.hasPrefix("\(i + 1)x\"") && line.hasSuffix("@example.invalid\"xok"), "\(line)")
+            #expect(!line.contains("ann@") && !line.contains("bob@"))
+        }
     }
 
     @Test func nullActionGivesAnEmptyUnquotedField() {

@@ -237,8 +237,37 @@ public struct CSVChunkMasker {
                 return
             }
             for f in cellFindings { result.record(f, row: row, column: column) }
-            cellOut.removeAll(keepingCapacity: true)
             let actions = actions(column)
+            if !field.quoted {
+                // An unquoted field's masked value goes straight into the output (a copy through
+                // `cellOut` per rewritten cell, an email column's every cell, was saved); quoted after
+                // all in the rare case that it needs quotes now: a value without a quote or a line break
+                // gets none from an action, but a token may hold a delimiter that is a letter or digit.
+                result.keep(withDelimiter..<field.rawStart, of: chunk)
+                result.flushKept(chunk)
+                let start = result.output.count
+                let outcome = writer.rewriter.rewrite(batch.value(of: field, in: chunk), spans: cellFindings, as: .cell,
+                                                       actions: actions, into: &result.output)
+                if outcome != .unchanged && writer.rewriter.masksAny(spans: cellFindings, actions: actions) { result.maskedCells += 1 }
+                switch outcome {
+                case .unchanged:
+                    result.keep(field.rawStart..<field.rawEnd, of: chunk)
+                case .null:
+                    break  // NULL in CSV is an empty unquoted field
+                case .rewritten:
+                    let quotes = result.output.withUnsafeBufferPointer {
+                        Self.needsQuotes(UnsafeBufferPointer(rebasing: $0[start...]), delimiter: delimiter)
+                    }
+                    if quotes {
+                        cellOut.removeAll(keepingCapacity: true)
+                        cellOut.append(contentsOf: result.output[start...])
+                        result.output.removeSubrange(start...)
+                        Self.appendField(cellOut, quoted: false, delimiter: delimiter, scratch: writer.quoted, to: &result.output)
+                    }
+                }
+                return
+            }
+            cellOut.removeAll(keepingCapacity: true)
             let outcome = writer.rewriter.rewrite(batch.value(of: field, in: chunk), spans: cellFindings, as: .cell,
                                                    actions: actions, into: &cellOut)
             if outcome != .unchanged && writer.rewriter.masksAny(spans: cellFindings, actions: actions) { result.maskedCells += 1 }
