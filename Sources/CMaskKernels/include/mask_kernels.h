@@ -117,6 +117,34 @@ int mk_plain_typed_text(const uint8_t *bytes, size_t length, size_t readable);
 /// The scalar twin of `mk_plain_typed_text`, exposed so tests can compare the two.
 int mk_plain_typed_text_scalar(const uint8_t *bytes, size_t length);
 
+/// The bytes before an email's separator that mk_email_local_run_of reads at most.
+#define MK_EMAIL_LOCAL_WINDOW 32
+
+/// What mk_email_local_run_of found before an email's separator.
+typedef struct {
+    /// Where the run of plain local-part bytes that ends at the separator starts.
+    size_t start;
+    /// The letter or digit of the run nearest the separator, or -1.
+    ptrdiff_t nearest_word;
+    /// 1 when the run holds a letter.
+    int letters;
+    /// 0 when the window holds a byte that may start or end an escape or a UTF-8 character ('%', '\\',
+    /// ';', one past ASCII): then nothing was read, and `start` is `end`.
+    int handled;
+} mk_email_local_run;
+
+/// Reading back from `end` (an email separator's first byte) over the bytes `[A-Za-z0-9._+'!#$&*^~-]`,
+/// within the window of the MK_EMAIL_LOCAL_WINDOW bytes before `end` that are at or past `lower`: the
+/// run's start, its nearest letter or digit and whether it holds a letter, as EmailDetector.localStart's
+/// byte loop reads them. When the window does not start at `lower`, the run stops six bytes into it (a
+/// byte is read as itself only when the six before it are known to start no escape); the caller reads
+/// on from `start`. `bytes[0 ..< end]` must be readable. AVX2 when stage 1 runs vectors, else the
+/// scalar twin; both give the same result.
+mk_email_local_run mk_email_local_run_of(const uint8_t *bytes, size_t lower, size_t end);
+
+/// The scalar twin of `mk_email_local_run_of`, exposed so tests can compare the two.
+mk_email_local_run mk_email_local_run_scalar(const uint8_t *bytes, size_t lower, size_t end);
+
 #ifdef __cplusplus
 }
 #endif

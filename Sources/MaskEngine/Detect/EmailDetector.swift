@@ -1,3 +1,5 @@
+import CMaskKernels
+
 /// Validates an email address around an `@` found by stage 1, or around an encoded `@` (`%40`,
 /// `\u0040`, `&#64;`, `&#x40;`) found at the digits stage 1 marks.
 ///
@@ -25,9 +27,6 @@
 enum EmailDetector {
     /// The longest domain looked at, in bytes (253 characters of punycode, more in UTF-8 or escapes).
     static let maxDomain = 1024
-    /// How far before a separator `localStart` first looks for bytes that may be escapes (64: most
-    /// local parts are shorter, and one test of 64 bytes is a few vector instructions).
-    static let plainWindow = 64
 
     /// The span of the address whose literal `@` is at `at`, within `lower..<upper` of `bytes`.
     @inline(__always)
@@ -82,22 +81,15 @@ enum EmailDetector {
         // the byte before is ASCII that ends no escape; the loop below goes on from there (it stops at
         // once on a byte that is no local-part byte), its script run rebuilt for the letters read here.
         var letters = false
-        // Quicker still where the bytes before the separator hold no byte an escape or a UTF-8 character
-        // needs (`%`, `\`, `;`, non-ASCII): there every byte from `floor` on is plain (`isPlainASCII`
-        // reads up to six bytes back), so the loop tests the byte alone. The per-byte escape test was
-        // most of the time of this function (its hex-digit branch goes either way on most addresses).
-        let window = max(lower, end - Self.plainWindow)
-        if !EncodedCharacter.mayEscape(bytes, window, end) {
-            let floor = window == lower ? lower : window + 6
-            while start > floor {
-                let b = bytes[start - 1]
-                guard ASCII.isEmailLocal(b) else { break }
-                if ASCII.isAlnum(b) {
-                    if nearestWord < 0 { nearestWord = start - 1 }
-                    letters = letters || ASCII.isAlpha(b)
-                }
-                start -= 1
-            }
+        // The usual address first, in one vector pass (`mk_email_local_run_of`): the run of plain ASCII
+        // local-part bytes that ends at the separator, when the 32 bytes before it hold no byte that an
+        // escape or a UTF-8 character needs. The byte loop below goes on from where it stopped.
+        // Sound: `end` is inside `bytes` (the separator's first byte), so `bytes[0..<end]` is readable.
+        let plain = mk_email_local_run_of(bytes.baseAddress, lower, end)
+        if plain.handled != 0 {
+            start = plain.start
+            nearestWord = plain.nearest_word
+            letters = plain.letters != 0
         }
         while start > lower && EncodedCharacter.isPlainASCII(before: start, in: bytes, lower: lower) {
             let b = bytes[start - 1]

@@ -72,19 +72,6 @@ struct EncodedCharacter {
                 || (i - 6 >= lower && bytes[i - 5] == UInt8(ascii: "u") && bytes[i - 6] == UInt8(ascii: "\\"))))
     }
 
-    /// Whether `bytes[lower..<upper]` holds a byte that an escape or a UTF-8 character needs (`%`, `\`,
-    /// `;`, or one past ASCII): without one, every character there is its own ASCII byte. Every byte
-    /// is read, without an early exit, so that the loop compiles to vector compares.
-    @inline(__always)
-    static func mayEscape(_ bytes: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int) -> Bool {
-        var found: UInt8 = 0
-        for b in UnsafeBufferPointer(rebasing: bytes[lower..<upper]) {
-            found |= (b >= 0x80 ? 1 : 0) | (b == UInt8(ascii: "%") ? 1 : 0) | (b == UInt8(ascii: "\\") ? 1 : 0)
-                | (b == UInt8(ascii: ";") ? 1 : 0)
-        }
-        return found != 0
-    }
-
     @inline(never)
     private static func decode(_ bytes: UnsafeBufferPointer<UInt8>, before i: Int, lower: Int) -> EncodedCharacter {
         let b = bytes[i - 1]

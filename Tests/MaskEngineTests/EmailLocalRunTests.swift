@@ -1,0 +1,84 @@
+import CMaskKernels
+import Testing
+@testable import MaskEngine
+
+/// `mk_email_local_run_of` reads the usual local part before an email's `@` in one vector pass for
+/// `EmailDetector.localStart`: it must find exactly the run that the detector's byte loop reads (its
+/// definition below, from `ASCII`), and its AVX2 path and scalar twin must agree wherever the window
+/// falls in the buffer.
+@Suite struct EmailLocalRunTests {
+    /// Local-part bytes, bytes that end a run, and bytes that refuse the window (escapes, UTF-8).
+    static let alphabet = Array("abcXYZ019._+'!#$&*^~-".utf8) + Array(" ,:/\"<>()@=".utf8) + Array("%\\;".utf8) + [0, 0x80, 0xC3, 0xFF]
+
+    /// The run as the byte loop defines it: `ASCII.isEmailLocal` bytes other than `%`, read back from
+    /// `end` no further than the window's floor; nil when the window holds an escape's or a UTF-8 byte.
+    static func reference(_ bytes: [UInt8], lower: Int, end: Int) -> (start: Int, nearest: Int, letters: Bool)? {
+        let window = end - lower > Int(MK_EMAIL_LOCAL_WINDOW) ? end - Int(MK_EMAIL_LOCAL_WINDOW) : lower
+        if bytes[window..<end].contains(where: { $0 >= 0x80 || $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: ";") }) {
+            return nil
+        }
+        let floor = window == lower ? lower : window + 6
+        var start = end
+        var nearest = -1
+        var letters = false
+        while start > floor, ASCII.isEmailLocal(bytes[start - 1]), bytes[start - 1] != UInt8(ascii: "%") {
+            let b = bytes[start - 1]
+            if ASCII.isAlnum(b) && nearest < 0 { nearest = start - 1 }
+            letters = letters || ASCII.isAlpha(b)
+            start -= 1
+        }
+        return (start, nearest, letters)
+    }
+
+    static func describe(_ r: mk_email_local_run) -> String {
+        r.handled == 0 ? "not handled" : "start \(r.start) nearest \(r.nearest_word) letters \(r.letters)"
+    }
+
+    @Test func bothPathsReadTheRunTheByteLoopReads() {
+        var g = StageOneTests.Generator(state: 23)
+        var handled = 0
+        for _ in 0..<20_000 {
+            let count = 1 + Int(g.next() % 90)
+            // Mostly local-part bytes, so that long runs (past the window) are common.
+            let bytes = (0..<count).map { _ in
+                g.next() % 6 == 0 ? Self.alphabet[Int(g.next() % UInt64(Self.alphabet.count))] : Self.alphabet[Int(g.next() % 21)]
+            }
+            let end = Int(g.next() % UInt64(count + 1))
+            let lower = end == 0 ? 0 : Int(g.next() % UInt64(end + 1))
+            let (vector, scalar) = bytes.withUnsafeBufferPointer {
+                (mk_email_local_run_of($0.baseAddress, lower, end), mk_email_local_run_scalar($0.baseAddress, lower, end))
+            }
+            let context = "\(bytes) lower \(lower) end \(end)"
+            #expect(Self.describe(vector) == Self.describe(scalar), "\(context)")
+            if let expected = Self.reference(bytes, lower: lower, end: end) {
+                handled += 1
+                #expect(scalar.handled == 1 && scalar.start == expected.start && scalar.nearest_word == expected.nearest
+                        && (scalar.letters != 0) == expected.letters, "\(context): \(Self.describe(scalar))")
+            } else {
+                #expect(scalar.handled == 0, "\(context)")
+            }
+        }
+        #expect(handled > 5_000, "most windows are plain")
+    }
+
+    /// Every byte, alone before a separator at several offsets in the buffer (padded reads near the
+    /// buffer's start, and loads that end at the separator).
+    @Test func everyByteIsInTheRunExactlyWhenTheDetectorReadsItAsLocal() {
+        for byte in 0...255 {
+            for offset in [0, 5, 31, 40] {
+                let bytes = [UInt8](repeating: UInt8(ascii: " "), count: offset) + [UInt8(byte), UInt8(ascii: "@")]
+                let end = offset + 1
+                let (vector, scalar) = bytes.withUnsafeBufferPointer {
+                    (mk_email_local_run_of($0.baseAddress, 0, end), mk_email_local_run_scalar($0.baseAddress, 0, end))
+                }
+                #expect(Self.describe(vector) == Self.describe(scalar), "byte \(byte) offset \(offset)")
+                let b = UInt8(byte)
+                let refused = b >= 0x80 || b == UInt8(ascii: "%") || b == UInt8(ascii: "\\") || b == UInt8(ascii: ";")
+                #expect((scalar.handled == 0) == refused, "byte \(byte)")
+                if !refused {
+                    #expect((scalar.start == offset) == ASCII.isEmailLocal(b), "byte \(byte)")
+                }
+            }
+        }
+    }
+}
