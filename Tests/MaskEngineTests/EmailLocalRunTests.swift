@@ -82,3 +82,60 @@ import Testing
         }
     }
 }
+
+/// `mk_email_domain_run_of` reads the usual domain after an email's `@` in one vector pass for
+/// `EmailDetector.domainEnd`: the run of `[A-Za-z0-9.-]` and its dots and letters, as the byte loop's
+/// definition reads them, on both paths, wherever the window falls in the buffer.
+@Suite struct EmailDomainRunTests {
+    static let alphabet = Array("abcXYZ019.-".utf8) + Array(" ,:/\"<>()@=_+".utf8) + Array("%\\&;".utf8) + [0, 0x80, 0xC3, 0xFF]
+
+    static func reference(_ bytes: [UInt8], start: Int, limit: Int) -> (end: Int, dots: UInt64, letters: UInt64, complete: Bool) {
+        let window = min(limit, start + Int(MK_EMAIL_DOMAIN_WINDOW))
+        var p = start
+        var dots: UInt64 = 0
+        var letters: UInt64 = 0
+        while p < window, ASCII.isAlnum(bytes[p]) || bytes[p] == UInt8(ascii: "-") || bytes[p] == UInt8(ascii: ".") {
+            if bytes[p] == UInt8(ascii: ".") { dots |= 1 << UInt64(p - start) }
+            if ASCII.isAlpha(bytes[p]) { letters |= 1 << UInt64(p - start) }
+            p += 1
+        }
+        return (p, dots, letters, p < window || window == limit)
+    }
+
+    static func describe(_ r: mk_email_domain_run) -> String { "end \(r.end) dots \(r.dots) letters \(r.letters) complete \(r.complete)" }
+
+    @Test func bothPathsReadTheRunTheByteLoopReads() {
+        var g = StageOneTests.Generator(state: 29)
+        for _ in 0..<20_000 {
+            let count = 1 + Int(g.next() % 150)
+            // Mostly domain bytes, so that runs past the 64-byte window are common.
+            let bytes = (0..<count).map { _ in
+                g.next() % 8 == 0 ? Self.alphabet[Int(g.next() % UInt64(Self.alphabet.count))] : Self.alphabet[Int(g.next() % 11)]
+            }
+            let start = Int(g.next() % UInt64(count))
+            let limit = start + Int(g.next() % UInt64(count - start + 1))
+            let (vector, scalar) = bytes.withUnsafeBufferPointer {
+                (mk_email_domain_run_of($0.baseAddress, count, start, limit), mk_email_domain_run_scalar($0.baseAddress, start, limit))
+            }
+            let context = "\(bytes) start \(start) limit \(limit)"
+            #expect(Self.describe(vector) == Self.describe(scalar), "\(context)")
+            let expected = Self.reference(bytes, start: start, limit: limit)
+            #expect(scalar.end == expected.end && scalar.dots == expected.dots && scalar.letters == expected.letters
+                    && (scalar.complete != 0) == expected.complete, "\(context): \(Self.describe(scalar))")
+        }
+    }
+
+    @Test func addressesWithManyLabelsLongLabelsAndEscapesAfterThem() {
+        // Each is detected whole (or not at all) as the byte loop detects it: the paths' labels and TLDs.
+        let cases: [(String, String?)] = [
+            ("ann@a.b.c.d.example.co.uk,", "ann@a.b.c.d.example.co.uk"), ("ann@x.com1 ", "ann@x.com"),
+            ("ann@xn--p1ai.xn--p1ai ", "ann@xn--p1ai.xn--p1ai"), ("ann@x..com", nil), ("ann@.x.com", nil),
+            ("ann@" + String(repeating: "sub.", count: 20) + "example.org", "ann@" + String(repeating: "sub.", count: 20) + "example.org"),
+            ("ann@example.com\u{4E2D}", "ann@example.com"),
+            ("ann@localhost", nil), ("ann@x.c", nil), ("ann@x.co-", "ann@x.co"),
+        ]
+        for (text, expected) in cases {
+            #expect(spans(in: text) == (expected.map { ["email:" + $0] } ?? []), "\(text)")
+        }
+    }
+}

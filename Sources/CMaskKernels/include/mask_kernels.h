@@ -145,6 +145,31 @@ mk_email_local_run mk_email_local_run_of(const uint8_t *bytes, size_t lower, siz
 /// The scalar twin of `mk_email_local_run_of`, exposed so tests can compare the two.
 mk_email_local_run mk_email_local_run_scalar(const uint8_t *bytes, size_t lower, size_t end);
 
+/// The bytes after an email's separator that mk_email_domain_run_of reads at most.
+#define MK_EMAIL_DOMAIN_WINDOW 64
+
+/// What mk_email_domain_run_of found after an email's separator.
+typedef struct {
+    /// Where the run of `[A-Za-z0-9.-]` that starts at `start` ends (at most the window's end).
+    size_t end;
+    /// Bit i: the byte at `start + i` is a dot, or a letter; only for bytes of the run.
+    uint64_t dots;
+    uint64_t letters;
+    /// 1 when the run ended inside the window (at a byte that is no domain byte, or at `limit`); 0 when
+    /// it fills the window and may go on past it.
+    int complete;
+} mk_email_domain_run;
+
+/// The run of plain ASCII domain bytes (`[A-Za-z0-9.-]`) from `start` (the byte after an email's
+/// separator), read no further than `limit` nor MK_EMAIL_DOMAIN_WINDOW bytes, with its dots and letters
+/// as masks: EmailDetector.domainEnd walks the labels from them. `bytes[start ..< readable]` must be
+/// readable, `start < readable`, `start <= limit <= readable`. AVX2 when stage 1 runs vectors, else the
+/// scalar twin; both give the same result.
+mk_email_domain_run mk_email_domain_run_of(const uint8_t *bytes, size_t readable, size_t start, size_t limit);
+
+/// The scalar twin of `mk_email_domain_run_of`, exposed so tests can compare the two.
+mk_email_domain_run mk_email_domain_run_scalar(const uint8_t *bytes, size_t start, size_t limit);
+
 #ifdef __cplusplus
 }
 #endif

@@ -225,11 +225,37 @@ enum EmailDetector {
         var labels = 0
         var best: Int? = nil
         var p = start
-        // Most domains are plain ASCII: read here byte by byte, with the rules of the loop below, up to a
-        // byte that ends the domain or one that may start an escape or a UTF-8 character, from which the
-        // loop below goes on (its script run rebuilt for the label's ASCII letters).
         var letters = false
-        while p < limit {
+        // The usual domain first, from one vector pass (`mk_email_domain_run_of`): the run of plain ASCII
+        // domain bytes after the separator, whose labels are walked here by its dots, each label's top-level
+        // domain read from the letters mask. A run that fills the window (a domain longer than 64 bytes) is
+        // read byte by byte below instead.
+        // Sound: `start < upper <= bytes.count` and `limit <= upper`.
+        let plain = mk_email_domain_run_of(bytes.baseAddress, bytes.count, start, limit)
+        if plain.complete != 0 {
+            p = plain.end
+            var dots = plain.dots
+            while dots != 0 {
+                let dot = start + dots.trailingZeroBitCount
+                // An empty label (`..`, or a dot first) ends the domain, as a byte that is no domain byte does.
+                if dot == labelStart { p = dot; break }
+                if labels > 0, let tld = plainTopLevelDomainEnd(bytes, labelStart, dot, letters: plain.letters, from: start) { best = tld }
+                labels += 1
+                labelStart = dot + 1
+                dots &= dots &- 1
+            }
+            letters = labelStart < p && (plain.letters >> UInt64(labelStart - start)) & ((1 << UInt64(p - labelStart)) &- 1) != 0
+            if p == limit || !(bytes[p] >= 0x80 || bytes[p] == UInt8(ascii: "%") || bytes[p] == UInt8(ascii: "\\")
+                                || bytes[p] == UInt8(ascii: "&")) {
+                if labels > 0 && p > labelStart,
+                   let tld = plainTopLevelDomainEnd(bytes, labelStart, p, letters: plain.letters, from: start) { best = tld }
+                return best
+            }
+        }
+        // Domains the vector pass does not finish: read here byte by byte, with the rules of the loop below,
+        // up to a byte that ends the domain or one that may start an escape or a UTF-8 character, from which
+        // the loop below goes on (its script run rebuilt for the label's ASCII letters).
+        while plain.complete == 0 && p < limit {
             let b = bytes[p]
             if ASCII.isAlnum(b) || b == UInt8(ascii: "-") {
                 letters = letters || ASCII.isAlpha(b)
@@ -303,6 +329,18 @@ enum EmailDetector {
             p = c.end
         }
         return letters >= 2 && letters <= 63 ? p : nil
+    }
+
+    /// `topLevelDomainEnd` of a label of plain ASCII domain bytes (no dot) inside a vector pass's run,
+    /// its letters read from the run's mask (`letters`, bit i the byte at `runStart + i`): the run of
+    /// letters that starts the label, 2 to 63 of them. A punycode label (`xn--`) is left to the byte loop.
+    @inline(__always)
+    private static func plainTopLevelDomainEnd(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
+                                               letters: UInt64, from runStart: Int) -> Int? {
+        if end - start >= 5 && bytes[start] | 0x20 == UInt8(ascii: "x") { return topLevelDomainEnd(bytes, start, end) }
+        // The letters from the label's start: the run of ones in the mask there, no longer than the label.
+        let count = min((~(letters >> UInt64(start - runStart))).trailingZeroBitCount, end - start)
+        return count >= 2 && count <= 63 ? start + count : nil
     }
 
     /// `[192.0.2.1]` or `[IPv6:…]`: the end after `]`, or nil.
