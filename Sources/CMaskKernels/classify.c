@@ -961,7 +961,21 @@ static mk_path classify_path(void) {
     return MK_PATH_PORTABLE;
 }
 
-int mk_classify_uses_vectors(void) { return classify_path() != MK_PATH_PORTABLE; }
+// The unforced answer, found once (-1 until then): the small kernels that follow stage 1's path ask it per
+// call (twice an email address, once a typed wire cell), and the CPU and environment checks were 30
+// instructions a call.
+static int unforced_vectors = -1;
+
+int mk_classify_uses_vectors(void) {
+    mk_path forced = mk_path_forced_here(MK_KERNEL_CLASSIFY);
+    if (forced != MK_PATH_NONE) return forced != MK_PATH_PORTABLE;
+    int cached = __atomic_load_n(&unforced_vectors, __ATOMIC_RELAXED);
+    if (cached < 0) {
+        cached = classify_path() != MK_PATH_PORTABLE;
+        __atomic_store_n(&unforced_vectors, cached, __ATOMIC_RELAXED);
+    }
+    return cached;
+}
 
 mk_path mk_classify_path(void) { return classify_path(); }
 
