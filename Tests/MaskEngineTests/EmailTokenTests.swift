@@ -72,4 +72,23 @@ import Testing
             #expect(!masked.contains("@") || text.contains("@"), "an encoded address keeps its encoding: \(masked)")
         }
     }
+
+    /// The key's separator is the last literal `@` of the span, read eight bytes at a time: checked
+    /// against `lastIndex(of:)` on random spans whose other bytes sit next to `@` in value (`A`, `?`,
+    /// `À`'s 0xC0, which XORs to 0x80) and at every offset from a word's edge.
+    @Test func theSeparatorIsTheLastAtSign() {
+        var g = StageOneTests.Generator(state: 31)
+        let alphabet: [UInt8] = [0x40, 0x41, 0x3F, 0xC0, 0x00, 0x7F, 0x80, 0xFF, 0x61]
+        for _ in 0..<20_000 {
+            let count = Int(g.next() % 40)
+            let span = (0..<count).map { _ in g.next() % 5 == 0 ? 0x40 : alphabet[Int(g.next() % UInt64(alphabet.count))] }
+            let found = span.withUnsafeBufferPointer { EmailAddressKey.separator(in: $0) }
+            if let at = span.lastIndex(of: 0x40) {
+                #expect(found == at..<(at + 1), "\(span)")
+            } else if let found {
+                // No literal `@`: only an escaped one may be found (`%40`, `\\u0040`, `&#64;`), never a byte.
+                #expect(found.count > 1, "\(span)")
+            }
+        }
+    }
 }
