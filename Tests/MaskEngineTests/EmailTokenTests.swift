@@ -73,16 +73,20 @@ import Testing
         }
     }
 
-    /// The key's separator is the last literal `@` of the span, read eight bytes at a time: checked
-    /// against `lastIndex(of:)` on random spans whose other bytes sit next to `@` in value (`A`, `?`,
-    /// `À`'s 0xC0, which XORs to 0x80) and at every offset from a word's edge.
-    @Test func theSeparatorIsTheLastAtSign() {
+    /// The key's separator is the last literal `@` of the span, and the key is the span itself when it
+    /// holds no escape, both read eight bytes at a time: checked against their definitions on random
+    /// spans of bytes next to the sought ones in value (`A`, `?`, 0xC0, which XORs to 0x80 with `@`) at
+    /// every offset from a word's edge.
+    @Test func theSeparatorIsTheLastAtSignAndAnEscapeFreeSpanIsItsOwnKey() {
         var g = StageOneTests.Generator(state: 31)
-        let alphabet: [UInt8] = [0x40, 0x41, 0x3F, 0xC0, 0x00, 0x7F, 0x80, 0xFF, 0x61]
+        let alphabet: [UInt8] = [0x40, 0x41, 0x3F, 0xC0, 0x00, 0x7F, 0x80, 0xFF, 0x61, 0x5C, 0x26, 0x5D, 0x27, 0xA6]
         for _ in 0..<20_000 {
             let count = Int(g.next() % 40)
             let span = (0..<count).map { _ in g.next() % 5 == 0 ? 0x40 : alphabet[Int(g.next() % UInt64(alphabet.count))] }
             let found = span.withUnsafeBufferPointer { EmailAddressKey.separator(in: $0) }
+            // And the key is the span itself exactly when the span holds no `\\` or `&` (no escape to decode).
+            let itself = span.withUnsafeBufferPointer { EmailAddressKey.isSpanItself($0, separator: 0..<1, emailCase: .keep) }
+            #expect(itself == (!span.contains(0x5C) && !span.contains(0x26)), "\(span)")
             if let at = span.lastIndex(of: 0x40) {
                 #expect(found == at..<(at + 1), "\(span)")
             } else if let found {
