@@ -2,9 +2,10 @@
 /// name without a dot, an IP address, a Unix socket path), as connection strings and DSNs write them
 /// (`postgres://app:S3cr3t@db:5432/prod`, `redis://:password@cache`, `https://token@host`).
 ///
-/// Runs at every `@` stage 1 marks, before the email rule: the whole user information — the user name
-/// too, since it is half of the credential — becomes one `url_credentials` secret span. Without the
-/// `scheme://` right before it, an `@` is left to the email rule.
+/// Claims every `@` stage 1 marks where it matches, ahead of the email rule (which runs first only to
+/// show, by the local part it reads, where this rule cannot match: `cannotMatch`): the whole user
+/// information — the user name too, since it is half of the credential — becomes one `url_credentials`
+/// secret span. Without the `scheme://` right before it, an `@` is left to the email rule.
 enum URLCredentialRule {
     /// The longest user information looked at, so that the backward walk from an `@` stays bounded.
     static let maxUserInfo = 512
