@@ -245,8 +245,7 @@ enum EmailDetector {
                 dots &= dots &- 1
             }
             letters = labelStart < p && (plain.letters >> UInt64(labelStart - start)) & ((1 << UInt64(p - labelStart)) &- 1) != 0
-            if p == limit || !(bytes[p] >= 0x80 || bytes[p] == UInt8(ascii: "%") || bytes[p] == UInt8(ascii: "\\")
-                                || bytes[p] == UInt8(ascii: "&")) {
+            if p == limit || !mayStartEncoded(bytes[p]) {
                 if labels > 0 && p > labelStart,
                    let tld = plainTopLevelDomainEnd(bytes, labelStart, p, letters: plain.letters, from: start) { best = tld }
                 return best
@@ -270,8 +269,7 @@ enum EmailDetector {
                 break
             }
         }
-        if p == limit || !(bytes[p] >= 0x80 || bytes[p] == UInt8(ascii: "%") || bytes[p] == UInt8(ascii: "\\")
-                            || bytes[p] == UInt8(ascii: "&")) {
+        if p == limit || !mayStartEncoded(bytes[p]) {
             if labels > 0 && p > labelStart, let tld = topLevelDomainEnd(bytes, labelStart, p) { best = tld }
             return best
         }
@@ -295,6 +293,13 @@ enum EmailDetector {
         }
         if labels > 0 && p > labelStart, let tld = topLevelDomainEnd(bytes, labelStart, p) { best = tld }
         return best
+    }
+
+    /// Whether a domain may go on past `b` as an escape (`%XX`, `\uXXXX`, `&#NN;`) or a UTF-8 character:
+    /// where the plain ASCII readings of `domainEnd` hand over to its character loop.
+    @inline(__always)
+    private static func mayStartEncoded(_ b: UInt8) -> Bool {
+        b >= 0x80 || b == UInt8(ascii: "%") || b == UInt8(ascii: "\\") || b == UInt8(ascii: "&")
     }
 
     @inline(__always)
