@@ -11,15 +11,13 @@ enum EmailAddressKey {
     /// `@` in any form, so the first one found from the right is the separator.
     static func separator(in value: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
         // Most addresses have a literal `@`; the domain after it holds no escaped one either. Read eight
-        // bytes at a time from the right (a byte loop's exit went either way on every address): a word's
-        // `@` bytes are its zero bytes after an XOR with `@@@@@@@@`, found exactly by the carry-free test
-        // (no borrow runs from one byte into the next), the highest of them the last `@`.
+        // bytes at a time from the right (a byte loop's exit went either way on every address), the
+        // highest `@` of a word the last one.
         if let base = value.baseAddress {
             var end = value.count
             while end >= 8 {
                 // Sound: end - 8 ..< end lies inside `value`.
-                let x = UnsafeRawPointer(base + end - 8).loadUnaligned(as: UInt64.self) ^ 0x4040_4040_4040_4040
-                let ats = ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x) & 0x8080_8080_8080_8080
+                let ats = matches(UInt8(ascii: "@"), in: UnsafeRawPointer(base + end - 8).loadUnaligned(as: UInt64.self))
                 if ats != 0 {
                     let at = end - 8 + (63 - ats.leadingZeroBitCount) / 8
                     return at..<(at + 1)
@@ -52,7 +50,7 @@ enum EmailAddressKey {
         while i + 8 <= value.count {
             // Sound: i ..< i + 8 lies inside `value`.
             let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-            if hasByte(word ^ 0x5C5C_5C5C_5C5C_5C5C) || hasByte(word ^ 0x2626_2626_2626_2626) { return false }
+            if matches(UInt8(ascii: "\\"), in: word) | matches(UInt8(ascii: "&"), in: word) != 0 { return false }
             i += 8
         }
         while i < value.count {
@@ -62,10 +60,14 @@ enum EmailAddressKey {
         return true
     }
 
-    /// Whether `x` has a zero byte (the classic test: a borrow can flag a byte above a zero byte, never
-    /// one when there is none, which is all a yes-or-no needs).
+    /// The bytes of `word` (eight, little-endian) equal to `byte`, as the high bit of each: the zero
+    /// bytes of `word ^ byte×8` by the carry-free test (adding 0x7F to each byte's low seven bits never
+    /// carries into the next byte, so every flag is exact, not only the lowest).
     @inline(__always)
-    private static func hasByte(_ x: UInt64) -> Bool { (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0 }
+    private static func matches(_ byte: UInt8, in word: UInt64) -> UInt64 {
+        let x = word ^ (UInt64(byte) &* 0x0101_0101_0101_0101)
+        return ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x) & 0x8080_8080_8080_8080
+    }
 
     /// Appends the key bytes of `value`: the address decoded to UTF-8, its separator a plain `@`,
     /// lower-cased when `emailCase` is `.fold`.

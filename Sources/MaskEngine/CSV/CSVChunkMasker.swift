@@ -222,6 +222,16 @@ public struct CSVChunkMasker {
     private struct CellWriter {
         let rewriter: CellRewriter
         let quoted: ByteScratch
+
+        /// Appends the masked form of a field's value to `out`, and counts the cell as masked when it
+        /// changes and a span of it is masked (a kept span or documented example rewrites without).
+        @inline(__always)
+        func rewrite(_ value: UnsafeBufferPointer<UInt8>, spans: UnsafeBufferPointer<Finding>, actions: ActionTable,
+                     into out: inout [UInt8], maskedCells: inout Int) -> CellOutcome {
+            let outcome = rewriter.rewrite(value, spans: spans, as: .cell, actions: actions, into: &out)
+            if outcome != .unchanged && rewriter.masksAny(spans: spans, actions: actions) { maskedCells += 1 }
+            return outcome
+        }
     }
 
     /// Writes one record with findings, field by field.
@@ -246,10 +256,8 @@ public struct CSVChunkMasker {
                 result.keep(withDelimiter..<field.rawStart, of: chunk)
                 result.flushKept(chunk)
                 let start = result.output.count
-                let outcome = writer.rewriter.rewrite(batch.value(of: field, in: chunk), spans: cellFindings, as: .cell,
-                                                       actions: actions, into: &result.output)
-                if outcome != .unchanged && writer.rewriter.masksAny(spans: cellFindings, actions: actions) { result.maskedCells += 1 }
-                switch outcome {
+                switch writer.rewrite(batch.value(of: field, in: chunk), spans: cellFindings, actions: actions,
+                                      into: &result.output, maskedCells: &result.maskedCells) {
                 case .unchanged:
                     result.keep(field.rawStart..<field.rawEnd, of: chunk)
                 case .null:
@@ -268,10 +276,8 @@ public struct CSVChunkMasker {
                 return
             }
             cellOut.removeAll(keepingCapacity: true)
-            let outcome = writer.rewriter.rewrite(batch.value(of: field, in: chunk), spans: cellFindings, as: .cell,
-                                                   actions: actions, into: &cellOut)
-            if outcome != .unchanged && writer.rewriter.masksAny(spans: cellFindings, actions: actions) { result.maskedCells += 1 }
-            switch outcome {
+            switch writer.rewrite(batch.value(of: field, in: chunk), spans: cellFindings, actions: actions, into: &cellOut,
+                                  maskedCells: &result.maskedCells) {
             case .unchanged:
                 result.keep(withDelimiter..<field.rawEnd, of: chunk)
             case .null:

@@ -77,13 +77,13 @@ enum EmailDetector {
         // Where the word character nearest the separator starts: what is left after the leading
         // punctuation is dropped must still reach it.
         var nearestWord = -1
-        // Most local parts are plain ASCII: read here byte by byte, with the rules of the loop below, while
-        // the byte before is ASCII that ends no escape; the loop below goes on from there (it stops at
-        // once on a byte that is no local-part byte), its script run rebuilt for the letters read here.
         var letters = false
-        // The usual address first, in one vector pass (`mk_email_local_run_of`): the run of plain ASCII
-        // local-part bytes that ends at the separator, when the 32 bytes before it hold no byte that an
-        // escape or a UTF-8 character needs. The byte loop below goes on from where it stopped.
+        // Most local parts are plain ASCII. The usual one is read in one vector pass
+        // (`mk_email_local_run_of`): the run of plain local-part bytes that ends at the separator, when
+        // the 32 bytes before it hold no byte that an escape or a UTF-8 character needs. Then the first
+        // loop below goes on byte by byte with the same rules while the byte before is ASCII that ends no
+        // escape, and the second from there (it stops at once on a byte that is no local-part byte), its
+        // script run rebuilt for the letters read so far.
         // Sound: `end` is inside `bytes` (the separator's first byte), so `bytes[0..<end]` is readable.
         let plain = mk_email_local_run_of(bytes.baseAddress, lower, end)
         if plain.handled != 0 {

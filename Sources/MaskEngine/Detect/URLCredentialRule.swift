@@ -41,7 +41,9 @@ enum URLCredentialRule {
     /// UTF-8, a quoted string, which ends the walk at once, or escapes: `%XX`, `\uXXXX`, `&#NN;`), so
     /// `match`'s walk back either stops inside it at a byte that is no `/`, or passes it: then what
     /// decides is the byte before it, which must be a `/` or let the walk go on for `match` to succeed.
-    /// Not when the local part is near `maxUserInfo`, where the walk's limit falls inside it.
+    /// Not when the local part is near `maxUserInfo`, where the walk's limit falls inside it (`match`
+    /// then reads the three bytes before the limit, which may lie in the local part; a dozen bytes of
+    /// margin).
     @inline(__always)
     static func cannotMatch(_ bytes: UnsafeBufferPointer<UInt8>, at: Int, afterLocalPartFrom localStart: Int,
                             lower: Int) -> Bool {
