@@ -196,6 +196,46 @@ final class SessionDriver {
         #expect(d.session.startupParameters["user"] == "u")
     }
 
+    @Test func aDescribedResultIsMaskedAsThePipeMasksItAndEachRowIsTallied() throws {
+        // More rows than one column batch holds, cut anywhere: the session masks a described result's
+        // rows in batches, as `maskd pipe` does, and its audit ledger still counts them row by row.
+        var stream = Wire.rowDescription([("id", 23), ("email", 25), ("ssn", 25), ("note", 25)])
+        var rowBytes = 0
+        for i in 0..<700 {
+            let row = Wire.dataRow(["\(i)", "user\(i)@example.com", i % 3 == 0 ? "536-90-\(String(format: "%04d", 1000 + i))" : "none",
+                                    i % 7 == 0 ? "write to ops\(i)@example.org" : "nothing here"])
+            rowBytes += row.count
+            stream += row
+        }
+        stream += Backend.commandComplete("SELECT 700") + Wire.readyForQuery
+        let piped = stream.withUnsafeBufferPointer { WireChunkMasker().mask($0, start: WireChunkStart(), session: MaskSession(policy: .default, key: testKey)) }
+        #expect(piped.error == nil)
+        var rng = SplitMix(seed: 11)
+        for cut in [nil, 1000, 0] as [Int?] {
+            var options = WireSession.Options()
+            options.startsWithStartup = false
+            options.recordsResultSets = true
+            let session = WireSession(masking: MaskSession(policy: .default, key: testKey), options: options)
+            try Frontend.query("SELECT …").withUnsafeBufferPointer { b throws(WireSessionError) in try session.receiveClient(b) }
+            var result = MaskedChunk()
+            var start = 0
+            while start < stream.count {
+                let end = min(stream.count, start + (cut == 0 ? Int(rng.next() % 5000) + 1 : cut ?? stream.count))
+                try Array(stream[start..<end]).withUnsafeBufferPointer { b throws(WireSessionError) in try session.receiveServer(b, into: &result) }
+                start = end
+            }
+            #expect(result.output == piped.output, "cut \(String(describing: cut))")
+            #expect(session.rows == 700)
+            let records = session.takeResultSets()
+            #expect(records.count == 1)
+            guard let record = records.first else { continue }
+            #expect(record.rows == 700 && record.bytes == rowBytes && record.outcome == "complete")
+            // Every row's email, every third row's SSN, every seventh row's note.
+            #expect(record.maskedCells == 700 + 234 + 100)
+            #expect(record.columns.map { $0.found.map(\.count) } == [[], [700], [234], [100]])
+        }
+    }
+
     @Test func sessionsMaskMoreThanOneThingAtOnceWhenBatched() throws {
         // A proxy may send a whole pipeline of requests and get all answers in one read.
         let d = SessionDriver()
