@@ -174,7 +174,7 @@ struct DataRowBatch {
         }
         copies.removeAll(keepingAtMost: kept)
         session.gatheredIndex.releaseMemory(keepingAtMost: 1 << 12)
-        let base = copies.startWriting(atMost: capacity)
+        let base = copies.startWriting(atMost: capacity + 32)
         var written = 0
         // Moved out while the loop writes it through a buffer pointer (no array checks per cell); one
         // slot per row of a batch, made once.
@@ -207,9 +207,19 @@ struct DataRowBatch {
                     }
                     continue
                 }
-                // Sound: `capacity` counts every cell of the column copied here and a zero byte after each;
-                // `slots` has a slot per row (at most `maxRows`).
-                (base + written).update(from: source, count: count)
+                // Sound: `capacity` counts every cell of the column copied here and a zero byte after each,
+                // and 32 bytes more were reserved; `slots` has a slot per row (at most `maxRows`).
+                if count <= 32 && chunk.count - cell.start >= 32 {
+                    // Most cells are short: 32 bytes copied in two vector moves, where the cell's bytes
+                    // lie in the chunk's first 32 from it (what follows the cell is overwritten by the
+                    // zero after it and the next copy). A `memmove` call per cell cost more than its copy.
+                    let (from, to) = (UnsafeRawPointer(source), UnsafeMutableRawPointer(base + written))
+                    to.storeBytes(of: from.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+                    to.storeBytes(of: from.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self), toByteOffset: 16,
+                                  as: SIMD16<UInt8>.self)
+                } else {
+                    (base + written).update(from: source, count: count)
+                }
                 base[written + count] = 0
                 slots[taken] = (cell: at, at: written, end: written + count)
                 taken += 1
@@ -227,16 +237,26 @@ struct DataRowBatch {
                                     actions: cellMasker.actions, maxEncodedLength: cellMasker.maxEncodedLength)
         // The copies lie in ascending order: one gate answers the prefilter for all of them.
         // Each copy follows the zero byte after the one before it.
-        var gate = CandidateGate(index: index, bytes: bytes, valuesFollowNonAlnum: true)
         let everyCell = cellMasker.scan.scansEveryCell
-        gathered.withUnsafeBufferPointer { slots in
+        // Without custom detectors, the cells the gate admits are listed first, in a loop of their own
+        // (most are not admitted; with the scan in the same loop, the gate's test was a call per cell).
+        let scanned = everyCell ? gatheredCount : gathered.withUnsafeMutableBufferPointer { slots -> Int in
+            var gate = CandidateGate(index: index, bytes: bytes, valuesFollowNonAlnum: true)
+            var admitted = 0
             // Sound: `gatheredCount` slots were written above, and the array has `maxRows` of them.
-            for (cell, copy, upper) in UnsafeBufferPointer(rebasing: slots[..<gatheredCount]) {
+            for i in 0..<gatheredCount where gate.hasCandidates(slots[i].at, slots[i].end) {
+                slots[admitted] = slots[i]
+                admitted += 1
+            }
+            return admitted
+        }
+        gathered.withUnsafeBufferPointer { slots in
+            // Sound: `scanned` slots were written above, and the array has `maxRows` of them.
+            for (cell, copy, upper) in UnsafeBufferPointer(rebasing: slots[..<scanned]) {
                 let start = findings.count
                 if everyCell {
                     copyMasker.scanText(lower: copy, upper: upper, context: kind.context, into: &findings)
                 } else {
-                    guard gate.hasCandidates(copy, upper) else { continue }
                     // The scan skips a cell of a type that cannot hold PII unless it holds text anchors.
                     cellMasker.scan.scan(bytes, lower: copy, upper: upper, index: index, context: kind.context,
                                          candidates: true, into: &findings)
