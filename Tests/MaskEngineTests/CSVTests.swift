@@ -1,4 +1,5 @@
 import CMaskKernels
+import Foundation
 import Testing
 @testable import MaskEngine
 
@@ -56,6 +57,34 @@ import Testing
         for (i, line) in lines.dropFirst().enumerated() {
             #expect(line.hasPrefix("\(i + 1)x\"") && line.hasSuffix("@example.invalid\"xok"), "\(line)")
             #expect(!line.contains("ann@") && !line.contains("bob@"))
+        }
+    }
+
+    /// Batches without a finding pass through in one piece: every row is still counted and written once,
+    /// around the one row that changes, in CSV and in a pg_dump's COPY block alike.
+    @Test func rowsWithoutFindingsPassThroughAndAreCounted() throws {
+        var csv = "id,note,amount\n"
+        var copy = "--\n-- PostgreSQL database dump\n--\n\nCOPY public.t (id, note, amount) FROM stdin;\n"
+        for i in 0..<3000 {
+            let note = i == 1500 ? "mail ann@example.com" : "row \(i) of the table"
+            csv += "\(i),\(note),\(i * 7).25\n"
+            copy += "\(i)\t\(note)\t\(i * 7).25\n"
+        }
+        copy += "\\.\n\n"
+        for (input, format) in [(csv, InputFormat.csv), (copy, .pgdump)] {
+            for chunk in [4096, 1 << 20] {
+                let r = maskStream(Array(input.utf8), format: format, chunkBytes: chunk)
+                #expect(r.error == nil)
+                #expect(r.summary?.rows == 3000, "\(format) chunk \(chunk)")
+                #expect(r.summary?.count(.email) == 1)
+                let out = String(decoding: r.output, as: UTF8.self)
+                #expect(!out.contains("ann@example.com"))
+                // Everything but the address is the input, in order.
+                let masked = out.replacingOccurrences(of: #"[a-z0-9]+@example\.invalid"#, with: "ann@example.com",
+                                                      options: .regularExpression)
+                #expect(masked == input, "\(format) chunk \(chunk)")
+                #expect(r.report.contains("\"row\":1500"))
+            }
         }
     }
 

@@ -91,6 +91,10 @@ public struct CSVChunkMasker {
                          into: &result)
                 }
                 result.rows += 1
+            },
+            keep: { range, count in
+                result.keep(range, of: chunk)
+                result.rows += count
             })
         return result
     }

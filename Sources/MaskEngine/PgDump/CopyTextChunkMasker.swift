@@ -85,6 +85,10 @@ public struct CopyTextChunkMasker {
                 emitRow(chunk, record: record, batch: batch, start: start, row: row, rewriter: rewriter, cellOut: &cellOut,
                         actions: actions, into: &result)
                 result.rows += 1
+            },
+            keep: { range, count in
+                result.keep(range, of: chunk)
+                result.rows += count
             })
     }
 
