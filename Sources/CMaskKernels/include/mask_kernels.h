@@ -277,6 +277,11 @@ mk_csv_gather_result mk_csv_gather(const uint8_t *chunk, const mk_csv_field *fie
 /// with each `""` made one `"` to `out` (room for `length` bytes); returns the bytes written.
 size_t mk_csv_unquote(const uint8_t *value, size_t length, uint8_t *out);
 
+/// Writes `value[0 ..< length]` as a quoted CSV value to `out`: a quote, the value with each `"` doubled,
+/// a quote. `out` must have room for 2 * length + 10 bytes (it stores eight bytes at a time, past what it
+/// keeps); returns the bytes written.
+size_t mk_csv_quote(const uint8_t *value, size_t length, uint8_t *out);
+
 #ifdef __cplusplus
 }
 #endif

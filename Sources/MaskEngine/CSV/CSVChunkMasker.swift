@@ -312,29 +312,14 @@ public struct CSVChunkMasker {
     }
 
     /// Quotes when the original was quoted or the value needs it; doubles quotes inside. The quoted form
-    /// is built in `scratch` and appended in one piece.
+    /// is built in `scratch` (`mk_csv_quote`) and appended in one piece.
     static func appendField(_ value: [UInt8], quoted: Bool, delimiter: UInt8, scratch: ByteScratch, to out: inout [UInt8]) {
-        let quote = UInt8(ascii: "\"")
         value.withUnsafeBufferPointer { v in
             if !quoted && !needsQuotes(v, delimiter: delimiter) { out.append(contentsOf: v); return }
-            // Sound: at most two bytes per value byte plus the two enclosing quotes are written, and that
-            // much was reserved; every copy reads inside `v` (runs end at a quote memchr found, or at its end).
-            let p = scratch.startWriting(atMost: 2 * v.count + 2)
-            var k = 0
-            p[k] = quote; k += 1
-            // Runs between quotes are copied whole: a masked cell is mostly text without quotes, and a
-            // byte loop here was half of the CSV writer's time on the dense corpus.
-            var i = 0
-            while i < v.count, let base = v.baseAddress {
-                let hit = memchr(base + i, Int32(quote), v.count - i)
-                let runEnd = hit.map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) + 1 } ?? v.count
-                (p + k).update(from: base + i, count: runEnd - i)
-                k += runEnd - i
-                if hit != nil { p[k] = quote; k += 1 }
-                i = runEnd
-            }
-            p[k] = quote; k += 1
-            scratch.setCount(k)
+            let p = scratch.startWriting(atMost: 2 * v.count + 10)
+            // Sound: `p` has the room mk_csv_quote asks for, and it reads `v.count` bytes of `v` (none when
+            // it is empty, whose base may be nil: any pointer then).
+            scratch.setCount(mk_csv_quote(v.baseAddress ?? UnsafePointer(p), v.count, p))
             out.append(contentsOf: scratch.bytes)
         }
     }
