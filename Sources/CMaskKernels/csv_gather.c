@@ -7,25 +7,30 @@
 
 #include <string.h>
 
+// Copies the eight bytes at `from` to `to` and returns the index of the first quote among them, or 8.
+// The quote loops below go eight bytes at a time while a word holds no quote (a JSON value in CSV has a
+// quote every few bytes), and finding each with a memchr call cost more than copying the bytes around it.
+static inline size_t copy_word_to_quote(const uint8_t *from, uint8_t *to) {
+    uint64_t word;
+    memcpy(&word, from, 8);
+    memcpy(to, &word, 8);
+    // The classic zero-byte test on word ^ quotes: its lowest flag is the first quote exactly (flags
+    // above a true zero byte may be false, the lowest never is). Little-endian: byte j is bits 8j...
+    const uint64_t x = word ^ 0x2222222222222222ull;
+    const uint64_t flags = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
+    return flags == 0 ? 8 : (size_t)__builtin_ctzll(flags) >> 3;
+}
+
 size_t mk_csv_unquote(const uint8_t *value, size_t length, uint8_t *out) {
-    // Eight bytes at a time while a word holds no quote (a JSON value in CSV has a quote every few
-    // bytes), then byte by byte; the byte after a quote is its pair, skipped.
+    // The byte after a quote is its pair, skipped.
     size_t i = 0, k = 0;
-    const uint64_t quotes = 0x2222222222222222ull, ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
     while (i + 8 <= length) {
-        uint64_t word;
-        memcpy(&word, value + i, 8);
         // Sound: k <= i, so the 8 bytes stored at out + k end at or before out + length.
-        memcpy(out + k, &word, 8);
-        // The classic zero-byte test on word ^ quotes: its lowest flag is the first quote exactly (flags
-        // above a true zero byte may be false, the lowest never is). Little-endian: byte j is bits 8j...
-        uint64_t x = word ^ quotes;
-        uint64_t flags = (x - ones) & ~x & highs;
-        if (flags == 0) {
+        const size_t q = copy_word_to_quote(value + i, out + k);
+        if (q == 8) {
             k += 8;
             i += 8;
         } else {
-            size_t q = (size_t)__builtin_ctzll(flags) >> 3;
             k += q + 1;   // the bytes before the quote and one quote
             i += q + 2;   // and its pair
         }
@@ -39,23 +44,16 @@ size_t mk_csv_unquote(const uint8_t *value, size_t length, uint8_t *out) {
 }
 
 size_t mk_csv_quote(const uint8_t *value, size_t length, uint8_t *out) {
-    // mk_csv_unquote's inverse, eight bytes at a time the same way: a rewritten JSON value has a quote
-    // every few bytes, and finding each with a memchr call cost more than copying the bytes around it.
+    // mk_csv_unquote's inverse: each quote is written twice.
     size_t i = 0, k = 0;
-    const uint64_t quotes = 0x2222222222222222ull, ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
     out[k++] = '"';
     while (i + 8 <= length) {
-        uint64_t word;
-        memcpy(&word, value + i, 8);
         // Sound: k <= 2i + 1, so the 8 bytes stored at out + k end before out + 2 * length + 10.
-        memcpy(out + k, &word, 8);
-        uint64_t x = word ^ quotes;
-        uint64_t flags = (x - ones) & ~x & highs;
-        if (flags == 0) {
+        const size_t q = copy_word_to_quote(value + i, out + k);
+        if (q == 8) {
             k += 8;
             i += 8;
         } else {
-            size_t q = (size_t)__builtin_ctzll(flags) >> 3;
             k += q + 1;   // the bytes before the quote and the quote
             out[k++] = '"';
             i += q + 1;
