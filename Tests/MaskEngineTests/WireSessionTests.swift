@@ -198,7 +198,8 @@ final class SessionDriver {
 
     @Test func aDescribedResultIsMaskedAsThePipeMasksItAndEachRowIsTallied() throws {
         // More rows than one column batch holds, cut anywhere: the session masks a described result's
-        // rows in batches, as `maskd pipe` does, and its audit ledger still counts them row by row.
+        // rows in batches where a run holds enough of them (row by row where it does not: cuts of 150
+        // bytes hold two or three), as `maskd pipe` does, and its audit ledger counts them row by row.
         var stream = Wire.rowDescription([("id", 23), ("email", 25), ("ssn", 25), ("note", 25)])
         var rowBytes = 0
         for i in 0..<700 {
@@ -211,7 +212,7 @@ final class SessionDriver {
         let piped = stream.withUnsafeBufferPointer { WireChunkMasker().mask($0, start: WireChunkStart(), session: MaskSession(policy: .default, key: testKey)) }
         #expect(piped.error == nil)
         var rng = SplitMix(seed: 11)
-        for cut in [nil, 1000, 0] as [Int?] {
+        for cut in [nil, 1000, 150, 0] as [Int?] {
             var options = WireSession.Options()
             options.startsWithStartup = false
             options.recordsResultSets = true
