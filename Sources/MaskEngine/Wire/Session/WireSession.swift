@@ -220,7 +220,7 @@ public final class WireSession {
             do throws(StreamError) {
                 let frame = try WireFrame.read(run.bytes, at: p, limit: options.maxMessageBytes, location: location)
                 if frame.type == BackendMessageID.dataRow.rawValue, case let columns = currentColumns(), columns.isKnown,
-                   Self.dataRows(in: run.bytes, from: p, atLeast: Self.batchedRowsAtLeast) {
+                   Self.holdsDataRows(run.bytes, from: p, atLeast: Self.batchedRowsAtLeast) {
                     let rows = try dataRows(from: frame, columns: columns, in: run.bytes, at: location, into: &result)
                     p = rows.end
                     message += rows.count
@@ -248,7 +248,7 @@ public final class WireSession {
     static let batchedRowsAtLeast = 6
 
     /// Whether `bytes` (whole messages) holds at least `count` DataRows in a row from `start`.
-    static func dataRows(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, atLeast count: Int) -> Bool {
+    static func holdsDataRows(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, atLeast count: Int) -> Bool {
         var p = start
         for _ in 0..<count {
             guard bytes.count - p >= 5, bytes[p] == BackendMessageID.dataRow.rawValue else { return false }
