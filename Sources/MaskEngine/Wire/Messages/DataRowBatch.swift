@@ -88,6 +88,9 @@ struct DataRowBatch {
         changed.removeAll(keepingCapacity: true)
         changed.append(contentsOf: repeatElement(false, count: frames.count))
         let scan = session.chunkScan
+        // What every text column uses, taken from the session once per batch: each read of a lazy
+        // session property was a retain, a release and an exclusivity check per column.
+        let (copies, copiesIndex) = (session.gatheredCells, session.gatheredIndex)
         for column in 0..<columnCount {
             var kind = columns.kind(column)
             if kind.codec == .opaque { continue }
@@ -99,7 +102,7 @@ struct DataRowBatch {
                 // `CellMasker.mask` would; the other stops take the full run's path, `ChunkScan` stopping it.
                 if scan.stopAfter > .decode {
                     maskTextColumn(column, kind: kind, numeric: kind.codec == .numericText, with: cellMasker,
-                                   firstRow: firstRow, into: &result)
+                                   copies: copies, copiesIndex: copiesIndex, firstRow: firstRow, into: &result)
                 }
                 continue
             }
@@ -141,7 +144,9 @@ struct DataRowBatch {
     /// SSN and email tokens are made together (`CellRewriter.prepareTokens`: FF1 interleaved over several
     /// strings instead of one string's ten rounds waiting on each other, MACs in pairs), then each cell with findings
     /// is rewritten as `CellMasker` rewrites it, taking the prepared tokens.
+    /// `copies` and `copiesIndex` are the session's buffer for the column's copies and its stage-1 index.
     private mutating func maskTextColumn(_ column: Int, kind: CellKind, numeric: Bool, with cellMasker: CellMasker,
+                                         copies: ByteScratch, copiesIndex index: StageOneIndex,
                                          firstRow: Int, into result: inout MaskedChunk) {
         let session = cellMasker.session
         var findings = session.lendFindings()
@@ -154,7 +159,6 @@ struct DataRowBatch {
         // third of a typical result's bytes). Each cell is followed by a zero byte, in no byte class,
         // so it is classified as it would be alone (findings are offsets into the cell either way).
         let chunk = cellMasker.chunk
-        let copies = session.gatheredCells
         // One reservation for the column: its cells, and a zero byte after each. Memory a huge cell grew
         // (the buffer and the index's masks, kept for the session's life) is given back first.
         // (A batch is about 64 KiB, so a column's copies fit in 256 KiB, their masks in 4,096 blocks.)
@@ -173,7 +177,7 @@ struct DataRowBatch {
             }
         }
         copies.removeAll(keepingAtMost: kept)
-        session.gatheredIndex.releaseMemory(keepingAtMost: 1 << 12)
+        index.releaseMemory(keepingAtMost: 1 << 12)
         let base = copies.startWriting(atMost: capacity + 32)
         var written = 0
         // Moved out while the loop writes it through a buffer pointer (no array checks per cell); one
@@ -230,14 +234,15 @@ struct DataRowBatch {
         copies.setCount(written)
         if gatheredCount == 0 { return }
         let bytes = copies.bytes
-        let index = session.gatheredIndex
         index.reset(bytes)
         index.ensure(0, bytes.count)
-        let copyMasker = CellMasker(chunk: bytes, index: index, session: session, scan: cellMasker.scan,
-                                    actions: cellMasker.actions, maxEncodedLength: cellMasker.maxEncodedLength)
         // The copies lie in ascending order: one gate answers the prefilter for all of them.
         // Each copy follows the zero byte after the one before it.
         let everyCell = cellMasker.scan.scansEveryCell
+        // Custom detectors read every cell, through a masker of the copies (made only for them: each
+        // masker holds references to the session's parts).
+        let copyMasker = everyCell ? CellMasker(chunk: bytes, index: index, session: session, scan: cellMasker.scan,
+                                                actions: cellMasker.actions, maxEncodedLength: cellMasker.maxEncodedLength) : nil
         // Without custom detectors, the cells the gate admits are listed first, in a loop of their own
         // (most are not admitted; with the scan in the same loop, the gate's test was a call per cell).
         let scanned = everyCell ? gatheredCount : gathered.withUnsafeMutableBufferPointer { slots -> Int in
@@ -255,7 +260,7 @@ struct DataRowBatch {
             for (cell, copy, upper) in UnsafeBufferPointer(rebasing: slots[..<scanned]) {
                 let start = findings.count
                 if everyCell {
-                    copyMasker.scanText(lower: copy, upper: upper, context: kind.context, into: &findings)
+                    copyMasker!.scanText(lower: copy, upper: upper, context: kind.context, into: &findings)
                 } else {
                     // The scan skips a cell of a type that cannot hold PII unless it holds text anchors.
                     cellMasker.scan.scan(bytes, lower: copy, upper: upper, index: index, context: kind.context,
