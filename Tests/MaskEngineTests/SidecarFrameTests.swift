@@ -95,5 +95,13 @@ import WireTestSupport
         var lying = compressed
         lying[3] &+= 1
         #expect(decompress(lying) == nil, "a block that does not decode to its declared length")
+        // A few bytes that claim the most a payload may hold: refused, and nothing is left in `out` (the
+        // claimed bytes are never zeroed first: the fuzzer's Sidecar fail case timed out on that).
+        let claim = SidecarCompression.maxUncompressed
+        let greedy = [UInt8(claim >> 24), UInt8((claim >> 16) & 0xFF), UInt8((claim >> 8) & 0xFF), UInt8(claim & 0xFF), 0x1F, 0x61]
+        var out: [UInt8] = [1, 2, 3]
+        #expect(throws: SidecarError.self) { try greedy.withUnsafeBytes { try SidecarCompression.decompress($0, into: &out) } }
+        #expect(out.isEmpty)
+        #expect(decompress([0x04, 0, 0, 1, 0x1F, 0x61]) == nil, "more than maxUncompressed is refused before any work")
     }
 }
