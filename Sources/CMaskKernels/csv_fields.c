@@ -48,19 +48,43 @@ static inline void masks_avx2(const uint8_t *p, uint8_t delimiter, csv_masks *m)
     m->lf = eq64(a, b, '\n');
     m->cr = eq64(a, b, '\r');
 }
+
+// One compare a class into a mask register: the AVX2 form needs two compares, two movemasks and a
+// shift and OR to make each 64-bit mask.
+__attribute__((target("avx512f,avx512bw")))
+static inline void masks_avx512(const uint8_t *p, uint8_t delimiter, csv_masks *m) {
+    const __m512i v = _mm512_loadu_si512((const void *)p);
+    m->quote = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"'));
+    m->delimiter = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8((char)delimiter));
+    m->lf = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n'));
+    m->cr = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\r'));
+}
 #endif
 
 // Bits below `i` (i in 0...64).
 static inline uint64_t below(unsigned i) { return i >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << i) - 1); }
 
-// The reader, inlined twice with its block masks known: into an AVX2 function (whose CPU also has
-// POPCNT, which the per-field quote counts use: the generic build's software popcount was a third of
-// the function) and into the portable one.
+// The lowest `count` set bits of `x` (all of them when it has fewer).
+static inline uint64_t lowest_bits(uint64_t x, size_t count) {
+    uint64_t kept = 0;
+    for (size_t k = 0; k < count && x; k++) {
+        kept |= x & (0 - x);
+        x &= x - 1;
+    }
+    return kept;
+}
+
+static inline uint64_t prefix_xor_shifts(uint64_t x) { return mk_prefix_xor(x); }
+
+// The reader, inlined three times with its block masks and its prefix XOR known: into an AVX-512BW and
+// an AVX2 function (whose CPUs also have POPCNT, which the per-field quote counts use: the generic build's
+// software popcount was a third of the function, and PCLMULQDQ) and into the portable one.
 __attribute__((always_inline))
 static inline mk_csv_fields_result read_fields(const uint8_t *bytes, size_t length, size_t position, uint8_t delimiter,
                                                size_t max_records, size_t max_bytes, mk_csv_field *fields,
                                                size_t field_capacity, size_t *record_ends,
-                                               void (*block_masks)(const uint8_t *, uint8_t, csv_masks *)) {
+                                               void (*block_masks)(const uint8_t *, uint8_t, csv_masks *),
+                                               uint64_t (*prefix_xor)(uint64_t)) {
     mk_csv_fields_result result = {position, 0, 0, 0, 0};
     // State carried from block to block.
     uint64_t inside_carry = 0;   // all ones when the byte before the block is inside quotes
@@ -68,9 +92,9 @@ static inline mk_csv_fields_result read_fields(const uint8_t *bytes, size_t leng
     uint64_t after_close = 0;    // 1 when the byte before the block is a closing quote
     uint64_t after_crlf = 0;     // 1 when the byte before the block is the CR of a CR LF
     size_t quotes = 0, lfs = 0;  // quotes and LFs before the block, from `position`
-    // The field and record being read.
+    // The field being read; the open record's fields are fields[result.fields ..< written].
     size_t field_start = position, field_start_quotes = 0;
-    size_t record_fields = 0;    // fields of the record being read, written at fields[result.fields...]
+    size_t written = 0;
     uint8_t padded[64 + 2];
     for (size_t base = position; base < length; base += 64) {
         size_t avail = length - base;
@@ -86,79 +110,99 @@ static inline mk_csv_fields_result read_fields(const uint8_t *bytes, size_t leng
         // The bytes after the block, for conditions that read one or two bytes ahead.
         const int next0 = avail > 64 ? bytes[base + 64] : -1;
         const int next1 = avail > 65 ? bytes[base + 65] : -1;
-        const uint64_t inside = mk_prefix_xor(m.quote) ^ inside_carry;
-        const uint64_t open = m.quote & inside, close = m.quote & ~inside;
-        const uint64_t lf_next = (m.lf >> 1) | ((uint64_t)(next0 == '\n') << 63);
-        const uint64_t crlf = m.cr & ~inside & lf_next;
-        const uint64_t lone_cr = m.cr & ~inside & ~lf_next;
-        const uint64_t lf_of_crlf = m.lf & ((crlf << 1) | after_crlf);
-        const uint64_t lf_term = m.lf & ~inside & ~lf_of_crlf;
-        const uint64_t delim_out = m.delimiter & ~inside;
-        const uint64_t terms = (delim_out | lf_term | crlf) & valid;
-        // Where a field may start: after a terminator (the LF of a CR LF, not its CR), or the block's start.
-        const uint64_t field_starts = ((delim_out | lf_term | lf_of_crlf) << 1) | starts_field;
-        const uint64_t bad_open = open & ~(field_starts | (close << 1) | after_close);
-        // What may follow a closing quote; past the buffer's end is allowed.
-        const int next0_ok = next0 < 0 || next0 == delimiter || next0 == '\n' || next0 == '"'
-                             || (next0 == '\r' && next1 == '\n');
-        uint64_t follow_ok = ((m.delimiter | m.lf | m.quote | crlf) >> 1) | ((uint64_t)next0_ok << 63);
-        if (avail < 64) follow_ok |= ~valid >> 1;  // the last byte is followed by the buffer's end
-        const uint64_t bad_close = close & ~follow_ok;
-        uint64_t bad = (bad_open | bad_close | lone_cr) & valid;
-        // The buffer ends inside quotes: the open record is unterminated.
-        const int ends_inside = avail <= 64 && ((inside & valid) >> (avail - 1) & 1);
+        // Most blocks of most tables hold no quote and no CR, and do not start inside quotes or after a
+        // CR LF's CR: their fields end at every delimiter and LF, and nothing in them can be malformed.
+        uint64_t inside, close, crlf, lf_term, delim_out, terms, bad;
+        int ends_inside;
+        if ((m.quote | m.cr | inside_carry | after_crlf) == 0) {
+            inside = close = crlf = bad = 0;
+            ends_inside = 0;
+            lf_term = m.lf;
+            delim_out = m.delimiter;
+            terms = (delim_out | lf_term) & valid;
+        } else {
+            inside = prefix_xor(m.quote) ^ inside_carry;
+            const uint64_t open = m.quote & inside;
+            close = m.quote & ~inside;
+            const uint64_t lf_next = (m.lf >> 1) | ((uint64_t)(next0 == '\n') << 63);
+            crlf = m.cr & ~inside & lf_next;
+            const uint64_t lone_cr = m.cr & ~inside & ~lf_next;
+            const uint64_t lf_of_crlf = m.lf & ((crlf << 1) | after_crlf);
+            lf_term = m.lf & ~inside & ~lf_of_crlf;
+            delim_out = m.delimiter & ~inside;
+            terms = (delim_out | lf_term | crlf) & valid;
+            // Where a field may start: after a terminator (the LF of a CR LF, not its CR), or the block's start.
+            const uint64_t field_starts = ((delim_out | lf_term | lf_of_crlf) << 1) | starts_field;
+            const uint64_t bad_open = open & ~(field_starts | (close << 1) | after_close);
+            // What may follow a closing quote; past the buffer's end is allowed.
+            const int next0_ok = next0 < 0 || next0 == delimiter || next0 == '\n' || next0 == '"'
+                                 || (next0 == '\r' && next1 == '\n');
+            uint64_t follow_ok = ((m.delimiter | m.lf | m.quote | crlf) >> 1) | ((uint64_t)next0_ok << 63);
+            if (avail < 64) follow_ok |= ~valid >> 1;  // the last byte is followed by the buffer's end
+            const uint64_t bad_close = close & ~follow_ok;
+            bad = (bad_open | bad_close | lone_cr) & valid;
+            // The buffer ends inside quotes: the open record is unterminated.
+            ends_inside = avail <= 64 && ((inside & valid) >> (avail - 1) & 1);
+        }
         const uint64_t usable = bad ? below((unsigned)__builtin_ctzll(bad)) : ~(uint64_t)0;
         uint64_t t = terms & usable;
         const uint64_t record_terms = lf_term | crlf;
-        // Per field: no branch but the loop's and the rare record end (mispredicted field flags were
-        // most of this loop's time).
-        while (t) {
-            const unsigned i = (unsigned)__builtin_ctzll(t);
-            t &= t - 1;
+        // The fields that fit: all of them but at a buffer of fields almost full.
+        const int fits = written + (size_t)__builtin_popcountll(t) <= field_capacity;
+        if (!fits) t = lowest_bits(t, field_capacity - written);
+        // The fields, in a loop of their own: no branch but the loop's (mispredicted field flags were most
+        // of its time), and few values live across it (with the record ends handled inside too, the
+        // compiler kept six of them on the stack and reloaded them for every field).
+        const size_t block_first = written;
+        for (uint64_t f = t; f; f &= f - 1) {
+            const unsigned i = (unsigned)__builtin_ctzll(f);
             const size_t at = base + i;
             const size_t quotes_here = quotes + (size_t)__builtin_popcountll(m.quote & (((uint64_t)1 << i) - 1));
-            if (result.fields + record_fields == field_capacity) goto stop_irregular_if_empty;
             // Reading bytes[field_start] is sound: field_start <= at < length.
             const uint32_t quoted = (uint32_t)(field_start < at) & (uint32_t)(bytes[field_start] == '"');
             const uint32_t doubled = quoted & (uint32_t)(quotes_here - field_start_quotes > 2);
             const uint32_t last = (uint32_t)(record_terms >> i) & 1;
-            mk_csv_field *f = &fields[result.fields + record_fields];
-            f->start = field_start;
-            f->end = at;
-            f->flags = quoted * MK_CSV_QUOTED | doubled * MK_CSV_DOUBLED | last * MK_CSV_LAST;
-            record_fields++;
-            field_start = at + 1;
+            mk_csv_field *const field = &fields[written++];
+            field->start = field_start;
+            field->end = at;
+            field->flags = quoted * MK_CSV_QUOTED | doubled * MK_CSV_DOUBLED | last * MK_CSV_LAST;
+            // After a CR LF the next field starts past the LF.
+            field_start = at + 1 + ((crlf >> i) & 1);
             field_start_quotes = quotes_here;
-            if (last) {
-                const size_t end = at + 1 + ((crlf >> i) & 1);
-                field_start = end;
-                record_ends[result.records++] = end;
-                result.fields += record_fields;
-                record_fields = 0;
-                result.position = end;
-                result.lines = lfs + (size_t)__builtin_popcountll(m.lf & (((uint64_t)1 << i) - 1)) + 1;
-                if (result.records >= max_records || end - position >= max_bytes || end >= length) return result;
-            }
         }
+        // Then the records that end in the block, in order: fields written past the one that stops the
+        // read lie beyond `result.fields`, where the caller does not look.
+        for (uint64_t r = t & record_terms; r; r &= r - 1) {
+            const unsigned i = (unsigned)__builtin_ctzll(r);
+            const size_t end = base + i + 1 + ((crlf >> i) & 1);
+            record_ends[result.records++] = end;
+            result.fields = block_first + (size_t)__builtin_popcountll(t & below(i + 1));
+            result.position = end;
+            result.lines = lfs + (size_t)__builtin_popcountll(m.lf & (((uint64_t)1 << i) - 1)) + 1;
+            if (result.records >= max_records || end - position >= max_bytes || end >= length) return result;
+        }
+        if (!fits) goto stop_irregular_if_empty;
         if (bad) goto stop_irregular;
         quotes += (size_t)__builtin_popcountll(m.quote & valid);
         lfs += (size_t)__builtin_popcountll(m.lf & valid);
         inside_carry = (uint64_t)((int64_t)inside >> 63);
-        starts_field = ((delim_out | lf_term | lf_of_crlf) >> 63) & 1;
+        // The block's last byte ends a field: a delimiter or an LF outside quotes (an LF there that ends a
+        // CR LF is one of these too).
+        starts_field = ((delim_out | m.lf & ~inside) >> 63) & 1;
         after_close = (close >> 63) & 1;
         after_crlf = (crlf >> 63) & 1;
         if (avail <= 64) {
             if (ends_inside) goto stop_irregular;
             // The buffer ends the last record, which has no line ending: its last field ends here too.
             if (field_start > length) return result;
-            if (result.fields + record_fields == field_capacity) goto stop_irregular_if_empty;
+            if (written == field_capacity) goto stop_irregular_if_empty;
             const int quoted = field_start < length && bytes[field_start] == '"';
-            mk_csv_field *f = &fields[result.fields + record_fields];
-            f->start = field_start;
-            f->end = length;
-            f->flags = (quoted ? MK_CSV_QUOTED : 0) | (quoted && quotes - field_start_quotes > 2 ? MK_CSV_DOUBLED : 0)
-                       | MK_CSV_LAST;
-            result.fields += record_fields + 1;
+            mk_csv_field *const field = &fields[written++];
+            field->start = field_start;
+            field->end = length;
+            field->flags = (quoted ? MK_CSV_QUOTED : 0) | (quoted && quotes - field_start_quotes > 2 ? MK_CSV_DOUBLED : 0)
+                           | MK_CSV_LAST;
+            result.fields = written;
             record_ends[result.records++] = length;
             result.position = length;
             result.lines = lfs;
@@ -176,18 +220,28 @@ stop_irregular:
 }
 
 #if defined(__x86_64__)
-__attribute__((target("avx2,popcnt,bmi")))
+__attribute__((target("avx512f,avx512bw,popcnt,bmi,pclmul")))
+static mk_csv_fields_result read_fields_avx512(const uint8_t *bytes, size_t length, size_t position, uint8_t delimiter,
+                                               size_t max_records, size_t max_bytes, mk_csv_field *fields,
+                                               size_t field_capacity, size_t *record_ends) {
+    return read_fields(bytes, length, position, delimiter, max_records, max_bytes, fields, field_capacity, record_ends,
+                       masks_avx512, mk_prefix_xor_clmul);
+}
+
+__attribute__((target("avx2,popcnt,bmi,pclmul")))
 static mk_csv_fields_result read_fields_avx2(const uint8_t *bytes, size_t length, size_t position, uint8_t delimiter,
                                              size_t max_records, size_t max_bytes, mk_csv_field *fields,
                                              size_t field_capacity, size_t *record_ends) {
-    return read_fields(bytes, length, position, delimiter, max_records, max_bytes, fields, field_capacity, record_ends, masks_avx2);
+    return read_fields(bytes, length, position, delimiter, max_records, max_bytes, fields, field_capacity, record_ends,
+                       masks_avx2, mk_prefix_xor_clmul);
 }
 #endif
 
 static mk_csv_fields_result read_fields_portable(const uint8_t *bytes, size_t length, size_t position, uint8_t delimiter,
                                                  size_t max_records, size_t max_bytes, mk_csv_field *fields,
                                                  size_t field_capacity, size_t *record_ends) {
-    return read_fields(bytes, length, position, delimiter, max_records, max_bytes, fields, field_capacity, record_ends, masks_scalar);
+    return read_fields(bytes, length, position, delimiter, max_records, max_bytes, fields, field_capacity, record_ends,
+                       masks_scalar, prefix_xor_shifts);
 }
 
 mk_csv_fields_result mk_csv_fields(const uint8_t *bytes, size_t length, size_t position, uint8_t delimiter,
@@ -200,6 +254,8 @@ mk_csv_fields_result mk_csv_fields(const uint8_t *bytes, size_t length, size_t p
         return none;
     }
 #if defined(__x86_64__)
+    if (path == MK_PATH_WIDE)
+        return read_fields_avx512(bytes, length, position, delimiter, max_records, max_bytes, fields, field_capacity, record_ends);
     if (path == MK_PATH_ACCELERATED)
         return read_fields_avx2(bytes, length, position, delimiter, max_records, max_bytes, fields, field_capacity, record_ends);
 #endif

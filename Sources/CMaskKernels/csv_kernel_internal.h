@@ -19,11 +19,35 @@ static inline uint64_t mk_prefix_xor(uint64_t x) {
     return x;
 }
 
-/// The path of one call of a CSV kernel, recorded: the thread's forced one, else AVX2 when the CPU has it.
+#if defined(__x86_64__)
+#include <immintrin.h>
+/// mk_prefix_xor in one carry-less multiplication by all ones (bit i of the product is the XOR of the
+/// bits at or below i): three instructions instead of twelve, per 64-byte block of both CSV kernels.
+__attribute__((target("pclmul"), always_inline))
+static inline uint64_t mk_prefix_xor_clmul(uint64_t x) {
+    const __m128i product = _mm_clmulepi64_si128(_mm_cvtsi64_si128((long long)x), _mm_set1_epi8((char)0xFF), 0);
+    return (uint64_t)_mm_cvtsi128_si64(product);
+}
+
+/// Whether the CPU has AVX-512BW (and PCLMULQDQ) for the CSV kernels' wide path; libgcc's and
+/// compiler-rt's AVX-512 bits already require the OS to save the zmm state.
+static inline int mk_csv_has_wide(void) {
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("pclmul");
+}
+
+/// Whether the CPU has AVX2 (and PCLMULQDQ, which every AVX2 CPU has) for the accelerated path.
+static inline int mk_csv_has_accelerated(void) {
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("pclmul");
+}
+#endif
+
+/// The path of one call of a CSV kernel, recorded: the thread's forced one, else the widest the CPU has
+/// (AVX-512BW, then AVX2).
 static inline mk_path mk_csv_path(void) {
     mk_path path = mk_path_forced_here(MK_KERNEL_CSV_SPLIT);
 #if defined(__x86_64__)
-    if (path == MK_PATH_NONE) path = __builtin_cpu_supports("avx2") ? MK_PATH_ACCELERATED : MK_PATH_PORTABLE;
+    if (path == MK_PATH_NONE)
+        path = mk_csv_has_wide() ? MK_PATH_WIDE : mk_csv_has_accelerated() ? MK_PATH_ACCELERATED : MK_PATH_PORTABLE;
 #else
     path = MK_PATH_PORTABLE;
 #endif

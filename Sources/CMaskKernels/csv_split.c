@@ -19,6 +19,13 @@ static inline void masks_scalar(const uint8_t *p, size_t n, uint8_t quote, uint6
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+__attribute__((target("avx512f,avx512bw")))
+static inline void masks_avx512(const uint8_t *p, uint8_t quote, uint64_t *q, uint64_t *nl) {
+    const __m512i v = _mm512_loadu_si512((const void *)p);
+    *q = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8((char)quote));
+    *nl = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n'));
+}
+
 __attribute__((target("avx2")))
 static inline void masks_avx2(const uint8_t *p, uint8_t quote, uint64_t *q, uint64_t *nl) {
     __m256i a = _mm256_loadu_si256((const __m256i *)p);
@@ -31,12 +38,13 @@ static inline void masks_avx2(const uint8_t *p, uint8_t quote, uint64_t *q, uint
 }
 #endif
 
-// The split, inlined twice with its block masks known: into an AVX2 function (whose CPU also has POPCNT,
-// which the line and record counts use three times a block: the generic build's software popcount was
-// most of this loop) and into the portable one.
+// The split, inlined three times with its block masks and prefix XOR known: into an AVX-512BW and an AVX2
+// function (whose CPUs also have POPCNT, which the line and record counts use three times a block: the
+// generic build's software popcount was most of this loop, and PCLMULQDQ) and into the portable one.
 __attribute__((always_inline))
 static inline mk_csv_split last_record_end(const uint8_t *bytes, size_t length, uint8_t quote,
-                                           void (*full_block_masks)(const uint8_t *, uint8_t, uint64_t *, uint64_t *)) {
+                                           void (*full_block_masks)(const uint8_t *, uint8_t, uint64_t *, uint64_t *),
+                                           uint64_t (*prefix_xor)(uint64_t)) {
     mk_csv_split result = {0, 0, 0};
     uint64_t inside_carry = 0;  // all ones when the previous block ended inside quotes
     size_t lines = 0, records = 0;
@@ -45,7 +53,7 @@ static inline mk_csv_split last_record_end(const uint8_t *bytes, size_t length, 
         uint64_t q, nl;
         if (n == 64) full_block_masks(bytes + base, quote, &q, &nl);
         else masks_scalar(bytes + base, n, quote, &q, &nl);
-        uint64_t inside = mk_prefix_xor(q) ^ inside_carry;
+        uint64_t inside = prefix_xor(q) ^ inside_carry;
         inside_carry = (uint64_t)((int64_t)inside >> 63);
         uint64_t ends = nl & ~inside;
         if (ends) {
@@ -65,10 +73,17 @@ static void full_masks_scalar(const uint8_t *p, uint8_t quote, uint64_t *q, uint
     masks_scalar(p, 64, quote, q, nl);
 }
 
+static inline uint64_t prefix_xor_shifts(uint64_t x) { return mk_prefix_xor(x); }
+
 #if defined(__x86_64__)
-__attribute__((target("avx2,popcnt")))
+__attribute__((target("avx512f,avx512bw,popcnt,pclmul")))
+static mk_csv_split last_record_end_avx512(const uint8_t *bytes, size_t length, uint8_t quote) {
+    return last_record_end(bytes, length, quote, masks_avx512, mk_prefix_xor_clmul);
+}
+
+__attribute__((target("avx2,popcnt,pclmul")))
 static mk_csv_split last_record_end_avx2(const uint8_t *bytes, size_t length, uint8_t quote) {
-    return last_record_end(bytes, length, quote, masks_avx2);
+    return last_record_end(bytes, length, quote, masks_avx2, mk_prefix_xor_clmul);
 }
 #endif
 
@@ -76,8 +91,9 @@ mk_csv_split mk_csv_last_record_end(const uint8_t *bytes, size_t length, uint8_t
     // Decided once per call.
     mk_path path = mk_csv_path();
 #if defined(__x86_64__)
+    if (path == MK_PATH_WIDE) return last_record_end_avx512(bytes, length, quote);
     if (path == MK_PATH_ACCELERATED) return last_record_end_avx2(bytes, length, quote);
 #endif
     (void)path;  // unread where there is no AVX2 code
-    return last_record_end(bytes, length, quote, full_masks_scalar);
+    return last_record_end(bytes, length, quote, full_masks_scalar, prefix_xor_shifts);
 }

@@ -2,6 +2,7 @@
 // and assert which one ran, so a CPU without AVX2 or AES-NI cannot pass a comparison of the portable
 // code with itself.
 #include "kernel_path_internal.h"
+#include "csv_kernel_internal.h"
 
 _Thread_local uint8_t mk_thread_forced_path[MK_KERNEL_COUNT];
 _Thread_local uint8_t mk_thread_last_path[MK_KERNEL_COUNT];
@@ -14,6 +15,7 @@ int mk_path_available(mk_kernel kernel, mk_path path) {
 #if defined(__x86_64__)
     if (path == MK_PATH_WIDE) {
         // compiler-rt's and libgcc's AVX-512 bits already require the OS to save the zmm state (XCR0).
+        if (kernel == MK_KERNEL_CSV_SPLIT) return mk_csv_has_wide();
         return kernel == MK_KERNEL_CLASSIFY && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
     }
 #endif
@@ -21,8 +23,8 @@ int mk_path_available(mk_kernel kernel, mk_path path) {
 #if defined(__x86_64__)
     // The same checks the kernels make (libgcc fills the CPU model in a constructor: a global read).
     switch (kernel) {
-    case MK_KERNEL_CLASSIFY:
-    case MK_KERNEL_CSV_SPLIT: return __builtin_cpu_supports("avx2") ? 1 : 0;
+    case MK_KERNEL_CLASSIFY: return __builtin_cpu_supports("avx2") ? 1 : 0;
+    case MK_KERNEL_CSV_SPLIT: return mk_csv_has_accelerated();
     case MK_KERNEL_AES: return __builtin_cpu_supports("aes") ? 1 : 0;
     case MK_KERNEL_SHA256: return __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
     }

@@ -95,6 +95,7 @@ extension AcceleratedKernel {
         }
     }
     @Test(.requires(.csvSplit)) func cpuRunsAVX2CSVSplit() { _ = AcceleratedKernel.csvSplit.expectRuns(.accelerated) { Self.runOnce(.csvSplit) } }
+    @Test(.requires(.csvSplit, .wide)) func cpuRunsAVX512CSVSplit() { _ = AcceleratedKernel.csvSplit.expectRuns(.wide) { Self.runOnce(.csvSplit) } }
     @Test(.requires(.aes)) func cpuRunsAESNI() { _ = AcceleratedKernel.aes.expectRuns(.accelerated) { Self.runOnce(.aes) } }
     @Test(.requires(.sha256)) func cpuRunsSHANI() { _ = AcceleratedKernel.sha256.expectRuns(.accelerated) { Self.runOnce(.sha256) } }
 

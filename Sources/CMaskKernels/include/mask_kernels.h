@@ -102,8 +102,8 @@ typedef struct {
     size_t records;
 } mk_csv_split;
 
-/// Finds the split with AVX2 when the CPU has it, else (or when the calling thread forced
-/// MK_KERNEL_CSV_SPLIT's portable path) with the scalar twin; mk_path_last says which ran.
+/// Finds the split with AVX-512BW or AVX2 (with PCLMULQDQ) when the CPU has it, else (or on the path the
+/// calling thread forced for MK_KERNEL_CSV_SPLIT) with the scalar twin; mk_path_last says which ran.
 mk_csv_split mk_csv_last_record_end(const uint8_t *bytes, size_t length, uint8_t quote);
 
 /// Whether `bytes[0 ..< length]` holds only letters, digits and ` $(),+-./:[]`, no "--", and no '-', ' '
@@ -219,8 +219,8 @@ typedef struct {
 /// end. Stops after `max_records` records, or after the record that brings the bytes read to
 /// `max_bytes` or more, or when the next record's fields would not fit in `field_capacity`. Accepts
 /// exactly what CSVChunkMasker's record loop accepts without an error, except that a lone CR outside
-/// quotes (data to that loop) stops it. AVX2 when the CPU has it, else (or when the calling thread forced
-/// MK_KERNEL_CSV_SPLIT's portable path) scalar masks; both give the same result.
+/// quotes (data to that loop) stops it. AVX-512BW or AVX2 (with PCLMULQDQ) when the CPU has it, else (or on
+/// the path the calling thread forced for MK_KERNEL_CSV_SPLIT) scalar masks; all give the same result.
 mk_csv_fields_result mk_csv_fields(const uint8_t *bytes, size_t length, size_t position, uint8_t delimiter,
                                    size_t max_records, size_t max_bytes, mk_csv_field *fields,
                                    size_t field_capacity, size_t *record_ends);

@@ -6,7 +6,7 @@ package enum KernelPath: Sendable, CaseIterable, CustomStringConvertible {
     case portable
     /// The CPU's vector or crypto instructions: AVX2, AES-NI, SHA-NI.
     case accelerated
-    /// Wider vectors where a kernel has them: AVX-512BW for stage 1.
+    /// Wider vectors where a kernel has them: AVX-512BW for stage 1 and the CSV kernels.
     case wide
 
     fileprivate var raw: mk_path {
@@ -47,7 +47,8 @@ package enum KernelPath: Sendable, CaseIterable, CustomStringConvertible {
 package enum AcceleratedKernel: Sendable, CaseIterable, CustomStringConvertible {
     /// Stage 1's byte classification (`mk_classify`): AVX2, and AVX-512BW where the CPU has it (`.wide`).
     case stageOneClassify
-    /// The CSV record splitter (`mk_csv_last_record_end`): AVX2.
+    /// The CSV record splitter and field reader (`mk_csv_last_record_end`, `mk_csv_fields`): AVX2 with
+    /// PCLMULQDQ, and AVX-512BW where the CPU has it (`.wide`).
     case csvSplit
     /// AES-128 under FF1: AES-NI. The path is fixed when a key is expanded, so force it around the
     /// creation of the `FF1Cipher` or `mk_aes128_key`, not around its use.
