@@ -4,6 +4,7 @@ import Foundation
 /// `maskd audit`: reading the audit records `maskd serve` and `maskd proxy` write.
 struct Audit: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "audit",
         abstract: "Read maskd's audit records.",
         subcommands: [AuditSummary.self]
     )

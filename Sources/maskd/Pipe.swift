@@ -5,6 +5,7 @@ import MaskEngine
 /// `maskd pipe`: stdin to stdout.
 struct Pipe: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "pipe",
         abstract: "Mask CSV, a pg_dump script or a PostgreSQL backend message stream from stdin to stdout.",
         discussion: """
             The format is detected from the first bytes (override with --format). CSV follows RFC 4180; its \

@@ -7,6 +7,7 @@ import MaskdService
 /// `maskd proxy`: a reference PostgreSQL proxy, and the socket protocol's first client.
 struct Proxy: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "proxy",
         abstract: "A PostgreSQL proxy that masks every server message (try maskd with psql in a minute).",
         discussion: """
             Clients connect to --listen as to PostgreSQL; startup and authentication (SCRAM, md5, …) pass \

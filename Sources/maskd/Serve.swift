@@ -7,6 +7,7 @@ import MaskdService
 /// `maskd serve`: the sidecar daemon that proxies stream PostgreSQL sessions through.
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Serve masking sessions to proxies over a Unix socket (docs/protocol.md).",
         discussion: """
             A proxy in front of PostgreSQL opens one connection per client session, sends a Hello with the \
