@@ -17,6 +17,11 @@ typedef struct {
     /// to 1 by hand on a CPU without AES-NI is undefined. Every entry point below records the path it
     /// ran for mk_path_last.
     uint32_t uses_aesni;
+    /// 1 when this CPU also has VAES on 512-bit registers (with AVX-512F, BW, DQ and VL): batches of
+    /// cards and SSNs then run 16 FF1s side by side in vector registers (`small_encrypt_vaes`, ff1.c),
+    /// and record MK_PATH_WIDE; everything else on such a key runs and records AES-NI. Decided with
+    /// uses_aesni (a thread that forced MK_PATH_ACCELERATED or MK_PATH_PORTABLE gets 0).
+    uint32_t uses_vaes;
 } mk_aes128_key;
 
 void mk_aes128_init(mk_aes128_key *key, const uint8_t raw[16]);
@@ -124,6 +129,9 @@ size_t mk_ff1_max_count(unsigned radix);
 
 /// Whether this CPU has AES-NI (keys expanded by a thread that forced no path use it then).
 int mk_aes_uses_aesni(void);
+
+/// Whether this CPU has VAES on 512-bit registers and the AVX-512 parts the vector FF1 rounds use.
+int mk_aes_uses_vaes(void);
 
 #ifdef __cplusplus
 }

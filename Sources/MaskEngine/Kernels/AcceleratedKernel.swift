@@ -6,7 +6,8 @@ package enum KernelPath: Sendable, CaseIterable, CustomStringConvertible {
     case portable
     /// The CPU's vector or crypto instructions: AVX2, AES-NI, SHA-NI.
     case accelerated
-    /// Wider vectors where a kernel has them: AVX-512BW for stage 1 and the CSV kernels.
+    /// Wider vectors where a kernel has them: AVX-512BW for stage 1 and the CSV kernels, VAES on 512-bit
+    /// registers for FF1's batches.
     case wide
 
     fileprivate var raw: mk_path {
@@ -50,8 +51,10 @@ package enum AcceleratedKernel: Sendable, CaseIterable, CustomStringConvertible 
     /// The CSV record splitter and field reader (`mk_csv_last_record_end`, `mk_csv_fields`): AVX2 with
     /// PCLMULQDQ, and AVX-512BW where the CPU has it (`.wide`).
     case csvSplit
-    /// AES-128 under FF1: AES-NI. The path is fixed when a key is expanded, so force it around the
-    /// creation of the `FF1Cipher` or `mk_aes128_key`, not around its use.
+    /// AES-128 under FF1: AES-NI, and VAES with AVX-512 where the CPU has it (`.wide`: batches of cards
+    /// and SSNs sixteen at a time; everything else on such a key runs, and records, AES-NI). The path
+    /// is fixed when a key is expanded, so force it around the creation of the `FF1Cipher` or
+    /// `mk_aes128_key`, not around its use.
     case aes
     /// SHA-256 under the tokenizer's HMAC: SHA-NI.
     case sha256
