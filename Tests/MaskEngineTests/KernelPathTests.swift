@@ -99,6 +99,7 @@ extension AcceleratedKernel {
     @Test(.requires(.aes)) func cpuRunsAESNI() { _ = AcceleratedKernel.aes.expectRuns(.accelerated) { Self.runOnce(.aes) } }
     @Test(.requires(.aes, .wide)) func cpuRunsVAES() { _ = AcceleratedKernel.aes.expectRuns(.wide) { Self.runOnce(.aes) } }
     @Test(.requires(.sha256)) func cpuRunsSHANI() { _ = AcceleratedKernel.sha256.expectRuns(.accelerated) { Self.runOnce(.sha256) } }
+    @Test(.requires(.sha256, .wide)) func cpuRunsSixteenSHA256Lanes() { _ = AcceleratedKernel.sha256.expectRuns(.wide) { Self.runOnce(.sha256) } }
 
     static func raw(_ kernel: AcceleratedKernel) -> mk_kernel {
         switch kernel {
@@ -129,10 +130,15 @@ extension AcceleratedKernel {
             _ = mk_ff1_prepare(&plan, &key, [2], 1, 10, 16)
             _ = mk_ff1_encrypt_prepared_batch(&plan, &digits, 16, 2)
         case .sha256:
+            // Sixteen short messages in one call: the one that runs AVX-512 lanes on a CPU that has them
+            // (one or two messages keep SHA-NI there).
             var key = mk_hmac_sha256_key()
             mk_hmac_sha256_init(&key, bytes, 32)
-            var out = [UInt8](repeating: 0, count: 32)
-            mk_hmac_sha256(&key, 1, bytes, bytes.count, &out)
+            var out = [UInt8](repeating: 0, count: 32 * 16)
+            bytes.withUnsafeBufferPointer { b in
+                let messages = (0..<16).map { Optional(b.baseAddress! + $0) }
+                mk_hmac_sha256_many(&key, 1, messages, [Int](repeating: 20, count: 16), 16, &out)
+            }
         }
     }
 }

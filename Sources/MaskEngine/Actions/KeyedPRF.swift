@@ -33,6 +33,14 @@ struct KeyedPRF {
         }
     }
 
+    /// The MACs of `tag` followed by each of `count` messages (`messages[k]`, `lengths[k]` bytes), written
+    /// to `out` 32 bytes apart: the same as a `mac` call per message, sixteen short messages at a time in
+    /// 512-bit lanes where the CPU has AVX-512, in pairs elsewhere (`mk_hmac_sha256_many`).
+    func macs(tag: UInt8, _ messages: UnsafePointer<UnsafePointer<UInt8>?>, _ lengths: UnsafePointer<Int>, count: Int,
+              into out: UnsafeMutablePointer<UInt8>) {
+        withUnsafePointer(to: key) { k in mk_hmac_sha256_many(k, tag, messages, lengths, count, out) }
+    }
+
     /// The first 64 bits of the MAC of `tag` and `message`, little-endian.
     @inline(__always)
     func mac64(tag: UInt8, _ message: UnsafeRawBufferPointer) -> UInt64 {

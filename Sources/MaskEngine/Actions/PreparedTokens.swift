@@ -12,8 +12,9 @@ import Glibc
 /// (`mk_digit_tokens`) does a batch's cards and SSNs in one call: reads their digits, groups them by
 /// length, runs each group's FF1 interleaved and writes the tokens, work that cost more per value in
 /// Swift than the cipher. An email token's HMAC is two SHA-256 compressions, each sha256rnds2 waiting
-/// on the one before; two emails' run interleaved (`KeyedPRF.macPair`). So a column batch collects its
-/// card, SSN and email spans first (`CellRewriter.requestTokens`, `Tokenizer.prepareRequested`), and
+/// on the one before; two emails' run interleaved, or sixteen in AVX-512 lanes (`KeyedPRF.macs`). So a
+/// column batch collects its card, SSN and email spans first (`CellRewriter.requestTokens`,
+/// `Tokenizer.prepareRequested`), and
 /// the rewrite that follows finds each token here by its type and its bytes, compared whole: a span
 /// the rewrite asks for that was not prepared (or a different one) is computed as before, so what is
 /// prepared changes the speed, never a token.
@@ -60,6 +61,10 @@ final class PreparedTokens {
     /// The MACs are bytes the class holds by pointer (a `ByteScratch`): read from an array, each lookup
     /// retained and released the array's storage around the read (an atomic pair per email).
     let macs = ByteScratch(capacity: 32 * 64)
+    /// Where each email key to MAC starts and how long it is, handed to the MAC kernel in one call (valid
+    /// only during `Tokenizer.prepareEmailMACs`, which fills them).
+    @exclusivity(unchecked) var macMessages: [UnsafePointer<UInt8>?] = []
+    @exclusivity(unchecked) var macLengths: [Int] = []
 
     /// The next of `emails` a lookup expects (emails are looked up in their own order: the rewrite asks
     /// for a cell's tokens in order, and an email's token is written from its MAC, not stored).
@@ -175,6 +180,8 @@ final class PreparedTokens {
         tokens.reserveCapacity(count * 24)
         numerals.reserveCapacity(count * Int(MK_DIGIT_STRIDE))
         emails.reserveCapacity(count)
+        macMessages.reserveCapacity(count)
+        macLengths.reserveCapacity(count)
         madeSecrets.reserveCapacity(count)
     }
 

@@ -6,8 +6,8 @@ package enum KernelPath: Sendable, CaseIterable, CustomStringConvertible {
     case portable
     /// The CPU's vector or crypto instructions: AVX2, AES-NI, SHA-NI.
     case accelerated
-    /// Wider vectors where a kernel has them: AVX-512BW for stage 1 and the CSV kernels, VAES on 512-bit
-    /// registers for FF1's batches.
+    /// Wider vectors where a kernel has them: AVX-512BW for stage 1, the CSV kernels and batches of
+    /// MACs, VAES on 512-bit registers for FF1's batches.
     case wide
 
     fileprivate var raw: mk_path {
@@ -56,7 +56,9 @@ package enum AcceleratedKernel: Sendable, CaseIterable, CustomStringConvertible 
     /// is fixed when a key is expanded, so force it around the creation of the `FF1Cipher` or
     /// `mk_aes128_key`, not around its use.
     case aes
-    /// SHA-256 under the tokenizer's HMAC: SHA-NI.
+    /// SHA-256 under the tokenizer's HMAC: SHA-NI, and sixteen messages' compressions in AVX-512 lanes
+    /// where the CPU has AVX-512BW (`.wide`: `mk_hmac_sha256_many` only; calls of one or two messages on
+    /// a thread that forced it run, and record, SHA-NI).
     case sha256
 
     private var raw: mk_kernel {
