@@ -386,6 +386,29 @@ MK_ALWAYS_INLINE void str64(uint64_t value, uint8_t *x, size_t count, modulus ra
     }
 }
 
+// The halves A and B of `lanes` strings `stride` bytes apart, as numbers; lanes past `count` repeat the
+// last string (their results are dropped).
+MK_ALWAYS_INLINE void read_halves(const mk_ff1_plan *p, const uint8_t *numerals, size_t stride, size_t count,
+                                  size_t lanes, uint64_t *a, uint64_t *b) {
+    const size_t u = p->count / 2, v = p->count - u;
+    for (size_t k = 0; k < lanes; k++) {
+        const uint8_t *x = numerals + stride * (k < count ? k : count - 1);
+        a[k] = num64(x, u, p->radix);
+        b[k] = num64(x + u, v, p->radix);
+    }
+}
+
+// The first `count` strings written back from their halves.
+MK_ALWAYS_INLINE void write_halves(const mk_ff1_plan *p, uint8_t *numerals, size_t stride, size_t count,
+                                   const uint64_t *a, const uint64_t *b) {
+    const size_t u = p->count / 2, v = p->count - u;
+    const modulus radix = {p->radix, p->radix_reciprocal};
+    for (size_t k = 0; k < count; k++) {
+        str64(a[k], numerals + stride * k, u, radix);
+        str64(b[k], numerals + stride * k + u, v, radix);
+    }
+}
+
 // Up to this many strings run their rounds side by side: enough independent AES blocks to cover the
 // aesenc latency on both AES units, few enough for the blocks to stay in registers.
 enum { LANES = 8 };
@@ -393,15 +416,8 @@ enum { LANES = 8 };
 // Encrypts `count` strings (1 <= count <= lanes) `stride` bytes apart, their rounds side by side.
 MK_AES_TARGET MK_ALWAYS_INLINE void small_encrypt_group(const mk_ff1_plan *p, uint8_t *numerals, size_t stride,
                                                         size_t count, size_t lanes, int aesni) {
-    const size_t u = p->count / 2, v = p->count - u;
-    const modulus radix = {p->radix, p->radix_reciprocal};
     uint64_t a[LANES], b[LANES];
-    // Lanes past `count` repeat the last string; their results are dropped.
-    for (size_t k = 0; k < lanes; k++) {
-        const uint8_t *x = numerals + stride * (k < count ? k : count - 1);
-        a[k] = num64(x, u, radix.m);
-        b[k] = num64(x + u, v, radix.m);
-    }
+    read_halves(p, numerals, stride, count, lanes, a, b);
     for (int round = 0; round < 10; round++) {
         uint64_t y[LANES];
         small_round_values(p, round, b, y, lanes, aesni);
@@ -414,10 +430,7 @@ MK_AES_TARGET MK_ALWAYS_INLINE void small_encrypt_group(const mk_ff1_plan *p, ui
             b[k] = c;
         }
     }
-    for (size_t k = 0; k < count; k++) {
-        str64(a[k], numerals + stride * k, u, radix);
-        str64(b[k], numerals + stride * k + u, v, radix);
-    }
+    write_halves(p, numerals, stride, count, a, b);
 }
 
 MK_AES_TARGET static void small_encrypt_aesni(const mk_ff1_plan *p, uint8_t *numerals, size_t stride,
@@ -524,14 +537,8 @@ MK_VAES_TARGET MK_ALWAYS_INLINE void vaes_round_values(const mk_ff1_plan *p, int
 // Encrypts `count` strings (1 <= count <= 16) `stride` bytes apart; lanes past `count` repeat the last.
 MK_VAES_TARGET static void small_encrypt_vaes_group(const mk_ff1_plan *p, uint8_t *numerals, size_t stride,
                                                     size_t count) {
-    const size_t u = p->count / 2, v = p->count - u;
-    const modulus radix = {p->radix, p->radix_reciprocal};
     uint64_t a_values[VAES_LANES], b_values[VAES_LANES];
-    for (size_t k = 0; k < VAES_LANES; k++) {
-        const uint8_t *x = numerals + stride * (k < count ? k : count - 1);
-        a_values[k] = num64(x, u, radix.m);
-        b_values[k] = num64(x + u, v, radix.m);
-    }
+    read_halves(p, numerals, stride, count, VAES_LANES, a_values, b_values);
     __m512i keys[11];
     for (int i = 0; i < 11; i++) keys[i] = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)p->key.round_keys + i));
     __m512i a[2] = {_mm512_loadu_si512(a_values), _mm512_loadu_si512(a_values + 8)};
@@ -552,10 +559,7 @@ MK_VAES_TARGET static void small_encrypt_vaes_group(const mk_ff1_plan *p, uint8_
     _mm512_storeu_si512(a_values + 8, a[1]);
     _mm512_storeu_si512(b_values, b[0]);
     _mm512_storeu_si512(b_values + 8, b[1]);
-    for (size_t k = 0; k < count; k++) {
-        str64(a_values[k], numerals + stride * k, u, radix);
-        str64(b_values[k], numerals + stride * k + u, v, radix);
-    }
+    write_halves(p, numerals, stride, count, a_values, b_values);
 }
 
 MK_VAES_TARGET static void small_encrypt_vaes(const mk_ff1_plan *p, uint8_t *numerals, size_t stride, size_t values) {

@@ -14,6 +14,14 @@ import Testing
         return AcceleratedKernel.sha256.isAvailable(.accelerated) ? .accelerated : .portable
     }
 
+    /// A random 32-byte key drawn from `g`, and its absorbed form.
+    static func randomKey(_ g: inout StageOneTests.Generator) -> (raw: [UInt8], ctx: mk_hmac_sha256_key) {
+        let raw = (0..<32).map { _ in UInt8(truncatingIfNeeded: g.next()) }
+        var ctx = mk_hmac_sha256_key()
+        mk_hmac_sha256_init(&ctx, raw, raw.count)
+        return (raw, ctx)
+    }
+
     @Test(arguments: AcceleratedKernel.sha256.availablePaths)
     func matchesSwiftCrypto(_ path: KernelPath) {
         var g = StageOneTests.Generator(state: 99)
@@ -52,9 +60,8 @@ import Testing
     @Test(arguments: AcceleratedKernel.sha256.availablePaths)
     func aPairIsTwoMACs(_ path: KernelPath) {
         var g = StageOneTests.Generator(state: 2026)
-        let key = (0..<32).map { _ in UInt8(truncatingIfNeeded: g.next()) }
-        var ctx = mk_hmac_sha256_key()
-        mk_hmac_sha256_init(&ctx, key, key.count)
+        let (key, absorbed) = Self.randomKey(&g)
+        var ctx = absorbed
         let lengths = [0, 1, 20, 54, 55, 118, 119, 182, 183, 246, 247, 400]
         for a in lengths {
             for b in lengths {
@@ -81,9 +88,8 @@ import Testing
     @Test(arguments: AcceleratedKernel.sha256.availablePaths)
     func manyMACsAreEachMessagesMAC(_ path: KernelPath) {
         var g = StageOneTests.Generator(state: 1616)
-        let raw = (0..<32).map { _ in UInt8(truncatingIfNeeded: g.next()) }
-        var ctx = mk_hmac_sha256_key()
-        mk_hmac_sha256_init(&ctx, raw, raw.count)
+        let (raw, absorbed) = Self.randomKey(&g)
+        var ctx = absorbed
         let key = SymmetricKey(data: raw)
         for round in 0..<160 {
             let count = round % 40 + 1
