@@ -77,7 +77,7 @@ enum ReportPrinter {
         }
         if let tokens = report.tokens {
             out.append("")
-            out.append("Tokens (public Tokenizer API, one thread): ns/token on distinct values, cache off, one call per value; column: the same values in one appendTokens call (cards, SSNs and secrets FF1 takes several at a time, email MACs two at a time, as the engine's column batches make them); repeated: a working set of \(TokenTiming.repeatedWorkingSet) values seen before (the session cache)")
+            out.append("Tokens (public Tokenizer API, one thread): ns/token on distinct values, cache off, one call per value; column: the same values in one appendTokens call (cards, SSNs and secrets FF1 takes several at a time, email MACs sixteen or two at a time, as the engine's column batches make them); repeated: a working set of \(TokenTiming.repeatedWorkingSet) values seen before (the session cache)")
             var t = TextTable(["type", "tokens", "ns/token", "spread", "column", "repeated", "example"], leftColumns: [6])
             for r in tokens {
                 t.add([r.type, "\(r.tokens)", String(format: "%.0f", r.nsPerToken.median), Format.spread(r.nsPerToken),
