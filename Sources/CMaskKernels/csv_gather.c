@@ -4,6 +4,7 @@
 // each field and appending it cost about 120 instructions a field, a sixth of the time on PII-free CSV
 // (Benchmarks/RESULTS.md); here a field costs a few stores, and each run of fields one memcpy.
 #include "mask_kernels.h"
+#include "csv_kernel_internal.h"
 
 #include <string.h>
 
@@ -21,10 +22,12 @@ static inline size_t copy_word_to_quote(const uint8_t *from, uint8_t *to) {
     return flags == 0 ? 8 : (size_t)__builtin_ctzll(flags) >> 3;
 }
 
-size_t mk_csv_unquote(const uint8_t *value, size_t length, uint8_t *out) {
-    // The byte after a quote is its pair, skipped.
-    size_t i = 0, k = 0;
-    while (i + 8 <= length) {
+// The SWAR unquote below from byte `i` (written so far: `k`) on, up to `stop` (or past it by the one byte a
+// quote's pair takes): returns where it stopped in `*at` and the bytes written.
+static inline size_t unquote_words(const uint8_t *value, size_t length, uint8_t *out, size_t *at, size_t k,
+                                   size_t stop) {
+    size_t i = *at;
+    while (i + 8 <= length && i < stop) {
         // Sound: k <= i, so the 8 bytes stored at out + k end at or before out + length.
         const size_t q = copy_word_to_quote(value + i, out + k);
         if (q == 8) {
@@ -35,12 +38,66 @@ size_t mk_csv_unquote(const uint8_t *value, size_t length, uint8_t *out) {
             i += q + 2;   // and its pair
         }
     }
-    while (i < length) {
+    while (i < length && i < stop) {
         uint8_t b = value[i];
         out[k++] = b;
         i += b == '"' ? 2 : 1;
     }
+    *at = i;
     return k;
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+// 64 bytes a step where the quotes come in separate pairs (a JSON value's `""key""`): the second quote of
+// each pair is left out by one compress (AVX-512 VBMI2) and a masked store. A window holding a run of
+// three quotes or more, or a quote in its last byte (a run that may go on), is done by the SWAR loop,
+// which reads exactly as the scalar rule does (a quote is written and the byte after it skipped), so the
+// two give the same bytes on any input, pairs or not.
+__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt")))
+static size_t unquote_vbmi2(const uint8_t *value, size_t length, uint8_t *out) {
+    const __m512i quote = _mm512_set1_epi8('"');
+    size_t i = 0, k = 0;
+    while (i < length) {
+        const size_t n = length - i < 64 ? length - i : 64;
+        const __mmask64 valid = n == 64 ? ~(__mmask64)0 : (((__mmask64)1 << n) - 1);
+        const __m512i v = _mm512_maskz_loadu_epi8(valid, value + i);
+        const uint64_t q = _mm512_mask_cmpeq_epi8_mask(valid, v, quote);
+        // Runs of quotes: their first bytes (the byte before the window is no pending pair: the loop only
+        // starts a window where the scalar rule would read a fresh byte).
+        const uint64_t first = q & ~(q << 1);
+        const uint64_t second = (first << 1) & valid;
+        if (q != (first | second) || (n == 64 && (q >> 63))) {
+            k = unquote_words(value, length, out, &i, k, i + 64);
+            continue;
+        }
+        const __mmask64 keep = valid & ~second;
+        const size_t m = (size_t)__builtin_popcountll(keep);
+        // Sound: m <= n bytes are stored at out + k, and k + m <= i + n <= length (k <= i), the room the
+        // caller gives.
+        _mm512_mask_storeu_epi8(out + k, m == 64 ? ~(__mmask64)0 : (((__mmask64)1 << m) - 1),
+                                _mm512_maskz_compress_epi8(keep, v));
+        k += m;
+        i += n;
+    }
+    return k;
+}
+
+static int has_vbmi2(void) {
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+           && __builtin_cpu_supports("avx512vbmi2");
+}
+#endif
+
+size_t mk_csv_unquote(const uint8_t *value, size_t length, uint8_t *out) {
+#if defined(__x86_64__)
+    // The CSV kernels' path: the wide one (forced, or the CPU's) compresses with VBMI2 where the CPU has it.
+    const mk_path forced = mk_path_forced_here(MK_KERNEL_CSV_SPLIT);
+    if ((forced == MK_PATH_WIDE || (forced == MK_PATH_NONE && mk_csv_has_wide())) && has_vbmi2())
+        return unquote_vbmi2(value, length, out);
+#endif
+    size_t at = 0;
+    return unquote_words(value, length, out, &at, 0, length);
 }
 
 size_t mk_csv_quote(const uint8_t *value, size_t length, uint8_t *out) {

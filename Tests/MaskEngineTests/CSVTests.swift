@@ -188,7 +188,8 @@ import Testing
 
     /// Unquoting is the inverse of RFC 4180 quoting: each doubled quote becomes one, every other byte
     /// stays, wherever the value starts in its buffer and however its quotes fall on 8-byte words.
-    @Test func unquotingUndoesDoubledQuotes() {
+    @Test(arguments: AcceleratedKernel.csvSplit.availablePaths)
+    func unquotingUndoesDoubledQuotes(_ path: KernelPath) {
         let scratch = ByteScratch()
         var state: UInt64 = 0xC0FFEE
         let alphabet = Array("\",ab@.{}: x".utf8)
@@ -203,12 +204,50 @@ import Testing
             let escaped = value.flatMap { $0 == 34 ? [34, 34] : [$0] }
             let offset = round % 11
             let buffer = Array(repeating: UInt8(ascii: "z"), count: offset) + escaped + Array(repeating: UInt8(34), count: 9)
-            buffer.withUnsafeBufferPointer { b in
-                let written = mk_csv_unquote(b.baseAddress! + offset, escaped.count,
-                                             scratch.startWriting(atMost: escaped.count))
-                scratch.setCount(written)
+            _ = AcceleratedKernel.csvSplit.withPath(path) {
+                buffer.withUnsafeBufferPointer { b in
+                    let written = mk_csv_unquote(b.baseAddress! + offset, escaped.count,
+                                                 scratch.startWriting(atMost: escaped.count))
+                    scratch.setCount(written)
+                }
             }
-            #expect(Array(scratch.bytes) == value, "round \(round): \(String(decoding: escaped, as: UTF8.self))")
+            #expect(Array(scratch.bytes) == value, "\(path), round \(round): \(String(decoding: escaped, as: UTF8.self))")
+        }
+    }
+
+    /// On any bytes, pairs or not, every path reads as the rule says: a quote is written and the byte after
+    /// it is skipped. Values of up to 300 bytes (several 64-byte windows) dense in quotes, in runs of one
+    /// to four, some windows quote-free, so that the vector path's windows of pairs and its fallback
+    /// alternate at every offset.
+    @Test(arguments: AcceleratedKernel.csvSplit.availablePaths)
+    func unquotingFollowsTheRuleOnAnyBytes(_ path: KernelPath) {
+        var g = StageOneTests.Generator(state: 0x22)
+        let scratch = ByteScratch()
+        for round in 0..<3000 {
+            let length = Int(g.next() % 300)
+            let quoteShare = [0, 2, 8, 30][round % 4]
+            var value: [UInt8] = []
+            while value.count < length {
+                if Int(g.next() % 100) < quoteShare {
+                    value += [UInt8](repeating: 34, count: [2, 2, 2, 1, 3, 4][Int(g.next() % 6)])
+                } else {
+                    value.append(UInt8(ascii: "a") + UInt8(g.next() % 26))
+                }
+            }
+            value = Array(value.prefix(length))
+            var expected: [UInt8] = []
+            var i = 0
+            while i < value.count {
+                expected.append(value[i])
+                i += value[i] == 34 ? 2 : 1
+            }
+            _ = AcceleratedKernel.csvSplit.withPath(path) {
+                value.withUnsafeBufferPointer { b in
+                    let written = mk_csv_unquote(b.baseAddress, b.count, scratch.startWriting(atMost: b.count))
+                    scratch.setCount(written)
+                }
+            }
+            #expect(Array(scratch.bytes) == expected, "\(path), round \(round): \(String(decoding: value, as: UTF8.self))")
         }
     }
 }
