@@ -97,6 +97,10 @@ import Testing
         }
         // The stage-1 kernel the figures come from.
         #expect(["AVX-512BW", "AVX2", "scalar"].contains(machine["stageOneKernel"] as? String ?? "none"))
+        // And the token kernels.
+        let tokenKernels = machine["tokenKernels"] as? String ?? ""
+        #expect(["FF1 VAES", "FF1 AES-NI", "FF1 portable"].contains { tokenKernels.hasPrefix($0) }, "\(tokenKernels)")
+        #expect(["MACs AVX-512", "MACs SHA-NI", "MACs portable"].contains { tokenKernels.hasSuffix($0) }, "\(tokenKernels)")
     }
 
     @Test func theTableNamesTheMachineAndEveryMode() throws {

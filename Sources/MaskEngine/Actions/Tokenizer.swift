@@ -107,6 +107,15 @@ public final class Tokenizer {
         remember(variant, value, &out, from: start)
     }
 
+    /// The token kernels this process runs, as a report names them: the AES under cards', SSNs' and
+    /// secrets' FF1 (`VAES` batches where the CPU has VAES and AVX-512, else `AES-NI` or `portable`) and
+    /// the SHA-256 under email MACs (`AVX-512` lanes, `SHA-NI` or `portable`).
+    public static var kernelName: String {
+        let aes = mk_aes_uses_vaes() == 1 ? "VAES" : mk_aes_uses_aesni() == 1 ? "AES-NI" : "portable"
+        let sha = mk_hmac_sha256_uses_lanes() == 1 ? "AVX-512" : mk_sha256_uses_shani() == 1 ? "SHA-NI" : "portable"
+        return "FF1 \(aes), MACs \(sha)"
+    }
+
     /// Appends the tokens of `values` (ranges of `bytes`, each a detected span of `type`) to `out`, in
     /// order, and the end of each token in `out` to `ends`: the same tokens as `appendToken` one value at
     /// a time. Faster for a column's worth of cards or SSNs, whose FF1 rounds then run up to eight values

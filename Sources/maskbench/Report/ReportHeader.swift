@@ -86,6 +86,9 @@ struct MachineInfo: Codable {
     /// The stage-1 kernel maskd runs here (`AVX-512BW`, `AVX2`, `scalar`): the widest the CPU has, unless
     /// MASKD_STAGE1 caps it; `maskd pipe` children inherit the same environment.
     var stageOneKernel: String?
+    /// The token kernels maskd runs here (`FF1 VAES, MACs AVX-512`, ...): token figures differ most
+    /// between CPUs by these.
+    var tokenKernels: String?
 
     static func current() -> MachineInfo {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
@@ -98,7 +101,8 @@ struct MachineInfo: Codable {
         let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.flatMap { Double($0) }
         return MachineInfo(cpu: model, cores: ProcessInfo.processInfo.activeProcessorCount, kernel: "\(system) \(release)",
                            memoryBytes: Int(ProcessInfo.processInfo.physicalMemory), loadAverage: load,
-                           lastLevelCacheBytes: lastLevelCache(), stageOneKernel: StageOneIndex.kernelName)
+                           lastLevelCacheBytes: lastLevelCache(), stageOneKernel: StageOneIndex.kernelName,
+                           tokenKernels: Tokenizer.kernelName)
     }
 
     /// The size of CPU 0's highest-level cache from `/sys/devices/system/cpu/cpu0/cache/index*/`

@@ -9,6 +9,7 @@ enum ReportPrinter {
         out.append("  machine:   \(h.machine.cpu), \(h.machine.cores) cores, \(h.machine.kernel)"
                    + (h.machine.lastLevelCacheBytes.map { ", \($0 >> 20) MiB last-level cache" } ?? "")
                    + (h.machine.stageOneKernel.map { ", stage 1 \($0)" } ?? "")
+                   + (h.machine.tokenKernels.map { ", \($0)" } ?? "")
                    + (h.machine.loadAverage.map { String(format: ", load %.2f at start", $0) } ?? ""))
         out.append("  maskbench: \(h.maskbench.build) build, commit \(h.maskbench.commit ?? "unknown")")
         if let m = h.maskd { out.append("  maskd:     \(m.build) build, commit \(m.commit ?? "unknown"), \(m.path)") }
