@@ -17,6 +17,7 @@ int mk_path_available(mk_kernel kernel, mk_path path) {
         // compiler-rt's and libgcc's AVX-512 bits already require the OS to save the zmm state (XCR0).
         if (kernel == MK_KERNEL_CSV_SPLIT) return mk_csv_has_wide();
         if (kernel == MK_KERNEL_AES) return mk_cpu_has_vaes();
+        if (kernel == MK_KERNEL_LETTERS) return mk_letters_has_wide();
         if (kernel == MK_KERNEL_SHA256) return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
         return kernel == MK_KERNEL_CLASSIFY && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
     }
@@ -29,6 +30,7 @@ int mk_path_available(mk_kernel kernel, mk_path path) {
     case MK_KERNEL_CSV_SPLIT: return mk_csv_has_accelerated();
     case MK_KERNEL_AES: return __builtin_cpu_supports("aes") ? 1 : 0;
     case MK_KERNEL_SHA256: return __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
+    case MK_KERNEL_LETTERS: return 0;   // byte loops or AVX-512: no AVX2 twin
     }
 #endif
     return 0;

@@ -27,4 +27,7 @@ static inline int mk_cpu_has_vaes(void) {
 #endif
 }
 
+/// Whether the CPU has the AVX-512 parts (F, BW, VBMI, VBMI2) of the letters kernel's wide path.
+int mk_letters_has_wide(void);
+
 #endif

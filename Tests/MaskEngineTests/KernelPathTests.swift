@@ -8,7 +8,7 @@ extension Trait where Self == ConditionTrait {
     /// skipped with the missing CPU feature named, so that no run passes a comparison it never made.
     static func requires(_ kernel: AcceleratedKernel, _ path: KernelPath = .accelerated) -> Self {
         .enabled(if: kernel.isAvailable(path),
-                 Comment(rawValue: "this CPU has no \(path == .wide ? (kernel == .aes ? "VAES with AVX-512" : "AVX-512BW") : kernel.cpuFeature): the \(path) \(kernel) kernel is not tested here"))
+                 Comment(rawValue: "this CPU has no \(path == .wide ? (kernel == .aes ? "VAES with AVX-512" : kernel == .letters ? "AVX-512 VBMI2" : "AVX-512BW") : kernel.cpuFeature): the \(path) \(kernel) kernel is not tested here"))
     }
 }
 
@@ -99,6 +99,7 @@ extension AcceleratedKernel {
     @Test(.requires(.aes)) func cpuRunsAESNI() { _ = AcceleratedKernel.aes.expectRuns(.accelerated) { Self.runOnce(.aes) } }
     @Test(.requires(.aes, .wide)) func cpuRunsVAES() { _ = AcceleratedKernel.aes.expectRuns(.wide) { Self.runOnce(.aes) } }
     @Test(.requires(.sha256)) func cpuRunsSHANI() { _ = AcceleratedKernel.sha256.expectRuns(.accelerated) { Self.runOnce(.sha256) } }
+    @Test(.requires(.letters, .wide)) func cpuRunsVBMILetters() { _ = AcceleratedKernel.letters.expectRuns(.wide) { Self.runOnce(.letters) } }
     @Test(.requires(.sha256, .wide)) func cpuRunsSixteenSHA256Lanes() { _ = AcceleratedKernel.sha256.expectRuns(.wide) { Self.runOnce(.sha256) } }
 
     static func raw(_ kernel: AcceleratedKernel) -> mk_kernel {
@@ -107,6 +108,7 @@ extension AcceleratedKernel {
         case .csvSplit: MK_KERNEL_CSV_SPLIT
         case .aes: MK_KERNEL_AES
         case .sha256: MK_KERNEL_SHA256
+        case .letters: MK_KERNEL_LETTERS
         }
     }
 
@@ -139,6 +141,10 @@ extension AcceleratedKernel {
                 let messages = (0..<16).map { Optional(b.baseAddress! + $0) }
                 mk_hmac_sha256_many(&key, 1, messages, [Int](repeating: 20, count: 16), 16, &out)
             }
+        case .letters:
+            let classes = LettersKernelTests.classes
+            var numerals = [UInt8](repeating: 0, count: bytes.count)
+            _ = mk_letters_numerals(bytes, bytes.count, classes, &numerals, numerals.count)
         }
     }
 }

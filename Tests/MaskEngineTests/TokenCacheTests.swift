@@ -346,8 +346,14 @@ import WireTestSupport
     /// secrets one by one, whatever their shape: 1 to 60 bytes, letters and digits with punctuation and
     /// kept bytes, counts FF1 takes (4 to 40 letters and digits), counts it leaves to the one-by-one path
     /// (fewer, where punctuation is enciphered too; more, where the keystream takes over) and values
-    /// with non-ASCII bytes; some asked for twice, some skipped, one never requested.
-    @Test func preparedSecretTokensAreTheTokensOneByOne() {
+    /// with non-ASCII bytes; some asked for twice, some skipped, one never requested. On every path of
+    /// the letters kernel that reads and writes the prepared ones (the one-by-one path is Swift's).
+    @Test(arguments: AcceleratedKernel.letters.availablePaths)
+    func preparedSecretTokensAreTheTokensOneByOne(path: KernelPath) {
+        AcceleratedKernel.letters.expectRuns(path) { preparedSecretTokensAreTheTokensOneByOne() }
+    }
+
+    func preparedSecretTokensAreTheTokensOneByOne() {
         var g = StageOneTests.Generator(state: 0x5EC2E7)
         let letters = Array("abcXYZ0189".utf8), marks = Array("-_./+=".utf8), kept = Array(" \"'".utf8)
         var bytes: [UInt8] = []

@@ -1,3 +1,4 @@
+import CMaskKernels
 import Testing
 @testable import MaskEngine
 
@@ -444,6 +445,70 @@ import Testing
                     #expect(after == [9, 9, 9] + alone, "\(type), call \(i)")
                     #expect(!alone.isEmpty && alone != Array(value.utf8), "\(type), call \(i)")
                 }
+            }
+        }
+    }
+}
+
+/// The byte loops around a length-keeping token's FF1, in C (`mk_letters_numerals`, `mk_letters_write`),
+/// against their meaning written out here, on any bytes and on every path the CPU has.
+@Suite struct LettersKernelTests {
+    /// The tokenizer's class codes: a letter or digit's numeral (0...61), a mark's numeral + 64, 0xFE
+    /// for kept bytes, 0xFF for bytes of 0x80 and above (LengthKeepingTokenizer's table, rebuilt here).
+    static let classes: [UInt8] = {
+        var table = [UInt8](repeating: 0xFE, count: 256)
+        for b in 0x80...0xFF { table[b] = 0xFF }
+        for (i, b) in LengthKeepingTokenizer.lettersAndDigits.enumerated() { table[Int(b)] = UInt8(i) }
+        for (i, b) in LengthKeepingTokenizer.punctuation.enumerated() { table[Int(b)] = 64 + UInt8(i) }
+        return table
+    }()
+    static let symbols = LengthKeepingTokenizer.lettersAndDigits + LengthKeepingTokenizer.punctuation.prefix(2)
+
+    /// What `mk_letters_numerals` returns: the numerals, or nil for a non-ASCII byte or too many.
+    static func numerals(_ value: [UInt8], limit: Int) -> [UInt8]? {
+        if value.contains(where: { $0 >= 0x80 }) { return nil }
+        let numerals = value.map { classes[Int($0)] }.filter { $0 < 64 }
+        return numerals.count > limit ? nil : numerals
+    }
+
+    /// Values of 0 to 200 bytes (past one and three 64-byte steps), each drawn from one of four mixes:
+    /// any byte, letters and digits only, ASCII with marks and kept bytes, letters with one non-ASCII
+    /// byte placed anywhere; limits around the count, so that refusals at the limit are tried.
+    @Test(arguments: AcceleratedKernel.letters.availablePaths)
+    func lettersKernelsKeepTheirMeaningOnAnyBytes(_ path: KernelPath) {
+        var g = StageOneTests.Generator(state: 0x1E77E5)
+        let letters = LengthKeepingTokenizer.lettersAndDigits
+        AcceleratedKernel.letters.expectRuns(path) {
+            for round in 0..<4000 {
+                let length = Int(g.next() % 201)
+                var value: [UInt8] = (0..<length).map { _ in
+                    switch round % 4 {
+                    case 0: UInt8(truncatingIfNeeded: g.next())
+                    case 1: letters[Int(g.next() % 62)]
+                    default: UInt8(truncatingIfNeeded: g.next() % 128)
+                    }
+                }
+                if round % 4 == 3 && length > 0 { value[Int(g.next() % UInt64(length))] = 0x80 | UInt8(g.next() % 128) }
+                let count = value.filter { $0 < 0x80 && Self.classes[Int($0)] < 64 }.count
+                let limit = max(0, count + Int(g.next() % 5) - 2)
+                var out = [UInt8](repeating: 0xAA, count: limit + 64)
+                let got = mk_letters_numerals(value, value.count, Self.classes, &out, limit)
+                let expected = Self.numerals(value, limit: limit)
+                #expect(got == (expected.map { $0.count } ?? -1), "round \(round): \(value)")
+                if let expected { #expect(Array(out.prefix(expected.count)) == expected, "round \(round)") }
+                #expect(out[limit...].allSatisfy { $0 == 0xAA }, "round \(round): nothing past the limit")
+
+                // The token: each letter or digit from the next numeral, every other byte as it was.
+                let enciphered = (0..<count).map { _ in UInt8(g.next() % 62) }
+                var token = [UInt8](repeating: 0, count: value.count)
+                mk_letters_write(value, value.count, Self.classes, Self.symbols, enciphered, &token)
+                var k = 0
+                let want: [UInt8] = value.map { b in
+                    guard b < 0x80 && Self.classes[Int(b)] < 64 else { return b }
+                    defer { k += 1 }
+                    return Self.symbols[Int(enciphered[k])]
+                }
+                #expect(token == want, "round \(round): \(value)")
             }
         }
     }

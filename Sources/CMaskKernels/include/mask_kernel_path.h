@@ -15,9 +15,11 @@ typedef enum {
     MK_KERNEL_AES = 2,
     /// SHA-256 under the HMAC: SHA-NI or the portable compression.
     MK_KERNEL_SHA256 = 3,
+    /// mk_letters_numerals and mk_letters_write: AVX-512 VBMI and VBMI2 (wide only) or byte loops.
+    MK_KERNEL_LETTERS = 4,
 } mk_kernel;
 
-enum { MK_KERNEL_COUNT = 4 };
+enum { MK_KERNEL_COUNT = 5 };
 
 /// Which implementation of a kernel runs.
 typedef enum {

@@ -6,6 +6,7 @@
 #include "mask_hmac.h"
 #include "mask_ff1.h"
 #include "mask_digit_tokens.h"
+#include "mask_letters.h"
 #include "mask_kernel_path.h"
 
 #ifdef __cplusplus

@@ -1,3 +1,5 @@
+import CMaskKernels
+
 /// A keyed token with the value's length: the token of secrets, and of any value that must keep its
 /// length (binary layouts) or its character count (the `varchar(n)` fallback of pg_dump).
 ///
@@ -221,23 +223,13 @@ final class LengthKeepingTokenizer {
             if cached(value) { continue }
             let slot = p.secrets.count
             let letters = p.secretNumerals.withUnsafeMutableBufferPointer { numerals -> Int in
-                // Sound: the slot's `stride` numerals lie inside `numerals` (grown above); at most
-                // `letterLimit + 1` are written before the value is refused.
-                let out = numerals.baseAddress! + slot * stride
-                var count = 0
-                for b in value {
-                    let c = classes[Int(b)]
-                    if c < Self.punctuationBase {
-                        if count == stride { return -1 }
-                        out[count] = c
-                        count += 1
-                    } else if c == Self.nonASCIIClass {
-                        return -1
-                    }
-                }
-                return count
+                // Sound: the slot's `stride` numerals lie inside `numerals` (grown above), and the kernel
+                // writes at most `letterLimit` (< stride) of them; `classes` has 256 codes.
+                Int(mk_letters_numerals(value.baseAddress, value.count, classes, numerals.baseAddress! + slot * stride,
+                                        letterLimit))
             }
-            guard letters >= Self.minimumCarriers && letters <= letterLimit else { continue }
+            // -1: a non-ASCII byte, or more letters and digits than FF1 takes.
+            guard letters >= Self.minimumCarriers else { continue }
             p.secrets.append((request: i, letters: letters))
         }
         let count = p.secrets.count
@@ -267,19 +259,11 @@ final class LengthKeepingTokenizer {
                         var k = 0
                         for s in p.secrets where s.letters == letters {
                             let range = p.requests[s.request].range
-                            let enciphered = run.baseAddress! + k * stride
-                            var next = 0
-                            // Sound: `tokens` is at least as long as `bytes` (Tokenizer.prepareRequested).
-                            for j in range {
-                                let b = bytes[j]
-                                let c = classes[Int(b)]
-                                if c < Self.punctuationBase {
-                                    tokens[j] = symbols[Int(enciphered[next])]
-                                    next += 1
-                                } else {
-                                    tokens[j] = b
-                                }
-                            }
+                            // Sound: `range` lies inside `bytes`, and `tokens` is at least as long
+                            // (Tokenizer.prepareRequested); the value's `letters` numerals are at its slot
+                            // of `run`, each below 62; `symbols` holds 90 bytes, `classes` 256.
+                            mk_letters_write(bytes.baseAddress! + range.lowerBound, range.count, classes, symbols,
+                                             run.baseAddress! + k * stride, tokens.baseAddress! + range.lowerBound)
                             k += 1
                         }
                         done += values

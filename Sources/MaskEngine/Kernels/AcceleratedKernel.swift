@@ -60,6 +60,9 @@ package enum AcceleratedKernel: Sendable, CaseIterable, CustomStringConvertible 
     /// where the CPU has AVX-512BW (`.wide`: `mk_hmac_sha256_many` only; calls of one or two messages on
     /// a thread that forced it run, and record, SHA-NI).
     case sha256
+    /// The byte loops around a length-keeping token's FF1 (`mk_letters_numerals`, `mk_letters_write`):
+    /// AVX-512 VBMI and VBMI2 where the CPU has them (`.wide`), byte loops otherwise; no `.accelerated`.
+    case letters
 
     private var raw: mk_kernel {
         switch self {
@@ -67,6 +70,7 @@ package enum AcceleratedKernel: Sendable, CaseIterable, CustomStringConvertible 
         case .csvSplit: MK_KERNEL_CSV_SPLIT
         case .aes: MK_KERNEL_AES
         case .sha256: MK_KERNEL_SHA256
+        case .letters: MK_KERNEL_LETTERS
         }
     }
 
@@ -76,6 +80,7 @@ package enum AcceleratedKernel: Sendable, CaseIterable, CustomStringConvertible 
         case .stageOneClassify, .csvSplit: "AVX2"
         case .aes: "AES-NI"
         case .sha256: "SHA-NI"
+        case .letters: "AVX-512 VBMI2"
         }
     }
 
@@ -85,6 +90,7 @@ package enum AcceleratedKernel: Sendable, CaseIterable, CustomStringConvertible 
         case .csvSplit: "CSV split"
         case .aes: "AES"
         case .sha256: "SHA-256"
+        case .letters: "letters"
         }
     }
 

@@ -1,0 +1,128 @@
+// The byte loops around a length-keeping token's FF1 (mask_letters.h). A 40-character secret's token
+// spent ~1,300 instructions in them as Swift loops (a class lookup, a compare, a store and a counter per
+// byte, twice), against ~2,200 in its FF1 rounds (callgrind, Benchmarks/RESULTS.md). With AVX-512 VBMI
+// a 64-byte step is a two-register table lookup (vpermi2b over the table's first 128 codes), one compare
+// into a mask, and a compress (VBMI2) to gather or an expand to scatter the numerals.
+#include "mask_letters.h"
+#include "kernel_path_internal.h"
+
+enum { LETTER_CODES = 64 };
+
+static long numerals_bytes(const uint8_t *value, size_t length, const uint8_t *classes, uint8_t *out, size_t limit) {
+    size_t count = 0;
+    for (size_t i = 0; i < length; i++) {
+        const uint8_t b = value[i];
+        if (b >= 0x80) return -1;
+        const uint8_t c = classes[b];
+        if (c >= LETTER_CODES) continue;
+        if (count == limit) return -1;
+        out[count++] = c;
+    }
+    return (long)count;
+}
+
+static void write_bytes(const uint8_t *value, size_t length, const uint8_t *classes, const uint8_t *symbols,
+                        const uint8_t *numerals, uint8_t *out) {
+    size_t k = 0;
+    for (size_t i = 0; i < length; i++) {
+        const uint8_t b = value[i];
+        const uint8_t c = classes[b];
+        out[i] = (b < 0x80 && c < LETTER_CODES) ? symbols[numerals[k++]] : b;
+    }
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define LETTERS_TARGET __attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,popcnt")))
+
+static inline __mmask64 first_bytes(size_t n) { return n >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << n) - 1); }
+
+// The class codes of the ASCII bytes of `v` (a byte of 0x80 or above gets the code of its low seven bits:
+// callers mask those out), from the table's first 128 codes in two registers.
+LETTERS_TARGET static inline __m512i codes_of(__m512i v, __m512i low, __m512i high) {
+    return _mm512_permutex2var_epi8(low, v, high);
+}
+
+LETTERS_TARGET static long numerals_vbmi(const uint8_t *value, size_t length, const uint8_t *classes, uint8_t *out,
+                                         size_t limit) {
+    const __m512i low = _mm512_loadu_si512((const void *)classes);
+    const __m512i high = _mm512_loadu_si512((const void *)(classes + 64));
+    const __m512i letter_codes = _mm512_set1_epi8(LETTER_CODES);
+    size_t count = 0;
+    for (size_t i = 0; i < length; i += 64) {
+        const __mmask64 valid = first_bytes(length - i);
+        const __m512i v = _mm512_maskz_loadu_epi8(valid, value + i);
+        if (_mm512_movepi8_mask(v)) return -1;   // a byte of 0x80 or above (masked-off bytes read as 0)
+        const __m512i codes = codes_of(v, low, high);
+        const __mmask64 letters = _mm512_mask_cmplt_epu8_mask(valid, codes, letter_codes);
+        const size_t m = (size_t)__builtin_popcountll(letters);
+        if (m > limit - count) return -1;
+        // Sound: m <= limit - count numerals are stored at out + count, inside the caller's `limit`.
+        _mm512_mask_storeu_epi8(out + count, first_bytes(m), _mm512_maskz_compress_epi8(letters, codes));
+        count += m;
+    }
+    return (long)count;
+}
+
+LETTERS_TARGET static void write_vbmi(const uint8_t *value, size_t length, const uint8_t *classes,
+                                      const uint8_t *symbols, const uint8_t *numerals, uint8_t *out) {
+    const __m512i low = _mm512_loadu_si512((const void *)classes);
+    const __m512i high = _mm512_loadu_si512((const void *)(classes + 64));
+    const __m512i table = _mm512_loadu_si512((const void *)symbols);
+    const __m512i letter_codes = _mm512_set1_epi8(LETTER_CODES);
+    size_t k = 0;
+    for (size_t i = 0; i < length; i += 64) {
+        const __mmask64 valid = first_bytes(length - i);
+        const __m512i v = _mm512_maskz_loadu_epi8(valid, value + i);
+        const __mmask64 ascii = valid & ~_mm512_movepi8_mask(v);
+        const __mmask64 letters = _mm512_mask_cmplt_epu8_mask(ascii, codes_of(v, low, high), letter_codes);
+        // Sound: the expand reads popcount(letters) numerals from numerals + k, the next of the caller's
+        // (one per letter or digit of the value); vpermb reads the low six bits of each, below 64.
+        const __m512i spread = _mm512_maskz_expandloadu_epi8(letters, numerals + k);
+        const __m512i token = _mm512_mask_mov_epi8(v, letters, _mm512_permutexvar_epi8(spread, table));
+        _mm512_mask_storeu_epi8(out + i, valid, token);
+        k += (size_t)__builtin_popcountll(letters);
+    }
+}
+
+static int has_vbmi2(void) {
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+           && __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512vbmi2");
+}
+
+int mk_letters_has_wide(void) { return has_vbmi2(); }
+
+static int use_wide(void) {
+    const mk_path forced = mk_path_forced_here(MK_KERNEL_LETTERS);
+    if (forced == MK_PATH_PORTABLE) return 0;
+    return mk_letters_has_wide();
+}
+#else
+int mk_letters_has_wide(void) { return 0; }
+static int use_wide(void) { return 0; }
+#endif
+
+long mk_letters_numerals(const uint8_t *value, size_t length, const uint8_t *classes, uint8_t *out, size_t limit) {
+#if defined(__x86_64__)
+    if (use_wide()) {
+        mk_path_record(MK_KERNEL_LETTERS, MK_PATH_WIDE);
+        return numerals_vbmi(value, length, classes, out, limit);
+    }
+#endif
+    mk_path_record(MK_KERNEL_LETTERS, MK_PATH_PORTABLE);
+    return numerals_bytes(value, length, classes, out, limit);
+}
+
+void mk_letters_write(const uint8_t *value, size_t length, const uint8_t *classes, const uint8_t *symbols,
+                      const uint8_t *numerals, uint8_t *out) {
+#if defined(__x86_64__)
+    if (use_wide()) {
+        mk_path_record(MK_KERNEL_LETTERS, MK_PATH_WIDE);
+        write_vbmi(value, length, classes, symbols, numerals, out);
+        return;
+    }
+#endif
+    mk_path_record(MK_KERNEL_LETTERS, MK_PATH_PORTABLE);
+    write_bytes(value, length, classes, symbols, numerals, out);
+}
