@@ -635,9 +635,9 @@ MK_ALWAYS_INLINE double u128_to_double(u128 x) {
     return (double)(uint64_t)(x >> 64) * 18446744073709551616.0 + (double)(uint64_t)x;
 }
 
-// NUM(S) mod the plan's modulus `which` (0: radix^u, 1: radix^v), S given as its k words.
-MK_ALWAYS_INLINE u128 wide_reduce(const mk_ff1_wide_plan *p, int which, const uint32_t *w) {
-    const size_t k = p->words;
+// NUM(S) mod the plan's modulus `which` (0: radix^u, 1: radix^v), S given as its k words; `k` is a
+// constant in each caller (`wide_reduce`), so the loop unrolls and the powers are read at fixed offsets.
+MK_ALWAYS_INLINE u128 wide_reduce_words(const mk_ff1_wide_plan *p, int which, const uint32_t *w, const size_t k) {
     u128 t = 0;
     double estimate = 0;
     for (size_t i = 0; i < k; i++) {
@@ -651,6 +651,16 @@ MK_ALWAYS_INLINE u128 wide_reduce(const mk_ff1_wide_plan *p, int which, const ui
     if ((__int128)r < 0) r += m;
     else if (r >= m) r -= m;
     return r;
+}
+
+// `wide_reduce_words` for the plan's word count (3, 4 or 5), each unrolled: the rolled loop's counter,
+// indexing and branch were a third of its instructions, ten times a string (Benchmarks/RESULTS.md).
+MK_ALWAYS_INLINE u128 wide_reduce(const mk_ff1_wide_plan *p, int which, const uint32_t *w) {
+    switch (p->words) {
+    case 5: return wide_reduce_words(p, which, w, 5);
+    case 4: return wide_reduce_words(p, which, w, 4);
+    default: return wide_reduce_words(p, which, w, 3);
+    }
 }
 
 // The first k words of S = R || CIPH(R ^ [1]_16) for round `round` with Feistel input x.
@@ -715,7 +725,17 @@ static inline uint8_t next_numeral(uint64_t *w, uint64_t radix, uint64_t mu) {
     return (uint8_t)r;
 }
 
-static void ff1_str(u128 value, uint8_t *x, size_t count, unsigned radix) {
+// `constant`: the radix is a compile-time constant here, and `/` and `%` by it are the compiler's exact
+// multiply-and-shift; otherwise `next_numeral`'s reciprocal stands in for a divide instruction.
+MK_ALWAYS_INLINE uint8_t str_numeral(uint64_t *w, const unsigned radix, uint64_t mu, const int constant) {
+    if (!constant) return next_numeral(w, radix, mu);
+    const uint64_t q = *w / radix;
+    const uint8_t r = (uint8_t)(*w - q * radix);
+    *w = q;
+    return r;
+}
+
+MK_ALWAYS_INLINE void ff1_str_radix(u128 value, uint8_t *x, size_t count, const unsigned radix, const int constant) {
     const uint64_t mu = UINT64_MAX / radix;
     // 128-bit divisions only while the value needs them; the rest in 64 bits, which is cheaper. A value
     // past 64 bits first loses its low k numerals in one division by radix^k (the largest power that
@@ -728,12 +748,21 @@ static void ff1_str(u128 value, uint8_t *x, size_t count, unsigned radix) {
         while (k < i && chunk <= UINT64_MAX / radix) { chunk *= radix; k++; }
         u128 quotient = value / chunk;
         uint64_t low = (uint64_t)(value - quotient * chunk);
-        for (size_t j = 0; j < k; j++) x[--i] = next_numeral(&low, radix, mu);
+        for (size_t j = 0; j < k; j++) x[--i] = str_numeral(&low, radix, mu, constant);
         value = quotient;
     }
     while (i > 0 && (value >> 64) != 0) { x[--i] = (uint8_t)(value % radix); value /= radix; }
     uint64_t w = (uint64_t)value;
-    while (i > 0) x[--i] = next_numeral(&w, radix, mu);
+    while (i > 0) x[--i] = str_numeral(&w, radix, mu, constant);
+}
+
+// STR of `value` in `count` numerals. The tokenizer's two radices (letters and digits, marks) get
+// copies with the radix a constant, where `next_numeral`'s multiply, correction loop and compare become
+// the compiler's exact division by a constant (a 40-character secret: ~730 -> ~450 instructions).
+static void ff1_str(u128 value, uint8_t *x, size_t count, unsigned radix) {
+    if (radix == 62) ff1_str_radix(value, x, count, 62, 1);
+    else if (radix == 28) ff1_str_radix(value, x, count, 28, 1);
+    else ff1_str_radix(value, x, count, radix, 0);
 }
 
 // Both directions, `aesni` a constant in each caller.
