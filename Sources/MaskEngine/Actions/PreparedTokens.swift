@@ -34,8 +34,12 @@ final class PreparedTokens {
 
     @exclusivity(unchecked) private(set) var requests: [Request] = []
     /// The requested values' bytes, copied when asked for: a batch's values may live in several
-    /// buffers (a CSV batch's raw fields in the chunk, its unquoted ones in the batch's scratch).
-    @exclusivity(unchecked) private(set) var requested: [UInt8] = []
+    /// buffers (a CSV batch's raw fields in the chunk, its unquoted ones in the batch's scratch). A
+    /// `ByteScratch`: each request is one `memcpy` there, where `Array.append(contentsOf:)` cost ~100
+    /// instructions a token.
+    private let requestedBytes = ByteScratch(capacity: 16)
+    /// The requested values' bytes; valid until the next `request` or `removeAll`.
+    var requested: UnsafeBufferPointer<UInt8> { requestedBytes.bytes }
     /// The card and SSN requests given to `mk_digit_tokens` (`Tokenizer.prepareRequested`); once it
     /// ran, its first `madeDigits` are those that got a token, in request order.
     ///
@@ -141,9 +145,7 @@ final class PreparedTokens {
     private func isRequested(_ value: UnsafeBufferPointer<UInt8>, at range: Range<Int>) -> Bool {
         guard range.count == value.count else { return false }
         // Sound: both hold range.count bytes (a request's range lies inside `requested`).
-        return requested.withUnsafeBufferPointer { all in
-            value.count == 0 || memcmp(value.baseAddress!, all.baseAddress! + range.lowerBound, range.count) == 0
-        }
+        return value.count == 0 || memcmp(value.baseAddress!, requested.baseAddress! + range.lowerBound, range.count) == 0
     }
 
     /// Appends the prepared token at `range` of `tokens` (a card's, SSN's or secret's, at its value's offsets).
@@ -157,9 +159,12 @@ final class PreparedTokens {
     func request(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>) {
         if requests.count >= Self.maxRequests { return }
         if requests.capacity == 0 { reserve(Self.typicalRequests) }
-        let start = requested.count
-        requested.append(contentsOf: value)
-        requests.append(Request(type: type, range: start..<requested.count))
+        let start = requestedBytes.count
+        // Sound: room for value.count bytes after those kept, all of them written before the count moves.
+        let at = requestedBytes.continueWriting(atMost: value.count)
+        if let source = value.baseAddress { at.update(from: source, count: value.count) }
+        requestedBytes.setCount(start + value.count)
+        requests.append(Request(type: type, range: start..<requestedBytes.count))
     }
 
     /// Requests the scratch is first sized for (about 36 KiB in all): half a column batch of cards
@@ -173,9 +178,13 @@ final class PreparedTokens {
     /// (Benchmarks/RESULTS.md). The batches this speeds up hold a few hundred.
     static let maxRequests = 8192
 
+    /// The requested bytes kept between batches: a batch of one huge cell's values may ask for more, and
+    /// gives the rest back.
+    static let maxKeptBytes = maxRequests * 64
+
     private func reserve(_ count: Int) {
         requests.reserveCapacity(count)
-        requested.reserveCapacity(count * 24)
+        _ = requestedBytes.continueWriting(atMost: count * 24)
         digitRequests.reserveCapacity(count)
         tokens.reserveCapacity(count * 24)
         numerals.reserveCapacity(count * Int(MK_DIGIT_STRIDE))
@@ -188,7 +197,7 @@ final class PreparedTokens {
     /// Forgets every request and entry, keeping the capacity.
     func removeAll() {
         requests.removeAll(keepingCapacity: true)
-        requested.removeAll(keepingCapacity: true)
+        requestedBytes.removeAll(keepingAtMost: Self.maxKeptBytes)
         digitRequests.removeAll(keepingCapacity: true)
         madeDigits = 0
         madeSecrets.removeAll(keepingCapacity: true)
