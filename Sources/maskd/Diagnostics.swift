@@ -16,8 +16,8 @@ enum Diagnostics {
         let mb = Double(s.bytesIn) / 1_000_000
         let rate = seconds > 0 ? mb / seconds : 0
         let counts = policy.types.map { "\(policy.name(of: $0)) \(s.count($0))" }.joined(separator: ", ")
-        write(String(format: "maskd: %@ — %d rows, %.1f MB in %.2f s (%.0f MB/s); findings: %@",
-                     s.format.rawValue, s.rows, mb, seconds, rate, counts))
+        write("maskd: \(s.format.rawValue) — \(s.rows) rows, \(FixedPointText.text(mb, places: 1)) MB in "
+              + "\(FixedPointText.text(seconds, places: 2)) s (\(FixedPointText.text(rate, places: 0)) MB/s); findings: \(counts)")
     }
 }
 
@@ -41,7 +41,8 @@ final class ProgressLine: @unchecked Sendable {
         last = now
         shown = true
         let mb = Double(s.bytesOut) / 1_000_000
-        let text = String(format: "\rmaskd: %.0f MB, %d rows, %.0f MB/s   ", mb, s.rows, mb / now.timeIntervalSince(started))
+        let rate = mb / now.timeIntervalSince(started)
+        let text = "\rmaskd: \(FixedPointText.text(mb, places: 0)) MB, \(s.rows) rows, \(FixedPointText.text(rate, places: 0)) MB/s   "
         _ = text.withCString { Glibc.write(2, $0, strlen($0)) }
     }
 

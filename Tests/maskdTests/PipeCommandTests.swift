@@ -64,6 +64,18 @@ import Testing
         #expect(!String(decoding: a.stdout, as: UTF8.self).contains("ann@example.com"))
     }
 
+    /// The summary on stderr: format, rows, megabytes with one decimal, seconds with two, a whole rate,
+    /// the findings by type (written without `String(format:)`, printf's shape kept).
+    @Test func summaryLineNamesRowsSizeTimeAndFindings() throws {
+        let csv = Data(("email,note\n" + String(repeating: "ann@example.com,plain text\n", count: 4000)).utf8)
+        let run = try Self.run(["pipe"], stdin: csv, environment: ["MASKD_TOKEN_KEY": PipeCommandTests.hexKey])
+        #expect(run.status == 0)
+        let line = try #require(run.stderr.split(separator: "\n").last.map(String.init))
+        let shape = #/^maskd: csv — 4000 rows, 0\.1 MB in (\d+)\.(\d\d) s \((\d+) MB\/s\); findings: email 4000, credit_card 0, us_ssn 0, secret 0$/#
+        let match = try #require(line.wholeMatch(of: shape), "\(line)")
+        #expect(!match.3.hasPrefix("0") || match.3 == "0", "no leading zeros in the rate")
+    }
+
     @Test func withoutAKeyOneIsGeneratedAndKept() throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("maskd-home-\(UUID())")
         defer { try? FileManager.default.removeItem(at: home) }
