@@ -151,7 +151,9 @@ final class PreparedTokens {
     /// Appends the prepared token at `range` of `tokens` (a card's, SSN's or secret's, at its value's offsets).
     @inline(__always)
     private func appendToken(at range: Range<Int>, to out: inout [UInt8]) {
-        tokens.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[range])) }
+        if range.isEmpty { return }
+        // Sound: `range` lies inside `tokens` (a request's offsets, and `tokens` is as long as `requested`).
+        tokens.withUnsafeBufferPointer { Tokenizer.appendBytes($0.baseAddress! + range.lowerBound, count: range.count, to: &out) }
     }
 
     /// Asks for the token of the card, SSN or email `value`, to be made by `Tokenizer.prepareRequested`.
