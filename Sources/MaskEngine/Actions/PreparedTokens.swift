@@ -37,9 +37,11 @@ final class PreparedTokens {
     /// buffers (a CSV batch's raw fields in the chunk, its unquoted ones in the batch's scratch). A
     /// `ByteScratch`: each request is one `memcpy` there, where `Array.append(contentsOf:)` cost ~100
     /// instructions a token.
-    private let requestedBytes = ByteScratch(capacity: 16)
+    /// Made with the rest of the scratch on the first request (`reserve`): a session that never asks for
+    /// a token ahead allocates none of it.
+    @exclusivity(unchecked) private var requestedBytes: ByteScratch? = nil
     /// The requested values' bytes; valid until the next `request` or `removeAll`.
-    var requested: UnsafeBufferPointer<UInt8> { requestedBytes.bytes }
+    var requested: UnsafeBufferPointer<UInt8> { requestedBytes?.bytes ?? UnsafeBufferPointer(start: nil, count: 0) }
     /// The card and SSN requests given to `mk_digit_tokens` (`Tokenizer.prepareRequested`); once it
     /// ran, its first `madeDigits` are those that got a token, in request order.
     ///
@@ -161,12 +163,14 @@ final class PreparedTokens {
     func request(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>) {
         if requests.count >= Self.maxRequests { return }
         if requests.capacity == 0 { reserve(Self.typicalRequests) }
-        let start = requestedBytes.count
+        // `reserve` made it on the first request.
+        guard let bytes = requestedBytes else { return }
+        let start = bytes.count
         // Sound: room for value.count bytes after those kept, all of them written before the count moves.
-        let at = requestedBytes.continueWriting(atMost: value.count)
+        let at = bytes.continueWriting(atMost: value.count)
         if let source = value.baseAddress { at.update(from: source, count: value.count) }
-        requestedBytes.setCount(start + value.count)
-        requests.append(Request(type: type, range: start..<requestedBytes.count))
+        bytes.setCount(start + value.count)
+        requests.append(Request(type: type, range: start..<bytes.count))
     }
 
     /// Requests the scratch is first sized for (about 36 KiB in all): half a column batch of cards
@@ -186,7 +190,7 @@ final class PreparedTokens {
 
     private func reserve(_ count: Int) {
         requests.reserveCapacity(count)
-        _ = requestedBytes.continueWriting(atMost: count * 24)
+        if requestedBytes == nil { requestedBytes = ByteScratch(capacity: count * 24) }
         digitRequests.reserveCapacity(count)
         tokens.reserveCapacity(count * 24)
         numerals.reserveCapacity(count * Int(MK_DIGIT_STRIDE))
@@ -199,7 +203,7 @@ final class PreparedTokens {
     /// Forgets every request and entry, keeping the capacity.
     func removeAll() {
         requests.removeAll(keepingCapacity: true)
-        requestedBytes.removeAll(keepingAtMost: Self.maxKeptBytes)
+        requestedBytes?.removeAll(keepingAtMost: Self.maxKeptBytes)
         digitRequests.removeAll(keepingCapacity: true)
         madeDigits = 0
         madeSecrets.removeAll(keepingCapacity: true)
