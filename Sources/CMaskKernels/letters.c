@@ -31,10 +31,22 @@ static void write_bytes(const uint8_t *value, size_t length, const uint8_t *clas
     }
 }
 
+static size_t keystream_bytes(const uint8_t *bytes, size_t available, unsigned radix, uint8_t *out, size_t want,
+                              size_t *consumed) {
+    const unsigned limit = 256 - 256 % radix;
+    size_t made = 0, i = 0;
+    while (i < available && made < want) {
+        const unsigned b = bytes[i++];
+        if (b < limit) out[made++] = (uint8_t)(b % radix);
+    }
+    *consumed = i;
+    return made;
+}
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-#define LETTERS_TARGET __attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,popcnt")))
+#define LETTERS_TARGET __attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,popcnt,bmi2")))
 
 static inline __mmask64 first_bytes(size_t n) { return n >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << n) - 1); }
 
@@ -86,9 +98,49 @@ LETTERS_TARGET static void write_vbmi(const uint8_t *value, size_t length, const
     }
 }
 
+// 64 keystream bytes a step: the accepted ones (below the rejection bound) in a mask, cut to the `want`
+// lowest by a bit deposit; each byte's remainder computed in 16-bit lanes (q = (b * ceil(2^16 / radix))
+// >> 16 is exact for b < 256 and radix <= 256, so b - q * radix is b % radix); the kept ones compressed.
+LETTERS_TARGET static size_t keystream_vbmi(const uint8_t *bytes, size_t available, unsigned radix, uint8_t *out,
+                                            size_t want, size_t *consumed) {
+    const unsigned limit = 256 - 256 % radix;
+    const __m512i bound = _mm512_set1_epi8((char)(uint8_t)limit);   // unused when limit is 256
+    const __m512i reciprocal = _mm512_set1_epi16((short)(uint16_t)((65536 + radix - 1) / radix));
+    const __m512i divisor = _mm512_set1_epi16((short)radix);
+    size_t made = 0, i = 0;
+    while (i < available && made < want) {
+        const size_t n = available - i < 64 ? available - i : 64;
+        const __mmask64 valid = first_bytes(n);
+        const __m512i v = _mm512_maskz_loadu_epi8(valid, bytes + i);
+        __mmask64 accept = limit == 256 ? valid : _mm512_mask_cmplt_epu8_mask(valid, v, bound);
+        size_t m = (size_t)__builtin_popcountll(accept), step = n;
+        const size_t room = want - made;
+        if (m >= room) {
+            // The step that completes the draw: the lowest `room` accepted bytes (room < 64 when m > room),
+            // and it ends just after the last of them, as the byte loop stops there.
+            if (m > room) accept = _pdep_u64((((uint64_t)1) << room) - 1, accept);
+            m = room;
+            step = 64 - (size_t)__builtin_clzll(accept);
+        }
+        const __m512i low = _mm512_cvtepu8_epi16(_mm512_castsi512_si256(v));
+        const __m512i high = _mm512_cvtepu8_epi16(_mm512_extracti64x4_epi64(v, 1));
+        const __m512i low_rest = _mm512_sub_epi16(low, _mm512_mullo_epi16(_mm512_mulhi_epu16(low, reciprocal), divisor));
+        const __m512i high_rest = _mm512_sub_epi16(high, _mm512_mullo_epi16(_mm512_mulhi_epu16(high, reciprocal), divisor));
+        const __m512i numerals = _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi16_epi8(low_rest)),
+                                                    _mm512_cvtepi16_epi8(high_rest), 1);
+        // Sound: m <= want - made numerals are stored at out + made, inside the caller's room.
+        _mm512_mask_storeu_epi8(out + made, first_bytes(m), _mm512_maskz_compress_epi8(accept, numerals));
+        made += m;
+        i += step;
+    }
+    *consumed = i;
+    return made;
+}
+
 static int has_vbmi2(void) {
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
-           && __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512vbmi2");
+           && __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512vbmi2")
+           && __builtin_cpu_supports("bmi2");
 }
 
 int mk_letters_has_wide(void) { return has_vbmi2(); }
@@ -125,4 +177,16 @@ void mk_letters_write(const uint8_t *value, size_t length, const uint8_t *classe
 #endif
     mk_path_record(MK_KERNEL_LETTERS, MK_PATH_PORTABLE);
     write_bytes(value, length, classes, symbols, numerals, out);
+}
+
+size_t mk_letters_from_keystream(const uint8_t *bytes, size_t available, unsigned radix, uint8_t *out, size_t want,
+                                 size_t *consumed) {
+#if defined(__x86_64__)
+    if (use_wide()) {
+        mk_path_record(MK_KERNEL_LETTERS, MK_PATH_WIDE);
+        return keystream_vbmi(bytes, available, radix, out, want, consumed);
+    }
+#endif
+    mk_path_record(MK_KERNEL_LETTERS, MK_PATH_PORTABLE);
+    return keystream_bytes(bytes, available, radix, out, want, consumed);
 }

@@ -512,4 +512,39 @@ import Testing
             }
         }
     }
+
+    /// Numerals from keystream bytes: each byte below the rejection bound gives byte % radix, the rest
+    /// are skipped, and the draw stops right after the `want`-th numeral. Radices from 2 to 256 (62 and
+    /// 28 the tokenizer's), runs of 0 to 64 bytes (a block pair's) and beyond, wants below, at and above
+    /// what the bytes hold.
+    @Test(arguments: AcceleratedKernel.letters.availablePaths)
+    func keystreamNumeralsAreTheRejectionRule(_ path: KernelPath) {
+        var g = StageOneTests.Generator(state: 0x5EED)
+        AcceleratedKernel.letters.expectRuns(path) {
+            for round in 0..<6000 {
+                let radix = [62, 28, 2, 3, 10, 61, 128, 200, 255, 256][round % 10]
+                let available = Int(g.next() % 150)
+                // Bytes dense in rejections half of the time.
+                let bytes: [UInt8] = (0..<available).map { _ in
+                    round % 2 == 0 ? UInt8(truncatingIfNeeded: g.next()) : UInt8(240 + g.next() % 16)
+                }
+                let limit = 256 - 256 % radix
+                let accepted = bytes.filter { Int($0) < limit }.count
+                let want = max(1, accepted + Int(g.next() % 9) - 4)
+                var expected: [UInt8] = []
+                var expectedConsumed = 0
+                for b in bytes where expected.count < want {
+                    expectedConsumed += 1
+                    if Int(b) < limit { expected.append(UInt8(Int(b) % radix)) }
+                }
+                var out = [UInt8](repeating: 0xAA, count: want + 64)
+                var consumed = 0
+                let made = mk_letters_from_keystream(bytes, bytes.count, UInt32(radix), &out, want, &consumed)
+                #expect(made == expected.count, "round \(round), radix \(radix)")
+                #expect(consumed == expectedConsumed, "round \(round), radix \(radix)")
+                #expect(Array(out.prefix(made)) == expected, "round \(round), radix \(radix)")
+                #expect(out[want...].allSatisfy { $0 == 0xAA }, "round \(round): nothing past the room")
+            }
+        }
+    }
 }

@@ -1,3 +1,5 @@
+import CMaskKernels
+
 /// Uniform numerals below a radix, drawn from HMAC-SHA256 in counter mode: the seed is the MAC of a
 /// value (or of a fixed label), each block is MAC(seed ‖ counter), and each numeral is one byte of the
 /// blocks, rejected when it would bias the remainder (bytes ≥ 248 for radix 62, ≥ 252 for radix 28).
@@ -64,6 +66,10 @@ struct KeyedKeystream {
     /// of JWTs, whose tokens draw one numeral per character).
     @inline(__always)
     func fill(_ numerals: UnsafeMutablePointer<UInt8>, count: Int, below radix: Int) {
+        if count >= Self.kernelCount {
+            fillByKernel(numerals, count: count, below: radix)
+            return
+        }
         let limit = 256 - 256 % radix
         var position = used.pointee
         var i = 0
@@ -79,6 +85,30 @@ struct KeyedKeystream {
                 numerals[i] = UInt8(b % radix)
                 i += 1
             }
+        }
+        used.pointee = position
+    }
+
+    /// From this many numerals a fill takes them with the letters kernel (`mk_letters_from_keystream`,
+    /// 64 bytes a step with AVX-512): a JWT's token draws ~150, and the loop above spent ~15
+    /// instructions on each; a single numeral stays a few instructions in the loop.
+    static let kernelCount = 16
+
+    /// `fill` through the letters kernel: the same numerals, the same bytes consumed.
+    private func fillByKernel(_ numerals: UnsafeMutablePointer<UInt8>, count: Int, below radix: Int) {
+        var position = used.pointee
+        var made = 0
+        while made < count {
+            if position == 64 {
+                refill()
+                position = 0
+            }
+            var consumed = 0
+            // Sound: the current blocks' 64 - position unused bytes lie inside `state`, and `numerals`
+            // has room for the count - made numerals still wanted.
+            made += mk_letters_from_keystream((state + Self.blocks + position).assumingMemoryBound(to: UInt8.self),
+                                              64 - position, UInt32(radix), numerals + made, count - made, &consumed)
+            position += consumed
         }
         used.pointee = position
     }
