@@ -192,7 +192,7 @@ public final class CellRewriter {
     /// costs the array's uniqueness and capacity checks and two calls (two of every email cell's six).
     @inline(__always)
     static func append(_ value: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, to out: inout [UInt8]) {
-        if !range.isEmpty { out.append(contentsOf: UnsafeBufferPointer(rebasing: value[range])) }
+        if !range.isEmpty { out.append(copying: UnsafeBufferPointer(rebasing: value[range])) }
     }
 
     static func appendRedacted(_ span: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {

@@ -155,7 +155,7 @@ final class PreparedTokens {
     private func appendToken(at range: Range<Int>, to out: inout [UInt8]) {
         if range.isEmpty { return }
         // Sound: `range` lies inside `tokens` (a request's offsets, and `tokens` is as long as `requested`).
-        tokens.withUnsafeBufferPointer { Tokenizer.appendBytes($0.baseAddress! + range.lowerBound, count: range.count, to: &out) }
+        tokens.withUnsafeBufferPointer { out.append(copying: UnsafeBufferPointer(rebasing: $0[range])) }
     }
 
     /// Asks for the token of the card, SSN or email `value`, to be made by `Tokenizer.prepareRequested`.

@@ -391,26 +391,10 @@ public final class Tokenizer {
         p.macs.setCount(32 * count)
     }
 
-    /// Grows `out` by `count` bytes that `write` fills through a pointer: one capacity check instead of
-    /// one per byte, and no bytes written twice. (Appending `count` zeros and then writing over them
-    /// through `withUnsafeMutableBufferPointer` cost ~130 instructions a token; the output span ~60.)
+    /// Grows `out` by `count` bytes that `write` fills through a pointer (`Array.append(writing:_:)`):
     /// `write` must initialise all `count` bytes.
     @inline(__always)
     static func appendInPlace(count: Int, to out: inout [UInt8], _ write: (UnsafeMutablePointer<UInt8>) -> Void) {
-        out.append(addingCapacity: count) { span in
-            span.withUnsafeMutableBufferPointer { room, initialized in
-                // Sound: the span has room for `count` bytes after the `initialized` ones, and `write`
-                // initialises exactly those (bytes are trivial: nothing to deinitialise on a throw).
-                write(room.baseAddress! + initialized)
-                initialized += count
-            }
-        }
-    }
-
-    /// Appends `count` bytes from `source` to `out` (an output span and one memcpy: `Array.append(contentsOf:)`
-    /// of a buffer took ~100 instructions).
-    @inline(__always)
-    static func appendBytes(_ source: UnsafePointer<UInt8>, count: Int, to out: inout [UInt8]) {
-        appendInPlace(count: count, to: &out) { $0.update(from: source, count: count) }
+        out.append(writing: count, write)
     }
 }

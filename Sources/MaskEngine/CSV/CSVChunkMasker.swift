@@ -315,12 +315,12 @@ public struct CSVChunkMasker {
     /// is built in `scratch` (`mk_csv_quote`) and appended in one piece.
     static func appendField(_ value: [UInt8], quoted: Bool, delimiter: UInt8, scratch: ByteScratch, to out: inout [UInt8]) {
         value.withUnsafeBufferPointer { v in
-            if !quoted && !needsQuotes(v, delimiter: delimiter) { out.append(contentsOf: v); return }
+            if !quoted && !needsQuotes(v, delimiter: delimiter) { out.append(copying: v); return }
             let p = scratch.startWriting(atMost: 2 * v.count + 10)
             // Sound: `p` has the room mk_csv_quote asks for, and it reads `v.count` bytes of `v` (none when
             // it is empty, whose base may be nil: any pointer then).
             scratch.setCount(mk_csv_quote(v.baseAddress ?? UnsafePointer(p), v.count, p))
-            out.append(contentsOf: scratch.bytes)
+            out.append(copying: scratch.bytes)
         }
     }
 }

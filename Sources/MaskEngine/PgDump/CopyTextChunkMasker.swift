@@ -214,13 +214,13 @@ public struct CopyTextChunkMasker {
             for i in 0..<v.count {
                 let b = v[i]
                 guard b == 92 || b == 10 || b == 13 || b == 9 else { continue }
-                if i > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: v[runStart..<i])) }
+                if i > runStart { out.append(copying: UnsafeBufferPointer(rebasing: v[runStart..<i])) }
                 let letter: UInt8 = b == 92 ? 92 : b == 10 ? UInt8(ascii: "n") : b == 13 ? UInt8(ascii: "r") : UInt8(ascii: "t")
                 out.append(92)
                 out.append(letter)
                 runStart = i + 1
             }
-            if runStart < v.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: v[runStart...])) }
+            if runStart < v.count { out.append(copying: UnsafeBufferPointer(rebasing: v[runStart...])) }
         }
     }
 

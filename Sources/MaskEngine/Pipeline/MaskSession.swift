@@ -202,7 +202,7 @@ public struct MaskedChunk: Sendable {
         // changed used to grow its output from nothing, doubling (and copying) it a dozen times.
         if output.capacity == 0 { output.reserveCapacity(input.count + input.count / 8) }
         guard !kept.isEmpty else { return }
-        output.append(contentsOf: UnsafeBufferPointer(rebasing: input[kept]))
+        output.append(copying: UnsafeBufferPointer(rebasing: input[kept]))
         kept = kept.upperBound..<kept.upperBound
     }
 

@@ -191,11 +191,9 @@ struct CellBounds {
         case .null:
             WireFrame.appendInt32(-1, to: &out)
         case .unchanged:
-            WireFrame.appendInt32(Int32(end - start), to: &out)
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[start..<end]))
+            out.append(lengthWord: Int32(end - start), copying: UnsafeBufferPointer(rebasing: chunk[start..<end]))
         case .replaced(let range):
-            WireFrame.appendInt32(Int32(range.count), to: &out)
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: replacements[range]))
+            out.append(lengthWord: Int32(range.count), copying: UnsafeBufferPointer(rebasing: replacements[range]))
         case .overLimit:
             preconditionFailure("a message holding a value over the limit is refused before it is written")
         }
