@@ -77,8 +77,11 @@ final class LengthKeepingTokenizer {
     private var marks: UnsafeMutablePointer<UInt8>
     private var scratchCapacity = 256
     private let keystream: KeyedKeystream
+    /// The MACs under the keystream, for the seeds and blocks `prepare` makes many at a time.
+    private let prf: KeyedPRF
 
     init(prf: KeyedPRF, cipher: FF1Cipher) {
+        self.prf = prf
         instances = PreparedFF1Instances(cipher: cipher)
         letters = .allocate(capacity: 256)
         marks = .allocate(capacity: 256)
@@ -223,6 +226,7 @@ final class LengthKeepingTokenizer {
                  skipping cached: (UnsafeBufferPointer<UInt8>) -> Bool) {
         let p = prepared
         p.secrets.removeAll(keepingCapacity: true)
+        p.streamSecrets.removeAll(keepingCapacity: true)
         let stride = secretStride
         let classes = self.classes
         // Scratch grown once per batch that needs more than the last (never cleared: every slot read is
@@ -246,12 +250,28 @@ final class LengthKeepingTokenizer {
                 Int(mk_letters_numerals(value.baseAddress, value.count, classes, numerals.baseAddress! + slot * stride,
                                         letterLimit))
             }
-            // -1: a non-ASCII byte, or more letters and digits than FF1 takes.
+            if letters < 0 {
+                // A non-ASCII byte, or more letters and digits than FF1 takes: those go to the keystream.
+                PreparedTokens.grow(&p.streamNumerals, to: max(value.count, Tokenizer.longestPreparedSecret))
+                let all = p.streamNumerals.withUnsafeMutableBufferPointer { scratch -> Int in
+                    // Sound: room for value.count numerals (grown above).
+                    Int(mk_letters_numerals(value.baseAddress, value.count, classes, scratch.baseAddress!, value.count))
+                }
+                if all > letterLimit {
+                    if p.streamSecrets.capacity == 0 { p.streamSecrets.reserveCapacity(PreparedTokens.typicalRequests / 4) }
+                    p.streamSecrets.append((request: i, letters: all, firstBlock: 0, blocks: 0))
+                }
+                continue
+            }
             guard letters >= Self.minimumCarriers else { continue }
             p.secrets.append((request: i, letters: letters))
         }
+        prepareStreamSecrets(type, p, in: bytes)
         let count = p.secrets.count
-        if count == 0 { return }
+        if count == 0 {
+            mergeMadeSecrets(p)
+            return
+        }
         let tweak = (0x40 | type.rawValue, UInt8(ascii: "A"))
         let symbols = self.symbols
         // Each count's values gathered into one run, enciphered together, and their tokens written.
@@ -289,7 +309,120 @@ final class LengthKeepingTokenizer {
                 }
             }
         }
-        for s in p.secrets { p.madeSecrets.append(s.request) }
+        mergeMadeSecrets(p)
+    }
+
+    /// Lists the prepared secrets, FF1's (`secrets`) and the keystream's (`streamSecrets` that got a
+    /// token), in request order in `madeSecrets`: the order the rewrite asks for them.
+    private func mergeMadeSecrets(_ p: PreparedTokens) {
+        var a = 0, b = 0
+        let ciphered = p.secrets, streamed = p.streamSecrets
+        while a < ciphered.count || b < streamed.count {
+            if b < streamed.count && streamed[b].blocks == 0 { b += 1; continue }   // left to the rewrite
+            if b == streamed.count || (a < ciphered.count && ciphered[a].request < streamed[b].request) {
+                p.madeSecrets.append(ciphered[a].request)
+                a += 1
+            } else {
+                p.madeSecrets.append(streamed[b].request)
+                b += 1
+            }
+        }
+    }
+
+    /// Keystream tokens for the requested secrets with more letters and digits than FF1 takes, ASCII
+    /// only (`p.streamSecrets`): a JWT, a long API key. One at a time, each token's seed (the MAC of the
+    /// value) and its blocks (MACs of the seed and a counter) waited on SHA-256 one or two messages at
+    /// a time; here all the seeds go through one kernel call (pairs), then all the blocks (36-byte
+    /// messages: sixteen at a time with AVX-512). The numerals are the stream's, drawn by the same rule
+    /// from the same blocks in the same order (`KeyedKeystream`), so the tokens are the ones `append`
+    /// makes. A value whose rejections outrun the blocks made for it (rare: see below) is left to
+    /// `append`, and marked so with `blocks == 0`.
+    private func prepareStreamSecrets(_ type: EntityType, _ p: PreparedTokens, in bytes: UnsafeBufferPointer<UInt8>) {
+        let count = p.streamSecrets.count
+        if count == 0 { return }
+        // Seeds.
+        p.macMessages.removeAll(keepingCapacity: true)
+        p.macLengths.removeAll(keepingCapacity: true)
+        for s in p.streamSecrets {
+            let range = p.requests[s.request].range
+            // Sound: the range lies inside `bytes` (a request's), valid for this call.
+            p.macMessages.append(bytes.baseAddress! + range.lowerBound)
+            p.macLengths.append(range.count)
+        }
+        PreparedTokens.grow(&p.streamMACs, to: 32 * count)
+        p.streamMACs.withUnsafeMutableBufferPointer { seeds in
+            p.macMessages.withUnsafeBufferPointer { messages in
+                p.macLengths.withUnsafeBufferPointer { lengths in
+                    // Sound: 32 bytes a seed, `count` of them.
+                    prf.macs(tag: KeyedKeystream.valueTag &+ type.rawValue, messages.baseAddress!, lengths.baseAddress!,
+                             count: count, into: seeds.baseAddress!)
+                }
+            }
+        }
+        // Blocks: enough for each value's letters and digits at the expected rejection (8 bytes in 256 for
+        // radix 62) and 8 bytes more, which more rejections outrun rarely (about 3 in 10,000 values of
+        // 128 bytes); blocks beyond what the stream would use cost as much as the ones it uses.
+        var blocks = 0
+        for k in 0..<count {
+            let expected = p.streamSecrets[k].letters * 256 / (256 - 256 % Self.letterRadix)
+            let needed = max(1, (expected + p.streamMarginBytes + 31) / 32)
+            p.streamSecrets[k].firstBlock = blocks
+            p.streamSecrets[k].blocks = needed
+            blocks += needed
+        }
+        let inputBytes = 36 * blocks
+        PreparedTokens.grow(&p.streamInputs, to: inputBytes)
+        let macBytes = 32 * count + 32 * blocks
+        PreparedTokens.grow(&p.streamMACs, to: macBytes)
+        p.macMessages.removeAll(keepingCapacity: true)
+        p.macLengths.removeAll(keepingCapacity: true)
+        p.streamInputs.withUnsafeMutableBufferPointer { inputs in
+            p.streamMACs.withUnsafeMutableBufferPointer { macs in
+                // Sound: block b's input is inputs[36 b ..< 36 b + 36] (sized above), its seed macs[32 k ..< 32 k + 32].
+                for k in 0..<count {
+                    let s = p.streamSecrets[k]
+                    for c in 0..<s.blocks {
+                        let input = inputs.baseAddress! + 36 * (s.firstBlock + c)
+                        input.update(from: macs.baseAddress! + 32 * k, count: 32)
+                        UnsafeMutableRawPointer(input + 32).storeBytes(of: UInt32(c).bigEndian, as: UInt32.self)
+                        p.macMessages.append(UnsafePointer(input))
+                        p.macLengths.append(36)
+                    }
+                }
+                p.macMessages.withUnsafeBufferPointer { messages in
+                    p.macLengths.withUnsafeBufferPointer { lengths in
+                        // Sound: 32 bytes a block after the seeds, `blocks` of them.
+                        prf.macs(tag: KeyedKeystream.blockTag, messages.baseAddress!, lengths.baseAddress!, count: blocks,
+                                 into: macs.baseAddress! + 32 * count)
+                    }
+                }
+            }
+        }
+        // Numerals and tokens.
+        let longest = p.streamSecrets.reduce(0) { max($0, $1.letters) }
+        PreparedTokens.grow(&p.streamNumerals, to: longest)
+        let classes = self.classes, symbols = self.symbols
+        p.streamMACs.withUnsafeBufferPointer { macs in
+            p.streamNumerals.withUnsafeMutableBufferPointer { numerals in
+                p.tokens.withUnsafeMutableBufferPointer { tokens in
+                    for k in 0..<count {
+                        let s = p.streamSecrets[k]
+                        var consumed = 0
+                        // Sound: the value's blocks lie inside `macs` (made above), `numerals` holds `letters`.
+                        let made = mk_letters_from_keystream(macs.baseAddress! + 32 * (count + s.firstBlock), 32 * s.blocks,
+                                                             UInt32(Self.letterRadix), numerals.baseAddress!, s.letters, &consumed)
+                        guard made == s.letters else {
+                            p.streamSecrets[k].blocks = 0
+                            continue
+                        }
+                        let range = p.requests[s.request].range
+                        // Sound: `range` lies inside `bytes`, and `tokens` is at least as long.
+                        mk_letters_write(bytes.baseAddress! + range.lowerBound, range.count, classes, symbols,
+                                         numerals.baseAddress!, tokens.baseAddress! + range.lowerBound)
+                    }
+                }
+            }
+        }
     }
 
     /// Enciphers `count` numerals of one class in place: a keyed permutation of the alphabet for one,

@@ -59,6 +59,16 @@ final class PreparedTokens {
     @exclusivity(unchecked) var secretRun: [UInt8] = []
     /// The secret requests whose tokens are in `tokens`, in request order.
     @exclusivity(unchecked) var madeSecrets: [Int] = []
+    /// Scratch of `LengthKeepingTokenizer.prepare` for secrets past FF1's 40 letters and digits (a JWT),
+    /// whose numerals come from the keystream: the requests with their letter counts and blocks, the
+    /// seeds' and blocks' MAC inputs, the MACs, and the numerals drawn.
+    @exclusivity(unchecked) var streamSecrets: [(request: Int, letters: Int, firstBlock: Int, blocks: Int)] = []
+    @exclusivity(unchecked) var streamInputs: [UInt8] = []
+    @exclusivity(unchecked) var streamMACs: [UInt8] = []
+    @exclusivity(unchecked) var streamNumerals: [UInt8] = []
+    /// Bytes of keystream made beyond a value's expected need (see `LengthKeepingTokenizer.prepare`):
+    /// tests set it below zero to make the shortfall path run.
+    var streamMarginBytes = 8
     /// Scratch of `prepareRequested` for emails: the requests that get a prepared token, with their
     /// separator and their key's bytes (`requested[key]`, the span itself, or `emailKeys[key]` when
     /// decoded); then the MACs, 32 bytes each.
@@ -198,6 +208,14 @@ final class PreparedTokens {
         macMessages.reserveCapacity(count)
         macLengths.reserveCapacity(count)
         madeSecrets.reserveCapacity(count)
+    }
+
+    /// Grows `buffer` to at least `count` bytes (zeros past the old end), at least doubling its capacity:
+    /// scratch that a session's batches grow step by step reallocates a few times, not once a batch.
+    static func grow(_ buffer: inout [UInt8], to count: Int) {
+        guard buffer.count < count else { return }
+        if buffer.capacity < count { buffer.reserveCapacity(max(count, 2 * buffer.capacity)) }
+        buffer.append(contentsOf: repeatElement(0, count: count - buffer.count))
     }
 
     /// Forgets every request and entry, keeping the capacity.

@@ -142,10 +142,11 @@ public final class Tokenizer {
         }
     }
 
-    /// The longest secret (in bytes) a column batch asks to have prepared: FF1 takes at most 40 letters
-    /// and digits, so a longer span (a JWT, a private key) is almost always the keystream's, and copying
-    /// it into the requests would be wasted. A rare one with enough punctuation is made by the rewrite.
-    static let longestPreparedSecret = 64
+    /// The longest secret (in bytes) a column batch asks to have prepared: FF1's (up to 40 letters and
+    /// digits) and the keystream's past them, whose seeds and blocks are MACed many at a time
+    /// (`LengthKeepingTokenizer.prepare`). JWTs and API keys fit; a private key (kilobytes) is made by
+    /// the rewrite, where copying it into the requests would gain nothing.
+    static let longestPreparedSecret = 256
 
     /// Values `appendTokens` prepares at once: a column batch's worth (`DataRowBatch.maxRows`), so its
     /// scratch stays the size a session's already is.
@@ -321,9 +322,7 @@ public final class Tokenizer {
             p.digitRequests.append(request)
         }
         // Grown when a batch needs more, never cleared: every byte read back was written for its batch.
-        if p.tokens.count < bytes.count {
-            p.tokens.append(contentsOf: repeatElement(0, count: bytes.count - p.tokens.count))
-        }
+        PreparedTokens.grow(&p.tokens, to: bytes.count)
         prepareEmailMACs(in: bytes)
         lengthKeeping.prepare(.secret, p, in: bytes) { cache.contains(Variant.token(.secret), $0) }
         let count = p.digitRequests.count
