@@ -315,6 +315,10 @@ final class LengthKeepingTokenizer {
     /// Lists the prepared secrets, FF1's (`secrets`) and the keystream's (`streamSecrets` that got a
     /// token), in request order in `madeSecrets`: the order the rewrite asks for them.
     private func mergeMadeSecrets(_ p: PreparedTokens) {
+        if p.streamSecrets.isEmpty {
+            for s in p.secrets { p.madeSecrets.append(s.request) }
+            return
+        }
         var a = 0, b = 0
         let ciphered = p.secrets, streamed = p.streamSecrets
         while a < ciphered.count || b < streamed.count {

@@ -34,14 +34,10 @@ final class PreparedTokens {
 
     @exclusivity(unchecked) private(set) var requests: [Request] = []
     /// The requested values' bytes, copied when asked for: a batch's values may live in several
-    /// buffers (a CSV batch's raw fields in the chunk, its unquoted ones in the batch's scratch). A
-    /// `ByteScratch`: each request is one `memcpy` there, where `Array.append(contentsOf:)` cost ~100
-    /// instructions a token.
-    /// Made with the rest of the scratch on the first request (`reserve`): a session that never asks for
-    /// a token ahead allocates none of it.
-    @exclusivity(unchecked) private var requestedBytes: ByteScratch? = nil
-    /// The requested values' bytes; valid until the next `request` or `removeAll`.
-    var requested: UnsafeBufferPointer<UInt8> { requestedBytes?.bytes ?? UnsafeBufferPointer(start: nil, count: 0) }
+    /// buffers (a CSV batch's raw fields in the chunk, its unquoted ones in the batch's scratch). Each
+    /// request is one output-span append (`append(copying:)`; `append(contentsOf:)` cost ~100
+    /// instructions a token).
+    @exclusivity(unchecked) private(set) var requested: [UInt8] = []
     /// The card and SSN requests given to `mk_digit_tokens` (`Tokenizer.prepareRequested`); once it
     /// ran, its first `madeDigits` are those that got a token, in request order.
     ///
@@ -157,7 +153,9 @@ final class PreparedTokens {
     private func isRequested(_ value: UnsafeBufferPointer<UInt8>, at range: Range<Int>) -> Bool {
         guard range.count == value.count else { return false }
         // Sound: both hold range.count bytes (a request's range lies inside `requested`).
-        return value.count == 0 || memcmp(value.baseAddress!, requested.baseAddress! + range.lowerBound, range.count) == 0
+        return requested.withUnsafeBufferPointer { all in
+            value.count == 0 || memcmp(value.baseAddress!, all.baseAddress! + range.lowerBound, range.count) == 0
+        }
     }
 
     /// Appends the prepared token at `range` of `tokens` (a card's, SSN's or secret's, at its value's offsets).
@@ -173,14 +171,9 @@ final class PreparedTokens {
     func request(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>) {
         if requests.count >= Self.maxRequests { return }
         if requests.capacity == 0 { reserve(Self.typicalRequests) }
-        // `reserve` made it on the first request.
-        guard let bytes = requestedBytes else { return }
-        let start = bytes.count
-        // Sound: room for value.count bytes after those kept, all of them written before the count moves.
-        let at = bytes.continueWriting(atMost: value.count)
-        if let source = value.baseAddress { at.update(from: source, count: value.count) }
-        bytes.setCount(start + value.count)
-        requests.append(Request(type: type, range: start..<bytes.count))
+        let start = requested.count
+        requested.append(copying: value)
+        requests.append(Request(type: type, range: start..<requested.count))
     }
 
     /// Requests the scratch is first sized for (about 36 KiB in all): half a column batch of cards
@@ -200,7 +193,7 @@ final class PreparedTokens {
 
     private func reserve(_ count: Int) {
         requests.reserveCapacity(count)
-        if requestedBytes == nil { requestedBytes = ByteScratch(capacity: count * 24) }
+        requested.reserveCapacity(count * 24)
         digitRequests.reserveCapacity(count)
         tokens.reserveCapacity(count * 24)
         numerals.reserveCapacity(count * Int(MK_DIGIT_STRIDE))
@@ -221,7 +214,11 @@ final class PreparedTokens {
     /// Forgets every request and entry, keeping the capacity.
     func removeAll() {
         requests.removeAll(keepingCapacity: true)
-        requestedBytes?.removeAll(keepingAtMost: Self.maxKeptBytes)
+        if requested.capacity > Self.maxKeptBytes {
+            requested = []   // one huge cell's values: given back
+        } else {
+            requested.removeAll(keepingCapacity: true)
+        }
         digitRequests.removeAll(keepingCapacity: true)
         madeDigits = 0
         madeSecrets.removeAll(keepingCapacity: true)

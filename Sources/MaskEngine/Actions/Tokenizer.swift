@@ -303,7 +303,7 @@ public final class Tokenizer {
     /// Spans the session cache already holds, and shapes no FF1 length takes, are left to the rewrite.
     func prepareRequested() {
         let p = prepared
-        prepareRequested(in: p.requested)
+        p.requested.withUnsafeBufferPointer { prepareRequested(in: $0) }
     }
 
     private func prepareRequested(in bytes: UnsafeBufferPointer<UInt8>) {
