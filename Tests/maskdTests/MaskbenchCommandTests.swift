@@ -101,6 +101,7 @@ import Testing
         let tokenKernels = machine["tokenKernels"] as? String ?? ""
         #expect(["FF1 VAES", "FF1 AES-NI", "FF1 portable"].contains { tokenKernels.hasPrefix($0) }, "\(tokenKernels)")
         #expect(["MACs AVX-512", "MACs SHA-NI", "MACs portable"].contains { tokenKernels.hasSuffix($0) }, "\(tokenKernels)")
+        #expect([", letters VBMI2, ", ", letters portable, "].contains { tokenKernels.contains($0) }, "\(tokenKernels)")
     }
 
     @Test func theTableNamesTheMachineAndEveryMode() throws {

@@ -102,12 +102,14 @@ public final class Tokenizer {
     }
 
     /// The token kernels this process runs, as a report names them: the AES under cards', SSNs' and
-    /// secrets' FF1 (`VAES` batches where the CPU has VAES and AVX-512, else `AES-NI` or `portable`) and
-    /// the SHA-256 under email MACs (`AVX-512` lanes, `SHA-NI` or `portable`).
+    /// secrets' FF1 (`VAES` batches where the CPU has VAES and AVX-512, else `AES-NI` or `portable`), the
+    /// byte loops of secrets' tokens (`letters VBMI2` or `portable`) and the SHA-256 under email MACs and
+    /// keystream blocks (`AVX-512` lanes, `SHA-NI` or `portable`).
     public static var kernelName: String {
         let aes = mk_aes_uses_vaes() == 1 ? "VAES" : mk_aes_uses_aesni() == 1 ? "AES-NI" : "portable"
+        let letters = mk_path_available(MK_KERNEL_LETTERS, MK_PATH_WIDE) == 1 ? "VBMI2" : "portable"
         let sha = mk_hmac_sha256_uses_lanes() == 1 ? "AVX-512" : mk_sha256_uses_shani() == 1 ? "SHA-NI" : "portable"
-        return "FF1 \(aes), MACs \(sha)"
+        return "FF1 \(aes), letters \(letters), MACs \(sha)"
     }
 
     /// Appends the tokens of `values` (ranges of `bytes`, each a detected span of `type`) to `out`, in

@@ -86,7 +86,7 @@ struct MachineInfo: Codable {
     /// The stage-1 kernel maskd runs here (`AVX-512BW`, `AVX2`, `scalar`): the widest the CPU has, unless
     /// MASKD_STAGE1 caps it; `maskd pipe` children inherit the same environment.
     var stageOneKernel: String?
-    /// The token kernels maskd runs here (`FF1 VAES, MACs AVX-512`, ...): token figures differ most
+    /// The token kernels maskd runs here (`FF1 VAES, letters VBMI2, MACs AVX-512`, ...): token figures differ most
     /// between CPUs by these.
     var tokenKernels: String?
 
