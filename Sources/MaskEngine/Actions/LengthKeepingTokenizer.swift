@@ -364,8 +364,9 @@ final class LengthKeepingTokenizer {
             }
         }
         // Blocks: enough for each value's letters and digits at the expected rejection (8 bytes in 256 for
-        // radix 62) and 8 bytes more, which more rejections outrun rarely (about 3 in 10,000 values of
-        // 128 bytes); blocks beyond what the stream would use cost as much as the ones it uses.
+        // radix 62) and 8 bytes more, which more rejections outrun rarely (the binomial tail: at most 1
+        // value in 20,000, at 85 and 115 letters and digits); blocks beyond what the stream would use
+        // cost as much as the ones it uses.
         var blocks = 0
         for k in 0..<count {
             let expected = p.streamSecrets[k].letters * 256 / (256 - 256 % Self.letterRadix)
