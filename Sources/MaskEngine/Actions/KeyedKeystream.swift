@@ -61,41 +61,10 @@ struct KeyedKeystream {
     }
 
     /// Writes the next `count` numerals below `radix` (2...256) to `numerals`, each byte of the blocks
-    /// taken in order unless rejection drops it. The position in the blocks stays in a register for the
-    /// whole run rather than being stored and reloaded per numeral (1.2 % fewer instructions on a table
-    /// of JWTs, whose tokens draw one numeral per character).
-    @inline(__always)
+    /// taken in order unless rejection drops it. The letters kernel draws them (`mk_letters_from_keystream`,
+    /// 64 bytes a step with AVX-512): a JWT's token draws ~150, and a Swift loop over the bytes spent ~15
+    /// instructions on each.
     func fill(_ numerals: UnsafeMutablePointer<UInt8>, count: Int, below radix: Int) {
-        if count >= Self.kernelCount {
-            fillByKernel(numerals, count: count, below: radix)
-            return
-        }
-        let limit = 256 - 256 % radix
-        var position = used.pointee
-        var i = 0
-        while i < count {
-            if position == 64 {
-                refill()
-                position = 0
-            }
-            let b = Int(state.load(fromByteOffset: Self.blocks + position, as: UInt8.self))
-            position += 1
-            if b < limit {
-                // Sound: i < count, and the caller gave room for `count` numerals.
-                numerals[i] = UInt8(b % radix)
-                i += 1
-            }
-        }
-        used.pointee = position
-    }
-
-    /// From this many numerals a fill takes them with the letters kernel (`mk_letters_from_keystream`,
-    /// 64 bytes a step with AVX-512): a JWT's token draws ~150, and the loop above spent ~15
-    /// instructions on each; a single numeral stays a few instructions in the loop.
-    static let kernelCount = 16
-
-    /// `fill` through the letters kernel: the same numerals, the same bytes consumed.
-    private func fillByKernel(_ numerals: UnsafeMutablePointer<UInt8>, count: Int, below radix: Int) {
         var position = used.pointee
         var made = 0
         while made < count {
