@@ -8,7 +8,7 @@ extension Trait where Self == ConditionTrait {
     /// skipped with the missing CPU feature named, so that no run passes a comparison it never made.
     static func requires(_ kernel: AcceleratedKernel, _ path: KernelPath = .accelerated) -> Self {
         .enabled(if: kernel.isAvailable(path),
-                 Comment(rawValue: "this CPU has no \(path == .wide ? (kernel == .aes ? "VAES with AVX-512" : kernel == .letters ? "AVX-512 VBMI2" : "AVX-512BW") : kernel.cpuFeature): the \(path) \(kernel) kernel is not tested here"))
+                 Comment(rawValue: "this CPU has no \(path == .wide ? kernel.wideCPUFeature : kernel.cpuFeature): the \(path) \(kernel) kernel is not tested here"))
     }
 }
 

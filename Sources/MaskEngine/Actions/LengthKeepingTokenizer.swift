@@ -136,7 +136,7 @@ final class LengthKeepingTokenizer {
             if count >= Self.minimumCarriers {
                 encipher(letters, count: count, radix: Self.letterRadix, limit: letterLimit, singles: singles,
                          tweak: (0x40 | type.rawValue, UInt8(ascii: "A")), type: type, value: value)
-                Tokenizer.appendInPlace(count: value.count, to: &out) { token in
+                out.append(writing: value.count) { token in
                     // Sound: `token` has room for value.count bytes, the kernel writes exactly those, and
                     // reads `count` enciphered numerals (each below 62) from `letters`.
                     mk_letters_write(value.baseAddress, value.count, classes, symbols, letters, token)
@@ -180,7 +180,7 @@ final class LengthKeepingTokenizer {
         // the token goes: one position per byte, less the continuation bytes under `.character`.
         let continuationBytes = unit == .character ? nonASCIIBytes - nonASCIICount : 0
         let keystream = self.keystream
-        Tokenizer.appendInPlace(count: value.count - continuationBytes, to: &out) { token in
+        out.append(writing: value.count - continuationBytes) { token in
             var next = 0
             var nextLetter = 0
             var nextMark = 0
@@ -251,7 +251,9 @@ final class LengthKeepingTokenizer {
                                         letterLimit))
             }
             if letters < 0 {
-                // A non-ASCII byte, or more letters and digits than FF1 takes: those go to the keystream.
+                // A non-ASCII byte, or more letters and digits than FF1 takes: the second, counted without
+                // a limit, are prepared from the keystream (`prepareStreamSecrets`); the first are left to
+                // `append`.
                 PreparedTokens.grow(&p.streamNumerals, to: max(value.count, Tokenizer.longestPreparedSecret))
                 let all = p.streamNumerals.withUnsafeMutableBufferPointer { scratch -> Int in
                     // Sound: room for value.count numerals (grown above).

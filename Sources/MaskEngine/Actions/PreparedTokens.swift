@@ -137,7 +137,7 @@ final class PreparedTokens {
             guard isRequested(value, at: range) else { continue }
             // Sound: `prepareRequested` wrote 32 bytes of MAC per email, and nothing writes them until the next one.
             let mac = macs.bytes.baseAddress! + 32 * i
-            Tokenizer.appendInPlace(count: Tokenizer.emailTokenCount(separator: email.separator), to: &out) { token in
+            out.append(writing: Tokenizer.emailTokenCount(separator: email.separator)) { token in
                 Tokenizer.writeEmailToken(mac: mac, value: value, separator: email.separator, into: token)
             }
             nextEmail = i + 1

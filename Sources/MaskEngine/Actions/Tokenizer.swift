@@ -179,7 +179,7 @@ public final class Tokenizer {
         let start = out.count
         prf.mac(tag: Tag.hash.rawValue &+ type.rawValue &* 16, UnsafeRawBufferPointer(value), into: mac)
         let mac = self.mac
-        Self.appendInPlace(count: 32, to: &out) { token in
+        out.append(writing: 32) { token in
             for i in 0..<16 {
                 token[2 * i] = Self.hexDigit(mac[i] >> 4)
                 token[2 * i + 1] = Self.hexDigit(mac[i] & 15)
@@ -219,7 +219,7 @@ public final class Tokenizer {
             emailKey.withUnsafeBytes { prf.mac(tag: Tag.email.rawValue, $0, into: mac) }
         }
         let digest = UnsafePointer(mac.baseAddress!.assumingMemoryBound(to: UInt8.self))
-        Self.appendInPlace(count: Self.emailTokenCount(separator: separator), to: &out) { token in
+        out.append(writing: Self.emailTokenCount(separator: separator)) { token in
             Self.writeEmailToken(mac: digest, value: value, separator: separator, into: token)
         }
     }
@@ -263,7 +263,7 @@ public final class Tokenizer {
             return
         }
         (tag == .card ? cardDigits : ssnDigits).encrypt(digits, count: cipherCount)
-        Self.appendInPlace(count: value.count, to: &out) { token in
+        out.append(writing: value.count) { token in
             Self.finishDigitToken(value, enciphered: digits, count: n, breakLuhn: breakLuhn, into: token)
         }
     }
@@ -392,10 +392,4 @@ public final class Tokenizer {
         p.macs.setCount(32 * count)
     }
 
-    /// Grows `out` by `count` bytes that `write` fills through a pointer (`Array.append(writing:_:)`):
-    /// `write` must initialise all `count` bytes.
-    @inline(__always)
-    static func appendInPlace(count: Int, to out: inout [UInt8], _ write: (UnsafeMutablePointer<UInt8>) -> Void) {
-        out.append(writing: count, write)
-    }
 }

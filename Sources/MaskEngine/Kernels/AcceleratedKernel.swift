@@ -84,6 +84,15 @@ package enum AcceleratedKernel: Sendable, CaseIterable, CustomStringConvertible 
         }
     }
 
+    /// The CPU feature the wide path needs, for skip messages.
+    package var wideCPUFeature: String {
+        switch self {
+        case .aes: "VAES with AVX-512"
+        case .letters: "AVX-512 VBMI2"
+        case .stageOneClassify, .csvSplit, .sha256: "AVX-512BW"
+        }
+    }
+
     package var description: String {
         switch self {
         case .stageOneClassify: "stage-1 classify"
