@@ -235,8 +235,8 @@ final class LengthKeepingTokenizer {
         for r in p.requests where r.type == type { wanted += 1 }
         if wanted == 0 { return }
         if p.secretNumerals.count < wanted * stride {
-            p.secretNumerals.append(contentsOf: repeatElement(0, count: wanted * stride - p.secretNumerals.count))
-            p.secretRun.append(contentsOf: repeatElement(0, count: wanted * stride - p.secretRun.count))
+            PreparedTokens.grow(&p.secretNumerals, to: wanted * stride)
+            PreparedTokens.grow(&p.secretRun, to: wanted * stride)
             p.secrets.reserveCapacity(wanted)
         }
         // Pass 1: each eligible value's letters and digits as numerals, one slot each.
@@ -244,26 +244,41 @@ final class LengthKeepingTokenizer {
             let value = UnsafeBufferPointer(rebasing: bytes[r.range])
             if cached(value) { continue }
             let slot = p.secrets.count
-            let letters = p.secretNumerals.withUnsafeMutableBufferPointer { numerals -> Int in
-                // Sound: the slot's `stride` numerals lie inside `numerals` (grown above), and the kernel
-                // writes at most `letterLimit` (< stride) of them; `classes` has 256 codes.
-                Int(mk_letters_numerals(value.baseAddress, value.count, classes, numerals.baseAddress! + slot * stride,
-                                        letterLimit))
-            }
-            if letters < 0 {
-                // A non-ASCII byte, or more letters and digits than FF1 takes: the second, counted without
-                // a limit, are prepared from the keystream (`prepareStreamSecrets`); the first are left to
+            let letters: Int
+            if value.count <= letterLimit {
+                // Too short to hold more letters and digits than FF1 takes: -1 is a non-ASCII byte, left to
                 // `append`.
+                letters = p.secretNumerals.withUnsafeMutableBufferPointer { numerals -> Int in
+                    // Sound: the slot's `stride` numerals lie inside `numerals` (grown above), and the
+                    // kernel writes at most `letterLimit` (< stride) of them; `classes` has 256 codes.
+                    Int(mk_letters_numerals(value.baseAddress, value.count, classes, numerals.baseAddress! + slot * stride,
+                                            letterLimit))
+                }
+                if letters < 0 { continue }
+            } else {
+                // Long enough to be past FF1's limit: counted whole, in one scan (-1 is a non-ASCII byte,
+                // left to `append`). Past the limit it is prepared from the keystream
+                // (`prepareStreamSecrets`); within it (punctuation made up the length), its numerals go to
+                // its slot.
                 PreparedTokens.grow(&p.streamNumerals, to: max(value.count, Tokenizer.longestPreparedSecret))
                 let all = p.streamNumerals.withUnsafeMutableBufferPointer { scratch -> Int in
                     // Sound: room for value.count numerals (grown above).
                     Int(mk_letters_numerals(value.baseAddress, value.count, classes, scratch.baseAddress!, value.count))
                 }
+                if all < 0 { continue }
                 if all > letterLimit {
                     if p.streamSecrets.capacity == 0 { p.streamSecrets.reserveCapacity(PreparedTokens.typicalRequests / 4) }
-                    p.streamSecrets.append((request: i, letters: all, firstBlock: 0, blocks: 0))
+                    p.streamSecrets.append((request: i, letters: all, firstBlock: 0, blocks: 0, made: false))
+                    continue
                 }
-                continue
+                p.streamNumerals.withUnsafeBufferPointer { scratch in
+                    p.secretNumerals.withUnsafeMutableBufferPointer { numerals in
+                        // Sound: `all` <= letterLimit < stride numerals, read from the scratch and written
+                        // inside the slot.
+                        (numerals.baseAddress! + slot * stride).update(from: scratch.baseAddress!, count: all)
+                    }
+                }
+                letters = all
             }
             guard letters >= Self.minimumCarriers else { continue }
             p.secrets.append((request: i, letters: letters))
@@ -324,7 +339,7 @@ final class LengthKeepingTokenizer {
         var a = 0, b = 0
         let ciphered = p.secrets, streamed = p.streamSecrets
         while a < ciphered.count || b < streamed.count {
-            if b < streamed.count && streamed[b].blocks == 0 { b += 1; continue }   // left to the rewrite
+            if b < streamed.count && !streamed[b].made { b += 1; continue }   // left to the rewrite
             if b == streamed.count || (a < ciphered.count && ciphered[a].request < streamed[b].request) {
                 p.madeSecrets.append(ciphered[a].request)
                 a += 1
@@ -342,7 +357,7 @@ final class LengthKeepingTokenizer {
     /// messages: sixteen at a time with AVX-512). The numerals are the stream's, drawn by the same rule
     /// from the same blocks in the same order (`KeyedKeystream`), so the tokens are the ones `append`
     /// makes. A value whose rejections outrun the blocks made for it (rare: see below) is left to
-    /// `append`, and marked so with `blocks == 0`.
+    /// `append` (its `made` stays false).
     private func prepareStreamSecrets(_ type: EntityType, _ p: PreparedTokens, in bytes: UnsafeBufferPointer<UInt8>) {
         let count = p.streamSecrets.count
         if count == 0 { return }
@@ -418,14 +433,12 @@ final class LengthKeepingTokenizer {
                         // Sound: the value's blocks lie inside `macs` (made above), `numerals` holds `letters`.
                         let made = mk_letters_from_keystream(macs.baseAddress! + 32 * (count + s.firstBlock), 32 * s.blocks,
                                                              UInt32(Self.letterRadix), numerals.baseAddress!, s.letters, &consumed)
-                        guard made == s.letters else {
-                            p.streamSecrets[k].blocks = 0
-                            continue
-                        }
+                        guard made == s.letters else { continue }
                         let range = p.requests[s.request].range
                         // Sound: `range` lies inside `bytes`, and `tokens` is at least as long.
                         mk_letters_write(bytes.baseAddress! + range.lowerBound, range.count, classes, symbols,
                                          numerals.baseAddress!, tokens.baseAddress! + range.lowerBound)
+                        p.streamSecrets[k].made = true
                     }
                 }
             }

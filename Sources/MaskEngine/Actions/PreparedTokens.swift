@@ -57,8 +57,9 @@ final class PreparedTokens {
     @exclusivity(unchecked) var madeSecrets: [Int] = []
     /// Scratch of `LengthKeepingTokenizer.prepare` for secrets past FF1's 40 letters and digits (a JWT),
     /// whose numerals come from the keystream: the requests with their letter counts and blocks, the
-    /// seeds' and blocks' MAC inputs, the MACs, and the numerals drawn.
-    @exclusivity(unchecked) var streamSecrets: [(request: Int, letters: Int, firstBlock: Int, blocks: Int)] = []
+    /// seeds' and blocks' MAC inputs, the MACs, and the numerals drawn. `made`: the token was written
+    /// (a value whose rejections outran its blocks is left to the rewrite's one-by-one path).
+    @exclusivity(unchecked) var streamSecrets: [(request: Int, letters: Int, firstBlock: Int, blocks: Int, made: Bool)] = []
     @exclusivity(unchecked) var streamInputs: [UInt8] = []
     @exclusivity(unchecked) var streamMACs: [UInt8] = []
     @exclusivity(unchecked) var streamNumerals: [UInt8] = []

@@ -331,7 +331,7 @@ public final class Tokenizer {
         if count == 0 { return }
         // Grown when a batch needs more, never cleared: the kernel writes every byte it is read back from.
         let slots = 2 * count * Int(MK_DIGIT_STRIDE)
-        if p.numerals.count < slots { p.numerals.append(contentsOf: repeatElement(0, count: slots - p.numerals.count)) }
+        PreparedTokens.grow(&p.numerals, to: slots)
         let made = p.digitRequests.withUnsafeMutableBufferPointer { requests in
             p.numerals.withUnsafeMutableBufferPointer { numerals in
                 p.tokens.withUnsafeMutableBufferPointer { tokens in

@@ -24,13 +24,4 @@ extension Array where Element == UInt8 {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
         append(writing: bytes.count) { $0.update(from: source, count: bytes.count) }
     }
-
-    /// Appends a big-endian 32-bit length word, then `bytes`: a DataRow cell as the wire frames it.
-    @inline(__always)
-    mutating func append(lengthWord: Int32, copying bytes: UnsafeBufferPointer<UInt8>) {
-        append(writing: 4 + bytes.count) { out in
-            UnsafeMutableRawPointer(out).storeBytes(of: UInt32(bitPattern: lengthWord).bigEndian, as: UInt32.self)
-            if let source = bytes.baseAddress, bytes.count > 0 { (out + 4).update(from: source, count: bytes.count) }
-        }
-    }
 }

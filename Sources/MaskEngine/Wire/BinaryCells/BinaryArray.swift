@@ -90,10 +90,10 @@ struct BinaryArray {
         for index in elements.indices {
             guard let value = element(index) else {
                 hasNull = true
-                Self.appendInt32(-1, to: &out)
+                WireFrame.appendInt32(-1, to: &out)
                 continue
             }
-            Self.appendInt32(Int32(truncatingIfNeeded: value.count), to: &out)
+            WireFrame.appendInt32(Int32(truncatingIfNeeded: value.count), to: &out)
             out.append(contentsOf: value)
         }
         out[start + 4] = 0
@@ -105,13 +105,5 @@ struct BinaryArray {
     private static func int32(_ bytes: UnsafeBufferPointer<UInt8>, _ at: Int) -> Int {
         Int(Int32(bitPattern: UInt32(bytes[at]) << 24 | UInt32(bytes[at + 1]) << 16
             | UInt32(bytes[at + 2]) << 8 | UInt32(bytes[at + 3])))
-    }
-
-    private static func appendInt32(_ value: Int32, to out: inout [UInt8]) {
-        let bits = UInt32(bitPattern: value)
-        out.append(UInt8(truncatingIfNeeded: bits >> 24))
-        out.append(UInt8(truncatingIfNeeded: bits >> 16))
-        out.append(UInt8(truncatingIfNeeded: bits >> 8))
-        out.append(UInt8(truncatingIfNeeded: bits))
     }
 }

@@ -191,9 +191,9 @@ struct CellBounds {
         case .null:
             WireFrame.appendInt32(-1, to: &out)
         case .unchanged:
-            out.append(lengthWord: Int32(end - start), copying: UnsafeBufferPointer(rebasing: chunk[start..<end]))
+            WireFrame.appendCell(UnsafeBufferPointer(rebasing: chunk[start..<end]), to: &out)
         case .replaced(let range):
-            out.append(lengthWord: Int32(range.count), copying: UnsafeBufferPointer(rebasing: replacements[range]))
+            WireFrame.appendCell(UnsafeBufferPointer(rebasing: replacements[range]), to: &out)
         case .overLimit:
             preconditionFailure("a message holding a value over the limit is refused before it is written")
         }

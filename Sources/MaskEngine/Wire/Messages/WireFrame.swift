@@ -29,12 +29,27 @@ public struct WireFrame: Sendable {
         return WireFrame(type: type, start: position, end: position + 1 + length)
     }
 
+    /// Stores `v` big-endian in the 4 bytes at `out`: the one writer of the wire's Int32 words (message
+    /// lengths, cell lengths, array headers).
+    @inline(__always)
+    static func storeInt32(_ v: Int32, at out: UnsafeMutablePointer<UInt8>) {
+        UnsafeMutableRawPointer(out).storeBytes(of: UInt32(bitPattern: v).bigEndian, as: UInt32.self)
+    }
+
+    /// Appends `v` as a big-endian Int32 (a length, or -1 for a NULL cell).
+    @inline(__always)
     static func appendInt32(_ v: Int32, to out: inout [UInt8]) {
-        let u = UInt32(bitPattern: v)
-        out.append(UInt8(truncatingIfNeeded: u >> 24))
-        out.append(UInt8(truncatingIfNeeded: u >> 16))
-        out.append(UInt8(truncatingIfNeeded: u >> 8))
-        out.append(UInt8(truncatingIfNeeded: u))
+        out.append(writing: 4) { storeInt32(v, at: $0) }
+    }
+
+    /// Appends `bytes` as DataRows and binary COPY tuples frame a cell: its Int32 length, then the bytes,
+    /// in one append. The caller checks that the count fits a length word.
+    @inline(__always)
+    static func appendCell(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        out.append(writing: 4 + bytes.count) { at in
+            storeInt32(Int32(bytes.count), at: at)
+            if let source = bytes.baseAddress, bytes.count > 0 { (at + 4).update(from: source, count: bytes.count) }
+        }
     }
 
     /// The largest length a length word can hold: it is a signed Int32, so a length of 2^31 or more
@@ -54,10 +69,10 @@ public struct WireFrame: Sendable {
             out.removeSubrange(messageStart...)
             throw StreamError(.messageTooLarge(type: type, length: length, limit: min(limit, maxEncodableLength)), at: location)
         }
-        let bits = UInt32(length)
-        out[messageStart + 1] = UInt8(truncatingIfNeeded: bits >> 24)
-        out[messageStart + 2] = UInt8(truncatingIfNeeded: bits >> 16)
-        out[messageStart + 3] = UInt8(truncatingIfNeeded: bits >> 8)
-        out[messageStart + 4] = UInt8(truncatingIfNeeded: bits)
+        out.withUnsafeMutableBufferPointer { bytes in
+            // Sound: the message's type byte and length word were appended at `messageStart` (they are
+            // inside the array, which the length computed above covers).
+            storeInt32(Int32(length), at: bytes.baseAddress! + messageStart + 1)
+        }
     }
 }
