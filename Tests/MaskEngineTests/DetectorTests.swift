@@ -5,6 +5,31 @@ import Testing
 /// Each detector on named positives and hard negatives. The expected column lists exactly the spans a
 /// scan must report, so a missed value and a false positive both fail.
 @Suite struct DetectorTests {
+    /// The digit runs the card and SSN rules walk end where a byte loop says, eight bytes a step or not:
+    /// at every start and every upper bound over bytes dense in digits and in the bytes whose nibbles
+    /// are a digit's (`/`, `:`, `?`, `0x3A`-`0x3F`, `0xB0`-`0xB9`, `0x00`-`0x09`).
+    @Test func endOfDigitsIsTheByteLoop() {
+        var g = StageOneTests.Generator(state: 0xD161)
+        let alphabet = Array("0123456789/:;<=>?@ -.a".utf8) + [0x00, 0x09, 0x2F, 0x30 | 0x80, 0x39 | 0x80, 0xFF, 0x0A]
+        var checked = 0
+        for length in 0..<70 {
+            let bytes = (0..<length).map { _ in g.next() % 3 == 0 ? alphabet[Int(g.next() % UInt64(alphabet.count))]
+                                                                  : UInt8(ascii: "0") + UInt8(g.next() % 10) }
+            bytes.withUnsafeBufferPointer { b in
+                for position in 0...length {
+                    for upper in position...length {
+                        var expected = position
+                        while expected < upper && ASCII.isDigit(b[expected]) { expected += 1 }
+                        #expect(ASCII.endOfDigits(b, from: position, upper: upper) == expected,
+                                "\(bytes) from \(position) below \(upper)")
+                        checked += 1
+                    }
+                }
+            }
+        }
+        #expect(checked > 50_000)
+    }
+
     static let emailCases: [(String, [String])] = [
         ("ann@example.com", ["email:ann@example.com"]),
         ("Mail <j.doe+news@mail.corp.example.co.uk>.", ["email:j.doe+news@mail.corp.example.co.uk"]),

@@ -42,4 +42,33 @@ enum ASCII {
     @inline(__always) static func hexValue(_ b: UInt8) -> UInt32 { isDigit(b) ? UInt32(b &- 48) : UInt32((b | 0x20) &- 87) }
     /// `[A-Za-z0-9_.-]`: keys of assignments.
     @inline(__always) static func isIdentifier(_ b: UInt8) -> Bool { isAlnum(b) || b == 95 || b == 46 || b == 45 }
+
+    /// Where the run of digits at `position` ends: the first index at or after it, below `upper`, that
+    /// holds no digit, or `upper`. Eight bytes a step where they lie inside `bytes`: the validators walk
+    /// every card's and SSN's runs, and a byte loop's exit went either way at every run's end.
+    @inline(__always)
+    static func endOfDigits(_ bytes: UnsafeBufferPointer<UInt8>, from position: Int, upper: Int) -> Int {
+        var i = position
+        while i < upper && i + 8 <= bytes.count {
+            // Sound: i ..< i + 8 lies inside `bytes`.
+            let word = UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)
+            let others = nonDigitBytes(word)
+            if others != 0 { return min(i + others.trailingZeroBitCount >> 3, upper) }
+            i += 8
+            // Eight digits that reach `upper`: the run ends there.
+            if i >= upper { return upper }
+        }
+        while i < upper && isDigit(bytes[i]) { i += 1 }
+        return i
+    }
+
+    /// The high bit of each byte of `word` that is no ASCII digit (the others zero): a digit's high nibble
+    /// is 3 and its low nibble plus 6 stays below 16. Each byte is computed apart (no carry crosses a byte).
+    @inline(__always)
+    static func nonDigitBytes(_ word: UInt64) -> UInt64 {
+        let highNibble = (word & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030
+        let lowNibbleOver9 = ((word & 0x0F0F_0F0F_0F0F_0F0F) &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0
+        let flags = highNibble | lowNibbleOver9
+        return (((flags & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | flags) & 0x8080_8080_8080_8080
+    }
 }

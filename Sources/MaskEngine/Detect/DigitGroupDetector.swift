@@ -48,7 +48,7 @@ struct DigitGroupDetector {
         var i = position
         while true {
             let start = i
-            while i < upper && ASCII.isDigit(bytes[i]) { i += 1 }
+            i = ASCII.endOfDigits(bytes, from: i, upper: upper)
             group.runStart[group.count] = start
             group.runEnd[group.count] = i
             group.count += 1
@@ -132,7 +132,7 @@ struct DigitGroupDetector {
         var ssnShape = false
         while true {
             let start = i
-            while i < upper && ASCII.isDigit(bytes[i]) { i += 1 }
+            i = ASCII.endOfDigits(bytes, from: i, upper: upper)
             let length = i - start
             count += 1
             total += length
@@ -159,9 +159,7 @@ struct DigitGroupDetector {
 
     @inline(__always)
     static func skipRun(_ bytes: UnsafeBufferPointer<UInt8>, from position: Int, upper: Int) -> Int {
-        var i = position
-        while i < upper && ASCII.isDigit(bytes[i]) { i += 1 }
-        return i
+        ASCII.endOfDigits(bytes, from: position, upper: upper)
     }
 
     /// The longest card window starting at run `first`, or else an SSN window there, with its last run.
