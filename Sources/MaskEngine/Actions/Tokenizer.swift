@@ -31,11 +31,20 @@ public final class Tokenizer {
     /// initialisation check (a call) a stored static costs per access.
     static var emailDomain: StaticString { "example.invalid" }
 
-    /// `abcdefghijklmnopqrstuvwxyz234567`[bits & 31] (RFC 4648's alphabet, lower-cased).
+    /// The eight base32 characters of the 40 bits `bits` (RFC 4648's alphabet, lower-cased), the most
+    /// significant five bits first in memory: the bits spread to one group a byte in three halving steps
+    /// (20, 10, 5 bits), the bytes reversed so that the first character is the low byte (stored
+    /// little-endian), and each group mapped to its character in all eight bytes at once (`a`... for
+    /// 0-25, `2`... for 26-31). A compare and select per character was ~110 instructions a token.
     @inline(__always)
-    static func base32Character(_ bits: UInt64) -> UInt8 {
-        let v = UInt8(truncatingIfNeeded: bits & 31)
-        return v < 26 ? v &+ UInt8(ascii: "a") : v &- 26 &+ UInt8(ascii: "2")
+    static func base32Word(_ bits: UInt64) -> UInt64 {
+        var x = (bits >> 20) << 32 | bits & 0xF_FFFF
+        x = (x & 0x000F_FC00_000F_FC00) << 6 | x & 0x0000_03FF_0000_03FF
+        x = (x & 0x03E0_03E0_03E0_03E0) << 3 | x & 0x001F_001F_001F_001F
+        x = x.byteSwapped
+        // Groups of 26 and more: their byte plus 0x66 reaches 0x80 (no byte carries into the next).
+        let high = ((x &+ 0x6666_6666_6666_6666) & 0x8080_8080_8080_8080) >> 7
+        return x &+ 0x6161_6161_6161_6161 &- high &* 0x49
     }
 
     /// `0123456789abcdef`[v], v < 16.
@@ -234,10 +243,11 @@ public final class Tokenizer {
     static func writeEmailToken(mac: UnsafePointer<UInt8>, value: UnsafeBufferPointer<UInt8>, separator: Range<Int>?,
                                 into token: UnsafeMutablePointer<UInt8>) {
         let high = UInt64(bigEndian: UnsafeRawPointer(mac).loadUnaligned(as: UInt64.self))
-        // Characters 12-15: the last 4 bits of `high`, then the 16 bits of the MAC's bytes 8 and 9.
-        let rest = (high & 15) << 16 | UInt64(mac[8]) << 8 | UInt64(mac[9])
-        for i in 0..<12 { token[i] = base32Character(high >> UInt64(59 - 5 * i)) }
-        for i in 0..<4 { token[12 + i] = base32Character(rest >> UInt64(15 - 5 * i)) }
+        // Characters 0-7: the MAC's first 40 bits; 8-15: its next 24, then the 16 of bytes 8 and 9.
+        let rest = (high & 0xFF_FFFF) << 16 | UInt64(mac[8]) << 8 | UInt64(mac[9])
+        let raw = UnsafeMutableRawPointer(token)
+        raw.storeBytes(of: base32Word(high >> 24).littleEndian, as: UInt64.self)
+        raw.storeBytes(of: base32Word(rest).littleEndian, toByteOffset: 8, as: UInt64.self)
         var at = 16
         if let separator {
             // Sound: the separator lies inside `value` (`EmailAddressKey.separator` found it there).
