@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the token catalogue's prefix tables as C (`mk_token_prefixes catalogue_prefixes`), for the C
 harnesses that call mk_classify without the Swift engine (Benchmarks/stage1_candidates.c -DCATALOGUE):
-the same pairs, first-byte groups and 8-byte prefix words that TokenCatalogue.Index builds, read from
+the same pairs, first-byte groups, pair groups and 8-byte prefix words that TokenCatalogue.Index builds, read from
 the `TokenRule("name", "prefix", ...)` lines of TokenCatalogue.swift.
 
     python3 Benchmarks/catalogue_prefixes.py > /tmp/catalogue_prefixes.c
@@ -17,7 +17,7 @@ prefixes = re.findall(r'TokenRule\("[^"]+",\s*"((?:[^"\\]|\\.)*)"', text)
 # otherwise would be missing here, so the count must be the number of rules.
 if len(prefixes) != text.count("TokenRule(\"") or any("\\" in p for p in prefixes):
     sys.exit("catalogue_prefixes.py: a TokenRule line it cannot read")
-order = sorted(range(len(prefixes)), key=lambda k: (prefixes[k].encode()[0], k))
+order = sorted(range(len(prefixes)), key=lambda k: (prefixes[k].encode()[0], prefixes[k].encode()[1], k))
 groups = [[0, 0] for _ in range(256)]
 words, pairs = [], [0] * 1024
 for position, k in enumerate(order):
@@ -30,10 +30,26 @@ for position, k in enumerate(order):
     words.append((word, mask, k))
     pair = word & 0xFFFF
     pairs[pair >> 6] |= 1 << (pair & 63)
+# Each pair's run of words, in the hash table mk_prefix_pair_slot indexes (linear probing, key 0 empty).
+SLOTS = 512
+pair_keys, pair_groups = [0] * SLOTS, [[0, 0] for _ in range(SLOTS)]
+k = 0
+while k < len(words):
+    pair = words[k][0] & 0xFFFF
+    end = k + 1
+    while end < len(words) and words[end][0] & 0xFFFF == pair:
+        end += 1
+    slot = ((pair * 0x9E3779B1) & 0xFFFFFFFF) >> 23 & (SLOTS - 1)
+    while pair_keys[slot] != 0:
+        slot = (slot + 1) & (SLOTS - 1)
+    pair_keys[slot], pair_groups[slot] = pair, [k, end - k]
+    k = end
 print('#include "mask_kernels.h"')
 print(f"// {len(prefixes)} prefixes of {source.name}")
 print("static const uint64_t pairs[1024] = {" + ", ".join(f"0x{x:x}ULL" for x in pairs) + "};")
 print("static const mk_prefix_group groups[256] = {" + ", ".join(f"{{{s}, {c}}}" for s, c in groups) + "};")
 print(f"static const mk_prefix_word words[{len(words)}] = {{"
       + ", ".join(f"{{0x{w:x}ULL, 0x{m:x}ULL, {k}}}" for w, m, k in words) + "};")
-print("const mk_token_prefixes catalogue_prefixes = {pairs, groups, words};")
+print("static const uint16_t pair_keys[512] = {" + ", ".join(str(x) for x in pair_keys) + "};")
+print("static const mk_prefix_group pair_groups[512] = {" + ", ".join(f"{{{s}, {c}}}" for s, c in pair_groups) + "};")
+print("const mk_token_prefixes catalogue_prefixes = {pairs, groups, words, pair_keys, pair_groups};")

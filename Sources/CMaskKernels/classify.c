@@ -376,7 +376,10 @@ static inline int prefix_starts_at(const uint8_t *buffer, size_t total, size_t s
     }
     unsigned pair = (unsigned)(head & 0xFFFF);   // every prefix has two bytes or more
     if (!((prefixes->pairs[pair >> 6] >> (pair & 63)) & 1)) return 0;
-    mk_prefix_group group = prefixes->groups[buffer[s]];
+    // The pair's own words: a pair in `pairs` is in the table, so the probe ends at its slot.
+    unsigned slot = mk_prefix_pair_slot(pair);
+    while (prefixes->pair_keys[slot] != pair) slot = (slot + 1) & (MK_PREFIX_PAIR_SLOTS - 1);
+    mk_prefix_group group = prefixes->pair_groups[slot];
     for (unsigned k = group.start; k < (unsigned)group.start + group.count; k++) {
         if ((head & prefixes->words[k].mask) == prefixes->words[k].word) return 1;
     }

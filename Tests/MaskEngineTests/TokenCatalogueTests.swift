@@ -81,6 +81,29 @@ import Testing
         }
     }
 
+    /// The pair table (`words(startingWith:)`, what stage 1 and `match` walk) holds, for every two-byte
+    /// start in `pairs`, exactly the words of its first byte's group that begin with it, in the group's
+    /// order; so for any 8 bytes whose pair passes, the first word that matches is the same either way.
+    @Test func pairGroupsHoldEachPairsWordsInOrder() {
+        let index = TokenCatalogue.index
+        var pairsSeen = 0
+        for pair in 1..<65536 where index.pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0 {
+            pairsSeen += 1
+            let firstByte = index.groups[pair & 0xFF]
+            let expected = (Int(firstByte.start)..<(Int(firstByte.start) + Int(firstByte.count)))
+                .filter { Int(index.words[$0].word & 0xFFFF) == pair }
+            let group = index.words(startingWith: pair)
+            #expect(Array(Int(group.start)..<(Int(group.start) + Int(group.count))) == expected, "pair \(pair)")
+        }
+        #expect(pairsSeen > 50 && pairsSeen <= TokenCatalogue.rules.count)
+        // Every rule is reached through its pair.
+        for (k, ruleIndex) in TokenCatalogue.sorted.enumerated() {
+            let prefix = Array(TokenCatalogue.rules[Int(ruleIndex)].prefix.description.utf8)
+            let group = index.words(startingWith: Int(prefix[0]) | Int(prefix[1]) << 8)
+            #expect((Int(group.start)..<(Int(group.start) + Int(group.count))).contains(k), "\(prefix)")
+        }
+    }
+
     @Test func namesAreSnakeCaseAndKindsRoundTrip() {
         for (i, rule) in TokenCatalogue.rules.enumerated() {
             let name = rule.name.description

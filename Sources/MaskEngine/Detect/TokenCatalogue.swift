@@ -205,9 +205,12 @@ enum TokenCatalogue {
         TokenRule("authress_key", "authress_", .atLeast(.base64URLDot, 40)),
     ]
 
-    /// Rule indices grouped by first byte, in declaration order within a group.
+    /// Rule indices grouped by first byte, then by second byte, in declaration order within a pair (two
+    /// prefixes with different second bytes never match the same bytes, so the order between pairs
+    /// decides nothing; within a pair the earlier rule wins, as declared).
     static let sorted: [UInt16] = rules.indices.sorted {
-        (rules[$0].prefix.utf8Start[0], $0) < (rules[$1].prefix.utf8Start[0], $1)
+        let (a, b) = (rules[$0].prefix.utf8Start, rules[$1].prefix.utf8Start)
+        return (a[0], a[1], $0) < (b[0], b[1], $1)
     }.map(UInt16.init)
 
     /// For each first byte, where its group starts in `sorted` and how many rules it holds.
@@ -229,8 +232,9 @@ enum TokenCatalogue {
     ///
     /// `pairs` is a bit per two-byte start (first byte | second byte << 8) that some prefix begins with
     /// (every prefix has two bytes or more): 8 KiB, one load that rejects most candidates before their
-    /// group's walk. Words open many groups ('s' starts 35 prefixes, 'p' 13), and a PII-free table's long
-    /// runs start words ("session", "python-requests") that walked them all.
+    /// group's walk. A start that passes walks only its pair's words (`pairKeys`, `pairGroups`: see
+    /// `mk_token_prefixes`): its first byte's group is long for some bytes ('s' starts 35 prefixes, 'p'
+    /// 13), and a PII-free table's words ("session", "search", "feature_flags") walked all of it.
     ///
     /// The tables are laid out as C structs, so that stage 1 reads the same ones (`stageOne`): it passes
     /// an `_` anchor or a token start only where a prefix starts (`prefixed_underscores`, `token_starts`).
@@ -238,6 +242,8 @@ enum TokenCatalogue {
         let groups: UnsafeBufferPointer<mk_prefix_group>
         let words: UnsafeBufferPointer<mk_prefix_word>
         let pairs: UnsafeBufferPointer<UInt64>
+        let pairKeys: UnsafeBufferPointer<UInt16>
+        let pairGroups: UnsafeBufferPointer<mk_prefix_group>
         let stageOne: UnsafePointer<mk_token_prefixes>
 
         /// Whether some prefix starts with the byte at `start` and the one after it (zero at `upper`).
@@ -246,6 +252,15 @@ enum TokenCatalogue {
             let second = start + 1 < upper ? Int(bytes[start + 1]) : 0
             let pair = Int(bytes[start]) | second << 8
             return pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0
+        }
+
+        /// The words of the prefixes that start with `pair` (first byte | second byte << 8), which
+        /// `mayStartPrefix` said some prefix does (else the probe would not end).
+        @inline(__always)
+        func words(startingWith pair: Int) -> mk_prefix_group {
+            var slot = Int(mk_prefix_pair_slot(UInt32(pair)))
+            while Int(pairKeys[slot]) != pair { slot = (slot + 1) & (Int(MK_PREFIX_PAIR_SLOTS) - 1) }
+            return pairGroups[slot]
         }
 
         init() {
@@ -267,12 +282,33 @@ enum TokenCatalogue {
                 let pair = Int(word & 0xFFFF)  // the prefix's first two bytes, as `mayStartPrefix` reads them
                 pairs[pair >> 6] |= 1 << UInt64(pair & 63)
             }
+            // Each pair's run of words in `sorted` (sorted by pair within a first byte), in a hash table.
+            let slots = Int(MK_PREFIX_PAIR_SLOTS)
+            let pairKeys = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: slots)
+            pairKeys.initialize(repeating: 0)
+            let pairGroups = UnsafeMutableBufferPointer<mk_prefix_group>.allocate(capacity: slots)
+            pairGroups.initialize(repeating: mk_prefix_group(start: 0, count: 0))
+            var k = 0
+            while k < sorted.count {
+                let pair = UInt16(truncatingIfNeeded: words[k].word & 0xFFFF)
+                var end = k + 1
+                while end < sorted.count && UInt16(truncatingIfNeeded: words[end].word & 0xFFFF) == pair { end += 1 }
+                var slot = Int(mk_prefix_pair_slot(UInt32(pair)))
+                while pairKeys[slot] != 0 { slot = (slot + 1) & (slots - 1) }
+                precondition(pair != 0, "a catalogue prefix starts with two non-zero bytes")
+                pairKeys[slot] = pair
+                pairGroups[slot] = mk_prefix_group(start: UInt16(k), count: UInt16(end - k))
+                k = end
+            }
             self.groups = UnsafeBufferPointer(groups)
             self.words = UnsafeBufferPointer(words)
             self.pairs = UnsafeBufferPointer(pairs)
+            self.pairKeys = UnsafeBufferPointer(pairKeys)
+            self.pairGroups = UnsafeBufferPointer(pairGroups)
             let stageOne = UnsafeMutablePointer<mk_token_prefixes>.allocate(capacity: 1)
             stageOne.initialize(to: mk_token_prefixes(pairs: pairs.baseAddress, groups: groups.baseAddress,
-                                                      words: words.baseAddress))
+                                                      words: words.baseAddress, pair_keys: pairKeys.baseAddress,
+                                                      pair_groups: pairGroups.baseAddress))
             self.stageOne = UnsafePointer(stageOne)
         }
     }
@@ -300,9 +336,9 @@ enum TokenCatalogue {
         guard start >= lower, start < upper, upper <= bytes.count,
               start == lower || !ASCII.isAlnum(bytes[start - 1]),
               table.mayStartPrefix(bytes, start, upper) else { return nil }
-        // A pair that passed has a group: its first byte starts a prefix.
-        let group = table.groups[Int(bytes[start])]
+        // A pair that passed has its words: the prefixes that start with it.
         let head = head(bytes, start, upper)
+        let group = table.words(startingWith: Int(truncatingIfNeeded: head & 0xFFFF))
         var k = Int(group.start)
         let end = k + Int(group.count)
         while k < end {
