@@ -3,8 +3,7 @@
 // at most 256 records or 64 KiB), in ns per byte; the best of five passes each.
 //
 //   cc -O2 -I Sources/CMaskKernels/include -I Sources/CMaskKernels Benchmarks/csv_bench.c
-//      Sources/CMaskKernels/csv_split.c Sources/CMaskKernels/csv_fields.c Sources/CMaskKernels/kernel_path.c
-//      -o /tmp/csv_bench            (one command line)
+//      Sources/CMaskKernels/*.c -o /tmp/csv_bench            (one command line)
 //   /tmp/csv_bench FILE.csv
 //
 // The split as it was before a2c9034 (built without POPCNT), for comparison:

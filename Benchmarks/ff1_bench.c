@@ -3,8 +3,8 @@
 // Benchmarks/RESULTS.md quotes for tokens. CPU time of the process, so other load on a shared machine
 // inflates it less than wall time; compare builds in one interleaved run, or count instructions:
 //
-//   clang -O2 -I Sources/CMaskKernels/include Benchmarks/ff1_bench.c Sources/CMaskKernels/ff1.c \
-//      Sources/CMaskKernels/kernel_path.c -o /tmp/ff1_bench
+//   clang -O2 -I Sources/CMaskKernels/include -I Sources/CMaskKernels Benchmarks/ff1_bench.c \
+//      Sources/CMaskKernels/*.c -o /tmp/ff1_bench
 //   /tmp/ff1_bench DIGITS [TOKENS] [MODE] [RADIX]     MODE 0 mk_ff1_encrypt, 1 prepared batches of 64, 2 prepared one by one,
 //                                                     3 a prepared wide plan one by one (radix 62, 17...40 numerals),
 //                                                     4 the same in batches of 64 (mk_ff1_encrypt_wide_batch)

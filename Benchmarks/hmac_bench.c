@@ -5,7 +5,7 @@
 // builds the kernels with:
 //
 //   clang -O2 -I Sources/CMaskKernels/include -I Sources/CMaskKernels Benchmarks/hmac_bench.c
-//      Sources/CMaskKernels/hmac_sha256.c Sources/CMaskKernels/kernel_path.c -o /tmp/hmac_bench
+//      Sources/CMaskKernels/*.c -o /tmp/hmac_bench
 //   /tmp/hmac_bench
 #include <stdio.h>
 #include <string.h>

@@ -5,12 +5,12 @@
 // digit mask marks every digit; the scanner then skipped to the end of each run, so only a run's first
 // digit reached scalar code, and that is what is counted).
 //
-//   cc -O2 -I Sources/CMaskKernels/include Benchmarks/stage1_candidates.c Sources/CMaskKernels/classify.c \
-//      Sources/CMaskKernels/kernel_path.c -o /tmp/stage1_candidates && /tmp/stage1_candidates FILE...
+//   cc -O2 -I Sources/CMaskKernels/include Benchmarks/stage1_candidates.c Sources/CMaskKernels/*.c \
+//      -o /tmp/stage1_candidates && /tmp/stage1_candidates FILE...
 //   # with the token catalogue's prefixes, as the engine classifies (the `_` and token-start filters):
 //   python3 Benchmarks/catalogue_prefixes.py > /tmp/catalogue_prefixes.c
 //   cc -O2 -DCATALOGUE -I Sources/CMaskKernels/include Benchmarks/stage1_candidates.c /tmp/catalogue_prefixes.c \
-//      Sources/CMaskKernels/classify.c Sources/CMaskKernels/kernel_path.c -o /tmp/stage1_candidates_catalogue
+//      Sources/CMaskKernels/*.c -o /tmp/stage1_candidates_catalogue
 //   # the kernel before issue 13:
 //   mkdir -p /tmp/k0/include && for f in mask_kernels.h mask_hmac.h mask_ff1.h; do
 //     git show d9c93f5:Sources/CMaskKernels/include/$f > /tmp/k0/include/$f; done
