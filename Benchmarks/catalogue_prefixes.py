@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the token catalogue's prefix tables as C (`mk_token_prefixes catalogue_prefixes`), for the C
 harnesses that call mk_classify without the Swift engine (Benchmarks/stage1_candidates.c -DCATALOGUE):
-the same pairs, first-byte groups, pair groups and 8-byte prefix words that TokenCatalogue.Index builds, read from
+the same pairs, pair groups and 8-byte prefix words that TokenCatalogue.Index builds, read from
 the `TokenRule("name", "prefix", ...)` lines of TokenCatalogue.swift.
 
     python3 Benchmarks/catalogue_prefixes.py > /tmp/catalogue_prefixes.c
@@ -18,13 +18,9 @@ prefixes = re.findall(r'TokenRule\("[^"]+",\s*"((?:[^"\\]|\\.)*)"', text)
 if len(prefixes) != text.count("TokenRule(\"") or any("\\" in p for p in prefixes):
     sys.exit("catalogue_prefixes.py: a TokenRule line it cannot read")
 order = sorted(range(len(prefixes)), key=lambda k: (prefixes[k].encode()[0], prefixes[k].encode()[1], k))
-groups = [[0, 0] for _ in range(256)]
 words, pairs = [], [0] * 1024
-for position, k in enumerate(order):
+for k in order:
     raw = prefixes[k].encode()
-    if groups[raw[0]][1] == 0:
-        groups[raw[0]][0] = position
-    groups[raw[0]][1] += 1
     word = sum(b << (8 * i) for i, b in enumerate(raw[:8]))
     mask = sum(0xFF << (8 * i) for i in range(min(8, len(raw))))
     words.append((word, mask, k))
@@ -47,9 +43,8 @@ while k < len(words):
 print('#include "mask_kernels.h"')
 print(f"// {len(prefixes)} prefixes of {source.name}")
 print("static const uint64_t pairs[1024] = {" + ", ".join(f"0x{x:x}ULL" for x in pairs) + "};")
-print("static const mk_prefix_group groups[256] = {" + ", ".join(f"{{{s}, {c}}}" for s, c in groups) + "};")
 print(f"static const mk_prefix_word words[{len(words)}] = {{"
       + ", ".join(f"{{0x{w:x}ULL, 0x{m:x}ULL, {k}}}" for w, m, k in words) + "};")
 print("static const uint16_t pair_keys[512] = {" + ", ".join(str(x) for x in pair_keys) + "};")
 print("static const mk_prefix_group pair_groups[512] = {" + ", ".join(f"{{{s}, {c}}}" for s, c in pair_groups) + "};")
-print("const mk_token_prefixes catalogue_prefixes = {pairs, groups, words, pair_keys, pair_groups};")
+print("const mk_token_prefixes catalogue_prefixes = {pairs, words, pair_keys, pair_groups};")

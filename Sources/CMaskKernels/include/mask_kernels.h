@@ -43,20 +43,18 @@ typedef struct {
 } mk_block_masks;
 
 /// The token catalogue's prefixes as stage 1 reads them (TokenCatalogue.Index builds it): a bit per
-/// two-byte start (first byte | second byte << 8) that some prefix begins with; for each first byte, the
-/// run of `words` whose prefixes start with it; each word is a prefix's first (up to) 8 bytes,
-/// little-endian, with the mask of the bytes it has, and the catalogue's index of its rule (the Swift
-/// matcher reads the same tables; stage 1 needs no rule).
-/// `pair_keys` and `pair_groups` index the same words by their first two bytes (the words are sorted by
-/// first byte, then second byte, then catalogue order): a hash table of MK_PREFIX_PAIR_SLOTS slots, the
-/// pair at `mk_prefix_pair_slot(pair)` or the next slots after it (linear probing; key 0, which no pair
-/// is, marks an empty slot). A word start that passes `pairs` compares only its own pair's words, not
-/// every word of its first byte ('s' starts 35 prefixes; a word like "session" compared them all).
+/// two-byte start (first byte | second byte << 8) that some prefix begins with (`pairs`); the `words`,
+/// each a prefix's first (up to) 8 bytes, little-endian, with the mask of the bytes it has and the
+/// catalogue's index of its rule (the Swift matcher reads the same tables; stage 1 needs no rule), sorted
+/// by their first two bytes, then in catalogue order; and for each two-byte start, the run of words that
+/// begin with it, in a hash table of MK_PREFIX_PAIR_SLOTS slots (`pair_keys`, `pair_groups`): the pair at
+/// `mk_prefix_pair_slot(pair)` or the next slots after it (linear probing; key 0, which no pair is, marks
+/// an empty slot). A word start that passes `pairs` compares only its own pair's words, not every word of
+/// its first byte ('s' starts 35 prefixes; a word like "session" compared them all).
 typedef struct { uint16_t start, count; } mk_prefix_group;
 typedef struct { uint64_t word, mask; uint16_t rule; } mk_prefix_word;
 typedef struct {
     const uint64_t *pairs;           // 65536 bits
-    const mk_prefix_group *groups;   // 256 entries
     const mk_prefix_word *words;
     const uint16_t *pair_keys;       // MK_PREFIX_PAIR_SLOTS entries
     const mk_prefix_group *pair_groups;   // MK_PREFIX_PAIR_SLOTS entries

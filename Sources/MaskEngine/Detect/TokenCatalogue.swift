@@ -213,18 +213,7 @@ enum TokenCatalogue {
         return (a[0], a[1], $0) < (b[0], b[1], $1)
     }.map(UInt16.init)
 
-    /// For each first byte, where its group starts in `sorted` and how many rules it holds.
-    static let byFirstByte: [(start: UInt16, count: UInt16)] = {
-        var table = [(start: UInt16, count: UInt16)](repeating: (0, 0), count: 256)
-        for (k, index) in sorted.enumerated() {
-            let b = Int(rules[Int(index)].prefix.utf8Start[0])
-            if table[b].count == 0 { table[b].start = UInt16(k) }
-            table[b].count += 1
-        }
-        return table
-    }()
-
-    /// `byFirstByte` and the prefix words in `sorted` order (each a rule's first, up to, 8 bytes,
+    /// The prefix words in `sorted` order (each a rule's first, up to, 8 bytes,
     /// little-endian, with the mask of them and the rule's index), in memory that is never freed: one
     /// global read per candidate instead of two arrays' lazy-initialisation checks and bounds checks, and
     /// a rule's 100-byte description is read only when the candidate's first 8 bytes match its prefix
@@ -239,7 +228,6 @@ enum TokenCatalogue {
     /// The tables are laid out as C structs, so that stage 1 reads the same ones (`stageOne`): it passes
     /// an `_` anchor or a token start only where a prefix starts (`prefixed_underscores`, `token_starts`).
     struct Index: @unchecked Sendable {
-        let groups: UnsafeBufferPointer<mk_prefix_group>
         let words: UnsafeBufferPointer<mk_prefix_word>
         let pairs: UnsafeBufferPointer<UInt64>
         let pairKeys: UnsafeBufferPointer<UInt16>
@@ -264,8 +252,6 @@ enum TokenCatalogue {
         }
 
         init() {
-            let groups = UnsafeMutableBufferPointer<mk_prefix_group>.allocate(capacity: 256)
-            _ = groups.initialize(from: byFirstByte.map { mk_prefix_group(start: $0.start, count: $0.count) })
             let words = UnsafeMutableBufferPointer<mk_prefix_word>.allocate(capacity: max(1, sorted.count))
             let pairs = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: 65536 / 64)
             pairs.initialize(repeating: 0)
@@ -291,24 +277,22 @@ enum TokenCatalogue {
             var k = 0
             while k < sorted.count {
                 let pair = UInt16(truncatingIfNeeded: words[k].word & 0xFFFF)
+                precondition(pair != 0, "a catalogue prefix starts with two non-zero bytes")
                 var end = k + 1
                 while end < sorted.count && UInt16(truncatingIfNeeded: words[end].word & 0xFFFF) == pair { end += 1 }
                 var slot = Int(mk_prefix_pair_slot(UInt32(pair)))
                 while pairKeys[slot] != 0 { slot = (slot + 1) & (slots - 1) }
-                precondition(pair != 0, "a catalogue prefix starts with two non-zero bytes")
                 pairKeys[slot] = pair
                 pairGroups[slot] = mk_prefix_group(start: UInt16(k), count: UInt16(end - k))
                 k = end
             }
-            self.groups = UnsafeBufferPointer(groups)
             self.words = UnsafeBufferPointer(words)
             self.pairs = UnsafeBufferPointer(pairs)
             self.pairKeys = UnsafeBufferPointer(pairKeys)
             self.pairGroups = UnsafeBufferPointer(pairGroups)
             let stageOne = UnsafeMutablePointer<mk_token_prefixes>.allocate(capacity: 1)
-            stageOne.initialize(to: mk_token_prefixes(pairs: pairs.baseAddress, groups: groups.baseAddress,
-                                                      words: words.baseAddress, pair_keys: pairKeys.baseAddress,
-                                                      pair_groups: pairGroups.baseAddress))
+            stageOne.initialize(to: mk_token_prefixes(pairs: pairs.baseAddress, words: words.baseAddress,
+                                                      pair_keys: pairKeys.baseAddress, pair_groups: pairGroups.baseAddress))
             self.stageOne = UnsafePointer(stageOne)
         }
     }
