@@ -376,9 +376,13 @@ static inline int prefix_starts_at(const uint8_t *buffer, size_t total, size_t s
     }
     unsigned pair = (unsigned)(head & 0xFFFF);   // every prefix has two bytes or more
     if (!((prefixes->pairs[pair >> 6] >> (pair & 63)) & 1)) return 0;
-    // The pair's own words: a pair in `pairs` is in the table, so the probe ends at its slot.
+    // The pair's own words: a pair in `pairs` is in the table (both are built from the same words), so
+    // the probe ends at its slot; were it missing, the candidate is kept for stage 2, never a hang.
     unsigned slot = mk_prefix_pair_slot(pair);
-    while (prefixes->pair_keys[slot] != pair) slot = (slot + 1) & (MK_PREFIX_PAIR_SLOTS - 1);
+    for (unsigned probes = 0; prefixes->pair_keys[slot] != pair; probes++) {
+        if (probes == MK_PREFIX_PAIR_SLOTS) return 1;
+        slot = (slot + 1) & (MK_PREFIX_PAIR_SLOTS - 1);
+    }
     mk_prefix_group group = prefixes->pair_groups[slot];
     for (unsigned k = group.start; k < (unsigned)group.start + group.count; k++) {
         if ((head & prefixes->words[k].mask) == prefixes->words[k].word) return 1;

@@ -242,12 +242,16 @@ enum TokenCatalogue {
             return pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0
         }
 
-        /// The words of the prefixes that start with `pair` (first byte | second byte << 8), which
-        /// `mayStartPrefix` said some prefix does (else the probe would not end).
+        /// The words of the prefixes that start with `pair` (first byte | second byte << 8): none for a
+        /// pair no prefix starts with (`mayStartPrefix` says which do; the probe ends at an empty slot).
         @inline(__always)
         func words(startingWith pair: Int) -> mk_prefix_group {
             var slot = Int(mk_prefix_pair_slot(UInt32(pair)))
-            while Int(pairKeys[slot]) != pair { slot = (slot + 1) & (Int(MK_PREFIX_PAIR_SLOTS) - 1) }
+            while Int(pairKeys[slot]) != pair {
+                // The table is never full (176 rules, 512 slots): an empty slot ends every probe.
+                if pairKeys[slot] == 0 { return mk_prefix_group(start: 0, count: 0) }
+                slot = (slot + 1) & (Int(MK_PREFIX_PAIR_SLOTS) - 1)
+            }
             return pairGroups[slot]
         }
 
@@ -274,6 +278,7 @@ enum TokenCatalogue {
             pairKeys.initialize(repeating: 0)
             let pairGroups = UnsafeMutableBufferPointer<mk_prefix_group>.allocate(capacity: slots)
             pairGroups.initialize(repeating: mk_prefix_group(start: 0, count: 0))
+            precondition(sorted.count < slots, "the pair table keeps an empty slot, which ends every probe")
             var k = 0
             while k < sorted.count {
                 let pair = UInt16(truncatingIfNeeded: words[k].word & 0xFFFF)
