@@ -211,6 +211,12 @@ static inline int ctz128(u128 x) {
 // and two digits, before it (the card's first joiner, the SSN's second); the first of nine digits; and
 // every bit from `unread` on, where the marks would read past the 128-bit window.
 static inline uint64_t starts_reaching_marks(uint64_t starts, u128 group, u128 marks) {
+    // What the starts' groups cover from each start on (each start carried to its group's end by one
+    // addition). Most windows with marks have them only where no start reaches (a long number's nine
+    // digits, which start no group, among dates and addresses): then no start is kept, and the walk
+    // below, a branch or two a start, is skipped (-9 % of stage 1 on PII-free CSV, Benchmarks/RESULTS.md).
+    const u128 reach = ((((u128)starts + group) ^ group) & group) | starts;
+    if ((reach & marks) == 0) return 0;
     uint64_t kept = 0, group_low = (uint64_t)group, marks_low = (uint64_t)marks;
     while (starts) {
         int c = __builtin_ctzll(starts);
@@ -381,14 +387,10 @@ static inline int prefix_starts_at(const uint8_t *buffer, size_t total, size_t s
     }
     unsigned pair = (unsigned)(head & 0xFFFF);   // every prefix has two bytes or more
     if (!((prefixes->pairs[pair >> 6] >> (pair & 63)) & 1)) return 0;
-    // The pair's own words: a pair in `pairs` is in the table (both are built from the same words), so
-    // the probe ends at its slot; were it missing, the candidate is kept for stage 2, never a hang.
-    unsigned slot = mk_prefix_pair_slot(pair);
-    for (unsigned probes = 0; prefixes->pair_keys[slot] != pair; probes++) {
-        if (probes == MK_PREFIX_PAIR_SLOTS) return 1;
-        slot = (slot + 1) & (MK_PREFIX_PAIR_SLOTS - 1);
-    }
-    mk_prefix_group group = prefixes->pair_groups[slot];
+    // The pair's own words. A pair in `pairs` is in the table (both are built from the same words);
+    // were it missing, the candidate is kept for stage 2.
+    mk_prefix_group group;
+    if (!mk_prefix_pair_group(prefixes, pair, &group)) return 1;
     for (unsigned k = group.start; k < (unsigned)group.start + group.count; k++) {
         if ((head & prefixes->words[k].mask) == prefixes->words[k].word) return 1;
     }
@@ -661,15 +663,7 @@ static inline void finish_lane(lane_masks *m, int j, int64_t base, int64_t *last
         u128 marks = wide(m->marks_lo[j], m->marks_hi[j]);
         if (marks != 0) {
             u128 unread = ~(((u128)1 << (128 - 10)) - 1);
-            u128 group = wide(m->group_lo[j], m->group_hi[j]);
-            // What the starts' groups cover from each start on (each start carried to its group's end).
-            // Most windows with marks have them only where no start reaches (a long number's nine
-            // digits, which start no group, in a row of dates and addresses): then no start is kept,
-            // and the walk over the starts, a branch or two each, is skipped (-9 % of stage 1 on
-            // PII-free CSV, Benchmarks/RESULTS.md).
-            u128 reach = ((((u128)starts + group) ^ group) & group) | starts;
-            if (reach & (marks | unread))
-                m->digitstart[j] |= starts_reaching_marks(starts, group, marks | unread);
+            m->digitstart[j] |= starts_reaching_marks(starts, wide(m->group_lo[j], m->group_hi[j]), marks | unread);
         }
     }
     uint64_t dash_u = m->dash_u[j], colon = m->colon[j];

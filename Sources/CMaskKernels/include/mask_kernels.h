@@ -67,6 +67,20 @@ static inline unsigned mk_prefix_pair_slot(unsigned pair) {
     return ((pair * 0x9E3779B1u) >> 23) & (MK_PREFIX_PAIR_SLOTS - 1);
 }
 
+/// The run of `words` that begin with `pair` into `*group`, and 1; or 0 when the table has no such pair
+/// (the probe stops at an empty slot, or after every slot: a full or inconsistent table never hangs).
+/// Stage 1 (`prefix_starts_at`) and stage 2 (`TokenCatalogue.match`) both look pairs up here.
+static inline int mk_prefix_pair_group(const mk_token_prefixes *prefixes, unsigned pair, mk_prefix_group *group) {
+    unsigned slot = mk_prefix_pair_slot(pair);
+    for (unsigned probes = 0; probes < MK_PREFIX_PAIR_SLOTS; probes++) {
+        const uint16_t key = prefixes->pair_keys[slot];
+        if (key == pair) { *group = prefixes->pair_groups[slot]; return 1; }
+        if (key == 0) return 0;
+        slot = (slot + 1) & (MK_PREFIX_PAIR_SLOTS - 1);
+    }
+    return 0;
+}
+
 /// Classifies `buffer[start ..< start + length]` (`start` a multiple of 64, `start + length <= total`)
 /// into `(length + 63) / 64` blocks written to `out`. Bytes after the range, up to `total`, and up to
 /// 256 bytes before it are read, so that conditions that straddle the range's ends are still seen. Bits

@@ -243,16 +243,12 @@ enum TokenCatalogue {
         }
 
         /// The words of the prefixes that start with `pair` (first byte | second byte << 8): none for a
-        /// pair no prefix starts with (`mayStartPrefix` says which do; the probe ends at an empty slot).
+        /// pair no prefix starts with (the probe is the kernel's, `mk_prefix_pair_group`).
         @inline(__always)
         func words(startingWith pair: Int) -> mk_prefix_group {
-            var slot = Int(mk_prefix_pair_slot(UInt32(pair)))
-            while Int(pairKeys[slot]) != pair {
-                // The table is never full (176 rules, 512 slots): an empty slot ends every probe.
-                if pairKeys[slot] == 0 { return mk_prefix_group(start: 0, count: 0) }
-                slot = (slot + 1) & (Int(MK_PREFIX_PAIR_SLOTS) - 1)
-            }
-            return pairGroups[slot]
+            var group = mk_prefix_group(start: 0, count: 0)
+            _ = mk_prefix_pair_group(stageOne, UInt32(truncatingIfNeeded: pair), &group)
+            return group
         }
 
         init() {
