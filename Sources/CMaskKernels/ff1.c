@@ -495,6 +495,13 @@ MK_VAES_TARGET MK_ALWAYS_INLINE __m512i blocks_of(__m512i base_low, __m512i high
     return _mm512_permutex2var_epi64(base_low, pick, high);
 }
 
+MK_VAES_TARGET MK_ALWAYS_INLINE void encipher2(__m512i *x, const __m512i *keys) {
+    for (int k = 0; k < 2; k++) x[k] = _mm512_xor_si512(x[k], keys[0]);
+    for (int i = 1; i < 10; i++)
+        for (int k = 0; k < 2; k++) x[k] = _mm512_aesenc_epi128(x[k], keys[i]);
+    for (int k = 0; k < 2; k++) x[k] = _mm512_aesenclast_epi128(x[k], keys[10]);
+}
+
 MK_VAES_TARGET MK_ALWAYS_INLINE void encipher4(__m512i *x, const __m512i *keys) {
     for (int k = 0; k < 4; k++) x[k] = _mm512_xor_si512(x[k], keys[0]);
     for (int i = 1; i < 10; i++)
@@ -708,9 +715,22 @@ MK_AES_TARGET MK_ALWAYS_INLINE void wide_s_words(const mk_ff1_wide_plan *p, int 
     w[4] = __builtin_bswap32(extra);
 }
 
+// NUM of `count` numerals: Horner's rule in 64 bits over pieces of as many numerals as 64 bits hold (a
+// 128-bit multiply per numeral was a chain of twenty for a secret's half), joined in 128 bits once a
+// piece; the pieces' chains are independent, so they overlap.
 static u128 ff1_num(const uint8_t *x, size_t count, unsigned radix) {
+    uint64_t power = 1;
+    size_t piece = 0;
+    while (power <= UINT64_MAX / radix) { power *= radix; piece++; }  // radix^piece < 2^64
     u128 r = 0;
-    for (size_t i = 0; i < count; i++) r = r * radix + x[i];
+    size_t i = 0;
+    while (i < count) {
+        const size_t len = count - i < piece ? count - i : piece;
+        uint64_t v = 0, scale = 1;
+        for (size_t j = 0; j < len; j++) { v = v * radix + x[i + j]; scale *= radix; }
+        r = r * scale + v;
+        i += len;
+    }
     return r;
 }
 
@@ -735,25 +755,63 @@ MK_ALWAYS_INLINE uint8_t str_numeral(uint64_t *w, const unsigned radix, uint64_t
     return r;
 }
 
+// The `k` numerals of w (< radix^k) at x[0 ..< k]. With a constant radix, more than five split at
+// radix^5 (a constant, so its division is a multiply too) into two chains of divisions that overlap
+// instead of one twice as long.
+MK_ALWAYS_INLINE void str64_numerals(uint64_t w, uint8_t *x, size_t k, const unsigned radix, uint64_t mu,
+                                     const int constant) {
+    if (constant && k > 5) {
+        const uint64_t fifth = (uint64_t)radix * radix * radix * radix * radix;
+        uint64_t low = w % fifth;
+        w /= fifth;
+        for (size_t j = 0; j < 5; j++) x[k - 1 - j] = str_numeral(&low, radix, mu, constant);
+        for (size_t j = 5; j < k; j++) x[k - 1 - j] = str_numeral(&w, radix, mu, constant);
+        return;
+    }
+    for (size_t j = 0; j < k; j++) x[k - 1 - j] = str_numeral(&w, radix, mu, constant);
+}
+
+// value / divisor and value % divisor when the quotient fits 64 bits (value's high word below the
+// divisor): x86's one 128-by-64 division, where C's 128-bit division is a library call.
+MK_ALWAYS_INLINE uint64_t divide_128_by_64(u128 value, uint64_t divisor, uint64_t *remainder) {
+#if defined(__x86_64__)
+    uint64_t q, r;
+    __asm__("divq %4" : "=a"(q), "=d"(r) : "a"((uint64_t)value), "d"((uint64_t)(value >> 64)), "rm"(divisor));
+    *remainder = r;
+    return q;
+#else
+    const uint64_t q = (uint64_t)(value / divisor);
+    *remainder = (uint64_t)(value - (u128)q * divisor);
+    return q;
+#endif
+}
+
 MK_ALWAYS_INLINE void ff1_str_radix(u128 value, uint8_t *x, size_t count, const unsigned radix, const int constant) {
     const uint64_t mu = UINT64_MAX / radix;
     // 128-bit divisions only while the value needs them; the rest in 64 bits, which is cheaper. A value
     // past 64 bits first loses its low k numerals in one division by radix^k (the largest power that
-    // fits 64 bits): one library division instead of two per numeral (radix 62, 20 numerals: 2 calls
-    // instead of 18).
+    // fits 64 bits): one division instead of two per numeral (radix 62, 20 numerals: 1 instead of 18),
+    // the processor's own when the quotient fits 64 bits.
     size_t i = count;
     if (i > 0 && (value >> 64) != 0) {
+        // value >= 2^64 > radix^k, and value < radix^count: k < count without a test, and with a constant
+        // radix the loop folds to constants.
         uint64_t chunk = 1;
         size_t k = 0;
-        while (k < i && chunk <= UINT64_MAX / radix) { chunk *= radix; k++; }
-        u128 quotient = value / chunk;
-        uint64_t low = (uint64_t)(value - quotient * chunk);
-        for (size_t j = 0; j < k; j++) x[--i] = str_numeral(&low, radix, mu, constant);
-        value = quotient;
+        while (chunk <= UINT64_MAX / radix) { chunk *= radix; k++; }
+        uint64_t low;
+        if ((uint64_t)(value >> 64) < chunk) {
+            value = divide_128_by_64(value, chunk, &low);
+        } else {
+            const u128 quotient = value / chunk;
+            low = (uint64_t)(value - quotient * chunk);
+            value = quotient;
+        }
+        i -= k;
+        str64_numerals(low, x + i, k, radix, mu, constant);
     }
     while (i > 0 && (value >> 64) != 0) { x[--i] = (uint8_t)(value % radix); value /= radix; }
-    uint64_t w = (uint64_t)value;
-    while (i > 0) x[--i] = str_numeral(&w, radix, mu, constant);
+    str64_numerals((uint64_t)value, x, i, radix, mu, constant);
 }
 
 // STR of `value` in `count` numerals. The tokenizer's two radices (letters and digits, marks) get
@@ -896,6 +954,274 @@ MK_AES_TARGET static void wide_encrypt_batch_aesni(const mk_ff1_wide_plan *p, ui
     for (; first < values; first++) wide_run(p, numerals + stride * first, 0, 1);
 }
 
+#if defined(__x86_64__)
+// ---- Wide rounds in vector lanes: VAES and AVX-512 IFMA ---------------------------------------------
+//
+// The wide rounds above spend most of their time in the scalar reduction (the 64x128-bit products, the
+// estimate, its correction), one string after another. Here eight strings share each 512-bit register
+// (two registers: sixteen strings), every half and remainder held as three 52-bit limbs,
+// x = x0 + x1 2^52 + x2 2^104 (x2 < 2^16 below 2^120), so that IFMA's 52-bit multiply-adds make the
+// products. The arithmetic is wide_reduce's, T = sum of w_i e_{k-1-i} (w_i < 2^32, each e_j < m in
+// limbs: w_i e_j's top limb product is below 2^48, so its high half is zero) less an estimated q m,
+// except that the estimate is taken from T's limbs and biased low, so y = T - q m lies in [0, 2m)
+// (`ifma_reduce`); C = A + y, below 3m, then loses m at most twice. Limbs are signed between steps and
+// normalised with arithmetic shifts, so a negative value's sign is its top limb's.
+#define MK_IFMA_TARGET __attribute__((target("aes,vaes,avx512f,avx512bw,avx512dq,avx512vl,avx512ifma")))
+
+typedef struct { __m512i l0, l1, l2; } limbs512;
+
+enum { IFMA_LANES = 8, IFMA_SETS = 2 };
+
+// Carries out of the two low limbs into the next (each low limb left in [0, 2^52)).
+MK_IFMA_TARGET MK_ALWAYS_INLINE limbs512 limbs_normalized(limbs512 x) {
+    const __m512i low52 = _mm512_set1_epi64((long long)((1ull << 52) - 1));
+    x.l1 = _mm512_add_epi64(x.l1, _mm512_srai_epi64(x.l0, 52));
+    x.l0 = _mm512_and_si512(x.l0, low52);
+    x.l2 = _mm512_add_epi64(x.l2, _mm512_srai_epi64(x.l1, 52));
+    x.l1 = _mm512_and_si512(x.l1, low52);
+    return x;
+}
+
+// x - m where that is not negative, else x (x normalised in [0, 2m)).
+MK_IFMA_TARGET MK_ALWAYS_INLINE limbs512 limbs_less_modulus(limbs512 x, const limbs512 *m) {
+    const limbs512 d = limbs_normalized((limbs512){_mm512_sub_epi64(x.l0, m->l0), _mm512_sub_epi64(x.l1, m->l1),
+                                                   _mm512_sub_epi64(x.l2, m->l2)});
+    const __mmask8 keep = _mm512_cmpge_epi64_mask(d.l2, _mm512_setzero_si512());
+    return (limbs512){_mm512_mask_mov_epi64(x.l0, keep, d.l0), _mm512_mask_mov_epi64(x.l1, keep, d.l1),
+                      _mm512_mask_mov_epi64(x.l2, keep, d.l2)};
+}
+
+// Three limbs from 128-bit values (lanes' low and high 64 bits).
+static void limbs_of(const uint64_t *low, const uint64_t *high, size_t lanes, uint64_t *l0, uint64_t *l1, uint64_t *l2) {
+    const uint64_t low52 = (1ull << 52) - 1;
+    for (size_t k = 0; k < lanes; k++) {
+        l0[k] = low[k] & low52;
+        l1[k] = ((low[k] >> 52) | (high[k] << 12)) & low52;
+        l2[k] = high[k] >> 40;
+    }
+}
+
+MK_IFMA_TARGET MK_ALWAYS_INLINE limbs512 limbs_broadcast(u128 x) {
+    const uint64_t low52 = (1ull << 52) - 1;
+    return (limbs512){_mm512_set1_epi64((long long)((uint64_t)x & low52)),
+                      _mm512_set1_epi64((long long)((uint64_t)(x >> 52) & low52)),
+                      _mm512_set1_epi64((long long)(uint64_t)(x >> 104))};
+}
+
+// What one modulus's rounds read, broadcast to every lane: m and e_j = 2^(32j) mod m for j >= 2 (e_0 = 1
+// and e_1 = 2^32 are added as shifts), in limbs.
+typedef struct {
+    limbs512 m;
+    limbs512 power[MAX_WORDS];
+    __m512d inverse;
+} ifma_modulus;
+
+// S's words of eight lanes from their AES blocks (`even`: the blocks of lanes 0, 2, 4, 6; `odd`: 1, 3,
+// 5, 7; `even2`, `odd2`: CIPH(R ^ [1]) when the plan has five words), each lane's R read as two
+// big-endian 64-bit numbers with the lanes back in order.
+MK_IFMA_TARGET MK_ALWAYS_INLINE void ifma_words(__m512i even, __m512i odd, __m512i even2, __m512i odd2, const int words,
+                                            __m512i *w) {
+    const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFFll);
+    const __m512i r0 = swap_lanes(_mm512_unpacklo_epi64(even, odd));
+    const __m512i r1 = swap_lanes(_mm512_unpackhi_epi64(even, odd));
+    w[0] = _mm512_srli_epi64(r0, 32);
+    w[1] = _mm512_and_si512(r0, low32);
+    w[2] = _mm512_srli_epi64(r1, 32);
+    w[3] = _mm512_and_si512(r1, low32);
+    w[4] = words == MAX_WORDS ? _mm512_srli_epi64(swap_lanes(_mm512_unpacklo_epi64(even2, odd2)), 32) : _mm512_setzero_si512();
+}
+
+// y congruent to NUM(S) mod m and in [0, 2m), S as `words` 32-bit words a lane (w[0] first).
+//
+// The quotient is estimated from T's limbs (below 2^55 each, all of them added, never subtracted) in
+// doubles: T and 1/m each within a few units of 2^-53, so the estimate of T/m (< 5 * 2^32) is within
+// 2^-15 of it; less 2^-13 and truncated, it is q or q - 1, never q + 1, and T - q m lies in [0, 2m).
+MK_IFMA_TARGET MK_ALWAYS_INLINE limbs512 ifma_reduce(const ifma_modulus *md, const __m512i *w, const int words) {
+    const __m512i low52 = _mm512_set1_epi64((long long)((1ull << 52) - 1));
+    // The last word times e_0 = 1, the one before times e_1 = 2^32, then the products.
+    const __m512i times32 = w[words - 2];
+    __m512i t0 = _mm512_add_epi64(w[words - 1], _mm512_and_si512(_mm512_slli_epi64(times32, 32), low52));
+    __m512i t1 = _mm512_srli_epi64(times32, 20);
+    __m512i t2 = _mm512_setzero_si512();
+    for (int i = 0; i < words - 2; i++) {
+        const int j = words - 1 - i;
+        t0 = _mm512_madd52lo_epu64(t0, w[i], md->power[j].l0);
+        t1 = _mm512_madd52hi_epu64(t1, w[i], md->power[j].l0);
+        t1 = _mm512_madd52lo_epu64(t1, w[i], md->power[j].l1);
+        t2 = _mm512_madd52hi_epu64(t2, w[i], md->power[j].l1);
+        t2 = _mm512_madd52lo_epu64(t2, w[i], md->power[j].l2);
+    }
+    const __m512d t = _mm512_fmadd_pd(_mm512_cvtepu64_pd(t2), _mm512_set1_pd(0x1p104),
+                                      _mm512_fmadd_pd(_mm512_cvtepu64_pd(t1), _mm512_set1_pd(0x1p52), _mm512_cvtepu64_pd(t0)));
+    const __m512i q = _mm512_cvttpd_epi64(_mm512_sub_pd(_mm512_mul_pd(t, md->inverse), _mm512_set1_pd(0x1p-13)));
+    // q < 5 * 2^32 + 1: q m's top limb product is below 2^51, so its high half is zero.
+    const __m512i zero = _mm512_setzero_si512();
+    const __m512i qm0 = _mm512_madd52lo_epu64(zero, q, md->m.l0);
+    const __m512i qm1 = _mm512_madd52lo_epu64(_mm512_madd52hi_epu64(zero, q, md->m.l0), q, md->m.l1);
+    const __m512i qm2 = _mm512_madd52lo_epu64(_mm512_madd52hi_epu64(zero, q, md->m.l1), q, md->m.l2);
+    return limbs_normalized((limbs512){_mm512_sub_epi64(t0, qm0), _mm512_sub_epi64(t1, qm1), _mm512_sub_epi64(t2, qm2)});
+}
+
+// (A + y) mod m for A < m and y < 2m (`ifma_reduce`'s): below 3m, less m at most twice.
+MK_IFMA_TARGET MK_ALWAYS_INLINE limbs512 ifma_add_mod(limbs512 a, limbs512 y, const limbs512 *m) {
+    const limbs512 sum = limbs_normalized((limbs512){_mm512_add_epi64(a.l0, y.l0), _mm512_add_epi64(a.l1, y.l1),
+                                                     _mm512_add_epi64(a.l2, y.l2)});
+    return limbs_less_modulus(limbs_less_modulus(sum, m), m);
+}
+
+MK_IFMA_TARGET MK_ALWAYS_INLINE void ifma_modulus_of(const mk_ff1_wide_plan *p, int which, ifma_modulus *md) {
+    md->m = limbs_broadcast(wide_value(p->modulus_low[which], p->modulus_high[which]));
+    for (int j = 0; j < MAX_WORDS; j++)
+        md->power[j] = limbs_broadcast(wide_value(p->power_low[which][j], p->power_high[which][j]));
+    md->inverse = _mm512_set1_pd(p->inverse[which]);
+}
+
+// Encrypts `count` strings (1 <= count <= sets * 8) `stride` bytes apart, `sets` registers of eight
+// lanes side by side; lanes past `count` repeat the last string and are dropped.
+MK_IFMA_TARGET MK_ALWAYS_INLINE void ifma_encrypt_group(const mk_ff1_wide_plan *p, uint8_t *numerals, size_t stride,
+                                                    size_t count, const int sets, const int words) {
+    const size_t n = p->count, u = n / 2, v = n - u;
+    enum { MAX_LANES = IFMA_SETS * IFMA_LANES };
+    const size_t lanes = (size_t)sets * IFMA_LANES;
+    uint64_t low[2][MAX_LANES], high[2][MAX_LANES], l0[2][MAX_LANES], l1[2][MAX_LANES], l2[2][MAX_LANES];
+    for (size_t k = 0; k < lanes; k++) {
+        const uint8_t *x = numerals + stride * (k < count ? k : count - 1);
+        const u128 a = ff1_num(x, u, p->radix), b = ff1_num(x + u, v, p->radix);
+        low[0][k] = (uint64_t)a;
+        high[0][k] = (uint64_t)(a >> 64);
+        low[1][k] = (uint64_t)b;
+        high[1][k] = (uint64_t)(b >> 64);
+    }
+    for (int h = 0; h < 2; h++) limbs_of(low[h], high[h], lanes, l0[h], l1[h], l2[h]);
+    limbs512 a[IFMA_SETS], b[IFMA_SETS];
+    for (int s = 0; s < sets; s++) {
+        a[s] = (limbs512){_mm512_loadu_si512(l0[0] + 8 * s), _mm512_loadu_si512(l1[0] + 8 * s), _mm512_loadu_si512(l2[0] + 8 * s)};
+        b[s] = (limbs512){_mm512_loadu_si512(l0[1] + 8 * s), _mm512_loadu_si512(l1[1] + 8 * s), _mm512_loadu_si512(l2[1] + 8 * s)};
+    }
+    ifma_modulus md[2];
+    for (int which = 0; which < 2; which++) ifma_modulus_of(p, which, &md[which]);
+    __m512i keys[11];
+    for (int i = 0; i < 11; i++) keys[i] = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)p->key.round_keys + i));
+    const __m512i base_low = _mm512_set1_epi64((long long)p->base_low);
+    const __m512i base_high = _mm512_set1_epi64((long long)p->base_high);
+    const __m512i one_at_15 = _mm512_broadcast_i32x4(_mm_set_epi64x((long long)((uint64_t)1 << 56), 0));
+    for (int round = 0; round < 10; round++) {
+        const ifma_modulus *m = &md[round & 1];
+        const u128 tag = (u128)(uint32_t)round << p->b_bits;
+        const __m512i tag_low = _mm512_set1_epi64((long long)(uint64_t)tag);
+        const __m512i tag_high = _mm512_set1_epi64((long long)(uint64_t)(tag >> 64));
+        // Q's last block of each lane: [base_low ^ bswap(tail >> 64), base_high ^ bswap(tail)], tail the
+        // round's tag over B as 128 bits; the blocks of even lanes in one register, odd in another.
+        __m512i blocks[2 * IFMA_SETS], extra[2 * IFMA_SETS];
+        for (int s = 0; s < sets; s++) {
+            const __m512i x_low = _mm512_or_si512(b[s].l0, _mm512_slli_epi64(b[s].l1, 52));
+            const __m512i x_high = _mm512_or_si512(_mm512_srli_epi64(b[s].l1, 12), _mm512_slli_epi64(b[s].l2, 40));
+            const __m512i first = _mm512_xor_si512(swap_lanes(_mm512_or_si512(x_high, tag_high)), base_low);
+            const __m512i second = _mm512_xor_si512(swap_lanes(_mm512_or_si512(x_low, tag_low)), base_high);
+            blocks[2 * s] = _mm512_unpacklo_epi64(first, second);
+            blocks[2 * s + 1] = _mm512_unpackhi_epi64(first, second);
+        }
+        if (sets == 2) encipher4(blocks, keys);
+        else encipher2(blocks, keys);
+        if (words == MAX_WORDS) {
+            for (int k = 0; k < 2 * sets; k++) extra[k] = _mm512_xor_si512(blocks[k], one_at_15);
+            if (sets == 2) encipher4(extra, keys);
+            else encipher2(extra, keys);
+        } else {
+            for (int k = 0; k < 2 * sets; k++) extra[k] = _mm512_setzero_si512();
+        }
+        for (int s = 0; s < sets; s++) {
+            __m512i w[MAX_WORDS];
+            ifma_words(blocks[2 * s], blocks[2 * s + 1], extra[2 * s], extra[2 * s + 1], words, w);
+            // A < m: it is a previous C under the same modulus, or an input half.
+            const limbs512 c = ifma_add_mod(a[s], ifma_reduce(m, w, words), &m->m);
+            a[s] = b[s];
+            b[s] = c;
+        }
+    }
+    for (int s = 0; s < sets; s++) {
+        for (int h = 0; h < 2; h++) {
+            const limbs512 x = h == 0 ? a[s] : b[s];
+            _mm512_storeu_si512(low[h] + 8 * s, _mm512_or_si512(x.l0, _mm512_slli_epi64(x.l1, 52)));
+            _mm512_storeu_si512(high[h] + 8 * s, _mm512_or_si512(_mm512_srli_epi64(x.l1, 12), _mm512_slli_epi64(x.l2, 40)));
+        }
+    }
+    for (size_t k = 0; k < count; k++) {
+        ff1_str(wide_value(low[0][k], high[0][k]), numerals + stride * k, u, p->radix);
+        ff1_str(wide_value(low[1][k], high[1][k]), numerals + stride * k + u, v, p->radix);
+    }
+}
+
+// One group for each word count (3, 4, 5) and register count, all constants inside.
+MK_IFMA_TARGET static void ifma_encrypt_sets(const mk_ff1_wide_plan *p, uint8_t *numerals, size_t stride, size_t count,
+                                             int sets) {
+    if (sets == 2) {
+        switch (p->words) {
+        case 5: ifma_encrypt_group(p, numerals, stride, count, 2, 5); return;
+        case 4: ifma_encrypt_group(p, numerals, stride, count, 2, 4); return;
+        default: ifma_encrypt_group(p, numerals, stride, count, 2, 3); return;
+        }
+    }
+    switch (p->words) {
+    case 5: ifma_encrypt_group(p, numerals, stride, count, 1, 5); return;
+    case 4: ifma_encrypt_group(p, numerals, stride, count, 1, 4); return;
+    default: ifma_encrypt_group(p, numerals, stride, count, 1, 3); return;
+    }
+}
+
+// `values` (at least 2) strings in groups of sixteen, the rest in one group of sixteen or of eight.
+static void wide_encrypt_batch_ifma(const mk_ff1_wide_plan *p, uint8_t *numerals, size_t stride, size_t values) {
+    size_t first = 0;
+    while (first < values) {
+        const size_t left = values - first;
+        const int sets = left > IFMA_LANES ? 2 : 1;
+        const size_t count = left < (size_t)sets * IFMA_LANES ? left : (size_t)sets * IFMA_LANES;
+        ifma_encrypt_sets(p, numerals + stride * first, stride, count, sets);
+        first += count;
+    }
+}
+
+MK_IFMA_TARGET static void ifma_round_lanes(const mk_ff1_wide_plan *p, int which, const uint32_t *words, const uint64_t *a,
+                                            uint64_t *out) {
+    ifma_modulus md;
+    ifma_modulus_of(p, which, &md);
+    uint64_t lanes[MAX_WORDS][IFMA_LANES], low[IFMA_LANES], high[IFMA_LANES], l[3][IFMA_LANES];
+    for (int k = 0; k < IFMA_LANES; k++) {
+        for (int i = 0; i < MAX_WORDS; i++) lanes[i][k] = i < (int)p->words ? words[k * MAX_WORDS + i] : 0;
+        low[k] = a[2 * k];
+        high[k] = a[2 * k + 1];
+    }
+    limbs_of(low, high, IFMA_LANES, l[0], l[1], l[2]);
+    __m512i w[MAX_WORDS];
+    for (int i = 0; i < MAX_WORDS; i++) w[i] = _mm512_loadu_si512(lanes[i]);
+    const limbs512 av = {_mm512_loadu_si512(l[0]), _mm512_loadu_si512(l[1]), _mm512_loadu_si512(l[2])};
+    limbs512 c;
+    switch (p->words) {
+    case 5: c = ifma_add_mod(av, ifma_reduce(&md, w, 5), &md.m); break;
+    case 4: c = ifma_add_mod(av, ifma_reduce(&md, w, 4), &md.m); break;
+    default: c = ifma_add_mod(av, ifma_reduce(&md, w, 3), &md.m); break;
+    }
+    _mm512_storeu_si512(low, _mm512_or_si512(c.l0, _mm512_slli_epi64(c.l1, 52)));
+    _mm512_storeu_si512(high, _mm512_or_si512(_mm512_srli_epi64(c.l1, 12), _mm512_slli_epi64(c.l2, 40)));
+    for (int k = 0; k < IFMA_LANES; k++) {
+        out[2 * k] = low[k];
+        out[2 * k + 1] = high[k];
+    }
+}
+#endif
+
+int mk_ff1_wide_round_lanes(const mk_ff1_wide_plan *plan, int which, const uint32_t *words, const uint64_t *a,
+                            uint64_t *out) {
+#if defined(__x86_64__)
+    if (!mk_cpu_has_vaes()) return -1;
+    ifma_round_lanes(plan, which & 1, words, a, out);
+    return 0;
+#else
+    (void)plan; (void)which; (void)words; (void)a; (void)out;
+    return -1;
+#endif
+}
+
 static int wide_plan_from(const ff1_state *st, const mk_aes128_key *key, size_t n, mk_ff1_wide_plan *p) {
     if (st->mod_v < SMALL_LIMIT) return -1;
     p->key = *key;
@@ -965,6 +1291,11 @@ int mk_ff1_encrypt_wide_batch(const mk_ff1_wide_plan *plan, uint8_t *numerals, s
         if (ff1_check_numerals(numerals + stride * k, plan->count, plan->radix) != 0) return -1;
     if (values == 0) return 0;
 #if defined(__x86_64__)
+    if (plan->key.uses_vaes && values > 1) {
+        mk_path_record(MK_KERNEL_AES, MK_PATH_WIDE);
+        wide_encrypt_batch_ifma(plan, numerals, stride, values);
+        return 0;
+    }
     if (plan->key.uses_aesni) {
         mk_path_record(MK_KERNEL_AES, MK_PATH_ACCELERATED);
         wide_encrypt_batch_aesni(plan, numerals, stride, values);

@@ -15,13 +15,13 @@ extern _Thread_local uint8_t mk_thread_last_path[MK_KERNEL_COUNT];
 static inline mk_path mk_path_forced_here(mk_kernel kernel) { return (mk_path)mk_thread_forced_path[kernel]; }
 static inline void mk_path_record(mk_kernel kernel, mk_path path) { mk_thread_last_path[kernel] = (uint8_t)path; }
 
-/// Whether the CPU has VAES on 512-bit registers with AES-NI and the AVX-512 parts (F, BW, DQ, VL) FF1's
+/// Whether the CPU has VAES on 512-bit registers with AES-NI and the AVX-512 parts (F, BW, DQ, VL, IFMA) FF1's
 /// vector rounds use: the AES kernel's wide path (mk_aes_uses_vaes, and mk_path_available).
 static inline int mk_cpu_has_vaes(void) {
 #if defined(__x86_64__)
     return __builtin_cpu_supports("aes") && __builtin_cpu_supports("vaes") && __builtin_cpu_supports("avx512f")
            && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq")
-           && __builtin_cpu_supports("avx512vl");
+           && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512ifma");
 #else
     return 0;
 #endif

@@ -183,5 +183,56 @@ extension FF1Tests {
         }
         #expect(checked > 5_000)
     }
-}
 
+    /// The vector rounds' step, (A + NUM(S)) mod m in eight lanes, is exact next to multiples of the
+    /// modulus, where the quotient estimated low leaves NUM(S)'s remainder between m and 2m and A + y
+    /// must lose m twice: values k·m + δ (δ from −3 to 3) for moduli between 2^64 and 2^120, A at 0, 1,
+    /// m − 1 or random, each against UInt128's `%`.
+    @Test(.requires(.aes, .wide)) func theVectorRoundStepIsExactNextToMultiplesOfTheModulus() {
+        var g = StageOneTests.Generator(state: 0x1A9E)
+        var key = Self.nistKey
+        var checked = 0
+        var twiceOverModulus = 0
+        for (radix, n) in [(62, 22), (62, 24), (10, 44), (36, 28), (62, 30), (10, 60), (62, 36), (62, 40), (10, 72)] {
+            var plan = mk_ff1_wide_plan()
+            #expect(mk_ff1_prepare_wide(&plan, &key, [0x41, 0x41], 2, UInt32(radix), n) == 0)
+            let words = Int(plan.words)
+            for which in 0..<2 {
+                let modulus = which == 0
+                    ? UInt128(plan.modulus_high.0) << 64 | UInt128(plan.modulus_low.0)
+                    : UInt128(plan.modulus_high.1) << 64 | UInt128(plan.modulus_low.1)
+                let limbs = min(words, modulus > UInt128(1) << 96 ? 4 : 3)
+                let top = limbs == 4 ? UInt128.max : (UInt128(1) << 96) - 1
+                let multiples = top / modulus
+                for _ in 0..<60 {
+                    var w = [UInt32](repeating: 0, count: 8 * 5)
+                    var a = [UInt64](repeating: 0, count: 16)
+                    var expected: [UInt128] = []
+                    for lane in 0..<8 {
+                        let k = UInt128(g.next()) % multiples + 1
+                        let delta = Int(g.next() % 7) - 3
+                        let base = k * modulus
+                        let t = delta >= 0 ? (top - base >= UInt128(delta) ? base + UInt128(delta) : base)
+                                           : base - UInt128(-delta)
+                        for j in 0..<limbs { w[lane * 5 + words - 1 - j] = UInt32(truncatingIfNeeded: t >> (32 * UInt128(j))) }
+                        let r = UInt128(g.next()) << 64 | UInt128(g.next())
+                        let aValue = [UInt128(0), 1, modulus - 1, r % modulus][lane % 4]
+                        a[2 * lane] = UInt64(truncatingIfNeeded: aValue)
+                        a[2 * lane + 1] = UInt64(truncatingIfNeeded: aValue >> 64)
+                        if aValue + t % modulus >= modulus && t % modulus >= 1 && aValue == modulus - 1 { twiceOverModulus += 1 }
+                        let sum = aValue + t % modulus
+                        expected.append(sum >= modulus ? sum - modulus : sum)
+                    }
+                    var out = [UInt64](repeating: 0, count: 16)
+                    #expect(mk_ff1_wide_round_lanes(&plan, Int32(which), w, a, &out) == 0)
+                    for lane in 0..<8 {
+                        let got = UInt128(out[2 * lane + 1]) << 64 | UInt128(out[2 * lane])
+                        #expect(got == expected[lane], "radix \(radix), \(n) numerals, lane \(lane)")
+                        checked += 1
+                    }
+                }
+            }
+        }
+        #expect(checked > 5_000 && twiceOverModulus > 100)
+    }
+}

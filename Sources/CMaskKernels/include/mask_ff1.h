@@ -108,9 +108,11 @@ int mk_ff1_encrypt_wide(const mk_ff1_wide_plan *plan, uint8_t *numerals);
 
 /// mk_ff1_encrypt_wide on `values` numeral strings, the first at `numerals` and each next one `stride`
 /// bytes further (stride >= the plan's count): the same result as `values` separate calls, faster with
-/// AES-NI, where the blocks of up to four strings are interleaved (a wide round is one or two AES
-/// blocks that wait on each other, then a reduction). Returns -1 (every string untouched) when a
-/// numeral is at or above the radix or the stride is too short.
+/// AES-NI, where the blocks of up to eight strings are interleaved (a wide round is one or two AES
+/// blocks that wait on each other, then a reduction), and fastest with VAES and AVX-512 IFMA (the AES
+/// kernel's wide path), where eight or sixteen strings go through the rounds in vector lanes, their
+/// arithmetic in 52-bit limbs. Returns -1 (every string untouched) when a numeral is at or above the
+/// radix or the stride is too short.
 int mk_ff1_encrypt_wide_batch(const mk_ff1_wide_plan *plan, uint8_t *numerals, size_t stride, size_t values);
 
 /// NUM(S) mod the plan's modulus (`which` 0: radix^u, 1: radix^v), S given as the plan's `words`
@@ -118,6 +120,14 @@ int mk_ff1_encrypt_wide_batch(const mk_ff1_wide_plan *plan, uint8_t *numerals, s
 /// corrected quotient estimate. Written to out[0] (low 64 bits) and out[1] (high). For tests, which
 /// reach the estimate's rare corrections with values chosen next to multiples of the modulus.
 void mk_ff1_wide_reduce(const mk_ff1_wide_plan *plan, int which, const uint32_t *words, uint64_t out[2]);
+
+/// The vector rounds' step for eight lanes (the wide batch's path on a CPU with VAES and AVX-512 IFMA):
+/// (A + NUM(S)) mod the plan's modulus `which`, each lane's S its `words` big-endian 32-bit words at
+/// words[5k...] (w[0] first) and its A below the modulus at a[2k] (low 64 bits) and a[2k + 1] (high);
+/// written to out[2k] and out[2k + 1]. Returns -1 on a CPU without them. For tests, which reach the
+/// estimate's corrections with values chosen next to multiples of the modulus.
+int mk_ff1_wide_round_lanes(const mk_ff1_wide_plan *plan, int which, const uint32_t *words, const uint64_t *a,
+                            uint64_t *out);
 
 /// The inverse of mk_ff1_encrypt under the same key, tweak and radix.
 int mk_ff1_decrypt(const mk_aes128_key *key, const uint8_t *tweak, size_t tweak_length, unsigned radix,
