@@ -4,7 +4,7 @@ import MaskEngine
 /// FF1 and AES-128 on AES-NI, and on VAES where the CPU has it, against the portable AES (keys expanded
 /// on each forced path, each asserted to run): random keys, tweaks and numerals of every length the
 /// engine uses (radix 10 at 2 to 28 digits: cards, SSNs, every 64-bit length; radix 62 and 28: secrets),
-/// alone, prepared and batched; and decryption inverts encryption on each.
+/// alone, prepared (small and wide plans) and batched; and decryption inverts encryption on each.
 public enum DifferentialFF1: DifferentialTarget {
     public static let name = "DifferentialFF1"
 
@@ -60,6 +60,21 @@ public enum DifferentialFF1: DifferentialTarget {
                 var first = Array(plain[0..<count])
                 _ = mk_ff1_encrypt_prepared(&plan, &first)
                 if first[...] != one[0..<count] { return DifferentialMismatch("\(path): prepared differs (\(what))") }
+            } else {
+                // The wide plan: batched (eight or sixteen strings in vector lanes on a VAES key), and alone.
+                var wide = mk_ff1_wide_plan()
+                if mk_ff1_prepare_wide(&wide, &key, tweak, tweak.count, UInt32(radix), count) != 0 {
+                    return DifferentialMismatch("\(path): neither plan takes the length (\(what))")
+                }
+                var batch = plain
+                let ranBatch = ran(aes) { _ = mk_ff1_encrypt_wide_batch(&wide, &batch, count, values) }
+                let expectedBatch = path == .wide && values > 1 ? KernelPath.wide : expected(path)
+                if ranBatch != expectedBatch || batch != one {
+                    return DifferentialMismatch("\(path): the wide batch differs from one by one (\(what))")
+                }
+                var first = Array(plain[0..<count])
+                _ = mk_ff1_encrypt_wide(&wide, &first)
+                if first[...] != one[0..<count] { return DifferentialMismatch("\(path): the wide plan differs (\(what))") }
             }
             var back = one
             for k in 0..<values {
