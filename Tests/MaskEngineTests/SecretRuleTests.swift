@@ -129,6 +129,39 @@ import Testing
     /// A dominated value is a placeholder only while its other bytes are too few to be a secret: a real
     /// value followed by filler (the PgDump fuzzer's `password=Xk9#mP2$vL7qR4!z)` and 0xFF bytes, or a
     /// query appending `repeat('a', 17)`) is masked, value and filler.
+    /// `DocumentedExamples.contains` (memchr for each `E`) answers what a byte-by-byte search for
+    /// `EXAMPLE` answers, then the listed keys: on random ranges of texts dense in `EXAMPLE`'s letters,
+    /// with the word at the range's edges, cut by them, and absent; and on the listed keys themselves.
+    @Test func documentedExampleSearchIsTheByteLoop() {
+        var g = StageOneTests.Generator(state: 0xE7A)
+        let letters = Array("EXAMPLEEEXAMPLEab_".utf8)
+        var answers = Set<Bool>()
+        for round in 0..<4000 {
+            var text = (0..<Int(g.next() % 60)).map { _ in letters[Int(g.next() % UInt64(letters.count))] }
+            if round % 5 == 0 { text += Array("EXAMPLE".utf8) }
+            if round % 7 == 0 { text = Array("EXAMPLE".utf8) + text }
+            if round % 11 == 0, let key = DocumentedExamples.keys.randomElement() {
+                text = Array(UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+            }
+            let start = text.isEmpty ? 0 : Int(g.next() % UInt64(text.count + 1))
+            let end = start + Int(g.next() % UInt64(text.count - start + 1))
+            let range = round % 3 == 0 ? 0..<text.count : start..<end
+            text.withUnsafeBufferPointer { b in
+                var expected = false
+                var i = range.lowerBound
+                while i + 7 <= range.upperBound {
+                    if b[i] == UInt8(ascii: "E"), SecretDetector.has(b, i, "EXAMPLE", upper: range.upperBound) { expected = true }
+                    i += 1
+                }
+                expected = expected || DocumentedExamples.isListed(b, range.lowerBound, range.upperBound)
+                answers.insert(expected)
+                #expect(DocumentedExamples.contains(b, range.lowerBound, range.upperBound) == expected,
+                        "\(String(decoding: text, as: UTF8.self)) \(range)")
+            }
+        }
+        #expect(answers == [true, false])
+    }
+
     @Test func aValueFollowedByFillerIsStillASecret() {
         for filler in [String(repeating: "a", count: 17), String(repeating: "=", count: 40)] {
             let input = "password=Xk9#mP2$vL7qR4!z" + filler

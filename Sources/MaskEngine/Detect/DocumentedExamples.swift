@@ -1,3 +1,5 @@
+import Glibc
+
 /// Keys that vendors print in their documentation (`AKIAIOSFODNN7EXAMPLE`, Stripe's `sk_test_4eC39…`).
 /// They are reported as `documented_example` and kept by default (`MaskPolicy.maskDocumentedExamples`
 /// masks them too): masking them hides nothing and breaks documentation and test fixtures.
@@ -20,10 +22,16 @@ enum DocumentedExamples {
     /// Whether the token `bytes[start..<end]` (a catalogue match, whose shape is a vendor's) is an
     /// example: listed, or holding `EXAMPLE`.
     static func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        guard let base = bytes.baseAddress, start >= 0, end <= bytes.count else { return false }
+        // Each `E` where `EXAMPLE` fits found by memchr (a vector scan): a byte loop over every catalogue
+        // match was a twentieth of the time on a table of API keys.
         var i = start
         while i + 7 <= end {
-            if bytes[i] == UInt8(ascii: "E"), SecretDetector.has(bytes, i, "EXAMPLE", upper: end) { return true }
-            i += 1
+            // Sound: `i ..< end - 6` lies inside `bytes` (checked above).
+            guard let hit = memchr(base + i, Int32(UInt8(ascii: "E")), end - 6 - i) else { break }
+            let at = i + (UnsafeRawPointer(hit) - UnsafeRawPointer(base + i))
+            if SecretDetector.has(bytes, at, "EXAMPLE", upper: end) { return true }
+            i = at + 1
         }
         return isListed(bytes, start, end)
     }
