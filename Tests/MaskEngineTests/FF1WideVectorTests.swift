@@ -143,42 +143,54 @@ extension FF1Tests {
         Self.expectKnownAnswer(radix, tweak, plain, cipher)
     }
 
+    /// The plans whose moduli the reduction tests walk: (radix, numerals) with moduli from about 2^65 to
+    /// 2^119 and 3, 4 and 5 words of S; `body` gets each plan, which modulus (0 or 1) and its value.
+    static func forEachWideModulus(_ body: (inout mk_ff1_wide_plan, _ which: Int, _ modulus: UInt128) -> Void) {
+        var key = nistKey
+        for (radix, n) in [(62, 22), (62, 24), (10, 44), (36, 28), (62, 30), (10, 60), (62, 36), (62, 40), (10, 72)] {
+            var plan = mk_ff1_wide_plan()
+            #expect(mk_ff1_prepare_wide(&plan, &key, [0x41, 0x41], 2, UInt32(radix), n) == 0, "radix \(radix), \(n) numerals")
+            for which in 0..<2 {
+                let modulus = which == 0
+                    ? UInt128(plan.modulus_high.0) << 64 | UInt128(plan.modulus_low.0)
+                    : UInt128(plan.modulus_high.1) << 64 | UInt128(plan.modulus_low.1)
+                body(&plan, which, modulus)
+            }
+        }
+    }
+
+    /// A value T = k·m + δ (δ from −3 to 3, k random) as S's `words` big-endian 32-bit words: T fits the
+    /// last words, whose weights are 2^(32j) exactly while 2^(32j) < m. nil when k·m + δ would not fit.
+    static func nextToAMultiple(of modulus: UInt128, words: Int,
+                                _ g: inout StageOneTests.Generator) -> (t: UInt128, w: [UInt32], delta: Int)? {
+        let limbs = min(words, modulus > UInt128(1) << 96 ? 4 : 3)
+        let top = limbs == 4 ? UInt128.max : (UInt128(1) << 96) - 1
+        let k = UInt128(g.next()) % (top / modulus) + 1
+        let delta = Int(g.next() % 7) - 3
+        let base = k * modulus
+        guard delta >= 0 ? top - base >= UInt128(delta) : base >= UInt128(-delta) else { return nil }
+        let t = delta >= 0 ? base + UInt128(delta) : base - UInt128(-delta)
+        var w = [UInt32](repeating: 0, count: words)
+        for j in 0..<limbs { w[words - 1 - j] = UInt32(truncatingIfNeeded: t >> (32 * UInt128(j))) }
+        return (t, w, delta)
+    }
+
     /// The wide rounds' reduction of NUM(S) is exact next to multiples of the modulus, where the quotient
     /// estimated with doubles is one off either way and one correction must put it right: values
     /// k·m + δ (δ from −3 to 3) for moduli between 2^64 and 2^120, each against UInt128's `%`.
     @Test func theWideReductionIsExactNextToMultiplesOfTheModulus() {
         var g = StageOneTests.Generator(state: 0x51DE)
-        var key = Self.nistKey
         var checked = 0
-        // (radix, numerals): moduli from about 2^65 to 2^119, with 3, 4 and 5 words of S.
-        for (radix, n) in [(62, 22), (62, 24), (10, 44), (36, 28), (62, 30), (10, 60), (62, 36), (62, 40), (10, 72)] {
-            var plan = mk_ff1_wide_plan()
-            #expect(mk_ff1_prepare_wide(&plan, &key, [0x41, 0x41], 2, UInt32(radix), n) == 0)
-            let words = Int(plan.words)
-            for which in 0..<2 {
-                let modulus = which == 0
-                    ? UInt128(plan.modulus_high.0) << 64 | UInt128(plan.modulus_low.0)
-                    : UInt128(plan.modulus_high.1) << 64 | UInt128(plan.modulus_low.1)
-                // T fits the last `limbs` words, whose weights are 2^(32j) exactly while 2^(32j) < m.
-                let limbs = min(words, modulus > UInt128(1) << 96 ? 4 : 3)
-                let top = limbs == 4 ? UInt128.max : (UInt128(1) << 96) - 1
-                let multiples = top / modulus
-                for _ in 0..<400 {
-                    let k = UInt128(g.next()) % multiples + 1
-                    let delta = Int(g.next() % 7) - 3
-                    let base = k * modulus
-                    guard delta >= 0 ? top - base >= UInt128(delta) : base >= UInt128(-delta) else { continue }
-                    let t = delta >= 0 ? base + UInt128(delta) : base - UInt128(-delta)
-                    var w = [UInt32](repeating: 0, count: words)
-                    for j in 0..<limbs { w[words - 1 - j] = UInt32(truncatingIfNeeded: t >> (32 * UInt128(j))) }
-                    var out: (UInt64, UInt64) = (0, 0)
-                    withUnsafeMutableBytes(of: &out) { o in
-                        mk_ff1_wide_reduce(&plan, Int32(which), w, o.baseAddress!.assumingMemoryBound(to: UInt64.self))
-                    }
-                    let got = UInt128(out.1) << 64 | UInt128(out.0)
-                    #expect(got == t % modulus, "radix \(radix), \(n) numerals, k \(k), δ \(delta)")
-                    checked += 1
+        Self.forEachWideModulus { plan, which, modulus in
+            for _ in 0..<400 {
+                guard let (t, w, delta) = Self.nextToAMultiple(of: modulus, words: Int(plan.words), &g) else { continue }
+                var out: (UInt64, UInt64) = (0, 0)
+                withUnsafeMutableBytes(of: &out) { o in
+                    mk_ff1_wide_reduce(&plan, Int32(which), w, o.baseAddress!.assumingMemoryBound(to: UInt64.self))
                 }
+                let got = UInt128(out.1) << 64 | UInt128(out.0)
+                #expect(got == t % modulus, "modulus \(modulus), δ \(delta)")
+                checked += 1
             }
         }
         #expect(checked > 5_000)
@@ -190,46 +202,33 @@ extension FF1Tests {
     /// m − 1 or random, each against UInt128's `%`.
     @Test(.requires(.aes, .wide)) func theVectorRoundStepIsExactNextToMultiplesOfTheModulus() {
         var g = StageOneTests.Generator(state: 0x1A9E)
-        var key = Self.nistKey
         var checked = 0
         var twiceOverModulus = 0
-        for (radix, n) in [(62, 22), (62, 24), (10, 44), (36, 28), (62, 30), (10, 60), (62, 36), (62, 40), (10, 72)] {
-            var plan = mk_ff1_wide_plan()
-            #expect(mk_ff1_prepare_wide(&plan, &key, [0x41, 0x41], 2, UInt32(radix), n) == 0)
+        Self.forEachWideModulus { plan, which, modulus in
             let words = Int(plan.words)
-            for which in 0..<2 {
-                let modulus = which == 0
-                    ? UInt128(plan.modulus_high.0) << 64 | UInt128(plan.modulus_low.0)
-                    : UInt128(plan.modulus_high.1) << 64 | UInt128(plan.modulus_low.1)
-                let limbs = min(words, modulus > UInt128(1) << 96 ? 4 : 3)
-                let top = limbs == 4 ? UInt128.max : (UInt128(1) << 96) - 1
-                let multiples = top / modulus
-                for _ in 0..<60 {
-                    var w = [UInt32](repeating: 0, count: 8 * 5)
-                    var a = [UInt64](repeating: 0, count: 16)
-                    var expected: [UInt128] = []
-                    for lane in 0..<8 {
-                        let k = UInt128(g.next()) % multiples + 1
-                        let delta = Int(g.next() % 7) - 3
-                        let base = k * modulus
-                        let t = delta >= 0 ? (top - base >= UInt128(delta) ? base + UInt128(delta) : base)
-                                           : base - UInt128(-delta)
-                        for j in 0..<limbs { w[lane * 5 + words - 1 - j] = UInt32(truncatingIfNeeded: t >> (32 * UInt128(j))) }
-                        let r = UInt128(g.next()) << 64 | UInt128(g.next())
-                        let aValue = [UInt128(0), 1, modulus - 1, r % modulus][lane % 4]
-                        a[2 * lane] = UInt64(truncatingIfNeeded: aValue)
-                        a[2 * lane + 1] = UInt64(truncatingIfNeeded: aValue >> 64)
-                        if aValue + t % modulus >= modulus && t % modulus >= 1 && aValue == modulus - 1 { twiceOverModulus += 1 }
-                        let sum = aValue + t % modulus
-                        expected.append(sum >= modulus ? sum - modulus : sum)
-                    }
-                    var out = [UInt64](repeating: 0, count: 16)
-                    #expect(mk_ff1_wide_round_lanes(&plan, Int32(which), w, a, &out) == 0)
-                    for lane in 0..<8 {
-                        let got = UInt128(out[2 * lane + 1]) << 64 | UInt128(out[2 * lane])
-                        #expect(got == expected[lane], "radix \(radix), \(n) numerals, lane \(lane)")
-                        checked += 1
-                    }
+            for _ in 0..<60 {
+                var w = [UInt32](repeating: 0, count: 8 * 5)
+                var a = [UInt64](repeating: 0, count: 16)
+                var expected: [UInt128] = []
+                for lane in 0..<8 {
+                    var near = Self.nextToAMultiple(of: modulus, words: words, &g)
+                    while near == nil { near = Self.nextToAMultiple(of: modulus, words: words, &g) }
+                    let (t, tWords, _) = near!
+                    for i in 0..<words { w[lane * 5 + i] = tWords[i] }
+                    let r = UInt128(g.next()) << 64 | UInt128(g.next())
+                    let aValue = [UInt128(0), 1, modulus - 1, r % modulus][lane % 4]
+                    a[2 * lane] = UInt64(truncatingIfNeeded: aValue)
+                    a[2 * lane + 1] = UInt64(truncatingIfNeeded: aValue >> 64)
+                    let y = t % modulus
+                    if aValue == modulus - 1 && y >= 1 { twiceOverModulus += 1 }
+                    expected.append(aValue >= modulus - y ? aValue - (modulus - y) : aValue + y)
+                }
+                var out = [UInt64](repeating: 0, count: 16)
+                #expect(mk_ff1_wide_round_lanes(&plan, Int32(which), w, a, &out) == 0)
+                for lane in 0..<8 {
+                    let got = UInt128(out[2 * lane + 1]) << 64 | UInt128(out[2 * lane])
+                    #expect(got == expected[lane], "modulus \(modulus), lane \(lane)")
+                    checked += 1
                 }
             }
         }
