@@ -1207,11 +1207,22 @@ MK_IFMA_TARGET static void ifma_encrypt_sets(const mk_ff1_wide_plan *p, uint8_t 
     }
 }
 
-// `values` (at least 2) strings in groups of sixteen, the rest in one group of sixteen or of eight.
-static void wide_encrypt_batch_ifma(const mk_ff1_wide_plan *p, uint8_t *numerals, size_t stride, size_t values) {
+// `values` (at least 2) strings in groups of sixteen, the rest in one group of sixteen or of eight; but
+// three or four left take an AES-NI group of four and one left runs alone, which cost less than a vector
+// group that is mostly padding (`Benchmarks/RESULTS.md`: 40 numerals, ns a token by batch size).
+MK_AES_TARGET static void wide_encrypt_batch_ifma(const mk_ff1_wide_plan *p, uint8_t *numerals, size_t stride,
+                                                  size_t values) {
     size_t first = 0;
     while (first < values) {
         const size_t left = values - first;
+        if (left == 1) {
+            wide_run(p, numerals + stride * first, 0, 1);
+            return;
+        }
+        if (left == 3 || left == 4) {
+            wide_encrypt_group(p, numerals + stride * first, stride, left, 4);
+            return;
+        }
         const int sets = left > IFMA_LANES ? 2 : 1;
         const size_t count = left < (size_t)sets * IFMA_LANES ? left : (size_t)sets * IFMA_LANES;
         ifma_encrypt_sets(p, numerals + stride * first, stride, count, sets);

@@ -111,8 +111,8 @@ int mk_ff1_encrypt_wide(const mk_ff1_wide_plan *plan, uint8_t *numerals);
 /// AES-NI, where the blocks of up to eight strings are interleaved (a wide round is one or two AES
 /// blocks that wait on each other, then a reduction), and fastest with VAES and AVX-512 IFMA (the AES
 /// kernel's wide path), where eight or sixteen strings go through the rounds in vector lanes, their
-/// arithmetic in 52-bit limbs. Returns -1 (every string untouched) when a numeral is at or above the
-/// radix or the stride is too short.
+/// arithmetic in 52-bit limbs (three or four left over take the AES-NI interleaving, one runs alone).
+/// Returns -1 (every string untouched) when a numeral is at or above the radix or the stride is too short.
 int mk_ff1_encrypt_wide_batch(const mk_ff1_wide_plan *plan, uint8_t *numerals, size_t stride, size_t values);
 
 /// NUM(S) mod the plan's modulus (`which` 0: radix^u, 1: radix^v), S given as the plan's `words`
