@@ -111,7 +111,7 @@ public final class Tokenizer {
     }
 
     /// The token kernels this process runs, as a report names them: the AES under cards', SSNs' and
-    /// secrets' FF1 (`VAES` batches where the CPU has VAES and AVX-512, else `AES-NI` or `portable`), the
+    /// secrets' FF1 (`VAES` batches where the CPU has VAES and AVX-512 with IFMA, else `AES-NI` or `portable`), the
     /// byte loops of secrets' tokens (`letters VBMI2` or `portable`) and the SHA-256 under email MACs and
     /// keystream blocks (`AVX-512` lanes, `SHA-NI` or `portable`).
     public static var kernelName: String {
