@@ -765,10 +765,6 @@ static inline u128 ff1_num_in(const uint8_t *x, size_t count, const num_plan *n)
     return r;
 }
 
-static u128 ff1_num(const uint8_t *x, size_t count, unsigned radix) {
-    const num_plan n = num_plan_of(radix);
-    return ff1_num_in(x, count, &n);
-}
 
 // The numeral of `*w` mod the radix, and *w divided by it, with the reciprocal mu = floor((2^64 - 1) /
 // radix) instead of a division: the 64-bit divide is a long instruction, and a string's numerals are a
@@ -830,21 +826,25 @@ MK_ALWAYS_INLINE void ff1_str_radix(u128 value, uint8_t *x, size_t count, const 
     // the processor's own when the quotient fits 64 bits.
     size_t i = count;
     if (i > 0 && (value >> 64) != 0) {
-        // value >= 2^64 > radix^k, and value < radix^count: k < count without a test, and with a constant
-        // radix the loop folds to constants.
+        // value >= 2^64 > radix^k and value < radix^count, so k < count; with a constant radix the loop
+        // folds to constants.
         uint64_t chunk = 1;
         size_t k = 0;
         while (chunk <= UINT64_MAX / radix) { chunk *= radix; k++; }
-        uint64_t low;
-        if ((uint64_t)(value >> 64) < chunk) {
-            value = divide_128_by_64(value, chunk, &low);
-        } else {
-            const u128 quotient = value / chunk;
-            low = (uint64_t)(value - quotient * chunk);
-            value = quotient;
+        // Never false for a value below radix^count; were it, the numeral loop below writes the low
+        // `count` numerals and nothing outside `x`.
+        if (k < i) {
+            uint64_t low;
+            if ((uint64_t)(value >> 64) < chunk) {
+                value = divide_128_by_64(value, chunk, &low);
+            } else {
+                const u128 quotient = value / chunk;
+                low = (uint64_t)(value - quotient * chunk);
+                value = quotient;
+            }
+            i -= k;
+            str64_numerals(low, x + i, k, radix, mu, constant);
         }
-        i -= k;
-        str64_numerals(low, x + i, k, radix, mu, constant);
     }
     while (i > 0 && (value >> 64) != 0) { x[--i] = (uint8_t)(value % radix); value /= radix; }
     str64_numerals((uint64_t)value, x, i, radix, mu, constant);
@@ -862,7 +862,8 @@ static void ff1_str(u128 value, uint8_t *x, size_t count, unsigned radix) {
 // Both directions, `aesni` a constant in each caller.
 MK_AES_TARGET MK_ALWAYS_INLINE void wide_run(const mk_ff1_wide_plan *p, uint8_t *numerals, int decrypt, int aesni) {
     const size_t n = p->count, u = n / 2, v = n - u;
-    u128 a = ff1_num(numerals, u, p->radix), b = ff1_num(numerals + u, v, p->radix);
+    const num_plan reading = num_plan_of(p->radix);
+    u128 a = ff1_num_in(numerals, u, &reading), b = ff1_num_in(numerals + u, v, &reading);
     uint32_t w[MAX_WORDS];
     if (!decrypt) {
         for (int round = 0; round < 10; round++) {
@@ -977,20 +978,6 @@ MK_AES_TARGET MK_ALWAYS_INLINE void wide_encrypt_group(const mk_ff1_wide_plan *p
     }
 }
 
-// `values` strings in groups of eight, then of four; one or two left over run alone (a padded group
-// of four costs more than two strings one after the other).
-MK_AES_TARGET static void wide_encrypt_batch_aesni(const mk_ff1_wide_plan *p, uint8_t *numerals, size_t stride,
-                                                   size_t values) {
-    size_t first = 0;
-    while (values - first >= 8) { wide_encrypt_group(p, numerals + stride * first, stride, 8, 8); first += 8; }
-    if (values - first >= 3) {
-        const size_t count = values - first < 4 ? values - first : 4;
-        wide_encrypt_group(p, numerals + stride * first, stride, count, 4);
-        first += count;
-    }
-    for (; first < values; first++) wide_run(p, numerals + stride * first, 0, 1);
-}
-
 #if defined(__x86_64__)
 // ---- Wide rounds in vector lanes: VAES and AVX-512 IFMA ---------------------------------------------
 //
@@ -1026,6 +1013,12 @@ MK_IFMA_TARGET MK_ALWAYS_INLINE limbs512 limbs_less_modulus(limbs512 x, const li
     const __mmask8 keep = _mm512_cmpge_epi64_mask(d.l2, _mm512_setzero_si512());
     return (limbs512){_mm512_mask_mov_epi64(x.l0, keep, d.l0), _mm512_mask_mov_epi64(x.l1, keep, d.l1),
                       _mm512_mask_mov_epi64(x.l2, keep, d.l2)};
+}
+
+// The low and high 64 bits of each lane's value, from normalised limbs.
+MK_IFMA_TARGET MK_ALWAYS_INLINE __m512i limbs_low64(limbs512 x) { return _mm512_or_si512(x.l0, _mm512_slli_epi64(x.l1, 52)); }
+MK_IFMA_TARGET MK_ALWAYS_INLINE __m512i limbs_high64(limbs512 x) {
+    return _mm512_or_si512(_mm512_srli_epi64(x.l1, 12), _mm512_slli_epi64(x.l2, 40));
 }
 
 // Three limbs from 128-bit values (lanes' low and high 64 bits).
@@ -1152,10 +1145,8 @@ MK_IFMA_TARGET MK_ALWAYS_INLINE void ifma_encrypt_group(const mk_ff1_wide_plan *
         // round's tag over B as 128 bits; the blocks of even lanes in one register, odd in another.
         __m512i blocks[2 * IFMA_SETS], extra[2 * IFMA_SETS];
         for (int s = 0; s < sets; s++) {
-            const __m512i x_low = _mm512_or_si512(b[s].l0, _mm512_slli_epi64(b[s].l1, 52));
-            const __m512i x_high = _mm512_or_si512(_mm512_srli_epi64(b[s].l1, 12), _mm512_slli_epi64(b[s].l2, 40));
-            const __m512i first = _mm512_xor_si512(swap_lanes(_mm512_or_si512(x_high, tag_high)), base_low);
-            const __m512i second = _mm512_xor_si512(swap_lanes(_mm512_or_si512(x_low, tag_low)), base_high);
+            const __m512i first = _mm512_xor_si512(swap_lanes(_mm512_or_si512(limbs_high64(b[s]), tag_high)), base_low);
+            const __m512i second = _mm512_xor_si512(swap_lanes(_mm512_or_si512(limbs_low64(b[s]), tag_low)), base_high);
             blocks[2 * s] = _mm512_unpacklo_epi64(first, second);
             blocks[2 * s + 1] = _mm512_unpackhi_epi64(first, second);
         }
@@ -1180,8 +1171,8 @@ MK_IFMA_TARGET MK_ALWAYS_INLINE void ifma_encrypt_group(const mk_ff1_wide_plan *
     for (int s = 0; s < sets; s++) {
         for (int h = 0; h < 2; h++) {
             const limbs512 x = h == 0 ? a[s] : b[s];
-            _mm512_storeu_si512(low[h] + 8 * s, _mm512_or_si512(x.l0, _mm512_slli_epi64(x.l1, 52)));
-            _mm512_storeu_si512(high[h] + 8 * s, _mm512_or_si512(_mm512_srli_epi64(x.l1, 12), _mm512_slli_epi64(x.l2, 40)));
+            _mm512_storeu_si512(low[h] + 8 * s, limbs_low64(x));
+            _mm512_storeu_si512(high[h] + 8 * s, limbs_high64(x));
         }
     }
     for (size_t k = 0; k < count; k++) {
@@ -1207,29 +1198,6 @@ MK_IFMA_TARGET static void ifma_encrypt_sets(const mk_ff1_wide_plan *p, uint8_t 
     }
 }
 
-// `values` (at least 2) strings in groups of sixteen, the rest in one group of sixteen or of eight; but
-// three or four left take an AES-NI group of four and one left runs alone, which cost less than a vector
-// group that is mostly padding (`Benchmarks/RESULTS.md`: 40 numerals, ns a token by batch size).
-MK_AES_TARGET static void wide_encrypt_batch_ifma(const mk_ff1_wide_plan *p, uint8_t *numerals, size_t stride,
-                                                  size_t values) {
-    size_t first = 0;
-    while (first < values) {
-        const size_t left = values - first;
-        if (left == 1) {
-            wide_run(p, numerals + stride * first, 0, 1);
-            return;
-        }
-        if (left == 3 || left == 4) {
-            wide_encrypt_group(p, numerals + stride * first, stride, left, 4);
-            return;
-        }
-        const int sets = left > IFMA_LANES ? 2 : 1;
-        const size_t count = left < (size_t)sets * IFMA_LANES ? left : (size_t)sets * IFMA_LANES;
-        ifma_encrypt_sets(p, numerals + stride * first, stride, count, sets);
-        first += count;
-    }
-}
-
 MK_IFMA_TARGET static void ifma_round_lanes(const mk_ff1_wide_plan *p, int which, const uint32_t *words, const uint64_t *a,
                                             uint64_t *out) {
     ifma_modulus md;
@@ -1250,11 +1218,43 @@ MK_IFMA_TARGET static void ifma_round_lanes(const mk_ff1_wide_plan *p, int which
     case 4: c = ifma_add_mod(av, ifma_reduce(&md, w, 4), &md.m); break;
     default: c = ifma_add_mod(av, ifma_reduce(&md, w, 3), &md.m); break;
     }
-    _mm512_storeu_si512(low, _mm512_or_si512(c.l0, _mm512_slli_epi64(c.l1, 52)));
-    _mm512_storeu_si512(high, _mm512_or_si512(_mm512_srli_epi64(c.l1, 12), _mm512_slli_epi64(c.l2, 40)));
+    _mm512_storeu_si512(low, limbs_low64(c));
+    _mm512_storeu_si512(high, limbs_high64(c));
     for (int k = 0; k < IFMA_LANES; k++) {
         out[2 * k] = low[k];
         out[2 * k + 1] = high[k];
+    }
+}
+#endif
+
+#if defined(__x86_64__)
+// `values` strings, groups side by side as the CPU allows. With `vector` (VAES and IFMA), sixteen or
+// eight in vector lanes while five or more are left, and two left as one group of eight; else AES-NI
+// groups of eight while eight are left. Three or four left take an AES-NI group of four, and one (two,
+// without vector lanes) runs alone: a group that is mostly padding costs more than its strings one after
+// the other (Benchmarks/ff1_wide_batches.c, RESULTS.md).
+MK_AES_TARGET static void wide_encrypt_batch(const mk_ff1_wide_plan *p, uint8_t *numerals, size_t stride, size_t values,
+                                             int vector) {
+    size_t first = 0;
+    while (first < values) {
+        const size_t left = values - first;
+        uint8_t *x = numerals + stride * first;
+        size_t count;
+        if (vector && (left >= 5 || left == 2)) {
+            const int sets = left > IFMA_LANES ? 2 : 1;
+            count = left < (size_t)sets * IFMA_LANES ? left : (size_t)sets * IFMA_LANES;
+            ifma_encrypt_sets(p, x, stride, count, sets);
+        } else if (left >= 8) {
+            count = 8;
+            wide_encrypt_group(p, x, stride, count, 8);
+        } else if (left >= 3) {
+            count = left < 4 ? left : 4;
+            wide_encrypt_group(p, x, stride, count, 4);
+        } else {
+            count = 1;
+            wide_run(p, x, 0, 1);
+        }
+        first += count;
     }
 }
 #endif
@@ -1340,14 +1340,10 @@ int mk_ff1_encrypt_wide_batch(const mk_ff1_wide_plan *plan, uint8_t *numerals, s
         if (ff1_check_numerals(numerals + stride * k, plan->count, plan->radix) != 0) return -1;
     if (values == 0) return 0;
 #if defined(__x86_64__)
-    if (plan->key.uses_vaes && values > 1) {
-        mk_path_record(MK_KERNEL_AES, MK_PATH_WIDE);
-        wide_encrypt_batch_ifma(plan, numerals, stride, values);
-        return 0;
-    }
     if (plan->key.uses_aesni) {
-        mk_path_record(MK_KERNEL_AES, MK_PATH_ACCELERATED);
-        wide_encrypt_batch_aesni(plan, numerals, stride, values);
+        const int vector = plan->key.uses_vaes && values > 1;
+        mk_path_record(MK_KERNEL_AES, vector ? MK_PATH_WIDE : MK_PATH_ACCELERATED);
+        wide_encrypt_batch(plan, numerals, stride, values, vector);
         return 0;
     }
 #endif
