@@ -1,5 +1,5 @@
 // The CSV kernels alone, on a file: `mk_csv_last_record_end` (the reader thread's chunk split) and
-// `mk_csv_fields` (the worker's one-pass field reader, called as CSVFieldSplitter calls it: batches of
+// `mk_csv_fields` (the worker's one-pass field reader, called as TextFieldSplitter calls it: batches of
 // at most 256 records or 64 KiB), in ns per byte; the best of five passes each.
 //
 //   cc -O2 -I Sources/CMaskKernels/include -I Sources/CMaskKernels Benchmarks/csv_bench.c

@@ -32,21 +32,14 @@ static void masks_scalar(const uint8_t *p, uint8_t delimiter, csv_masks *m) {
 
 #if defined(__x86_64__)
 #include <immintrin.h>
-__attribute__((target("avx2"), always_inline))
-static inline uint64_t eq64(__m256i a, __m256i b, uint8_t c) {
-    const __m256i k = _mm256_set1_epi8((char)c);
-    return (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, k))
-           | ((uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, k)) << 32);
-}
-
 __attribute__((target("avx2")))
 static inline void masks_avx2(const uint8_t *p, uint8_t delimiter, csv_masks *m) {
     const __m256i a = _mm256_loadu_si256((const __m256i *)p);
     const __m256i b = _mm256_loadu_si256((const __m256i *)(p + 32));
-    m->quote = eq64(a, b, '"');
-    m->delimiter = eq64(a, b, delimiter);
-    m->lf = eq64(a, b, '\n');
-    m->cr = eq64(a, b, '\r');
+    m->quote = mk_eq64_avx2(a, b, '"');
+    m->delimiter = mk_eq64_avx2(a, b, delimiter);
+    m->lf = mk_eq64_avx2(a, b, '\n');
+    m->cr = mk_eq64_avx2(a, b, '\r');
 }
 
 // One compare a class into a mask register: the AVX2 form needs two compares, two movemasks and a
@@ -60,19 +53,6 @@ static inline void masks_avx512(const uint8_t *p, uint8_t delimiter, csv_masks *
     m->cr = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\r'));
 }
 #endif
-
-// Bits below `i` (i in 0...64).
-static inline uint64_t below(unsigned i) { return i >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << i) - 1); }
-
-// The lowest `count` set bits of `x` (all of them when it has fewer).
-static inline uint64_t lowest_bits(uint64_t x, size_t count) {
-    uint64_t kept = 0;
-    for (size_t k = 0; k < count && x; k++) {
-        kept |= x & (0 - x);
-        x &= x - 1;
-    }
-    return kept;
-}
 
 static inline uint64_t prefix_xor_shifts(uint64_t x) { return mk_prefix_xor(x); }
 
@@ -106,7 +86,7 @@ static inline mk_csv_fields_result read_fields(const uint8_t *bytes, size_t leng
         }
         csv_masks m;
         block_masks(p, delimiter, &m);
-        const uint64_t valid = below(avail >= 64 ? 64 : (unsigned)avail);
+        const uint64_t valid = mk_bits_below(avail >= 64 ? 64 : (unsigned)avail);
         // The bytes after the block, for conditions that read one or two bytes ahead.
         const int next0 = avail > 64 ? bytes[base + 64] : -1;
         const int next1 = avail > 65 ? bytes[base + 65] : -1;
@@ -144,12 +124,12 @@ static inline mk_csv_fields_result read_fields(const uint8_t *bytes, size_t leng
             // The buffer ends inside quotes: the open record is unterminated.
             ends_inside = avail <= 64 && ((inside & valid) >> (avail - 1) & 1);
         }
-        const uint64_t usable = bad ? below((unsigned)__builtin_ctzll(bad)) : ~(uint64_t)0;
+        const uint64_t usable = bad ? mk_bits_below((unsigned)__builtin_ctzll(bad)) : ~(uint64_t)0;
         uint64_t t = terms & usable;
         const uint64_t record_terms = lf_term | crlf;
         // The fields that fit: all of them but at a buffer of fields almost full.
         const int fits = written + (size_t)__builtin_popcountll(t) <= field_capacity;
-        if (!fits) t = lowest_bits(t, field_capacity - written);
+        if (!fits) t = mk_lowest_bits(t, field_capacity - written);
         // The fields, in a loop of their own: no branch but the loop's (mispredicted field flags were most
         // of its time), and few values live across it (with the record ends handled inside too, the
         // compiler kept six of them on the stack and reloaded them for every field).
@@ -176,7 +156,7 @@ static inline mk_csv_fields_result read_fields(const uint8_t *bytes, size_t leng
             const unsigned i = (unsigned)__builtin_ctzll(r);
             const size_t end = base + i + 1 + ((crlf >> i) & 1);
             record_ends[result.records++] = end;
-            result.fields = block_first + (size_t)__builtin_popcountll(t & below(i + 1));
+            result.fields = block_first + (size_t)__builtin_popcountll(t & mk_bits_below(i + 1));
             result.position = end;
             result.lines = lfs + (size_t)__builtin_popcountll(m.lf & (((uint64_t)1 << i) - 1)) + 1;
             if (result.records >= max_records || end - position >= max_bytes || end >= length) return result;

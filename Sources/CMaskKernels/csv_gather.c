@@ -1,8 +1,9 @@
-// Gathers the values of a batch of CSV records into the batch's decoded bytes, where stage 1 classifies
-// them in one pass and stage 2 scans and rewrites them (TextRecordBatch): the fields that mk_csv_fields
-// found become the batch's fields with no Swift step per field. Done field by field in Swift, building
-// each field and appending it cost about 120 instructions a field, a sixth of the time on PII-free CSV
-// (Benchmarks/RESULTS.md); here a field costs a few stores, and each run of fields one memcpy.
+// Gathers the values of a batch of text records (CSV records, COPY rows) into the batch's decoded bytes,
+// where stage 1 classifies them in one pass and stage 2 scans and rewrites them (TextRecordBatch): the
+// fields that mk_csv_fields or mk_copy_fields found become the batch's fields with no Swift step per field.
+// Done field by field in Swift, building each field and appending it cost about 120 instructions a field,
+// a sixth of the time on PII-free CSV (Benchmarks/RESULTS.md); here a field costs a few stores, and each
+// run of fields one memcpy.
 #include "mask_kernels.h"
 #include "csv_kernel_internal.h"
 
@@ -170,10 +171,75 @@ size_t mk_csv_quote(const uint8_t *value, size_t length, uint8_t *out) {
     return k;
 }
 
-mk_csv_gather_result mk_csv_gather(const uint8_t *chunk, const mk_csv_field *fields, size_t count, uint8_t *decoded,
-                                   size_t decoded_count, size_t decoded_capacity, size_t copied_at_most,
-                                   mk_text_field *out, size_t *record_field_ends, size_t record_capacity) {
-    mk_csv_gather_result r = {0, decoded_count, 0, 0, 0};
+static inline int copy_hex_value(uint8_t b) {
+    if (b >= '0' && b <= '9') return b - '0';
+    if (b >= 'a' && b <= 'f') return b - 'a' + 10;
+    if (b >= 'A' && b <= 'F') return b - 'A' + 10;
+    return -1;
+}
+
+size_t mk_copy_unescape(const uint8_t *value, size_t length, uint8_t *out) {
+    size_t i = 0, k = 0;
+    while (i < length) {
+        // The bytes up to the next backslash in one copy: escapes are few even in an escaped value.
+        const uint8_t *backslash = memchr(value + i, '\\', length - i);
+        const size_t run = (backslash ? (size_t)(backslash - value) : length) - i;
+        // Sound: k <= i, and each step below writes one byte for at least one read, so k stays <= length.
+        memmove(out + k, value + i, run);
+        k += run;
+        i += run;
+        if (i >= length) break;
+        if (i + 1 >= length) { out[k++] = '\\'; break; }   // a lone backslash last: itself
+        const uint8_t c = value[i + 1];
+        i += 2;
+        switch (c) {
+        case 'b': out[k++] = 8; break;
+        case 'f': out[k++] = 12; break;
+        case 'n': out[k++] = 10; break;
+        case 'r': out[k++] = 13; break;
+        case 't': out[k++] = 9; break;
+        case 'v': out[k++] = 11; break;
+        case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': {
+            // One to three octal digits; PostgreSQL keeps the low eight bits of a larger value.
+            unsigned v = (unsigned)(c - '0');
+            for (int digits = 0; digits < 2 && i < length && value[i] >= '0' && value[i] <= '7'; digits++)
+                v = v * 8 + (unsigned)(value[i++] - '0');
+            out[k++] = (uint8_t)v;
+            break;
+        }
+        case 'x': {
+            // One or two hex digits; `\\x` without one is an `x`.
+            int v = 0, digits = 0, h;
+            while (digits < 2 && i < length && (h = copy_hex_value(value[i])) >= 0) { v = v * 16 + h; i++; digits++; }
+            out[k++] = digits == 0 ? (uint8_t)'x' : (uint8_t)v;
+            break;
+        }
+        default: out[k++] = c;
+        }
+    }
+    return k;
+}
+
+// What a field needs decoded before it is read: doubled quotes (CSV) or escapes (COPY).
+enum { DECODES = MK_CSV_DOUBLED | MK_COPY_ESCAPED };
+
+// A field copied with its run, which lies `shift` bytes from the chunk in the decoded bytes: its value
+// there, or, for a COPY NULL (`\N`, copied with the run so as not to end it), not read at all.
+static inline void gather_in_run(mk_csv_field f, int64_t shift, mk_text_field *o) {
+    const int64_t quoted = f.flags & MK_CSV_QUOTED;
+    const int64_t decoded = (f.flags & MK_COPY_NULL) == 0;
+    o->raw_start = (int64_t)f.start;
+    o->raw_end = (int64_t)f.end;
+    o->value_start = (int64_t)f.start + quoted + decoded * shift;
+    o->value_end = (int64_t)f.end - quoted + decoded * shift;
+    o->findings_start = o->findings_end = 0;
+    o->flags = (uint32_t)quoted * MK_FIELD_QUOTED | (decoded ? MK_FIELD_DECODED : MK_FIELD_SKIPPED);
+}
+
+mk_text_gather_result mk_text_gather(const uint8_t *chunk, const mk_csv_field *fields, size_t count, uint8_t *decoded,
+                                     size_t decoded_count, size_t decoded_capacity, size_t copied_at_most,
+                                     mk_text_field *out, size_t *record_field_ends, size_t record_capacity) {
+    mk_text_gather_result r = {0, decoded_count, 0, 0, 0};
     size_t k = decoded_count;
     // The open run of copied fields: its bytes chunk[run_start ..< run_end] go to decoded[run_base ...].
     int run_open = 0;
@@ -188,15 +254,8 @@ mk_csv_gather_result mk_csv_gather(const uint8_t *chunk, const mk_csv_field *fie
             const int64_t shift = (int64_t)run_base - (int64_t)run_start;
             for (; i < count; i++) {
                 const mk_csv_field f = fields[i];
-                if ((f.flags & MK_CSV_DOUBLED) || run_base + (f.end - run_start) > reach) break;
-                const int64_t quoted = f.flags & MK_CSV_QUOTED;
-                mk_text_field *o = &out[i];
-                o->raw_start = (int64_t)f.start;
-                o->raw_end = (int64_t)f.end;
-                o->value_start = (int64_t)f.start + quoted + shift;
-                o->value_end = (int64_t)f.end - quoted + shift;
-                o->findings_start = o->findings_end = 0;
-                o->flags = (uint32_t)quoted * MK_FIELD_QUOTED | MK_FIELD_DECODED;
+                if ((f.flags & DECODES) || run_base + (f.end - run_start) > reach) break;
+                gather_in_run(f, shift, &out[i]);
                 run_end = f.end;
                 if (f.flags & MK_CSV_LAST) {
                     record_field_ends[r.records++] = i + 1;
@@ -222,15 +281,22 @@ mk_csv_gather_result mk_csv_gather(const uint8_t *chunk, const mk_csv_field *fie
         o->raw_end = (int64_t)f.end;
         o->findings_start = o->findings_end = 0;
         o->flags = quoted ? MK_FIELD_QUOTED : 0;
-        if (f.flags & MK_CSV_DOUBLED) {
+        if (f.flags & DECODES) {
             size_t length = value_end - value_start;
             if (k + length + 1 > decoded_capacity) { r.needed = length + 1; break; }
-            size_t n = mk_csv_unquote(chunk + value_start, length, decoded + k);
+            // Neither decoding writes more bytes than it reads.
+            size_t n = (f.flags & MK_CSV_DOUBLED) ? mk_csv_unquote(chunk + value_start, length, decoded + k)
+                                                  : mk_copy_unescape(chunk + value_start, length, decoded + k);
             decoded[k + n] = 0;
             o->value_start = (int64_t)k;
             o->value_end = (int64_t)(k + n);
             o->flags |= MK_FIELD_DECODED;
             k += n + 1;
+        } else if ((f.flags & MK_COPY_NULL) && k + (f.end - f.start) > copied_at_most) {
+            // A NULL where a run could not start: not read, wherever it lies.
+            o->value_start = (int64_t)f.start;
+            o->value_end = (int64_t)f.end;
+            o->flags = MK_FIELD_SKIPPED;
         } else if (k + (f.end - f.start) > copied_at_most) {
             // Too much copied for one batch (one huge record): the value is scanned where it lies.
             o->value_start = (int64_t)value_start;
@@ -244,9 +310,7 @@ mk_csv_gather_result mk_csv_gather(const uint8_t *chunk, const mk_csv_field *fie
             run_start = f.start;
             run_base = k;
             run_end = f.end;
-            o->value_start = (int64_t)(k + quoted);
-            o->value_end = (int64_t)(k + (value_end - f.start));
-            o->flags |= MK_FIELD_DECODED;
+            gather_in_run(f, (int64_t)k - (int64_t)f.start, o);
         }
         i++;
         if (f.flags & MK_CSV_LAST) {

@@ -3,6 +3,7 @@
 #ifndef MASK_CSV_KERNEL_INTERNAL_H
 #define MASK_CSV_KERNEL_INTERNAL_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "kernel_path_internal.h"
 
@@ -38,6 +39,30 @@ static inline int mk_csv_has_wide(void) {
 /// Whether the CPU has AVX2 (and PCLMULQDQ, which every AVX2 CPU has) for the accelerated path.
 static inline int mk_csv_has_accelerated(void) {
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("pclmul");
+}
+#endif
+
+/// Bits below `i` (i in 0...64).
+static inline uint64_t mk_bits_below(unsigned i) { return i >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << i) - 1); }
+
+/// The lowest `count` set bits of `x` (all of them when it has fewer): the fields of a block that fit a
+/// field buffer almost full.
+static inline uint64_t mk_lowest_bits(uint64_t x, size_t count) {
+    uint64_t kept = 0;
+    for (size_t k = 0; k < count && x; k++) {
+        kept |= x & (0 - x);
+        x &= x - 1;
+    }
+    return kept;
+}
+
+#if defined(__x86_64__)
+/// The bytes of a 64-byte block (two AVX2 halves) equal to `c`, as a 64-bit mask.
+__attribute__((target("avx2"), always_inline))
+static inline uint64_t mk_eq64_avx2(__m256i a, __m256i b, uint8_t c) {
+    const __m256i k = _mm256_set1_epi8((char)c);
+    return (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, k))
+           | ((uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, k)) << 32);
 }
 #endif
 

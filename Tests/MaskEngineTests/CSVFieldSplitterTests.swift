@@ -2,7 +2,7 @@ import CMaskKernels
 import Testing
 @testable import MaskEngine
 
-/// The CSV record loop's one-pass field reader (`mk_csv_fields`, `CSVFieldSplitter`): it must read
+/// The CSV record loop's one-pass field reader (`mk_csv_fields`, `TextFieldSplitter`): it must read
 /// exactly the records the record loop reads, the same way, and leave every other record to it.
 @Suite struct CSVFieldSplitterTests {
     struct Field: Equatable, CustomStringConvertible {
@@ -200,7 +200,7 @@ import Testing
                 let r = bytes.withUnsafeBufferPointer { b in
                     csv.withUnsafeBufferPointer { f in
                         out.withUnsafeMutableBufferPointer { o in
-                            mk_csv_gather(b.baseAddress, f.baseAddress! + first, csv.count - first, &decoded, count, 256,
+                            mk_text_gather(b.baseAddress, f.baseAddress! + first, csv.count - first, &decoded, count, 256,
                                           1 << 20, o.baseAddress! + first, &ends, capacity)
                         }
                     }

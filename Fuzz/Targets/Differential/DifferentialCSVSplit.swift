@@ -4,7 +4,9 @@ import MaskEngine
 /// The CSV record splitter's AVX2 path against its scalar path (each forced and asserted to run), and
 /// both against a byte loop that toggles "inside quotes" at every quote byte. Then the field reader
 /// (`mk_csv_fields`, on each path) against `referenceFields`, a byte loop that reads records as
-/// CSVChunkMasker's record loop does.
+/// CSVChunkMasker's record loop does; and the COPY text row reader (`mk_copy_fields`, on each path, which
+/// the same kernel switch forces) against `referenceCopyFields`, a byte loop that reads rows as
+/// CopyTextChunkMasker's row loop does.
 public enum DifferentialCSVSplit: DifferentialTarget {
     public static let name = "DifferentialCSVSplit"
 
@@ -42,27 +44,99 @@ public enum DifferentialCSVSplit: DifferentialTarget {
             }
         }
         let delimiter = input.choice([UInt8(ascii: ","), UInt8(ascii: ";"), 9])
-        let expectedFields = referenceFields(bytes, delimiter: delimiter, maxRecords: 256)
+        if let mismatch = readersAgree("fields", bytes, referenceFields(bytes, delimiter: delimiter, maxRecords: 256), {
+            mk_csv_fields($0, $1, 0, delimiter, 256, Int.max / 2, $2, $3, $4)
+        }) {
+            return mismatch
+        }
+        // COPY rows: backslashes, tabs and LFs dense (mapped), any field count or the one expected.
+        let copyAlphabet: [UInt8] = [UInt8(ascii: "\\"), 9, 10, UInt8(ascii: "N"), UInt8(ascii: "a"), UInt8(ascii: "\\"), 9, UInt8(ascii: "t")]
+        let copyBytes = mapped ? input.rest.map { copyAlphabet[Int($0) % copyAlphabet.count] } : input.rest
+        let expectedCopyFields = Int(input.byte() % 4)
+        let expectedCopy = referenceCopyFields(copyBytes, expectedFields: expectedCopyFields, maxRecords: 256)
+        if let mismatch = readersAgree("COPY fields", copyBytes, expectedCopy, {
+            mk_copy_fields($0, $1, 0, expectedCopyFields, 256, Int.max / 2, $2, $3, $4)
+        }) {
+            return mismatch
+        }
+        if !kernel.isAvailable(.accelerated) { CPUWarning.once(kernel) }
+        return nil
+    }
+
+    /// A field reader (`read(bytes, count, fields, capacity, recordEnds)`, at most 256 records) on each
+    /// kernel path, forced and asserted to run, against the byte loop's reading `expected`.
+    static func readersAgree(_ what: String, _ bytes: [UInt8], _ expected: ReadFields,
+                             _ read: (UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<mk_csv_field>, Int,
+                                      UnsafeMutablePointer<Int>) -> mk_csv_fields_result) -> DifferentialMismatch? {
+        let kernel = AcceleratedKernel.csvSplit
         for path in kernel.availablePaths {
             let outcome = kernel.withPath(path) { () -> (ReadFields, KernelPath?) in
                 var fields = [mk_csv_field](repeating: mk_csv_field(), count: bytes.count + 2)
                 var ends = [Int](repeating: 0, count: 256)
-                let r = bytes.withUnsafeBufferPointer {
-                    mk_csv_fields($0.baseAddress, $0.count, 0, delimiter, 256, Int.max / 2, &fields, fields.count, &ends)
+                let r = bytes.withUnsafeBufferPointer { b in
+                    fields.withUnsafeMutableBufferPointer { f in
+                        ends.withUnsafeMutableBufferPointer { e in read(b.baseAddress, b.count, f.baseAddress!, f.count, e.baseAddress!) }
+                    }
                 }
-                let read = ReadFields(fields: fields.prefix(r.fields).map { [$0.start, $0.end, Int($0.flags)] },
-                                      ends: Array(ends.prefix(r.records)), lines: r.lines, irregular: r.irregular != 0)
-                return (read, kernel.lastPath)
+                let found = ReadFields(fields: fields.prefix(r.fields).map { [$0.start, $0.end, Int($0.flags)] },
+                                       ends: Array(ends.prefix(r.records)), lines: r.lines, irregular: r.irregular != 0)
+                return (found, kernel.lastPath)
             }
             guard let result = outcome, result.1 == path else {
-                return DifferentialMismatch("the forced \(path) path did not run (fields)")
+                return DifferentialMismatch("the forced \(path) path did not run (\(what))")
             }
-            if result.0 != expectedFields {
-                return DifferentialMismatch("\(path): fields \(result.0), byte loop \(expectedFields) (\(bytes.count) bytes)")
+            if result.0 != expected {
+                return DifferentialMismatch("\(path): \(what) \(result.0), byte loop \(expected) (\(bytes.count) bytes)")
             }
         }
-        if !kernel.isAvailable(.accelerated) { CPUWarning.once(kernel) }
         return nil
+    }
+
+    /// Whole COPY text rows from the start, as the row loop reads them: a backslash escapes the byte
+    /// after it, an unescaped tab ends a field and an unescaped LF a row, the buffer's end the last row;
+    /// stopping after `maxRecords`, or before a row the loop refuses (an escaped LF, a backslash last, a
+    /// field count other than `expectedFields` when that is not 0).
+    static func referenceCopyFields(_ b: [UInt8], expectedFields: Int, maxRecords: Int) -> ReadFields {
+        let tab: UInt8 = 9, lf: UInt8 = 10, backslash = UInt8(ascii: "\\")
+        let escaped = Int(MK_COPY_ESCAPED), null = Int(MK_COPY_NULL), last = Int(MK_CSV_LAST)
+        var read = ReadFields(fields: [], ends: [], lines: 0, irregular: false)
+        var pos = 0
+        let n = b.count
+        while pos < n && read.ends.count < maxRecords {
+            var fields: [[Int]] = []
+            var p = pos
+            var end = -1
+            while end < 0 {
+                let start = p
+                var escapes = 0
+                while p < n && b[p] != tab && b[p] != lf {
+                    if b[p] == backslash {
+                        if p + 1 >= n || b[p + 1] == lf { read.irregular = true; return read }
+                        escapes += 1
+                        p += 2
+                    } else {
+                        p += 1
+                    }
+                }
+                let isNull = p - start == 2 && b[start] == backslash && b[start + 1] == UInt8(ascii: "N")
+                let flags = isNull ? null : escapes > 0 ? escaped : 0
+                if p >= n {
+                    fields.append([start, p, flags | last]); end = n
+                } else if b[p] == tab {
+                    fields.append([start, p, flags])
+                    p += 1
+                    if p == n { fields.append([n, n, last]); end = n }
+                } else {
+                    fields.append([start, p, flags | last]); end = p + 1
+                }
+            }
+            if expectedFields != 0 && fields.count != expectedFields { read.irregular = true; return read }
+            read.fields += fields
+            read.ends.append(end)
+            read.lines += 1
+            pos = end
+        }
+        return read
     }
 
     struct ReadFields: Equatable {

@@ -9,7 +9,8 @@ extern "C" {
 typedef enum {
     /// mk_classify: AVX2 or scalar.
     MK_KERNEL_CLASSIFY = 0,
-    /// mk_csv_last_record_end: AVX2 or scalar quote and newline masks.
+    /// The text formats' readers (mk_csv_last_record_end, mk_csv_fields, mk_copy_fields, and the CSV
+    /// quote and unquote): AVX-512BW, AVX2 or scalar byte masks.
     MK_KERNEL_CSV_SPLIT = 1,
     /// AES-128 under FF1 (and mk_aes128_encrypt): AES-NI or the portable FIPS-197 code.
     MK_KERNEL_AES = 2,

@@ -215,10 +215,14 @@ enum {
     MK_CSV_DOUBLED = 2,
     /// The record's last field.
     MK_CSV_LAST = 4,
+    /// A COPY text field with a backslash escape: its value must be unescaped before it is read.
+    MK_COPY_ESCAPED = 8,
+    /// A COPY text field that is exactly `\N`: NULL, neither decoded nor read.
+    MK_COPY_NULL = 16,
 };
 
-/// One field found by mk_csv_fields: its raw bytes [start, end), quotes included, without the
-/// terminator after it.
+/// One field found by mk_csv_fields or mk_copy_fields: its raw bytes [start, end), quotes or escapes
+/// included, without the terminator after it.
 typedef struct {
     size_t start;
     size_t end;
@@ -252,8 +256,28 @@ mk_csv_fields_result mk_csv_fields(const uint8_t *bytes, size_t length, size_t p
                                    size_t max_records, size_t max_bytes, mk_csv_field *fields,
                                    size_t field_capacity, size_t *record_ends);
 
+/// Reads whole rows of a COPY block in PostgreSQL's text format from `bytes[position ..< length]`
+/// (`position` at a row's start), as mk_csv_fields reads CSV records: fields end at a tab, rows at an LF,
+/// each unless a backslash escapes it (a backslash escapes the byte after it, whatever it is); the
+/// buffer's end ends the last row. Fields with an escape are flagged MK_COPY_ESCAPED, and a field that is
+/// exactly `\N` MK_COPY_NULL; `lines` is the rows read (a row is one line, the last one too when the
+/// buffer ends it, as the row loop counts them). Stops as mk_csv_fields does at its limits, and
+/// with `irregular` before a row the COPY row loop (CopyTextChunkMasker) refuses: an escaped LF, a
+/// backslash that is the buffer's last byte, or, when `expected_fields` is not 0, a row with another field
+/// count. AVX-512BW or AVX2 on the CSV kernels' path (MK_KERNEL_CSV_SPLIT), else scalar masks; all give
+/// the same result.
+mk_csv_fields_result mk_copy_fields(const uint8_t *bytes, size_t length, size_t position, size_t expected_fields,
+                                    size_t max_records, size_t max_bytes, mk_csv_field *fields, size_t field_capacity,
+                                    size_t *record_ends);
+
+/// Decodes the COPY text value `value[0 ..< length]` as PostgreSQL does (`\b \f \n \r \t \v`, one to
+/// three octal digits, `\x` and one or two hex digits, and `\c` for any other c; a lone backslash last
+/// stays) into `out` (room for `length` bytes: no escape decodes to more bytes than it has); returns the
+/// bytes written.
+size_t mk_copy_unescape(const uint8_t *value, size_t length, uint8_t *out);
+
 /// One field of a batch of text records (CSV records, COPY rows: TextRecordBatch), laid out for C so that
-/// mk_csv_gather writes a batch's fields where the batch keeps them.
+/// mk_text_gather writes a batch's fields where the batch keeps them.
 typedef struct {
     /// Its raw bytes in the chunk, quotes or escapes included, without the terminator after it.
     int64_t raw_start, raw_end;
@@ -273,7 +297,7 @@ enum {
     MK_FIELD_SKIPPED = 4,
 };
 
-/// What mk_csv_gather did.
+/// What mk_text_gather did.
 typedef struct {
     /// Fields taken from the input (all of them unless it ran out of room).
     size_t fields;
@@ -286,19 +310,20 @@ typedef struct {
     /// When it stopped before the end: the decoded bytes the next field needs (then make room and call
     /// again from that field).
     size_t needed;
-} mk_csv_gather_result;
+} mk_text_gather_result;
 
-/// Writes the fields `fields[0 ..< count]` (from mk_csv_fields, over `chunk`) as text fields to `out`,
-/// their values gathered into `decoded` after its first `decoded_count` bytes: a value with doubled
-/// quotes unquoted, the others copied in runs with the bytes between them (delimiters, line endings) as
+/// Writes the fields `fields[0 ..< count]` (from mk_csv_fields or mk_copy_fields, over `chunk`) as text
+/// fields to `out`, their values gathered into `decoded` after its first `decoded_count` bytes: a value
+/// with doubled quotes unquoted, one with COPY escapes unescaped, a COPY NULL marked MK_FIELD_SKIPPED
+/// (copied with a run when one is open), the others copied in runs with the bytes between them (delimiters, line endings) as
 /// they lie, one copy per run; a zero byte after each run and each unquoted value. A value without
 /// doubled quotes that would take the copies past `copied_at_most` decoded bytes stays in the chunk.
 /// Stops before a field whose bytes would not fit in `decoded_capacity` (`needed` says how many it needs),
 /// and after the field that ends the `record_capacity`th record (at least 1: the size of
 /// `record_field_ends`); the caller calls again from the next field.
-mk_csv_gather_result mk_csv_gather(const uint8_t *chunk, const mk_csv_field *fields, size_t count, uint8_t *decoded,
-                                   size_t decoded_count, size_t decoded_capacity, size_t copied_at_most,
-                                   mk_text_field *out, size_t *record_field_ends, size_t record_capacity);
+mk_text_gather_result mk_text_gather(const uint8_t *chunk, const mk_csv_field *fields, size_t count, uint8_t *decoded,
+                                     size_t decoded_count, size_t decoded_capacity, size_t copied_at_most,
+                                     mk_text_field *out, size_t *record_field_ends, size_t record_capacity);
 
 /// Writes the quoted CSV value `value[0 ..< length]` (between its quotes; its quotes come in doubled pairs)
 /// with each `""` made one `"` to `out` (room for `length` bytes); returns the bytes written. On any bytes,

@@ -21,7 +21,7 @@ public struct CSVChunkStart: Sendable {
 /// Masks whole RFC 4180 records (comma separator, `"` quoting with doubled quotes, fields may hold
 /// line breaks; LF or CRLF record ends).
 ///
-/// Field boundaries come from byte masks (`CSVFieldSplitter`, one pass over the records; a malformed
+/// Field boundaries come from byte masks (`TextFieldSplitter`, one pass over the records; a malformed
 /// record is read byte by byte between the stage-1 structural bytes, which names where it goes wrong).
 /// Values are scanned in the batch's copy of them (`TextRecordBatch.addGathered`). A record without findings is copied as it
 /// is; otherwise it is rewritten field by field, a quoted field staying quoted. A field whose value
@@ -31,7 +31,7 @@ public struct CSVChunkMasker {
     /// The field separator: `,` by default (RFC 4180); tab or `;` for other exports.
     public let delimiter: UInt8
 
-    /// Whether runs of well-formed records are read by `CSVFieldSplitter` (the default) rather than
+    /// Whether runs of well-formed records are read by `TextFieldSplitter` (the default) rather than
     /// record by record: the tests compare the two.
     let readsFieldsInOnePass: Bool
 
@@ -79,7 +79,7 @@ public struct CSVChunkMasker {
             from: TextRecordBatch.Position(offset: 0, line: start.line, row: start.rowIndex), session: session,
             parse: { position, index, batch in
                 parseBatch(chunk, at: &position, index: index, start: start,
-                           splitter: readsFieldsInOnePass ? session.csvFields : nil, into: &batch)
+                           splitter: readsFieldsInOnePass ? session.fieldSplitter : nil, into: &batch)
             },
             context: { $0 < contexts.count ? contexts[$0] : ColumnContext() },
             actions: actions,
@@ -100,47 +100,18 @@ public struct CSVChunkMasker {
     }
 
     /// Adds the records from `position` to `batch` until it is full or the chunk ends, their values
-    /// copied into the batch (`add`). Returns the error of a record it refuses (not added; `position`
-    /// names it).
-    ///
-    /// `splitter` (the session's) reads runs of well-formed records in one pass; a record it leaves
-    /// (malformed, a lone CR, too wide) is read by `readRecord`, which names the error if there is one.
-    /// Without a splitter every record goes through `readRecord` (the tests compare the two).
+    /// copied into the batch (`TextRecordBatch.addRecords`): runs of well-formed records read by
+    /// `splitter` (the session's) in one pass, and a record it leaves (malformed, a lone CR, too wide) by
+    /// `readRecord`, which names the error if there is one. Without a splitter every record goes through
+    /// `readRecord` (the tests compare the two).
     private func parseBatch(_ chunk: UnsafeBufferPointer<UInt8>, at position: inout TextRecordBatch.Position, index: StageOneIndex,
-                            start: CSVChunkStart, splitter: CSVFieldSplitter?,
+                            start: CSVChunkStart, splitter: TextFieldSplitter?,
                             into batch: inout TextRecordBatch) -> StreamError? {
-        while position.offset < chunk.count && !batch.isFull {
-            if let splitter {
-                let read = splitter.read(chunk, from: position.offset, delimiter: delimiter,
-                                         maxRecords: TextRecordBatch.maxRecords - batch.records.count,
-                                         maxBytes: TextRecordBatch.maxBytes - batch.byteCount)
-                // The fields and their values in the batch without a Swift step per field (`mk_csv_gather`).
-                batch.beginRecord(at: position.offset)
-                batch.addGathered(chunk, fields: splitter.fields(of: read), copiedAtMost: Self.copiedAtMost) {
-                    splitter.recordEnd($0)
-                }
-                position.offset = read.end
-                position.line += read.lines
-                position.row += read.records
-                // Progress is certain: the kernel read records, or the record loop reads one.
-                if !read.irregular && read.records > 0 { continue }
-                if position.offset >= chunk.count || batch.isFull { break }
-            }
-            if let error = readRecord(chunk, at: &position, index: index, start: start, into: &batch) {
-                return error
-            }
-        }
-        return nil
+        TextRecordBatch.addRecords(
+            chunk, at: &position, into: &batch, splitter: splitter,
+            read: { $0.read(chunk, from: $1, delimiter: delimiter, maxRecords: $2, maxBytes: $3) },
+            readRecord: { readRecord(chunk, at: &$0, index: index, start: start, into: &$1) })
     }
-
-    /// The most bytes a batch copies into its own bytes (a batch is at most `TextRecordBatch.maxBytes` of
-    /// records, and its last record may be longer). Values are copied there, unquoted when they have
-    /// doubled quotes, so that the whole batch is classified once and scanned and rewritten from there
-    /// (scanning values where they lie classified the chunk's bytes, and then each value with doubled
-    /// quotes a second time unquoted: on CSV with JSON in its fields, a quarter of the bytes). Past this,
-    /// fields stay where they lie and are scanned there, in the chunk's windows, so that the batch's copy
-    /// and masks do not grow with one huge record.
-    private static let copiedAtMost = 256 * 1024
 
     /// Reads the record at `position` byte by byte between stage-1 structural bytes: the reference
     /// reading of a record, and the one that names where a malformed record goes wrong.
@@ -217,7 +188,7 @@ public struct CSVChunkMasker {
                 return fail(.csvTextAfterClosingQuote, at: pos, column: batch.fieldsInRecord - 1)
             }
         }
-        batch.endCSVRecord(chunk, at: pos, copiedAtMost: Self.copiedAtMost)
+        batch.endCSVRecord(chunk, at: pos, copiedAtMost: TextRecordBatch.copiedAtMost)
         position.row += 1
         return nil
     }

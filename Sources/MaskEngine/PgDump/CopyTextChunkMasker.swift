@@ -1,3 +1,5 @@
+import CMaskKernels
+
 /// A COPY block's columns and where a chunk of its rows starts.
 public struct CopyChunkStart: Sendable {
     public var byteOffset: Int
@@ -33,7 +35,17 @@ public struct CopyChunkStart: Sendable {
 /// (`CellRewriter.rewriteKeepingCharacters`: keyed tokens, still distinct per value): the original
 /// fitted, so that always fits.
 public struct CopyTextChunkMasker {
-    public init() {}
+    /// Whether runs of well-formed rows are read by `TextFieldSplitter` (the default) rather than row by
+    /// row: the tests compare the two.
+    let readsFieldsInOnePass: Bool
+
+    public init() {
+        self.init(readsFieldsInOnePass: true)
+    }
+
+    package init(readsFieldsInOnePass: Bool) {
+        self.readsFieldsInOnePass = readsFieldsInOnePass
+    }
 
     /// Masks the COPY rows in `chunk`.
     public func mask(_ chunk: UnsafeBufferPointer<UInt8>, start: CopyChunkStart, session: MaskSession) -> MaskedChunk {
@@ -79,7 +91,10 @@ public struct CopyTextChunkMasker {
         result.error = TextRecordBatch.mask(
             chunk, structural: (9, 10, UInt8(ascii: "\\"), 9),
             from: TextRecordBatch.Position(offset: 0, line: start.line, row: start.rowIndex), session: session,
-            parse: { position, index, batch in parseBatch(chunk, at: &position, index: index, start: start, into: &batch) },
+            parse: { position, index, batch in
+                parseBatch(chunk, at: &position, index: index, start: start,
+                           splitter: readsFieldsInOnePass ? session.fieldSplitter : nil, into: &batch)
+            },
             context: context, actions: actions,
             write: { record, batch, row in
                 emitRow(chunk, record: record, batch: batch, start: start, row: row, rewriter: rewriter, cellOut: &cellOut,
@@ -92,64 +107,76 @@ public struct CopyTextChunkMasker {
             })
     }
 
-    /// Adds the rows from `position` to `batch` until it is full or the chunk ends, unescaping the
-    /// values with escapes. Returns the error of a row it refuses (not added; `position` names it).
+    /// Adds the rows from `position` to `batch` until it is full or the chunk ends, their values copied
+    /// into the batch, unescaped where they have escapes (`TextRecordBatch.addRecords`): runs of
+    /// well-formed rows read by `splitter` (the session's) in one pass, and a row it leaves (one with an
+    /// error, or too wide for it) by `readRow`, which names the error if there is one. Without a splitter
+    /// every row goes through `readRow` (the tests compare the two).
     private func parseBatch(_ chunk: UnsafeBufferPointer<UInt8>, at position: inout TextRecordBatch.Position, index: StageOneIndex,
-                            start: CopyChunkStart, into batch: inout TextRecordBatch) -> StreamError? {
+                            start: CopyChunkStart, splitter: TextFieldSplitter?,
+                            into batch: inout TextRecordBatch) -> StreamError? {
+        TextRecordBatch.addRecords(
+            chunk, at: &position, into: &batch, splitter: splitter,
+            read: { $0.readCopy(chunk, from: $1, expectedFields: start.columns?.count, maxRecords: $2, maxBytes: $3) },
+            readRecord: { readRow(chunk, at: &$0, index: index, start: start, into: &$1) })
+    }
+
+    /// Reads the row at `position` between stage-1 structural bytes (tab, LF, backslash): the reference
+    /// reading of a row, and the one that names where a malformed row goes wrong.
+    private func readRow(_ chunk: UnsafeBufferPointer<UInt8>, at position: inout TextRecordBatch.Position, index: StageOneIndex,
+                         start: CopyChunkStart, into batch: inout TextRecordBatch) -> StreamError? {
         let n = chunk.count
         var pos = position.offset
         defer { position.offset = pos }
-        while pos < n && !batch.isFull {
-            let rowStart = pos
-            batch.beginRecord(at: pos)
-            var rowDone = false
-            while !rowDone {
-                let fieldStart = pos
-                var hasEscape = false
-                var end = n
-                var q = pos
-                while let next = index.nextStructural(from: q, before: n) {
-                    if chunk[next] == UInt8(ascii: "\\") {
-                        hasEscape = true
-                        if next + 1 >= n || chunk[next + 1] == 10 {
-                            let column = batch.fieldsInRecord
-                            batch.dropRecord()
-                            return StreamError(.malformedMessage("COPY data: a backslash at the end of a line"),
-                                               at: StreamLocation(byteOffset: start.byteOffset + next, line: position.line,
-                                                                  row: position.row, column: column))
-                        }
-                        q = next + 2
-                        continue
+        let rowStart = pos
+        batch.beginRecord(at: pos)
+        var rowDone = false
+        while !rowDone {
+            let fieldStart = pos
+            var hasEscape = false
+            var end = n
+            var q = pos
+            while let next = index.nextStructural(from: q, before: n) {
+                if chunk[next] == UInt8(ascii: "\\") {
+                    hasEscape = true
+                    if next + 1 >= n || chunk[next + 1] == 10 {
+                        let column = batch.fieldsInRecord
+                        batch.dropRecord()
+                        return StreamError(.malformedMessage("COPY data: a backslash at the end of a line"),
+                                           at: StreamLocation(byteOffset: start.byteOffset + next, line: position.line,
+                                                              row: position.row, column: column))
                     }
-                    end = next
-                    break
+                    q = next + 2
+                    continue
                 }
-                let field = FieldSpan(rawStart: fieldStart, rawEnd: end, quoted: false)
-                let isNull = end - fieldStart == 2 && chunk[fieldStart] == UInt8(ascii: "\\") && chunk[fieldStart + 1] == UInt8(ascii: "N")
-                if isNull {
-                    var null = field
-                    null.source = .skipped
-                    batch.add(null)
-                } else if hasEscape {
-                    batch.addDecoded(field, atMost: end - fieldStart) { Self.unescape(chunk, fieldStart, end, to: $0) }
-                } else {
-                    batch.add(field)
-                }
-                pos = end
-                if pos >= n { rowDone = true } else if chunk[pos] == 9 { pos += 1 } else { pos += 1; rowDone = true }
+                end = next
+                break
             }
-            if let columns = start.columns, batch.fieldsInRecord != columns.count {
-                let count = batch.fieldsInRecord
-                batch.dropRecord()
-                pos = rowStart
-                return StreamError(
-                    .malformedMessage("COPY data: \(count) fields where the COPY line names \(columns.count) columns"),
-                    at: StreamLocation(byteOffset: start.byteOffset + rowStart, line: position.line, row: position.row, column: nil))
+            let field = FieldSpan(rawStart: fieldStart, rawEnd: end, quoted: false)
+            let isNull = end - fieldStart == 2 && chunk[fieldStart] == UInt8(ascii: "\\") && chunk[fieldStart + 1] == UInt8(ascii: "N")
+            if isNull {
+                var null = field
+                null.source = .skipped
+                batch.add(null)
+            } else if hasEscape {
+                batch.addDecoded(field, atMost: end - fieldStart) { Self.unescape(chunk, fieldStart, end, to: $0) }
+            } else {
+                batch.add(field)
             }
-            batch.endRecord(at: pos)
-            position.row += 1
-            position.line += 1
+            pos = end
+            if pos >= n { rowDone = true } else if chunk[pos] == 9 { pos += 1 } else { pos += 1; rowDone = true }
         }
+        if let columns = start.columns, batch.fieldsInRecord != columns.count {
+            let count = batch.fieldsInRecord
+            batch.dropRecord()
+            pos = rowStart
+            return StreamError(
+                .malformedMessage("COPY data: \(count) fields where the COPY line names \(columns.count) columns"),
+                at: StreamLocation(byteOffset: start.byteOffset + rowStart, line: position.line, row: position.row, column: nil))
+        }
+        batch.endRecord(at: pos)
+        position.row += 1
+        position.line += 1
         return nil
     }
 
@@ -224,48 +251,11 @@ public struct CopyTextChunkMasker {
         }
     }
 
-    /// Decodes COPY text escapes as PostgreSQL does, writing the value to `p` (room for `end - start`
-    /// bytes: an escape never decodes to more bytes than it has) and returning its length.
+    /// Decodes COPY text escapes as PostgreSQL does (`mk_copy_unescape`, which the batches' gather uses
+    /// too), writing the value to `p` (room for `end - start` bytes: an escape never decodes to more
+    /// bytes than it has) and returning its length.
     static func unescape(_ chunk: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
-        var k = 0
-        // Sound: each step reads at least one byte of chunk[start..<end] and writes one byte, so k stays
-        // below end - start.
-        func put(_ b: UInt8) { p[k] = b; k += 1 }
-        var i = start
-        while i < end {
-            let b = chunk[i]
-            guard b == UInt8(ascii: "\\"), i + 1 < end else { put(b); i += 1; continue }
-            let c = chunk[i + 1]
-            i += 2
-            switch c {
-            case UInt8(ascii: "b"): put(8)
-            case UInt8(ascii: "f"): put(12)
-            case UInt8(ascii: "n"): put(10)
-            case UInt8(ascii: "r"): put(13)
-            case UInt8(ascii: "t"): put(9)
-            case UInt8(ascii: "v"): put(11)
-            case UInt8(ascii: "0")...UInt8(ascii: "7"):
-                var v = Int(c - 48)
-                var digits = 0
-                while digits < 2 && i < end && chunk[i] >= 48 && chunk[i] <= 55 { v = v * 8 + Int(chunk[i] - 48); i += 1; digits += 1 }
-                put(UInt8(truncatingIfNeeded: v))
-            case UInt8(ascii: "x"):
-                var v = 0
-                var digits = 0
-                while digits < 2 && i < end, let h = hexValue(chunk[i]) { v = v * 16 + h; i += 1; digits += 1 }
-                if digits == 0 { put(c) } else { put(UInt8(v)) }
-            default: put(c)
-            }
-        }
-        return k
-    }
-
-    static func hexValue(_ b: UInt8) -> Int? {
-        switch b {
-        case 48...57: Int(b - 48)
-        case 97...102: Int(b - 87)
-        case 65...70: Int(b - 55)
-        default: nil
-        }
+        // Sound: start..<end lies inside the chunk, and `p` has room for end - start bytes.
+        mk_copy_unescape(chunk.baseAddress! + start, end - start, p)
     }
 }

@@ -3,7 +3,7 @@ import CMaskKernels
 /// One field of a record or row being masked (see `TextRecordBatch`): its raw bytes (with quotes or
 /// escapes), its value, how it is scanned and where its findings are.
 ///
-/// Kept as the C struct `mk_text_field` (48 bytes), so that `mk_csv_gather` writes a CSV batch's fields
+/// Kept as the C struct `mk_text_field` (48 bytes), so that `mk_text_gather` writes a CSV batch's fields
 /// where the batch keeps them (`TextFields`), without a Swift step per field.
 struct FieldSpan {
     /// How a field's value reaches the scanner.

@@ -39,7 +39,7 @@ public final class MaskSession {
     /// A masked CSV value quoted for output.
     let quoted = ByteScratch()
     /// The CSV record loop's one-pass field reader, made on a session's first CSV chunk.
-    private(set) lazy var csvFields = CSVFieldSplitter()
+    private(set) lazy var fieldSplitter = TextFieldSplitter()
     /// The cells of one wire text column batch copied together, a zero byte after each, and the
     /// stage-1 index over them (`DataRowBatch.maskTextColumn`): made on a session's first DataRow batch.
     private(set) lazy var gatheredCells = ByteScratch(capacity: 16 * 1024)

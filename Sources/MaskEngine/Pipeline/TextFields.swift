@@ -1,6 +1,6 @@
 import CMaskKernels
 
-/// The fields of a `TextRecordBatch`, in one buffer of C structs that `mk_csv_gather` writes into.
+/// The fields of a `TextRecordBatch`, in one buffer of C structs that `mk_text_gather` writes into.
 ///
 /// Written by hand rather than kept in an `[FieldSpan]`: a CSV batch's fields come from C a whole read
 /// at a time (`append(atMost:_:)`), and the array's append cost about 50 instructions a field (a

@@ -5,10 +5,10 @@ import CMaskKernels
 ///
 /// The format's parser adds each record's fields as offsets into the borrowed chunk. A value that must
 /// be decoded before it is scanned (a CSV value with doubled quotes, a COPY value with escapes) is
-/// decoded once into `decoded` and taken from there by the rewrite too; CSV copies its other values
-/// there as well, in runs (`addGathered`, `mk_csv_gather`), so that each byte is classified once, in
-/// one place, rather than in the chunk and again unquoted. Values too large to copy, and COPY values
-/// without escapes, are scanned where they lie.
+/// decoded once into `decoded` and taken from there by the rewrite too; the other values are copied
+/// there as well, in runs (`addGathered`, `mk_text_gather`), so that each byte is classified once, in
+/// one place, rather than in the chunk and again decoded. Values too large to copy are scanned where
+/// they lie.
 /// Then `scan` walks the batch record by record, each column's context read once per batch, every
 /// decoded value scanned against one stage-1 index over all of them (one classification per batch, not
 /// one call per value); `prepareTokens` makes the batch's card, SSN and email tokens together (FF1
@@ -20,6 +20,14 @@ import CMaskKernels
 struct TextRecordBatch {
     static let maxRecords = 256
     static let maxBytes = 64 * 1024
+    /// The most bytes a batch copies into its own bytes (a batch is at most `maxBytes` of records, and its
+    /// last record may be longer). Values are copied there, unquoted or unescaped when they must be, so
+    /// that the whole batch is classified once and scanned and rewritten from there (scanning values where
+    /// they lie classified the chunk's bytes, and then each value with doubled quotes a second time
+    /// unquoted: on CSV with JSON in its fields, a quarter of the bytes). Past this, fields stay where they
+    /// lie and are scanned there, in the chunk's windows, so that the batch's copy and masks do not grow
+    /// with one huge record.
+    static let copiedAtMost = 256 * 1024
 
     /// A record's raw bytes in the chunk (with its line ending) and its fields in `fields`.
     struct Record {
@@ -52,7 +60,7 @@ struct TextRecordBatch {
     /// The fields of the CSV record being read one field at a time (`appendCSVField`), gathered when it
     /// ends as a splitter's records are.
     private var csvRecordFields: [mk_csv_field] = []
-    /// Where the records a gather ended end among its fields (`mk_csv_gather`'s `record_field_ends`,
+    /// Where the records a gather ended end among its fields (`mk_text_gather`'s `record_field_ends`,
     /// which the kernel fills at most: it stops when they are full, and the gather goes on from there).
     private var gatheredRecordEnds = [Int](repeating: 0, count: TextRecordBatch.maxRecords)
 
@@ -105,7 +113,7 @@ struct TextRecordBatch {
     }
 
     /// Adds CSV fields of `chunk` (a splitter's read, or a record read one field at a time) as
-    /// `mk_csv_gather` gathers them (see there), and ends the records whose last field (`MK_CSV_LAST`) is
+    /// `mk_text_gather` gathers them (see there), and ends the records whose last field (`MK_CSV_LAST`) is
     /// among them: the `k`th such record at `recordEnd(k)`, where the next begins.
     mutating func addGathered(_ chunk: UnsafeBufferPointer<UInt8>, fields csv: UnsafeBufferPointer<mk_csv_field>,
                               copiedAtMost: Int, recordEnd: (Int) -> Int) {
@@ -119,12 +127,12 @@ struct TextRecordBatch {
             // it and the gather goes on from that field.
             let span = csv[csv.count - 1].end - csv[first].start
             let next = decoded.continueWriting(atMost: min(span + count + 1, copiedAtMost + 2))
-            var gathered = mk_csv_gather_result()
+            var gathered = mk_text_gather_result()
             gatheredRecordEnds.withUnsafeMutableBufferPointer { ends in
                 fields.append(atMost: count) { out in
                     // Sound: the fields lie inside `chunk`; the kernel writes at most `count` fields to `out`,
                     // decoded bytes below the capacity it is given, and at most `ends.count` record ends.
-                    gathered = mk_csv_gather(chunk.baseAddress, csvBase + first, count, next - decoded.count,
+                    gathered = mk_text_gather(chunk.baseAddress, csvBase + first, count, next - decoded.count,
                                              decoded.count, decoded.count + decoded.room, copiedAtMost, out,
                                              ends.baseAddress, ends.count)
                     return gathered.fields
@@ -144,6 +152,33 @@ struct TextRecordBatch {
             first += gathered.fields
             ended += gathered.records
         }
+    }
+
+    /// Adds records from `position` until `batch` is full or the chunk ends: runs of well-formed ones read
+    /// in one pass by `read` (the session's `TextFieldSplitter` reading from an offset, at most so many
+    /// records and bytes), their fields and values gathered without a Swift step per field
+    /// (`addGathered`), and each record the reading leaves by `readRecord`, the format's record loop,
+    /// which names the error of a record it refuses (returned, the record not added; `position` names
+    /// it). Without a splitter every record goes through `readRecord` (the tests compare the two).
+    static func addRecords(_ chunk: UnsafeBufferPointer<UInt8>, at position: inout Position, into batch: inout TextRecordBatch,
+                           splitter: TextFieldSplitter?,
+                           read: (TextFieldSplitter, _ offset: Int, _ maxRecords: Int, _ maxBytes: Int) -> TextFieldSplitter.Read,
+                           readRecord: (inout Position, inout TextRecordBatch) -> StreamError?) -> StreamError? {
+        while position.offset < chunk.count && !batch.isFull {
+            if let splitter {
+                let r = read(splitter, position.offset, maxRecords - batch.records.count, maxBytes - batch.byteCount)
+                batch.beginRecord(at: position.offset)
+                batch.addGathered(chunk, fields: splitter.fields(of: r), copiedAtMost: copiedAtMost) { splitter.recordEnd($0) }
+                position.offset = r.end
+                position.line += r.lines
+                position.row += r.records
+                // Progress is certain: the kernel read records, or the record loop reads one.
+                if !r.irregular && r.records > 0 { continue }
+                if position.offset >= chunk.count || batch.isFull { break }
+            }
+            if let error = readRecord(&position, &batch) { return error }
+        }
+        return nil
     }
 
     /// Adds a field of the CSV record being read one field at a time: its raw bytes `start..<end` in the

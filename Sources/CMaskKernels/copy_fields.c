@@ -1,0 +1,236 @@
+// Splits the rows of a COPY block in PostgreSQL's text format into fields in one pass over the bytes, as
+// mk_csv_fields does for CSV: the COPY row loop (CopyTextChunkMasker) found each field's end with a call
+// per tab and per backslash, a sixth of the time on a PII-free dump (Benchmarks/RESULTS.md). Per 64-byte
+// block, three byte masks (backslash, tab, LF) and the bytes a backslash escapes give the field
+// terminators; the escapes are checked in the same masks, so the kernel accepts exactly the rows the row
+// loop accepts and stops before any other:
+//   - a backslash escapes the byte after it, whatever it is (an escaped backslash escapes nothing);
+//   - a tab or LF that is not escaped ends a field, an LF a row; the buffer's end ends the last row;
+//   - an escaped LF, or a backslash that is the buffer's last byte, is an error the row loop names; so is
+//     a row whose field count is not the one expected (when one is).
+#include "mask_kernels.h"
+#include "csv_kernel_internal.h"
+
+#include <string.h>
+
+typedef struct { uint64_t backslash, tab, lf; } copy_masks;
+
+static void copy_masks_scalar(const uint8_t *p, copy_masks *m) {
+    memset(m, 0, sizeof *m);
+    for (int i = 0; i < 64; i++) {
+        uint64_t bit = (uint64_t)1 << i;
+        if (p[i] == '\\') m->backslash |= bit;
+        if (p[i] == '\t') m->tab |= bit;
+        if (p[i] == '\n') m->lf |= bit;
+    }
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+__attribute__((target("avx2")))
+static inline void copy_masks_avx2(const uint8_t *p, copy_masks *m) {
+    const __m256i a = _mm256_loadu_si256((const __m256i *)p);
+    const __m256i b = _mm256_loadu_si256((const __m256i *)(p + 32));
+    m->backslash = mk_eq64_avx2(a, b, '\\');
+    m->tab = mk_eq64_avx2(a, b, '\t');
+    m->lf = mk_eq64_avx2(a, b, '\n');
+}
+
+__attribute__((target("avx512f,avx512bw")))
+static inline void copy_masks_avx512(const uint8_t *p, copy_masks *m) {
+    const __m512i v = _mm512_loadu_si512((const void *)p);
+    m->backslash = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\\'));
+    m->tab = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\t'));
+    m->lf = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n'));
+}
+#endif
+
+// The bytes of a block that a backslash escapes, given its backslashes and whether its first byte is
+// escaped (`carry_in`, bit 0); `*carry_out` is 1 when its last byte is a backslash that escapes the next
+// block's first. Backslashes are rare in dumps (a `\N` per NULL, an escape per tab or newline in a
+// value), so they are walked one at a time: each one not itself escaped escapes the byte after it.
+static inline uint64_t escaped_bytes(uint64_t backslash, uint64_t carry_in, uint64_t *carry_out) {
+    uint64_t escaped = carry_in;
+    uint64_t todo = backslash & ~carry_in;
+    *carry_out = 0;
+    while (todo) {
+        const unsigned i = (unsigned)__builtin_ctzll(todo);
+        if (i == 63) { *carry_out = 1; break; }
+        const uint64_t next = (uint64_t)1 << (i + 1);
+        escaped |= next;
+        // The escaped byte escapes nothing, even a backslash: go on past it.
+        todo &= ~((next << 1) - 1);
+    }
+    return escaped;
+}
+
+// The field [start, end): its flags, read without a branch on its length (`\N` is exactly two bytes).
+// Reading bytes[start] and bytes[start + (length == 2)] is sound: both lie at or before end - 1 when the
+// field has bytes, and at `start` < the buffer's length otherwise (the caller's `end` is a terminator's
+// position or the buffer's end, and an empty field at the buffer's end is never read: see there).
+static inline uint32_t copy_field_flags(const uint8_t *bytes, size_t start, size_t end, size_t backslashes) {
+    const size_t length = end - start;
+    const uint32_t two = length == 2;
+    const uint32_t null = two & (bytes[start] == '\\') & (bytes[start + two] == 'N');
+    // A NULL is no escaped value: it is not decoded, nor scanned.
+    return null ? MK_COPY_NULL : backslashes > 0 ? MK_COPY_ESCAPED : 0;
+}
+
+static inline void put_field(mk_csv_field *field, size_t start, size_t end, uint32_t flags) {
+    field->start = start;
+    field->end = end;
+    field->flags = flags;
+}
+
+// The reader, inlined three times with its block masks known: AVX-512BW, AVX2 (with POPCNT) and portable.
+__attribute__((always_inline))
+static inline mk_csv_fields_result read_rows(const uint8_t *bytes, size_t length, size_t position, size_t expected_fields,
+                                             size_t max_records, size_t max_bytes, mk_csv_field *fields,
+                                             size_t field_capacity, size_t *record_ends,
+                                             void (*block_masks)(const uint8_t *, copy_masks *)) {
+    mk_csv_fields_result result = {position, 0, 0, 0, 0};
+    uint64_t escape_carry = 0;      // 1 when the block's first byte is escaped
+    size_t backslashes = 0;         // before the block, from `position`
+    // The field being read; the open row's fields are fields[result.fields ..< written].
+    size_t field_start = position, field_start_backslashes = 0;
+    size_t written = 0;
+    uint8_t padded[64];
+    for (size_t base = position; base < length; base += 64) {
+        const size_t avail = length - base;
+        const uint8_t *p = bytes + base;
+        if (avail < 64) {
+            memset(padded, 0, sizeof padded);
+            memcpy(padded, p, avail);
+            p = padded;
+        }
+        copy_masks m;
+        block_masks(p, &m);
+        const uint64_t valid = mk_bits_below(avail >= 64 ? 64 : (unsigned)avail);
+        m.backslash &= valid;
+        uint64_t escaped = 0, carry_out = 0;
+        if ((m.backslash | escape_carry) != 0) escaped = escaped_bytes(m.backslash, escape_carry, &carry_out);
+        const uint64_t lf_term = m.lf & ~escaped;
+        const uint64_t terms = (m.tab | lf_term) & ~escaped & valid;
+        // An escaped LF ends no row and is an error; so is a backslash escaping the buffer's end (a
+        // padded byte, or the byte past a full last block).
+        uint64_t bad = m.lf & escaped & valid;
+        const int ends_escaping = avail <= 64 && (avail < 64 ? (escaped >> avail) & 1 : carry_out);
+        if (ends_escaping) bad |= (uint64_t)1 << (avail - 1);
+        const uint64_t usable = bad ? mk_bits_below((unsigned)__builtin_ctzll(bad)) : ~(uint64_t)0;
+        uint64_t t = terms & usable;
+        const int fits = written + (size_t)__builtin_popcountll(t) <= field_capacity;
+        if (!fits) t = mk_lowest_bits(t, field_capacity - written);
+        const size_t block_first = written;
+        uint64_t f = t;
+        if (m.backslash == 0 && f != 0) {
+            // Most blocks hold no backslash: only a field begun before the block can be escaped or NULL,
+            // and the others need no flag but the row's end (reading their bytes and counting backslashes
+            // for each was most of the kernel's time on a PII-free dump).
+            const unsigned i = (unsigned)__builtin_ctzll(f);
+            put_field(&fields[written++], field_start, base + i,
+                      copy_field_flags(bytes, field_start, base + i, backslashes - field_start_backslashes)
+                      | (uint32_t)((lf_term >> i) & 1) * MK_CSV_LAST);
+            field_start = base + i + 1;
+            field_start_backslashes = backslashes;
+            for (f &= f - 1; f; f &= f - 1) {
+                const unsigned j = (unsigned)__builtin_ctzll(f);
+                put_field(&fields[written++], field_start, base + j, (uint32_t)((lf_term >> j) & 1) * MK_CSV_LAST);
+                field_start = base + j + 1;
+            }
+        }
+        for (; f; f &= f - 1) {
+            const unsigned i = (unsigned)__builtin_ctzll(f);
+            const size_t at = base + i;
+            const size_t here = backslashes + (size_t)__builtin_popcountll(m.backslash & (((uint64_t)1 << i) - 1));
+            put_field(&fields[written++], field_start, at,
+                      copy_field_flags(bytes, field_start, at, here - field_start_backslashes)
+                      | (uint32_t)((lf_term >> i) & 1) * MK_CSV_LAST);
+            field_start = at + 1;
+            field_start_backslashes = here;
+        }
+        for (uint64_t r = t & lf_term; r; r &= r - 1) {
+            const unsigned i = (unsigned)__builtin_ctzll(r);
+            const size_t end = base + i + 1;
+            const size_t row_fields = block_first + (size_t)__builtin_popcountll(t & mk_bits_below(i + 1));
+            // A row of another width is the row loop's to refuse, with its error.
+            if (expected_fields != 0 && row_fields - result.fields != expected_fields) goto stop_irregular;
+            record_ends[result.records++] = end;
+            result.fields = row_fields;
+            result.position = end;
+            result.lines = result.records;
+            if (result.records >= max_records || end - position >= max_bytes || end >= length) return result;
+        }
+        if (!fits) goto stop_irregular_if_empty;
+        if (bad) goto stop_irregular;
+        backslashes += (size_t)__builtin_popcountll(m.backslash);
+        escape_carry = carry_out;
+        if (avail <= 64) {
+            // The buffer ends the last row, which has no line ending: its last field ends here too. (A
+            // row that ended at the buffer's end returned above.)
+            if (written == field_capacity) goto stop_irregular_if_empty;
+            // An empty last field (after a tab at the buffer's end) has no bytes to read for its flags.
+            put_field(&fields[written++], field_start, length,
+                      (field_start < length ? copy_field_flags(bytes, field_start, length, backslashes - field_start_backslashes) : 0)
+                      | MK_CSV_LAST);
+            if (expected_fields != 0 && written - result.fields != expected_fields) goto stop_irregular;
+            result.fields = written;
+            record_ends[result.records++] = length;
+            result.position = length;
+            result.lines = result.records;
+            return result;
+        }
+    }
+    return result;
+stop_irregular_if_empty:
+    // Out of room for fields: the rows read so far are returned; a row too wide for the buffer is left to
+    // the row loop.
+    if (result.records > 0) return result;
+stop_irregular:
+    result.irregular = 1;
+    return result;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx512f,avx512bw,popcnt,bmi")))
+static mk_csv_fields_result read_rows_avx512(const uint8_t *bytes, size_t length, size_t position, size_t expected_fields,
+                                             size_t max_records, size_t max_bytes, mk_csv_field *fields,
+                                             size_t field_capacity, size_t *record_ends) {
+    return read_rows(bytes, length, position, expected_fields, max_records, max_bytes, fields, field_capacity,
+                     record_ends, copy_masks_avx512);
+}
+
+__attribute__((target("avx2,popcnt,bmi")))
+static mk_csv_fields_result read_rows_avx2(const uint8_t *bytes, size_t length, size_t position, size_t expected_fields,
+                                           size_t max_records, size_t max_bytes, mk_csv_field *fields,
+                                           size_t field_capacity, size_t *record_ends) {
+    return read_rows(bytes, length, position, expected_fields, max_records, max_bytes, fields, field_capacity,
+                     record_ends, copy_masks_avx2);
+}
+#endif
+
+static mk_csv_fields_result read_rows_portable(const uint8_t *bytes, size_t length, size_t position, size_t expected_fields,
+                                               size_t max_records, size_t max_bytes, mk_csv_field *fields,
+                                               size_t field_capacity, size_t *record_ends) {
+    return read_rows(bytes, length, position, expected_fields, max_records, max_bytes, fields, field_capacity,
+                     record_ends, copy_masks_scalar);
+}
+
+mk_csv_fields_result mk_copy_fields(const uint8_t *bytes, size_t length, size_t position, size_t expected_fields,
+                                    size_t max_records, size_t max_bytes, mk_csv_field *fields, size_t field_capacity,
+                                    size_t *record_ends) {
+    mk_path path = mk_csv_path();
+    if (position >= length || max_records == 0 || field_capacity == 0) {
+        mk_csv_fields_result none = {position, 0, 0, 0, position < length};
+        return none;
+    }
+#if defined(__x86_64__)
+    if (path == MK_PATH_WIDE)
+        return read_rows_avx512(bytes, length, position, expected_fields, max_records, max_bytes, fields, field_capacity,
+                                record_ends);
+    if (path == MK_PATH_ACCELERATED)
+        return read_rows_avx2(bytes, length, position, expected_fields, max_records, max_bytes, fields, field_capacity,
+                              record_ends);
+#endif
+    return read_rows_portable(bytes, length, position, expected_fields, max_records, max_bytes, fields, field_capacity,
+                              record_ends);
+}

@@ -1,0 +1,133 @@
+import CMaskKernels
+import Testing
+@testable import MaskEngine
+
+/// The COPY row loop's one-pass field reader (`mk_copy_fields`, `TextFieldSplitter.readCopy`): it must
+/// read exactly the rows the row loop reads, the same way, and leave every other row to it.
+@Suite struct CopyFieldReaderTests {
+    /// The flags a field may have: escaped, NULL, its row's last.
+    static let (E, N, L) = (Int(MK_COPY_ESCAPED), Int(MK_COPY_NULL), Int(MK_CSV_LAST))
+
+    /// The fields read from `text` as [start, end, flags], the rows' ends, and the kernel's result.
+    static func read(_ text: String, expectedFields: Int = 0, maxRecords: Int = 256, maxBytes: Int = 1 << 20,
+                     fieldCapacity: Int = 1024) -> (fields: [[Int]], rowEnds: [Int], result: mk_csv_fields_result) {
+        let bytes = Array(text.utf8)
+        var fields = [mk_csv_field](repeating: mk_csv_field(), count: fieldCapacity)
+        var ends = [Int](repeating: -1, count: maxRecords)
+        let r = bytes.withUnsafeBufferPointer { b in
+            mk_copy_fields(b.baseAddress, b.count, 0, expectedFields, maxRecords, maxBytes, &fields, fieldCapacity, &ends)
+        }
+        return (fields.prefix(r.fields).map { [$0.start, $0.end, Int($0.flags)] }, Array(ends.prefix(r.records)), r)
+    }
+
+    @Test func escapesAndNullsAreFlaggedAndEscapedTabsSplitNothing() {
+        // a<TAB>b\tc<TAB>\N<TAB>d\\<TAB>\\N<LF>
+        let r = Self.read("a\tb\\tc\t\\N\td\\\\\t\\\\N\n")
+        #expect(r.fields == [[0, 1, 0], [2, 6, Self.E], [7, 9, Self.N], [10, 13, Self.E], [14, 17, Self.E | Self.L]])
+        #expect(r.rowEnds == [18] && r.result.lines == 1 && r.result.irregular == 0)
+        // A backslash before a raw tab escapes it: the tab is data.
+        let tabInside = Self.read("a\\\tb\tc\n")
+        #expect(tabInside.fields == [[0, 4, Self.E], [5, 6, Self.L]])
+    }
+
+    @Test func theBufferEndsTheLastRowAndATrailingTabLeavesAnEmptyField() {
+        let r = Self.read("a\tb\nc\t")
+        #expect(r.fields == [[0, 1, 0], [2, 3, Self.L], [4, 5, 0], [6, 6, Self.L]])
+        #expect(r.rowEnds == [4, 6] && r.result.position == 6 && r.result.irregular == 0)
+        let null = Self.read("x\n\\N")
+        #expect(null.fields == [[0, 1, Self.L], [2, 4, Self.N | Self.L]])
+        #expect(null.result.lines == 2, "a row is a line, the last one too")
+    }
+
+    @Test func rowsTheRowLoopRefusesAreLeftToIt() {
+        for (text, expected, kept) in [("a\tb\nc\\\nd\n", 0, 4), ("a\n\\", 0, 2), ("a\tb\nc\n", 2, 4), ("a\tb\nc\td\te\n", 2, 4),
+                                       ("a\tb", 3, 0)] {
+            let r = Self.read(text, expectedFields: expected)
+            #expect(r.result.irregular == 1 && r.result.position == kept, "\(text.debugDescription)")
+            #expect(r.rowEnds.last ?? 0 == kept)
+        }
+    }
+
+    /// A backslash run that crosses a 64-byte block: an even run escapes nothing after it, an odd one the
+    /// tab after it.
+    @Test func backslashRunsAcrossBlocksEscapeByTheirParity() {
+        for run in 1...4 {
+            let text = String(repeating: "x", count: 62) + String(repeating: "\\", count: run) + "\ty\n"
+            let r = Self.read(text)
+            if run % 2 == 0 {
+                #expect(r.fields == [[0, 62 + run, Self.E], [63 + run, 64 + run, Self.L]], "run \(run)")
+            } else {
+                #expect(r.fields == [[0, 64 + run, Self.E | Self.L]], "run \(run)")
+            }
+        }
+    }
+
+    @Test func limitsStopAfterWholeRows() {
+        let text = String(repeating: "aa\tbb\n", count: 100)
+        let byRows = Self.read(text, maxRecords: 7)
+        #expect(byRows.result.records == 7 && byRows.result.position == 42 && byRows.fields.count == 14)
+        let byBytes = Self.read(text, maxBytes: 13)
+        #expect(byBytes.result.records == 3 && byBytes.result.position == 18)
+        let narrow = Self.read(text, fieldCapacity: 5)
+        #expect(narrow.result.records == 2 && narrow.result.irregular == 0)
+        let wide = Self.read("a\tb\tc\td\te\tf\n", fieldCapacity: 5)
+        #expect(wide.result.records == 0 && wide.result.irregular == 1)
+    }
+
+    /// Random COPY text of tabs, line ends, escapes, NULLs and PII: both readings give the same output,
+    /// report and error, on every kernel path, with and without declared columns.
+    @Test(arguments: AcceleratedKernel.csvSplit.availablePaths)
+    func theOnePassReadingMasksAsTheRowLoopDoes(_ path: KernelPath) {
+        var g = StageOneTests.Generator(state: 0xC0B7)
+        let pieces = ["\t", "\t", "\n", "\\N", "\\\\", "\\t", "\\n", "\\", "\\101", "\\x41", "a", "bc", " ", "ann@example.com",
+                      "4111 1111 1111 1111", "536-90-4399", "key=\"AKIAZ7QK3M5N8P2R4T6V\"", "x", "0", "\"", "\r"]
+        var differences = 0
+        for round in 0..<400 {
+            var text = ""
+            let count = Int(g.next() % 60)
+            for _ in 0..<count { text += pieces[Int(g.next() % UInt64(pieces.count))] }
+            if round % 3 == 0 {
+                // Mostly well formed: three fields, escapes and NULLs, long enough to cross blocks.
+                for r in 0..<Int(g.next() % 40) {
+                    let note = pieces[3 + Int(g.next() % 14)] + String(repeating: "y", count: Int(g.next() % 90))
+                    text += "\(r)\t\(note)\t\(r % 4 == 0 ? "\\N" : "z\\tq")\n"
+                }
+            }
+            let bytes = Array(text.utf8)
+            let columns: [DumpColumn]? = round % 2 == 0 ? nil : ["id", "note", "other"].map { DumpColumn(name: $0, type: "text") }
+            let results = [true, false].map { onePass in
+                AcceleratedKernel.csvSplit.withPath(path) { Self.mask(bytes, columns: columns, onePass: onePass) }
+            }
+            if results[0]?.0 != results[1]?.0 || results[0]?.1 != results[1]?.1 || results[0]?.2 != results[1]?.2 {
+                differences += 1
+                if differences < 4 { Issue.record("round \(round) differs: \(text.debugDescription)") }
+            }
+        }
+        #expect(differences == 0)
+    }
+
+    /// A NULL (`\N`) is no value: a custom detector that reads every cell, and matches an `N`, masks the
+    /// `N` of a value and leaves each NULL as it is, in both readings (in the one-pass one a NULL is
+    /// copied into the batch with the values around it, and must not be scanned there).
+    @Test(arguments: [true, false])
+    func nullsAreNotScanned(onePass: Bool) throws {
+        let policy = try PolicyFile.parse("version: 1\ndetectors:\n  - {name: letter_n, pattern: 'N', action: redact}\n")
+        let rows = (0..<50).map { "\($0)\t\\N\tN\t\\N\n" }.joined()
+        let (out, findings, error) = Self.mask(Array(rows.utf8), columns: nil, onePass: onePass, policy: policy)
+        #expect(error == nil)
+        #expect(findings.count == 50, "one finding a row, in the value N: \(findings.prefix(3))")
+        let lines = String(decoding: out, as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == 50 && lines.allSatisfy { $0.hasSuffix("\t\\N\t*\t\\N") }, "\(lines.prefix(2))")
+    }
+
+    /// Masks a whole chunk of COPY rows, returning the output, the findings and the error's text.
+    static func mask(_ bytes: [UInt8], columns: [DumpColumn]?, onePass: Bool, policy: MaskPolicy = .default) -> ([UInt8], [String], String?) {
+        let session = MaskSession(policy: policy, key: testKey)
+        let start = CopyChunkStart(byteOffset: 0, line: 1, rowIndex: 0, columns: columns, table: 0)
+        let masked = bytes.withUnsafeBufferPointer {
+            CopyTextChunkMasker(readsFieldsInOnePass: onePass).mask($0, start: start, session: session)
+        }
+        return (masked.output.isEmpty && masked.error == nil ? bytes : masked.output,
+                masked.findings.map { "\($0)" }, masked.error.map { "\($0)" })
+    }
+}
