@@ -76,12 +76,6 @@ static inline uint32_t copy_field_flags(const uint8_t *bytes, size_t start, size
     return null ? MK_COPY_NULL : backslashes > 0 ? MK_COPY_ESCAPED : 0;
 }
 
-static inline void put_field(mk_csv_field *field, size_t start, size_t end, uint32_t flags) {
-    field->start = start;
-    field->end = end;
-    field->flags = flags;
-}
-
 // The reader, inlined three times with its block masks known: AVX-512BW, AVX2 (with POPCNT) and portable.
 __attribute__((always_inline))
 static inline mk_csv_fields_result read_rows(const uint8_t *bytes, size_t length, size_t position, size_t expected_fields,
@@ -127,14 +121,14 @@ static inline mk_csv_fields_result read_rows(const uint8_t *bytes, size_t length
             // and the others need no flag but the row's end (reading their bytes and counting backslashes
             // for each was most of the kernel's time on a PII-free dump).
             const unsigned i = (unsigned)__builtin_ctzll(f);
-            put_field(&fields[written++], field_start, base + i,
+            mk_put_field(&fields[written++], field_start, base + i,
                       copy_field_flags(bytes, field_start, base + i, backslashes - field_start_backslashes)
                       | (uint32_t)((lf_term >> i) & 1) * MK_CSV_LAST);
             field_start = base + i + 1;
             field_start_backslashes = backslashes;
             for (f &= f - 1; f; f &= f - 1) {
                 const unsigned j = (unsigned)__builtin_ctzll(f);
-                put_field(&fields[written++], field_start, base + j, (uint32_t)((lf_term >> j) & 1) * MK_CSV_LAST);
+                mk_put_field(&fields[written++], field_start, base + j, (uint32_t)((lf_term >> j) & 1) * MK_CSV_LAST);
                 field_start = base + j + 1;
             }
         }
@@ -142,7 +136,7 @@ static inline mk_csv_fields_result read_rows(const uint8_t *bytes, size_t length
             const unsigned i = (unsigned)__builtin_ctzll(f);
             const size_t at = base + i;
             const size_t here = backslashes + (size_t)__builtin_popcountll(m.backslash & (((uint64_t)1 << i) - 1));
-            put_field(&fields[written++], field_start, at,
+            mk_put_field(&fields[written++], field_start, at,
                       copy_field_flags(bytes, field_start, at, here - field_start_backslashes)
                       | (uint32_t)((lf_term >> i) & 1) * MK_CSV_LAST);
             field_start = at + 1;
@@ -169,7 +163,7 @@ static inline mk_csv_fields_result read_rows(const uint8_t *bytes, size_t length
             // row that ended at the buffer's end returned above.)
             if (written == field_capacity) goto stop_irregular_if_empty;
             // An empty last field (after a tab at the buffer's end) has no bytes to read for its flags.
-            put_field(&fields[written++], field_start, length,
+            mk_put_field(&fields[written++], field_start, length,
                       (field_start < length ? copy_field_flags(bytes, field_start, length, backslashes - field_start_backslashes) : 0)
                       | MK_CSV_LAST);
             if (expected_fields != 0 && written - result.fields != expected_fields) goto stop_irregular;

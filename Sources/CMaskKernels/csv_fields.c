@@ -94,7 +94,8 @@ static inline mk_csv_fields_result read_fields(const uint8_t *bytes, size_t leng
         // CR LF's CR: their fields end at every delimiter and LF, and nothing in them can be malformed.
         uint64_t inside, close, crlf, lf_term, delim_out, terms, bad;
         int ends_inside;
-        if ((m.quote | m.cr | inside_carry | after_crlf) == 0) {
+        const int plain = (m.quote | m.cr | inside_carry | after_crlf) == 0;
+        if (plain) {
             inside = close = crlf = bad = 0;
             ends_inside = 0;
             lf_term = m.lf;
@@ -134,7 +135,24 @@ static inline mk_csv_fields_result read_fields(const uint8_t *bytes, size_t leng
         // of its time), and few values live across it (with the record ends handled inside too, the
         // compiler kept six of them on the stack and reloaded them for every field).
         const size_t block_first = written;
-        for (uint64_t f = t; f; f &= f - 1) {
+        uint64_t f = t;
+        if (plain && f != 0) {
+            // A block without quotes or CRs: a field that starts in it is unquoted, so only the one begun
+            // before it (the first) needs the quote tests below; the others get their row end alone.
+            const unsigned i = (unsigned)__builtin_ctzll(f);
+            const uint32_t quoted = (uint32_t)(field_start < base + i) & (uint32_t)(bytes[field_start] == '"');
+            const uint32_t doubled = quoted & (uint32_t)(quotes - field_start_quotes > 2);
+            mk_put_field(&fields[written++], field_start, base + i,
+                      quoted * MK_CSV_QUOTED | doubled * MK_CSV_DOUBLED | (uint32_t)((lf_term >> i) & 1) * MK_CSV_LAST);
+            field_start = base + i + 1;
+            field_start_quotes = quotes;
+            for (f &= f - 1; f; f &= f - 1) {
+                const unsigned j = (unsigned)__builtin_ctzll(f);
+                mk_put_field(&fields[written++], field_start, base + j, (uint32_t)((lf_term >> j) & 1) * MK_CSV_LAST);
+                field_start = base + j + 1;
+            }
+        }
+        for (; f; f &= f - 1) {
             const unsigned i = (unsigned)__builtin_ctzll(f);
             const size_t at = base + i;
             const size_t quotes_here = quotes + (size_t)__builtin_popcountll(m.quote & (((uint64_t)1 << i) - 1));
@@ -142,10 +160,7 @@ static inline mk_csv_fields_result read_fields(const uint8_t *bytes, size_t leng
             const uint32_t quoted = (uint32_t)(field_start < at) & (uint32_t)(bytes[field_start] == '"');
             const uint32_t doubled = quoted & (uint32_t)(quotes_here - field_start_quotes > 2);
             const uint32_t last = (uint32_t)(record_terms >> i) & 1;
-            mk_csv_field *const field = &fields[written++];
-            field->start = field_start;
-            field->end = at;
-            field->flags = quoted * MK_CSV_QUOTED | doubled * MK_CSV_DOUBLED | last * MK_CSV_LAST;
+            mk_put_field(&fields[written++], field_start, at, quoted * MK_CSV_QUOTED | doubled * MK_CSV_DOUBLED | last * MK_CSV_LAST);
             // After a CR LF the next field starts past the LF.
             field_start = at + 1 + ((crlf >> i) & 1);
             field_start_quotes = quotes_here;

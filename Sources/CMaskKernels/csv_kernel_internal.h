@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "kernel_path_internal.h"
+#include "mask_kernels.h"
 
 /// Bit i is the parity of the quote bits at or below i: 1 inside a quoted run (the opening quote
 /// included, the closing one not). A doubled quote toggles twice, so it stays inside. Carry a block's
@@ -54,6 +55,13 @@ static inline uint64_t mk_lowest_bits(uint64_t x, size_t count) {
         x &= x - 1;
     }
     return kept;
+}
+
+/// Writes one field a reader found (mk_csv_fields, mk_copy_fields).
+static inline void mk_put_field(mk_csv_field *field, size_t start, size_t end, uint32_t flags) {
+    field->start = start;
+    field->end = end;
+    field->flags = flags;
 }
 
 #if defined(__x86_64__)

@@ -67,6 +67,15 @@ import Testing
         }
     }
 
+    /// A quoted field whose closing quote is a block's last byte, its delimiter the next block's first:
+    /// that block holds no quote, and the field is still quoted (and doubled, when it is).
+    @Test func aQuotedFieldClosingAtABlockEndKeepsItsFlags() {
+        let plain = "\"" + String(repeating: "a", count: 62) + "\",b\n"
+        #expect(Self.read(plain).fields == [Self.f(0, 64, quoted: true), Self.f(65, 66, last: true)])
+        let doubled = "\"" + String(repeating: "a", count: 30) + "\"\"" + String(repeating: "a", count: 30) + "\",b\n"
+        #expect(Self.read(doubled).fields == [Self.f(0, 64, quoted: true, doubled: true), Self.f(65, 66, last: true)])
+    }
+
     @Test func limitsStopAfterWholeRecords() {
         let text = String(repeating: "aa,bb\n", count: 100)
         let byRecords = Self.read(text, maxRecords: 7)

@@ -62,6 +62,13 @@ import Testing
         }
     }
 
+    /// A NULL whose backslash is a block's last byte: the next block holds no backslash, and the field
+    /// is still NULL.
+    @Test func aNullAcrossABlockEndIsStillNull() {
+        let text = String(repeating: "x", count: 62) + "\t\\N\ty\n"
+        #expect(Self.read(text).fields == [[0, 62, 0], [63, 65, Self.N], [66, 67, Self.L]])
+    }
+
     @Test func limitsStopAfterWholeRows() {
         let text = String(repeating: "aa\tbb\n", count: 100)
         let byRows = Self.read(text, maxRecords: 7)
