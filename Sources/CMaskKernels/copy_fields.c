@@ -228,3 +228,66 @@ mk_csv_fields_result mk_copy_fields(const uint8_t *bytes, size_t length, size_t 
     return read_rows_portable(bytes, length, position, expected_fields, max_records, max_bytes, fields, field_capacity,
                               record_ends);
 }
+
+// mk_copy_data_end: the dump splitter's walk over a COPY block's rows, on the reader thread: one pass of
+// LF and backslash masks instead of a memchr call per row to find the `\.` line and a second per row to
+// count them (together 3 % of a PII-free dump's time, all of it on the thread every worker waits for).
+// A `\.` line is looked for only where a row starts with a backslash.
+__attribute__((always_inline))
+static inline mk_copy_data_end_result data_end(const uint8_t *bytes, size_t length, void (*block_masks)(const uint8_t *, copy_masks *)) {
+    mk_copy_data_end_result r = {0, 0, 0};
+    size_t lfs = 0;
+    uint64_t line_start_carry = 1;   // the buffer's first byte starts a line
+    uint8_t padded[64];
+    for (size_t base = 0; base < length; base += 64) {
+        const size_t avail = length - base;
+        const uint8_t *p = bytes + base;
+        if (avail < 64) {
+            memset(padded, 0, sizeof padded);
+            memcpy(padded, p, avail);
+            p = padded;
+        }
+        copy_masks m;
+        block_masks(p, &m);
+        const uint64_t valid = mk_bits_below(avail >= 64 ? 64 : (unsigned)avail);
+        const uint64_t lf = m.lf & valid;
+        for (uint64_t c = m.backslash & ((lf << 1) | line_start_carry) & valid; c; c &= c - 1) {
+            const size_t s = base + (size_t)__builtin_ctzll(c);
+            if (s + 1 >= length || bytes[s + 1] != '.') continue;
+            size_t end = s + 2;
+            if (end < length && bytes[end] == '\r') end++;
+            if (end == length || bytes[end] == '\n') {
+                r.rows_end = s;
+                r.terminator = (end < length ? end + 1 : length) - s;
+                r.lines = lfs + (size_t)__builtin_popcountll(lf & mk_bits_below((unsigned)(s - base)));
+                return r;
+            }
+        }
+        if (lf) r.rows_end = base + 64 - (size_t)__builtin_clzll(lf);
+        lfs += (size_t)__builtin_popcountll(lf);
+        line_start_carry = lf >> 63;
+    }
+    r.lines = lfs;
+    return r;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx512f,avx512bw,popcnt,bmi,lzcnt")))
+static mk_copy_data_end_result data_end_avx512(const uint8_t *bytes, size_t length) {
+    return data_end(bytes, length, copy_masks_avx512);
+}
+
+__attribute__((target("avx2,popcnt,bmi,lzcnt")))
+static mk_copy_data_end_result data_end_avx2(const uint8_t *bytes, size_t length) {
+    return data_end(bytes, length, copy_masks_avx2);
+}
+#endif
+
+mk_copy_data_end_result mk_copy_data_end(const uint8_t *bytes, size_t length) {
+    mk_path path = mk_csv_path();
+#if defined(__x86_64__)
+    if (path == MK_PATH_WIDE) return data_end_avx512(bytes, length);
+    if (path == MK_PATH_ACCELERATED) return data_end_avx2(bytes, length);
+#endif
+    return data_end(bytes, length, copy_masks_scalar);
+}

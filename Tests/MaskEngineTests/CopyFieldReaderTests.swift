@@ -69,6 +69,26 @@ import Testing
         #expect(Self.read(text).fields == [[0, 62, 0], [63, 65, Self.N], [66, 67, Self.L]])
     }
 
+    /// The dump splitter's search for the end of a block's rows: `\.` alone on a line ends them (LF,
+    /// CR LF or the buffer's end after it), an escaped `\.` inside a row does not, nor does `\.x`.
+    @Test func theBlockEndsAtTheFirstLineThatIsBackslashDotAlone() {
+        func end(_ text: String) -> [Int] {
+            let r = Array(text.utf8).withUnsafeBufferPointer { mk_copy_data_end($0.baseAddress, $0.count) }
+            return [r.rows_end, r.terminator, r.lines]
+        }
+        #expect(end("a\tb\n\\.\nCREATE") == [4, 3, 1])
+        #expect(end("a\\.\n\\.x\n\\.\r\nrest") == [8, 4, 2])
+        #expect(end("a\nb\n\\.") == [4, 2, 2])
+        #expect(end("a\nb\npartial") == [4, 0, 2])
+        #expect(end("no line end") == [0, 0, 0])
+        // A terminator past the first 64-byte block, behind a row that crosses it.
+        let long = String(repeating: "y", count: 70) + "\n\\.\n"
+        #expect(end(long) == [71, 3, 1])
+        // The `\.` line starting a block, after an LF that ends the block before.
+        let atBlock = String(repeating: "y", count: 63) + "\n\\.\n"
+        #expect(end(atBlock) == [64, 3, 1])
+    }
+
     @Test func limitsStopAfterWholeRows() {
         let text = String(repeating: "aa\tbb\n", count: 100)
         let byRows = Self.read(text, maxRecords: 7)

@@ -6,7 +6,8 @@ import MaskEngine
 /// (`mk_csv_fields`, on each path) against `referenceFields`, a byte loop that reads records as
 /// CSVChunkMasker's record loop does; and the COPY text row reader (`mk_copy_fields`, on each path, which
 /// the same kernel switch forces) against `referenceCopyFields`, a byte loop that reads rows as
-/// CopyTextChunkMasker's row loop does.
+/// CopyTextChunkMasker's row loop does, and the dump splitter's `\.` search (`mk_copy_data_end`) against
+/// a line-by-line loop.
 public enum DifferentialCSVSplit: DifferentialTarget {
     public static let name = "DifferentialCSVSplit"
 
@@ -59,8 +60,41 @@ public enum DifferentialCSVSplit: DifferentialTarget {
         }) {
             return mismatch
         }
+        // The dump splitter's search for a block's `\.` line, on the same bytes.
+        let expectedEnd = referenceCopyDataEnd(copyBytes)
+        for path in kernel.availablePaths {
+            let outcome = kernel.withPath(path) { () -> ([Int], KernelPath?) in
+                let r = copyBytes.withUnsafeBufferPointer { mk_copy_data_end($0.baseAddress, $0.count) }
+                return ([r.rows_end, r.terminator, r.lines], kernel.lastPath)
+            }
+            guard let result = outcome, result.1 == path else {
+                return DifferentialMismatch("the forced \(path) path did not run (COPY data end)")
+            }
+            if result.0 != expectedEnd {
+                return DifferentialMismatch("\(path): COPY data end \(result.0), byte loop \(expectedEnd) (\(copyBytes.count) bytes)")
+            }
+        }
         if !kernel.isAvailable(.accelerated) { CPUWarning.once(kernel) }
         return nil
+    }
+
+    /// Line by line from the start: the first line that is `\.` alone (then an optional CR, then LF or
+    /// the buffer's end) gives [its start, its length, the LFs before it]; without one, [the end of the
+    /// last whole line, 0, the LFs].
+    static func referenceCopyDataEnd(_ b: [UInt8]) -> [Int] {
+        var lineStart = 0
+        var lines = 0
+        while lineStart < b.count {
+            if b[lineStart] == UInt8(ascii: "\\"), lineStart + 1 < b.count, b[lineStart + 1] == UInt8(ascii: ".") {
+                var end = lineStart + 2
+                if end < b.count && b[end] == 13 { end += 1 }
+                if end == b.count || b[end] == 10 { return [lineStart, min(end + 1, b.count) - lineStart, lines] }
+            }
+            guard let lf = b[lineStart...].firstIndex(of: 10) else { break }
+            lines += 1
+            lineStart = lf + 1
+        }
+        return [lineStart, 0, lines]
     }
 
     /// A field reader (`read(bytes, count, fields, capacity, recordEnds)`, at most 256 records) on each

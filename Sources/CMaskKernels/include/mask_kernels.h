@@ -270,6 +270,23 @@ mk_csv_fields_result mk_copy_fields(const uint8_t *bytes, size_t length, size_t 
                                     size_t max_records, size_t max_bytes, mk_csv_field *fields, size_t field_capacity,
                                     size_t *record_ends);
 
+/// Where the rows of a COPY block end in `bytes` (which starts at a row).
+typedef struct {
+    /// The start of the `\.` line, when there is one; else the end of the last whole row (just past the
+    /// last LF), or 0.
+    size_t rows_end;
+    /// The `\.` line's length (its line ending included, `\.\r\n` too), or 0 when the bytes hold none.
+    size_t terminator;
+    /// LFs before `rows_end`: the rows that end there.
+    size_t lines;
+} mk_copy_data_end_result;
+
+/// The first line of `bytes[0 ..< length]` that is `\.` alone (followed by LF, CR LF, or the buffer's
+/// end, after an optional CR), and the rows before it; PgDumpSplitter's walk over a block's rows. A row of
+/// data is never `\.` alone: a backslash in data is escaped. AVX-512BW or AVX2 on the CSV kernels'
+/// path, else scalar masks; all give the same result.
+mk_copy_data_end_result mk_copy_data_end(const uint8_t *bytes, size_t length);
+
 /// Decodes the COPY text value `value[0 ..< length]` as PostgreSQL does (`\b \f \n \r \t \v`, one to
 /// three octal digits, `\x` and one or two hex digits, and `\c` for any other c; a lone backslash last
 /// stays) into `out` (room for `length` bytes: no escape decodes to more bytes than it has); returns the

@@ -43,11 +43,9 @@ package struct PgDumpSplitter {
             if input.count == 0 { break }
             if case .copy(var start, let blockLine, let table) = state {
                 // Rows up to the `\.` line, in batches that end at a line end.
-                let (rowsEnd, terminator) = input.withBytes { Self.copyDataEnd($0) }
+                let (rowsEnd, terminator, newlines) = input.withBytes { Self.copyDataEnd($0) }
                 var take = rowsEnd
                 if terminator == nil {
-                    let lastLine = input.withBytes { Self.lastLineEnd($0) }
-                    take = lastLine
                     if take == 0 {
                         if !input.atEOF {
                             guard input.count <= maxLineBytes else { return tooLong(offset: offset, line: line, pipeline) }
@@ -60,8 +58,7 @@ package struct PgDumpSplitter {
                 if take > 0 {
                     let bytes = input.take(take)
                     // Every LF ends a row in COPY text (a line break in data is escaped), plus a last row
-                    // without one at the end of input.
-                    let newlines = bytes.withUnsafeBufferPointer { Self.count(10, in: $0) }
+                    // without one at the end of input (then `take` holds that row, and no LF more).
                     guard pipeline.submit(.copy(bytes, start)) else { return }
                     let rows = newlines + (bytes.last == 10 ? 0 : 1)
                     start.byteOffset += take
@@ -171,23 +168,13 @@ package struct PgDumpSplitter {
                                                  at: StreamLocation(byteOffset: offset, line: line))))
     }
 
-    /// Where the rows of a COPY block end in `bytes` (which starts at a row) and, when the `\.` line is
-    /// there, its length. A data row can never be `\.` alone: a backslash in data is escaped.
-    static func copyDataEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int, Int?) {
-        var lineStart = 0
-        while lineStart < bytes.count {
-            if bytes[lineStart] == UInt8(ascii: "\\"), lineStart + 1 < bytes.count, bytes[lineStart + 1] == UInt8(ascii: ".") {
-                var end = lineStart + 2
-                if end < bytes.count && bytes[end] == 13 { end += 1 }
-                if end == bytes.count || bytes[end] == 10 {
-                    return (lineStart, min(end + 1, bytes.count) - lineStart)
-                }
-            }
-            // Sound: lineStart < bytes.count, so the range passed to memchr lies inside `bytes`.
-            guard let nl = memchr(bytes.baseAddress! + lineStart, 10, bytes.count - lineStart) else { break }
-            lineStart = UnsafeRawPointer(nl) - UnsafeRawPointer(bytes.baseAddress!) + 1
-        }
-        return (lineStart, nil)
+    /// Where the rows of a COPY block end in `bytes` (which starts at a row): the start of the `\.`
+    /// line and its length when it is there, else the end of the last whole row; and the rows before
+    /// that (`mk_copy_data_end`). A data row can never be `\.` alone: a backslash in data is escaped.
+    static func copyDataEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> (rowsEnd: Int, terminator: Int?, rows: Int) {
+        // Sound: the kernel reads bytes[0..<count] only.
+        let r = mk_copy_data_end(bytes.baseAddress, bytes.count)
+        return (r.rows_end, r.terminator > 0 ? r.terminator : nil, r.lines)
     }
 
     /// The table of a COPY line without a readable column list: the word after `COPY`.
@@ -218,23 +205,6 @@ package struct PgDumpSplitter {
 
     package static func copyTable(_ text: String) -> String {
         String(text.dropFirst(5).prefix { $0 != " " && $0 != "(" })
-    }
-
-    /// Offset just past the last LF in `bytes`, or 0. Scans back from the end: only the last, partial
-    /// line is walked.
-    static func lastLineEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        var i = bytes.count
-        while i > 0 && bytes[i - 1] != 10 { i -= 1 }
-        return i
-    }
-
-    /// How many times `byte` occurs in `bytes` (memchr from hit to hit).
-    static func count(_ byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        var n = 0
-        ByteRuns.forEachRun(bytes, 0, bytes.count, separatedBy: byte) { _, endsAtSeparator in
-            if endsAtSeparator { n += 1 }
-        }
-        return n
     }
 
     /// `COPY public.users (id, email) FROM stdin;` → ("public.users", ["id", "email"]).
