@@ -154,6 +154,30 @@ import Testing
         }
     }
 
+    /// A row that starts `\.` but goes on (`\.5`: an escaped `.`, not the end of the block) stays a row
+    /// when the bytes read so far end just after its `\.`: here the first 64 KiB, which the stream reads
+    /// whole to detect the format. Ending the block there passed the rest of its rows as script text,
+    /// outside their columns' context: the bare SSN of the `ssn` column in the next row leaked.
+    @Test func aRowStartingWithBackslashDotIsARowWhereTheReadEnds() {
+        var text = Self.header + "COPY public.people (id, email, \"Contact Email\", ssn, born, profile) FROM stdin;\n"
+        var i = 0
+        while text.utf8.count < 65_400 { text += "\(i)\tpad\tx\ty\t\\N\t{}\n"; i += 1 }
+        // A last filler row that ends where the `\.5` row must start: two bytes before 64 KiB.
+        let fill = 65_534 - text.utf8.count - "0\t\tx\ty\t\\N\t{}\n".utf8.count
+        text += "0\t" + String(repeating: "p", count: fill) + "\tx\ty\t\\N\t{}\n"
+        #expect(text.utf8.count == 65_534)
+        text += "\\.5\tu5@example.com\tx\t536904405\t\\N\t{}\n" + "6\tu6@example.com\tx\t536904406\t\\N\t{}\n"
+            + "\\.\n\n-- PostgreSQL database dump complete\n"
+        let whole = maskStream(Array(text.utf8), chunkBytes: 1 << 20, readSize: 1 << 20)
+        for chunk in [1024, 4096] {
+            let r = maskStream(Array(text.utf8), chunkBytes: chunk, readSize: 1 << 16)
+            #expect(r.error == nil)
+            #expect(r.output == whole.output, "chunks of \(chunk)")
+            #expect(!String(decoding: r.output, as: UTF8.self).contains("536904406"), "chunks of \(chunk)")
+        }
+        #expect(!String(decoding: whole.output, as: UTF8.self).contains("536904406"))
+    }
+
     @Test func aCopyLineWithoutAReadableColumnListStillHasItsRowsScanned() {
         let input = Self.header + "COPY public.people FROM stdin;\n1\t4111 1111 1111 1111\t536-90-4399\n\\.\n"
         let (out, _, error) = mask(input)

@@ -44,6 +44,14 @@ package struct PgDumpSplitter {
             if case .copy(var start, let blockLine, let table) = state {
                 // Rows up to the `\.` line, in batches that end at a line end.
                 let (rowsEnd, terminator, newlines) = input.withBytes { Self.copyDataEnd($0) }
+                if let terminator, rowsEnd + terminator == input.count, !input.atEOF,
+                   input.withBytes({ $0[$0.count - 1] }) != 10 {
+                    // `\.` (or `\.\r`) where the bytes read so far end: the line may go on (`\.x` is a row, an
+                    // escaped `.`), and ending the block there would pass the rest of its rows as script
+                    // text, outside their columns. Read on until the line ends.
+                    try input.fill(atLeast: input.count + 1)
+                    continue
+                }
                 var take = rowsEnd
                 if terminator == nil {
                     if take == 0 {
