@@ -89,6 +89,23 @@ import Testing
         #expect(end(atBlock) == [64, 3, 1])
     }
 
+    /// `mk_copy_unescape` decodes every escape of COPY's text format as PostgreSQL's COPY FROM does.
+    @Test func unescapeDecodesAsPostgreSQLDoes() {
+        func decoded(_ text: String) -> [UInt8] {
+            let value = Array(text.utf8)
+            var out = [UInt8](repeating: 0xEE, count: value.count)
+            let n = value.withUnsafeBufferPointer { mk_copy_unescape($0.baseAddress, $0.count, &out) }
+            return Array(out.prefix(n))
+        }
+        #expect(decoded("a\\bc\\fd\\ne\\rf\\tg\\vh") == Array("a\u{8}c\u{C}d\ne\rf\tg\u{B}h".utf8))
+        #expect(decoded("\\\\ \\q \\. \\N") == Array("\\ q . N".utf8), "any other byte stands for itself")
+        #expect(decoded("\\101\\1011\\7x\\08") == [65, 65, 49, 7, 120, 0, 56], "one to three octal digits")
+        #expect(decoded("\\400\\777") == [0, 255], "the low eight bits of a larger value")
+        #expect(decoded("\\x41\\x4G\\x414\\xG\\xf") == [65, 4, 71, 65, 52, 120, 71, 15], "one or two hex digits; none: an x")
+        #expect(decoded("ab\\") == Array("ab\\".utf8), "a lone backslash last stays")
+        #expect(decoded("") == [])
+    }
+
     @Test func limitsStopAfterWholeRows() {
         let text = String(repeating: "aa\tbb\n", count: 100)
         let byRows = Self.read(text, maxRecords: 7)
