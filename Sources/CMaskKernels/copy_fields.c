@@ -1,11 +1,12 @@
 // Splits the rows of a COPY block in PostgreSQL's text format into fields in one pass over the bytes, as
 // mk_csv_fields does for CSV: the COPY row loop (CopyTextChunkMasker) found each field's end with a call
 // per tab and per backslash, a sixth of the time on a PII-free dump (Benchmarks/RESULTS.md). Per 64-byte
-// block, three byte masks (backslash, tab, LF) and the bytes a backslash escapes give the field
+// block, four byte masks (backslash, tab, LF, CR) and the bytes a backslash escapes give the field
 // terminators; the escapes are checked in the same masks, so the kernel accepts exactly the rows the row
 // loop accepts and stops before any other:
 //   - a backslash escapes the byte after it, whatever it is (an escaped backslash escapes nothing);
-//   - a tab or LF that is not escaped ends a field, an LF a row; the buffer's end ends the last row;
+//   - a tab or LF that is not escaped ends a field, an LF a row, and an unescaped CR before that LF is
+//     the row's line ending, not data; the buffer's end ends the last row;
 //   - an escaped LF, or a backslash that is the buffer's last byte, is an error the row loop names; so is
 //     a row whose field count is not the one expected (when one is).
 #include "mask_kernels.h"
@@ -13,7 +14,7 @@
 
 #include <string.h>
 
-typedef struct { uint64_t backslash, tab, lf; } copy_masks;
+typedef struct { uint64_t backslash, tab, lf, cr; } copy_masks;
 
 static void copy_masks_scalar(const uint8_t *p, copy_masks *m) {
     memset(m, 0, sizeof *m);
@@ -22,6 +23,7 @@ static void copy_masks_scalar(const uint8_t *p, copy_masks *m) {
         if (p[i] == '\\') m->backslash |= bit;
         if (p[i] == '\t') m->tab |= bit;
         if (p[i] == '\n') m->lf |= bit;
+        if (p[i] == '\r') m->cr |= bit;
     }
 }
 
@@ -34,6 +36,7 @@ static inline void copy_masks_avx2(const uint8_t *p, copy_masks *m) {
     m->backslash = mk_eq64_avx2(a, b, '\\');
     m->tab = mk_eq64_avx2(a, b, '\t');
     m->lf = mk_eq64_avx2(a, b, '\n');
+    m->cr = mk_eq64_avx2(a, b, '\r');
 }
 
 __attribute__((target("avx512f,avx512bw")))
@@ -42,6 +45,7 @@ static inline void copy_masks_avx512(const uint8_t *p, copy_masks *m) {
     m->backslash = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\\'));
     m->tab = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\t'));
     m->lf = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n'));
+    m->cr = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\r'));
 }
 #endif
 
@@ -84,6 +88,7 @@ static inline mk_csv_fields_result read_rows(const uint8_t *bytes, size_t length
                                              void (*block_masks)(const uint8_t *, copy_masks *)) {
     mk_csv_fields_result result = {position, 0, 0, 0, 0};
     uint64_t escape_carry = 0;      // 1 when the block's first byte is escaped
+    uint64_t cr_carry = 0;          // 1 when the block before ends with an unescaped CR
     size_t backslashes = 0;         // before the block, from `position`
     // The field being read; the open row's fields are fields[result.fields ..< written].
     size_t field_start = position, field_start_backslashes = 0;
@@ -104,6 +109,10 @@ static inline mk_csv_fields_result read_rows(const uint8_t *bytes, size_t length
         uint64_t escaped = 0, carry_out = 0;
         if ((m.backslash | escape_carry) != 0) escaped = escaped_bytes(m.backslash, escape_carry, &carry_out);
         const uint64_t lf_term = m.lf & ~escaped;
+        // The LFs of CR LF row ends (a dump whose lines were converted, which COPY FROM reads: a CR in data
+        // is always escaped, so an unescaped one before an LF is the line's end, not the last value's).
+        const uint64_t unescaped_cr = m.cr & ~escaped & valid;
+        const uint64_t crlf = lf_term & ((unescaped_cr << 1) | cr_carry);
         const uint64_t terms = (m.tab | lf_term) & ~escaped & valid;
         // An escaped LF ends no row and is an error; so is a backslash escaping the buffer's end (a
         // padded byte, or the byte past a full last block).
@@ -121,24 +130,27 @@ static inline mk_csv_fields_result read_rows(const uint8_t *bytes, size_t length
             // and the others need no flag but the row's end (reading their bytes and counting backslashes
             // for each was most of the kernel's time on a PII-free dump).
             const unsigned i = (unsigned)__builtin_ctzll(f);
-            mk_put_field(&fields[written++], field_start, base + i,
-                      copy_field_flags(bytes, field_start, base + i, backslashes - field_start_backslashes)
-                      | (uint32_t)((lf_term >> i) & 1) * MK_CSV_LAST);
+            const size_t end = base + i - ((crlf >> i) & 1);
+            mk_put_field(&fields[written++], field_start, end,
+                         copy_field_flags(bytes, field_start, end, backslashes - field_start_backslashes)
+                         | (uint32_t)((lf_term >> i) & 1) * MK_CSV_LAST);
             field_start = base + i + 1;
             field_start_backslashes = backslashes;
             for (f &= f - 1; f; f &= f - 1) {
                 const unsigned j = (unsigned)__builtin_ctzll(f);
-                mk_put_field(&fields[written++], field_start, base + j, (uint32_t)((lf_term >> j) & 1) * MK_CSV_LAST);
+                mk_put_field(&fields[written++], field_start, base + j - ((crlf >> j) & 1),
+                             (uint32_t)((lf_term >> j) & 1) * MK_CSV_LAST);
                 field_start = base + j + 1;
             }
         }
         for (; f; f &= f - 1) {
             const unsigned i = (unsigned)__builtin_ctzll(f);
             const size_t at = base + i;
+            const size_t end = at - ((crlf >> i) & 1);
             const size_t here = backslashes + (size_t)__builtin_popcountll(m.backslash & (((uint64_t)1 << i) - 1));
-            mk_put_field(&fields[written++], field_start, at,
-                      copy_field_flags(bytes, field_start, at, here - field_start_backslashes)
-                      | (uint32_t)((lf_term >> i) & 1) * MK_CSV_LAST);
+            mk_put_field(&fields[written++], field_start, end,
+                         copy_field_flags(bytes, field_start, end, here - field_start_backslashes)
+                         | (uint32_t)((lf_term >> i) & 1) * MK_CSV_LAST);
             field_start = at + 1;
             field_start_backslashes = here;
         }
@@ -158,6 +170,7 @@ static inline mk_csv_fields_result read_rows(const uint8_t *bytes, size_t length
         if (bad) goto stop_irregular;
         backslashes += (size_t)__builtin_popcountll(m.backslash);
         escape_carry = carry_out;
+        cr_carry = (unescaped_cr >> 63) & 1;
         if (avail <= 64) {
             // The buffer ends the last row, which has no line ending: its last field ends here too. (A
             // row that ended at the buffer's end returned above.)

@@ -127,6 +127,15 @@ PY
 check "captured wire stream: rows after masking" "$wire_rows" "400"
 check "captured wire stream: original values left" "$(grep -a -F -c -f "$dir/pii.txt" "$dir/capture.masked.wire" || true)" "0"
 
+# The same dump with its lines converted to CR LF (as a Windows tool or an ASCII transfer leaves it;
+# COPY FROM reads it): detected as a dump, masked to the same tokens, and it restores.
+sed 's/$/\r/' "$dir/src.sql" > "$dir/src-crlf.sql"
+"$maskd" pipe -q < "$dir/src-crlf.sql" > "$dir/masked-crlf.sql"
+check "a CR LF dump masks as the LF one" "$(sed 's/$/\r/' "$dir/masked.sql" | cmp -s - "$dir/masked-crlf.sql" && echo same || echo differ)" "same"
+$psql -d postgres -c "create database crlf"
+$psql -d crlf -f "$dir/masked-crlf.sql" >/dev/null
+check "the masked CR LF dump restores" "$(q crlf 'select count(*) from customers')" "$(q src 'select count(*) from customers')"
+
 # LZ4 in and out gives the same masked dump.
 lz4 -q -c "$dir/src.sql" | "$maskd" pipe -q --lz4 | lz4 -q -d -c > "$dir/masked-lz4.sql"
 check "LZ4 round trip" "$(cmp -s "$dir/masked.sql" "$dir/masked-lz4.sql" && echo same || echo differ)" "same"

@@ -62,6 +62,17 @@ import Testing
         }
     }
 
+    /// A row that ends in CR LF (a dump whose lines were converted): the CR is the line's end, not the
+    /// last value's; an escaped CR is data; a CR LF across a block end is still one.
+    @Test func aCRBeforeTheRowsLFIsItsLineEnd() {
+        #expect(Self.read("a\tb\r\n\\N\r\n").fields == [[0, 1, 0], [2, 3, Self.L], [5, 7, Self.N | Self.L]])
+        #expect(Self.read("a\tb\\\r\n").fields == [[0, 1, 0], [2, 5, Self.E | Self.L]], "an escaped CR is data")
+        #expect(Self.read("a\t\r\n\r\n").fields == [[0, 1, 0], [2, 2, Self.L], [4, 4, Self.L]])
+        #expect(Self.read("a\tb\r").fields == [[0, 1, 0], [2, 4, Self.L]], "without its LF a CR is data")
+        let across = String(repeating: "x", count: 63) + "\r\ny\n"
+        #expect(Self.read(across).fields == [[0, 63, Self.L], [65, 66, Self.L]])
+    }
+
     /// A NULL whose backslash is a block's last byte: the next block holds no backslash, and the field
     /// is still NULL.
     @Test func aNullAcrossABlockEndIsStillNull() {

@@ -178,6 +178,19 @@ import Testing
         #expect(!String(decoding: whole.output, as: UTF8.self).contains("536904406"))
     }
 
+    /// A dump whose lines were converted to CR LF on its way (COPY FROM reads it) is still a dump, and
+    /// masks to what its LF form masks to, CR LF kept: a CR before a row's LF is no part of its last value.
+    @Test func aDumpWithCRLFLinesMasksAsItsLFForm() {
+        let rows = (0..<40).map { "\($0)\tu\($0)@example.com\tnote \\t \($0)\t536-90-\(1000 + $0)\t\\N\t{\"k\": \"v\($0)@example.net\"}" }
+        let lf = dump(rows)
+        let crlf = lf.replacingOccurrences(of: "\n", with: "\r\n")
+        let a = maskStream(Array(lf.utf8)), b = maskStream(Array(crlf.utf8))
+        #expect(b.summary?.format == .pgdump)
+        #expect(a.error == nil && b.error == nil)
+        #expect(String(decoding: b.output, as: UTF8.self) == String(decoding: a.output, as: UTF8.self).replacingOccurrences(of: "\n", with: "\r\n"))
+        #expect(b.report == a.report)
+    }
+
     @Test func aCopyLineWithoutAReadableColumnListStillHasItsRowsScanned() {
         let input = Self.header + "COPY public.people FROM stdin;\n1\t4111 1111 1111 1111\t536-90-4399\n\\.\n"
         let (out, _, error) = mask(input)

@@ -51,7 +51,7 @@ public enum DifferentialCSVSplit: DifferentialTarget {
             return mismatch
         }
         // COPY rows: backslashes, tabs and LFs dense (mapped), any field count or the one expected.
-        let copyAlphabet: [UInt8] = [UInt8(ascii: "\\"), 9, 10, UInt8(ascii: "N"), UInt8(ascii: "a"), UInt8(ascii: "\\"), 9, UInt8(ascii: "t")]
+        let copyAlphabet: [UInt8] = [UInt8(ascii: "\\"), 9, 10, UInt8(ascii: "N"), UInt8(ascii: "a"), UInt8(ascii: "\\"), 13, UInt8(ascii: "t")]
         let copyBytes = mapped ? input.rest.map { copyAlphabet[Int($0) % copyAlphabet.count] } : input.rest
         let expectedCopyFields = Int(input.byte() % 4)
         let expectedCopy = referenceCopyFields(copyBytes, expectedFields: expectedCopyFields, maxRecords: 256)
@@ -143,16 +143,20 @@ public enum DifferentialCSVSplit: DifferentialTarget {
             while end < 0 {
                 let start = p
                 var escapes = 0
+                var escapedByte = -1
                 while p < n && b[p] != tab && b[p] != lf {
                     if b[p] == backslash {
                         if p + 1 >= n || b[p + 1] == lf { read.irregular = true; return read }
                         escapes += 1
+                        escapedByte = p + 1
                         p += 2
                     } else {
                         p += 1
                     }
                 }
-                let isNull = p - start == 2 && b[start] == backslash && b[start + 1] == UInt8(ascii: "N")
+                // An unescaped CR before the row's LF is its line ending.
+                let valueEnd = p < n && b[p] == lf && p > start && b[p - 1] == 13 && escapedByte != p - 1 ? p - 1 : p
+                let isNull = valueEnd - start == 2 && b[start] == backslash && b[start + 1] == UInt8(ascii: "N")
                 let flags = isNull ? null : escapes > 0 ? escaped : 0
                 if p >= n {
                     fields.append([start, p, flags | last]); end = n
@@ -161,7 +165,7 @@ public enum DifferentialCSVSplit: DifferentialTarget {
                     p += 1
                     if p == n { fields.append([n, n, last]); end = n }
                 } else {
-                    fields.append([start, p, flags | last]); end = p + 1
+                    fields.append([start, valueEnd, flags | last]); end = p + 1
                 }
             }
             if expectedFields != 0 && fields.count != expectedFields { read.irregular = true; return read }

@@ -258,8 +258,9 @@ mk_csv_fields_result mk_csv_fields(const uint8_t *bytes, size_t length, size_t p
 
 /// Reads whole rows of a COPY block in PostgreSQL's text format from `bytes[position ..< length]`
 /// (`position` at a row's start), as mk_csv_fields reads CSV records: fields end at a tab, rows at an LF,
-/// each unless a backslash escapes it (a backslash escapes the byte after it, whatever it is); the
-/// buffer's end ends the last row. Fields with an escape are flagged MK_COPY_ESCAPED, and a field that is
+/// each unless a backslash escapes it (a backslash escapes the byte after it, whatever it is), and an
+/// unescaped CR before a row's LF is its line ending (CR LF), not the last field's; the buffer's end ends
+/// the last row. Fields with an escape are flagged MK_COPY_ESCAPED, and a field that is
 /// exactly `\N` MK_COPY_NULL; `lines` is the rows read (a row is one line, the last one too when the
 /// buffer ends it, as the row loop counts them). Stops as mk_csv_fields does at its limits, and
 /// with `irregular` before a row the COPY row loop (CopyTextChunkMasker) refuses: an escaped LF, a

@@ -26,7 +26,7 @@ public struct CopyChunkStart: Sendable {
 }
 
 /// Masks rows of a `COPY … FROM stdin` block in PostgreSQL's text format: fields separated by tabs,
-/// rows by LF, `\N` for NULL, and backslash escapes (`\t` `\n` `\r` `\b` `\f` `\v` `\\`, octal `\NNN`,
+/// rows by LF (or CR LF, in a dump whose lines were converted: COPY FROM reads those too), `\N` for NULL, and backslash escapes (`\t` `\n` `\r` `\b` `\f` `\v` `\\`, octal `\NNN`,
 /// hex `\xHH`, and `\c` for any other c).
 ///
 /// Fields are unescaped before they are scanned (report offsets are into the unescaped value) and the
@@ -136,9 +136,12 @@ public struct CopyTextChunkMasker {
             var hasEscape = false
             var end = n
             var q = pos
+            // The byte the last escape of the field escaped.
+            var escapedByte = -1
             while let next = index.nextStructural(from: q, before: n) {
                 if chunk[next] == UInt8(ascii: "\\") {
                     hasEscape = true
+                    escapedByte = next + 1
                     if next + 1 >= n || chunk[next + 1] == 10 {
                         let column = batch.fieldsInRecord
                         batch.dropRecord()
@@ -152,14 +155,18 @@ public struct CopyTextChunkMasker {
                 end = next
                 break
             }
-            let field = FieldSpan(rawStart: fieldStart, rawEnd: end, quoted: false)
-            let isNull = end - fieldStart == 2 && chunk[fieldStart] == UInt8(ascii: "\\") && chunk[fieldStart + 1] == UInt8(ascii: "N")
+            // A row that ends in CR LF (a dump whose lines were converted, which COPY FROM reads): a CR in
+            // data is always escaped, so an unescaped one before the LF is the line's end.
+            let valueEnd = end < n && chunk[end] == 10 && end > fieldStart && chunk[end - 1] == 13 && escapedByte != end - 1
+                ? end - 1 : end
+            let field = FieldSpan(rawStart: fieldStart, rawEnd: valueEnd, quoted: false)
+            let isNull = valueEnd - fieldStart == 2 && chunk[fieldStart] == UInt8(ascii: "\\") && chunk[fieldStart + 1] == UInt8(ascii: "N")
             if isNull {
                 var null = field
                 null.source = .skipped
                 batch.add(null)
             } else if hasEscape {
-                batch.addDecoded(field, atMost: end - fieldStart) { Self.unescape(chunk, fieldStart, end, to: $0) }
+                batch.addDecoded(field, atMost: valueEnd - fieldStart) { Self.unescape(chunk, fieldStart, valueEnd, to: $0) }
             } else {
                 batch.add(field)
             }

@@ -11,8 +11,9 @@ public enum InputFormat: String, Sendable, CaseIterable {
         let head = String(decoding: UnsafeBufferPointer(rebasing: prefix[0..<min(prefix.count, 4096)]), as: UTF8.self)
         // Only a script that starts the way pg_dump starts one: a CSV that merely mentions a dump must
         // stay CSV, or its rows would pass as script text.
-        if head.hasPrefix("--\n-- PostgreSQL database dump") || head.hasPrefix("\\restrict ")
-            || head.hasPrefix("SET statement_timeout") { return .pgdump }
+        // A dump's lines may have been converted to CR LF on their way (COPY FROM reads such a dump).
+        if head.hasPrefix("--\n-- PostgreSQL database dump") || head.hasPrefix("--\r\n-- PostgreSQL database dump")
+            || head.hasPrefix("\\restrict ") || head.hasPrefix("SET statement_timeout") { return .pgdump }
         guard prefix.count >= 5 else { return .csv }
         let backendTypes: Set<UInt8> = Set("TDCZENSKR123nIsHGWdcAVt".utf8)
         guard backendTypes.contains(prefix[0]) else { return .csv }
