@@ -136,6 +136,14 @@ $psql -d postgres -c "create database crlf"
 $psql -d crlf -f "$dir/masked-crlf.sql" >/dev/null
 check "the masked CR LF dump restores" "$(q crlf 'select count(*) from customers')" "$(q src 'select count(*) from customers')"
 
+# pg_dumpall's script (roles, then every database's pg_dump script): read as a dump, every database's
+# rows masked, no original value left.
+pg_dumpall > "$dir/cluster.sql"
+"$maskd" pipe -q < "$dir/cluster.sql" > "$dir/cluster-masked.sql"
+check "pg_dumpall: the customers' rows are in the masked script" \
+  "$(grep -c '@example.invalid' "$dir/cluster-masked.sql" | awk '{print ($1 >= 800) ? "yes" : "only " $1}')" "yes"
+check "pg_dumpall: original PII values left" "$(grep -F -c -f "$dir/pii.txt" "$dir/cluster-masked.sql" || true)" "0"
+
 # LZ4 in and out gives the same masked dump.
 lz4 -q -c "$dir/src.sql" | "$maskd" pipe -q --lz4 | lz4 -q -d -c > "$dir/masked-lz4.sql"
 check "LZ4 round trip" "$(cmp -s "$dir/masked.sql" "$dir/masked-lz4.sql" && echo same || echo differ)" "same"

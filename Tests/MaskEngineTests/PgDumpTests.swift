@@ -191,6 +191,25 @@ import Testing
         #expect(b.report == a.report)
     }
 
+    /// pg_dumpall's script (roles, then one pg_dump script per database after `\connect`) is a dump: each
+    /// database's COPY blocks are masked with their own columns.
+    @Test func aClusterDumpIsADump() {
+        let database = Self.header.replacingOccurrences(of: "--\n-- PostgreSQL database dump\n--\n", with: "")
+        func block(_ db: String, _ ssn: String) -> String {
+            "\\connect \(db)\n\n--\n-- PostgreSQL database dump\n--\n" + database
+                + "COPY public.people (id, email, \"Contact Email\", ssn, born, profile) FROM stdin;\n"
+                + "1\tann.\(db)@example.com\tx\t\(ssn)\t\\N\t{}\n\\.\n\n"
+        }
+        let input = "--\n-- PostgreSQL database cluster dump\n--\n\nCREATE ROLE postgres;\n\n"
+            + block("shop", "536904399") + block("crm", "536904400") + "--\n-- PostgreSQL database cluster dump complete\n--\n"
+        let r = maskStream(Array(input.utf8))
+        let out = String(decoding: r.output, as: UTF8.self)
+        #expect(r.summary?.format == .pgdump && r.error == nil)
+        #expect(!out.contains("ann.shop@example.com") && !out.contains("ann.crm@example.com"), "\(out)")
+        #expect(!out.contains("536904399") && !out.contains("536904400"), "the ssn column's bare SSNs: \(out)")
+        #expect(out.contains("\\connect crm\n") && out.contains("CREATE ROLE postgres;\n"))
+    }
+
     @Test func aCopyLineWithoutAReadableColumnListStillHasItsRowsScanned() {
         let input = Self.header + "COPY public.people FROM stdin;\n1\t4111 1111 1111 1111\t536-90-4399\n\\.\n"
         let (out, _, error) = mask(input)

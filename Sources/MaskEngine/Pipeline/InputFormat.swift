@@ -5,15 +5,20 @@ public enum InputFormat: String, Sendable, CaseIterable {
     /// pg_dump's plain SQL format: COPY blocks are masked, everything else passes through.
     case pgdump
 
+    /// How pg_dump's and pg_dumpall's plain scripts begin (pg_dumpall's holds one pg_dump script per
+    /// database after its roles), their lines as written or converted to CR LF on their way (COPY FROM
+    /// reads such a dump).
+    static let dumpOpenings = ["\n", "\r\n"].flatMap { eol in
+        ["--\(eol)-- PostgreSQL database dump", "--\(eol)-- PostgreSQL database cluster dump"]
+    } + ["\\restrict ", "SET statement_timeout"]
+
     /// Guesses the format from the first bytes: a PostgreSQL backend message stream starts with a
     /// message type byte and a plausible length; anything else is taken for CSV.
     public static func detect(_ prefix: UnsafeBufferPointer<UInt8>) -> InputFormat {
         let head = String(decoding: UnsafeBufferPointer(rebasing: prefix[0..<min(prefix.count, 4096)]), as: UTF8.self)
         // Only a script that starts the way pg_dump starts one: a CSV that merely mentions a dump must
         // stay CSV, or its rows would pass as script text.
-        // A dump's lines may have been converted to CR LF on their way (COPY FROM reads such a dump).
-        if head.hasPrefix("--\n-- PostgreSQL database dump") || head.hasPrefix("--\r\n-- PostgreSQL database dump")
-            || head.hasPrefix("\\restrict ") || head.hasPrefix("SET statement_timeout") { return .pgdump }
+        if dumpOpenings.contains(where: { head.hasPrefix($0) }) { return .pgdump }
         guard prefix.count >= 5 else { return .csv }
         let backendTypes: Set<UInt8> = Set("TDCZENSKR123nIsHGWdcAVt".utf8)
         guard backendTypes.contains(prefix[0]) else { return .csv }
