@@ -236,10 +236,17 @@ static inline void gather_in_run(mk_csv_field f, int64_t shift, mk_text_field *o
     o->flags = (uint32_t)quoted * MK_FIELD_QUOTED | (decoded ? MK_FIELD_DECODED : MK_FIELD_SKIPPED);
 }
 
+int mk_is_bytea_hex(const uint8_t *value, size_t length) {
+    if (length < 4 || length % 2 != 0 || value[0] != '\\' || value[1] != 'x') return 0;
+    for (size_t i = 2; i < length; i++)
+        if (copy_hex_value(value[i]) < 0) return 0;
+    return 1;
+}
+
 mk_text_gather_result mk_text_gather(const uint8_t *chunk, const mk_csv_field *fields, size_t count, uint8_t *decoded,
                                      size_t decoded_count, size_t decoded_capacity, size_t copied_at_most,
                                      mk_text_field *out, size_t *record_field_ends, size_t record_capacity) {
-    mk_text_gather_result r = {0, decoded_count, 0, 0, 0};
+    mk_text_gather_result r = {0, decoded_count, 0, 0, 0, 0};
     size_t k = decoded_count;
     // The open run of copied fields: its bytes chunk[run_start ..< run_end] go to decoded[run_base ...].
     int run_open = 0;
@@ -290,7 +297,12 @@ mk_text_gather_result mk_text_gather(const uint8_t *chunk, const mk_csv_field *f
             decoded[k + n] = 0;
             o->value_start = (int64_t)k;
             o->value_end = (int64_t)(k + n);
-            o->flags |= MK_FIELD_DECODED;
+            if ((f.flags & MK_COPY_ESCAPED) && mk_is_bytea_hex(decoded + k, n)) {
+                o->flags |= MK_FIELD_HEX | MK_FIELD_SKIPPED;
+                r.hex_fields++;
+            } else {
+                o->flags |= MK_FIELD_DECODED;
+            }
             k += n + 1;
         } else if ((f.flags & MK_COPY_NULL) && k + (f.end - f.start) > copied_at_most) {
             // A NULL where a run could not start: not read, wherever it lies.

@@ -55,6 +55,8 @@ create table orders (id integer primary key, customer_email varchar(40) not null
   card text, amount numeric(10,2), memo varchar(60));
 \copy customers from '$dir/customers.tsv'
 \copy orders from '$dir/orders.tsv'
+create table docs (id integer primary key, body bytea);
+insert into docs select id, convert_to('note for ' || email || ' (customer ' || id || ')', 'UTF8') from customers;
 create table people (email text unique not null);
 insert into people values ('Ann@example.com'), ('ann@example.com'), ('ANN@EXAMPLE.COM'), ('o''brien@example.com'),
   ('O''Brien@example.com'), ('zoë@exämple.com'), ('Zoë@exämple.com'), ('用户@例子.广告'), ('user+tag@xn--exmple-cua.com');
@@ -83,6 +85,8 @@ check "order amounts and memos unchanged" "$(q dst "select md5(string_agg(id::te
   "$(q src "select md5(string_agg(id::text||amount::text||memo, '|' order by id)) from orders")"
 check "a value that is exactly \\. survives" "$(q dst "select count(*) from customers where notes = E'\\\\.'")" \
   "$(q src "select count(*) from customers where notes = E'\\\\.'")"
+check "emails inside bytea are masked, the bytes still text" \
+  "$(q dst "select count(*) from docs where convert_from(body, 'UTF8') ~ '^note for [a-z0-9]+@example\\.invalid \\(customer [0-9]+\\)$'")" "400"
 check "emails in jsonb are masked and the json is valid" "$(q dst "select count(*) from customers where profile->'contact'->>'email' like '%@example.invalid'")" "400"
 check "addresses that differ only by case, or with any characters, restore into a unique column" \
   "$(q dst 'select count(distinct email) from people')" "9"

@@ -135,7 +135,8 @@ import Testing
     func theOnePassReadingMasksAsTheRowLoopDoes(_ path: KernelPath) {
         var g = StageOneTests.Generator(state: 0xC0B7)
         let pieces = ["\t", "\t", "\n", "\\N", "\\\\", "\\t", "\\n", "\\", "\\101", "\\x41", "a", "bc", " ", "ann@example.com",
-                      "4111 1111 1111 1111", "536-90-4399", "key=\"AKIAZ7QK3M5N8P2R4T6V\"", "x", "0", "\"", "\r"]
+                      "4111 1111 1111 1111", "536-90-4399", "key=\"AKIAZ7QK3M5N8P2R4T6V\"", "x", "0", "\"", "\r",
+                      "\t\\\\x616e6e406578616d706c652e636f6d\t"]
         var differences = 0
         for round in 0..<400 {
             var text = ""

@@ -210,6 +210,39 @@ import Testing
         #expect(out.contains("\\connect crm\n") && out.contains("CREATE ROLE postgres;\n"))
     }
 
+    /// A bytea value in a dump (`\\x…` in COPY text, its backslash escaped) is scanned as the bytes it
+    /// encodes, as the wire path scans a bytea cell, and written back as hex: printable bytes masked as
+    /// text, others keeping their length; a `null` action makes it NULL.
+    @Test func byteaValuesAreScannedAsTheBytesTheyEncode() {
+        func hex(_ text: String) -> String { "\\\\x" + text.utf8.map { String(format: "%02x", $0) }.joined() }
+        let input = "--\n-- PostgreSQL database dump\n--\n\nCREATE TABLE public.docs (\n    id integer,\n    body bytea\n);\n\n"
+            + "COPY public.docs (id, body) FROM stdin;\n"
+            + "1\t\(hex("mail ann@example.com now"))\n"
+            + "2\t\(hex("\u{1}\u{2}bin bob@example.org\u{0}"))\n"
+            + "3\t\(hex("no pii here"))\n\\.\n"
+        let r = maskStream(Array(input.utf8))
+        #expect(r.error == nil)
+        let rows = String(decoding: r.output, as: UTF8.self).split(separator: "\n").filter { $0.hasPrefix("1\t") || $0.hasPrefix("2\t") || $0.hasPrefix("3\t") }
+        #expect(rows.count == 3)
+        func decoded(_ row: Substring) -> [UInt8] {
+            let text = row.split(separator: "\t")[1]
+            #expect(text.hasPrefix("\\\\x"), "still bytea hex: \(text)")
+            let digits = Array(text.dropFirst(3).utf8)
+            return stride(from: 0, to: digits.count, by: 2).map { UInt8(String(decoding: digits[$0..<($0 + 2)], as: UTF8.self), radix: 16)! }
+        }
+        let first = String(decoding: decoded(rows[0]), as: UTF8.self)
+        #expect(!first.contains("ann@example.com") && first.hasPrefix("mail ") && first.hasSuffix("@example.invalid now"), "\(first)")
+        let second = decoded(rows[1])
+        #expect(second.count == Array("\u{1}\u{2}bin bob@example.org\u{0}".utf8).count, "binary bytes keep their length")
+        #expect(!String(decoding: second, as: UTF8.self).contains("bob@example.org"))
+        #expect(rows[2] == Substring("3\t\(hex("no pii here"))"))
+        #expect(r.report.contains("\"type\":\"email\"") && r.report.components(separatedBy: "\"type\":\"email\"").count == 3)
+        let nulling = MaskPolicy(email: .null)
+        let n = maskStream(Array(input.utf8), policy: nulling)
+        let nullRows = String(decoding: n.output, as: UTF8.self).split(separator: "\n").filter { $0.hasPrefix("1\t") || $0.hasPrefix("2\t") }
+        #expect(nullRows == ["1\t\\N", "2\t\\N"])
+    }
+
     @Test func aCopyLineWithoutAReadableColumnListStillHasItsRowsScanned() {
         let input = Self.header + "COPY public.people FROM stdin;\n1\t4111 1111 1111 1111\t536-90-4399\n\\.\n"
         let (out, _, error) = mask(input)

@@ -313,7 +313,14 @@ enum {
     MK_FIELD_DECODED = 2,
     /// Not scanned at all (a COPY NULL).
     MK_FIELD_SKIPPED = 4,
+    /// A COPY value that is bytea's hex text once unescaped (mk_is_bytea_hex), in the batch's decoded bytes
+    /// at [value_start, value_end): marked MK_FIELD_SKIPPED too, so that the batch's walk over its text
+    /// values passes it, and scanned after the walk as the bytes it encodes.
+    MK_FIELD_HEX = 8,
 };
+
+/// Whether `value[0 ..< length]` is bytea's hex text: `\x` then an even, non-zero number of hex digits.
+int mk_is_bytea_hex(const uint8_t *value, size_t length);
 
 /// What mk_text_gather did.
 typedef struct {
@@ -323,6 +330,8 @@ typedef struct {
     size_t decoded_count;
     /// Fields among them left in the chunk, to be scanned there.
     size_t raw_fields;
+    /// Fields among them marked MK_FIELD_HEX.
+    size_t hex_fields;
     /// Records whose last field was taken; record k's fields end before field record_field_ends[k].
     size_t records;
     /// When it stopped before the end: the decoded bytes the next field needs (then make room and call
@@ -332,7 +341,8 @@ typedef struct {
 
 /// Writes the fields `fields[0 ..< count]` (from mk_csv_fields or mk_copy_fields, over `chunk`) as text
 /// fields to `out`, their values gathered into `decoded` after its first `decoded_count` bytes: a value
-/// with doubled quotes unquoted, one with COPY escapes unescaped, a COPY NULL marked MK_FIELD_SKIPPED
+/// with doubled quotes unquoted, one with COPY escapes unescaped (and marked MK_FIELD_HEX when it is then
+/// bytea's hex text, whose `\` a COPY row escapes), a COPY NULL marked MK_FIELD_SKIPPED
 /// (copied with a run when one is open), the others copied in runs with the bytes between them (delimiters, line endings) as
 /// they lie, one copy per run; a zero byte after each run and each unquoted value. A value without
 /// doubled quotes that would take the copies past `copied_at_most` decoded bytes stays in the chunk.

@@ -11,7 +11,8 @@ struct FieldSpan {
         /// Scanned where it lies in the chunk.
         case raw
         /// In the batch's decoded bytes at this range, scanned and rewritten from there: decoded first
-        /// (CSV doubled quotes, COPY backslash escapes), or a CSV value copied there as it is.
+        /// (CSV doubled quotes, COPY backslash escapes), or a value copied there as it is. (A bytea hex
+        /// value lies there too, scanned as the bytes it encodes: `isByteaHex`.)
         case decoded(Range<Int>)
         /// Not scanned: a COPY NULL.
         case skipped
@@ -39,7 +40,7 @@ struct FieldSpan {
 
     var source: Source {
         @inline(__always) get {
-            if c.flags & UInt32(MK_FIELD_DECODED) != 0 { return .decoded(Int(c.value_start)..<Int(c.value_end)) }
+            if c.flags & UInt32(MK_FIELD_DECODED | MK_FIELD_HEX) != 0 { return .decoded(Int(c.value_start)..<Int(c.value_end)) }
             return c.flags & UInt32(MK_FIELD_SKIPPED) != 0 ? .skipped : .raw
         }
         set {
@@ -66,6 +67,10 @@ struct FieldSpan {
         @inline(__always) get { Int(c.findings_start)..<Int(c.findings_end) }
         set { (c.findings_start, c.findings_end) = (Int32(newValue.lowerBound), Int32(newValue.upperBound)) }
     }
+
+    /// A COPY value that is bytea's hex text (`\x…`, `mk_is_bytea_hex`): scanned, and rewritten, as the
+    /// bytes it encodes; its findings are offsets into those bytes.
+    var isByteaHex: Bool { c.flags & UInt32(MK_FIELD_HEX) != 0 }
 
     /// Whether the field has no finding (cheaper than `findings.isEmpty`: no range is built).
     var hasNoFindings: Bool { @inline(__always) get { c.findings_start == c.findings_end } }

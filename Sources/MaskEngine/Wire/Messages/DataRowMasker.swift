@@ -575,6 +575,19 @@ enum ByteaHex {
         return true
     }
 
+    /// Decodes `text` (which `looksLikeHex`) to `p`, with room for `(text.count - 2) / 2` bytes; returns
+    /// how many it wrote. (Not an overload of `decode(_:to:)`: `&array` would convert to this pointer.)
+    static func decodeInPlace(_ text: UnsafeBufferPointer<UInt8>, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        var (i, k) = (2, 0)
+        // Sound: the caller checked the text's form: an even count of hex digits after `\x`, so k stays
+        // below (text.count - 2) / 2 and every digit decodes.
+        while i + 1 < text.count {
+            p[k] = hexValue(text[i])! << 4 | hexValue(text[i + 1])!
+            (i, k) = (i + 2, k + 1)
+        }
+        return k
+    }
+
     static func encode(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         let digits = Array("0123456789abcdef".utf8)
         out.append(UInt8(ascii: "\\"))
