@@ -80,6 +80,22 @@ static inline uint32_t copy_field_flags(const uint8_t *bytes, size_t start, size
     return null ? MK_COPY_NULL : backslashes > 0 ? MK_COPY_ESCAPED : 0;
 }
 
+// The masks of the 64-byte block at `base`, the buffer's last and short one read from a zero-padded copy
+// (a zero byte is in no class), and the bits of its bytes that lie in the buffer.
+__attribute__((always_inline))
+static inline uint64_t block_at(const uint8_t *bytes, size_t length, size_t base,
+                                void (*block_masks)(const uint8_t *, copy_masks *), copy_masks *m) {
+    const size_t avail = length - base;
+    if (avail >= 64) {
+        block_masks(bytes + base, m);
+        return ~(uint64_t)0;
+    }
+    uint8_t padded[64] = {0};
+    memcpy(padded, bytes + base, avail);
+    block_masks(padded, m);
+    return mk_bits_below((unsigned)avail);
+}
+
 // The reader, inlined three times with its block masks known: AVX-512BW, AVX2 (with POPCNT) and portable.
 __attribute__((always_inline))
 static inline mk_csv_fields_result read_rows(const uint8_t *bytes, size_t length, size_t position, size_t expected_fields,
@@ -93,18 +109,10 @@ static inline mk_csv_fields_result read_rows(const uint8_t *bytes, size_t length
     // The field being read; the open row's fields are fields[result.fields ..< written].
     size_t field_start = position, field_start_backslashes = 0;
     size_t written = 0;
-    uint8_t padded[64];
     for (size_t base = position; base < length; base += 64) {
         const size_t avail = length - base;
-        const uint8_t *p = bytes + base;
-        if (avail < 64) {
-            memset(padded, 0, sizeof padded);
-            memcpy(padded, p, avail);
-            p = padded;
-        }
         copy_masks m;
-        block_masks(p, &m);
-        const uint64_t valid = mk_bits_below(avail >= 64 ? 64 : (unsigned)avail);
+        const uint64_t valid = block_at(bytes, length, base, block_masks, &m);
         m.backslash &= valid;
         uint64_t escaped = 0, carry_out = 0;
         if ((m.backslash | escape_carry) != 0) escaped = escaped_bytes(m.backslash, escape_carry, &carry_out);
@@ -251,18 +259,9 @@ static inline mk_copy_data_end_result data_end(const uint8_t *bytes, size_t leng
     mk_copy_data_end_result r = {0, 0, 0};
     size_t lfs = 0;
     uint64_t line_start_carry = 1;   // the buffer's first byte starts a line
-    uint8_t padded[64];
     for (size_t base = 0; base < length; base += 64) {
-        const size_t avail = length - base;
-        const uint8_t *p = bytes + base;
-        if (avail < 64) {
-            memset(padded, 0, sizeof padded);
-            memcpy(padded, p, avail);
-            p = padded;
-        }
         copy_masks m;
-        block_masks(p, &m);
-        const uint64_t valid = mk_bits_below(avail >= 64 ? 64 : (unsigned)avail);
+        const uint64_t valid = block_at(bytes, length, base, block_masks, &m);
         const uint64_t lf = m.lf & valid;
         for (uint64_t c = m.backslash & ((lf << 1) | line_start_carry) & valid; c; c &= c - 1) {
             const size_t s = base + (size_t)__builtin_ctzll(c);
