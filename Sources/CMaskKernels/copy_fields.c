@@ -71,7 +71,8 @@ static inline uint64_t escaped_bytes(uint64_t backslash, uint64_t carry_in, uint
 // The field [start, end): its flags, read without a branch on its length (`\N` is exactly two bytes).
 // Reading bytes[start] and bytes[start + (length == 2)] is sound: both lie at or before end - 1 when the
 // field has bytes, and at `start` < the buffer's length otherwise (the caller's `end` is a terminator's
-// position or the buffer's end, and an empty field at the buffer's end is never read: see there).
+// position, the CR before a row's LF, or the buffer's end, and an empty field at the buffer's end is never
+// read: see there).
 static inline uint32_t copy_field_flags(const uint8_t *bytes, size_t start, size_t end, size_t backslashes) {
     const size_t length = end - start;
     const uint32_t two = length == 2;
