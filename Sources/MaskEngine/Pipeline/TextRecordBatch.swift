@@ -46,7 +46,7 @@ struct TextRecordBatch {
     /// last in a value, never remove one).
     private let decoded = ByteScratch(capacity: 16 * 1024)
     private let decodedIndex = StageOneIndex()
-    /// The bytes of the bytea hex value being scanned (`scanByteaHex`), and their index.
+    /// The bytes of the bytea hex value being scanned (`scanByteaHexFields`), and their index.
     private let byteaScratch = ByteScratch(capacity: 256)
     private let byteaIndex = StageOneIndex()
     /// The stage-1 index of the chunk the batch is read from (`reset` by the format for each chunk):
@@ -220,13 +220,12 @@ struct TextRecordBatch {
         var field = field
         field.source = .decoded(start..<(start + count))
         if hex {
-            // Passed by the walk over text values (skipped), scanned after it (`scanByteaHex`).
+            // Passed by the walk over text values (skipped), scanned after it (`scanByteaHexFields`).
             field.c.flags = field.c.flags & ~UInt32(MK_FIELD_DECODED) | UInt32(MK_FIELD_HEX | MK_FIELD_SKIPPED)
             hexFields += 1
         }
         fields.append(field)
     }
-
 
     /// Ends the record begun last at `end` (after its line ending).
     mutating func endRecord(at end: Int) {
