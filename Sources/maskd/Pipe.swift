@@ -9,8 +9,8 @@ struct Pipe: ParsableCommand {
         abstract: "Mask CSV, a pg_dump script or a PostgreSQL backend message stream from stdin to stdout.",
         discussion: """
             The format is detected from the first bytes (override with --format). CSV follows RFC 4180; its \
-            first row names the columns unless --no-header. A pg_dump plain-SQL script has the rows of its \
-            COPY blocks masked and everything else passed through. A wire stream is a sequence of \
+            first row names the columns unless --no-header. A pg_dump or pg_dumpall plain-SQL script (its \
+            lines LF or CR LF) has the rows of its COPY blocks masked and everything else passed through. A wire stream is a sequence of \
             PostgreSQL backend messages (RowDescription, DataRow, CommandComplete, ...). Input compressed \
             as LZ4 frames is detected and decompressed; --lz4 compresses the output.
 
