@@ -256,7 +256,8 @@ mk_csv_fields_result mk_copy_fields(const uint8_t *bytes, size_t length, size_t 
 // count them (together 3 % of a PII-free dump's time, all of it on the thread every worker waits for).
 // A `\.` line is looked for only where a row starts with a backslash.
 __attribute__((always_inline))
-static inline mk_copy_data_end_result data_end(const uint8_t *bytes, size_t length, void (*block_masks)(const uint8_t *, copy_masks *)) {
+static inline mk_copy_data_end_result data_end(const uint8_t *bytes, size_t length, int input_ends,
+                                               void (*block_masks)(const uint8_t *, copy_masks *)) {
     mk_copy_data_end_result r = {0, 0, 0};
     size_t lfs = 0;
     uint64_t line_start_carry = 1;   // the buffer's first byte starts a line
@@ -269,7 +270,9 @@ static inline mk_copy_data_end_result data_end(const uint8_t *bytes, size_t leng
             if (s + 1 >= length || bytes[s + 1] != '.') continue;
             size_t end = s + 2;
             if (end < length && bytes[end] == '\r') end++;
-            if (end == length || bytes[end] == '\n') {
+            // Where the bytes end, `\.` is the terminator only if the input ends there too: read on, the
+            // line may go on (`\.5` is a row, an escaped '.').
+            if (end == length ? input_ends : bytes[end] == '\n') {
                 r.rows_end = s;
                 r.terminator = (end < length ? end + 1 : length) - s;
                 r.lines = lfs + (size_t)__builtin_popcountll(lf & mk_bits_below((unsigned)(s - base)));
@@ -286,21 +289,21 @@ static inline mk_copy_data_end_result data_end(const uint8_t *bytes, size_t leng
 
 #if defined(__x86_64__)
 __attribute__((target("avx512f,avx512bw,popcnt,bmi,lzcnt")))
-static mk_copy_data_end_result data_end_avx512(const uint8_t *bytes, size_t length) {
-    return data_end(bytes, length, copy_masks_avx512);
+static mk_copy_data_end_result data_end_avx512(const uint8_t *bytes, size_t length, int input_ends) {
+    return data_end(bytes, length, input_ends, copy_masks_avx512);
 }
 
 __attribute__((target("avx2,popcnt,bmi,lzcnt")))
-static mk_copy_data_end_result data_end_avx2(const uint8_t *bytes, size_t length) {
-    return data_end(bytes, length, copy_masks_avx2);
+static mk_copy_data_end_result data_end_avx2(const uint8_t *bytes, size_t length, int input_ends) {
+    return data_end(bytes, length, input_ends, copy_masks_avx2);
 }
 #endif
 
-mk_copy_data_end_result mk_copy_data_end(const uint8_t *bytes, size_t length) {
+mk_copy_data_end_result mk_copy_data_end(const uint8_t *bytes, size_t length, int input_ends) {
     mk_path path = mk_csv_path();
 #if defined(__x86_64__)
-    if (path == MK_PATH_WIDE) return data_end_avx512(bytes, length);
-    if (path == MK_PATH_ACCELERATED) return data_end_avx2(bytes, length);
+    if (path == MK_PATH_WIDE) return data_end_avx512(bytes, length, input_ends);
+    if (path == MK_PATH_ACCELERATED) return data_end_avx2(bytes, length, input_ends);
 #endif
-    return data_end(bytes, length, copy_masks_scalar);
+    return data_end(bytes, length, input_ends, copy_masks_scalar);
 }

@@ -83,13 +83,17 @@ import Testing
     /// The dump splitter's search for the end of a block's rows: `\.` alone on a line ends them (LF,
     /// CR LF or the buffer's end after it), an escaped `\.` inside a row does not, nor does `\.x`.
     @Test func theBlockEndsAtTheFirstLineThatIsBackslashDotAlone() {
-        func end(_ text: String) -> [Int] {
-            let r = Array(text.utf8).withUnsafeBufferPointer { mk_copy_data_end($0.baseAddress, $0.count) }
+        func end(_ text: String, inputEnds: Bool = true) -> [Int] {
+            let r = Array(text.utf8).withUnsafeBufferPointer { mk_copy_data_end($0.baseAddress, $0.count, inputEnds ? 1 : 0) }
             return [r.rows_end, r.terminator, r.lines]
         }
         #expect(end("a\tb\n\\.\nCREATE") == [4, 3, 1])
         #expect(end("a\\.\n\\.x\n\\.\r\nrest") == [8, 4, 2])
         #expect(end("a\nb\n\\.") == [4, 2, 2])
+        // Where the bytes end before the input does, the line may go on (`\.5`): no terminator yet.
+        #expect(end("a\nb\n\\.", inputEnds: false) == [4, 0, 2])
+        #expect(end("a\nb\n\\.\r", inputEnds: false) == [4, 0, 2])
+        #expect(end("a\nb\n\\.\n", inputEnds: false) == [4, 3, 2])
         #expect(end("a\nb\npartial") == [4, 0, 2])
         #expect(end("no line end") == [0, 0, 0])
         // A terminator past the first 64-byte block, behind a row that crosses it.

@@ -61,10 +61,11 @@ public enum DifferentialCSVSplit: DifferentialTarget {
             return mismatch
         }
         // The dump splitter's search for a block's `\.` line, on the same bytes.
-        let expectedEnd = referenceCopyDataEnd(copyBytes)
+        let inputEnds = input.byte() & 1 == 0
+        let expectedEnd = referenceCopyDataEnd(copyBytes, inputEnds: inputEnds)
         for path in kernel.availablePaths {
             let outcome = kernel.withPath(path) { () -> ([Int], KernelPath?) in
-                let r = copyBytes.withUnsafeBufferPointer { mk_copy_data_end($0.baseAddress, $0.count) }
+                let r = copyBytes.withUnsafeBufferPointer { mk_copy_data_end($0.baseAddress, $0.count, inputEnds ? 1 : 0) }
                 return ([r.rows_end, r.terminator, r.lines], kernel.lastPath)
             }
             guard let result = outcome, result.1 == path else {
@@ -78,17 +79,17 @@ public enum DifferentialCSVSplit: DifferentialTarget {
         return nil
     }
 
-    /// Line by line from the start: the first line that is `\.` alone (then an optional CR, then LF or
-    /// the buffer's end) gives [its start, its length, the LFs before it]; without one, [the end of the
-    /// last whole line, 0, the LFs].
-    static func referenceCopyDataEnd(_ b: [UInt8]) -> [Int] {
+    /// Line by line from the start: the first line that is `\.` alone (then an optional CR, then LF or,
+    /// when the input ends with the bytes, their end) gives [its start, its length, the LFs before it];
+    /// without one, [the end of the last whole line, 0, the LFs].
+    static func referenceCopyDataEnd(_ b: [UInt8], inputEnds: Bool) -> [Int] {
         var lineStart = 0
         var lines = 0
         while lineStart < b.count {
             if b[lineStart] == UInt8(ascii: "\\"), lineStart + 1 < b.count, b[lineStart + 1] == UInt8(ascii: ".") {
                 var end = lineStart + 2
                 if end < b.count && b[end] == 13 { end += 1 }
-                if end == b.count || b[end] == 10 { return [lineStart, min(end + 1, b.count) - lineStart, lines] }
+                if end == b.count ? inputEnds : b[end] == 10 { return [lineStart, min(end + 1, b.count) - lineStart, lines] }
             }
             guard let lf = b[lineStart...].firstIndex(of: 10) else { break }
             lines += 1

@@ -282,11 +282,11 @@ typedef struct {
     size_t lines;
 } mk_copy_data_end_result;
 
-/// The first line of `bytes[0 ..< length]` that is `\.` alone (followed by LF, CR LF, or the buffer's
-/// end, after an optional CR), and the rows before it; PgDumpSplitter's walk over a block's rows. A row of
+/// The first line of `bytes[0 ..< length]` that is `\.` alone (followed by LF, CR LF, or, when
+/// `input_ends` says nothing follows the bytes, their end, after an optional CR: else the line may go on), and the rows before it; PgDumpSplitter's walk over a block's rows. A row of
 /// data is never `\.` alone: a backslash in data is escaped. AVX-512BW or AVX2 on the CSV kernels'
 /// path, else scalar masks; all give the same result.
-mk_copy_data_end_result mk_copy_data_end(const uint8_t *bytes, size_t length);
+mk_copy_data_end_result mk_copy_data_end(const uint8_t *bytes, size_t length, int input_ends);
 
 /// Decodes the COPY text value `value[0 ..< length]` as PostgreSQL does (`\b \f \n \r \t \v`, one to
 /// three octal digits, `\x` and one or two hex digits, and `\c` for any other c; a lone backslash last

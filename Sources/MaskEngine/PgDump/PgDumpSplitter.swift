@@ -43,15 +43,10 @@ package struct PgDumpSplitter {
             if input.count == 0 { break }
             if case .copy(var start, let blockLine, let table) = state {
                 // Rows up to the `\.` line, in batches that end at a line end.
-                let (rowsEnd, terminator, newlines) = input.withBytes { Self.copyDataEnd($0) }
-                if let terminator, rowsEnd + terminator == input.count, !input.atEOF,
-                   input.withBytes({ $0[$0.count - 1] }) != 10 {
-                    // `\.` (or `\.\r`) where the bytes read so far end: the line may go on (`\.x` is a row, an
-                    // escaped `.`), and ending the block there would pass the rest of its rows as script
-                    // text, outside their columns. Read on until the line ends.
-                    try input.fill(atLeast: input.count + 1)
-                    continue
-                }
+                // A `\.` where the bytes read so far end is the terminator only at the input's end: the
+                // line may go on (`\.5` is a row), and ending the block there would pass the rest of its
+                // rows as script text, outside their columns.
+                let (rowsEnd, terminator, newlines) = input.withBytes { Self.copyDataEnd($0, inputEnds: input.atEOF) }
                 var take = rowsEnd
                 if terminator == nil {
                     if take == 0 {
@@ -179,9 +174,9 @@ package struct PgDumpSplitter {
     /// Where the rows of a COPY block end in `bytes` (which starts at a row): the start of the `\.`
     /// line and its length when it is there, else the end of the last whole row; and the rows before
     /// that (`mk_copy_data_end`). A data row can never be `\.` alone: a backslash in data is escaped.
-    static func copyDataEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> (rowsEnd: Int, terminator: Int?, rows: Int) {
+    static func copyDataEnd(_ bytes: UnsafeBufferPointer<UInt8>, inputEnds: Bool) -> (rowsEnd: Int, terminator: Int?, rows: Int) {
         // Sound: the kernel reads bytes[0..<count] only.
-        let r = mk_copy_data_end(bytes.baseAddress, bytes.count)
+        let r = mk_copy_data_end(bytes.baseAddress, bytes.count, inputEnds ? 1 : 0)
         return (r.rows_end, r.terminator > 0 ? r.terminator : nil, r.lines)
     }
 

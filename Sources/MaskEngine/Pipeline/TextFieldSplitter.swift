@@ -21,7 +21,7 @@ final class TextFieldSplitter {
     }
 
     /// What one call read: `records` whole records ending at `recordEnd(k)`, with `fieldCount` fields in
-    /// order (`field(i)`), `lines` LF bytes, and whether it stopped before a record it does not read.
+    /// order (`fields(of:)`), `lines` LF bytes, and whether it stopped before a record it does not read.
     struct Read {
         var records: Int
         var fieldCount: Int
@@ -52,16 +52,6 @@ final class TextFieldSplitter {
         let r = mk_copy_fields(chunk.baseAddress, chunk.count, position, expectedFields ?? 0, records, maxBytes, fields,
                                Self.fieldCapacity, recordEnds)
         return Read(records: r.records, fieldCount: r.fields, lines: r.lines, end: r.position, irregular: r.irregular != 0)
-    }
-
-    /// Field `i` of the last read (`i < fieldCount`): its raw bytes, whether it is quoted and holds
-    /// doubled quotes, and whether it is its record's last.
-    @inline(__always)
-    func field(_ i: Int) -> (start: Int, end: Int, quoted: Bool, doubled: Bool, last: Bool) {
-        // Sound: the caller keeps i below the last read's field count, inside the buffer.
-        let f = fields[i]
-        return (f.start, f.end, f.flags & UInt32(MK_CSV_QUOTED) != 0, f.flags & UInt32(MK_CSV_DOUBLED) != 0,
-                f.flags & UInt32(MK_CSV_LAST) != 0)
     }
 
     /// The fields of `read` (the last read): valid until the next.
