@@ -78,6 +78,17 @@ import Testing
         ("dotted 4111.1111 1111.1111", []),
         ("amount 4111111.11111111", []),
         ("uuid 550e8400-e29b-41d4-a716-446655440000", []),
+        // A UUID's all-digit groups that the card rules would accept alone (UUIDShape): its 12-digit
+        // last group (a Maestro length), its 4-4-4 middle; braced, or in a URN.
+        ("89675c4c-c177-3edd-7725-674409145085", []),
+        ("id 8fdcf9f2-6716-4765-5768-b5dd98b0a66d,", []),
+        ("{89675C4C-C177-3EDD-7725-674409145085}", []),
+        ("urn:uuid:8fdcf9f2-6716-4765-5768-b5dd98b0a66d", []),
+        // The same digits outside a UUID's exact shape are still read.
+        ("ref-674409145085", ["credit_card:674409145085"]),
+        ("89675c4c-c177-3edd-7725 674409145085", ["credit_card:674409145085"]),
+        ("x 6716-4765-5768-b5dd98b0a66d", ["credit_card:6716-4765-5768"]),
+        ("89675c4c-c177-3edd-7725-674409145085 4111111111111111", ["credit_card:4111111111111111"]),
         ("sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", []),
         ("git 3f786850e387550fdab836ed7e6dc881de23001b", []),
     ]
@@ -85,6 +96,29 @@ import Testing
     @Test(arguments: cardCases)
     func card(_ input: String, _ expected: [String]) {
         #expect(spans(in: input) == expected, "\(input)")
+    }
+
+    /// UUIDs whose hex digits are mostly digits (so that whole groups are), in text and alone: none is a
+    /// card or an SSN, although the card rules accept some of their groups read outside the UUID.
+    @Test func digitsInsideUUIDsAreNeverFindings() {
+        var g = StageOneTests.Generator(state: 0x5EED)
+        let hex = Array("0123456789abcdef")
+        var acceptedAlone = 0
+        for _ in 0..<20_000 {
+            var uuid = ""
+            for i in 0..<36 {
+                if [8, 13, 18, 23].contains(i) { uuid.append("-"); continue }
+                let r = g.next()
+                uuid.append(r % 10 < 9 ? hex[Int(r >> 8 % 10)] : hex[10 + Int(r >> 8 % 6)])
+            }
+            #expect(spans(in: uuid) == [], "\(uuid)")
+            #expect(spans(in: "row 7, \(uuid), ok") == [], "\(uuid)")
+            let groups = uuid.split(separator: "-")
+            if !spans(in: "n " + groups[4]).isEmpty || !spans(in: "n " + groups[1...3].joined(separator: "-")).isEmpty {
+                acceptedAlone += 1
+            }
+        }
+        #expect(acceptedAlone > 5, "the test must hold groups that are findings outside a UUID: \(acceptedAlone)")
     }
 
     static let ssnCases: [(String, [String])] = [

@@ -4,8 +4,9 @@
 /// A group is parsed once into at most `maxRuns` runs; every window of consecutive runs is then tried,
 /// longest first, as a card (12 to 19 digits in a known grouping, Luhn-valid, in an issuer range or
 /// announced by its column or the words before it) and then as an SSN (`SSNRules`). A group glued to
-/// letters (`a1234`, hex digests, UUIDs) is skipped whole: such digits are identifiers, not numbers; so
-/// is a run that a `.` joins to the digits before it, alone (`0.6797621880147522`): a number's fraction.
+/// letters (`a1234`, hex digests) is skipped whole: such digits are identifiers, not numbers; so is a
+/// number inside a UUID (`UUIDShape`), and a run that a `.` joins to the digits before it, alone
+/// (`0.6797621880147522`): a number's fraction.
 struct DigitGroupDetector {
     static let maxRuns = 16
 
@@ -85,7 +86,8 @@ struct DigitGroupDetector {
             } else if length >= CardRules.minDigits && length <= CardRules.maxDigits {
                 var context = DigitGroupContext(column: column, groupStart: position, lower: lower)
                 let number = CardRules.Number(bytes, start: position, count: length)
-                if number.isCard(bytes, context: &context, atGroupStart: true) {
+                if number.isCard(bytes, context: &context, atGroupStart: true)
+                    && !UUIDShape.contains(bytes, start: position, end: runEnd, lower: lower, upper: upper) {
                     emit(Finding(start: position - lower, end: runEnd - lower, type: .creditCard))
                 }
             }
@@ -103,7 +105,9 @@ struct DigitGroupDetector {
         while i < group.count {
             if let (last, finding) = bestWindow(bytes, group: group, first: i, lower: lower, upper: upper,
                                                 context: &context) {
-                emit(finding)
+                if !UUIDShape.contains(bytes, start: finding.start + lower, end: finding.end + lower, lower: lower, upper: upper) {
+                    emit(finding)
+                }
                 i = last + 1
             } else {
                 i += 1
