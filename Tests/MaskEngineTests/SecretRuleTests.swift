@@ -132,6 +132,34 @@ import Testing
     /// `DocumentedExamples.contains` (memchr for each `E`) answers what a byte-by-byte search for
     /// `EXAMPLE` answers, then the listed keys: on random ranges of texts dense in `EXAMPLE`'s letters,
     /// with the word at the range's edges, cut by them, and absent; and on the listed keys themselves.
+    /// Every webhook form, each fixed prefix and a tenant's Teams host, is masked from its path on; the
+    /// first-byte gate holds every prefix's first byte.
+    @Test func everyWebhookFormIsMasked() {
+        let path = "T01234567/B01234567/AbCdEfGhIjKlMnOpQrStUvWx"
+        for prefix in WebhookURLRule.prefixes {
+            let text = "\(prefix)"
+            #expect(WebhookURLRule.mayStartPrefix(text.utf8.first!), "\(text)")
+            #expect(spans(in: "hook: https://\(text)\(path) ok") == ["webhook_url:\(path)"], "\(text)")
+        }
+        #expect(spans(in: "teams https://contoso.webhook.office.com/webhookb2/\(path)") == ["webhook_url:\(path)"])
+        #expect(spans(in: "https://hooks.slack.com.evil.example/services/\(path)").isEmpty)
+        // A tenant is read up to 109 bytes (a host of 128), of the bytes a URL's user information holds.
+        let tenant = String(repeating: "t", count: 109)
+        #expect(spans(in: "https://\(tenant).webhook.office.com/webhookb2/\(path)") == ["webhook_url:\(path)"])
+        #expect(spans(in: "https://t\(tenant).webhook.office.com/webhookb2/\(path)").isEmpty)
+        #expect(spans(in: "https://con\"toso.webhook.office.com/webhookb2/\(path)").isEmpty)
+        #expect(spans(in: "https://webhook.office.com/webhookb2/\(path)").isEmpty)
+    }
+
+    /// `URLCredentialRule.isUserInfo`, a bit a byte, answers what the list of bytes it replaced answers.
+    @Test func userInfoBytesAreTheListedOnes() {
+        for b in 0...255 {
+            let excluded: Set<Character> = ["/", "@", "\"", "'", "<", ">", "`", "(", ")", "[", "]", "{", "}", "\\"]
+            let expected = b > 0x20 && b != 0x7F && !excluded.contains(Character(Unicode.Scalar(UInt8(b))))
+            #expect(URLCredentialRule.isUserInfo(UInt8(b)) == expected, "byte \(b)")
+        }
+    }
+
     @Test func documentedExampleSearchIsTheByteLoop() {
         var g = StageOneTests.Generator(state: 0xE7A)
         let letters = Array("EXAMPLEEEXAMPLEab_".utf8)

@@ -55,17 +55,21 @@ enum URLCredentialRule {
 
     /// RFC 3986 user information, plus the bytes people put in passwords without escaping them; no `/`,
     /// `@`, whitespace, quotes or brackets, which end a URL in text.
+    ///
+    /// A bit a byte instead of a `switch`: the switch compiled to a jump table, an indirect branch per
+    /// byte of every URL's host (the webhook rule's walk was 15 % of a table of URLs).
     @inline(__always)
     static func isUserInfo(_ b: UInt8) -> Bool {
-        switch b {
-        case UInt8(ascii: "/"), UInt8(ascii: "@"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "<"), UInt8(ascii: ">"),
-             UInt8(ascii: "`"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"),
-             UInt8(ascii: "}"), UInt8(ascii: "\\"):
-            return false
-        default:
-            return b > 0x20 && b != 0x7F
-        }
+        if b >= 0x80 { return true }
+        let word = b < 64 ? userInfoBelow64 : userInfoFrom64
+        return word >> UInt64(b & 63) & 1 != 0
     }
+
+    /// `isUserInfo`'s bytes 0-63, a bit each: not the controls and space, `"` `'` `(` `)` `/` `<` `>`.
+    /// (`userInfoBytesAreTheListedOnes` checks both words against the list.)
+    static let userInfoBelow64: UInt64 = 0xAFFF_7C7A_0000_0000
+    /// `isUserInfo`'s bytes 64-127: not `@` `[` `\` `]` `` ` `` `{` `}` and DEL.
+    static let userInfoFrom64: UInt64 = 0x57FF_FFFE_C7FF_FFFE
 
     @inline(__always)
     static func isScheme(_ b: UInt8) -> Bool {
