@@ -12,15 +12,24 @@ every column text):
   numbers  twelve random integers and floats a row (a numeric table: digit candidates)
   json     one JSON document a row, quoted
   prose    a row of 200 English words
+  hashes   a SHA-1 and a SHA-256 in hex and a SHA-256 in base64 a row
+  logs     a structured log line a row (`key=value` pairs, a timestamp, an IP, a trace id)
+  urls     two URLs with query strings a row
+  contacts a phone, a zip, a birth date, a street address and an amount a row (no names)
+  uuids    four random UUIDs as text a row
+  settings one JSON settings document a row, quoted
+Every table is PII-free except emails, jwts and keys.
 Fixed seeds: the same bytes on every run.
 """
 import argparse
 import base64
 import csv
+import hashlib
 import json
 import os
 import random
 import struct
+import uuid
 
 WORDS = ("the of and to in is was for on that with as by at from this be have are or an it not but "
          "which were been has their more will would").split()
@@ -66,6 +75,39 @@ def rows_prose(rng, i):
     return [str(i), " ".join(rng.choice(WORDS) for _ in range(200)) + "."]
 
 
+def rows_hashes(rng, i):
+    return [str(i), hashlib.sha1(str(i).encode()).hexdigest(), hashlib.sha256(str(i).encode()).hexdigest(),
+            base64.b64encode(hashlib.sha256(str(-i).encode()).digest()).decode()]
+
+
+def rows_logs(rng, i):
+    return [str(i), f'2024-03-{i % 28 + 1:02d}T12:{i % 60:02d}:{i * 7 % 60:02d}.{i % 1000:03d}Z level=info msg="request done" '
+            f'method=GET path=/api/v1/items/{i * 13 % 99991} status=200 duration_ms={i % 977} bytes={i * 31 % 65536} '
+            f'ip=10.{i % 256}.{i * 3 % 256}.{i * 7 % 256} trace_id={rng.getrandbits(128):032x}']
+
+
+def rows_urls(rng, i):
+    query = "+".join(rng.choice(WORDS) for _ in range(4))
+    return [str(i), f"https://shop.example.com/p/{i}?utm_source=news&utm_medium=email&ref={rng.getrandbits(40):x}&page={i % 50}",
+            f"https://www.google.com/search?q={query}&oq=x&sourceid=chrome"]
+
+
+def rows_contacts(rng, i):
+    return [str(i), f"+1 ({rng.randint(200, 999)}) {rng.randint(200, 999)}-{rng.randint(1000, 9999)}", str(rng.randint(10000, 99999)),
+            f"19{rng.randint(50, 99)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            f"{rng.randint(1, 9999)} {rng.choice(WORDS).title()} St Apt {rng.randint(1, 500)}", f"{rng.randint(0, 999999) / 100:.2f}"]
+
+
+def rows_uuids(rng, i):
+    return [str(i)] + [str(uuid.UUID(int=rng.getrandbits(128))) for _ in range(4)]
+
+
+def rows_settings(rng, i):
+    doc = {"id": i, "name": f"svc-{i}", "timeout": i % 30, "retries": 3, "endpoint": f"https://api{i % 9}.internal/v2",
+           "tags": [rng.choice(WORDS) for _ in range(3)], "enabled": i % 2 == 0, "version": f"{i % 9}.{i % 17}.{i % 5}"}
+    return [str(i), json.dumps(doc)]
+
+
 TABLES = {
     "emails": (["id", "email", "alt"], rows_emails),
     "wide": ([f"col{k}" for k in range(100)], rows_wide),
@@ -74,6 +116,12 @@ TABLES = {
     "numbers": ([f"c{k}" for k in range(12)], rows_numbers),
     "json": (["doc"], rows_json),
     "prose": (["id", "body"], rows_prose),
+    "hashes": (["id", "sha1", "sha256", "digest_b64"], rows_hashes),
+    "logs": (["id", "line"], rows_logs),
+    "urls": (["id", "url", "referrer"], rows_urls),
+    "contacts": (["id", "phone", "zip", "born", "address", "amount"], rows_contacts),
+    "uuids": (["id", "a", "b", "c", "d"], rows_uuids),
+    "settings": (["id", "doc"], rows_settings),
 }
 
 
