@@ -17,7 +17,7 @@
 #include <string.h>
 
 
-typedef struct { uint64_t quote, delimiter, lf, cr; } csv_masks;
+typedef struct { uint64_t quote, delimiter, lf, cr, backslash; } csv_masks;
 
 static void masks_scalar(const uint8_t *p, uint8_t delimiter, csv_masks *m) {
     memset(m, 0, sizeof *m);
@@ -27,6 +27,7 @@ static void masks_scalar(const uint8_t *p, uint8_t delimiter, csv_masks *m) {
         if (p[i] == delimiter) m->delimiter |= bit;
         if (p[i] == '\n') m->lf |= bit;
         if (p[i] == '\r') m->cr |= bit;
+        if (p[i] == '\\') m->backslash |= bit;
     }
 }
 
@@ -40,6 +41,7 @@ static inline void masks_avx2(const uint8_t *p, uint8_t delimiter, csv_masks *m)
     m->delimiter = mk_eq64_avx2(a, b, delimiter);
     m->lf = mk_eq64_avx2(a, b, '\n');
     m->cr = mk_eq64_avx2(a, b, '\r');
+    m->backslash = mk_eq64_avx2(a, b, '\\');
 }
 
 // One compare a class into a mask register: the AVX2 form needs two compares, two movemasks and a
@@ -51,6 +53,7 @@ static inline void masks_avx512(const uint8_t *p, uint8_t delimiter, csv_masks *
     m->delimiter = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8((char)delimiter));
     m->lf = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n'));
     m->cr = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\r'));
+    m->backslash = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\\'));
 }
 #endif
 
@@ -90,11 +93,12 @@ static inline mk_csv_fields_result read_fields(const uint8_t *bytes, size_t leng
         // The bytes after the block, for conditions that read one or two bytes ahead.
         const int next0 = avail > 64 ? bytes[base + 64] : -1;
         const int next1 = avail > 65 ? bytes[base + 65] : -1;
-        // Most blocks of most tables hold no quote and no CR, and do not start inside quotes or after a
-        // CR LF's CR: their fields end at every delimiter and LF, and nothing in them can be malformed.
+        // Most blocks of most tables hold no quote, CR or backslash, and do not start inside quotes or
+        // after a CR LF's CR: their fields end at every delimiter and LF, nothing in them can be
+        // malformed, and no field that starts in them starts with a backslash (MK_CSV_BACKSLASH).
         uint64_t inside, close, crlf, lf_term, delim_out, terms, bad;
         int ends_inside;
-        const int plain = (m.quote | m.cr | inside_carry | after_crlf) == 0;
+        const int plain = (m.quote | m.cr | m.backslash | inside_carry | after_crlf) == 0;
         if (plain) {
             inside = close = crlf = bad = 0;
             ends_inside = 0;
@@ -137,13 +141,17 @@ static inline mk_csv_fields_result read_fields(const uint8_t *bytes, size_t leng
         const size_t block_first = written;
         uint64_t f = t;
         if (plain && f != 0) {
-            // A block without quotes or CRs: a field that starts in it is unquoted, so only the one begun
-            // before it (the first) needs the quote tests below; the others get their row end alone.
+            // A block without quotes, CRs or backslashes: a field that starts in it is unquoted and starts
+            // with no backslash, so only the one begun before it (the first) needs the tests below; the
+            // others get their row end alone.
             const unsigned i = (unsigned)__builtin_ctzll(f);
             const uint32_t quoted = (uint32_t)(field_start < base + i) & (uint32_t)(bytes[field_start] == '"');
             const uint32_t doubled = quoted & (uint32_t)(quotes - field_start_quotes > 2);
+            // Reading the value's first byte is sound: field_start + quoted <= base + i < length.
+            const uint32_t backslash = (uint32_t)(field_start + quoted < base + i) & (uint32_t)(bytes[field_start + quoted] == '\\');
             mk_put_field(&fields[written++], field_start, base + i,
-                      quoted * MK_CSV_QUOTED | doubled * MK_CSV_DOUBLED | (uint32_t)((lf_term >> i) & 1) * MK_CSV_LAST);
+                      quoted * MK_CSV_QUOTED | doubled * MK_CSV_DOUBLED | backslash * MK_CSV_BACKSLASH
+                      | (uint32_t)((lf_term >> i) & 1) * MK_CSV_LAST);
             field_start = base + i + 1;
             field_start_quotes = quotes;
             for (f &= f - 1; f; f &= f - 1) {
@@ -159,8 +167,10 @@ static inline mk_csv_fields_result read_fields(const uint8_t *bytes, size_t leng
             // Reading bytes[field_start] is sound: field_start <= at < length.
             const uint32_t quoted = (uint32_t)(field_start < at) & (uint32_t)(bytes[field_start] == '"');
             const uint32_t doubled = quoted & (uint32_t)(quotes_here - field_start_quotes > 2);
+            const uint32_t backslash = (uint32_t)(field_start + quoted < at) & (uint32_t)(bytes[field_start + quoted] == '\\');
             const uint32_t last = (uint32_t)(record_terms >> i) & 1;
-            mk_put_field(&fields[written++], field_start, at, quoted * MK_CSV_QUOTED | doubled * MK_CSV_DOUBLED | last * MK_CSV_LAST);
+            mk_put_field(&fields[written++], field_start, at,
+                         quoted * MK_CSV_QUOTED | doubled * MK_CSV_DOUBLED | backslash * MK_CSV_BACKSLASH | last * MK_CSV_LAST);
             // After a CR LF the next field starts past the LF.
             field_start = at + 1 + ((crlf >> i) & 1);
             field_start_quotes = quotes_here;
@@ -192,11 +202,12 @@ static inline mk_csv_fields_result read_fields(const uint8_t *bytes, size_t leng
             if (field_start > length) return result;
             if (written == field_capacity) goto stop_irregular_if_empty;
             const int quoted = field_start < length && bytes[field_start] == '"';
+            const int backslash = field_start + (size_t)quoted < length && bytes[field_start + (size_t)quoted] == '\\';
             mk_csv_field *const field = &fields[written++];
             field->start = field_start;
             field->end = length;
             field->flags = (quoted ? MK_CSV_QUOTED : 0) | (quoted && quotes - field_start_quotes > 2 ? MK_CSV_DOUBLED : 0)
-                           | MK_CSV_LAST;
+                           | (backslash ? MK_CSV_BACKSLASH : 0) | MK_CSV_LAST;
             result.fields = written;
             record_ends[result.records++] = length;
             result.position = length;

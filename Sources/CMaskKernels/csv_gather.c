@@ -220,8 +220,9 @@ size_t mk_copy_unescape(const uint8_t *value, size_t length, uint8_t *out) {
     return k;
 }
 
-// What a field needs decoded before it is read: doubled quotes (CSV) or escapes (COPY).
-enum { DECODES = MK_CSV_DOUBLED | MK_COPY_ESCAPED };
+// What takes a field out of a run: doubled quotes (CSV) or escapes (COPY) to decode, or a CSV value
+// starting with a backslash, tested for bytea's hex text (rare: the run loop tests one flag word).
+enum { DECODES = MK_CSV_DOUBLED | MK_COPY_ESCAPED | MK_CSV_BACKSLASH };
 
 // A field copied with its run, which lies `shift` bytes from the chunk in the decoded bytes: its value
 // there, or, for a COPY NULL (`\N`, copied with the run so as not to end it), not read at all.
@@ -291,13 +292,20 @@ mk_text_gather_result mk_text_gather(const uint8_t *chunk, const mk_csv_field *f
         if (f.flags & DECODES) {
             size_t length = value_end - value_start;
             if (k + length + 1 > decoded_capacity) { r.needed = length + 1; break; }
-            // Neither decoding writes more bytes than it reads.
-            size_t n = (f.flags & MK_CSV_DOUBLED) ? mk_csv_unquote(chunk + value_start, length, decoded + k)
-                                                  : mk_copy_unescape(chunk + value_start, length, decoded + k);
+            // Neither decoding writes more bytes than it reads; a CSV value with a backslash is copied.
+            size_t n;
+            if (f.flags & MK_CSV_DOUBLED) {
+                n = mk_csv_unquote(chunk + value_start, length, decoded + k);
+            } else if (f.flags & MK_COPY_ESCAPED) {
+                n = mk_copy_unescape(chunk + value_start, length, decoded + k);
+            } else {
+                memcpy(decoded + k, chunk + value_start, length);
+                n = length;
+            }
             decoded[k + n] = 0;
             o->value_start = (int64_t)k;
             o->value_end = (int64_t)(k + n);
-            if ((f.flags & MK_COPY_ESCAPED) && mk_is_bytea_hex(decoded + k, n)) {
+            if ((f.flags & (MK_COPY_ESCAPED | MK_CSV_BACKSLASH)) && mk_is_bytea_hex(decoded + k, n)) {
                 o->flags |= MK_FIELD_HEX | MK_FIELD_SKIPPED;
                 r.hex_fields++;
             } else {

@@ -6,8 +6,10 @@ import Testing
 /// exactly the records the record loop reads, the same way, and leave every other record to it.
 @Suite struct CSVFieldSplitterTests {
     struct Field: Equatable, CustomStringConvertible {
-        var start: Int, end: Int, quoted: Bool, doubled: Bool, last: Bool
-        var description: String { "[\(start),\(end))\(quoted ? "q" : "")\(doubled ? "d" : "")\(last ? "|" : "")" }
+        var start: Int, end: Int, quoted: Bool, doubled: Bool, last: Bool, backslash = false
+        var description: String {
+            "[\(start),\(end))\(quoted ? "q" : "")\(doubled ? "d" : "")\(backslash ? "\\\\" : "")\(last ? "|" : "")"
+        }
     }
 
     struct Read {
@@ -26,13 +28,38 @@ import Testing
         }
         let found = fields.prefix(r.fields).map {
             Field(start: $0.start, end: $0.end, quoted: $0.flags & UInt32(MK_CSV_QUOTED) != 0,
-                  doubled: $0.flags & UInt32(MK_CSV_DOUBLED) != 0, last: $0.flags & UInt32(MK_CSV_LAST) != 0)
+                  doubled: $0.flags & UInt32(MK_CSV_DOUBLED) != 0, last: $0.flags & UInt32(MK_CSV_LAST) != 0,
+                  backslash: $0.flags & UInt32(MK_CSV_BACKSLASH) != 0)
         }
         return Read(fields: found, recordEnds: Array(ends.prefix(r.records)), result: r)
     }
 
-    static func f(_ start: Int, _ end: Int, quoted: Bool = false, doubled: Bool = false, last: Bool = false) -> Field {
-        Field(start: start, end: end, quoted: quoted, doubled: doubled, last: last)
+    static func f(_ start: Int, _ end: Int, quoted: Bool = false, doubled: Bool = false, last: Bool = false,
+                  backslash: Bool = false) -> Field {
+        Field(start: start, end: end, quoted: quoted, doubled: doubled, last: last, backslash: backslash)
+    }
+
+    /// A field whose value starts with a backslash (after its opening quote) is flagged, so that the
+    /// gather tests it for bytea's hex text: in a block of its own, after a quote, as the one field begun
+    /// in an earlier block, at a block's first byte, and as the buffer's last field; on every path.
+    @Test(arguments: AcceleratedKernel.csvSplit.availablePaths)
+    func aValueStartingWithABackslashIsFlagged(_ path: KernelPath) {
+        AcceleratedKernel.csvSplit.withPath(path) {
+            #expect(Self.read("\\x41,\"\\x42\",a\\b,\\\n").fields
+                    == [Self.f(0, 4, backslash: true), Self.f(5, 11, quoted: true, backslash: true), Self.f(12, 15),
+                        Self.f(16, 17, last: true, backslash: true)])
+            // In a block without quotes or CRs.
+            #expect(Self.read("a,\\x41,b\n").fields == [Self.f(0, 1), Self.f(2, 6, backslash: true), Self.f(7, 8, last: true)])
+            // A value begun in the block before a plain one (the plain block's first field).
+            let begun = String(repeating: "a,", count: 30) + "\\x" + String(repeating: "41", count: 40) + ",b\n"
+            #expect(Self.read(begun).fields[30] == Self.f(60, 142, backslash: true))
+            // A value starting at a block's first byte, and one ending the buffer.
+            let atBlock = String(repeating: "a", count: 63) + ",\\x4142"
+            #expect(Self.read(atBlock).fields == [Self.f(0, 63), Self.f(64, 70, last: true, backslash: true)])
+            #expect(Self.read(atBlock + ",b\n").fields
+                    == [Self.f(0, 63), Self.f(64, 70, backslash: true), Self.f(71, 72, last: true)])
+            #expect(Self.read("a,\"\"").fields == [Self.f(0, 1), Self.f(2, 4, quoted: true, last: true)])
+        }
     }
 
     @Test func fieldsOfPlainQuotedAndDoubledValues() {
@@ -99,7 +126,8 @@ import Testing
     func theOnePassReadingMasksAsTheRecordLoopDoes(_ path: KernelPath) {
         var g = StageOneTests.Generator(state: 0xC5F1)
         let pieces = [",", ",", "\"", "\"\"", "\n", "\r\n", "\r", "a", "bc", " ", "ann@example.com", "4111 1111 1111 1111",
-                      "536-90-4399", "key=\"AKIAZ7QK3M5N8P2R4T6V\"", "x", "0", "\t", ";"]
+                      "536-90-4399", "key=\"AKIAZ7QK3M5N8P2R4T6V\"", "x", "0", "\t", ";", "\\",
+                      "\\x" + Array("ann@example.com".utf8).map { String($0, radix: 16) }.joined(), "\\x4"]
         var differences = 0
         for round in 0..<400 {
             var text = "id,note,other\n"

@@ -93,6 +93,38 @@ import Testing
         #expect(out == "a,b\n,x\n")
     }
 
+    /// bytea as PostgreSQL's COPY CSV writes it (`\x` and hex digits, quoted or not): scanned as the bytes
+    /// it encodes, as the wire and dump paths scan it, and written back as hex; in a record the one-pass
+    /// reader reads and in one it leaves to the record loop (a lone CR); a value with a backslash that is
+    /// not bytea hex (a Windows path, an odd number of digits) is text as before; `null` empties the field.
+    @Test func byteaHexValuesAreScannedAsTheBytesTheyEncode() {
+        func hex(_ text: String) -> String { "\\x" + text.utf8.map { String(format: "%02x", $0) }.joined() }
+        func text(_ field: Substring) -> String {
+            let digits = Array(field.drop { $0 == "\"" }.dropFirst(2).prefix { $0 != "\"" }.utf8)
+            return String(decoding: stride(from: 0, to: digits.count, by: 2).map {
+                UInt8(String(decoding: digits[$0..<($0 + 2)], as: UTF8.self), radix: 16)!
+            }, as: UTF8.self)
+        }
+        let input = "id,body,note\n1,\(hex("mail ann@example.com now")),x\n2,\"\(hex("to bob@example.org"))\",y\n"
+            + "3,\(hex("no pii here")),C:\\Users\\ann\n4,\\x616e6e406578616d706c652e636f6,odd\n"
+            + "5,a\rb,\(hex("lone CR row: cy@example.net"))\n"
+        let (out, report, error) = mask(input)
+        #expect(error == nil)
+        let rows = out.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(rows.count == 6)
+        #expect(text(rows[1][1]).hasPrefix("mail ") && text(rows[1][1]).hasSuffix("@example.invalid now"), "\(rows[1])")
+        #expect(rows[2][1].hasPrefix("\"\\x") && text(rows[2][1]).hasSuffix("@example.invalid"), "\(rows[2])")
+        #expect(rows[3] == ["3", Substring(hex("no pii here")), "C:\\Users\\ann"])
+        #expect(rows[4][1] == "\\x616e6e406578616d706c652e636f6")
+        #expect(text(rows[5][2]).hasPrefix("lone CR row: ") && text(rows[5][2]).hasSuffix("@example.invalid"), "\(rows[5])")
+        for original in ["ann@example.com", "bob@example.org", "cy@example.net"] {
+            #expect(!out.contains(hex(original).dropFirst(2)), "\(original) is still in the output's hex")
+        }
+        #expect(report.components(separatedBy: "\"type\":\"email\"").count == 4, "\(report)")
+        let (nulled, _, _) = mask("id,body\n1,\(hex("ann@example.com"))\n", policy: MaskPolicy(email: .null))
+        #expect(nulled == "id,body\n1,\n")
+    }
+
     @Test func headerNamesDriveSSNContext() {
         let (out, report, _) = mask("ssn,other\n536904399,536904399\n")
         #expect(report == "{\"row\":0,\"column\":0,\"start\":0,\"end\":9,\"type\":\"us_ssn\"}\n")

@@ -192,6 +192,7 @@ public enum DifferentialCSVSplit: DifferentialTarget {
     static func referenceFields(_ b: [UInt8], delimiter: UInt8, maxRecords: Int) -> ReadFields {
         let quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
         let quoted = Int(MK_CSV_QUOTED), doubled = Int(MK_CSV_DOUBLED), last = Int(MK_CSV_LAST)
+        let backslash = Int(MK_CSV_BACKSLASH)
         var read = ReadFields(fields: [], ends: [], lines: 0, irregular: false)
         var pos = 0
         let n = b.count
@@ -224,6 +225,9 @@ public enum DifferentialCSVSplit: DifferentialTarget {
                         p += 1
                     }
                 }
+                // The value's first byte, after an opening quote: a backslash may start bytea's hex text.
+                let valueStart = start + (flags & quoted != 0 ? 1 : 0)
+                if valueStart < p && b[valueStart] == UInt8(ascii: "\\") { flags |= backslash }
                 if p >= n {
                     fields.append([start, p, flags | last]); end = n
                 } else if b[p] == delimiter {

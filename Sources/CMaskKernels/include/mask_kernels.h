@@ -219,6 +219,9 @@ enum {
     MK_COPY_ESCAPED = 8,
     /// A COPY text field that is exactly `\N`: NULL, neither decoded nor read.
     MK_COPY_NULL = 16,
+    /// A CSV field whose value (after its opening quote, if quoted) starts with a backslash: perhaps
+    /// bytea's hex text, as PostgreSQL's COPY CSV writes it (`\x…`), which mk_text_gather tests for.
+    MK_CSV_BACKSLASH = 32,
 };
 
 /// One field found by mk_csv_fields or mk_copy_fields: its raw bytes [start, end), quotes or escapes
@@ -247,7 +250,7 @@ typedef struct {
 
 /// Reads whole RFC 4180 records from `bytes[position ..< length]` (`position` at a record's start):
 /// fields end at `delimiter`, LF or CR LF outside quotes; a record ends at LF or CR LF, or at the buffer's
-/// end. Stops after `max_records` records, or after the record that brings the bytes read to
+/// end. Fields are flagged MK_CSV_QUOTED, MK_CSV_DOUBLED, MK_CSV_LAST and MK_CSV_BACKSLASH. Stops after `max_records` records, or after the record that brings the bytes read to
 /// `max_bytes` or more, or when the next record's fields would not fit in `field_capacity`. Accepts
 /// exactly what CSVChunkMasker's record loop accepts without an error, except that a lone CR outside
 /// quotes (data to that loop) stops it. AVX-512BW or AVX2 (with PCLMULQDQ) when the CPU has it, else (or on
@@ -342,7 +345,8 @@ typedef struct {
 /// Writes the fields `fields[0 ..< count]` (from mk_csv_fields or mk_copy_fields, over `chunk`) as text
 /// fields to `out`, their values gathered into `decoded` after its first `decoded_count` bytes: a value
 /// with doubled quotes unquoted, one with COPY escapes unescaped (and marked MK_FIELD_HEX when it is then
-/// bytea's hex text, whose `\` a COPY row escapes), a COPY NULL marked MK_FIELD_SKIPPED
+/// bytea's hex text, whose `\` a COPY row escapes), a CSV value starting with a backslash copied on its
+/// own and marked MK_FIELD_HEX when it is bytea's hex text, a COPY NULL marked MK_FIELD_SKIPPED
 /// (copied with a run when one is open), the others copied in runs with the bytes between them (delimiters, line endings) as
 /// they lie, one copy per run; a zero byte after each run and each unquoted value. A value without
 /// doubled quotes that would take the copies past `copied_at_most` decoded bytes stays in the chunk.

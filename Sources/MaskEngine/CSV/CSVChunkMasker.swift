@@ -173,13 +173,16 @@ public struct CSVChunkMasker {
                 }
                 pos = end
             }
-            batch.appendCSVField(start: rawStart, end: pos, quoted: quoted, doubled: needsDecoding)
+            // As `mk_csv_fields` flags it: the value's first byte is a backslash (perhaps bytea's hex text).
+            let valueStart = rawStart + (quoted ? 1 : 0)
+            batch.appendCSVField(start: rawStart, end: pos, quoted: quoted, doubled: needsDecoding,
+                                 backslash: valueStart < pos && chunk[valueStart] == UInt8(ascii: "\\"))
             // What follows the field.
             if pos >= n {
                 recordDone = true
             } else if chunk[pos] == delimiter {
                 pos += 1
-                if pos == n { batch.appendCSVField(start: pos, end: pos, quoted: false, doubled: false); recordDone = true }
+                if pos == n { batch.appendCSVField(start: pos, end: pos, quoted: false, doubled: false, backslash: false); recordDone = true }
             } else if chunk[pos] == UInt8(ascii: "\n") {
                 pos += 1; line += 1; recordDone = true
             } else if chunk[pos] == UInt8(ascii: "\r") && pos + 1 < n && chunk[pos + 1] == UInt8(ascii: "\n") {
@@ -223,6 +226,25 @@ public struct CSVChunkMasker {
             }
             for f in cellFindings { result.record(f, row: row, column: column) }
             let actions = actions(column)
+            if field.isByteaHex {
+                // bytea as PostgreSQL's COPY CSV writes it (`\x…`): the findings are offsets into the bytes
+                // it encodes, which are masked as the wire path masks a bytea cell and written back as hex.
+                cellOut.removeAll(keepingCapacity: true)
+                let outcome = ByteaHex.rewrite(batch.value(of: field, in: chunk), spans: cellFindings, rewriter: writer.rewriter,
+                                               actions: actions, into: &cellOut)
+                if outcome != .unchanged && writer.rewriter.masksAny(spans: cellFindings, actions: actions) { result.maskedCells += 1 }
+                switch outcome {
+                case .unchanged:
+                    result.keep(withDelimiter..<field.rawEnd, of: chunk)
+                case .null:
+                    result.keep(withDelimiter..<field.rawStart, of: chunk)  // NULL in CSV is an empty unquoted field
+                case .rewritten:
+                    result.keep(withDelimiter..<field.rawStart, of: chunk)
+                    result.flushKept(chunk)
+                    Self.appendField(cellOut, quoted: field.quoted, delimiter: delimiter, scratch: writer.quoted, to: &result.output)
+                }
+                return
+            }
             if !field.quoted {
                 // An unquoted field's masked value goes straight into the output (a copy through
                 // `cellOut` per rewritten cell, an email column's every cell, was saved); quoted after

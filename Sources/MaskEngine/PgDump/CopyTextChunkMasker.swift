@@ -208,7 +208,7 @@ public struct CopyTextChunkMasker {
             cellOut.removeAll(keepingCapacity: true)
             var outcome: CellOutcome
             if field.isByteaHex {
-                outcome = Self.rewriteBytea(value, spans: cellFindings, rewriter: rewriter, actions: actions, into: &cellOut)
+                outcome = ByteaHex.rewrite(value, spans: cellFindings, rewriter: rewriter, actions: actions, into: &cellOut)
             } else {
                 outcome = rewriter.rewrite(value, spans: cellFindings, as: .cell, actions: actions, into: &cellOut)
             }
@@ -235,22 +235,6 @@ public struct CopyTextChunkMasker {
         if let last = record.fields.last, batch.fields[last].rawEnd < record.end {
             result.keep(batch.fields[last].rawEnd..<record.end, of: chunk)
         }
-    }
-
-    /// Rewrites a bytea value in hex (`\x…`) whose findings are offsets into the bytes it encodes, as the
-    /// wire path rewrites a bytea cell: printable bytes as text, other bytes keeping their length; the
-    /// masked bytes are written back as hex to `out`.
-    static func rewriteBytea(_ hex: UnsafeBufferPointer<UInt8>, spans: UnsafeBufferPointer<Finding>, rewriter: CellRewriter,
-                             actions: ActionTable, into out: inout [UInt8]) -> CellOutcome {
-        var bytes: [UInt8] = []
-        _ = ByteaHex.decode(hex, to: &bytes)
-        var masked: [UInt8] = []
-        let outcome = bytes.withUnsafeBufferPointer {
-            rewriter.rewrite($0, spans: spans, as: .cell, binaryLayout: !PrintableText.isPrintableUTF8($0), actions: actions,
-                             into: &masked)
-        }
-        if outcome == .rewritten { masked.withUnsafeBufferPointer { ByteaHex.encode($0, to: &out) } }
-        return outcome
     }
 
     /// UTF-8 characters in `bytes` (continuation bytes are not counted).

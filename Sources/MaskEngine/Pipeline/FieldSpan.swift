@@ -68,8 +68,8 @@ struct FieldSpan {
         set { (c.findings_start, c.findings_end) = (Int32(newValue.lowerBound), Int32(newValue.upperBound)) }
     }
 
-    /// A COPY value that is bytea's hex text (`\x…`, `mk_is_bytea_hex`): scanned, and rewritten, as the
-    /// bytes it encodes; its findings are offsets into those bytes.
+    /// A COPY or CSV value that is bytea's hex text (`\x…`, `mk_is_bytea_hex`): scanned, and rewritten,
+    /// as the bytes it encodes; its findings are offsets into those bytes.
     var isByteaHex: Bool { c.flags & UInt32(MK_FIELD_HEX) != 0 }
 
     /// Whether the field has no finding (cheaper than `findings.isEmpty`: no range is built).

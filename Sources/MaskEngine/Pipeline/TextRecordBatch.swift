@@ -190,8 +190,8 @@ struct TextRecordBatch {
 
     /// Adds a field of the CSV record being read one field at a time: its raw bytes `start..<end` in the
     /// chunk, quotes included; `doubled`: quoted, with doubled quotes inside. `endCSVRecord` gathers them.
-    mutating func appendCSVField(start: Int, end: Int, quoted: Bool, doubled: Bool) {
-        let flags = (quoted ? MK_CSV_QUOTED : 0) | (doubled ? MK_CSV_DOUBLED : 0)
+    mutating func appendCSVField(start: Int, end: Int, quoted: Bool, doubled: Bool, backslash: Bool) {
+        let flags = (quoted ? MK_CSV_QUOTED : 0) | (doubled ? MK_CSV_DOUBLED : 0) | (backslash ? MK_CSV_BACKSLASH : 0)
         csvRecordFields.append(mk_csv_field(start: start, end: end, flags: UInt32(flags)))
     }
 
@@ -345,8 +345,8 @@ struct TextRecordBatch {
         }
     }
 
-    /// Scans the bytes each bytea hex value encodes (a COPY field `\\x…`: a document, a serialised
-    /// object), as the wire path scans a bytea cell: such a field's findings are offsets into those
+    /// Scans the bytes each bytea hex value encodes (a COPY field `\\x…`, a CSV field `\x…`: a document,
+    /// a serialised object), as the wire path scans a bytea cell: such a field's findings are offsets into those
     /// bytes. Rare, so after the walk (`scan`), each value decoded and classified on its own; called
     /// apart from `scan`, so that its scan calls do not change what the compiler inlines into the walk
     /// (inside `scan` they made the walk's detectors calls of their own: +0.9 % instructions on PII-free

@@ -558,56 +558,6 @@ enum SSNDigits {
     }
 }
 
-/// The hex text form of bytea: `\x` then two hex digits per byte.
-enum ByteaHex {
-    static func looksLikeHex(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard text.count >= 2, text[0] == UInt8(ascii: "\\"), text[1] == UInt8(ascii: "x"), text.count % 2 == 0 else { return false }
-        return text[2...].allSatisfy { hexValue($0) != nil }
-    }
-
-    static func decode(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
-        guard looksLikeHex(text) else { return false }
-        var i = 2
-        while i < text.count {
-            out.append(hexValue(text[i])! << 4 | hexValue(text[i + 1])!)
-            i += 2
-        }
-        return true
-    }
-
-    /// Decodes `text` (which `looksLikeHex`) to `p`, with room for `(text.count - 2) / 2` bytes; returns
-    /// how many it wrote. (Not an overload of `decode(_:to:)`: `&array` would convert to this pointer.)
-    static func decodeInPlace(_ text: UnsafeBufferPointer<UInt8>, to p: UnsafeMutablePointer<UInt8>) -> Int {
-        var (i, k) = (2, 0)
-        // Sound: the caller checked the text's form: an even count of hex digits after `\x`, so k stays
-        // below (text.count - 2) / 2 and every digit decodes.
-        while i + 1 < text.count {
-            p[k] = hexValue(text[i])! << 4 | hexValue(text[i + 1])!
-            (i, k) = (i + 2, k + 1)
-        }
-        return k
-    }
-
-    static func encode(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        let digits = Array("0123456789abcdef".utf8)
-        out.append(UInt8(ascii: "\\"))
-        out.append(UInt8(ascii: "x"))
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 15)])
-        }
-    }
-
-    private static func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 0x30...0x39: c - 0x30
-        case 0x61...0x66: c - 0x61 + 10
-        case 0x41...0x46: c - 0x41 + 10
-        default: nil
-        }
-    }
-}
-
 enum NumericText {
     /// Turns a masked numeric text back into a number: every byte that is not a digit, a leading `-` or
     /// the one `.` becomes `0` (a redaction `*********` becomes `000000000`, a hash's hex letters become
