@@ -44,6 +44,29 @@ import WireTestSupport
         }
     }
 
+    /// With several workers, the input's last bytes are handed out in halves (`StreamMasker.splitsTail`):
+    /// the output, report, summary and error are those of masking on the calling thread, which cuts
+    /// no tail, for inputs large enough to be halved several times, whole and ending in an error.
+    @Test func theInputsLastBytesInHalvesGiveWhatOneJobGives() {
+        var wire = Self.header
+        for i in 0..<24_000 { wire += Self.row(i) }
+        var csv = Array("id,email,note\n".utf8)
+        for i in 0..<24_000 { csv += Array("\(i),user\(i)@example.com,\"card 4111 1111 1111 1111, ssn 536-90-\(1000 + i)\"\n".utf8) }
+        #expect(wire.count > 3 << 19 && csv.count > 3 << 19)
+        let inputs: [([UInt8], InputFormat)] = [
+            (wire + Wire.commandComplete, .wire), (Array(wire.dropLast(7)), .wire),
+            (csv, .csv), (Array(csv.dropLast(1)), .csv), (csv + Array("1,\"unclosed\n".utf8), .csv),
+        ]
+        for (input, format) in inputs {
+            let workers = maskStream(input, format: format, chunkBytes: 1 << 20, workers: 2)
+            let inline = maskStream(input, format: format, chunkBytes: 1 << 20, onCallingThread: true)
+            #expect(inline.output == workers.output)
+            #expect(inline.report == workers.report)
+            #expect(inline.summary == workers.summary)
+            #expect(inline.error.map { "\($0)" } == workers.error.map { "\($0)" })
+        }
+    }
+
     @Test func columnBatchesGiveWhatRowByRowMaskingGives() throws {
         var stream = Self.header
         for i in 0..<700 { stream += Self.row(i) }

@@ -184,7 +184,13 @@ public final class StreamMasker {
         while true {
             try input.fill(atLeast: options.chunkBytes)
             if input.count == 0 { return }
-            let split = input.withBytes { b in mk_csv_last_record_end(b.baseAddress, b.count, UInt8(ascii: "\"")) }
+            var split = input.withBytes { b in mk_csv_last_record_end(b.baseAddress, b.count, UInt8(ascii: "\"")) }
+            var halved = false
+            if splitsTail(input) {
+                // The input's last bytes in halves (see `splitsTail`): up to the last record end in the first half.
+                let half = input.withBytes { b in mk_csv_last_record_end(b.baseAddress, b.count / 2, UInt8(ascii: "\"")) }
+                if half.end > 0 { (split, halved) = (half, true) }
+            }
             if split.end == 0 && !input.atEOF {
                 // One record longer than a chunk: read on (the record must fit in memory to be masked),
                 // up to the limit.
@@ -196,7 +202,7 @@ public final class StreamMasker {
                 try input.fill(atLeast: input.count * 2)
                 continue
             }
-            let take = input.atEOF && input.count <= options.chunkBytes ? input.count : (split.end == 0 ? input.count : split.end)
+            let take = !halved && input.atEOF && input.count <= options.chunkBytes ? input.count : (split.end == 0 ? input.count : split.end)
             let bytes = input.take(take)
             let jobStart = start
             guard pipeline.submit(Job.csv(bytes, jobStart)) else { return }
@@ -222,6 +228,18 @@ public final class StreamMasker {
     /// The most a wire stream's reader reads before it walks the frames read (half of a Zen 3 core's L2).
     static let walkedPieceBytes = 256 * 1024
 
+    /// The smallest job the input's last bytes are halved into.
+    static let tailPieceBytes = 256 * 1024
+
+    /// Whether the input's last bytes (all read, more than two tail pieces) are handed out in halves
+    /// rather than as one job: with several workers, the last job of a run is done by one while the
+    /// others wait, so the input's last chunk (up to 2.5 MiB) went to one worker; halving what is left
+    /// again and again (1/2, 1/4, … down to `tailPieceBytes`) leaves them a fraction of that to wait
+    /// for. A stream the reader has not read to its end is cut as before.
+    private func splitsTail(_ input: InputBuffer) -> Bool {
+        input.atEOF && options.workers > 1 && !options.onCallingThread && input.count >= 2 * Self.tailPieceBytes
+    }
+
     private func splitWire(_ input: inout InputBuffer, pipeline: OrderedPipeline<Job, MaskedChunk>) throws {
         var start = WireChunkStart()
         let limit = options.maxMessageBytes
@@ -234,6 +252,12 @@ public final class StreamMasker {
             try input.fill(atLeast: options.chunkBytes, inPiecesOf: Self.walkedPieceBytes) { walk.advance(over: $0, limit: limit) }
             if input.count == 0 { return }
             input.withBytes { walk.advance(over: $0, limit: limit) }
+            if splitsTail(input) {
+                // The input's last bytes in halves (`splitsTail`): the frames that end in the first half.
+                var half = WireWalk(start: start)
+                input.withBytes { half.advance(over: UnsafeBufferPointer(rebasing: $0[..<($0.count / 2)]), limit: limit) }
+                if half.end > 0 { walk = half }
+            }
             if walk.end == 0 {
                 if walk.malformed || input.atEOF {
                     // The worker reports the exact error; nothing after it is read.
