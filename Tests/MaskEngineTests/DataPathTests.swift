@@ -44,18 +44,26 @@ import WireTestSupport
         }
     }
 
-    /// With several workers, the input's last bytes are handed out in halves (`StreamMasker.splitsTail`):
+    /// With several workers, the input's last bytes are handed out in halves (`StreamMasker.halvesTail`):
     /// the output, report, summary and error are those of masking on the calling thread, which cuts
-    /// no tail, for inputs large enough to be halved several times, whole and ending in an error.
+    /// no tail, for wire, CSV and dump inputs large enough to be halved several times (a dump's last
+    /// COPY block followed by a little script or by much), whole and ending in an error.
     @Test func theInputsLastBytesInHalvesGiveWhatOneJobGives() {
         var wire = Self.header
         for i in 0..<24_000 { wire += Self.row(i) }
         var csv = Array("id,email,note\n".utf8)
         for i in 0..<24_000 { csv += Array("\(i),user\(i)@example.com,\"card 4111 1111 1111 1111, ssn 536-90-\(1000 + i)\"\n".utf8) }
-        #expect(wire.count > 3 << 19 && csv.count > 3 << 19)
+        var rows = ""
+        for i in 0..<24_000 { rows += "\(i)\tuser\(i)@example.com\tcard 4111 1111 1111 1111, ssn 536-90-\(1000 + i)\n" }
+        let dump = "--\n-- PostgreSQL database dump\n--\n\nCREATE TABLE public.t (\n    id integer,\n    email text,\n    note text\n);\n\n"
+            + "COPY public.t (id, email, note) FROM stdin;\n" + rows
+        #expect(wire.count > 3 << 19 && csv.count > 3 << 19 && dump.utf8.count > 3 << 19)
         let inputs: [([UInt8], InputFormat)] = [
             (wire + Wire.commandComplete, .wire), (Array(wire.dropLast(7)), .wire),
             (csv, .csv), (Array(csv.dropLast(1)), .csv), (csv + Array("1,\"unclosed\n".utf8), .csv),
+            (Array((dump + "\\.\n\n-- PostgreSQL database dump complete\n").utf8), .pgdump),
+            (Array((dump + "\\.\n" + String(repeating: "SELECT 1;\n", count: 70_000)).utf8), .pgdump),
+            (Array(dump.utf8), .pgdump),  // no terminating \. line: an error after the rows
         ]
         for (input, format) in inputs {
             let workers = maskStream(input, format: format, chunkBytes: 1 << 20, workers: 2)

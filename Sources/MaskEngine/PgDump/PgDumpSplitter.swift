@@ -17,6 +17,8 @@ package struct PgDumpSplitter {
     /// The longest line buffered whole; past it the run fails rather than read on without bound.
     let maxLineBytes: Int
     let tables: ConsumerState
+    /// Whether the rows of the input's last bytes go out in halves (`StreamMasker.halvesTail`).
+    var halvesTail = false
 
     enum State {
         case outside
@@ -46,7 +48,14 @@ package struct PgDumpSplitter {
                 // A `\.` where the bytes read so far end is the terminator only at the input's end: the
                 // line may go on (`\.5` is a row), and ending the block there would pass the rest of its
                 // rows as script text, outside their columns.
-                let (rowsEnd, terminator, newlines) = input.withBytes { Self.copyDataEnd($0, inputEnds: input.atEOF) }
+                var (rowsEnd, terminator, newlines) = input.withBytes { Self.copyDataEnd($0, inputEnds: input.atEOF) }
+                if halvesTail && input.holdsHalvableTail && (terminator == nil || rowsEnd > input.count / 2) {
+                    // The input's last bytes in halves (`StreamMasker.halvesTail`): the rows that end in the
+                    // first half, when the block does not end there (a `\.` there is what the whole search
+                    // found). The half is not the input's end: a `\.` cut at it is no terminator.
+                    let half = input.withBytes { Self.copyDataEnd(UnsafeBufferPointer(rebasing: $0[..<($0.count / 2)]), inputEnds: false) }
+                    if half.terminator == nil && half.rowsEnd > 0 { (rowsEnd, terminator, newlines) = half }
+                }
                 var take = rowsEnd
                 if terminator == nil {
                     if take == 0 {

@@ -133,7 +133,8 @@ public final class StreamMasker {
             case .csv: try splitCSV(&input, pipeline: pipeline)
             case .wire: try splitWire(&input, pipeline: pipeline)
             case .pgdump:
-                try PgDumpSplitter(chunkBytes: options.chunkBytes, maxLineBytes: options.maxRecordBytes, tables: state)
+                try PgDumpSplitter(chunkBytes: options.chunkBytes, maxLineBytes: options.maxRecordBytes, tables: state,
+                                   halvesTail: halvesTail)
                     .split(&input, pipeline: pipeline)
             }
         } catch {
@@ -231,14 +232,14 @@ public final class StreamMasker {
     /// The smallest job the input's last bytes are halved into.
     static let tailPieceBytes = 256 * 1024
 
-    /// Whether the input's last bytes (all read, more than two tail pieces) are handed out in halves
-    /// rather than as one job: with several workers, the last job of a run is done by one while the
-    /// others wait, so the input's last chunk (up to 2.5 MiB) went to one worker; halving what is left
-    /// again and again (1/2, 1/4, … down to `tailPieceBytes`) leaves them a fraction of that to wait
-    /// for. A stream the reader has not read to its end is cut as before.
-    private func splitsTail(_ input: InputBuffer) -> Bool {
-        input.atEOF && options.workers > 1 && !options.onCallingThread && input.count >= 2 * Self.tailPieceBytes
-    }
+    /// Whether the input's last bytes are handed out in halves rather than as one job: with several
+    /// workers, the last job of a run is done by one while the others wait, so the input's last chunk
+    /// (up to 2.5 MiB) went to one worker; halving what is left again and again (1/2, 1/4, … down to
+    /// `tailPieceBytes`) leaves them a fraction of that to wait for. Each splitter halves what
+    /// `InputBuffer.holdsHalvableTail` says is left; a stream not yet read to its end is cut as before.
+    var halvesTail: Bool { options.workers > 1 && !options.onCallingThread }
+
+    private func splitsTail(_ input: InputBuffer) -> Bool { halvesTail && input.holdsHalvableTail }
 
     private func splitWire(_ input: inout InputBuffer, pipeline: OrderedPipeline<Job, MaskedChunk>) throws {
         var start = WireChunkStart()
@@ -431,6 +432,10 @@ struct InputBuffer {
     }
 
     var count: Int { storage.count }
+
+    /// Whether the input is read to its end and what is left holds two tail pieces or more
+    /// (`StreamMasker.halvesTail`).
+    var holdsHalvableTail: Bool { atEOF && count >= 2 * StreamMasker.tailPieceBytes }
 
     /// Reads until the buffer holds `atLeast` bytes or the input ends.
     mutating func fill(atLeast target: Int) throws {
