@@ -11,27 +11,29 @@
 enum UUIDShape {
     static let length = 36
 
-    @inline(__always)
-    static func isHexOrHyphen(_ b: UInt8) -> Bool { ASCII.isHexDigit(b) || b == UInt8(ascii: "-") }
-
-    /// Whether the bytes `start..<end` lie inside a UUID: the run of hex digits and hyphens around them,
-    /// within `lower..<upper`, is exactly a UUID's 36 bytes. Called only for a finding about to be made,
-    /// so it reads at most 36 bytes each way, rarely.
+    /// Whether the bytes `start..<end` lie inside a UUID: some 36 bytes around them, within
+    /// `lower..<upper`, have a UUID's shape, and no hex digit touches them on either side (a hyphen or a
+    /// letter may: `req-…`, `urn:uuid:…`). Called only for a finding about to be made, so it tries at
+    /// most 36 places, rarely.
     static func contains(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, end: Int, lower: Int, upper: Int) -> Bool {
-        var first = start
-        while first > lower && start - first < length && isHexOrHyphen(bytes[first - 1]) { first -= 1 }
-        var last = end
-        while last < upper && last - first < length && isHexOrHyphen(bytes[last]) { last += 1 }
-        guard last - first == length,
-              first == lower || !isHexOrHyphen(bytes[first - 1]),
-              last == upper || !isHexOrHyphen(bytes[last]) else { return false }
-        for i in 0..<length {
-            let b = bytes[first + i]
-            if i == 8 || i == 13 || i == 18 || i == 23 {
-                if b != UInt8(ascii: "-") { return false }
-            } else if !ASCII.isHexDigit(b) {
-                return false
-            }
+        guard end - start <= length else { return false }
+        var at = max(lower, end - length)
+        while at <= start && at + length <= upper {
+            if isUUID(bytes, at: at, lower: lower, upper: upper) { return true }
+            at += 1
+        }
+        return false
+    }
+
+    /// Whether `bytes[at ..< at + 36]` (inside `lower..<upper`) is a UUID with no hex digit beside it.
+    @inline(__always)
+    static func isUUID(_ bytes: UnsafeBufferPointer<UInt8>, at: Int, lower: Int, upper: Int) -> Bool {
+        guard bytes[at + 8] == UInt8(ascii: "-"), bytes[at + 13] == UInt8(ascii: "-"), bytes[at + 18] == UInt8(ascii: "-"),
+              bytes[at + 23] == UInt8(ascii: "-"),
+              at == lower || !ASCII.isHexDigit(bytes[at - 1]),
+              at + length == upper || !ASCII.isHexDigit(bytes[at + length]) else { return false }
+        for i in 0..<length where i != 8 && i != 13 && i != 18 && i != 23 {
+            if !ASCII.isHexDigit(bytes[at + i]) { return false }
         }
         return true
     }
