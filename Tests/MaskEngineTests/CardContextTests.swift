@@ -27,6 +27,39 @@ import Testing
         }
     }
 
+    /// A valid EAN-13 (GS1 check digit) that also passes Luhn and starts like a 13-digit Visa: about a
+    /// tenth of random EAN-13s from German (400-440) and other ranges do.
+    static func eanThatLooksLikeACard(seed: UInt64) -> String {
+        var g = StageOneTests.Generator(state: seed)
+        while true {
+            var digits = [4, 0] + (0..<10).map { _ in Int(g.next() % 10) }
+            let sum = (0..<12).reduce(0) { $0 + digits[11 - $1] * ($1 % 2 == 0 ? 3 : 1) }
+            digits.append((10 - sum % 10) % 10)
+            let text = digits.map(String.init).joined()
+            let luhn = text.utf8.map { $0 - 48 }.withUnsafeBufferPointer { Luhn.isValid(digits: $0, count: 13) }
+            if luhn { return text }
+        }
+    }
+
+    /// In a column named for barcodes, a number with a valid GS1 check digit is a product code, even
+    /// where Luhn and an issuer range would make it a card; the same number elsewhere is a card, and a
+    /// card that is no valid GS1 code is a card in that column too.
+    @Test func aBarcodeColumnsProductCodesAreNoCards() {
+        for seed in UInt64(1)...20 {
+            let ean = Self.eanThatLooksLikeACard(seed: seed)
+            let card = CardNetworkTests.oracleIsCard(ean)
+            #expect(card, "\(ean) is a card to the rules outside a barcode column")
+            let barcode = ColumnContext.forColumn(name: "ean")
+            #expect(spans(in: ean, context: barcode) == [], "\(ean)")
+            #expect(spans(in: ean, context: ColumnContext.forColumn(name: "note")) == ["credit_card:\(ean)"])
+        }
+        for card in ["4222222222222", "4111111111111111", "5500000000000004"] {
+            #expect(spans(in: card, context: ColumnContext.forColumn(name: "product_ean")) == ["credit_card:\(card)"])
+        }
+        let (out, _, _) = (maskStream(Array("ean,note\n\(Self.eanThatLooksLikeACard(seed: 1)),x\n".utf8), format: .csv).output, 0, 0)
+        #expect(String(decoding: out, as: UTF8.self) == "ean,note\n\(Self.eanThatLooksLikeACard(seed: 1)),x\n")
+    }
+
     static let notAnnouncing = ["", "invoice ", "order id ", "cards were issued to the customer in ", "discard ",
                                 "scorecard ", "IMEI ", "SIM card IMEI ", "card; ref ", "card\nref ", "ccx "]
 

@@ -11,7 +11,8 @@ import WireTestSupport
         let pieces = ["ssn", "SSN", "Ssn", "ssns", "social", "_security", "Security", "socialsecurity", "social security",
                       "card", "Card", "CARD", "cards", "cardno", "CardNum", "cardnumber", "creditcard", "debit", "cc", "CC",
                       "ccn", "ccnum", "ccno", "pan", "PAN", "primary", "Primary", "account", "Account", "id", "Id", "ID", "ids",
-                      "Ids", "number", "Number", "_", "-", " ", ".", "1", "9", "x", "X", "aB", "Ab", "lesson", "discard"]
+                      "Ids", "number", "Number", "_", "-", " ", ".", "1", "9", "x", "X", "aB", "Ab", "lesson", "discard",
+                      "ean", "EAN", "ean13", "Upc", "upca", "gtin", "GTIN14", "isbn", "barcode", "Barcodes", "mean"]
         return (0..<count).map { _ in
             var name = ""
             for _ in 0..<Int(rng.next() % 5 + 1) {
@@ -32,6 +33,7 @@ import WireTestSupport
             #expect(ascii != nil)
             #expect(ascii?.namesSSN == ColumnContext.characterNamesSSN(name), "\(name)")
             #expect(ascii?.namesCard == ColumnContext.characterNamesCard(name), "\(name)")
+            #expect(ascii?.namesBarcode == ColumnContext.characterNamesBarcode(name), "\(name)")
             if ColumnContext.characterNamesSSN(name) { announcing.ssn += 1 }
             if ColumnContext.characterNamesCard(name) { announcing.card += 1 }
         }
@@ -51,7 +53,8 @@ import WireTestSupport
         var differing: [String] = []
         for name in names {
             guard let ascii = ASCIIColumnName(name) else { differing.append(name); continue }
-            if ascii.namesSSN != ColumnContext.characterNamesSSN(name) || ascii.namesCard != ColumnContext.characterNamesCard(name) {
+            if ascii.namesSSN != ColumnContext.characterNamesSSN(name) || ascii.namesCard != ColumnContext.characterNamesCard(name)
+                || ascii.namesBarcode != ColumnContext.characterNamesBarcode(name) {
                 differing.append(name)
             }
         }
@@ -64,6 +67,9 @@ import WireTestSupport
         #expect(ColumnContext.namesCard("Kreditkarte_card"))
         #expect(ColumnContext.namesCard("cárd_id") == ColumnContext.characterNamesCard("cárd_id"))
         #expect(ColumnContext.namesSSN("ssn_ünique"))
+        #expect(ColumnContext.namesBarcode("código_ean"))
+        for name in ["ean", "EAN13", "product_ean", "upc", "gtinCode", "isbn", "barcode"] { #expect(ColumnContext.namesBarcode(name), "\(name)") }
+        for name in ["mean", "ocean_id", "upcoming", "barcoded", "card"] { #expect(!ColumnContext.namesBarcode(name), "\(name)") }
     }
 }
 

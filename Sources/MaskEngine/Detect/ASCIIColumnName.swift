@@ -69,6 +69,16 @@ struct ASCIIColumnName {
         return lower.starts(with: "ssn".utf8) || lower.reversed().starts(with: "nss".utf8)
     }
 
+    /// `ColumnContext.namesBarcode`.
+    var namesBarcode: Bool {
+        parts(camel: true).contains { w in
+            part(w, is: "ean") || part(w, is: "ean8") || part(w, is: "ean13") || part(w, is: "upc") || part(w, is: "upca")
+                || part(w, is: "gtin") || part(w, is: "gtin8") || part(w, is: "gtin12") || part(w, is: "gtin13")
+                || part(w, is: "gtin14") || part(w, is: "isbn") || part(w, is: "isbn13") || part(w, is: "barcode")
+                || part(w, is: "barcodes")
+        }
+    }
+
     /// `ColumnContext.namesCard`.
     var namesCard: Bool {
         let words = parts(camel: true)

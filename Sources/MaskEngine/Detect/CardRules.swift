@@ -5,7 +5,8 @@ enum CardRules {
     static let maxDigits = 19
 
     /// The digits of a window of runs, as values, with the two tests a card number must pass: Luhn,
-    /// and an issuer range of its length (or else a column or words that announce a card).
+    /// and an issuer range of its length (or else a column or words that announce a card); in a barcode
+    /// column, a valid GS1 product code is none.
     struct Number {
         var digits = InlineArray<19, UInt8>(repeating: 0)
         var count = 0
@@ -32,12 +33,24 @@ enum CardRules {
         /// nothing can announce the number: then neither is needed.
         @inline(__always)
         func isCard(_ bytes: UnsafeBufferPointer<UInt8>, context: inout DigitGroupContext, atGroupStart: Bool) -> Bool {
+            if context.barcodeColumn && isGTIN { return false }
             if isInIssuerRange { return passesLuhn }
             return context.mayAnnounce(atGroupStart: atGroupStart) && passesLuhn
                 && context.announcesCard(bytes, atGroupStart: atGroupStart)
         }
 
         var passesLuhn: Bool { digits.span.withUnsafeBufferPointer { Luhn.isValid(digits: $0, count: count) } }
+
+        /// Whether the number is a GS1 product code (GTIN-12 / UPC-A, GTIN-13 / EAN-13 and ISBN-13,
+        /// GTIN-14) with a valid check digit: from the right, the digits before the check weigh 3, 1, 3, …
+        /// A tenth of random EAN-13s also pass Luhn and an issuer range (13-digit Visa and Maestro): in a
+        /// barcode column they are product codes.
+        var isGTIN: Bool {
+            guard count >= 12 && count <= 14 else { return false }
+            var sum = 0
+            for i in 0..<(count - 1) { sum += Int(digits[count - 2 - i]) * (i % 2 == 0 ? 3 : 1) }
+            return (10 - sum % 10) % 10 == Int(digits[count - 1])
+        }
     }
 
     /// The groupings people type: contiguous; groups of four with a last group of one to four

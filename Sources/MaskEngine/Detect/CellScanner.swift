@@ -13,6 +13,9 @@ public struct ColumnContext: Sendable, Equatable {
     public var scansDigits: Bool
     /// Bit `i` set when the column's name holds a context word of the policy's custom detector `i`.
     public var announcedCustom: UInt32 = 0
+    /// Whether the column is named like a barcode column (`ean`, `upc`, `gtin`, `isbn`, `barcode`): a
+    /// number there with a valid GS1 check digit is a product code, not a card (`CardRules`).
+    public var barcodeColumn = false
 
     public init(scanned: Bool = true, bareSSN: Bool = false, cardColumn: Bool = false, scansDigits: Bool = true) {
         self.scanned = scanned
@@ -48,6 +51,32 @@ public struct ColumnContext: Sendable, Equatable {
 
     /// `namesCard` by `Character` (see `characterNamesSSN`).
     static func characterNamesCard(_ name: some StringProtocol) -> Bool {
+        let parts = characterWords(name)
+        if parts.contains(where: { $0 == "id" || $0 == "ids" }) { return false }
+        let cardWords: Set<String> = ["card", "cards", "cardno", "cardnum", "cardnumber", "creditcard", "debitcard",
+                                      "cc", "ccn", "ccnum", "ccno", "pan"]
+        return parts.contains(where: cardWords.contains) || (parts.contains("primary") && parts.contains("account"))
+    }
+
+    /// Column names of GS1 product codes: one of the words `ean`, `ean8`, `ean13`, `upc`, `upca`, `gtin`,
+    /// `gtin8`, `gtin12`, `gtin13`, `gtin14`, `isbn`, `isbn13`, `barcode`, `barcodes` (`ean`,
+    /// `product_ean13`, `UPC`, `gtinCode`, `isbn`), split as `namesCard` splits.
+    public static func namesBarcode(_ name: some StringProtocol) -> Bool {
+        if let ascii = ASCIIColumnName(name) { return ascii.namesBarcode }
+        return characterNamesBarcode(name)
+    }
+
+    static let barcodeWords: Set<String> = ["ean", "ean8", "ean13", "upc", "upca", "gtin", "gtin8", "gtin12", "gtin13",
+                                            "gtin14", "isbn", "isbn13", "barcode", "barcodes"]
+
+    /// `namesBarcode` by `Character` (see `characterNamesSSN`).
+    static func characterNamesBarcode(_ name: some StringProtocol) -> Bool {
+        characterWords(name).contains(where: barcodeWords.contains)
+    }
+
+    /// The name's words, lower-cased: runs of letters and digits, also split where an upper-case letter
+    /// follows a lower-case one.
+    static func characterWords(_ name: some StringProtocol) -> [String] {
         var parts: [String] = []
         var current = ""
         var previousLower = false
@@ -62,15 +91,15 @@ public struct ColumnContext: Sendable, Equatable {
             previousLower = c.isLowercase
         }
         if !current.isEmpty { parts.append(current.lowercased()) }
-        if parts.contains(where: { $0 == "id" || $0 == "ids" }) { return false }
-        let cardWords: Set<String> = ["card", "cards", "cardno", "cardnum", "cardnumber", "creditcard", "debitcard",
-                                      "cc", "ccn", "ccnum", "ccno", "pan"]
-        return parts.contains(where: cardWords.contains) || (parts.contains("primary") && parts.contains("account"))
+        return parts
     }
 
     /// The context for a column of this name and PostgreSQL type OID (0 when unknown).
     public static func forColumn(name: some StringProtocol, typeOID: UInt32 = 0) -> ColumnContext {
-        ColumnContext(scanned: !PostgresType.cannotHoldPII(typeOID), bareSSN: namesSSN(name), cardColumn: namesCard(name))
+        var context = ColumnContext(scanned: !PostgresType.cannotHoldPII(typeOID), bareSSN: namesSSN(name),
+                                    cardColumn: namesCard(name))
+        context.barcodeColumn = namesBarcode(name)
+        return context
     }
 }
 

@@ -6,6 +6,8 @@ struct DigitGroupContext {
     let ssnColumn: Bool
     /// The column is named like a card column: a Luhn-valid number in no issuer range is a card.
     let cardColumn: Bool
+    /// The column is named like a barcode column: a number with a valid GS1 check digit is no card.
+    let barcodeColumn: Bool
     /// Where the group starts, and the cell's first byte (the look back stops there).
     let groupStart: Int
     let lower: Int
@@ -14,6 +16,7 @@ struct DigitGroupContext {
     init(column: ColumnContext, groupStart: Int, lower: Int) {
         ssnColumn = column.bareSSN
         cardColumn = column.cardColumn
+        barcodeColumn = column.barcodeColumn
         self.groupStart = groupStart
         self.lower = lower
     }

@@ -13,6 +13,7 @@ public struct DumpColumn: Sendable, Equatable {
         maxCharacters = Self.lengthLimit(type)
         context = ColumnContext(scanned: !Self.typeCannotHoldPII(type), bareSSN: ColumnContext.namesSSN(name),
                                 cardColumn: ColumnContext.namesCard(name))
+        context.barcodeColumn = ColumnContext.namesBarcode(name)
     }
 
     /// `character varying(64)` → 64; `character(11)` → 11; arrays and other types → nil.
