@@ -69,9 +69,15 @@ struct ASCIIColumnName {
         return lower.starts(with: "ssn".utf8) || lower.reversed().starts(with: "nss".utf8)
     }
 
+    /// The name's words as `namesCard` and `namesBarcode` split it (at non-letters and camel humps).
+    var words: [Range<Int>] { parts(camel: true) }
+
     /// `ColumnContext.namesBarcode`.
-    var namesBarcode: Bool {
-        parts(camel: true).contains { w in
+    var namesBarcode: Bool { namesBarcode(words) }
+
+    /// `ColumnContext.namesBarcode`, given the name's `words`.
+    func namesBarcode(_ words: [Range<Int>]) -> Bool {
+        words.contains { w in
             part(w, is: "ean") || part(w, is: "ean8") || part(w, is: "ean13") || part(w, is: "upc") || part(w, is: "upca")
                 || part(w, is: "gtin") || part(w, is: "gtin8") || part(w, is: "gtin12") || part(w, is: "gtin13")
                 || part(w, is: "gtin14") || part(w, is: "isbn") || part(w, is: "isbn13") || part(w, is: "barcode")
@@ -80,8 +86,10 @@ struct ASCIIColumnName {
     }
 
     /// `ColumnContext.namesCard`.
-    var namesCard: Bool {
-        let words = parts(camel: true)
+    var namesCard: Bool { namesCard(words) }
+
+    /// `ColumnContext.namesCard`, given the name's `words`.
+    func namesCard(_ words: [Range<Int>]) -> Bool {
         if words.contains(where: { part($0, is: "id") || part($0, is: "ids") }) { return false }
         let cardWord = words.contains { w in
             part(w, is: "card") || part(w, is: "cards") || part(w, is: "cardno") || part(w, is: "cardnum")

@@ -96,9 +96,24 @@ public struct ColumnContext: Sendable, Equatable {
 
     /// The context for a column of this name and PostgreSQL type OID (0 when unknown).
     public static func forColumn(name: some StringProtocol, typeOID: UInt32 = 0) -> ColumnContext {
-        var context = ColumnContext(scanned: !PostgresType.cannotHoldPII(typeOID), bareSSN: namesSSN(name),
-                                    cardColumn: namesCard(name))
-        context.barcodeColumn = namesBarcode(name)
+        named(name, scanned: !PostgresType.cannotHoldPII(typeOID))
+    }
+
+    /// The context for a column of this name, scanned or not: what its name announces, read once (the
+    /// name's lower-cased copy and its words are made once for the three rules: each rule making its own
+    /// was allocations per column of every RowDescription, which the allocation budgets count).
+    static func named(_ name: some StringProtocol, scanned: Bool) -> ColumnContext {
+        var context = ColumnContext(scanned: scanned)
+        if let ascii = ASCIIColumnName(name) {
+            let words = ascii.words
+            context.bareSSN = ascii.namesSSN
+            context.cardColumn = ascii.namesCard(words)
+            context.barcodeColumn = ascii.namesBarcode(words)
+        } else {
+            context.bareSSN = characterNamesSSN(name)
+            context.cardColumn = characterNamesCard(name)
+            context.barcodeColumn = characterNamesBarcode(name)
+        }
         return context
     }
 }

@@ -11,9 +11,7 @@ public struct DumpColumn: Sendable, Equatable {
         self.name = name
         self.type = type
         maxCharacters = Self.lengthLimit(type)
-        context = ColumnContext(scanned: !Self.typeCannotHoldPII(type), bareSSN: ColumnContext.namesSSN(name),
-                                cardColumn: ColumnContext.namesCard(name))
-        context.barcodeColumn = ColumnContext.namesBarcode(name)
+        context = ColumnContext.named(name, scanned: !Self.typeCannotHoldPII(type))
     }
 
     /// `character varying(64)` → 64; `character(11)` → 11; arrays and other types → nil.
