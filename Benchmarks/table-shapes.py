@@ -18,7 +18,9 @@ every column text):
   contacts a phone, a zip, a birth date, a street address and an amount a row (no names)
   uuids    four random UUIDs as text a row
   settings one JSON settings document a row, quoted
-Every table is PII-free except emails, jwts and keys.
+  products a product name, an EAN-13 (common GS1 prefixes), a UPC-A and a price a row
+Every table is PII-free except emails, jwts and keys (the card rules alone take a tenth of the
+products table's EAN-13s for 13-digit Visa or Maestro numbers: its column names say they are barcodes).
 Fixed seeds: the same bytes on every run.
 """
 import argparse
@@ -108,6 +110,18 @@ def rows_settings(rng, i):
     return [str(i), json.dumps(doc)]
 
 
+def gs1(rng, prefix, length):
+    """A GS1 code (EAN-13, UPC-A) of `length` digits starting with `prefix`, with its check digit."""
+    digits = [int(c) for c in prefix] + [rng.randint(0, 9) for _ in range(length - 1 - len(prefix))]
+    total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(digits)))
+    return "".join(map(str, digits)) + str((10 - total % 10) % 10)
+
+
+def rows_products(rng, i):
+    prefix = rng.choice(["400", "401", "420", "50", "590", "690", "693", "871", "30", "76"])
+    return [str(i), f"Widget {i}", gs1(rng, prefix, 13), gs1(rng, "", 12), f"{rng.randint(100, 99999) / 100:.2f}"]
+
+
 TABLES = {
     "emails": (["id", "email", "alt"], rows_emails),
     "wide": ([f"col{k}" for k in range(100)], rows_wide),
@@ -122,6 +136,7 @@ TABLES = {
     "contacts": (["id", "phone", "zip", "born", "address", "amount"], rows_contacts),
     "uuids": (["id", "a", "b", "c", "d"], rows_uuids),
     "settings": (["id", "doc"], rows_settings),
+    "products": (["id", "name", "ean", "upc", "price"], rows_products),
 }
 
 

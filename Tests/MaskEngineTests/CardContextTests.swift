@@ -56,8 +56,8 @@ import Testing
         for card in ["4222222222222", "4111111111111111", "5500000000000004"] {
             #expect(spans(in: card, context: ColumnContext.forColumn(name: "product_ean")) == ["credit_card:\(card)"])
         }
-        let (out, _, _) = (maskStream(Array("ean,note\n\(Self.eanThatLooksLikeACard(seed: 1)),x\n".utf8), format: .csv).output, 0, 0)
-        #expect(String(decoding: out, as: UTF8.self) == "ean,note\n\(Self.eanThatLooksLikeACard(seed: 1)),x\n")
+        let csv = "ean,note\n\(Self.eanThatLooksLikeACard(seed: 1)),x\n"
+        #expect(String(decoding: maskStream(Array(csv.utf8), format: .csv).output, as: UTF8.self) == csv)
     }
 
     static let notAnnouncing = ["", "invoice ", "order id ", "cards were issued to the customer in ", "discard ",

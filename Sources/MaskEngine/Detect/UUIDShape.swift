@@ -5,9 +5,10 @@
 /// group as a Maestro number (`…-7725-674409145085`), the 4-4-4 middle as a grouped one
 /// (`8fdcf9f2-6716-4765-5768-b5dd98b0a66d`), when Luhn and an issuer range happen to pass. Such a
 /// group is glued by hyphens to letters, not to digits, so the rule that skips digits glued to letters
-/// (`DigitGroupDetector`) did not see it: 4 of 430,000 random UUIDs in a CSV were changed. A number
-/// inside a UUID's exact shape is part of an identifier, never a card or an SSN (whose groupings are
-/// not 8-4-4-4-12), so this test only removes false findings.
+/// (`DigitGroupDetector`) did not see it: one of the 415,772 random UUIDs of
+/// `Benchmarks/table-shapes.py`'s `uuids` table was changed (Benchmarks/RESULTS.md). A number inside a
+/// UUID's shape is part of an identifier, never a card or an SSN (whose groupings are not 8-4-4-4-12),
+/// so this test only removes false findings.
 enum UUIDShape {
     static let length = 36
 

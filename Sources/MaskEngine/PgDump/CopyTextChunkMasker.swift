@@ -26,8 +26,9 @@ public struct CopyChunkStart: Sendable {
 }
 
 /// Masks rows of a `COPY … FROM stdin` block in PostgreSQL's text format: fields separated by tabs,
-/// rows by LF (or CR LF, in a dump whose lines were converted: COPY FROM reads those too), `\N` for NULL, and backslash escapes (`\t` `\n` `\r` `\b` `\f` `\v` `\\`, octal `\NNN`,
-/// hex `\xHH`, and `\c` for any other c).
+/// rows by LF (or CR LF, in a dump whose lines were converted: COPY FROM reads those too), `\N` for
+/// NULL, and backslash escapes (`\t` `\n` `\r` `\b` `\f` `\v` `\\`, octal `\NNN`, hex `\xHH`, and `\c`
+/// for any other c).
 ///
 /// Fields are unescaped before they are scanned (report offsets are into the unescaped value) and the
 /// masked value is escaped again. A row without findings is copied as it is. A masked value that no
