@@ -100,6 +100,23 @@ static inline void write_token(const uint8_t *value, uint32_t length, const uint
     }
 }
 
+// The payload (first 18 digits) of 9223372036854775807, the largest bigint: a 19-digit number whose payload
+// is below it fits a bigint whatever its check digit.
+static const uint8_t INT8_PAYLOAD[18] = {9, 2, 2, 3, 3, 7, 2, 0, 3, 6, 8, 5, 4, 7, 7, 5, 8, 0};
+
+int mk_payload_fits_int8(const uint8_t *payload) {
+    for (int i = 0; i < 18; i++) {
+        if (payload[i] != INT8_PAYLOAD[i]) return payload[i] < INT8_PAYLOAD[i];
+    }
+    return 0;
+}
+
+void mk_card_walk_int8(const mk_ff1_plan *plan, uint8_t *enciphered, int fits) {
+    // Cycle walking: FF1 permutes the 10^18 payloads, so following a payload's cycle until it is back on
+    // its own side permutes each side. The side holding the input is reached again: the walk ends.
+    while (mk_payload_fits_int8(enciphered) != (fits != 0)) mk_ff1_encrypt_prepared(plan, enciphered);
+}
+
 long mk_digit_tokens(const mk_ff1_plan *card_plans, const mk_ff1_plan *ssn_plans, unsigned first_count,
                      unsigned plan_count, const uint8_t *bytes, size_t byte_count, uint8_t *tokens,
                      mk_digit_token_request *requests, size_t count, uint8_t *numerals) {
@@ -145,6 +162,11 @@ long mk_digit_tokens(const mk_ff1_plan *card_plans, const mk_ff1_plan *ssn_plans
         const mk_digit_token_request r = requests[i];
         if (r.key == 0xFF) continue;
         uint8_t *slot = run + (size_t)r.slot * MK_DIGIT_STRIDE;
+        if (r.kind == MK_DIGIT_CARD && r.digits == 19) {
+            // The value's own numerals are still where pass 1 read them.
+            mk_card_walk_int8(card_plans + (18 - first_count), slot,
+                              mk_payload_fits_int8(read + i * MK_DIGIT_STRIDE));
+        }
         if (r.kind == MK_DIGIT_CARD) slot[r.digits - 1] = (uint8_t)((luhn_check_digit(slot, r.digits - 1u) + 1) % 10);
         write_token(bytes + r.start, r.length, slot, tokens + r.start);
         requests[made++] = r;

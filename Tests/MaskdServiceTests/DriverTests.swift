@@ -134,4 +134,47 @@ import Testing
         #expect(extended.first?.contains("\"identity_rule\":0") == true)
         #expect(!records.contains { $0.contains("cy.park") || $0.contains("536-90") }, "no value in the audit")
     }
+
+    /// Random bigints are card numbers by their digits one time in 30 (Luhn and an issuer range). Each
+    /// masked one must still be an int8 the driver decodes, in binary and in text, under every action,
+    /// and tokens must stay distinct (a token out of range used to become 0 in binary, and a client
+    /// parsing text failed on it).
+    @Test(arguments: ["tokenize", "hash", "redact"])
+    func bigintsTakenForCardsStayBigints(_ action: String) async throws {
+        let pg = try TestPostgres()
+        defer { pg.stop() }
+        try pg.psql("""
+            SELECT setseed(0.61);
+            CREATE TABLE ids (id int PRIMARY KEY, ref bigint);
+            INSERT INTO ids SELECT g, (random() * 9.2e18)::bigint FROM generate_series(1, 5000) g;
+            """)
+        let originals = try pg.query("SELECT ref FROM ids ORDER BY id").split(separator: "\n").map { Int64($0)! }
+        let policy = try PolicyFile.parse("version: 1\ndefaults: {credit_card: \(action)}\n")
+        let logger = Logger(label: "test")
+        let proxy = try MaskdProxy(configuration: ProxyConfiguration(listenHost: "127.0.0.1", listenPort: 0,
+                                                                 upstream: .tcp(host: "127.0.0.1", port: pg.port), maskdSocket: nil,
+                                                                 key: Self.key, policy: policy), logger: logger)
+        try proxy.start()
+        defer { proxy.stop() }
+        let configuration = PostgresConnection.Configuration(host: "127.0.0.1", port: proxy.port!, username: "postgres",
+                                                             password: nil, database: "postgres", tls: .disable)
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 3, logger: logger)
+        var binary: [Int64] = []
+        for try await ref in try await connection.query("SELECT ref FROM ids WHERE id > \(Int32(0)) ORDER BY id", logger: logger)
+            .decode(Int64.self) { binary.append(ref) }
+        try await connection.close()
+        // psql through the proxy: the simple query protocol, int8 cells in text format.
+        let text = try TestPostgres.run(["/usr/bin/psql", "-X", "-At", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(proxy.port!)",
+                                         "-U", "postgres", "-d", "postgres", "-c", "SELECT ref FROM ids ORDER BY id"])
+            .split(separator: "\n").map(String.init)
+
+        #expect(binary.count == originals.count && text.count == originals.count)
+        let changed = zip(binary, originals).filter { $0 != $1 }.count
+        #expect(changed > 50 && changed < originals.count / 10, "\(action): \(changed) of \(originals.count) taken for cards")
+        #expect(text.allSatisfy { Int64($0) != nil }, "\(action): \(text.filter { Int64($0) == nil }.prefix(3)) is no int8")
+        if action != "redact" {
+            #expect(Set(binary).count == Set(originals).count, "\(action): distinct values stay distinct in binary")
+            #expect(text.map { Int64($0) } == binary.map { $0 }, "\(action): text and binary results agree")
+        }
+    }
 }

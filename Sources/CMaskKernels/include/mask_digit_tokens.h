@@ -29,10 +29,23 @@ typedef struct {
     uint32_t slot;
 } mk_digit_token_request;
 
+/// Whether the 18 numerals at `payload` are below 922337203685477580, the payload of the largest bigint:
+/// then a 19-digit number with that payload fits a bigint (and its negative, a bigint too), whatever its
+/// check digit.
+int mk_payload_fits_int8(const uint8_t *payload);
+
+/// Keeps a 19-digit card's token on the same side of the bigint range as the card: while the 18 numerals
+/// at `enciphered` (a payload after FF1 under `plan`, the 18-numeral instance) are on the other side of
+/// mk_payload_fits_int8 than `fits` says the card's own payload is, enciphers them again. Cycle walking:
+/// FF1 restricted to each side is still a permutation, so tokens stay distinct, and a card stored in a
+/// `bigint` column gets a token that a `bigint` still holds (FF1 alone puts 7.8 % of them out of range,
+/// and a restore of the masked dump fails). About 1.08 FF1 calls for a payload that fits.
+void mk_card_walk_int8(const mk_ff1_plan *plan, uint8_t *enciphered, int fits);
+
 /// The card and SSN tokens of a batch of values, written to `tokens` at the values' own offsets
 /// (tokens[start ..< start + length]; a token has its value's length), every byte that is no digit kept.
-/// A card's digits but its last go through FF1 under `card_plans`, and its last digit becomes one that
-/// fails Luhn; an SSN's digits all go through FF1 under `ssn_plans`. Plan i of each is the instance of
+/// A card's digits but its last go through FF1 under `card_plans` (a 19-digit card's walked with
+/// mk_card_walk_int8), and its last digit becomes one that fails Luhn; an SSN's digits all go through FF1 under `ssn_plans`. Plan i of each is the instance of
 /// first_count + i numerals, i < plan_count. Values of one kind and length run their FF1 rounds side by
 /// side (mk_ff1_encrypt_prepared_batch): this does in one call what the Swift tokenizer did per value,
 /// reading digits, grouping by length, finishing the token, which cost more than the cipher itself.

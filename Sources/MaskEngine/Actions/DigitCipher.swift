@@ -35,6 +35,17 @@ final class DigitCipher {
         precondition(rc == 0, "numerals below 10 are the caller's precondition")
     }
 
+    /// Encrypts a card's payload (its `count` digits before the check digit) in place, as
+    /// `encrypt(_:count:)` does, except that an 18-digit payload stays on its side of the bigint range
+    /// (`mk_card_walk_int8`): a 19-digit card that fits a `bigint` gets a token that fits one.
+    @inline(__always)
+    func encryptCardPayload(_ digits: UnsafeMutablePointer<UInt8>, count: Int) {
+        guard count == 18 else { return encrypt(digits, count: count) }
+        let fits = mk_payload_fits_int8(digits)
+        encrypt(digits, count: count)
+        mk_card_walk_int8(plans + (count - Self.lengths.lowerBound), digits, fits)
+    }
+
     /// Encrypts `values` strings of `count` digits, the first at `digits` and each next `stride` bytes
     /// further, in place: the same result as `values` calls of `encrypt(_:count:)`.
     /// Precondition: `count` in `lengths`, `stride` ≥ `count`, every numeral below 10.

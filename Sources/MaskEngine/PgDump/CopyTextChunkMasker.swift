@@ -203,7 +203,7 @@ public struct CopyTextChunkMasker {
                 return
             }
             for f in cellFindings { result.record(f, row: row, column: column, table: start.table) }
-            let limit = start.columns?[column].maxCharacters
+            let declared = start.columns?[column]
             let actions = actions(column)
             let value = batch.value(of: field, in: chunk)
             cellOut.removeAll(keepingCapacity: true)
@@ -213,10 +213,14 @@ public struct CopyTextChunkMasker {
             } else {
                 outcome = rewriter.rewrite(value, spans: cellFindings, as: .cell, actions: actions, into: &cellOut)
             }
-            if outcome == .rewritten, !field.isByteaHex, let limit, Self.characterCount(cellOut) > limit {
+            if outcome == .rewritten, !field.isByteaHex, let limit = declared?.maxCharacters, Self.characterCount(cellOut) > limit {
                 cellOut.removeAll(keepingCapacity: true)
                 rewriter.rewriteKeepingCharacters(value, spans: cellFindings, actions: actions, into: &cellOut)
                 outcome = .rewritten
+            }
+            if outcome == .rewritten, !field.isByteaHex, let numeric = declared?.numeric {
+                // A restore's COPY refuses a `bigint` that is no number or out of range.
+                NumericText.repair(&cellOut, as: numeric, originalLength: value.count)
             }
             if outcome != .unchanged && rewriter.masksAny(spans: cellFindings, actions: actions) { result.maskedCells += 1 }
             if outcome == .unchanged {

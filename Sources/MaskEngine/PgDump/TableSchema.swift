@@ -5,12 +5,15 @@ public struct DumpColumn: Sendable, Equatable {
     public var type: String
     /// The most characters a value may have (`varchar(n)`, `char(n)`), or nil.
     public var maxCharacters: Int?
+    /// For a number column (`bigint`, `numeric(12,2)`…), the type its masked text must parse as again.
+    var numeric: NumericText.Kind?
     public var context: ColumnContext
 
     public init(name: String, type: String) {
         self.name = name
         self.type = type
         maxCharacters = Self.lengthLimit(type)
+        numeric = NumericText.Kind.of(sqlType: type)
         context = ColumnContext.named(name, scanned: !Self.typeCannotHoldPII(type))
     }
 

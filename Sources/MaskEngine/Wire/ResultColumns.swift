@@ -104,6 +104,11 @@ public struct CellKind: Sendable, Equatable {
     /// A column nothing is known of (see `ResultColumn.unknown`).
     public static let unknown = CellKind(ResultColumn.unknown)
 
+    /// For a numeric-text cell, the number type its masked text must parse as again; nil for other codecs.
+    var numericText: NumericText.Kind? {
+        codec == .numericText ? NumericText.Kind.of(typeOID: typeOID) ?? .decimal : nil
+    }
+
     init(_ column: ResultColumn) {
         codec = column.codec
         context = column.context

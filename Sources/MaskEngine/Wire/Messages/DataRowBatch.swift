@@ -101,7 +101,7 @@ struct DataRowBatch {
                 // Runs that stop after decoding (maskbench's stage times) leave text unscanned, as
                 // `CellMasker.mask` would; the other stops take the full run's path, `ChunkScan` stopping it.
                 if scan.stopAfter > .decode {
-                    maskTextColumn(column, kind: kind, numeric: kind.codec == .numericText, with: cellMasker,
+                    maskTextColumn(column, kind: kind, numeric: kind.numericText, with: cellMasker,
                                    copies: copies, copiesIndex: copiesIndex, firstRow: firstRow, into: &result)
                 }
                 continue
@@ -145,7 +145,7 @@ struct DataRowBatch {
     /// strings instead of one string's ten rounds waiting on each other, MACs in pairs), then each cell with findings
     /// is rewritten as `CellMasker` rewrites it, taking the prepared tokens.
     /// `copies` and `copiesIndex` are the session's buffer for the column's copies and its stage-1 index.
-    private mutating func maskTextColumn(_ column: Int, kind: CellKind, numeric: Bool, with cellMasker: CellMasker,
+    private mutating func maskTextColumn(_ column: Int, kind: CellKind, numeric: NumericText.Kind?, with cellMasker: CellMasker,
                                          copies: ByteScratch, copiesIndex index: StageOneIndex,
                                          firstRow: Int, into result: inout MaskedChunk) {
         let session = cellMasker.session
@@ -201,7 +201,7 @@ struct DataRowBatch {
                 // path. A huge cell is scanned where it lies, by the same path: its copy would double the
                 // memory it takes (a 1 GB cell's copy and masks took 4.7 GB, in place 3.7).
                 if count > Self.gatheredCellAtMost
-                    || numeric && kind.context.bareSSN && SSNDigits.isShortRun(UnsafeBufferPointer(start: source, count: count)) {
+                    || numeric != nil && kind.context.bareSSN && SSNDigits.isShortRun(UnsafeBufferPointer(start: source, count: count)) {
                     let fate = cellMasker.mask(lower: cell.start, upper: cell.end, column: kind,
                                                row: firstRow + at / columnCount, columnIndex: column, into: &result)
                     if fate != .unchanged {

@@ -237,23 +237,25 @@ struct CellMasker {
         case .byteaText:
             return maskByteaHex(lower: lower, upper: upper, column: column, row: row, columnIndex: columnIndex, into: &result)
         case .text:
-            return maskInPlace(lower: lower, upper: upper, context: column.context, sameLength: false, numeric: false,
+            return maskInPlace(lower: lower, upper: upper, context: column.context, sameLength: false, numeric: nil,
                                row: row, column: columnIndex, into: &result)
         case .numericText:
             if column.context.bareSSN, SSNDigits.isShortRun(UnsafeBufferPointer(rebasing: chunk[lower..<upper])) {
                 // An SSN with leading zeros stored in a number column prints as 7 or 8 digits.
                 return maskDecoded(lower: lower, upper: upper, context: column.context, row: row, column: columnIndex,
+                                   numeric: column.numericText,
                                    decode: { SSNDigits.appendPadded($0, to: &$1) },
                                    encode: { SSNDigits.appendUnpadded($0, to: &$1) }, into: &result)
             }
-            return maskInPlace(lower: lower, upper: upper, context: column.context, sameLength: false, numeric: true,
+            return maskInPlace(lower: lower, upper: upper, context: column.context, sameLength: false,
+                               numeric: column.numericText,
                                row: row, column: columnIndex, into: &result)
         case .jsonb:
             // Version 1 is the only one PostgreSQL writes; anything else is masked by content.
             guard upper > lower, chunk[lower] == 1 else { return maskUnknown(lower: lower, upper: upper, column: column,
                                                                              row: row, columnIndex: columnIndex, into: &result) }
             let start = session.rowOut.count
-            let fate = maskInPlace(lower: lower + 1, upper: upper, context: column.context, sameLength: false, numeric: false,
+            let fate = maskInPlace(lower: lower + 1, upper: upper, context: column.context, sameLength: false, numeric: nil,
                                    row: row, column: columnIndex, into: &result)
             guard case .replaced(let range) = fate else { return fate }
             // Put the version byte back in front of the masked JSON text.
@@ -261,14 +263,14 @@ struct CellMasker {
             return .replaced(range.lowerBound..<(range.upperBound + 1))
         case .bytea:
             let printable = PrintableText.isPrintableUTF8(UnsafeBufferPointer(rebasing: chunk[lower..<upper]))
-            return maskInPlace(lower: lower, upper: upper, context: column.context, sameLength: !printable, numeric: false,
+            return maskInPlace(lower: lower, upper: upper, context: column.context, sameLength: !printable, numeric: nil,
                                row: row, column: columnIndex, into: &result)
         case .integer(let width):
             guard upper - lower == width else {
                 return maskUnknown(lower: lower, upper: upper, column: column, row: row, columnIndex: columnIndex, into: &result)
             }
             let padSSN = column.context.bareSSN && width >= 4
-            return maskDecoded(lower: lower, upper: upper, context: column.context, row: row, column: columnIndex,
+            return maskDecoded(lower: lower, upper: upper, context: column.context, row: row, column: columnIndex, numeric: .integer(width: width),
                                decode: { bytes, out in
                                    guard padSSN else { return BinaryInteger.appendDecimal(bytes, to: &out) }
                                    var digits: [UInt8] = []
@@ -280,7 +282,7 @@ struct CellMasker {
                                },
                                encode: { BinaryInteger.appendBinary(decimal: $0, width: width, to: &$1) }, into: &result)
         case .numeric:
-            return maskDecoded(lower: lower, upper: upper, context: column.context, row: row, column: columnIndex,
+            return maskDecoded(lower: lower, upper: upper, context: column.context, row: row, column: columnIndex, numeric: .decimal,
                                decode: { BinaryNumeric.appendDecimal($0, to: &$1) },
                                encode: { BinaryNumeric.appendBinary(decimal: $0, to: &$1) }, into: &result)
         case .array(let elementOID):
@@ -294,7 +296,7 @@ struct CellMasker {
     /// Scans `chunk[lower..<upper]` with the chunk's stage-1 index and rewrites it when it has findings.
     /// `sameLength` forces same-length redaction (a binary layout); `numeric` turns the masked text back
     /// into a number.
-    private func maskInPlace(lower: Int, upper: Int, context: ColumnContext, sameLength: Bool, numeric: Bool,
+    private func maskInPlace(lower: Int, upper: Int, context: ColumnContext, sameLength: Bool, numeric: NumericText.Kind?,
                              row: Int, column: Int, into result: inout MaskedChunk) -> CellFate {
         // Most cells hold no candidate at all: one mask test, and nothing borrowed.
         guard let candidates = scanGate(lower: lower, upper: upper, context: context) else { return .unchanged }
@@ -328,12 +330,13 @@ struct CellMasker {
 
     /// Records the findings of the cell `chunk[lower..<upper]` and rewrites it with them (see
     /// `maskInPlace`).
-    func rewrite<Spans: Collection<Finding>>(lower: Int, upper: Int, findings: Spans, sameLength: Bool, numeric: Bool,
+    func rewrite<Spans: Collection<Finding>>(lower: Int, upper: Int, findings: Spans, sameLength: Bool,
+                                             numeric: NumericText.Kind?,
                                              row: Int, column: Int, into result: inout MaskedChunk) -> CellFate {
         if findings.isEmpty { return .unchanged }
         for f in findings { result.record(f, row: row, column: column) }
         let value = UnsafeBufferPointer(rebasing: chunk[lower..<upper])
-        if numeric {
+        if let numeric {
             // A number's text is short and repaired as a whole: it goes through the cell scratch.
             session.cellOut.removeAll(keepingCapacity: true)
             switch rewriter.rewrite(value, spans: findings, as: .cell, binaryLayout: sameLength, actions: actions,
@@ -342,7 +345,7 @@ struct CellMasker {
             case .null: return .null
             case .rewritten:
                 if session.cellOut.count > maxEncodedLength { return .overLimit(atLeast: session.cellOut.count) }
-                NumericText.repair(&session.cellOut)
+                NumericText.repair(&session.cellOut, as: numeric, originalLength: value.count)
                 let start = session.rowOut.count
                 session.rowOut.append(contentsOf: session.cellOut)
                 return .replaced(start..<session.rowOut.count)
@@ -368,7 +371,7 @@ struct CellMasker {
     /// Decodes a binary value to text with `decode`, scans the text, and when it has findings encodes
     /// the masked text back with `encode` (a value that no longer parses becomes zero: never the
     /// original).
-    private func maskDecoded(lower: Int, upper: Int, context: ColumnContext, row: Int, column: Int, numeric: Bool = true,
+    private func maskDecoded(lower: Int, upper: Int, context: ColumnContext, row: Int, column: Int, numeric: NumericText.Kind?,
                              sameLength: Bool = false,
                              decode: (UnsafeBufferPointer<UInt8>, inout [UInt8]) -> Bool,
                              encode: (UnsafeBufferPointer<UInt8>, inout [UInt8]) -> Bool,
@@ -377,7 +380,7 @@ struct CellMasker {
         defer { session.giveBackDecoded(text) }
         guard decode(UnsafeBufferPointer(rebasing: chunk[lower..<upper]), &text) else {
             // Malformed for its type: masked by content, keeping the length.
-            return maskInPlace(lower: lower, upper: upper, context: context, sameLength: true, numeric: false,
+            return maskInPlace(lower: lower, upper: upper, context: context, sameLength: true, numeric: nil,
                                row: row, column: column, into: &result)
         }
         return text.withUnsafeBufferPointer { decoded -> CellFate in
@@ -395,7 +398,7 @@ struct CellMasker {
             case .null: return .null
             case .rewritten:
                 if session.cellOut.count > maxEncodedLength { return .overLimit(atLeast: session.cellOut.count) }
-                if numeric { NumericText.repair(&session.cellOut) }
+                if let numeric { NumericText.repair(&session.cellOut, as: numeric, originalLength: decoded.count) }
                 let start = session.rowOut.count
                 let encoded = session.cellOut.withUnsafeBufferPointer { encode($0, &session.rowOut) }
                 if !encoded {
@@ -421,12 +424,12 @@ struct CellMasker {
                 // Text of a bytea (`\x…`): its bytes are what may hold a value.
                 return maskByteaHex(lower: lower, upper: upper, column: column, row: row, columnIndex: columnIndex, into: &result)
             }
-            return maskInPlace(lower: lower, upper: upper, context: context, sameLength: false, numeric: false,
+            return maskInPlace(lower: lower, upper: upper, context: context, sameLength: false, numeric: nil,
                                row: row, column: columnIndex, into: &result)
         }
         let width = upper - lower
         if width == 2 || width == 4 || width == 8 {
-            let fate = maskDecoded(lower: lower, upper: upper, context: context, row: row, column: columnIndex,
+            let fate = maskDecoded(lower: lower, upper: upper, context: context, row: row, column: columnIndex, numeric: .integer(width: width),
                                    decode: { BinaryInteger.appendDecimal($0, to: &$1) },
                                    encode: { BinaryInteger.appendBinary(decimal: $0, width: width, to: &$1) }, into: &result)
             if fate != .unchanged { return fate }
@@ -434,12 +437,12 @@ struct CellMasker {
         // A binary numeric (a card kept as numeric, in a binary COPY) has a strict layout: if the cell
         // decodes as one, its digits are scanned.
         if width >= 8 && (width - 8) % 2 == 0 {
-            let fate = maskDecoded(lower: lower, upper: upper, context: context, row: row, column: columnIndex,
+            let fate = maskDecoded(lower: lower, upper: upper, context: context, row: row, column: columnIndex, numeric: .decimal,
                                    decode: { BinaryNumeric.appendDecimal($0, to: &$1) },
                                    encode: { BinaryNumeric.appendBinary(decimal: $0, to: &$1) }, into: &result)
             if fate != .unchanged { return fate }
         }
-        return maskInPlace(lower: lower, upper: upper, context: context, sameLength: true, numeric: false,
+        return maskInPlace(lower: lower, upper: upper, context: context, sameLength: true, numeric: nil,
                            row: row, column: columnIndex, into: &result)
     }
 
@@ -453,13 +456,13 @@ struct CellMasker {
         let value = UnsafeBufferPointer(rebasing: chunk[lower..<upper])
         guard ByteaHex.looksLikeHex(value) else {
             // The escape format (bytea_output = 'escape') is scanned as it is.
-            return maskInPlace(lower: lower, upper: upper, context: context, sameLength: false, numeric: false,
+            return maskInPlace(lower: lower, upper: upper, context: context, sameLength: false, numeric: nil,
                                row: row, column: columnIndex, into: &result)
         }
         var bytes: [UInt8] = []
         _ = ByteaHex.decode(value, to: &bytes)
         let printable = bytes.withUnsafeBufferPointer { PrintableText.isPrintableUTF8($0) }
-        return maskDecoded(lower: lower, upper: upper, context: context, row: row, column: columnIndex, numeric: false,
+        return maskDecoded(lower: lower, upper: upper, context: context, row: row, column: columnIndex, numeric: nil,
                            sameLength: !printable, decode: { ByteaHex.decode($0, to: &$1) },
                            encode: { ByteaHex.encode($0, to: &$1); return true }, into: &result)
     }
@@ -555,22 +558,5 @@ enum SSNDigits {
         let first = bytes.firstIndex { $0 != UInt8(ascii: "0") } ?? (bytes.count - 1)
         out.append(contentsOf: bytes[first...])
         return true
-    }
-}
-
-enum NumericText {
-    /// Turns a masked numeric text back into a number: every byte that is not a digit, a leading `-` or
-    /// the one `.` becomes `0` (a redaction `*********` becomes `000000000`, a hash's hex letters become
-    /// digits), so the client still parses it and no original digit is kept.
-    static func repair(_ text: inout [UInt8]) {
-        var seenPoint = false
-        for i in text.indices {
-            let b = text[i]
-            if b >= 0x30 && b <= 0x39 { continue }
-            if b == UInt8(ascii: "-") && i == 0 && text.count > 1 { continue }
-            if b == UInt8(ascii: ".") && !seenPoint && i > 0 { seenPoint = true; continue }
-            text[i] = UInt8(ascii: "0")
-        }
-        if text.isEmpty { text.append(UInt8(ascii: "0")) }
     }
 }

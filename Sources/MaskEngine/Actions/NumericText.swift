@@ -1,0 +1,82 @@
+/// A masked value of a number column, made a number of the column's type again.
+///
+/// Why: a client parses an `int8` cell as an integer, and a restore's COPY refuses `bigint` text that is
+/// not one (`invalid input syntax`, `out of range`): one such cell and the query or the whole restore
+/// fails. A redaction (`****`), a hash (32 hex digits) or a partial mask is not a number, and a hash is
+/// longer than the value it replaces.
+enum NumericText {
+    /// The type a column's masked text must still parse as.
+    enum Kind: Equatable, Sendable {
+        /// `numeric`/`decimal`: digits, a leading `-`, one `.`.
+        case decimal
+        /// `int2`, `int4`, `int8` (`smallint`, `integer`, `bigint`): digits and a leading `-` within the
+        /// range of a two's complement integer of this many bytes.
+        case integer(width: Int)
+
+        /// The kind of a column of this type OID, or nil when it is no number type.
+        static func of(typeOID: UInt32) -> Kind? {
+            switch typeOID {
+            case PostgresType.int2: return .integer(width: 2)
+            case PostgresType.int4: return .integer(width: 4)
+            case PostgresType.int8: return .integer(width: 8)
+            case PostgresType.numeric: return .decimal
+            default: return nil
+            }
+        }
+
+        /// The kind of a column of this SQL type as a dump declares it (`bigint`, `numeric(12,2)`), or nil.
+        static func of(sqlType: String) -> Kind? {
+            let t = sqlType.lowercased()
+            switch t {
+            case "smallint", "int2", "smallserial": return .integer(width: 2)
+            case "integer", "int", "int4", "serial": return .integer(width: 4)
+            case "bigint", "int8", "bigserial": return .integer(width: 8)
+            default:
+                for name in ["numeric", "decimal"] where t == name || t.hasPrefix(name + "(") { return .decimal }
+                return nil
+            }
+        }
+    }
+
+    /// Turns `text`, the masked form of a number of `originalLength` bytes, into a number of `kind` that
+    /// holds no original digit the action did not keep:
+    /// - every byte that is not a digit, a leading `-` or (for `decimal`) the one `.` becomes `0`: a
+    ///   redaction `*********` becomes `000000000`, a hash's hex letters become digits;
+    /// - it is cut to `originalLength` bytes from the left (after a `-`): a hash in place of a card keeps
+    ///   the value's length, so a `numeric(18,2)` still holds it and a fraction the action left stays;
+    /// - an integer that is still out of its type's range loses leading digits until it is in range (a
+    ///   19-digit `bigint` whose masked digits exceed 9223372036854775807 keeps its last 18).
+    static func repair(_ text: inout [UInt8], as kind: Kind, originalLength: Int) {
+        let minus = UInt8(ascii: "-"), point = UInt8(ascii: "."), zero = UInt8(ascii: "0")
+        var seenPoint = kind != .decimal
+        for i in text.indices {
+            let b = text[i]
+            if b >= 0x30 && b <= 0x39 { continue }
+            if b == minus && i == 0 && text.count > 1 { continue }
+            if b == point && !seenPoint && i > 0 { seenPoint = true; continue }
+            text[i] = zero
+        }
+        let sign = text.first == minus ? 1 : 0
+        if text.count > max(originalLength, sign + 1) {
+            text.removeSubrange(sign..<(sign + text.count - max(originalLength, sign + 1)))
+        }
+        if text.count == sign || text[sign] == point { text.insert(zero, at: sign) }
+        if case .integer(let width) = kind {
+            while text.count > sign + 1 && !fits(text, sign: sign, width: width) { text.remove(at: sign) }
+        }
+    }
+
+    /// Whether the digits `text[sign...]` (with a `-` before them when `sign` is 1) are an integer of
+    /// `width` bytes.
+    private static func fits(_ text: [UInt8], sign: Int, width: Int) -> Bool {
+        let limit = (UInt64(1) << UInt64(8 * width - 1)) - 1 + UInt64(sign)
+        var magnitude: UInt64 = 0
+        for b in text[sign...] {
+            let (times10, o1) = magnitude.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(UInt64(b &- 0x30))
+            if o1 || o2 || sum > limit { return false }
+            magnitude = sum
+        }
+        return true
+    }
+}

@@ -1,0 +1,224 @@
+import Testing
+import WireTestSupport
+@testable import MaskEngine
+
+/// A masked value in a number column is a number of the column's type again: a client parses an
+/// `int8` cell as an integer and a restore's COPY refuses a `bigint` that is not one, so one cell
+/// that no longer parses breaks the query or the whole restore. Random bigints are card numbers by
+/// their digits one time in 30 (Luhn and an issuer range), so every action meets them.
+@Suite struct NumberColumnTests {
+    static let int8Max = UInt64(Int64.max)
+    /// The payload (first 18 digits) of the largest bigint.
+    static let int8Payload: UInt64 = 922_337_203_685_477_580
+
+    /// A Luhn-valid 19-digit number with this payload.
+    static func card(payload: UInt64) -> String {
+        var digits = String(payload).compactMap { $0.wholeNumberValue }.map(UInt8.init)
+        digits = [UInt8](repeating: 0, count: 18 - digits.count) + digits
+        let check = digits.withUnsafeBufferPointer { Luhn.checkDigit(payload: $0, count: 18) }
+        return (digits + [check]).map(String.init).joined()
+    }
+
+    /// Payloads spread over all 19-digit numbers, the ones next to the bigint bound among them.
+    static func payloads(count: Int, seed: UInt64) -> [UInt64] {
+        var g = StageOneTests.Generator(state: seed)
+        var values = (0..<count).map { _ in 100_000_000_000_000_000 + g.next() % 900_000_000_000_000_000 }
+        values += [int8Payload - 1, int8Payload, int8Payload + 1, 999_999_999_999_999_999, 100_000_000_000_000_000]
+        return values
+    }
+
+    /// Tokens of `values` one by one and through a prepared batch (`mk_digit_tokens`), which must agree.
+    static func tokens(_ values: [String]) -> [String] {
+        let plain = Tokenizer(key: testKey, cachedTokens: 0)
+        let batched = Tokenizer(key: testKey, cachedTokens: 0)
+        var result: [String] = []
+        for value in values {
+            Array(value.utf8).withUnsafeBufferPointer { v in
+                var one: [UInt8] = [], prepared: [UInt8] = []
+                plain.appendToken(.creditCard, v, to: &one)
+                batched.prepared.request(.creditCard, v)
+                batched.prepareRequested()
+                batched.appendToken(.creditCard, v, to: &prepared)
+                batched.prepared.removeAll()
+                #expect(one == prepared, "\(value): the batch kernel and the one-by-one path agree")
+                result.append(String(decoding: one, as: UTF8.self))
+            }
+        }
+        return result
+    }
+
+    @Test func aNineteenDigitCardThatFitsABigintGetsATokenThatFitsOne() {
+        let payloads = Self.payloads(count: 3_000, seed: 0xB161)
+        let values = payloads.map(Self.card(payload:))
+        let tokens = Self.tokens(values)
+        var fitting = 0
+        for (value, token) in zip(values, tokens) {
+            #expect(token.count == 19 && token.allSatisfy(\.isNumber))
+            let valueFits = UInt64(value)! <= Self.int8Max && UInt64(value.prefix(18))! < Self.int8Payload
+            let tokenPayload = UInt64(token.prefix(18))!
+            if valueFits {
+                fitting += 1
+                #expect(UInt64(token)! <= Self.int8Max, "\(value) fits a bigint, its token \(token) must too")
+            } else {
+                // The other side is permuted among itself, so no value there takes a token a fitting one has.
+                #expect(tokenPayload >= Self.int8Payload, "\(value) does not fit, nor does its token \(token)")
+            }
+        }
+        #expect(fitting > 2_000, "most random 19-digit numbers fit a bigint")
+        #expect(Set(tokens).count == Set(values).count, "distinct values keep distinct tokens")
+    }
+
+    /// FF1 alone puts about 8 % of the fitting payloads out of range: the walk is what keeps them in.
+    @Test func ff1AloneWouldPutSomeOutOfRange() {
+        let tokenizer = Tokenizer(key: testKey, cachedTokens: 0)
+        var out = 0
+        for payload in Self.payloads(count: 1_000, seed: 7) where payload < Self.int8Payload {
+            var digits = String(payload).compactMap { $0.wholeNumberValue }.map(UInt8.init)
+            digits.withUnsafeMutableBufferPointer { tokenizer.cardDigits.encrypt($0.baseAddress!, count: 18) }
+            if digits.reduce(UInt64(0), { $0 * 10 + UInt64($1) }) >= Self.int8Payload { out += 1 }
+        }
+        #expect(out > 20)
+    }
+
+    static let kinds: [NumericText.Kind] = [.decimal, .integer(width: 2), .integer(width: 4), .integer(width: 8)]
+
+    /// Whether `text` is what the type's input function takes: digits with a leading `-`, in range for
+    /// an integer, one `.` inside for a decimal.
+    static func parses(_ text: String, as kind: NumericText.Kind) -> Bool {
+        switch kind {
+        case .integer(let width):
+            guard let v = Int64(text) else { return false }
+            let bound = Int64(1) << Int64(8 * width - 1)
+            return width == 8 || (v >= -bound && v < bound)
+        case .decimal:
+            // numeric_in takes `5.` and `.5` too; a digit is needed.
+            var body = Substring(text)
+            if body.first == "-" { body = body.dropFirst() }
+            let parts = body.split(separator: ".", omittingEmptySubsequences: false)
+            return (1...2).contains(parts.count) && parts.allSatisfy { $0.allSatisfy(\.isNumber) } && body.contains(where: \.isNumber)
+        }
+    }
+
+    @Test(arguments: [
+        ("******************", 18, NumericText.Kind.integer(width: 8), "000000000000000000"),
+        ("-****************", 17, .integer(width: 8), "-0000000000000000"),
+        ("**************1111", 18, .integer(width: 8), "000000000000001111"),
+        // A hash (32 hex digits) in place of a 19-digit card: cut to the value's length, then in range.
+        ("9f86d081884c7d659a2feaa0c55ad015", 19, .integer(width: 8), "0659020000005500015"),
+        ("9f86d081884c7d659a2feaa0c55ad015.25", 19, .decimal, "9020000005500015.25"),
+        ("-9f86d081884c7d659a2feaa0c55ad015", 20, .integer(width: 8), "-0659020000005500015"),
+        // 19 digits past the bigint range lose their first.
+        ("9999999999999999999", 19, .integer(width: 8), "999999999999999999"),
+        ("*****", 5, .integer(width: 2), "00000"),
+        ("98765", 5, .integer(width: 2), "8765"),
+        ("", 3, .integer(width: 4), "0"),
+        ("-", 1, .integer(width: 4), "0"),
+        (".5", 2, .decimal, "05"),
+        ("abcd.25", 3, .decimal, "0.25"),
+    ])
+    func repairMakesANumberOfTheType(_ masked: String, _ originalLength: Int, _ kind: NumericText.Kind, _ expected: String) {
+        var text = Array(masked.utf8)
+        NumericText.repair(&text, as: kind, originalLength: originalLength)
+        let got = String(decoding: text, as: UTF8.self)
+        #expect(Self.parses(got, as: kind), "\(got)")
+        #expect(got == expected, "\(masked) -> \(got)")
+    }
+
+    /// Any masked text becomes a number of the type, no longer than the value was (one `0` more for
+    /// a decimal that would start with its point).
+    @Test func repairGivesANumberFromAnyText() {
+        var g = StageOneTests.Generator(state: 0x1E7)
+        let alphabet = Array("0123456789-.*abcdef@x ".utf8)
+        for _ in 0..<20_000 {
+            let kind = Self.kinds[Int(g.next() % 4)]
+            let length = Int(g.next() % 40)
+            var text = (0..<length).map { _ in alphabet[Int(g.next() % UInt64(alphabet.count))] }
+            let originalLength = 1 + Int(g.next() % 25)
+            NumericText.repair(&text, as: kind, originalLength: originalLength)
+            let got = String(decoding: text, as: UTF8.self)
+            #expect(Self.parses(got, as: kind), "\(kind): \(got)")
+            #expect(text.count <= max(originalLength, 2) + 1, "\(got) from a value of \(originalLength) bytes")
+        }
+    }
+
+    /// A wire stream of 19-digit cards in `int8` columns, text and binary, under each action: every
+    /// masked cell is an `int8` again.
+    @Test(arguments: [MaskAction.tokenize, .hash, .redact, .partial(keep: 4)])
+    func bigintCellsStayBigints(_ action: MaskAction) throws {
+        let values = Self.payloads(count: 400, seed: 0x1D8).filter { $0 < Self.int8Payload && $0 / 100_000_000_000_000_000 == 4 }
+            .map(Self.card(payload:))
+        let visa = (0..<400).map { i -> String in
+            var g = StageOneTests.Generator(state: UInt64(i) &+ 99)
+            return Self.card(payload: 400_000_000_000_000_000 + g.next() % 100_000_000_000_000_000)
+        } + values
+        var stream = Wire.rowDescription([("ref", PostgresType.int8)])
+        for v in visa { stream += Wire.dataRow([v]) }
+        let (text, _, _, error) = maskStream(stream, policy: MaskPolicy(creditCard: action))
+        #expect(error == nil)
+        let rows = Wire.rows(text)
+        #expect(rows.count == visa.count)
+        var changed = 0
+        let tokens = action == .tokenize ? Self.tokens(visa) : []
+        for (i, (row, value)) in zip(rows, visa).enumerated() {
+            let cell = row[0] ?? ""
+            #expect(Int64(cell) != nil, "\(action): \(value) -> \(cell) is no int8")
+            if cell != value { changed += 1 }
+            // A token is an int8 as it is: nothing is cut from it (which would make equal tokens of some).
+            if action == .tokenize { #expect(cell == tokens[i]) }
+        }
+        #expect(changed == visa.count, "\(action): every Visa-range 19-digit number is a card")
+
+        var binary = Wire.rowDescription([("ref", PostgresType.int8)], format: 1)
+        for v in visa { binary += Backend.binaryRow([Backend.int8(Int64(v)!)]) }
+        let (masked, _, _, binaryError) = maskStream(binary, policy: MaskPolicy(creditCard: action))
+        #expect(binaryError == nil)
+        let cells = binaryRows(masked).map { $0[0]! }
+        #expect(cells.count == visa.count)
+        for (cell, value) in zip(cells, visa) {
+            #expect(cell.count == 8)
+            #expect(int8Value(cell) != Int64(value)!)
+            if action == .tokenize || action == .hash {
+                // Out of range, the encoder would have written 0 (no original digit, but every token equal).
+                #expect(int8Value(cell) != 0, "\(action): \(value) became 0")
+            }
+        }
+    }
+
+    /// A dump's number columns (`CREATE TABLE` declares them) under each action: COPY reads them back.
+    @Test(arguments: [MaskAction.tokenize, .hash, .redact, .partial(keep: 4)])
+    func dumpNumberColumnsStayNumbers(_ action: MaskAction) {
+        let header = """
+            --
+            -- PostgreSQL database dump
+            --
+
+            CREATE TABLE public.ids (
+                id bigint NOT NULL,
+                amount numeric(21,2),
+                n integer
+            );
+
+
+            COPY public.ids (id, amount, n) FROM stdin;
+
+            """
+        let cards = Self.payloads(count: 300, seed: 0xD0).filter { $0 < Self.int8Payload }.map(Self.card(payload:))
+        let rows = cards.map { "\($0)\t\($0.prefix(16)).25\t7" }
+        let dump = header + rows.map { $0 + "\n" }.joined() + "\\.\n"
+        let r = maskStream(Array(dump.utf8), policy: MaskPolicy(creditCard: action))
+        #expect(r.error == nil)
+        let out = String(decoding: r.output, as: UTF8.self)
+        let lines = out.split(separator: "\n").drop { !$0.hasPrefix("COPY ") }.dropFirst().prefix { $0 != "\\." }
+        #expect(lines.count == rows.count)
+        var changed = 0
+        for (line, row) in zip(lines, rows) {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            #expect(fields.count == 3)
+            #expect(Self.parses(fields[0], as: .integer(width: 8)), "\(action): id \(fields[0])")
+            #expect(Self.parses(fields[1], as: .decimal) && fields[1].hasSuffix(".25"), "\(action): amount \(fields[1])")
+            #expect(fields[2] == "7")
+            if line != row { changed += 1 }
+        }
+        #expect(changed > rows.count / 4, "\(action): many of the ids are cards")
+    }
+}
