@@ -11,12 +11,15 @@ enum CardRules {
         var digits = InlineArray<19, UInt8>(repeating: 0)
         var count = 0
 
-        /// Reads runs `first...last` of `group` (12 to 19 digits in all).
+        /// No digits yet: a window's runs are appended one by one (`append`).
         @inline(__always)
-        init(_ bytes: UnsafeBufferPointer<UInt8>, group: DigitGroupDetector.Group, first: Int, last: Int) {
-            for r in first...last {
-                for i in group.runStart[r]..<group.runEnd[r] { digits[count] = bytes[i] &- 48; count += 1 }
-            }
+        init() {}
+
+        /// Appends the digit run `start..<start + length`. Precondition: `count + length` ≤ 19.
+        @inline(__always)
+        mutating func append(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, length: Int) {
+            for i in 0..<length { digits[count + i] = bytes[start + i] &- 48 }
+            count += length
         }
 
         /// Reads the contiguous run `start..<start + count` (12 to 19 digits).
@@ -58,20 +61,52 @@ enum CardRules {
     /// and hyphens, mixed or not (`4111-1111 1111-1111`). Dots separate card digits only in four or
     /// more groups of exactly four, all dotted (`4111.1111.1111.1111`, how some European forms print
     /// a card): dots otherwise make decimals, versions and addresses, none of which has that shape.
-    static func groupingIsCardLike(_ group: DigitGroupDetector.Group, first: Int, last: Int) -> Bool {
-        if first == last { return true }
-        func length(_ r: Int) -> Int { group.runEnd[r] - group.runStart[r] }
-        var dots = 0
-        for r in (first + 1)...last where group.separatorBefore[r] == UInt8(ascii: ".") { dots += 1 }
-        if dots > 0 {
-            return dots == last - first && last - first >= 3 && (first...last).allSatisfy { length($0) == 4 }
+    ///
+    /// Kept as a window grows one run at a time (`DigitGroupDetector.bestWindow` tries every window from
+    /// a run on, longest last): a window's grouping is known from the one before it in a few
+    /// comparisons, instead of a pass over its runs (on a table of IBANs, whose chains of four-digit
+    /// groups make many windows, that pass and the copies of the group it took were a fifth of the run).
+    struct Grouping {
+        /// Runs in the window.
+        private(set) var runs = 1
+        private var firstLength: Int
+        private var secondLength = 0
+        private var lastLength: Int
+        /// Whether every run before the last has four digits.
+        private var foursBeforeLast = true
+        /// Separators that are dots.
+        private var dots = 0
+
+        @inline(__always)
+        init(firstLength: Int) {
+            self.firstLength = firstLength
+            lastLength = firstLength
         }
-        if last - first == 2 && length(first) == 4 {
-            let middle = length(first + 1), tail = length(last)
-            if middle == 6 && (tail == 5 || tail == 4) { return true }
-            if middle == 5 && tail == 6 { return true }
+
+        /// The window one run longer: the run of `length` digits after `separator`.
+        @inline(__always)
+        mutating func add(length: Int, separator: UInt8) {
+            foursBeforeLast = foursBeforeLast && lastLength == 4
+            if runs == 1 { secondLength = length }
+            lastLength = length
+            runs += 1
+            if separator == UInt8(ascii: ".") { dots += 1 }
         }
-        for r in first..<last where length(r) != 4 { return false }
-        return length(last) >= 1 && length(last) <= 4
+
+        /// Whether no longer window can have a card's grouping either: past three runs, every run but
+        /// the last has four digits.
+        @inline(__always)
+        var endsCards: Bool { runs > 3 && !foursBeforeLast }
+
+        @inline(__always)
+        var isCardLike: Bool {
+            if runs == 1 { return true }
+            if dots > 0 { return dots == runs - 1 && runs >= 4 && foursBeforeLast && lastLength == 4 }
+            if runs == 3 && firstLength == 4 {
+                if secondLength == 6 && (lastLength == 5 || lastLength == 4) { return true }
+                if secondLength == 5 && lastLength == 6 { return true }
+            }
+            return foursBeforeLast && lastLength >= 1 && lastLength <= 4
+        }
     }
 }

@@ -5,7 +5,8 @@
 /// longest first, as a card (12 to 19 digits in a known grouping, Luhn-valid, in an issuer range or
 /// announced by its column or the words before it) and then as an SSN (`SSNRules`). A group glued to
 /// letters (`a1234`, hex digests) is skipped whole: such digits are identifiers, not numbers; so is a
-/// number inside a UUID (`UUIDShape`), and a run that a `.` joins to the digits before it, alone
+/// number inside a UUID (`UUIDShape`) or a valid IBAN (`IBANShape`), a phone number after a `+`
+/// (`PhoneNumberShape`), and a run that a `.` joins to the digits before it, alone
 /// (`0.6797621880147522`): a number's fraction.
 struct DigitGroupDetector {
     static let maxRuns = 16
@@ -87,6 +88,7 @@ struct DigitGroupDetector {
                 var context = DigitGroupContext(column: column, groupStart: position, lower: lower)
                 let number = CardRules.Number(bytes, start: position, count: length)
                 if number.isCard(bytes, context: &context, atGroupStart: true)
+                    && !PhoneNumberShape.isE164(bytes, start: position, end: runEnd, lower: lower)
                     && !UUIDShape.contains(bytes, start: position, end: runEnd, lower: lower, upper: upper) {
                     emit(Finding(start: position - lower, end: runEnd - lower, type: .creditCard))
                 }
@@ -99,6 +101,11 @@ struct DigitGroupDetector {
         // walk: a fifth of this function's samples on a PII-free CSV).
         let survey = survey(bytes, from: position, upper: upper)
         if survey.isRejected { return survey.resume }
+        // The account number of an IBAN printed in groups (`DE89 3704 0044 0532 0130 00`): skipped whole.
+        if length == 4 && position - 5 >= lower && bytes[position - 1] == UInt8(ascii: " "),
+           let end = IBANShape.end(bytes, groupAt: position, lower: lower, upper: upper) {
+            return end
+        }
         let group = parseGroup(bytes, from: position, upper: upper)
         var context = DigitGroupContext(column: column, groupStart: position, lower: lower)
         var i = 0
@@ -167,21 +174,26 @@ struct DigitGroupDetector {
     }
 
     /// The longest card window starting at run `first`, or else an SSN window there, with its last run.
+    @inline(__always)
     static func bestWindow(_ bytes: UnsafeBufferPointer<UInt8>, group: Group, first: Int, lower: Int, upper: Int,
                            context: inout DigitGroupContext) -> (Int, Finding)? {
         let start = group.runStart[first]
         // A window must not touch letters or digits: `x4111…`, `…1111b`.
         if start > lower && ASCII.isAlnum(bytes[start - 1]) && first == 0 { return nil }
-        var digits = 0
+        var number = CardRules.Number()
+        var grouping = CardRules.Grouping(firstLength: group.length(first))
         var last = first
         var lastCard: Int? = nil
         while last < group.count {
-            digits += group.length(last)
-            if digits > CardRules.maxDigits { break }
-            if digits >= CardRules.minDigits && rightBoundaryOK(bytes, group.runEnd[last], upper: upper)
-                && CardRules.groupingIsCardLike(group, first: first, last: last)
+            let length = group.length(last)
+            if number.count + length > CardRules.maxDigits { break }
+            if last > first {
+                grouping.add(length: length, separator: group.separatorBefore[last])
+                if grouping.endsCards { break }
+            }
+            number.append(bytes, start: group.runStart[last], length: length)
+            if number.count >= CardRules.minDigits && grouping.isCardLike && rightBoundaryOK(bytes, group.runEnd[last], upper: upper)
                 && (last > first || !isFraction(bytes, start, lower: lower)) {
-                let number = CardRules.Number(bytes, group: group, first: first, last: last)
                 if number.isCard(bytes, context: &context, atGroupStart: first == 0) { lastCard = last }
             }
             last += 1
