@@ -17,21 +17,24 @@ enum SSNRules {
     /// run, never a group: see `isBareSSN`.)
     static func window(_ bytes: UnsafeBufferPointer<UInt8>, group: DigitGroupDetector.Group, first: Int,
                        lower: Int, upper: Int, context: inout DigitGroupContext) -> Int? {
-        if first + 2 < group.count, group.length(first) == 3, group.length(first + 1) == 2, group.length(first + 2) == 4 {
-            let s1 = group.separatorBefore[first + 1], s2 = group.separatorBefore[first + 2]
-            let start = group.runStart[first]
+        // Through spans, as `DigitGroupDetector.bestWindow` reads the group: no copy of its arrays.
+        let starts = group.runStart.span, ends = group.runEnd.span, separators = group.separatorBefore.span
+        if first + 2 < group.count, ends[first] - starts[first] == 3, ends[first + 1] - starts[first + 1] == 2,
+           ends[first + 2] - starts[first + 2] == 4 {
+            let s1 = separators[first + 1], s2 = separators[first + 2]
+            let start = starts[first]
             // The separator that continues the window on each side, or 0: inside the group, or (for a
             // group that starts after letters or after a resumed long group) in the bytes just before it.
-            let left: UInt8 = first > 0 ? group.separatorBefore[first]
+            let left: UInt8 = first > 0 ? separators[first]
                 : start - 2 >= lower && ASCII.isDigit(bytes[start - 2]) && DigitGroupDetector.isJoiner(bytes[start - 1])
                     ? bytes[start - 1] : 0
-            let right: UInt8 = first + 3 < group.count ? group.separatorBefore[first + 3] : 0
+            let right: UInt8 = first + 3 < group.count ? separators[first + 3] : 0
             // With one separator, only the same separator continues the chain (`2024-01-15 536-90-4399`
             // is a date then an SSN); with two, any does.
             let continued = s1 == s2 ? left == s1 || right == s1 : left != 0 || right != 0
             if !continued
-                && DigitGroupDetector.rightBoundaryOK(bytes, group.runEnd[first + 2], upper: upper)
-                && isIssuable(bytes, start, group.runStart[first + 1], group.runStart[first + 2])
+                && DigitGroupDetector.rightBoundaryOK(bytes, ends[first + 2], upper: upper)
+                && isIssuable(bytes, start, starts[first + 1], starts[first + 2])
                 && ((s1 != dot && s2 != dot) || context.announcesSSN(bytes, atGroupStart: first == 0)) {
                 return first + 2
             }
