@@ -160,14 +160,15 @@ check "CSV export: a text value with a backslash is unchanged" "$(q dst "select 
 
 # Number columns: random bigints are cards by their digits one time in 30 (Luhn and an issuer range of
 # 16 to 19 digits), and a masked value must still be a number of its column's type, or the restore
-# fails (a 19-digit token out of the bigint range; `****` or a hash's hex in a bigint). Every action
+# fails (a 19-digit token out of the bigint range; `****` or a hash's hex in a bigint or a bigint[]). Every action
 # (a redaction or a partial mask makes equal values of distinct ones: no unique constraint here).
 $psql -d postgres -c "create database nums"
 $psql -d nums >/dev/null <<'SQL'
 select setseed(0.2026);
-create table ids (id bigint, neg bigint, amount numeric(21,2), small integer, pin smallint);
+create table ids (id bigint, neg bigint, amount numeric(21,2), small integer, pin smallint, refs bigint[]);
 insert into ids select (random() * 9.2e18)::bigint, -(random() * 9.2e18)::bigint, round((random() * 1e18)::numeric, 2),
-  (random() * 2e9)::integer, (random() * 3e4)::smallint from generate_series(1, 30000);
+  (random() * 2e9)::integer, (random() * 3e4)::smallint, array[(random() * 9.2e18)::bigint, null, 7]
+  from generate_series(1, 30000);
 SQL
 pg_dump -d nums > "$dir/nums.sql"
 for action in tokenize redact hash partial:4; do

@@ -96,6 +96,10 @@ import WireTestSupport
             if body.first == "-" { body = body.dropFirst() }
             let parts = body.split(separator: ".", omittingEmptySubsequences: false)
             return (1...2).contains(parts.count) && parts.allSatisfy { $0.allSatisfy(\.isNumber) } && body.contains(where: \.isNumber)
+        case .array(let element):
+            // One level of braces, elements separated by commas (what these tests make).
+            guard text.hasPrefix("{") && text.hasSuffix("}") else { return false }
+            return text.dropFirst().dropLast().split(separator: ",").allSatisfy { $0 == "NULL" || parses(String($0), as: element) }
         }
     }
 
@@ -220,5 +224,56 @@ import WireTestSupport
             if line != row { changed += 1 }
         }
         #expect(changed > rows.count / 4, "\(action): many of the ids are cards")
+    }
+
+    @Test(arguments: [
+        ("{*******************,123,NULL}", "{4111111111111111111,123,NULL}", "{0000000000000000000,123,NULL}"),
+        ("{{9f86d081884c7d659a2feaa0c55ad015,5},{-***,6}}", "{{4111111111111111113,5},{-411,6}}",
+         "{{0659020000005500015,5},{-000,6}}"),
+        ("[0:1]={***************1111,7}", "[0:1]={4111111111111111,7}", "[0:1]={0000000000001111,7}"),
+        // Structures that do not match (no action makes this): every element becomes 0.
+        ("{***,***}", "{4111}", "{000,0}"),
+    ])
+    func arraysOfNumbersAreRepairedElementByElement(_ masked: String, _ original: String, _ expected: String) {
+        var text = Array(masked.utf8)
+        Array(original.utf8).withUnsafeBufferPointer { NumericText.repair(&text, as: .array(.integer(width: 8)), original: $0) }
+        #expect(String(decoding: text, as: UTF8.self) == expected)
+    }
+
+    /// `bigint[]` in a dump and `int8[]` in text-format results: each masked element is an int8 again.
+    @Test(arguments: [MaskAction.tokenize, .hash, .redact, .partial(keep: 4)])
+    func arraysOfBigintsStayArraysOfBigints(_ action: MaskAction) {
+        let cards = Self.payloads(count: 200, seed: 0xA77).filter { $0 < Self.int8Payload }.map(Self.card(payload:))
+        let arrays = stride(from: 0, to: cards.count - 1, by: 2).map { "{\(cards[$0]),7,NULL,\(cards[$0 + 1])}" }
+        let dump = """
+            --
+            -- PostgreSQL database dump
+            --
+
+            CREATE TABLE public.refs (
+                refs bigint[]
+            );
+
+
+            COPY public.refs (refs) FROM stdin;
+
+            """ + arrays.map { $0 + "\n" }.joined() + "\\.\n"
+        var wire = Wire.rowDescription([("refs", 1016)])
+        for a in arrays { wire += Wire.dataRow([a]) }
+        let fromDump = String(decoding: maskStream(Array(dump.utf8), policy: MaskPolicy(creditCard: action)).output, as: UTF8.self)
+            .split(separator: "\n").drop { !$0.hasPrefix("COPY ") }.dropFirst().prefix { $0 != "\\." }.map(String.init)
+        let fromWire = Wire.rows(maskStream(wire, policy: MaskPolicy(creditCard: action)).output).map { $0[0] ?? "" }
+        for (name, cells) in [("dump", fromDump), ("wire", fromWire)] {
+            #expect(cells.count == arrays.count, "\(name)")
+            var changed = 0
+            for (cell, array) in zip(cells, arrays) {
+                let elements = cell.dropFirst().dropLast().split(separator: ",")
+                #expect(cell.hasPrefix("{") && cell.hasSuffix("}") && elements.count == 4, "\(name): \(cell)")
+                #expect(elements.allSatisfy { $0 == "NULL" || Int64($0) != nil }, "\(name), \(action): \(cell)")
+                #expect(elements.count < 3 || (elements[1] == "7" && elements[2] == "NULL"), "\(name): \(cell)")
+                if cell != array { changed += 1 }
+            }
+            #expect(changed > arrays.count / 2, "\(name), \(action): the arrays hold cards")
+        }
     }
 }

@@ -12,21 +12,33 @@ enum NumericText {
         /// `int2`, `int4`, `int8` (`smallint`, `integer`, `bigint`): digits and a leading `-` within the
         /// range of a two's complement integer of this many bytes.
         case integer(width: Int)
+        /// An array of numbers in its text form (`{1,2,NULL}`, `{{1,2},{3,4}}`, `[0:1]={7,8}`): each
+        /// element is one of this kind.
+        indirect case array(Kind)
 
-        /// The kind of a column of this type OID, or nil when it is no number type.
+        /// The kind of a column of this type OID, or nil when it is no number type (nor an array of one).
         static func of(typeOID: UInt32) -> Kind? {
             switch typeOID {
             case PostgresType.int2: return .integer(width: 2)
             case PostgresType.int4: return .integer(width: 4)
             case PostgresType.int8: return .integer(width: 8)
             case PostgresType.numeric: return .decimal
+            case 1005: return .array(.integer(width: 2))
+            case 1007: return .array(.integer(width: 4))
+            case 1016: return .array(.integer(width: 8))
+            case 1231: return .array(.decimal)
             default: return nil
             }
         }
 
-        /// The kind of a column of this SQL type as a dump declares it (`bigint`, `numeric(12,2)`), or nil.
+        /// The kind of a column of this SQL type as a dump declares it (`bigint`, `numeric(12,2)`,
+        /// `integer[]`), or nil.
         static func of(sqlType: String) -> Kind? {
-            let t = sqlType.lowercased()
+            var t = Substring(sqlType.lowercased())
+            if t.hasSuffix("[]") {
+                while t.hasSuffix("[]") { t = t.dropLast(2) }
+                return of(sqlType: String(t)).map { .array($0) }
+            }
             switch t {
             case "smallint", "int2", "smallserial": return .integer(width: 2)
             case "integer", "int", "int4", "serial": return .integer(width: 4)
@@ -46,6 +58,15 @@ enum NumericText {
     ///   the value's length, so a `numeric(18,2)` still holds it and a fraction the action left stays;
     /// - an integer that is still out of its type's range loses leading digits until it is in range (a
     ///   19-digit `bigint` whose masked digits exceed 9223372036854775807 keeps its last 18).
+    static func repair(_ text: inout [UInt8], as kind: Kind, original: UnsafeBufferPointer<UInt8>) {
+        if case .array(let element) = kind {
+            repairElements(&text, as: element, original: original)
+        } else {
+            repair(&text, as: kind, originalLength: original.count)
+        }
+    }
+
+    /// `repair` for one number (not an array).
     static func repair(_ text: inout [UInt8], as kind: Kind, originalLength: Int) {
         let minus = UInt8(ascii: "-"), point = UInt8(ascii: "."), zero = UInt8(ascii: "0")
         var seenPoint = kind != .decimal
@@ -64,6 +85,54 @@ enum NumericText {
         if case .integer(let width) = kind {
             while text.count > sign + 1 && !fits(text, sign: sign, width: width) { text.remove(at: sign) }
         }
+    }
+
+    /// The bytes of an array's text form that are its structure, not an element's: braces, commas and
+    /// the bounds decoration (`[0:1]=`). No action writes one (a token adds no `,`), so the masked
+    /// text has the original's structure, element for element.
+    @inline(__always)
+    static func isStructure(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: "{") || b == UInt8(ascii: "}") || b == UInt8(ascii: ",") || b == UInt8(ascii: "[")
+            || b == UInt8(ascii: "]") || b == UInt8(ascii: ":") || b == UInt8(ascii: "=")
+    }
+
+    /// Repairs each element of a masked array text that differs from the original's element at the same
+    /// place (`NULL` and untouched elements stay as they are). Should the structures not match, every
+    /// byte of every element becomes `0`: the array still parses, and no byte the masking did not vouch
+    /// for is kept.
+    static func repairElements(_ text: inout [UInt8], as kind: Kind, original: UnsafeBufferPointer<UInt8>) {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count)
+        var i = 0, j = 0
+        var aligned = true
+        while i < text.count {
+            if isStructure(text[i]) {
+                aligned = aligned && j < original.count && original[j] == text[i]
+                out.append(text[i])
+                i += 1
+                j += 1
+                continue
+            }
+            var end = i
+            while end < text.count && !isStructure(text[end]) { end += 1 }
+            var originalEnd = j
+            while originalEnd < original.count && !isStructure(original[originalEnd]) { originalEnd += 1 }
+            var element = Array(text[i..<end])
+            if !aligned || j >= original.count || isStructure(original[j]) {
+                aligned = false
+                element = [UInt8(ascii: "0")]
+            } else if !element.elementsEqual(original[j..<originalEnd]) {
+                repair(&element, as: kind, original: UnsafeBufferPointer(rebasing: original[j..<originalEnd]))
+            }
+            out.append(contentsOf: element)
+            i = end
+            j = originalEnd
+        }
+        if !aligned {
+            // Elements after the mismatch were made 0 above; the ones before it were repaired: zeros too.
+            out = out.map { isStructure($0) || $0 == UInt8(ascii: "0") ? $0 : UInt8(ascii: "0") }
+        }
+        text = out
     }
 
     /// Whether the digits `text[sign...]` (with a `-` before them when `sign` is 1) are an integer of

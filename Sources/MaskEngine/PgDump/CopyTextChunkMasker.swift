@@ -220,7 +220,7 @@ public struct CopyTextChunkMasker {
             }
             if outcome == .rewritten, !field.isByteaHex, let numeric = declared?.numeric {
                 // A restore's COPY refuses a `bigint` that is no number or out of range.
-                NumericText.repair(&cellOut, as: numeric, originalLength: value.count)
+                NumericText.repair(&cellOut, as: numeric, original: value)
             }
             if outcome != .unchanged && rewriter.masksAny(spans: cellFindings, actions: actions) { result.maskedCells += 1 }
             if outcome == .unchanged {

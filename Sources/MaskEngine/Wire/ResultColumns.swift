@@ -104,9 +104,16 @@ public struct CellKind: Sendable, Equatable {
     /// A column nothing is known of (see `ResultColumn.unknown`).
     public static let unknown = CellKind(ResultColumn.unknown)
 
-    /// For a numeric-text cell, the number type its masked text must parse as again; nil for other codecs.
+    /// For a numeric-text cell (and a text-format array of numbers), the number type its masked text
+    /// must parse as again; nil for other cells.
     var numericText: NumericText.Kind? {
-        codec == .numericText ? NumericText.Kind.of(typeOID: typeOID) ?? .decimal : nil
+        switch codec {
+        case .numericText: return NumericText.Kind.of(typeOID: typeOID) ?? .decimal
+        case .text:
+            guard let kind = NumericText.Kind.of(typeOID: typeOID), case .array = kind else { return nil }
+            return kind
+        default: return nil
+        }
     }
 
     init(_ column: ResultColumn) {

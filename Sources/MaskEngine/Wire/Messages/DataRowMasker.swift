@@ -237,7 +237,7 @@ struct CellMasker {
         case .byteaText:
             return maskByteaHex(lower: lower, upper: upper, column: column, row: row, columnIndex: columnIndex, into: &result)
         case .text:
-            return maskInPlace(lower: lower, upper: upper, context: column.context, sameLength: false, numeric: nil,
+            return maskInPlace(lower: lower, upper: upper, context: column.context, sameLength: false, numeric: column.numericText,
                                row: row, column: columnIndex, into: &result)
         case .numericText:
             if column.context.bareSSN, SSNDigits.isShortRun(UnsafeBufferPointer(rebasing: chunk[lower..<upper])) {
@@ -345,7 +345,7 @@ struct CellMasker {
             case .null: return .null
             case .rewritten:
                 if session.cellOut.count > maxEncodedLength { return .overLimit(atLeast: session.cellOut.count) }
-                NumericText.repair(&session.cellOut, as: numeric, originalLength: value.count)
+                NumericText.repair(&session.cellOut, as: numeric, original: value)
                 let start = session.rowOut.count
                 session.rowOut.append(contentsOf: session.cellOut)
                 return .replaced(start..<session.rowOut.count)
@@ -398,7 +398,7 @@ struct CellMasker {
             case .null: return .null
             case .rewritten:
                 if session.cellOut.count > maxEncodedLength { return .overLimit(atLeast: session.cellOut.count) }
-                if let numeric { NumericText.repair(&session.cellOut, as: numeric, originalLength: decoded.count) }
+                if let numeric { NumericText.repair(&session.cellOut, as: numeric, original: decoded) }
                 let start = session.rowOut.count
                 let encoded = session.cellOut.withUnsafeBufferPointer { encode($0, &session.rowOut) }
                 if !encoded {
