@@ -60,6 +60,30 @@ import Testing
         #expect(String(decoding: maskStream(Array(csv.utf8), format: .csv).output, as: UTF8.self) == csv)
     }
 
+    /// In a column named for phone numbers, a number of at most 15 digits is a phone number (stored as
+    /// an MSISDN, without its `+`), even where Luhn and an issuer range would make it a card: German
+    /// mobile numbers are 13-digit Visa numbers by their first digit. Elsewhere it is a card, and a
+    /// 16-digit card is one in a phone column too.
+    @Test func aPhoneColumnsNumbersAreNoCards() {
+        var g = StageOneTests.Generator(state: 0x3515D)
+        var checked = 0
+        while checked < 200 {
+            let msisdn = "49" + "1" + String((0..<10).map { _ in Character(String(g.next() % 10)) })
+            guard CardNetworkTests.oracleIsCard(msisdn) else { continue }
+            checked += 1
+            for name in ["msisdn", "phone", "mobile_number", "contactPhone", "fax", "telefono", "Telefonnummer Telefon"] {
+                #expect(spans(in: msisdn, context: ColumnContext.forColumn(name: name)) == [], "\(name): \(msisdn)")
+            }
+            #expect(spans(in: msisdn, context: ColumnContext.forColumn(name: "note")) == ["credit_card:\(msisdn)"])
+            #expect(spans(in: msisdn, context: ColumnContext.forColumn(name: "hotel")) == ["credit_card:\(msisdn)"])
+        }
+        for card in ["4111111111111111", "5500 0000 0000 0004"] {
+            #expect(spans(in: card, context: ColumnContext.forColumn(name: "phone")) == ["credit_card:\(card)"])
+        }
+        #expect(ColumnContext.namesPhone("cell_phone") && ColumnContext.namesPhone("MobileNo") && !ColumnContext.namesPhone("hotel"))
+        #expect(ColumnContext.characterNamesPhone("téléphone mobile") && !ColumnContext.characterNamesPhone("téléphone"))
+    }
+
     static let notAnnouncing = ["", "invoice ", "order id ", "cards were issued to the customer in ", "discard ",
                                 "scorecard ", "IMEI ", "SIM card IMEI ", "card; ref ", "card\nref ", "ccx "]
 

@@ -10,7 +10,7 @@ import WireTestSupport
         var rng = SplitMix(seed: seed)
         let pieces = ["ssn", "SSN", "Ssn", "ssns", "social", "_security", "Security", "socialsecurity", "social security",
                       "card", "Card", "CARD", "cards", "cardno", "CardNum", "cardnumber", "creditcard", "debit", "cc", "CC",
-                      "ccn", "ccnum", "ccno", "pan", "PAN", "primary", "Primary", "account", "Account", "id", "Id", "ID", "ids",
+                      "ccn", "ccnum", "ccno", "pan", "PAN", "phone", "Phone", "tel", "msisdn", "Mobile", "fax", "primary", "Primary", "account", "Account", "id", "Id", "ID", "ids",
                       "Ids", "number", "Number", "_", "-", " ", ".", "1", "9", "x", "X", "aB", "Ab", "lesson", "discard",
                       "ean", "EAN", "ean13", "Upc", "upca", "gtin", "GTIN14", "isbn", "barcode", "Barcodes", "mean"]
         return (0..<count).map { _ in
@@ -34,6 +34,7 @@ import WireTestSupport
             #expect(ascii?.namesSSN == ColumnContext.characterNamesSSN(name), "\(name)")
             #expect(ascii?.namesCard == ColumnContext.characterNamesCard(name), "\(name)")
             #expect(ascii?.namesBarcode == ColumnContext.characterNamesBarcode(name), "\(name)")
+            #expect(ascii.map { $0.namesPhone($0.words) } == ColumnContext.characterNamesPhone(name), "\(name)")
             if ColumnContext.characterNamesSSN(name) { announcing.ssn += 1 }
             if ColumnContext.characterNamesCard(name) { announcing.card += 1 }
         }
@@ -54,7 +55,8 @@ import WireTestSupport
         for name in names {
             guard let ascii = ASCIIColumnName(name) else { differing.append(name); continue }
             if ascii.namesSSN != ColumnContext.characterNamesSSN(name) || ascii.namesCard != ColumnContext.characterNamesCard(name)
-                || ascii.namesBarcode != ColumnContext.characterNamesBarcode(name) {
+                || ascii.namesBarcode != ColumnContext.characterNamesBarcode(name)
+                || ascii.namesPhone(ascii.words) != ColumnContext.characterNamesPhone(name) {
                 differing.append(name)
             }
         }
@@ -70,6 +72,9 @@ import WireTestSupport
         #expect(ColumnContext.namesBarcode("código_ean"))
         for name in ["ean", "EAN13", "product_ean", "upc", "gtinCode", "isbn", "barcode"] { #expect(ColumnContext.namesBarcode(name), "\(name)") }
         for name in ["mean", "ocean_id", "upcoming", "barcoded", "card"] { #expect(!ColumnContext.namesBarcode(name), "\(name)") }
+        #expect(ColumnContext.namesPhone("téléphone_mobile") && ColumnContext.namesPhone("número_de_tel"))
+        for name in ["phone", "cell_phone", "MobileNo", "msisdn", "fax_number", "telNo"] { #expect(ColumnContext.namesPhone(name), "\(name)") }
+        for name in ["hotel", "telemetry", "iphone_model", "mobiles", "faxed"] { #expect(!ColumnContext.namesPhone(name), "\(name)") }
     }
 }
 

@@ -85,6 +85,16 @@ struct ASCIIColumnName {
         }
     }
 
+    /// `ColumnContext.namesPhone`, given the name's `words`.
+    func namesPhone(_ words: [Range<Int>]) -> Bool {
+        words.contains { w in
+            part(w, is: "phone") || part(w, is: "phones") || part(w, is: "phonenumber") || part(w, is: "telephone")
+                || part(w, is: "tel") || part(w, is: "telno") || part(w, is: "mobile") || part(w, is: "mobilephone")
+                || part(w, is: "mobileno") || part(w, is: "msisdn") || part(w, is: "fax") || part(w, is: "cellphone")
+                || part(w, is: "telefon") || part(w, is: "telefono") || part(w, is: "telefone")
+        }
+    }
+
     /// `ColumnContext.namesCard`.
     var namesCard: Bool { namesCard(words) }
 

@@ -6,7 +6,7 @@ enum CardRules {
 
     /// The digits of a window of runs, as values, with the two tests a card number must pass: Luhn,
     /// and an issuer range of its length (or else a column or words that announce a card); in a barcode
-    /// column, a valid GS1 product code is none.
+    /// column, a valid GS1 product code is none, and in a phone column a number E.164 could hold.
     struct Number {
         var digits = InlineArray<19, UInt8>(repeating: 0)
         var count = 0
@@ -37,6 +37,7 @@ enum CardRules {
         @inline(__always)
         func isCard(_ bytes: UnsafeBufferPointer<UInt8>, context: inout DigitGroupContext, atGroupStart: Bool) -> Bool {
             if context.barcodeColumn && isGTIN { return false }
+            if context.phoneColumn && count <= PhoneNumberShape.maxDigits { return false }
             if isInIssuerRange { return passesLuhn }
             return context.mayAnnounce(atGroupStart: atGroupStart) && passesLuhn
                 && context.announcesCard(bytes, atGroupStart: atGroupStart)

@@ -16,6 +16,9 @@ public struct ColumnContext: Sendable, Equatable {
     /// Whether the column is named like a barcode column (`ean`, `upc`, `gtin`, `isbn`, `barcode`): a
     /// number there with a valid GS1 check digit is a product code, not a card (`CardRules`).
     public var barcodeColumn = false
+    /// Whether the column is named like a phone column (`phone`, `msisdn`, `mobile`, `fax`): a number
+    /// there of at most 15 digits (E.164's longest) is a phone number, not a card (`CardRules`).
+    public var phoneColumn = false
 
     public init(scanned: Bool = true, bareSSN: Bool = false, cardColumn: Bool = false, scansDigits: Bool = true) {
         self.scanned = scanned
@@ -74,6 +77,24 @@ public struct ColumnContext: Sendable, Equatable {
         characterWords(name).contains(where: barcodeWords.contains)
     }
 
+    /// Column names of phone numbers: one of the words `phone`, `phones`, `phonenumber`, `telephone`,
+    /// `tel`, `telno`, `mobile`, `mobilephone`, `mobileno`, `msisdn`, `fax`, `cellphone`, `telefon`,
+    /// `telefono`, `telefone` (`phone`, `cell_phone`, `MobileNumber`, `msisdn`), split as `namesCard`
+    /// splits.
+    public static func namesPhone(_ name: some StringProtocol) -> Bool {
+        if let ascii = ASCIIColumnName(name) { return ascii.namesPhone(ascii.words) }
+        return characterNamesPhone(name)
+    }
+
+    static let phoneWords: Set<String> = ["phone", "phones", "phonenumber", "telephone", "tel", "telno", "mobile",
+                                          "mobilephone", "mobileno", "msisdn", "fax", "cellphone", "telefon", "telefono",
+                                          "telefone"]
+
+    /// `namesPhone` by `Character` (see `characterNamesSSN`).
+    static func characterNamesPhone(_ name: some StringProtocol) -> Bool {
+        characterWords(name).contains(where: phoneWords.contains)
+    }
+
     /// The name's words, lower-cased: runs of letters and digits, also split where an upper-case letter
     /// follows a lower-case one.
     static func characterWords(_ name: some StringProtocol) -> [String] {
@@ -100,7 +121,7 @@ public struct ColumnContext: Sendable, Equatable {
     }
 
     /// The context for a column of this name, scanned or not: what its name announces, read once (the
-    /// name's lower-cased copy and its words are made once for the three rules: each rule making its own
+    /// name's lower-cased copy and its words are made once for the four rules: each rule making its own
     /// was allocations per column of every RowDescription, which the allocation budgets count).
     static func named(_ name: some StringProtocol, scanned: Bool) -> ColumnContext {
         var context = ColumnContext(scanned: scanned)
@@ -109,10 +130,12 @@ public struct ColumnContext: Sendable, Equatable {
             context.bareSSN = ascii.namesSSN
             context.cardColumn = ascii.namesCard(words)
             context.barcodeColumn = ascii.namesBarcode(words)
+            context.phoneColumn = ascii.namesPhone(words)
         } else {
             context.bareSSN = characterNamesSSN(name)
             context.cardColumn = characterNamesCard(name)
             context.barcodeColumn = characterNamesBarcode(name)
+            context.phoneColumn = characterNamesPhone(name)
         }
         return context
     }

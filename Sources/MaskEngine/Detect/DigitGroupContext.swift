@@ -8,6 +8,8 @@ struct DigitGroupContext {
     let cardColumn: Bool
     /// The column is named like a barcode column: a number with a valid GS1 check digit is no card.
     let barcodeColumn: Bool
+    /// The column is named like a phone column: a number of at most 15 digits is no card.
+    let phoneColumn: Bool
     /// Where the group starts, and the cell's first byte (the look back stops there).
     let groupStart: Int
     let lower: Int
@@ -17,6 +19,7 @@ struct DigitGroupContext {
         ssnColumn = column.bareSSN
         cardColumn = column.cardColumn
         barcodeColumn = column.barcodeColumn
+        phoneColumn = column.phoneColumn
         self.groupStart = groupStart
         self.lower = lower
     }
