@@ -27,12 +27,12 @@ enum CardIssuerRanges {
     /// Whether a number of `count` digits (values 0...9, at least 12 of them) lies in an issuer range
     /// that issues numbers of that length.
     @inline(__always)
-    static func accepts(_ d: InlineArray<19, UInt8>, count: Int) -> Bool {
+    static func accepts(_ d: InlineArray<24, UInt8>, count: Int) -> Bool {
         lengths(d) & (1 << UInt32(count)) != 0
     }
 
     /// The lengths issued under the prefix of `d` (its first eight digits are read).
-    static func lengths(_ d: InlineArray<19, UInt8>) -> Lengths {
+    static func lengths(_ d: InlineArray<24, UInt8>) -> Lengths {
         // Digits are 0...9, so no prefix overflows: wrapping arithmetic spares the overflow checks.
         let p2 = Int(d[0]) &* 10 &+ Int(d[1])
         let p3 = p2 &* 10 &+ Int(d[2])
