@@ -203,7 +203,8 @@ public struct CopyTextChunkMasker {
                 return
             }
             for f in cellFindings { result.record(f, row: row, column: column, table: start.table) }
-            let declared = start.columns?[column]
+            // Two fields read, not the column copied: its name and type are strings (reference counting).
+            let limit = start.columns?[column].maxCharacters, numeric = start.columns?[column].numeric
             let actions = actions(column)
             let value = batch.value(of: field, in: chunk)
             cellOut.removeAll(keepingCapacity: true)
@@ -213,12 +214,12 @@ public struct CopyTextChunkMasker {
             } else {
                 outcome = rewriter.rewrite(value, spans: cellFindings, as: .cell, actions: actions, into: &cellOut)
             }
-            if outcome == .rewritten, !field.isByteaHex, let limit = declared?.maxCharacters, Self.characterCount(cellOut) > limit {
+            if outcome == .rewritten, !field.isByteaHex, let limit, Self.characterCount(cellOut) > limit {
                 cellOut.removeAll(keepingCapacity: true)
                 rewriter.rewriteKeepingCharacters(value, spans: cellFindings, actions: actions, into: &cellOut)
                 outcome = .rewritten
             }
-            if outcome == .rewritten, !field.isByteaHex, let numeric = declared?.numeric {
+            if outcome == .rewritten, !field.isByteaHex, let numeric {
                 // A restore's COPY refuses a `bigint` that is no number or out of range.
                 NumericText.repair(&cellOut, as: numeric, original: value)
             }
