@@ -19,8 +19,15 @@ every column text):
   uuids    four random UUIDs as text a row
   settings one JSON settings document a row, quoted
   products a product name, an EAN-13 (common GS1 prefixes), a UPC-A and a price a row
+  ibans    a valid IBAN printed in groups of four (eight countries) and a BIC a row
+  phones   an E.164 number (`+` and up to 15 digits) and three national forms a row
+  ids      four random 64-bit ids (snowflakes and hash-derived bigints) a row, as a bigint column prints them
+  geo      a latitude, a longitude (7 decimals), a point and an accuracy a row
+  intl     a row of Russian, Chinese and Japanese words (UTF-8, multi-byte)
 Every table is PII-free except emails, jwts and keys (the card rules alone take a tenth of the
-products table's EAN-13s for 13-digit Visa or Maestro numbers: its column names say they are barcodes).
+products table's EAN-13s for 13-digit Visa or Maestro numbers: its column names say they are barcodes;
+and about 3 % of the ids table's random bigints are card numbers by their digits, Luhn and an issuer
+range: masked by design, see docs/detection/cards-and-ssns.md).
 Fixed seeds: the same bytes on every run.
 """
 import argparse
@@ -122,6 +129,48 @@ def rows_products(rng, i):
     return [str(i), f"Widget {i}", gs1(rng, prefix, 13), gs1(rng, "", 12), f"{rng.randint(100, 99999) / 100:.2f}"]
 
 
+def iban(rng, country, digits, letters=""):
+    """A valid IBAN (ISO 13616: MOD 97-10 check digits) printed in groups of four."""
+    bban = letters + "".join(str(rng.randrange(10)) for _ in range(digits))
+    check = 98 - int("".join(str(int(c, 36)) for c in bban + country + "00")) % 97
+    compact = f"{country}{check:02d}{bban}"
+    return " ".join(compact[i:i + 4] for i in range(0, len(compact), 4))
+
+
+IBAN_COUNTRIES = [("DE", 18, ""), ("FR", 23, ""), ("IT", 22, ""), ("ES", 20, ""), ("NL", 10, "ABNA"), ("GB", 14, "NWBK"),
+                  ("BE", 12, ""), ("PL", 24, "")]
+
+
+def rows_ibans(rng, i):
+    return [str(i), iban(rng, *IBAN_COUNTRIES[i % len(IBAN_COUNTRIES)]), rng.choice(["DEUTDEFF", "NWBKGB2L", "BNPAFRPP"])]
+
+
+def rows_phones(rng, i):
+    return [str(i), f"+{rng.choice(['49', '44', '33', '1', '61', '81', '55'])}{rng.randrange(10 ** 9, 10 ** 11)}",
+            f"+49 30 {rng.randrange(10 ** 7, 10 ** 8)}", f"+44 20 {rng.randrange(1000, 9999)} {rng.randrange(1000, 9999)}",
+            f"0{rng.randrange(100, 999)}/{rng.randrange(10 ** 6, 10 ** 7)}"]
+
+
+def rows_ids(rng, i):
+    return [str(1_100_000_000_000_000_000 + rng.getrandbits(56)), str(rng.getrandbits(63)),
+            str(900_000_000_000_000_000 + rng.getrandbits(56)), str(-rng.getrandbits(62))]
+
+
+def rows_geo(rng, i):
+    return [str(i), f"{rng.uniform(-90, 90):.7f}", f"{rng.uniform(-180, 180):.7f}",
+            f"({rng.uniform(-180, 180):.12f},{rng.uniform(-90, 90):.12f})", f"{rng.uniform(0, 100):.3f}"]
+
+
+WORDS_RU = "привет мир данные клиент заказ оплата доставка адрес город улица дом квартира номер телефон почта".split()
+WORDS_ZH = "你好 世界 数据 客户 订单 支付 配送 地址 城市 街道 号码 电话 邮件 用户 系统".split()
+WORDS_JA = "こんにちは 世界 データ 顧客 注文 支払い 配送 住所 都市 通り 番号 電話 メール".split()
+
+
+def rows_intl(rng, i):
+    return [str(i), " ".join(rng.choice(WORDS_RU) for _ in range(30)), "".join(rng.choice(WORDS_ZH) for _ in range(40)),
+            "".join(rng.choice(WORDS_JA) for _ in range(30))]
+
+
 TABLES = {
     "emails": (["id", "email", "alt"], rows_emails),
     "wide": ([f"col{k}" for k in range(100)], rows_wide),
@@ -137,6 +186,11 @@ TABLES = {
     "uuids": (["id", "a", "b", "c", "d"], rows_uuids),
     "settings": (["id", "doc"], rows_settings),
     "products": (["id", "name", "ean", "upc", "price"], rows_products),
+    "ibans": (["id", "iban", "bic"], rows_ibans),
+    "phones": (["id", "e164", "berlin", "london", "local"], rows_phones),
+    "ids": (["snowflake", "hashed", "channel", "neg"], rows_ids),
+    "geo": (["id", "lat", "lon", "point", "accuracy"], rows_geo),
+    "intl": (["id", "ru", "zh", "ja"], rows_intl),
 }
 
 
