@@ -258,7 +258,8 @@ import Testing
                 while position < upper {
                     defer { position += 1 }
                     guard ASCII.isDigit(b[position]), position == 0 || !ASCII.isDigit(b[position - 1]) else { continue }
-                    let group = DigitGroupDetector.parseGroup(b, from: position, upper: upper)
+                    var group = DigitGroupDetector.Group()
+                    DigitGroupDetector.parseGroup(b, from: position, upper: upper, into: &group)
                     var total = 0
                     var ssnShape = false
                     for r in 0..<group.count {

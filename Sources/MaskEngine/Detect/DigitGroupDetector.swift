@@ -44,9 +44,10 @@ struct DigitGroupDetector {
         return b == 32 || b == 45 || (b == 46 && (length == 3 || length == 4))
     }
 
+    /// Parses the group at `position` into `group` (a fresh `Group`): written in place, because a
+    /// returned group (289 bytes) was copied with `memcpy` into the caller's.
     @inline(__always)
-    static func parseGroup(_ bytes: UnsafeBufferPointer<UInt8>, from position: Int, upper: Int) -> Group {
-        var group = Group()
+    static func parseGroup(_ bytes: UnsafeBufferPointer<UInt8>, from position: Int, upper: Int, into group: inout Group) {
         var i = position
         while true {
             let start = i
@@ -62,7 +63,6 @@ struct DigitGroupDetector {
             i += 1
         }
         group.end = i
-        return group
     }
 
     /// Calls `emit` for each card or SSN found in the group at `position` and returns where scanning
@@ -106,7 +106,8 @@ struct DigitGroupDetector {
            let end = IBANShape.end(bytes, groupAt: position, lower: lower, upper: upper) {
             return end
         }
-        let group = parseGroup(bytes, from: position, upper: upper)
+        var group = Group()
+        parseGroup(bytes, from: position, upper: upper, into: &group)
         var context = DigitGroupContext(column: column, groupStart: position, lower: lower)
         var i = 0
         while i < group.count {

@@ -17,6 +17,7 @@ enum IBANShape {
     /// The end of the valid IBAN, printed in groups of four with single spaces, that the digit group at
     /// `start` (a run of four digits after a space, within `lower..<upper`) belongs to; nil when there
     /// is none. The scan skips to that end: no window inside is tried.
+    @inline(never)  // Rarely reached: kept out of the digit scan, which is inlined into the record walks.
     static func end(_ bytes: UnsafeBufferPointer<UInt8>, groupAt start: Int, lower: Int, upper: Int) -> Int? {
         // The IBAN's groups of four before this one, each with its space; its first group is two
         // capitals and two digits; at most seven groups (34 characters) come before this one. Most
