@@ -240,15 +240,19 @@ import Testing
     /// a card in the tail is one finding, not two (two equal findings made the rewrite trap on a
     /// reversed range; FailCases/CopyText/digit-groups-findings-overlap).
     /// The survey that rejects most digit groups before they are parsed says what the parsed group
-    /// said: rejected exactly when a lone run is glued to a letter or the group has fewer than 12
-    /// digits and no 3-2-4, and resuming where `resumePoint` resumes.
+    /// says: rejected exactly when a lone run is glued to a letter, or no window of the group has a
+    /// card's grouping and length (tried window by window here, as `CardRules.Grouping` defines it,
+    /// a lone run after a `.` being a fraction) and none is a 3-2-4; resuming where `resumePoint`
+    /// resumes. And a rejected group has no finding, even in a card and SSN column.
     @Test func theGroupSurveyAgreesWithTheParsedGroup() {
         var g = StageOneTests.Generator(state: 0x5EED)
         let joiners: [UInt8] = Array(" -./:x".utf8)
         for _ in 0..<20_000 {
             var bytes: [UInt8] = []
             for _ in 0..<Int(1 + g.next() % 20) {
-                for _ in 0..<Int(1 + g.next() % 6) { bytes.append(UInt8(48 + g.next() % 10)) }
+                // Runs of 1 to 6 digits, and one in eight of 9 to 20 (a lone card's length, or too long).
+                let length = g.next() % 8 == 0 ? 9 + g.next() % 12 : 1 + g.next() % 6
+                for _ in 0..<Int(length) { bytes.append(UInt8(48 + g.next() % 10)) }
                 bytes.append(joiners[Int(g.next() % UInt64(joiners.count))])
             }
             if g.next() % 2 == 0 { bytes.removeLast() }
@@ -260,20 +264,37 @@ import Testing
                     guard ASCII.isDigit(b[position]), position == 0 || !ASCII.isDigit(b[position - 1]) else { continue }
                     var group = DigitGroupDetector.Group()
                     DigitGroupDetector.parseGroup(b, from: position, upper: upper, into: &group)
-                    var total = 0
-                    var ssnShape = false
+                    var ssnShape = false, cardShape = false
                     for r in 0..<group.count {
-                        total += group.length(r)
                         if group.length(r) == 3 && r + 2 < group.count && group.length(r + 1) == 2 && group.length(r + 2) == 4 {
                             ssnShape = true
+                        }
+                        var digits = 0
+                        for last in r..<group.count {
+                            digits += group.length(last)
+                            guard digits >= CardRules.minDigits && digits <= CardRules.maxDigits else { continue }
+                            let lengths = (r...last).map { group.length($0) }
+                            if lengths.count == 1 {
+                                if r == 0 || group.separatorBefore[r] != UInt8(ascii: ".") { cardShape = true }
+                            } else if lengths.dropLast().allSatisfy({ $0 == 4 }) && (1...4).contains(lengths.last!) {
+                                cardShape = true
+                            } else if lengths.count == 3 && lengths[0] == 4
+                                        && ((lengths[1] == 6 && (lengths[2] == 5 || lengths[2] == 4)) || (lengths[1] == 5 && lengths[2] == 6)) {
+                                cardShape = true
+                            }
                         }
                     }
                     let glued = group.end < upper && ASCII.isAlpha(b[group.end]) && group.count == 1
                     let survey = DigitGroupDetector.survey(b, from: position, upper: upper)
                     let text = String(decoding: b, as: UTF8.self)
-                    #expect(survey.isRejected == (glued || (total < CardRules.minDigits && !ssnShape)), "\(text) at \(position)")
+                    #expect(survey.isRejected == (glued || (!group.truncated && !cardShape && !ssnShape)), "\(text) at \(position)")
                     if survey.isRejected {
                         #expect(survey.resume == (glued ? group.end : DigitGroupDetector.resumePoint(group)), "\(text) at \(position)")
+                        var context = DigitGroupContext(column: ColumnContext(bareSSN: true, cardColumn: true), groupStart: position, lower: 0)
+                        for first in 0..<group.count {
+                            #expect(DigitGroupDetector.bestWindow(b, group: group, first: first, lower: 0, upper: upper, context: &context) == nil,
+                                    "\(text) at \(position)")
+                        }
                     }
                 }
             }

@@ -132,23 +132,38 @@ struct DigitGroupDetector {
         var resume: Int
     }
 
-    /// `parseGroup`'s walk without its stores: the group's digit count, whether it holds a 3-2-4 run
-    /// sequence, and its end. Rejected: a lone run glued to a letter after it (`4u`, handled as before
-    /// parsing did), or fewer than `CardRules.minDigits` digits and no 3-2-4.
+    /// `parseGroup`'s walk without its stores: whether some window of the group could have a card's
+    /// grouping and length, whether it holds a 3-2-4 run sequence, and its end. Rejected: a lone run
+    /// glued to a letter after it (`4u`, handled as before parsing did), or a group where neither a
+    /// card window nor an SSN window can be.
+    ///
+    /// A card window (`CardRules.Grouping`) is one run of 12 to 19 digits, or runs of four then a last
+    /// run of one to four (dotted ones too), or 4-6-5, 4-6-4, 4-5-6. The walk keeps how many four-digit
+    /// runs come right before each run, so phone numbers (`+44 20 7946 0958`, `+49 30 12345678`) and
+    /// coordinates (`52.5200066`, a run after a `.` being a fraction) are rejected here without being
+    /// parsed and tried window by window. It only has to be a superset of what `bestWindow` accepts.
     @inline(__always)
     static func survey(_ bytes: UnsafeBufferPointer<UInt8>, from position: Int, upper: Int) -> Survey {
         var i = position
         var count = 0
-        var total = 0
         var previous = 0, beforePrevious = 0
-        var ssnShape = false
+        var foursBefore = 0
+        var separator: UInt8 = 0
+        var ssnShape = false, cardShape = false
         while true {
             let start = i
             i = ASCII.endOfDigits(bytes, from: i, upper: upper)
             let length = i - start
             count += 1
-            total += length
             if beforePrevious == 3 && previous == 2 && length == 4 { ssnShape = true }
+            // One run alone (not a fraction: a '.' joins it to the digits before), four-digit runs and
+            // a last one, or the Amex, Diners and UATP groupings.
+            if length >= CardRules.minDigits && length <= CardRules.maxDigits && separator != UInt8(ascii: ".") { cardShape = true }
+            if length <= 4 && 4 * foursBefore + length >= CardRules.minDigits { cardShape = true }
+            if beforePrevious == 4 && ((previous == 6 && (length == 5 || length == 4)) || (previous == 5 && length == 6)) {
+                cardShape = true
+            }
+            foursBefore = length == 4 ? foursBefore + 1 : 0
             beforePrevious = previous
             previous = length
             guard i + 1 < upper else { break }
@@ -156,10 +171,11 @@ struct DigitGroupDetector {
             guard isJoiner(b) && ASCII.isDigit(bytes[i + 1]) else { break }
             // A group `parseGroup` cuts has `maxRuns` runs, so at least 16 digits: never rejected.
             if count == maxRuns { return Survey(isRejected: false, resume: i) }
+            separator = b
             i += 1
         }
         if i < upper && ASCII.isAlpha(bytes[i]) && count == 1 { return Survey(isRejected: true, resume: i) }
-        return Survey(isRejected: total < CardRules.minDigits && !ssnShape, resume: i)
+        return Survey(isRejected: !cardShape && !ssnShape, resume: i)
     }
 
     /// Where scanning goes on after a group: its end, or for a group cut at `maxRuns`, four runs back,
