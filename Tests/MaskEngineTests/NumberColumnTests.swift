@@ -240,6 +240,30 @@ import WireTestSupport
         #expect(String(decoding: text, as: UTF8.self) == expected)
     }
 
+    /// Any masking of an array's elements (junk of any length in place of some of them, the structure
+    /// kept, as every action keeps it) repairs to an array of the same shape whose elements parse.
+    @Test func arrayRepairKeepsTheShapeAndMakesNumbers() {
+        var g = StageOneTests.Generator(state: 0xA88A)
+        let junk = Array("0123456789-.*abcdef@x ".utf8)
+        for _ in 0..<5_000 {
+            let kind = Self.kinds[Int(g.next() % 4)]
+            let count = 1 + Int(g.next() % 6)
+            let originals = (0..<count).map { _ -> String in
+                g.next() % 5 == 0 ? "NULL" : (g.next() % 2 == 0 ? "-" : "") + String(g.next() % 30_000)
+            }
+            let masked = originals.map { element -> String in
+                guard g.next() % 2 == 0 else { return element }
+                return String(decoding: (0..<Int(1 + g.next() % 25)).map { _ in junk[Int(g.next() % UInt64(junk.count))] }, as: UTF8.self)
+            }
+            var text = Array(("{" + masked.joined(separator: ",") + "}").utf8)
+            let original = Array(("{" + originals.joined(separator: ",") + "}").utf8)
+            original.withUnsafeBufferPointer { NumericText.repair(&text, as: .array(kind), original: $0) }
+            let got = String(decoding: text, as: UTF8.self)
+            #expect(Self.parses(got, as: .array(kind)), "\(kind): \(got)")
+            #expect(got.split(separator: ",", omittingEmptySubsequences: false).count == count, "\(got)")
+        }
+    }
+
     /// `bigint[]` in a dump and `int8[]` in text-format results: each masked element is an int8 again.
     @Test(arguments: [MaskAction.tokenize, .hash, .redact, .partial(keep: 4)])
     func arraysOfBigintsStayArraysOfBigints(_ action: MaskAction) {

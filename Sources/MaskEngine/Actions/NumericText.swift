@@ -50,11 +50,11 @@ enum NumericText {
         }
     }
 
-    /// Turns `text`, the masked form of a number of `originalLength` bytes, into a number of `kind` that
-    /// holds no original digit the action did not keep:
+    /// Turns `text`, the masked form of the number `original`, into a number of `kind` that holds no
+    /// original digit the action did not keep (an array, element by element: `repairElements`):
     /// - every byte that is not a digit, a leading `-` or (for `decimal`) the one `.` becomes `0`: a
     ///   redaction `*********` becomes `000000000`, a hash's hex letters become digits;
-    /// - it is cut to `originalLength` bytes from the left (after a `-`): a hash in place of a card keeps
+    /// - it is cut to the original's length from the left (after a `-`): a hash in place of a card keeps
     ///   the value's length, so a `numeric(18,2)` still holds it and a fraction the action left stays;
     /// - an integer that is still out of its type's range loses leading digits until it is in range (a
     ///   19-digit `bigint` whose masked digits exceed 9223372036854775807 keeps its last 18).
@@ -66,7 +66,7 @@ enum NumericText {
         }
     }
 
-    /// `repair` for one number (not an array).
+    /// `repair` for one number (not an array) of `originalLength` bytes.
     static func repair(_ text: inout [UInt8], as kind: Kind, originalLength: Int) {
         let minus = UInt8(ascii: "-"), point = UInt8(ascii: "."), zero = UInt8(ascii: "0")
         var seenPoint = kind != .decimal
