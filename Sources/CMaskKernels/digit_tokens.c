@@ -111,10 +111,15 @@ int mk_payload_fits_int8(const uint8_t *payload) {
     return 0;
 }
 
-void mk_card_walk_int8(const mk_ff1_plan *plan, uint8_t *enciphered, int fits) {
-    // Cycle walking: FF1 permutes the 10^18 payloads, so following a payload's cycle until it is back on
-    // its own side permutes each side. The side holding the input is reached again: the walk ends.
-    while (mk_payload_fits_int8(enciphered) != (fits != 0)) mk_ff1_encrypt_prepared(plan, enciphered);
+int mk_digit_side(const uint8_t *numerals, unsigned count, int bigint) {
+    return (numerals[0] == 0) | (bigint && count == 18 && !mk_payload_fits_int8(numerals)) << 1;
+}
+
+void mk_digit_walk(const mk_ff1_plan *plan, uint8_t *enciphered, unsigned count, int side, int bigint) {
+    // Cycle walking: FF1 permutes the strings of `count` numerals, so following a string's cycle until
+    // it is back on its own side permutes each side. The side holding the input is reached again: the
+    // walk ends.
+    while (mk_digit_side(enciphered, count, bigint) != side) mk_ff1_encrypt_prepared(plan, enciphered);
 }
 
 long mk_digit_tokens(const mk_ff1_plan *card_plans, const mk_ff1_plan *ssn_plans, unsigned first_count,
@@ -162,10 +167,22 @@ long mk_digit_tokens(const mk_ff1_plan *card_plans, const mk_ff1_plan *ssn_plans
         const mk_digit_token_request r = requests[i];
         if (r.key == 0xFF) continue;
         uint8_t *slot = run + (size_t)r.slot * MK_DIGIT_STRIDE;
-        if (r.kind == MK_DIGIT_CARD && r.digits == 19) {
-            // The value's own numerals are still where pass 1 read them.
-            mk_card_walk_int8(card_plans + (18 - first_count), slot,
-                              mk_payload_fits_int8(read + i * MK_DIGIT_STRIDE));
+        {
+            // The token keeps the value's side (mk_digit_side); the value's own numerals are still where
+            // pass 1 read them.
+            const int card = r.kind == MK_DIGIT_CARD;
+            const unsigned cipher = r.digits - (unsigned)card;
+            const uint8_t *value = read + i * MK_DIGIT_STRIDE;
+            const mk_ff1_plan *plans = card ? card_plans : ssn_plans;
+            if (value[0] == 0 && cipher - 1 >= first_count) {
+                // A value that starts with 0 keeps it, and its other numerals are FF1's of one fewer: a
+                // permutation of that side in one call, where walking to it would take ten.
+                memcpy(slot, value, cipher);
+                mk_ff1_encrypt_prepared(plans + (cipher - 1 - first_count), slot + 1);
+            } else {
+                const int side = mk_digit_side(value, cipher, card);
+                if (mk_digit_side(slot, cipher, card) != side) mk_digit_walk(plans + (cipher - first_count), slot, cipher, side, card);
+            }
         }
         if (r.kind == MK_DIGIT_CARD) slot[r.digits - 1] = (uint8_t)((luhn_check_digit(slot, r.digits - 1u) + 1) % 10);
         write_token(bytes + r.start, r.length, slot, tokens + r.start);

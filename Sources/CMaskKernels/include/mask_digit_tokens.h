@@ -34,18 +34,25 @@ typedef struct {
 /// check digit.
 int mk_payload_fits_int8(const uint8_t *payload);
 
-/// Keeps a 19-digit card's token on the same side of the bigint range as the card: while the 18 numerals
-/// at `enciphered` (a payload after FF1 under `plan`, the 18-numeral instance) are on the other side of
-/// mk_payload_fits_int8 than `fits` says the card's own payload is, enciphers them again. Cycle walking:
-/// FF1 restricted to each side is still a permutation, so tokens stay distinct, and a card stored in a
-/// `bigint` column gets a token that a `bigint` still holds (FF1 alone puts 7.8 % of them out of range,
-/// and a restore of the masked dump fails). About 1.08 FF1 calls for a payload that fits.
-void mk_card_walk_int8(const mk_ff1_plan *plan, uint8_t *enciphered, int fits);
+/// The side of `count` numerals (a card's payload or an SSN's digits) that a token keeps: bit 0, whether
+/// they start with 0; bit 1 (when `bigint` and count is 18: a 19-digit card's payload), whether they are
+/// past mk_payload_fits_int8. A number printed by a number type or written in JSON never starts with 0
+/// (`{"id": 0123}` is no JSON: 10 % of plain FF1 tokens made a JSON document invalid), and a 19-digit card
+/// that a `bigint` holds must get a token a `bigint` holds (FF1 alone puts 7.8 % of them out of range,
+/// and a restore of the masked dump fails).
+int mk_digit_side(const uint8_t *numerals, unsigned count, int bigint);
+
+/// Enciphers the `count` numerals at `enciphered` (FF1 under `plan`, the instance of `count` numerals,
+/// applied once already) again until they are on `side` (mk_digit_side). Cycle walking: FF1 restricted
+/// to each side is still a permutation, so tokens stay distinct. About 1.11 FF1 calls for a value that
+/// does not start with 0. (A value that does keeps its 0, and FF1 of one numeral fewer enciphers the
+/// rest: mk_digit_tokens, DigitCipher.encryptKeepingSide.)
+void mk_digit_walk(const mk_ff1_plan *plan, uint8_t *enciphered, unsigned count, int side, int bigint);
 
 /// The card and SSN tokens of a batch of values, written to `tokens` at the values' own offsets
 /// (tokens[start ..< start + length]; a token has its value's length), every byte that is no digit kept.
-/// A card's digits but its last go through FF1 under `card_plans` (a 19-digit card's walked with
-/// mk_card_walk_int8), and its last digit becomes one that fails Luhn; an SSN's digits all go through FF1 under `ssn_plans`. Plan i of each is the instance of
+/// A card's digits but its last go through FF1 under `card_plans`, and its last digit becomes one that
+/// fails Luhn; an SSN's digits all go through FF1 under `ssn_plans`. Plan i of each is the instance of
 /// first_count + i numerals, i < plan_count. Values of one kind and length run their FF1 rounds side by
 /// side (mk_ff1_encrypt_prepared_batch): this does in one call what the Swift tokenizer did per value,
 /// reading digits, grouping by length, finishing the token, which cost more than the cipher itself.
@@ -53,7 +60,8 @@ void mk_card_walk_int8(const mk_ff1_plan *plan, uint8_t *enciphered, int fits);
 /// A value whose digit count no plan takes (or over 20 digits) gets no token. The requests that got one
 /// are moved to the front of `requests`, in their order: their count is returned. `numerals` holds
 /// 2 * count * MK_DIGIT_STRIDE bytes of scratch. Returns the same tokens as one mk_ff1_encrypt_prepared per
-/// value would; -1 when an argument is out of range (nothing written).
+/// value would, each walked to its value's side (mk_digit_walk); -1 when an argument is out of range
+/// (nothing written).
 long mk_digit_tokens(const mk_ff1_plan *card_plans, const mk_ff1_plan *ssn_plans, unsigned first_count,
                      unsigned plan_count, const uint8_t *bytes, size_t byte_count, uint8_t *tokens,
                      mk_digit_token_request *requests, size_t count, uint8_t *numerals);

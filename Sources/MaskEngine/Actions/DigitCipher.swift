@@ -35,15 +35,22 @@ final class DigitCipher {
         precondition(rc == 0, "numerals below 10 are the caller's precondition")
     }
 
-    /// Encrypts a card's payload (its `count` digits before the check digit) in place, as
-    /// `encrypt(_:count:)` does, except that an 18-digit payload stays on its side of the bigint range
-    /// (`mk_card_walk_int8`): a 19-digit card that fits a `bigint` gets a token that fits one.
+    /// Encrypts the `count` numerals at `digits` in place, as `encrypt(_:count:)` does, then walks the
+    /// result to the value's side (`mk_digit_walk`): a token starts with 0 only where its value does,
+    /// and (`bigint`: a card's 18-digit payload) a 19-digit card that fits a `bigint` gets a token that
+    /// fits one.
     @inline(__always)
-    func encryptCardPayload(_ digits: UnsafeMutablePointer<UInt8>, count: Int) {
-        guard count == 18 else { return encrypt(digits, count: count) }
-        let fits = mk_payload_fits_int8(digits)
+    func encryptKeepingSide(_ digits: UnsafeMutablePointer<UInt8>, count: Int, bigint: Bool) {
+        if digits[0] == 0 && Self.lengths.contains(count - 1) {
+            // The 0 stays and the rest is FF1's of one numeral fewer: that side permuted in one call
+            // (walking to it would take ten). A payload starting with 0 fits a bigint, as does its token.
+            return encrypt(digits + 1, count: count - 1)
+        }
+        let side = mk_digit_side(digits, UInt32(count), bigint ? 1 : 0)
         encrypt(digits, count: count)
-        mk_card_walk_int8(plans + (count - Self.lengths.lowerBound), digits, fits)
+        if mk_digit_side(digits, UInt32(count), bigint ? 1 : 0) != side {
+            mk_digit_walk(plans + (count - Self.lengths.lowerBound), digits, UInt32(count), side, bigint ? 1 : 0)
+        }
     }
 
     /// Encrypts `values` strings of `count` digits, the first at `digits` and each next `stride` bytes

@@ -272,7 +272,7 @@ public final class Tokenizer {
             lengthKeeping.append(tag == .card ? .creditCard : .usSSN, value, unit: .byte, mode: .cipher, to: &out)
             return
         }
-        if tag == .card { cardDigits.encryptCardPayload(digits, count: cipherCount) } else { ssnDigits.encrypt(digits, count: cipherCount) }
+        (tag == .card ? cardDigits : ssnDigits).encryptKeepingSide(digits, count: cipherCount, bigint: tag == .card)
         out.append(writing: value.count) { token in
             Self.finishDigitToken(value, enciphered: digits, count: n, breakLuhn: breakLuhn, into: token)
         }
