@@ -106,13 +106,31 @@ class ReferenceKey:
         at = address.rindex(b"@")
         return base64.b32encode(self.mac(0x01, address)[:10]).lower() + address[at:at + 1] + b"example.invalid"
 
+    def side_keeping_ff1(self, tweak: int, numerals: list, bigint: bool) -> list:
+        """FF1 that keeps the value's side: a value starting with 0 keeps it and FF1 of one numeral fewer
+        enciphers the rest; another is enciphered again (cycle walking) until its token does not start
+        with 0 and, for an 18-numeral card payload, is on the value's side of 922337203685477580 (the
+        payload of the largest bigint)."""
+        if numerals[0] == 0:
+            return [0] + ff1(self.aes, bytes([tweak]), 10, numerals[1:])
+
+        def side(n):
+            past = bigint and len(n) == 18 and int("".join(map(str, n))) >= 922337203685477580
+            return (n[0] == 0, past)
+
+        want = side(numerals)
+        token = ff1(self.aes, bytes([tweak]), 10, numerals)
+        while side(token) != want:
+            token = ff1(self.aes, bytes([tweak]), 10, token)
+        return token
+
     def digit_token(self, value: bytes, tweak: int, break_luhn: bool) -> bytes:
         digits = [c - 48 for c in value if 48 <= c <= 57]
         if break_luhn:
-            payload = ff1(self.aes, bytes([tweak]), 10, digits[:-1])
+            payload = self.side_keeping_ff1(tweak, digits[:-1], bigint=True)
             digits = payload + [(luhn_check_digit(payload) + 1) % 10]  # one off the valid check digit
         else:
-            digits = ff1(self.aes, bytes([tweak]), 10, digits)
+            digits = self.side_keeping_ff1(tweak, digits, bigint=False)
         out, k = bytearray(), 0
         for c in value:
             if 48 <= c <= 57:
