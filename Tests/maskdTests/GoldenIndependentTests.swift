@@ -109,7 +109,7 @@ struct GoldenIndependentTests {
     }
 
     /// The goldens reach only some of the token paths (no secret with fewer than four letters and
-    /// digits, none with non-ASCII bytes or over 40 letters and digits, no 19-digit card). This runs
+    /// digits, none with non-ASCII bytes or over 40 letters and digits, no 19-digit card, no leading 0). This runs
     /// the built binary on values that take those paths and holds the output to the same reference.
     @Test func referenceAgreesOnTokenPathsTheGoldensDoNotReach() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("golden-paths-\(UUID())")
@@ -143,5 +143,11 @@ struct GoldenIndependentTests {
         ("Discover 4-4-4-4 with hyphens", ",6011-0009-9013-9424", ["credit_card"]),
         ("Amex 4-6-5", ",3782 822463 10005", ["credit_card"]),
         ("case kept in the email MAC", "Ann@Example.COM wrote,", ["email"]),
+        // The sides a digit token keeps (mk_digit_side): a leading 0, and the bigint bound for 19 digits.
+        ("19-digit Visa near the bigint bound: walked to its side", ",4999999999999999993", ["credit_card"]),
+        ("a card column's number starting with 0: the 0 kept, FF1 on the rest", ",0000000000000000", ["credit_card"]),
+        ("an SSN of area 012: the 0 kept, FF1 on 8 digits", "ssn 012-34-5678,", ["us_ssn"]),
+        ("SSNs whose FF1 images the walk moves off a leading 0", "ssn 536-90-4399 ssn 219-09-9999 ssn 457-55-5462,",
+         ["us_ssn", "us_ssn", "us_ssn"]),
     ]
 }
