@@ -137,7 +137,7 @@ def iban(rng, country, digits, letters=""):
     return " ".join(compact[i:i + 4] for i in range(0, len(compact), 4))
 
 
-IBAN_COUNTRIES = [("DE", 18, ""), ("FR", 23, ""), ("IT", 22, ""), ("ES", 20, ""), ("NL", 10, "ABNA"), ("GB", 14, "NWBK"),
+IBAN_COUNTRIES = [("DE", 18, ""), ("FR", 23, ""), ("IT", 22, "X"), ("ES", 20, ""), ("NL", 10, "ABNA"), ("GB", 14, "NWBK"),
                   ("BE", 12, ""), ("PL", 24, "")]
 
 

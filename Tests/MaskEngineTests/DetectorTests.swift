@@ -264,16 +264,17 @@ import Testing
                     guard ASCII.isDigit(b[position]), position == 0 || !ASCII.isDigit(b[position - 1]) else { continue }
                     var group = DigitGroupDetector.Group()
                     DigitGroupDetector.parseGroup(b, from: position, upper: upper, into: &group)
+                    func length(_ r: Int) -> Int { group.runEnd[r] - group.runStart[r] }
                     var ssnShape = false, cardShape = false
                     for r in 0..<group.count {
-                        if group.length(r) == 3 && r + 2 < group.count && group.length(r + 1) == 2 && group.length(r + 2) == 4 {
+                        if length(r) == 3 && r + 2 < group.count && length(r + 1) == 2 && length(r + 2) == 4 {
                             ssnShape = true
                         }
                         var digits = 0
                         for last in r..<group.count {
-                            digits += group.length(last)
+                            digits += length(last)
                             guard digits >= CardRules.minDigits && digits <= CardRules.maxDigits else { continue }
-                            let lengths = (r...last).map { group.length($0) }
+                            let lengths = (r...last).map(length)
                             if lengths.count == 1 {
                                 if r == 0 || group.separatorBefore[r] != UInt8(ascii: ".") { cardShape = true }
                             } else if lengths.dropLast().allSatisfy({ $0 == 4 }) && (1...4).contains(lengths.last!) {

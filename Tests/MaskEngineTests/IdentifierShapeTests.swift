@@ -21,7 +21,7 @@ import Testing
         }.joined(separator: " ")
     }
 
-    static let countries: [(String, Int, String)] = [("DE", 18, ""), ("FR", 23, ""), ("IT", 22, ""), ("ES", 20, ""),
+    static let countries: [(String, Int, String)] = [("DE", 18, ""), ("FR", 23, ""), ("IT", 22, "X"), ("ES", 20, ""),
                                                       ("NL", 10, "ABNA"), ("GB", 14, "NWBK"), ("BE", 12, ""), ("PL", 24, "")]
 
     /// A valid IBAN's groups are never a card, in a CSV field, in text and followed by other words;
@@ -46,8 +46,12 @@ import Testing
     @Test func aCardAfterAnIBANIsStillACard() {
         #expect(spans(in: "DE89 3704 0044 0532 0130 00 4111 1111 1111 1111") == ["credit_card:4111 1111 1111 1111"])
         #expect(spans(in: "DE89 3704 0044 0532 0130 00, card 4111 1111 1111 1111") == ["credit_card:4111 1111 1111 1111"])
-        // Two capitals and two digits before a card are no IBAN unless the check passes.
+        // Two capitals and two digits before a card are no IBAN unless they are a registry country's
+        // code, the text has that country's length (DE: 22) and the check passes.
         #expect(spans(in: "AB12 4111 1111 1111 1111") == ["credit_card:4111 1111 1111 1111"])
+        // `DE88` and this card pass MOD 97-10, but a German IBAN has 22 characters, not 20: still a card.
+        #expect(spans(in: "DE88 4111 1111 1111 1111") == ["credit_card:4111 1111 1111 1111"])
+        #expect(spans(in: "ZZ88 4111 1111 1111 1111") == ["credit_card:4111 1111 1111 1111"])
     }
 
     /// 13-digit Visa numbers (Luhn-valid) written as German mobile numbers: not cards after a `+`
@@ -55,7 +59,6 @@ import Testing
     /// `+` glued to a letter (a space in a form-encoded URL).
     @Test func aNumberAfterAPlusIsAPhoneNumber() {
         var g = StageOneTests.Generator(state: 0xE164)
-        var found = 0
         for _ in 0..<3_000 {
             var digits = [4, 9, 1, 7] + (0..<8).map { _ in Int(g.next() % 10) }
             var total = 0
@@ -67,9 +70,7 @@ import Testing
                 #expect(spans(in: text) == [], "\(text)")
             }
             #expect(spans(in: "card+\(number)") == ["credit_card:\(number)"])
-            found += 1
         }
-        #expect(found == 3_000)
         // Longer than E.164 allows (15 digits): a card after a `+` is still a card.
         #expect(spans(in: "+4111111111111111") == ["credit_card:4111111111111111"])
     }

@@ -122,7 +122,12 @@ import WireTestSupport
     /// Whether `text` is what the type's input function takes: digits with a leading `-`, in range for
     /// an integer, one `.` inside for a decimal.
     static func parses(_ text: String, as kind: NumericText.Kind) -> Bool {
-        switch kind {
+        if kind.isArray {
+            // One level of braces, elements separated by commas (what these tests make).
+            guard text.hasPrefix("{") && text.hasSuffix("}") else { return false }
+            return text.dropFirst().dropLast().split(separator: ",").allSatisfy { $0 == "NULL" || parses(String($0), as: kind.element) }
+        }
+        switch kind.number {
         case .integer(let width):
             guard let v = Int64(text) else { return false }
             let bound = Int64(1) << Int64(8 * width - 1)
@@ -133,10 +138,6 @@ import WireTestSupport
             if body.first == "-" { body = body.dropFirst() }
             let parts = body.split(separator: ".", omittingEmptySubsequences: false)
             return (1...2).contains(parts.count) && parts.allSatisfy { $0.allSatisfy(\.isNumber) } && body.contains(where: \.isNumber)
-        case .array(let element):
-            // One level of braces, elements separated by commas (what these tests make).
-            guard text.hasPrefix("{") && text.hasSuffix("}") else { return false }
-            return text.dropFirst().dropLast().split(separator: ",").allSatisfy { $0 == "NULL" || parses(String($0), as: element) }
         }
     }
 

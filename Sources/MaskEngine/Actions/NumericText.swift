@@ -5,16 +5,26 @@
 /// fails. A redaction (`****`), a hash (32 hex digits) or a partial mask is not a number, and a hash is
 /// longer than the value it replaces.
 enum NumericText {
-    /// The type a column's masked text must still parse as.
-    enum Kind: Equatable, Sendable {
-        /// `numeric`/`decimal`: digits, a leading `-`, one `.`.
-        case decimal
-        /// `int2`, `int4`, `int8` (`smallint`, `integer`, `bigint`): digits and a leading `-` within the
-        /// range of a two's complement integer of this many bytes.
-        case integer(width: Int)
-        /// An array of numbers in its text form (`{1,2,NULL}`, `{{1,2},{3,4}}`, `[0:1]={7,8}`): each
-        /// element is one of this kind.
-        indirect case array(Kind)
+    /// The type a column's masked text must still parse as: a number, or an array of numbers in its
+    /// text form (`{1,2,NULL}`, `{{1,2},{3,4}}`, `[0:1]={7,8}`) whose elements are. A plain value (no
+    /// `indirect` case, whose box a copy of every `CellKind` holding it would retain).
+    struct Kind: Equatable, Sendable {
+        enum Number: Equatable, Sendable {
+            /// `numeric`/`decimal`: digits, a leading `-`, one `.`.
+            case decimal
+            /// `int2`, `int4`, `int8` (`smallint`, `integer`, `bigint`): digits and a leading `-` within
+            /// the range of a two's complement integer of this many bytes.
+            case integer(width: Int)
+        }
+        var number: Number
+        var isArray = false
+
+        static let decimal = Kind(number: .decimal)
+        static func integer(width: Int) -> Kind { Kind(number: .integer(width: width)) }
+        /// An array whose elements are numbers of `element`'s kind.
+        static func array(_ element: Kind) -> Kind { Kind(number: element.number, isArray: true) }
+        /// One element of this kind (itself, for a number).
+        var element: Kind { Kind(number: number) }
 
         /// The kind of a column of this type OID, or nil when it is no number type (nor an array of one).
         static func of(typeOID: UInt32) -> Kind? {
@@ -59,8 +69,8 @@ enum NumericText {
     /// - an integer that is still out of its type's range loses leading digits until it is in range (a
     ///   19-digit `bigint` whose masked digits exceed 9223372036854775807 keeps its last 18).
     static func repair(_ text: inout [UInt8], as kind: Kind, original: UnsafeBufferPointer<UInt8>) {
-        if case .array(let element) = kind {
-            repairElements(&text, as: element, original: original)
+        if kind.isArray {
+            repairElements(&text, as: kind.element, original: original)
         } else {
             repair(&text, as: kind, originalLength: original.count)
         }
@@ -69,7 +79,7 @@ enum NumericText {
     /// `repair` for one number (not an array) of `originalLength` bytes.
     static func repair(_ text: inout [UInt8], as kind: Kind, originalLength: Int) {
         let minus = UInt8(ascii: "-"), point = UInt8(ascii: "."), zero = UInt8(ascii: "0")
-        var seenPoint = kind != .decimal
+        var seenPoint = kind.number != .decimal
         for i in text.indices {
             let b = text[i]
             if b >= 0x30 && b <= 0x39 { continue }
@@ -82,7 +92,7 @@ enum NumericText {
             text.removeSubrange(sign..<(sign + text.count - max(originalLength, sign + 1)))
         }
         if text.count == sign || text[sign] == point { text.insert(zero, at: sign) }
-        if case .integer(let width) = kind {
+        if case .integer(let width) = kind.number {
             while text.count > sign + 1 && !fits(text, sign: sign, width: width) { text.remove(at: sign) }
         }
     }

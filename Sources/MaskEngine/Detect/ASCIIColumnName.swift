@@ -76,23 +76,14 @@ struct ASCIIColumnName {
     var namesBarcode: Bool { namesBarcode(words) }
 
     /// `ColumnContext.namesBarcode`, given the name's `words`.
-    func namesBarcode(_ words: [Range<Int>]) -> Bool {
-        words.contains { w in
-            part(w, is: "ean") || part(w, is: "ean8") || part(w, is: "ean13") || part(w, is: "upc") || part(w, is: "upca")
-                || part(w, is: "gtin") || part(w, is: "gtin8") || part(w, is: "gtin12") || part(w, is: "gtin13")
-                || part(w, is: "gtin14") || part(w, is: "isbn") || part(w, is: "isbn13") || part(w, is: "barcode")
-                || part(w, is: "barcodes")
-        }
-    }
+    func namesBarcode(_ words: [Range<Int>]) -> Bool { hasWord(words, ColumnWords.barcode) }
 
     /// `ColumnContext.namesPhone`, given the name's `words`.
-    func namesPhone(_ words: [Range<Int>]) -> Bool {
-        words.contains { w in
-            part(w, is: "phone") || part(w, is: "phones") || part(w, is: "phonenumber") || part(w, is: "telephone")
-                || part(w, is: "tel") || part(w, is: "telno") || part(w, is: "mobile") || part(w, is: "mobilephone")
-                || part(w, is: "mobileno") || part(w, is: "msisdn") || part(w, is: "fax") || part(w, is: "cellphone")
-                || part(w, is: "telefon") || part(w, is: "telefono") || part(w, is: "telefone")
-        }
+    func namesPhone(_ words: [Range<Int>]) -> Bool { hasWord(words, ColumnWords.phone) }
+
+    /// Whether one of `words` is one of `list`.
+    private func hasWord(_ words: [Range<Int>], _ list: [StaticString]) -> Bool {
+        words.contains { w in list.contains { part(w, is: $0) } }
     }
 
     /// `ColumnContext.namesCard`.
@@ -101,11 +92,6 @@ struct ASCIIColumnName {
     /// `ColumnContext.namesCard`, given the name's `words`.
     func namesCard(_ words: [Range<Int>]) -> Bool {
         if words.contains(where: { part($0, is: "id") || part($0, is: "ids") }) { return false }
-        let cardWord = words.contains { w in
-            part(w, is: "card") || part(w, is: "cards") || part(w, is: "cardno") || part(w, is: "cardnum")
-                || part(w, is: "cardnumber") || part(w, is: "creditcard") || part(w, is: "debitcard") || part(w, is: "cc")
-                || part(w, is: "ccn") || part(w, is: "ccnum") || part(w, is: "ccno") || part(w, is: "pan")
-        }
-        return cardWord || (words.contains { part($0, is: "primary") } && words.contains { part($0, is: "account") })
+        return hasWord(words, ColumnWords.card) || (words.contains { part($0, is: "primary") } && words.contains { part($0, is: "account") })
     }
 }

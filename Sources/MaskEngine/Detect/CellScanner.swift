@@ -56,9 +56,7 @@ public struct ColumnContext: Sendable, Equatable {
     static func characterNamesCard(_ name: some StringProtocol) -> Bool {
         let parts = characterWords(name)
         if parts.contains(where: { $0 == "id" || $0 == "ids" }) { return false }
-        let cardWords: Set<String> = ["card", "cards", "cardno", "cardnum", "cardnumber", "creditcard", "debitcard",
-                                      "cc", "ccn", "ccnum", "ccno", "pan"]
-        return parts.contains(where: cardWords.contains) || (parts.contains("primary") && parts.contains("account"))
+        return parts.contains(where: ColumnWords.cardSet.contains) || (parts.contains("primary") && parts.contains("account"))
     }
 
     /// Column names of GS1 product codes: one of the words `ean`, `ean8`, `ean13`, `upc`, `upca`, `gtin`,
@@ -69,12 +67,9 @@ public struct ColumnContext: Sendable, Equatable {
         return characterNamesBarcode(name)
     }
 
-    static let barcodeWords: Set<String> = ["ean", "ean8", "ean13", "upc", "upca", "gtin", "gtin8", "gtin12", "gtin13",
-                                            "gtin14", "isbn", "isbn13", "barcode", "barcodes"]
-
     /// `namesBarcode` by `Character` (see `characterNamesSSN`).
     static func characterNamesBarcode(_ name: some StringProtocol) -> Bool {
-        characterWords(name).contains(where: barcodeWords.contains)
+        characterWords(name).contains(where: ColumnWords.barcodeSet.contains)
     }
 
     /// Column names of phone numbers: one of the words `phone`, `phones`, `phonenumber`, `telephone`,
@@ -86,13 +81,9 @@ public struct ColumnContext: Sendable, Equatable {
         return characterNamesPhone(name)
     }
 
-    static let phoneWords: Set<String> = ["phone", "phones", "phonenumber", "telephone", "tel", "telno", "mobile",
-                                          "mobilephone", "mobileno", "msisdn", "fax", "cellphone", "telefon", "telefono",
-                                          "telefone"]
-
     /// `namesPhone` by `Character` (see `characterNamesSSN`).
     static func characterNamesPhone(_ name: some StringProtocol) -> Bool {
-        characterWords(name).contains(where: phoneWords.contains)
+        characterWords(name).contains(where: ColumnWords.phoneSet.contains)
     }
 
     /// The name's words, lower-cased: runs of letters and digits, also split where an upper-case letter

@@ -21,9 +21,6 @@ struct DigitGroupDetector {
         var end = 0
         /// Whether the group ran on past `maxRuns` runs (its tail is parsed again as a new group).
         var truncated = false
-
-        @inline(__always)
-        func length(_ r: Int) -> Int { runEnd[r] - runStart[r] }
     }
 
     /// Whether `b` joins two runs of a group: a space, a hyphen or a dot.

@@ -1,18 +1,34 @@
 /// An IBAN as people print it: a country code, two check digits, and the account number in groups of
 /// four (`DE89 3704 0044 0532 0130 00`, `GB29 NWBK 6016 1331 9268 19`), its MOD 97-10 check passing.
 ///
-/// The groups after the country code are often all digits, and four of them are a card grouping: 5.6 %
-/// of the random valid IBANs of a scratch table (six countries) had a "card" masked inside them, their
-/// own check digits then failing, while the other 94 % passed in clear. The country code is glued to
-/// its two check digits, not to the groups, so the glued-to-letters rule did not see it. A number
-/// inside a valid IBAN is part of the account number, never a card: MOD 97 passes for one random
-/// string in 97, and a card printed right after two capitals and two digits is rarer still, so this
-/// only removes false findings; it costs a look at the bytes before a group of four digits, and an
-/// IBAN's check digits once per IBAN, where its windows cost several card tests. (IBANs themselves are found by a custom detector with
-/// `validator: mod97`: docs/policy.md.)
+/// The groups after the country code are often all digits, and four of them are a card grouping: 7.3 %
+/// of random valid IBANs (`scripts/false-positive-rates`, six countries) had a "card" masked inside
+/// them, their own check digits then failing, while the rest passed in clear. The country code is
+/// glued to its two check digits, not to the groups, so the glued-to-letters rule did not see it. A
+/// number inside a valid IBAN is part of the account number, never a card. To be one, the text must
+/// start with a country code of the IBAN registry, have exactly that country's length, and pass MOD
+/// 97-10 (one random string in 97): a card printed after such a prefix is passed over only when all
+/// three hold by chance. Cost: a look at the bytes before a group of four digits, and an IBAN's check
+/// once per IBAN, where its windows cost several card tests. (IBANs themselves are found by a custom
+/// detector with `validator: mod97`: docs/policy.md.)
 enum IBANShape {
-    /// ISO 13616: at most 34 letters and digits; the shortest in use (Norway) has 15.
-    static let characters = 15...34
+    /// The IBAN length of each country of the registry (ISO 13616, SWIFT's IBAN registry): 26 × 26
+    /// entries by the two capitals, 0 where no country uses IBANs.
+    static let lengths: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 26 * 26)
+        let registry = """
+            AD24 AE23 AL28 AT20 AZ28 BA20 BE16 BG22 BH22 BI27 BR29 BY28 CH21 CR22 CY28 CZ24 DE22 DJ27 DK18 DO28 \
+            EE20 EG29 ES24 FI18 FK18 FO18 FR27 GB22 GE22 GI23 GL18 GR27 GT28 HR21 HU28 IE22 IL23 IQ23 IS26 IT27 \
+            JO30 KW30 KZ20 LB28 LC32 LI21 LT20 LU20 LV21 LY25 MC27 MD24 ME22 MK19 MN20 MR27 MT31 MU30 NI28 NL18 \
+            NO15 OM23 PK24 PL28 PS29 PT25 QA29 RO24 RS22 RU33 SA24 SC31 SD18 SE24 SI19 SK24 SM27 SO23 ST25 SV28 \
+            TL23 TN24 TR26 UA29 VA22 VG24 XK20 YE30
+            """
+        for entry in registry.split(separator: " ") {
+            let b = Array(entry.utf8)
+            table[Int(b[0] - 65) * 26 + Int(b[1] - 65)] = (b[2] - 48) * 10 + (b[3] - 48)
+        }
+        return table
+    }()
 
     /// The end of the valid IBAN, printed in groups of four with single spaces, that the digit group at
     /// `start` (a run of four digits after a space, within `lower..<upper`) belongs to; nil when there
@@ -26,50 +42,44 @@ enum IBANShape {
         while at >= max(lower, start - 35) {
             guard bytes[at + 4] == UInt8(ascii: " "), ASCII.isAlnum(bytes[at]), ASCII.isAlnum(bytes[at + 1]),
                   ASCII.isAlnum(bytes[at + 2]), ASCII.isAlnum(bytes[at + 3]) else { return nil }
-            if isCountryAndCheck(bytes, at: at, lower: lower) { return validEnd(bytes, from: at, after: start + 4, upper: upper) }
+            if let length = countryLength(bytes, at: at, lower: lower) {
+                return validEnd(bytes, from: at, length: length, after: start + 4, upper: upper)
+            }
             at -= 5
         }
         return nil
     }
 
-    /// Whether `bytes[at ..< at + 4]` are two capitals and two digits with no letter or digit before.
+    /// The IBAN length of the country whose code starts `bytes[at ..< at + 4]` (two capitals, two check
+    /// digits, no letter or digit before them), or nil.
     @inline(__always)
-    static func isCountryAndCheck(_ bytes: UnsafeBufferPointer<UInt8>, at: Int, lower: Int) -> Bool {
-        bytes[at] &- 65 < 26 && bytes[at + 1] &- 65 < 26 && ASCII.isDigit(bytes[at + 2]) && ASCII.isDigit(bytes[at + 3])
-            && (at == lower || !ASCII.isAlnum(bytes[at - 1]))
+    static func countryLength(_ bytes: UnsafeBufferPointer<UInt8>, at: Int, lower: Int) -> Int? {
+        guard bytes[at] &- 65 < 26, bytes[at + 1] &- 65 < 26, ASCII.isDigit(bytes[at + 2]), ASCII.isDigit(bytes[at + 3]),
+              at == lower || !ASCII.isAlnum(bytes[at - 1]) else { return nil }
+        let length = Int(lengths[Int(bytes[at] - 65) * 26 + Int(bytes[at + 1] - 65)])
+        return length == 0 ? nil : length
     }
 
-    /// The first group end at or after `after` where the characters from `from` on pass MOD 97-10 (the
-    /// text may go on with other words: `… 0130 00 BIC DEUTDEFF`; at most the nine group ends of a
-    /// 34-character IBAN are tried), or nil.
-    ///
-    /// One pass: MOD 97-10 reads the account characters, then the four of the country code and check
-    /// digits (`Mod97`). The account's remainder is carried as the walk goes, and at each group end the
-    /// four are appended to a copy of it: six decimal digits, two per letter. The remainder is reduced
-    /// only when it nears 2^56 (once every seven letters or fourteen digits), not at every character.
-    static func validEnd(_ bytes: UnsafeBufferPointer<UInt8>, from: Int, after: Int, upper: Int) -> Int? {
-        let head = letterValue(bytes[from]) * 10_000 + letterValue(bytes[from + 1]) * 100
-            + UInt64(bytes[from + 2] &- 48) * 10 + UInt64(bytes[from + 3] &- 48)
-        var remainder: UInt64 = 0
+    /// Where the `length` characters from `from` on end (groups of letters and digits with single spaces,
+    /// at or after `after`, no letter or digit right after them) when they pass MOD 97-10; else nil.
+    /// One pass: MOD 97-10 reads the characters after the first four, then those four (`Mod97.step`).
+    static func validEnd(_ bytes: UnsafeBufferPointer<UInt8>, from: Int, length: Int, after: Int, upper: Int) -> Int? {
+        var remainder = 0
         var i = from + 4
         var count = 4
-        while true {
+        while count < length {
             if i < upper && ASCII.isAlnum(bytes[i]) {
-                let b = bytes[i]
-                remainder = ASCII.isDigit(b) ? remainder &* 10 &+ UInt64(b &- 48) : remainder &* 100 &+ letterValue(b)
-                if remainder >= 1 << 56 { remainder %= 97 }
+                remainder = Mod97.step(remainder, bytes[i])
                 count += 1
-                if count > characters.upperBound { return nil }
                 i += 1
-                continue
+            } else if i + 1 < upper && bytes[i] == UInt8(ascii: " ") && ASCII.isAlnum(bytes[i + 1]) {
+                i += 1
+            } else {
+                return nil
             }
-            if i >= after && characters.contains(count) && (remainder % 97 * 1_000_000 + head) % 97 == 1 { return i }
-            guard i + 1 < upper, bytes[i] == UInt8(ascii: " "), ASCII.isAlnum(bytes[i + 1]) else { return nil }
-            i += 1
         }
+        guard i >= after, i == upper || !ASCII.isAlnum(bytes[i]) else { return nil }
+        for k in 0..<4 { remainder = Mod97.step(remainder, bytes[from + k]) }
+        return remainder == 1 ? i : nil
     }
-
-    /// A letter's value in MOD 97-10: `A` (or `a`) is 10 … `Z` is 35.
-    @inline(__always)
-    static func letterValue(_ b: UInt8) -> UInt64 { UInt64(ASCII.lower(b) &- 97) + 10 }
 }

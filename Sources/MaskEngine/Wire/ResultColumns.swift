@@ -105,20 +105,17 @@ public struct CellKind: Sendable, Equatable {
     public static let unknown = CellKind(ResultColumn.unknown)
 
     /// For a numeric-text cell (and a text-format array of numbers), the number type its masked text
-    /// must parse as again; nil for other cells.
-    var numericText: NumericText.Kind? {
-        switch codec {
-        case .numericText: return NumericText.Kind.of(typeOID: typeOID) ?? .decimal
-        case .text:
-            guard let kind = NumericText.Kind.of(typeOID: typeOID), case .array = kind else { return nil }
-            return kind
-        default: return nil
-        }
-    }
+    /// must parse as again; nil for other cells. Decided once per result, not per cell.
+    let numericText: NumericText.Kind?
 
     init(_ column: ResultColumn) {
         codec = column.codec
         context = column.context
+        switch column.codec {
+        case .numericText: numericText = NumericText.Kind.of(typeOID: column.typeOID) ?? .decimal
+        case .text: numericText = NumericText.Kind.of(typeOID: column.typeOID).flatMap { $0.isArray ? $0 : nil }
+        default: numericText = nil
+        }
         typeOID = column.typeOID
     }
 }
