@@ -89,6 +89,8 @@ public final class CellRewriter {
         if findings.isEmpty { return .unchanged }
         if holder == .cell && hasNullAction(spans: findings, actions: actions) { return .null }
         var copied = 0
+        // Made at the first span whose action writes no number (a cell's spans are mostly tokens).
+        var json: JSONNumberSpans? = nil
         let stopAt = out.count.addingReportingOverflow(limit)
         let outLimit = stopAt.overflow ? Int.max : stopAt.partialValue
         for f in findings where policy.masks(f) {
@@ -102,6 +104,7 @@ public final class CellRewriter {
             Self.append(value, copied..<spanStart, to: &out)
             let span = UnsafeBufferPointer(rebasing: value[spanStart..<f.end])
             let (tokenizer, tokenType) = tokenizer(for: f.type)
+            let written = out.count
             switch action {
             case .tokenize where binaryLayout:
                 tokenizer._withUnsafeGuaranteedRef { $0.appendSameSizeToken(tokenType, span, unit: .byte, to: &out) }
@@ -115,6 +118,16 @@ public final class CellRewriter {
             case .redact: Self.appendRedacted(span, to: &out)
             case .null where binaryLayout: Self.appendRedacted(span, to: &out)  // the layout needs the bytes
             case .null, .keep: break  // null text (a cell returned .null above): the span is left out
+            }
+            switch action {
+            case .redact, .hash, .partial:
+                if binaryLayout { break }
+                // A bare number of a JSON document stays a number (`JSONNumberSpans`); a token is one.
+                if json == nil { json = JSONNumberSpans(value) }
+                if json!.isBareNumber(value, spanStart, f.end) {
+                    JSONNumberSpans.makeNumber(&out, from: written, replacing: spanStart..<f.end, of: value)
+                }
+            default: break
             }
             copied = f.end
         }

@@ -1,0 +1,95 @@
+/// Keeps a JSON document a JSON document when a finding in one of its bare numbers is redacted, hashed
+/// or partially masked.
+///
+/// Why: a card number or a random `bigint` stored as a JSON number (`{"id": 4111111111111111}`) is found
+/// like any other, and `****************`, 32 hex digits or `************1111` in its place is no JSON:
+/// a restore's COPY into a `json`/`jsonb` column refuses the document (`invalid input syntax for type
+/// json`), a client's JSON parser throws. A token already is a number (digits, and a leading `0` only where
+/// the value has one); the other actions' text is made one, as a number column's is (`NumericText`):
+/// every byte that is no digit becomes `0`, a hash is cut to the value's length, and leading zeros go
+/// (JSON allows none), so a redaction becomes `0` and a partial mask its kept digits.
+///
+/// A value counts as a document when its first and last bytes that are not white space are `{` and `}`
+/// or `[` and `]`: it holds this whatever the column's declared type (`jsonb`, `text`, a CSV field) and
+/// costs nothing where no such span is masked. Strings are followed from the value's start, so a span
+/// inside one (`"card 4111 1111 1111 1111"`, or digits alone in quotes) is masked as text, and only a
+/// span of digits (with `-` or `.`) outside every string is a bare number. Should a value merely look
+/// like a document, the worst case is a redaction written as zeros: never an original byte kept.
+struct JSONNumberSpans {
+    /// Whether the value is an object or an array by its first and last bytes.
+    let isDocument: Bool
+    /// Bytes before this offset have been read.
+    private var read = 0
+    private var inString = false
+    private var escaped = false
+
+    init(_ value: UnsafeBufferPointer<UInt8>) {
+        isDocument = Self.isContainer(value)
+    }
+
+    /// Whether `value[start..<end]` is a number's digits outside every string of the document. Asked
+    /// with ascending, disjoint spans of the same value (a rewrite's order).
+    mutating func isBareNumber(_ value: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        guard isDocument, start >= read, start < end, end <= value.count else { return false }
+        follow(value, to: start)
+        if inString { return false }
+        for b in UnsafeBufferPointer(rebasing: value[start..<end]) {
+            guard ASCII.isDigit(b) || b == UInt8(ascii: "-") || b == UInt8(ascii: ".") else { return false }
+        }
+        return true
+    }
+
+    /// Reads the bytes up to `position`, following the strings' quotes and escapes.
+    private mutating func follow(_ value: UnsafeBufferPointer<UInt8>, to position: Int) {
+        while read < position {
+            let b = value[read]
+            read += 1
+            if escaped {
+                escaped = false
+            } else if inString {
+                if b == UInt8(ascii: "\\") { escaped = true } else if b == UInt8(ascii: "\"") { inString = false }
+            } else if b == UInt8(ascii: "\"") {
+                inString = true
+            }
+        }
+    }
+
+    /// Turns `out[start...]`, an action's text in place of the bare number's digits `value[span]`, into
+    /// digits that JSON reads as a number: non-digits become `0` and the text is cut to the span's length
+    /// from the left (a hash is longer than what it replaces). Where the span begins a number, leading
+    /// zeros go (one digit staying) when nothing but the span's digits follow it, and a first `0`
+    /// becomes `1` when more digits do (a custom detector's span can be part of a number).
+    static func makeNumber(_ out: inout [UInt8], from start: Int, replacing span: Range<Int>,
+                           of value: UnsafeBufferPointer<UInt8>) {
+        let zero = UInt8(ascii: "0")
+        for i in start..<out.count where !ASCII.isDigit(out[i]) { out[i] = zero }
+        let excess = out.count - start - max(span.count, 1)
+        if excess > 0 { out.removeSubrange(start..<(start + excess)) }
+        if out.count == start { out.append(zero) }
+        let startsNumber = span.lowerBound == 0 || !(ASCII.isDigit(value[span.lowerBound - 1]) || value[span.lowerBound - 1] == UInt8(ascii: "."))
+        guard startsNumber else { return }
+        if span.upperBound < value.count && ASCII.isDigit(value[span.upperBound]) {
+            if out[start] == zero { out[start] = UInt8(ascii: "1") }
+            return
+        }
+        var leading = 0
+        while start + leading + 1 < out.count && out[start + leading] == zero { leading += 1 }
+        if leading > 0 { out.removeSubrange(start..<(start + leading)) }
+    }
+
+    /// Whether the first and last bytes of `value` that are not JSON white space are `{` and `}`, or
+    /// `[` and `]`.
+    static func isContainer(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        var first = 0, last = value.count - 1
+        while first <= last && isWhiteSpace(value[first]) { first += 1 }
+        while last > first && isWhiteSpace(value[last]) { last -= 1 }
+        guard last > first else { return false }
+        return (value[first] == UInt8(ascii: "{") && value[last] == UInt8(ascii: "}"))
+            || (value[first] == UInt8(ascii: "[") && value[last] == UInt8(ascii: "]"))
+    }
+
+    @inline(__always)
+    private static func isWhiteSpace(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: " ") || b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") || b == UInt8(ascii: "\t")
+    }
+}
