@@ -291,4 +291,62 @@ import WireTestSupport
         #expect(Array(result.output.prefix(9 + 5 + 260)) == Array(stream.prefix(9 + 5 + 260)))
         #expect(!leaks(result.output))
     }
+
+    // MARK: Format detection
+
+    /// Text whose first bytes look like a message header (a type byte, then a line end or a tab where
+    /// a length would start) is CSV: one-digit first fields of a headerless CSV or TSV, one-letter
+    /// headers. Each was taken for a wire stream whose first message claimed ~160 MB, and the run
+    /// failed with "truncated message".
+    @Test(arguments: ["1\n2\n3\n", "1\tann@example.com\n2\tbob@example.com\n", "n\n4111111111111111\n",
+                      "c\n\"41\"\n", "Z\n1\n", "S\tname\n", "T\r\nx\r\n", "2,ann@example.com\n",
+                      "D\u{1}\u{2}\u{3}\u{4}\n"])
+    func textThatLooksLikeAMessageHeaderIsCSV(_ text: String) {
+        let bytes = Array(text.utf8)
+        #expect(bytes.withUnsafeBufferPointer { InputFormat.detect($0) } == .csv)
+    }
+
+    /// What real captures begin with is still a wire stream: a result's description, the handshake's
+    /// messages, a command's completion or error, a first message longer than what was read.
+    @Test func realStreamBeginningsAreWire() {
+        let starts: [[UInt8]] = [
+            Self.header + Wire.dataRow(["1", Self.email]),
+            Wire.message("R", Wire.int32(0)) + Backend.parameterStatus("server_version", "15.4") + Wire.readyForQuery,
+            Backend.parameterStatus("TimeZone", "UTC"),
+            Wire.message("K", Wire.int32(4242) + Wire.int32(7)) + Wire.readyForQuery,
+            Wire.readyForQuery + Self.header,
+            Wire.message("1", []) + Wire.message("2", []) + Self.header,
+            Wire.commandComplete,
+            Wire.message("E", Array("SERROR\0".utf8) + [0]),
+            // A RowDescription of 100 kB, only its first 64 kB read yet.
+            Array((Wire.message("T", Wire.int16(1) + Array(repeating: UInt8(ascii: "x"), count: 100_000))).prefix(65_536)),
+        ]
+        for bytes in starts {
+            #expect(bytes.withUnsafeBufferPointer { InputFormat.detect($0) } == .wire, "\(bytes.prefix(12))")
+        }
+    }
+
+    /// `seq 1 9 | maskd pipe --no-header` and a headerless TSV are masked as CSV end to end.
+    @Test func headerlessOneDigitFirstFieldsAreMaskedAsCSV() {
+        let numbers = Array((1...9).map { "\($0)\n" }.joined().utf8)
+        let plain = maskStream(numbers, header: false)
+        #expect(plain.error == nil && plain.summary?.format == .csv && plain.output == numbers)
+        let tsv = Array("1\tann@example.com\n2\tbob@example.com\n".utf8)
+        var options = StreamMasker.Options()
+        options.csvHeader = false
+        options.csvDelimiter = 9
+        options.onCallingThread = true
+        let collector = ByteCollector()
+        var offset = 0
+        let summary = try? StreamMasker(key: testKey, options: options).run(
+            source: { buffer in
+                let n = min(buffer.count, tsv.count - offset)
+                tsv.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + n)])) }
+                offset += n
+                return n
+            }, sink: { collector.append($0) })
+        #expect(summary?.format == .csv && summary?.rows == 2)
+        let out = String(decoding: collector.bytes, as: UTF8.self)
+        #expect(out.hasPrefix("1\t") && !out.contains("ann@example.com") && !out.contains("bob@example.com"), "\(out)")
+    }
 }

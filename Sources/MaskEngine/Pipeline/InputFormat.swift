@@ -14,19 +14,37 @@ public enum InputFormat: String, Sendable, CaseIterable {
 
     /// Guesses the format from the first bytes: a PostgreSQL backend message stream starts with a
     /// message type byte and a plausible length; anything else is taken for CSV.
+    ///
+    /// Plausible is strict, because text can look like a message header: a headerless CSV or TSV whose
+    /// first field is one digit (`seq 1 9`, `1<TAB>ann@…`) or a one-letter header (`n`, `c`) starts
+    /// with a type byte and then a line end or a tab, which read as a length of some hundred million.
+    /// A first message must be under 16 MiB (its length's first byte zero, which no text has), a
+    /// message of fixed size must have that size, and a next message begun in `prefix` must start with
+    /// a type byte too. A capture whose first message is larger takes `--format wire`.
     public static func detect(_ prefix: UnsafeBufferPointer<UInt8>) -> InputFormat {
         let head = String(decoding: UnsafeBufferPointer(rebasing: prefix[0..<min(prefix.count, 4096)]), as: UTF8.self)
         // Only a script that starts the way pg_dump starts one: a CSV that merely mentions a dump must
         // stay CSV, or its rows would pass as script text.
         if dumpOpenings.contains(where: { head.hasPrefix($0) }) { return .pgdump }
-        guard prefix.count >= 5 else { return .csv }
-        let backendTypes: Set<UInt8> = Set("TDCZENSKR123nIsHGWdcAVt".utf8)
-        guard backendTypes.contains(prefix[0]) else { return .csv }
-        let length = Int(Int32(bitPattern: UInt32(prefix[1]) << 24 | UInt32(prefix[2]) << 16
-            | UInt32(prefix[3]) << 8 | UInt32(prefix[4])))
-        // Text never starts with a byte < 0x20 in the second position; a real length here almost always does.
-        return length >= 4 && length < (1 << 30) && prefix[1] < 0x20 ? .wire : .csv
+        guard prefix.count >= 5, backendTypes.contains(prefix[0]), prefix[1] == 0 else { return .csv }
+        let length = Int(prefix[2]) << 16 | Int(prefix[3]) << 8 | Int(prefix[4])
+        if length < 4 { return .csv }
+        if let fixed = fixedLengths[prefix[0]], fixed != length { return .csv }
+        let next = 1 + length
+        if next < prefix.count && !backendTypes.contains(prefix[next]) { return .csv }
+        return .wire
     }
+
+    /// The type bytes of backend messages.
+    static let backendTypes: Set<UInt8> = Set("TDCZENSKR123nIsHGWdcAVt".utf8)
+
+    /// The length words of backend messages that have one size: ReadyForQuery, BackendKeyData (its
+    /// 4-byte secret key; protocol 3.2 allows longer keys, so a 3.2 capture starting with one takes
+    /// `--format wire`), and the messages with no body.
+    static let fixedLengths: [UInt8: Int] = [
+        UInt8(ascii: "Z"): 5, UInt8(ascii: "K"): 12, UInt8(ascii: "1"): 4, UInt8(ascii: "2"): 4, UInt8(ascii: "3"): 4,
+        UInt8(ascii: "n"): 4, UInt8(ascii: "s"): 4, UInt8(ascii: "I"): 4, UInt8(ascii: "c"): 4,
+    ]
 }
 
 /// Input maskd cannot read as rows: compressed (its rows would pass through as opaque bytes and come
