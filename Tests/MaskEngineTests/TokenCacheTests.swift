@@ -309,6 +309,56 @@ import WireTestSupport
         #expect(batched.prepared.taken > PreparedTokens.maxRequests / 2, "the requests kept came from the preparation")
     }
 
+    /// One cell with more findings than a preparation holds (a huge document of emails, cards and
+    /// SSNs) is rewritten with its tokens made a window at a time: the same bytes as one token at a time,
+    /// and every token from a window (past the cap they were all made one by one).
+    @Test(arguments: [1, 2])
+    func aHugeCellsTokensAreMadeWindowByWindow(_ cellsBefore: Int) {
+        let count = 2 * CellRewriter.findingsPerPreparation + 700
+        var text = ""
+        for i in 0..<count {
+            switch i % 3 {
+            case 0: text += "u\(i)@x\(i % 97).example.com, "
+            case 1: text += "card \(Self.luhnCard(i)); "
+            default: text += "ssn \(100 + i % 600)-\(10 + i % 89)-\(1000 + i % 8999) "
+            }
+        }
+        let value = Array(text.utf8)
+        let found = findings(in: text)
+        #expect(found.count > count - 50)  // SSNs of area 666 are not issued
+        let windowed = CellRewriter(policy: .default, tokenizer: Tokenizer(key: testKey, cachedTokens: 0))
+        let plain = Tokenizer(key: testKey, cachedTokens: 0)
+        value.withUnsafeBufferPointer { v in
+            // Cells before it ask for their tokens as a batch would; the huge cell asks for none.
+            let small = Array("a@b.example.com".utf8)
+            small.withUnsafeBufferPointer { s in
+                for _ in 0..<cellsBefore { windowed.requestTokens([Finding(start: 0, end: s.count, type: .email)], of: s, actions: windowed.defaultActions) }
+            }
+            windowed.requestTokens(found, of: v, actions: windowed.defaultActions)
+            #expect(windowed.tokenizer.prepared.requests.count == cellsBefore)
+            var out: [UInt8] = []
+            #expect(windowed.rewrite(v, findings: found[...], as: .cell, into: &out) == .rewritten)
+            var expected: [UInt8] = []
+            var copied = 0
+            for f in found {
+                expected += v[copied..<f.start]
+                plain.appendToken(f.type, UnsafeBufferPointer(rebasing: v[f.start..<f.end]), to: &expected)
+                copied = f.end
+            }
+            expected += v[copied...]
+            #expect(out == expected)
+        }
+        #expect(windowed.tokenizer.prepared.taken == found.count, "\(windowed.tokenizer.prepared.taken) of \(found.count) from windows")
+        #expect(windowed.tokenizer.prepared.requests.isEmpty, "the windows are forgotten after the cell")
+    }
+
+    /// A Luhn-valid 16-digit Visa number, distinct for each `i`.
+    static func luhnCard(_ i: Int) -> String {
+        let payload = Array(String(400_000_000_000_000 + i * 7_919).utf8).map { $0 - 48 }
+        let check = payload.withUnsafeBufferPointer { Luhn.checkDigit(payload: $0, count: 15) }
+        return String(decoding: (payload + [check]).map { $0 + 48 }, as: UTF8.self)
+    }
+
     /// The digit kernel refuses what no caller may give it, writing nothing: a value reaching past the
     /// bytes, a kind that is neither card nor SSN, plans it cannot index.
     @Test func theDigitKernelRefusesRequestsOutsideItsBytes() {

@@ -93,7 +93,22 @@ public final class CellRewriter {
         var json: JSONNumberSpans? = nil
         let stopAt = out.count.addingReportingOverflow(limit)
         let outLimit = stopAt.overflow ? Int.max : stopAt.partialValue
-        for f in findings where policy.masks(f) {
+        // A cell with more findings than one preparation holds (`requestTokens` leaves it out) has its
+        // tokens made here, a window of findings at a time.
+        let windowed = findings.count > Self.findingsPerPreparation
+        defer { if windowed { forgetPreparedTokens() } }
+        var windowEnd = findings.startIndex
+        var next = findings.startIndex
+        while next != findings.endIndex {
+            if windowed && next == windowEnd {
+                windowEnd = findings.index(next, offsetBy: Self.findingsPerPreparation, limitedBy: findings.endIndex) ?? findings.endIndex
+                forgetPreparedTokens()
+                requestTokens(findings[next..<windowEnd], of: value, actions: actions)
+                prepareTokens()
+            }
+            let f = findings[next]
+            findings.formIndex(after: &next)
+            if !policy.masks(f) { continue }
             let action = Self.action(for: f, in: actions)
             if action == .keep { continue }
             if out.count > outLimit { return .rewritten }
@@ -184,13 +199,21 @@ public final class CellRewriter {
     /// into `value`) that `rewrite` will tokenize: the first half of a batch's prepared tokens, whose
     /// second is `prepareTokens` (see `PreparedTokens`). Asking for a span the rewrite then treats
     /// otherwise costs time, never a token: the rewrite takes a prepared token only for equal bytes.
+    ///
+    /// A cell with more than `findingsPerPreparation` findings (a huge text or document of emails) is
+    /// left out: past the preparation's limit its tokens were made one by one, at two to three times the
+    /// cost, and `rewrite` makes them a window at a time instead.
     func requestTokens<Spans: Collection<Finding>>(_ findings: Spans, of value: UnsafeBufferPointer<UInt8>, actions: ActionTable) {
+        if findings.count > Self.findingsPerPreparation { return }
         for f in findings where (f.type == .creditCard || f.type == .usSSN || f.type == .email
                                  || (f.type == .secret && f.end - f.start <= Tokenizer.longestPreparedSecret)) && policy.masks(f)
             && Self.action(for: f, in: actions) == .tokenize {
             tokenizer.prepared.request(f.type, UnsafeBufferPointer(rebasing: value[f.start..<f.end]))
         }
     }
+
+    /// The most findings of one cell whose tokens are prepared together (`PreparedTokens.maxRequests`).
+    static let findingsPerPreparation = PreparedTokens.maxRequests
 
     /// Makes the tokens asked for with `requestTokens`, several at a time; one alone gains nothing
     /// from interleaving and is left to the rewrite.
