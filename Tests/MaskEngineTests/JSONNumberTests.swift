@@ -153,7 +153,8 @@ import WireTestSupport
         (.redact, #"{"q": "say \"4111111111111111\" \\", "n": 4111111111111111}"#,
          #"{"q": "say \"****************\" \\", "n": 0}"#),
         (.redact, #"{"q\\": 4111111111111111}"#, #"{"q\\": 0}"#),
-        // Not a document: the text keeps its masks.
+        // Not a document: the text keeps its masks (a PostgreSQL array's text is no object).
+        (.redact, #"{4111111111111111,7}"#, #"{****************,7}"#),
         (.redact, #"card: 4111111111111111, exp 12/25"#, #"card: ****************, exp 12/25"#),
         (.redact, #"{"n": 4111111111111111"#, #"{"n": ****************"#),
     ])

@@ -96,6 +96,48 @@ import Testing
         #expect(wide.contains("@example.invalid\t\\N"))
     }
 
+    /// A column declared with a domain's name has the domain's base type: its varchar limit and its
+    /// number type hold the masked value (without them the email token broke `varchar(20)` and `****`
+    /// a `bigint`, and the restore failed). As pg_dump writes them: a constraint on its own line,
+    /// quoted names, a domain over a domain, an array of a domain.
+    @Test func domainsGiveTheirColumnsTheirBaseTypes() throws {
+        let input = """
+            --
+            -- PostgreSQL database dump
+            --
+
+            CREATE DOMAIN public."Money Amt" AS numeric(21,2);
+            CREATE DOMAIN public.acct AS bigint
+            	CONSTRAINT acct_check CHECK ((VALUE > 0));
+            CREATE DOMAIN public.acct_too AS public.acct;
+            CREATE DOMAIN public.note AS character varying(20) NOT NULL DEFAULT 'x'::character varying;
+            CREATE TABLE public.t (
+                id public.acct,
+                n public.note,
+                m public."Money Amt",
+                ids public.acct[],
+                b public.acct_too
+            );
+
+            COPY public.t (id, n, m, ids, b) FROM stdin;
+            4111111111111111	ann@example.com	4111111111111111.25	{4111111111111111,7}	4111111111111111
+            \\.
+
+            """
+        var schema = DumpSchema()
+        for line in input.split(separator: "\n") where line.hasPrefix("CREATE DOMAIN ") { schema.learn(createDomain: String(line)) }
+        #expect(schema.domains == ["public.\"Money Amt\"": "numeric(21,2)", "public.acct": "bigint", "public.acct_too": "bigint",
+                                   "public.note": "character varying(20)"])
+        let r = maskStream(Array(input.utf8), policy: MaskPolicy(creditCard: .redact))
+        #expect(r.error == nil)
+        let row = try #require(String(decoding: r.output, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("0") })
+        let fields = row.split(separator: "\t").map(String.init)
+        try #require(fields.count == 5)
+        #expect(Int64(fields[0]) == 0 && Int64(fields[4]) == 0, "\(row)")
+        #expect(fields[1].count <= 20 && !fields[1].contains("ann@example.com"), "\(row)")
+        #expect(fields[2] == "0000000000000000.25" && fields[3] == "{0000000000000000,7}", "\(row)")
+    }
+
     /// A type whose `)` comes before its `(` (found by the release fuzzer: `character) varying(24)`)
     /// trapped on a reversed range while the schema was learnt; it is no length limit, and the dump masks.
     @Test func aTypeWithItsParenthesesReversedHasNoLimit() {

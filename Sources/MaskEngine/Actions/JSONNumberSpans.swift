@@ -10,11 +10,12 @@
 /// (JSON allows none), so a redaction becomes `0` and a partial mask its kept digits.
 ///
 /// A value counts as a document when its first and last bytes that are not white space are `{` and `}`
-/// or `[` and `]`: it holds this whatever the column's declared type (`jsonb`, `text`, a CSV field) and
-/// costs nothing where no such span is masked. Strings are followed from the value's start, so a span
-/// inside one (`"card 4111 1111 1111 1111"`, or digits alone in quotes) is masked as text, and only a
-/// span of digits (with `-` or `.`) outside every string is a bare number. Should a value merely look
-/// like a document, the worst case is a redaction written as zeros: never an original byte kept.
+/// (a quoted key first, or nothing: a PostgreSQL array's text `{1,2}` is no object) or `[` and `]`: it
+/// holds this whatever the column's declared type (`jsonb`, `text`, a CSV field) and costs nothing where
+/// no such span is masked. Strings are followed from the value's start, so a span inside one (`"card
+/// 4111 1111 1111 1111"`, or digits alone in quotes) is masked as text, and only a span of digits (with
+/// `-` or `.`) outside every string is a bare number. Should a value merely look like a document, the
+/// worst case is a redaction written as zeros: never an original byte kept.
 struct JSONNumberSpans {
     /// Whether the value is an object or an array by its first and last bytes.
     let isDocument: Bool
@@ -77,15 +78,19 @@ struct JSONNumberSpans {
         if leading > 0 { out.removeSubrange(start..<(start + leading)) }
     }
 
-    /// Whether the first and last bytes of `value` that are not JSON white space are `{` and `}`, or
-    /// `[` and `]`.
+    /// Whether the first and last bytes of `value` that are not JSON white space are `{` and `}` (and
+    /// the first after `{` a quote or the `}`), or `[` and `]`.
     static func isContainer(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
         var first = 0, last = value.count - 1
         while first <= last && isWhiteSpace(value[first]) { first += 1 }
         while last > first && isWhiteSpace(value[last]) { last -= 1 }
         guard last > first else { return false }
-        return (value[first] == UInt8(ascii: "{") && value[last] == UInt8(ascii: "}"))
-            || (value[first] == UInt8(ascii: "[") && value[last] == UInt8(ascii: "]"))
+        if value[first] == UInt8(ascii: "[") { return value[last] == UInt8(ascii: "]") }
+        guard value[first] == UInt8(ascii: "{") && value[last] == UInt8(ascii: "}") else { return false }
+        // An object's first member is a quoted key: a PostgreSQL array's text (`{4111…,7}`) is none.
+        var key = first + 1
+        while key < last && isWhiteSpace(value[key]) { key += 1 }
+        return value[key] == UInt8(ascii: "\"") || key == last
     }
 
     @inline(__always)

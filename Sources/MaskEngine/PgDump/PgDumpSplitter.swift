@@ -115,6 +115,8 @@ package struct PgDumpSplitter {
             default:
                 if text.hasPrefix("CREATE TABLE ") && !text.hasSuffix(";") {
                     state = .createTable([text])
+                } else if text.hasPrefix("CREATE DOMAIN ") {
+                    schema.learn(createDomain: text)
                 } else if text.hasPrefix("COPY ") && text.hasSuffix("FROM stdin;") {
                     // A COPY line whose column list cannot be read still opens a block: its rows are
                     // scanned in every field rather than passed through as script text.

@@ -37,11 +37,46 @@ public struct DumpColumn: Sendable, Equatable {
     }
 }
 
-/// What the dump's `CREATE TABLE` statements declared, by qualified table name.
+/// What the dump's `CREATE TABLE` statements declared, by qualified table name, and its `CREATE DOMAIN`
+/// statements' base types.
 public struct DumpSchema: Sendable {
     public var tables: [String: [DumpColumn]] = [:]
+    /// The base type of each domain, by its name as the dump spells it (`public.acct`,
+    /// `public."Money Amt"`); a domain over a domain has the first one's base type.
+    public var domains: [String: String] = [:]
 
     public init() {}
+
+    /// Reads a `CREATE DOMAIN name AS type …` line. Why: a column of a domain over `bigint` or
+    /// `varchar(20)` is declared with the domain's name, and without its base type a masked value
+    /// broke the restore (`****` in a number, an email token of 32 characters in 20).
+    public mutating func learn(createDomain line: String) {
+        let text = line.dropFirst("CREATE DOMAIN ".count)
+        // The name ends at the first " AS " outside double quotes.
+        var quoted = false
+        var i = text.startIndex
+        var nameEnd: String.Index? = nil
+        while i < text.endIndex {
+            if text[i] == "\"" { quoted.toggle() } else if !quoted && text[i...].hasPrefix(" AS ") { nameEnd = i; break }
+            i = text.index(after: i)
+        }
+        guard let nameEnd else { return }
+        let name = String(text[..<nameEnd])
+        var type = String(text[text.index(nameEnd, offsetBy: 4)...])
+        for stop in [";", " NOT NULL", " NULL", " DEFAULT ", " COLLATE ", " CONSTRAINT ", " CHECK "] {
+            if let r = type.range(of: stop) { type = String(type[..<r.lowerBound]) }
+        }
+        type = type.trimmingCharacters(in: .whitespaces)
+        guard !type.isEmpty else { return }
+        domains[name] = baseType(of: type)
+    }
+
+    /// `type` with a domain's name (or an array of one) replaced by the domain's base type.
+    func baseType(of type: String) -> String {
+        if let base = domains[type] { return base }
+        if type.hasSuffix("[]"), let base = domains[String(type.dropLast(2))] { return base + "[]" }
+        return type
+    }
 
     /// Reads a `CREATE TABLE name (` … `);` statement as pg_dump writes it: one column per line,
     /// `    name type [NOT NULL] [DEFAULT …],`. Constraint lines are skipped.
@@ -64,7 +99,7 @@ public struct DumpSchema: Sendable {
             for stop in [" NOT NULL", " DEFAULT ", " COLLATE ", " GENERATED ", " CONSTRAINT ", " NULL"] {
                 if let r = type.range(of: stop) { type = String(type[..<r.lowerBound]) }
             }
-            columns.append(DumpColumn(name: columnName, type: type.trimmingCharacters(in: .whitespaces)))
+            columns.append(DumpColumn(name: columnName, type: baseType(of: type.trimmingCharacters(in: .whitespaces))))
         }
         tables[name] = columns
     }
