@@ -198,6 +198,37 @@ import WireTestSupport
         }
     }
 
+    /// Strings of every length with escaped quotes and backslashes at every offset before the spans:
+    /// the scan that skips eight bytes at a time keeps the string state the byte-by-byte reading has.
+    @Test func stringStateHoldsAcrossEscapesAtEveryOffset() {
+        var g = StageOneTests.Generator(state: 0x5A7)
+        let pieces = [#"\""#, #"\\"#, "a", "b c", ",", ":", "{", "]", "é", #"\u0041"#]
+        let rewriter = CellRewriter(policy: MaskPolicy(creditCard: .redact), tokenizer: Tokenizer(key: testKey))
+        for _ in 0..<3_000 {
+            let prose = (0..<Int(g.next() % 24)).map { _ in pieces[Int(g.next() % UInt64(pieces.count))] }.joined()
+            let doc = #"{"p": "\#(prose)", "n": 4111111111111111, "q": "\#(prose) 4111111111111111"}"#
+            let value = Array(doc.utf8)
+            let out = value.withUnsafeBufferPointer { v -> String in
+                let index = StageOneIndex()
+                index.reset(v)
+                var found: [Finding] = []
+                CellScanner().scan(v, lower: 0, upper: v.count, index: index, context: ColumnContext(), into: &found)
+                var out: [UInt8] = []
+                _ = rewriter.rewrite(v, findings: found[...], as: .cell, actions: rewriter.defaultActions, into: &out)
+                return String(decoding: out, as: UTF8.self)
+            }
+            #expect(out == #"{"p": "\#(prose)", "n": 0, "q": "\#(prose) ****************"}"#, "\(doc)")
+        }
+        for _ in 0..<20_000 {
+            let word = g.next()
+            let bytes = withUnsafeBytes(of: word) { Array($0) }
+            #expect(JSONNumberSpans.holdsQuoteOrBackslash(word) == bytes.contains { $0 == 0x22 || $0 == 0x5C })
+            let shift = 8 * (g.next() % 8)
+            let one = word & ~(0xFF << shift) | (g.next() % 2 == 0 ? 0x22 : 0x5C) << shift
+            #expect(JSONNumberSpans.holdsQuoteOrBackslash(one))
+        }
+    }
+
     /// A span that is only part of a number (a custom detector's) keeps the number valid: no leading
     /// zero before the digits that follow it.
     @Test func aSpanThatBeginsALongerNumberLeavesNoLeadingZero() {

@@ -42,7 +42,17 @@ struct JSONNumberSpans {
 
     /// Reads the bytes up to `position`, following the strings' quotes and escapes.
     private mutating func follow(_ value: UnsafeBufferPointer<UInt8>, to position: Int) {
+        guard let base = value.baseAddress else { return }
         while read < position {
+            if !escaped && position - read >= 8 {
+                // Sound: `read + 8 <= position <= value.count`. Eight bytes without a quote or a
+                // backslash change no state: skipped at once (a redacted document's prose was a
+                // twentieth of a dense table's time, byte by byte).
+                if !Self.holdsQuoteOrBackslash(UnsafeRawPointer(base + read).loadUnaligned(as: UInt64.self)) {
+                    read += 8
+                    continue
+                }
+            }
             let b = value[read]
             read += 1
             if escaped {
@@ -76,6 +86,15 @@ struct JSONNumberSpans {
         var leading = 0
         while start + leading + 1 < out.count && out[start + leading] == zero { leading += 1 }
         if leading > 0 { out.removeSubrange(start..<(start + leading)) }
+    }
+
+    /// Whether a byte of `word` is `"` or `\` (a byte equal to the pattern leaves a zero byte after
+    /// the XOR, which the borrow test finds exactly).
+    @inline(__always)
+    static func holdsQuoteOrBackslash(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let quotes = word ^ (ones &* 0x22), backslashes = word ^ (ones &* 0x5C)
+        return ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes) & highs != 0
     }
 
     /// Whether the first and last bytes of `value` that are not JSON white space are `{` and `}` (and
