@@ -273,15 +273,19 @@ public final class CellRewriter {
         var alnumCount = 0
         for b in span where ASCII.isAlnum(b) { alnumCount += 1 }
         let keep = min(requested, alnumCount / 2)
-        var seen = 0
-        for b in span {
-            if ASCII.isAlnum(b) {
-                seen += 1
-                out.append(seen > alnumCount - keep ? b : UInt8(ascii: "*"))
-            } else if b < 0x80 && b != UInt8(ascii: "\n") && b != UInt8(ascii: "\t") && b != UInt8(ascii: "\\") {
-                out.append(b)
-            } else {
-                out.append(UInt8(ascii: "*"))
+        if span.isEmpty { return }
+        // One byte out for each byte in, written in place (an `append` a byte checked capacity each time).
+        out.append(writing: span.count) { p in
+            var seen = 0
+            for (i, b) in span.enumerated() {
+                if ASCII.isAlnum(b) {
+                    seen += 1
+                    p[i] = seen > alnumCount - keep ? b : UInt8(ascii: "*")
+                } else if b < 0x80 && b != UInt8(ascii: "\n") && b != UInt8(ascii: "\t") && b != UInt8(ascii: "\\") {
+                    p[i] = b
+                } else {
+                    p[i] = UInt8(ascii: "*")
+                }
             }
         }
     }
