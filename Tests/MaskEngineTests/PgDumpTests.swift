@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import MaskEngine
 
@@ -136,6 +137,50 @@ import Testing
         #expect(Int64(fields[0]) == 0 && Int64(fields[4]) == 0, "\(row)")
         #expect(fields[1].count <= 20 && !fields[1].contains("ann@example.com"), "\(row)")
         #expect(fields[2] == "0000000000000000.25" && fields[3] == "{0000000000000000,7}", "\(row)")
+    }
+
+    /// Large objects' data, as pg_dump writes it (`lowrite` lines of hex, 16 KiB each), is masked as the
+    /// bytes it encodes: an email inside one line, and one split across two lines, are found; each line
+    /// keeps its length and stays hex, so the restore writes objects of the same sizes. Before, hex was
+    /// text without findings and every value left the dump as it came.
+    @Test(arguments: [1 << 20, 64])
+    func largeObjectsAreMaskedAsTheirBytes(_ chunk: Int) throws {
+        func hex(_ s: String) -> String { Array(s.utf8).map { String(format: "%02x", $0) }.joined() }
+        let first = "note for ann@example.com, card 4111 1111 1111 1111, and bob@exa"
+        let second = "mple.com wrote"
+        let input = """
+            --
+            -- PostgreSQL database dump
+            --
+
+            SELECT pg_catalog.lo_open('16387', 131072);
+            SELECT pg_catalog.lowrite(0, '\\x\(hex(first))');
+            SELECT pg_catalog.lowrite(0, '\\x\(hex(second))');
+            SELECT pg_catalog.lo_close(0);
+
+            COMMENT ON TABLE public.t IS 'owner carol@example.com \\x\(hex("dan@example.com"))';
+
+            """
+        let r = maskStream(Array(input.utf8), chunkBytes: chunk)
+        #expect(r.error == nil)
+        let out = String(decoding: r.output, as: UTF8.self)
+        let writes = out.split(separator: "\n").filter { $0.hasPrefix("SELECT pg_catalog.lowrite(0, '\\x") }
+        try #require(writes.count == 2)
+        let decoded = writes.map { line -> String in
+            let digits = Array(line.dropFirst("SELECT pg_catalog.lowrite(0, '\\x".count).dropLast(3).utf8)
+            #expect(digits.allSatisfy { ASCII.isHexDigit($0) })
+            let bytes = stride(from: 0, to: digits.count, by: 2).map { UInt8(String(decoding: digits[$0..<($0 + 2)], as: UTF8.self), radix: 16)! }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        #expect(decoded[0].count == first.count && decoded[1].count == second.count)
+        let whole = decoded.joined()
+        for original in ["ann@example.com", "4111 1111 1111 1111", "bob@example.com", "mple.com"] {
+            #expect(!whole.contains(original), "\(whole)")
+        }
+        #expect(whole.hasPrefix("note for ") && whole.hasSuffix(" wrote"), "\(whole)")
+        // Script text around them is masked as text, as before; hex elsewhere is not a large object's.
+        #expect(!out.contains("carol@example.com") && out.contains(hex("dan@example.com")))
+        #expect(r.summary?.outsideRowFindings == 4, "\(String(describing: r.summary))")
     }
 
     /// A type whose `)` comes before its `(` (found by the release fuzzer: `character) varying(24)`)

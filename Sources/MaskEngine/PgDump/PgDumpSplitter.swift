@@ -142,7 +142,10 @@ package struct PgDumpSplitter {
                 continue
             }
             insideKeyBlock = Self.endsInsideKeyBlock(bytes, wasInside: insideKeyBlock)
-            if passthrough.count >= chunkBytes {
+            // Nor between a large object's `lowrite` lines (up to `maxLargeObjectRun`): their bytes are
+            // scanned as one buffer, so a value split across two lines is found (`LargeObjectWrites`).
+            let insideLargeObject = bytes.starts(with: LargeObjectWrites.linePrefix) && passthrough.count < Self.maxLargeObjectRun
+            if passthrough.count >= chunkBytes && !insideLargeObject {
                 // Script text is cut into jobs at line ends, but never inside a key block: the next job
                 // would scan the key's body lines without its BEGIN line and pass them through. A block
                 // that grows past the line limit is flushed (its BEGIN line marks the rest of that job
@@ -158,6 +161,10 @@ package struct PgDumpSplitter {
         _ = flush()
         if case .createTable = state { return }  // an unterminated statement holds no row data
     }
+
+    /// The most script text held back so that a large object's writes stay in one job: past it a job
+    /// ends between two of them (a value split there is scanned in two pieces).
+    static let maxLargeObjectRun = 64 << 20
 
     static let keyBlockBegin = Array("-----BEGIN".utf8)
     static let keyBlockEnd = Array("-----END".utf8)

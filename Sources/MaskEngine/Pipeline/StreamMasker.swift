@@ -291,17 +291,26 @@ enum Job: Sendable {
 
     func run(session: MaskSession, maxMessageBytes: Int, delimiter: UInt8) -> MaskedChunk {
         switch self {
-        case .sqlText(let bytes):
+        case .sqlText(var bytes):
             var chunk = MaskedChunk()
+            // Large objects' data (`lowrite` lines) is masked as the bytes it encodes, and left out of
+            // the text scan below.
+            var hexRanges: [Range<Int>] = []
+            let objectFindings = LargeObjectWrites.mask(&bytes, session: session, hexRanges: &hexRanges)
+            for f in objectFindings { chunk.counts[Int(f.type.rawValue)] += 1 }
+            chunk.outsideRowFindings = objectFindings.count
             bytes.withUnsafeBufferPointer { b in
                 let index = StageOneIndex()
                 index.reset(b)
                 var findings: [Finding] = []
                 session.scan(b, lower: 0, upper: b.count, index: index, context: ColumnContext(scansDigits: false),
                                      into: &findings)
+                if !hexRanges.isEmpty {
+                    findings.removeAll { f in hexRanges.contains { $0.overlaps(f.start..<f.end) } }
+                }
                 if findings.isEmpty { chunk.output = bytes; return }
                 _ = session.rewriter.rewrite(b, findings: findings[...], as: .text, actions: session.textActions, into: &chunk.output)
-                chunk.outsideRowFindings = findings.count
+                chunk.outsideRowFindings += findings.count
                 for f in findings { chunk.counts[Int(f.type.rawValue)] += 1 }
             }
             return chunk
