@@ -23,21 +23,8 @@ import Testing
 
     /// Masks `text` as CSV whose fields are separated by `delimiter`.
     func mask(_ text: String, delimiter: UInt8) -> (String, StreamSummary?) {
-        var options = StreamMasker.Options()
-        options.format = .csv
-        options.csvDelimiter = delimiter
-        let collector = ByteCollector()
-        let input = Array(text.utf8)
-        var offset = 0
-        let summary = try? StreamMasker(key: testKey, options: options).run(
-            source: { buffer in
-                let n = min(buffer.count, input.count - offset)
-                input.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + n)])) }
-                offset += n
-                return n
-            },
-            sink: { collector.append($0) })
-        return (String(decoding: collector.bytes, as: UTF8.self), summary)
+        let r = maskStream(Array(text.utf8), format: .csv, delimiter: delimiter)
+        return (String(decoding: r.output, as: UTF8.self), r.summary)
     }
 
     @Test func otherDelimiters() {

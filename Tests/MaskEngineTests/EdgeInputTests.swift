@@ -331,22 +331,10 @@ import WireTestSupport
         let numbers = Array((1...9).map { "\($0)\n" }.joined().utf8)
         let plain = maskStream(numbers, header: false)
         #expect(plain.error == nil && plain.summary?.format == .csv && plain.output == numbers)
-        let tsv = Array("1\tann@example.com\n2\tbob@example.com\n".utf8)
-        var options = StreamMasker.Options()
-        options.csvHeader = false
-        options.csvDelimiter = 9
-        options.onCallingThread = true
-        let collector = ByteCollector()
-        var offset = 0
-        let summary = try? StreamMasker(key: testKey, options: options).run(
-            source: { buffer in
-                let n = min(buffer.count, tsv.count - offset)
-                tsv.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + n)])) }
-                offset += n
-                return n
-            }, sink: { collector.append($0) })
+        let tsv = maskStream(Array("1\tann@example.com\n2\tbob@example.com\n".utf8), header: false, delimiter: 9)
+        let summary = tsv.summary
         #expect(summary?.format == .csv && summary?.rows == 2)
-        let out = String(decoding: collector.bytes, as: UTF8.self)
+        let out = String(decoding: tsv.output, as: UTF8.self)
         #expect(out.hasPrefix("1\t") && !out.contains("ann@example.com") && !out.contains("bob@example.com"), "\(out)")
     }
 }

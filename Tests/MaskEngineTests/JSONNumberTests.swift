@@ -50,6 +50,20 @@ import WireTestSupport
         return rows
     }
 
+    /// One cell's value scanned and rewritten as the engine does it.
+    static func masked(_ text: String, with rewriter: CellRewriter) -> String {
+        let value = Array(text.utf8)
+        return value.withUnsafeBufferPointer { v -> String in
+            let index = StageOneIndex()
+            index.reset(v)
+            var found: [Finding] = []
+            CellScanner().scan(v, lower: 0, upper: v.count, index: index, context: ColumnContext(), into: &found)
+            var out: [UInt8] = []
+            _ = rewriter.rewrite(v, findings: found[...], as: .cell, actions: rewriter.defaultActions, into: &out)
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
     /// Parses `text` as JSON (fragments allowed), or nil.
     static func parse(_ text: String) -> Any? {
         try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
@@ -159,17 +173,8 @@ import WireTestSupport
         (.redact, #"{"n": 4111111111111111"#, #"{"n": ****************"#),
     ])
     func bareCardsBecomeNumbers(_ action: MaskAction, _ original: String, _ expected: String) {
-        let value = Array(original.utf8)
-        let masked = value.withUnsafeBufferPointer { v -> String in
-            let index = StageOneIndex()
-            index.reset(v)
-            var found: [Finding] = []
-            CellScanner().scan(v, lower: 0, upper: v.count, index: index, context: ColumnContext(), into: &found)
-            var out: [UInt8] = []
-            let rewriter = CellRewriter(policy: MaskPolicy(creditCard: action), tokenizer: Tokenizer(key: testKey))
-            _ = rewriter.rewrite(v, findings: found[...], as: .cell, actions: rewriter.defaultActions, into: &out)
-            return String(decoding: out, as: UTF8.self)
-        }
+        let rewriter = CellRewriter(policy: MaskPolicy(creditCard: action), tokenizer: Tokenizer(key: testKey))
+        let masked = Self.masked(original, with: rewriter)
         #expect(masked == expected)
     }
 
@@ -207,16 +212,7 @@ import WireTestSupport
         for _ in 0..<3_000 {
             let prose = (0..<Int(g.next() % 24)).map { _ in pieces[Int(g.next() % UInt64(pieces.count))] }.joined()
             let doc = #"{"p": "\#(prose)", "n": 4111111111111111, "q": "\#(prose) 4111111111111111"}"#
-            let value = Array(doc.utf8)
-            let out = value.withUnsafeBufferPointer { v -> String in
-                let index = StageOneIndex()
-                index.reset(v)
-                var found: [Finding] = []
-                CellScanner().scan(v, lower: 0, upper: v.count, index: index, context: ColumnContext(), into: &found)
-                var out: [UInt8] = []
-                _ = rewriter.rewrite(v, findings: found[...], as: .cell, actions: rewriter.defaultActions, into: &out)
-                return String(decoding: out, as: UTF8.self)
-            }
+            let out = Self.masked(doc, with: rewriter)
             #expect(out == #"{"p": "\#(prose)", "n": 0, "q": "\#(prose) ****************"}"#, "\(doc)")
         }
         for _ in 0..<20_000 {

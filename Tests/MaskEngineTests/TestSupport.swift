@@ -25,14 +25,15 @@ let testKey = try! TokenKey(string: "0123456789abcdef0123456789abcdef0123456789a
 let otherKey = try! TokenKey(string: "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210")
 
 /// Masks a whole input in memory through the same pipeline `maskd pipe` uses.
-func maskStream(_ input: [UInt8], format: InputFormat? = nil, header: Bool = true, policy: MaskPolicy = .default,
-                key: TokenKey = testKey, chunkBytes: Int = 1 << 20, workers: Int = 2, readSize: Int = 1 << 16,
-                onCallingThread: Bool = false)
+func maskStream(_ input: [UInt8], format: InputFormat? = nil, header: Bool = true, delimiter: UInt8 = UInt8(ascii: ","),
+                policy: MaskPolicy = .default, key: TokenKey = testKey, chunkBytes: Int = 1 << 20, workers: Int = 2,
+                readSize: Int = 1 << 16, onCallingThread: Bool = false)
     -> (output: [UInt8], report: String, summary: StreamSummary?, error: Error?)
 {
     var options = StreamMasker.Options()
     options.format = format
     options.csvHeader = header
+    options.csvDelimiter = delimiter
     options.chunkBytes = chunkBytes
     options.workers = workers
     options.onCallingThread = onCallingThread
