@@ -51,7 +51,7 @@ import WireTestSupport
     }
 
     /// One cell's value scanned and rewritten as the engine does it.
-    static func masked(_ text: String, with rewriter: CellRewriter) -> String {
+    static func masked(_ text: String, with rewriter: CellRewriter, as holder: ValueHolder = .cell) -> String {
         let value = Array(text.utf8)
         return value.withUnsafeBufferPointer { v -> String in
             let index = StageOneIndex()
@@ -59,7 +59,7 @@ import WireTestSupport
             var found: [Finding] = []
             CellScanner().scan(v, lower: 0, upper: v.count, index: index, context: ColumnContext(), into: &found)
             var out: [UInt8] = []
-            _ = rewriter.rewrite(v, findings: found[...], as: .cell, actions: rewriter.defaultActions, into: &out)
+            _ = rewriter.rewrite(v, findings: found[...], as: holder, actions: rewriter.defaultActions, into: &out)
             return String(decoding: out, as: UTF8.self)
         }
     }
@@ -176,6 +176,21 @@ import WireTestSupport
         let rewriter = CellRewriter(policy: MaskPolicy(creditCard: action), tokenizer: Tokenizer(key: testKey))
         let masked = Self.masked(original, with: rewriter)
         #expect(masked == expected)
+    }
+
+    /// `null` in text with no NULL of its own (a NOTIFY payload, an error's detail, a dump's comment)
+    /// empties each span: a bare number of a JSON document becomes JSON's `null` (`0` after a minus
+    /// sign), or `{"card": }` would be left; in strings and outside documents the span is emptied.
+    @Test(arguments: [
+        (#"{"card": 4111111111111111, "s": "x 4111111111111111", "a": [-4111111111111111, 1]}"#,
+         #"{"card": null, "s": "x ", "a": [-0, 1]}"#),
+        (#"paid with 4111111111111111."#, #"paid with ."#),
+    ])
+    func nullInTextMakesBareNumbersJSONNull(_ original: String, _ expected: String) {
+        let rewriter = CellRewriter(policy: MaskPolicy(creditCard: .null), tokenizer: Tokenizer(key: testKey))
+        let out = Self.masked(original, with: rewriter, as: .text)
+        #expect(out == expected)
+        if original.hasPrefix("{") { #expect(Self.parse(out) != nil, "\(out)") }
     }
 
     /// A hash in place of a bare number: digits, no longer than the number, no leading zero, the same

@@ -142,6 +142,15 @@ public final class CellRewriter {
                 if json!.isBareNumber(value, spanStart, f.end) {
                     JSONNumberSpans.makeNumber(&out, from: written, replacing: spanStart..<f.end, of: value)
                 }
+            case .null:
+                // Emptied in text, a whole bare number would leave `{"card": }`: it becomes JSON's null
+                // (`0` after a minus sign, which stays).
+                if binaryLayout { break }
+                if json == nil { json = JSONNumberSpans(value) }
+                if json!.isBareNumber(value, spanStart, f.end) {
+                    let number = JSONNumberSpans.isWholeNumber(spanStart..<f.end, of: value)
+                    if number.whole { out.append(contentsOf: number.signed ? "0".utf8 : "null".utf8) }
+                }
             default: break
             }
             copied = f.end

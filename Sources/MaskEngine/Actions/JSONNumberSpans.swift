@@ -88,6 +88,21 @@ struct JSONNumberSpans {
         if leading > 0 { out.removeSubrange(start..<(start + leading)) }
     }
 
+    /// Whether `value[span]` is a whole JSON number's digits: no digit, point or exponent before or after
+    /// it (a `-` before it may be: `signed` says so), so that a literal may take its place.
+    static func isWholeNumber(_ span: Range<Int>, of value: UnsafeBufferPointer<UInt8>) -> (whole: Bool, signed: Bool) {
+        func partOfNumber(_ b: UInt8) -> Bool {
+            ASCII.isDigit(b) || b == UInt8(ascii: "-") || b == UInt8(ascii: "+") || b == UInt8(ascii: ".")
+                || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")
+        }
+        var before = span.lowerBound
+        let signed = before > 0 && value[before - 1] == UInt8(ascii: "-")
+        if signed { before -= 1 }
+        if before > 0 && partOfNumber(value[before - 1]) { return (false, signed) }
+        if span.upperBound < value.count && partOfNumber(value[span.upperBound]) { return (false, signed) }
+        return (true, signed)
+    }
+
     /// Whether a byte of `word` is `"` or `\` (a byte equal to the pattern leaves a zero byte after
     /// the XOR, which the borrow test finds exactly).
     @inline(__always)
