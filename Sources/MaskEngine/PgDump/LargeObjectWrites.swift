@@ -53,8 +53,8 @@ enum LargeObjectWrites {
     }
 
     /// Masks the large objects' data in `text` in place (hex for hex, each line its length) and returns
-    /// the findings made, by type; `hexRanges` receives every line's digits, which the caller's text scan
-    /// must leave alone.
+    /// the findings made (offsets into the decoded bytes: the caller counts them); `hexRanges` receives
+    /// every line's digits, which the caller's text scan must leave alone.
     static func mask(_ text: inout [UInt8], session: MaskSession, hexRanges: inout [Range<Int>]) -> [Finding] {
         let runs = text.withUnsafeBufferPointer { Self.runs(in: $0) }
         var made: [Finding] = []
