@@ -183,6 +183,45 @@ import Testing
         #expect(r.summary?.outsideRowFindings == 4, "\(String(describing: r.summary))")
     }
 
+    /// Passwords that SQL writes with no operator: a role's SCRAM or md5 verifier (`pg_dumpall`) and a
+    /// user mapping's password option, masked whole, the statements still well formed; a column named
+    /// `password` and `PASSWORD NULL` are left alone.
+    @Test func rolePasswordsAndUserMappingPasswordsAreMasked() throws {
+        let scram = "SCRAM-SHA-256$4096:aKd0dP99pl7e0CZ6CRe4DA==$HEq30qS0tYqIQ+OSvW9b7yYcsbo4SJtsoPExVpOx+Pw=:jJmJmul8SwviA4aYo5j62oaJhNQKzfJm8U0k890cGfo="
+        let input = """
+            --
+            -- PostgreSQL database cluster dump
+            --
+
+            ALTER ROLE ann WITH NOSUPERUSER LOGIN PASSWORD '\(scram)';
+            ALTER ROLE bob WITH LOGIN PASSWORD 'md523586227eb7af445ed5ec700aec8fa74';
+            ALTER ROLE carol WITH LOGIN PASSWORD NULL;
+            CREATE TABLE public.users (
+                password text,
+                "Password" character varying(64)
+            );
+            CREATE USER MAPPING FOR ann SERVER s OPTIONS (
+                password 'fdw-P4ss''word',
+                "user" 'remote'
+            );
+
+            """
+        let r = maskStream(Array(input.utf8))
+        #expect(r.error == nil)
+        let out = String(decoding: r.output, as: UTF8.self)
+        for secret in [scram, "aKd0dP99pl7e0CZ6CRe4DA", "HEq30qS0tYqIQ", "md523586227eb7af445ed5ec700aec8fa74", "P4ss"] {
+            #expect(!out.contains(secret), "\(secret) in \(out)")
+        }
+        let lines = out.split(separator: "\n").map(String.init)
+        let ann = try #require(lines.first { $0.hasPrefix("ALTER ROLE ann") })
+        #expect(ann.hasSuffix("';") && ann.count == "ALTER ROLE ann WITH NOSUPERUSER LOGIN PASSWORD '\(scram)';".count)
+        let mapping = try #require(lines.first { $0.hasPrefix("    password '") })
+        #expect(mapping.hasSuffix("',") && mapping.components(separatedBy: "''").count == 2, "\(mapping)")
+        #expect(lines.contains("ALTER ROLE carol WITH LOGIN PASSWORD NULL;"))
+        #expect(lines.contains("    password text,") && lines.contains("    \"Password\" character varying(64)"))
+        #expect(lines.contains("    \"user\" 'remote'"))
+    }
+
     /// A type whose `)` comes before its `(` (found by the release fuzzer: `character) varying(24)`)
     /// trapped on a reversed range while the schema was learnt; it is no length limit, and the dump masks.
     @Test func aTypeWithItsParenthesesReversedHasNoLimit() {
