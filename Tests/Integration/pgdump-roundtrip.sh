@@ -141,12 +141,17 @@ $psql -d crlf -f "$dir/masked-crlf.sql" >/dev/null
 check "the masked CR LF dump restores" "$(q crlf 'select count(*) from customers')" "$(q src 'select count(*) from customers')"
 
 # pg_dumpall's script (roles, then every database's pg_dump script): read as a dump, every database's
-# rows masked, no original value left.
+# rows masked, no original value left; nor a role's password verifier (SCRAM and md5).
+$psql -d postgres -c "create role app_scram login password 'Scram-s3cret'" -c "set password_encryption = 'md5'" \
+  -c "create role app_md5 login password 'md5-s3cret'" >/dev/null
+q postgres "select rolpassword from pg_authid where rolname in ('app_scram', 'app_md5')" > "$dir/verifiers.txt"
 pg_dumpall > "$dir/cluster.sql"
 "$maskd" pipe -q < "$dir/cluster.sql" > "$dir/cluster-masked.sql"
 check "pg_dumpall: the customers' rows are in the masked script" \
   "$(grep -c '@example.invalid' "$dir/cluster-masked.sql" | awk '{print ($1 >= 800) ? "yes" : "only " $1}')" "yes"
 check "pg_dumpall: original PII values left" "$(grep -F -c -f "$dir/pii.txt" "$dir/cluster-masked.sql" || true)" "0"
+check "pg_dumpall: the roles' verifiers are in the dump and not in the masked script" \
+  "$(grep -F -c -f "$dir/verifiers.txt" "$dir/cluster.sql")/$(grep -F -c -f "$dir/verifiers.txt" "$dir/cluster-masked.sql" || true)" "2/0"
 
 # A CSV export (COPY ... CSV, as psql's \copy and most tools write it): bytea comes out as `\x…` hex,
 # which maskd reads as the bytes it encodes; the masked file loads back with COPY ... CSV.
