@@ -19,14 +19,14 @@
 //   anchor     = '@' after a local-part or user-information byte and before a byte that is no space
 //              | '_' after a letter or digit (a token glued after an underscore) and, given the catalogue's
 //                prefixes, after a word of at most 16 bytes where a prefix starts (`prefixed_underscores`)
-//              | '=' ':' '>' '",' "'," ' "' '("' right after a credential keyword and a key's tail
+//              | '=' ':' '>' '",' "'," ' "' " '" '("' "('" right after a credential keyword and a key's tail
 //                (`armed`: a keyword hit filled forward through key, quote, bracket, space, operator bytes)
 //              | '=' ':' of a two-byte operator (a compared literal: `"x" == password`)
 //              | ':' before "//" (webhook URLs), between a digit and 'A' (Telegram), or at most 160 bytes
 //                after "-u" / "-U" (`curl -u user:pw`, `--user`, `--proxy-user`)
 //              | the first of five '-' (a PEM block)
 //   trigger    = the unfiltered anchors of earlier versions ('@' '_' '=' ':' '>' and the pairs "--",
-//                "\",", "',", " \"", "(\""): the gates of callers that scan a copy of the bytes
+//                "\",", "',", " \"", "(\"", " '", "('"): the gates of callers that scan a copy of the bytes
 //   digit      = '0' <= b <= '9'
 //   structural = b in {s0, s1, s2, s3}
 //   longrun    = b and the 15 bytes after it are all token bytes [A-Za-z0-9_.~-]
@@ -297,7 +297,7 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
     st->keyword_fill = filled >> 63;
 
     uint64_t comma_next = (r->comma >> 1) | (n->comma << 63);
-    uint64_t quote_next = (r->dquote >> 1) | (n->dquote << 63);
+    uint64_t quote_next = ((r->dquote | r->squote) >> 1) | ((n->dquote | n->squote) << 63);
     uint64_t dash_next = (r->dash >> 1) | (n->dash << 63);
     uint64_t quote_comma = (r->dquote | r->squote) & comma_next;
     uint64_t before_quote = (r->space | r->lparen) & quote_next;
@@ -598,9 +598,10 @@ static inline void derive_lanes(const raw_lanes *r, lanes armed, wide_lanes vali
 
     const lanes comma_next = (OWN(comma) >> 1) | (AFTER(comma) << 63);
     const lanes dquote = OWN(dquote), dash = OWN(dash), dash_after = AFTER(dash);
-    const lanes quote_next = (dquote >> 1) | (AFTER(dquote) << 63);
+    const lanes squote = OWN(squote);
+    const lanes quote_next = ((dquote | squote) >> 1) | ((AFTER(dquote) | AFTER(squote)) << 63);
     const lanes dash_next = (dash >> 1) | (dash_after << 63);
-    const lanes quote_comma = (dquote | OWN(squote)) & comma_next;
+    const lanes quote_comma = (dquote | squote) & comma_next;
     const lanes before_quote = (space | OWN(lparen)) & quote_next;
     const lanes equals = OWN(equals), colon = OWN(colon), greater = OWN(greater);
     lanes anchor = at | ((quote_comma | before_quote | greater | equals) & armed);

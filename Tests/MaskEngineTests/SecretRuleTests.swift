@@ -80,6 +80,11 @@ import Testing
         ("password: correct horse battery staple\nuser: bob", "correct horse battery staple"),
         ("host=db password=s3cr3t dbname=prod", "s3cr3t"),
         ("password \"s3cr3tV4lue\";", "s3cr3tV4lue"),
+        // SQL: a single-quoted literal after the word, its quotes doubled inside (a query log's
+        // `ALTER ROLE … PASSWORD '…'`, a user mapping's option).
+        ("ALTER USER bob WITH PASSWORD 'Plaintext-123x';", "Plaintext-123x"),
+        ("create role x login password 'it''s-a-s3cret';", "it''s-a-s3cret"),
+        ("OPTIONS (user 'remote', password 'fdw-P4ss''word')", "fdw-P4ss''word"),
         ("std::string secret(\"s3cr3tV4lue\");", "s3cr3tV4lue"),
         ("secrete.assign(\"s3cr3tV4lue\",17);", "s3cr3tV4lue"),
         ("curl --user 'deploy:pa ss w0rd' https://x", "deploy:pa ss w0rd"),
@@ -118,6 +123,7 @@ import Testing
         "sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
         "<password>\n hunter2 \n<b>", "time 12:30:45 at 2024-01-01T00:00:00Z",
         "<add key=\"ClearTextPassword\" value=\"\" />", "key=ClearTextPassword", "curl -u admin https://x",
+        "ALTER ROLE carol PASSWORD NULL", "password '' and token 'x'",
     ]
 
     @Test(arguments: notSecrets)

@@ -213,7 +213,13 @@ enum AssignmentRule {
         if let token = SecretDetector.token(bytes, start: v, lower: v, upper: upper) { return token }
         var e = v
         if quote != 0 {
-            while e < upper && bytes[e] != quote && bytes[e] != 10 {
+            while e < upper && bytes[e] != 10 {
+                if bytes[e] == quote {
+                    // SQL doubles a quote inside a literal (`PASSWORD 'it''s'`): the literal goes on.
+                    guard quote == UInt8(ascii: "'") && e + 1 < upper && bytes[e + 1] == quote && e > v else { break }
+                    e += 2
+                    continue
+                }
                 e += bytes[e] == UInt8(ascii: "\\") && e + 1 < upper ? 2 : 1
             }
             e = min(e, upper)
