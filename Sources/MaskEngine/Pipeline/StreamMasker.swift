@@ -308,8 +308,6 @@ enum Job: Sendable {
                 if !hexRanges.isEmpty {
                     findings.removeAll { f in hexRanges.contains { $0.overlaps(f.start..<f.end) } }
                 }
-                // Role verifiers and user mappings' passwords, which SQL writes with no operator.
-                ScriptPasswords.merge(ScriptPasswords.findings(in: b), into: &findings)
                 if findings.isEmpty { chunk.output = bytes; return }
                 _ = session.rewriter.rewrite(b, findings: findings[...], as: .text, actions: session.textActions, into: &chunk.output)
                 chunk.outsideRowFindings += findings.count
