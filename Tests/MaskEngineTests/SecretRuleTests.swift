@@ -85,6 +85,8 @@ import Testing
         ("ALTER USER bob WITH PASSWORD 'Plaintext-123x';", "Plaintext-123x"),
         ("create role x login password 'it''s-a-s3cret';", "it''s-a-s3cret"),
         ("OPTIONS (user 'remote', password 'fdw-P4ss''word')", "fdw-P4ss''word"),
+        ("ALTER ROLE ann PASSWORD '''quoted''-s3cret';", "'quoted''-s3cret"),
+        ("password = '''s3cr3tV4lue'''", "s3cr3tV4lue"),
         ("std::string secret(\"s3cr3tV4lue\");", "s3cr3tV4lue"),
         ("secrete.assign(\"s3cr3tV4lue\",17);", "s3cr3tV4lue"),
         ("curl --user 'deploy:pa ss w0rd' https://x", "deploy:pa ss w0rd"),

@@ -215,8 +215,9 @@ enum AssignmentRule {
         if quote != 0 {
             while e < upper && bytes[e] != 10 {
                 if bytes[e] == quote {
-                    // SQL doubles a quote inside a literal (`PASSWORD 'it''s'`): the literal goes on.
-                    guard quote == UInt8(ascii: "'") && e + 1 < upper && bytes[e + 1] == quote && e > v else { break }
+                    // SQL doubles a quote inside a literal (`PASSWORD 'it''s'`, `'''quoted'`): the literal
+                    // goes on (so does Python's `'''…'''`). An empty literal `''` ends at its second quote.
+                    guard quote == UInt8(ascii: "'") && e + 1 < upper && bytes[e + 1] == quote else { break }
                     e += 2
                     continue
                 }
