@@ -29,16 +29,20 @@ enum ByteaHex {
     }
 
     static func encode(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        let digits = Array("0123456789abcdef".utf8)
         out.append(UInt8(ascii: "\\"))
         out.append(UInt8(ascii: "x"))
         for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 15)])
+            out.append(hexDigit(b >> 4))
+            out.append(hexDigit(b & 15))
         }
     }
 
-    private static func hexValue(_ c: UInt8) -> UInt8? {
+    /// The lower-case hex digit of `v` (below 16).
+    @inline(__always)
+    static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x61 + v - 10 }
+
+    /// The value of the hex digit `c` (either case), or nil.
+    static func hexValue(_ c: UInt8) -> UInt8? {
         switch c {
         case 0x30...0x39: c - 0x30
         case 0x61...0x66: c - 0x61 + 10

@@ -54,7 +54,7 @@ enum LargeObjectWrites {
 
     /// Masks the large objects' data in `text` in place (hex for hex, each line its length) and returns
     /// the findings made (offsets into the decoded bytes: the caller counts them); `hexRanges` receives
-    /// every line's digits, which the caller's text scan must leave alone.
+    /// every line's digits, in order, which the caller's text scan must leave alone.
     static func mask(_ text: inout [UInt8], session: MaskSession, hexRanges: inout [Range<Int>]) -> [Finding] {
         let runs = text.withUnsafeBufferPointer { Self.runs(in: $0) }
         var made: [Finding] = []
@@ -65,7 +65,8 @@ enum LargeObjectWrites {
             for digits in run {
                 var i = digits.lowerBound
                 while i < digits.upperBound {
-                    bytes.append(hexValue(text[i]) << 4 | hexValue(text[i + 1]))
+                    // Sound to unwrap: `hexDigits` let only hex digits into the run.
+                    bytes.append(ByteaHex.hexValue(text[i])! << 4 | ByteaHex.hexValue(text[i + 1])!)
                     i += 2
                 }
             }
@@ -88,20 +89,12 @@ enum LargeObjectWrites {
             for digits in run {
                 var i = digits.lowerBound
                 while i < digits.upperBound {
-                    text[i] = hexDigit(masked[k] >> 4)
-                    text[i + 1] = hexDigit(masked[k] & 15)
+                    text[i] = ByteaHex.hexDigit(masked[k] >> 4)
+                    text[i + 1] = ByteaHex.hexDigit(masked[k] & 15)
                     (i, k) = (i + 2, k + 1)
                 }
             }
         }
         return made
-    }
-
-    private static func hexValue(_ c: UInt8) -> UInt8 {
-        c <= 0x39 ? c &- 0x30 : (c | 0x20) &- 0x61 &+ 10
-    }
-
-    private static func hexDigit(_ v: UInt8) -> UInt8 {
-        v < 10 ? 0x30 + v : 0x61 + v - 10
     }
 }

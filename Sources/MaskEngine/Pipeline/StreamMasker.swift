@@ -303,10 +303,18 @@ enum Job: Sendable {
                 let index = StageOneIndex()
                 index.reset(b)
                 var findings: [Finding] = []
-                session.scan(b, lower: 0, upper: b.count, index: index, context: ColumnContext(scansDigits: false),
-                                     into: &findings)
-                if !hexRanges.isEmpty {
-                    findings.removeAll { f in hexRanges.contains { $0.overlaps(f.start..<f.end) } }
+                // The text between the large objects' hex (all of it, without them): their digits are
+                // not classified and scanned as text only for their findings to be dropped.
+                var from = 0
+                for hex in hexRanges + [b.count..<b.count] {
+                    if hex.lowerBound > from {
+                        // A scan's findings are offsets into its range: made offsets into the text.
+                        let first = findings.count
+                        session.scan(b, lower: from, upper: hex.lowerBound, index: index,
+                                     context: ColumnContext(scansDigits: false), into: &findings)
+                        for i in first..<findings.count { findings[i].start += from; findings[i].end += from }
+                    }
+                    from = hex.upperBound
                 }
                 if findings.isEmpty { chunk.output = bytes; return }
                 _ = session.rewriter.rewrite(b, findings: findings[...], as: .text, actions: session.textActions, into: &chunk.output)
