@@ -1,4 +1,7 @@
 import CMaskKernels
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A keyed token with the value's length: the token of secrets, and of any value that must keep its
 /// length (binary layouts) or its character count (the `varchar(n)` fallback of pg_dump).
@@ -11,6 +14,7 @@ import CMaskKernels
 /// | punctuation | the 28 printable ASCII marks other than `" ' , \` | kept; enciphered (radix 28) when the value has fewer than 4 letters, digits and non-ASCII characters |
 /// | kept | space, `" ' , \`, control bytes | kept |
 /// | non-ASCII | bytes ≥ 0x80 | a letter or digit each (per byte, or per UTF-8 character with `.character`) |
+/// | escapes | a backslash and what it escapes (`Escapes`): `\n`, `\"`, `\u00f1` | kept |
 ///
 /// So a token is ASCII wherever the value was, and adds no byte that needs escaping in CSV, COPY text,
 /// JSON or SQL; its punctuation is the value's own (`ghp_…`, `eyJ….eyJ….…`, `P@ss-w0rd` keep their
@@ -76,6 +80,9 @@ final class LengthKeepingTokenizer {
     private var letters: UnsafeMutablePointer<UInt8>
     private var marks: UnsafeMutablePointer<UInt8>
     private var scratchCapacity = 256
+    /// Scratch of values with escape sequences: the value without them, and that value's token.
+    private var unescaped: [UInt8] = []
+    private var unescapedToken: [UInt8] = []
     private let keystream: KeyedKeystream
     /// The MACs under the keystream, for the seeds and blocks `prepare` makes many at a time.
     private let prf: KeyedPRF
@@ -122,6 +129,11 @@ final class LengthKeepingTokenizer {
     /// characters (`.character`) as `value` has.
     func append(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>, unit: Unit, mode: Mode,
                 to out: inout [UInt8]) {
+        // Sound: memchr reads the value's `count` bytes.
+        if value.count > 1, memchr(value.baseAddress!, 0x5C, value.count) != nil {
+            appendKeepingEscapes(type, value, unit: unit, mode: mode, to: &out)
+            return
+        }
         if value.count > scratchCapacity { grow(to: value.count) }
         // Sound: `letters` and `marks` now hold value.count numerals, more than either class can have;
         // `classes` has an entry per byte value and `symbols` one per numeral of either radix.
@@ -212,6 +224,48 @@ final class LengthKeepingTokenizer {
         }
     }
 
+    /// The token of a value holding backslashes: each escape sequence (`Escapes.length`) kept where it
+    /// is, and the rest tokenized as one value without them. A private key in a JSON string is
+    /// `-----BEGIN PRIVATE KEY-----\nMIIE…\n…`: enciphering the `n` of each `\n` as a letter wrote
+    /// `\4`, `\H`, `\u` + letters, and the document was no JSON (a Google service account's key file in a
+    /// `jsonb` or `text` column). An escape tells nothing of the secret: the line breaks of a PEM body,
+    /// an escaped `/` of base64.
+    private func appendKeepingEscapes(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>, unit: Unit, mode: Mode,
+                                      to out: inout [UInt8]) {
+        unescaped.removeAll(keepingCapacity: true)
+        var i = 0
+        while i < value.count {
+            if value[i] == 0x5C {
+                i += Escapes.length(value, at: i)
+            } else {
+                unescaped.append(value[i])
+                i += 1
+            }
+        }
+        unescapedToken.removeAll(keepingCapacity: true)
+        // No backslash is left in `unescaped` (a lone one is an escape of length 1): this call does not
+        // come back here.
+        unescaped.withUnsafeBufferPointer { append(type, $0, unit: unit, mode: mode, to: &unescapedToken) }
+        // The token has one byte per position of `unescaped` (a byte, or a character under `.character`):
+        // each goes where its position was, between the escapes copied as they are.
+        var next = 0
+        i = 0
+        while i < value.count {
+            let b = value[i]
+            if b == 0x5C {
+                let n = Escapes.length(value, at: i)
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: value[i..<(i + n)]))
+                i += n
+                continue
+            }
+            if unit == .byte || b & 0xC0 != 0x80 {
+                out.append(unescapedToken[next])
+                next += 1
+            }
+            i += 1
+        }
+    }
+
     /// Numeral slots per prepared secret: one more than FF1 takes, so that a longer one is seen to be.
     var secretStride: Int { letterLimit + 1 }
 
@@ -243,6 +297,9 @@ final class LengthKeepingTokenizer {
         for (i, r) in p.requests.enumerated() where r.type == type {
             let value = UnsafeBufferPointer(rebasing: bytes[r.range])
             if cached(value) { continue }
+            // A value with escape sequences is left to `append` (`appendKeepingEscapes`): rare, one by one.
+            // Sound: memchr reads the value's `count` bytes, inside `bytes`.
+            if value.count > 1, memchr(value.baseAddress!, 0x5C, value.count) != nil { continue }
             let slot = p.secrets.count
             let letters: Int
             if value.count <= letterLimit {

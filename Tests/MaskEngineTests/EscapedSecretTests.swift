@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+import WireTestSupport
+@testable import MaskEngine
+
+/// A secret written inside a JSON string (or a C-like literal) keeps its escape sequences: the token of
+/// `…\nMIIE…` must not encipher the `n` of `\n` into `\4` or `\H`, which no JSON parser accepts.
+@Suite struct EscapedSecretTests {
+    let tokenizer = Tokenizer(key: testKey)
+
+    func token(_ value: String) -> String {
+        var out: [UInt8] = []
+        Array(value.utf8).withUnsafeBufferPointer { tokenizer.appendToken(.secret, $0, to: &out) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Where each escape sequence of `value` starts and how long it is.
+    static func escapes(_ value: String) -> [(Int, Int)] {
+        let bytes = Array(value.utf8)
+        return bytes.withUnsafeBufferPointer { b in
+            var found: [(Int, Int)] = [], i = 0
+            while i < b.count {
+                if b[i] == 0x5C { let n = Escapes.length(b, at: i); found.append((i, n)); i += n } else { i += 1 }
+            }
+            return found
+        }
+    }
+
+    @Test(arguments: [
+        #"Zm9vYmFy\nQmF6cXV4\nMTIzNDU2Nzg5MA=="#,
+        #"a\\nbcdefgh"#,
+        #"k9\u00e9Lq\x41Zz\/Rr\tWw8"#,
+        #"secret\"quoted\"value9"#,
+        #"trailing\"#,
+        #"C:\Users\svc\Secret42xyz"#,
+        "pass\\ñword\\u00f1x",
+    ])
+    func escapesStayWhereTheyWere(_ value: String) {
+        let t = token(value)
+        let v = Array(value.utf8), tb = Array(t.utf8)
+        #expect(tb.count == v.count)
+        #expect(t == token(value), "deterministic")
+        var kept = Set<Int>()
+        for (start, length) in Self.escapes(value) {
+            #expect(Array(tb[start..<(start + length)]) == Array(v[start..<(start + length)]), "\(value): escape at \(start)")
+            kept.formUnion(start..<(start + length))
+        }
+        // Everything else is tokenized: the letters and digits outside escapes are not all the same.
+        let outside = (0..<v.count).filter { !kept.contains($0) && LengthKeepingTokenTests.lettersAndDigits.contains(v[$0]) }
+        #expect(outside.contains { v[$0] != tb[$0] }, "\(value) → \(t)")
+        for i in outside { #expect(LengthKeepingTokenTests.lettersAndDigits.contains(tb[i])) }
+    }
+
+    @Test func lengthsOfEscapes() {
+        for (text, expected) in [(#"\n"#, 2), (#"\\"#, 2), (#"\u00e9"#, 6), (#"\u00g9"#, 6), (#"\u00-9"#, 2), (#"\u00"#, 2),
+                                 (#"\x4f"#, 2), (#"\s"#, 2), (#"\"#, 1), (#"\/"#, 2), ("\\é", 3), ("\\u00aé", 7)] {
+            let n = Array(text.utf8).withUnsafeBufferPointer { Escapes.length($0, at: 0) }
+            #expect(n == expected, "\(text)")
+        }
+    }
+
+    /// Values that differ only outside their escapes, or only in where an escape is, get different tokens.
+    @Test func distinctValuesStayDistinct() {
+        let values = [#"abcd\nefgh"#, #"abce\nefgh"#, #"abc\ndefgh"#, #"abcdefgh\n"#, #"abcd\tefgh"#, "abcdnefgh"]
+        #expect(Set(values.map(token)).count == values.count)
+    }
+
+    /// A Google service account's key file, as it sits in a `jsonb` or `text` column.
+    static func keyFile(seed: UInt64) -> String {
+        var g = StageOneTests.Generator(state: seed)
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+        let body = String((0..<1_600).map { _ in alphabet[Int(g.next() % 64)] })
+        let lines = stride(from: 0, to: body.count, by: 64).map { i -> String in
+            let s = body.index(body.startIndex, offsetBy: i)
+            return String(body[s..<body.index(s, offsetBy: min(64, body.count - i))])
+        }
+        let pem = "-----BEGIN PRIVATE KEY-----\\n" + lines.joined(separator: "\\n") + "\\n-----END PRIVATE KEY-----\\n"
+        return #"{"type": "service_account", "project_id": "p-\#(seed)", "private_key": "\#(pem)", "client_email": "svc\#(seed)@p.iam.gserviceaccount.com"}"#
+    }
+
+    static func privateKey(of document: String) -> String? {
+        (JSONNumberTests.parse(document) as? [String: Any])?["private_key"] as? String
+    }
+
+    @Test func keyFilesStayJSONInCSVAndWire() {
+        let docs = (0..<12).map { Self.keyFile(seed: 0x900 + UInt64($0)) }
+        let csv = "id,doc\n" + docs.enumerated().map { "\($0),\"\($1.replacingOccurrences(of: "\"", with: "\"\""))\"\n" }.joined()
+        let fromCSV = JSONNumberTests.csvRows(String(decoding: maskStream(Array(csv.utf8), format: .csv).output, as: UTF8.self))
+            .dropFirst().map { $0[1] }
+        var stream = Wire.rowDescription([("doc", PostgresType.jsonb), ("body", 25)])
+        for d in docs { stream += Wire.dataRow([d, d]) }
+        let fromWire = Wire.rows(maskStream(stream).output).flatMap { [$0[0] ?? "", $0[1] ?? ""] }
+        #expect(fromCSV.count == docs.count && fromWire.count == 2 * docs.count)
+        for (masked, doc) in zip(fromCSV + fromWire, docs + docs.flatMap { [$0, $0] }) {
+            guard let key = Self.privateKey(of: masked), let original = Self.privateKey(of: doc) else {
+                Issue.record("no JSON: \(masked.prefix(200))")
+                continue
+            }
+            // The PEM's line structure is kept (a key's lines are no secret); its base64 is not.
+            #expect(key.split(separator: "\n").map(\.count) == original.split(separator: "\n").map(\.count))
+            let originalLines = original.split(separator: "\n").dropFirst().dropLast()
+            for line in originalLines { #expect(!masked.contains(line)) }
+        }
+    }
+}
