@@ -140,9 +140,45 @@ class ReferenceKey:
                 out.append(c)  # separators stay in place
         return bytes(out)
 
+    @staticmethod
+    def escape_length(value: bytes, i: int) -> int:
+        """tokens.md, "Escape sequences are kept": the backslash at i and the character after it (with
+        its continuation bytes); `\\u` takes the four letters, digits or non-ASCII bytes after it too."""
+        if i + 1 >= len(value):
+            return 1
+        end = i + 2
+        if value[i + 1] == ord("u") and end + 4 <= len(value) and \
+                all(chr(c) in ALPHABET or c >= 0x80 for c in value[end:end + 4]):
+            end += 4
+        while end < len(value) and value[end] & 0xC0 == 0x80:
+            end += 1
+        return end - i
+
     def same_length_token(self, type_number: int, value: bytes, per_character: bool) -> bytes:
         """The secret token (tokens.md, "The secret token"): each byte keeps its class; with
-        `per_character` one position per UTF-8 character (the varchar(n) fallback)."""
+        `per_character` one position per UTF-8 character (the varchar(n) fallback). Escape sequences
+        stay where they are, and the rest is one value's token."""
+        if b"\\" in value and len(value) > 1:
+            escapes, rest, i = [], bytearray(), 0
+            while i < len(value):
+                if value[i] == 0x5C:
+                    n = self.escape_length(value, i)
+                    escapes.append((i, n))
+                    i += n
+                else:
+                    rest.append(value[i])
+                    i += 1
+            token = iter(self.same_length_token(type_number, bytes(rest), per_character))
+            out, i, kept = bytearray(), 0, dict(escapes)
+            while i < len(value):
+                if i in kept:
+                    out += value[i:i + kept[i]]
+                    i += kept[i]
+                    continue
+                if not per_character or value[i] & 0xC0 != 0x80:
+                    out.append(next(token))
+                i += 1
+            return bytes(out)
         positions = []  # (class, byte) per position: 'a' letter/digit, 'p' mark, 'k' kept, 'n' non-ASCII
         for c in value:
             if c >= 0x80:

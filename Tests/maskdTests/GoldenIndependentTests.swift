@@ -109,7 +109,7 @@ struct GoldenIndependentTests {
     }
 
     /// The goldens reach only some of the token paths (no secret with fewer than four letters and
-    /// digits, none with non-ASCII bytes or over 40 letters and digits, no 19-digit card, no leading 0). This runs
+    /// digits, none with non-ASCII bytes or over 40 letters and digits, no 19-digit card, no leading 0, no escape sequence). This runs
     /// the built binary on values that take those paths and holds the output to the same reference.
     @Test func referenceAgreesOnTokenPathsTheGoldensDoNotReach() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("golden-paths-\(UUID())")
@@ -149,5 +149,9 @@ struct GoldenIndependentTests {
         ("an SSN of area 012: the 0 kept, FF1 on 8 digits", "ssn 012-34-5678,", ["us_ssn"]),
         ("SSNs whose FF1 images the walk moves off a leading 0", "ssn 536-90-4399 ssn 219-09-9999 ssn 457-55-5462,",
          ["us_ssn", "us_ssn", "us_ssn"]),
+        // Escape sequences kept (tokens.md): JSON's \u00e4, \\ and \/ in a password, a PEM body's \n.
+        ("escapes in a JSON string's password", #""{""password"": ""p\u00e4ss\\w0rd\/x9""}","#, ["secret"]),
+        ("a private key in a JSON string", #""{""k"": ""-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7abcdefghijklmnopqrs\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----\n""}","#,
+         ["secret"]),
     ]
 }
