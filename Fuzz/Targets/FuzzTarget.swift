@@ -12,6 +12,7 @@ public struct FuzzTarget: Sendable {
         FuzzTarget(name: "CSV", body: CSVTarget.run),
         FuzzTarget(name: "PgDump", body: PgDumpTarget.run),
         FuzzTarget(name: "CopyText", body: CopyTextTarget.run),
+        FuzzTarget(name: "CopyStream", body: CopyStreamTarget.run),
         FuzzTarget(name: "LZ4", body: LZ4Target.run),
         FuzzTarget(name: "Policy", body: PolicyTarget.run),
     ]

@@ -11,7 +11,9 @@ struct Pipe: ParsableCommand {
             The format is detected from the first bytes (override with --format). CSV follows RFC 4180; its \
             first row names the columns unless --no-header. A pg_dump or pg_dumpall plain-SQL script (its \
             lines LF or CR LF) has the rows of its COPY blocks masked and everything else passed through. A wire stream is a sequence of \
-            PostgreSQL backend messages (RowDescription, DataRow, CommandComplete, ...). Input compressed \
+            PostgreSQL backend messages (RowDescription, DataRow, CommandComplete, ...). --format copy reads \
+            the text format of COPY ... TO STDOUT (tab-separated, \\N for NULL, backslash escapes), which \
+            COPY ... FROM STDIN reads back; --header when the first line names the columns. Input compressed \
             as LZ4 frames is detected and decompressed; --lz4 compresses the output.
 
             With --policy, the output is masked for the identity given with --identity (user=…, group=…, \
@@ -26,6 +28,8 @@ struct Pipe: ParsableCommand {
             Examples:
               maskd pipe < users.csv > users.masked.csv
               pg_dump prod | maskd pipe | psql staging
+              psql prod -c "COPY users TO STDOUT (HEADER)" | maskd pipe --format copy --header \\
+                | psql staging -c "COPY users FROM STDIN (HEADER)"
               pg_dump prod | lz4 | maskd pipe --lz4 > masked.sql.lz4
               maskd pipe --report findings.jsonl --key-file prod.key < capture.wire > masked.wire
               maskd pipe --action credit_card=partial:4 --action email=hash < payments.csv
@@ -33,11 +37,19 @@ struct Pipe: ParsableCommand {
             """
     )
 
-    @Option(help: "Input format: auto, csv, wire or pgdump.")
+    @Option(help: "Input format: auto, csv, wire, pgdump or copy (COPY's text format, never detected).")
     var format: String = "auto"
 
     @Flag(name: .customLong("no-header"), help: "CSV: the first row is data, not column names.")
     var noHeader = false
+
+    @Flag(name: .customLong("header"), help: "COPY text: the first line names the columns, as COPY … TO STDOUT (HEADER) writes it.")
+    var header = false
+
+    @Option(help: ArgumentHelp(
+        "COPY text: a SQL file that declares the table (pg_dump --schema-only -t TABLE), so that masked values fit their columns' types; --table picks one of several.",
+        valueName: "file"))
+    var schema: String?
 
     @Option(help: ArgumentHelp("CSV field separator: one character, or 'tab'.", valueName: "char"))
     var delimiter: String = ","
@@ -71,6 +83,31 @@ struct Pipe: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print no summary or progress on stderr.")
     var quiet = false
 
+    /// The table a `--schema` file declares (the one `table` names, or its only one), and its columns.
+    static func declaredTable(schemaFile path: String, table: String?) throws -> (String, [DumpColumn]) {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ValidationError("--schema \(path): cannot read it as UTF-8 text")
+        }
+        var schema = DumpSchema()
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+            _ = schema.read(line: String(line).trimmingCharacters(in: .newlines))
+        }
+        let declared = schema.tables.keys.sorted()
+        guard !declared.isEmpty else {
+            throw ValidationError("--schema \(path) declares no table (CREATE TABLE as pg_dump --schema-only writes it)")
+        }
+        if let table {
+            guard let name = schema.table(named: table) else {
+                throw ValidationError("--schema \(path) does not declare \(table); it declares \(declared.joined(separator: ", "))")
+            }
+            return (name, schema.tables[name]!)
+        }
+        guard declared.count == 1 else {
+            throw ValidationError("--schema \(path) declares \(declared.count) tables (\(declared.joined(separator: ", "))): name one with --table")
+        }
+        return (declared[0], schema.tables[declared[0]]!)
+    }
+
     func run() throws {
         let policy = try masking.policy()
         var options = StreamMasker.Options()
@@ -79,10 +116,21 @@ struct Pipe: ParsableCommand {
         case "csv": options.format = .csv
         case "wire": options.format = .wire
         case "pgdump": options.format = .pgdump
-        default: throw ValidationError("--format must be auto, csv, wire or pgdump")
+        case "copy": options.format = .copy
+        default: throw ValidationError("--format must be auto, csv, wire, pgdump or copy")
         }
         options.csvHeader = !noHeader
+        options.copyHeader = header
+        if header && options.format != .copy {
+            throw ValidationError("--header is for --format copy (a CSV's first row names its columns unless --no-header)")
+        }
         options.csvTable = table
+        if let schema {
+            guard options.format == .copy else { throw ValidationError("--schema is for --format copy (a dump declares its own tables)") }
+            let (name, columns) = try Self.declaredTable(schemaFile: schema, table: table)
+            options.csvTable = PgDumpSplitter.unquotedName(name)
+            options.copyColumns = columns
+        }
         var attributes: [Identity.Attribute] = []
         for spec in identity {
             let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)

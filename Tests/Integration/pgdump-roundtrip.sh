@@ -163,6 +163,31 @@ check "CSV export: emails inside bytea are masked, the bytes still text" \
   "$(q dst "select count(*) from docs_csv where convert_from(body, 'UTF8') ~ '^note for [a-z0-9]+@example\.invalid \(customer [0-9]+\)$'")" "400"
 check "CSV export: a text value with a backslash is unchanged" "$(q dst "select count(*) from docs_csv where path = 'C:\Users\x'")" "400"
 
+# COPY's text format without the script around it (`COPY t TO STDOUT`, with HEADER too), loaded back
+# with COPY FROM STDIN: tokens are the dump's, and with --schema a token that does not fit a
+# varchar(n) keeps its value's character count, as in a dump.
+$psql -d src -c "create table short_contacts (id integer, email varchar(20), ssn char(11))" \
+  -c "insert into short_contacts select id, 'u' || id || '@x.example.net', ssn from customers"
+pg_dump -d src --schema-only -t customers -t short_contacts > "$dir/copy-schema.sql"
+$psql -d dst -c "create table customers_copy (like customers)" -c "create table customers_copy_h (like customers)" \
+  -c "create table short_copy (id integer, email varchar(20), ssn char(11))"
+$psql -d src -c "COPY customers TO STDOUT" \
+  | "$maskd" pipe -q --format copy --schema "$dir/copy-schema.sql" --table customers \
+  | $psql -d dst -c "COPY customers_copy FROM STDIN"
+$psql -d src -c "COPY customers TO STDOUT (HEADER)" | "$maskd" pipe -q --format copy --header \
+  | $psql -d dst -c "COPY customers_copy_h FROM STDIN (HEADER)"
+$psql -d src -c "COPY short_contacts TO STDOUT" \
+  | "$maskd" pipe -q --format copy --schema "$dir/copy-schema.sql" --table public.short_contacts \
+  | $psql -d dst -c "COPY short_copy FROM STDIN"
+check "COPY text: every row loads back, with the dump's tokens" \
+  "$(q dst "select count(*) from customers_copy c join customers d using (id) where c.email = d.email and c.ssn is not distinct from d.ssn and c.notes is not distinct from d.notes")/$(q dst "select count(*) from customers_copy_h c join customers d using (id) where c.email = d.email and c.notes is not distinct from d.notes")" \
+  "400/400"
+$psql -d dst -At -c "copy (select email, ssn, notes, profile::text from customers_copy union all select email, ssn, null, null from short_copy) to stdout" > "$dir/copy-restored.txt"
+check "COPY text: original PII values left" "$(grep -F -c -f "$dir/pii.txt" "$dir/copy-restored.txt" || true)" "0"
+$psql -d src -At -c "select email from short_contacts" > "$dir/short-emails.txt"
+check "COPY text: a varchar(20) column of emails loads back, none left" \
+  "$(q dst "select count(*) from short_copy")/$(q dst "select count(*) from short_copy where email like '%@%' and length(email) <= 20")/$(grep -F -c -f "$dir/short-emails.txt" "$dir/copy-restored.txt" || true)" "400/400/0"
+
 # Number columns: random bigints are cards by their digits one time in 30 (Luhn and an issuer range of
 # 16 to 19 digits), and a masked value must still be a number of its column's type, or the restore
 # fails (a 19-digit token out of the bigint range; `****` or a hash's hex in a bigint or a bigint[]). Every action

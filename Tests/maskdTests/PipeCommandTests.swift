@@ -171,6 +171,59 @@ import Testing
         #expect(emailCase.status == 64)
     }
 
+    /// `--format copy`: COPY's text format, with `--header` and `--schema` (a table's declared types);
+    /// the options that belong to it are refused elsewhere, and a schema that does not say which table
+    /// is refused with the tables it declares.
+    @Test func copyTextStreams() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("copy-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let schema = directory.appendingPathComponent("schema.sql")
+        try Data("""
+            CREATE TABLE public.users (
+                id integer NOT NULL,
+                email character varying(12),
+                note text,
+                total integer GENERATED ALWAYS AS ((id * 2)) STORED
+            );
+
+            CREATE TABLE public.other (
+                id integer
+            );
+            """.utf8).write(to: schema)
+        let env = ["MASKD_TOKEN_KEY": Self.hexKey]
+        let rows = Data("1\tann@ex.com\tsaid \"hi\" from bob@example.org\\n\\tok\n2\t\\N\tnone\n".utf8)
+        let typed = try Self.run(["pipe", "-q", "--format", "copy", "--schema", schema.path, "--table", "users"],
+                                 stdin: rows, environment: env)
+        #expect(typed.status == 0, "\(typed.stderr)")
+        let lines = String(decoding: typed.stdout, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 3 && lines[2].isEmpty)
+        let first = lines[0].split(separator: "\t", omittingEmptySubsequences: false)
+        // The email fits varchar(12) (its characters kept); the note's address gets a token; its quotes
+        // and escapes are COPY's, kept; NULL stays NULL.
+        #expect(first.count == 3 && first[0] == "1" && first[1].count == 10 && first[1] != "ann@ex.com" && first[1].contains("@"))
+        #expect(first[2].hasPrefix("said \"hi\" from ") && first[2].hasSuffix("@example.invalid\\n\\tok"))
+        #expect(lines[1] == "2\t\\N\tnone")
+        // Without the schema the token is an email token, whatever the column.
+        let untyped = try Self.run(["pipe", "-q", "--format", "copy"], stdin: rows, environment: env)
+        #expect(String(decoding: untyped.stdout, as: UTF8.self).contains("@example.invalid\tsaid"))
+        // A header line names the columns: it is kept, and a row with a field too many is an error.
+        let headed = try Self.run(["pipe", "-q", "--format", "copy", "--header"],
+                                  stdin: Data("id\temail\n1\tann@ex.com\n2\tx\ty\n".utf8), environment: env)
+        #expect(headed.status == 65)
+        #expect(String(decoding: headed.stdout, as: UTF8.self).hasPrefix("id\temail\n1\t"))
+        #expect(headed.stderr.contains("line 3"), "\(headed.stderr)")
+        for (arguments, message) in [
+            (["--header"], "--header is for --format copy"),
+            (["--format", "csv", "--schema", schema.path], "--schema is for --format copy"),
+            (["--format", "copy", "--schema", schema.path], "declares 2 tables (public.other, public.users)"),
+            (["--format", "copy", "--schema", schema.path, "--table", "nope"], "does not declare nope"),
+        ] {
+            let run = try Self.run(["pipe"] + arguments, stdin: Data(), environment: env)
+            #expect(run.status == 64 && run.stderr.contains(message), "\(arguments): \(run.stderr)")
+        }
+    }
+
     /// `Ann@example.com` and `ann@example.com` may both sit in a UNIQUE column: by default their tokens
     /// differ; `--email-case fold` gives them one token, for case-insensitive joins.
     @Test func emailCaseIsKeptUnlessFolded() throws {

@@ -269,6 +269,23 @@ public struct CopyTextChunkMasker {
         }
     }
 
+    /// The names in a COPY text header line (`COPY … TO STDOUT (HEADER)`): its fields, unescaped, without
+    /// the line end.
+    static func columnNames(_ line: [UInt8]) -> [String] {
+        var body = line[...]
+        if body.last == 10 { body = body.dropLast() }
+        if body.last == 13 { body = body.dropLast() }
+        return body.split(separator: 9, omittingEmptySubsequences: false).map { field in
+            let bytes = Array(field)
+            if bytes.isEmpty { return "" }
+            var name = [UInt8](repeating: 0, count: bytes.count)
+            let n = bytes.withUnsafeBufferPointer { b in
+                name.withUnsafeMutableBufferPointer { unescape(b, 0, b.count, to: $0.baseAddress!) }
+            }
+            return String(decoding: name[..<n], as: UTF8.self)
+        }
+    }
+
     /// Decodes COPY text escapes as PostgreSQL does (`mk_copy_unescape`, which the batches' gather uses
     /// too), writing the value to `p` (room for `end - start` bytes: an escape never decodes to more
     /// bytes than it has) and returning its length.

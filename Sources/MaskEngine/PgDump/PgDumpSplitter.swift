@@ -22,15 +22,17 @@ package struct PgDumpSplitter {
 
     enum State {
         case outside
-        case createTable([String])
         case copy(CopyChunkStart, blockLine: Int, table: String)
     }
 
-    func split(_ input: inout InputBuffer, pipeline: OrderedPipeline<Job, MaskedChunk>) throws {
+    /// Splits a script; or, with `startingInside`, a COPY text stream (`COPY … TO STDOUT`), which is the
+    /// rows of one block from its first byte, and may end without the `\.` line that a script needs.
+    func split(_ input: inout InputBuffer, pipeline: OrderedPipeline<Job, MaskedChunk>,
+               startingInside block: CopyChunkStart? = nil) throws {
         var schema = DumpSchema()
-        var state = State.outside
-        var offset = 0
-        var line = 1
+        var state = block.map { State.copy($0, blockLine: $0.line, table: $0.tableName ?? "the input") } ?? .outside
+        var offset = block?.byteOffset ?? 0
+        var line = block?.line ?? 1
         var passthrough: [UInt8] = []
         // Whether the script text read so far ends inside a PEM private key block (`-----BEGIN` without
         // its `-----END`): the block spans lines, and its body lines are a key only next to their BEGIN.
@@ -85,6 +87,8 @@ package struct PgDumpSplitter {
                     line += 1
                     state = .outside
                 } else if input.atEOF && input.count == 0 {
+                    // A COPY stream ends with its last row; a script's block ends with `\.`.
+                    if block != nil { return }
                     _ = flush()
                     _ = pipeline.submit(.failure(StreamError(
                         .malformedMessage("the COPY block for \(table) that starts at line \(blockLine) has no terminating \\. line"),
@@ -107,17 +111,8 @@ package struct PgDumpSplitter {
             }
             let bytes = input.take(end)
             let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .newlines)
-            switch state {
-            case .createTable(var lines):
-                lines.append(text)
-                state = text.hasPrefix(")") ? .outside : .createTable(lines)
-                if case .outside = state { schema.learn(createTable: lines) }
-            default:
-                if text.hasPrefix("CREATE TABLE ") && !text.hasSuffix(";") {
-                    state = .createTable([text])
-                } else if text.hasPrefix("CREATE DOMAIN ") {
-                    schema.learn(createDomain: text)
-                } else if text.hasPrefix("COPY ") && text.hasSuffix("FROM stdin;") {
+            if !schema.read(line: text) {
+                if text.hasPrefix("COPY ") && text.hasSuffix("FROM stdin;") {
                     // A COPY line whose column list cannot be read still opens a block: its rows are
                     // scanned in every field rather than passed through as script text.
                     let (table, names) = Self.parseCopy(text) ?? (Self.copyTable(text), nil)
@@ -159,7 +154,6 @@ package struct PgDumpSplitter {
             }
         }
         _ = flush()
-        if case .createTable = state { return }  // an unterminated statement holds no row data
     }
 
     /// The most script text held back so that a large object's writes stay in one job: past it a job
@@ -202,7 +196,7 @@ package struct PgDumpSplitter {
     /// A qualified name as PostgreSQL names the relation: `public."Users"` is `public.Users`,
     /// `"Sales"."Orders"` is `Sales.Orders` (quotes removed, doubled quotes undone; a dot inside quotes
     /// stays part of its name).
-    static func unquotedName(_ written: String) -> String {
+    package static func unquotedName(_ written: String) -> String {
         var out = ""
         var quoted = false
         var chars = written.makeIterator()

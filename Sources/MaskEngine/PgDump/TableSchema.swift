@@ -8,6 +8,8 @@ public struct DumpColumn: Sendable, Equatable {
     /// For a number column (`bigint`, `numeric(12,2)`…), the type its masked text must parse as again.
     var numeric: NumericText.Kind?
     public var context: ColumnContext
+    /// A generated column (`GENERATED ALWAYS AS (…) STORED`): `COPY table TO` leaves it out.
+    public var generated = false
 
     public init(name: String, type: String) {
         self.name = name
@@ -96,12 +98,50 @@ public struct DumpSchema: Sendable {
                 || upper.hasPrefix("CHECK") || upper.hasPrefix("FOREIGN KEY") || upper.hasPrefix("EXCLUDE") { continue }
             guard let (columnName, rest) = Self.splitName(text) else { continue }
             var type = rest
+            let generated = type.contains(" GENERATED ALWAYS AS (")
             for stop in [" NOT NULL", " DEFAULT ", " COLLATE ", " GENERATED ", " CONSTRAINT ", " NULL"] {
                 if let r = type.range(of: stop) { type = String(type[..<r.lowerBound]) }
             }
-            columns.append(DumpColumn(name: columnName, type: baseType(of: type.trimmingCharacters(in: .whitespaces))))
+            var column = DumpColumn(name: columnName, type: baseType(of: type.trimmingCharacters(in: .whitespaces)))
+            column.generated = generated
+            columns.append(column)
         }
         tables[name] = columns
+    }
+
+    /// A `CREATE TABLE` statement begun and not yet closed (`read`).
+    private var openTable: [String]? = nil
+
+    /// Reads one line of a script (without its line end) for the statements this schema learns from:
+    /// returns true when the line belongs to one (a `CREATE TABLE` statement's lines, a `CREATE DOMAIN`).
+    public mutating func read(line text: String) -> Bool {
+        if var lines = openTable {
+            lines.append(text)
+            if text.hasPrefix(")") {
+                openTable = nil
+                learn(createTable: lines)
+            } else {
+                openTable = lines
+            }
+            return true
+        }
+        if text.hasPrefix("CREATE TABLE ") && !text.hasSuffix(";") {
+            openTable = [text]
+            return true
+        }
+        if text.hasPrefix("CREATE DOMAIN ") {
+            learn(createDomain: text)
+            return true
+        }
+        return false
+    }
+
+    /// The table `name` names: itself, or `public.name`, or the one table whose unqualified name it is.
+    public func table(named name: String) -> String? {
+        if tables[name] != nil { return name }
+        if tables["public." + name] != nil { return "public." + name }
+        let matches = tables.keys.filter { $0.hasSuffix("." + name) }
+        return matches.count == 1 ? matches[0] : nil
     }
 
     /// A column name (quoted or not) and the rest of the line.

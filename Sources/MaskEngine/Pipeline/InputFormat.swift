@@ -4,6 +4,10 @@ public enum InputFormat: String, Sendable, CaseIterable {
     case wire
     /// pg_dump's plain SQL format: COPY blocks are masked, everything else passes through.
     case pgdump
+    /// PostgreSQL's COPY text format as `COPY … TO STDOUT` writes it (`psql -c "COPY t TO STDOUT"`):
+    /// one row per line, tab-separated, `\N` for NULL, backslash escapes; the rows of one COPY block
+    /// without the script around them. Never detected: it reads like a TSV, which takes CSV's quoting.
+    case copy
 
     /// How pg_dump's and pg_dumpall's plain scripts begin (pg_dumpall's holds one pg_dump script per
     /// database after its roles), their lines as written or converted to CR LF on their way (COPY FROM

@@ -15,6 +15,13 @@ public final class StreamMasker {
         public var format: InputFormat?
         /// CSV: whether the first record is a header (column names).
         public var csvHeader = true
+        /// COPY text: whether the first line names the columns (`COPY … TO STDOUT (HEADER)`); COPY
+        /// writes none unless asked.
+        public var copyHeader = false
+        /// COPY text: the table's declared columns in order (`DumpSchema`, from `maskd pipe --schema`), so
+        /// masked values fit their types (`varchar(n)` limits, numbers) as in a dump. Without a header
+        /// line, the stream's columns are these less the generated ones, which `COPY table TO` leaves out.
+        public var copyColumns: [DumpColumn]? = nil
         /// CSV: the table the rows come from (`schema.table`), for policy column rules that name one.
         public var csvTable: String? = nil
         /// Who the output is for, matched against the policy's identity rules.
@@ -136,6 +143,7 @@ public final class StreamMasker {
                 try PgDumpSplitter(chunkBytes: options.chunkBytes, maxLineBytes: options.maxRecordBytes, tables: state,
                                    halvesTail: halvesTail)
                     .split(&input, pipeline: pipeline)
+            case .copy: try splitCopy(&input, pipeline: pipeline, tables: state)
             }
         } catch {
             readError = error
@@ -217,6 +225,42 @@ public final class StreamMasker {
         }
     }
 
+    /// A COPY text stream: the rows of one COPY block, read as pg_dump's are (`PgDumpSplitter`, started
+    /// inside the block), after the header line if there is one.
+    private func splitCopy(_ input: inout InputBuffer, pipeline: OrderedPipeline<Job, MaskedChunk>,
+                           tables: ConsumerState) throws {
+        let table = options.csvTable.map { tables.registerTable($0) } ?? -1
+        var start = CopyChunkStart(byteOffset: 0, line: 1, rowIndex: 0, columns: nil, table: table,
+                                   tableName: options.csvTable)
+        if options.copyHeader {
+            var headerEnd: Int? = nil
+            while true {
+                headerEnd = input.withBytes { $0.firstIndex(of: 10).map { $0 + 1 } }
+                if headerEnd != nil || input.atEOF { break }
+                if input.count > options.maxRecordBytes {
+                    _ = pipeline.submit(.failure(StreamError(.recordTooLarge(limit: options.maxRecordBytes),
+                                                             at: StreamLocation(byteOffset: 0, line: 1))))
+                    return
+                }
+                try input.fill(atLeast: input.count + options.chunkBytes)
+            }
+            let header = input.take(headerEnd ?? input.count)
+            // Masked like a row (a stray value in it is not let through), its findings not reported.
+            guard pipeline.submit(.copyHeader(header)) else { return }
+            let declared = options.copyColumns ?? []
+            start.columns = CopyTextChunkMasker.columnNames(header).map { name in
+                declared.first { $0.name == name } ?? DumpColumn(name: name, type: "")
+            }
+            start.byteOffset = header.count
+            start.line = 2
+        } else if let declared = options.copyColumns {
+            start.columns = declared.filter { !$0.generated }
+        }
+        try PgDumpSplitter(chunkBytes: options.chunkBytes, maxLineBytes: options.maxRecordBytes, tables: tables,
+                           halvesTail: halvesTail)
+            .split(&input, pipeline: pipeline, startingInside: start)
+    }
+
     /// Offset just past the first record-ending LF outside quotes, or nil.
     static func firstRecordEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         var quoted = false
@@ -283,6 +327,8 @@ public final class StreamMasker {
 enum Job: Sendable {
     case copy([UInt8], CopyChunkStart)
     case csvHeader([UInt8])
+    /// The header line of a COPY text stream (`COPY … TO STDOUT (HEADER)`).
+    case copyHeader([UInt8])
     /// pg_dump text outside COPY blocks.
     case sqlText([UInt8])
     case failure(StreamError)
@@ -332,6 +378,15 @@ enum Job: Sendable {
             return chunk
         case .copy(let bytes, let start):
             return CopyTextChunkMasker().mask(bytes, start: start, session: session)
+        case .copyHeader(let bytes):
+            let start = CopyChunkStart(byteOffset: 0, line: 1, rowIndex: 0, columns: nil, table: -1)
+            var chunk = CopyTextChunkMasker().mask(bytes, start: start, session: session)
+            chunk.outsideRowFindings = chunk.findings.count
+            chunk.findings.removeAll()
+            chunk.rows = 0
+            chunk.auditSource = nil
+            if chunk.error != nil { chunk.error!.location.row = nil }
+            return chunk
         case .failure(let error):
             var chunk = MaskedChunk()
             chunk.error = error

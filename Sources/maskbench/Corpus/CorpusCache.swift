@@ -151,9 +151,10 @@ struct CorpusCache {
         let plain = try MappedFile(path: plainPath)
         let detected = format ?? plain.bytes.withMemoryRebound(to: UInt8.self) { b in
             switch InputFormat.detect(UnsafeBufferPointer(rebasing: b.prefix(64 * 1024))) {
-            case .csv: CorpusFormat.csv
             case .wire: CorpusFormat.wire
             case .pgdump: CorpusFormat.pgdump
+            // `detect` never answers `copy` (COPY text reads like a TSV): anything else is CSV.
+            case .csv, .copy: CorpusFormat.csv
             }
         }
         let name = (absolute as NSString).lastPathComponent
