@@ -10,7 +10,7 @@ import PackageDescription
 // over a body in the root package's FuzzTargets library, which the root's plain test run also replays
 // over Corpus/ and FailCases/. A new target: a body in Targets/, a shim in Sources/Fuzz<Name>/, a line
 // in `fuzzTargets` or `differentialTargets` below and in `run`.
-let fuzzTargets = ["WireStream", "WireSession", "Sidecar", "CSV", "PgDump", "CopyText", "CopyStream", "LZ4", "Policy"]
+let fuzzTargets = ["WireStream", "WireSession", "Sidecar", "CSV", "PgDump", "CopyText", "CopyStream", "Lines", "LZ4", "Policy"]
 // Each SIMD or AES-NI kernel against its portable twin, each detector against a slow reference written
 // for the test (Targets/Reference/).
 let differentialTargets = ["DifferentialStageOne", "DifferentialCSVSplit", "DifferentialFF1", "DifferentialCards",

@@ -13,6 +13,7 @@ public struct FuzzTarget: Sendable {
         FuzzTarget(name: "PgDump", body: PgDumpTarget.run),
         FuzzTarget(name: "CopyText", body: CopyTextTarget.run),
         FuzzTarget(name: "CopyStream", body: CopyStreamTarget.run),
+        FuzzTarget(name: "Lines", body: LinesTarget.run),
         FuzzTarget(name: "LZ4", body: LZ4Target.run),
         FuzzTarget(name: "Policy", body: PolicyTarget.run),
     ]

@@ -13,7 +13,8 @@ struct Pipe: ParsableCommand {
             lines LF or CR LF) has the rows of its COPY blocks masked and everything else passed through. A wire stream is a sequence of \
             PostgreSQL backend messages (RowDescription, DataRow, CommandComplete, ...). --format copy reads \
             the text format of COPY ... TO STDOUT (tab-separated, \\N for NULL, backslash escapes), which \
-            COPY ... FROM STDIN reads back; --header when the first line names the columns. Input compressed \
+            COPY ... FROM STDIN reads back; --header when the first line names the columns. --format lines masks any \
+            other text, each line as one value (JSON Lines, psql -At output, logs). Input compressed \
             as LZ4 frames is detected and decompressed; --lz4 compresses the output.
 
             With --policy, the output is masked for the identity given with --identity (user=…, group=…, \
@@ -37,7 +38,7 @@ struct Pipe: ParsableCommand {
             """
     )
 
-    @Option(help: "Input format: auto, csv, wire, pgdump or copy (COPY's text format, never detected).")
+    @Option(help: "Input format: auto, csv, wire, pgdump, copy (COPY's text format) or lines (one value per line: JSON Lines, psql -At output, logs); copy and lines are never detected.")
     var format: String = "auto"
 
     @Flag(name: .customLong("no-header"), help: "CSV: the first row is data, not column names.")
@@ -117,7 +118,8 @@ struct Pipe: ParsableCommand {
         case "wire": options.format = .wire
         case "pgdump": options.format = .pgdump
         case "copy": options.format = .copy
-        default: throw ValidationError("--format must be auto, csv, wire, pgdump or copy")
+        case "lines": options.format = .lines
+        default: throw ValidationError("--format must be auto, csv, wire, pgdump, copy or lines")
         }
         options.csvHeader = !noHeader
         options.copyHeader = header

@@ -16,6 +16,8 @@ public struct ResultSetRecord: Sendable, Equatable {
         case csv
         case dump
         case capture
+        /// `maskd pipe --format lines`: text, one value per line.
+        case lines
     }
 
     /// One column of the result.

@@ -8,6 +8,9 @@ public enum InputFormat: String, Sendable, CaseIterable {
     /// one row per line, tab-separated, `\N` for NULL, backslash escapes; the rows of one COPY block
     /// without the script around them. Never detected: it reads like a TSV, which takes CSV's quoting.
     case copy
+    /// Text, one value per line (JSON Lines, `psql -At` output, logs): each line scanned whole. Never
+    /// detected: any text reads as CSV first.
+    case lines
 
     /// How pg_dump's and pg_dumpall's plain scripts begin (pg_dumpall's holds one pg_dump script per
     /// database after its roles), their lines as written or converted to CR LF on their way (COPY FROM

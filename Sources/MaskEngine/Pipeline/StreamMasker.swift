@@ -144,6 +144,7 @@ public final class StreamMasker {
                                    halvesTail: halvesTail)
                     .split(&input, pipeline: pipeline)
             case .copy: try splitCopy(&input, pipeline: pipeline, tables: state)
+            case .lines: try splitLines(&input, pipeline: pipeline)
             }
         } catch {
             readError = error
@@ -261,6 +262,45 @@ public final class StreamMasker {
             .split(&input, pipeline: pipeline, startingInside: start)
     }
 
+    /// Lines: a chunk ends after its last LF; a line longer than a chunk is read whole, up to the limit.
+    private func splitLines(_ input: inout InputBuffer, pipeline: OrderedPipeline<Job, MaskedChunk>) throws {
+        var start = LineChunkStart(tableName: options.csvTable)
+        while true {
+            try input.fill(atLeast: options.chunkBytes)
+            if input.count == 0 { return }
+            // The end of the last whole line (of the first half, when the input's last bytes go out in halves).
+            var end = input.withBytes { b in b.lastIndex(of: 10).map { $0 + 1 } ?? 0 }
+            if splitsTail(input) {
+                let half = input.withBytes { b in b[..<(b.count / 2)].lastIndex(of: 10).map { $0 + 1 } ?? 0 }
+                if half > 0 { end = half }
+            }
+            // Never inside a PEM block (`LineChunkMasker`): a key's body lines are a key only with their
+            // BEGIN line. The chunk ends before the block, or the block is read on.
+            var blocks = input.withBytes { b in LineChunkMasker.keyBlocks(in: UnsafeBufferPointer(rebasing: b[..<end])) }
+            if let open = blocks.last, open.open, !(input.atEOF && end == input.count) {
+                end = open.start
+                blocks.removeLast()
+            }
+            if end == 0 && !input.atEOF {
+                if input.count > options.maxRecordBytes {
+                    _ = pipeline.submit(.failure(StreamError(.recordTooLarge(limit: options.maxRecordBytes),
+                                                             at: StreamLocation(byteOffset: start.byteOffset, line: start.line))))
+                    return
+                }
+                try input.fill(atLeast: input.count * 2)
+                continue
+            }
+            let take = input.atEOF && end == input.count || end == 0 ? input.count : end
+            let bytes = input.take(take)
+            guard pipeline.submit(.lines(bytes, start)) else { return }
+            start.byteOffset += take
+            bytes.withUnsafeBufferPointer { b in
+                start.line += LineChunkMasker.lineFeeds(in: b)
+                start.row += LineChunkMasker.values(in: b, blocks: blocks)
+            }
+        }
+    }
+
     /// Offset just past the first record-ending LF outside quotes, or nil.
     static func firstRecordEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         var quoted = false
@@ -329,6 +369,7 @@ enum Job: Sendable {
     case csvHeader([UInt8])
     /// The header line of a COPY text stream (`COPY … TO STDOUT (HEADER)`).
     case copyHeader([UInt8])
+    case lines([UInt8], LineChunkStart)
     /// pg_dump text outside COPY blocks.
     case sqlText([UInt8])
     case failure(StreamError)
@@ -393,6 +434,8 @@ enum Job: Sendable {
             return chunk
         case .csv(let bytes, let start):
             return CSVChunkMasker(delimiter: delimiter).mask(bytes, start: start, session: session)
+        case .lines(let bytes, let start):
+            return LineChunkMasker().mask(bytes, start: start, session: session)
         case .wire(let bytes, let start):
             return WireChunkMasker(maxMessageBytes: maxMessageBytes).mask(bytes, start: start, session: session)
         }

@@ -153,8 +153,8 @@ struct CorpusCache {
             switch InputFormat.detect(UnsafeBufferPointer(rebasing: b.prefix(64 * 1024))) {
             case .wire: CorpusFormat.wire
             case .pgdump: CorpusFormat.pgdump
-            // `detect` never answers `copy` (COPY text reads like a TSV): anything else is CSV.
-            case .csv, .copy: CorpusFormat.csv
+            // `detect` never answers `copy` or `lines` (they read as CSV too): anything else is CSV.
+            case .csv, .copy, .lines: CorpusFormat.csv
             }
         }
         let name = (absolute as NSString).lastPathComponent
