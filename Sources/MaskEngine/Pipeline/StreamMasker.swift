@@ -171,18 +171,7 @@ public final class StreamMasker {
         var start = CSVChunkStart()
         if options.csvHeader {
             // The header is found by a plain quote-aware scan: it is one record, and every chunk needs it.
-            var headerEnd: Int? = nil
-            while true {
-                headerEnd = input.withBytes { Self.firstRecordEnd($0) }
-                if headerEnd != nil || input.atEOF { break }
-                if input.count > options.maxRecordBytes {
-                    _ = pipeline.submit(.failure(StreamError(.recordTooLarge(limit: options.maxRecordBytes),
-                                                             at: StreamLocation(byteOffset: 0, line: 1))))
-                    return
-                }
-                try input.fill(atLeast: input.count + options.chunkBytes)
-            }
-            let end = headerEnd ?? input.count
+            guard let end = try headerEnd(&input, pipeline: pipeline, find: Self.firstRecordEnd) else { return }
             let header = input.withBytes { CSVHeader.parse(UnsafeBufferPointer(rebasing: $0[0..<end]), delimiter: options.csvDelimiter, table: options.csvTable) }
             let headerBytes = input.take(end)
             // The header goes through the same strict parser and scanner as the rows (a header with a
@@ -226,6 +215,22 @@ public final class StreamMasker {
         }
     }
 
+    /// Where the header record that `find` finds ends (the input's end when it has none), read on until
+    /// it is whole; nil when it is longer than the limit (the failure is submitted).
+    private func headerEnd(_ input: inout InputBuffer, pipeline: OrderedPipeline<Job, MaskedChunk>,
+                           find: (UnsafeBufferPointer<UInt8>) -> Int?) throws -> Int? {
+        while true {
+            if let end = input.withBytes(find) { return end }
+            if input.atEOF { return input.count }
+            if input.count > options.maxRecordBytes {
+                _ = pipeline.submit(.failure(StreamError(.recordTooLarge(limit: options.maxRecordBytes),
+                                                         at: StreamLocation(byteOffset: 0, line: 1))))
+                return nil
+            }
+            try input.fill(atLeast: input.count + options.chunkBytes)
+        }
+    }
+
     /// A COPY text stream: the rows of one COPY block, read as pg_dump's are (`PgDumpSplitter`, started
     /// inside the block), after the header line if there is one.
     private func splitCopy(_ input: inout InputBuffer, pipeline: OrderedPipeline<Job, MaskedChunk>,
@@ -234,18 +239,8 @@ public final class StreamMasker {
         var start = CopyChunkStart(byteOffset: 0, line: 1, rowIndex: 0, columns: nil, table: table,
                                    tableName: options.csvTable)
         if options.copyHeader {
-            var headerEnd: Int? = nil
-            while true {
-                headerEnd = input.withBytes { $0.firstIndex(of: 10).map { $0 + 1 } }
-                if headerEnd != nil || input.atEOF { break }
-                if input.count > options.maxRecordBytes {
-                    _ = pipeline.submit(.failure(StreamError(.recordTooLarge(limit: options.maxRecordBytes),
-                                                             at: StreamLocation(byteOffset: 0, line: 1))))
-                    return
-                }
-                try input.fill(atLeast: input.count + options.chunkBytes)
-            }
-            let header = input.take(headerEnd ?? input.count)
+            guard let end = try headerEnd(&input, pipeline: pipeline, find: { $0.firstIndex(of: 10).map { $0 + 1 } }) else { return }
+            let header = input.take(end)
             // Masked like a row (a stray value in it is not let through), its findings not reported.
             guard pipeline.submit(.copyHeader(header)) else { return }
             let declared = options.copyColumns ?? []
