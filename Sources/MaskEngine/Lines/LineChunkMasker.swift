@@ -186,18 +186,30 @@ public struct LineChunkMasker {
             }
             return nil
         }
-        guard let mark = find(begin, from: from, before: bytes.count) else { return nil }
+        guard var mark = find(begin, from: from, before: bytes.count) else { return nil }
         var start = mark
         while start > from && bytes[start - 1] != 10 { start -= 1 }
-        let limit = min(bytes.count, mark + maxKeyBlock)
-        let close = find(endMark, from: mark + begin.count, before: limit)
-        // The end of the line holding the END mark, or the line end at or before the limit.
-        var end = close ?? limit
-        if close != nil || limit < bytes.count {
+        func lineEnd(_ i: Int) -> Int {
+            var end = i
             while end < bytes.count && bytes[end] != 10 { end += 1 }
-            if end < bytes.count { end += 1 }
+            return end < bytes.count ? end + 1 : end
+        }
+        while true {
+            let limit = min(bytes.count, mark + maxKeyBlock)
+            guard let close = find(endMark, from: mark + begin.count, before: limit) else {
+                // No END: the block ends at the line end at the limit, or may go on past the bytes.
+                if limit == bytes.count { return KeyBlock(start: start, end: bytes.count, open: true) }
+                let end = lineEnd(limit)
+                return KeyBlock(start: start, end: end, open: end == bytes.count && bytes[end - 1] != 10)
+            }
+            // The END's line, unless another BEGIN follows it there (`-----END …----- -----BEGIN …`): then
+            // the block goes on to that one's END.
+            let end = lineEnd(close)
+            if let again = find(begin, from: close + endMark.count, before: end) {
+                mark = again
+                continue
+            }
             return KeyBlock(start: start, end: end, open: end == bytes.count && bytes[end - 1] != 10)
         }
-        return KeyBlock(start: start, end: bytes.count, open: true)
     }
 }
