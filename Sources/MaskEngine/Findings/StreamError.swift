@@ -85,7 +85,7 @@ public struct StreamError: Error, Sendable, Equatable, CustomStringConvertible {
         case .columnCountMismatch(let rd, let dr):
             what = "DataRow has \(dr) columns but the RowDescription declared \(rd)"
         case .csvQuoteInUnquotedField:
-            what = "CSV: a quote inside an unquoted field (RFC 4180 requires the field to be quoted; the text format of COPY … TO STDOUT takes --format copy)"
+            what = "CSV: a quote inside an unquoted field (RFC 4180 requires the field to be quoted; COPY … TO STDOUT output takes --format copy, other text --format lines)"
         case .csvTextAfterClosingQuote: what = "CSV: text after a closing quote (expected a comma or a line end)"
         case .csvUnterminatedQuote: what = "CSV: a quoted field is not closed before the end of the input"
         case .recordTooLarge(let limit):
