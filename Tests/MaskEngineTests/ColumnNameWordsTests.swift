@@ -12,7 +12,9 @@ import WireTestSupport
                       "card", "Card", "CARD", "cards", "cardno", "CardNum", "cardnumber", "creditcard", "debit", "cc", "CC",
                       "ccn", "ccnum", "ccno", "pan", "PAN", "phone", "Phone", "tel", "msisdn", "Mobile", "fax", "primary", "Primary", "account", "Account", "id", "Id", "ID", "ids",
                       "Ids", "number", "Number", "_", "-", " ", ".", "1", "9", "x", "X", "aB", "Ab", "lesson", "discard",
-                      "ean", "EAN", "ean13", "Upc", "upca", "gtin", "GTIN14", "isbn", "barcode", "Barcodes", "mean"]
+                      "ean", "EAN", "ean13", "Upc", "upca", "gtin", "GTIN14", "isbn", "barcode", "Barcodes", "mean",
+                      "password", "Password", "PASSWD", "pwd", "Token", "token", "tokens", "secret", "Secret", "api", "Api", "key",
+                      "Key", "private", "access", "hash", "Hash", "digest", "is", "Is", "has", "apikey", "APIKey", "AccessToken"]
         return (0..<count).map { _ in
             var name = ""
             for _ in 0..<Int(rng.next() % 5 + 1) {
@@ -27,7 +29,7 @@ import WireTestSupport
     }
 
     @Test func theASCIIPathAnswersAsTheCharacterRulesDo() {
-        var announcing = (ssn: 0, card: 0)
+        var announcing = (ssn: 0, card: 0, credential: 0)
         for name in Self.names(count: 20_000, seed: 7) {
             let ascii = ASCIIColumnName(name)
             #expect(ascii != nil)
@@ -35,11 +37,14 @@ import WireTestSupport
             #expect(ascii?.namesCard == ColumnContext.characterNamesCard(name), "\(name)")
             #expect(ascii?.namesBarcode == ColumnContext.characterNamesBarcode(name), "\(name)")
             #expect(ascii.map { $0.namesPhone($0.words) } == ColumnContext.characterNamesPhone(name), "\(name)")
+            let credential = ColumnWords.namesCredential(ColumnContext.characterWords(name))
+            #expect(ascii.map { $0.namesCredential($0.words) } == credential, "\(name)")
+            if credential { announcing.credential += 1 }
             if ColumnContext.characterNamesSSN(name) { announcing.ssn += 1 }
             if ColumnContext.characterNamesCard(name) { announcing.card += 1 }
         }
         // Both answers occur often enough for the comparison to mean something.
-        #expect(announcing.ssn > 1_000 && announcing.card > 1_000, "\(announcing)")
+        #expect(announcing.ssn > 1_000 && announcing.card > 1_000 && announcing.credential > 1_000, "\(announcing)")
     }
 
     /// Every name of up to four characters over the letters of the words and the separators.
@@ -75,6 +80,16 @@ import WireTestSupport
         #expect(ColumnContext.namesPhone("téléphone_mobile") && ColumnContext.namesPhone("número_de_tel"))
         for name in ["phone", "cell_phone", "MobileNo", "msisdn", "fax_number", "telNo"] { #expect(ColumnContext.namesPhone(name), "\(name)") }
         for name in ["hotel", "telemetry", "iphone_model", "mobiles", "faxed"] { #expect(!ColumnContext.namesPhone(name), "\(name)") }
+        for name in ["password", "passwd", "user_password", "encrypted_password", "password_hash", "PasswordDigest", "api_key",
+                     "apiKey", "API_KEY", "APIKey", "access_token", "refreshToken", "client_secret", "secret", "private_key",
+                     "AWS_SECRET_ACCESS_KEY", "passphrase", "contraseña_password", "mot_de_passe_pwd"] {
+            #expect(ColumnContext.namesCredential(name), "\(name)")
+        }
+        for name in ["password_changed_at", "token_type", "tokens", "token_count", "is_secret", "has_password", "secret_question",
+                     "key", "primary_key", "key_id", "api_key_id", "password_reset_required", "hash", "file_digest",
+                     "contraseña", "passwords_expire"] {
+            #expect(!ColumnContext.namesCredential(name), "\(name)")
+        }
     }
 }
 

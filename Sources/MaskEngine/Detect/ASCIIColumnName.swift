@@ -86,6 +86,11 @@ struct ASCIIColumnName {
         words.contains { w in list.contains { part(w, is: $0) } }
     }
 
+    /// `ColumnContext.namesCredential`, given the name's `words`.
+    func namesCredential(_ words: [Range<Int>]) -> Bool {
+        ColumnWords.namesCredential(count: words.count) { i, list in list.contains { part(words[i], is: $0) } }
+    }
+
     /// `ColumnContext.namesCard`.
     var namesCard: Bool { namesCard(words) }
 

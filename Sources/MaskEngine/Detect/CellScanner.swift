@@ -19,6 +19,10 @@ public struct ColumnContext: Sendable, Equatable {
     /// Whether the column is named like a phone column (`phone`, `msisdn`, `mobile`, `fax`): a number
     /// there of at most 15 digits (E.164's longest) is a phone number, not a card (`CardRules`).
     public var phoneColumn = false
+    /// Whether the column is named for credentials (`password`, `api_key`, `access_token`:
+    /// `namesCredential`) and holds text: every value in it is a secret, whole, whatever its shape (a
+    /// password like `s*36SUU48b` has none a detector could know).
+    public var credentialColumn = false
 
     public init(scanned: Bool = true, bareSSN: Bool = false, cardColumn: Bool = false, scansDigits: Bool = true) {
         self.scanned = scanned
@@ -86,6 +90,19 @@ public struct ColumnContext: Sendable, Equatable {
         characterWords(name).contains(where: ColumnWords.phoneSet.contains)
     }
 
+    /// Column names of credentials, by their last word (the name's head noun, so `password_changed_at`,
+    /// `token_type` and `secret_question` are not): `password`, `passwords`, `passwd`, `pwd`,
+    /// `passphrase`, `passcode`, `secret`, `secrets`, `token`, `apikey`, `apitoken`, `accesstoken`,
+    /// `authtoken`, `secretkey`, `privatekey`, `accesskey`, `clientsecret`; `key` after `api`, `secret`,
+    /// `private`, `access`, `signing`, `encryption` or `master`; `hash` or `digest` after
+    /// `password` or `passwd` (a hash a wordlist can crack). Not a Boolean's name (`is_secret`,
+    /// `has_password`), and not `tokens` (a count, in applications of language models). Split as
+    /// `namesCard` splits (`apiKey`, `API_KEY`, `client_secret`, `encrypted_password`).
+    public static func namesCredential(_ name: some StringProtocol) -> Bool {
+        if let ascii = ASCIIColumnName(name) { return ascii.namesCredential(ascii.words) }
+        return ColumnWords.namesCredential(characterWords(name))
+    }
+
     /// The name's words, lower-cased: runs of letters and digits, also split where an upper-case letter
     /// follows a lower-case one.
     static func characterWords(_ name: some StringProtocol) -> [String] {
@@ -108,7 +125,10 @@ public struct ColumnContext: Sendable, Equatable {
 
     /// The context for a column of this name and PostgreSQL type OID (0 when unknown).
     public static func forColumn(name: some StringProtocol, typeOID: UInt32 = 0) -> ColumnContext {
-        named(name, scanned: !PostgresType.cannotHoldPII(typeOID))
+        var context = named(name, scanned: !PostgresType.cannotHoldPII(typeOID))
+        // A credential's token is text: a number, a uuid or a bytea keeps its own rules.
+        if !(typeOID == 0 || PostgresType.binaryIsText(typeOID)) { context.credentialColumn = false }
+        return context
     }
 
     /// The context for a column of this name, scanned or not: what its name announces, read once (the
@@ -122,11 +142,13 @@ public struct ColumnContext: Sendable, Equatable {
             context.cardColumn = ascii.namesCard(words)
             context.barcodeColumn = ascii.namesBarcode(words)
             context.phoneColumn = ascii.namesPhone(words)
+            context.credentialColumn = ascii.namesCredential(words)
         } else {
             context.bareSSN = characterNamesSSN(name)
             context.cardColumn = characterNamesCard(name)
             context.barcodeColumn = characterNamesBarcode(name)
             context.phoneColumn = characterNamesPhone(name)
+            context.credentialColumn = ColumnWords.namesCredential(characterWords(name))
         }
         return context
     }
@@ -162,6 +184,12 @@ public struct CellScanner {
         // A cell of a type that cannot hold PII is skipped, unless it holds text anchors after all: a
         // RowDescription or a schema that lies about a column must not open a way out.
         guard context.scanned || index.hasTextAnchor(bytes, lower, upper) else { return 0 }
+        if context.credentialColumn {
+            // The column's name says what every value is: the whole value is the secret.
+            guard upper > lower else { return 0 }
+            findings.append(Finding(start: 0, end: upper - lower, type: .secret, kind: .credentialColumn))
+            return 1
+        }
         let before = findings.count
         if candidates ?? index.hasCandidatesToScan(lower, upper) {
             scanCandidates(bytes, lower: lower, upper: upper, index: index, context: context, into: &findings)

@@ -13,6 +13,33 @@ enum ColumnWords {
                                         "mobilephone", "mobileno", "msisdn", "fax", "cellphone", "telefon", "telefono",
                                         "telefone"]
 
+    /// Credentials, as a name's last word (`password`, `api_key`, `accessToken`): `ColumnContext.namesCredential`.
+    static let credential: [StaticString] = ["password", "passwords", "passwd", "pwd", "passphrase", "passcode", "secret",
+                                             "secrets", "token", "apikey", "apitoken", "accesstoken", "authtoken",
+                                             "secretkey", "privatekey", "accesskey", "clientsecret"]
+    /// The words before a last `key` that make it a credential (`api_key`, `private_key`).
+    static let credentialKey: [StaticString] = ["api", "secret", "private", "access", "signing", "encryption", "master"]
+    /// The last words after `password` or `passwd` that are still one (`password_hash`, `passwd_digest`).
+    static let credentialDerived: [StaticString] = ["hash", "digest"]
+    /// First words of Booleans' names (`is_secret`, `has_password`), which are not credentials.
+    static let booleanPrefix: [StaticString] = ["is", "has"]
+
+    /// `ColumnContext.namesCredential` on a name's lower-cased words; `word(i, list)` says whether word
+    /// `i` is one of `list` (the two paths compare bytes or strings).
+    static func namesCredential(count: Int, word: (Int, [StaticString]) -> Bool) -> Bool {
+        guard count > 0, !word(0, booleanPrefix) || count == 1 else { return false }
+        let last = count - 1
+        if word(last, credential) { return true }
+        guard count >= 2 else { return false }
+        if word(last, ["key"]) && word(last - 1, credentialKey) { return true }
+        return word(last, credentialDerived) && word(last - 1, ["password", "passwd"])
+    }
+
+    /// `namesCredential` on words as strings (the `Character` rules).
+    static func namesCredential(_ words: [String]) -> Bool {
+        namesCredential(count: words.count) { i, list in list.contains { "\($0)" == words[i] } }
+    }
+
     static let cardSet = Set(card.map { "\($0)" })
     static let barcodeSet = Set(barcode.map { "\($0)" })
     static let phoneSet = Set(phone.map { "\($0)" })

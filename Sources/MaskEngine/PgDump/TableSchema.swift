@@ -17,6 +17,18 @@ public struct DumpColumn: Sendable, Equatable {
         maxCharacters = Self.lengthLimit(type)
         numeric = NumericText.Kind.of(sqlType: type)
         context = ColumnContext.named(name, scanned: !Self.typeCannotHoldPII(type))
+        // A credential's token is text: a number, a uuid or a bytea keeps its own rules.
+        if !(type.isEmpty || Self.isText(type)) { context.credentialColumn = false }
+    }
+
+    /// Text types, whose values a secret's token can replace: `text`, `character varying(n)`,
+    /// `character(n)`, `json`, `jsonb`, `citext`, `name`, `xml` (not arrays of them).
+    static func isText(_ type: String) -> Bool {
+        let t = type.lowercased()
+        if t.hasSuffix("[]") { return false }
+        let names = ["text", "character varying", "varchar", "character", "char", "json", "jsonb", "citext", "name", "xml"]
+        let base = t.split(separator: ".").last.map(String.init) ?? t
+        return names.contains { base == $0 || base.hasPrefix($0 + "(") }
     }
 
     /// `character varying(64)` → 64; `character(11)` → 11; arrays and other types → nil.

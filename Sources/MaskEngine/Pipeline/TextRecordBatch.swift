@@ -330,11 +330,12 @@ struct TextRecordBatch {
                             continue
                         }
                         let (lower, upper) = (Int(field.value_start), Int(field.value_end))
-                        if !prefilter.admits(valueIndex, lower, upper) { continue }
+                        // A credential column's value is a secret whatever it holds (`CellScanner.scan`).
+                        if !context.credentialColumn && !prefilter.admits(valueIndex, lower, upper) { continue }
                         // Fields are added with no findings, and a batch is scanned once. The count
                         // is read only for a field with findings: the getter is a call.
                         let added = scan.scan(bytes, lower: lower, upper: upper, index: valueIndex, context: context,
-                                              candidates: prefiltered ? true : nil, into: &findings)
+                                              candidates: prefiltered && !context.credentialColumn ? true : nil, into: &findings)
                         if added > 0 {
                             fields[i].findings_start = Int32(findings.count - added)
                             fields[i].findings_end = Int32(findings.count)

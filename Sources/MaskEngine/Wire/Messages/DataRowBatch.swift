@@ -245,7 +245,8 @@ struct DataRowBatch {
                                                 actions: cellMasker.actions, maxEncodedLength: cellMasker.maxEncodedLength) : nil
         // Without custom detectors, the cells the gate admits are listed first, in a loop of their own
         // (most are not admitted; with the scan in the same loop, the gate's test was a call per cell).
-        let scanned = everyCell ? gatheredCount : gathered.withUnsafeMutableBufferPointer { slots -> Int in
+        // A credential column's cells are secrets whatever they hold (`CellScanner.scan`): all scanned.
+        let scanned = everyCell || kind.context.credentialColumn ? gatheredCount : gathered.withUnsafeMutableBufferPointer { slots -> Int in
             var gate = CandidateGate(index: index, bytes: bytes, valuesFollowNonAlnum: true)
             var admitted = 0
             // Sound: `gatheredCount` slots were written above, and the array has `maxRows` of them.

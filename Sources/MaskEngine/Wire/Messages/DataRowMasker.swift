@@ -315,7 +315,8 @@ struct CellMasker {
     @inline(__always)
     func scanGate(lower: Int, upper: Int, context: ColumnContext) -> Bool? {
         let candidates = index.hasCandidatesToScan(lower, upper)
-        if !candidates && !scan.scansEveryCell { return nil }
+        // A credential column's value is a secret whatever it holds (`CellScanner.scan`).
+        if !candidates && !scan.scansEveryCell && !context.credentialColumn { return nil }
         return context.scanned || index.hasTextAnchor(chunk, lower, upper) ? candidates : nil
     }
 

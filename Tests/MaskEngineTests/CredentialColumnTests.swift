@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+import WireTestSupport
+@testable import MaskEngine
+
+/// A column named for credentials (`password`, `api_key`, `access_token`) holds secrets whatever their
+/// shape: a password like `s*36SUU48b` or a hex API key has nothing a detector could know it by, and
+/// passed in clear. Every value of such a column of text is masked whole, as a `credential_column`
+/// secret; columns whose names only mention one (`password_changed_at`, `token_type`) are not.
+@Suite struct CredentialColumnTests {
+    static let passwords = ["s*36SUU48b", "R#4vKgsAE0", "correct horse battery staple", "hunter2", "x"]
+    static let keys = ["31837e20cdeec95cbafe6af9c19efd088e5354ef", "f8eb18b9-0074-4130-a1da-8978206f5c66"]
+
+    @Test func csvColumnsAreMaskedWhole() {
+        var csv = "id,password,api_key,password_changed_at,token_type,note\n"
+        for (i, p) in Self.passwords.enumerated() {
+            csv += "\(i),\"\(p)\",\(Self.keys[i % 2]),2024-01-0\(i + 1),bearer,plain\n"
+        }
+        csv += "9,,,2024-02-01,bearer,empty credentials stay empty\n"
+        let r = maskStream(Array(csv.utf8), format: .csv)
+        #expect(r.error == nil)
+        let rows = JSONNumberTests.csvRows(String(decoding: r.output, as: UTF8.self))
+        let original = JSONNumberTests.csvRows(csv)
+        #expect(rows.count == original.count)
+        for (masked, row) in zip(rows.dropFirst(), original.dropFirst()) {
+            for column in [1, 2] where !row[column].isEmpty {
+                #expect(masked[column] != row[column] && masked[column].utf8.count == row[column].utf8.count, "\(row[column])")
+            }
+            #expect(Array(masked[3...]) == Array(row[3...]), "the other columns are unchanged")
+            if row[1].isEmpty { #expect(masked[1].isEmpty && masked[2].isEmpty) }
+        }
+        #expect(r.report.contains(#""kind":"credential_column""#))
+        for secret in Self.passwords + Self.keys where secret.count > 1 {
+            #expect(!String(decoding: r.output, as: UTF8.self).contains(secret), "\(secret)")
+        }
+    }
+
+    @Test func wireColumnsOfTextAreMaskedNumbersAndUUIDsKeepTheirRules() {
+        var stream = Wire.rowDescription([("password", PostgresType.text), ("api_key", 1043), ("token", PostgresType.int4),
+                                          ("api_token", 2950), ("login", PostgresType.text)])
+        for (i, p) in Self.passwords.enumerated() {
+            stream += Wire.dataRow([p, Self.keys[0], "\(i)", Self.keys[1], "user\(i)"])
+        }
+        let rows = Wire.rows(maskStream(stream).output)
+        #expect(rows.count == Self.passwords.count)
+        for (row, p) in zip(rows, Self.passwords) {
+            #expect(row[0] != p && row[0]?.utf8.count == p.utf8.count)
+            #expect(row[1] != Self.keys[0] && row[1]?.count == Self.keys[0].count)
+            #expect(row[3] == Self.keys[1], "a uuid column's value is a uuid, not text to tokenize")
+        }
+        #expect(rows.map { $0[2] } == (0..<Self.passwords.count).map { "\($0)" }, "an integer column keeps its numbers")
+        #expect(rows.map { $0[4] } == (0..<Self.passwords.count).map { "user\($0)" })
+    }
+
+    /// In a dump the masked value fits its `varchar(n)` (a secret's token keeps its length) and a
+    /// number column named `token` keeps its numbers.
+    @Test func dumpColumnsKeepTheirTypes() {
+        let dump = """
+            --
+            -- PostgreSQL database dump
+            --
+
+            CREATE TABLE public.accounts (
+                id integer NOT NULL,
+                password character varying(12),
+                token integer,
+                encrypted_password text
+            );
+
+
+            COPY public.accounts (id, password, token, encrypted_password) FROM stdin;
+            1\tR#4vKgsAE0\t42\t$2b$12$KIXQJqz8uJb0oL8vq1Sx8e
+            2\t\\N\t43\thunter2\\tx
+
+            """ + "\\.\n"
+        let r = maskStream(Array(dump.utf8))
+        #expect(r.error == nil)
+        let lines = String(decoding: r.output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            .drop { !$0.hasPrefix("COPY ") }.dropFirst().prefix { $0 != "\\." }.map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
+        #expect(lines.count == 2)
+        #expect(lines[0][1] != "R#4vKgsAE0" && lines[0][1].count == 10 && lines[0][2] == "42")
+        #expect(lines[0][3] != "$2b$12$KIXQJqz8uJb0oL8vq1Sx8e" && lines[0][3].hasPrefix("$") && lines[0][3].count == 29)
+        #expect(lines[1][1] == "\\N" && lines[1][2] == "43" && lines[1][3].hasSuffix("\\tx") == false && lines[1][3].contains("\\t"))
+    }
+}
