@@ -21,6 +21,8 @@ enum ColumnWords {
     static let credentialKey: [StaticString] = ["api", "secret", "private", "access", "signing", "encryption", "master"]
     /// The last words after `password` or `passwd` that are still one (`password_hash`, `passwd_digest`).
     static let credentialDerived: [StaticString] = ["hash", "digest"]
+    static let keyWord: [StaticString] = ["key"]
+    static let passwordWords: [StaticString] = ["password", "passwd"]
     /// First words of Booleans' names (`is_secret`, `has_password`), which are not credentials.
     static let booleanPrefix: [StaticString] = ["is", "has"]
 
@@ -31,8 +33,8 @@ enum ColumnWords {
         let last = count - 1
         if word(last, credential) { return true }
         guard count >= 2 else { return false }
-        if word(last, ["key"]) && word(last - 1, credentialKey) { return true }
-        return word(last, credentialDerived) && word(last - 1, ["password", "passwd"])
+        if word(last, keyWord) && word(last - 1, credentialKey) { return true }
+        return word(last, credentialDerived) && word(last - 1, passwordWords)
     }
 
     /// `namesCredential` on words as strings (the `Character` rules).

@@ -335,7 +335,7 @@ struct TextRecordBatch {
                         // Fields are added with no findings, and a batch is scanned once. The count
                         // is read only for a field with findings: the getter is a call.
                         let added = scan.scan(bytes, lower: lower, upper: upper, index: valueIndex, context: context,
-                                              candidates: prefiltered && !context.credentialColumn ? true : nil, into: &findings)
+                                              candidates: prefiltered ? true : nil, into: &findings)
                         if added > 0 {
                             fields[i].findings_start = Int32(findings.count - added)
                             fields[i].findings_end = Int32(findings.count)
