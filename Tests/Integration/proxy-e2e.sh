@@ -289,6 +289,16 @@ noleak "6 NOTIFY: the payload does not show the original" "$D/notify.out"
 check "6 NOTIFY: the payload is masked (a same-length token, redaction, or an email token)" \
   "$(grep 'notification "ch"' "$D/notify.out" | grep -c -E "payload \"([A-Za-z0-9@._%+-]{${#e1}}|\*{${#e1}}|[A-Za-z2-7]{16}@example\.invalid)\"")" "1"
 
+# --- 6b. credential columns --------------------------------------------------------------------------
+# A password or API key has no shape a detector knows: the column's name says what it is (text types).
+"${direct[@]}" -d app -c "create table creds (id int, password text, api_key varchar(40), token_count int)" \
+  -c "insert into creds select g, 'Pw' || g || '!x7', md5(g::text), g from generate_series(1, 50) g" >/dev/null
+viaproxy -At -F '|' -c "select id, password, api_key, token_count from creds order by id" >"$D/creds.out" 2>&1
+"${direct[@]}" -d app -At -c "select password from creds union all select api_key from creds" >"$D/creds.txt"
+check "6b credential columns: every password and key masked (same length), counts unchanged" \
+  "$(awk -F'|' -v n=0 '$2 != "Pw" $1 "!x7" && length($2) == length("Pw" $1 "!x7") && length($3) == 32 && $4 == $1 { n++ } END { print n }' "$D/creds.out")/$(grep -F -c -f "$D/creds.txt" "$D/creds.out" || true)" \
+  "50/0"
+
 # --- 7. large objects (lo_read over FunctionCall) ----------------------------------------------------
 content="secret email $e5"
 oid=$(viaproxy -At -c "select lo_from_bytea(0, convert_to('$content', 'UTF8'))" 2>"$D/lo.err")
