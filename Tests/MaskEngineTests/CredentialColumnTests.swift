@@ -17,12 +17,20 @@ import WireTestSupport
             csv += "\(i),\"\(p)\",\(Self.keys[i % 2]),2024-01-0\(i + 1),bearer,plain\n"
         }
         csv += "9,,,2024-02-01,bearer,empty credentials stay empty\n"
+        // A JSON document in a credential column stays JSON: its values are scanned as any.
+        csv += #"10,hunter2,"{""access_token"": ""ya29a0AfH6SMBx3kQ9zZqLmN8pR2tV"", ""expires_in"": 3600}",2024-02-02,bearer,doc"# + "\n"
         let r = maskStream(Array(csv.utf8), format: .csv)
         #expect(r.error == nil)
         let rows = JSONNumberTests.csvRows(String(decoding: r.output, as: UTF8.self))
         let original = JSONNumberTests.csvRows(csv)
         #expect(rows.count == original.count)
         for (masked, row) in zip(rows.dropFirst(), original.dropFirst()) {
+            if row[2].hasPrefix("{") {
+                let document = try? JSONSerialization.jsonObject(with: Data(masked[2].utf8)) as? [String: Any]
+                #expect(document?["expires_in"] as? Int == 3600 && document?["access_token"] as? String != "ya29a0AfH6SMBx3kQ9zZqLmN8pR2tV",
+                        "\(masked[2])")
+                continue
+            }
             for column in [1, 2] where !row[column].isEmpty {
                 #expect(masked[column] != row[column] && masked[column].utf8.count == row[column].utf8.count, "\(row[column])")
             }
@@ -37,9 +45,9 @@ import WireTestSupport
 
     @Test func wireColumnsOfTextAreMaskedNumbersAndUUIDsKeepTheirRules() {
         var stream = Wire.rowDescription([("password", PostgresType.text), ("api_key", 1043), ("token", PostgresType.int4),
-                                          ("api_token", 2950), ("login", PostgresType.text)])
+                                          ("api_token", 2950), ("login", PostgresType.text), ("secrets", PostgresType.jsonb)])
         for (i, p) in Self.passwords.enumerated() {
-            stream += Wire.dataRow([p, Self.keys[0], "\(i)", Self.keys[1], "user\(i)"])
+            stream += Wire.dataRow([p, Self.keys[0], "\(i)", Self.keys[1], "user\(i)", #"{"n": 1, "ok": true}"#])
         }
         let rows = Wire.rows(maskStream(stream).output)
         #expect(rows.count == Self.passwords.count)
@@ -50,6 +58,7 @@ import WireTestSupport
         }
         #expect(rows.map { $0[2] } == (0..<Self.passwords.count).map { "\($0)" }, "an integer column keeps its numbers")
         #expect(rows.map { $0[4] } == (0..<Self.passwords.count).map { "user\($0)" })
+        #expect(rows.allSatisfy { $0[5] == #"{"n": 1, "ok": true}"# }, "a JSON document keeps its own rules")
     }
 
     /// In a dump the masked value fits its `varchar(n)` (a secret's token keeps its length) and a

@@ -126,8 +126,9 @@ public struct ColumnContext: Sendable, Equatable {
     /// The context for a column of this name and PostgreSQL type OID (0 when unknown).
     public static func forColumn(name: some StringProtocol, typeOID: UInt32 = 0) -> ColumnContext {
         var context = named(name, scanned: !PostgresType.cannotHoldPII(typeOID))
-        // A credential's token is text: a number, a uuid or a bytea keeps its own rules.
-        if !(typeOID == 0 || PostgresType.binaryIsText(typeOID)) { context.credentialColumn = false }
+        // A credential's token is text: a number, a uuid or a bytea keeps its own rules, and so does a
+        // JSON or XML document (its names and literals enciphered as letters would be no document).
+        if !PostgresType.plainTextOIDs.contains(typeOID) { context.credentialColumn = false }
         return context
     }
 
@@ -185,10 +186,15 @@ public struct CellScanner {
         // RowDescription or a schema that lies about a column must not open a way out.
         guard context.scanned || index.hasTextAnchor(bytes, lower, upper) else { return 0 }
         if context.credentialColumn {
-            // The column's name says what every value is: the whole value is the secret.
+            // The column's name says what every value is: the whole value is the secret. But a JSON
+            // document (an OAuth token's `{"access_token": …, "expires_in": 3600}`) would be no JSON once
+            // its names and literals were enciphered: its values are scanned as any, and the assignment
+            // rules find the credentials in it.
             guard upper > lower else { return 0 }
-            findings.append(Finding(start: 0, end: upper - lower, type: .secret, kind: .credentialColumn))
-            return 1
+            if !JSONNumberSpans.isContainer(UnsafeBufferPointer(rebasing: bytes[lower..<upper])) {
+                findings.append(Finding(start: 0, end: upper - lower, type: .secret, kind: .credentialColumn))
+                return 1
+            }
         }
         let before = findings.count
         if candidates ?? index.hasCandidatesToScan(lower, upper) {

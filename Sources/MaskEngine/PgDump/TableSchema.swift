@@ -17,16 +17,17 @@ public struct DumpColumn: Sendable, Equatable {
         maxCharacters = Self.lengthLimit(type)
         numeric = NumericText.Kind.of(sqlType: type)
         context = ColumnContext.named(name, scanned: !Self.typeCannotHoldPII(type))
-        // A credential's token is text: a number, a uuid or a bytea keeps its own rules.
-        if !(type.isEmpty || Self.isText(type)) { context.credentialColumn = false }
+        // A credential's token is text: a number, a uuid or a bytea keeps its own rules, and so does a
+        // JSON or XML document (its names and literals enciphered as letters would be no document).
+        if !(type.isEmpty || Self.isPlainText(type)) { context.credentialColumn = false }
     }
 
-    /// Text types, whose values a secret's token can replace: `text`, `character varying(n)`,
-    /// `character(n)`, `json`, `jsonb`, `citext`, `name`, `xml` (not arrays of them).
-    static func isText(_ type: String) -> Bool {
+    /// Plain text types, whose values a secret's token can replace: `text`, `character varying(n)`,
+    /// `character(n)`, `citext`, `name` (not arrays of them, nor documents: `json`, `xml`).
+    static func isPlainText(_ type: String) -> Bool {
         let t = type.lowercased()
         if t.hasSuffix("[]") { return false }
-        let names = ["text", "character varying", "varchar", "character", "char", "json", "jsonb", "citext", "name", "xml"]
+        let names = ["text", "character varying", "varchar", "character", "char", "citext", "name"]
         let base = t.split(separator: ".").last.map(String.init) ?? t
         return names.contains { base == $0 || base.hasPrefix($0 + "(") }
     }

@@ -31,6 +31,9 @@ public enum PostgresType {
 
     /// Whether a binary-format cell of this type holds the same bytes as its text (text types, and jsonb:
     /// a version byte, then JSON text), so that a masked value may change its length.
+    /// Plain text, no document format: text, varchar, bpchar, name, unknown, "char", and unknown (0).
+    public static let plainTextOIDs: Set<UInt32> = [25, 1043, 1042, 19, 705, 18, 0]
+
     public static func binaryIsText(_ oid: UInt32) -> Bool { textLikeOIDs.contains(oid) || oid == 3802 }
 
     /// Whether cells of this type are never scanned. OID 0 (unknown) is always scanned.
