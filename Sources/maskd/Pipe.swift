@@ -86,7 +86,10 @@ struct Pipe: ParsableCommand {
 
     /// The table a `--schema` file declares (the one `table` names, or its only one), and its columns.
     static func declaredTable(schemaFile path: String, table: String?) throws -> (String, [DumpColumn]) {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        // Read to its end through a handle: a pipe (`--schema <(pg_restore -s …)`) has no size to read by.
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw ValidationError("--schema \(path): cannot open it") }
+        defer { try? handle.close() }
+        guard let data = try? handle.readToEnd(), let text = String(data: data, encoding: .utf8) else {
             throw ValidationError("--schema \(path): cannot read it as UTF-8 text")
         }
         var schema = DumpSchema()

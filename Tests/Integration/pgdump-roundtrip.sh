@@ -184,8 +184,9 @@ $psql -d src -c "create table short_contacts (id integer, email varchar(20), ssn
 pg_dump -d src --schema-only -t customers -t short_contacts > "$dir/copy-schema.sql"
 $psql -d dst -c "create table customers_copy (like customers)" -c "create table customers_copy_h (like customers)" \
   -c "create table short_copy (id integer, email varchar(20), ssn char(11))"
+# (The schema through a pipe, as `--schema <(pg_restore -s …)` gives it: no size to read by.)
 $psql -d src -c "COPY customers TO STDOUT" \
-  | "$maskd" pipe -q --format copy --schema "$dir/copy-schema.sql" --table customers \
+  | "$maskd" pipe -q --format copy --schema <(cat "$dir/copy-schema.sql") --table customers \
   | $psql -d dst -c "COPY customers_copy FROM STDIN"
 $psql -d src -c "COPY customers TO STDOUT (HEADER)" | "$maskd" pipe -q --format copy --header \
   | $psql -d dst -c "COPY customers_copy_h FROM STDIN (HEADER)"
