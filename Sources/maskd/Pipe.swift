@@ -6,7 +6,7 @@ import MaskEngine
 struct Pipe: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipe",
-        abstract: "Mask CSV, a pg_dump script or a PostgreSQL backend message stream from stdin to stdout.",
+        abstract: "Mask CSV, a pg_dump script, a PostgreSQL backend message stream, COPY text or text lines from stdin to stdout.",
         discussion: """
             The format is detected from the first bytes (override with --format). CSV follows RFC 4180; its \
             first row names the columns unless --no-header. A pg_dump or pg_dumpall plain-SQL script (its \
@@ -29,8 +29,8 @@ struct Pipe: ParsableCommand {
             Examples:
               maskd pipe < users.csv > users.masked.csv
               pg_dump prod | maskd pipe | psql staging
-              psql prod -c "COPY users TO STDOUT (HEADER)" | maskd pipe --format copy --header \\
-                | psql staging -c "COPY users FROM STDIN (HEADER)"
+              psql prod -c "COPY users TO STDOUT" | maskd pipe --format copy --schema users.sql
+              psql prod -At -c "select to_jsonb(e) from events e" | maskd pipe --format lines
               pg_dump prod | lz4 | maskd pipe --lz4 > masked.sql.lz4
               maskd pipe --report findings.jsonl --key-file prod.key < capture.wire > masked.wire
               maskd pipe --action credit_card=partial:4 --action email=hash < payments.csv
