@@ -9,7 +9,7 @@ struct CorpusOptions: ParsableArguments {
     @Option(help: ArgumentHelp("PII density of the generated corpus, a comma list of none (no PII), sparse (~1 value per 4 KB), dense (~1 per 170 B).", valueName: "list"))
     var density = CommaList<Density>([.dense])
 
-    @Option(help: ArgumentHelp("Forms to measure, a comma list of csv, wire, pgdump.", valueName: "list"))
+    @Option(help: ArgumentHelp("Forms of the generated corpus to measure, a comma list of csv, wire, pgdump.", valueName: "list"))
     var format = CommaList<CorpusFormat>([.csv, .wire])
 
     @Option(help: "Seed of the generated corpus.")
@@ -18,7 +18,7 @@ struct CorpusOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Measure this file instead of a generated corpus: CSV, a pg_dump script or a backend message stream, LZ4-compressed or not (the format is detected as maskd detects it).", valueName: "file"))
     var input: String?
 
-    @Option(name: .customLong("input-format"), help: ArgumentHelp("With --input: the format, instead of detecting it.", valueName: "csv|wire|pgdump"))
+    @Option(name: .customLong("input-format"), help: ArgumentHelp("With --input: the format, instead of detecting it (copy and lines are never detected).", valueName: "csv|wire|pgdump|copy|lines"))
     var inputFormat: CorpusFormat?
 
     @Option(name: .customLong("cache-dir"), help: ArgumentHelp("Where generated corpora are kept (default $XDG_CACHE_HOME/maskbench or ~/.cache/maskbench).", valueName: "dir"))
@@ -36,6 +36,10 @@ struct CorpusOptions: ParsableArguments {
             throw ValidationError("--format chooses the forms of a generated corpus; with --input, the format is detected (or give --input-format)")
         }
         if let genJobs, genJobs < 1 { throw ValidationError("--gen-jobs must be at least 1") }
+        if input == nil, let other = format.items.first(where: { !CorpusFormat.generated.contains($0) }) {
+            throw ValidationError("--format \(other): generated corpora come as csv, wire or pgdump; measure a \(other) file with --input FILE --input-format \(other)")
+        }
+        if input == nil && inputFormat != nil { throw ValidationError("--input-format goes with --input") }
     }
 
     func cache() throws -> CorpusCache { try CorpusCache(directory: cacheDir, generator: generator) }

@@ -5,6 +5,13 @@ enum CorpusFormat: String, CaseIterable, ExpressibleByArgument, Codable, Compara
     case csv
     case wire
     case pgdump
+    /// COPY's text format and text lines: the user's files only (`--input` with `--input-format`), as
+    /// maskd never detects them; generated corpora come in the three forms above.
+    case copy
+    case lines
+
+    /// The forms a generated corpus is made in.
+    static let generated: [CorpusFormat] = [.csv, .wire, .pgdump]
 
     /// The file extension of this form in the corpus cache.
     var fileExtension: String { self == .pgdump ? "sql" : rawValue }

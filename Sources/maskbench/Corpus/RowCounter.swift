@@ -6,7 +6,17 @@ enum RowCounter {
         case .csv: csvRecords(bytes) - 1  // the header
         case .wire: dataRows(bytes)
         case .pgdump: copyLines(bytes)
+        case .copy, .lines: lines(bytes)
         }
+    }
+
+    /// Lines: line feeds, plus a last line without one (a COPY stream's rows; text lines, where a PEM
+    /// block of several lines is one value to maskd, a rare difference).
+    static func lines(_ bytes: UnsafeRawBufferPointer) -> Int {
+        var count = 0
+        for b in bytes where b == UInt8(ascii: "\n") { count += 1 }
+        if let last = bytes.last, last != UInt8(ascii: "\n") { count += 1 }
+        return count
     }
 
     /// RFC 4180 records: line feeds outside quotes, plus a last record without one.

@@ -100,6 +100,8 @@ extension CorpusFormat {
         case .csv: .csv
         case .wire: .wire
         case .pgdump: .pgdump
+        case .copy: .copy
+        case .lines: .lines
         }
     }
 }
