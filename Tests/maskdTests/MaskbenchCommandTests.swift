@@ -129,7 +129,24 @@ import Testing
         #expect(measurements.first?["findings"] as? Int == 2000, "one email per row")
     }
 
-    @Test(arguments: [["run", "--runs", "0"], ["run", "--format", "xml"], ["run", "--density", "some"], ["run", "--size", "-3MB"], ["run", "--size", "50KB"],
+    /// JSON Lines and COPY text, which maskd never detects, are measured in the format given.
+    @Test(arguments: ["lines", "copy"])
+    func aGivenFileIsMeasuredInTheFormatNamed(_ format: String) throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("maskbench-input-\(UUID()).\(format)")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let text = (0..<1500).map { format == "lines" ? #"{"id": \#($0), "email": "user\#($0)@example.com", "note": "a \"quote\""}"#
+                                                     : "\($0)\tuser\($0)@example.com\ta \"quote\"\\ttab" }.joined(separator: "\n") + "\n"
+        try Data(text.utf8).write(to: file)
+        let result = try Self.run(["run", "--json", "--input", file.path, "--input-format", format, "--baselines", "none",
+                                   "--runs", "1", "--warmup", "0", "--no-tokens", "--no-progress"] + Self.debugFlag)
+        #expect(result.status == 0, "\(result.stderr)")
+        let measurements = try #require(try Self.object(result.stdout)["measurements"] as? [[String: Any]])
+        #expect(measurements.first?["format"] as? String == format)
+        #expect(measurements.first?["rows"] as? Int == 1500)
+        #expect(measurements.first?["findings"] as? Int == 1500, "one email per line")
+    }
+
+    @Test(arguments: [["run", "--runs", "0"], ["run", "--format", "xml"], ["run", "--format", "lines"], ["run", "--density", "some"], ["run", "--size", "-3MB"], ["run", "--size", "50KB"],
                       ["run", "--baselines", "grep"], ["scaling", "--factors", "1,x"], ["threads", "--mode", "proxy"]])
     func badUsageExits64(_ arguments: [String]) throws {
         let result = try Self.run(arguments + ["--no-progress"])
