@@ -57,6 +57,7 @@ public struct LineChunkMasker {
             from: TextRecordBatch.Position(offset: 0, line: start.line, row: start.row), session: session,
             parse: { position, _, batch in
                 TextRecordBatch.addRecords(chunk, at: &position, into: &batch, splitter: nil,
+                                           // Never called: with no splitter, every record is read by `readRecord`.
                                            read: { _, _, _, _ in fatalError("no splitter reads lines") },
                                            readRecord: { Self.readLine(chunk, at: &$0, nextBlock: &nextBlock, into: &$1) })
             },
@@ -92,9 +93,11 @@ public struct LineChunkMasker {
         return result
     }
 
-    /// The LF bytes in `bytes`: eight at a time, each byte that equals LF found exactly (its seven low
-    /// bits plus 0x7F carry into the high bit unless they are all zero, and neither do they then when its
-    /// high bit is clear), so a run's reader thread does not spend a byte loop per chunk counting lines.
+    /// The LF bytes in `bytes`, eight at a time, so that a run's reader thread does not spend a byte loop
+    /// per chunk counting lines. In `x` (the word XOR LF in each byte) a byte is zero exactly where an LF
+    /// was: its low seven bits plus 0x7F set its high bit unless they are all zero (no carry leaves the
+    /// byte: the sum is at most 0xFE), OR-ing the byte itself sets it when its own high bit is set, so the
+    /// high bit stays clear only for a zero byte, and the complement's set bits count them.
     static func lineFeeds(in bytes: UnsafeBufferPointer<UInt8>) -> Int {
         guard let base = bytes.baseAddress else { return 0 }
         let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F, feeds: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
