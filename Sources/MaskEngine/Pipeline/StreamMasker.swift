@@ -371,6 +371,18 @@ enum Job: Sendable {
     case csv([UInt8], CSVChunkStart)
     case wire([UInt8], WireChunkStart)
 
+    /// A header record masked as a row: its findings masked but not reported (they are in no row), no
+    /// row counted, and an error of it placed in no row.
+    static func header(_ masked: MaskedChunk) -> MaskedChunk {
+        var chunk = masked
+        chunk.outsideRowFindings = chunk.findings.count
+        chunk.findings.removeAll()
+        chunk.rows = 0
+        chunk.auditSource = nil
+        if chunk.error != nil { chunk.error!.location.row = nil }
+        return chunk
+    }
+
     func run(session: MaskSession, maxMessageBytes: Int, delimiter: UInt8) -> MaskedChunk {
         switch self {
         case .sqlText(var bytes):
@@ -405,24 +417,14 @@ enum Job: Sendable {
             }
             return chunk
         case .csvHeader(let bytes):
-            var chunk = bytes.withUnsafeBufferPointer { CSVChunkMasker(delimiter: delimiter).mask($0, start: CSVChunkStart(), session: session) }
-            chunk.outsideRowFindings = chunk.findings.count
-            chunk.findings.removeAll()
-            chunk.rows = 0
-            chunk.auditSource = nil
-            if chunk.error != nil { chunk.error!.location.row = nil }
-            return chunk
+            return Self.header(bytes.withUnsafeBufferPointer {
+                CSVChunkMasker(delimiter: delimiter).mask($0, start: CSVChunkStart(), session: session)
+            })
         case .copy(let bytes, let start):
             return CopyTextChunkMasker().mask(bytes, start: start, session: session)
         case .copyHeader(let bytes):
             let start = CopyChunkStart(byteOffset: 0, line: 1, rowIndex: 0, columns: nil, table: -1)
-            var chunk = CopyTextChunkMasker().mask(bytes, start: start, session: session)
-            chunk.outsideRowFindings = chunk.findings.count
-            chunk.findings.removeAll()
-            chunk.rows = 0
-            chunk.auditSource = nil
-            if chunk.error != nil { chunk.error!.location.row = nil }
-            return chunk
+            return Self.header(CopyTextChunkMasker().mask(bytes, start: start, session: session))
         case .failure(let error):
             var chunk = MaskedChunk()
             chunk.error = error
