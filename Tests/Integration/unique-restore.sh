@@ -2,7 +2,8 @@
 # pg_dump → maskd pipe → psql into tables with UNIQUE on every masked column, against a throwaway
 # PostgreSQL cluster of its own (Unix socket in a temporary directory). Masking must keep distinct
 # values distinct: emails (tokens), cards and SSNs (FF1), 40-character secrets and passwords (same-length
-# keyed tokens, not asterisks), and emails in a varchar(12) column (the character-keeping fallback).
+# keyed tokens, not asterisks), emails in a varchar(12) column (the character-keeping fallback), and bare
+# passwords in a column named `password` (a credential column, masked whole).
 # Checks: every row restores, no original value is left, no asterisk stands in for a token, secrets
 # keep their length, and masking twice gives the same bytes.
 #
@@ -50,12 +51,15 @@ def secret_value(i):
     if kind == 1: return "password=" + r.choice(string.ascii_letters) + "".join(r.choice(printable) for _ in range(39))
     return "token=ghp_" + "".join(r.choice(string.ascii_letters + string.digits) for _ in range(36))
 secret = distinct(lambda: secret_value(r.randrange(3)))
+# Bare passwords in a column named for them (a credential column: nothing in the value says what it is).
+password = distinct(lambda: r.choice(string.ascii_letters) + "".join(r.choice(printable) for _ in range(r.randrange(7, 15))))
 originals = []
 with open(f"{d}/accounts.tsv", "w") as f:
     for i in range(1, rows + 1):
-        row = [str(i), email(), card(), ssn(), secret(), short_email()]
-        # What must not survive: the address, the card, the SSN, the secret's value, the short address.
-        originals += [row[1], row[2], row[3], row[4].split("=", 1)[1], row[5]]
+        row = [str(i), email(), card(), ssn(), secret(), short_email(), password()]
+        # What must not survive: the address, the card, the SSN, the secret's value, the short address,
+        # the password.
+        originals += [row[1], row[2], row[3], row[4].split("=", 1)[1], row[5], row[6]]
         f.write("\t".join(row) + "\n")
 with open(f"{d}/originals.txt", "w") as f:
     f.write("\n".join(originals) + "\n")
@@ -63,7 +67,8 @@ PY
 
 $psql -d src <<SQL
 create table accounts (id integer primary key, email text unique not null, card text unique not null,
-  ssn text unique not null, secret text unique not null, short_email varchar(12) unique not null);
+  ssn text unique not null, config_line text unique not null, short_email varchar(12) unique not null,
+  password varchar(16) unique not null);
 \copy accounts from '$dir/accounts.tsv'
 -- The case pair: distinct under UNIQUE, the same address to a mail server that folds case.
 create table case_pair (id integer primary key, email text unique not null);
@@ -87,14 +92,16 @@ q() { psql -X -At -v ON_ERROR_STOP=1 -d "$1" -c "$2" 2>&1 || echo "QUERY-FAILED"
 restore=$($psql -d dst -f "$dir/accounts.masked.sql" 2>&1 >/dev/null && echo restored || true)
 check "the masked dump restores with UNIQUE on every masked column" "$restore" "restored"
 check "every row arrived" "$(q dst 'select count(*) from accounts')" "$rows"
-for col in email card ssn secret short_email; do
+for col in email card ssn config_line short_email password; do
   check "$col: all distinct after masking" "$(q dst "select count(distinct $col) from accounts")" "$rows"
 done
 check "short emails fit varchar(12) without asterisks" "$(q dst "select count(*) from accounts where short_email like '%*%'")" "0"
 # A token keeps the secret's punctuation (passwords here may hold '*'), so asterisks are counted.
-stars="select sum(length(secret) - length(replace(secret, '*', ''))) || '/' || sum(length(secret)) from accounts"
+stars="select sum(length(config_line) - length(replace(config_line, '*', ''))) || '/' || sum(length(config_line)) from accounts"
 check "secrets keep their length, with no asterisk added" "$(q dst "$stars")" "$(q src "$stars")"
-check "secrets keep their keyword" "$(q dst "select count(*) from accounts where secret ~ '^(aws_secret_access_key|password|token)='")" "$rows"
+check "secrets keep their keyword" "$(q dst "select count(*) from accounts where config_line ~ '^(aws_secret_access_key|password|token)='")" "$rows"
+check "passwords (a credential column) keep their length" \
+  "$(q dst "select sum(length(password)) from accounts")" "$(q src "select sum(length(password)) from accounts")"
 pg_dump -d dst --data-only -t accounts > "$dir/dst.sql"
 check "original values left in the restored data" "$(grep -F -c -f "$dir/originals.txt" "$dir/dst.sql" || true)" "0"
 "$maskd" pipe -q < "$dir/accounts.sql" > "$dir/accounts.masked.again.sql"
