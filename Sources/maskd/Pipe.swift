@@ -8,7 +8,7 @@ struct Pipe: ParsableCommand {
         commandName: "pipe",
         abstract: "Mask CSV, a pg_dump script, a PostgreSQL backend message stream, COPY text or text lines from stdin to stdout.",
         discussion: """
-            The format is detected from the first bytes (override with --format). CSV follows RFC 4180; its \
+            The format is detected from the first bytes (override with --format); a first line that is a JSON object reads as JSON Lines. CSV follows RFC 4180; its \
             first row names the columns unless --no-header. A pg_dump or pg_dumpall plain-SQL script (its \
             lines LF or CR LF) has the rows of its COPY blocks masked and everything else passed through. A wire stream is a sequence of \
             PostgreSQL backend messages (RowDescription, DataRow, CommandComplete, ...). --format copy reads \
@@ -38,7 +38,7 @@ struct Pipe: ParsableCommand {
             """
     )
 
-    @Option(help: "Input format: auto, csv, wire, pgdump, copy (COPY's text format) or lines (one value per line: JSON Lines, psql -At output, logs); copy and lines are never detected.")
+    @Option(help: "Input format: auto, csv, wire, pgdump, copy (COPY's text format) or lines (one value per line: JSON Lines, psql -At output, logs); copy is never detected, lines only for JSON Lines.")
     var format: String = "auto"
 
     @Flag(name: .customLong("no-header"), help: "CSV: the first row is data, not column names.")

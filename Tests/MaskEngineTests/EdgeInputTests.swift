@@ -306,6 +306,24 @@ import WireTestSupport
         #expect(bytes.withUnsafeBufferPointer { InputFormat.detect($0) } == .csv)
     }
 
+    /// JSON Lines are detected by a first line that is a JSON object (a byte order mark, white space
+    /// and CR LF aside); what only resembles one stays CSV (a PostgreSQL array, an unclosed object, a
+    /// header that merely starts with a brace, one line with no line end yet).
+    @Test(arguments: [
+        (#"{"id": 1, "email": "ann@example.com"}"# + "\n{\"id\": 2}\n", InputFormat.lines),
+        ("\u{FEFF}  {\"a\": [1, 2]}  \r\n", .lines),
+        ("{}\n{}\n", .lines),
+        ("{4111,7}\n", .csv),
+        ("{\"a\": 1\n}\n", .csv),
+        ("{x},y\n1,2\n", .csv),
+        (#"{"a": 1}"#, .csv),
+        ("id,doc\n1,\"{\"\"a\"\": 1}\"\n", .csv),
+    ])
+    func jsonLinesAreDetected(_ text: String, _ format: InputFormat) {
+        let bytes = Array(text.utf8)
+        #expect(bytes.withUnsafeBufferPointer { InputFormat.detect($0) } == format, "\(text)")
+    }
+
     /// What real captures begin with is still a wire stream: a result's description, the handshake's
     /// messages, a command's completion or error, a first message longer than what was read.
     @Test func realStreamBeginningsAreWire() {

@@ -8,8 +8,8 @@ public enum InputFormat: String, Sendable, CaseIterable {
     /// one row per line, tab-separated, `\N` for NULL, backslash escapes; the rows of one COPY block
     /// without the script around them. Never detected: it reads like a TSV, which takes CSV's quoting.
     case copy
-    /// Text, one value per line (JSON Lines, `psql -At` output, logs): each line scanned whole. Never
-    /// detected: any text reads as CSV first.
+    /// Text, one value per line (JSON Lines, `psql -At` output, logs): each line scanned whole. Detected
+    /// for JSON Lines only (`startsJSONLines`); other text reads as CSV.
     case lines
 
     /// How pg_dump's and pg_dumpall's plain scripts begin (pg_dumpall's holds one pg_dump script per
@@ -33,6 +33,7 @@ public enum InputFormat: String, Sendable, CaseIterable {
         // Only a script that starts the way pg_dump starts one: a CSV that merely mentions a dump must
         // stay CSV, or its rows would pass as script text.
         if dumpOpenings.contains(where: { head.hasPrefix($0) }) { return .pgdump }
+        if startsJSONLines(prefix) { return .lines }
         guard prefix.count >= 5, backendTypes.contains(prefix[0]), prefix[1] == 0 else { return .csv }
         let length = Int(prefix[2]) << 16 | Int(prefix[3]) << 8 | Int(prefix[4])
         if length < 4 { return .csv }
@@ -40,6 +41,22 @@ public enum InputFormat: String, Sendable, CaseIterable {
         let next = 1 + length
         if next < prefix.count && !backendTypes.contains(prefix[next]) { return .csv }
         return .wire
+    }
+
+    /// Whether the input starts as JSON Lines do: its first line (within `prefix`) a JSON object, `{` to
+    /// `}` around a quoted name or nothing (white space, a UTF-8 byte order mark and a CR aside). No CSV
+    /// header looks so, and read as CSV such a file fails at its first quote.
+    static func startsJSONLines(_ prefix: UnsafeBufferPointer<UInt8>) -> Bool {
+        var first = 0
+        if prefix.starts(with: [0xEF, 0xBB, 0xBF]) { first = 3 }
+        guard let newline = prefix[first...].firstIndex(of: 10) else { return false }
+        var last = newline - 1
+        while first < last && (prefix[first] == 32 || prefix[first] == 9) { first += 1 }
+        while last > first && (prefix[last] == 32 || prefix[last] == 9 || prefix[last] == 13) { last -= 1 }
+        guard last > first, prefix[first] == UInt8(ascii: "{"), prefix[last] == UInt8(ascii: "}") else { return false }
+        var key = first + 1
+        while key < last && (prefix[key] == 32 || prefix[key] == 9) { key += 1 }
+        return key == last || prefix[key] == UInt8(ascii: "\"")
     }
 
     /// The type bytes of backend messages.

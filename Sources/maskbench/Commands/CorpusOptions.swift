@@ -18,7 +18,7 @@ struct CorpusOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Measure this file instead of a generated corpus: CSV, a pg_dump script or a backend message stream, LZ4-compressed or not (the format is detected as maskd detects it).", valueName: "file"))
     var input: String?
 
-    @Option(name: .customLong("input-format"), help: ArgumentHelp("With --input: the format, instead of detecting it (copy and lines are never detected).", valueName: "csv|wire|pgdump|copy|lines"))
+    @Option(name: .customLong("input-format"), help: ArgumentHelp("With --input: the format, instead of detecting it (copy is never detected, lines only for JSON Lines).", valueName: "csv|wire|pgdump|copy|lines"))
     var inputFormat: CorpusFormat?
 
     @Option(name: .customLong("cache-dir"), help: ArgumentHelp("Where generated corpora are kept (default $XDG_CACHE_HOME/maskbench or ~/.cache/maskbench).", valueName: "dir"))

@@ -153,8 +153,9 @@ struct CorpusCache {
             switch InputFormat.detect(UnsafeBufferPointer(rebasing: b.prefix(64 * 1024))) {
             case .wire: CorpusFormat.wire
             case .pgdump: CorpusFormat.pgdump
-            // `detect` never answers `copy` or `lines` (they read as CSV too): anything else is CSV.
-            case .csv, .copy, .lines: CorpusFormat.csv
+            case .lines: CorpusFormat.lines
+            // `detect` never answers `copy` (it reads as CSV too): anything else is CSV.
+            case .csv, .copy: CorpusFormat.csv
             }
         }
         let name = (absolute as NSString).lastPathComponent

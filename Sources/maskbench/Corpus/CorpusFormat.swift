@@ -5,8 +5,8 @@ enum CorpusFormat: String, CaseIterable, ExpressibleByArgument, Codable, Compara
     case csv
     case wire
     case pgdump
-    /// COPY's text format and text lines: the user's files only (`--input` with `--input-format`), as
-    /// maskd never detects them; generated corpora come in the three forms above.
+    /// COPY's text format and text lines: the user's files only (`--input`; `--input-format` but for JSON
+    /// Lines, which maskd detects); generated corpora come in the three forms above.
     case copy
     case lines
 
