@@ -82,12 +82,13 @@ import WireTestSupport
         for name in ["hotel", "telemetry", "iphone_model", "mobiles", "faxed"] { #expect(!ColumnContext.namesPhone(name), "\(name)") }
         for name in ["password", "passwd", "user_password", "encrypted_password", "password_hash", "PasswordDigest", "api_key",
                      "apiKey", "API_KEY", "APIKey", "access_token", "refreshToken", "client_secret", "secret", "private_key",
-                     "AWS_SECRET_ACCESS_KEY", "passphrase", "contraseña_password", "mot_de_passe_pwd"] {
+                     "AWS_SECRET_ACCESS_KEY", "passphrase", "contraseña_password", "mot_de_passe_pwd", "contraseña", "Passwort",
+                     "mot_de_passe", "MotDePasse", "senha_usuario_senha", "пароль", "Пароль", "ユーザー_パスワード"] {
             #expect(ColumnContext.namesCredential(name), "\(name)")
         }
         for name in ["password_changed_at", "token_type", "tokens", "token_count", "is_secret", "has_password", "secret_question",
                      "key", "primary_key", "key_id", "api_key_id", "password_reset_required", "hash", "file_digest",
-                     "contraseña", "passwords_expire"] {
+                     "passwords_expire", "passe", "de_passe_x", "senha_id"] {
             #expect(!ColumnContext.namesCredential(name), "\(name)")
         }
     }

@@ -93,7 +93,8 @@ public struct ColumnContext: Sendable, Equatable {
     /// Column names of credentials, by their last word (the name's head noun, so `password_changed_at`,
     /// `token_type` and `secret_question` are not): `password`, `passwords`, `passwd`, `pwd`,
     /// `passphrase`, `passcode`, `secret`, `secrets`, `token`, `apikey`, `apitoken`, `accesstoken`,
-    /// `authtoken`, `secretkey`, `privatekey`, `accesskey`, `clientsecret`; `key` after `api`, `secret`,
+    /// `authtoken`, `secretkey`, `privatekey`, `accesskey`, `clientsecret`, the word for a password in
+    /// other languages (`passwort`, `contraseña`, `senha`, `пароль`…, `mot de passe`); `key` after `api`, `secret`,
     /// `private`, `access`, `signing`, `encryption` or `master`; `hash` or `digest` after
     /// `password` or `passwd` (a hash a wordlist can crack). Not a Boolean's name (`is_secret`,
     /// `has_password`), and not `tokens` (a count, in applications of language models). Split as

@@ -14,14 +14,21 @@ enum ColumnWords {
                                         "telefone"]
 
     /// Credentials, as a name's last word (`password`, `api_key`, `accessToken`): `ColumnContext.namesCredential`.
+    /// With the word for a password in the languages schemas are often written in (German, Spanish,
+    /// Portuguese, Dutch, Swedish, Finnish, Polish, Russian, Japanese, Chinese; `mot de passe` below).
     static let credential: [StaticString] = ["password", "passwords", "passwd", "pwd", "passphrase", "passcode", "secret",
                                              "secrets", "token", "apikey", "apitoken", "accesstoken", "authtoken",
-                                             "secretkey", "privatekey", "accesskey", "clientsecret"]
+                                             "secretkey", "privatekey", "accesskey", "clientsecret",
+                                             "passwort", "kennwort", "contraseña", "contrasena", "senha", "wachtwoord",
+                                             "lösenord", "losenord", "salasana", "hasło", "haslo", "пароль", "パスワード",
+                                             "密码", "密碼"]
     /// The words before a last `key` that make it a credential (`api_key`, `private_key`).
     static let credentialKey: [StaticString] = ["api", "secret", "private", "access", "signing", "encryption", "master"]
     /// The last words after `password` or `passwd` that are still one (`password_hash`, `passwd_digest`).
     static let credentialDerived: [StaticString] = ["hash", "digest"]
     static let keyWord: [StaticString] = ["key"]
+    static let passeWord: [StaticString] = ["passe"]
+    static let deWord: [StaticString] = ["de"]
     static let passwordWords: [StaticString] = ["password", "passwd"]
     /// First words of Booleans' names (`is_secret`, `has_password`), which are not credentials.
     static let booleanPrefix: [StaticString] = ["is", "has"]
@@ -34,6 +41,7 @@ enum ColumnWords {
         if word(last, credential) { return true }
         guard count >= 2 else { return false }
         if word(last, keyWord) && word(last - 1, credentialKey) { return true }
+        if word(last, passeWord) && word(last - 1, deWord) { return true }  // mot de passe
         return word(last, credentialDerived) && word(last - 1, passwordWords)
     }
 
