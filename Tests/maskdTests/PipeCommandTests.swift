@@ -213,6 +213,13 @@ import Testing
         #expect(headed.status == 65)
         #expect(String(decoding: headed.stdout, as: UTF8.self).hasPrefix("id\temail\n1\t"))
         #expect(headed.stderr.contains("line 3"), "\(headed.stderr)")
+        // Data files put end to end: the rows after a `\.` line are rows still (cards and SSNs looked
+        // for), not script text.
+        let joined = try Self.run(["pipe", "-q", "--format", "copy"],
+                                  stdin: Data("1\tann@example.com\n\\.\n2\t4111111111111111\t536-90-4399\n".utf8), environment: env)
+        let joinedText = String(decoding: joined.stdout, as: UTF8.self)
+        #expect(joined.status == 0 && joinedText.contains("\n\\.\n2\t"), "\(joinedText)")
+        for original in ["ann@example.com", "4111111111111111", "536-90-4399"] { #expect(!joinedText.contains(original)) }
         for (arguments, message) in [
             (["--header"], "--header is for --format copy"),
             (["--format", "csv", "--schema", schema.path], "--schema is for --format copy"),

@@ -112,6 +112,26 @@ struct JSONNumberSpans {
         return ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes) & highs != 0
     }
 
+    /// Calls `body` with the contents (between the quotes) of each string of the JSON text `value` that
+    /// is not an object's name, in order: a document's values, its structure and names left. A string
+    /// that does not end ends the text.
+    static func forEachStringValue(_ value: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) -> Void) {
+        var i = 0
+        while i < value.count {
+            guard value[i] == UInt8(ascii: "\"") else { i += 1; continue }
+            let open = i + 1
+            var close = open
+            while close < value.count && value[close] != UInt8(ascii: "\"") {
+                close += value[close] == UInt8(ascii: "\\") ? 2 : 1
+            }
+            let end = min(close, value.count)
+            var next = end + 1
+            while next < value.count && isWhiteSpace(value[next]) { next += 1 }
+            if !(next < value.count && value[next] == UInt8(ascii: ":")) && end > open { body(open..<end) }
+            i = end + 1
+        }
+    }
+
     /// Whether the first and last bytes of `value` that are not JSON white space are `{` and `}` (and
     /// the first after `{` a quote or the `}`), or `[` and `]`.
     static func isContainer(_ value: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -189,13 +189,19 @@ public struct CellScanner {
         if context.credentialColumn {
             // The column's name says what every value is: the whole value is the secret. But a JSON
             // document (an OAuth token's `{"access_token": …, "expires_in": 3600}`) would be no JSON once
-            // its names and literals were enciphered: its values are scanned as any, and the assignment
-            // rules find the credentials in it.
+            // its numbers and literals were enciphered as letters: there every string value is the
+            // secret, and the names, numbers and structure stay.
             guard upper > lower else { return 0 }
-            if !JSONNumberSpans.isContainer(UnsafeBufferPointer(rebasing: bytes[lower..<upper])) {
+            let value = UnsafeBufferPointer(rebasing: bytes[lower..<upper])
+            guard JSONNumberSpans.isContainer(value) else {
                 findings.append(Finding(start: 0, end: upper - lower, type: .secret, kind: .credentialColumn))
                 return 1
             }
+            let before = findings.count
+            JSONNumberSpans.forEachStringValue(value) {
+                findings.append(Finding(start: $0.lowerBound, end: $0.upperBound, type: .secret, kind: .credentialColumn))
+            }
+            return findings.count - before
         }
         let before = findings.count
         if candidates ?? index.hasCandidatesToScan(lower, upper) {

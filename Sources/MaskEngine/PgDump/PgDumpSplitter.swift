@@ -85,7 +85,17 @@ package struct PgDumpSplitter {
                     passthrough.append(contentsOf: input.take(terminator))
                     offset += terminator
                     line += 1
-                    state = .outside
+                    if block != nil {
+                        // A COPY stream has no script: what follows a `\.` (data files put end to end,
+                        // `cat 3338.dat 3339.dat`) is more rows, not text where cards and SSNs go unlooked-for.
+                        // Their columns are unknown: every field scanned, none counted.
+                        guard flush() else { return }
+                        var next = start
+                        (next.byteOffset, next.line, next.rowIndex, next.columns) = (offset, line, 0, nil)
+                        state = .copy(next, blockLine: line, table: table)
+                    } else {
+                        state = .outside
+                    }
                 } else if input.atEOF && input.count == 0 {
                     // A COPY stream ends with its last row; a script's block ends with `\.`.
                     if block != nil { return }
