@@ -45,6 +45,26 @@ import WireTestSupport
         }
     }
 
+    /// A value that only looks like a document (a quote missing, text between strings) is masked whole:
+    /// what stands outside its strings may be the secret (found by the CSV fuzzer: a Slack token after
+    /// `{"acce: "` passed).
+    @Test func aValueThatOnlyLooksLikeJSONIsMaskedWhole() {
+        let secrets = ["xoxb-179183098388-9638125711189-oo58giEJEuyGePQ44xh5Gv2r", "s3cr3tv4lu3", "hunter2"]
+        let values = [#"{"acce: "\#(secrets[0])"}"#, #"{"k": "v", \#(secrets[1])}"#, #"["a", "\#(secrets[2])]"#,
+                      #"{"k": \#(secrets[2])}"#]
+        var csv = "id,api_key\n"
+        for (i, v) in values.enumerated() { csv += "\(i),\"\(v.replacingOccurrences(of: "\"", with: "\"\""))\"\n" }
+        let r = maskStream(Array(csv.utf8), format: .csv)
+        #expect(r.error == nil)
+        let rows = JSONNumberTests.csvRows(String(decoding: r.output, as: UTF8.self))
+        #expect(rows.count == values.count + 1)
+        let output = String(decoding: r.output, as: UTF8.self)
+        for secret in secrets { #expect(!output.contains(secret), "\(secret) in \(output)") }
+        for (row, value) in zip(rows.dropFirst(), values) {
+            #expect(row[1].utf8.count == value.utf8.count, "\(row[1])")
+        }
+    }
+
     @Test func wireColumnsOfTextAreMaskedNumbersAndUUIDsKeepTheirRules() {
         var stream = Wire.rowDescription([("password", PostgresType.text), ("api_key", 1043), ("token", PostgresType.int4),
                                           ("api_token", 2950), ("login", PostgresType.text), ("secrets", PostgresType.jsonb)])

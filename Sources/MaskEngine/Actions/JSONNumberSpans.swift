@@ -113,22 +113,48 @@ struct JSONNumberSpans {
     }
 
     /// Calls `body` with the contents (between the quotes) of each string of the JSON text `value` that
-    /// is not an object's name, in order: a document's values, its structure and names left. A string
-    /// that does not end ends the text.
-    static func forEachStringValue(_ value: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) -> Void) {
+    /// is not an object's name, in order: a document's values, its structure and names left. Returns
+    /// whether the text between the strings is JSON's own (structure, white space, numbers and the
+    /// literals' letters) and the last string ends: when not, the value only looks like a document
+    /// (`{"note: "xoxb-…"}`, a quote missing), something outside every string may be the secret, and
+    /// the caller must mask the whole value instead.
+    @discardableResult
+    static func forEachStringValue(_ value: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) -> Void) -> Bool {
         var i = 0
+        var wellFormed = true
         while i < value.count {
-            guard value[i] == UInt8(ascii: "\"") else { i += 1; continue }
+            guard value[i] == UInt8(ascii: "\"") else {
+                if !isStructure(value[i]) { wellFormed = false }
+                i += 1
+                continue
+            }
             let open = i + 1
             var close = open
             while close < value.count && value[close] != UInt8(ascii: "\"") {
                 close += value[close] == UInt8(ascii: "\\") ? 2 : 1
             }
+            if close >= value.count { wellFormed = false }
             let end = min(close, value.count)
             var next = end + 1
             while next < value.count && isWhiteSpace(value[next]) { next += 1 }
             if !(next < value.count && value[next] == UInt8(ascii: ":")) && end > open { body(open..<end) }
             i = end + 1
+        }
+        return wellFormed
+    }
+
+    /// Whether `b` may stand outside a JSON text's strings: structure, white space, a number's bytes, a
+    /// letter of `true`, `false` or `null`.
+    @inline(__always)
+    private static func isStructure(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: ","),
+             UInt8(ascii: ":"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "t"), UInt8(ascii: "r"), UInt8(ascii: "u"), UInt8(ascii: "e"), UInt8(ascii: "E"),
+             UInt8(ascii: "f"), UInt8(ascii: "a"), UInt8(ascii: "l"), UInt8(ascii: "s"), UInt8(ascii: "n"):
+            true
+        default:
+            isWhiteSpace(b)
         }
     }
 

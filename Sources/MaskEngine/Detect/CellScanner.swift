@@ -198,8 +198,12 @@ public struct CellScanner {
                 return 1
             }
             let before = findings.count
-            JSONNumberSpans.forEachStringValue(value) {
+            let wellFormed = JSONNumberSpans.forEachStringValue(value) {
                 findings.append(Finding(start: $0.lowerBound, end: $0.upperBound, type: .secret, kind: .credentialColumn))
+            }
+            if !wellFormed {
+                findings.removeSubrange(before...)
+                findings.append(Finding(start: 0, end: upper - lower, type: .secret, kind: .credentialColumn))
             }
             return findings.count - before
         }
