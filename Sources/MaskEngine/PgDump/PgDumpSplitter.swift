@@ -10,8 +10,9 @@ import Foundation
 /// summary so the CLI can say so; every other byte passes through unchanged. Card and SSN digits are
 /// not looked for there: sequence values and OIDs would be false positives.
 ///
-/// `INSERT` statements (`pg_dump --inserts` / `--column-inserts`) are refused: masking SQL literals
-/// is not supported, and passing them through would leak. The error names the option to drop.
+/// `INSERT` statements (`pg_dump --inserts`, `--column-inserts`, `--rows-per-insert`) go to workers in
+/// runs of one table, their rows masked as a COPY block's (`InsertChunkMasker`); a statement pg_dump
+/// would not write fails the run rather than pass through.
 package struct PgDumpSplitter {
     let chunkBytes: Int
     /// The longest line buffered whole; past it the run fails rather than read on without bound.
@@ -37,6 +38,8 @@ package struct PgDumpSplitter {
         // Whether the script text read so far ends inside a PEM private key block (`-----BEGIN` without
         // its `-----END`): the block spans lines, and its body lines are a key only next to their BEGIN.
         var insideKeyBlock = false
+        // Rows of each table read so far in INSERT statements (the report's row numbers).
+        var insertRows: [String: Int] = [:]
         func flush() -> Bool {
             if passthrough.isEmpty { return true }
             defer { passthrough.removeAll(keepingCapacity: true) }
@@ -109,6 +112,15 @@ package struct PgDumpSplitter {
                 }
                 continue
             }
+            // pg_dump --inserts: whole statements (a string may hold line breaks), masked as rows are.
+            if input.withBytes({ $0.first == InsertStatement.keyword[0] }) {
+                switch try splitInserts(&input, schema: schema, offset: &offset, line: &line, rows: &insertRows,
+                                        flush: flush, pipeline: pipeline) {
+                case .stopped: return
+                case .read: continue
+                case .none: break
+                }
+            }
             // Outside COPY: one line at a time.
             let lineEnd = input.withBytes { b -> Int? in
                 guard let nl = b.firstIndex(of: 10) else { return nil }
@@ -130,12 +142,6 @@ package struct PgDumpSplitter {
                     let start = CopyChunkStart(byteOffset: offset + end, line: line + 1, rowIndex: 0, columns: columns,
                                                table: tables.registerTable(table), tableName: Self.unquotedName(table))
                     state = .copy(start, blockLine: line, table: table)
-                } else if text.hasPrefix("INSERT INTO ") {
-                    guard flush() else { return }
-                    _ = pipeline.submit(.failure(StreamError(
-                        .malformedMessage("INSERT statements (pg_dump --inserts or --column-inserts) are not supported: dump without those options, in the default COPY format"),
-                        at: StreamLocation(byteOffset: offset, line: line))))
-                    return
                 }
             }
             passthrough.append(contentsOf: bytes)
@@ -164,6 +170,74 @@ package struct PgDumpSplitter {
             }
         }
         _ = flush()
+    }
+
+    enum InsertRun { case none, read, stopped }
+
+    /// Reads the INSERT statements at the input's start into jobs of whole statements of one table, up
+    /// to `chunkBytes` a job: `.none` when the input does not start with one, `.stopped` when the run
+    /// ended (a statement pg_dump would not write fails it: passed through, its values would leak).
+    private func splitInserts(_ input: inout InputBuffer, schema: DumpSchema, offset: inout Int, line: inout Int,
+                              rows: inout [String: Int], flush: () -> Bool,
+                              pipeline: OrderedPipeline<Job, MaskedChunk>) throws -> InsertRun {
+        var batch: [InsertStatement] = []
+        var taken = 0
+        var batchLines = 0
+        var sawInsert = false
+        while true {
+            let atEOF = input.atEOF
+            let parsed = input.withBytes { InsertStatement.parse($0, from: taken, inputEnds: atEOF) }
+            var next: InsertStatement? = nil
+            var failure: (String, Int)? = nil
+            switch parsed {
+            case .needsMore:
+                guard input.count - taken <= maxLineBytes else {
+                    failure = ("", -1)
+                    break
+                }
+                try input.fill(atLeast: input.count + max(chunkBytes, input.count - taken))
+                continue
+            case .notInsert:
+                break
+            case .malformed(let reason, let at):
+                failure = ("malformed INSERT statement: \(reason) (pg_dump writes none such)", at)
+            case .statement(let statement):
+                next = statement
+            }
+            if var statement = next, batch.isEmpty || (statement.table == batch[0].table && taken < chunkBytes) {
+                if !sawInsert {
+                    guard flush() else { return .stopped }
+                    sawInsert = true
+                }
+                statement.columns = statement.columnNames.map { schema.columns(table: statement.table, names: $0) }
+                    ?? schema.tables[statement.table]
+                statement.tableIndex = tables.registerTable(statement.table)
+                statement.rowIndex = rows[statement.table, default: 0]
+                rows[statement.table, default: 0] += statement.rowCount
+                statement.line = line + batchLines
+                batchLines += input.withBytes { b in UnsafeBufferPointer(rebasing: b[statement.range]).reduce(0) { $0 + ($1 == 10 ? 1 : 0) } }
+                batch.append(statement)
+                taken = statement.range.upperBound
+                continue
+            }
+            if !batch.isEmpty {
+                let start = InsertChunkStart(byteOffset: offset, statements: batch, tableName: Self.unquotedName(batch[0].table))
+                guard pipeline.submit(.inserts(input.take(taken), start)) else { return .stopped }
+                offset += taken
+                line += batchLines
+                (batch, taken, batchLines) = ([], 0, 0)
+            }
+            if let (reason, at) = failure {
+                if !sawInsert { guard flush() else { return .stopped } }
+                if at < 0 {
+                    tooLong(offset: offset, line: line, pipeline)
+                } else {
+                    _ = pipeline.submit(.failure(StreamError(.malformedMessage(reason), at: StreamLocation(byteOffset: offset + at, line: line))))
+                }
+                return .stopped
+            }
+            if next == nil { return sawInsert ? .read : .none }
+        }
     }
 
     /// The most script text held back so that a large object's writes stay in one job: past it a job

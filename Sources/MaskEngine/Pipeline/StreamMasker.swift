@@ -361,6 +361,8 @@ public final class StreamMasker {
 /// A unit of work for a pipeline worker.
 enum Job: Sendable {
     case copy([UInt8], CopyChunkStart)
+    /// pg_dump `--inserts` statements of one table.
+    case inserts([UInt8], InsertChunkStart)
     case csvHeader([UInt8])
     /// The header line of a COPY text stream (`COPY … TO STDOUT (HEADER)`).
     case copyHeader([UInt8])
@@ -422,6 +424,8 @@ enum Job: Sendable {
             })
         case .copy(let bytes, let start):
             return CopyTextChunkMasker().mask(bytes, start: start, session: session)
+        case .inserts(let bytes, let start):
+            return InsertChunkMasker().mask(bytes, start: start, session: session)
         case .copyHeader(let bytes):
             let start = CopyChunkStart(byteOffset: 0, line: 1, rowIndex: 0, columns: nil, table: -1)
             return Self.header(CopyTextChunkMasker().mask(bytes, start: start, session: session))
