@@ -190,7 +190,8 @@ public struct CellScanner {
             // The column's name says what every value is: the whole value is the secret. But a JSON
             // document (an OAuth token's `{"access_token": …, "expires_in": 3600}`) would be no JSON once
             // its numbers and literals were enciphered as letters: there every string value is the
-            // secret, and the names, numbers and structure stay.
+            // secret, and the names, numbers and structure stay (what only looks like a document is
+            // masked whole).
             guard upper > lower else { return 0 }
             let value = UnsafeBufferPointer(rebasing: bytes[lower..<upper])
             guard JSONNumberSpans.isContainer(value) else {
@@ -204,7 +205,21 @@ public struct CellScanner {
             if !wellFormed {
                 findings.removeSubrange(before...)
                 findings.append(Finding(start: 0, end: upper - lower, type: .secret, kind: .credentialColumn))
+                return 1
             }
+            // The names stay, but a name may hold what any detector finds (a map keyed by address, or a
+            // string that only sits where a name goes: `{"k": "jdoe@…": "v"}`): the document is scanned
+            // as any, and those findings merged with the values'. Rare, so a copy of them is no cost.
+            let values = findings.count
+            if candidates ?? index.hasCandidatesToScan(lower, upper) {
+                scanCandidates(bytes, lower: lower, upper: upper, index: index, context: context, into: &findings)
+            }
+            if findings.count > values {
+                let found = Array(findings[values...])
+                findings.removeSubrange(values...)
+                for f in found { FindingMerge.insert(f, into: &findings, from: before) }
+            }
+            custom?.scan(bytes, lower: lower, upper: upper, announced: context.announcedCustom, into: &findings, from: before)
             return findings.count - before
         }
         let before = findings.count
