@@ -41,6 +41,14 @@ enum DumpCanarySplicer {
                 }
                 continue
             }
+            if createTable == nil, line.starts(with: InsertStatement.keyword),
+               case .statement(let statement) = bytes.withUnsafeBufferPointer({
+                   InsertStatement.parse($0, from: line.startIndex, inputEnds: true)
+               }) {
+                out.append(contentsOf: insert(statement, of: bytes, schema: schema))
+                start = statement.range.upperBound
+                continue
+            }
             let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .newlines)
             if var lines = createTable {
                 lines.append(text)
@@ -57,6 +65,33 @@ enum DumpCanarySplicer {
             }
             out.append(contentsOf: TextCanarySplicer.scriptText(line, endIsBoundary: end == bytes.count))
         }
+        return out
+    }
+
+    /// An INSERT statement (pg_dump --inserts) with a canary in each string literal that is a marker
+    /// alone, where the engine scans its column (as in a COPY row: not a `date` or `uuid` column), its
+    /// quotes doubled. Markers elsewhere stay bytes: a statement they break is refused whole.
+    static func insert(_ statement: InsertStatement, of bytes: [UInt8], schema: DumpSchema) -> [UInt8] {
+        let columns = statement.columnNames.map { schema.columns(table: statement.table, names: $0) }
+            ?? schema.tables[statement.table]
+        var out: [UInt8] = []
+        var from = statement.range.lowerBound
+        for row in 0..<statement.rowCount {
+            for (field, literal) in statement.row(row).enumerated() {
+                let r = literal.range
+                let scanned = columns.map { field < $0.count ? $0[field].context.scanned : true } ?? true
+                guard literal.form == .quoted, r.count == 4, bytes[r.lowerBound + 1] == CanaryMarker.lead, scanned else { continue }
+                out += bytes[from..<r.lowerBound]
+                out.append(39)
+                for b in Canary.pick(bytes[r.lowerBound + 2]).text {
+                    if b == 39 { out.append(39) }
+                    out.append(b)
+                }
+                out.append(39)
+                from = r.upperBound
+            }
+        }
+        out += bytes[from..<statement.range.upperBound]
         return out
     }
 }

@@ -8,9 +8,9 @@
 /// `'…'` strings with `''` for a quote, `E'…'` strings with backslash escapes, `B'…'` bit strings), an
 /// optional `ON CONFLICT DO NOTHING` and `;` at a line's end. Anything else is refused (fail closed):
 /// passing an unread statement through would pass its values in clear.
-struct InsertStatement: Sendable {
+package struct InsertStatement: Sendable {
     /// How a literal is written.
-    enum Form: Sendable, Equatable {
+    package enum Form: Sendable, Equatable {
         case null
         /// `DEFAULT`: a generated column's place in a statement without a column list.
         case defaultValue
@@ -25,19 +25,19 @@ struct InsertStatement: Sendable {
     }
 
     /// A literal in a row of the statement: its form and its bytes as written, quotes and prefix included.
-    struct Literal: Sendable {
-        var form: Form
-        var range: Range<Int>
+    package struct Literal: Sendable {
+        package var form: Form
+        package var range: Range<Int>
     }
 
     /// The statement's bytes, through its line end.
-    var range: Range<Int>
+    package var range: Range<Int>
     /// The table as the statement names it (`public.users`, `"Sales"."Orders"`).
-    var table: String
+    package var table: String
     /// The column list's names, unquoted, or nil when the statement has none (`--inserts`).
-    var columnNames: [String]?
+    package var columnNames: [String]?
     /// Every row's literals, one row after another.
-    var literals: [Literal] = []
+    package var literals: [Literal] = []
     /// Where each row starts in `literals`.
     var rowStarts: [Int] = []
 
@@ -50,15 +50,15 @@ struct InsertStatement: Sendable {
     /// The statement's first line, 1-based (set by the splitter).
     var line = 1
 
-    var rowCount: Int { rowStarts.count }
+    package var rowCount: Int { rowStarts.count }
 
     /// The literals of row `row`.
-    func row(_ row: Int) -> ArraySlice<Literal> {
+    package func row(_ row: Int) -> ArraySlice<Literal> {
         literals[rowStarts[row]..<(row + 1 < rowStarts.count ? rowStarts[row + 1] : literals.count)]
     }
 
     /// What reading at an offset found.
-    enum Parsed {
+    package enum Parsed {
         case statement(InsertStatement)
         /// The bytes there do not begin an INSERT statement.
         case notInsert
@@ -69,10 +69,10 @@ struct InsertStatement: Sendable {
         case malformed(String, at: Int)
     }
 
-    static let keyword = Array("INSERT INTO ".utf8)
+    package static let keyword = Array("INSERT INTO ".utf8)
 
     /// Reads the statement that begins at `start` of `bytes`; `inputEnds` says no byte follows them.
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, inputEnds: Bool) -> Parsed {
+    package static func parse(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, inputEnds: Bool) -> Parsed {
         var reader = Reader(bytes: bytes, position: start, inputEnds: inputEnds)
         do {
             return try reader.statement()
