@@ -10,7 +10,7 @@ struct Pipe: ParsableCommand {
         discussion: """
             The format is detected from the first bytes (override with --format); a first line that is a JSON object reads as JSON Lines. CSV follows RFC 4180; its \
             first row names the columns unless --no-header. A pg_dump or pg_dumpall plain-SQL script (its \
-            lines LF or CR LF) has the rows of its COPY blocks masked and everything else passed through. A wire stream is a sequence of \
+            lines LF or CR LF) has the rows of its COPY blocks (and of its INSERT statements, with --inserts) masked and everything else passed through. A wire stream is a sequence of \
             PostgreSQL backend messages (RowDescription, DataRow, CommandComplete, ...). --format copy reads \
             the text format of COPY ... TO STDOUT (tab-separated, \\N for NULL, backslash escapes), which \
             COPY ... FROM STDIN reads back; --header when the first line names the columns. --format lines masks any \
@@ -20,7 +20,7 @@ struct Pipe: ParsableCommand {
             With --policy, the output is masked for the identity given with --identity (user=…, group=…, \
             application=…, any attribute the policy matches on); with none, for the unknown identity. \
             Column rules match CSV header names (with --table, the table too) and the tables and columns of \
-            a dump's COPY blocks.
+            a dump's COPY blocks and INSERT statements.
 
             Exit status: 0 success, 64 bad usage, 65 malformed input (nothing of the failing row or after \
             it is written), 74 an I/O error, 78 a key or policy problem, 141 the output was closed early \
