@@ -176,6 +176,11 @@ check "credential columns: restored, lengths kept, other columns unchanged, no o
   "$(q dst "select count(*) from logins where length(password) = length(substr(md5(id::text), 1, 8) || '#Aa' || id) and length(api_key) = 32 and password_changed_at = date '2024-01-01' + id and token_count = id")/$(grep -F -c -f "$dir/credentials.txt" "$dir/logins-masked.sql" || true)" \
   "300/0"
 
+# With --quote-all-identifiers a type is `"text"`: the same type, so the same credential columns.
+pg_dump -d src -t logins --quote-all-identifiers | "$maskd" pipe -q > "$dir/logins-quoted-masked.sql"
+check "credential columns under --quote-all-identifiers: no original left" \
+  "$(grep -c '^COPY "public"."logins"' "$dir/logins-quoted-masked.sql")/$(grep -F -c -f "$dir/credentials.txt" "$dir/logins-quoted-masked.sql" || true)" "1/0"
+
 # COPY's text format without the script around it (`COPY t TO STDOUT`, with HEADER too), loaded back
 # with COPY FROM STDIN: tokens are the dump's, and with --schema a token that does not fit a
 # varchar(n) keeps its value's character count, as in a dump.
@@ -287,7 +292,7 @@ check "large objects: no original address in them" \
 # same tables as the masked COPY dump did, and nothing of the original is left.
 digest() { q "$1" "select md5(string_agg(c::text, '|' order by c.id)) from customers c"; }
 digest_orders() { q "$1" "select md5(string_agg(o::text, '|' order by o.id)) from orders o"; }
-for form in "--inserts" "--column-inserts" "--rows-per-insert=7 --on-conflict-do-nothing"; do
+for form in "--inserts" "--column-inserts" "--rows-per-insert=7 --on-conflict-do-nothing" "--inserts --quote-all-identifiers"; do
   name=ins$(echo "$form" | tr -dc 'a-z')
   pg_dump -d src $form -t customers -t orders -t people > "$dir/$name.sql"
   "$maskd" pipe -q < "$dir/$name.sql" > "$dir/$name-masked.sql" || echo "maskd failed on $form"

@@ -101,6 +101,50 @@ import Testing
     /// number type hold the masked value (without them the email token broke `varchar(20)` and `****`
     /// a `bigint`, and the restore failed). As pg_dump writes them: a constraint on its own line,
     /// quoted names, a domain over a domain, an array of a domain.
+    /// `pg_dump --quote-all-identifiers` quotes type names too (`"text"`, `"public"."citext"`): they are
+    /// the same types, so a `"password" "text"` column is a credential column (its values passed), a
+    /// domain over `varchar(20)` keeps its limit, a `"uuid"` column is not scanned.
+    @Test func quotedTypeNamesAreTheTypesTheyName() throws {
+        let input = """
+            --
+            -- PostgreSQL database dump
+            --
+
+            CREATE DOMAIN "public"."note" AS character varying(20);
+            CREATE TABLE "public"."t" (
+                "n" "public"."note",
+                "api_key" "public"."citext",
+                "u" "uuid",
+                "tags" "text"[],
+                "password" "text"
+            );
+
+            COPY "public"."t" ("n", "api_key", "u", "tags", "password") FROM stdin;
+            ann@example.com	k3y-0001	f8eb18b9-0074-4130-a1da-8978206f5c66	{ann@example.com}	hunter2
+            \\.
+
+            """
+        var schema = DumpSchema()
+        var lines = input.split(separator: "\n").map(String.init)[...]
+        while let line = lines.popFirst() {
+            if line.hasPrefix("CREATE DOMAIN ") { schema.learn(createDomain: line) }
+            if line.hasPrefix("CREATE TABLE ") {
+                var statement = [line]
+                while let next = lines.popFirst() { statement.append(next); if next.hasPrefix(")") { break } }
+                schema.learn(createTable: statement)
+            }
+        }
+        let columns = try #require(schema.tables["\"public\".\"t\""])
+        #expect(columns.map(\.type) == ["character varying(20)", "public.citext", "uuid", "text[]", "text"])
+        #expect(columns.map(\.context.credentialColumn) == [false, true, false, false, true])
+        #expect(columns[0].maxCharacters == 20 && !columns[2].context.scanned)
+        let (out, _, error) = mask(input)
+        #expect(error == nil)
+        let row = try #require(out.split(separator: "\n").first { $0.contains("f8eb18b9") }).split(separator: "\t")
+        #expect(row[0].count <= 20 && row[0] != "ann@example.com" && row[1] != "k3y-0001" && row[4] != "hunter2", "\(row)")
+        #expect(row[1].count == 8 && row[4].count == 7 && !row[3].contains("ann@example.com"), "\(row)")
+    }
+
     @Test func domainsGiveTheirColumnsTheirBaseTypes() throws {
         let input = """
             --

@@ -86,11 +86,14 @@ public struct DumpSchema: Sendable {
         domains[name] = baseType(of: type)
     }
 
-    /// `type` with a domain's name (or an array of one) replaced by the domain's base type.
+    /// `type` with a domain's name (or an array of one) replaced by the domain's base type, and its
+    /// identifiers unquoted: `pg_dump --quote-all-identifiers` writes `"text"`, `"public"."citext"`,
+    /// `"uuid"[]`, and a quoted `"text"` was no text type to the rules that read types (a `"password"
+    /// "text"` column was no credential column, its values passed).
     func baseType(of type: String) -> String {
         if let base = domains[type] { return base }
         if type.hasSuffix("[]"), let base = domains[String(type.dropLast(2))] { return base + "[]" }
-        return type
+        return type.contains("\"") ? PgDumpSplitter.unquotedName(type) : type
     }
 
     /// Reads a `CREATE TABLE name (` … `);` statement as pg_dump writes it: one column per line,
