@@ -427,6 +427,15 @@ import Testing
         #expect(r.output.isEmpty)
     }
 
+    @Test func binaryCopyIsRefusedByName() {
+        for format in [nil, InputFormat.copy, .csv, .lines] {
+            let r = maskStream(Array("PGCOPY\n".utf8) + [0xFF, 13, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 15]
+                               + Array("ann@example.com".utf8) + [0xFF, 0xFF], format: format)
+            #expect("\(String(describing: r.error))".contains("FORMAT binary"), "\(String(describing: format))")
+            #expect(r.output.isEmpty)
+        }
+    }
+
     @Test func lz4InputIsDetected() throws {
         let input = Array(dump(["1\tann@example.com\t\\N\t\\N\t\\N\t\\N"]).utf8)
         let collector = ByteCollector()

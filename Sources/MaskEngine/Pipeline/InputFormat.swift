@@ -75,6 +75,9 @@ public enum InputFormat: String, Sendable, CaseIterable {
 /// out readable once decompressed downstream) or binary. Recognised by magic number before anything is
 /// written, so the run fails with a message that names the format and the command to use.
 public enum UnreadableInput {
+    /// The first bytes of `COPY … (FORMAT binary)` output: `PGCOPY\n\xFF\r\n\0`.
+    static let binaryCopySignature: [UInt8] = Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0x00]
+
     /// The refusal message for `prefix`, or nil when it may be read. `binaryAllowed` is true for a wire
     /// stream, whose length words hold zero bytes.
     public static func reason(_ prefix: UnsafeBufferPointer<UInt8>, binaryAllowed: Bool) -> String? {
@@ -88,6 +91,10 @@ public enum UnreadableInput {
         ]
         for (magic, name, command) in magics where head.starts(with: magic) {
             return "the input is \(name)-compressed; decompress it first: `\(command)` (maskd reads LZ4 frames itself)"
+        }
+        if prefix.starts(with: Self.binaryCopySignature) {
+            return "the input is COPY's binary format (COPY … TO STDOUT (FORMAT binary)), which maskd does not read: "
+                + "export with COPY … TO STDOUT (text; mask it with --format copy) or (FORMAT csv)"
         }
         if !binaryAllowed, let nul = prefix.prefix(64 * 1024).firstIndex(of: 0) {
             return "the input is binary (a zero byte at offset \(nul)), not CSV or a pg_dump script; give --format wire for a backend message stream"
