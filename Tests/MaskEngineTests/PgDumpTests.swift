@@ -145,6 +145,20 @@ import Testing
         #expect(row[1].count == 8 && row[4].count == 7 && !row[3].contains("ann@example.com"), "\(row)")
     }
 
+    /// Constraint lines are skipped by their keywords as words: columns whose names begin with one
+    /// (`checksum`, `unique_id`, `exclude`, `primary_email`) are columns.
+    @Test func columnsNamedLikeConstraintsAreColumns() throws {
+        var schema = DumpSchema()
+        schema.learn(createTable: ["CREATE TABLE public.t (", "    id integer NOT NULL,", "    checksum character varying(20),",
+                                   "    unique_id text,", "    exclude text,", "    primary_email character varying(24),",
+                                   "    foreign_key_name text,", "    constraint_note text,",
+                                   "    CONSTRAINT t_id_check CHECK ((id > 0)),", "    CHECK ((id < 100)),",
+                                   "    UNIQUE (id),", "    PRIMARY KEY (id),", "    EXCLUDE USING gist (id WITH =)", ");"])
+        let columns = try #require(schema.tables["public.t"])
+        #expect(columns.map(\.name) == ["id", "checksum", "unique_id", "exclude", "primary_email", "foreign_key_name", "constraint_note"])
+        #expect(columns[1].maxCharacters == 20 && columns[4].maxCharacters == 24)
+    }
+
     @Test func domainsGiveTheirColumnsTheirBaseTypes() throws {
         let input = """
             --

@@ -109,9 +109,7 @@ public struct DumpSchema: Sendable {
             var text = line.trimmingCharacters(in: .whitespaces)
             if text.hasPrefix(")") { break }
             if text.hasSuffix(",") { text.removeLast() }
-            let upper = text.uppercased()
-            if upper.hasPrefix("CONSTRAINT ") || upper.hasPrefix("PRIMARY KEY") || upper.hasPrefix("UNIQUE")
-                || upper.hasPrefix("CHECK") || upper.hasPrefix("FOREIGN KEY") || upper.hasPrefix("EXCLUDE") { continue }
+            if Self.isTableConstraint(text) { continue }
             guard let (columnName, rest) = Self.splitName(text) else { continue }
             var type = rest
             let generated = type.contains(" GENERATED ALWAYS AS (")
@@ -158,6 +156,24 @@ public struct DumpSchema: Sendable {
         if tables["public." + name] != nil { return "public." + name }
         let matches = tables.keys.filter { $0.hasSuffix("." + name) }
         return matches.count == 1 ? matches[0] : nil
+    }
+
+    /// Whether a line of a `CREATE TABLE` is a table constraint rather than a column: by the constraint's
+    /// keywords as words, so that a column named `checksum`, `unique_id` or `exclude` stays a column
+    /// (a word prefix dropped them: a `checksum varchar(20)` column lost its limit, and an INSERT's values
+    /// no longer lined up with the table's columns).
+    static func isTableConstraint(_ line: String) -> Bool {
+        let words = line.uppercased().split(separator: " ", maxSplits: 2).map(String.init)
+        guard let first = words.first else { return false }
+        let second = words.count > 1 ? words[1] : ""
+        switch first {
+        case "CONSTRAINT": return true
+        case "PRIMARY", "FOREIGN": return second == "KEY" || second.hasPrefix("KEY(")
+        case "UNIQUE": return second.hasPrefix("(") || second == "NULLS" || second.hasPrefix("USING")
+        case "EXCLUDE": return second.hasPrefix("(") || second == "USING"
+        case "CHECK": return second.hasPrefix("(")
+        default: return first.hasPrefix("CHECK(") || first.hasPrefix("UNIQUE(") || first.hasPrefix("EXCLUDE(")
+        }
     }
 
     /// A column name (quoted or not) and the rest of the line.
