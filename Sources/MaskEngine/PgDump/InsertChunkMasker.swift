@@ -23,67 +23,123 @@ struct InsertChunkMasker {
 
     private func maskStatements(_ chunk: UnsafeBufferPointer<UInt8>, start: InsertChunkStart, session: MaskSession) -> MaskedChunk {
         var result = MaskedChunk(recordingFindings: session.recordsFindings)
+        var scratch = Scratch()
+        let statements = start.statements[...]
+        var first = statements.startIndex
+        while first < statements.endIndex {
+            // Statements with the same column list, one after another, are masked as one COPY block: a
+            // statement per row (`--inserts`) made a block per row, five times the COPY dump's time.
+            var end = first + 1
+            while end < statements.endIndex && statements[end].columnNames == statements[first].columnNames { end += 1 }
+            guard maskRun(statements[first..<end], of: chunk, start: start, session: session, scratch: &scratch, into: &result) else {
+                return result
+            }
+            first = end
+        }
+        return result
+    }
+
+    /// What a run's masking reuses.
+    private struct Scratch {
         var copy: [UInt8] = []
         var fields: [Range<Int>] = []
         var literal: [UInt8] = []
-        for statement in start.statements {
-            let location = StreamLocation(byteOffset: start.byteOffset + statement.range.lowerBound, line: statement.line)
-            copy.removeAll(keepingCapacity: true)
-            fields.removeAll(keepingCapacity: true)
+    }
+
+    /// Masks `run`, statements of one table and column list, as one COPY block and writes them to
+    /// `result`; false when it ended in an error (set in `result`, after the statements before it).
+    private func maskRun(_ run: ArraySlice<InsertStatement>, of chunk: UnsafeBufferPointer<UInt8>, start: InsertChunkStart,
+                         session: MaskSession, scratch: inout Scratch, into result: inout MaskedChunk) -> Bool {
+        scratch.copy.removeAll(keepingCapacity: true)
+        scratch.fields.removeAll(keepingCapacity: true)
+        // A row whose values do not fill the table's columns ends the run there, with its statement's place.
+        var statements = run
+        var countError: StreamError? = nil
+        building: for (k, statement) in run.enumerated() {
+            let mark = (scratch.copy.count, scratch.fields.count)
             for row in 0..<statement.rowCount {
                 let literals = statement.row(row)
                 if let columns = statement.columns, literals.count != columns.count {
-                    var at = location
-                    at.row = statement.rowIndex + row
-                    result.error = StreamError(.malformedMessage(
-                        "INSERT INTO \(statement.table): \(literals.count) values where the table has \(columns.count) columns"), at: at)
-                    return result
+                    countError = StreamError(.malformedMessage(
+                        "INSERT INTO \(statement.table): \(literals.count) values where the table has \(columns.count) columns"),
+                        at: StreamLocation(byteOffset: start.byteOffset + statement.range.lowerBound, line: statement.line,
+                                           row: statement.rowIndex + row))
+                    scratch.copy.removeSubrange(mark.0...)
+                    scratch.fields.removeSubrange(mark.1...)
+                    statements = run.prefix(k)
+                    break building
                 }
                 for (i, literal) in literals.enumerated() {
-                    if i > 0 { copy.append(9) }
-                    let fieldStart = copy.count
-                    Self.appendCopyText(of: literal, in: chunk, to: &copy)
-                    fields.append(fieldStart..<copy.count)
+                    if i > 0 { scratch.copy.append(9) }
+                    let fieldStart = scratch.copy.count
+                    Self.appendCopyText(of: literal, in: chunk, to: &scratch.copy)
+                    scratch.fields.append(fieldStart..<scratch.copy.count)
                 }
-                copy.append(10)
+                scratch.copy.append(10)
             }
-            let copyStart = CopyChunkStart(byteOffset: location.byteOffset, line: statement.line, rowIndex: statement.rowIndex,
-                                           columns: statement.columns, table: statement.tableIndex, tableName: start.tableName)
-            let masked = CopyTextChunkMasker().mask(copy, start: copyStart, session: session)
+        }
+        if let head = statements.first {
+            let copyStart = CopyChunkStart(byteOffset: start.byteOffset + head.range.lowerBound, line: head.line, rowIndex: head.rowIndex,
+                                           columns: head.columns, table: head.tableIndex, tableName: start.tableName)
+            let masked = CopyTextChunkMasker().mask(scratch.copy, start: copyStart, session: session)
             result.rows += masked.rows
             result.maskedCells += masked.maskedCells
             result.findings += masked.findings
             for (i, n) in masked.counts.enumerated() { result.counts[i] += n }
             if result.auditSource == nil { result.auditSource = masked.auditSource }
-            if var error = masked.error {
+            if masked.error == nil && masked.output == scratch.copy {
+                result.keep(head.range.lowerBound..<statements.last!.range.upperBound, of: chunk)
+            } else if !write(statements, masked: masked, of: chunk, at: start.byteOffset, scratch: &scratch, into: &result) {
+                return false
+            }
+        }
+        if let countError {
+            result.error = countError
+            return false
+        }
+        return true
+    }
+
+    /// Writes each statement of `statements` with the literals whose values `masked` changed written
+    /// again, up to the row where `masked` has its error, if any (then sets it, placed at that row's
+    /// statement, and returns false).
+    private func write(_ statements: ArraySlice<InsertStatement>, masked: MaskedChunk, of chunk: UnsafeBufferPointer<UInt8>,
+                       at byteOffset: Int, scratch: inout Scratch, into result: inout MaskedChunk) -> Bool {
+        let maskedFields = Self.fields(of: masked.output)
+        var field = 0
+        for statement in statements {
+            let fieldsEnd = field + statement.literals.count
+            guard fieldsEnd <= maskedFields.count else {
+                // The rows the masker wrote end inside this statement: its error, or a lost shape.
+                var error = masked.error ?? StreamError(.malformedMessage("INSERT INTO \(statement.table): the masked rows lost their shape"),
+                                                        at: StreamLocation(byteOffset: 0))
                 // Offsets into the COPY text mean nothing to the reader of the script: the statement's.
-                error.location.byteOffset = location.byteOffset
+                error.location.byteOffset = byteOffset + statement.range.lowerBound
                 error.location.line = statement.line
                 result.error = error
-                return result
-            }
-            if masked.output == copy {
-                result.keep(statement.range, of: chunk)
-                continue
-            }
-            let maskedFields = Self.fields(of: masked.output)
-            guard maskedFields.count == fields.count else {
-                result.error = StreamError(.malformedMessage("INSERT INTO \(statement.table): the masked rows lost their shape"), at: location)
-                return result
+                return false
             }
             var from = statement.range.lowerBound
-            for (k, item) in statement.literals.enumerated() where !copy[fields[k]].elementsEqual(masked.output[maskedFields[k]]) {
-                literal.removeAll(keepingCapacity: true)
-                Self.appendLiteral(copyText: masked.output[maskedFields[k]], form: item.form,
-                                   prefix: item.form == .bitString ? chunk[item.range.lowerBound] : nil, to: &literal)
+            for item in statement.literals {
+                defer { field += 1 }
+                let original = scratch.copy[scratch.fields[field]], now = masked.output[maskedFields[field]]
+                if original.elementsEqual(now) { continue }
+                scratch.literal.removeAll(keepingCapacity: true)
+                Self.appendLiteral(copyText: now, form: item.form,
+                                   prefix: item.form == .bitString ? chunk[item.range.lowerBound] : nil, to: &scratch.literal)
                 result.keep(from..<item.range.lowerBound, of: chunk)
                 result.flushKept(chunk)
-                result.output += literal
+                result.output += scratch.literal
                 from = item.range.upperBound
             }
             result.keep(from..<statement.range.upperBound, of: chunk)
         }
-        return result
+        if masked.error != nil || field != maskedFields.count {
+            result.error = masked.error ?? StreamError(.malformedMessage("INSERT statements: the masked rows lost their shape"),
+                                                       at: StreamLocation(byteOffset: byteOffset))
+            return false
+        }
+        return true
     }
 
     /// The fields of COPY text the COPY masker wrote: between tabs and line feeds (escaped ones are none).
@@ -103,68 +159,92 @@ struct InsertChunkMasker {
         let r = literal.range
         switch literal.form {
         case .null, .defaultValue:
-            out += [92, UInt8(ascii: "N")]
+            out.append(92)
+            out.append(UInt8(ascii: "N"))
         case .bare:
-            out += chunk[r]
+            out.append(copying: UnsafeBufferPointer(rebasing: chunk[r]))
         case .quoted:
-            appendCopyEscaped(undoubled(chunk[(r.lowerBound + 1)..<(r.upperBound - 1)]), to: &out)
+            appendCopyText(quoted: UnsafeBufferPointer(rebasing: chunk[(r.lowerBound + 1)..<(r.upperBound - 1)]), to: &out)
         case .bitString:
-            appendCopyEscaped(undoubled(chunk[(r.lowerBound + 2)..<(r.upperBound - 1)]), to: &out)
+            appendCopyText(quoted: UnsafeBufferPointer(rebasing: chunk[(r.lowerBound + 2)..<(r.upperBound - 1)]), to: &out)
         case .escapeQuoted:
-            appendCopyEscaped(EscapeString.decode(chunk[(r.lowerBound + 2)..<(r.upperBound - 1)]), to: &out)
+            CopyTextChunkMasker.appendEscaped(EscapeString.decode(chunk[(r.lowerBound + 2)..<(r.upperBound - 1)]), to: &out)
         }
     }
 
-    /// A standard string's body with each `''` made one quote.
-    static func undoubled(_ body: Slice<UnsafeBufferPointer<UInt8>>) -> [UInt8] {
-        var value: [UInt8] = []
-        value.reserveCapacity(body.count)
-        var i = body.startIndex
-        while i < body.endIndex {
-            value.append(body[i])
-            i += body[i] == UInt8(ascii: "'") ? 2 : 1
+    /// Appends a standard string's body as COPY text: each `''` one quote, and backslash, tab, LF and CR
+    /// escaped; runs without any of them in one piece (most values have none).
+    private static func appendCopyText(quoted body: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var run = 0
+        var i = 0
+        while i < body.count {
+            let b = body[i]
+            guard b == 39 || b == 92 || b == 10 || b == 13 || b == 9 else { i += 1; continue }
+            if i > run { out.append(copying: UnsafeBufferPointer(rebasing: body[run..<i])) }
+            switch b {
+            case 39: out.append(39); i += 1  // the second quote of `''` is skipped below
+            case 92: out.append(92); out.append(92)
+            case 10: out.append(92); out.append(UInt8(ascii: "n"))
+            case 13: out.append(92); out.append(UInt8(ascii: "r"))
+            default: out.append(92); out.append(UInt8(ascii: "t"))
+            }
+            i += 1
+            run = i
         }
-        return value
+        if run < body.count { out.append(copying: UnsafeBufferPointer(rebasing: body[run...])) }
     }
 
-    static func appendCopyEscaped(_ value: [UInt8], to out: inout [UInt8]) {
-        CopyTextChunkMasker.appendEscaped(value, to: &out)
-    }
+    static let trueLiteral = Array("true".utf8), falseLiteral = Array("false".utf8)
+    static let nullLiteral = Array("NULL".utf8), defaultLiteral = Array("DEFAULT".utf8)
 
     /// Appends the SQL literal for a masked value given as a COPY text field, in the form the original
     /// literal had: `NULL` (`DEFAULT` stays `DEFAULT`); a bare number stays bare while it is one; a string
     /// is `'…'`, or `E'…'` when it holds a backslash (read the same whatever `standard_conforming_strings`
     /// is); a bit string keeps its `B` or `X`.
+    ///
+    /// The field is one the COPY masker wrote (`CopyTextChunkMasker.appendEscaped`) or one made here, so
+    /// its only escapes are `\\`, `\n`, `\r`, `\t` and a whole `\N`.
     static func appendLiteral(copyText: ArraySlice<UInt8>, form: InsertStatement.Form, prefix: UInt8?, to out: inout [UInt8]) {
-        if copyText.elementsEqual([92, UInt8(ascii: "N")]) {
-            out += Array((form == .defaultValue ? "DEFAULT" : "NULL").utf8)
+        if copyText.count == 2 && copyText.first == 92 && copyText.last == UInt8(ascii: "N") {
+            out += form == .defaultValue ? defaultLiteral : nullLiteral
             return
         }
-        let value = copyUnescaped(copyText)
-        if form == .bare, !value.isEmpty, value.allSatisfy({ ASCII.isDigit($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
-            || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) || value == Array("true".utf8) || value == Array("false".utf8) {
-            out += value
+        if form == .bare, !copyText.isEmpty, copyText.allSatisfy({ ASCII.isDigit($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
+            || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") })
+            || copyText.elementsEqual(trueLiteral) || copyText.elementsEqual(falseLiteral) {
+            out += copyText
             return
         }
-        if let prefix { out.append(prefix) } else if value.contains(92) { out.append(UInt8(ascii: "E")) }
-        out.append(UInt8(ascii: "'"))
-        let escapesBackslash = prefix == nil && value.contains(92)
-        for b in value {
-            if b == UInt8(ascii: "'") || (escapesBackslash && b == 92) { out.append(b) }
+        // A backslash in the value is `\\` in the field (a lone one starts another escape).
+        var hasBackslash = false
+        var i = copyText.startIndex
+        while i < copyText.endIndex {
+            if copyText[i] == 92 {
+                if i + 1 < copyText.endIndex && copyText[i + 1] == 92 { hasBackslash = true; break }
+                i += 2
+            } else {
+                i += 1
+            }
+        }
+        let escapesBackslash = prefix == nil && hasBackslash
+        if let prefix { out.append(prefix) } else if escapesBackslash { out.append(UInt8(ascii: "E")) }
+        out.append(39)
+        i = copyText.startIndex
+        while i < copyText.endIndex {
+            var b = copyText[i]
+            i += 1
+            if b == 92 && i < copyText.endIndex {
+                switch copyText[i] {
+                case UInt8(ascii: "n"): b = 10
+                case UInt8(ascii: "r"): b = 13
+                case UInt8(ascii: "t"): b = 9
+                default: b = copyText[i]
+                }
+                i += 1
+            }
+            if b == 39 || (escapesBackslash && b == 92) { out.append(b) }
             out.append(b)
         }
-        out.append(UInt8(ascii: "'"))
-    }
-
-    /// A COPY text field's value (`CopyTextChunkMasker.unescape`).
-    static func copyUnescaped(_ field: ArraySlice<UInt8>) -> [UInt8] {
-        if field.isEmpty { return [] }
-        let bytes = Array(field)
-        var value = [UInt8](repeating: 0, count: bytes.count)
-        let n = bytes.withUnsafeBufferPointer { b in
-            value.withUnsafeMutableBufferPointer { CopyTextChunkMasker.unescape(b, 0, b.count, to: $0.baseAddress!) }
-        }
-        value.removeSubrange(n...)
-        return value
+        out.append(39)
     }
 }
