@@ -136,6 +136,31 @@ import Testing
         }
     }
 
+    /// Any value written back as a literal (`appendLiteral`, from its COPY text) reads as the same value
+    /// (`appendCopyText`, as the masker reads a statement): quotes, backslashes, line ends and tabs among
+    /// runs long and short, with and without an `E`.
+    @Test func literalsRoundTrip() throws {
+        var g = StageOneTests.Generator(state: 0x1A5E27)
+        let alphabet: [UInt8] = [39, 92, 10, 13, 9, 1, 11, 78, 110, 97, 0xC3, 0xA9, 32, 48]
+        for length in [0, 1, 2, 7, 8, 9, 15, 16, 17, 64, 300] {
+            for _ in 0..<40 {
+                let value = (0..<length).map { _ in alphabet[Int(g.next() % UInt64(alphabet.count))] }
+                var copyText: [UInt8] = []
+                CopyTextChunkMasker.appendEscaped(value, to: &copyText)
+                var sql = Array("INSERT INTO t VALUES (".utf8)
+                InsertChunkMasker.appendLiteral(copyText: copyText[...], form: .quoted, prefix: nil, to: &sql)
+                sql += Array(");\n".utf8)
+                let back = sql.withUnsafeBufferPointer { b -> [UInt8]? in
+                    guard case .statement(let s) = InsertStatement.parse(b, from: 0, inputEnds: true), s.literals.count == 1 else { return nil }
+                    var out: [UInt8] = []
+                    InsertChunkMasker.appendCopyText(of: s.literals[0], in: b, to: &out)
+                    return out
+                }
+                #expect(back == copyText, "\(value) as \(String(decoding: sql, as: UTF8.self))")
+            }
+        }
+    }
+
     @Test func escapeStringsDecodeAsTheServerReadsThem() {
         let body = Array(#"a\nb\\c\'d''e\101\x41\u00e9\U0001F600\q\7"#.utf8)
         let value = body.withUnsafeBufferPointer { EscapeString.decode($0[...]) }

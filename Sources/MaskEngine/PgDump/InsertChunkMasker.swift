@@ -145,12 +145,39 @@ struct InsertChunkMasker {
     /// The fields of COPY text the COPY masker wrote: between tabs and line feeds (escaped ones are none).
     static func fields(of text: [UInt8]) -> [Range<Int>] {
         var fields: [Range<Int>] = []
-        var start = 0
-        for (i, b) in text.enumerated() where b == 9 || b == 10 {
-            fields.append(start..<i)
-            start = i + 1
+        text.withUnsafeBufferPointer { t in
+            var start = 0
+            var i = 0
+            while i < t.count {
+                // Sound: `i + 8 <= t.count`. Eight bytes of which none is below 14 hold no tab or LF.
+                if i + 8 <= t.count, !Self.holdsControl(UnsafeRawPointer(t.baseAddress! + i).loadUnaligned(as: UInt64.self)) {
+                    i += 8
+                    continue
+                }
+                if t[i] == 9 || t[i] == 10 {
+                    fields.append(start..<i)
+                    start = i + 1
+                }
+                i += 1
+            }
         }
         return fields
+    }
+
+    private static let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// Whether a byte of `word` is below 14 (tab, LF, CR and other controls): `b - 14` borrows into the
+    /// high bit only there, for bytes below 0x80 (higher ones have it set and are masked out).
+    @inline(__always)
+    static func holdsControl(_ word: UInt64) -> Bool {
+        (word &- ones &* 14) & ~word & highs != 0
+    }
+
+    /// Whether a byte of `word` is a control below 14, a quote `'` or a backslash.
+    @inline(__always)
+    static func holdsSpecial(_ word: UInt64) -> Bool {
+        let quotes = word ^ (ones &* 39), backslashes = word ^ (ones &* 92)
+        return holdsControl(word) || ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes) & highs != 0
     }
 
     /// Appends `literal`'s value as a COPY text field: `\N` for `NULL` and `DEFAULT`, a quoted string's
@@ -178,6 +205,12 @@ struct InsertChunkMasker {
         var run = 0
         var i = 0
         while i < body.count {
+            // Sound: `i + 8 <= body.count`. Eight bytes without a quote, a backslash or a control are copied
+            // with the run.
+            if i + 8 <= body.count, !holdsSpecial(UnsafeRawPointer(body.baseAddress! + i).loadUnaligned(as: UInt64.self)) {
+                i += 8
+                continue
+            }
             let b = body[i]
             guard b == 39 || b == 92 || b == 10 || b == 13 || b == 9 else { i += 1; continue }
             if i > run { out.append(copying: UnsafeBufferPointer(rebasing: body[run..<i])) }
@@ -229,8 +262,12 @@ struct InsertChunkMasker {
         let escapesBackslash = prefix == nil && hasBackslash
         if let prefix { out.append(prefix) } else if escapesBackslash { out.append(UInt8(ascii: "E")) }
         out.append(39)
-        i = copyText.startIndex
+        // Runs without a quote or a backslash in one piece.
+        var run = copyText.startIndex
+        i = run
         while i < copyText.endIndex {
+            guard copyText[i] == 92 || copyText[i] == 39 else { i += 1; continue }
+            if i > run { out += copyText[run..<i] }
             var b = copyText[i]
             i += 1
             if b == 92 && i < copyText.endIndex {
@@ -244,7 +281,9 @@ struct InsertChunkMasker {
             }
             if b == 39 || (escapesBackslash && b == 92) { out.append(b) }
             out.append(b)
+            run = i
         }
+        if run < copyText.endIndex { out += copyText[run...] }
         out.append(39)
     }
 }
