@@ -488,6 +488,12 @@ fi
 timeout 120 pg_dump -h 127.0.0.1 -p "$P" -U postgres -d app -f "$D/app-proxy.sql" >"$D/pgdump16.err" 2>&1; rc=$?
 check "16 pg_dump through the proxy completes" "$([ $rc -eq 0 ] && echo ok || echo "rc=$rc: $(first_line "$D/pgdump16.err")")" "ok"
 noleak "16 pg_dump through the proxy: no original value in the dump" "$D/app-proxy.sql"
+# pg_dump reads each table with `COPY t (a, b, …) TO stdout`, whose CopyOutResponse names no column: the
+# statement's column list says which are credential columns (6b's table), as a SELECT's RowDescription does.
+# (The block alone: other tables hold md5 values too.)
+awk '/^COPY public.creds /{on=1; next} /^\\\.$/{on=0} on' "$D/app-proxy.sql" >"$D/creds-proxy.tsv"
+check "16 pg_dump through the proxy: the credential columns are masked too" \
+  "$(wc -l <"$D/creds-proxy.tsv" | tr -d ' ')/$(grep -F -c -f "$D/creds.txt" "$D/creds-proxy.tsv" || true)" "50/0"
 "${direct[@]}" -d postgres -c "create database app_plain" -c "create database app_custom" >/dev/null
 timeout 120 psql -X -q -h "$D" -p "$pgport" -U postgres -d app_plain -v ON_ERROR_STOP=1 -f "$D/app-proxy.sql" >"$D/restore16.err" 2>&1; rc=$?
 check "16 the dump taken through the proxy restores with psql, every row" \

@@ -168,13 +168,16 @@ struct BackendMessageMasker {
     /// `columns` is the CopyOutResponse's column count when it was seen: with it, a `null` action finds
     /// the row's fields (`CopyRowFields`) and makes each field that holds a finding NULL; a row whose
     /// fields cannot be found is text, and `null` empties its spans.
-    func maskCopyText(frame: WireFrame, row: Int, strict: Bool, columns: Int?, location: StreamLocation,
-                      into result: inout MaskedChunk) throws(StreamError) {
+    func maskCopyText(frame: WireFrame, row: Int, strict: Bool, columns: Int?, credentials: [ColumnContext?]? = nil,
+                      location: StreamLocation, into result: inout MaskedChunk) throws(StreamError) {
         var findings = session.lendFindings()
         defer { session.giveBack(findings) }
         session.scan(chunk, lower: frame.payloadStart, upper: frame.end, index: index,
                              context: ColumnContext(bareSSN: strict), into: &findings)
         let value = UnsafeBufferPointer(rebasing: chunk[frame.payloadStart..<frame.end])
+        if let credentials {
+            addCredentialFindings(value, at: frame.payloadStart, columns: columns, credentials: credentials, to: &findings)
+        }
         // A bytea field is written as hex (`\\x…` in text, `\x…` in CSV): its bytes are scanned too.
         let hasHex = value.count > 3 && value.withMemoryRebound(to: UInt8.self) { v in
             v.indices.dropLast().contains { v[$0] == UInt8(ascii: "\\") && v[$0 + 1] == UInt8(ascii: "x") }
@@ -209,6 +212,24 @@ struct BackendMessageMasker {
         var rowLocation = location
         rowLocation.row = row
         try WireFrame.patchLength(of: messageStart, in: &result.output, limit: maxEncodedLength, location: rowLocation)
+    }
+
+    /// Adds to a COPY row's `findings` (offsets into `value`, which starts at `offset` of the chunk) the
+    /// secrets of its credential columns (`credentials`, by column): each such field is scanned as a
+    /// credential column's value (`CellScanner.scan`: whole, or a JSON document's string values), and
+    /// merged with what the row's text scan found. A NULL field (`\N`, or an empty CSV field) stays.
+    private func addCredentialFindings(_ value: UnsafeBufferPointer<UInt8>, at offset: Int, columns: Int?,
+                                       credentials: [ColumnContext?], to findings: inout [Finding]) {
+        guard let fields = CopyRowFields(value, columns: columns), fields.bounds.count == credentials.count else { return }
+        var found: [Finding] = []
+        for (bounds, context) in zip(fields.bounds, credentials) {
+            guard let context, !bounds.isEmpty else { continue }
+            if fields.format == .text && bounds.count == 2 && value[bounds.lowerBound] == 92 && value[bounds.lowerBound + 1] == UInt8(ascii: "N") { continue }
+            let first = found.count
+            session.scan(chunk, lower: offset + bounds.lowerBound, upper: offset + bounds.upperBound, index: index, context: context, into: &found)
+            for i in first..<found.count { found[i].start += bounds.lowerBound; found[i].end += bounds.lowerBound }
+        }
+        for f in found { FindingMerge.insert(f, into: &findings, from: 0) }
     }
 
     /// Whether any type's action is `null`: only then are a row's fields looked for.

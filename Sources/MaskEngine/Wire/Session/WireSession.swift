@@ -34,6 +34,13 @@ public final class WireSession {
     private var simpleColumns: ResultColumns?
     /// The COPY OUT in progress, if any.
     private var copyOut: CopyOutState?
+    /// The simple Query's `COPY … TO STDOUT`, until its CopyOutResponse (names for its columns).
+    private var copyStatement: CopyOutStatement?
+    /// For the COPY OUT in progress: each column's context where its name makes it a credential column
+    /// (`CopyOutStatement`), nil for the others; nil while no name is known.
+    private var copyCredentials: [ColumnContext?]?
+    /// Whether the COPY OUT's next row is its header of names.
+    private var copyHeaderPending = false
     /// Set when the server answered something the requests do not explain: from then on every row is
     /// masked by content.
     public private(set) var desynchronized = false
@@ -121,6 +128,15 @@ public final class WireSession {
         }
     }
 
+    /// Each name's column context where it makes a credential column; nil when none does.
+    private static func credentials(_ names: [String]) -> [ColumnContext?]? {
+        let contexts = names.map { name -> ColumnContext? in
+            let context = ColumnContext.named(name, scanned: true)
+            return context.credentialColumn ? context : nil
+        }
+        return contexts.contains { $0 != nil } ? contexts : nil
+    }
+
     private func clientMessage(_ type: UInt8, _ payload: UnsafeBufferPointer<UInt8>, at location: StreamLocation) throws(WireSessionError) {
         var reader = PayloadReader(payload)
         func bad(_ what: String) -> WireSessionError {
@@ -133,6 +149,7 @@ public final class WireSession {
         case .query:
             state.send(.query)
             functionResults.reset()
+            copyStatement = CopyOutStatement.parse(payload)
         case .parse:
             guard let name = reader.cString() else { throw bad("statement name") }
             state.send(.parse(statement: name))
@@ -391,7 +408,12 @@ public final class WireSession {
             guard let overall = payload.first, overall <= 1 else {
                 throw StreamError(.malformedMessage("CopyOutResponse with an unknown format"), at: location)
             }
-            copyOut = overall == 1 ? .binary(CopyBinaryState()) : .text(columns: CopyOutColumns.count(payload))
+            let columns = CopyOutColumns.count(payload)
+            copyOut = overall == 1 ? .binary(CopyBinaryState()) : .text(columns: columns)
+            // The statement's names are for its one COPY: a later one in the same query gets none.
+            copyCredentials = copyStatement?.names.flatMap { names in names.count == columns ? Self.credentials(names) : nil }
+            copyHeaderPending = overall == 0 && copyStatement?.header == true
+            copyStatement = nil
             ledger?.begin(.copy, columns: .unknown, session: masking)
             passUnchanged()
         case .copyBothResponse:
@@ -405,7 +427,17 @@ public final class WireSession {
                     .mask(frame: frame, state: &binary, row: rows + result.rows, location: location, into: &result)
                 copyOut = .binary(binary)
             case .text(let columns):
-                try messages.maskCopyText(frame: frame, row: rows + result.rows, strict: true, columns: columns, location: location, into: &result)
+                // A header of names (`HEADER`) is text, and its fields name the columns of the rows after it.
+                let header = copyHeaderPending
+                try messages.maskCopyText(frame: frame, row: rows + result.rows, strict: true, columns: columns,
+                                          credentials: header ? nil : copyCredentials, location: location, into: &result)
+                if header {
+                    copyHeaderPending = false
+                    let row = UnsafeBufferPointer(rebasing: bytes[frame.payloadStart..<frame.end])
+                    if let fields = CopyRowFields(row, columns: columns) {
+                        copyCredentials = Self.credentials(fields.bounds.map { CopyOutStatement.headerName(row[$0]) })
+                    }
+                }
             case nil:
                 try messages.maskCopyText(frame: frame, row: rows + result.rows, strict: true, columns: nil, location: location, into: &result)
             }
@@ -413,6 +445,7 @@ public final class WireSession {
         case .copyDone:
             try messages.passOther(frame: frame, location: location, into: &result)
             copyOut = nil
+            copyCredentials = nil
         case .parameterStatus:
             try checkParameterStatus(payload, at: location)
             try messages.passOther(frame: frame, location: location, into: &result)

@@ -1,0 +1,63 @@
+import Testing
+import WireTestSupport
+@testable import MaskEngine
+
+/// A `COPY … TO STDOUT` through a session (pg_dump through `maskd proxy`, `psql \copy`): the
+/// CopyOutResponse names no column, so the names of the statement's column list (or of its HEADER row)
+/// say which columns hold credentials, and those fields are masked whole as in a SELECT's result.
+@Suite struct CopyOutCredentialTests {
+    @Test func statementsAreReadForTheirColumns() {
+        func parse(_ sql: String) -> CopyOutStatement? {
+            Array(sql.utf8).withUnsafeBufferPointer { CopyOutStatement.parse($0) }
+        }
+        #expect(parse("COPY public.logins (id, password, api_key) TO stdout;") == CopyOutStatement(names: ["id", "password", "api_key"], header: false))
+        #expect(parse("copy  logins (ID, \"Pass, Word\", \"a\"\"b\") to STDOUT") == CopyOutStatement(names: ["id", "Pass, Word", "a\"b"], header: false))
+        #expect(parse("COPY logins TO STDOUT (FORMAT csv, HEADER)") == CopyOutStatement(names: nil, header: true))
+        #expect(parse("COPY logins TO STDOUT WITH CSV HEADER") == CopyOutStatement(names: nil, header: true))
+        #expect(parse("COPY logins TO STDOUT (HEADER false)") == CopyOutStatement(names: nil, header: false))
+        #expect(parse("COPY (SELECT password FROM logins) TO STDOUT") == CopyOutStatement(names: nil, header: false))
+        #expect(parse("COPY logins (a) TO STDOUT; COPY other (password) TO STDOUT") == nil, "two statements: which COPY is which is a guess")
+        #expect(parse("COPY logins FROM STDIN") == nil)
+        #expect(parse("SELECT 'COPY x (a) TO STDOUT'") == nil)
+    }
+
+    static func run(_ query: String, columns: Int16, rows: [String]) throws -> [String] {
+        let d = SessionDriver()
+        try d.client(Frontend.query(query))
+        try d.server(NullActionTests.copyOut(columns: columns) + rows.flatMap { NullActionTests.copyData($0) } + Wire.message("c", [])
+                     + Backend.commandComplete("COPY \(rows.count)") + Wire.readyForQuery, cut: 7)
+        return (NullActionTests.frames(d.output) ?? []).filter { $0.type == "d" }.map { String(decoding: $0.payload, as: UTF8.self) }
+    }
+
+    @Test func credentialFieldsAreMaskedWholeAndTheRestAsText() throws {
+        let rows = ["1\ts*36SUU48b\tb637b17af08aced8850c18cccde915da\tann@example.com n1\n", "2\t\\N\thunter2\tplain\n"]
+        let masked = try Self.run("COPY public.logins (id, password, api_key, note) TO stdout;", columns: 4, rows: rows)
+        #expect(masked.count == 2)
+        let fields = masked.map { $0.dropLast().split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        #expect(fields[0][0] == "1" && fields[0][1] != "s*36SUU48b" && fields[0][1].count == 10 && fields[0][2].count == 32
+                && fields[0][2] != "b637b17af08aced8850c18cccde915da", "\(fields[0])")
+        #expect(!fields[0][3].contains("ann@example.com") && fields[0][3].hasSuffix(" n1"), "the other columns are scanned as before")
+        #expect(fields[1][1] == "\\N" && fields[1][2] != "hunter2" && fields[1][3] == "plain", "a NULL stays NULL: \(fields[1])")
+        // The same value gets the same token as through a SELECT (joins across the two hold).
+        let select = SessionDriver()
+        try select.client(Frontend.query("SELECT password FROM logins"))
+        try select.server(Wire.rowDescription([("password", 25)]) + Wire.dataRow(["s*36SUU48b"]) + Backend.commandComplete("SELECT 1")
+                          + Wire.readyForQuery)
+        let selected = binaryRows(select.output).first?.first.flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) }
+        #expect(selected == fields[0][1])
+    }
+
+    @Test func aHeaderRowNamesTheColumnsAndStaysAsItIs() throws {
+        let masked = try Self.run("COPY logins TO STDOUT (FORMAT csv, HEADER)", columns: 3,
+                                  rows: ["id,password,\"API Key\"\n", "1,s*36SUU48b,\"k,3y\"\n"])
+        #expect(masked[0] == "id,password,\"API Key\"\n")
+        #expect(!masked[1].contains("s*36SUU48b") && !masked[1].contains("k,3y") && masked[1].hasPrefix("1,")
+                && masked[1].count == "1,s*36SUU48b,\"k,3y\"\n".count, "\(masked[1])")
+    }
+
+    @Test func withoutNamesOrWithSeveralStatementsNothingChanges() throws {
+        let row = "1\ts*36SUU48b\n"
+        #expect(try Self.run("COPY logins TO STDOUT", columns: 2, rows: [row]) == [row])
+        #expect(try Self.run("COPY a (id, password) TO STDOUT; SELECT 1", columns: 2, rows: [row]) == [row])
+    }
+}
