@@ -386,6 +386,12 @@ sleep 0.3
 check "11b SCRAM: the right password logs in through the proxy (and rows are masked)" \
   "$(PGPASSWORD=S3cret-pw timeout 30 psql -X "host=127.0.0.1 port=$P user=scram_user dbname=app" -At -c "select email from t where id = 1" 2>&1)" \
   "$(cut -d'|' -f2 "$D/q1.out" | head -1)"
+# A role's verifier (which a wordlist cracks) is a credential column's value: pg_dumpall reads it so.
+"${direct[@]}" -d app -At -c "select rolpassword from pg_authid where rolname = 'scram_user'" >"$D/verifier.txt"
+viaproxy -At -c "select rolpassword from pg_authid where rolname = 'scram_user'" >"$D/verifier-proxy.txt" 2>&1
+check "11b SCRAM: the role's verifier is masked through the proxy, its length kept" \
+  "$(grep -c '^SCRAM-SHA-256' "$D/verifier.txt")/$(grep -F -c -f "$D/verifier.txt" "$D/verifier-proxy.txt" || true)/$(awk '{ print length($0) }' "$D/verifier-proxy.txt")" \
+  "1/0/$(awk '{ print length($0) }' "$D/verifier.txt")"
 PGPASSWORD=wrong timeout 30 psql -X "host=127.0.0.1 port=$P user=scram_user dbname=app" -At -c "select 1" >"$D/scram.out" 2>&1 || true
 check "11b SCRAM: a wrong password is refused by the server, through the proxy" \
   "$(grep -c 'password authentication failed' "$D/scram.out")" "1"

@@ -83,7 +83,7 @@ import WireTestSupport
         for name in ["password", "passwd", "user_password", "encrypted_password", "password_hash", "PasswordDigest", "api_key",
                      "apiKey", "API_KEY", "APIKey", "access_token", "refreshToken", "client_secret", "secret", "private_key",
                      "AWS_SECRET_ACCESS_KEY", "passphrase", "contraseña_password", "mot_de_passe_pwd", "contraseña", "Passwort",
-                     "mot_de_passe", "MotDePasse", "senha_usuario_senha", "пароль", "Пароль", "ユーザー_パスワード"] {
+                     "mot_de_passe", "MotDePasse", "senha_usuario_senha", "пароль", "Пароль", "ユーザー_パスワード", "rolpassword"] {
             #expect(ColumnContext.namesCredential(name), "\(name)")
         }
         for name in ["password_changed_at", "token_type", "tokens", "token_count", "is_secret", "has_password", "secret_question",

@@ -16,7 +16,10 @@ enum ColumnWords {
     /// Credentials, as a name's last word (`password`, `api_key`, `accessToken`): `ColumnContext.namesCredential`.
     /// With the word for a password in the languages schemas are often written in (German, Spanish,
     /// Portuguese, Dutch, Swedish, Finnish, Polish, Russian, Japanese, Chinese; `mot de passe` below).
+    /// And the catalog's own: `pg_authid.rolpassword` (a role's SCRAM or md5 verifier, which a wordlist
+    /// cracks; `pg_shadow.passwd` is `passwd`), read by `pg_dumpall` and by hand through the proxy.
     static let credential: [StaticString] = ["password", "passwords", "passwd", "pwd", "passphrase", "passcode", "secret",
+                                             "rolpassword",
                                              "secrets", "token", "apikey", "apitoken", "accesstoken", "authtoken",
                                              "secretkey", "privatekey", "accesskey", "clientsecret",
                                              "passwort", "kennwort", "contraseña", "contrasena", "senha", "wachtwoord",
