@@ -188,11 +188,14 @@ package struct PgDumpSplitter {
             let atEOF = input.atEOF
             let parsed = input.withBytes { InsertStatement.parse($0, from: taken, inputEnds: atEOF) }
             var next: InsertStatement? = nil
-            var failure: (String, Int)? = nil
+            // Why the run ends, when it ends in an error: a statement past the line limit, or one
+            // pg_dump would not write (the reason, at an offset into it).
+            var tooLongStatement = false
+            var malformed: (reason: String, at: Int)? = nil
             switch parsed {
             case .needsMore:
                 guard input.count - taken <= maxLineBytes else {
-                    failure = ("", -1)
+                    tooLongStatement = true
                     break
                 }
                 try input.fill(atLeast: input.count + max(chunkBytes, input.count - taken))
@@ -200,7 +203,7 @@ package struct PgDumpSplitter {
             case .notInsert:
                 break
             case .malformed(let reason, let at):
-                failure = ("malformed INSERT statement: \(reason) (pg_dump writes none such)", at)
+                malformed = ("malformed INSERT statement: \(reason) (pg_dump writes none such)", at)
             case .statement(let statement):
                 next = statement
             }
@@ -227,12 +230,13 @@ package struct PgDumpSplitter {
                 line += batchLines
                 (batch, taken, batchLines) = ([], 0, 0)
             }
-            if let (reason, at) = failure {
+            if tooLongStatement || malformed != nil {
                 if !sawInsert { guard flush() else { return .stopped } }
-                if at < 0 {
-                    tooLong(offset: offset, line: line, pipeline)
+                if let malformed {
+                    _ = pipeline.submit(.failure(StreamError(.malformedMessage(malformed.reason),
+                                                             at: StreamLocation(byteOffset: offset + malformed.at, line: line))))
                 } else {
-                    _ = pipeline.submit(.failure(StreamError(.malformedMessage(reason), at: StreamLocation(byteOffset: offset + at, line: line))))
+                    tooLong(offset: offset, line: line, pipeline)
                 }
                 return .stopped
             }
