@@ -460,18 +460,27 @@ struct WireWalk {
         let from = end
         var p = end
         needed = 0
-        while bytes.count - p >= 5 {
-            let length = Int(Int32(bitPattern: UInt32(bytes[p + 1]) << 24 | UInt32(bytes[p + 2]) << 16
-                | UInt32(bytes[p + 3]) << 8 | UInt32(bytes[p + 4])))
+        // An empty buffer (no base address) has no frame to walk.
+        while bytes.count - p >= 5, let base = bytes.baseAddress {
+            // Sound: `p + 5 <= bytes.count`, so the type byte and the four length bytes are in the buffer.
+            let length = Int(Int32(bitPattern: UInt32(bigEndian: UnsafeRawPointer(base + p + 1).loadUnaligned(as: UInt32.self))))
             if length < 4 || length > limit { malformed = true; break }
             if p + 1 + length > bytes.count { needed = p + 1 + length; break }
-            let type = bytes[p]
+            let type = base[p]
+            if type == UInt8(ascii: "D") {
+                // Most messages are rows, which change nothing but the counts: the reader walks every
+                // message of the stream while the workers wait for its chunks.
+                nextStart.rowIndex += 1
+                nextStart.messageIndex += 1
+                p += 1 + length
+                continue
+            }
             if type == UInt8(ascii: "T") {
                 let payload = UnsafeBufferPointer(rebasing: bytes[(p + 5)..<(p + 1 + length)])
                 let location = StreamLocation(byteOffset: nextStart.byteOffset + p + 5, message: nextStart.messageIndex)
                 guard let rd = try? RowDescription.decode(payload, at: location) else { malformed = true; break }
                 nextStart.rowDescription = rd
-            } else if type == UInt8(ascii: "D") || type == UInt8(ascii: "d") {
+            } else if type == UInt8(ascii: "d") {
                 nextStart.rowIndex += 1
             }
             nextStart.follow(type: type, payload: UnsafeBufferPointer(rebasing: bytes[(p + 5)..<(p + 1 + length)]))
