@@ -19,6 +19,11 @@ import WireTestSupport
         #expect(parse("COPY logins (a) TO STDOUT; COPY other (password) TO STDOUT") == nil, "two statements: which COPY is which is a guess")
         #expect(parse("COPY logins FROM STDIN") == nil)
         #expect(parse("SELECT 'COPY x (a) TO STDOUT'") == nil)
+        // Letters that grow when upper-cased (`ß` is `SS`) move no offset: the names are the query's.
+        #expect(parse("COPY straße (\"Straße\", ßpassword, password) TO STDOUT") == CopyOutStatement(names: ["Straße", "ßpassword", "password"], header: false))
+        #expect(parse("COPY ßßßßßßßßßßßßßßßßßßßß TO STDOUT") == CopyOutStatement(names: nil, header: false))
+        #expect(parse("COPY t (\"a TO STDOUT\", password) TO STDOUT (FORMAT csv, HEADER)") == CopyOutStatement(names: ["a TO STDOUT", "password"], header: true))
+        #expect(parse("COPY t (a) TO STDOUTX") == nil && parse("COPY t (a) INTO STDOUT") == nil && parse("COPY") == nil && parse("") == nil)
     }
 
     static func run(_ query: String, columns: Int16, rows: [String]) throws -> [String] {

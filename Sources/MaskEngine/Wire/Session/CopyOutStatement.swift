@@ -13,31 +13,74 @@ struct CopyOutStatement: Equatable {
 
     /// Reads `query` (a Query message's string, without its terminating zero): nil when it is not a
     /// single `COPY … TO STDOUT` statement.
+    ///
+    /// Read as bytes, its keywords found in an ASCII-only upper-case copy of the same length: a string
+    /// upper-cased as Unicode can grow (`ß` is `SS`), and its offsets would not be the query's.
     static func parse(_ query: UnsafeBufferPointer<UInt8>) -> CopyOutStatement? {
-        var text = Substring(String(decoding: query.prefix { $0 != 0 }, as: UTF8.self))
-        text = text.drop { $0.isWhitespace }
-        while text.last?.isWhitespace == true || text.last == ";" { text = text.dropLast() }
-        guard text.prefix(5).uppercased() == "COPY " || text.prefix(5).uppercased() == "COPY\t" else { return nil }
-        // One statement: no `;` outside quotes (a `;` inside a quoted name or string literal is none).
-        var inSingle = false, inDouble = false
-        for c in text {
-            if c == "'" && !inDouble { inSingle.toggle() } else if c == "\"" && !inSingle { inDouble.toggle() } else if c == ";" && !inSingle && !inDouble { return nil }
+        func isSpace(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == 10 || b == 13 }
+        var start = 0, end = query.count
+        if let zero = query.firstIndex(of: 0) { end = zero }
+        while start < end && isSpace(query[start]) { start += 1 }
+        while end > start && (isSpace(query[end - 1]) || query[end - 1] == UInt8(ascii: ";")) { end -= 1 }
+        let text = Array(query[start..<end])
+        let upper = text.map { $0 &- 97 < 26 ? $0 - 32 : $0 }
+        guard upper.count > 5, upper.starts(with: Array("COPY".utf8)), isSpace(upper[4]) else { return nil }
+        // One statement: no `;` outside quotes (a `;` in a quoted name or a string literal is none); and
+        // `TO STDOUT` outside them, after the table or the query.
+        var inSingle = false, inDouble = false, depth = 0
+        var to: Range<Int>? = nil
+        var i = 4
+        while i < upper.count {
+            let b = upper[i]
+            if inSingle { if b == UInt8(ascii: "'") { inSingle = false }; i += 1; continue }
+            if inDouble { if b == UInt8(ascii: "\"") { inDouble = false }; i += 1; continue }
+            switch b {
+            case UInt8(ascii: "'"): inSingle = true
+            case UInt8(ascii: "\""): inDouble = true
+            case UInt8(ascii: "("): depth += 1
+            case UInt8(ascii: ")"): depth -= 1
+            case UInt8(ascii: ";"): return nil
+            default:
+                if to == nil, depth == 0, isSpace(upper[i - 1]), Self.word("TO", in: upper, at: i) {
+                    var k = i + 2
+                    while k < upper.count && isSpace(upper[k]) { k += 1 }
+                    if k > i + 2, Self.word("STDOUT", in: upper, at: k) { to = i..<(k + 6) }
+                }
+            }
+            i += 1
         }
-        let upper = text.uppercased()
-        guard let to = upper.range(of: " TO STDOUT") ?? upper.range(of: "\tTO STDOUT") ?? upper.range(of: "\nTO STDOUT") else { return nil }
-        let body = text[text.index(text.startIndex, offsetBy: 5)..<to.lowerBound].drop { $0.isWhitespace }
+        guard let to else { return nil }
+        var bodyStart = 5, bodyEnd = to.lowerBound
+        while bodyStart < bodyEnd && isSpace(text[bodyStart]) { bodyStart += 1 }
+        while bodyEnd > bodyStart && isSpace(text[bodyEnd - 1]) { bodyEnd -= 1 }
         var names: [String]? = nil
         // `COPY (SELECT …) TO` is a query, its column list none; `COPY table (a, b) TO` has one.
-        if body.first != "(", let open = body.firstIndex(of: "("), let close = body.lastIndex(of: ")"), open < close {
-            names = Self.splitNames(body[body.index(after: open)..<close])
+        if bodyStart < bodyEnd, text[bodyStart] != UInt8(ascii: "("),
+           let open = text[bodyStart..<bodyEnd].firstIndex(of: UInt8(ascii: "(")),
+           let close = text[bodyStart..<bodyEnd].lastIndex(of: UInt8(ascii: ")")), open < close {
+            names = Self.splitNames(Substring(String(decoding: text[(open + 1)..<close], as: UTF8.self)))
         }
-        let options = upper[to.upperBound...]
         var header = false
-        if let h = options.range(of: "HEADER") {
-            let after = options[h.upperBound...].drop { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "=" }
-            header = !(after.hasPrefix("FALSE") || after.hasPrefix("OFF") || after.hasPrefix("0"))
+        var k = to.upperBound
+        while k < upper.count {
+            if Self.word("HEADER", in: upper, at: k), k == 0 || !ASCII.isAlnum(upper[k - 1]) {
+                var after = k + 6
+                while after < upper.count && (isSpace(upper[after]) || upper[after] == UInt8(ascii: "=")) { after += 1 }
+                header = !(Self.word("FALSE", in: upper, at: after) || Self.word("OFF", in: upper, at: after)
+                           || Self.word("0", in: upper, at: after))
+                break
+            }
+            k += 1
         }
         return CopyOutStatement(names: names, header: header)
+    }
+
+    /// Whether `word` (upper-case ASCII) stands at `at` of `upper`, not followed by a letter, digit or `_`.
+    private static func word(_ word: String, in upper: [UInt8], at: Int) -> Bool {
+        let w = Array(word.utf8)
+        guard at >= 0, at + w.count <= upper.count, upper[at..<(at + w.count)].elementsEqual(w) else { return false }
+        let next = at + w.count
+        return next == upper.count || !(ASCII.isAlnum(upper[next]) || upper[next] == UInt8(ascii: "_"))
     }
 
     /// A header row's field as a name: a CSV field's quotes removed (a doubled quote is one).
