@@ -12,8 +12,8 @@ import WireTestSupport
         }
         #expect(parse("COPY public.logins (id, password, api_key) TO stdout;") == CopyOutStatement(names: ["id", "password", "api_key"], header: false))
         #expect(parse("copy  logins (ID, \"Pass, Word\", \"a\"\"b\") to STDOUT") == CopyOutStatement(names: ["id", "Pass, Word", "a\"b"], header: false))
-        #expect(parse("COPY logins TO STDOUT (FORMAT csv, HEADER)") == CopyOutStatement(names: nil, header: true))
-        #expect(parse("COPY logins TO STDOUT WITH CSV HEADER") == CopyOutStatement(names: nil, header: true))
+        #expect(parse("COPY logins TO STDOUT (FORMAT csv, HEADER)") == CopyOutStatement(names: nil, header: true, layout: .init(format: .csv, delimiter: UInt8(ascii: ","))))
+        #expect(parse("COPY logins TO STDOUT WITH CSV HEADER") == CopyOutStatement(names: nil, header: true, layout: .init(format: .csv, delimiter: UInt8(ascii: ","))))
         #expect(parse("COPY logins TO STDOUT (HEADER false)") == CopyOutStatement(names: nil, header: false))
         #expect(parse("COPY (SELECT password FROM logins) TO STDOUT") == CopyOutStatement(names: nil, header: false))
         #expect(parse("COPY logins (a) TO STDOUT; COPY other (password) TO STDOUT") == nil, "two statements: which COPY is which is a guess")
@@ -22,7 +22,15 @@ import WireTestSupport
         // Letters that grow when upper-cased (`ß` is `SS`) move no offset: the names are the query's.
         #expect(parse("COPY straße (\"Straße\", ßpassword, password) TO STDOUT") == CopyOutStatement(names: ["Straße", "ßpassword", "password"], header: false))
         #expect(parse("COPY ßßßßßßßßßßßßßßßßßßßß TO STDOUT") == CopyOutStatement(names: nil, header: false))
-        #expect(parse("COPY t (\"a TO STDOUT\", password) TO STDOUT (FORMAT csv, HEADER)") == CopyOutStatement(names: ["a TO STDOUT", "password"], header: true))
+        #expect(parse("COPY t (\"a TO STDOUT\", password) TO STDOUT (FORMAT csv, HEADER)") == CopyOutStatement(names: ["a TO STDOUT", "password"], header: true, layout: .init(format: .csv, delimiter: UInt8(ascii: ","))))
+        // The options say how rows are written, unless they name quoting of their own.
+        func layout(_ sql: String) -> CopyRowFields.Layout? { parse(sql)?.layout }
+        #expect(layout("COPY t (a, password) TO STDOUT (FORMAT csv, DELIMITER ';', HEADER)") == .init(format: .csv, delimiter: UInt8(ascii: ";")))
+        #expect(layout("COPY t TO STDOUT WITH DELIMITER AS '|'") == .init(format: .text, delimiter: UInt8(ascii: "|")))
+        #expect(layout("copy t to stdout with csv header") == .init(format: .csv, delimiter: UInt8(ascii: ",")))
+        #expect(layout("COPY t TO STDOUT (FORMAT 'text', DELIMITER E'\\t')") == .init(format: .text, delimiter: 9))
+        #expect(layout("COPY t TO STDOUT (FORMAT csv, QUOTE '|')") == nil && layout("COPY t TO STDOUT") == nil)
+        #expect(parse("COPY t (a) TO STDOUT (FORMAT csv, HEADER_X)")?.header == false)
         #expect(parse("COPY t (a) TO STDOUTX") == nil && parse("COPY t (a) INTO STDOUT") == nil && parse("COPY") == nil && parse("") == nil)
     }
 
@@ -58,6 +66,20 @@ import WireTestSupport
         #expect(masked[0] == "id,password,\"API Key\"\n")
         #expect(!masked[1].contains("s*36SUU48b") && !masked[1].contains("k,3y") && masked[1].hasPrefix("1,")
                 && masked[1].count == "1,s*36SUU48b,\"k,3y\"\n".count, "\(masked[1])")
+    }
+
+    /// A delimiter of the statement's own (`;` in a European CSV, `|`) splits the fields: guessed, they
+    /// were none, and the credential column passed.
+    @Test func fieldsAreSplitAtTheStatementsDelimiter() throws {
+        let csv = try Self.run("COPY logins (id, password, note) TO STDOUT (FORMAT csv, DELIMITER ';')", columns: 3,
+                               rows: ["1;s*36SUU48b;\"a;b\"\n", "2;;plain\n"])
+        #expect(!csv[0].contains("s*36SUU48b") && csv[0].hasPrefix("1;") && csv[0].hasSuffix(";\"a;b\"\n")
+                && csv[0].count == "1;s*36SUU48b;\"a;b\"\n".count, "\(csv[0])")
+        #expect(csv[1] == "2;;plain\n", "an empty field (NULL) stays")
+        let text = try Self.run("COPY logins (id, password, note) TO STDOUT WITH DELIMITER '|'", columns: 3,
+                                rows: ["1|hunter2|x\\|y\n", "2|\\N|z\n"])
+        #expect(!text[0].contains("hunter2") && text[0].hasPrefix("1|") && text[0].hasSuffix("|x\\|y\n"), "\(text[0])")
+        #expect(text[1] == "2|\\N|z\n")
     }
 
     @Test func withoutNamesOrWithSeveralStatementsNothingChanges() throws {

@@ -168,15 +168,15 @@ struct BackendMessageMasker {
     /// `columns` is the CopyOutResponse's column count when it was seen: with it, a `null` action finds
     /// the row's fields (`CopyRowFields`) and makes each field that holds a finding NULL; a row whose
     /// fields cannot be found is text, and `null` empties its spans.
-    func maskCopyText(frame: WireFrame, row: Int, strict: Bool, columns: Int?, credentials: [ColumnContext?]? = nil,
-                      location: StreamLocation, into result: inout MaskedChunk) throws(StreamError) {
+    func maskCopyText(frame: WireFrame, row: Int, strict: Bool, columns: Int?, layout: CopyRowFields.Layout? = nil,
+                      credentials: [ColumnContext?]? = nil, location: StreamLocation, into result: inout MaskedChunk) throws(StreamError) {
         var findings = session.lendFindings()
         defer { session.giveBack(findings) }
         session.scan(chunk, lower: frame.payloadStart, upper: frame.end, index: index,
                              context: ColumnContext(bareSSN: strict), into: &findings)
         let value = UnsafeBufferPointer(rebasing: chunk[frame.payloadStart..<frame.end])
         if let credentials {
-            addCredentialFindings(value, at: frame.payloadStart, columns: columns, credentials: credentials, to: &findings)
+            addCredentialFindings(value, at: frame.payloadStart, columns: columns, layout: layout, credentials: credentials, to: &findings)
         }
         // A bytea field is written as hex (`\\x…` in text, `\x…` in CSV): its bytes are scanned too.
         let hasHex = value.count > 3 && value.withMemoryRebound(to: UInt8.self) { v in
@@ -188,7 +188,7 @@ struct BackendMessageMasker {
         }
         for f in findings { result.record(f, row: row, column: 0) }
         let masked: [UInt8]?
-        if session.textActions.hasNull, let fields = CopyRowFields(value, columns: columns) {
+        if session.textActions.hasNull, let fields = CopyRowFields(value, columns: columns, layout: layout) {
             masked = maskFields(value, fields, findings, strict: strict, row: row, into: &result)
         } else {
             session.cellOut.removeAll(keepingCapacity: true)
@@ -218,9 +218,9 @@ struct BackendMessageMasker {
     /// secrets of its credential columns (`credentials`, by column): each such field is scanned as a
     /// credential column's value (`CellScanner.scan`: whole, or a JSON document's string values), and
     /// merged with what the row's text scan found. A NULL field (`\N`, or an empty CSV field) stays.
-    private func addCredentialFindings(_ value: UnsafeBufferPointer<UInt8>, at offset: Int, columns: Int?,
+    private func addCredentialFindings(_ value: UnsafeBufferPointer<UInt8>, at offset: Int, columns: Int?, layout: CopyRowFields.Layout?,
                                        credentials: [ColumnContext?], to findings: inout [Finding]) {
-        guard let fields = CopyRowFields(value, columns: columns), fields.bounds.count == credentials.count else { return }
+        guard let fields = CopyRowFields(value, columns: columns, layout: layout), fields.bounds.count == credentials.count else { return }
         var found: [Finding] = []
         for (bounds, context) in zip(fields.bounds, credentials) {
             guard let context, !bounds.isEmpty else { continue }

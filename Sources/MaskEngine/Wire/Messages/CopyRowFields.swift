@@ -18,10 +18,25 @@ struct CopyRowFields {
     /// What a NULL field is written as.
     var nullLiteral: [UInt8] { format == .text ? [UInt8(ascii: "\\"), UInt8(ascii: "N")] : [] }
 
-    init?(_ row: UnsafeBufferPointer<UInt8>, columns: Int?) {
+    /// How a `COPY … TO STDOUT` statement says its rows are written (`FORMAT csv`, `DELIMITER ';'`), when
+    /// the session saw it say so (`CopyOutStatement`): then the fields are split so, not guessed.
+    struct Layout: Equatable {
+        var format: Format
+        var delimiter: UInt8
+    }
+
+    init?(_ row: UnsafeBufferPointer<UInt8>, columns: Int?, layout: Layout? = nil) {
         var end = row.count
         if end > 0 && row[end - 1] == 10 { end -= 1 }
         if end > 0 && row[end - 1] == 13 { end -= 1 }
+        if let layout {
+            let split = layout.format == .csv ? Self.csvFields(row, end: end, delimiter: layout.delimiter)
+                : Self.textFields(row, end: end, delimiter: layout.delimiter)
+            guard let split, columns == nil || split.count == columns else { return nil }
+            format = layout.format
+            bounds = split
+            return
+        }
         var tabs: [Range<Int>] = []
         var fieldStart = 0
         for i in 0..<end where row[i] == 9 {
@@ -45,8 +60,30 @@ struct CopyRowFields {
         }
     }
 
-    /// Fields split at commas outside double quotes (a doubled quote inside quotes is a quote).
-    private static func csvFields(_ row: UnsafeBufferPointer<UInt8>, end: Int) -> [Range<Int>]? {
+    /// Fields split at `delimiter` where no backslash escapes it (COPY's text format writes a delimiter
+    /// inside a value as `\` and the delimiter).
+    private static func textFields(_ row: UnsafeBufferPointer<UInt8>, end: Int, delimiter: UInt8) -> [Range<Int>] {
+        var fields: [Range<Int>] = []
+        var fieldStart = 0
+        var i = 0
+        while i < end {
+            if row[i] == UInt8(ascii: "\\") {
+                i += 2
+                continue
+            }
+            if row[i] == delimiter {
+                fields.append(fieldStart..<i)
+                fieldStart = i + 1
+            }
+            i += 1
+        }
+        fields.append(fieldStart..<end)
+        return fields
+    }
+
+    /// Fields split at commas (or `delimiter`) outside double quotes (a doubled quote inside quotes is a
+    /// quote).
+    private static func csvFields(_ row: UnsafeBufferPointer<UInt8>, end: Int, delimiter: UInt8 = UInt8(ascii: ",")) -> [Range<Int>]? {
         var fields: [Range<Int>] = []
         var fieldStart = 0
         var quoted = false
@@ -54,7 +91,7 @@ struct CopyRowFields {
             let b = row[i]
             if b == UInt8(ascii: "\"") {
                 quoted.toggle()
-            } else if b == UInt8(ascii: ",") && !quoted {
+            } else if b == delimiter && !quoted {
                 fields.append(fieldStart..<i)
                 fieldStart = i + 1
             }

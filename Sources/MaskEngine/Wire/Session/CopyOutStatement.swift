@@ -10,6 +10,9 @@ struct CopyOutStatement: Equatable {
     var names: [String]?
     /// Whether the first row is a header of names (`HEADER`, and no `HEADER false`).
     var header: Bool
+    /// How the rows are written, when the options say (`FORMAT csv`, `CSV`, `DELIMITER ';'`); nil when
+    /// they do not, or name a `QUOTE` or `ESCAPE` of their own (then the rows' fields are guessed).
+    var layout: CopyRowFields.Layout? = nil
 
     /// Reads `query` (a Query message's string, without its terminating zero): nil when it is not a
     /// single `COPY … TO STDOUT` statement.
@@ -60,19 +63,53 @@ struct CopyOutStatement: Equatable {
            let close = text[bodyStart..<bodyEnd].lastIndex(of: UInt8(ascii: ")")), open < close {
             names = Self.splitNames(Substring(String(decoding: text[(open + 1)..<close], as: UTF8.self)))
         }
+        // The options: each keyword as a word (not inside another), and the value after it.
         var header = false
+        var format: CopyRowFields.Format? = nil
+        var delimiter: UInt8? = nil
+        var ownQuoting = false
         var k = to.upperBound
+        func value(after keyword: Int) -> Int {
+            var v = keyword
+            while v < upper.count && (isSpace(upper[v]) || upper[v] == UInt8(ascii: "=")) { v += 1 }
+            if Self.word("AS", in: upper, at: v) { v += 2; while v < upper.count && isSpace(upper[v]) { v += 1 } }
+            return v
+        }
         while k < upper.count {
-            if Self.word("HEADER", in: upper, at: k), k == 0 || !ASCII.isAlnum(upper[k - 1]) {
-                var after = k + 6
-                while after < upper.count && (isSpace(upper[after]) || upper[after] == UInt8(ascii: "=")) { after += 1 }
-                header = !(Self.word("FALSE", in: upper, at: after) || Self.word("OFF", in: upper, at: after)
-                           || Self.word("0", in: upper, at: after))
-                break
+            guard k == 0 || !(ASCII.isAlnum(upper[k - 1]) || upper[k - 1] == UInt8(ascii: "_")) else { k += 1; continue }
+            if Self.word("HEADER", in: upper, at: k) {
+                let v = value(after: k + 6)
+                header = !(Self.word("FALSE", in: upper, at: v) || Self.word("OFF", in: upper, at: v) || Self.word("0", in: upper, at: v))
+            } else if Self.word("FORMAT", in: upper, at: k) {
+                var v = value(after: k + 6)
+                if v < upper.count && upper[v] == UInt8(ascii: "'") { v += 1 }
+                if Self.word("CSV", in: upper, at: v) || upper[v...].starts(with: Array("CSV'".utf8)) { format = .csv }
+                if Self.word("TEXT", in: upper, at: v) || upper[v...].starts(with: Array("TEXT'".utf8)) { format = .text }
+            } else if Self.word("CSV", in: upper, at: k) {
+                format = .csv
+            } else if Self.word("DELIMITER", in: upper, at: k) {
+                var v = value(after: k + 9)
+                let escaped = v < upper.count && upper[v] == UInt8(ascii: "E")
+                if escaped { v += 1 }
+                // One character in quotes (`';'`, `'|'`), or `E'\t'` for a tab.
+                if v + 2 < text.count, text[v] == UInt8(ascii: "'"), text[v + 2] == UInt8(ascii: "'"), text[v + 1] != UInt8(ascii: "\\") {
+                    delimiter = text[v + 1]
+                } else if escaped, v + 3 < text.count, text[v..<(v + 4)].elementsEqual(Array("'\\t'".utf8)) {
+                    delimiter = 9
+                } else {
+                    ownQuoting = true
+                }
+            } else if Self.word("QUOTE", in: upper, at: k) || Self.word("ESCAPE", in: upper, at: k) {
+                ownQuoting = true
             }
             k += 1
         }
-        return CopyOutStatement(names: names, header: header)
+        var statement = CopyOutStatement(names: names, header: header)
+        if !ownQuoting && (format != nil || delimiter != nil) {
+            let f = format ?? .text
+            statement.layout = CopyRowFields.Layout(format: f, delimiter: delimiter ?? (f == .csv ? UInt8(ascii: ",") : 9))
+        }
+        return statement
     }
 
     /// Whether `word` (upper-case ASCII) stands at `at` of `upper`, not followed by a letter, digit or `_`.

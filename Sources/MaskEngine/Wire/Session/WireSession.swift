@@ -41,6 +41,8 @@ public final class WireSession {
     private var copyCredentials: [ColumnContext?]?
     /// Whether the COPY OUT's next row is its header of names.
     private var copyHeaderPending = false
+    /// How the COPY OUT's rows are written, when its statement says.
+    private var copyLayout: CopyRowFields.Layout?
     /// Set when the server answered something the requests do not explain: from then on every row is
     /// masked by content.
     public private(set) var desynchronized = false
@@ -413,6 +415,7 @@ public final class WireSession {
             // The statement's names are for its one COPY: a later one in the same query gets none.
             copyCredentials = copyStatement?.names.flatMap { names in names.count == columns ? Self.credentials(names) : nil }
             copyHeaderPending = overall == 0 && copyStatement?.header == true
+            copyLayout = copyStatement?.layout
             copyStatement = nil
             ledger?.begin(.copy, columns: .unknown, session: masking)
             passUnchanged()
@@ -429,12 +432,12 @@ public final class WireSession {
             case .text(let columns):
                 // A header of names (`HEADER`) is text, and its fields name the columns of the rows after it.
                 let header = copyHeaderPending
-                try messages.maskCopyText(frame: frame, row: rows + result.rows, strict: true, columns: columns,
+                try messages.maskCopyText(frame: frame, row: rows + result.rows, strict: true, columns: columns, layout: copyLayout,
                                           credentials: header ? nil : copyCredentials, location: location, into: &result)
                 if header {
                     copyHeaderPending = false
                     let row = UnsafeBufferPointer(rebasing: bytes[frame.payloadStart..<frame.end])
-                    if let fields = CopyRowFields(row, columns: columns) {
+                    if let fields = CopyRowFields(row, columns: columns, layout: copyLayout) {
                         copyCredentials = Self.credentials(fields.bounds.map { CopyOutStatement.headerName(row[$0]) })
                     }
                 }
