@@ -30,6 +30,10 @@ enum ColumnWords {
     /// The last words after `password` or `passwd` that are still one (`password_hash`, `passwd_digest`).
     static let credentialDerived: [StaticString] = ["hash", "digest"]
     static let keyWord: [StaticString] = ["key"]
+    /// A last `answer` after one of `answerOwners` (`security_answer`, `SecretAnswer`): the answer to an
+    /// account's recovery question opens the account as a password does (the question is no secret).
+    static let answerWord: [StaticString] = ["answer", "answers"]
+    static let answerOwners: [StaticString] = ["security", "secret", "recovery"]
     static let passeWord: [StaticString] = ["passe"]
     static let deWord: [StaticString] = ["de"]
     static let passwordWords: [StaticString] = ["password", "passwd"]
@@ -45,6 +49,7 @@ enum ColumnWords {
         guard count >= 2 else { return false }
         if word(last, keyWord) && word(last - 1, credentialKey) { return true }
         if word(last, passeWord) && word(last - 1, deWord) { return true }  // mot de passe
+        if word(last, answerWord) && word(last - 1, answerOwners) { return true }
         return word(last, credentialDerived) && word(last - 1, passwordWords)
     }
 
