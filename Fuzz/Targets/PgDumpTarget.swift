@@ -72,8 +72,7 @@ enum DumpCanarySplicer {
     /// alone, where the engine scans its column (as in a COPY row: not a `date` or `uuid` column), its
     /// quotes doubled. Markers elsewhere stay bytes: a statement they break is refused whole.
     static func insert(_ statement: InsertStatement, of bytes: [UInt8], schema: DumpSchema) -> [UInt8] {
-        let columns = statement.columnNames.map { schema.columns(table: statement.table, names: $0) }
-            ?? schema.tables[statement.table]
+        let columns = schema.columns(of: statement)
         var out: [UInt8] = []
         var from = statement.range.lowerBound
         for row in 0..<statement.rowCount {

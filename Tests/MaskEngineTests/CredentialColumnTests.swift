@@ -50,11 +50,12 @@ import WireTestSupport
     /// `{"acce: "` passed, then an address where a name goes).
     @Test func aValueThatOnlyLooksLikeJSONIsMaskedWhole() {
         let secrets = ["xoxb-179183098388-9638125711189-oo58giEJEuyGePQ44xh5Gv2r", "s3cr3tv4lu3", "hunter2", "ann@example.com",
-                       "bob@example.com"]
+                       "bob@example.com", "unreal"]
         // A name stays a name, but what a detector finds in it is masked (a map keyed by address; a
         // string only where a name goes).
         let values = [#"{"acce: "\#(secrets[0])"}"#, #"{"k": "v", \#(secrets[1])}"#, #"["a", "\#(secrets[2])]"#,
-                      #"{"k": \#(secrets[2])}"#, #"{"\#(secrets[3])": "v"}"#, #"{"k": "\#(secrets[4])": "v"}"#]
+                      #"{"k": \#(secrets[2])}"#, #"{"\#(secrets[3])": "v"}"#, #"{"k": "\#(secrets[4])": "v"}"#,
+                      #"{"k": \#(secrets[5]), "n": 3600, "ok": true}"#]
         var csv = "id,api_key\n"
         for (i, v) in values.enumerated() { csv += "\(i),\"\(v.replacingOccurrences(of: "\"", with: "\"\""))\"\n" }
         let r = maskStream(Array(csv.utf8), format: .csv)

@@ -106,6 +106,22 @@ import Testing
         #expect(out == script)
     }
 
+    /// A statement's head is script text: a quoted name with an address in it is masked there as in the
+    /// `CREATE TABLE` (the same token, so the restore finds the column), the values as ever.
+    @Test func aStatementsHeadIsMaskedAsScriptText() {
+        let script = "CREATE TABLE public.t (\n    id integer,\n    \"ann@example.com\" text\n);\n\n"
+            + "INSERT INTO public.t (id, \"ann@example.com\") VALUES (1, 'x');\n"
+            + "INSERT INTO public.t (id, \"ann@example.com\") VALUES (2, 'bob@example.com');\n"
+        let (out, error) = mask("--\n-- PostgreSQL database dump\n--\n\n" + script)
+        #expect(error == nil)
+        #expect(!out.contains("ann@example.com") && !out.contains("bob@example.com"), "\(out)")
+        let lines = out.split(separator: "\n").map(String.init)
+        let declared = lines.first { $0.hasSuffix(" text") }?.trimmingCharacters(in: .whitespaces).dropLast(" text".count)
+        let inserts = lines.filter { $0.hasPrefix("INSERT") }
+        #expect(inserts.count == 2 && inserts.allSatisfy { $0.contains("(id, \(declared ?? "?"))") }, "\(out)")
+        #expect(inserts.first?.hasSuffix("VALUES (1, 'x');") == true)
+    }
+
     @Test func chunkCutsChangeNothing() {
         for (form, script) in Self.insertDumps {
             let twice = script + script.replacingOccurrences(of: Self.schema, with: "-- again\n")

@@ -124,6 +124,14 @@ struct JSONNumberSpans {
         var wellFormed = true
         while i < value.count {
             guard value[i] == UInt8(ascii: "\"") else {
+                if isWordByte(value[i]) {
+                    // A bare word is a number or `true`, `false`, `null`: any other (`{"k": unreal}`) is
+                    // text the column's name makes a secret.
+                    let start = i
+                    while i < value.count && isWordByte(value[i]) { i += 1 }
+                    if !isLiteral(UnsafeBufferPointer(rebasing: value[start..<i])) { wellFormed = false }
+                    continue
+                }
                 if !isStructure(value[i]) { wellFormed = false }
                 i += 1
                 continue
@@ -143,18 +151,33 @@ struct JSONNumberSpans {
         return wellFormed
     }
 
-    /// Whether `b` may stand outside a JSON text's strings: structure, white space, a number's bytes, a
-    /// letter of `true`, `false` or `null`.
+    /// Whether `b` may stand outside a JSON text's strings and words: structure or white space.
     @inline(__always)
     private static func isStructure(_ b: UInt8) -> Bool {
         switch b {
-        case UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: ","),
-             UInt8(ascii: ":"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "t"), UInt8(ascii: "r"), UInt8(ascii: "u"), UInt8(ascii: "e"), UInt8(ascii: "E"),
-             UInt8(ascii: "f"), UInt8(ascii: "a"), UInt8(ascii: "l"), UInt8(ascii: "s"), UInt8(ascii: "n"):
+        case UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: ","), UInt8(ascii: ":"):
             true
         default:
             isWhiteSpace(b)
+        }
+    }
+
+    /// A byte of a bare word: a letter, a digit, or a number's `+`, `-`, `.`.
+    @inline(__always)
+    private static func isWordByte(_ b: UInt8) -> Bool {
+        ASCII.isAlnum(b) || b == UInt8(ascii: "-") || b == UInt8(ascii: "+") || b == UInt8(ascii: ".")
+    }
+
+    private static let literals: [[UInt8]] = [Array("true".utf8), Array("false".utf8), Array("null".utf8)]
+
+    /// Whether a bare word is one of JSON's literals or shaped as a number (a digit or `-` first, then
+    /// digits, `.`, exponents and signs).
+    private static func isLiteral(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        if literals.contains(where: { $0.elementsEqual(word) }) { return true }
+        guard let first = word.first, ASCII.isDigit(first) || first == UInt8(ascii: "-") else { return false }
+        return word.allSatisfy {
+            ASCII.isDigit($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E")
+                || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-")
         }
     }
 

@@ -1,7 +1,7 @@
 /// A run of INSERT statements of one table (`InsertStatement`, ranges into the run's bytes) and where
 /// it starts in the input.
-public struct InsertChunkStart: Sendable {
-    public var byteOffset: Int
+struct InsertChunkStart: Sendable {
+    var byteOffset: Int
     var statements: [InsertStatement]
     /// The table, unquoted (`public.users`), for policy column rules and audit records.
     var tableName: String?
@@ -44,6 +44,38 @@ struct InsertChunkMasker {
         var copy: [UInt8] = []
         var fields: [Range<Int>] = []
         var literal: [UInt8] = []
+        /// The last statement head scanned, and what it became (nil: unchanged); consecutive statements
+        /// of a table share theirs, so it is scanned once.
+        var head: [UInt8] = []
+        var maskedHead: [UInt8]? = nil
+        /// The types found in `head`.
+        var headFindings: [EntityType] = []
+        var headIndex: StageOneIndex? = nil
+        /// Each statement of the run being written: its masked head, or nil.
+        var heads: [[UInt8]?] = []
+    }
+
+    /// `statement`'s head (`INSERT INTO "table" ("column", …) VALUES (`, up to its first value) masked as a
+    /// dump's script text is (emails and secrets; not digits): a quoted identifier can hold anything, and
+    /// the same name in the `CREATE TABLE` is masked so, to the same token. Nil when it has no finding.
+    private func maskedHead(of statement: InsertStatement, in chunk: UnsafeBufferPointer<UInt8>, session: MaskSession,
+                            scratch: inout Scratch) -> [UInt8]? {
+        let head = UnsafeBufferPointer(rebasing: chunk[statement.range.lowerBound..<statement.literals[0].range.lowerBound])
+        if head.elementsEqual(scratch.head) { return scratch.maskedHead }
+        scratch.head = Array(head)
+        scratch.maskedHead = nil
+        let index = scratch.headIndex ?? StageOneIndex()
+        scratch.headIndex = index
+        index.reset(head)
+        var findings: [Finding] = []
+        session.scan(head, lower: 0, upper: head.count, index: index, context: ColumnContext(scansDigits: false), into: &findings)
+        guard !findings.isEmpty else { return nil }
+        var out: [UInt8] = []
+        _ = session.rewriter.rewrite(head, findings: findings[...], as: .text, actions: session.textActions, into: &out)
+        scratch.maskedHead = out
+        // Counted for each statement that carries it (`maskRun`), as script text's findings are.
+        scratch.headFindings = findings.map(\.type)
+        return out
     }
 
     /// Masks `run`, statements of one table and column list, as one COPY block and writes them to
@@ -78,6 +110,17 @@ struct InsertChunkMasker {
                 scratch.copy.append(10)
             }
         }
+        scratch.heads.removeAll(keepingCapacity: true)
+        var headsChanged = false
+        for statement in statements {
+            let head = maskedHead(of: statement, in: chunk, session: session, scratch: &scratch)
+            if head != nil {
+                headsChanged = true
+                result.outsideRowFindings += scratch.headFindings.count
+                for type in scratch.headFindings { result.counts[Int(type.rawValue)] += 1 }
+            }
+            scratch.heads.append(head)
+        }
         if let head = statements.first {
             let copyStart = CopyChunkStart(byteOffset: start.byteOffset + head.range.lowerBound, line: head.line, rowIndex: head.rowIndex,
                                            columns: head.columns, table: head.tableIndex, tableName: start.tableName)
@@ -87,7 +130,7 @@ struct InsertChunkMasker {
             result.findings += masked.findings
             for (i, n) in masked.counts.enumerated() { result.counts[i] += n }
             if result.auditSource == nil { result.auditSource = masked.auditSource }
-            if masked.error == nil && masked.output == scratch.copy {
+            if !headsChanged && masked.error == nil && masked.output == scratch.copy {
                 result.keep(head.range.lowerBound..<statements.last!.range.upperBound, of: chunk)
             } else if !write(statements, masked: masked, of: chunk, at: start.byteOffset, scratch: &scratch, into: &result) {
                 return false
@@ -107,7 +150,7 @@ struct InsertChunkMasker {
                        at byteOffset: Int, scratch: inout Scratch, into result: inout MaskedChunk) -> Bool {
         let maskedFields = Self.fields(of: masked.output)
         var field = 0
-        for statement in statements {
+        for (k, statement) in statements.enumerated() {
             let fieldsEnd = field + statement.literals.count
             guard fieldsEnd <= maskedFields.count else {
                 // The rows the masker wrote end inside this statement: its error, or a lost shape.
@@ -120,6 +163,11 @@ struct InsertChunkMasker {
                 return false
             }
             var from = statement.range.lowerBound
+            if let head = scratch.heads[k] {
+                result.flushKept(chunk)
+                result.output += head
+                from = statement.literals[0].range.lowerBound
+            }
             for item in statement.literals {
                 defer { field += 1 }
                 let original = scratch.copy[scratch.fields[field]], now = masked.output[maskedFields[field]]

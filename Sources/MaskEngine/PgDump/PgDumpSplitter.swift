@@ -212,13 +212,12 @@ package struct PgDumpSplitter {
                     guard flush() else { return .stopped }
                     sawInsert = true
                 }
-                statement.columns = statement.columnNames.map { schema.columns(table: statement.table, names: $0) }
-                    ?? schema.tables[statement.table]
+                statement.columns = schema.columns(of: statement)
                 statement.tableIndex = tables.registerTable(statement.table)
                 statement.rowIndex = rows[statement.table, default: 0]
                 rows[statement.table, default: 0] += statement.rowCount
                 statement.line = line + batchLines
-                batchLines += input.withBytes { b in UnsafeBufferPointer(rebasing: b[statement.range]).reduce(0) { $0 + ($1 == 10 ? 1 : 0) } }
+                batchLines += input.withBytes { LineChunkMasker.lineFeeds(in: UnsafeBufferPointer(rebasing: $0[statement.range])) }
                 batch.append(statement)
                 taken = statement.range.upperBound
                 continue

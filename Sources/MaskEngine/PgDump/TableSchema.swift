@@ -196,6 +196,12 @@ public struct DumpSchema: Sendable {
         return (String(text[..<space]), String(text[text.index(after: space)...]))
     }
 
+    /// The columns an INSERT statement's values fill: its column list's, or without one every column of
+    /// its table in order (generated ones too: pg_dump writes `DEFAULT` for them); nil when neither is known.
+    package func columns(of statement: InsertStatement) -> [DumpColumn]? {
+        statement.columnNames.map { columns(table: statement.table, names: $0) } ?? tables[statement.table]
+    }
+
     /// The columns of a COPY block: named in the COPY line, typed from the CREATE TABLE when known.
     public func columns(table: String, names: [String]) -> [DumpColumn] {
         let declared = tables[table] ?? []

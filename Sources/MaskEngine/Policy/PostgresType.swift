@@ -29,11 +29,12 @@ public enum PostgresType {
     /// Text-like types: their binary format is the same bytes as their text format.
     public static let textLikeOIDs: Set<UInt32> = [25, 1043, 1042, 19, 114, 142, 705, 0, 18]  // text, varchar, bpchar, name, json, xml, unknown, "char"
 
-    /// Whether a binary-format cell of this type holds the same bytes as its text (text types, and jsonb:
-    /// a version byte, then JSON text), so that a masked value may change its length.
-    /// Plain text, no document format: text, varchar, bpchar, name, unknown, "char", and unknown (0).
+    /// Plain text, no document format: text, varchar, bpchar, name, unknown (705), "char", and a type
+    /// not known (0): the columns a credential's token may replace (`ColumnContext.forColumn`).
     public static let plainTextOIDs: Set<UInt32> = [25, 1043, 1042, 19, 705, 18, 0]
 
+    /// Whether a binary-format cell of this type holds the same bytes as its text (text types, and jsonb:
+    /// a version byte, then JSON text), so that a masked value may change its length.
     public static func binaryIsText(_ oid: UInt32) -> Bool { textLikeOIDs.contains(oid) || oid == 3802 }
 
     /// Whether cells of this type are never scanned. OID 0 (unknown) is always scanned.

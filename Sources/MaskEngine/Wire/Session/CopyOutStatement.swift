@@ -24,6 +24,8 @@ struct CopyOutStatement: Equatable {
         var start = 0, end = query.count
         if let zero = query.firstIndex(of: 0) { end = zero }
         while start < end && isSpace(query[start]) { start += 1 }
+        // Every simple Query comes here: one that is no COPY costs a look at its first bytes, no copy.
+        guard end - start > 5, zip(query[start..<(start + 4)], "copy".utf8).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
         while end > start && (isSpace(query[end - 1]) || query[end - 1] == UInt8(ascii: ";")) { end -= 1 }
         let text = Array(query[start..<end])
         let upper = text.map { $0 &- 97 < 26 ? $0 - 32 : $0 }
