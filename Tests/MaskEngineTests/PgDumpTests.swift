@@ -466,3 +466,24 @@ import Testing
         #expect(truncated.error != nil)
     }
 }
+
+/// A COPY line's column list read as PostgreSQL reads it (`SQLNameList`).
+@Suite struct CopyLineNameTests {
+    /// pg_dump quotes a column name holding a comma (`"city, state"`) and one holding a parenthesis; read
+    /// at every comma, the line named one column too many and the block failed on its first row. The
+    /// credential column after it is still found by its name, and its value masked.
+    @Test func aQuotedNameWithACommaIsOneColumn() {
+        #expect(PgDumpSplitter.parseCopy(#"COPY public."t(1)" ("city, state", password, "a""b") FROM stdin;"#)?.0 == #"public."t(1)""#)
+        #expect(PgDumpSplitter.parseCopy(#"COPY public."t(1)" ("city, state", password, "a""b") FROM stdin;"#)?.1
+                == ["city, state", "password", #"a"b"#])
+        let input = PgDumpTests.header + "CREATE TABLE public.\"t(1)\" (\n    \"city, state\" character varying(40),\n    password text,\n"
+            + "    \"note)\" text\n);\n\n"
+            + "COPY public.\"t(1)\" (\"city, state\", password, \"note)\") FROM stdin;\n"
+            + "Austin, TX\thunter2-Secret\tmail ann@example.com\n\\.\n"
+        let (out, _, error) = PgDumpTests().mask(input)
+        #expect(error == nil)
+        #expect(out.contains("Austin, TX\t"))
+        #expect(!out.contains("hunter2-Secret"))
+        #expect(!out.contains("ann@example.com"))
+    }
+}

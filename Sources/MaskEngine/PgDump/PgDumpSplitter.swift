@@ -313,17 +313,10 @@ package struct PgDumpSplitter {
     package static func parseCopy(_ text: String) -> (String, [String])? {
         let body = text.dropFirst(5)
         // A `)` before the `(` (hostile text, never pg_dump's) is no column list, not a reversed range.
-        guard let open = body.firstIndex(of: "("), let close = body.lastIndex(of: ")"), open < close else {
+        guard let open = SQLNameList.firstOpenParenthesis(body), let close = body.lastIndex(of: ")"), open < close else {
             return nil
         }
         let table = body[..<open].trimmingCharacters(in: .whitespaces)
-        let names = body[body.index(after: open)..<close].split(separator: ",").map { raw -> String in
-            var name = raw.trimmingCharacters(in: .whitespaces)
-            if name.hasPrefix("\"") && name.hasSuffix("\"") && name.count >= 2 {
-                name = String(name.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"")
-            }
-            return name
-        }
-        return (table, names)
+        return (table, SQLNameList.split(body[body.index(after: open)..<close], foldingUnquoted: false))
     }
 }

@@ -63,7 +63,7 @@ struct CopyOutStatement: Equatable {
         if bodyStart < bodyEnd, text[bodyStart] != UInt8(ascii: "("),
            let open = text[bodyStart..<bodyEnd].firstIndex(of: UInt8(ascii: "(")),
            let close = text[bodyStart..<bodyEnd].lastIndex(of: UInt8(ascii: ")")), open < close {
-            names = Self.splitNames(Substring(String(decoding: text[(open + 1)..<close], as: UTF8.self)))
+            names = SQLNameList.split(Substring(String(decoding: text[(open + 1)..<close], as: UTF8.self)), foldingUnquoted: true)
         }
         // The options: each keyword as a word (not inside another), and the value after it.
         var header = false
@@ -137,50 +137,5 @@ struct CopyOutStatement: Equatable {
             text = undoubled
         }
         return text
-    }
-
-    /// `a, "B c", "d""e"` → ["a", "B c", "d\"e"]; an unquoted name folds to lower case, as the server
-    /// folds it.
-    static func splitNames(_ list: Substring) -> [String] {
-        var names: [String] = []
-        var current = ""
-        var quoted = false
-        var wasQuoted = false
-        var i = list.startIndex
-        func finish() {
-            let name = wasQuoted ? current : current.trimmingWhitespace().lowercased()
-            names.append(name)
-            current = ""
-            wasQuoted = false
-        }
-        while i < list.endIndex {
-            let c = list[i]
-            if quoted {
-                if c == "\"" {
-                    let next = list.index(after: i)
-                    if next < list.endIndex && list[next] == "\"" { current.append("\""); i = list.index(after: next); continue }
-                    quoted = false
-                } else {
-                    current.append(c)
-                }
-            } else if c == "\"" {
-                quoted = true
-                wasQuoted = true
-                current = ""
-            } else if c == "," {
-                finish()
-            } else if !wasQuoted {
-                current.append(c)
-            }
-            i = list.index(after: i)
-        }
-        finish()
-        return names
-    }
-}
-
-extension String {
-    fileprivate func trimmingWhitespace() -> String {
-        String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
     }
 }
