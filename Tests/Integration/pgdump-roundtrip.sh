@@ -191,6 +191,46 @@ check "quoted names with a comma: restored, the other column kept, no password o
   "$(q dst "select count(*) from \"odd(names)\" where \"city, state\" = 'Austin, TX' and \"note)\" like 'mail %@example.invalid'")/$(grep -c -e 'pw-' -e '@example.com' "$dir/odd-masked.sql" || true)" \
   "50/0"
 
+# Function bodies, rules and comments that hold INSERT and COPY lines (a plpgsql trigger's flush-left
+# INSERTs failed the whole dump; a comment's COPY line opened a block): text, in both dump forms, and
+# the dump restores with them (the address in the body masked, the rows' masked as ever).
+$psql -d postgres -q -c "create database fnsrc" -c "create database fndst" -c "create database fndst2"
+$psql -d fnsrc -q -v ON_ERROR_STOP=1 <<'SQL'
+create table log (at timestamptz, who text);
+create table users (id int, email text, card text);
+insert into users values (1, 'ann@example.com', '4111 1111 1111 1111');
+CREATE FUNCTION audit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+INSERT INTO log VALUES (now(), 'x@example.com');
+INSERT INTO log (at, who) VALUES (now(), current_user);
+RETURN NEW;
+END $$;
+CREATE TRIGGER t AFTER INSERT ON users FOR EACH ROW EXECUTE FUNCTION audit();
+CREATE FUNCTION f2() RETURNS void LANGUAGE sql BEGIN ATOMIC INSERT INTO log VALUES (now(), 'y'); END;
+CREATE RULE r AS ON UPDATE TO users DO ALSO INSERT INTO log VALUES (now(), 'rule');
+COMMENT ON TABLE users IS 'Example:
+INSERT INTO users VALUES (2, ''bob@example.com'');
+COPY users FROM stdin;
+done';
+CREATE FUNCTION f3() RETURNS text LANGUAGE plpgsql AS $body$
+BEGIN
+RETURN $q$
+INSERT INTO x VALUES (1);
+$q$;
+END $body$;
+SQL
+fn_ok=0
+for form in "" "--inserts"; do
+  db=fndst; [ -n "$form" ] && db=fndst2
+  pg_dump -d fnsrc $form | "$maskd" pipe -q > "$dir/fn-masked.sql" && \
+    $psql -d $db -v ON_ERROR_STOP=1 -q -f "$dir/fn-masked.sql" >/dev/null 2>&1 && fn_ok=$((fn_ok + 1))
+  leaks=$(grep -c -e 'ann@example.com' -e '4111 1111' -e 'x@example.com' -e 'bob@example.com' "$dir/fn-masked.sql" || true)
+  [ "$leaks" = 0 ] || fn_ok=-9
+done
+check "function bodies and comments with INSERT and COPY lines: both dump forms mask and restore, nothing original left" \
+  "$fn_ok/$(q fndst2 "select count(*) from users where email like '%@example.invalid'")/$(q fndst "select prosrc like '%INSERT INTO log (at, who) VALUES (now(), current_user);%' from pg_proc where proname = 'audit'")/$(q fndst "select obj_description('users'::regclass) like 'Example:%COPY users FROM stdin;%'")" \
+  "2/1/t/t"
+
 # COPY's text format without the script around it (`COPY t TO STDOUT`, with HEADER too), loaded back
 # with COPY FROM STDIN: tokens are the dump's, and with --schema a token that does not fit a
 # varchar(n) keeps its value's character count, as in a dump.

@@ -40,6 +40,9 @@ package struct PgDumpSplitter {
         var insideKeyBlock = false
         // Rows of each table read so far in INSERT statements (the report's row numbers).
         var insertRows: [String: Int] = [:]
+        // Whether a line starts at the script's top level, where COPY, INSERT and CREATE TABLE are
+        // statements (inside a function body or a string they are text).
+        var lexer = ScriptLexer()
         func flush() -> Bool {
             if passthrough.isEmpty { return true }
             defer { passthrough.removeAll(keepingCapacity: true) }
@@ -113,7 +116,7 @@ package struct PgDumpSplitter {
                 continue
             }
             // pg_dump --inserts: whole statements (a string may hold line breaks), masked as rows are.
-            if input.withBytes({ $0.first == InsertStatement.keyword[0] }) {
+            if lexer.atTopLevel && input.withBytes({ $0.first == InsertStatement.keyword[0] }) {
                 switch try splitInserts(&input, schema: schema, offset: &offset, line: &line, rows: &insertRows,
                                         flush: flush, pipeline: pipeline) {
                 case .stopped: return
@@ -133,8 +136,9 @@ package struct PgDumpSplitter {
             }
             let bytes = input.take(end)
             let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .newlines)
-            if !schema.read(line: text) {
+            if lexer.atTopLevel && !schema.read(line: text) {
                 if text.hasPrefix("COPY ") && text.hasSuffix("FROM stdin;") {
+                    lexer.startStatement()
                     // A COPY line whose column list cannot be read still opens a block: its rows are
                     // scanned in every field rather than passed through as script text.
                     let (table, names) = Self.parseCopy(text) ?? (Self.copyTable(text), nil)
@@ -153,6 +157,19 @@ package struct PgDumpSplitter {
                 continue
             }
             insideKeyBlock = Self.endsInsideKeyBlock(bytes, wasInside: insideKeyBlock)
+            bytes.withUnsafeBufferPointer { lexer.read(line: $0) }
+            if !lexer.atTopLevel {
+                // A string, function body or comment that spans lines is read whole before any of it goes
+                // on: its lines are text, and one that never closes fails the run here rather than pass
+                // the rest of the script (COPY rows too) through as its text.
+                let opening = StreamLocation(byteOffset: offset - end, line: line - 1)
+                guard let region = try readConstruct(&input, lexer: &lexer, opening: opening, pipeline) else { return }
+                let text = input.take(region.bytes)
+                passthrough.append(contentsOf: text)
+                offset += region.bytes
+                line += region.lines
+                insideKeyBlock = Self.endsInsideKeyBlock(text, wasInside: insideKeyBlock)
+            }
             // Nor between a large object's `lowrite` lines (up to `maxLargeObjectRun`): their bytes are
             // scanned as one buffer, so a value split across two lines is found (`LargeObjectWrites`).
             let insideLargeObject = bytes.starts(with: LargeObjectWrites.linePrefix) && passthrough.count < Self.maxLargeObjectRun
@@ -170,6 +187,45 @@ package struct PgDumpSplitter {
             }
         }
         _ = flush()
+    }
+
+    /// The bytes from the input's start to the end of the line where the construct `lexer` is inside of
+    /// closes, and the lines they hold (the lexer left at the top level after them); nil when it does not
+    /// close before the input ends or the line limit (the failure is submitted).
+    private func readConstruct(_ input: inout InputBuffer, lexer: inout ScriptLexer, opening: StreamLocation,
+                               _ pipeline: OrderedPipeline<Job, MaskedChunk>) throws -> (bytes: Int, lines: Int)? {
+        var ahead = lexer
+        var consumed = 0
+        var lines = 0
+        while true {
+            let next = input.withBytes { b -> Int? in
+                guard consumed < b.count else { return nil }
+                let rest = UnsafeBufferPointer(rebasing: b[consumed...])
+                if let nl = rest.firstIndex(of: 10) { return consumed + nl + 1 }
+                return input.atEOF ? b.count : nil
+            }
+            if let next {
+                input.withBytes { ahead.read(line: UnsafeBufferPointer(rebasing: $0[consumed..<next])) }
+                consumed = next
+                lines += 1
+                if ahead.atTopLevel {
+                    lexer = ahead
+                    return (consumed, lines)
+                }
+                continue
+            }
+            if input.atEOF {
+                _ = pipeline.submit(.failure(StreamError(
+                    .malformedMessage("\(ahead.construct) that opens on this line never closes"),
+                    at: opening)))
+                return nil
+            }
+            guard input.count <= maxLineBytes else {
+                tooLong(offset: opening.byteOffset, line: opening.line ?? 0, pipeline)
+                return nil
+            }
+            try input.fill(atLeast: input.count * 2)
+        }
     }
 
     enum InsertRun { case none, read, stopped }

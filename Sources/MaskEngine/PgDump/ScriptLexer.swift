@@ -1,0 +1,181 @@
+/// Where a SQL script's text stands at a line's end: at the top level, or inside something that spans
+/// lines (a string, a dollar-quoted function body, a quoted identifier, a block comment).
+///
+/// `PgDumpSplitter` reads a dump line by line and takes a line that starts with `COPY … FROM stdin;`,
+/// `INSERT INTO` or `CREATE TABLE` for a statement of its own. Inside a function body (`AS $$ … $$`,
+/// where pg_dump keeps the user's lines as written) or a multi-line `COMMENT ON … IS '…'` such a line
+/// is text: read as a statement, a plpgsql trigger's flush-left `INSERT INTO log VALUES (now());`
+/// failed the whole dump, and a comment's `COPY t FROM stdin;` opened a block that swallowed the script.
+/// The lexer follows PostgreSQL's own rules for what hides a line (scan.l): `'…'` with `''`, `E'…'`
+/// with backslash escapes (every string, after `SET standard_conforming_strings = off`), `$tag$ … $tag$`
+/// (a `$` inside an identifier or after a digit opens none), `"…"` with `""`, `/* … */` nesting, and
+/// `--` to the line's end; a line that starts with `\` is a psql meta-command (`\connect`, `\restrict`),
+/// not SQL.
+struct ScriptLexer {
+    enum State: Equatable {
+        case top
+        /// Inside `'…'`; `escapes`: a backslash escapes the byte after it (`E'…'`, or every string with
+        /// standard_conforming_strings off).
+        case string(escapes: Bool)
+        /// Inside a dollar-quoted string, closed by `$tag$` (the bytes between the dollars).
+        case dollar(tag: [UInt8])
+        case identifier
+        case comment(depth: Int)
+    }
+
+    private(set) var state = State.top
+    /// Whether a plain `'…'` string treats a backslash as an escape (`SET standard_conforming_strings =
+    /// off`, which old dumps and hand-written scripts may set).
+    private var backslashEscapes = false
+    /// The byte before the next one read, at the top level: whether it may continue an identifier or a
+    /// number (`foo$bar$` is one identifier, `$1` a parameter), and whether it was an `E` that starts a
+    /// word (then a quote opens an escape string).
+    private var previousContinuesWord = false
+    private var previousIsEscapePrefix = false
+
+    /// Whether the script is at the top level: the next line may start a statement.
+    var atTopLevel: Bool { state == .top }
+
+    /// A statement starts here whatever came before (a COPY line, which opens its block): a quote it
+    /// left open would otherwise hide every block after the rows.
+    mutating func startStatement() { leave() }
+
+    /// What the script is inside of, for an error.
+    var construct: String {
+        switch state {
+        case .top: return "nothing"
+        case .string: return "a string"
+        case .dollar: return "a dollar-quoted string (a function body)"
+        case .identifier: return "a quoted name"
+        case .comment: return "a block comment"
+        }
+    }
+
+    /// Reads one line (its bytes up to and with its line feed, if it has one).
+    mutating func read(line: UnsafeBufferPointer<UInt8>) {
+        if state == .top {
+            if line.first == UInt8(ascii: "\\") { return }
+            if Self.setsConformingStrings(line) { backslashEscapes = Self.setsConformingStringsOff(line) }
+        }
+        var i = 0
+        let n = line.count
+        while i < n {
+            let b = line[i]
+            switch state {
+            case .top:
+                i = top(line, at: i)
+                continue
+            case .string(let escapes):
+                if escapes && b == UInt8(ascii: "\\") { i += 2; continue }
+                if b == UInt8(ascii: "'") {
+                    // `''` is a quote inside the string.
+                    if i + 1 < n && line[i + 1] == UInt8(ascii: "'") { i += 2; continue }
+                    leave()
+                }
+            case .identifier:
+                if b == UInt8(ascii: "\"") {
+                    if i + 1 < n && line[i + 1] == UInt8(ascii: "\"") { i += 2; continue }
+                    leave()
+                }
+            case .dollar(let tag):
+                if b == UInt8(ascii: "$") && Self.closes(line, at: i, tag: tag) {
+                    i += tag.count + 2
+                    leave()
+                    continue
+                }
+            case .comment(let depth):
+                if b == UInt8(ascii: "*") && i + 1 < n && line[i + 1] == UInt8(ascii: "/") {
+                    state = depth > 1 ? .comment(depth: depth - 1) : .top
+                    if state == .top { leave() }
+                    i += 2
+                    continue
+                }
+                if b == UInt8(ascii: "/") && i + 1 < n && line[i + 1] == UInt8(ascii: "*") {
+                    state = .comment(depth: depth + 1)
+                    i += 2
+                    continue
+                }
+            }
+            i += 1
+        }
+        // A line break ends a word.
+        previousContinuesWord = false
+        previousIsEscapePrefix = false
+    }
+
+    /// Back at the top level after a string, identifier, body or comment: what follows starts no word.
+    private mutating func leave() {
+        state = .top
+        previousContinuesWord = false
+        previousIsEscapePrefix = false
+    }
+
+    /// One step at the top level from `i`; returns where to go on.
+    private mutating func top(_ line: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
+        let b = line[i]
+        let n = line.count
+        switch b {
+        case UInt8(ascii: "'"):
+            state = .string(escapes: backslashEscapes || previousIsEscapePrefix)
+        case UInt8(ascii: "\""):
+            state = .identifier
+        case UInt8(ascii: "-") where i + 1 < n && line[i + 1] == UInt8(ascii: "-"):
+            // A comment to the line's end.
+            return line[i...].firstIndex(of: 10) ?? n
+        case UInt8(ascii: "/") where i + 1 < n && line[i + 1] == UInt8(ascii: "*"):
+            state = .comment(depth: 1)
+            return i + 2
+        case UInt8(ascii: "$") where !previousContinuesWord:
+            if let tag = Self.dollarTag(line, at: i) {
+                state = .dollar(tag: tag)
+                return i + tag.count + 2
+            }
+            previousContinuesWord = true   // `$1`
+            previousIsEscapePrefix = false
+            return i + 1
+        default:
+            let word = ASCII.isAlnum(b) || b == UInt8(ascii: "_") || b == UInt8(ascii: "$") || b >= 0x80
+            previousIsEscapePrefix = (b | 0x20) == UInt8(ascii: "e") && !previousContinuesWord
+            previousContinuesWord = word
+            return i + 1
+        }
+        previousContinuesWord = false
+        previousIsEscapePrefix = false
+        return i + 1
+    }
+
+    /// The tag of a dollar quote that opens at `i` (`$$` → empty, `$_$` → `_`), or nil (`$1`, a lone `$`).
+    static func dollarTag(_ line: UnsafeBufferPointer<UInt8>, at i: Int) -> [UInt8]? {
+        var j = i + 1
+        while j < line.count {
+            let b = line[j]
+            if b == UInt8(ascii: "$") { return Array(line[(i + 1)..<j]) }
+            let start = j == i + 1
+            let letter = ASCII.isAlpha(b) || b == UInt8(ascii: "_") || b >= 0x80
+            guard letter || (!start && ASCII.isDigit(b)) else { return nil }
+            j += 1
+        }
+        return nil
+    }
+
+    /// Whether `$tag$` is at `i`.
+    static func closes(_ line: UnsafeBufferPointer<UInt8>, at i: Int, tag: [UInt8]) -> Bool {
+        let end = i + tag.count + 1
+        guard end < line.count, line[end] == UInt8(ascii: "$") else { return false }
+        return tag.isEmpty || line[(i + 1)..<end].elementsEqual(tag)
+    }
+
+    private static let conformingPrefix = Array("SET standard_conforming_strings = ".utf8)
+
+    static func setsConformingStrings(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        line.starts(with: conformingPrefix)
+    }
+
+    static func setsConformingStringsOff(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        let rest = line.dropFirst(conformingPrefix.count).prefix { $0 != UInt8(ascii: ";") }
+        return String(decoding: rest, as: UTF8.self).lowercased().trimmingCharacters(in: .whitespaces)
+            .trimmingCharacters(in: CharacterSet(charactersIn: "'")) == "off"
+    }
+}
+
+import Foundation
