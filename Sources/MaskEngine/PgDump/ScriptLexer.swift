@@ -32,6 +32,12 @@ struct ScriptLexer {
     /// word (then a quote opens an escape string).
     private var previousContinuesWord = false
     private var previousIsEscapePrefix = false
+    /// `literalSpans`' record: where the line being read starts in the text, where the literal being
+    /// read starts, and the literals read.
+    private var recording = false
+    private var base = 0
+    private var literalStart: Int? = nil
+    private var literals: [Range<Int>] = []
 
     /// Whether the script is at the top level: the next line may start a statement.
     var atTopLevel: Bool { state == .top }
@@ -70,6 +76,7 @@ struct ScriptLexer {
                 if b == UInt8(ascii: "'") {
                     // `''` is a quote inside the string.
                     if i + 1 < n && line[i + 1] == UInt8(ascii: "'") { i += 2; continue }
+                    endLiteral(at: i)
                     leave()
                 }
             case .identifier:
@@ -79,6 +86,7 @@ struct ScriptLexer {
                 }
             case .dollar(let tag):
                 if b == UInt8(ascii: "$") && Self.closes(line, at: i, tag: tag) {
+                    endLiteral(at: i)
                     i += tag.count + 2
                     leave()
                     continue
@@ -103,6 +111,30 @@ struct ScriptLexer {
         previousIsEscapePrefix = false
     }
 
+    private mutating func endLiteral(at i: Int) {
+        guard recording, let start = literalStart else { return }
+        if base + i > start { literals.append(start..<(base + i)) }
+        literalStart = nil
+    }
+
+    /// The contents of the string literals and dollar-quoted strings of `text` (whole lines, read from
+    /// the top level): data (a comment's text, a function body, a default), where a card or an SSN is
+    /// one, unlike the numbers of the SQL around them (sequence values, OIDs). A literal still open at
+    /// the text's end reaches it.
+    static func literalSpans(_ text: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        var lexer = ScriptLexer()
+        lexer.recording = true
+        var start = 0
+        while start < text.count {
+            let end = UnsafeBufferPointer(rebasing: text[start...]).firstIndex(of: 10).map { start + $0 + 1 } ?? text.count
+            lexer.base = start
+            lexer.read(line: UnsafeBufferPointer(rebasing: text[start..<end]))
+            start = end
+        }
+        if let open = lexer.literalStart, open < text.count { lexer.literals.append(open..<text.count) }
+        return lexer.literals
+    }
+
     /// Back at the top level after a string, identifier, body or comment: what follows starts no word.
     private mutating func leave() {
         state = .top
@@ -117,6 +149,7 @@ struct ScriptLexer {
         switch b {
         case UInt8(ascii: "'"):
             state = .string(escapes: backslashEscapes || previousIsEscapePrefix)
+            if recording { literalStart = base + i + 1 }
         case UInt8(ascii: "\""):
             state = .identifier
         case UInt8(ascii: "-") where i + 1 < n && line[i + 1] == UInt8(ascii: "-"):
@@ -128,6 +161,7 @@ struct ScriptLexer {
         case UInt8(ascii: "$") where !previousContinuesWord:
             if let tag = Self.dollarTag(line, at: i) {
                 state = .dollar(tag: tag)
+                if recording { literalStart = base + i + tag.count + 2 }
                 return i + tag.count + 2
             }
             previousContinuesWord = true   // `$1`

@@ -396,22 +396,7 @@ enum Job: Sendable {
             for f in objectFindings { chunk.counts[Int(f.type.rawValue)] += 1 }
             chunk.outsideRowFindings = objectFindings.count
             bytes.withUnsafeBufferPointer { b in
-                let index = StageOneIndex()
-                index.reset(b)
-                var findings: [Finding] = []
-                // The text between the large objects' hex (all of it, without them): their digits are
-                // not classified and scanned as text only for their findings to be dropped.
-                var from = 0
-                for hex in hexRanges + [b.count..<b.count] {
-                    if hex.lowerBound > from {
-                        // A scan's findings are offsets into its range: made offsets into the text.
-                        let first = findings.count
-                        session.scan(b, lower: from, upper: hex.lowerBound, index: index,
-                                     context: ColumnContext(scansDigits: false), into: &findings)
-                        for i in first..<findings.count { findings[i].start += from; findings[i].end += from }
-                    }
-                    from = hex.upperBound
-                }
+                let findings = ScriptTextScan.findings(b, hexRanges: hexRanges, session: session)
                 if findings.isEmpty { chunk.output = bytes; return }
                 _ = session.rewriter.rewrite(b, findings: findings[...], as: .text, actions: session.textActions, into: &chunk.output)
                 chunk.outsideRowFindings += findings.count
