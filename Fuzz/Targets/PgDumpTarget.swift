@@ -25,10 +25,22 @@ enum DumpCanarySplicer {
         var copy: [Bool]?? = nil
         var out: [UInt8] = []
         var start = 0
+        // Lines inside a string, a function body or a block comment are script text, whatever they start
+        // with (the splitter's `ScriptLexer`, fed the lines as the engine reads them: spliced).
+        var lexer = ScriptLexer()
+        func scriptLine(_ line: ArraySlice<UInt8>, endIsBoundary: Bool) {
+            let spliced = TextCanarySplicer.scriptText(line, endIsBoundary: endIsBoundary)
+            spliced.withUnsafeBufferPointer { lexer.read(line: $0) }
+            out.append(contentsOf: spliced)
+        }
         while start < bytes.count {
             let end = (bytes[start...].firstIndex(of: 10).map { $0 + 1 }) ?? bytes.count
             let line = bytes[start..<end]
             start = end
+            if copy == nil && !lexer.atTopLevel {
+                scriptLine(line, endIsBoundary: end == bytes.count)
+                continue
+            }
             if let columns = copy {
                 let content = line.prefix { $0 != 10 }
                 if content.elementsEqual([92, 46]) || content.elementsEqual([92, 46, 13]) {
@@ -61,9 +73,10 @@ enum DumpCanarySplicer {
                 copy = .some(names.map { schema.columns(table: table, names: $0).map(\.context.scanned) })
                 // The COPY line itself stays as it is: its words name the table and columns.
                 out.append(contentsOf: line)
+                lexer.startStatement()
                 continue
             }
-            out.append(contentsOf: TextCanarySplicer.scriptText(line, endIsBoundary: end == bytes.count))
+            scriptLine(line, endIsBoundary: end == bytes.count)
         }
         return out
     }

@@ -11,8 +11,8 @@
 /// (a `$` inside an identifier or after a digit opens none), `"…"` with `""`, `/* … */` nesting, and
 /// `--` to the line's end; a line that starts with `\` is a psql meta-command (`\connect`, `\restrict`),
 /// not SQL.
-struct ScriptLexer {
-    enum State: Equatable {
+package struct ScriptLexer {
+    package enum State: Equatable {
         case top
         /// Inside `'…'`; `escapes`: a backslash escapes the byte after it (`E'…'`, or every string with
         /// standard_conforming_strings off).
@@ -23,7 +23,7 @@ struct ScriptLexer {
         case comment(depth: Int)
     }
 
-    private(set) var state = State.top
+    package private(set) var state = State.top
     /// Whether a plain `'…'` string treats a backslash as an escape (`SET standard_conforming_strings =
     /// off`, which old dumps and hand-written scripts may set).
     private var backslashEscapes = false
@@ -40,11 +40,13 @@ struct ScriptLexer {
     private var literals: [Range<Int>] = []
 
     /// Whether the script is at the top level: the next line may start a statement.
-    var atTopLevel: Bool { state == .top }
+    package var atTopLevel: Bool { state == .top }
 
     /// A statement starts here whatever came before (a COPY line, which opens its block): a quote it
     /// left open would otherwise hide every block after the rows.
-    mutating func startStatement() { leave() }
+    package mutating func startStatement() { leave() }
+
+    package init() {}
 
     /// What the script is inside of, for an error.
     var construct: String {
@@ -58,7 +60,7 @@ struct ScriptLexer {
     }
 
     /// Reads one line (its bytes up to and with its line feed, if it has one).
-    mutating func read(line: UnsafeBufferPointer<UInt8>) {
+    package mutating func read(line: UnsafeBufferPointer<UInt8>) {
         if state == .top {
             if line.first == UInt8(ascii: "\\") { return }
             if Self.setsConformingStrings(line) { backslashEscapes = Self.setsConformingStringsOff(line) }
