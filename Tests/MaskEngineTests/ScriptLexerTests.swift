@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import MaskEngine
 
@@ -89,6 +90,50 @@ import Testing
             #expect(kind.contains("a string that opens on this line never closes"))
             #expect(!out.contains("oops"))
             #expect(!out.contains("123456789"))
+        }
+    }
+}
+
+/// The dump splitter's reading of script lines: the same text as Foundation's trimming, and input taken
+/// in any pieces reads back as the stream.
+@Suite struct ScriptLineReadingTests {
+    @Test func lineTextIsFoundationsTrimmedLine() {
+        var g = StageOneTests.Generator(state: 0x11E7)
+        let pieces: [[UInt8]] = [[10], [13], [11], [12], [0xC2, 0x85], [0xE2, 0x80, 0xA8], [0xE2, 0x80, 0xA9], [0xE2, 0x80, 0xA0],
+                                 Array("COPY t (a) FROM stdin;".utf8), [0xC3, 0xA9], [0xFF], Array(" x".utf8), [32]]
+        for _ in 0..<3000 {
+            let line = (0..<Int(g.next() % 6)).flatMap { _ in pieces[Int(g.next() % UInt64(pieces.count))] }
+            let expected = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .newlines)
+            #expect(PgDumpSplitter.lineText(line) == expected, "\(line)")
+        }
+    }
+
+    /// Takes of every size (a short piece copied out, most of the buffer handed over whole) and refills
+    /// between them give back the input's bytes in order.
+    @Test func takesInAnyPiecesReadBackTheStream() throws {
+        var g = StageOneTests.Generator(state: 0x7A4E)
+        for _ in 0..<200 {
+            let total = Int(g.next() % 5000)
+            let stream = (0..<total).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
+            var offset = 0
+            var input = InputBuffer(source: { buffer in
+                let n = min(buffer.count, stream.count - offset, 1 + Int(UInt(bitPattern: offset &* 2654435761) % 700))
+                stream.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + n)])) }
+                offset += n
+                return n
+            }, chunkBytes: 256)
+            var read: [UInt8] = []
+            while true {
+                try input.fill(atLeast: Int(g.next() % 600))
+                if input.count == 0 && input.atEOF { break }
+                let n = Int(g.next() % UInt64(input.count + 1))
+                let before = input.withBytes { Array($0) }
+                let taken = input.take(n)
+                #expect(taken == Array(before[..<n]))
+                #expect(input.withBytes { Array($0) } == Array(before[n...]))
+                read += taken
+            }
+            #expect(read == stream)
         }
     }
 }

@@ -49,7 +49,13 @@ package struct PgDumpSplitter {
             return pipeline.submit(.sqlText(passthrough))
         }
         while true {
-            try input.fill(atLeast: chunkBytes)
+            if case .copy = state {
+                try input.fill(atLeast: chunkBytes)
+            } else if input.count < chunkBytes / 2 {
+                // Script text is read a line at a time: the buffer is refilled when it runs low, not after
+                // every line (each refill moves what is left: per line, a dump of short lines was quadratic).
+                try input.fill(atLeast: chunkBytes)
+            }
             if input.count == 0 { break }
             if case .copy(var start, let blockLine, let table) = state {
                 // Rows up to the `\.` line, in batches that end at a line end.
@@ -135,7 +141,7 @@ package struct PgDumpSplitter {
                 continue
             }
             let bytes = input.take(end)
-            let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .newlines)
+            let text = Self.lineText(bytes)
             if lexer.atTopLevel && !schema.read(line: text) {
                 if text.hasPrefix("COPY ") && text.hasSuffix("FROM stdin;") {
                     lexer.startStatement()
@@ -309,6 +315,14 @@ package struct PgDumpSplitter {
     /// Whether script text that was (or was not) inside a PEM block is inside one after `line`: the
     /// later of its last `-----BEGIN` and last `-----END` decides.
     static func endsInsideKeyBlock(_ line: [UInt8], wasInside: Bool) -> Bool {
+        // Most lines hold no run of five dashes, which both markers start with.
+        var dashes = 0
+        var found = false
+        for b in line {
+            dashes = b == UInt8(ascii: "-") ? dashes + 1 : 0
+            if dashes == 5 { found = true; break }
+        }
+        if !found { return wasInside }
         func lastOffset(of m: [UInt8]) -> Int? {
             guard line.count >= m.count else { return nil }
             return (0...(line.count - m.count)).last { line[$0..<($0 + m.count)].elementsEqual(m) }
@@ -319,6 +333,20 @@ package struct PgDumpSplitter {
         case (nil, .some): return false
         case (nil, nil): return wasInside
         }
+    }
+
+    /// A script line as text, without the line break around it: what `trimmingCharacters(in: .newlines)`
+    /// gives, without Foundation's walk over the line's UTF-16 (most of the time of a dump of short lines)
+    /// unless the line starts or ends with a newline that is not ASCII (U+0085, U+2028, U+2029).
+    static func lineText(_ bytes: [UInt8]) -> String {
+        var (lower, upper) = (0, bytes.count)
+        while upper > lower && bytes[upper - 1] &- 10 < 4 { upper -= 1 }
+        while lower < upper && bytes[lower] &- 10 < 4 { lower += 1 }
+        let endsOther = upper - lower >= 2 && bytes[upper - 2] == 0xC2 && bytes[upper - 1] == 0x85
+            || upper - lower >= 3 && bytes[upper - 3] == 0xE2 && bytes[upper - 2] == 0x80 && bytes[upper - 1] & 0xFE == 0xA8
+        let startsOther = lower < upper && (bytes[lower] == 0xC2 || bytes[lower] == 0xE2)
+        if endsOther || startsOther { return String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .newlines) }
+        return String(decoding: bytes[lower..<upper], as: UTF8.self)
     }
 
     private func tooLong(offset: Int, line: Int, _ pipeline: OrderedPipeline<Job, MaskedChunk>) {

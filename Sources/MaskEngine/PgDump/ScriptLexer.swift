@@ -23,7 +23,24 @@ package struct ScriptLexer {
         case comment(depth: Int)
     }
 
-    package private(set) var state = State.top
+    /// Where the lexer is, as plain fields: a `State` with an array payload, switched on per byte, cost a
+    /// runtime call (`swift_getEnumCaseMultiPayload`) a byte, most of a script line's reading.
+    private enum Mode: UInt8 { case top, string, identifier, dollar, comment }
+    private var mode = Mode.top
+    private var escapes = false
+    private var tag: [UInt8] = []
+    private var depth = 0
+
+    /// Where the script is at the end of what was read.
+    package var state: State {
+        switch mode {
+        case .top: return .top
+        case .string: return .string(escapes: escapes)
+        case .identifier: return .identifier
+        case .dollar: return .dollar(tag: tag)
+        case .comment: return .comment(depth: depth)
+        }
+    }
     /// Whether a plain `'…'` string treats a backslash as an escape (`SET standard_conforming_strings =
     /// off`, which old dumps and hand-written scripts may set).
     private var backslashEscapes = false
@@ -40,7 +57,7 @@ package struct ScriptLexer {
     private var literals: [Range<Int>] = []
 
     /// Whether the script is at the top level: the next line may start a statement.
-    package var atTopLevel: Bool { state == .top }
+    package var atTopLevel: Bool { mode == .top }
 
     /// A statement starts here whatever came before (a COPY line, which opens its block): a quote it
     /// left open would otherwise hide every block after the rows.
@@ -50,7 +67,7 @@ package struct ScriptLexer {
 
     /// What the script is inside of, for an error.
     var construct: String {
-        switch state {
+        switch mode {
         case .top: return "nothing"
         case .string: return "a string"
         case .dollar: return "a dollar-quoted string (a function body)"
@@ -61,52 +78,55 @@ package struct ScriptLexer {
 
     /// Reads one line (its bytes up to and with its line feed, if it has one).
     package mutating func read(line: UnsafeBufferPointer<UInt8>) {
-        if state == .top {
+        if mode == .top {
             if line.first == UInt8(ascii: "\\") { return }
             if Self.setsConformingStrings(line) { backslashEscapes = Self.setsConformingStringsOff(line) }
         }
         var i = 0
         let n = line.count
         while i < n {
-            let b = line[i]
-            switch state {
+            switch mode {
             case .top:
                 i = top(line, at: i)
-                continue
-            case .string(let escapes):
-                if escapes && b == UInt8(ascii: "\\") { i += 2; continue }
-                if b == UInt8(ascii: "'") {
-                    // `''` is a quote inside the string.
-                    if i + 1 < n && line[i + 1] == UInt8(ascii: "'") { i += 2; continue }
-                    endLiteral(at: i)
-                    leave()
-                }
+            case .string:
+                // To the next quote (or backslash, which escapes the byte after it in an escape string).
+                while i < n && line[i] != UInt8(ascii: "'") && !(escapes && line[i] == UInt8(ascii: "\\")) { i += 1 }
+                if i >= n { break }
+                if line[i] == UInt8(ascii: "\\") { i += 2; continue }
+                // `''` is a quote inside the string.
+                if i + 1 < n && line[i + 1] == UInt8(ascii: "'") { i += 2; continue }
+                endLiteral(at: i)
+                leave()
+                i += 1
             case .identifier:
-                if b == UInt8(ascii: "\"") {
-                    if i + 1 < n && line[i + 1] == UInt8(ascii: "\"") { i += 2; continue }
-                    leave()
-                }
-            case .dollar(let tag):
-                if b == UInt8(ascii: "$") && Self.closes(line, at: i, tag: tag) {
+                while i < n && line[i] != UInt8(ascii: "\"") { i += 1 }
+                if i >= n { break }
+                if i + 1 < n && line[i + 1] == UInt8(ascii: "\"") { i += 2; continue }
+                leave()
+                i += 1
+            case .dollar:
+                while i < n && line[i] != UInt8(ascii: "$") { i += 1 }
+                if i >= n { break }
+                if Self.closes(line, at: i, tag: tag) {
                     endLiteral(at: i)
                     i += tag.count + 2
                     leave()
-                    continue
+                } else {
+                    i += 1
                 }
-            case .comment(let depth):
+            case .comment:
+                let b = line[i]
                 if b == UInt8(ascii: "*") && i + 1 < n && line[i + 1] == UInt8(ascii: "/") {
-                    state = depth > 1 ? .comment(depth: depth - 1) : .top
-                    if state == .top { leave() }
+                    depth -= 1
+                    if depth == 0 { leave() }
                     i += 2
-                    continue
-                }
-                if b == UInt8(ascii: "/") && i + 1 < n && line[i + 1] == UInt8(ascii: "*") {
-                    state = .comment(depth: depth + 1)
+                } else if b == UInt8(ascii: "/") && i + 1 < n && line[i + 1] == UInt8(ascii: "*") {
+                    depth += 1
                     i += 2
-                    continue
+                } else {
+                    i += 1
                 }
             }
-            i += 1
         }
         // A line break ends a word.
         previousContinuesWord = false
@@ -139,7 +159,7 @@ package struct ScriptLexer {
 
     /// Back at the top level after a string, identifier, body or comment: what follows starts no word.
     private mutating func leave() {
-        state = .top
+        mode = .top
         previousContinuesWord = false
         previousIsEscapePrefix = false
     }
@@ -150,19 +170,22 @@ package struct ScriptLexer {
         let n = line.count
         switch b {
         case UInt8(ascii: "'"):
-            state = .string(escapes: backslashEscapes || previousIsEscapePrefix)
+            mode = .string
+            escapes = backslashEscapes || previousIsEscapePrefix
             if recording { literalStart = base + i + 1 }
         case UInt8(ascii: "\""):
-            state = .identifier
+            mode = .identifier
         case UInt8(ascii: "-") where i + 1 < n && line[i + 1] == UInt8(ascii: "-"):
             // A comment to the line's end.
             return line[i...].firstIndex(of: 10) ?? n
         case UInt8(ascii: "/") where i + 1 < n && line[i + 1] == UInt8(ascii: "*"):
-            state = .comment(depth: 1)
+            mode = .comment
+            depth = 1
             return i + 2
         case UInt8(ascii: "$") where !previousContinuesWord:
             if let tag = Self.dollarTag(line, at: i) {
-                state = .dollar(tag: tag)
+                mode = .dollar
+                self.tag = tag
                 if recording { literalStart = base + i + tag.count + 2 }
                 return i + tag.count + 2
             }
