@@ -486,6 +486,8 @@ final class ConsumerState: @unchecked Sendable {
     private var _error: Error?
 
     private var tableNames: [String] = []
+    /// Each name's index in `tableNames` (a dump of 20,000 tables searched the list for every block).
+    private var tableIndexes: [String: Int32] = [:]
 
     init(format: InputFormat) { _summary.format = format }
 
@@ -493,9 +495,11 @@ final class ConsumerState: @unchecked Sendable {
     func registerTable(_ name: String) -> Int32 {
         lock.lock()
         defer { lock.unlock() }
-        if let i = tableNames.firstIndex(of: name) { return Int32(i) }
+        if let i = tableIndexes[name] { return i }
         tableNames.append(name)
-        return Int32(tableNames.count - 1)
+        let i = Int32(tableNames.count - 1)
+        tableIndexes[name] = i
+        return i
     }
 
     func tableName(_ index: Int32) -> String? {
