@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where a SQL script's text stands at a line's end: at the top level, or inside something that spans
 /// lines (a string, a dollar-quoted function body, a quoted identifier, a block comment).
 ///
@@ -236,5 +238,3 @@ package struct ScriptLexer {
             .trimmingCharacters(in: CharacterSet(charactersIn: "'")) == "off"
     }
 }
-
-import Foundation
