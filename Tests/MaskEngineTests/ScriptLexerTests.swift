@@ -137,3 +137,25 @@ import Testing
         }
     }
 }
+
+/// A dump with function bodies, multi-line strings and COPY blocks reads the same in any chunk size:
+/// the reader's short takes and refills, and a construct read whole across refills, cut nothing.
+@Suite struct ScriptChunkingTests {
+    @Test func aDumpMasksTheSameInEveryChunkSize() {
+        let body = "CREATE FUNCTION public.audit() RETURNS trigger\n    LANGUAGE plpgsql\n    AS $_$\nBEGIN\n"
+            + "INSERT INTO log VALUES (now(), 'x@example.com');\nRETURN $q$\nCOPY t FROM stdin;\n$q$;\nEND $_$;\n\n"
+            + "COMMENT ON TABLE public.people IS 'it''s\nINSERT INTO people VALUES (1);\nlike 123-45-6789';\n\n"
+        let rows = (0..<40).map { "\($0)\tu\($0)@example.com\t\\N\t123-45-67\($0 % 10)\($0 % 7)\t\\N\t\\N\n" }.joined()
+        let input = PgDumpTests.header + body
+            + "COPY public.people (id, email, \"Contact Email\", ssn, born, profile) FROM stdin;\n" + rows + "\\.\n\n"
+            + body + "-- PostgreSQL database dump complete\n"
+        let (whole, _, error) = PgDumpTests().mask(input)
+        #expect(error == nil)
+        #expect(!whole.contains("x@example.com") && !whole.contains("123-45-6789") && !whole.contains("u7@example.com"))
+        for chunk in [7, 16, 64, 100, 333, 1024, 4096] {
+            let (out, _, error) = PgDumpTests().mask(input, chunk: chunk)
+            #expect(error == nil, "chunk \(chunk)")
+            #expect(out == whole, "chunk \(chunk)")
+        }
+    }
+}
