@@ -85,7 +85,10 @@ package struct PgDumpSplitter {
                     let bytes = input.take(take)
                     // Every LF ends a row in COPY text (a line break in data is escaped), plus a last row
                     // without one at the end of input (then `take` holds that row, and no LF more).
-                    guard pipeline.submit(.copy(bytes, start)) else { return }
+                    // The script text before the block (its COPY line last) goes with its first rows.
+                    let job = passthrough.isEmpty ? Job.copy(bytes, start) : Job.sqlTextThenCopy(passthrough, bytes, start)
+                    passthrough.removeAll(keepingCapacity: true)
+                    guard pipeline.submit(job) else { return }
                     let rows = newlines + (bytes.last == 10 ? 0 : 1)
                     start.byteOffset += take
                     start.line += rows
@@ -158,7 +161,7 @@ package struct PgDumpSplitter {
             offset += end
             line += 1
             if case .copy = state {
-                guard flush() else { return }
+                // Not flushed: the text goes out with the block's first rows (`sqlTextThenCopy`).
                 insideKeyBlock = false
                 continue
             }

@@ -176,6 +176,23 @@ public struct MaskedChunk: Sendable {
 
     public init() {}
 
+    /// Appends what `next`, the masked input that follows this chunk's, holds: its output after this
+    /// one's, its findings, counts and rows added, its error and audit source taken (this chunk had
+    /// neither: it is script text).
+    mutating func append(_ next: MaskedChunk) {
+        precondition(kept.isEmpty && next.kept.isEmpty, "chunks whose kept bytes are written")
+        output.append(contentsOf: next.output)
+        findings.append(contentsOf: next.findings)
+        reportLines.append(contentsOf: next.reportLines)
+        rows += next.rows
+        for i in counts.indices { counts[i] += next.counts[i] }
+        error = error ?? next.error
+        outsideRowFindings += next.outsideRowFindings
+        maskedCells += next.maskedCells
+        inputBytes += next.inputBytes
+        auditSource = next.auditSource ?? auditSource
+    }
+
     /// Input bytes passed through but not yet copied to `output`: the run of unchanged messages since
     /// the last change, copied in one piece by `flushKept` (or never, when a whole chunk is unchanged
     /// and its input array becomes the output).

@@ -369,6 +369,10 @@ enum Job: Sendable {
     case lines([UInt8], LineChunkStart)
     /// pg_dump text outside COPY blocks.
     case sqlText([UInt8])
+    /// pg_dump text and the first rows of the COPY block its last line opens, masked as the two jobs
+    /// would be, in one: a dump of many small tables was two jobs a table, each a wake-up of a worker
+    /// and of the consumer (most of such a dump's time).
+    case sqlTextThenCopy([UInt8], [UInt8], CopyChunkStart)
     case failure(StreamError)
     case csv([UInt8], CSVChunkStart)
     case wire([UInt8], WireChunkStart)
@@ -385,23 +389,34 @@ enum Job: Sendable {
         return chunk
     }
 
+    /// pg_dump text outside COPY blocks: large objects' data masked as the bytes it encodes, and the
+    /// text scanned (`ScriptTextScan`); its findings are in no row.
+    static func scriptText(_ input: [UInt8], session: MaskSession) -> MaskedChunk {
+        var bytes = input
+        var chunk = MaskedChunk()
+        // Large objects' data (`lowrite` lines) is masked as the bytes it encodes, and left out of
+        // the text scan below.
+        var hexRanges: [Range<Int>] = []
+        let objectFindings = LargeObjectWrites.mask(&bytes, session: session, hexRanges: &hexRanges)
+        for f in objectFindings { chunk.counts[Int(f.type.rawValue)] += 1 }
+        chunk.outsideRowFindings = objectFindings.count
+        bytes.withUnsafeBufferPointer { b in
+            let findings = ScriptTextScan.findings(b, hexRanges: hexRanges, session: session)
+            if findings.isEmpty { chunk.output = bytes; return }
+            _ = session.rewriter.rewrite(b, findings: findings[...], as: .text, actions: session.textActions, into: &chunk.output)
+            chunk.outsideRowFindings += findings.count
+            for f in findings { chunk.counts[Int(f.type.rawValue)] += 1 }
+        }
+        return chunk
+    }
+
     func run(session: MaskSession, maxMessageBytes: Int, delimiter: UInt8) -> MaskedChunk {
         switch self {
-        case .sqlText(var bytes):
-            var chunk = MaskedChunk()
-            // Large objects' data (`lowrite` lines) is masked as the bytes it encodes, and left out of
-            // the text scan below.
-            var hexRanges: [Range<Int>] = []
-            let objectFindings = LargeObjectWrites.mask(&bytes, session: session, hexRanges: &hexRanges)
-            for f in objectFindings { chunk.counts[Int(f.type.rawValue)] += 1 }
-            chunk.outsideRowFindings = objectFindings.count
-            bytes.withUnsafeBufferPointer { b in
-                let findings = ScriptTextScan.findings(b, hexRanges: hexRanges, session: session)
-                if findings.isEmpty { chunk.output = bytes; return }
-                _ = session.rewriter.rewrite(b, findings: findings[...], as: .text, actions: session.textActions, into: &chunk.output)
-                chunk.outsideRowFindings += findings.count
-                for f in findings { chunk.counts[Int(f.type.rawValue)] += 1 }
-            }
+        case .sqlText(let bytes):
+            return Self.scriptText(bytes, session: session)
+        case .sqlTextThenCopy(let text, let rows, let start):
+            var chunk = Self.scriptText(text, session: session)
+            chunk.append(CopyTextChunkMasker().mask(rows, start: start, session: session))
             return chunk
         case .csvHeader(let bytes):
             return Self.header(bytes.withUnsafeBufferPointer {
