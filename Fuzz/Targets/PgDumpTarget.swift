@@ -73,7 +73,6 @@ enum DumpCanarySplicer {
                 copy = .some(names.map { schema.columns(table: table, names: $0).map(\.context.scanned) })
                 // The COPY line itself stays as it is: its words name the table and columns.
                 out.append(contentsOf: line)
-                lexer.startStatement()
                 continue
             }
             scriptLine(line, endIsBoundary: end == bytes.count)

@@ -21,6 +21,9 @@ import WireTestSupport
         #expect(parse("SELECT 'COPY x (a) TO STDOUT'") == nil)
         // Letters that grow when upper-cased (`ß` is `SS`) move no offset: the names are the query's.
         #expect(parse("COPY straße (\"Straße\", ßpassword, password) TO STDOUT") == CopyOutStatement(names: ["Straße", "ßpassword", "password"], header: false))
+        // A table name holding a parenthesis, a column name holding a comma: the list as PostgreSQL reads it.
+        #expect(parse("COPY public.\"t(1)\" (\"city, state\", password) TO STDOUT")
+                == CopyOutStatement(names: ["city, state", "password"], header: false))
         #expect(parse("COPY ßßßßßßßßßßßßßßßßßßßß TO STDOUT") == CopyOutStatement(names: nil, header: false))
         #expect(parse("COPY t (\"a TO STDOUT\", password) TO STDOUT (FORMAT csv, HEADER)") == CopyOutStatement(names: ["a TO STDOUT", "password"], header: true, layout: .init(format: .csv, delimiter: UInt8(ascii: ","))))
         // The options say how rows are written, unless they name quoting of their own.

@@ -40,8 +40,9 @@ package struct PgDumpSplitter {
         var insideKeyBlock = false
         // Rows of each table read so far in INSERT statements (the report's row numbers).
         var insertRows: [String: Int] = [:]
-        // Whether a line starts at the script's top level, where COPY, INSERT and CREATE TABLE are
-        // statements (inside a function body or a string they are text).
+        // Where the script text stands: a line that leaves it inside a function body, string or comment
+        // is followed by the rest of that construct (`readConstruct`), so every line read here starts at
+        // the top level, where COPY, INSERT and CREATE TABLE are statements.
         var lexer = ScriptLexer()
         func flush() -> Bool {
             if passthrough.isEmpty { return true }
@@ -51,7 +52,7 @@ package struct PgDumpSplitter {
         while true {
             if case .copy = state {
                 try input.fill(atLeast: chunkBytes)
-            } else if input.count < chunkBytes / 2 {
+            } else if input.count == 0 || input.count < chunkBytes / 2 {
                 // Script text is read a line at a time: the buffer is refilled when it runs low, not after
                 // every line (each refill moves what is left: per line, a dump of short lines was quadratic).
                 try input.fill(atLeast: chunkBytes)
@@ -125,7 +126,7 @@ package struct PgDumpSplitter {
                 continue
             }
             // pg_dump --inserts: whole statements (a string may hold line breaks), masked as rows are.
-            if lexer.atTopLevel && input.withBytes({ $0.first == InsertStatement.keyword[0] }) {
+            if input.withBytes({ $0.first == InsertStatement.keyword[0] }) {
                 switch try splitInserts(&input, schema: schema, offset: &offset, line: &line, rows: &insertRows,
                                         flush: flush, pipeline: pipeline) {
                 case .stopped: return
@@ -145,9 +146,8 @@ package struct PgDumpSplitter {
             }
             let bytes = input.take(end)
             let text = Self.lineText(bytes)
-            if lexer.atTopLevel && !schema.read(line: text) {
+            if !schema.read(line: text) {
                 if text.hasPrefix("COPY ") && text.hasSuffix("FROM stdin;") {
-                    lexer.startStatement()
                     // A COPY line whose column list cannot be read still opens a block: its rows are
                     // scanned in every field rather than passed through as script text.
                     let (table, names) = Self.parseCopy(text) ?? (Self.copyTable(text), nil)
@@ -233,7 +233,9 @@ package struct PgDumpSplitter {
                 tooLong(offset: opening.byteOffset, line: opening.line ?? 0, pipeline)
                 return nil
             }
-            try input.fill(atLeast: input.count * 2)
+            // More than is held (twice as much asked nothing of an empty buffer: the opening line may end
+            // where the bytes read so far do, and the loop never read on).
+            try input.fill(atLeast: input.count + max(input.count, chunkBytes))
         }
     }
 

@@ -61,10 +61,6 @@ package struct ScriptLexer {
     /// Whether the script is at the top level: the next line may start a statement.
     package var atTopLevel: Bool { mode == .top }
 
-    /// A statement starts here whatever came before (a COPY line, which opens its block): a quote it
-    /// left open would otherwise hide every block after the rows.
-    package mutating func startStatement() { leave() }
-
     package init() {}
 
     /// What the script is inside of, for an error.

@@ -60,10 +60,10 @@ struct CopyOutStatement: Equatable {
         while bodyEnd > bodyStart && isSpace(text[bodyEnd - 1]) { bodyEnd -= 1 }
         var names: [String]? = nil
         // `COPY (SELECT …) TO` is a query, its column list none; `COPY table (a, b) TO` has one.
-        if bodyStart < bodyEnd, text[bodyStart] != UInt8(ascii: "("),
-           let open = text[bodyStart..<bodyEnd].firstIndex(of: UInt8(ascii: "(")),
-           let close = text[bodyStart..<bodyEnd].lastIndex(of: UInt8(ascii: ")")), open < close {
-            names = SQLNameList.split(Substring(String(decoding: text[(open + 1)..<close], as: UTF8.self)), foldingUnquoted: true)
+        // The list opens at the first `(` outside quotes (`COPY "t(1)" (a) TO`), as a dump's COPY line's.
+        let body = Substring(String(decoding: text[bodyStart..<bodyEnd], as: UTF8.self))
+        if body.first != "(", let open = SQLNameList.firstOpenParenthesis(body), let close = body.lastIndex(of: ")"), open < close {
+            names = SQLNameList.split(body[body.index(after: open)..<close], foldingUnquoted: true)
         }
         // The options: each keyword as a word (not inside another), and the value after it.
         var header = false
