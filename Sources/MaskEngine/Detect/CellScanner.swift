@@ -96,7 +96,9 @@ public struct ColumnContext: Sendable, Equatable {
     /// `authtoken`, `secretkey`, `privatekey`, `accesskey`, `clientsecret`, the word for a password in
     /// other languages (`passwort`, `contraseña`, `senha`, `пароль`…, `mot de passe`); `key` after `api`, `secret`,
     /// `private`, `access`, `signing`, `encryption` or `master`; `hash` or `digest` after
-    /// `password` or `passwd` (a hash a wordlist can crack). Not a Boolean's name (`is_secret`,
+    /// `password`, `passwd`, `pass`, `pw` or `pwd` (a hash a wordlist can crack; `passhash` and such
+    /// compounds as one word too); `pass` after an owner such as `user`, `db` or `smtp` (`user_pass`,
+    /// WordPress's). Not a Boolean's name (`is_secret`,
     /// `has_password`), and not `tokens` (a count, in applications of language models). Split as
     /// `namesCard` splits (`apiKey`, `API_KEY`, `client_secret`, `encrypted_password`).
     public static func namesCredential(_ name: some StringProtocol) -> Bool {

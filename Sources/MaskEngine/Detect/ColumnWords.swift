@@ -20,6 +20,9 @@ enum ColumnWords {
     /// cracks; `pg_shadow.passwd` is `passwd`), read by `pg_dumpall` and by hand through the proxy.
     static let credential: [StaticString] = ["password", "passwords", "passwd", "pwd", "passphrase", "passcode", "secret",
                                              "rolpassword",
+                                             // Compounds written as one word (`passhash`, `pwHash` splits).
+                                             "passhash", "pwhash", "pwdhash", "passwordhash", "passworddigest",
+                                             "hashedpassword", "encryptedpassword", "cryptedpassword",
                                              "secrets", "token", "apikey", "apitoken", "accesstoken", "authtoken",
                                              "secretkey", "privatekey", "accesskey", "clientsecret",
                                              "passwort", "kennwort", "contraseña", "contrasena", "senha", "wachtwoord",
@@ -27,7 +30,8 @@ enum ColumnWords {
                                              "密码", "密碼"]
     /// The words before a last `key` that make it a credential (`api_key`, `private_key`).
     static let credentialKey: [StaticString] = ["api", "secret", "private", "access", "signing", "encryption", "master"]
-    /// The last words after `password` or `passwd` that are still one (`password_hash`, `passwd_digest`).
+    /// The last words after `password`, `passwd`, `pass`, `pw` or `pwd` that are still one
+    /// (`password_hash`, `passwd_digest`, `pw_hash`).
     static let credentialDerived: [StaticString] = ["hash", "digest"]
     static let keyWord: [StaticString] = ["key"]
     /// A last `answer` after one of `answerOwners` (`security_answer`, `SecretAnswer`): the answer to an
@@ -36,7 +40,14 @@ enum ColumnWords {
     static let answerOwners: [StaticString] = ["security", "secret", "recovery"]
     static let passeWord: [StaticString] = ["passe"]
     static let deWord: [StaticString] = ["de"]
-    static let passwordWords: [StaticString] = ["password", "passwd"]
+    static let passwordWords: [StaticString] = ["password", "passwd", "pass", "pw", "pwd"]
+    /// A last `pass` after one of `passOwners` (`user_pass`, WordPress's password hash column; `db_pass`,
+    /// `smtp_pass`): `pass` alone, or after other words (`boarding_pass`, `season_pass`), is as often a
+    /// ticket or a test result.
+    static let passWord: [StaticString] = ["pass"]
+    static let passOwners: [StaticString] = ["user", "db", "database", "login", "admin", "root", "smtp", "ftp", "sftp",
+                                             "mail", "email", "imap", "pop", "ldap", "proxy", "wifi", "vpn", "redis",
+                                             "mysql", "pg", "postgres", "app", "account", "acct", "auth", "bind"]
     /// First words of Booleans' names (`is_secret`, `has_password`), which are not credentials.
     static let booleanPrefix: [StaticString] = ["is", "has"]
 
@@ -50,6 +61,7 @@ enum ColumnWords {
         if word(last, keyWord) && word(last - 1, credentialKey) { return true }
         if word(last, passeWord) && word(last - 1, deWord) { return true }  // mot de passe
         if word(last, answerWord) && word(last - 1, answerOwners) { return true }
+        if word(last, passWord) && word(last - 1, passOwners) { return true }
         return word(last, credentialDerived) && word(last - 1, passwordWords)
     }
 
