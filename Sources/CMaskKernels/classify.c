@@ -25,8 +25,11 @@
 //              | ':' before "//" (webhook URLs), between a digit and 'A' (Telegram), or at most 160 bytes
 //                after "-u" / "-U" (`curl -u user:pw`, `--user`, `--proxy-user`)
 //              | the first of five '-' (a PEM block)
+//              | '$' after a letter or digit (every password hash's shape has one: the '$' after its scheme,
+//                `$2b$`, `pbkdf2_sha256$`, `SCRAM-SHA-256$`, `:600000$`; a price's "$12" has none)
 //   trigger    = the unfiltered anchors of earlier versions ('@' '_' '=' ':' '>' and the pairs "--",
-//                "\",", "',", " \"", "(\"", " '", "('"): the gates of callers that scan a copy of the bytes
+//                "\",", "',", " \"", "(\"", " '", "('"), and the '$' anchors (unquoting a copy keeps a '$'
+//                after a letter or digit there): the gates of callers that scan a copy of the bytes
 //   digit      = '0' <= b <= '9'
 //   structural = b in {s0, s1, s2, s3}
 //   longrun    = b and the 15 bytes after it are all token bytes [A-Za-z0-9_.~-]
@@ -83,7 +86,7 @@ static const uint8_t KEYWORD_HI[4][16] = {
 
 /// Class masks of one 64-byte block: bit i describes byte i of the block.
 typedef struct {
-    uint64_t at, underscore, equals, colon, greater, dash, dquote, squote, comma, space, tilde, lparen, dot, slash;
+    uint64_t at, underscore, equals, colon, greater, dash, dquote, squote, comma, space, tilde, lparen, dot, slash, dollar;
     uint64_t upper_a, u_folded, digit, alnum, gap, at_prev, enc_prev, enc_digit, op_byte;
     uint64_t keyword, structural;
 } raw_block;
@@ -95,7 +98,7 @@ typedef struct {
 enum { LANES = 8, SLOTS = LANES + 2 };
 typedef struct {
     uint64_t at[SLOTS], underscore[SLOTS], equals[SLOTS], colon[SLOTS], greater[SLOTS], dash[SLOTS], dquote[SLOTS],
-        squote[SLOTS], comma[SLOTS], space[SLOTS], tilde[SLOTS], lparen[SLOTS], dot[SLOTS], slash[SLOTS];
+        squote[SLOTS], comma[SLOTS], space[SLOTS], tilde[SLOTS], lparen[SLOTS], dot[SLOTS], slash[SLOTS], dollar[SLOTS];
     uint64_t upper_a[SLOTS], u_folded[SLOTS], digit[SLOTS], alnum[SLOTS], gap[SLOTS], at_prev[SLOTS], enc_prev[SLOTS],
         enc_digit[SLOTS], op_byte[SLOTS];
     uint64_t keyword[SLOTS], structural[SLOTS];
@@ -143,6 +146,7 @@ static void raw_scalar(const uint8_t *p, const uint8_t s[4], raw_block *r) {
         if (b == '(') r->lparen |= bit;
         if (b == '.') r->dot |= bit;
         if (b == '/') r->slash |= bit;
+        if (b == '$') r->dollar |= bit;
         if (b == 'A') r->upper_a |= bit;
         if ((b | 0x20) == 'u') r->u_folded |= bit;
         if (b >= '0' && b <= '9') r->digit |= bit;
@@ -333,8 +337,12 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
         anchor |= (uint64_t)(dash & (dash >> 1) & (dash >> 2) & (dash >> 3) & (dash >> 4))
                   & ~((r->dash << 1) | st->dash);
     }
+    // A password hash's '$' after its scheme.
+    uint64_t hash_dollar = r->dollar & ((r->alnum << 1) | st->alnum);
+    anchor |= hash_dollar;
     out->anchor = anchor;
-    out->trigger = r->at | r->underscore | r->equals | r->colon | r->greater | pairs | quote_comma | before_quote;
+    out->trigger = r->at | r->underscore | r->equals | r->colon | r->greater | pairs | quote_comma | before_quote
+                   | hash_dollar;
     out->structural = r->structural;
     // Long runs: token bytes i...i+15 all set.
     // Token bytes [A-Za-z0-9_.~-], from the class masks.
@@ -622,8 +630,11 @@ static inline void derive_lanes(const raw_lanes *r, lanes armed, wide_lanes vali
     anchor |= wl_and(wl_and(wl_and(dashes, wl_shr(dashes, 1)), wl_and(wl_shr(dashes, 2), wl_shr(dashes, 3))),
                      wl_shr(dashes, 4)).lo
               & ~((dash << 1) | (BEFORE(dash) >> 63));
+    const lanes hash_dollar = OWN(dollar) & ((alnum << 1) | (BEFORE(alnum) >> 63));
+    anchor |= hash_dollar;
     memcpy(out->anchor, &anchor, sizeof anchor);
-    const lanes trigger = at_raw | underscore_raw | equals | colon | greater | pairs | quote_comma | before_quote;
+    const lanes trigger = at_raw | underscore_raw | equals | colon | greater | pairs | quote_comma | before_quote
+                          | hash_dollar;
     memcpy(out->trigger, &trigger, sizeof trigger);
     wide_lanes t = wl(alnum | underscore_raw | OWN(dot) | OWN(tilde) | dash,
                       AFTER(alnum) | AFTER(underscore) | AFTER(dot) | AFTER(tilde) | dash_after);
@@ -830,6 +841,7 @@ static inline void raw_avx2(const uint8_t *p, const uint8_t s[4], raw_lanes *r, 
     r->lparen[slot] = eq64(a, b, '(');
     r->dot[slot] = eq64(a, b, '.');
     r->slash[slot] = eq64(a, b, '/');
+    r->dollar[slot] = eq64(a, b, '$');
     r->upper_a[slot] = eq64(a, b, 'A');
     const __m256i case_bit = _mm256_set1_epi8(0x20);
     const __m256i folded_a = _mm256_or_si256(a, case_bit), folded_b = _mm256_or_si256(b, case_bit);
@@ -918,6 +930,7 @@ static inline void raw_avx512(const uint8_t *p, const uint8_t s[4], raw_lanes *r
     r->lparen[slot] = EQ('(');
     r->dot[slot] = EQ('.');
     r->slash[slot] = EQ('/');
+    r->dollar[slot] = EQ('$');
     r->upper_a[slot] = EQ('A');
     r->structural[slot] = EQ(s[0]) | EQ(s[1]) | EQ(s[2]) | EQ(s[3]);
 #undef EQ

@@ -39,7 +39,8 @@ import Testing
     @Test func theVerdictsOfEachRule() {
         let cases: [(String, Bool)] = [
             ("550e8400-e29b-41d4-a716-446655440000", true), ("2024-01-15 10:30:00.123456+00", true),
-            ("192.168.0.1/24", true), ("[2024-01-01,2024-02-01)", true), ("$1,234.56", true), ("", true),
+            ("192.168.0.1/24", true), ("[2024-01-01,2024-02-01)", true), ("$1,234.56", true), ("-$5.00", true), ("", true),
+            ("$2b$12$abc", false), ("x$y", false), ("1$2", false),
             ("a--b", false), ("ends-", false), ("ends ", false), ("ends(", false), ("ann@example.com", false), ("key=x", false), ("a_b", false),
             ("x>y", false), ("\"q\"", false), ("tab\there", false), ("caf\u{e9}", false),
         ]
@@ -69,6 +70,6 @@ import Testing
             #expect(!anchored, "\(before) | \(cell) | \(after)")
             checked += 1
         }
-        #expect(checked > 1_000)
+        #expect(checked > 800)
     }
 }

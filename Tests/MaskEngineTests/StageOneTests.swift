@@ -256,6 +256,10 @@ import Testing
         "oQO1Q~t~1cZaHs43YI1b1GUBRUyyM7EY1SIKTt", "s.Ab3dEf6hIj9kLm2nOp5qRs8t", "ya29.a0AfH6SMBx3k9mP2qR5sT8vW1yZ4bC7eF0hI3kL6nO9",
         "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
         "3d585a8c-2869-428f-859c-95c8c2111081", "3f790f3d351375a3e6f5d905d0f574301f1f7aab",
+        "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW", "$1$./ab$/Kx.9Pq2Zr7mVt3Lw8Ns4Q",
+        "pbkdf2_sha256$870000$Xh3LbZ5G1Q2w$JmO0Ufb1gV3c9p2JQK6dl4sVxqX0X2wS4kq6vyzE3c8=", "$P$BqyVmQ3QxY0e1VgZ1lK0qv3kH7m5mM1",
+        "SCRAM-SHA-256$4096:c2FsdHNhbHQ=$aGVsbG9oZWxsb2hlbGxvaGVsbG8=:d29ybGR3b3JsZHdvcmxk", "US$5", "$HOME$PATH",
+        "pbkdf2:sha256:600000$Fq0bS9xB$2c8e8f1a9c6d0b4f1f8e3a7b5c2d9e0f", "$argon2id$v=19$m=65536,t=3,p=4$c29tZQ$RdescudvJCsgt3ub+b+dWRWJ",
         "4111 1111 1111 1111", "4111-1111-1111-1111", "4111111111111111", "4111.1111.1111.1111", "3782 822463 10005",
         "536-90-4399", "536 90 4399", "536.90.4399", "536904399", "SSN: 536904399", "card 4111111111111111",
         "1234.5678", "12345.678", "2024-01-15", "ann%40example.com", "ann\\u0040example.com", "ann&#64;example.com",
@@ -288,8 +292,11 @@ import Testing
     static func everyAcceptedPositionIsACandidate() {
         var g = Generator(state: 2024)
         let index = StageOneIndex(windowBytes: 256)
-        var tokensFound = 0
-        defer { #expect(tokensFound > 500, "tokens found: \(tokensFound)") }
+        var tokensFound = 0, hashesFound = 0
+        defer {
+            #expect(tokensFound > 500, "tokens found: \(tokensFound)")
+            #expect(hashesFound > 200, "hashes found: \(hashesFound)")
+        }
         for round in 0..<400 {
             var text: [UInt8] = []
             while text.count < 300 {
@@ -343,6 +350,14 @@ import Testing
                             if URLCredentialRule.match(bytes, at: p, lower: lower, upper: upper) != nil
                                 || EmailDetector.match(bytes, at: p, lower: lower, upper: upper) != nil {
                                 #expect(anchors.contains(p), "@ missed: \(what)")
+                            }
+                        } else if bytes[p] == UInt8(ascii: "$") {
+                            // A hash found from any `$` of it is found from a candidate too.
+                            if let (range, _) = SecretDetector.match(bytes, at: p, lower: lower, upper: upper) {
+                                hashesFound += 1
+                                #expect(anchors.contains { bytes[$0] == UInt8(ascii: "$")
+                                    && SecretDetector.match(bytes, at: $0, lower: lower, upper: upper)?.0 == range },
+                                        "password hash missed: \(what)")
                             }
                         } else if (masks[p >> 6].trigger >> UInt64(p & 63)) & 1 == 1,
                                   SecretDetector.match(bytes, at: p, lower: lower, upper: upper) != nil {

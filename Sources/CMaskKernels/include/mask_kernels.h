@@ -18,9 +18,10 @@ typedef struct {
     /// Anchor candidates stage 2 validates: '@' between a local-part byte and a byte that is no space;
     /// '_' after a letter or digit (and with `prefixes`, after a word that starts a catalogue prefix); '=' ':' '>' and the pairs "\",", "',", " \"", "(\"" (at their first
     /// byte) right after a credential keyword's key; '=' ':' of two-byte operators; ':' before "//",
-    /// between a digit and 'A', or after "-u"; the first '-' of "-----". See classify.c.
+    /// between a digit and 'A', or after "-u"; the first '-' of "-----"; '$' after a letter or digit
+    /// (password hashes). See classify.c.
     uint64_t anchor;
-    /// Every '@' '_' '=' ':' '>' and every pair "--", "\",", "',", " \"", "(\"": the unfiltered triggers,
+    /// Every '@' '_' '=' ':' '>', every pair "--", "\",", "',", " \"", "(\"", and the '$' anchors: the triggers,
     /// for gates that decide whether a copy of the bytes (an unquoted CSV value) is worth scanning.
     uint64_t trigger;
     /// ASCII digits '0'...'9'.

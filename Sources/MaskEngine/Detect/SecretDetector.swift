@@ -1,5 +1,6 @@
 /// Validates secrets at the trigger positions stage 1 marks: `_` (a token glued after an underscore),
-/// `=` `:` `>` and a quote before `,` (assignments, URLs, Telegram tokens), `--` (PEM blocks); and at the
+/// `=` `:` `>` and a quote before `,` (assignments, URLs, Telegram tokens), `--` (PEM blocks), `$`
+/// after a letter or digit (password hashes, `PasswordHashShape`); and at the
 /// starts of long token runs (`token(_:start:…)`: the catalogue's prefix tokens, JWTs, Discord tokens).
 /// Every rule is anchored on a fixed prefix, keyword or shape, then checks the token's alphabet, length
 /// and boundaries.
@@ -21,6 +22,7 @@ enum SecretDetector {
             return AssignmentRule.match(bytes, at: position, lower: lower, upper: upper)
         case UInt8(ascii: "-"): return privateKeyBlock(bytes, at: position, lower: lower, upper: upper)
         case UInt8(ascii: " "), UInt8(ascii: "("): return AssignmentRule.quotedAfterKey(bytes, at: position, lower: lower, upper: upper)
+        case UInt8(ascii: "$"): return PasswordHashShape.match(bytes, dollar: position, lower: lower, upper: upper)
         default: return nil
         }
     }

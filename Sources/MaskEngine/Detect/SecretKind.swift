@@ -41,13 +41,16 @@ public struct SecretKind: RawRepresentable, Hashable, Sendable, CustomStringConv
     /// A whole value of a column whose name says it holds credentials (`password`, `api_key`,
     /// `access_token`: `ColumnContext.namesCredential`), whatever its shape.
     public static let credentialColumn = SecretKind(rawValue: 20)
+    /// A password hash by its shape: bcrypt, argon2, the crypt family, Django's, Werkzeug's, SCRAM
+    /// verifiers (`PasswordHashShape`).
+    public static let passwordHash = SecretKind(rawValue: 21)
 
     static let builtInNames = [
         "", "aws_access_key_id", "aws_secret_access_key", "github_token", "slack_token", "stripe_key",
         "google_api_key", "jwt", "private_key", "password_assignment", "url_credentials", "documented_example",
         "telegram_bot_token", "webhook_url", "discord_bot_token",
         "maxmind_license_key", "mailchimp_api_key", "terraform_token", "azure_client_secret", "pattern_limit",
-        "credential_column",
+        "credential_column", "password_hash",
     ]
 
     /// Kinds at and above this number are `TokenCatalogue.rules[rawValue - catalogueBase]`.

@@ -124,6 +124,9 @@ enum TokenCatalogue {
         TokenRule("mailgun_key", "pubkey-", S(.hex, 32)),
         TokenRule("twilio_api_key", "SK", S(.hex, 32)),
         TokenRule("telnyx_api_key", "KEY0", S(.base64URL, 54, 70)),
+        // Databases: PostgreSQL's md5 role verifier (`md5` and the MD5 of the password and the role's
+        // name: a wordlist cracks it), as `pg_authid`, `pg_dumpall` and old `CREATE ROLE … PASSWORD` hold it.
+        TokenRule("postgres_md5_password", "md5", S(.lowerHex, 32)),
         // Developer platforms
         TokenRule("npm_token", "npm_", S(.alnum, 36)),
         TokenRule("pypi_token", "pypi-AgEIcHlwaS5vcmc", .atLeast(.base64URL, 50)),

@@ -216,14 +216,19 @@ public final class StageOneIndex {
     }
 
     /// Whether an anchor other than `:` lies in `lower..<upper`: the sign that a cell declared as a type
-    /// that cannot hold PII (a timestamp, a float) holds text after all (an `@`, a `key=`, a token prefix).
+    /// that cannot hold PII (a timestamp, a float) holds text after all (an `@`, a `key=`, a token prefix,
+    /// a password hash's `$`). Not a `$` that is the cell's first byte: it is an anchor by the byte
+    /// before the cell, and every hash shape has a `$` after a letter or digit inside it too (money
+    /// prints `$1,234.56`).
     func hasTextAnchor(_ bytes: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int) -> Bool {
         if lower >= upper { return false }
         ensure(lower, upper)
         for b in (lower >> 6)...((upper - 1) >> 6) {
             var bits = Self.clip(block(b).trigger, block: b, lower, upper)
             while bits != 0 {
-                if bytes[(b << 6) + bits.trailingZeroBitCount] != UInt8(ascii: ":") { return true }
+                let position = (b << 6) + bits.trailingZeroBitCount
+                let byte = bytes[position]
+                if byte != UInt8(ascii: ":") && (byte != UInt8(ascii: "$") || position != lower) { return true }
                 bits &= bits &- 1
             }
         }
