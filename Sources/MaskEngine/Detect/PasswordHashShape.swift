@@ -17,50 +17,51 @@
 enum PasswordHashShape {
     typealias Bytes = UnsafeBufferPointer<UInt8>
 
-    /// The hash around the `$` at `dollar`, inside `lower..<upper`. Found from the `$` that ends its
-    /// scheme's name (stage 1's first candidate in it) and from those before it; a later one, after a
-    /// salt of `/` and `.`, may not see back to the scheme, but the cursor is past it by then.
+    /// The hash whose scheme's name ends at the `$` at `dollar`, inside `lower..<upper`: a modular
+    /// crypt id after a `$` (`$2b`), a named scheme after no letter or digit (`pbkdf2_sha256`), or
+    /// Werkzeug's iterations after its method (`pbkdf2:sha256:600000`). That `$` is stage 1's first
+    /// candidate in every hash (a crypt string's first `$` has no letter or digit before it), so other
+    /// `$` are rejected after reading back over one word: stage 2 sees every `$` after a letter or digit
+    /// (prices, shell variables), and most are no hash.
     static func match(_ bytes: Bytes, dollar: Int, lower: Int, upper: Int) -> (Range<Int>, SecretKind)? {
-        // Back over the scheme's bytes to where the hash can start.
-        var start = dollar
-        while start > lower && dollar - start < maximumReach && isSchemeByte(bytes[start - 1]) { start -= 1 }
-        if start > lower && bytes[start - 1] == UInt8(ascii: ":") {
+        var word = dollar
+        while word > lower && dollar - word <= longestName && isNameByte(bytes[word - 1]) { word -= 1 }
+        let length = dollar - word
+        guard length > 0, length <= longestName else { return nil }
+        let before = word > lower ? bytes[word - 1] : 0
+        if before == UInt8(ascii: "$") {
+            // A modular crypt id; nothing word-like glued before its first `$` (`x$2b$…` is no hash).
+            guard word - 1 == lower || !ASCII.isAlnum(bytes[word - 2]),
+                  Packed.isOne(of: cryptIDs, bytes, word..<dollar) else { return nil }
+            return span(bytes, start: word - 1, fields: dollar, upper: upper)
+        }
+        if before == UInt8(ascii: ":") {
             // Werkzeug's `method:…:iterations$`: the colons belong to the scheme.
-            var colonStart = start - 1
-            while colonStart > lower && dollar - colonStart < maximumReach
-                    && (isSchemeByte(bytes[colonStart - 1]) || bytes[colonStart - 1] == UInt8(ascii: ":")) {
-                colonStart -= 1
+            var start = word - 1
+            while start > lower && dollar - start < maximumReach && (isNameByte(bytes[start - 1]) || bytes[start - 1] == UInt8(ascii: ":")) {
+                start -= 1
             }
-            if let fields = werkzeugFields(bytes, start: colonStart, dollar: dollar) {
-                return span(bytes, start: colonStart, fields: fields, upper: upper)
-            }
+            guard start == lower || !isNameByte(bytes[start - 1]), werkzeugScheme(bytes, start: start, dollar: dollar) else { return nil }
+            return span(bytes, start: start, fields: dollar, upper: upper)
         }
-        guard let firstDollar = firstDollar(bytes, from: start, through: dollar) else { return nil }
-        if firstDollar > start {
-            // A named scheme before the first `$` (Django, SCRAM); else a modular crypt string may start
-            // at that `$` when nothing word-like is glued before it.
-            if isNamedScheme(bytes, start..<firstDollar) {
-                return span(bytes, start: start, fields: firstDollar, upper: upper)
-            }
-            guard !ASCII.isAlnum(bytes[firstDollar - 1]) else { return nil }
-        }
-        guard let fields = modularCryptFields(bytes, dollar: firstDollar, upper: upper) else { return nil }
-        return span(bytes, start: firstDollar, fields: fields, upper: upper)
+        guard Packed.isOne(of: namedSchemes, bytes, word..<dollar) else { return nil }
+        return span(bytes, start: word, fields: dollar, upper: upper)
     }
 
-    /// How far back from the `$` stage 1 marked the scheme may start (`bcrypt_sha256$$2b$12` is 21).
-    static let maximumReach = 40
+    /// The longest scheme name or crypt id (`pbkdf2_sha256`, `SCRAM-SHA-256`, `pbkdf2-sha512`).
+    static let longestName = 13
+    /// How far back from its `$` Werkzeug's scheme may start (`pbkdf2:sha512:1000000` is 21).
+    static let maximumReach = 32
     /// The shortest last field taken for a hash (phpass has 31 characters after its `$P$`, md5crypt
     /// 22, SCRAM's keys 44 each; a salt alone is 8 to 22).
     static let minimumHash = 16
     /// A longer run is no hash of these formats (sha512crypt, the longest, is 106 with its rounds).
     static let maximumLength = 512
 
-    /// Letters, digits and `_ - .`: a scheme's name (`pbkdf2_sha256`, `SCRAM-SHA-256`), and a modular
-    /// crypt id's `$` found by `firstDollar`.
+    /// Letters, digits, `_` and `-`: the bytes of scheme names and crypt ids.
     @inline(__always)
-    static func isSchemeByte(_ b: UInt8) -> Bool {
-        ASCII.isAlnum(b) || b == UInt8(ascii: "_") || b == UInt8(ascii: "-") || b == UInt8(ascii: "$") || b == UInt8(ascii: ".")
+    static func isNameByte(_ b: UInt8) -> Bool {
+        ASCII.isAlnum(b) || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")
     }
 
     /// The bytes of a hash's fields: base64 (standard, crypt's `./`, and `=` padding), hex, and the
@@ -72,75 +73,81 @@ enum PasswordHashShape {
             || b == UInt8(ascii: "-") || b == UInt8(ascii: "_")
     }
 
-    private static func firstDollar(_ bytes: Bytes, from start: Int, through end: Int) -> Int? {
-        var i = start
-        while i <= end {
-            if bytes[i] == UInt8(ascii: "$") { return i }
-            i += 1
-        }
-        return nil
-    }
-
     /// The schemes written before the first `$`: Django's hashers and PostgreSQL's SCRAM verifiers.
-    static let namedSchemes: [[UInt8]] = [
+    static let namedSchemes = Packed.all([
         "pbkdf2_sha256", "pbkdf2_sha1", "argon2", "bcrypt_sha256", "bcrypt", "scrypt", "sha1", "md5", "crypt",
         "SCRAM-SHA-256", "SCRAM-SHA-1",
-    ].map { Array($0.utf8) }
+    ])
 
     /// The ids between a modular crypt string's first two `$`: bcrypt (`2`, `2a`, `2b`, `2x`, `2y`),
     /// md5crypt (`1`, Apache's `apr1`), sha256/sha512crypt (`5`, `6`), yescrypt and gost-yescrypt
     /// (`y`, `gy`), scrypt (`7`, `scrypt`), argon2, phpass and Drupal (`P`, `H`, `S`), SunMD5 (`md5`),
     /// NetBSD's `sha1`, and passlib's `pbkdf2*` and `bcrypt-sha256`.
-    static let cryptIDs: [[UInt8]] = [
+    static let cryptIDs = Packed.all([
         "1", "2", "2a", "2b", "2x", "2y", "5", "6", "7", "y", "gy", "apr1", "md5", "sha1", "scrypt",
         "argon2i", "argon2d", "argon2id", "P", "H", "S", "pbkdf2", "pbkdf2-sha1", "pbkdf2-sha256", "pbkdf2-sha512",
         "bcrypt-sha256",
-    ].map { Array($0.utf8) }
+    ])
 
-    private static func equals(_ bytes: Bytes, _ range: Range<Int>, _ word: [UInt8]) -> Bool {
-        guard range.count == word.count else { return false }
-        var i = 0
-        while i < word.count {
-            if bytes[range.lowerBound + i] != word[i] { return false }
-            i += 1
+    /// A name of at most 16 bytes as two little-endian words and its length: a scheme is compared in
+    /// three integer compares per known name (an array of byte arrays cost a reference count per name,
+    /// 9 % of a file of shell text, whose `$HOME$PATH` each asks).
+    struct Packed {
+        var low: UInt64 = 0, high: UInt64 = 0, count: Int = 0
+
+        init(_ bytes: Bytes, _ range: Range<Int>) {
+            count = range.count
+            guard count <= 16 else { return }
+            for (i, at) in range.enumerated() {
+                if i < 8 { low |= UInt64(bytes[at]) << (8 * i) } else { high |= UInt64(bytes[at]) << (8 * (i - 8)) }
+            }
         }
-        return true
+
+        static func all(_ names: [String]) -> Names {
+            let packed = names.map { name in
+                let bytes = Array(name.utf8)
+                return bytes.withUnsafeBufferPointer { Packed($0, 0..<bytes.count) }
+            }
+            return Names(packed: packed, lengths: packed.reduce(0) { $0 | (1 << UInt32($1.count)) })
+        }
+
+        /// Whether `range` of `bytes` is one of `names`: most ranges asked are of a length no name has
+        /// (`US$5`, `a$b`), answered by one bit.
+        @inline(__always)
+        static func isOne(of names: Names, _ bytes: Bytes, _ range: Range<Int>) -> Bool {
+            guard range.count < 32, names.lengths & (1 << UInt32(range.count)) != 0 else { return false }
+            let word = Packed(bytes, range)
+            for name in names.packed where name.low == word.low && name.high == word.high && name.count == word.count {
+                return true
+            }
+            return false
+        }
     }
 
-    private static func isNamedScheme(_ bytes: Bytes, _ range: Range<Int>) -> Bool {
-        namedSchemes.contains { equals(bytes, range, $0) }
+    /// Known names, and a bit per length among them.
+    struct Names {
+        let packed: [Packed]
+        let lengths: UInt32
     }
 
-    /// Where a modular crypt string starting with the `$` at `dollar` has its fields (after its id's
-    /// closing `$`), when the id is a known one.
-    private static func modularCryptFields(_ bytes: Bytes, dollar: Int, upper: Int) -> Int? {
-        var close = dollar + 1
-        while close < upper && close - dollar <= 14 && bytes[close] != UInt8(ascii: "$") { close += 1 }
-        guard close < upper, bytes[close] == UInt8(ascii: "$"),
-              cryptIDs.contains(where: { equals(bytes, (dollar + 1)..<close, $0) }) else { return nil }
-        return close
-    }
-
-    /// Where Werkzeug's `pbkdf2:sha256:600000$…` or `scrypt:32768:8:1$…` has its `$` (the one at
-    /// `dollar`), when `start` begins one.
-    private static func werkzeugFields(_ bytes: Bytes, start: Int, dollar: Int) -> Int? {
+    /// Whether `start..<dollar` is Werkzeug's `pbkdf2:sha256:600000` or `scrypt:32768:8:1`.
+    private static func werkzeugScheme(_ bytes: Bytes, start: Int, dollar: Int) -> Bool {
         var colon = start
         while colon < dollar && bytes[colon] != UInt8(ascii: ":") { colon += 1 }
-        guard colon < dollar else { return nil }
-        if equals(bytes, start..<colon, pbkdf2) {
+        guard colon < dollar else { return false }
+        if Packed.isOne(of: pbkdf2, bytes, start..<colon) {
             var second = colon + 1
             while second < dollar && bytes[second] != UInt8(ascii: ":") { second += 1 }
-            guard second < dollar, digestNames.contains(where: { equals(bytes, (colon + 1)..<second, $0) }),
-                  numbers(bytes, (second + 1)..<dollar) == 1 else { return nil }
-            return dollar
+            guard second < dollar, Packed.isOne(of: digestNames, bytes, (colon + 1)..<second),
+                  numbers(bytes, (second + 1)..<dollar) == 1 else { return false }
+            return true
         }
-        if equals(bytes, start..<colon, scrypt), numbers(bytes, (colon + 1)..<dollar) == 3 { return dollar }
-        return nil
+        return Packed.isOne(of: scrypt, bytes, start..<colon) && numbers(bytes, (colon + 1)..<dollar) == 3
     }
 
-    private static let pbkdf2 = Array("pbkdf2".utf8)
-    private static let scrypt = Array("scrypt".utf8)
-    private static let digestNames: [[UInt8]] = ["sha1", "sha256", "sha512"].map { Array($0.utf8) }
+    private static let pbkdf2 = Packed.all(["pbkdf2"])
+    private static let scrypt = Packed.all(["scrypt"])
+    private static let digestNames = Packed.all(["sha1", "sha256", "sha512"])
 
     /// How many `:`-separated numbers `range` holds, or 0 when it holds anything else or an empty one.
     private static func numbers(_ bytes: Bytes, _ range: Range<Int>) -> Int {
