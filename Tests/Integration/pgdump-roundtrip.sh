@@ -181,6 +181,20 @@ pg_dump -d src -t logins --quote-all-identifiers | "$maskd" pipe -q > "$dir/logi
 check "credential columns under --quote-all-identifiers: no original left" \
   "$(grep -c '^COPY "public"."logins"' "$dir/logins-quoted-masked.sql")/$(grep -F -c -f "$dir/credentials.txt" "$dir/logins-quoted-masked.sql" || true)" "1/0"
 
+# Password hashes in a column no name announces (`hash`, `prev`): found by their shape, the salt and
+# hash masked, the scheme and cost kept (a bcrypt token is still 60 characters of `$2b$12$…`), UNIQUE
+# holds; prices and shell text with `$` stay.
+$psql -d src -c "create table accounts (id integer primary key, hash text unique, prev text, note text)" \
+  -c "insert into accounts select g, '\$2b\$12\$' || substr(replace(encode(sha256(g::text::bytea) || sha256(('x' || g)::bytea), 'base64'), '+', '.'), 1, 53),
+        'pbkdf2_sha256\$870000\$' || substr(md5('s' || g), 1, 12) || '\$' || encode(sha256(('h' || g)::bytea), 'base64'),
+        'costs US\$' || g || ' at \$HOME\$PATH' from generate_series(1, 200) g"
+pg_dump -d src -t accounts | "$maskd" pipe -q > "$dir/accounts-masked.sql"
+$psql -d dst -v ON_ERROR_STOP=1 -q -f "$dir/accounts-masked.sql" >/dev/null 2>&1 || echo "accounts restore failed"
+$psql -d src -At -c "select substr(hash, 8) from accounts union all select split_part(prev, '\$', 4) from accounts" > "$dir/hashes.txt"
+check "password hashes: restored as hashes of the same format, notes kept, no original salt or hash left" \
+  "$(q dst "select count(*) from accounts where hash ~ '^[\$]2b[\$]12[\$][./A-Za-z0-9]{53}\$' and prev like 'pbkdf2_sha256\$870000\$%' and note = 'costs US\$' || id || ' at \$HOME\$PATH'")/$(grep -F -c -f "$dir/hashes.txt" "$dir/accounts-masked.sql" || true)" \
+  "200/0"
+
 # A column name holding a comma or a parenthesis: pg_dump quotes it in the COPY line, which is read as one
 # name (split at every comma, the line named a column too many and the run failed on the first row).
 $psql -d src -c 'create table "odd(names)" ("city, state" text, password text, "note)" text)' \
