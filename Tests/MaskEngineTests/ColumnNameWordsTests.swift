@@ -85,14 +85,17 @@ import WireTestSupport
                      "AWS_SECRET_ACCESS_KEY", "passphrase", "contraseña_password", "mot_de_passe_pwd", "contraseña", "Passwort",
                      "mot_de_passe", "MotDePasse", "senha_usuario_senha", "пароль", "Пароль", "ユーザー_パスワード", "rolpassword",
                      "security_answer", "SecretAnswer", "recovery_answers", "pass_hash", "pw_hash", "pwd_hash", "passhash",
-                     "pwHash", "passwordhash", "user_pass", "smtp_pass", "DB_PASS", "hashedpassword"] {
+                     "pwHash", "passwordhash", "user_pass", "smtp_pass", "DB_PASS", "hashedpassword", "cvv", "card_cvv",
+                     "CVC2", "cardCvc", "csc", "card_security_code", "SecurityCode", "verification_code",
+                     "card_verification_value"] {
             #expect(ColumnContext.namesCredential(name), "\(name)")
         }
         for name in ["password_changed_at", "token_type", "tokens", "token_count", "is_secret", "has_password", "secret_question",
                      "key", "primary_key", "key_id", "api_key_id", "password_reset_required", "hash", "file_digest",
                      "passwords_expire", "passe", "de_passe_x", "senha_id", "answer", "quiz_answer", "security_question",
                      "secret_answer_id", "pass", "boarding_pass", "season_pass", "pass_rate", "pass_count", "user_pass_id",
-                     "compass"] {
+                     "compass", "cvv_checked_at", "zip_code", "code", "security_level", "verification_status",
+                     "value", "discount_code"] {
             #expect(!ColumnContext.namesCredential(name), "\(name)")
         }
     }

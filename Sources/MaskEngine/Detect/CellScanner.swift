@@ -98,7 +98,8 @@ public struct ColumnContext: Sendable, Equatable {
     /// `private`, `access`, `signing`, `encryption` or `master`; `hash` or `digest` after
     /// `password`, `passwd`, `pass`, `pw` or `pwd` (a hash a wordlist can crack; `passhash` and such
     /// compounds as one word too); `pass` after an owner such as `user`, `db` or `smtp` (`user_pass`,
-    /// WordPress's). Not a Boolean's name (`is_secret`,
+    /// WordPress's); a card's verification code (`cvv`, `cvc`, `csc`, `card_security_code`,
+    /// `card_verification_value`) and `verification_code`. Not a Boolean's name (`is_secret`,
     /// `has_password`), and not `tokens` (a count, in applications of language models). Split as
     /// `namesCard` splits (`apiKey`, `API_KEY`, `client_secret`, `encrypted_password`).
     public static func namesCredential(_ name: some StringProtocol) -> Bool {

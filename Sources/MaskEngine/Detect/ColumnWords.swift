@@ -23,6 +23,8 @@ enum ColumnWords {
                                              // Compounds written as one word (`passhash`, `pwHash` splits).
                                              "passhash", "pwhash", "pwdhash", "passwordhash", "passworddigest",
                                              "hashedpassword", "encryptedpassword", "cryptedpassword",
+                                             // A card's verification code (PCI DSS forbids storing it at all).
+                                             "cvv", "cvv2", "cvc", "cvc2", "cvn", "csc", "cav2", "securitycode",
                                              "secrets", "token", "apikey", "apitoken", "accesstoken", "authtoken",
                                              "secretkey", "privatekey", "accesskey", "clientsecret",
                                              "passwort", "kennwort", "contraseña", "contrasena", "senha", "wachtwoord",
@@ -38,6 +40,12 @@ enum ColumnWords {
     /// account's recovery question opens the account as a password does (the question is no secret).
     static let answerWord: [StaticString] = ["answer", "answers"]
     static let answerOwners: [StaticString] = ["security", "secret", "recovery"]
+    /// A last `code` after `security` or `verification` (`card_security_code`, `verification_code`: a
+    /// card's CVV, a one-time code), and a last `value` after `verification` (`card_verification_value`).
+    static let codeWord: [StaticString] = ["code", "codes"]
+    static let codeOwners: [StaticString] = ["security", "verification"]
+    static let valueWord: [StaticString] = ["value"]
+    static let verificationWord: [StaticString] = ["verification"]
     static let passeWord: [StaticString] = ["passe"]
     static let deWord: [StaticString] = ["de"]
     static let passwordWords: [StaticString] = ["password", "passwd", "pass", "pw", "pwd"]
@@ -62,6 +70,8 @@ enum ColumnWords {
         if word(last, passeWord) && word(last - 1, deWord) { return true }  // mot de passe
         if word(last, answerWord) && word(last - 1, answerOwners) { return true }
         if word(last, passWord) && word(last - 1, passOwners) { return true }
+        if word(last, codeWord) && word(last - 1, codeOwners) { return true }
+        if word(last, valueWord) && word(last - 1, verificationWord) { return true }
         return word(last, credentialDerived) && word(last - 1, passwordWords)
     }
 
