@@ -27,7 +27,7 @@ import Testing
 
     /// Where the hashes stand: alone, in a sentence, as a JSON value, after a key no rule knows.
     static let contexts: [(String, String)] = [("", ""), ("the old hash was ", ", rotate it."), ("{\"h\": \"", "\"}"),
-                                               ("digest=", "\n"), ("'", "'")]
+                                               ("digest=", "\n"), ("'", "'"), ("hash:", ",next:field,more")]
 
     @Test(arguments: hashes)
     func eachShapeIsMaskedFromItsSalt(_ hash: String, _ secret: String) {

@@ -36,13 +36,19 @@ enum PasswordHashShape {
             return span(bytes, start: word - 1, fields: dollar, upper: upper)
         }
         if before == UInt8(ascii: ":") {
-            // Werkzeug's `method:…:iterations$`: the colons belong to the scheme.
+            // Werkzeug's `method:…:iterations$`: the colons belong to the scheme, which starts after a
+            // byte of no name or after a colon (`hash:pbkdf2:sha256:600000$…`).
             var start = word - 1
             while start > lower && dollar - start < maximumReach && (isNameByte(bytes[start - 1]) || bytes[start - 1] == UInt8(ascii: ":")) {
                 start -= 1
             }
-            guard start == lower || !isNameByte(bytes[start - 1]), werkzeugScheme(bytes, start: start, dollar: dollar) else { return nil }
-            return span(bytes, start: start, fields: dollar, upper: upper)
+            while start < word {
+                if (start == lower || !isNameByte(bytes[start - 1])) && werkzeugScheme(bytes, start: start, dollar: dollar) {
+                    return span(bytes, start: start, fields: dollar, upper: upper)
+                }
+                while start < word && bytes[start] != UInt8(ascii: ":") { start += 1 }
+                start += 1
+            }
         }
         guard Packed.isOne(of: namedSchemes, bytes, word..<dollar) else { return nil }
         return span(bytes, start: word, fields: dollar, upper: upper)
@@ -166,8 +172,9 @@ enum PasswordHashShape {
     }
 
     /// The finding of the hash whose scheme starts at `start` and whose fields begin after the `$` at
-    /// `fields`. The fields run over field bytes (not ending in `,` or `:`, punctuation of the text
-    /// around it), and the last (after the last `$`) must hold `minimumHash` characters or more. The
+    /// `fields`. The fields run over field bytes, the last (after the last `$`) up to a `,` and not
+    /// ending in `:` (punctuation of the text around it), and must hold `minimumHash` characters or more;
+    /// a run past `maximumLength` is no hash (and bounds what each candidate reads). The
     /// finding is the salt and hash: the scheme and the parameter fields before them (`12`, `v=19`,
     /// `m=65536,t=3,p=4`, `rounds=5000`) say nothing of the password, and kept, the token is a hash of the
     /// same format (`$2b$12$` and 53 characters of bcrypt's alphabet), which an application can parse.
@@ -179,7 +186,11 @@ enum PasswordHashShape {
             end += 1
         }
         guard end - start <= maximumLength else { return nil }
-        while end > lastDollar + 1 && (bytes[end - 1] == UInt8(ascii: ",") || bytes[end - 1] == UInt8(ascii: ":")) { end -= 1 }
+        // A hash holds no `,` (parameters do, before it): the text around it goes on after one.
+        var comma = lastDollar + 1
+        while comma < end && bytes[comma] != UInt8(ascii: ",") { comma += 1 }
+        end = comma
+        while end > lastDollar + 1 && bytes[end - 1] == UInt8(ascii: ":") { end -= 1 }
         guard end - lastDollar - 1 >= minimumHash else { return nil }
         var secret = fields + 1
         while secret < lastDollar {
