@@ -251,6 +251,10 @@ package struct PgDumpSplitter {
         var taken = 0
         var batchLines = 0
         var sawInsert = false
+        // The last statement's table, column list, and what they gave: the next statement (most often
+        // of the same table and list) takes them without the schema's lookups (a column list's names were
+        // matched against the table's columns one by one) and the table list's lock.
+        var last: (table: String, names: [String]?, columns: [DumpColumn]?, index: Int32)? = nil
         while true {
             let atEOF = input.atEOF
             let parsed = input.withBytes { InsertStatement.parse($0, from: taken, inputEnds: atEOF) }
@@ -279,8 +283,14 @@ package struct PgDumpSplitter {
                     guard flush() else { return .stopped }
                     sawInsert = true
                 }
-                statement.columns = schema.columns(of: statement)
-                statement.tableIndex = tables.registerTable(statement.table)
+                if let last, last.table == statement.table, last.names == statement.columnNames {
+                    statement.columns = last.columns
+                    statement.tableIndex = last.index
+                } else {
+                    statement.columns = schema.columns(of: statement)
+                    statement.tableIndex = tables.registerTable(statement.table)
+                    last = (statement.table, statement.columnNames, statement.columns, statement.tableIndex)
+                }
                 statement.rowIndex = rows[statement.table, default: 0]
                 rows[statement.table, default: 0] += statement.rowCount
                 statement.line = line + batchLines
