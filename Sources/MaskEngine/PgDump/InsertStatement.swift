@@ -72,8 +72,10 @@ package struct InsertStatement: Sendable {
     package static let keyword = Array("INSERT INTO ".utf8)
 
     /// Reads the statement that begins at `start` of `bytes`; `inputEnds` says no byte follows them.
-    package static func parse(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, inputEnds: Bool) -> Parsed {
-        var reader = Reader(bytes: bytes, position: start, inputEnds: inputEnds)
+    /// `literals` is how many literals to make room for at once (the last statement's: a statement
+    /// of 17 values grew its array six times).
+    package static func parse(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, inputEnds: Bool, literals: Int = 0) -> Parsed {
+        var reader = Reader(bytes: bytes, position: start, inputEnds: inputEnds, literalCapacity: literals)
         do {
             return try reader.statement()
         } catch Reader.Stop.needsMore {
@@ -94,6 +96,7 @@ package struct InsertStatement: Sendable {
         let bytes: UnsafeBufferPointer<UInt8>
         var position: Int
         let inputEnds: Bool
+        var literalCapacity = 0
 
         /// The byte at the cursor; past the bytes read, the statement needs more (or, at the input's
         /// end, is cut short).
@@ -179,6 +182,7 @@ package struct InsertStatement: Sendable {
             }
             try expect("VALUES")
             var statement = InsertStatement(range: start..<start, table: table, columnNames: names)
+            statement.literals.reserveCapacity(literalCapacity)
             while true {
                 try skipSpace()
                 try expect("(")

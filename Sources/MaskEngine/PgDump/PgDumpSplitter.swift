@@ -257,7 +257,8 @@ package struct PgDumpSplitter {
         var last: (table: String, names: [String]?, columns: [DumpColumn]?, index: Int32)? = nil
         while true {
             let atEOF = input.atEOF
-            let parsed = input.withBytes { InsertStatement.parse($0, from: taken, inputEnds: atEOF) }
+            let literals = batch.last?.literals.count ?? 0
+            let parsed = input.withBytes { InsertStatement.parse($0, from: taken, inputEnds: atEOF, literals: literals) }
             var next: InsertStatement? = nil
             // Why the run ends, when it ends in an error: a statement past the line limit, or one
             // pg_dump would not write (the reason, at an offset into it).
