@@ -24,6 +24,8 @@ every column text):
   ids      four random 64-bit ids (snowflakes and hash-derived bigints) a row, as a bigint column prints them
   geo      a latitude, a longitude (7 decimals), a point and an accuracy a row
   intl     a row of Russian, Chinese and Japanese words (UTF-8, multi-byte)
+  dollars  a line of shell text and prices a row (`$HOME$PATH`, `138$`, `US$73`, `a$b$c`: five `$` after
+           a letter or digit, each a password-hash candidate that is none)
 Every table is PII-free except emails, jwts and keys (the card rules alone take a tenth of the
 products table's EAN-13s for 13-digit Visa or Maestro numbers: its column names say they are barcodes;
 and about 3 % of the ids table's random bigints are card numbers by their digits, Luhn and an issuer
@@ -171,6 +173,10 @@ def rows_intl(rng, i):
             "".join(rng.choice(WORDS_JA) for _ in range(30))]
 
 
+def rows_dollars(rng, i):
+    return [str(i), f"export PATH=$HOME/bin:$PATH; echo ${{USER}}$SUFFIX costs {rng.randint(1, 999)}$ or US${rng.randint(1, 99)}; a$b$c"]
+
+
 TABLES = {
     "emails": (["id", "email", "alt"], rows_emails),
     "wide": ([f"col{k}" for k in range(100)], rows_wide),
@@ -191,6 +197,7 @@ TABLES = {
     "ids": (["snowflake", "hashed", "channel", "neg"], rows_ids),
     "geo": (["id", "lat", "lon", "point", "accuracy"], rows_geo),
     "intl": (["id", "ru", "zh", "ja"], rows_intl),
+    "dollars": (["id", "note"], rows_dollars),
 }
 
 
