@@ -22,7 +22,7 @@ import Testing
         ("pbkdf2:sha256:600000$Fq0bS9xB$2c8e8f1a9c6d0b4f1f8e3a7b5c2d9e0f1a2b3c4d", "Fq0bS9xB$2c8e8f1a9c6d0b4f1f8e3a7b5c2d9e0f1a2b3c4d"),
         ("scrypt:32768:8:1$kcJ1Jy3dLmN8$0a1b2c3d4e5f60718293a4b5c6d7e8f9", "kcJ1Jy3dLmN8$0a1b2c3d4e5f60718293a4b5c6d7e8f9"),
         ("SCRAM-SHA-256$4096:c2FsdHNhbHQ=$aGVsbG9oZWxsb2hlbGxvaGVsbG8=:d29ybGR3b3JsZHdvcmxk",
-         "4096:c2FsdHNhbHQ=$aGVsbG9oZWxsb2hlbGxvaGVsbG8=:d29ybGR3b3JsZHdvcmxk"),
+         "c2FsdHNhbHQ=$aGVsbG9oZWxsb2hlbGxvaGVsbG8=:d29ybGR3b3JsZHdvcmxk"),
     ]
 
     /// Where the hashes stand: alone, in a sentence, as a JSON value, after a key no rule knows.
@@ -75,6 +75,25 @@ import Testing
         #expect(token != hash && token.hasPrefix("$2b$12$") && token.utf8.count == hash.utf8.count)
         let alphabet = Set("./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
         #expect(token.utf8.dropFirst(7).allSatisfy(alphabet.contains), "\(token)")
+    }
+
+    /// Where a key or a column's name says the value is a password and the value is a hash, the hash's
+    /// salt and hash are the finding (its scheme kept, the token a hash too); a value that is more than a
+    /// hash stays one whole finding.
+    @Test func aHashAssignedOrInACredentialColumnKeepsItsScheme() throws {
+        let bcrypt = "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW"
+        #expect(spans(in: "{\"password_hash\": \"\(bcrypt)\"}") == ["password_hash:" + bcrypt.dropFirst(7)])
+        let scram = "SCRAM-SHA-256$4096:c2FsdHNhbHQ=$aGVsbG9oZWxsb2hlbGxvaGVsbG8=:d29ybGR3b3JsZHdvcmxk"
+        #expect(spans(in: "ALTER ROLE bob PASSWORD '\(scram)';") == ["password_hash:" + scram.dropFirst(19)])
+        #expect(spans(in: "password=\(bcrypt)x!") == ["password_assignment:\(bcrypt)x!"])
+
+        let input = Array("id,encrypted_password\n1,\(bcrypt)\n2,hunter2\n".utf8)
+        let result = maskStream(input, format: .csv)
+        #expect(result.error == nil)
+        let rows = String(decoding: result.output, as: UTF8.self).split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[1]) }
+        let token = try #require(rows.first)
+        #expect(token != bcrypt && token.hasPrefix("$2b$12$") && token.utf8.count == bcrypt.utf8.count, "\(token)")
+        #expect(rows.count == 2 && rows[1] != "hunter2" && rows[1].utf8.count == 7)
     }
 
     /// A column of a type that cannot hold PII is skipped only when its text cannot hold a hash: money's

@@ -196,6 +196,12 @@ public struct CellScanner {
             // secret, and the names, numbers and structure stay (what only looks like a document is
             // masked whole).
             guard upper > lower else { return 0 }
+            // A password hash (`encrypted_password`'s bcrypt): its salt and hash, so that the token is a
+            // hash of the same format, which an application can still parse.
+            if let hash = PasswordHashShape.wholeValue(bytes, lower: lower, upper: upper) {
+                findings.append(Finding(start: hash.lowerBound - lower, end: hash.upperBound - lower, type: .secret, kind: .passwordHash))
+                return 1
+            }
             let value = UnsafeBufferPointer(rebasing: bytes[lower..<upper])
             guard JSONNumberSpans.isContainer(value) else {
                 findings.append(Finding(start: 0, end: upper - lower, type: .secret, kind: .credentialColumn))

@@ -24,6 +24,28 @@ enum PasswordHashShape {
     /// `$` are rejected after reading back over one word: stage 2 sees every `$` after a letter or digit
     /// (prices, shell variables), and most are no hash.
     static func match(_ bytes: Bytes, dollar: Int, lower: Int, upper: Int) -> (Range<Int>, SecretKind)? {
+        found(bytes, dollar: dollar, lower: lower, upper: upper).map { ($0.secret, .passwordHash) }
+    }
+
+    /// The salt and hash of `lower..<upper` when it is one hash and nothing else: the part of a value
+    /// to mask when a credential column or a `password=` assignment holds a hash, so that its token is
+    /// a hash of the same format too (an application that reads it as bcrypt's fails on `$x9$41$…`).
+    static func wholeValue(_ bytes: Bytes, lower: Int, upper: Int) -> Range<Int>? {
+        // The `$` that ends the scheme's name: within the longest scheme's reach of the start.
+        var d = lower + 1
+        while d < upper && d - lower <= maximumReach {
+            if bytes[d] == UInt8(ascii: "$") && ASCII.isAlnum(bytes[d - 1]) {
+                guard let hash = found(bytes, dollar: d, lower: lower, upper: upper),
+                      hash.start == lower && hash.secret.upperBound == upper else { return nil }
+                return hash.secret
+            }
+            d += 1
+        }
+        return nil
+    }
+
+    /// The hash whose scheme's name ends at `dollar`: where its scheme starts, and its salt and hash.
+    private static func found(_ bytes: Bytes, dollar: Int, lower: Int, upper: Int) -> (start: Int, secret: Range<Int>)? {
         var word = dollar
         while word > lower && dollar - word <= longestName && isNameByte(bytes[word - 1]) { word -= 1 }
         let length = dollar - word
@@ -178,7 +200,7 @@ enum PasswordHashShape {
     /// finding is the salt and hash: the scheme and the parameter fields before them (`12`, `v=19`,
     /// `m=65536,t=3,p=4`, `rounds=5000`) say nothing of the password, and kept, the token is a hash of the
     /// same format (`$2b$12$` and 53 characters of bcrypt's alphabet), which an application can parse.
-    private static func span(_ bytes: Bytes, start: Int, fields: Int, upper: Int) -> (Range<Int>, SecretKind)? {
+    private static func span(_ bytes: Bytes, start: Int, fields: Int, upper: Int) -> (start: Int, secret: Range<Int>)? {
         var end = fields + 1
         var lastDollar = fields
         while end < upper && end - start <= maximumLength && isFieldByte(bytes[end]) {
@@ -196,10 +218,16 @@ enum PasswordHashShape {
         while secret < lastDollar {
             var next = secret
             while bytes[next] != UInt8(ascii: "$") { next += 1 }
-            guard isParameters(bytes, secret..<next) else { break }
+            guard isParameters(bytes, secret..<next) else {
+                // SCRAM's `4096:salt`: the iteration count is a parameter too.
+                var digits = secret
+                while digits < next && ASCII.isDigit(bytes[digits]) { digits += 1 }
+                if digits > secret && digits < next && bytes[digits] == UInt8(ascii: ":") { secret = digits + 1 }
+                break
+            }
             secret = next + 1
         }
-        return (secret..<end, .passwordHash)
+        return (start, secret..<end)
     }
 
     /// A field of parameters: empty, a number (bcrypt's cost, PBKDF2's iterations), or `name=number`

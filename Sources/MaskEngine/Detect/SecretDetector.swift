@@ -17,14 +17,24 @@ enum SecretDetector {
             if let found = WebhookURLRule.match(bytes, colon: position, lower: lower, upper: upper) { return found }
             if let found = telegramBotToken(bytes, colon: position, lower: lower, upper: upper) { return found }
             if let found = CommandLineCredentialRule.match(bytes, colon: position, lower: lower, upper: upper) { return found }
-            return AssignmentRule.match(bytes, at: position, lower: lower, upper: upper)
+            return hashNarrowed(AssignmentRule.match(bytes, at: position, lower: lower, upper: upper), in: bytes)
         case UInt8(ascii: "="), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"):
-            return AssignmentRule.match(bytes, at: position, lower: lower, upper: upper)
+            return hashNarrowed(AssignmentRule.match(bytes, at: position, lower: lower, upper: upper), in: bytes)
         case UInt8(ascii: "-"): return privateKeyBlock(bytes, at: position, lower: lower, upper: upper)
-        case UInt8(ascii: " "), UInt8(ascii: "("): return AssignmentRule.quotedAfterKey(bytes, at: position, lower: lower, upper: upper)
+        case UInt8(ascii: " "), UInt8(ascii: "("):
+            return hashNarrowed(AssignmentRule.quotedAfterKey(bytes, at: position, lower: lower, upper: upper), in: bytes)
         case UInt8(ascii: "$"): return PasswordHashShape.match(bytes, dollar: position, lower: lower, upper: upper)
         default: return nil
         }
+    }
+
+    /// An assigned value that is a password hash and nothing else (`"password_hash": "$2b$12$…"`,
+    /// `PASSWORD 'SCRAM-SHA-256$…'`): its salt and hash, so that the token is a hash of the same format.
+    @inline(__always)
+    static func hashNarrowed(_ found: (Range<Int>, SecretKind)?, in bytes: Bytes) -> (Range<Int>, SecretKind)? {
+        guard let (range, kind) = found, kind == .passwordAssignment,
+              let hash = PasswordHashShape.wholeValue(bytes, lower: range.lowerBound, upper: range.upperBound) else { return found }
+        return (hash, .passwordHash)
     }
 
     /// A token that starts exactly at `start`: a catalogue prefix token, a JWT, a Discord bot token, a
