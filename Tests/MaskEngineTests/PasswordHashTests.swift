@@ -94,6 +94,12 @@ import Testing
         let token = try #require(rows.first)
         #expect(token != bcrypt && token.hasPrefix("$2b$12$") && token.utf8.count == bcrypt.utf8.count, "\(token)")
         #expect(rows.count == 2 && rows[1] != "hunter2" && rows[1].utf8.count == 7)
+
+        // A JSON document in a credential column: its string values are the secrets, a hash among them
+        // keeps its scheme.
+        let document = Array("id,secrets\n1,\"{\"\"old\"\": \"\"\(bcrypt)\"\", \"\"pin\"\": \"\"4711\"\"}\"\n".utf8)
+        let masked = String(decoding: maskStream(document, format: .csv).output, as: UTF8.self)
+        #expect(masked.contains("{\"\"old\"\": \"\"$2b$12$") && !masked.contains(bcrypt) && !masked.contains("4711"), "\(masked)")
     }
 
     /// A column of a type that cannot hold PII is skipped only when its text cannot hold a hash: money's

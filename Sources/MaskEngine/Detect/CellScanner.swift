@@ -208,8 +208,13 @@ public struct CellScanner {
                 return 1
             }
             let before = findings.count
-            let wellFormed = JSONNumberSpans.forEachStringValue(value) {
-                findings.append(Finding(start: $0.lowerBound, end: $0.upperBound, type: .secret, kind: .credentialColumn))
+            let wellFormed = JSONNumberSpans.forEachStringValue(value) { string in
+                // A string that is a password hash keeps its scheme, as a whole value does.
+                if let hash = PasswordHashShape.wholeValue(bytes, lower: lower + string.lowerBound, upper: lower + string.upperBound) {
+                    findings.append(Finding(start: hash.lowerBound - lower, end: hash.upperBound - lower, type: .secret, kind: .passwordHash))
+                } else {
+                    findings.append(Finding(start: string.lowerBound, end: string.upperBound, type: .secret, kind: .credentialColumn))
+                }
             }
             if !wellFormed {
                 findings.removeSubrange(before...)
