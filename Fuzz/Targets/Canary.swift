@@ -62,6 +62,9 @@ public struct Canary: Sendable {
         Canary("secret_azure_client_secret", "sRL8Q~aEaTopYW5LSQdGrKNB4di4RX2G1zdW8F"),
         Canary("secret_gitlab_token", "glpat-Hq3vX9kLm2Tz8RwY5nBc"),
         Canary("secret_npm_token", "npm_Z4kq9WmX2vT7pR3sL8nY6bH1cJ5dF0gA2eQw"),
+        // A password hash keeps its scheme and cost: the salt and hash must not pass.
+        Canary("secret_password_hash", "$2b$12$pesR9SMEEQ0iVQX10ZLP6Pf0Eu6okpFn1bxavDqcWA20peQIn8Vnp", needle: "pesR9SMEEQ0iVQX10ZLP6Pf0Eu6okpFn1bxavDqcWA20peQIn8Vnp"),
+        Canary("secret_postgres_md5_password", "md5743c9125e48150e4bd29eeb0b585fb17"),
     ]
 
     /// The canary a marker's selector byte picks; digit canaries are swapped for the email where the

@@ -27,7 +27,8 @@ import Testing
 
     /// Where the hashes stand: alone, in a sentence, as a JSON value, after a key no rule knows.
     static let contexts: [(String, String)] = [("", ""), ("the old hash was ", ", rotate it."), ("{\"h\": \"", "\"}"),
-                                               ("digest=", "\n"), ("'", "'"), ("hash:", ",next:field,more")]
+                                               ("digest=", "\n"), ("'", "'"), ("hash:", ",next:field,more"),
+                                               ("", "$x rest")]
 
     @Test(arguments: hashes)
     func eachShapeIsMaskedFromItsSalt(_ hash: String, _ secret: String) {

@@ -213,7 +213,14 @@ enum PasswordHashShape {
         while comma < end && bytes[comma] != UInt8(ascii: ",") { comma += 1 }
         end = comma
         while end > lastDollar + 1 && bytes[end - 1] == UInt8(ascii: ":") { end -= 1 }
-        guard end - lastDollar - 1 >= minimumHash else { return nil }
+        // A short last field after the hash (`…$x`, text glued on) is not the hash: the hash ends at the
+        // `$` before it, when the field before that is long enough (else there is no hash).
+        while end - lastDollar - 1 < minimumHash {
+            guard lastDollar > fields else { return nil }
+            end = lastDollar
+            lastDollar -= 1
+            while bytes[lastDollar] != UInt8(ascii: "$") { lastDollar -= 1 }
+        }
         var secret = fields + 1
         while secret < lastDollar {
             var next = secret
