@@ -152,6 +152,12 @@ check "pg_dumpall: the customers' rows are in the masked script" \
 check "pg_dumpall: original PII values left" "$(grep -F -c -f "$dir/pii.txt" "$dir/cluster-masked.sql" || true)" "0"
 check "pg_dumpall: the roles' verifiers are in the dump and not in the masked script" \
   "$(grep -F -c -f "$dir/verifiers.txt" "$dir/cluster.sql")/$(grep -F -c -f "$dir/verifiers.txt" "$dir/cluster-masked.sql" || true)" "2/0"
+# The masked SCRAM verifier keeps its scheme and iteration count: run again, its ALTER ROLE sets it as a
+# verifier (a value that is none would be taken for a password and hashed anew, another salt).
+masked_verifier=$(grep -o "SCRAM-SHA-256[^']*" "$dir/cluster-masked.sql" | head -1 || true)
+grep "^ALTER ROLE app_scram " "$dir/cluster-masked.sql" | $psql -d postgres >/dev/null || true
+check "pg_dumpall: a masked SCRAM verifier restores as a verifier" \
+  "$(q postgres "select rolpassword = '$masked_verifier' and rolpassword like 'SCRAM-SHA-256\$4096:%' from pg_authid where rolname = 'app_scram'")" "t"
 
 # A CSV export (COPY ... CSV, as psql's \copy and most tools write it): bytea comes out as `\x…` hex,
 # which maskd reads as the bytes it encodes; the masked file loads back with COPY ... CSV.

@@ -55,6 +55,14 @@ import Testing
         #expect(found.isEmpty, "\(text) → \(found)")
     }
 
+    /// A hash with a long run of field bytes glued after it is cut at the run's limit, not refused:
+    /// the hash at its start is masked (fail closed).
+    @Test func aHashWithALongRunGluedOnIsStillMasked() {
+        let hash = "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW"
+        let found = findings(in: hash + "/" + String(repeating: "a", count: 600))
+        #expect(found.count == 1 && found.first?.start == 7 && (found.first?.end ?? 0) > hash.utf8.count, "\(found)")
+    }
+
     /// PostgreSQL's md5 verifier: `md5` and 32 lower-case hex digits (the catalogue's rule).
     @Test func postgresMD5VerifiersAreMasked() {
         let verifier = "md5a3556571e93b0d20722ba62be61e8c2d"

@@ -196,25 +196,14 @@ public struct CellScanner {
             // secret, and the names, numbers and structure stay (what only looks like a document is
             // masked whole).
             guard upper > lower else { return 0 }
-            // A password hash (`encrypted_password`'s bcrypt): its salt and hash, so that the token is a
-            // hash of the same format, which an application can still parse.
-            if let hash = PasswordHashShape.wholeValue(bytes, lower: lower, upper: upper) {
-                findings.append(Finding(start: hash.lowerBound - lower, end: hash.upperBound - lower, type: .secret, kind: .passwordHash))
-                return 1
-            }
             let value = UnsafeBufferPointer(rebasing: bytes[lower..<upper])
             guard JSONNumberSpans.isContainer(value) else {
-                findings.append(Finding(start: 0, end: upper - lower, type: .secret, kind: .credentialColumn))
+                findings.append(Self.credential(bytes, lower..<upper, cell: lower))
                 return 1
             }
             let before = findings.count
             let wellFormed = JSONNumberSpans.forEachStringValue(value) { string in
-                // A string that is a password hash keeps its scheme, as a whole value does.
-                if let hash = PasswordHashShape.wholeValue(bytes, lower: lower + string.lowerBound, upper: lower + string.upperBound) {
-                    findings.append(Finding(start: hash.lowerBound - lower, end: hash.upperBound - lower, type: .secret, kind: .passwordHash))
-                } else {
-                    findings.append(Finding(start: string.lowerBound, end: string.upperBound, type: .secret, kind: .credentialColumn))
-                }
+                findings.append(Self.credential(bytes, (lower + string.lowerBound)..<(lower + string.upperBound), cell: lower))
             }
             if !wellFormed {
                 findings.removeSubrange(before...)
@@ -242,6 +231,16 @@ public struct CellScanner {
         }
         custom?.scan(bytes, lower: lower, upper: upper, announced: context.announcedCustom, into: &findings, from: before)
         return findings.count - before
+    }
+
+    /// A credential column's value, or a string of its JSON document (`range`), as a finding relative to
+    /// the cell's start: the whole of it, or a password hash's salt and hash (`encrypted_password`'s
+    /// bcrypt), so that the token is a hash of the same format, which an application can still parse.
+    private static func credential(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, cell: Int) -> Finding {
+        if let hash = PasswordHashShape.wholeValue(bytes, lower: range.lowerBound, upper: range.upperBound) {
+            return Finding(start: hash.lowerBound - cell, end: hash.upperBound - cell, type: .secret, kind: .passwordHash)
+        }
+        return Finding(start: range.lowerBound - cell, end: range.upperBound - cell, type: .secret, kind: .credentialColumn)
     }
 
     /// The built-in detectors, at the stage-1 candidates of `bytes[lower..<upper]`.

@@ -83,7 +83,7 @@ enum PasswordHashShape {
     /// The shortest last field taken for a hash (phpass has 31 characters after its `$P$`, md5crypt
     /// 22, SCRAM's keys 44 each; a salt alone is 8 to 22).
     static let minimumHash = 16
-    /// A longer run is no hash of these formats (sha512crypt, the longest, is 106 with its rounds).
+    /// The most of a run read as a hash (sha512crypt, the longest format, is 106 with its rounds).
     static let maximumLength = 512
 
     /// Letters, digits, `_` and `-`: the bytes of scheme names and crypt ids.
@@ -196,18 +196,19 @@ enum PasswordHashShape {
     /// The finding of the hash whose scheme starts at `start` and whose fields begin after the `$` at
     /// `fields`. The fields run over field bytes, the last (after the last `$`) up to a `,` and not
     /// ending in `:` (punctuation of the text around it), and must hold `minimumHash` characters or more;
-    /// a run past `maximumLength` is no hash (and bounds what each candidate reads). The
+    /// a run is read up to `maximumLength` bytes (which bounds what each candidate reads). The
     /// finding is the salt and hash: the scheme and the parameter fields before them (`12`, `v=19`,
     /// `m=65536,t=3,p=4`, `rounds=5000`) say nothing of the password, and kept, the token is a hash of the
     /// same format (`$2b$12$` and 53 characters of bcrypt's alphabet), which an application can parse.
     private static func span(_ bytes: Bytes, start: Int, fields: Int, upper: Int) -> (start: Int, secret: Range<Int>)? {
         var end = fields + 1
         var lastDollar = fields
-        while end < upper && end - start <= maximumLength && isFieldByte(bytes[end]) {
+        // A run past `maximumLength` is cut there, not refused: the hash is at its start, and the rest
+        // is text glued on (refused, a hash with a long run of field bytes after it passed in clear).
+        while end < upper && end - start < maximumLength && isFieldByte(bytes[end]) {
             if bytes[end] == UInt8(ascii: "$") { lastDollar = end }
             end += 1
         }
-        guard end - start <= maximumLength else { return nil }
         // A hash holds no `,` (parameters do, before it): the text around it goes on after one.
         var comma = lastDollar + 1
         while comma < end && bytes[comma] != UInt8(ascii: ",") { comma += 1 }

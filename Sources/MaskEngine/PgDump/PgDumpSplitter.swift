@@ -255,9 +255,11 @@ package struct PgDumpSplitter {
         // of the same table and list) takes them without the schema's lookups (a column list's names were
         // matched against the table's columns one by one) and the table list's lock.
         var last: (table: String, names: [String]?, columns: [DumpColumn]?, index: Int32)? = nil
+        // The last statement's literal count, room for the next one's (not `batch.last`: a statement's
+        // copy is a reference count up and down on each of its arrays).
+        var literals = 0
         while true {
             let atEOF = input.atEOF
-            let literals = batch.last?.literals.count ?? 0
             let parsed = input.withBytes { InsertStatement.parse($0, from: taken, inputEnds: atEOF, literals: literals) }
             var next: InsertStatement? = nil
             // Why the run ends, when it ends in an error: a statement past the line limit, or one
@@ -296,6 +298,7 @@ package struct PgDumpSplitter {
                 rows[statement.table, default: 0] += statement.rowCount
                 statement.line = line + batchLines
                 batchLines += input.withBytes { LineChunkMasker.lineFeeds(in: UnsafeBufferPointer(rebasing: $0[statement.range])) }
+                literals = statement.literals.count
                 batch.append(statement)
                 taken = statement.range.upperBound
                 continue
