@@ -10,7 +10,7 @@
 # a check that masking did happen and that non-PII columns are unchanged.
 #
 # Items: 1 SELECT * · 2 determinism · 3 expressions · 4 COPY text/csv/binary · 5 errors echoing values
-# · 6 NOTIFY · 7 large objects (FunctionCall) · 8 libpq prepared/binary/pipeline · 9 replication
+# · 6 NOTIFY, credential and renamed columns · 7 large objects (FunctionCall) · 8 libpq prepared/binary/pipeline · 9 replication
 # refused · 10 client encodings · 11 SSL · 12 maskd killed mid-stream, restart on a stale socket
 # · 13 in-process proxy gives the same tokens · 14 pgbench · 15 socket peer refused · 16 pg_dump (plain
 # and custom format) through the proxy, restored.
@@ -298,6 +298,24 @@ viaproxy -At -F '|' -c "select id, password, api_key, token_count from creds ord
 check "6b credential columns: every password and key masked (same length), counts unchanged" \
   "$(awk -F'|' -v n=0 '$2 != "Pw" $1 "!x7" && length($2) == length("Pw" $1 "!x7") && length($3) == 32 && $4 == $1 { n++ } END { print n }' "$D/creds.out")/$(grep -F -c -f "$D/creds.txt" "$D/creds.out" || true)" \
   "50/0"
+
+# --- 6c. renamed columns -----------------------------------------------------------------------------
+# `SELECT password AS p`: the RowDescription says `p`; the query's text says what `p` is, and the
+# column is masked as the one it renames (the same tokens as without the alias).
+"${direct[@]}" -d app -c "create table people (id int, ssn text)" \
+  -c "insert into people select g, (200 + g)::text || (10 + g)::text || (1000 + g)::text from generate_series(1, 50) g" >/dev/null
+viaproxy -At -F '|' -c "select c.id, c.password, c.api_key, p.ssn from creds c join people p using (id) order by 1" \
+  >"$D/renamed-plain.out" 2>&1
+viaproxy -At -F '|' -c "select c.id as i, c.password pw, coalesce(c.api_key, '') as \"K\", p.ssn as s from creds c join people p using (id) order by 1" \
+  >"$D/renamed.out" 2>&1
+viaproxy -At -F '|' -c "with t as (select id, password as secret_value from creds) select id, secret_value as v from t order by 1" \
+  >"$D/renamed-cte.out" 2>&1
+"${direct[@]}" -d app -At -c "select ssn from people" >"$D/renamed.txt"
+cat "$D/creds.txt" >>"$D/renamed.txt"
+check "6c renamed columns: 50 rows each way" "$(wc -l <"$D/renamed-plain.out" | tr -d ' ')/$(wc -l <"$D/renamed.out" | tr -d ' ')" "50/50"
+noleak "6c renamed columns (AS, no AS, an expression, a quoted alias): no password, key or bare SSN" "$D/renamed.out" "$D/renamed.txt"
+noleak "6c a column renamed in a WITH query and renamed again" "$D/renamed-cte.out" "$D/renamed.txt"
+check "6c renamed columns get the tokens they get under their own names" "$(cmp -s "$D/renamed-plain.out" "$D/renamed.out" && echo same || echo differ)" "same"
 
 # --- 7. large objects (lo_read over FunctionCall) ----------------------------------------------------
 content="secret email $e5"

@@ -135,6 +135,40 @@ import Testing
         #expect(!records.contains { $0.contains("cy.park") || $0.contains("536-90") }, "no value in the audit")
     }
 
+    /// Columns renamed in a prepared statement with binary results (postgres-nio): `password AS p` is a
+    /// credential column and `ssn AS s` (a bigint of nine digits) an SSN column, masked with the tokens
+    /// they get under their own names.
+    @Test func renamedColumnsThroughPreparedStatementsAreMaskedAsTheirSources() async throws {
+        let pg = try TestPostgres()
+        defer { pg.stop() }
+        try pg.psql("""
+            CREATE TABLE accounts (id int PRIMARY KEY, password text, ssn bigint, login text);
+            INSERT INTO accounts VALUES (1, 'hunter2-Secret', 536904399, 'alice'), (2, 'correct horse', 212345678, 'bob');
+            """)
+        let logger = Logger(label: "test")
+        let proxy = try MaskdProxy(configuration: ProxyConfiguration(listenHost: "127.0.0.1", listenPort: 0,
+                                                                 upstream: .tcp(host: "127.0.0.1", port: pg.port), maskdSocket: nil,
+                                                                 key: Self.key), logger: logger)
+        try proxy.start()
+        defer { proxy.stop() }
+        let configuration = PostgresConnection.Configuration(host: "127.0.0.1", port: proxy.port!, username: "postgres",
+                                                             password: nil, database: "postgres", tls: .disable)
+        let client = try await PostgresConnection.connect(configuration: configuration, id: 3, logger: logger)
+        var own: [(String, Int64, String)] = []
+        var renamed: [(String, Int64, String)] = []
+        for try await row in try await client.query("SELECT password, ssn, login FROM accounts WHERE id <= \(Int32(2)) ORDER BY id",
+                                                    logger: logger).decode((String, Int64, String).self) { own.append(row) }
+        for try await row in try await client.query("SELECT a.password AS p, ssn s, login AS l FROM accounts a WHERE id <= \(Int32(2)) ORDER BY id",
+                                                    logger: logger).decode((String, Int64, String).self) { renamed.append(row) }
+        try await client.close()
+
+        #expect(renamed.count == 2)
+        #expect(!renamed.contains { $0.0 == "hunter2-Secret" || $0.0 == "correct horse" || $0.1 == 536_904_399 || $0.1 == 212_345_678 },
+                "\(renamed)")
+        #expect(renamed.map(\.2) == ["alice", "bob"], "the other columns pass")
+        #expect(zip(own, renamed).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }, "the same tokens as under the columns' own names")
+    }
+
     /// Random bigints are card numbers by their digits one time in 30 (Luhn and an issuer range). Each
     /// masked one must still be an int8 the driver decodes, in binary and in text, under every action,
     /// and tokens must stay distinct (a token out of range used to become 0 in binary, and a client

@@ -127,9 +127,11 @@ public struct ColumnContext: Sendable, Equatable {
         return parts
     }
 
-    /// The context for a column of this name and PostgreSQL type OID (0 when unknown).
-    public static func forColumn(name: some StringProtocol, typeOID: UInt32 = 0) -> ColumnContext {
+    /// The context for a column of this name and PostgreSQL type OID (0 when unknown); `aliasSource`:
+    /// the context of what the query renamed to `name` (`SelectListAliases`), whose stricter rules apply too.
+    public static func forColumn(name: some StringProtocol, typeOID: UInt32 = 0, aliasSource: ColumnContext? = nil) -> ColumnContext {
         var context = named(name, scanned: !PostgresType.cannotHoldPII(typeOID))
+        if let aliasSource { context.adoptStricter(aliasSource) }
         // A credential's token is text: a number, a uuid or a bytea keeps its own rules, and so does a
         // JSON or XML document (its names and literals enciphered as letters would be no document).
         if !PostgresType.plainTextOIDs.contains(typeOID) { context.credentialColumn = false }
@@ -157,6 +159,19 @@ public struct ColumnContext: Sendable, Equatable {
         }
         return context
     }
+}
+
+extension ColumnContext {
+    /// Takes from `other` what makes a column's scan stricter: a bare SSN, a card column, a credential
+    /// column (never what relaxes it, as a phone or barcode column's name does).
+    mutating func adoptStricter(_ other: ColumnContext) {
+        bareSSN = bareSSN || other.bareSSN
+        cardColumn = cardColumn || other.cardColumn
+        credentialColumn = credentialColumn || other.credentialColumn
+    }
+
+    /// Whether this context is stricter than a plain column's.
+    var makesStricter: Bool { bareSSN || cardColumn || credentialColumn }
 }
 
 /// Stage 2 of the scan: walks the stage-1 candidates of one cell and asks the validators, collecting

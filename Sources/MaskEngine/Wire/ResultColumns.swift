@@ -72,14 +72,16 @@ public struct ResultColumn: Sendable, Equatable {
     public var codec: CellCodec
     public var context: ColumnContext
 
-    public init(name: String, tableOID: UInt32 = 0, columnAttribute: Int16 = 0, typeOID: UInt32, format: Int16) {
+    /// `aliasSource`: the context of what the query renamed to `name` (`FieldDescription.aliasSource`).
+    public init(name: String, tableOID: UInt32 = 0, columnAttribute: Int16 = 0, typeOID: UInt32, format: Int16,
+                aliasSource: ColumnContext? = nil) {
         self.name = name
         self.tableOID = tableOID
         self.columnAttribute = columnAttribute
         self.typeOID = typeOID
         self.format = format
         codec = CellCodec.forColumn(typeOID: typeOID, format: format)
-        context = ColumnContext.forColumn(name: name, typeOID: typeOID)
+        context = ColumnContext.forColumn(name: name, typeOID: typeOID, aliasSource: aliasSource)
         if case .integer = codec { context.scanned = true }
         if codec == .numeric || codec == .numericText { context.scanned = true }
     }
@@ -165,7 +167,7 @@ public final class ResultColumns: Sendable {
                 format = field.formatCode
             }
             columns.append(ResultColumn(name: field.name, tableOID: field.tableOID, columnAttribute: field.columnAttribute,
-                                        typeOID: field.typeOID, format: format))
+                                        typeOID: field.typeOID, format: format, aliasSource: field.aliasSource))
         }
         self.init(columns: columns)
     }

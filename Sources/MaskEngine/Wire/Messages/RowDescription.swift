@@ -8,17 +8,18 @@ public struct FieldDescription: Sendable, Equatable {
     public var typeModifier: Int32
     /// 0 = text, 1 = binary.
     public var formatCode: Int16
+    /// What the query's text says the column's value was read from when it renamed it (`SELECT password
+    /// AS p`: a credential column's context; `SelectListAliases`), nil otherwise.
+    public var aliasSource: ColumnContext? = nil
 }
 
-/// A decoded RowDescription with the scan context of each column, shared read-only by every DataRow
-/// that follows it.
+/// A decoded RowDescription, shared read-only by every DataRow that follows it (`ResultColumns` derives
+/// each column's scan context from it).
 public final class RowDescription: Sendable {
     public let fields: [FieldDescription]
-    public let contexts: [ColumnContext]
 
     public init(fields: [FieldDescription]) {
         self.fields = fields
-        contexts = fields.map { ColumnContext.forColumn(name: $0.name, typeOID: $0.typeOID) }
     }
 
     /// Decodes a RowDescription payload (the bytes after the 5-byte header). `offset` is the payload's
@@ -82,6 +83,13 @@ struct PayloadReader {
         guard count >= 0, remaining >= count else { return false }
         position += count
         return true
+    }
+
+    /// The bytes up to the next zero (which is passed), without copying them.
+    mutating func cStringBytes() -> UnsafeBufferPointer<UInt8>? {
+        guard let nul = bytes[position...].firstIndex(of: 0) else { return nil }
+        defer { position = nul + 1 }
+        return UnsafeBufferPointer(rebasing: bytes[position..<nul])
     }
 
     mutating func cString() -> String? {

@@ -39,6 +39,8 @@ public final class WireSession {
     /// For the COPY OUT in progress: each column's context where its name makes it a credential column
     /// (`CopyOutStatement`), nil for the others; nil while no name is known.
     private var copyCredentials: [ColumnContext?]?
+    /// The aliases the client's queries gave columns, with the context of what each renamed.
+    private var aliases = SelectListAliases()
     /// Whether the COPY OUT's next row is its header of names.
     private var copyHeaderPending = false
     /// How the COPY OUT's rows are written, when its statement says.
@@ -139,6 +141,16 @@ public final class WireSession {
         return contexts.contains { $0 != nil } ? contexts : nil
     }
 
+    /// `description` with each column the client's queries renamed given what it was renamed from.
+    private static func renamed(_ description: RowDescription, by aliases: SelectListAliases) -> RowDescription {
+        guard !aliases.isEmpty, description.fields.contains(where: { aliases.context(of: $0.name) != nil }) else { return description }
+        return RowDescription(fields: description.fields.map {
+            var field = $0
+            field.aliasSource = aliases.context(of: field.name)
+            return field
+        })
+    }
+
     private func clientMessage(_ type: UInt8, _ payload: UnsafeBufferPointer<UInt8>, at location: StreamLocation) throws(WireSessionError) {
         var reader = PayloadReader(payload)
         func bad(_ what: String) -> WireSessionError {
@@ -152,8 +164,11 @@ public final class WireSession {
             state.send(.query)
             functionResults.reset()
             copyStatement = CopyOutStatement.parse(payload)
+            aliases.read(payload)
         case .parse:
             guard let name = reader.cString() else { throw bad("statement name") }
+            guard let query = reader.cStringBytes() else { throw bad("query string") }
+            aliases.read(query)
             state.send(.parse(statement: name))
         case .bind:
             guard let portal = reader.cString(), let statement = reader.cString() else { throw bad("portal or statement name") }
@@ -330,7 +345,7 @@ public final class WireSession {
         case .rowDescription:
             var payloadLocation = location
             payloadLocation.byteOffset += 5
-            let description = try RowDescription.decode(payload, at: payloadLocation)
+            let description = Self.renamed(try RowDescription.decode(payload, at: payloadLocation), by: aliases)
             switch state.current {
             case .describeStatement(let name):
                 state.described(statement: name, as: description)

@@ -1,0 +1,352 @@
+/// What a query's text says of the columns it renames: `SELECT password AS p` sends its rows under the
+/// name `p`, and a RowDescription's name is all the masker is told of a column, so the password, a bare
+/// nine-digit SSN (`ssn AS s`) or an API key (`api_key k`) would be read as a column named `p`, `s` or
+/// `k` and pass in clear. Each alias of a select list (or a `RETURNING` list) is given the context of
+/// the names its expression reads (`coalesce(u.password, '') AS x`, `(SELECT ssn FROM …) AS s`): those
+/// that make the masker stricter (an SSN, card or credential column), never those that relax it.
+///
+/// Read from a Query's or a Parse's text with PostgreSQL's lexical rules (scan.l) as far as they hide
+/// names: `'…'` (`''`), `E'…'` (backslash escapes), `$tag$ … $tag$`, `"…"` (`""`, case kept), `--` and
+/// nested `/* … */` comments; unquoted words folded to lower case, as the server names them. Not a
+/// parser: an alias it misses is masked as before (by its own name and content), and a name it takes
+/// for an alias wrongly only makes a column of that name stricter. Not followed: a column alias list
+/// in `FROM` (`AS t(p)`), a view's renamed columns, `COPY (SELECT …) TO STDOUT` (no RowDescription).
+struct SelectListAliases {
+    /// The context each alias gets from its expression's names (only aliases with such a context).
+    private(set) var contexts: [String: ColumnContext] = [:]
+    /// The order aliases were last read in, oldest first, to forget the oldest past `capacity`.
+    private var order: [String] = []
+    /// At most this many aliases are kept: a session that sends ever new ones (generated SQL) has
+    /// memory bounded; a RowDescription follows its own query's Parse or Query, whose aliases were
+    /// read last and are kept.
+    let capacity: Int
+
+    init(capacity: Int = 1024) { self.capacity = capacity }
+
+    var isEmpty: Bool { contexts.isEmpty }
+
+    /// The context a column of this name gets from the queries read, or nil.
+    func context(of name: String) -> ColumnContext? { contexts.isEmpty ? nil : contexts[name] }
+
+    /// Reads one query's text (several statements, any of them) and keeps its aliases.
+    mutating func read(_ query: UnsafeBufferPointer<UInt8>) {
+        var reader = Reader(known: contexts)
+        reader.read(query)
+        for (alias, context) in reader.found { remember(alias, context) }
+    }
+
+    private mutating func remember(_ alias: String, _ context: ColumnContext) {
+        if var known = contexts[alias] {
+            known.adoptStricter(context)
+            contexts[alias] = known
+            if let i = order.lastIndex(of: alias) { order.remove(at: i) }
+        } else {
+            contexts[alias] = context
+        }
+        order.append(alias)
+        if order.count > capacity {
+            let dropped = order.count - capacity
+            for old in order.prefix(dropped) { contexts[old] = nil }
+            order.removeFirst(dropped)
+        }
+    }
+
+    /// The streaming reader: a frame per parenthesis depth, each knowing whether it is in a select list
+    /// and, for the list's current item, the names its expression read and its last two tokens (which
+    /// say whether the item ends in an alias).
+    private struct Reader {
+        enum Last: Equatable {
+            /// Nothing yet in the item, or a token that cannot end an expression (an operator, a keyword
+            /// such as `AND`).
+            case none
+            /// `AS`: the next word or quoted name is the alias, whatever it spells (`AS from` is legal).
+            case asKeyword
+            /// A word or quoted name, not yet known to be an expression's or the alias.
+            case name
+            /// A token that ends an expression: a literal, a number, a parameter, `)`.
+            case value
+            /// The alias after `AS`, taken.
+            case alias
+        }
+
+        struct Frame {
+            var selectList = false
+            /// The names' contexts in the current item, but for the last name (`pending`), which may be
+            /// the item's alias.
+            var item = ColumnContext(scanned: true)
+            var pending = ColumnContext(scanned: true)
+            var pendingName = ""
+            var last = Last.none
+            var beforeLast = Last.none
+            /// Every name read in this frame and the frames it closed: what a parenthesised expression
+            /// gives the item around it.
+            var all = ColumnContext(scanned: true)
+        }
+
+        var frames = [Frame()]
+        var found: [(String, ColumnContext)] = []
+        /// Aliases read before and in this text: a name that reads one (`WITH t AS (SELECT password AS pw
+        /// …) SELECT pw AS z FROM t`) passes its context on.
+        var known: [String: ColumnContext]
+
+        init(known: [String: ColumnContext]) { self.known = known }
+
+        /// Words that end a select list at its own depth.
+        static let listEnds: Set<String> = ["from", "into", "where", "group", "having", "window", "order", "limit",
+                                            "offset", "fetch", "for", "union", "intersect", "except"]
+        /// Words that cannot be an alias without `AS` and do not end an expression (`a IS NULL`, `CASE …
+        /// END` ends one, so `end` is not here).
+        static let notImplicitAliases: Set<String> = ["and", "or", "not", "is", "null", "true", "false", "in", "like",
+                                                      "ilike", "between", "similar", "escape", "collate", "at", "zone",
+                                                      "distinct", "all", "case", "when", "then", "else", "over", "filter",
+                                                      "within", "asc", "desc", "nulls", "first", "last", "isnull",
+                                                      "notnull", "any", "some", "array", "row", "interval", "only"]
+
+        mutating func read(_ text: UnsafeBufferPointer<UInt8>) {
+            var i = 0
+            let n = text.count
+            var previousWordByte = false
+            while i < n {
+                let b = text[i]
+                switch b {
+                case 32, 9, 10, 13, 12:
+                    i += 1
+                    previousWordByte = false
+                    continue
+                case UInt8(ascii: "-") where i + 1 < n && text[i + 1] == UInt8(ascii: "-"):
+                    i = text[i...].firstIndex(of: 10) ?? n
+                case UInt8(ascii: "/") where i + 1 < n && text[i + 1] == UInt8(ascii: "*"):
+                    i = Self.commentEnd(text, from: i + 2)
+                case UInt8(ascii: "'"):
+                    i = Self.stringEnd(text, from: i + 1, escapes: false)
+                    value()
+                case UInt8(ascii: "\""):
+                    var name: [UInt8] = []
+                    var j = i + 1
+                    while j < n {
+                        if text[j] == UInt8(ascii: "\"") {
+                            if j + 1 < n && text[j + 1] == UInt8(ascii: "\"") { name.append(text[j]); j += 2; continue }
+                            break
+                        }
+                        name.append(text[j])
+                        j += 1
+                    }
+                    i = min(j + 1, n)
+                    word(String(decoding: name, as: UTF8.self), quoted: true)
+                case UInt8(ascii: "$") where !previousWordByte:
+                    if let tag = ScriptLexer.dollarTag(text, at: i) {
+                        var j = i + tag.count + 2
+                        while j < n && !(text[j] == UInt8(ascii: "$") && ScriptLexer.closes(text, at: j, tag: tag)) { j += 1 }
+                        i = min(j + tag.count + 2, n)
+                    } else {
+                        // `$1`: a parameter.
+                        i += 1
+                        while i < n && ASCII.isDigit(text[i]) { i += 1 }
+                    }
+                    value()
+                case UInt8(ascii: "("):
+                    frames.append(Frame())
+                    i += 1
+                case UInt8(ascii: ")"):
+                    close()
+                    i += 1
+                case UInt8(ascii: ","):
+                    endItem()
+                    i += 1
+                case UInt8(ascii: ";"):
+                    while frames.count > 1 { close() }
+                    endList()
+                    i += 1
+                default:
+                    if ASCII.isAlpha(b) || b == UInt8(ascii: "_") || b >= 0x80 {
+                        var j = i + 1
+                        while j < n && (ASCII.isAlnum(text[j]) || text[j] == UInt8(ascii: "_") || text[j] == UInt8(ascii: "$") || text[j] >= 0x80) { j += 1 }
+                        // `E'…'` (and `e'…'`): an escape string, a value.
+                        if j == i + 1 && (b | 0x20) == UInt8(ascii: "e") && j < n && text[j] == UInt8(ascii: "'") {
+                            i = Self.stringEnd(text, from: j + 1, escapes: true)
+                            value()
+                            continue
+                        }
+                        // `B'…'`, `X'…'`, `U&'…'` and a typed literal (`date '…'`) are a word and a string:
+                        // the string that follows ends the expression either way.
+                        let folded = String(decoding: text[i..<j].map { $0 &- 65 < 26 ? $0 | 0x20 : $0 }, as: UTF8.self)
+                        i = j
+                        word(folded, quoted: false)
+                        previousWordByte = true
+                        continue
+                    } else if ASCII.isDigit(b) {
+                        var j = i + 1
+                        while j < n && (ASCII.isAlnum(text[j]) || text[j] == UInt8(ascii: ".") || text[j] == UInt8(ascii: "_")) { j += 1 }
+                        i = j
+                        value()
+                        previousWordByte = true
+                        continue
+                    } else if b == UInt8(ascii: ".") {
+                        // `u.password`: the qualified name's parts are one expression, the last part its name.
+                        i += 1
+                        frames[frames.count - 1].last = .none
+                    } else {
+                        operatorToken()
+                        i += 1
+                    }
+                }
+                previousWordByte = false
+            }
+            while frames.count > 1 { close() }
+            endList()
+        }
+
+        /// A `/* … */` comment's end (they nest), from just after its opening.
+        static func commentEnd(_ text: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+            var depth = 1
+            var j = start
+            while j + 1 < text.count {
+                if text[j] == UInt8(ascii: "/") && text[j + 1] == UInt8(ascii: "*") { depth += 1; j += 2; continue }
+                if text[j] == UInt8(ascii: "*") && text[j + 1] == UInt8(ascii: "/") {
+                    depth -= 1
+                    j += 2
+                    if depth == 0 { return j }
+                    continue
+                }
+                j += 1
+            }
+            return text.count
+        }
+
+        /// A string's end (just past its closing quote), from just after its opening one.
+        static func stringEnd(_ text: UnsafeBufferPointer<UInt8>, from start: Int, escapes: Bool) -> Int {
+            var j = start
+            while j < text.count {
+                let b = text[j]
+                if escapes && b == UInt8(ascii: "\\") { j += 2; continue }
+                if b == UInt8(ascii: "'") {
+                    if j + 1 < text.count && text[j + 1] == UInt8(ascii: "'") { j += 2; continue }
+                    return j + 1
+                }
+                j += 1
+            }
+            return text.count
+        }
+
+        private mutating func word(_ word: String, quoted: Bool) {
+            var frame = frames[frames.count - 1]
+            defer { frames[frames.count - 1] = frame }
+            if !quoted {
+                if word == "select" || word == "returning" {
+                    endItem(&frame)
+                    frame.selectList = true
+                    frame.last = .none
+                    frame.beforeLast = .none
+                    return
+                }
+                if frame.last != .asKeyword {
+                    if word == "as" {
+                        fold(&frame)
+                        frame.beforeLast = frame.last
+                        frame.last = .asKeyword
+                        return
+                    }
+                    if Self.listEnds.contains(word) {
+                        endItem(&frame)
+                        frame.selectList = false
+                        return
+                    }
+                }
+            }
+            // A name's context is read only where a select list may take it (words elsewhere, such as
+            // a long INSERT's `true` and `null`, would each cost a look-up for nothing).
+            var context = ColumnContext(scanned: true)
+            if frame.selectList || frames.contains(where: { $0.selectList }) {
+                context = ColumnContext.named(word, scanned: true)
+                if let alias = known[word] { context.adoptStricter(alias) }
+            }
+            frame.all.adoptStricter(context)
+            guard frame.selectList else { return }
+            if frame.last == .asKeyword {
+                frame.pendingName = word
+                frame.pending = ColumnContext(scanned: true)
+                frame.beforeLast = .asKeyword
+                frame.last = .alias
+                return
+            }
+            if !quoted && Self.notImplicitAliases.contains(word) {
+                fold(&frame)
+                frame.beforeLast = frame.last
+                frame.last = .none
+                return
+            }
+            fold(&frame)
+            frame.pendingName = word
+            frame.pending = context
+            frame.beforeLast = frame.last
+            frame.last = .name
+        }
+
+        /// A literal, number or parameter: it ends an expression.
+        private mutating func value() {
+            var frame = frames[frames.count - 1]
+            fold(&frame)
+            frame.beforeLast = frame.last
+            frame.last = .value
+            frames[frames.count - 1] = frame
+        }
+
+        private mutating func operatorToken() {
+            var frame = frames[frames.count - 1]
+            fold(&frame)
+            frame.beforeLast = frame.last
+            frame.last = .none
+            frames[frames.count - 1] = frame
+        }
+
+        /// The pending name is part of the expression after all.
+        private func fold(_ frame: inout Frame) {
+            frame.item.adoptStricter(frame.pending)
+            frame.pending = ColumnContext(scanned: true)
+            frame.pendingName = ""
+        }
+
+        private mutating func close() {
+            guard frames.count > 1 else { return }
+            var closed = frames.removeLast()
+            endItem(&closed)
+            var frame = frames[frames.count - 1]
+            fold(&frame)
+            frame.item.adoptStricter(closed.all)
+            frame.all.adoptStricter(closed.all)
+            frame.beforeLast = frame.last
+            frame.last = .value
+            frames[frames.count - 1] = frame
+        }
+
+        private mutating func endItem() {
+            var frame = frames[frames.count - 1]
+            endItem(&frame)
+            frames[frames.count - 1] = frame
+        }
+
+        private mutating func endList() {
+            var frame = frames[0]
+            endItem(&frame)
+            frame.selectList = false
+            frames[0] = frame
+        }
+
+        /// Ends the select-list item in `frame`: its last name is an alias after `AS`, or after a token
+        /// that ends an expression (`u.password p`, `x::text p`, `(…) p`).
+        private mutating func endItem(_ frame: inout Frame) {
+            defer {
+                frame.item = ColumnContext(scanned: true)
+                frame.pending = ColumnContext(scanned: true)
+                frame.pendingName = ""
+                frame.last = .none
+                frame.beforeLast = .none
+            }
+            guard frame.selectList, !frame.pendingName.isEmpty else { return }
+            let aliased = frame.last == .alias || (frame.last == .name && (frame.beforeLast == .name || frame.beforeLast == .value))
+            guard aliased, frame.item.makesStricter else { return }
+            found.append((frame.pendingName, frame.item))
+            known[frame.pendingName, default: ColumnContext(scanned: true)].adoptStricter(frame.item)
+        }
+    }
+}
