@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What a query's text says of the columns it renames: `SELECT password AS p` sends its rows under the
 /// name `p`, and a RowDescription's name is all the masker is told of a column, so the password, a bare
 /// nine-digit SSN (`ssn AS s`) or an API key (`api_key k`) would be read as a column named `p`, `s` or
@@ -84,6 +88,9 @@ struct SelectListAliases {
         }
 
         var frames = [Frame()]
+        /// How many frames are in a select list. While none is, only `SELECT` and `RETURNING` matter: a
+        /// long INSERT's VALUES are skipped at the cost of reading them.
+        var openLists = 0
         var found: [(String, ColumnContext)] = []
         /// Aliases read before and in this text: a name that reads one (`WITH t AS (SELECT password AS pw
         /// …) SELECT pw AS z FROM t`) passes its context on.
@@ -169,7 +176,16 @@ struct SelectListAliases {
                         }
                         // `B'…'`, `X'…'`, `U&'…'` and a typed literal (`date '…'`) are a word and a string:
                         // the string that follows ends the expression either way.
-                        let folded = String(decoding: text[i..<j].map { $0 &- 65 < 26 ? $0 | 0x20 : $0 }, as: UTF8.self)
+                        if openLists == 0 && !Self.opensList(text, i, j) {
+                            i = j
+                            previousWordByte = true
+                            continue
+                        }
+                        // Folded in place: a word of up to 15 bytes is a small string, no allocation.
+                        let folded = String(unsafeUninitializedCapacity: j - i) { folded in
+                            for k in i..<j { folded[k - i] = text[k] &- 65 < 26 ? text[k] | 0x20 : text[k] }
+                            return j - i
+                        }
                         i = j
                         word(folded, quoted: false)
                         previousWordByte = true
@@ -197,6 +213,23 @@ struct SelectListAliases {
         }
 
         /// A `/* … */` comment's end (they nest), from just after its opening.
+        /// Whether the word `text[i..<j]` is `SELECT` or `RETURNING`, in any case.
+        static func opensList(_ text: UnsafeBufferPointer<UInt8>, _ i: Int, _ j: Int) -> Bool {
+            func spells(_ word: StaticString) -> Bool {
+                guard j - i == word.utf8CodeUnitCount else { return false }
+                let w = word.utf8Start
+                for k in 0..<(j - i) where text[i + k] | 0x20 != w[k] { return false }
+                return true
+            }
+            return spells("select") || spells("returning")
+        }
+
+        /// Puts `frame` in a select list or out of one, keeping `openLists`.
+        private mutating func setList(_ frame: inout Frame, _ list: Bool) {
+            if frame.selectList != list { openLists += list ? 1 : -1 }
+            frame.selectList = list
+        }
+
         static func commentEnd(_ text: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
             var depth = 1
             var j = start
@@ -216,6 +249,16 @@ struct SelectListAliases {
         /// A string's end (just past its closing quote), from just after its opening one.
         static func stringEnd(_ text: UnsafeBufferPointer<UInt8>, from start: Int, escapes: Bool) -> Int {
             var j = start
+            if !escapes {
+                // memchr to each quote: a bulk INSERT is mostly string literals.
+                while j < text.count, let base = text.baseAddress,
+                      let quote = memchr(base + j, Int32(UInt8(ascii: "'")), text.count - j) {
+                    let q = base.distance(to: quote.assumingMemoryBound(to: UInt8.self))
+                    if q + 1 < text.count && text[q + 1] == UInt8(ascii: "'") { j = q + 2; continue }
+                    return q + 1
+                }
+                return text.count
+            }
             while j < text.count {
                 let b = text[j]
                 if escapes && b == UInt8(ascii: "\\") { j += 2; continue }
@@ -234,7 +277,7 @@ struct SelectListAliases {
             if !quoted {
                 if word == "select" || word == "returning" {
                     endItem(&frame)
-                    frame.selectList = true
+                    setList(&frame, true)
                     frame.last = .none
                     frame.beforeLast = .none
                     return
@@ -248,7 +291,7 @@ struct SelectListAliases {
                     }
                     if Self.listEnds.contains(word) {
                         endItem(&frame)
-                        frame.selectList = false
+                        setList(&frame, false)
                         return
                     }
                 }
@@ -284,6 +327,7 @@ struct SelectListAliases {
 
         /// A literal, number or parameter: it ends an expression.
         private mutating func value() {
+            guard openLists > 0 else { return }
             var frame = frames[frames.count - 1]
             fold(&frame)
             frame.beforeLast = frame.last
@@ -292,6 +336,7 @@ struct SelectListAliases {
         }
 
         private mutating func operatorToken() {
+            guard openLists > 0 else { return }
             var frame = frames[frames.count - 1]
             fold(&frame)
             frame.beforeLast = frame.last
@@ -310,6 +355,7 @@ struct SelectListAliases {
             guard frames.count > 1 else { return }
             var closed = frames.removeLast()
             endItem(&closed)
+            setList(&closed, false)
             var frame = frames[frames.count - 1]
             fold(&frame)
             frame.item.adoptStricter(closed.all)
@@ -320,6 +366,7 @@ struct SelectListAliases {
         }
 
         private mutating func endItem() {
+            guard openLists > 0 else { return }
             var frame = frames[frames.count - 1]
             endItem(&frame)
             frames[frames.count - 1] = frame
@@ -328,7 +375,7 @@ struct SelectListAliases {
         private mutating func endList() {
             var frame = frames[0]
             endItem(&frame)
-            frame.selectList = false
+            setList(&frame, false)
             frames[0] = frame
         }
 
