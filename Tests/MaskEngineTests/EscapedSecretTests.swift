@@ -131,4 +131,79 @@ import WireTestSupport
             for line in originalLines { #expect(!masked.contains(line)) }
         }
     }
+
+    /// Whether every `%` of `text` starts an escape of two hex digits (what a URL decoder asks).
+    static func decodes(_ text: String) -> Bool {
+        let b = Array(text.utf8)
+        func hex(_ x: UInt8) -> Bool { Character(Unicode.Scalar(x)).isHexDigit }
+        for i in b.indices where b[i] == 0x25 {
+            guard i + 2 < b.count, hex(b[i + 1]), hex(b[i + 2]) else { return false }
+        }
+        return true
+    }
+
+    /// A secret in a URL keeps its percent-escapes: each stands for a byte of the value, whose token's
+    /// byte is written back as an escape. Enciphered as letters, `%3D` became `%iZ`, and the masked URL
+    /// no longer decoded.
+    @Test(arguments: [
+        "sv=2022-11-02&sig=k3mQ%2Bz9YpL0w%2FaBcDeFgHiJkLmNoPqRsTuVwXyZ%3D",
+        "p%40ssw0rd%21Secret",
+        "abc%41%42%43def%3d%2f",
+        "ab%2541cdefgh",
+        "x%41",
+    ])
+    func percentEscapesStayEscapes(_ value: String) {
+        let t = token(value)
+        #expect(t.utf8.count == value.utf8.count, "\(value) → \(t)")
+        #expect(t == token(value), "deterministic")
+        #expect(Self.decodes(t), "\(value) → \(t)")
+        let v = Array(value.utf8), tb = Array(t.utf8)
+        v.withUnsafeBufferPointer { b in
+            var i = 0
+            while i < b.count {
+                guard let byte = Escapes.percentEscaped(b, at: i) else { i += 1; continue }
+                let escape = String(decoding: tb[i..<(i + 3)], as: UTF8.self)
+                let decoded = UInt8(escape.dropFirst(), radix: 16)
+                #expect(decoded != nil && escape.first == "%", "\(value): \(escape) at \(i)")
+                if ASCII.isAlnum(byte) {
+                    #expect(decoded.map(ASCII.isAlnum) == true, "an escaped letter or digit stays one: \(escape)")
+                } else {
+                    #expect(Array(tb[i..<(i + 3)]) == Array(b[i..<(i + 3)]), "an escaped mark is kept: \(escape)")
+                }
+                // The value's case of hex digits.
+                let valueLower = String(decoding: b[(i + 1)..<(i + 3)], as: UTF8.self).contains(where: \.isLowercase)
+                let tokenLower = escape.contains(where: \.isLowercase)
+                #expect(valueLower == tokenLower || escape.dropFirst().allSatisfy(\.isNumber), "\(value): \(escape)")
+                i += 3
+            }
+        }
+        // The same secret decoded gets the same token, decoded (unless the decoded value holds escapes
+        // of its own: `%2541` is `%41`).
+        let plain = value.removingPercentEncoding!
+        guard !plain.contains("%") else { return }
+        #expect(t.removingPercentEncoding == token(plain), "\(value) → \(t), \(plain) → \(token(plain))")
+    }
+
+    /// Escapes that are not read: a backslash's (`%5C`) and non-ASCII bytes' (`%C3%A9`): the length is kept.
+    @Test func escapesOfBackslashesAndNonASCIIAreLeft() {
+        for value in ["ab%5Ccdefgh12", "caf%C3%A9Secret99", "%", "%4", "a%zz%%41"] {
+            #expect(token(value).utf8.count == value.utf8.count, "\(value)")
+        }
+    }
+
+    /// Through the pipeline: an Azure SAS URL and a connection string whose password holds escapes.
+    @Test func maskedURLsStillDecode() {
+        let sas = "https://acct.blob.core.windows.net/c/f.txt?sv=2022-11-02&ss=b&srt=o&sp=r&se=2026-12-31T00:00:00Z&sig=k3mQ%2Bz9YpL0w%2FaBcDeFgHiJkLmNoPqRsTuVwXyZ12345678%3D"
+        let dsn = "postgresql://app:p%40ss%2Fw0rd%21Secret@db.internal:5432/prod"
+        let csv = "id,url\n1,\(sas)\n2,\(dsn)\n"
+        let out = String(decoding: maskStream(Array(csv.utf8), format: .csv).output, as: UTF8.self)
+        let urls = out.split(separator: "\n").dropFirst().map { String($0.split(separator: ",", maxSplits: 1)[1]) }
+        #expect(urls.count == 2)
+        #expect(!out.contains("k3mQ%2Bz9YpL0w") && !out.contains("p%40ss%2Fw0rd"), "\(out)")
+        for url in urls {
+            #expect(Self.decodes(url), "\(url)")
+            #expect(URLComponents(string: url)?.queryItems != nil || URLComponents(string: url)?.password != nil, "\(url)")
+        }
+        #expect(urls[0].hasSuffix("%3D") && urls[1].contains("%40") && urls[1].hasSuffix("@db.internal:5432/prod"), "\(urls)")
+    }
 }

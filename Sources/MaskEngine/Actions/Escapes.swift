@@ -6,6 +6,12 @@
 /// the token's escapes start where the value's did, and each one's length below comes out the same on
 /// the token as on the value (a letter or digit stays one, punctuation and kept bytes stay neither; see
 /// `length`), so two values with different escapes cannot share a token.
+///
+/// Percent-escapes (`%3D` in a URL's query) are read as the byte they stand for (`percentEscaped`), and
+/// the token writes its byte for that position back as an escape, so a masked URL still decodes. A token
+/// does write a `%` of its own (a kept mark) and letters and digits that may be hex digits, so an escape
+/// can appear in a token where the value had none (`x%4G` enciphered as `y%41`): two values of different
+/// escapes then share a token by chance, with a probability of the order of the keystream's (62^-m).
 enum Escapes {
     /// The length of the escape sequence that starts with the backslash at `i`: the backslash and the
     /// character after it (`\n`, `\\`, `\"`, `\/`, any other), with its UTF-8 continuation bytes; for `\u`
@@ -24,5 +30,25 @@ enum Escapes {
         }
         while end < bytes.count && bytes[end] & 0xC0 == 0x80 { end += 1 }
         return end - i
+    }
+
+    /// The byte a percent-escape at `i` (`%3D`, `%2f`) stands for, when it is ASCII other than a
+    /// backslash; nil for any other `%`. A byte of 0x80 and more is left (one character of several
+    /// escapes, which a token's character count could not keep), and so is `%5C` (a backslash among the
+    /// unescaped bytes would be read as an escape again).
+    static func percentEscaped(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> UInt8? {
+        guard i + 2 < bytes.count, bytes[i] == 0x25, let high = hexValue(bytes[i + 1]), let low = hexValue(bytes[i + 2]),
+              high < 8 else { return nil }
+        let byte = high << 4 | low
+        return byte == 0x5C ? nil : byte
+    }
+
+    private static func hexValue(_ b: UInt8) -> UInt8? {
+        switch b {
+        case 0x30...0x39: return b - 0x30
+        case 0x41...0x46: return b - 0x41 + 10
+        case 0x61...0x66: return b - 0x61 + 10
+        default: return nil
+        }
     }
 }

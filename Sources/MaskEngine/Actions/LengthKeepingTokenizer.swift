@@ -129,11 +129,30 @@ final class LengthKeepingTokenizer {
     /// characters (`.character`) as `value` has.
     func append(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>, unit: Unit, mode: Mode,
                 to out: inout [UInt8]) {
-        // Sound: memchr reads the value's `count` bytes.
-        if value.count > 1, memchr(value.baseAddress!, 0x5C, value.count) != nil {
+        if Self.holdsEscapes(value) {
             appendKeepingEscapes(type, value, unit: unit, mode: mode, to: &out)
             return
         }
+        appendWithoutEscapes(type, value, unit: unit, mode: mode, to: &out)
+    }
+
+    /// Whether `value` holds a backslash escape or a percent-escape (`Escapes`), which its token keeps.
+    static func holdsEscapes(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard value.count > 1, let base = value.baseAddress else { return false }
+        // Sound: memchr reads the value's `count` bytes.
+        if memchr(base, 0x5C, value.count) != nil { return true }
+        var from = 0
+        while from < value.count, let found = memchr(base + from, 0x25, value.count - from) {
+            let i = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            if Escapes.percentEscaped(value, at: i) != nil { return true }
+            from = i + 1
+        }
+        return false
+    }
+
+    /// `append` for a value without escapes (`holdsEscapes` false, or the unescaped value of one).
+    private func appendWithoutEscapes(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>, unit: Unit, mode: Mode,
+                                      to out: inout [UInt8]) {
         if value.count > scratchCapacity { grow(to: value.count) }
         // Sound: `letters` and `marks` now hold value.count numerals, more than either class can have;
         // `classes` has an entry per byte value and `symbols` one per numeral of either radix.
@@ -224,12 +243,17 @@ final class LengthKeepingTokenizer {
         }
     }
 
-    /// The token of a value holding backslashes: each escape sequence (`Escapes.length`) kept where it
-    /// is, and the rest tokenized as one value without them. A private key in a JSON string is
+    /// The token of a value holding escapes: each backslash escape (`Escapes.length`) kept where it
+    /// is, each percent-escape (`%3D`) read as the byte it stands for, and the rest tokenized as one
+    /// value without them. A private key in a JSON string is
     /// `-----BEGIN PRIVATE KEY-----\nMIIE…\n…`: enciphering the `n` of each `\n` as a letter wrote
     /// `\4`, `\H`, `\u` + letters, and the document was no JSON (a Google service account's key file in a
     /// `jsonb` or `text` column). An escape tells nothing of the secret: the line breaks of a PEM body,
-    /// an escaped `/` of base64.
+    /// an escaped `/` of base64. A percent-escape's byte is a position of the value like any other, and
+    /// its token's byte is written back as a percent-escape (in the value's case of hex digits): a SAS
+    /// signature's `%3D` stays `%3D` (a kept `=`), and an escaped letter becomes the escape of a letter
+    /// (`%41` of `A` may become `%71` of `q`). Enciphered as letters, the hex digits made `%iZ`, and the
+    /// masked URL no longer decoded.
     private func appendKeepingEscapes(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>, unit: Unit, mode: Mode,
                                       to out: inout [UInt8]) {
         unescaped.removeAll(keepingCapacity: true)
@@ -237,15 +261,18 @@ final class LengthKeepingTokenizer {
         while i < value.count {
             if value[i] == 0x5C {
                 i += Escapes.length(value, at: i)
+            } else if value[i] == 0x25, let byte = Escapes.percentEscaped(value, at: i) {
+                unescaped.append(byte)
+                i += 3
             } else {
                 unescaped.append(value[i])
                 i += 1
             }
         }
         unescapedToken.removeAll(keepingCapacity: true)
-        // No backslash is left in `unescaped` (a lone one is an escape of length 1): this call does not
-        // come back here.
-        unescaped.withUnsafeBufferPointer { append(type, $0, unit: unit, mode: mode, to: &unescapedToken) }
+        // Tokenized as a value without escapes: a `%41` that a decoded `%25` and two digits form is no escape
+        // there (no backslash is left: `percentEscaped` decodes none).
+        unescaped.withUnsafeBufferPointer { appendWithoutEscapes(type, $0, unit: unit, mode: mode, to: &unescapedToken) }
         // The token has one byte per position of `unescaped` (a byte, or a character under `.character`):
         // each goes where its position was, between the escapes copied as they are.
         var next = 0
@@ -258,6 +285,19 @@ final class LengthKeepingTokenizer {
                 i += n
                 continue
             }
+            if b == 0x25, Escapes.percentEscaped(value, at: i) != nil {
+                // The token's byte for this position (ASCII: the escape's byte was, and a class keeps
+                // ASCII as ASCII), as an escape in the value's case.
+                let lower = value[i + 1] >= 0x61 || value[i + 2] >= 0x61
+                let digits = lower ? Self.lowerHex : Self.upperHex
+                let t = unescapedToken[next]
+                out.append(0x25)
+                out.append(digits[Int(t >> 4)])
+                out.append(digits[Int(t & 15)])
+                next += 1
+                i += 3
+                continue
+            }
             if unit == .byte || b & 0xC0 != 0x80 {
                 out.append(unescapedToken[next])
                 next += 1
@@ -265,6 +305,9 @@ final class LengthKeepingTokenizer {
             i += 1
         }
     }
+
+    private static let upperHex = Array("0123456789ABCDEF".utf8)
+    private static let lowerHex = Array("0123456789abcdef".utf8)
 
     /// Numeral slots per prepared secret: one more than FF1 takes, so that a longer one is seen to be.
     var secretStride: Int { letterLimit + 1 }
@@ -298,8 +341,7 @@ final class LengthKeepingTokenizer {
             let value = UnsafeBufferPointer(rebasing: bytes[r.range])
             if cached(value) { continue }
             // A value with escape sequences is left to `append` (`appendKeepingEscapes`): rare, one by one.
-            // Sound: memchr reads the value's `count` bytes, inside `bytes`.
-            if value.count > 1, memchr(value.baseAddress!, 0x5C, value.count) != nil { continue }
+            if Self.holdsEscapes(value) { continue }
             let slot = p.secrets.count
             let letters: Int
             if value.count <= letterLimit {
