@@ -315,6 +315,9 @@ cat "$D/creds.txt" >>"$D/renamed.txt"
 check "6c renamed columns: 50 rows each way" "$(wc -l <"$D/renamed-plain.out" | tr -d ' ')/$(wc -l <"$D/renamed.out" | tr -d ' ')" "50/50"
 noleak "6c renamed columns (AS, no AS, an expression, a quoted alias): no password, key or bare SSN" "$D/renamed.out" "$D/renamed.txt"
 noleak "6c a column renamed in a WITH query and renamed again" "$D/renamed-cte.out" "$D/renamed.txt"
+viaproxy -c "\\copy (select c.id, c.password, coalesce(c.api_key, '') as k from creds c order by 1) to stdout" >"$D/renamed-copy.out" 2>&1
+check "6c \\copy (select …) to stdout: 50 rows" "$(wc -l <"$D/renamed-copy.out" | tr -d ' ')" "50"
+noleak "6c \\copy (select …) to stdout: its select list names the credential columns" "$D/renamed-copy.out" "$D/renamed.txt"
 check "6c renamed columns get the tokens they get under their own names" "$(cmp -s "$D/renamed-plain.out" "$D/renamed.out" && echo same || echo differ)" "same"
 
 # --- 7. large objects (lo_read over FunctionCall) ----------------------------------------------------

@@ -15,7 +15,11 @@ import WireTestSupport
         #expect(parse("COPY logins TO STDOUT (FORMAT csv, HEADER)") == CopyOutStatement(names: nil, header: true, layout: .init(format: .csv, delimiter: UInt8(ascii: ","))))
         #expect(parse("COPY logins TO STDOUT WITH CSV HEADER") == CopyOutStatement(names: nil, header: true, layout: .init(format: .csv, delimiter: UInt8(ascii: ","))))
         #expect(parse("COPY logins TO STDOUT (HEADER false)") == CopyOutStatement(names: nil, header: false))
-        #expect(parse("COPY (SELECT password FROM logins) TO STDOUT") == CopyOutStatement(names: nil, header: false))
+        #expect(parse("COPY (SELECT password FROM logins) TO STDOUT") == CopyOutStatement(names: ["password"], header: false),
+                "a query's select list names its columns")
+        #expect(parse("COPY (SELECT id, u.password, password AS p, lower(note), count(*) n FROM logins u) TO STDOUT (FORMAT csv)")?.names
+                == ["id", "password", "p", "", "n"])
+        #expect(parse("COPY (SELECT * FROM logins) TO STDOUT") == CopyOutStatement(names: nil, header: false), "`*`: not in the text")
         #expect(parse("COPY logins (a) TO STDOUT; COPY other (password) TO STDOUT") == nil, "two statements: which COPY is which is a guess")
         #expect(parse("COPY logins FROM STDIN") == nil)
         #expect(parse("SELECT 'COPY x (a) TO STDOUT'") == nil)
@@ -61,6 +65,20 @@ import WireTestSupport
                           + Wire.readyForQuery)
         let selected = binaryRows(select.output).first?.first.flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) }
         #expect(selected == fields[0][1])
+    }
+
+    /// `psql \copy (SELECT …) TO …`: the query's select list names the columns, renamed ones too.
+    @Test func aQuerysSelectListNamesTheColumns() throws {
+        for query in ["COPY (SELECT id, password, note FROM logins) TO STDOUT",
+                      "COPY (SELECT l.id, l.password AS p, note FROM logins l WHERE id > 0) TO STDOUT"] {
+            let masked = try Self.run(query, columns: 3, rows: ["1\ts*36SUU48b\tplain\n"])
+            let fields = masked[0].dropLast().split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            #expect(fields.count == 3 && fields[0] == "1" && fields[1] != "s*36SUU48b" && fields[1].count == 10 && fields[2] == "plain",
+                    "\(query): \(fields)")
+        }
+        // A list whose count is not the rows' (a `*` hidden in an expression the reader cannot count) names nothing.
+        let wrong = try Self.run("COPY (SELECT password FROM logins) TO STDOUT", columns: 2, rows: ["s*36SUU48b\tx\n"])
+        #expect(wrong[0] == "s*36SUU48b\tx\n", "names are used only when their count is the rows'")
     }
 
     @Test func aHeaderRowNamesTheColumnsAndStaysAsItIs() throws {

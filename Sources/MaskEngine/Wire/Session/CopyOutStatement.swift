@@ -3,7 +3,8 @@
 /// it a credential column (`password`, `api_key`: values nothing else marks as secrets).
 ///
 /// Names come from the statement's column list (`pg_dump` always writes one: `COPY public.logins (id,
-/// password) TO stdout;`), or from the first row when the statement asks for a `HEADER`. A query of
+/// password) TO stdout;`), from a query's select list (`COPY (SELECT id, password AS p FROM logins) TO
+/// STDOUT`, `SelectListAliases.outputNames`), or from the first row when the statement asks for a `HEADER`. A query of
 /// several statements gets none (which COPY a CopyOutResponse answers would be a guess).
 struct CopyOutStatement: Equatable {
     /// The column list's names, unquoted; nil without a list.
@@ -64,6 +65,10 @@ struct CopyOutStatement: Equatable {
         let body = Substring(String(decoding: text[bodyStart..<bodyEnd], as: UTF8.self))
         if body.first != "(", let open = SQLNameList.firstOpenParenthesis(body), let close = body.lastIndex(of: ")"), open < close {
             names = SQLNameList.split(body[body.index(after: open)..<close], foldingUnquoted: true)
+        } else if bodyEnd - bodyStart >= 2, text[bodyStart] == UInt8(ascii: "("), text[bodyEnd - 1] == UInt8(ascii: ")") {
+            // `COPY (SELECT id, password FROM users) TO STDOUT`: the query's select list names them
+            // (`psql \copy (…) to …` sends this), as its RowDescription would.
+            names = text[(bodyStart + 1)..<(bodyEnd - 1)].withUnsafeBufferPointer { SelectListAliases.outputNames($0) }
         }
         // The options: each keyword as a word (not inside another), and the value after it.
         var header = false

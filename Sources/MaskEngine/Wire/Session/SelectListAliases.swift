@@ -39,6 +39,17 @@ struct SelectListAliases {
         for (alias, context) in reader.found { remember(alias, context) }
     }
 
+    /// The names of the output columns of `query`'s first top-level select list, in order, as PostgreSQL
+    /// names them: an alias, a column's name (the last part of `u.password`), or "" for an expression
+    /// (`?column?`, a function's name: no context in either); nil when the text has no select list or
+    /// one with `*` (its columns are not in the text). For `COPY (SELECT …) TO STDOUT`, whose rows come
+    /// with no RowDescription.
+    static func outputNames(_ query: UnsafeBufferPointer<UInt8>) -> [String]? {
+        var reader = Reader(known: [:])
+        reader.read(query)
+        return reader.outputState == .done ? reader.output : nil
+    }
+
     private mutating func remember(_ alias: String, _ context: ColumnContext) {
         if var known = contexts[alias] {
             known.adoptStricter(context)
@@ -85,7 +96,20 @@ struct SelectListAliases {
             /// Every name read in this frame and the frames it closed: what a parenthesised expression
             /// gives the item around it.
             var all = ColumnContext(scanned: true)
+            /// The current item's tokens so far (`DISTINCT` and `ALL` before its first not counted).
+            var tokens = 0
+            /// Whether the item is a name or a qualified one so far (`password`, `u.password`): its
+            /// output column is named by its last part.
+            var simple = true
+            var afterDot = false
+            /// Whether the item is `*` or `t.*`: how many columns it gives is not in the text.
+            var star = false
         }
+
+        /// The first top-level select list's output names, as RowDescription would give them.
+        enum OutputState { case notStarted, recording, done, unknown }
+        var outputState = OutputState.notStarted
+        var output: [String] = []
 
         var frames = [Frame()]
         /// How many frames are in a select list. While none is, only `SELECT` and `RETURNING` matter: a
@@ -101,8 +125,8 @@ struct SelectListAliases {
         /// Words that end a select list at its own depth.
         static let listEnds: Set<String> = ["from", "into", "where", "group", "having", "window", "order", "limit",
                                             "offset", "fetch", "for", "union", "intersect", "except"]
-        /// Words that cannot be an alias without `AS` and do not end an expression (`a IS NULL`, `CASE …
-        /// END` ends one, so `end` is not here).
+        /// Words that cannot be an alias without `AS` and do not end an expression (`a IS NULL`; `CASE …
+        /// END` ends one: `end` is read as a value).
         static let notImplicitAliases: Set<String> = ["and", "or", "not", "is", "null", "true", "false", "in", "like",
                                                       "ilike", "between", "similar", "escape", "collate", "at", "zone",
                                                       "distinct", "all", "case", "when", "then", "else", "over", "filter",
@@ -151,10 +175,10 @@ struct SelectListAliases {
                         while i < n && ASCII.isDigit(text[i]) { i += 1 }
                     }
                     value()
-                case UInt8(ascii: "("):
+                case UInt8(ascii: "("), UInt8(ascii: "["):
                     frames.append(Frame())
                     i += 1
-                case UInt8(ascii: ")"):
+                case UInt8(ascii: ")"), UInt8(ascii: "]"):
                     close()
                     i += 1
                 case UInt8(ascii: ","):
@@ -201,8 +225,9 @@ struct SelectListAliases {
                         // `u.password`: the qualified name's parts are one expression, the last part its name.
                         i += 1
                         frames[frames.count - 1].last = .none
+                        frames[frames.count - 1].afterDot = true
                     } else {
-                        operatorToken()
+                        operatorToken(b)
                         i += 1
                     }
                 }
@@ -274,12 +299,14 @@ struct SelectListAliases {
         private mutating func word(_ word: String, quoted: Bool) {
             var frame = frames[frames.count - 1]
             defer { frames[frames.count - 1] = frame }
+            let top = frames.count == 1
             if !quoted {
                 if word == "select" || word == "returning" {
-                    endItem(&frame)
+                    endItem(&frame, top: top)
                     setList(&frame, true)
                     frame.last = .none
                     frame.beforeLast = .none
+                    if top && word == "select" && outputState == .notStarted { outputState = .recording }
                     return
                 }
                 if frame.last != .asKeyword {
@@ -290,8 +317,9 @@ struct SelectListAliases {
                         return
                     }
                     if Self.listEnds.contains(word) {
-                        endItem(&frame)
+                        endItem(&frame, top: top)
                         setList(&frame, false)
+                        if top && outputState == .recording { outputState = .done }
                         return
                     }
                 }
@@ -312,12 +340,29 @@ struct SelectListAliases {
                 frame.last = .alias
                 return
             }
+            if !quoted && word == "end" {
+                // `CASE … END` ends an expression, as a literal does: an alias may follow (`END p`).
+                frame.tokens += 1
+                frame.simple = false
+                frame.afterDot = false
+                fold(&frame)
+                frame.beforeLast = frame.last
+                frame.last = .value
+                return
+            }
             if !quoted && Self.notImplicitAliases.contains(word) {
+                if frame.tokens == 0 && (word == "distinct" || word == "all") { return }
+                frame.tokens += 1
+                frame.simple = false
+                frame.afterDot = false
                 fold(&frame)
                 frame.beforeLast = frame.last
                 frame.last = .none
                 return
             }
+            if frame.tokens > 0 && !frame.afterDot { frame.simple = false }
+            frame.tokens += 1
+            frame.afterDot = false
             fold(&frame)
             frame.pendingName = word
             frame.pending = context
@@ -330,14 +375,21 @@ struct SelectListAliases {
             guard openLists > 0 else { return }
             var frame = frames[frames.count - 1]
             fold(&frame)
+            frame.tokens += 1
+            frame.simple = false
+            frame.afterDot = false
             frame.beforeLast = frame.last
             frame.last = .value
             frames[frames.count - 1] = frame
         }
 
-        private mutating func operatorToken() {
+        private mutating func operatorToken(_ b: UInt8) {
             guard openLists > 0 else { return }
             var frame = frames[frames.count - 1]
+            if b == UInt8(ascii: "*") && (frame.tokens == 0 || frame.afterDot) { frame.star = true }
+            frame.tokens += 1
+            frame.simple = false
+            frame.afterDot = false
             fold(&frame)
             frame.beforeLast = frame.last
             frame.last = .none
@@ -354,10 +406,13 @@ struct SelectListAliases {
         private mutating func close() {
             guard frames.count > 1 else { return }
             var closed = frames.removeLast()
-            endItem(&closed)
+            endItem(&closed, top: false)
             setList(&closed, false)
             var frame = frames[frames.count - 1]
             fold(&frame)
+            frame.tokens += 1
+            frame.simple = false
+            frame.afterDot = false
             frame.item.adoptStricter(closed.all)
             frame.all.adoptStricter(closed.all)
             frame.beforeLast = frame.last
@@ -368,30 +423,40 @@ struct SelectListAliases {
         private mutating func endItem() {
             guard openLists > 0 else { return }
             var frame = frames[frames.count - 1]
-            endItem(&frame)
+            endItem(&frame, top: frames.count == 1)
             frames[frames.count - 1] = frame
         }
 
         private mutating func endList() {
             var frame = frames[0]
-            endItem(&frame)
+            endItem(&frame, top: true)
             setList(&frame, false)
             frames[0] = frame
+            if outputState == .recording { outputState = .done }
         }
 
         /// Ends the select-list item in `frame`: its last name is an alias after `AS`, or after a token
         /// that ends an expression (`u.password p`, `x::text p`, `(…) p`).
-        private mutating func endItem(_ frame: inout Frame) {
+        /// `top`: the frame is the text's outermost, whose first select list names the output columns.
+        private mutating func endItem(_ frame: inout Frame, top: Bool) {
             defer {
                 frame.item = ColumnContext(scanned: true)
                 frame.pending = ColumnContext(scanned: true)
                 frame.pendingName = ""
                 frame.last = .none
                 frame.beforeLast = .none
+                frame.tokens = 0
+                frame.simple = true
+                frame.afterDot = false
+                frame.star = false
             }
-            guard frame.selectList, !frame.pendingName.isEmpty else { return }
+            guard frame.selectList else { return }
             let aliased = frame.last == .alias || (frame.last == .name && (frame.beforeLast == .name || frame.beforeLast == .value))
-            guard aliased, frame.item.makesStricter else { return }
+            if top && outputState == .recording && frame.tokens > 0 {
+                // PostgreSQL names an expression's column by its function or `?column?`: no name here.
+                if frame.star { outputState = .unknown } else { output.append(aliased || frame.simple ? frame.pendingName : "") }
+            }
+            guard !frame.pendingName.isEmpty, aliased, frame.item.makesStricter else { return }
             found.append((frame.pendingName, frame.item))
             known[frame.pendingName, default: ColumnContext(scanned: true)].adoptStricter(frame.item)
         }

@@ -132,10 +132,12 @@ public final class WireSession {
         }
     }
 
-    /// Each name's column context where it makes a credential column; nil when none does.
-    private static func credentials(_ names: [String]) -> [ColumnContext?]? {
+    /// Each name's column context where it makes a credential column (by its name, or by what the
+    /// query renamed to it); nil when none does.
+    private func credentials(_ names: [String]) -> [ColumnContext?]? {
         let contexts = names.map { name -> ColumnContext? in
-            let context = ColumnContext.named(name, scanned: true)
+            var context = ColumnContext.named(name, scanned: true)
+            if let source = aliases.context(of: name) { context.adoptStricter(source) }
             return context.credentialColumn ? context : nil
         }
         return contexts.contains { $0 != nil } ? contexts : nil
@@ -428,7 +430,7 @@ public final class WireSession {
             let columns = CopyOutColumns.count(payload)
             copyOut = overall == 1 ? .binary(CopyBinaryState()) : .text(columns: columns)
             // The statement's names are for its one COPY: a later one in the same query gets none.
-            copyCredentials = copyStatement?.names.flatMap { names in names.count == columns ? Self.credentials(names) : nil }
+            copyCredentials = copyStatement?.names.flatMap { names in names.count == columns ? self.credentials(names) : nil }
             copyHeaderPending = overall == 0 && copyStatement?.header == true
             copyLayout = copyStatement?.layout
             copyStatement = nil
@@ -453,7 +455,7 @@ public final class WireSession {
                     copyHeaderPending = false
                     let row = UnsafeBufferPointer(rebasing: bytes[frame.payloadStart..<frame.end])
                     if let fields = CopyRowFields(row, columns: columns, layout: copyLayout) {
-                        copyCredentials = Self.credentials(fields.bounds.map { CopyOutStatement.headerName(row[$0]) })
+                        copyCredentials = self.credentials(fields.bounds.map { CopyOutStatement.headerName(row[$0]) })
                     }
                 }
             case nil:
