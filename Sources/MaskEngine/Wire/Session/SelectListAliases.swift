@@ -104,6 +104,10 @@ struct SelectListAliases {
             var afterDot = false
             /// Whether the item is `*` or `t.*`: how many columns it gives is not in the text.
             var star = false
+            /// The function an item starts with a call of (`lower(password)`, `pg_catalog.lower(…)`), and
+            /// whether it starts with `CASE`: PostgreSQL names such a column `lower` or `case`.
+            var callName: String? = nil
+            var startsWithCase = false
         }
 
         /// The first top-level select list's output names, as RowDescription would give them.
@@ -176,6 +180,11 @@ struct SelectListAliases {
                     }
                     value()
                 case UInt8(ascii: "("), UInt8(ascii: "["):
+                    let outer = frames.count - 1
+                    if b == UInt8(ascii: "("), frames[outer].selectList, frames[outer].simple, frames[outer].tokens > 0,
+                       frames[outer].callName == nil {
+                        frames[outer].callName = frames[outer].pendingName
+                    }
                     frames.append(Frame())
                     i += 1
                 case UInt8(ascii: ")"), UInt8(ascii: "]"):
@@ -352,6 +361,7 @@ struct SelectListAliases {
             }
             if !quoted && Self.notImplicitAliases.contains(word) {
                 if frame.tokens == 0 && (word == "distinct" || word == "all") { return }
+                if frame.tokens == 0 && word == "case" { frame.startsWithCase = true }
                 frame.tokens += 1
                 frame.simple = false
                 frame.afterDot = false
@@ -449,16 +459,29 @@ struct SelectListAliases {
                 frame.simple = true
                 frame.afterDot = false
                 frame.star = false
+                frame.callName = nil
+                frame.startsWithCase = false
             }
-            guard frame.selectList else { return }
+            guard frame.selectList, frame.tokens > 0 else { return }
             let aliased = frame.last == .alias || (frame.last == .name && (frame.beforeLast == .name || frame.beforeLast == .value))
-            if top && outputState == .recording && frame.tokens > 0 {
-                // PostgreSQL names an expression's column by its function or `?column?`: no name here.
-                if frame.star { outputState = .unknown } else { output.append(aliased || frame.simple ? frame.pendingName : "") }
+            // The column's name: the alias, the column's own (a plain name), or what PostgreSQL names an
+            // expression that starts with a call or a CASE (`lower`, `coalesce`, `case`); nil for the
+            // others (`?column?`, whose context a session's every computed column would share).
+            let name: String?
+            if aliased || frame.simple {
+                name = frame.pendingName
+            } else {
+                fold(&frame)
+                // `CAST(x AS t)` is named as `x` is, which has a name of its own or none.
+                name = frame.callName == "cast" ? nil : frame.callName ?? (frame.startsWithCase ? "case" : nil)
             }
-            guard !frame.pendingName.isEmpty, aliased, frame.item.makesStricter else { return }
-            found.append((frame.pendingName, frame.item))
-            known[frame.pendingName, default: ColumnContext(scanned: true)].adoptStricter(frame.item)
+            if top && outputState == .recording {
+                if frame.star { outputState = .unknown } else { output.append(name ?? "") }
+            }
+            // A plain name has its own context already.
+            guard let name, !name.isEmpty, aliased || !frame.simple, frame.item.makesStricter else { return }
+            found.append((name, frame.item))
+            known[name, default: ColumnContext(scanned: true)].adoptStricter(frame.item)
         }
     }
 }
