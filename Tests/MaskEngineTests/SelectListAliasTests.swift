@@ -51,6 +51,10 @@ import WireTestSupport
         #expect(Self.aliases("SELECT ((((password AS p") == [], "an AS inside parentheses renames no column")
         #expect(Self.aliases("))) , ; AS AS AS \"unclosed 'x $$ /* --") == [])
         #expect(Self.aliases("") == [])
+        // Nesting past the reader's depth is skipped, and what follows it is read again.
+        let deep = String(repeating: "(", count: 100_000) + "SELECT password AS q" + String(repeating: ")", count: 100_000)
+        #expect(Self.aliases(deep + " ; SELECT password AS p FROM users") == ["p:c"])
+        #expect(Self.aliases("SELECT (((((password))))) AS p, " + String(repeating: "(", count: 200) + "ssn AS s") == ["p:c"])
     }
 
     @Test func outputNamesAreTheFirstSelectListsAsTheServerNamesThem() {

@@ -7,14 +7,16 @@ import Glibc
 /// nine-digit SSN (`ssn AS s`) or an API key (`api_key k`) would be read as a column named `p`, `s` or
 /// `k` and pass in clear. Each alias of a select list (or a `RETURNING` list) is given the context of
 /// the names its expression reads (`coalesce(u.password, '') AS x`, `(SELECT ssn FROM …) AS s`): those
-/// that make the masker stricter (an SSN, card or credential column), never those that relax it.
+/// that make the masker stricter (an SSN, card or credential column), never those that relax it. An
+/// unnamed call or `CASE` is given it under the name the server gives its column (`coalesce`, `case`).
 ///
 /// Read from a Query's or a Parse's text with PostgreSQL's lexical rules (scan.l) as far as they hide
 /// names: `'…'` (`''`), `E'…'` (backslash escapes), `$tag$ … $tag$`, `"…"` (`""`, case kept), `--` and
 /// nested `/* … */` comments; unquoted words folded to lower case, as the server names them. Not a
 /// parser: an alias it misses is masked as before (by its own name and content), and a name it takes
 /// for an alias wrongly only makes a column of that name stricter. Not followed: a column alias list
-/// in `FROM` (`AS t(p)`), a view's renamed columns, `COPY (SELECT …) TO STDOUT` (no RowDescription).
+/// in `FROM` (`AS t(p)`), a view's renamed columns. `COPY (SELECT …) TO STDOUT` has no RowDescription:
+/// its columns are named from its select list (`outputNames`).
 struct SelectListAliases {
     /// The context each alias gets from its expression's names (only aliases with such a context).
     private(set) var contexts: [String: ColumnContext] = [:]
@@ -40,9 +42,9 @@ struct SelectListAliases {
     }
 
     /// The names of the output columns of `query`'s first top-level select list, in order, as PostgreSQL
-    /// names them: an alias, a column's name (the last part of `u.password`), or "" for an expression
-    /// (`?column?`, a function's name: no context in either); nil when the text has no select list or
-    /// one with `*` (its columns are not in the text). For `COPY (SELECT …) TO STDOUT`, whose rows come
+    /// names them: an alias, a column's name (the last part of `u.password`), a call's function or `case`,
+    /// or "" for another expression (`?column?`, which has no context); nil when the text has no select
+    /// list or one with `*` (its columns are not in the text). For `COPY (SELECT …) TO STDOUT`, whose rows come
     /// with no RowDescription.
     static func outputNames(_ query: UnsafeBufferPointer<UInt8>) -> [String]? {
         var reader = Reader(known: [:])
@@ -116,6 +118,10 @@ struct SelectListAliases {
         var output: [String] = []
 
         var frames = [Frame()]
+        /// Parentheses open past `maximumDepth`, whose tokens are skipped: a text of a million `(` would
+        /// otherwise hold a million frames.
+        var overflow = 0
+        static let maximumDepth = 128
         /// How many frames are in a select list. While none is, only `SELECT` and `RETURNING` matter: a
         /// long INSERT's VALUES are skipped at the cost of reading them.
         var openLists = 0
@@ -180,20 +186,23 @@ struct SelectListAliases {
                     }
                     value()
                 case UInt8(ascii: "("), UInt8(ascii: "["):
+                    i += 1
+                    if overflow > 0 || frames.count >= Self.maximumDepth { overflow += 1; continue }
                     let outer = frames.count - 1
                     if b == UInt8(ascii: "("), frames[outer].selectList, frames[outer].simple, frames[outer].tokens > 0,
                        frames[outer].callName == nil {
                         frames[outer].callName = frames[outer].pendingName
                     }
                     frames.append(Frame())
-                    i += 1
+                    continue
                 case UInt8(ascii: ")"), UInt8(ascii: "]"):
-                    close()
+                    if overflow > 0 { overflow -= 1 } else { close() }
                     i += 1
                 case UInt8(ascii: ","):
                     endItem()
                     i += 1
                 case UInt8(ascii: ";"):
+                    overflow = 0
                     while frames.count > 1 { close() }
                     endList()
                     i += 1
@@ -233,8 +242,10 @@ struct SelectListAliases {
                     } else if b == UInt8(ascii: ".") {
                         // `u.password`: the qualified name's parts are one expression, the last part its name.
                         i += 1
-                        frames[frames.count - 1].last = .none
-                        frames[frames.count - 1].afterDot = true
+                        if overflow == 0 {
+                            frames[frames.count - 1].last = .none
+                            frames[frames.count - 1].afterDot = true
+                        }
                     } else {
                         operatorToken(b)
                         i += 1
@@ -242,6 +253,7 @@ struct SelectListAliases {
                 }
                 previousWordByte = false
             }
+            overflow = 0
             while frames.count > 1 { close() }
             endList()
         }
@@ -306,6 +318,7 @@ struct SelectListAliases {
         }
 
         private mutating func word(_ word: String, quoted: Bool) {
+            guard overflow == 0 else { return }
             var frame = frames[frames.count - 1]
             defer { frames[frames.count - 1] = frame }
             let top = frames.count == 1
@@ -382,7 +395,7 @@ struct SelectListAliases {
 
         /// A literal, number or parameter: it ends an expression.
         private mutating func value() {
-            guard openLists > 0 else { return }
+            guard openLists > 0, overflow == 0 else { return }
             var frame = frames[frames.count - 1]
             fold(&frame)
             frame.tokens += 1
@@ -394,7 +407,7 @@ struct SelectListAliases {
         }
 
         private mutating func operatorToken(_ b: UInt8) {
-            guard openLists > 0 else { return }
+            guard openLists > 0, overflow == 0 else { return }
             var frame = frames[frames.count - 1]
             if b == UInt8(ascii: "*") && (frame.tokens == 0 || frame.afterDot) { frame.star = true }
             frame.tokens += 1
@@ -431,7 +444,7 @@ struct SelectListAliases {
         }
 
         private mutating func endItem() {
-            guard openLists > 0 else { return }
+            guard openLists > 0, overflow == 0 else { return }
             var frame = frames[frames.count - 1]
             endItem(&frame, top: frames.count == 1)
             frames[frames.count - 1] = frame
