@@ -27,8 +27,9 @@
 //              | the first of five '-' (a PEM block)
 //              | '$' after a letter or digit (every password hash's shape has one: the '$' after its scheme,
 //                `$2b$`, `pbkdf2_sha256$`, `SCRAM-SHA-256$`, `:600000$`; a price's "$12" has none)
+//              | a credential keyword hit right after '-' (a command-line option: `--password S3cret`)
 //   trigger    = the unfiltered anchors of earlier versions ('@' '_' '=' ':' '>' and the pairs "--",
-//                "\",", "',", " \"", "(\"", " '", "('"), and the '$' anchors (unquoting a copy keeps a '$'
+//                "\",", "',", " \"", "(\"", " '", "('"), the option keywords, and the '$' anchors (unquoting a copy keeps a '$'
 //                after a letter or digit there): the gates of callers that scan a copy of the bytes
 //   digit      = '0' <= b <= '9'
 //   structural = b in {s0, s1, s2, s3}
@@ -340,9 +341,12 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
     // A password hash's '$' after its scheme.
     uint64_t hash_dollar = r->dollar & ((r->alnum << 1) | st->alnum);
     anchor |= hash_dollar;
+    // A credential keyword right after a '-': a command-line option (`--password S3cret`).
+    uint64_t option_keyword = r->keyword & ((r->dash << 1) | st->dash);
+    anchor |= option_keyword;
     out->anchor = anchor;
     out->trigger = r->at | r->underscore | r->equals | r->colon | r->greater | pairs | quote_comma | before_quote
-                   | hash_dollar;
+                   | hash_dollar | option_keyword;
     out->structural = r->structural;
     // Long runs: token bytes i...i+15 all set.
     // Token bytes [A-Za-z0-9_.~-], from the class masks.
@@ -632,9 +636,11 @@ static inline void derive_lanes(const raw_lanes *r, lanes armed, wide_lanes vali
               & ~((dash << 1) | (BEFORE(dash) >> 63));
     const lanes hash_dollar = OWN(dollar) & ((alnum << 1) | (BEFORE(alnum) >> 63));
     anchor |= hash_dollar;
+    const lanes option_keyword = OWN(keyword) & ((dash << 1) | (BEFORE(dash) >> 63));
+    anchor |= option_keyword;
     memcpy(out->anchor, &anchor, sizeof anchor);
     const lanes trigger = at_raw | underscore_raw | equals | colon | greater | pairs | quote_comma | before_quote
-                          | hash_dollar;
+                          | hash_dollar | option_keyword;
     memcpy(out->trigger, &trigger, sizeof trigger);
     wide_lanes t = wl(alnum | underscore_raw | OWN(dot) | OWN(tilde) | dash,
                       AFTER(alnum) | AFTER(underscore) | AFTER(dot) | AFTER(tilde) | dash_after);

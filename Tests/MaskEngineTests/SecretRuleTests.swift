@@ -59,6 +59,12 @@ import Testing
         ("path/ghp_Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7c", "ghp_Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7c"),
         ("x-AKIAZ7QK3M5N8P2R4T6V", "AKIAZ7QK3M5N8P2R4T6V"),
         ("curl -u admin:s3cretPw https://api.example.com", "admin:s3cretPw"),
+        ("docker login --username bob --password Dk3rHubPassw0rd registry.example", "Dk3rHubPassw0rd"),
+        ("helm repo add r https://charts.example --username u --password 'S3cret pass!'", "S3cret pass!"),
+        ("influx -password Tr0ub4dor&3 -host db", "Tr0ub4dor&3"),
+        ("app --client-secret cs_8f7e6d5c4b3a9 --verbose", "cs_8f7e6d5c4b3a9"),
+        ("\"deploy --api-token 9f8e7d6c5b4a39281706f5e4\"", "9f8e7d6c5b4a39281706f5e4"),
+        ("--PASSWORD  HunterTwo", "HunterTwo"),
         ("password=EXAMPLEs3cret!", "EXAMPLEs3cret!"),  // an example's marker inside a password is a password
         ("license 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 x", "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"),
         ("mc 0123456789abcdef0a1b2c3d4e5f6789-us21", "0123456789abcdef0a1b2c3d4e5f6789-us21"),
@@ -126,6 +132,10 @@ import Testing
         "<password>\n hunter2 \n<b>", "time 12:30:45 at 2024-01-01T00:00:00Z",
         "<add key=\"ClearTextPassword\" value=\"\" />", "key=ClearTextPassword", "curl -u admin https://x",
         "ALTER ROLE carol PASSWORD NULL", "password '' and token 'x'",
+        "use the --password option to set it", "pass --password to set it", "--password-file /run/secrets/pw",
+        "--token-type bearer", "docker login --password $DOCKER_PASSWORD", "--password <password>",
+        "--password --user x", "--password - < file", "an e-signature Ab12cd", "a non-secret X9 value",
+        "--password ********", "x--password Hunter2x",
     ]
 
     @Test(arguments: notSecrets)

@@ -87,7 +87,7 @@ import Testing
         var g = Generator(state: 7)
         let phrases = ["password=", "api_key: \"", "curl -u admin:", " -U x ", "-----BEGIN ", "token\",", "ghp_",
                        "sk_live_", "eyJhbGciOi", "a@b.example", "%40", "&#64;", "https://", " == ", "(\"", "secret'",
-                       "1234567890123", "AKIA", "\u{00E9}t\u{00E9}"].map { Array($0.utf8) }
+                       "1234567890123", "AKIA", "\u{00E9}t\u{00E9}", " --password ", "-api-token "].map { Array($0.utf8) }
         let alphabet = Array("@_=:>-yJxoIAzabcdefgh0123456789.~,\"'\n\r \t(%#uUX/$[]!?+|".utf8) + [0, 0x80, 0xFF]
         let structural: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")]
         for round in 0..<24 {
@@ -117,7 +117,8 @@ import Testing
     @Test(.requires(.stageOneClassify), arguments: AcceleratedKernel.stageOneClassify.vectorPaths)
     func vectorPathsMatchScalarOnRuns(_ fastPath: KernelPath) {
         let fills: [[UInt8]] = [Array("9".utf8), Array("password ".utf8), Array("-".utf8), Array(" ".utf8),
-                                Array("1234 ".utf8), Array("key=".utf8), Array("-u a:".utf8), Array("@a".utf8)]
+                                Array("1234 ".utf8), Array("key=".utf8), Array("-u a:".utf8), Array("@a".utf8),
+                                Array("--password ".utf8)]
         for fill in fills {
             for total in [63, 64, 65, 127, 128, 129, 255, 256, 257, 320, 383, 384, 385, 700] {
                 let bytes = (0..<total).map { fill[$0 % fill.count] }
