@@ -110,6 +110,24 @@ struct SelectListAliases {
             /// whether it starts with `CASE`: PostgreSQL names such a column `lower` or `case`.
             var callName: String? = nil
             var startsWithCase = false
+
+            /// The pending name is part of the expression after all.
+            mutating func fold() {
+                item.adoptStricter(pending)
+                pending = ColumnContext(scanned: true)
+                pendingName = ""
+            }
+
+            /// A token of the item that is no name (a value, an operator, a keyword, a closed parenthesis):
+            /// the item is no plain name any more, and `last` is now `kind`.
+            mutating func takeOther(_ kind: Last) {
+                fold()
+                tokens += 1
+                simple = false
+                afterDot = false
+                beforeLast = last
+                last = kind
+            }
         }
 
         /// The first top-level select list's output names, as RowDescription would give them.
@@ -333,7 +351,7 @@ struct SelectListAliases {
                 }
                 if frame.last != .asKeyword {
                     if word == "as" {
-                        fold(&frame)
+                        frame.fold()
                         frame.beforeLast = frame.last
                         frame.last = .asKeyword
                         return
@@ -364,29 +382,19 @@ struct SelectListAliases {
             }
             if !quoted && word == "end" {
                 // `CASE … END` ends an expression, as a literal does: an alias may follow (`END p`).
-                frame.tokens += 1
-                frame.simple = false
-                frame.afterDot = false
-                fold(&frame)
-                frame.beforeLast = frame.last
-                frame.last = .value
+                frame.takeOther(.value)
                 return
             }
             if !quoted && Self.notImplicitAliases.contains(word) {
                 if frame.tokens == 0 && (word == "distinct" || word == "all") { return }
                 if frame.tokens == 0 && word == "case" { frame.startsWithCase = true }
-                frame.tokens += 1
-                frame.simple = false
-                frame.afterDot = false
-                fold(&frame)
-                frame.beforeLast = frame.last
-                frame.last = .none
+                frame.takeOther(.none)
                 return
             }
             if frame.tokens > 0 && !frame.afterDot { frame.simple = false }
             frame.tokens += 1
             frame.afterDot = false
-            fold(&frame)
+            frame.fold()
             frame.pendingName = word
             frame.pending = context
             frame.beforeLast = frame.last
@@ -396,34 +404,14 @@ struct SelectListAliases {
         /// A literal, number or parameter: it ends an expression.
         private mutating func value() {
             guard openLists > 0, overflow == 0 else { return }
-            var frame = frames[frames.count - 1]
-            fold(&frame)
-            frame.tokens += 1
-            frame.simple = false
-            frame.afterDot = false
-            frame.beforeLast = frame.last
-            frame.last = .value
-            frames[frames.count - 1] = frame
+            frames[frames.count - 1].takeOther(.value)
         }
 
         private mutating func operatorToken(_ b: UInt8) {
             guard openLists > 0, overflow == 0 else { return }
-            var frame = frames[frames.count - 1]
-            if b == UInt8(ascii: "*") && (frame.tokens == 0 || frame.afterDot) { frame.star = true }
-            frame.tokens += 1
-            frame.simple = false
-            frame.afterDot = false
-            fold(&frame)
-            frame.beforeLast = frame.last
-            frame.last = .none
-            frames[frames.count - 1] = frame
-        }
-
-        /// The pending name is part of the expression after all.
-        private func fold(_ frame: inout Frame) {
-            frame.item.adoptStricter(frame.pending)
-            frame.pending = ColumnContext(scanned: true)
-            frame.pendingName = ""
+            let top = frames.count - 1
+            if b == UInt8(ascii: "*") && (frames[top].tokens == 0 || frames[top].afterDot) { frames[top].star = true }
+            frames[top].takeOther(.none)
         }
 
         private mutating func close() {
@@ -432,14 +420,9 @@ struct SelectListAliases {
             endItem(&closed, top: false)
             setList(&closed, false)
             var frame = frames[frames.count - 1]
-            fold(&frame)
-            frame.tokens += 1
-            frame.simple = false
-            frame.afterDot = false
+            frame.takeOther(.value)
             frame.item.adoptStricter(closed.all)
             frame.all.adoptStricter(closed.all)
-            frame.beforeLast = frame.last
-            frame.last = .value
             frames[frames.count - 1] = frame
         }
 
@@ -484,7 +467,7 @@ struct SelectListAliases {
             if aliased || frame.simple {
                 name = frame.pendingName
             } else {
-                fold(&frame)
+                frame.fold()
                 // `CAST(x AS t)` is named as `x` is, which has a name of its own or none.
                 name = frame.callName == "cast" ? nil : frame.callName ?? (frame.startsWithCase ? "case" : nil)
             }
