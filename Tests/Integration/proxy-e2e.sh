@@ -315,9 +315,9 @@ cat "$D/creds.txt" >>"$D/renamed.txt"
 check "6c renamed columns: 50 rows each way" "$(wc -l <"$D/renamed-plain.out" | tr -d ' ')/$(wc -l <"$D/renamed.out" | tr -d ' ')" "50/50"
 noleak "6c renamed columns (AS, no AS, an expression, a quoted alias): no password, key or bare SSN" "$D/renamed.out" "$D/renamed.txt"
 noleak "6c a column renamed in a WITH query and renamed again" "$D/renamed-cte.out" "$D/renamed.txt"
-viaproxy -At -F '|' -c "select coalesce(c.password, ''), upper(c.api_key), case when p.id > 0 then p.ssn end from creds c join people p using (id)" \
+viaproxy -At -F '|' -c "select coalesce(c.password, ''), upper(c.api_key), case when p.id > 0 then p.ssn end, 'pw ' || c.password from creds c join people p using (id)" \
   >"$D/renamed-calls.out" 2>&1
-noleak "6c unnamed calls and CASE (coalesce, upper, case): masked as the columns they read" "$D/renamed-calls.out" "$D/renamed.txt"
+noleak "6c unnamed calls, CASE and operators (coalesce, upper, case, ||): masked as the columns they read" "$D/renamed-calls.out" "$D/renamed.txt"
 viaproxy -c "\\copy (select c.id, c.password, coalesce(c.api_key, '') as k from creds c order by 1) to stdout" >"$D/renamed-copy.out" 2>&1
 check "6c \\copy (select …) to stdout: 50 rows" "$(wc -l <"$D/renamed-copy.out" | tr -d ' ')" "50"
 noleak "6c \\copy (select …) to stdout: its select list names the credential columns" "$D/renamed-copy.out" "$D/renamed.txt"

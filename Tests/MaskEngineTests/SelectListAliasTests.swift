@@ -110,6 +110,25 @@ import WireTestSupport
         #expect(plain[1] != "hunter2-Secret" && plain[2] != "123456789" && plain[3] == "alice", "\(plain)")
         #expect(simple == plain, "renamed in a simple query: \(simple)")
         #expect(extended == plain, "renamed in a prepared statement: \(extended)")
+        // An operator's column is `?column?` in every query: it takes what its item reads by position, for
+        // its own query's result only.
+        func unnamed(_ query: String, _ value: String) throws -> String? {
+            let d = SessionDriver()
+            try d.client(Frontend.query(query))
+            try d.server(Wire.rowDescription([("?column?", 25), ("id", 23)]) + Wire.dataRow([value, "1"])
+                         + Backend.commandComplete("SELECT 1") + Wire.readyForQuery)
+            try d.client(Frontend.query("SELECT 'a' || 'b', 1"))
+            try d.server(Wire.rowDescription([("?column?", 25), ("?column?", 23)]) + Wire.dataRow(["plain words", "1"])
+                         + Backend.commandComplete("SELECT 1") + Wire.readyForQuery)
+            let rows = Wire.rows(d.output)
+            #expect(rows.count == 2 && rows[1][0] == "plain words", "the next query's ?column? is its own: \(rows)")
+            return rows.first?[0] ?? nil
+        }
+        let joined = try unnamed("SELECT login || ' ' || password, id FROM users", "alice hunter2-Secret")
+        #expect(joined != nil && !joined!.contains("hunter2") && joined!.count == "alice hunter2-Secret".count, "\(joined ?? "nil")")
+        #expect(try unnamed("SELECT login || ' x', id FROM users", "alice x") == "alice x")
+        #expect(try unnamed("SELECT *, password || '' FROM users", "hunter2-Secret") == "hunter2-Secret",
+                "a `*` hides how many columns come before: no position is known (not followed)")
         // A view that renames its columns: the query's text does not say what (not followed).
         let unrenamed = try masked { d in
             try d.client(Frontend.query("SELECT * FROM v"))

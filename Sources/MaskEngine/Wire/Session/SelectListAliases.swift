@@ -34,11 +34,16 @@ struct SelectListAliases {
     /// The context a column of this name gets from the queries read, or nil.
     func context(of name: String) -> ColumnContext? { contexts.isEmpty ? nil : contexts[name] }
 
-    /// Reads one query's text (several statements, any of them) and keeps its aliases.
-    mutating func read(_ query: UnsafeBufferPointer<UInt8>) {
+    /// Reads one query's text (several statements, any of them) and keeps its aliases. Returns the
+    /// context of each output column of its first top-level select list, in order (what each item's
+    /// expression reads: `login || ' ' || password` is a credential column named `?column?`), or nil
+    /// when the text has none or one with `*`: for the RowDescription that answers this very query.
+    @discardableResult
+    mutating func read(_ query: UnsafeBufferPointer<UInt8>) -> [ColumnContext]? {
         var reader = Reader(known: contexts)
         reader.read(query)
         for (alias, context) in reader.found { remember(alias, context) }
+        return reader.outputState == .done ? reader.outputContexts : nil
     }
 
     /// The names of the output columns of `query`'s first top-level select list, in order, as PostgreSQL
@@ -134,6 +139,7 @@ struct SelectListAliases {
         enum OutputState { case notStarted, recording, done, unknown }
         var outputState = OutputState.notStarted
         var output: [String] = []
+        var outputContexts: [ColumnContext] = []
 
         var frames = [Frame()]
         /// Parentheses open past `maximumDepth`, whose tokens are skipped: a text of a million `(` would
@@ -460,6 +466,9 @@ struct SelectListAliases {
             }
             guard frame.selectList, frame.tokens > 0 else { return }
             let aliased = frame.last == .alias || (frame.last == .name && (frame.beforeLast == .name || frame.beforeLast == .value))
+            // What the item's expression reads (an alias is no part of it).
+            var read = frame.item
+            if !aliased { read.adoptStricter(frame.pending) }
             // The column's name: the alias, the column's own (a plain name), or what PostgreSQL names an
             // expression that starts with a call or a CASE (`lower`, `coalesce`, `case`); nil for the
             // others (`?column?`, whose context a session's every computed column would share).
@@ -472,7 +481,12 @@ struct SelectListAliases {
                 name = frame.callName == "cast" ? nil : frame.callName ?? (frame.startsWithCase ? "case" : nil)
             }
             if top && outputState == .recording {
-                if frame.star { outputState = .unknown } else { output.append(name ?? "") }
+                if frame.star {
+                    outputState = .unknown
+                } else {
+                    output.append(name ?? "")
+                    outputContexts.append(read)
+                }
             }
             // A plain name has its own context already.
             guard let name, !name.isEmpty, aliased || !frame.simple, frame.item.makesStricter else { return }

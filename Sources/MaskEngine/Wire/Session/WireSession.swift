@@ -41,6 +41,9 @@ public final class WireSession {
     private var copyCredentials: [ColumnContext?]?
     /// The aliases the client's queries gave columns, with the context of what each renamed.
     private var aliases = SelectListAliases()
+    /// The simple Query's output columns by position, what each reads (`SelectListAliases.read`), until
+    /// its first RowDescription.
+    private var queryColumns: [ColumnContext]?
     /// Whether the COPY OUT's next row is its header of names.
     private var copyHeaderPending = false
     /// How the COPY OUT's rows are written, when its statement says.
@@ -143,12 +146,23 @@ public final class WireSession {
         return contexts.contains { $0 != nil } ? contexts : nil
     }
 
-    /// `description` with each column the client's queries renamed given what it was renamed from.
-    private static func renamed(_ description: RowDescription, by aliases: SelectListAliases) -> RowDescription {
-        guard !aliases.isEmpty, description.fields.contains(where: { aliases.context(of: $0.name) != nil }) else { return description }
-        return RowDescription(fields: description.fields.map {
-            var field = $0
-            field.aliasSource = aliases.context(of: field.name)
+    /// `description` with each column the client's queries renamed given what it was renamed from, and,
+    /// for the first result of a simple Query whose select list has as many items as the description
+    /// columns (`positions`), what each item reads.
+    private static func renamed(_ description: RowDescription, by aliases: SelectListAliases,
+                                positions: [ColumnContext]?) -> RowDescription {
+        let positions = positions.flatMap { $0.count == description.fields.count && $0.contains(where: \.makesStricter) ? $0 : nil }
+        guard positions != nil || (!aliases.isEmpty && description.fields.contains(where: { aliases.context(of: $0.name) != nil }))
+        else { return description }
+        return RowDescription(fields: description.fields.enumerated().map { i, original in
+            var field = original
+            var source = aliases.context(of: field.name)
+            if let positions, positions[i].makesStricter {
+                var read = source ?? ColumnContext(scanned: true)
+                read.adoptStricter(positions[i])
+                source = read
+            }
+            field.aliasSource = source
             return field
         })
     }
@@ -166,7 +180,7 @@ public final class WireSession {
             state.send(.query)
             functionResults.reset()
             copyStatement = CopyOutStatement.parse(payload)
-            aliases.read(payload)
+            queryColumns = aliases.read(payload)
         case .parse:
             guard let name = reader.cString() else { throw bad("statement name") }
             guard let query = reader.cStringBytes() else { throw bad("query string") }
@@ -347,7 +361,9 @@ public final class WireSession {
         case .rowDescription:
             var payloadLocation = location
             payloadLocation.byteOffset += 5
-            let description = Self.renamed(try RowDescription.decode(payload, at: payloadLocation), by: aliases)
+            var positions: [ColumnContext]? = nil
+            if case .query = state.current { positions = queryColumns; queryColumns = nil }
+            let description = Self.renamed(try RowDescription.decode(payload, at: payloadLocation), by: aliases, positions: positions)
             switch state.current {
             case .describeStatement(let name):
                 state.described(statement: name, as: description)
