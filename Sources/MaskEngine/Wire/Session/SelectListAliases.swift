@@ -373,7 +373,7 @@ struct SelectListAliases {
             // A name's context is read only where a select list may take it (words elsewhere, such as
             // a long INSERT's `true` and `null`, would each cost a look-up for nothing).
             var context = ColumnContext(scanned: true)
-            if frame.selectList || frames.contains(where: { $0.selectList }) {
+            if openLists > 0 {
                 context = ColumnContext.named(word, scanned: true)
                 if let alias = known[word] { context.adoptStricter(alias) }
             }
