@@ -87,7 +87,8 @@ import WireTestSupport
                      "security_answer", "SecretAnswer", "recovery_answers", "pass_hash", "pw_hash", "pwd_hash", "passhash",
                      "pwHash", "passwordhash", "user_pass", "smtp_pass", "DB_PASS", "hashedpassword", "cvv", "card_cvv",
                      "CVC2", "cardCvc", "csc", "card_security_code", "SecurityCode", "verification_code",
-                     "card_verification_value"] {
+                     "card_verification_value", "api_keys", "privateKeys", "apikeys", "api_tokens", "refresh_tokens",
+                     "accessTokens", "refreshtoken", "backup_codes", "recovery_codes", "mfa_backup_codes"] {
             #expect(ColumnContext.namesCredential(name), "\(name)")
         }
         for name in ["password_changed_at", "token_type", "tokens", "token_count", "is_secret", "has_password", "secret_question",
@@ -95,7 +96,8 @@ import WireTestSupport
                      "passwords_expire", "passe", "de_passe_x", "senha_id", "answer", "quiz_answer", "security_question",
                      "secret_answer_id", "pass", "boarding_pass", "season_pass", "pass_rate", "pass_count", "user_pass_id",
                      "compass", "cvv_checked_at", "zip_code", "code", "security_level", "verification_status",
-                     "value", "discount_code"] {
+                     "value", "discount_code", "keys", "primary_keys", "tokens", "input_tokens", "output_tokens",
+                     "max_tokens", "backup_count", "promo_codes"] {
             #expect(!ColumnContext.namesCredential(name), "\(name)")
         }
     }

@@ -120,4 +120,108 @@ import WireTestSupport
         #expect(lines[1][3] != "hunter2\\tx" && lines[1][3].count == "hunter2\\tx".count && lines[1][3].contains("\\t"),
                 "a tab inside the value stays a tab, escaped")
     }
+
+    /// The elements of an array's text, as `ArrayText` hands them (nil: not a well-formed array).
+    static func elements(_ text: String) -> [String]? {
+        let bytes = Array(text.utf8)
+        var found: [String] = []
+        let ok = bytes.withUnsafeBufferPointer { b in
+            ArrayText.forEachElement(b) { found.append(String(decoding: b[$0], as: UTF8.self)) }
+        }
+        return ok ? found : nil
+    }
+
+    @Test func arrayTextElements() {
+        #expect(Self.elements("{}") == [])
+        #expect(Self.elements("{a,b}") == ["a", "b"])
+        #expect(Self.elements(#"{hunter2,"old pass",NULL,null,"NULL",""}"#) == ["hunter2", "old pass", "NULL", ""],
+                "an unquoted NULL is the null element; a quoted one is a string")
+        #expect(Self.elements(#"{"a\"b","c\\d",e\,f}"#) == [#"a\"b"#, #"c\\d"#, #"e\,f"#], "escapes stay as they are")
+        #expect(Self.elements("{{a,b},{c,NULL}}") == ["a", "b", "c"])
+        #expect(Self.elements("[0:1]={a,b}") == ["a", "b"])
+        #expect(Self.elements("[1:2][3:4]={{a,b},{c,d}}") == ["a", "b", "c", "d"])
+        for malformed in ["", "{", "}", "a", "{a", "{a,}", "{,a}", "{a}x", #"{"a}"#, #"{"a"b}"#, "{a{b}}", "{a}}", "[1:2]{a}",
+                          "[x]={a}", "{{a}", #"{a\"#, "(1,2)"] {
+            #expect(Self.elements(malformed) == nil, "\(malformed)")
+        }
+    }
+
+    /// A credential column of an array of text (`passwords text[]`, `array_agg(password)`) holds a
+    /// secret in each element: each is masked in place, with the token a text column gives the same
+    /// value, and the array keeps its elements, its nulls and its shape. A JSON value's strings are
+    /// its secrets (`json_agg(password)`, `to_jsonb(password)`); its numbers, Booleans and nulls stay.
+    @Test func wireArraysAndJSONOfCredentialsAreMaskedElementByElement() {
+        let rowDescription = Wire.rowDescription([("password", PostgresType.text), ("passwords", 1009), ("api_keys", 1015),
+                                                  ("tags", 1009), ("secret", 114), ("token", PostgresType.jsonb)])
+        let cells: [[String?]] = [
+            ["hunter2-Secret", #"{hunter2-Secret,"old pass word",NULL,"with\"quote"}"#, "{qwertyuiopasdfgh1234}", "{red,blue}",
+             #""hunter2-Secret""#, #"["hunter2-Secret", null, 3, true]"#],
+            ["x", "{{s3cr3t,NULL},{p4ss,w0rd}}", "[0:0]={k3y}", "{}", "42", "null"],
+            ["y", "{not well formed", "{}", "{NULL}", " true ", #"{"access_token": "ya29a0AfH6SMBx3kQ9zZq", "expires_in": 3600}"#],
+        ]
+        var stream = rowDescription
+        for row in cells { stream += Wire.dataRow(row) }
+        let r = maskStream(stream)
+        #expect(r.error == nil)
+        let rows = Wire.rows(r.output)
+        #expect(rows.count == 3)
+        guard rows.count == 3 else { return }
+        let output = String(decoding: r.output, as: UTF8.self)
+        for secret in ["hunter2-Secret", "old pass word", "quote", "qwertyuiopasdfgh1234", "s3cr3t", "p4ss", "w0rd", "k3y",
+                       "not well formed", "ya29a0AfH6SMBx3kQ9zZq"] {
+            #expect(!output.contains(secret), "\(secret) in \(output)")
+        }
+        let token = rows[0][0]!
+        #expect(Self.elements(rows[0][1]!).map { $0.count } == 3, "\(rows[0][1]!)")
+        #expect(Self.elements(rows[0][1]!)?.first == token, "an element's token is the one a text column gives its value")
+        #expect(rows[0][1]!.contains(",NULL,"), "a null element stays null")
+        #expect(rows[0][1]!.utf8.count == cells[0][1]!.utf8.count)
+        #expect(rows[0][3] == "{red,blue}", "an array not named for credentials keeps its rules")
+        #expect(rows[0][4] == "\"\(token)\"", "a JSON string's contents get the text column's token")
+        #expect(rows[0][5] == "[\"\(token)\", null, 3, true]", "a JSON array's strings are masked, the rest stays")
+        #expect(Self.elements(rows[1][1]!)?.count == 3 && rows[1][1]!.hasPrefix("{{") && rows[1][1]!.contains(",NULL},{"))
+        #expect(rows[1][2]!.hasPrefix("[0:0]={") && rows[1][2]!.count == "[0:0]={k3y}".count)
+        #expect(rows[1][4] == "42" && rows[1][5] == "null", "a JSON number or null is no string to mask")
+        #expect(rows[2][1]!.utf8.count == "{not well formed".utf8.count, "what is no array is masked whole")
+        #expect(rows[2][2] == "{}" && rows[2][3] == "{NULL}" && rows[2][4] == " true ")
+        let document = try? JSONSerialization.jsonObject(with: Data(rows[2][5]!.utf8)) as? [String: Any]
+        #expect(document?["expires_in"] as? Int == 3600 && (document?["access_token"] as? String)?.count == 21, "\(rows[2][5]!)")
+    }
+
+    /// In a dump, a column declared `text[]`, `character varying(n)[]` or `jsonb` and named for
+    /// credentials is masked element by element, string by string; the COPY escapes stay escapes.
+    @Test func dumpArraysAndJSONOfCredentials() {
+        let dump = """
+            --
+            -- PostgreSQL database dump
+            --
+
+            CREATE TABLE public.accounts (
+                id integer NOT NULL,
+                passwords text[],
+                api_keys character varying(40)[],
+                secret jsonb,
+                tags text[]
+            );
+
+
+            COPY public.accounts (id, passwords, api_keys, secret, tags) FROM stdin;
+            1\t{hunter2-Secret,NULL,"with\\\\"q"}\t{qwertyuiopasdfgh1234}\t{"pw": "hunter2-Secret", "n": 7}\t{a,b}
+            2\t\\N\t{}\t"s3cr3tv4lu3"\t{NULL}
+
+            """ + "\\.\n"
+        let r = maskStream(Array(dump.utf8))
+        #expect(r.error == nil)
+        let text = String(decoding: r.output, as: UTF8.self)
+        for secret in ["hunter2-Secret", "qwertyuiopasdfgh1234", "s3cr3tv4lu3"] { #expect(!text.contains(secret), "\(secret) in \(text)") }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            .drop { !$0.hasPrefix("COPY ") }.dropFirst().prefix { $0 != "\\." }.map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
+        #expect(lines.count == 2)
+        guard lines.count == 2 else { return }
+        #expect(lines[0][1].hasPrefix("{") && lines[0][1].contains(",NULL,\"") && lines[0][1].contains(#"\\""#), "\(lines[0][1])")
+        #expect(lines[0][1].count == #"{hunter2-Secret,NULL,"with\\"q"}"#.count, "as long as the line it masks")
+        #expect(lines[0][3].hasSuffix(#", "n": 7}"#) && lines[0][3].hasPrefix(#"{"pw": ""#), "\(lines[0][3])")
+        #expect(lines[0][4] == "{a,b}" && lines[1][1] == "\\N" && lines[1][2] == "{}" && lines[1][4] == "{NULL}")
+        #expect(lines[1][3].hasPrefix("\"") && lines[1][3].count == #""s3cr3tv4lu3""#.count)
+    }
 }

@@ -169,6 +169,41 @@ import Testing
         #expect(zip(own, renamed).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }, "the same tokens as under the columns' own names")
     }
 
+    /// A credential column of an array of text, in binary results (`array_send`'s layout): each element
+    /// gets the token a text column gives its value (postgres-nio decodes no array with nulls: the text
+    /// form's test has them, `CredentialColumnTests`).
+    @Test func credentialArraysInBinaryResultsAreMaskedElementByElement() async throws {
+        let pg = try TestPostgres()
+        defer { pg.stop() }
+        try pg.psql("""
+            CREATE TABLE accounts (id int PRIMARY KEY, password text, passwords text[], api_keys varchar[]);
+            INSERT INTO accounts VALUES (1, 'hunter2-Secret', '{hunter2-Secret,"old pass word"}', '{qwertyuiopasdfgh1234}');
+            """)
+        let logger = Logger(label: "test")
+        let proxy = try MaskdProxy(configuration: ProxyConfiguration(listenHost: "127.0.0.1", listenPort: 0,
+                                                                 upstream: .tcp(host: "127.0.0.1", port: pg.port), maskdSocket: nil,
+                                                                 key: Self.key), logger: logger)
+        try proxy.start()
+        defer { proxy.stop() }
+        let configuration = PostgresConnection.Configuration(host: "127.0.0.1", port: proxy.port!, username: "postgres",
+                                                             password: nil, database: "postgres", tls: .disable)
+        let client = try await PostgresConnection.connect(configuration: configuration, id: 4, logger: logger)
+        var rows: [(String, [String], [String], [String])] = []
+        for try await row in try await client.query(
+            "SELECT password, passwords, api_keys, (SELECT array_agg(password) FROM accounts) FROM accounts WHERE id = \(Int32(1))",
+            logger: logger).decode((String, [String], [String], [String]).self) { rows.append(row) }
+        try await client.close()
+
+        #expect(rows.count == 1)
+        guard let (token, passwords, keys, aggregated) = rows.first else { return }
+        #expect(token != "hunter2-Secret" && token.count == 14)
+        #expect(passwords.count == 2 && passwords[0] == token, "\(passwords)")
+        #expect(passwords.count == 2 && passwords[1] != "old pass word" && passwords[1].count == 13
+                && passwords[1].split(separator: " ").count == 3)
+        #expect(keys.count == 1 && keys[0] != "qwertyuiopasdfgh1234" && keys[0].count == 20)
+        #expect(aggregated == [token], "an aggregate of a credential column is one too")
+    }
+
     /// Random bigints are card numbers by their digits one time in 30 (Luhn and an issuer range). Each
     /// masked one must still be an int8 the driver decodes, in binary and in text, under every action,
     /// and tokens must stay distinct (a token out of range used to become 0 in binary, and a client

@@ -23,6 +23,9 @@ public struct ColumnContext: Sendable, Equatable {
     /// `namesCredential`) and holds text: every value in it is a secret, whole, whatever its shape (a
     /// password like `s*36SUU48b` has none a detector could know).
     public var credentialColumn = false
+    /// How a credential column's values hold their secrets (by the column's type): whole, as the
+    /// elements of an array's text, or as the strings of a JSON value.
+    public var credentialValue = CredentialValue.text
 
     public init(scanned: Bool = true, bareSSN: Bool = false, cardColumn: Bool = false, scansDigits: Bool = true) {
         self.scanned = scanned
@@ -132,9 +135,9 @@ public struct ColumnContext: Sendable, Equatable {
     public static func forColumn(name: some StringProtocol, typeOID: UInt32 = 0, aliasSource: ColumnContext? = nil) -> ColumnContext {
         var context = named(name, scanned: !PostgresType.cannotHoldPII(typeOID))
         if let aliasSource { context.adoptStricter(aliasSource) }
-        // A credential's token is text: a number, a uuid or a bytea keeps its own rules, and so does a
-        // JSON or XML document (its names and literals enciphered as letters would be no document).
-        if !PostgresType.plainTextOIDs.contains(typeOID) { context.credentialColumn = false }
+        // A credential's token is text: a number, a uuid or a bytea keeps its own rules, and so does an
+        // XML document. An array of text holds one in each element, a JSON value in each string.
+        if let value = PostgresType.credentialValue(typeOID) { context.credentialValue = value } else { context.credentialColumn = false }
         return context
     }
 
@@ -212,7 +215,24 @@ public struct CellScanner {
             // masked whole).
             guard upper > lower else { return 0 }
             let value = UnsafeBufferPointer(rebasing: bytes[lower..<upper])
-            guard JSONNumberSpans.isContainer(value) else {
+            let isDocument = JSONNumberSpans.isContainer(value)
+            switch context.credentialValue {
+            case .textArray:
+                return Self.scanArrayElements(bytes, lower: lower, upper: upper, into: &findings)
+            case .json where !isDocument:
+                // A bare JSON value: a string's contents are the secret; a number, `true`, `false` or
+                // `null` (no secret a token could replace and keep JSON) is scanned as any value.
+                if let string = Self.bareJSONString(value) {
+                    findings.append(Self.credential(bytes, (lower + string.lowerBound)..<(lower + string.upperBound), cell: lower))
+                    return 1
+                }
+                var plain = context
+                plain.credentialColumn = false
+                return scan(bytes, lower: lower, upper: upper, index: index, context: plain, candidates: candidates, into: &findings)
+            case .text, .json:
+                break
+            }
+            guard isDocument else {
                 findings.append(Self.credential(bytes, lower..<upper, cell: lower))
                 return 1
             }
@@ -246,6 +266,33 @@ public struct CellScanner {
         }
         custom?.scan(bytes, lower: lower, upper: upper, announced: context.announcedCustom, into: &findings, from: before)
         return findings.count - before
+    }
+
+    /// The findings of a credential column's array value (`CredentialValue.textArray`): each element's
+    /// characters that are no `NULL` (`ArrayText`), or the whole value when it is no well-formed array.
+    private static func scanArrayElements(_ bytes: UnsafeBufferPointer<UInt8>, lower: Int, upper: Int,
+                                          into findings: inout [Finding]) -> Int {
+        let before = findings.count
+        let wellFormed = ArrayText.forEachElement(UnsafeBufferPointer(rebasing: bytes[lower..<upper])) { element in
+            if !element.isEmpty {
+                findings.append(credential(bytes, (lower + element.lowerBound)..<(lower + element.upperBound), cell: lower))
+            }
+        }
+        if !wellFormed {
+            findings.removeSubrange(before...)
+            findings.append(Finding(start: 0, end: upper - lower, type: .secret, kind: .credentialColumn))
+        }
+        return findings.count - before
+    }
+
+    /// The contents of `value` when it is one JSON string that is not empty (white space around it
+    /// allowed), else nil.
+    private static func bareJSONString(_ value: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        var (start, end) = (0, value.count)
+        while start < end && ASCII.isJSONSpace(value[start]) { start += 1 }
+        while end > start && ASCII.isJSONSpace(value[end - 1]) { end -= 1 }
+        guard end - start > 2, value[start] == UInt8(ascii: "\""), value[end - 1] == UInt8(ascii: "\"") else { return nil }
+        return (start + 1)..<(end - 1)
     }
 
     /// A credential column's value, or a string of its JSON document (`range`), as a finding relative to

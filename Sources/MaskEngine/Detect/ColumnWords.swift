@@ -26,24 +26,33 @@ enum ColumnWords {
                                              // A card's verification code (PCI DSS forbids storing it at all).
                                              "cvv", "cvv2", "cvc", "cvc2", "cvn", "csc", "cav2", "securitycode",
                                              "secrets", "token", "apikey", "apitoken", "accesstoken", "authtoken",
-                                             "secretkey", "privatekey", "accesskey", "clientsecret",
+                                             "secretkey", "privatekey", "accesskey", "clientsecret", "refreshtoken",
+                                             // Their plurals (an array of them: `api_keys text[]`).
+                                             "apikeys", "apitokens", "accesstokens", "authtokens", "secretkeys",
+                                             "privatekeys", "accesskeys", "clientsecrets", "refreshtokens",
                                              "passwort", "kennwort", "contraseña", "contrasena", "senha", "wachtwoord",
                                              "lösenord", "losenord", "salasana", "hasło", "haslo", "пароль", "パスワード",
                                              "密码", "密碼"]
-    /// The words before a last `key` that make it a credential (`api_key`, `private_key`).
+    /// The words before a last `key` or `keys` that make it a credential (`api_key`, `private_keys`).
     static let credentialKey: [StaticString] = ["api", "secret", "private", "access", "signing", "encryption", "master"]
+    /// A last `tokens` after one of `tokenOwners` (`api_tokens`, `refresh_tokens`): `tokens` alone is as
+    /// often a count (of a language model's tokens) as the tokens themselves.
+    static let tokensWord: [StaticString] = ["tokens"]
+    static let tokenOwners: [StaticString] = ["api", "access", "auth", "refresh", "bearer", "session", "oauth", "secret"]
     /// The last words after `password`, `passwd`, `pass`, `pw` or `pwd` that are still one
     /// (`password_hash`, `passwd_digest`, `pw_hash`).
     static let credentialDerived: [StaticString] = ["hash", "digest"]
-    static let keyWord: [StaticString] = ["key"]
+    static let keyWord: [StaticString] = ["key", "keys"]
     /// A last `answer` after one of `answerOwners` (`security_answer`, `SecretAnswer`): the answer to an
     /// account's recovery question opens the account as a password does (the question is no secret).
     static let answerWord: [StaticString] = ["answer", "answers"]
     static let answerOwners: [StaticString] = ["security", "secret", "recovery"]
     /// A last `code` after `security` or `verification` (`card_security_code`, `verification_code`: a
-    /// card's CVV, a one-time code), and a last `value` after `verification` (`card_verification_value`).
+    /// card's CVV, a one-time code), or `codes` after `backup` or `recovery` too (`backup_codes`: a
+    /// second factor's recovery codes, each of which opens the account), and a last `value` after
+    /// `verification` (`card_verification_value`).
     static let codeWord: [StaticString] = ["code", "codes"]
-    static let codeOwners: [StaticString] = ["security", "verification"]
+    static let codeOwners: [StaticString] = ["security", "verification", "backup", "recovery"]
     static let valueWord: [StaticString] = ["value"]
     static let verificationWord: [StaticString] = ["verification"]
     static let passeWord: [StaticString] = ["passe"]
@@ -67,6 +76,7 @@ enum ColumnWords {
         if word(last, credential) { return true }
         guard count >= 2 else { return false }
         if word(last, keyWord) && word(last - 1, credentialKey) { return true }
+        if word(last, tokensWord) && word(last - 1, tokenOwners) { return true }
         if word(last, passeWord) && word(last - 1, deWord) { return true }  // mot de passe
         if word(last, answerWord) && word(last - 1, answerOwners) { return true }
         if word(last, passWord) && word(last - 1, passOwners) { return true }

@@ -17,9 +17,25 @@ public struct DumpColumn: Sendable, Equatable {
         maxCharacters = Self.lengthLimit(type)
         numeric = NumericText.Kind.of(sqlType: type)
         context = ColumnContext.named(name, scanned: !Self.typeCannotHoldPII(type))
-        // A credential's token is text: a number, a uuid or a bytea keeps its own rules, and so does a
-        // JSON or XML document (its names and literals enciphered as letters would be no document).
-        if !(type.isEmpty || Self.isPlainText(type)) { context.credentialColumn = false }
+        // A credential's token is text: a number, a uuid or a bytea keeps its own rules, and so does an
+        // XML document. An array of text holds one in each element, a JSON value in each string.
+        if let value = Self.credentialValue(type) { context.credentialValue = value } else { context.credentialColumn = false }
+    }
+
+    /// How a credential column of this SQL type holds its secrets (`PostgresType.credentialValue` by
+    /// name): plain text (`text`, `character varying(n)`, `character(n)`, `citext`, `name`, or a type
+    /// not known), an array of one of those (`text[]`), `json` or `jsonb`; nil for any other type.
+    static func credentialValue(_ type: String) -> CredentialValue? {
+        if type.isEmpty { return .text }
+        var t = type.lowercased()
+        if t == "json" || t == "jsonb" || t.hasSuffix(".json") || t.hasSuffix(".jsonb") { return .json }
+        var array = false
+        while t.hasSuffix("[]") {
+            t.removeLast(2)
+            array = true
+        }
+        guard isPlainText(t) else { return nil }
+        return array ? .textArray : .text
     }
 
     /// Plain text types, whose values a secret's token can replace: `text`, `character varying(n)`,

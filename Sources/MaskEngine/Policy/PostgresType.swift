@@ -33,6 +33,23 @@ public enum PostgresType {
     /// not known (0): the columns a credential's token may replace (`ColumnContext.forColumn`).
     public static let plainTextOIDs: Set<UInt32> = [25, 1043, 1042, 19, 705, 18, 0]
 
+    /// Arrays of plain text (`text[]`, `varchar[]`, `bpchar[]`, `name[]`, `"char"[]`): a credential
+    /// column of one (`passwords text[]`, `array_agg(password)`) holds a secret in every element.
+    public static let textArrayOIDs: Set<UInt32> = [1009, 1015, 1014, 1003, 1002]
+
+    /// `json` and `jsonb`: a credential column of one (`json_agg(password)`, `to_jsonb(secret)`) holds a
+    /// secret in every string.
+    public static let jsonOIDs: Set<UInt32> = [114, 3802]
+
+    /// How a credential column of this type holds its secrets, or nil when it can hold none a token
+    /// may replace (a number, a uuid, a bytea, an XML document: each keeps its own rules).
+    public static func credentialValue(_ oid: UInt32) -> CredentialValue? {
+        if plainTextOIDs.contains(oid) { return .text }
+        if textArrayOIDs.contains(oid) { return .textArray }
+        if jsonOIDs.contains(oid) { return .json }
+        return nil
+    }
+
     /// Whether a binary-format cell of this type holds the same bytes as its text (text types, and jsonb:
     /// a version byte, then JSON text), so that a masked value may change its length.
     public static func binaryIsText(_ oid: UInt32) -> Bool { textLikeOIDs.contains(oid) || oid == 3802 }

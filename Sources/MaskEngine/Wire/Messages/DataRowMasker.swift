@@ -480,6 +480,12 @@ struct CellMasker {
         element.typeOID = elementOID
         element.codec = CellCodec.forColumn(typeOID: elementOID, format: 1)
         if case .array = element.codec { element.codec = .unknown }  // arrays do not nest by element type
+        // Each element is a value of the element type: in a credential column of text, a secret whole.
+        if let value = PostgresType.credentialValue(elementOID) {
+            element.context.credentialValue = value
+        } else {
+            element.context.credentialColumn = false
+        }
         let mark = session.rowOut.count
         var fates: [CellFate] = []
         fates.reserveCapacity(array.elements.count)
