@@ -323,6 +323,27 @@ check "6c \\copy (select …) to stdout: 50 rows" "$(wc -l <"$D/renamed-copy.out
 noleak "6c \\copy (select …) to stdout: its select list names the credential columns" "$D/renamed-copy.out" "$D/renamed.txt"
 check "6c renamed columns get the tokens they get under their own names" "$(cmp -s "$D/renamed-plain.out" "$D/renamed.out" && echo same || echo differ)" "same"
 
+# --- 6d. arrays and JSON of credentials -------------------------------------------------------------
+# A credential column of an array of text, or a JSON value built from one, holds a secret in each
+# element or string: `array_agg(password)`, `json_agg(password)` and a `passwords text[]` column passed
+# in clear. Each element is masked in place; arrays keep their nulls, documents still parse.
+"${direct[@]}" -d app -c "create table vaults (id int, passwords text[], api_keys varchar(40)[])" \
+  -c "insert into vaults select id, array[password, null, 'old ' || password], array[api_key] from creds" >/dev/null
+viaproxy -At -F '|' -c "select id, passwords, api_keys from vaults order by id" >"$D/arrays.out" 2>&1
+check "6d a text[] credential column: 50 rows, each array with its three elements and its null" \
+  "$(grep -c -E '^[0-9]+\|\{[^,{}]+,NULL,"[^,{} "]+ [^,{}"]+"\}\|\{[0-9a-zA-Z]{32}\}$' "$D/arrays.out")" "50"
+noleak "6d a text[] or varchar[] credential column: no element in clear" "$D/arrays.out" "$D/creds.txt"
+viaproxy -At -c "select array_agg(password order by id) from creds" -c "select array[login, password] from (select 'x' as login, password from creds) t" \
+  -c "select array(select api_key from creds order by id)" >"$D/aggregates.out" 2>&1
+noleak "6d array_agg(password), ARRAY[…, password], ARRAY(SELECT api_key …): no element in clear" "$D/aggregates.out" "$D/creds.txt"
+viaproxy -At -c "select json_agg(password order by id) from creds" -c "select jsonb_agg(api_key) from creds" \
+  -c "select to_json(password) from creds" -c "select json_build_object('id', id, 'pw', password) from creds" >"$D/json.out" 2>&1
+noleak "6d json_agg, jsonb_agg, to_json, json_build_object of credentials: no string in clear" "$D/json.out" "$D/creds.txt"
+check "6d the masked JSON still parses, numbers kept (lines parsed, ids summed)" \
+  "$(python3 -c 'import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+print(len(lines), sum(l["id"] for l in lines if isinstance(l, dict)))' "$D/json.out" 2>&1)" "102 1275"
+
 # --- 7. large objects (lo_read over FunctionCall) ----------------------------------------------------
 content="secret email $e5"
 oid=$(viaproxy -At -c "select lo_from_bytea(0, convert_to('$content', 'UTF8'))" 2>"$D/lo.err")
