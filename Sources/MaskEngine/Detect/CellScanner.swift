@@ -20,8 +20,8 @@ public struct ColumnContext: Sendable, Equatable {
     /// there of at most 15 digits (E.164's longest) is a phone number, not a card (`CardRules`).
     public var phoneColumn = false
     /// Whether the column is named for credentials (`password`, `api_key`, `access_token`:
-    /// `namesCredential`) and holds text: every value in it is a secret, whole, whatever its shape (a
-    /// password like `s*36SUU48b` has none a detector could know).
+    /// `namesCredential`) and holds text: every value in it is a secret whatever its shape (a password
+    /// like `s*36SUU48b` has none a detector could know), whole or as `credentialValue` says.
     public var credentialColumn = false
     /// How a credential column's values hold their secrets (by the column's type): whole, as the
     /// elements of an array's text, or as the strings of a JSON value.
@@ -97,13 +97,15 @@ public struct ColumnContext: Sendable, Equatable {
     /// `token_type` and `secret_question` are not): `password`, `passwords`, `passwd`, `pwd`,
     /// `passphrase`, `passcode`, `secret`, `secrets`, `token`, `apikey`, `apitoken`, `accesstoken`,
     /// `authtoken`, `secretkey`, `privatekey`, `accesskey`, `clientsecret`, the word for a password in
-    /// other languages (`passwort`, `contraseña`, `senha`, `пароль`…, `mot de passe`); `key` after `api`, `secret`,
-    /// `private`, `access`, `signing`, `encryption` or `master`; `hash` or `digest` after
+    /// other languages (`passwort`, `contraseña`, `senha`, `пароль`…, `mot de passe`); `key` or `keys` after `api`,
+    /// `secret`, `private`, `access`, `signing`, `encryption` or `master`; `tokens` after `api`, `access`,
+    /// `auth`, `refresh`, `bearer`, `session`, `oauth` or `secret`; `hash` or `digest` after
     /// `password`, `passwd`, `pass`, `pw` or `pwd` (a hash a wordlist can crack; `passhash` and such
     /// compounds as one word too); `pass` after an owner such as `user`, `db` or `smtp` (`user_pass`,
     /// WordPress's); a card's verification code (`cvv`, `cvc`, `csc`, `card_security_code`,
-    /// `card_verification_value`) and `verification_code`. Not a Boolean's name (`is_secret`,
-    /// `has_password`), and not `tokens` (a count, in applications of language models). Split as
+    /// `card_verification_value`) and `verification_code`; `backup_codes` and `recovery_codes`. Not a
+    /// Boolean's name (`is_secret`, `has_password`), and not `tokens` alone (a count, in applications of
+    /// language models). Split as
     /// `namesCard` splits (`apiKey`, `API_KEY`, `client_secret`, `encrypted_password`).
     public static func namesCredential(_ name: some StringProtocol) -> Bool {
         if let ascii = ASCIIColumnName(name) { return ascii.namesCredential(ascii.words) }
