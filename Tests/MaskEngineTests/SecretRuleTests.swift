@@ -98,6 +98,11 @@ import Testing
         ("curl --user 'deploy:pa ss w0rd' https://x", "deploy:pa ss w0rd"),
         ("<add key=\"ClearTextPassword\" value=\"n0tS0s3cret\" />", "n0tS0s3cret"),
         ("hfToken = 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", "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"),
+        // A list of them: every string of it (the first alone was masked, the others passed).
+        ("{\"passwords\": [\"alpha\", \"Hunter2-Secret9\"]}", "Hunter2-Secret9"),
+        ("{\"password\": [ \"Hunter2-Secret9\" , \"Other-Pass7\" ], \"n\": 1}", "\"Hunter2-Secret9\" , \"Other-Pass7\""),
+        ("api_keys = ['k3y0ne-abc', 'k3yTw0-def']", "'k3y0ne-abc', 'k3yTw0-def'"),
+        ("{\"api_key\": [\"a\\\"b-c0ffee-9\", \"zz-Top-4242\"]}", "zz-Top-4242"),
         ("eyJ" + String(repeating: "hbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9", count: 20) + ".eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
          "eyJ" + String(repeating: "hbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9", count: 20) + ".eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"),
     ]
@@ -135,7 +140,7 @@ import Testing
         "use the --password option to set it", "pass --password to set it", "--password-file /run/secrets/pw",
         "--token-type bearer", "docker login --password $DOCKER_PASSWORD", "--password <password>",
         "--password --user x", "--password - < file", "an e-signature Ab12cd", "a non-secret X9 value",
-        "--password ********", "x--password Hunter2x",
+        "--password ********", "x--password Hunter2x", "passwords: []", "password: [\"${DB_PASSWORD}\"]",
     ]
 
     @Test(arguments: notSecrets)

@@ -211,6 +211,16 @@ enum AssignmentRule {
             break
         }
         if let token = SecretDetector.token(bytes, start: v, lower: v, upper: upper) { return token }
+        // A list of them (`"passwords": ["a", "b"]`, `api_keys = ['k1', 'k2']`): every string of the list
+        // is one, and the list is the value (a token keeps the quotes, commas and brackets, so the JSON
+        // still parses). The first string alone was taken before, and the others passed in clear.
+        if quote == 0, v < upper, bytes[v] == UInt8(ascii: "[") {
+            var live = false
+            if let end = stringList(bytes, v, upper, { live = live || !AssignmentPlaceholder.isPlaceholder(bytes, $0, $1) }) {
+                // A list of placeholders (`["${DB_PASSWORD}"]`) is no secret.
+                return live ? accept(bytes, v, end, strength: strength, keyStart: keyStart, keyEnd: keyEnd, upper: upper) : nil
+            }
+        }
         var e = v
         if quote != 0 {
             while e < upper && bytes[e] != 10 {
@@ -261,6 +271,29 @@ enum AssignmentRule {
             }
         }
         return accept(bytes, v, e, strength: strength, keyStart: keyStart, keyEnd: keyEnd, upper: upper)
+    }
+
+    /// The end (after its `]`) of the list of one or more quoted strings that starts at the `[` at
+    /// `start` (`["a", "b"]`, `['a','b']`; white space between), or nil when there is none there: an
+    /// empty list, numbers, objects or anything else in it. `string` is given each string's contents.
+    static func stringList(_ bytes: Bytes, _ start: Int, _ upper: Int, _ string: (Int, Int) -> Void) -> Int? {
+        var i = start + 1
+        while true {
+            while i < upper && ASCII.isJSONSpace(bytes[i]) { i += 1 }
+            guard i < upper, bytes[i] == UInt8(ascii: "\"") || bytes[i] == UInt8(ascii: "'") else { return nil }
+            let quote = bytes[i]
+            i += 1
+            let contents = i
+            while i < upper && bytes[i] != quote && bytes[i] != 10 { i += bytes[i] == UInt8(ascii: "\\") ? 2 : 1 }
+            guard i < upper, bytes[i] == quote else { return nil }
+            string(contents, i)
+            i += 1
+            while i < upper && ASCII.isJSONSpace(bytes[i]) { i += 1 }
+            guard i < upper else { return nil }
+            if bytes[i] == UInt8(ascii: "]") { return i + 1 }
+            guard bytes[i] == UInt8(ascii: ",") else { return nil }
+            i += 1
+        }
     }
 
     /// Whether only spaces (and an `export `) stand between the line's start and the key.
