@@ -27,7 +27,8 @@
 //              | the first of five '-' (a PEM block)
 //              | '$' after a letter or digit (every password hash's shape has one: the '$' after its scheme,
 //                `$2b$`, `pbkdf2_sha256$`, `SCRAM-SHA-256$`, `:600000$`; a price's "$12" has none)
-//              | a credential keyword hit right after '-' (a command-line option: `--password S3cret`)
+//              | a credential keyword hit right after '-' or a space (a command-line option: `--password
+//                S3cret`; a sentence: `my password is Hunter2-Secret9`)
 //   trigger    = the unfiltered anchors of earlier versions ('@' '_' '=' ':' '>' and the pairs "--",
 //                "\",", "',", " \"", "(\"", " '", "('"), the option keywords, and the '$' anchors (unquoting a copy keeps a '$'
 //                after a letter or digit there): the gates of callers that scan a copy of the bytes
@@ -168,7 +169,7 @@ static void raw_scalar(const uint8_t *p, const uint8_t s[4], raw_block *r) {
 /// What `derive` carries from one block to the next.
 typedef struct {
     // The classes of the byte before the block (bit 63 of the previous block's masks), as 0 or 1.
-    uint64_t digit, enc_prev, at_prev, alnum, op_byte, dash;
+    uint64_t digit, enc_prev, at_prev, alnum, op_byte, dash, space;
     uint64_t keyword_fill;   // 1 when the keyword fill covers the byte before
     int64_t last_dash_u;     // absolute offset of the last "-u" / "-U", or a far negative number
 } derive_state;
@@ -341,8 +342,9 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
     // A password hash's '$' after its scheme.
     uint64_t hash_dollar = r->dollar & ((r->alnum << 1) | st->alnum);
     anchor |= hash_dollar;
-    // A credential keyword right after a '-': a command-line option (`--password S3cret`).
-    uint64_t option_keyword = r->keyword & ((r->dash << 1) | st->dash);
+    // A credential keyword right after a '-' or a space: a command-line option (`--password S3cret`),
+    // or a sentence (`my password is Hunter2-Secret9`).
+    uint64_t option_keyword = r->keyword & (((r->dash | r->space) << 1) | st->dash | st->space);
     anchor |= option_keyword;
     out->anchor = anchor;
     out->trigger = r->at | r->underscore | r->equals | r->colon | r->greater | pairs | quote_comma | before_quote
@@ -363,6 +365,7 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
     st->alnum = r->alnum >> 63;
     st->op_byte = r->op_byte >> 63;
     st->dash = r->dash >> 63;
+    st->space = r->space >> 63;
 }
 
 // MARK: - Drivers
@@ -636,7 +639,7 @@ static inline void derive_lanes(const raw_lanes *r, lanes armed, wide_lanes vali
               & ~((dash << 1) | (BEFORE(dash) >> 63));
     const lanes hash_dollar = OWN(dollar) & ((alnum << 1) | (BEFORE(alnum) >> 63));
     anchor |= hash_dollar;
-    const lanes option_keyword = OWN(keyword) & ((dash << 1) | (BEFORE(dash) >> 63));
+    const lanes option_keyword = OWN(keyword) & (((dash | space) << 1) | (BEFORE(dash) >> 63) | (BEFORE(space) >> 63));
     anchor |= option_keyword;
     memcpy(out->anchor, &anchor, sizeof anchor);
     const lanes trigger = at_raw | underscore_raw | equals | colon | greater | pairs | quote_comma | before_quote

@@ -98,6 +98,16 @@ import Testing
         ("curl --user 'deploy:pa ss w0rd' https://x", "deploy:pa ss w0rd"),
         ("<add key=\"ClearTextPassword\" value=\"n0tS0s3cret\" />", "n0tS0s3cret"),
         ("hfToken = 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", "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"),
+        // Told in a sentence (a support ticket, a chat log).
+        ("my password is Hunter2-Secret9", "Hunter2-Secret9"),
+        ("Hi, my password is hunter2 and it does not work", "hunter2"),
+        ("the new password is: Tr0ub4dor&3", "Tr0ub4dor&3"),
+        ("Your temporary password is Xk9#mP2vL7.", "Xk9#mP2vL7"),
+        ("My PASSWORD was changed to 'Summer2024!' yesterday", "Summer2024!"),
+        ("the pwd is CorrectHorse now", "CorrectHorse"),
+        ("her pin is 4821, call back", "4821"),
+        ("the api secret is now sk9-ab12cd34ef", "sk9-ab12cd34ef"),
+        ("your password has been reset to TempPass123.", "TempPass123"),
         // A list of them: every string of it (the first alone was masked, the others passed).
         ("{\"passwords\": [\"alpha\", \"Hunter2-Secret9\"]}", "Hunter2-Secret9"),
         ("{\"password\": [ \"Hunter2-Secret9\" , \"Other-Pass7\" ], \"n\": 1}", "\"Hunter2-Secret9\" , \"Other-Pass7\""),
@@ -141,6 +151,11 @@ import Testing
         "--token-type bearer", "docker login --password $DOCKER_PASSWORD", "--password <password>",
         "--password --user x", "--password - < file", "an e-signature Ab12cd", "a non-secret X9 value",
         "--password ********", "x--password Hunter2x", "passwords: []", "password: [\"${DB_PASSWORD}\"]",
+        "the password is correct", "the password is required.", "I changed my password yesterday", "password reset for bob",
+        "your password was changed 2024-01-01 at 10:30", "the password is at least 12 characters",
+        "the password is Required", "my pin is 12", "the pin is 123456789", "a token is ${TOKEN}", "password is <redacted>",
+        "the secret is to listen", "the password is stored as a bcrypt hash", "password is set to expire in 90 days",
+        "the token is valid for 3600 seconds", "password was 8 chars", "password is: ********", "the password is https://example.com/reset", "passwords are Hunter2x",
     ]
 
     @Test(arguments: notSecrets)

@@ -87,7 +87,8 @@ import Testing
         var g = Generator(state: 7)
         let phrases = ["password=", "api_key: \"", "curl -u admin:", " -U x ", "-----BEGIN ", "token\",", "ghp_",
                        "sk_live_", "eyJhbGciOi", "a@b.example", "%40", "&#64;", "https://", " == ", "(\"", "secret'",
-                       "1234567890123", "AKIA", "\u{00E9}t\u{00E9}", " --password ", "-api-token "].map { Array($0.utf8) }
+                       "1234567890123", "AKIA", "\u{00E9}t\u{00E9}", " --password ", "-api-token ", " my password is ",
+                       " pin was "].map { Array($0.utf8) }
         let alphabet = Array("@_=:>-yJxoIAzabcdefgh0123456789.~,\"'\n\r \t(%#uUX/$[]!?+|".utf8) + [0, 0x80, 0xFF]
         let structural: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")]
         for round in 0..<24 {
@@ -592,7 +593,9 @@ import Testing
         ("{\"brand\": \"visa\", \"last4\": \"42\"}", []),          // JSON without a credential key
         ("{\"password\": \"hunter22\"}", [11, 12]),             // ':' and ' "' after a credential key
         ("a = b, sort=asc", []),                              // assignments without a keyword
-        ("my api_key = zz", [11]),                            // '=' after the key; "api_" starts no token
+        ("my api_key = zz", [3, 11]),                         // a keyword after a space; '=' after the key; "api_" starts no token
+        ("my password is x", [3]),                            // a keyword after a space (a sentence may tell its value)
+        ("mypassword is x", []),                              // a keyword inside a word
         ("MY_ghp_0123456789abcdefghijABCDEFGHIJKLMNOPQRSTUVWXYZ", [0, 3, 6, 7]),  // token starts; '_' after "ghp", not "MY"
         ("@mention and x @ y", []),                           // no local part before the '@'
         ("ann@example.com", [3]),

@@ -1,7 +1,7 @@
 /// Validates secrets at the trigger positions stage 1 marks: `_` (a token glued after an underscore),
 /// `=` `:` `>` and a quote before `,` (assignments, URLs, Telegram tokens), `--` (PEM blocks), `$`
 /// after a letter or digit (password hashes, `PasswordHashShape`), a credential keyword after a `-`
-/// (command-line options, `CommandLineCredentialRule.option`); and at the
+/// (command-line options, `CommandLineCredentialRule.option`) or a space (`SpokenCredentialRule`); and at the
 /// starts of long token runs (`token(_:start:…)`: the catalogue's prefix tokens, JWTs, Discord tokens).
 /// Every rule is anchored on a fixed prefix, keyword or shape, then checks the token's alphabet, length
 /// and boundaries.
@@ -26,7 +26,11 @@ enum SecretDetector {
             return hashNarrowed(AssignmentRule.quotedAfterKey(bytes, at: position, lower: lower, upper: upper), in: bytes)
         case UInt8(ascii: "$"): return PasswordHashShape.match(bytes, dollar: position, lower: lower, upper: upper)
         default:
-            // A credential keyword after a `-`: a command-line option (`--password S3cret`).
+            // A credential keyword after a space: told in a sentence (`my password is Hunter2-Secret9`);
+            // after a `-`: a command-line option (`--password S3cret`).
+            if position > lower && bytes[position - 1] == 32 {
+                return SpokenCredentialRule.match(bytes, keyword: position, lower: lower, upper: upper)
+            }
             return CommandLineCredentialRule.option(bytes, keyword: position, lower: lower, upper: upper)
         }
     }
