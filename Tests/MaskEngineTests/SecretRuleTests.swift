@@ -132,6 +132,17 @@ import Testing
         #expect(covering.count == 1, "\(input) → \(spans(in: input))")
     }
 
+    /// An object as a credential key's value: its string values are the secrets, its names stay (the
+    /// object masked whole renamed them, and a reader of `creds.password` found nothing).
+    @Test func anObjectAssignedToACredentialKeyKeepsItsNames() {
+        let text = #"{"creds": {"password": "Hunter2-Secret9", "user": "bob", "n": 3, "old": {"pin": "Tr0ub4dor&3"}}, "x": 1}"#
+        let found = spans(in: text)
+        #expect(found == ["password_assignment:Hunter2-Secret9", "password_assignment:bob", "password_assignment:Tr0ub4dor&3"],
+                "\(found)")
+        // What only looks like an object is masked whole.
+        #expect(spans(in: #"{"creds": {"password: "Hunter2-Secret9"}}"#).contains { $0.contains("Hunter2-Secret9") })
+    }
+
     /// Placeholders, documented examples and ordinary text: no live-secret finding.
     static let notSecrets: [String] = [
         "password=${DB_PASSWORD}", "password: {{ vault_password }}", "password=<redacted>", "password=changeme",

@@ -349,8 +349,31 @@ public struct CellScanner {
                 matched = SecretDetector.match(bytes, at: position, lower: lower, upper: upper, catalogue: catalogue).map { ($0.0, .secret, $0.1) }
             }
             guard let (range, type, kind) = matched else { continue }
+            if kind == .passwordAssignment, bytes[range.lowerBound] == UInt8(ascii: "{"),
+               Self.recordStrings(bytes, of: range, lower: lower, floor: &floor, cursor: &cursor, into: &findings) {
+                continue
+            }
             Self.record(range, type, kind, lower: lower, floor: &floor, cursor: &cursor, into: &findings)
         }
+    }
+
+    /// An object assigned to a credential key (`"creds": {"password": "…", "user": "bob"}`): each string
+    /// value of it as a finding, its names and structure kept (masked whole, the names became tokens
+    /// and a reader of `creds.password` found nothing). False, with nothing recorded, when the span is
+    /// no well-formed JSON object: then it is masked whole.
+    private static func recordStrings(_ bytes: UnsafeBufferPointer<UInt8>, of range: Range<Int>, lower: Int, floor: inout Int,
+                                      cursor: inout CandidateCursor, into findings: inout [Finding]) -> Bool {
+        let object = UnsafeBufferPointer(rebasing: bytes[range])
+        guard range.lowerBound >= floor, JSONNumberSpans.isContainer(object) else { return false }
+        var strings: [Range<Int>] = []
+        guard JSONNumberSpans.forEachStringValue(object, { strings.append($0) }), !strings.isEmpty else { return false }
+        for string in strings where !string.isEmpty {
+            let start = range.lowerBound + string.lowerBound
+            findings.append(Finding(start: start - lower, end: start + string.count - lower, type: .secret, kind: .passwordAssignment))
+        }
+        floor = range.upperBound
+        cursor.skip(to: floor)
+        return true
     }
 
     /// The digit path: cards and SSNs in the group of digit runs at `position`.
