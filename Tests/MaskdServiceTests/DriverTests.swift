@@ -23,6 +23,28 @@ import Testing
         func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
     }
 
+    /// Runs `body` with an in-process `maskd proxy` (masking itself, no daemon) to `pg`, started, and a
+    /// postgres-nio connection through it (its `id`), closed after `body` returns.
+    static func throughProxy(to pg: TestPostgres, policy: MaskPolicy = .default, id: Int,
+                             _ body: (MaskdProxy, PostgresConnection, Logger) async throws -> Void) async throws {
+        let logger = Logger(label: "test")
+        let proxy = try MaskdProxy(configuration: ProxyConfiguration(listenHost: "127.0.0.1", listenPort: 0,
+                                                                 upstream: .tcp(host: "127.0.0.1", port: pg.port), maskdSocket: nil,
+                                                                 key: Self.key, policy: policy), logger: logger)
+        try proxy.start()
+        defer { proxy.stop() }
+        let configuration = PostgresConnection.Configuration(host: "127.0.0.1", port: proxy.port!, username: "postgres",
+                                                             password: nil, database: "postgres", tls: .disable)
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: id, logger: logger)
+        do {
+            try await body(proxy, connection, logger)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
+    }
+
     @Test func preparedStatementsWithBinaryResultsNeverShowAnOriginal() async throws {
         let pg = try TestPostgres()
         defer { pg.stop() }
@@ -145,22 +167,14 @@ import Testing
             CREATE TABLE accounts (id int PRIMARY KEY, password text, ssn bigint, login text);
             INSERT INTO accounts VALUES (1, 'hunter2-Secret', 536904399, 'alice'), (2, 'correct horse', 212345678, 'bob');
             """)
-        let logger = Logger(label: "test")
-        let proxy = try MaskdProxy(configuration: ProxyConfiguration(listenHost: "127.0.0.1", listenPort: 0,
-                                                                 upstream: .tcp(host: "127.0.0.1", port: pg.port), maskdSocket: nil,
-                                                                 key: Self.key), logger: logger)
-        try proxy.start()
-        defer { proxy.stop() }
-        let configuration = PostgresConnection.Configuration(host: "127.0.0.1", port: proxy.port!, username: "postgres",
-                                                             password: nil, database: "postgres", tls: .disable)
-        let client = try await PostgresConnection.connect(configuration: configuration, id: 3, logger: logger)
         var own: [(String, Int64, String)] = []
         var renamed: [(String, Int64, String)] = []
-        for try await row in try await client.query("SELECT password, ssn, login FROM accounts WHERE id <= \(Int32(2)) ORDER BY id",
-                                                    logger: logger).decode((String, Int64, String).self) { own.append(row) }
-        for try await row in try await client.query("SELECT a.password AS p, ssn s, login AS l FROM accounts a WHERE id <= \(Int32(2)) ORDER BY id",
-                                                    logger: logger).decode((String, Int64, String).self) { renamed.append(row) }
-        try await client.close()
+        try await Self.throughProxy(to: pg, id: 3) { _, client, logger in
+            for try await row in try await client.query("SELECT password, ssn, login FROM accounts WHERE id <= \(Int32(2)) ORDER BY id",
+                                                        logger: logger).decode((String, Int64, String).self) { own.append(row) }
+            for try await row in try await client.query("SELECT a.password AS p, ssn s, login AS l FROM accounts a WHERE id <= \(Int32(2)) ORDER BY id",
+                                                        logger: logger).decode((String, Int64, String).self) { renamed.append(row) }
+        }
 
         #expect(renamed.count == 2)
         #expect(!renamed.contains { $0.0 == "hunter2-Secret" || $0.0 == "correct horse" || $0.1 == 536_904_399 || $0.1 == 212_345_678 },
@@ -179,20 +193,12 @@ import Testing
             CREATE TABLE accounts (id int PRIMARY KEY, password text, passwords text[], api_keys varchar[]);
             INSERT INTO accounts VALUES (1, 'hunter2-Secret', '{hunter2-Secret,"old pass word"}', '{qwertyuiopasdfgh1234}');
             """)
-        let logger = Logger(label: "test")
-        let proxy = try MaskdProxy(configuration: ProxyConfiguration(listenHost: "127.0.0.1", listenPort: 0,
-                                                                 upstream: .tcp(host: "127.0.0.1", port: pg.port), maskdSocket: nil,
-                                                                 key: Self.key), logger: logger)
-        try proxy.start()
-        defer { proxy.stop() }
-        let configuration = PostgresConnection.Configuration(host: "127.0.0.1", port: proxy.port!, username: "postgres",
-                                                             password: nil, database: "postgres", tls: .disable)
-        let client = try await PostgresConnection.connect(configuration: configuration, id: 4, logger: logger)
         var rows: [(String, [String], [String], [String])] = []
-        for try await row in try await client.query(
-            "SELECT password, passwords, api_keys, (SELECT array_agg(password) FROM accounts) FROM accounts WHERE id = \(Int32(1))",
-            logger: logger).decode((String, [String], [String], [String]).self) { rows.append(row) }
-        try await client.close()
+        try await Self.throughProxy(to: pg, id: 4) { _, client, logger in
+            for try await row in try await client.query(
+                "SELECT password, passwords, api_keys, (SELECT array_agg(password) FROM accounts) FROM accounts WHERE id = \(Int32(1))",
+                logger: logger).decode((String, [String], [String], [String]).self) { rows.append(row) }
+        }
 
         #expect(rows.count == 1)
         guard let (token, passwords, keys, aggregated) = rows.first else { return }
@@ -219,23 +225,16 @@ import Testing
             """)
         let originals = try pg.query("SELECT ref FROM ids ORDER BY id").split(separator: "\n").map { Int64($0)! }
         let policy = try PolicyFile.parse("version: 1\ndefaults: {credit_card: \(action)}\n")
-        let logger = Logger(label: "test")
-        let proxy = try MaskdProxy(configuration: ProxyConfiguration(listenHost: "127.0.0.1", listenPort: 0,
-                                                                 upstream: .tcp(host: "127.0.0.1", port: pg.port), maskdSocket: nil,
-                                                                 key: Self.key, policy: policy), logger: logger)
-        try proxy.start()
-        defer { proxy.stop() }
-        let configuration = PostgresConnection.Configuration(host: "127.0.0.1", port: proxy.port!, username: "postgres",
-                                                             password: nil, database: "postgres", tls: .disable)
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: 3, logger: logger)
         var binary: [Int64] = []
-        for try await ref in try await connection.query("SELECT ref FROM ids WHERE id > \(Int32(0)) ORDER BY id", logger: logger)
-            .decode(Int64.self) { binary.append(ref) }
-        try await connection.close()
-        // psql through the proxy: the simple query protocol, int8 cells in text format.
-        let text = try TestPostgres.run(["/usr/bin/psql", "-X", "-At", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(proxy.port!)",
+        var text: [String] = []
+        try await Self.throughProxy(to: pg, policy: policy, id: 3) { proxy, connection, logger in
+            for try await ref in try await connection.query("SELECT ref FROM ids WHERE id > \(Int32(0)) ORDER BY id", logger: logger)
+                .decode(Int64.self) { binary.append(ref) }
+            // psql through the proxy: the simple query protocol, int8 cells in text format.
+            text = try TestPostgres.run(["/usr/bin/psql", "-X", "-At", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(proxy.port!)",
                                          "-U", "postgres", "-d", "postgres", "-c", "SELECT ref FROM ids ORDER BY id"])
-            .split(separator: "\n").map(String.init)
+                .split(separator: "\n").map(String.init)
+        }
 
         #expect(binary.count == originals.count && text.count == originals.count)
         let changed = zip(binary, originals).filter { $0 != $1 }.count
