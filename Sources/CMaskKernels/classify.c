@@ -27,8 +27,8 @@
 //              | the first of five '-' (a PEM block)
 //              | '$' after a letter or digit (every password hash's shape has one: the '$' after its scheme,
 //                `$2b$`, `pbkdf2_sha256$`, `SCRAM-SHA-256$`, `:600000$`; a price's "$12" has none)
-//              | a credential keyword hit right after '-' or a space (a command-line option: `--password
-//                S3cret`; a sentence: `my password is Hunter2-Secret9`)
+//              | a credential keyword hit right after '-' (a command-line option: `--password S3cret`),
+//                or after a space when it starts with 'p', 's' or 't' (a sentence: `my password is …`)
 //   trigger    = the unfiltered anchors of earlier versions ('@' '_' '=' ':' '>' and the pairs "--",
 //                "\",", "',", " \"", "(\"", " '", "('"), the option keywords, and the '$' anchors (unquoting a copy keeps a '$'
 //                after a letter or digit there): the gates of callers that scan a copy of the bytes
@@ -89,7 +89,7 @@ static const uint8_t KEYWORD_HI[4][16] = {
 /// Class masks of one 64-byte block: bit i describes byte i of the block.
 typedef struct {
     uint64_t at, underscore, equals, colon, greater, dash, dquote, squote, comma, space, tilde, lparen, dot, slash, dollar;
-    uint64_t upper_a, u_folded, digit, alnum, gap, at_prev, enc_prev, enc_digit, op_byte;
+    uint64_t upper_a, u_folded, pst_folded, digit, alnum, gap, at_prev, enc_prev, enc_digit, op_byte;
     uint64_t keyword, structural;
 } raw_block;
 
@@ -101,7 +101,7 @@ enum { LANES = 8, SLOTS = LANES + 2 };
 typedef struct {
     uint64_t at[SLOTS], underscore[SLOTS], equals[SLOTS], colon[SLOTS], greater[SLOTS], dash[SLOTS], dquote[SLOTS],
         squote[SLOTS], comma[SLOTS], space[SLOTS], tilde[SLOTS], lparen[SLOTS], dot[SLOTS], slash[SLOTS], dollar[SLOTS];
-    uint64_t upper_a[SLOTS], u_folded[SLOTS], digit[SLOTS], alnum[SLOTS], gap[SLOTS], at_prev[SLOTS], enc_prev[SLOTS],
+    uint64_t upper_a[SLOTS], u_folded[SLOTS], pst_folded[SLOTS], digit[SLOTS], alnum[SLOTS], gap[SLOTS], at_prev[SLOTS], enc_prev[SLOTS],
         enc_digit[SLOTS], op_byte[SLOTS];
     uint64_t keyword[SLOTS], structural[SLOTS];
 } raw_lanes;
@@ -151,6 +151,7 @@ static void raw_scalar(const uint8_t *p, const uint8_t s[4], raw_block *r) {
         if (b == '$') r->dollar |= bit;
         if (b == 'A') r->upper_a |= bit;
         if ((b | 0x20) == 'u') r->u_folded |= bit;
+        if ((b | 0x20) == 'p' || (b | 0x20) == 's' || (b | 0x20) == 't') r->pst_folded |= bit;
         if (b >= '0' && b <= '9') r->digit |= bit;
         if (in_alnum(b)) r->alnum |= bit;
         if (in_gap(b)) r->gap |= bit;
@@ -342,9 +343,11 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
     // A password hash's '$' after its scheme.
     uint64_t hash_dollar = r->dollar & ((r->alnum << 1) | st->alnum);
     anchor |= hash_dollar;
-    // A credential keyword right after a '-' or a space: a command-line option (`--password S3cret`),
-    // or a sentence (`my password is Hunter2-Secret9`).
-    uint64_t option_keyword = r->keyword & (((r->dash | r->space) << 1) | st->dash | st->space);
+    // A credential keyword right after a '-' (a command-line option: `--password S3cret`), or one that
+    // starts with 'p', 's' or 't' after a space (a sentence: `my password is Hunter2-Secret9`; the
+    // rule's words are `password`, `pin`, `secret`, `token` and such, and the other keywords' hits
+    // after a space, `license`'s and what its loose tables let through, were most of them).
+    uint64_t option_keyword = r->keyword & (((r->dash << 1) | st->dash) | (r->pst_folded & ((r->space << 1) | st->space)));
     anchor |= option_keyword;
     out->anchor = anchor;
     out->trigger = r->at | r->underscore | r->equals | r->colon | r->greater | pairs | quote_comma | before_quote
@@ -639,7 +642,8 @@ static inline void derive_lanes(const raw_lanes *r, lanes armed, wide_lanes vali
               & ~((dash << 1) | (BEFORE(dash) >> 63));
     const lanes hash_dollar = OWN(dollar) & ((alnum << 1) | (BEFORE(alnum) >> 63));
     anchor |= hash_dollar;
-    const lanes option_keyword = OWN(keyword) & (((dash | space) << 1) | (BEFORE(dash) >> 63) | (BEFORE(space) >> 63));
+    const lanes option_keyword = OWN(keyword) & (((dash << 1) | (BEFORE(dash) >> 63))
+                                                 | (OWN(pst_folded) & ((space << 1) | (BEFORE(space) >> 63))));
     anchor |= option_keyword;
     memcpy(out->anchor, &anchor, sizeof anchor);
     const lanes trigger = at_raw | underscore_raw | equals | colon | greater | pairs | quote_comma | before_quote
@@ -855,6 +859,7 @@ static inline void raw_avx2(const uint8_t *p, const uint8_t s[4], raw_lanes *r, 
     const __m256i case_bit = _mm256_set1_epi8(0x20);
     const __m256i folded_a = _mm256_or_si256(a, case_bit), folded_b = _mm256_or_si256(b, case_bit);
     r->u_folded[slot] = eq64(folded_a, folded_b, 'u');
+    r->pst_folded[slot] = eq64(folded_a, folded_b, 'p') | eq64(folded_a, folded_b, 's') | eq64(folded_a, folded_b, 't');
     // Digits: b - '0' as unsigned is below 10, that is max(b - '0', 9) == 9; letters likewise, folded.
     const __m256i zero_char = _mm256_set1_epi8('0'), nine = _mm256_set1_epi8(9);
     const __m256i da = _mm256_sub_epi8(a, zero_char), db = _mm256_sub_epi8(b, zero_char);
@@ -945,6 +950,8 @@ static inline void raw_avx512(const uint8_t *p, const uint8_t s[4], raw_lanes *r
 #undef EQ
     const __m512i folded = _mm512_or_si512(v, _mm512_set1_epi8(0x20));
     r->u_folded[slot] = _mm512_cmpeq_epi8_mask(folded, _mm512_set1_epi8('u'));
+    r->pst_folded[slot] = _mm512_cmpeq_epi8_mask(folded, _mm512_set1_epi8('p')) | _mm512_cmpeq_epi8_mask(folded, _mm512_set1_epi8('s'))
+                          | _mm512_cmpeq_epi8_mask(folded, _mm512_set1_epi8('t'));
     r->digit[slot] = _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')), _mm512_set1_epi8(9));
     r->alnum[slot] = _mm512_cmple_epu8_mask(_mm512_sub_epi8(folded, _mm512_set1_epi8('a')), _mm512_set1_epi8(25)) | r->digit[slot];
     const __m512i nibble = _mm512_set1_epi8(0x0F);

@@ -593,8 +593,11 @@ import Testing
         ("{\"brand\": \"visa\", \"last4\": \"42\"}", []),          // JSON without a credential key
         ("{\"password\": \"hunter22\"}", [11, 12]),             // ':' and ' "' after a credential key
         ("a = b, sort=asc", []),                              // assignments without a keyword
-        ("my api_key = zz", [3, 11]),                         // a keyword after a space; '=' after the key; "api_" starts no token
+        ("my api_key = zz", [11]),                            // '=' after the key; "api_" starts no token; "api" after a space starts no sentence's word
         ("my password is x", [3]),                            // a keyword after a space (a sentence may tell its value)
+        ("my token is x", [3]),
+        ("a license is x", []),                               // a keyword hit after a space, but no 'p', 's' or 't'
+        ("my -api x", [4]),                                   // any keyword after a '-' (an option)
         ("mypassword is x", []),                              // a keyword inside a word
         ("MY_ghp_0123456789abcdefghijABCDEFGHIJKLMNOPQRSTUVWXYZ", [0, 3, 6, 7]),  // token starts; '_' after "ghp", not "MY"
         ("@mention and x @ y", []),                           // no local part before the '@'

@@ -209,62 +209,72 @@ public struct CellScanner {
         // A cell of a type that cannot hold PII is skipped, unless it holds text anchors after all: a
         // RowDescription or a schema that lies about a column must not open a way out.
         guard context.scanned || index.hasTextAnchor(bytes, lower, upper) else { return 0 }
-        if context.credentialColumn {
-            // The column's name says what every value is: the whole value is the secret. But a JSON
-            // document (an OAuth token's `{"access_token": …, "expires_in": 3600}`) would be no JSON once
-            // its numbers and literals were enciphered as letters: there every string value is the
-            // secret, and the names, numbers and structure stay (what only looks like a document is
-            // masked whole).
-            guard upper > lower else { return 0 }
-            let value = UnsafeBufferPointer(rebasing: bytes[lower..<upper])
-            let isDocument = JSONNumberSpans.isContainer(value)
-            switch context.credentialValue {
-            case .textArray:
-                return Self.scanArrayElements(bytes, lower: lower, upper: upper, into: &findings)
-            case .json where !isDocument:
-                // A bare JSON value: a string's contents are the secret; a number, `true`, `false` or
-                // `null` (no secret a token could replace and keep JSON) is scanned as any value.
-                if let string = Self.bareJSONString(value) {
-                    findings.append(Self.credential(bytes, (lower + string.lowerBound)..<(lower + string.upperBound), cell: lower))
-                    return 1
-                }
-                var plain = context
-                plain.credentialColumn = false
-                return scan(bytes, lower: lower, upper: upper, index: index, context: plain, candidates: candidates, into: &findings)
-            case .text, .json:
-                break
-            }
-            guard isDocument else {
-                findings.append(Self.credential(bytes, lower..<upper, cell: lower))
-                return 1
-            }
-            let before = findings.count
-            let wellFormed = JSONNumberSpans.forEachStringValue(value) { string in
-                findings.append(Self.credential(bytes, (lower + string.lowerBound)..<(lower + string.upperBound), cell: lower))
-            }
-            if !wellFormed {
-                findings.removeSubrange(before...)
-                findings.append(Finding(start: 0, end: upper - lower, type: .secret, kind: .credentialColumn))
-                return 1
-            }
-            // The names stay, but a name may hold what any detector finds (a map keyed by address, or a
-            // string that only sits where a name goes: `{"k": "jdoe@…": "v"}`): the document is scanned
-            // as any, and those findings merged with the values'. Rare, so a copy of them is no cost.
-            let values = findings.count
-            if candidates ?? index.hasCandidatesToScan(lower, upper) {
-                scanCandidates(bytes, lower: lower, upper: upper, index: index, context: context, into: &findings)
-            }
-            if findings.count > values {
-                let found = Array(findings[values...])
-                findings.removeSubrange(values...)
-                for f in found { FindingMerge.insert(f, into: &findings, from: before) }
-            }
-            custom?.scan(bytes, lower: lower, upper: upper, announced: context.announcedCustom, into: &findings, from: before)
-            return findings.count - before
+        if context.credentialColumn,
+           let added = scanCredentialValue(bytes, lower: lower, upper: upper, index: index, context: context,
+                                           candidates: candidates, into: &findings) {
+            return added
         }
         let before = findings.count
         if candidates ?? index.hasCandidatesToScan(lower, upper) {
             scanCandidates(bytes, lower: lower, upper: upper, index: index, context: context, into: &findings)
+        }
+        custom?.scan(bytes, lower: lower, upper: upper, announced: context.announcedCustom, into: &findings, from: before)
+        return findings.count - before
+    }
+
+    /// `scan` for a credential column's value (`ColumnContext.credentialValue`): the count of findings
+    /// added, or nil when the value is to be scanned as any value (a bare JSON number, Boolean or
+    /// `null`). Apart from `scan` and never inlined: credential columns are few, and the walks of the
+    /// column batches inline `scan` into their loops.
+    @inline(never)
+    private func scanCredentialValue(_ bytes: UnsafeBufferPointer<UInt8>, lower: Int, upper: Int, index: StageOneIndex,
+                                     context: ColumnContext, candidates: Bool?, into findings: inout [Finding]) -> Int? {
+        // The column's name says what every value is: the whole value is the secret. But a JSON
+        // document (an OAuth token's `{"access_token": …, "expires_in": 3600}`) would be no JSON once
+        // its numbers and literals were enciphered as letters: there every string value is the
+        // secret, and the names, numbers and structure stay (what only looks like a document is
+        // masked whole).
+        guard upper > lower else { return 0 }
+        let value = UnsafeBufferPointer(rebasing: bytes[lower..<upper])
+        let isDocument = JSONNumberSpans.isContainer(value)
+        switch context.credentialValue {
+        case .textArray:
+            return Self.scanArrayElements(bytes, lower: lower, upper: upper, into: &findings)
+        case .json where !isDocument:
+            // A bare JSON value: a string's contents are the secret; a number, `true`, `false` or
+            // `null` (no secret a token could replace and keep JSON) is scanned as any value.
+            if let string = Self.bareJSONString(value) {
+                findings.append(Self.credential(bytes, (lower + string.lowerBound)..<(lower + string.upperBound), cell: lower))
+                return 1
+            }
+            return nil
+        case .text, .json:
+            break
+        }
+        guard isDocument else {
+            findings.append(Self.credential(bytes, lower..<upper, cell: lower))
+            return 1
+        }
+        let before = findings.count
+        let wellFormed = JSONNumberSpans.forEachStringValue(value) { string in
+            findings.append(Self.credential(bytes, (lower + string.lowerBound)..<(lower + string.upperBound), cell: lower))
+        }
+        if !wellFormed {
+            findings.removeSubrange(before...)
+            findings.append(Finding(start: 0, end: upper - lower, type: .secret, kind: .credentialColumn))
+            return 1
+        }
+        // The names stay, but a name may hold what any detector finds (a map keyed by address, or a
+        // string that only sits where a name goes: `{"k": "jdoe@…": "v"}`): the document is scanned
+        // as any, and those findings merged with the values'. Rare, so a copy of them is no cost.
+        let values = findings.count
+        if candidates ?? index.hasCandidatesToScan(lower, upper) {
+            scanCandidates(bytes, lower: lower, upper: upper, index: index, context: context, into: &findings)
+        }
+        if findings.count > values {
+            let found = Array(findings[values...])
+            findings.removeSubrange(values...)
+            for f in found { FindingMerge.insert(f, into: &findings, from: before) }
         }
         custom?.scan(bytes, lower: lower, upper: upper, announced: context.announcedCustom, into: &findings, from: before)
         return findings.count - before
@@ -349,8 +359,12 @@ public struct CellScanner {
                 matched = SecretDetector.match(bytes, at: position, lower: lower, upper: upper, catalogue: catalogue).map { ($0.0, .secret, $0.1) }
             }
             guard let (range, type, kind) = matched else { continue }
-            if kind == .passwordAssignment, bytes[range.lowerBound] == UInt8(ascii: "{"),
-               Self.recordStrings(bytes, of: range, lower: lower, floor: &floor, cursor: &cursor, into: &findings) {
+            // Neither the cursor nor the floor is handed to the call: a cursor whose address escapes the
+            // loop lives in memory, and that made every cell's walk 30 % slower (Benchmarks/RESULTS.md).
+            if kind == .passwordAssignment, bytes[range.lowerBound] == UInt8(ascii: "{"), range.lowerBound >= floor,
+               Self.appendStrings(bytes, of: range, lower: lower, into: &findings) {
+                floor = range.upperBound
+                cursor.skip(to: floor)
                 continue
             }
             Self.record(range, type, kind, lower: lower, floor: &floor, cursor: &cursor, into: &findings)
@@ -359,20 +373,19 @@ public struct CellScanner {
 
     /// An object assigned to a credential key (`"creds": {"password": "…", "user": "bob"}`): each string
     /// value of it as a finding, its names and structure kept (masked whole, the names became tokens
-    /// and a reader of `creds.password` found nothing). False, with nothing recorded, when the span is
+    /// and a reader of `creds.password` found nothing). False, with nothing appended, when the span is
     /// no well-formed JSON object: then it is masked whole.
-    private static func recordStrings(_ bytes: UnsafeBufferPointer<UInt8>, of range: Range<Int>, lower: Int, floor: inout Int,
-                                      cursor: inout CandidateCursor, into findings: inout [Finding]) -> Bool {
+    @inline(never)
+    private static func appendStrings(_ bytes: UnsafeBufferPointer<UInt8>, of range: Range<Int>, lower: Int,
+                                      into findings: inout [Finding]) -> Bool {
         let object = UnsafeBufferPointer(rebasing: bytes[range])
-        guard range.lowerBound >= floor, JSONNumberSpans.isContainer(object) else { return false }
+        guard JSONNumberSpans.isContainer(object) else { return false }
         var strings: [Range<Int>] = []
         guard JSONNumberSpans.forEachStringValue(object, { strings.append($0) }), !strings.isEmpty else { return false }
         for string in strings where !string.isEmpty {
             let start = range.lowerBound + string.lowerBound
             findings.append(Finding(start: start - lower, end: start + string.count - lower, type: .secret, kind: .passwordAssignment))
         }
-        floor = range.upperBound
-        cursor.skip(to: floor)
         return true
     }
 

@@ -25,14 +25,20 @@ enum SecretDetector {
         case UInt8(ascii: " "), UInt8(ascii: "("):
             return hashNarrowed(AssignmentRule.quotedAfterKey(bytes, at: position, lower: lower, upper: upper), in: bytes)
         case UInt8(ascii: "$"): return PasswordHashShape.match(bytes, dollar: position, lower: lower, upper: upper)
-        default:
-            // A credential keyword after a space: told in a sentence (`my password is Hunter2-Secret9`);
-            // after a `-`: a command-line option (`--password S3cret`).
-            if position > lower && bytes[position - 1] == 32 {
-                return SpokenCredentialRule.match(bytes, keyword: position, lower: lower, upper: upper)
-            }
-            return CommandLineCredentialRule.option(bytes, keyword: position, lower: lower, upper: upper)
+        default: return afterKeyword(bytes, keyword: position, lower: lower, upper: upper)
         }
+    }
+
+    /// A credential keyword's anchor: after a space, told in a sentence (`my password is
+    /// Hunter2-Secret9`); after a `-`, a command-line option (`--password S3cret`). One call out of
+    /// `match`, which the column batches' walks inline: the two rules inlined there made the walk
+    /// slower on every cell (Benchmarks/RESULTS.md).
+    @inline(never)
+    static func afterKeyword(_ bytes: Bytes, keyword position: Int, lower: Int, upper: Int) -> (Range<Int>, SecretKind)? {
+        if position > lower && bytes[position - 1] == 32 {
+            return SpokenCredentialRule.match(bytes, keyword: position, lower: lower, upper: upper)
+        }
+        return CommandLineCredentialRule.option(bytes, keyword: position, lower: lower, upper: upper)
     }
 
     /// An assigned value that is a password hash and nothing else (`"password_hash": "$2b$12$…"`,

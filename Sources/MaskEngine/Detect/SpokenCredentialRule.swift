@@ -15,6 +15,7 @@ enum SpokenCredentialRule {
     static let linkingWords: [StaticString] = ["is", "was", "now", "set", "to", "changed", "reset", "will", "be", "has", "been"]
 
     /// The value told after the keyword at `k` (which follows a space), or nil.
+    @inline(never)
     static func match(_ bytes: UnsafeBufferPointer<UInt8>, keyword k: Int, lower: Int, upper: Int) -> (Range<Int>, SecretKind)? {
         var i = k
         while i < upper && i - k < 12 && ASCII.isAlpha(bytes[i]) { i += 1 }
