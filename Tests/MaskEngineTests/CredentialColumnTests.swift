@@ -224,4 +224,21 @@ import WireTestSupport
         #expect(lines[0][4] == "{a,b}" && lines[1][1] == "\\N" && lines[1][2] == "{}" && lines[1][4] == "{NULL}")
         #expect(lines[1][3].hasPrefix("\"") && lines[1][3].count == #""s3cr3tv4lu3""#.count)
     }
+
+    /// A credential column of bytea (`password::bytea`, a `secret bytea` column) is its bytes: the hex
+    /// of a password passed in clear. Decoded, text gets the text column's token (written back as hex)
+    /// and other bytes a same-length token, so the value stays valid bytea of its length.
+    @Test func byteaCredentialsAreMaskedWhole() {
+        let hex = { (s: String) in "\\x" + s.utf8.map { String(format: "%02x", $0) }.joined() }
+        let digest = "\\x" + (0..<32).map { String(format: "%02x", ($0 * 37 + 11) % 256) }.joined()
+        var stream = Wire.rowDescription([("password", PostgresType.text), ("password", PostgresType.bytea),
+                                          ("secret", PostgresType.bytea), ("photo", PostgresType.bytea)])
+        stream += Wire.dataRow(["hunter2-Secret", hex("hunter2-Secret"), digest, hex("hunter2-Secret")])
+        let rows = Wire.rows(maskStream(stream).output)
+        #expect(rows.count == 1)
+        guard let row = rows.first else { return }
+        #expect(row[1] == hex(row[0]!), "the hex of the text column's token: \(row[1] ?? "")")
+        #expect(row[2] != digest && row[2]?.count == digest.count && row[2]?.hasPrefix("\\x") == true, "\(row[2] ?? "")")
+        #expect(row[3] == hex("hunter2-Secret"), "a bytea not named for credentials keeps its rules")
+    }
 }

@@ -137,8 +137,8 @@ public struct ColumnContext: Sendable, Equatable {
     public static func forColumn(name: some StringProtocol, typeOID: UInt32 = 0, aliasSource: ColumnContext? = nil) -> ColumnContext {
         var context = named(name, scanned: !PostgresType.cannotHoldPII(typeOID))
         if let aliasSource { context.adoptStricter(aliasSource) }
-        // A credential's token is text: a number, a uuid or a bytea keeps its own rules, and so does an
-        // XML document. An array of text holds one in each element, a JSON value in each string.
+        // A number, a uuid or an XML document keeps its own rules. An array of text holds a credential in
+        // each element, a JSON value in each string, a bytea in its bytes.
         if let value = PostgresType.credentialValue(typeOID) { context.credentialValue = value } else { context.credentialColumn = false }
         return context
     }

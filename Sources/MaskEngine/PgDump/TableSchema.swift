@@ -23,11 +23,12 @@ public struct DumpColumn: Sendable, Equatable {
     }
 
     /// How a credential column of this SQL type holds its secrets (`PostgresType.credentialValue` by
-    /// name): plain text (`text`, `character varying(n)`, `character(n)`, `citext`, `name`, or a type
-    /// not known), an array of one of those (`text[]`), `json` or `jsonb`; nil for any other type.
+    /// name): plain text (`text`, `character varying(n)`, `character(n)`, `citext`, `name`, `bytea`, or
+    /// a type not known), an array of one of those (`text[]`), `json` or `jsonb`; nil for any other type.
     static func credentialValue(_ type: String) -> CredentialValue? {
         if type.isEmpty { return .text }
         var t = type.lowercased()
+        if t == "bytea" || t.hasSuffix(".bytea") { return .text }  // its bytes, as PostgresType.credentialValue says
         if t == "json" || t == "jsonb" || t.hasSuffix(".json") || t.hasSuffix(".jsonb") { return .json }
         var array = false
         while t.hasSuffix("[]") {

@@ -42,9 +42,11 @@ public enum PostgresType {
     public static let jsonOIDs: Set<UInt32> = [114, 3802]
 
     /// How a credential column of this type holds its secrets, or nil when it can hold none a token
-    /// may replace (a number, a uuid, a bytea, an XML document: each keeps its own rules).
+    /// may replace (a number, a uuid, an XML document: each keeps its own rules). A bytea is its bytes
+    /// (`password::bytea`, a `secret bytea` column): masked whole once decoded, text by a token, other
+    /// bytes by a same-length one.
     public static func credentialValue(_ oid: UInt32) -> CredentialValue? {
-        if plainTextOIDs.contains(oid) { return .text }
+        if plainTextOIDs.contains(oid) || oid == bytea { return .text }
         if textArrayOIDs.contains(oid) { return .textArray }
         if jsonOIDs.contains(oid) { return .json }
         return nil
