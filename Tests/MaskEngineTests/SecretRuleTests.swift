@@ -108,6 +108,7 @@ import Testing
         ("her pin is 4821, call back", "4821"),
         ("the api secret is now sk9-ab12cd34ef", "sk9-ab12cd34ef"),
         ("your password has been reset to TempPass123.", "TempPass123"),
+        ("my password is \"correct horse battery\" ok", "correct horse battery"),
         // A list of them: every string of it (the first alone was masked, the others passed).
         ("{\"passwords\": [\"alpha\", \"Hunter2-Secret9\"]}", "Hunter2-Secret9"),
         ("{\"password\": [ \"Hunter2-Secret9\" , \"Other-Pass7\" ], \"n\": 1}", "\"Hunter2-Secret9\" , \"Other-Pass7\""),

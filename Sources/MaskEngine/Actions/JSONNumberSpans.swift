@@ -196,8 +196,9 @@ struct JSONNumberSpans {
         return value[key] == UInt8(ascii: "\"") || key == last
     }
 
+    /// JSON's white space: space, LF, CR, tab.
     @inline(__always)
-    private static func isWhiteSpace(_ b: UInt8) -> Bool {
+    static func isWhiteSpace(_ b: UInt8) -> Bool {
         b == UInt8(ascii: " ") || b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") || b == UInt8(ascii: "\t")
     }
 }

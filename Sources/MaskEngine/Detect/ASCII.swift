@@ -7,8 +7,6 @@ enum ASCII {
     @inline(__always) static func isUpperOrDigit(_ b: UInt8) -> Bool { b &- 65 < 26 || b &- 48 < 10 }
     @inline(__always) static func lower(_ b: UInt8) -> UInt8 { b &- 65 < 26 ? b | 0x20 : b }
     @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 32 || b == 9 }
-    /// JSON's white space: space, tab, LF, CR.
-    @inline(__always) static func isJSONSpace(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == 10 || b == 13 }
     /// `[A-Za-z0-9_-]`
     @inline(__always) static func isBase64URL(_ b: UInt8) -> Bool { isAlnum(b) || b == 95 || b == 45 }
     /// `[A-Za-z0-9+/]`

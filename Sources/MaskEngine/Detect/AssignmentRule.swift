@@ -279,7 +279,7 @@ enum AssignmentRule {
     static func stringList(_ bytes: Bytes, _ start: Int, _ upper: Int, _ string: (Int, Int) -> Void) -> Int? {
         var i = start + 1
         while true {
-            while i < upper && ASCII.isJSONSpace(bytes[i]) { i += 1 }
+            while i < upper && JSONNumberSpans.isWhiteSpace(bytes[i]) { i += 1 }
             guard i < upper, bytes[i] == UInt8(ascii: "\"") || bytes[i] == UInt8(ascii: "'") else { return nil }
             let quote = bytes[i]
             i += 1
@@ -288,7 +288,7 @@ enum AssignmentRule {
             guard i < upper, bytes[i] == quote else { return nil }
             string(contents, i)
             i += 1
-            while i < upper && ASCII.isJSONSpace(bytes[i]) { i += 1 }
+            while i < upper && JSONNumberSpans.isWhiteSpace(bytes[i]) { i += 1 }
             guard i < upper else { return nil }
             if bytes[i] == UInt8(ascii: "]") { return i + 1 }
             guard bytes[i] == UInt8(ascii: ",") else { return nil }

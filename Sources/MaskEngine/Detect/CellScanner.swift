@@ -235,11 +235,10 @@ public struct CellScanner {
         // secret, and the names, numbers and structure stay (what only looks like a document is
         // masked whole).
         guard upper > lower else { return 0 }
+        if context.credentialValue == .textArray { return Self.scanArrayElements(bytes, lower: lower, upper: upper, into: &findings) }
         let value = UnsafeBufferPointer(rebasing: bytes[lower..<upper])
         let isDocument = JSONNumberSpans.isContainer(value)
         switch context.credentialValue {
-        case .textArray:
-            return Self.scanArrayElements(bytes, lower: lower, upper: upper, into: &findings)
         case .json where !isDocument:
             // A bare JSON value: a string's contents are the secret; a number, `true`, `false` or
             // `null` (no secret a token could replace and keep JSON) is scanned as any value.
@@ -248,7 +247,7 @@ public struct CellScanner {
                 return 1
             }
             return nil
-        case .text, .json:
+        case .text, .json, .textArray:
             break
         }
         guard isDocument else {
@@ -301,8 +300,8 @@ public struct CellScanner {
     /// allowed), else nil.
     private static func bareJSONString(_ value: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
         var (start, end) = (0, value.count)
-        while start < end && ASCII.isJSONSpace(value[start]) { start += 1 }
-        while end > start && ASCII.isJSONSpace(value[end - 1]) { end -= 1 }
+        while start < end && JSONNumberSpans.isWhiteSpace(value[start]) { start += 1 }
+        while end > start && JSONNumberSpans.isWhiteSpace(value[end - 1]) { end -= 1 }
         guard end - start > 2, value[start] == UInt8(ascii: "\""), value[end - 1] == UInt8(ascii: "\"") else { return nil }
         return (start + 1)..<(end - 1)
     }

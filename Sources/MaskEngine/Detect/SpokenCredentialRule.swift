@@ -5,8 +5,8 @@
 /// Stage 1 marks a credential keyword after a space (and after a `-`, `CommandLineCredentialRule.option`'s);
 /// here the word there must be `password`, `passwd`, `pwd`, `passcode`, `passphrase`, `pin`, `secret`
 /// or `token` (any case), followed by one to four linking words (`is`, `was`, `now`, `set`, `to`,
-/// `changed`, `reset`, `will`, `be`, `has`, `been`), perhaps a `:`, and the value: the next word, its
-/// quotes and a sentence's last `.` `,` `;` `)` left out. A word of prose is no value (`the password is
+/// `changed`, `reset`, `will`, `be`, `has`, `been`), perhaps a `:`, and the value: what its quotes
+/// hold, else the next word without a sentence's last `.` `,` `;` `)`. A word of prose is no value (`the password is
 /// correct`): it needs a digit, a mark or an upper-case letter after its first, and six bytes (a pin:
 /// four to eight digits, and nothing else); a date, a time or a number with separators
 /// (`was changed 2024-01-01`), a placeholder and a URL are none either.
@@ -35,11 +35,22 @@ enum SpokenCredentialRule {
         }
         while v < upper && bytes[v] == 32 { v += 1 }
         guard links > 0, v < upper else { return nil }
-        // The value: the word up to white space, without its quotes or a sentence's last mark.
-        var e = v
-        while e < upper && bytes[e] > 32 && bytes[e] != 0x7F { e += 1 }
+        // The value: the word up to white space, without its quotes or a sentence's last mark; a quoted
+        // one runs to its closing quote on the line (`is "correct horse battery"`: words after the first
+        // passed in clear).
         var s = v
-        if bytes[s] == UInt8(ascii: "\"") || bytes[s] == UInt8(ascii: "'") || bytes[s] == UInt8(ascii: "`") { s += 1 }
+        let quote = bytes[v]
+        if quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") || quote == UInt8(ascii: "`") {
+            s += 1
+            var close = s
+            while close < upper && bytes[close] != quote && bytes[close] != 10 && bytes[close] != 13 { close += 1 }
+            // Quoted, the value is told on purpose: all of it, whatever its shape (a pin is read below).
+            if !pin && close < upper && bytes[close] == quote && close > s {
+                return AssignmentPlaceholder.isPlaceholder(bytes, s, close) ? nil : (s..<close, .passwordAssignment)
+            }
+        }
+        var e = s
+        while e < upper && bytes[e] > 32 && bytes[e] != 0x7F { e += 1 }
         while e > s, let last = Optional(bytes[e - 1]),
               last == UInt8(ascii: ".") || last == UInt8(ascii: ",") || last == UInt8(ascii: ";") || last == UInt8(ascii: ")")
                 || last == UInt8(ascii: "\"") || last == UInt8(ascii: "'") || last == UInt8(ascii: "`") {
@@ -73,8 +84,6 @@ enum SpokenCredentialRule {
 
     /// Whether `bytes[start..<end]` is `word`, in any case.
     static func word(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, is word: StaticString) -> Bool {
-        guard end - start == word.utf8CodeUnitCount else { return false }
-        for j in 0..<(end - start) where ASCII.lower(bytes[start + j]) != word.utf8Start[j] { return false }
-        return true
+        end - start == word.utf8CodeUnitCount && CredentialKeyText.contains(bytes, start, end, word)
     }
 }
