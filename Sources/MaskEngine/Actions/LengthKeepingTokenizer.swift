@@ -396,32 +396,31 @@ final class LengthKeepingTokenizer {
         var lastCount = 0
         p.secretNumerals.withUnsafeBufferPointer { numerals in
             p.secretRun.withUnsafeMutableBufferPointer { run in
-                p.tokens.withUnsafeMutableBufferPointer { tokens in
-                    while done < count {
-                        // The smallest count above the last one done.
-                        var letters = Int.max
-                        for s in p.secrets where s.letters > lastCount && s.letters < letters { letters = s.letters }
-                        lastCount = letters
-                        var values = 0
-                        for (slot, s) in p.secrets.enumerated() where s.letters == letters {
-                            // Sound: slots of `stride` numerals in both buffers (sized above).
-                            (run.baseAddress! + values * stride).update(from: numerals.baseAddress! + slot * stride, count: stride)
-                            values += 1
-                        }
-                        instances.encrypt(batch: run.baseAddress!, count: letters, stride: stride, values: values,
-                                          radix: Self.letterRadix, tweak: tweak)
-                        var k = 0
-                        for s in p.secrets where s.letters == letters {
-                            let range = p.requests[s.request].range
-                            // Sound: `range` lies inside `bytes`, and `tokens` is at least as long
-                            // (Tokenizer.prepareRequested); the value's `letters` numerals are at its slot
-                            // of `run`, each below 62; `symbols` holds 90 bytes, `classes` 256.
-                            mk_letters_write(bytes.baseAddress! + range.lowerBound, range.count, classes, symbols,
-                                             run.baseAddress! + k * stride, tokens.baseAddress! + range.lowerBound)
-                            k += 1
-                        }
-                        done += values
+                let tokens = p.tokens.writableBytes
+                while done < count {
+                    // The smallest count above the last one done.
+                    var letters = Int.max
+                    for s in p.secrets where s.letters > lastCount && s.letters < letters { letters = s.letters }
+                    lastCount = letters
+                    var values = 0
+                    for (slot, s) in p.secrets.enumerated() where s.letters == letters {
+                        // Sound: slots of `stride` numerals in both buffers (sized above).
+                        (run.baseAddress! + values * stride).update(from: numerals.baseAddress! + slot * stride, count: stride)
+                        values += 1
                     }
+                    instances.encrypt(batch: run.baseAddress!, count: letters, stride: stride, values: values,
+                                      radix: Self.letterRadix, tweak: tweak)
+                    var k = 0
+                    for s in p.secrets where s.letters == letters {
+                        let range = p.requests[s.request].range
+                        // Sound: `range` lies inside `bytes`, and `tokens` is at least as long
+                        // (Tokenizer.prepareRequested); the value's `letters` numerals are at its slot
+                        // of `run`, each below 62; `symbols` holds 90 bytes, `classes` 256.
+                        mk_letters_write(bytes.baseAddress! + range.lowerBound, range.count, classes, symbols,
+                                         run.baseAddress! + k * stride, tokens.baseAddress! + range.lowerBound)
+                        k += 1
+                    }
+                    done += values
                 }
             }
         }
@@ -525,20 +524,19 @@ final class LengthKeepingTokenizer {
         let classes = self.classes, symbols = self.symbols
         p.streamMACs.withUnsafeBufferPointer { macs in
             p.streamNumerals.withUnsafeMutableBufferPointer { numerals in
-                p.tokens.withUnsafeMutableBufferPointer { tokens in
-                    for k in 0..<count {
-                        let s = p.streamSecrets[k]
-                        var consumed = 0
-                        // Sound: the value's blocks lie inside `macs` (made above), `numerals` holds `letters`.
-                        let made = mk_letters_from_keystream(macs.baseAddress! + 32 * (count + s.firstBlock), 32 * s.blocks,
-                                                             UInt32(Self.letterRadix), numerals.baseAddress!, s.letters, &consumed)
-                        guard made == s.letters else { continue }
-                        let range = p.requests[s.request].range
-                        // Sound: `range` lies inside `bytes`, and `tokens` is at least as long.
-                        mk_letters_write(bytes.baseAddress! + range.lowerBound, range.count, classes, symbols,
-                                         numerals.baseAddress!, tokens.baseAddress! + range.lowerBound)
-                        p.streamSecrets[k].made = true
-                    }
+                let tokens = p.tokens.writableBytes
+                for k in 0..<count {
+                    let s = p.streamSecrets[k]
+                    var consumed = 0
+                    // Sound: the value's blocks lie inside `macs` (made above), `numerals` holds `letters`.
+                    let made = mk_letters_from_keystream(macs.baseAddress! + 32 * (count + s.firstBlock), 32 * s.blocks,
+                                                         UInt32(Self.letterRadix), numerals.baseAddress!, s.letters, &consumed)
+                    guard made == s.letters else { continue }
+                    let range = p.requests[s.request].range
+                    // Sound: `range` lies inside `bytes`, and `tokens` is at least as long.
+                    mk_letters_write(bytes.baseAddress! + range.lowerBound, range.count, classes, symbols,
+                                     numerals.baseAddress!, tokens.baseAddress! + range.lowerBound)
+                    p.streamSecrets[k].made = true
                 }
             }
         }

@@ -44,7 +44,10 @@ final class PreparedTokens {
     /// Every prepared card, SSN and secret token lies at its value's own offsets in `tokens` (as long as
     /// `requested`, never cleared: every byte read was written for that batch).
     @exclusivity(unchecked) var digitRequests: [mk_digit_token_request] = []
-    @exclusivity(unchecked) var tokens: [UInt8] = []
+    /// Bytes the class holds by pointer (a `ByteScratch`), like `macs`: copied out of an array, each
+    /// token retained and released the array's storage around the copy (an atomic pair per card, a
+    /// seventh of a card's token in a column, Benchmarks/RESULTS.md).
+    let tokens = ByteScratch(capacity: PreparedTokens.typicalRequests * 24)
     /// Scratch of the kernel: `MK_DIGIT_STRIDE` numeral slots per digit request.
     @exclusivity(unchecked) var numerals: [UInt8] = []
     @exclusivity(unchecked) var madeDigits = 0
@@ -164,7 +167,7 @@ final class PreparedTokens {
     private func appendToken(at range: Range<Int>, to out: inout [UInt8]) {
         if range.isEmpty { return }
         // Sound: `range` lies inside `tokens` (a request's offsets, and `tokens` is as long as `requested`).
-        tokens.withUnsafeBufferPointer { out.append(copying: UnsafeBufferPointer(rebasing: $0[range])) }
+        out.append(copying: UnsafeBufferPointer(rebasing: tokens.bytes[range]))
     }
 
     /// Asks for the token of the card, SSN or email `value`, to be made by `Tokenizer.prepareRequested`.
@@ -196,7 +199,6 @@ final class PreparedTokens {
         requests.reserveCapacity(count)
         requested.reserveCapacity(count * 24)
         digitRequests.reserveCapacity(count)
-        tokens.reserveCapacity(count * 24)
         numerals.reserveCapacity(count * Int(MK_DIGIT_STRIDE))
         emails.reserveCapacity(count)
         macMessages.reserveCapacity(count)

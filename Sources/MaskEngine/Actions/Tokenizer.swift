@@ -334,7 +334,7 @@ public final class Tokenizer {
             p.digitRequests.append(request)
         }
         // Grown when a batch needs more, never cleared: every byte read back was written for its batch.
-        PreparedTokens.grow(&p.tokens, to: bytes.count)
+        p.tokens.grow(to: bytes.count)
         prepareEmailMACs(in: bytes)
         lengthKeeping.prepare(.secret, p, in: bytes) { cache.contains(Variant.token(.secret), $0) }
         let count = p.digitRequests.count
@@ -344,13 +344,11 @@ public final class Tokenizer {
         PreparedTokens.grow(&p.numerals, to: slots)
         let made = p.digitRequests.withUnsafeMutableBufferPointer { requests in
             p.numerals.withUnsafeMutableBufferPointer { numerals in
-                p.tokens.withUnsafeMutableBufferPointer { tokens in
-                    // Sound: every request's range lies inside `bytes` (the kernel checks it too), `tokens`
-                    // is at least as long, and `numerals` has a stride of slots per request.
-                    mk_digit_tokens(cardDigits.plans, ssnDigits.plans, UInt32(DigitCipher.lengths.lowerBound),
-                                    UInt32(DigitCipher.lengths.count), bytes.baseAddress, bytes.count,
-                                    tokens.baseAddress, requests.baseAddress, count, numerals.baseAddress)
-                }
+                // Sound: every request's range lies inside `bytes` (the kernel checks it too), `tokens`
+                // is at least as long, and `numerals` has a stride of slots per request.
+                mk_digit_tokens(cardDigits.plans, ssnDigits.plans, UInt32(DigitCipher.lengths.lowerBound),
+                                UInt32(DigitCipher.lengths.count), bytes.baseAddress, bytes.count,
+                                p.tokens.writableBytes.baseAddress, requests.baseAddress, count, numerals.baseAddress)
             }
         }
         precondition(made >= 0, "the digit kernel takes every length DigitCipher prepares")

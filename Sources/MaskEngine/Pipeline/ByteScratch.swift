@@ -23,6 +23,17 @@ final class ByteScratch {
     /// The bytes written so far; valid until the next call that writes.
     var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: storage.base, count: count) }
 
+    /// The bytes written so far, to overwrite in place; valid until the next call that grows the buffer.
+    var writableBytes: UnsafeMutableBufferPointer<UInt8> { UnsafeMutableBufferPointer(start: storage.base, count: count) }
+
+    /// Makes the buffer at least `n` bytes long, keeping what it holds (zeros past its old end).
+    func grow(to n: Int) {
+        guard count < n else { return }
+        // Sound: `continueWriting` made room for `n - count` bytes after `count`, initialised here.
+        continueWriting(atMost: n - count).initialize(repeating: 0, count: n - count)
+        count = n
+    }
+
     /// Empties the buffer and makes room for `n` bytes; returns where to write them. The caller writes
     /// at most `n` bytes there and then calls `setCount`.
     @inline(__always)
