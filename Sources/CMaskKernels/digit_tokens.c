@@ -1,8 +1,11 @@
 // Card and SSN tokens for a batch of values in one call (mask_digit_tokens.h). Three passes: count
 // each value's digits and bucket it by kind and FF1 length, read its digits straight into its
 // bucket's run of numeral slots, run each bucket's FF1 side by side, then write each token from its
-// slot. The buckets are a counting sort (keys below 64) so that nothing allocates.
+// slot. The buckets are a counting sort (keys below 64) so that nothing allocates. Where the letters
+// kernel has its wide path (AVX-512 VBMI2), a value of at most 64 bytes is read and written in one step
+// (its digits compressed into the slot, the slot's numerals expanded back into the digits' places).
 #include "mask_digit_tokens.h"
+#include "kernel_path_internal.h"
 
 #include <string.h>
 
@@ -100,6 +103,87 @@ static inline void write_token(const uint8_t *value, uint32_t length, const uint
     }
 }
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define DIGITS_TARGET __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt")))
+
+// The digits among the first `length` bytes (at most 64) of `value`, and their numerals in `*numerals`.
+DIGITS_TARGET static inline __mmask64 digits_of(const uint8_t *value, uint32_t length, __m512i *numerals, __m512i *bytes) {
+    const __mmask64 valid = length >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << length) - 1);
+    *bytes = _mm512_maskz_loadu_epi8(valid, value);
+    *numerals = _mm512_sub_epi8(*bytes, _mm512_set1_epi8('0'));
+    return _mm512_mask_cmplt_epu8_mask(valid, *numerals, _mm512_set1_epi8(10));
+}
+
+// read_numerals for a value of at most 64 bytes: the count of its digits, their numerals stored in the
+// slot when they are at most LONGEST (a longer count refuses the value, as read_numerals's does).
+DIGITS_TARGET static unsigned read_numerals_wide(const uint8_t *value, uint32_t length, uint8_t *slot) {
+    __m512i numerals, bytes;
+    const __mmask64 digits = digits_of(value, length, &numerals, &bytes);
+    const unsigned n = (unsigned)__builtin_popcountll(digits);
+    if (n > LONGEST) return n;
+    const __mmask64 first = ((__mmask64)1 << n) - 1;
+    // Sound: n <= LONGEST < MK_DIGIT_STRIDE bytes are stored in the slot. A value of digits only (most
+    // cards) needs no compress, whose latency is several cycles.
+    _mm512_mask_storeu_epi8(slot, first, digits == first ? numerals : _mm512_maskz_compress_epi8(digits, numerals));
+    return n;
+}
+
+// write_token for a value of at most 64 bytes; `check`: a card's last numeral, or -1. Given apart rather
+// than stored in the slot first: a byte store read back by the vector load right after it cannot be
+// forwarded, and the load waited for it (most of this function's time).
+DIGITS_TARGET static void write_token_wide(const uint8_t *value, uint32_t length, const uint8_t *slot, int check,
+                                           uint8_t *token) {
+    __m512i numerals, bytes;
+    const __mmask64 digits = digits_of(value, length, &numerals, &bytes);
+    // Sound: the expand reads one numeral per digit, at most LONGEST, from the slot; a value of digits
+    // only reads them in place.
+    __m512i spread = (digits & (digits + 1)) == 0 ? _mm512_maskz_loadu_epi8(digits, slot)
+                                                   : _mm512_maskz_expandloadu_epi8(digits, slot);
+    // The last digit's place is the highest bit of `digits` (a token has at least two digits).
+    if (check >= 0) spread = _mm512_mask_set1_epi8(spread, (__mmask64)1 << (63 - __builtin_clzll(digits)), (char)check);
+    const __m512i out = _mm512_mask_add_epi8(bytes, digits, spread, _mm512_set1_epi8('0'));
+    _mm512_mask_storeu_epi8(token, length >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << length) - 1), out);
+}
+
+// Whether this call reads and writes values in vectors: the letters kernel's wide path, unless forced off.
+static int digits_use_wide(void) {
+    const int wide = mk_path_forced_here(MK_KERNEL_LETTERS) != MK_PATH_PORTABLE && mk_letters_has_wide();
+    mk_path_record(MK_KERNEL_LETTERS, wide ? MK_PATH_WIDE : MK_PATH_PORTABLE);
+    return wide;
+}
+#else
+static int digits_use_wide(void) {
+    mk_path_record(MK_KERNEL_LETTERS, MK_PATH_PORTABLE);
+    return 0;
+}
+#endif
+
+// read_numerals, or its wide twin where the call has it and the value fits one vector.
+static inline unsigned read_value(int wide, const uint8_t *value, uint32_t length, uint8_t *slot) {
+#if defined(__x86_64__)
+    if (wide && length <= 64) return read_numerals_wide(value, length, slot);
+#endif
+    (void)wide;
+    return read_numerals(value, length, slot);
+}
+
+// write_token, or its wide twin likewise; `check`: a card's last numeral (`digits` of them in the slot),
+// or -1.
+static inline void write_value(int wide, const uint8_t *value, uint32_t length, uint8_t *slot, unsigned digits, int check,
+                               uint8_t *token) {
+#if defined(__x86_64__)
+    if (wide && length <= 64) {
+        write_token_wide(value, length, slot, check, token);
+        return;
+    }
+#endif
+    (void)wide;
+    if (check >= 0) slot[digits - 1] = (uint8_t)check;
+    write_token(value, length, slot, token);
+}
+
 // The payload (first 18 digits) of 9223372036854775807, the largest bigint: a 19-digit number whose payload
 // is below it fits a bigint whatever its check digit.
 static const uint8_t INT8_PAYLOAD[18] = {9, 2, 2, 3, 3, 7, 2, 0, 3, 6, 8, 5, 4, 7, 7, 5, 8, 0};
@@ -131,13 +215,14 @@ long mk_digit_tokens(const mk_ff1_plan *card_plans, const mk_ff1_plan *ssn_plans
         if ((r->kind != MK_DIGIT_CARD && r->kind != MK_DIGIT_SSN) || r->start > byte_count ||
             r->length > byte_count - r->start) return -1;
     }
+    const int wide = digits_use_wide();
     // Pass 1: each value's numerals in its own slot of the first half of `numerals`, and its bucket.
     uint8_t *read = numerals, *run = numerals + count * MK_DIGIT_STRIDE;
     uint32_t next[KEYS];
     memset(next, 0, sizeof next);
     for (size_t i = 0; i < count; i++) {
         mk_digit_token_request *r = &requests[i];
-        r->digits = (uint8_t)read_numerals(bytes + r->start, r->length, read + i * MK_DIGIT_STRIDE);
+        r->digits = (uint8_t)read_value(wide, bytes + r->start, r->length, read + i * MK_DIGIT_STRIDE);
         const int key = key_of(r, first_count, plan_count);
         r->key = key < 0 ? 0xFF : (uint8_t)key;
         if (key >= 0) next[key]++;
@@ -222,8 +307,9 @@ long mk_digit_tokens(const mk_ff1_plan *card_plans, const mk_ff1_plan *ssn_plans
         const mk_digit_token_request r = requests[i];
         if (r.key == 0xFF) continue;
         uint8_t *slot = run + (size_t)r.slot * MK_DIGIT_STRIDE;
-        if (r.kind == MK_DIGIT_CARD) slot[r.digits - 1] = (uint8_t)((luhn_check_digit(slot, r.digits - 1u) + 1) % 10);
-        write_token(bytes + r.start, r.length, slot, tokens + r.start);
+        // A card's check digit is one that fails Luhn.
+        const int check = r.kind == MK_DIGIT_CARD ? (luhn_check_digit(slot, r.digits - 1u) + 1) % 10 : -1;
+        write_value(wide, bytes + r.start, r.length, slot, r.digits, check, tokens + r.start);
         requests[made++] = r;
     }
     return (long)made;

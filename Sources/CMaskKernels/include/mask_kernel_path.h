@@ -16,7 +16,8 @@ typedef enum {
     MK_KERNEL_AES = 2,
     /// SHA-256 under the HMAC: SHA-NI or the portable compression.
     MK_KERNEL_SHA256 = 3,
-    /// mk_letters_numerals and mk_letters_write: AVX-512 VBMI and VBMI2 (wide only) or byte loops.
+    /// mk_letters_numerals and mk_letters_write, and mk_digit_tokens' reading and writing of values:
+    /// AVX-512 VBMI and VBMI2 (wide only) or byte loops.
     MK_KERNEL_LETTERS = 4,
 } mk_kernel;
 
