@@ -195,9 +195,11 @@ int mk_payload_fits_int8(const uint8_t *payload) {
     return 0;
 }
 
-int mk_digit_side(const uint8_t *numerals, unsigned count, int bigint) {
+static inline int digit_side(const uint8_t *numerals, unsigned count, int bigint) {
     return (numerals[0] == 0) | (bigint && count == 18 && !mk_payload_fits_int8(numerals)) << 1;
 }
+
+int mk_digit_side(const uint8_t *numerals, unsigned count, int bigint) { return digit_side(numerals, count, bigint); }
 
 void mk_digit_walk(const mk_ff1_plan *plan, uint8_t *enciphered, unsigned count, int side, int bigint) {
     // Cycle walking: FF1 permutes the strings of `count` numerals, so following a string's cycle until
@@ -252,6 +254,10 @@ long mk_digit_tokens(const mk_ff1_plan *card_plans, const mk_ff1_plan *ssn_plans
     // they cost a scalar FF1 call (~200 ns) each, a quarter more per token. A slot's last two bytes,
     // past any value's numerals, say what it awaits and the side it must reach.
     enum { STATE = MK_DIGIT_STRIDE - 1, SIDE = MK_DIGIT_STRIDE - 2, DONE = 0, ZERO = 1, WALK = 2 };
+    // How many of each bucket's slots await each (most none: cards and SSNs seldom start with 0, and
+    // a tenth of tokens walk), so that a bucket's slots are looked through only while some await.
+    uint32_t waiting[2][KEYS];
+    memset(waiting, 0, sizeof waiting);
     for (size_t i = 0; i < count; i++) {
         const mk_digit_token_request *r = &requests[i];
         if (r->key == 0xFF) continue;
@@ -263,9 +269,10 @@ long mk_digit_tokens(const mk_ff1_plan *card_plans, const mk_ff1_plan *ssn_plans
             memcpy(slot, value, cipher);
             slot[STATE] = ZERO;
         } else {
-            slot[SIDE] = (uint8_t)mk_digit_side(value, cipher, card);
-            slot[STATE] = mk_digit_side(slot, cipher, card) == slot[SIDE] ? DONE : WALK;
+            slot[SIDE] = (uint8_t)digit_side(value, cipher, card);
+            slot[STATE] = digit_side(slot, cipher, card) == slot[SIDE] ? DONE : WALK;
         }
+        if (slot[STATE] != DONE) waiting[slot[STATE] - 1][r->key]++;
     }
     // Each bucket's slots that await something are gathered into the first half (free now: the values'
     // numerals were read above), enciphered in one call, and put back; a slot's index rides along in
@@ -276,29 +283,36 @@ long mk_digit_tokens(const mk_ff1_plan *card_plans, const mk_ff1_plan *ssn_plans
         const int card = k >= 32;
         const unsigned index = (unsigned)(k & 31), cipher = first_count + index;
         const mk_ff1_plan *plans = card ? card_plans : ssn_plans;
+        // Round 0 enciphers the slots awaiting ZERO (each DONE after it), every later one those still
+        // walking, until none is.
         for (int round = 0;; round++) {
             const uint8_t awaited = round == 0 ? ZERO : WALK;
+            uint32_t *left = &waiting[awaited - 1][k];
+            if (*left == 0) {
+                if (round == 0) continue;
+                break;
+            }
             const unsigned offset = awaited == ZERO ? 1 : 0, width = cipher - offset;
             uint32_t gathered = 0;
-            for (uint32_t s = first; s < end; s++) {
+            for (uint32_t s = first; s < end && gathered < *left; s++) {
                 const uint8_t *slot = run + (size_t)s * MK_DIGIT_STRIDE;
                 if (slot[STATE] != awaited) continue;
                 uint8_t *copy = read + (size_t)gathered++ * MK_DIGIT_STRIDE;
                 memcpy(copy, slot + offset, width);
                 memcpy(copy + MK_DIGIT_STRIDE - 4, &s, 4);
             }
-            if (gathered > 0) {
-                if (mk_ff1_encrypt_prepared_batch(plans + (index - offset), read, MK_DIGIT_STRIDE, gathered) != 0) return -1;
-                for (uint32_t j = 0; j < gathered; j++) {
-                    const uint8_t *copy = read + (size_t)j * MK_DIGIT_STRIDE;
-                    uint32_t s;
-                    memcpy(&s, copy + MK_DIGIT_STRIDE - 4, 4);
-                    uint8_t *slot = run + (size_t)s * MK_DIGIT_STRIDE;
-                    memcpy(slot + offset, copy, width);
-                    slot[STATE] = awaited == ZERO || mk_digit_side(slot, cipher, card) == slot[SIDE] ? DONE : WALK;
-                }
+            if (mk_ff1_encrypt_prepared_batch(plans + (index - offset), read, MK_DIGIT_STRIDE, gathered) != 0) return -1;
+            uint32_t walking = 0;
+            for (uint32_t j = 0; j < gathered; j++) {
+                const uint8_t *copy = read + (size_t)j * MK_DIGIT_STRIDE;
+                uint32_t s;
+                memcpy(&s, copy + MK_DIGIT_STRIDE - 4, 4);
+                uint8_t *slot = run + (size_t)s * MK_DIGIT_STRIDE;
+                memcpy(slot + offset, copy, width);
+                slot[STATE] = awaited == ZERO || digit_side(slot, cipher, card) == slot[SIDE] ? DONE : WALK;
+                walking += slot[STATE] == WALK;
             }
-            if (round > 0 && gathered == 0) break;
+            *left = walking;
         }
     }
     // Pass 3: the tokens, and the requests that got one moved to the front.
