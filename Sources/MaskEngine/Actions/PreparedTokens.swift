@@ -27,17 +27,31 @@ final class PreparedTokens {
     static let lookAhead = 8
 
     /// A value whose token is asked for ahead (`request`): its bytes are `requested[range]`.
-    struct Request {
+    struct Request: BitwiseCopyable {
         var type: EntityType
-        var range: Range<Int>
+        // Bounds rather than a `Range`, which is not bitwise-copyable (a generic struct).
+        private var start: Int, end: Int
+        var range: Range<Int> { start..<end }
+
+        init(type: EntityType, range: Range<Int>) {
+            self.type = type
+            (start, end) = (range.lowerBound, range.upperBound)
+        }
     }
 
-    @exclusivity(unchecked) private(set) var requests: [Request] = []
+    deinit { requestStorage.deallocate() }
+
+    /// The requests so far, in order: valid until the next request or `removeAll`.
+    var requests: UnsafeBufferPointer<Request> { UnsafeBufferPointer(start: requestStorage.base, count: requestCount) }
     /// The requested values' bytes, copied when asked for: a batch's values may live in several
-    /// buffers (a CSV batch's raw fields in the chunk, its unquoted ones in the batch's scratch). Each
-    /// request is one output-span append (`append(copying:)`; `append(contentsOf:)` cost ~100
-    /// instructions a token).
-    @exclusivity(unchecked) private(set) var requested: [UInt8] = []
+    /// buffers (a CSV batch's raw fields in the chunk, its unquoted ones in the batch's scratch).
+    ///
+    /// Both held by pointer (`ReusableStorage`, `ByteScratch`): an array's append, two per request, cost
+    /// more than the lookup that later finds the token (a uniqueness and a capacity check each, and
+    /// `append(contentsOf:)` ~100 instructions), and reading a class's array property retained its storage.
+    let requested = ByteScratch(capacity: 256)
+    @exclusivity(unchecked) private var requestStorage = ReusableStorage<Request>(capacity: 16)
+    @exclusivity(unchecked) private var requestCount = 0
     /// The card and SSN requests given to `mk_digit_tokens` (`Tokenizer.prepareRequested`); once it
     /// ran, its first `madeDigits` are those that got a token, in request order.
     ///
@@ -157,9 +171,7 @@ final class PreparedTokens {
     private func isRequested(_ value: UnsafeBufferPointer<UInt8>, at range: Range<Int>) -> Bool {
         guard range.count == value.count else { return false }
         // Sound: both hold range.count bytes (a request's range lies inside `requested`).
-        return requested.withUnsafeBufferPointer { all in
-            value.count == 0 || memcmp(value.baseAddress!, all.baseAddress! + range.lowerBound, range.count) == 0
-        }
+        return value.count == 0 || memcmp(value.baseAddress!, requested.bytes.baseAddress! + range.lowerBound, range.count) == 0
     }
 
     /// Appends the prepared token at `range` of `tokens` (a card's, SSN's or secret's, at its value's offsets).
@@ -173,11 +185,18 @@ final class PreparedTokens {
     /// Asks for the token of the card, SSN or email `value`, to be made by `Tokenizer.prepareRequested`.
     /// Past `maxRequests` a request is dropped: its token is made one by one by the rewrite.
     func request(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>) {
-        if requests.count >= Self.maxRequests { return }
-        if requests.capacity == 0 { reserve(Self.typicalRequests) }
+        if requestCount >= Self.maxRequests { return }
+        if requestCount == 0 && requestStorage.capacity < Self.typicalRequests { reserve(Self.typicalRequests) }
         let start = requested.count
-        requested.append(copying: value)
-        requests.append(Request(type: type, range: start..<requested.count))
+        if let source = value.baseAddress {
+            // Sound: room for value.count bytes after `start`, all written.
+            requested.continueWriting(atMost: value.count).update(from: source, count: value.count)
+            requested.setCount(start + value.count)
+        }
+        requestStorage.reserve(requestCount + 1, keeping: requestCount)
+        // Sound: requestCount < capacity after the reservation.
+        (requestStorage.base + requestCount).initialize(to: Request(type: type, range: start..<requested.count))
+        requestCount += 1
     }
 
     /// Requests the scratch is first sized for (about 36 KiB in all): half a column batch of cards
@@ -196,8 +215,8 @@ final class PreparedTokens {
     static let maxKeptBytes = maxRequests * 64
 
     private func reserve(_ count: Int) {
-        requests.reserveCapacity(count)
-        requested.reserveCapacity(count * 24)
+        requestStorage.reserve(count, keeping: requestCount)
+        _ = requested.continueWriting(atMost: count * 24)
         digitRequests.reserveCapacity(count)
         numerals.reserveCapacity(count * Int(MK_DIGIT_STRIDE))
         emails.reserveCapacity(count)
@@ -216,12 +235,8 @@ final class PreparedTokens {
 
     /// Forgets every request and entry, keeping the capacity.
     func removeAll() {
-        requests.removeAll(keepingCapacity: true)
-        if requested.capacity > Self.maxKeptBytes {
-            requested = []   // one huge cell's values: given back
-        } else {
-            requested.removeAll(keepingCapacity: true)
-        }
+        requestCount = 0
+        requested.removeAll(keepingAtMost: Self.maxKeptBytes)   // one huge cell's values: given back
         digitRequests.removeAll(keepingCapacity: true)
         madeDigits = 0
         madeSecrets.removeAll(keepingCapacity: true)

@@ -315,7 +315,7 @@ public final class Tokenizer {
     /// Spans the session cache already holds, and shapes no FF1 length takes, are left to the rewrite.
     func prepareRequested() {
         let p = prepared
-        p.requested.withUnsafeBufferPointer { prepareRequested(in: $0) }
+        prepareRequested(in: p.requested.bytes)
     }
 
     private func prepareRequested(in bytes: UnsafeBufferPointer<UInt8>) {

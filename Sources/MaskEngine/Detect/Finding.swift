@@ -2,7 +2,7 @@
 /// policy file (`detectors:`). A struct rather than an enum so that custom types fit in the same
 /// `UInt8`: built-ins are 0–3, custom types 4 and up in the order the policy lists them. A custom
 /// type's name lives in its policy (`TypeNames`), since different policies name different types.
-public struct EntityType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+public struct EntityType: RawRepresentable, Hashable, Sendable, BitwiseCopyable, CustomStringConvertible {
     public var rawValue: UInt8
     public init(rawValue: UInt8) { self.rawValue = rawValue }
 
