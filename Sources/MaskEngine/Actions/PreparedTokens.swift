@@ -1,7 +1,4 @@
 import CMaskKernels
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Card, SSN and email tokens made ahead, several at a time, for the values a column batch is about to
 /// rewrite.
@@ -165,13 +162,12 @@ final class PreparedTokens {
         return false
     }
 
-    /// Whether `value` is the requested bytes `requested[range]` (memcmp, not `elementsEqual`, a generic
-    /// element-by-element loop).
+    /// Whether `value` is the requested bytes `requested[range]`.
     @inline(__always)
     private func isRequested(_ value: UnsafeBufferPointer<UInt8>, at range: Range<Int>) -> Bool {
         guard range.count == value.count else { return false }
         // Sound: both hold range.count bytes (a request's range lies inside `requested`).
-        return value.count == 0 || memcmp(value.baseAddress!, requested.bytes.baseAddress! + range.lowerBound, range.count) == 0
+        return value.count == 0 || ShortBytes.equal(value.baseAddress!, requested.bytes.baseAddress! + range.lowerBound, count: range.count)
     }
 
     /// Appends the prepared token at `range` of `tokens` (a card's, SSN's or secret's, at its value's offsets).

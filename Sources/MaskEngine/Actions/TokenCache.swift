@@ -131,7 +131,7 @@ final class TokenCache {
             let slot = slotAddress(memory, first + way)
             guard slot.loadUnaligned(as: UInt16.self) == variant,
                   Int(slot.load(fromByteOffset: 2, as: UInt8.self)) == value.count else { continue }
-            if value.count == 0 || Self.equal(UnsafeRawPointer(slot + Self.headerBytes), UnsafeRawPointer(value.baseAddress!), value.count) {
+            if value.count == 0 || ShortBytes.equal(UnsafeRawPointer(slot + Self.headerBytes), UnsafeRawPointer(value.baseAddress!), count: value.count) {
                 return slot
             }
         }
@@ -213,21 +213,6 @@ final class TokenCache {
     @inline(__always)
     private func slotAddress(_ memory: UnsafeMutableRawPointer, _ slot: Int) -> UnsafeMutableRawPointer {
         memory + slotCount * 8 + slot * Self.slotBytes
-    }
-
-    /// Whether the `count` bytes at `a` and `b` are equal (at most `maxValueBytes`: a word at a time).
-    @inline(__always)
-    private static func equal(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
-        var i = 0
-        while i + 8 <= count {
-            if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
-            i += 8
-        }
-        while i < count {
-            if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
-            i += 1
-        }
-        return true
     }
 
     private func allocate() -> UnsafeMutableRawPointer {
