@@ -460,8 +460,8 @@ final class LengthKeepingTokenizer {
         let count = p.streamSecrets.count
         if count == 0 { return }
         // Seeds.
-        p.macMessages.removeAll(keepingCapacity: true)
-        p.macLengths.removeAll(keepingCapacity: true)
+        p.macMessages.removeAll()
+        p.macLengths.removeAll()
         for s in p.streamSecrets {
             let range = p.requests[s.request].range
             // Sound: the range lies inside `bytes` (a request's), valid for this call.
@@ -470,13 +470,10 @@ final class LengthKeepingTokenizer {
         }
         PreparedTokens.grow(&p.streamMACs, to: 32 * count)
         p.streamMACs.withUnsafeMutableBufferPointer { seeds in
-            p.macMessages.withUnsafeBufferPointer { messages in
-                p.macLengths.withUnsafeBufferPointer { lengths in
-                    // Sound: 32 bytes a seed, `count` of them.
-                    prf.macs(tag: KeyedKeystream.valueTag &+ type.rawValue, messages.baseAddress!, lengths.baseAddress!,
-                             count: count, into: seeds.baseAddress!)
-                }
-            }
+            let (messages, lengths) = (p.macMessages.buffer, p.macLengths.buffer)
+            // Sound: 32 bytes a seed, `count` of them.
+            prf.macs(tag: KeyedKeystream.valueTag &+ type.rawValue, messages.baseAddress!, lengths.baseAddress!,
+                     count: count, into: seeds.baseAddress!)
         }
         // Blocks: enough for each value's letters and digits at the expected rejection (8 bytes in 256 for
         // radix 62) and 8 bytes more, which more rejections outrun rarely (the binomial tail: at most 1
@@ -494,8 +491,8 @@ final class LengthKeepingTokenizer {
         PreparedTokens.grow(&p.streamInputs, to: inputBytes)
         let macBytes = 32 * count + 32 * blocks
         PreparedTokens.grow(&p.streamMACs, to: macBytes)
-        p.macMessages.removeAll(keepingCapacity: true)
-        p.macLengths.removeAll(keepingCapacity: true)
+        p.macMessages.removeAll()
+        p.macLengths.removeAll()
         p.streamInputs.withUnsafeMutableBufferPointer { inputs in
             p.streamMACs.withUnsafeMutableBufferPointer { macs in
                 // Sound: block b's input is inputs[36 b ..< 36 b + 36] (sized above), its seed macs[32 k ..< 32 k + 32].
@@ -509,13 +506,10 @@ final class LengthKeepingTokenizer {
                         p.macLengths.append(36)
                     }
                 }
-                p.macMessages.withUnsafeBufferPointer { messages in
-                    p.macLengths.withUnsafeBufferPointer { lengths in
-                        // Sound: 32 bytes a block after the seeds, `blocks` of them.
-                        prf.macs(tag: KeyedKeystream.blockTag, messages.baseAddress!, lengths.baseAddress!, count: blocks,
-                                 into: macs.baseAddress! + 32 * count)
-                    }
-                }
+                let (messages, lengths) = (p.macMessages.buffer, p.macLengths.buffer)
+                // Sound: 32 bytes a block after the seeds, `blocks` of them.
+                prf.macs(tag: KeyedKeystream.blockTag, messages.baseAddress!, lengths.baseAddress!, count: blocks,
+                         into: macs.baseAddress! + 32 * count)
             }
         }
         // Numerals and tokens.

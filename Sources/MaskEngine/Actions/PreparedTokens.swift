@@ -36,19 +36,33 @@ final class PreparedTokens {
         }
     }
 
-    deinit { requestStorage.deallocate() }
+    /// An email request that gets a prepared token (`Tokenizer.prepareRequested`): its separator, and its
+    /// key's bytes, `requested[key]` (the span itself) or `emailKeys[key]` when `decoded`.
+    struct EmailRequest: BitwiseCopyable {
+        var request: Int
+        var decoded: Bool
+        // Bounds rather than ranges, which are not bitwise-copyable; a separator start of -1: none.
+        private var separatorStart: Int, separatorEnd: Int, keyStart: Int, keyEnd: Int
+        var separator: Range<Int>? { separatorStart < 0 ? nil : separatorStart..<separatorEnd }
+        var key: Range<Int> { keyStart..<keyEnd }
+
+        init(request: Int, separator: Range<Int>?, key: Range<Int>, decoded: Bool) {
+            self.request = request
+            self.decoded = decoded
+            (separatorStart, separatorEnd) = separator.map { ($0.lowerBound, $0.upperBound) } ?? (-1, -1)
+            (keyStart, keyEnd) = (key.lowerBound, key.upperBound)
+        }
+    }
 
     /// The requests so far, in order: valid until the next request or `removeAll`.
-    var requests: UnsafeBufferPointer<Request> { UnsafeBufferPointer(start: requestStorage.base, count: requestCount) }
+    var requests: UnsafeBufferPointer<Request> { requestList.buffer }
     /// The requested values' bytes, copied when asked for: a batch's values may live in several
     /// buffers (a CSV batch's raw fields in the chunk, its unquoted ones in the batch's scratch).
     ///
-    /// Both held by pointer (`ReusableStorage`, `ByteScratch`): an array's append, two per request, cost
-    /// more than the lookup that later finds the token (a uniqueness and a capacity check each, and
-    /// `append(contentsOf:)` ~100 instructions), and reading a class's array property retained its storage.
+    /// Both held by pointer (`ScratchList`, `ByteScratch`): an array's append, two per request, cost
+    /// more than the lookup that later finds the token (`append(contentsOf:)` ~100 instructions).
     let requested = ByteScratch(capacity: 256)
-    @exclusivity(unchecked) private var requestStorage = ReusableStorage<Request>(capacity: 16)
-    @exclusivity(unchecked) private var requestCount = 0
+    private let requestList = ScratchList<Request>()
     /// The card and SSN requests given to `mk_digit_tokens` (`Tokenizer.prepareRequested`); once it
     /// ran, its first `madeDigits` are those that got a token, in request order.
     ///
@@ -83,15 +97,15 @@ final class PreparedTokens {
     /// Scratch of `prepareRequested` for emails: the requests that get a prepared token, with their
     /// separator and their key's bytes (`requested[key]`, the span itself, or `emailKeys[key]` when
     /// decoded); then the MACs, 32 bytes each.
-    @exclusivity(unchecked) var emails: [(request: Int, separator: Range<Int>?, key: Range<Int>, decoded: Bool)] = []
+    let emails = ScratchList<EmailRequest>()
     @exclusivity(unchecked) var emailKeys: [UInt8] = []
     /// The MACs are bytes the class holds by pointer (a `ByteScratch`): read from an array, each lookup
     /// retained and released the array's storage around the read (an atomic pair per email).
     let macs = ByteScratch(capacity: 32 * 64)
     /// Where each email key to MAC starts and how long it is, handed to the MAC kernel in one call (valid
     /// only during `Tokenizer.prepareEmailMACs`, which fills them).
-    @exclusivity(unchecked) var macMessages: [UnsafePointer<UInt8>?] = []
-    @exclusivity(unchecked) var macLengths: [Int] = []
+    let macMessages = ScratchList<UnsafePointer<UInt8>?>()
+    let macLengths = ScratchList<Int>()
 
     /// The next of `emails` a lookup expects (emails are looked up in their own order: the rewrite asks
     /// for a cell's tokens in order, and an email's token is written from its MAC, not stored).
@@ -181,18 +195,15 @@ final class PreparedTokens {
     /// Asks for the token of the card, SSN or email `value`, to be made by `Tokenizer.prepareRequested`.
     /// Past `maxRequests` a request is dropped: its token is made one by one by the rewrite.
     func request(_ type: EntityType, _ value: UnsafeBufferPointer<UInt8>) {
-        if requestCount >= Self.maxRequests { return }
-        if requestCount == 0 && requestStorage.capacity < Self.typicalRequests { reserve(Self.typicalRequests) }
+        if requestList.count >= Self.maxRequests { return }
+        if requestList.isEmpty && requestList.capacity < Self.typicalRequests { reserve(Self.typicalRequests) }
         let start = requested.count
         if let source = value.baseAddress {
             // Sound: room for value.count bytes after `start`, all written.
             requested.continueWriting(atMost: value.count).update(from: source, count: value.count)
             requested.setCount(start + value.count)
         }
-        requestStorage.reserve(requestCount + 1, keeping: requestCount)
-        // Sound: requestCount < capacity after the reservation.
-        (requestStorage.base + requestCount).initialize(to: Request(type: type, range: start..<requested.count))
-        requestCount += 1
+        requestList.append(Request(type: type, range: start..<requested.count))
     }
 
     /// Requests the scratch is first sized for (about 36 KiB in all): half a column batch of cards
@@ -211,13 +222,13 @@ final class PreparedTokens {
     static let maxKeptBytes = maxRequests * 64
 
     private func reserve(_ count: Int) {
-        requestStorage.reserve(count, keeping: requestCount)
+        requestList.reserve(count)
         _ = requested.continueWriting(atMost: count * 24)
         digitRequests.reserveCapacity(count)
         numerals.reserveCapacity(count * Int(MK_DIGIT_STRIDE))
-        emails.reserveCapacity(count)
-        macMessages.reserveCapacity(count)
-        macLengths.reserveCapacity(count)
+        emails.reserve(count)
+        macMessages.reserve(count)
+        macLengths.reserve(count)
         madeSecrets.reserveCapacity(count)
     }
 
@@ -231,13 +242,13 @@ final class PreparedTokens {
 
     /// Forgets every request and entry, keeping the capacity.
     func removeAll() {
-        requestCount = 0
+        requestList.removeAll()
         requested.removeAll(keepingAtMost: Self.maxKeptBytes)   // one huge cell's values: given back
         digitRequests.removeAll(keepingCapacity: true)
         madeDigits = 0
         madeSecrets.removeAll(keepingCapacity: true)
         nextSecret = 0
-        emails.removeAll(keepingCapacity: true)
+        emails.removeAll()
         next = 0
         nextEmail = 0
     }

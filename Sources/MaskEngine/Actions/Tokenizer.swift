@@ -360,7 +360,7 @@ public final class Tokenizer {
     /// `prepared.emails`.
     private func prepareEmailMACs(in bytes: UnsafeBufferPointer<UInt8>) {
         let p = prepared
-        p.emails.removeAll(keepingCapacity: true)
+        p.emails.removeAll()
         p.emailKeys.removeAll(keepingCapacity: true)
         for (i, r) in p.requests.enumerated() where r.type == .email {
             let value = UnsafeBufferPointer(rebasing: bytes[r.range])
@@ -368,34 +368,31 @@ public final class Tokenizer {
             let separator = EmailAddressKey.separator(in: value)
             // Most keys are the span itself, read where it was requested; the others are decoded here.
             if EmailAddressKey.isSpanItself(value, separator: separator, emailCase: emailCase) {
-                p.emails.append((request: i, separator: separator, key: r.range, decoded: false))
+                p.emails.append(PreparedTokens.EmailRequest(request: i, separator: separator, key: r.range, decoded: false))
             } else {
                 let start = p.emailKeys.count
                 EmailAddressKey.append(value, separator: separator, emailCase: emailCase, to: &p.emailKeys)
-                p.emails.append((request: i, separator: separator, key: start..<p.emailKeys.count, decoded: true))
+                p.emails.append(PreparedTokens.EmailRequest(request: i, separator: separator, key: start..<p.emailKeys.count, decoded: true))
             }
         }
         let count = p.emails.count
         if count == 0 { return }
         // Sound: room for 32 bytes per email, all of them written below.
         let out = p.macs.startWriting(atMost: 32 * count)
-        let emails = p.emails
+        let emails = p.emails.buffer
         p.emailKeys.withUnsafeBytes { decoded in
             // The keys' addresses, valid inside this closure (`decoded`) and this call (`bytes`): one
             // kernel call MACs them all, sixteen at a time where the CPU has AVX-512.
-            p.macMessages.removeAll(keepingCapacity: true)
-            p.macLengths.removeAll(keepingCapacity: true)
+            p.macMessages.removeAll()
+            p.macLengths.removeAll()
             for email in emails {
                 let key = email.decoded ? UnsafeRawBufferPointer(rebasing: decoded[email.key])
                     : UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[email.key]))
                 p.macMessages.append(key.baseAddress?.assumingMemoryBound(to: UInt8.self))
                 p.macLengths.append(key.count)
             }
-            p.macMessages.withUnsafeBufferPointer { messages in
-                p.macLengths.withUnsafeBufferPointer { lengths in
-                    prf.macs(tag: Tag.email.rawValue, messages.baseAddress!, lengths.baseAddress!, count: count, into: out)
-                }
-            }
+            let (messages, lengths) = (p.macMessages.buffer, p.macLengths.buffer)
+            prf.macs(tag: Tag.email.rawValue, messages.baseAddress!, lengths.baseAddress!, count: count, into: out)
         }
         p.macs.setCount(32 * count)
     }
