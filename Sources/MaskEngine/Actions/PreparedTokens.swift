@@ -65,14 +65,12 @@ final class PreparedTokens {
     private let requestList = ScratchList<Request>()
     /// The card and SSN requests given to `mk_digit_tokens` (`Tokenizer.prepareRequested`); once it
     /// ran, its first `madeDigits` are those that got a token, in request order.
-    ///
-    /// Every prepared card, SSN and secret token lies at its value's own offsets in `tokens` (as long as
-    /// `requested`, never cleared: every byte read was written for that batch).
     @exclusivity(unchecked) var digitRequests: [mk_digit_token_request] = []
-    /// Bytes the class holds by pointer (a `ByteScratch`), like `macs`: copied out of an array, each
-    /// token retained and released the array's storage around the copy (an atomic pair per card, a
-    /// seventh of a card's token in a column, Benchmarks/RESULTS.md).
-    let tokens = ByteScratch(capacity: PreparedTokens.typicalRequests * 24)
+    /// Every prepared card, SSN and secret token, at its value's own offsets (as long as `requested`,
+    /// grown when a batch needs more and never cleared: every byte read was written for that batch).
+    /// Held by pointer, like `macs`: copied out of an array, each token retained and released the
+    /// array's storage around the copy (an atomic pair per card, a seventh of a card's token in a column).
+    let tokens = ByteScratch(capacity: 256)
     /// Scratch of the kernel: `MK_DIGIT_STRIDE` numeral slots per digit request.
     @exclusivity(unchecked) var numerals: [UInt8] = []
     @exclusivity(unchecked) var madeDigits = 0
