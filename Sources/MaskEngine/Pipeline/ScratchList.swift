@@ -38,10 +38,13 @@ final class ScratchList<Element: BitwiseCopyable> {
 
     @inline(__always)
     func append(_ element: Element) {
-        storage.reserve(count + 1, keeping: count)
-        // Sound: count < capacity after the reservation above.
-        (storage.base + count).initialize(to: element)
-        count += 1
+        // The count read once: after the element's store the compiler must assume `count` changed (the
+        // storage could alias the object) and read it again.
+        let n = count
+        storage.reserve(n + 1, keeping: n)
+        // Sound: n < capacity after the reservation above.
+        (storage.base + n).initialize(to: element)
+        count = n + 1
     }
 
     /// Makes room for `n` elements in all.
