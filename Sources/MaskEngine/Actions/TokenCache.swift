@@ -106,7 +106,7 @@ final class TokenCache {
         guard let memory, let slot = slot(of: value, variant, in: memory) else { return false }
         let tokenLength = Int(slot.load(fromByteOffset: 3, as: UInt8.self))
         let token = UnsafeRawPointer(slot + Self.headerBytes + value.count).assumingMemoryBound(to: UInt8.self)
-        out.append(contentsOf: UnsafeBufferPointer(start: token, count: tokenLength))
+        out.append(copying: UnsafeBufferPointer(start: token, count: tokenLength))
         hits &+= 1
         windowHits &+= 1
         return true
