@@ -1223,6 +1223,51 @@ MK_IFMA_TARGET MK_ALWAYS_INLINE void ifma_modulus_of(const mk_ff1_wide_plan *p, 
 
 // Encrypts `count` strings (1 <= count <= sets * 8) `stride` bytes apart, `sets` registers of eight
 // lanes side by side; lanes past `count` repeat the last string and are dropped.
+// STR of a secret's two halves in radix 62 (a < 62^u, b < 62^v, u, v <= 20) at x[0 ..< u + v]: each
+// half split by 62^10 with the processor's one division, then the four parts by 62^5 and the eight
+// chunks (each below 62^5 < 2^30) into five numerals each in the lanes of one vector. ff1_str's numeral
+// loops, forty divisions by 62 each a multiply on one port, were a fifth of a secret's token.
+MK_IFMA_TARGET static void str62_halves(u128 a, u128 b, uint8_t *x, size_t u, size_t v) {
+    enum { CHUNK = 916132832 };  // 62^5
+    const uint64_t tenth = (uint64_t)CHUNK * CHUNK;  // 62^10
+    uint64_t a_low, b_low;
+    // The quotients fit 64 bits: a < 62^20, so a / 2^64 < 62^10 (likewise b).
+    const uint64_t a_high = divide_128_by_64(a, tenth, &a_low), b_high = divide_128_by_64(b, tenth, &b_low);
+    // Lanes 0-3: the four parts, each below 62^10 < 2^60; split by 62^5 (the double's quotient off by at
+    // most one, corrected).
+    const __m512i parts = _mm512_set_epi64(0, 0, 0, 0, (long long)b_low, (long long)b_high, (long long)a_low, (long long)a_high);
+    const __m512i chunk = _mm512_set1_epi64(CHUNK);
+    __m512i q = _mm512_cvttpd_epu64(_mm512_mul_pd(_mm512_cvtepu64_pd(parts), _mm512_set1_pd(1.0 / CHUNK)));
+    __m512i r = _mm512_sub_epi64(parts, _mm512_mullo_epi64(q, chunk));
+    const __mmask8 under = _mm512_cmplt_epi64_mask(r, _mm512_setzero_si512());
+    r = _mm512_mask_add_epi64(r, under, r, chunk);
+    q = _mm512_mask_sub_epi64(q, under, q, _mm512_set1_epi64(1));
+    const __mmask8 over = _mm512_cmpge_epi64_mask(r, chunk);
+    r = _mm512_mask_sub_epi64(r, over, r, chunk);
+    q = _mm512_mask_add_epi64(q, over, q, _mm512_set1_epi64(1));
+    // The chunks in numeral order: a's high part's quotient and remainder, a's low part's, then b's.
+    __m512i c = _mm512_permutex2var_epi64(q, _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0), r);
+    // Five numerals a chunk, the last first: (c * 554189329) >> 35 is c / 62 for c < 2^30.
+    __m512i bytes = _mm512_setzero_si512();
+    for (int j = 4; j >= 0; j--) {
+        const __m512i next = _mm512_srli_epi64(_mm512_mul_epu32(c, _mm512_set1_epi64(554189329)), 35);
+        const __m512i numeral = _mm512_sub_epi64(c, _mm512_mul_epu32(next, _mm512_set1_epi64(62)));
+        bytes = _mm512_or_si512(bytes, _mm512_slli_epi64(numeral, 8 * j));
+        c = next;
+    }
+    // Each 128-bit lane's two chunks (bytes 0-4 and 8-12) side by side: ten numerals a lane, forty in all.
+    const __m512i pack = _mm512_broadcast_i32x4(_mm_set_epi8(-1, -1, -1, -1, -1, -1, 12, 11, 10, 9, 8, 4, 3, 2, 1, 0));
+    const __m512i packed = _mm512_shuffle_epi8(bytes, pack);
+    uint8_t numerals[64];
+    _mm_storeu_si128((__m128i *)numerals, _mm512_castsi512_si128(packed));
+    _mm_storeu_si128((__m128i *)(numerals + 10), _mm512_extracti32x4_epi32(packed, 1));
+    _mm_storeu_si128((__m128i *)(numerals + 20), _mm512_extracti32x4_epi32(packed, 2));
+    _mm_storeu_si128((__m128i *)(numerals + 30), _mm512_extracti32x4_epi32(packed, 3));
+    // a's twenty numerals, then b's: their last u and v.
+    memcpy(x, numerals + 20 - u, u);
+    memcpy(x + u, numerals + 40 - v, v);
+}
+
 MK_IFMA_TARGET MK_ALWAYS_INLINE void ifma_encrypt_group(const mk_ff1_wide_plan *p, uint8_t *numerals, size_t stride,
                                                     size_t count, const int sets, const int words) {
     const size_t n = p->count, u = n / 2, v = n - u;
@@ -1291,6 +1336,10 @@ MK_IFMA_TARGET MK_ALWAYS_INLINE void ifma_encrypt_group(const mk_ff1_wide_plan *
         }
     }
     for (size_t k = 0; k < count; k++) {
+        if (p->radix == 62 && v <= 20) {
+            str62_halves(wide_value(low[0][k], high[0][k]), wide_value(low[1][k], high[1][k]), numerals + stride * k, u, v);
+            continue;
+        }
         ff1_str(wide_value(low[0][k], high[0][k]), numerals + stride * k, u, p->radix);
         ff1_str(wide_value(low[1][k], high[1][k]), numerals + stride * k + u, v, p->radix);
     }
