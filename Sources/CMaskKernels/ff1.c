@@ -585,7 +585,8 @@ MK_VAES_TARGET MK_ALWAYS_INLINE __m512i read_decimal8(const uint8_t *numerals, s
     return _mm512_permutex2var_epi64(four[0], _mm512_set_epi64(14, 12, 10, 8, 6, 4, 2, 0), four[1]);
 }
 
-// x / d and x % d per 64-bit lane, for x < 2^52 and d < 2^26 (a double's quotient is off by at most one).
+// x / d and x % d per 64-bit lane, for x < 2^60 and d < 2^31 (a double's quotient is then off by at most
+// one, and corrected).
 MK_VAES_TARGET MK_ALWAYS_INLINE __m512i divide_lanes(__m512i x, uint64_t d, __m512i *rest) {
     const __m512i m = _mm512_set1_epi64((long long)d);
     __m512i q = _mm512_cvttpd_epu64(_mm512_mul_pd(_mm512_cvtepu64_pd(x), _mm512_set1_pd(1.0 / (double)d)));
@@ -1233,18 +1234,10 @@ MK_IFMA_TARGET static void str62_halves(u128 a, u128 b, uint8_t *x, size_t u, si
     uint64_t a_low, b_low;
     // The quotients fit 64 bits: a < 62^20, so a / 2^64 < 62^10 (likewise b).
     const uint64_t a_high = divide_128_by_64(a, tenth, &a_low), b_high = divide_128_by_64(b, tenth, &b_low);
-    // Lanes 0-3: the four parts, each below 62^10 < 2^60; split by 62^5 (the double's quotient off by at
-    // most one, corrected).
+    // Lanes 0-3: the four parts, each below 62^10 < 2^60, split by 62^5.
     const __m512i parts = _mm512_set_epi64(0, 0, 0, 0, (long long)b_low, (long long)b_high, (long long)a_low, (long long)a_high);
-    const __m512i chunk = _mm512_set1_epi64(CHUNK);
-    __m512i q = _mm512_cvttpd_epu64(_mm512_mul_pd(_mm512_cvtepu64_pd(parts), _mm512_set1_pd(1.0 / CHUNK)));
-    __m512i r = _mm512_sub_epi64(parts, _mm512_mullo_epi64(q, chunk));
-    const __mmask8 under = _mm512_cmplt_epi64_mask(r, _mm512_setzero_si512());
-    r = _mm512_mask_add_epi64(r, under, r, chunk);
-    q = _mm512_mask_sub_epi64(q, under, q, _mm512_set1_epi64(1));
-    const __mmask8 over = _mm512_cmpge_epi64_mask(r, chunk);
-    r = _mm512_mask_sub_epi64(r, over, r, chunk);
-    q = _mm512_mask_add_epi64(q, over, q, _mm512_set1_epi64(1));
+    __m512i r;
+    const __m512i q = divide_lanes(parts, CHUNK, &r);
     // The chunks in numeral order: a's high part's quotient and remainder, a's low part's, then b's.
     __m512i c = _mm512_permutex2var_epi64(q, _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0), r);
     // Five numerals a chunk, the last first: (c * 554189329) >> 35 is c / 62 for c < 2^30.
