@@ -112,8 +112,8 @@ public final class Tokenizer {
 
     /// The token kernels this process runs, as a report names them: the AES under cards', SSNs' and
     /// secrets' FF1 (`VAES` batches where the CPU has VAES and AVX-512 with IFMA, else `AES-NI` or `portable`), the
-    /// byte loops of secrets' tokens (`letters VBMI2` or `portable`) and the SHA-256 under email MACs and
-    /// keystream blocks (`AVX-512` lanes, `SHA-NI` or `portable`).
+    /// byte loops of secrets', cards' and SSNs' tokens (`letters VBMI2` or `portable`) and the SHA-256 under
+    /// email MACs and keystream blocks (`AVX-512` lanes, `SHA-NI` or `portable`).
     public static var kernelName: String {
         let aes = mk_aes_uses_vaes() == 1 ? "VAES" : mk_aes_uses_aesni() == 1 ? "AES-NI" : "portable"
         let letters = mk_path_available(MK_KERNEL_LETTERS, MK_PATH_WIDE) == 1 ? "VBMI2" : "portable"
