@@ -6,6 +6,7 @@
 // (its digits compressed into the slot, the slot's numerals expanded back into the digits' places).
 #include "mask_digit_tokens.h"
 #include "kernel_path_internal.h"
+#include "csv_kernel_internal.h"
 
 #include <string.h>
 
@@ -110,10 +111,9 @@ static inline void write_token(const uint8_t *value, uint32_t length, const uint
 
 // The digits among the first `length` bytes (at most 64) of `value`, and their numerals in `*numerals`.
 DIGITS_TARGET static inline __mmask64 digits_of(const uint8_t *value, uint32_t length, __m512i *numerals, __m512i *bytes) {
-    const __mmask64 valid = length >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << length) - 1);
-    *bytes = _mm512_maskz_loadu_epi8(valid, value);
+    *bytes = _mm512_maskz_loadu_epi8(mk_bits_below(length), value);
     *numerals = _mm512_sub_epi8(*bytes, _mm512_set1_epi8('0'));
-    return _mm512_mask_cmplt_epu8_mask(valid, *numerals, _mm512_set1_epi8(10));
+    return _mm512_mask_cmplt_epu8_mask(mk_bits_below(length), *numerals, _mm512_set1_epi8(10));
 }
 
 // read_numerals for a value of at most 64 bytes: the count of its digits, their numerals stored in the
@@ -144,7 +144,7 @@ DIGITS_TARGET static void write_token_wide(const uint8_t *value, uint32_t length
     // The last digit's place is the highest bit of `digits` (a token has at least two digits).
     if (check >= 0) spread = _mm512_mask_set1_epi8(spread, (__mmask64)1 << (63 - __builtin_clzll(digits)), (char)check);
     const __m512i out = _mm512_mask_add_epi8(bytes, digits, spread, _mm512_set1_epi8('0'));
-    _mm512_mask_storeu_epi8(token, length >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << length) - 1), out);
+    _mm512_mask_storeu_epi8(token, mk_bits_below(length), out);
 }
 
 // Whether this call reads and writes values in vectors: the letters kernel's wide path, unless forced off.

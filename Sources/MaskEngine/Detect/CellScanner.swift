@@ -238,17 +238,12 @@ public struct CellScanner {
         if context.credentialValue == .textArray { return Self.scanArrayElements(bytes, lower: lower, upper: upper, into: &findings) }
         let value = UnsafeBufferPointer(rebasing: bytes[lower..<upper])
         let isDocument = JSONNumberSpans.isContainer(value)
-        switch context.credentialValue {
-        case .json where !isDocument:
+        if context.credentialValue == .json && !isDocument {
             // A bare JSON value: a string's contents are the secret; a number, `true`, `false` or
             // `null` (no secret a token could replace and keep JSON) is scanned as any value.
-            if let string = Self.bareJSONString(value) {
-                findings.append(Self.credential(bytes, (lower + string.lowerBound)..<(lower + string.upperBound), cell: lower))
-                return 1
-            }
-            return nil
-        case .text, .json, .textArray:
-            break
+            guard let string = Self.bareJSONString(value) else { return nil }
+            findings.append(Self.credential(bytes, (lower + string.lowerBound)..<(lower + string.upperBound), cell: lower))
+            return 1
         }
         guard isDocument else {
             findings.append(Self.credential(bytes, lower..<upper, cell: lower))
