@@ -1231,8 +1231,14 @@ MK_IFMA_TARGET MK_ALWAYS_INLINE void ifma_modulus_of(const mk_ff1_wide_plan *p, 
 MK_IFMA_TARGET static void str62_halves(u128 a, u128 b, uint8_t *x, size_t u, size_t v) {
     enum { CHUNK = 916132832 };  // 62^5
     const uint64_t tenth = (uint64_t)CHUNK * CHUNK;  // 62^10
+    // The quotients fit 64 bits: a < 62^20, so a / 2^64 < 62^10 (likewise b). Were a half ever past that
+    // (no FF1 output is), the processor's division would trap: ff1_str's 128-bit one takes it instead.
+    if ((uint64_t)(a >> 64) >= tenth || (uint64_t)(b >> 64) >= tenth) {
+        ff1_str(a, x, u, 62);
+        ff1_str(b, x + u, v, 62);
+        return;
+    }
     uint64_t a_low, b_low;
-    // The quotients fit 64 bits: a < 62^20, so a / 2^64 < 62^10 (likewise b).
     const uint64_t a_high = divide_128_by_64(a, tenth, &a_low), b_high = divide_128_by_64(b, tenth, &b_low);
     // Lanes 0-3: the four parts, each below 62^10 < 2^60, split by 62^5.
     const __m512i parts = _mm512_set_epi64(0, 0, 0, 0, (long long)b_low, (long long)b_high, (long long)a_low, (long long)a_high);
