@@ -293,17 +293,31 @@ import Testing
     }
 
     /// 10^5 random distinct values of every length up to 64 (so FF1, the single-symbol permutations and
-    /// the keystream all take part) give 10^5 distinct tokens, each of the right shape.
+    /// the keystream all take part) give 10^5 distinct tokens, each of the right shape. The shape is
+    /// checked on the first 10^4 in the order they were drawn (the set's own order changes from process
+    /// to process, so which values were checked did too, and the test failed now and then), and not on
+    /// a value holding an escape (a backslash escape, `%28`): those are tokenized as the characters they
+    /// encode, whose letters and digits, not the raw bytes', decide whether the punctuation is kept
+    /// (`=dQ%28e#%` has three once `%28` is `(`).
     @Test func randomValuesGetDistinctTokens() {
         var g = StageOneTests.Generator(state: 7)
-        var values = Set<[UInt8]>()
-        while values.count < 100_000 { values.insert(Self.randomValue(&g, nonASCII: false)) }
+        var seen = Set<[UInt8]>()
+        var values: [[UInt8]] = []
+        while values.count < 100_000 {
+            let v = Self.randomValue(&g, nonASCII: false)
+            if seen.insert(v).inserted { values.append(v) }
+        }
         var tokens = Set<[UInt8]>()
-        for v in values {
+        var checked = 0
+        for (i, v) in values.enumerated() {
             let t = token(v)
-            if tokens.count < 2_000 { Self.checkShape(v, t) }
+            if i < 10_000 && !v.withUnsafeBufferPointer({ LengthKeepingTokenizer.holdsEscapes($0) }) {
+                Self.checkShape(v, t)
+                checked += 1
+            }
             tokens.insert(t)
         }
+        #expect(checked > 9_000, "most values hold no escape")
         #expect(tokens.count == values.count)
     }
 
