@@ -48,23 +48,35 @@ static inline mk_csv_split last_record_end(const uint8_t *bytes, size_t length, 
     mk_csv_split result = {0, 0, 0};
     uint64_t inside_carry = 0;  // all ones when the previous block ended inside quotes
     size_t lines = 0, records = 0;
+    // The last block with a record end, its masks, and the counts before it: the result is made from
+    // them once, after the loop, which then has no branch on the data.
+    size_t last_base = 0, lines_before = 0, records_before = 0;
+    uint64_t last_ends = 0, last_nl = 0;
     for (size_t base = 0; base < length; base += 64) {
         size_t n = length - base < 64 ? length - base : 64;
         uint64_t q, nl;
         if (n == 64) full_block_masks(bytes + base, quote, &q, &nl);
         else masks_scalar(bytes + base, n, quote, &q, &nl);
+        // The carry is the parity of the block's quotes, not the prefix XOR's top bit: the next block
+        // then does not wait for this one's carry-less multiply.
         uint64_t inside = prefix_xor(q) ^ inside_carry;
-        inside_carry = (uint64_t)((int64_t)inside >> 63);
+        inside_carry ^= (uint64_t)0 - (uint64_t)(__builtin_popcountll(q) & 1);
         uint64_t ends = nl & ~inside;
-        if (ends) {
-            int last = 63 - __builtin_clzll(ends);
-            uint64_t upto = last == 63 ? ~(uint64_t)0 : (((uint64_t)1 << (last + 1)) - 1);
-            result.end = base + (size_t)last + 1;
-            result.lines = lines + (size_t)__builtin_popcountll(nl & upto);
-            result.records = records + (size_t)__builtin_popcountll(ends);
-        }
+        const int has = ends != 0;
+        last_base = has ? base : last_base;
+        last_ends = has ? ends : last_ends;
+        last_nl = has ? nl : last_nl;
+        lines_before = has ? lines : lines_before;
+        records_before = has ? records : records_before;
         lines += (size_t)__builtin_popcountll(nl);
         records += (size_t)__builtin_popcountll(ends);
+    }
+    if (last_ends) {
+        int last = 63 - __builtin_clzll(last_ends);
+        uint64_t upto = last == 63 ? ~(uint64_t)0 : (((uint64_t)1 << (last + 1)) - 1);
+        result.end = last_base + (size_t)last + 1;
+        result.lines = lines_before + (size_t)__builtin_popcountll(last_nl & upto);
+        result.records = records_before + (size_t)__builtin_popcountll(last_ends);
     }
     return result;
 }
