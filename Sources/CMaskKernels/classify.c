@@ -566,7 +566,7 @@ __attribute__((always_inline)) static inline wide_lanes wl_shl(wide_lanes a, int
 typedef struct {
     uint64_t anchor[LANES], trigger[LANES], digitstart[LANES], longrun[LANES], underscores[LANES], word_starts[LANES];
     uint64_t group_starts[LANES], colon[LANES], dash_u[LANES];
-    uint64_t group_lo[LANES], group_hi[LANES], marks_lo[LANES], marks_hi[LANES];
+    uint64_t group_lo[LANES], group_hi[LANES], marks_lo[LANES], marks_hi[LANES], reached[LANES];
 } lane_masks;
 
 /// `derive` for the blocks in slots 1...8 of `r` (at `base`, `base` + 64, ...), all but what one block
@@ -600,6 +600,13 @@ static inline void derive_lanes(const raw_lanes *r, lanes armed, wide_lanes vali
     const wide_lanes marks = wl(tail.lo | nine.lo, tail.hi | nine.hi | (unread_hi & d.hi));
     const wide_lanes group = wl_or(d, wl_and(joiner_any, wl_and(wl_shl(d, 1), wl_shr(d, 1))));
     memcpy(out->group_starts, &group_starts, sizeof group_starts);
+    // `starts_reaching_marks`'s first test in lanes (its 128-bit addition by a carry compare): the lanes
+    // where no start's group reaches a mark, most of them, skip the scalar call (`finish_lane`).
+    const lanes low = group_starts + group.lo;
+    const lanes high = group.hi - (lanes)(low < group_starts);
+    const lanes reached = ((((low ^ group.lo) & group.lo) | group_starts) & marks.lo)
+                          | (((high ^ group.hi) & group.hi) & (marks.hi | unread_hi));
+    memcpy(out->reached, &reached, sizeof reached);
     memcpy(out->group_lo, &group.lo, sizeof group.lo);
     memcpy(out->group_hi, &group.hi, sizeof group.hi);
     memcpy(out->marks_lo, &marks.lo, sizeof marks.lo);
@@ -683,13 +690,10 @@ static inline lanes keyword_armed(const raw_lanes *r, int count, uint64_t *keywo
 /// (`starts_reaching_marks` on the lanes that have group starts and marks) and the ':' after "-u".
 __attribute__((always_inline))
 static inline void finish_lane(lane_masks *m, int j, int64_t base, int64_t *last_dash_u) {
-    uint64_t starts = m->group_starts[j];
-    if (starts) {
-        u128 marks = wide(m->marks_lo[j], m->marks_hi[j]);
-        if (marks != 0) {
-            u128 unread = ~(((u128)1 << (128 - 10)) - 1);
-            m->digitstart[j] |= starts_reaching_marks(starts, wide(m->group_lo[j], m->group_hi[j]), marks | unread);
-        }
+    if (m->reached[j]) {
+        const u128 unread = ~(((u128)1 << (128 - 10)) - 1);
+        m->digitstart[j] |= starts_reaching_marks(m->group_starts[j], wide(m->group_lo[j], m->group_hi[j]),
+                                                  wide(m->marks_lo[j], m->marks_hi[j]) | unread);
     }
     uint64_t dash_u = m->dash_u[j], colon = m->colon[j];
     int64_t reach = *last_dash_u + DASH_U_REACH - base;
