@@ -443,24 +443,35 @@ static uint64_t prefixed_underscores(const uint8_t *buffer, size_t total, size_t
 
 // The word starts `bits` of long runs in the block at `base` where SecretDetector.token can find
 // something: a catalogue prefix; a JWT's `eyJ`; a Discord bot token's first byte (its id is base64 of a
-// number: 'M', 'N', 'O'); a suffixed token's separator at its fixed offset (MaxMind `_` at 6, Terraform
-// `.` at 14, Mailchimp `-` at 32, Azure `Q~` at 4 after a digit). Stage 2 reads the same bytes inside
-// its cell, so a start dropped here is one where it finds nothing. UUIDs, digests and words go.
-static uint64_t token_starts(const uint8_t *buffer, size_t total, size_t base, uint64_t bits,
+// number: 'M', 'N', 'O'); a suffixed token (`SecretDetector.suffixedToken`): letters and digits up to its
+// separator at the shape's offset, MaxMind's `_` after 6, Terraform's `.` after 14, Mailchimp's `-us`
+// after 32, or Azure's digit and `Q~` at 3. Stage 2 reads the same bytes inside its cell, so a start
+// dropped here is one where it finds nothing. UUIDs, digests and words go. `alnum`: the letters and
+// digits of the block and the next one (the run from a start is measured in them, as stage 2's head).
+// A separator alone at its offset let through every UUID followed by a date: 32 bytes on from its
+// second group, past the UUID's end, lies the date's first '-' (Benchmarks/RESULTS.md).
+static uint64_t token_starts(const uint8_t *buffer, size_t total, size_t base, uint64_t bits, u128 alnum,
                              const mk_token_prefixes *prefixes) {
     uint64_t kept = 0;
-    uint8_t tail[33];
+    uint8_t tail[35];
     for (uint64_t rest = bits; rest; rest &= rest - 1) {
-        size_t s = base + (size_t)__builtin_ctzll(rest);
+        const unsigned i = (unsigned)__builtin_ctzll(rest);
+        size_t s = base + i;
         const uint8_t *p = buffer + s;
-        if (s + 33 > total) {
+        if (s + sizeof tail > total) {
             // Near the buffer's end, the bytes past it read as zero (stage 2 reads inside its cell only).
             memset(tail, 0, sizeof tail);
             memcpy(tail, p, total - s);
             p = tail;
         }
-        int may = (p[0] == 'e' && p[1] == 'y' && p[2] == 'J') || p[0] == 'M' || p[0] == 'N' || p[0] == 'O'
-                  || p[6] == '_' || p[14] == '.' || p[32] == '-' || (p[5] == '~' && p[4] == 'Q');
+        // The letters and digits from the start on (at least 64 when they fill the two blocks from it,
+        // which is longer than any head below).
+        const u128 stops = ~(alnum >> i);
+        const int head = stops ? ctz128(stops) : 128;
+        const int suffixed = (head == 6 && p[6] == '_') | (head == 14 && p[14] == '.')
+                             | (head == 32 && p[32] == '-' && p[33] == 'u' && p[34] == 's')
+                             | (p[5] == '~' && p[4] == 'Q' && (unsigned)(p[3] - '0') < 10);
+        const int may = (p[0] == 'e' && p[1] == 'y' && p[2] == 'J') || p[0] == 'M' || p[0] == 'N' || p[0] == 'O' || suffixed;
         if (may || prefix_starts_at(buffer, total, s, prefixes)) kept |= rest & -rest;
     }
     return kept;
@@ -511,7 +522,8 @@ static void classify_with(raw_function raw, const uint8_t *buffer, size_t total,
             underscores = prefixed_underscores(buffer, total, offset, current->alnum, underscores, prefixes);
         out[b].anchor |= underscores;
         uint64_t token_bits = out[b].longrun & word_starts;
-        out[b].tokenstart = token_bits && prefixes ? token_starts(buffer, total, offset, token_bits, prefixes) : token_bits;
+        out[b].tokenstart = token_bits && prefixes
+            ? token_starts(buffer, total, offset, token_bits, wide(current->alnum, next->alnum), prefixes) : token_bits;
         swap = current; current = next; next = swap;
     }
     clip_last_block(out, blocks, length);
@@ -778,8 +790,9 @@ static inline void classify_lanes(lane_raw_function raw, const uint8_t *buffer, 
             o->structural = r.structural[1 + j];
             o->longrun = m.longrun[j];
             uint64_t token_bits = m.longrun[j] & m.word_starts[j];
-            o->tokenstart = token_bits && prefixes ? token_starts(buffer, total, (size_t)offset, token_bits, prefixes)
-                                                   : token_bits;
+            o->tokenstart = token_bits && prefixes
+                ? token_starts(buffer, total, (size_t)offset, token_bits, wide(r.alnum[1 + j], r.alnum[2 + j]), prefixes)
+                : token_bits;
         }
         // The eighth block and the one after it are the next eight's before and first.
         shift_slots(&r);
