@@ -14,7 +14,9 @@
 // Pseudo-code of `derive`, per byte position p of the block:
 //   digitstart = p starts a digit run that mayStartGroup could accept (9+ digits; a run followed by a
 //                space or '-' and a digit; a 3- or 4-digit run followed by '.' and a digit) and, unless
-//                it has 9+ digits, whose group holds a card or SSN shape at or after p (`starts_reaching_marks`)
+//                it has 9+ digits, whose group holds a card or SSN shape at or after p (`starts_reaching_marks`),
+//                and the byte before p is no letter (DigitGroupDetector.scan drops a run glued to a letter
+//                inside its cell, a digest's digits; a cell that starts at p adds it, `CellStart`)
 //              | p is the first digit of an encoded '@' ('4' after '%', x, X; '0' after u, #, x, X; '6' after #)
 //   anchor     = '@' after a local-part or user-information byte and before a byte that is no space
 //              | '_' after a letter or digit (a token glued after an underscore) and, given the catalogue's
@@ -269,8 +271,10 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
         u128 dot_digit = wide(r->dot, n->dot) & (d >> 1);
         u128 dotted = (d2 & (d2 >> 1) & (dot_digit >> 3)) | (d4 & (dot_digit >> 4));
         uint64_t encoded = r->enc_digit & ((r->enc_prev << 1) | (st->enc_prev));
-        uint64_t long_run = run_start & (uint64_t)nine;
-        uint64_t group_starts = run_start & (uint64_t)(joined | dotted) & ~long_run;
+        // Run starts after a letter go (a digit cannot precede a run start).
+        const uint64_t free_start = run_start & ~((r->alnum << 1) | st->alnum);
+        uint64_t long_run = free_start & (uint64_t)nine;
+        uint64_t group_starts = free_start & (uint64_t)(joined | dotted) & ~long_run;
         if (group_starts) {
             u128 joiner_any = wide(r->space | r->dash | r->dot, n->space | n->dash | n->dot);
             u128 tail = joiner_any & (d4 >> 1) & ((d4 << 4) | ((d2 << 2) & (joiner_any << 3)));
@@ -464,13 +468,16 @@ static uint64_t token_starts(const uint8_t *buffer, size_t total, size_t base, u
             memcpy(tail, p, total - s);
             p = tail;
         }
-        // The letters and digits from the start on (at least 64 when they fill the two blocks from it,
-        // which is longer than any head below).
-        const u128 stops = ~(alnum >> i);
-        const int head = stops ? ctz128(stops) : 128;
-        const int suffixed = (head == 6 && p[6] == '_') | (head == 14 && p[14] == '.')
-                             | (head == 32 && p[32] == '-' && p[33] == 'u' && p[34] == 's')
-                             | (p[5] == '~' && p[4] == 'Q' && (unsigned)(p[3] - '0') < 10);
+        int suffixed = 0;
+        if ((p[6] == '_') | (p[14] == '.') | (p[32] == '-') | (p[5] == '~')) {
+            // The letters and digits from the start on (at least 64 when they fill the two blocks from
+            // it, which is longer than any head below).
+            const u128 stops = ~(alnum >> i);
+            const int head = stops ? ctz128(stops) : 128;
+            suffixed = (head == 6 && p[6] == '_') | (head == 14 && p[14] == '.')
+                       | (head == 32 && p[32] == '-' && p[33] == 'u' && p[34] == 's')
+                       | (p[5] == '~' && p[4] == 'Q' && (unsigned)(p[3] - '0') < 10);
+        }
         const int may = (p[0] == 'e' && p[1] == 'y' && p[2] == 'J') || p[0] == 'M' || p[0] == 'N' || p[0] == 'O' || suffixed;
         if (may || prefix_starts_at(buffer, total, s, prefixes)) kept |= rest & -rest;
     }
@@ -602,8 +609,9 @@ static inline void derive_lanes(const raw_lanes *r, lanes armed, wide_lanes vali
     const wide_lanes dot_digit = wl_and(wl(OWN(dot), AFTER(dot)), wl_shr(d, 1));
     const lanes dotted = (d2.lo & wl_shr(d2, 1).lo & wl_shr(dot_digit, 3).lo) | (d4.lo & wl_shr(dot_digit, 4).lo);
     const lanes encoded = OWN(enc_digit) & ((OWN(enc_prev) << 1) | (BEFORE(enc_prev) >> 63));
-    const lanes long_run = run_start & nine.lo;
-    const lanes group_starts = run_start & (joined.lo | dotted) & ~long_run;
+    const lanes free_start = run_start & ~((OWN(alnum) << 1) | (BEFORE(alnum) >> 63));   // none after a letter
+    const lanes long_run = free_start & nine.lo;
+    const lanes group_starts = free_start & (joined.lo | dotted) & ~long_run;
     const wide_lanes joiner_any = wl(OWN(space) | OWN(dash) | OWN(dot), AFTER(space) | AFTER(dash) | AFTER(dot));
     const wide_lanes tail = wl_and(wl_and(joiner_any, wl_shr(d4, 1)),
                                    wl_or(wl_shl(d4, 4), wl_and(wl_shl(d2, 2), wl_shl(joiner_any, 3))));

@@ -28,8 +28,9 @@ typedef struct {
     uint64_t digit;
     /// Digit candidates: starts of digit runs that may begin a card or an SSN (9+ digits, or joined by a
     /// space or '-' to more digits, or 3 or 4 digits before '.' and a digit), and the first digit of an
-    /// encoded '@' (`%40`, `\u0040`, `&#64;`, `&#x40;`). A run is judged on the whole buffer: a cell
-    /// that starts inside a run must look at its first byte itself.
+    /// encoded '@' (`%40`, `\u0040`, `&#64;`, `&#x40;`); not a run right after a letter. A run is judged
+    /// on the whole buffer: a cell that starts with a digit after a letter or digit must look at its
+    /// first byte itself.
     uint64_t digitstart;
     /// Bytes equal to one of the four structural bytes the caller chose (CSV: delimiter, quote, LF, CR).
     uint64_t structural;

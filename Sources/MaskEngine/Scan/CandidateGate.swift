@@ -46,7 +46,7 @@ struct CandidateGate {
         if valuesFollowNonAlnum { return CellStart.addsAfterNonAlnum(bytes, lower, masks[lower >> 6]) }
         // What the cursor adds at a value's first bytes (`CellStart`).
         let start = CellStart(bytes, lower, upper)
-        return start.insideDigitRun || start.underscore >= 0 || start.tokenStartBit(masks[lower >> 6], lower) != 0
+        return start.firstDigitIsCandidate || start.underscore >= 0 || start.tokenStartBit(masks[lower >> 6], lower) != 0
     }
 
     /// The first position at or after `position` that the cursor yields wherever a value starts: an

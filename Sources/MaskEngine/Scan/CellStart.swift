@@ -2,8 +2,9 @@ import CMaskKernels
 
 /// What a cell's first bytes add to its stage-1 candidates, because the kernel judged the bytes there by
 /// the buffer's byte before the cell, which is no part of the value (a wire length, a delimiter):
-/// - a digit inside a run of the buffer: the kernel judged the run from its real start, so the cell's
-///   first digit is a digit candidate of its own;
+/// - a digit after a letter or digit of the buffer: the kernel judged the run from its real start, or
+///   dropped it as glued to a letter (stage 2 drops such a run inside a cell, not at its start), so the
+///   cell's first digit is a digit candidate of its own;
 /// - a token start: at a letter or digit after a byte that is neither, the kernel's `tokenstart` bit
 ///   judged the same word start as the cell's; elsewhere (after a length byte that is a letter, or at
 ///   a '-' that may open a PEM block) a long run at the first byte is a token start as it is;
@@ -14,8 +15,8 @@ import CMaskKernels
 /// Made once per cell from two byte reads; the walk to the `_` runs only for a cell that starts inside
 /// a word.
 struct CellStart {
-    /// The cell starts inside a digit run of the buffer.
-    let insideDigitRun: Bool
+    /// The cell starts with a digit after a letter or digit of the buffer: a digit candidate.
+    let firstDigitIsCandidate: Bool
     /// The kernel's `tokenstart` bit at the first byte holds for the cell (else `longrun` does).
     let tokenStartJudged: Bool
     /// The `_` ending the word the cell starts inside of, or -1.
@@ -24,13 +25,13 @@ struct CellStart {
     @inline(__always)
     init(_ bytes: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int) {
         guard lower < upper else {
-            (insideDigitRun, tokenStartJudged, underscore) = (false, false, -1)
+            (firstDigitIsCandidate, tokenStartJudged, underscore) = (false, false, -1)
             return
         }
         let first = bytes[lower]
         let before: UInt8 = lower > 0 ? bytes[lower - 1] : 0
-        insideDigitRun = ASCII.isDigit(first) && ASCII.isDigit(before)
         let insideWord = ASCII.isAlnum(first) && ASCII.isAlnum(before)
+        firstDigitIsCandidate = ASCII.isDigit(first) && insideWord
         tokenStartJudged = ASCII.isAlnum(first) && !insideWord
         underscore = insideWord ? Self.underscore(ending: bytes, lower, upper) : -1
     }

@@ -253,7 +253,7 @@ public final class StageOneIndex {
     func hasCandidatesToScan(_ lower: Int, _ upper: Int) -> Bool {
         let first = lower >> 6
         let start = CellStart(buffer, lower, upper)
-        return start.insideDigitRun || start.underscore >= 0 || anyBit(lower, upper) { m, b in
+        return start.firstDigitIsCandidate || start.underscore >= 0 || anyBit(lower, upper) { m, b in
             m.anchor | m.digitstart | m.tokenstart | (b == first ? start.tokenStartBit(m, lower) : 0)
         }
     }
@@ -344,7 +344,7 @@ struct CandidateCursor {
         var digits = m.digitstart
         if blockIndex == lower >> 6 {
             starts |= cellStart.tokenStartBit(m, lower)
-            if cellStart.insideDigitRun { digits |= 1 << UInt64(lower & 63) }
+            if cellStart.firstDigitIsCandidate { digits |= 1 << UInt64(lower & 63) }
         }
         let anchors = blockIndex == extraAnchorBlock ? m.anchor | extraAnchorBit : m.anchor
         tokenBits = starts & low & high
