@@ -17,7 +17,8 @@
 //                it has 9+ digits, whose group holds a card or SSN shape at or after p (`starts_reaching_marks`),
 //                and the byte before p is no letter (DigitGroupDetector.scan drops a run glued to a letter
 //                inside its cell, a digest's digits; a cell that starts at p adds it, `CellStart`)
-//              | p is the first digit of an encoded '@' ('4' after '%', x, X; '0' after u, #, x, X; '6' after #)
+//              | p is the first digit of an encoded '@' whose escape is whole before it (`%40`, `\u0040`,
+//                `&#64;`, `&#0064;`, `&#x40;`: `encoded_escapes`)
 //   anchor     = '@' after a local-part or user-information byte and before a byte that is no space
 //              | '_' after a letter or digit (a token glued after an underscore) and, given the catalogue's
 //                prefixes, after a word of at most 16 bytes where a prefix starts (`prefixed_underscores`)
@@ -253,11 +254,12 @@ enum { DASH_U_REACH = 160 };
 /// Candidate masks of the block at absolute offset `base`, whose class masks are `r`; `n` is the next
 /// block's (zero past the buffer), `valid` marks this block's and the next block's bytes inside the buffer.
 static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t base, derive_state *st,
-                   mk_block_masks *out, uint64_t *underscores, uint64_t *word_starts) {
+                   mk_block_masks *out, uint64_t *underscores, uint64_t *word_starts, uint64_t *encoded_digits) {
     // Digit runs (most text blocks have none, and then no digit candidate).
     uint64_t before_digit = st->digit;
     if (r->digit == 0) {
         out->digitstart = 0;
+        *encoded_digits = 0;
     } else {
         u128 d = wide(r->digit, n->digit);
         uint64_t run_start = r->digit & ~((r->digit << 1) | before_digit);
@@ -287,7 +289,8 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
                 group_starts = starts_reaching_marks(group_starts, group, marks | unread);
             }
         }
-        out->digitstart = long_run | group_starts | encoded;
+        out->digitstart = long_run | group_starts;
+        *encoded_digits = encoded;   // the caller keeps those whose escape is whole (`encoded_escapes`)
     }
     out->digit = r->digit;
 
@@ -484,6 +487,25 @@ static uint64_t token_starts(const uint8_t *buffer, size_t total, size_t base, u
     return kept;
 }
 
+// The encoded '@' digits `bits` of the block at `base` whose escape is whole before them, as
+// EmailDetector.encodedSeparator reads it: `%40`, `\u0040`, `&#64;` or `&#0064;`, `&#x40;` or `&#x0040;`. The
+// class masks pair any of the digits with any of the bytes before them, and one such pair is "x64", in
+// every browser's user agent.
+static uint64_t encoded_escapes(const uint8_t *buffer, size_t base, uint64_t bits) {
+    uint64_t kept = 0;
+    for (uint64_t rest = bits; rest; rest &= rest - 1) {
+        // s >= 1: a digit is encoded only after a byte of the buffer.
+        const size_t s = base + (size_t)__builtin_ctzll(rest);
+        const uint8_t d = buffer[s], p = buffer[s - 1];
+        const uint8_t two = s >= 2 ? buffer[s - 2] : 0, three = s >= 3 ? buffer[s - 3] : 0;
+        const int whole = (p == '%' && d == '4') || (p == 'u' && d == '0' && two == '\\')
+                          || (p == '#' && (d == '6' || d == '0') && two == '&')
+                          || ((p | 0x20) == 'x' && (d == '4' || d == '0') && two == '#' && three == '&');
+        if (whole) kept |= rest & -rest;
+    }
+    return kept;
+}
+
 // Clears the bits past the window's `length` bytes in its last block.
 static inline void clip_last_block(mk_block_masks *out, size_t blocks, size_t length) {
     size_t rest = length - (blocks - 1) * 64;
@@ -514,17 +536,20 @@ static void classify_with(raw_function raw, const uint8_t *buffer, size_t total,
     raw_block pair[2];
     raw_block *current = &pair[0], *next = &pair[1], *swap;
     mk_block_masks discard;
-    uint64_t underscores, word_starts;
+    uint64_t underscores, word_starts, encoded;
     raw_at(raw, buffer, total, warm, structural, current);
     for (size_t offset = warm; offset < start; offset += 64) {
         raw_at(raw, buffer, total, offset + 64, structural, next);
-        derive(current, next, valid_bits((int64_t)offset, total), (int64_t)offset, &st, &discard, &underscores, &word_starts);
+        derive(current, next, valid_bits((int64_t)offset, total), (int64_t)offset, &st, &discard, &underscores, &word_starts,
+               &encoded);
         swap = current; current = next; next = swap;
     }
     for (size_t b = 0; b < blocks; b++) {
         size_t offset = start + b * 64;
         raw_at(raw, buffer, total, offset + 64, structural, next);
-        derive(current, next, valid_bits((int64_t)offset, total), (int64_t)offset, &st, &out[b], &underscores, &word_starts);
+        derive(current, next, valid_bits((int64_t)offset, total), (int64_t)offset, &st, &out[b], &underscores, &word_starts,
+               &encoded);
+        if (encoded) out[b].digitstart |= encoded_escapes(buffer, offset, encoded);
         if (underscores && prefixes)
             underscores = prefixed_underscores(buffer, total, offset, current->alnum, underscores, prefixes);
         out[b].anchor |= underscores;
@@ -585,7 +610,7 @@ __attribute__((always_inline)) static inline wide_lanes wl_shl(wide_lanes a, int
 typedef struct {
     uint64_t anchor[LANES], trigger[LANES], digitstart[LANES], longrun[LANES], underscores[LANES], word_starts[LANES];
     uint64_t group_starts[LANES], colon[LANES], dash_u[LANES];
-    uint64_t group_lo[LANES], group_hi[LANES], marks_lo[LANES], marks_hi[LANES], reached[LANES];
+    uint64_t group_lo[LANES], group_hi[LANES], marks_lo[LANES], marks_hi[LANES], reached[LANES], encoded[LANES];
 } lane_masks;
 
 /// `derive` for the blocks in slots 1...8 of `r` (at `base`, `base` + 64, ...), all but what one block
@@ -631,8 +656,8 @@ static inline void derive_lanes(const raw_lanes *r, lanes armed, wide_lanes vali
     memcpy(out->group_hi, &group.hi, sizeof group.hi);
     memcpy(out->marks_lo, &marks.lo, sizeof marks.lo);
     memcpy(out->marks_hi, &marks.hi, sizeof marks.hi);
-    const lanes digitstart = long_run | encoded;   // and the group starts `finish_lanes` keeps
-    memcpy(out->digitstart, &digitstart, sizeof digitstart);
+    memcpy(out->digitstart, &long_run, sizeof long_run);   // and the group starts `finish_lane` keeps
+    memcpy(out->encoded, &encoded, sizeof encoded);   // and the encoded '@' digits `encoded_escapes` keeps
 
     const lanes at_raw = OWN(at), space = OWN(space);
     const wide_lanes at_next = wl(~space & valid.lo, ~AFTER(space) & valid.hi);
@@ -795,6 +820,7 @@ static inline void classify_lanes(lane_raw_function raw, const uint8_t *buffer, 
             o->trigger = m.trigger[j];
             o->digit = r.digit[1 + j];
             o->digitstart = m.digitstart[j];
+            if (m.encoded[j]) o->digitstart |= encoded_escapes(buffer, (size_t)offset, m.encoded[j]);
             o->structural = r.structural[1 + j];
             o->longrun = m.longrun[j];
             uint64_t token_bits = m.longrun[j] & m.word_starts[j];
