@@ -24,7 +24,9 @@
 //                prefixes, after a word of at most 16 bytes where a prefix starts (`prefixed_underscores`)
 //              | '=' ':' '>' '",' "'," ' "' " '" '("' "('" right after a credential keyword and a key's tail
 //                (`armed`: a keyword hit filled forward through key, quote, bracket, space, operator bytes)
-//              | '=' ':' of a two-byte operator (a compared literal: `"x" == password`)
+//              | '=' of a two-byte operator (a compared literal: `"x" == password`, `"x" := pw`; the ':'
+//                before such a '=' adds nothing, stage 2 reads the same operator from either, and an IPv6
+//                address's "::" is none)
 //              | ':' before "//" (webhook URLs), between a digit and 'A' (Telegram), or at most 160 bytes
 //                after "-u" / "-U" (`curl -u user:pw`, `--user`, `--proxy-user`)
 //              | the first of five '-' (a PEM block)
@@ -336,7 +338,7 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
                 if (reach >= 63) command = ~(uint64_t)0;
                 else if (reach >= 0) command |= ((uint64_t)2 << reach) - 1;
             }
-            anchor |= r->colon & (armed | compared | webhook | telegram | command);
+            anchor |= r->colon & (armed | webhook | telegram | command);
         }
     }
     if (dash_u) st->last_dash_u = base + 63 - __builtin_clzll(dash_u);
@@ -685,7 +687,7 @@ static inline void derive_lanes(const raw_lanes *r, lanes armed, wide_lanes vali
     const lanes slash = OWN(slash), slash_after = AFTER(slash);
     const lanes webhook = ((slash >> 1) | (slash_after << 63)) & ((slash >> 2) | (slash_after << 62));
     const lanes telegram = ((digit << 1) | before_digit) & ((OWN(upper_a) >> 1) | (AFTER(upper_a) << 63));
-    anchor |= colon & (armed | compared | webhook | telegram);   // and the "-u" reach, `finish_lanes`'s
+    anchor |= colon & (armed | webhook | telegram);   // and the "-u" reach, `finish_lane`'s
 
     const lanes pairs = dash & dash_next;
     const wide_lanes dashes = wl(dash, dash_after);

@@ -23,6 +23,10 @@ import Testing
         ("clientSecret => \"cs_8f7e6d5c4b3a\"", "cs_8f7e6d5c4b3a"),
         ("some_api_token_123 = 8f14e45fceea167a5a36dedd4bea2543", "8f14e45fceea167a5a36dedd4bea2543"),
         ("DB_PASSWORD ::= \"hunter2hunter2\"", "hunter2hunter2"),
+        // A literal compared with a credential-named identifier, whatever the operator's first byte.
+        ("if (\"hunter2x\" == password)", "hunter2x"),
+        ("\"s3cr3tv\" != dbPassword", "s3cr3tv"),
+        ("if ('Tr0ub4dor' := password)", "Tr0ub4dor"),
         ("$dbPass .= 'kitten99'", "kitten99"),
         ("pw -> correcthorse", "correcthorse"),
         ("System.setProperty(\"API_TOKEN\", \"9f8e7d6c5b4a39281706\")", "9f8e7d6c5b4a39281706"),
