@@ -609,6 +609,14 @@ import Testing
         ("see -----BEGIN x", [4]),                            // a PEM block's first dash only
         ("curl -u bob:pw", [11]),                             // a ':' after "-u"
         ("https://hooks.example", [5]),                       // a ':' before "//"
+        ("3d585a8c-2869-428f-859c-95c8c2111081,2020-07-18", []),  // a UUID before a date: the date's '-' 32 bytes on is no Mailchimp key's
+        ("0123456789abcdef0a1b2c3d4e5f6789-us21", [0]),       // a Mailchimp key: 32 hex, "-us"
+        ("sha aa183361369a1aff", []),                         // nine digits glued to a letter (a digest's)
+        ("x 183361369 y", [2]),                               // the same nine alone
+        ("Windows NT 10.0; Win64; x64) AppleWebKit", []),     // "x64" is no encoded '@'
+        ("a&#x40;b.com a&#64;b.com", [4, 16]),                // these are
+        ("2001:db8::8d27 and a::b", []),                      // an IPv6 address's "::" is no operator
+        ("if (\"x9\" := password)", [10, 12]),                // a compared literal's '=' (its ':' adds nothing)
     ] as [(String, [Int])])
     func sharpFilters(_ text: String, _ expected: [Int]) {
         #expect(Self.candidates(in: text) == expected)
