@@ -4,7 +4,7 @@
 //
 //   cc -O2 -I Sources/CMaskKernels/include -I Sources/CMaskKernels Benchmarks/stage1_speed.c \
 //      Sources/CMaskKernels/*.c -o /tmp/stage1_speed
-//   /tmp/stage1_speed FILE [WINDOW_BYTES]
+//   /tmp/stage1_speed FILE [WINDOW_BYTES [copies]]
 //   # with the token catalogue's prefixes, as the engine classifies (the `_` and token-start filters, a
 //   # quarter of the kernel's time on PII-free tables):
 //   python3 Benchmarks/catalogue_prefixes.py > /tmp/catalogue_prefixes.c
@@ -14,6 +14,7 @@
 //   MASKD_STAGE1=avx2 /tmp/stage1_speed FILE       # AVX2 on a CPU with AVX-512BW (the default there)
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include "mask_kernels.h"
 
@@ -37,7 +38,10 @@ int main(int argc, char **argv) {
     size_t window = argc > 2 ? (size_t)atol(argv[2]) : 16384;
     if (window < 64) window = 64;
     mk_block_masks *masks = malloc(sizeof(mk_block_masks) * (window / 64 + 1));
-    const uint8_t structural[4] = {',', '"', '\n', '\r'};
+    // A third argument `copies` classifies as the column batches classify their copies of values: with no
+    // structural bytes (four zeros); by default, as a CSV chunk's index does.
+    const int copies = argc > 3 && strcmp(argv[3], "copies") == 0;
+    const uint8_t structural[4] = {copies ? 0 : ',', copies ? 0 : '"', copies ? 0 : '\n', copies ? 0 : '\r'};
     unsigned long long check = 0;
     double best = 1e30;
     for (int pass = 0; pass < 7; pass++) {

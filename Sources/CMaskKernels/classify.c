@@ -136,6 +136,7 @@ static inline uint8_t keyword_bits(uint8_t b, int k) {
 // `p` holds 64 bytes plus 3 readable after them (the keyword lookups read ahead).
 static void raw_scalar(const uint8_t *p, const uint8_t s[4], raw_block *r) {
     memset(r, 0, sizeof *r);
+    const int any_structural = (s[0] | s[1] | s[2] | s[3]) != 0;   // none when all four are zero
     for (int i = 0; i < 64; i++) {
         uint8_t b = p[i];
         uint64_t bit = (uint64_t)1 << i;
@@ -166,7 +167,7 @@ static void raw_scalar(const uint8_t *p, const uint8_t s[4], raw_block *r) {
         if (in_set(b, ":?.+|!")) r->op_byte |= bit;
         if (keyword_bits(b, 0) & keyword_bits(p[i + 1], 1) & keyword_bits(p[i + 2], 2) & keyword_bits(p[i + 3], 3))
             r->keyword |= bit;
-        if (b == s[0] || b == s[1] || b == s[2] || b == s[3]) r->structural |= bit;
+        if (any_structural && (b == s[0] || b == s[1] || b == s[2] || b == s[3])) r->structural |= bit;
     }
 }
 
@@ -933,7 +934,11 @@ static inline void raw_avx2(const uint8_t *p, const uint8_t s[4], raw_lanes *r, 
     r->op_byte[slot] = set64(lo_a, rows_a, lo_b, rows_b, OP_BYTE_LO);
     const __m256i zero = _mm256_setzero_si256();
     r->keyword[slot] = ~mask64(_mm256_cmpeq_epi8(keyword_hits(p), zero), _mm256_cmpeq_epi8(keyword_hits(p + 32), zero));
-    // The four structural bytes in one mask per half.
+    // The four structural bytes in one mask per half (none when all four are zero: see mk_classify).
+    if ((s[0] | s[1] | s[2] | s[3]) == 0) {
+        r->structural[slot] = 0;
+        return;
+    }
     const __m256i s0 = _mm256_set1_epi8((char)s[0]), s1 = _mm256_set1_epi8((char)s[1]);
     const __m256i s2 = _mm256_set1_epi8((char)s[2]), s3 = _mm256_set1_epi8((char)s[3]);
     const __m256i st_a = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(a, s0), _mm256_cmpeq_epi8(a, s1)),
@@ -999,7 +1004,8 @@ static inline void raw_avx512(const uint8_t *p, const uint8_t s[4], raw_lanes *r
     r->slash[slot] = EQ('/');
     r->dollar[slot] = EQ('$');
     r->upper_a[slot] = EQ('A');
-    r->structural[slot] = EQ(s[0]) | EQ(s[1]) | EQ(s[2]) | EQ(s[3]);
+    // None when all four are zero (see mk_classify): four broadcasts and compares a block saved.
+    r->structural[slot] = (s[0] | s[1] | s[2] | s[3]) ? EQ(s[0]) | EQ(s[1]) | EQ(s[2]) | EQ(s[3]) : 0;
 #undef EQ
     const __m512i folded = _mm512_or_si512(v, _mm512_set1_epi8(0x20));
     r->u_folded[slot] = _mm512_cmpeq_epi8_mask(folded, _mm512_set1_epi8('u'));

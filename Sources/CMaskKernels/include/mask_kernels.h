@@ -32,7 +32,8 @@ typedef struct {
     /// on the whole buffer: a cell that starts with a digit after a letter or digit must look at its
     /// first byte itself.
     uint64_t digitstart;
-    /// Bytes equal to one of the four structural bytes the caller chose (CSV: delimiter, quote, LF, CR).
+    /// Bytes equal to one of the four structural bytes the caller chose (CSV: delimiter, quote, LF, CR);
+    /// none when the caller chose four zeros.
     uint64_t structural;
     /// Bytes from which 16 or more token bytes `[A-Za-z0-9_.~-]` follow (the byte included); bytes past
     /// the classified range but inside the buffer count, so runs that straddle a window end are seen.
@@ -92,6 +93,9 @@ static inline int mk_prefix_pair_group(const mk_token_prefixes *prefixes, unsign
 /// mk_path_last says which ran.
 /// `prefixes` (may be NULL) lets an '_' anchor through only where a catalogue prefix starts at the word
 /// before it, when that word starts within 16 bytes; NULL lets every '_' after a letter or digit through.
+/// `structural`: the four bytes the `structural` mask marks; four zeros ask for none (the copies of values
+/// that the column batches classify, most of the bytes classified, have no use for it: their compares
+/// are skipped).
 void mk_classify(const uint8_t *buffer, size_t total, size_t start, size_t length,
                  const uint8_t structural[4], mk_block_masks *out, const mk_token_prefixes *prefixes);
 

@@ -13,7 +13,8 @@ import Glibc
 /// candidates costs two mask reads, however long it is. Classification runs in windows of
 /// `windowBlocks` blocks so that the masks stay in L1 while the cells that use them are processed.
 public final class StageOneIndex {
-    /// The structural bytes the kernel marks (e.g. CSV: delimiter, quote, LF, CR).
+    /// The structural bytes the kernel marks (e.g. CSV: delimiter, quote, LF, CR); four zeros, the
+    /// default, mark none (`nextStructural` then finds nothing) and spare the kernel their compares.
     public private(set) var structuralBytes: (UInt8, UInt8, UInt8, UInt8)
     private var masks: UnsafeMutablePointer<mk_block_masks>
     private var capacityBlocks: Int
@@ -23,7 +24,7 @@ public final class StageOneIndex {
     private var windowStart = 0
     private var windowEnd = 0
 
-    /// Creates an index whose kernel marks the four given structural bytes.
+    /// Creates an index whose kernel marks the four given structural bytes (none by default).
     public init(structural: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0), windowBytes: Int = 16 * 1024) {
         structuralBytes = structural
         windowBlocks = max(1, windowBytes / 64)
