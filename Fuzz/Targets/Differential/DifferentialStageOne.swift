@@ -3,9 +3,9 @@ import MaskEngine
 import Synchronization
 
 /// Stage 1's AVX2 kernel against its scalar twin, each forced and asserted to run, on random buffers,
-/// windows (start, length) and structural bytes; the masks with a one-line definition (digits,
-/// structural bytes, long runs; token starts only at word starts of long runs) against a byte loop
-/// too. Without AVX2 on the CPU the target compares nothing and says so on its first input.
+/// windows (start, length) and structural bytes (four zeros among them: none); the masks with a one-line
+/// definition (digits, structural bytes, long runs; token starts only at word starts of long runs)
+/// against a byte loop too. Without AVX2 on the CPU the target compares nothing and says so on its first input.
 public enum DifferentialStageOne: DifferentialTarget {
     public static let name = "DifferentialStageOne"
 
@@ -65,7 +65,8 @@ public enum DifferentialStageOne: DifferentialTarget {
                 let p = start + b * 64 + bit
                 let set = { (mask: UInt64) in (mask >> UInt64(bit)) & 1 == 1 }
                 let digit = bytes[p] >= 0x30 && bytes[p] <= 0x39
-                let isStructural = structural.contains(bytes[p])
+                // Four zero structural bytes ask for none (mk_classify).
+                let isStructural = structural != [0, 0, 0, 0] && structural.contains(bytes[p])
                 var longrun = p + 16 <= bytes.count
                 if longrun { for q in p..<(p + 16) where !isTokenByte(bytes[q]) { longrun = false; break } }
                 let wordstart = isAlnum(bytes[p]) && (p == 0 || !isAlnum(bytes[p - 1]))
