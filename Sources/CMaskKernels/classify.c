@@ -212,7 +212,7 @@ static inline int ctz128(u128 x) {
 //
 // A group is digit runs joined by single joiners (space, '-', '.') followed by a digit. A window that
 // stage 2 can accept starts at a run start p with one of three shapes:
-//   card  4 digits, a joiner, 4 or more digits (4-4-4..., 4-6-5, 4-6-4, 4-5-6, 4.4.4.4)
+//   card  4 digits (a whole run), a joiner, 4 or more digits (4-4-4..., 4-6-5, 4-6-4, 4-5-6, 4.4.4.4)
 //   ssn   3 digits, a joiner, 2 digits, a joiner, 4 or more digits (3-2-4)
 //   long  9 or more digits (a run of 12 to 19 inside a group is a card window by itself)
 // The shapes say "or more" of the last run because stage 2 may see a group cut short by its cell's end
@@ -220,8 +220,9 @@ static inline int ctz128(u128 x) {
 // cut group still has its shape here.
 //
 // A start is kept when its group holds a mark at or after it, where `marks` (see derive) are the bits
-// each shape sets inside its own group: a joiner with four digits after it and four digits, or a joiner
-// and two digits, before it (the card's first joiner, the SSN's second); the first of nine digits; and
+// each shape sets inside its own group: a joiner with four digits after it and a run of exactly four
+// digits, or a joiner and two digits, before it (the card's first joiner, the SSN's second); the first
+// of nine digits; and
 // every bit from `unread` on, where the marks would read past the 128-bit window.
 static inline uint64_t starts_reaching_marks(uint64_t starts, u128 group, u128 marks) {
     // What the starts' groups cover from each start on (each start carried to its group's end by one
@@ -282,7 +283,9 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
         uint64_t group_starts = free_start & (uint64_t)(joined | dotted) & ~long_run;
         if (group_starts) {
             u128 joiner_any = wide(r->space | r->dash | r->dot, n->space | n->dash | n->dot);
-            u128 tail = joiner_any & (d4 >> 1) & ((d4 << 4) | ((d2 << 2) & (joiner_any << 3)));
+            // A card's first joiner ends a run of exactly four (no digit five before it: a ZIP+4's
+            // "24033-4308" has none), an SSN's second one follows two digits after a joiner.
+            u128 tail = joiner_any & (d4 >> 1) & (((d4 << 4) & ~(d << 5)) | ((d2 << 2) & (joiner_any << 3)));
             u128 unread = ~(((u128)1 << (128 - 10)) - 1);   // tails and nines read up to 9 bytes ahead
             u128 marks = tail | nine | (unread & d);
             if (marks == 0) {
@@ -641,8 +644,9 @@ static inline void derive_lanes(const raw_lanes *r, lanes armed, wide_lanes vali
     const lanes long_run = free_start & nine.lo;
     const lanes group_starts = free_start & (joined.lo | dotted) & ~long_run;
     const wide_lanes joiner_any = wl(OWN(space) | OWN(dash) | OWN(dot), AFTER(space) | AFTER(dash) | AFTER(dot));
+    const wide_lanes d5 = wl_shl(d, 5), four_before = wl_and(wl_shl(d4, 4), wl(~d5.lo, ~d5.hi));
     const wide_lanes tail = wl_and(wl_and(joiner_any, wl_shr(d4, 1)),
-                                   wl_or(wl_shl(d4, 4), wl_and(wl_shl(d2, 2), wl_shl(joiner_any, 3))));
+                                   wl_or(four_before, wl_and(wl_shl(d2, 2), wl_shl(joiner_any, 3))));
     // `unread` of derive: bits 118...127.
     const lanes unread_hi = ~((one << 54) - one);
     const wide_lanes marks = wl(tail.lo | nine.lo, tail.hi | nine.hi | (unread_hi & d.hi));

@@ -613,6 +613,8 @@ import Testing
         ("0123456789abcdef0a1b2c3d4e5f6789-us21", [0]),       // a Mailchimp key: 32 hex, "-us"
         ("sha aa183361369a1aff", []),                         // nine digits glued to a letter (a digest's)
         ("x 183361369 y", [2]),                               // the same nine alone
+        ("ZIP 24033-4308", []),                               // a ZIP+4: a card's first run has four digits, not five
+        ("x 12345 6789 0123 4567", [2, 8, 13]),               // but a card may follow a longer run in its group
         ("Windows NT 10.0; Win64; x64) AppleWebKit", []),     // "x64" is no encoded '@'
         ("a&#x40;b.com a&#64;b.com", [4, 16]),                // these are
         ("2001:db8::8d27 and a::b", []),                      // an IPv6 address's "::" is no operator
