@@ -58,15 +58,15 @@ enum CardRules {
         var isInIssuerRange: Bool { CardIssuerRanges.accepts(digits, count: count) }
 
         /// Whether this number is a card: Luhn-valid, and in an issuer range or announced. Luhn goes
-        /// before the words (nine in ten numbers fail it, and reading words costs more), except when
-        /// nothing can announce the number: then neither is needed.
+        /// first: nine in ten numbers fail it, and it costs less than the issuer ranges' lookup and far
+        /// less than reading the words (order numbers and epoch milliseconds are most numbers tested).
         @inline(__always)
         func isCard(_ bytes: UnsafeBufferPointer<UInt8>, context: inout DigitGroupContext, atGroupStart: Bool) -> Bool {
             if context.barcodeColumn && isGTIN { return false }
             if context.phoneColumn && count <= PhoneNumberShape.maxDigits { return false }
-            if isInIssuerRange { return passesLuhn }
-            return context.mayAnnounce(atGroupStart: atGroupStart) && passesLuhn
-                && context.announcesCard(bytes, atGroupStart: atGroupStart)
+            guard passesLuhn else { return false }
+            return isInIssuerRange
+                || context.mayAnnounce(atGroupStart: atGroupStart) && context.announcesCard(bytes, atGroupStart: atGroupStart)
         }
 
         var passesLuhn: Bool { digits.span.withUnsafeBufferPointer { Luhn.isValid(digits: $0, count: count) } }
