@@ -739,7 +739,8 @@ static inline lanes keyword_armed(const raw_lanes *r, int count, uint64_t *keywo
 }
 
 /// What `derive` reads from one block to the next and the vector code cannot: the digit groups' marks
-/// (`starts_reaching_marks` on the lanes that have group starts and marks) and the ':' after "-u".
+/// (`starts_reaching_marks` on the lanes where `derive_lanes` found a start reaching one) and the ':' after
+/// "-u".
 __attribute__((always_inline))
 static inline void finish_lane(lane_masks *m, int j, int64_t base, int64_t *last_dash_u) {
     if (m->reached[j]) {

@@ -1222,8 +1222,6 @@ MK_IFMA_TARGET MK_ALWAYS_INLINE void ifma_modulus_of(const mk_ff1_wide_plan *p, 
     md->inverse = _mm512_set1_pd(p->inverse[which]);
 }
 
-// Encrypts `count` strings (1 <= count <= sets * 8) `stride` bytes apart, `sets` registers of eight
-// lanes side by side; lanes past `count` repeat the last string and are dropped.
 // STR of a secret's two halves in radix 62 (a < 62^u, b < 62^v, u, v <= 20) at x[0 ..< u + v]: each
 // half split by 62^10 with the processor's one division, then the four parts by 62^5 and the eight
 // chunks (each below 62^5 < 2^30) into five numerals each in the lanes of one vector. ff1_str's numeral
@@ -1267,6 +1265,8 @@ MK_IFMA_TARGET static void str62_halves(u128 a, u128 b, uint8_t *x, size_t u, si
     memcpy(x + u, numerals + 40 - v, v);
 }
 
+// Encrypts `count` strings (1 <= count <= sets * 8) `stride` bytes apart, `sets` registers of eight
+// lanes side by side; lanes past `count` repeat the last string and are dropped.
 MK_IFMA_TARGET MK_ALWAYS_INLINE void ifma_encrypt_group(const mk_ff1_wide_plan *p, uint8_t *numerals, size_t stride,
                                                     size_t count, const int sets, const int words) {
     const size_t n = p->count, u = n / 2, v = n - u;
