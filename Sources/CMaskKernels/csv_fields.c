@@ -59,9 +59,18 @@ static inline void masks_avx512(const uint8_t *p, uint8_t delimiter, csv_masks *
 
 static inline uint64_t prefix_xor_shifts(uint64_t x) { return mk_prefix_xor(x); }
 
+/// At each terminator, whether a mark lies in the field it ends: a mark's carry runs up through the bytes
+/// that are no terminator (all ones in ~terms) and stops on the first terminator, which it sets. `*carry`
+/// goes in at bit 0 (a mark in the field open before the block) and comes out set when a mark's carry
+/// runs off the block's top (one in the field still open after it). `marks` must not hold a terminator.
+static inline uint64_t marks_reaching_terms(uint64_t marks, uint64_t terms, uint64_t *carry) {
+    const unsigned __int128 sum = (unsigned __int128)~terms + marks + *carry;
+    *carry = (uint64_t)(sum >> 64);
+    return (uint64_t)sum & terms;
+}
+
 // The reader, inlined three times with its block masks and its prefix XOR known: into an AVX-512BW and
-// an AVX2 function (whose CPUs also have POPCNT, which the per-field quote counts use: the generic build's
-// software popcount was a third of the function, and PCLMULQDQ) and into the portable one.
+// an AVX2 function (whose CPUs also have POPCNT and PCLMULQDQ) and into the portable one.
 __attribute__((always_inline))
 static inline mk_csv_fields_result read_fields(const uint8_t *bytes, size_t length, size_t position, uint8_t delimiter,
                                                size_t max_records, size_t max_bytes, mk_csv_field *fields,
@@ -74,9 +83,12 @@ static inline mk_csv_fields_result read_fields(const uint8_t *bytes, size_t leng
     uint64_t starts_field = 1;   // 1 when the block's first byte starts a field (follows a terminator)
     uint64_t after_close = 0;    // 1 when the byte before the block is a closing quote
     uint64_t after_crlf = 0;     // 1 when the byte before the block is the CR of a CR LF
-    size_t quotes = 0, lfs = 0;  // quotes and LFs before the block, from `position`
+    uint64_t after_open = 0;     // 1 when the byte before the block is a quote that opens a field
+    uint64_t doubled_carry = 0;  // 1 when the field open before the block has a doubled quote
+    uint64_t backslash_carry = 0;// 1 when the field open before the block starts with a backslash
+    size_t lfs = 0;              // LFs before the block, from `position`
     // The field being read; the open record's fields are fields[result.fields ..< written].
-    size_t field_start = position, field_start_quotes = 0;
+    size_t field_start = position;
     size_t written = 0;
     uint8_t padded[64 + 2];
     for (size_t base = position; base < length; base += 64) {
@@ -95,8 +107,14 @@ static inline mk_csv_fields_result read_fields(const uint8_t *bytes, size_t leng
         const int next1 = avail > 65 ? bytes[base + 65] : -1;
         // Most blocks of most tables hold no quote, CR or backslash, and do not start inside quotes or
         // after a CR LF's CR: their fields end at every delimiter and LF, nothing in them can be
-        // malformed, and no field that starts in them starts with a backslash (MK_CSV_BACKSLASH).
+        // malformed, and no field starts with a quote or a backslash in them.
         uint64_t inside, close, crlf, lf_term, delim_out, terms, bad;
+        // The fields' flags, each at its terminator's bit. A field is quoted when a closing quote ends
+        // it (one that is not its last byte makes the record malformed, a quote inside a field that
+        // does not start with one too); doubled when a quote in it opens, other than its first (every
+        // doubled pair's second quote does); its value starts with a backslash when one lies at its
+        // start or after its opening quote.
+        uint64_t quoted_at, doubled_at, backslash_at;
         int ends_inside;
         const int plain = (m.quote | m.cr | m.backslash | inside_carry | after_crlf) == 0;
         if (plain) {
@@ -105,29 +123,53 @@ static inline mk_csv_fields_result read_fields(const uint8_t *bytes, size_t leng
             lf_term = m.lf;
             delim_out = m.delimiter;
             terms = (delim_out | lf_term) & valid;
+            quoted_at = after_close & terms;
+            doubled_at = marks_reaching_terms(0, terms, &doubled_carry);
+            backslash_at = marks_reaching_terms(0, terms, &backslash_carry);
+            after_open = 0;
         } else {
             inside = prefix_xor(m.quote) ^ inside_carry;
             const uint64_t open = m.quote & inside;
             close = m.quote & ~inside;
-            const uint64_t lf_next = (m.lf >> 1) | ((uint64_t)(next0 == '\n') << 63);
-            crlf = m.cr & ~inside & lf_next;
-            const uint64_t lone_cr = m.cr & ~inside & ~lf_next;
-            const uint64_t lf_of_crlf = m.lf & ((crlf << 1) | after_crlf);
+            // CRs are rare in most files (and then one a record): the LF-only reading skips these.
+            uint64_t lone_cr = 0, lf_of_crlf = 0;
+            crlf = 0;
+            if ((m.cr | after_crlf) != 0) {
+                const uint64_t lf_next = (m.lf >> 1) | ((uint64_t)(next0 == '\n') << 63);
+                crlf = m.cr & ~inside & lf_next;
+                lone_cr = m.cr & ~inside & ~lf_next;
+                lf_of_crlf = m.lf & ((crlf << 1) | after_crlf);
+            }
             lf_term = m.lf & ~inside & ~lf_of_crlf;
             delim_out = m.delimiter & ~inside;
             terms = (delim_out | lf_term | crlf) & valid;
             // Where a field may start: after a terminator (the LF of a CR LF, not its CR), or the block's start.
             const uint64_t field_starts = ((delim_out | lf_term | lf_of_crlf) << 1) | starts_field;
             const uint64_t bad_open = open & ~(field_starts | (close << 1) | after_close);
-            // What may follow a closing quote; past the buffer's end is allowed.
-            const int next0_ok = next0 < 0 || next0 == delimiter || next0 == '\n' || next0 == '"'
-                                 || (next0 == '\r' && next1 == '\n');
-            uint64_t follow_ok = ((m.delimiter | m.lf | m.quote | crlf) >> 1) | ((uint64_t)next0_ok << 63);
+            // What may follow a closing quote; past the buffer's end is allowed. The byte after the
+            // block matters only after a closing quote at its end (one block in 64 that hold quotes).
+            uint64_t follow_ok = (m.delimiter | m.lf | m.quote | crlf) >> 1;
+            if (close >> 63) {
+                const int next0_ok = next0 < 0 || next0 == delimiter || next0 == '\n' || next0 == '"'
+                                     || (next0 == '\r' && next1 == '\n');
+                follow_ok |= (uint64_t)next0_ok << 63;
+            }
             if (avail < 64) follow_ok |= ~valid >> 1;  // the last byte is followed by the buffer's end
             const uint64_t bad_close = close & ~follow_ok;
             bad = (bad_open | bad_close | lone_cr) & valid;
             // The buffer ends inside quotes: the open record is unterminated.
             ends_inside = avail <= 64 && ((inside & valid) >> (avail - 1) & 1);
+            const uint64_t opens_field = open & field_starts;
+            quoted_at = ((close << 1) | after_close) & terms;
+            doubled_at = marks_reaching_terms(open & ~field_starts, terms, &doubled_carry);
+            // A delimiter that is a backslash ends an empty field; it starts none.
+            if ((m.backslash | backslash_carry) != 0) {
+                const uint64_t first_backslash = m.backslash & (field_starts | (opens_field << 1) | after_open) & ~terms;
+                backslash_at = marks_reaching_terms(first_backslash, terms, &backslash_carry);
+            } else {
+                backslash_at = 0;
+            }
+            after_open = opens_field >> 63;
         }
         const uint64_t usable = bad ? mk_bits_below((unsigned)__builtin_ctzll(bad)) : ~(uint64_t)0;
         uint64_t t = terms & usable;
@@ -135,45 +177,30 @@ static inline mk_csv_fields_result read_fields(const uint8_t *bytes, size_t leng
         // The fields that fit: all of them but at a buffer of fields almost full.
         const int fits = written + (size_t)__builtin_popcountll(t) <= field_capacity;
         if (!fits) t = mk_lowest_bits(t, field_capacity - written);
-        // The fields, in a loop of their own: no branch but the loop's (mispredicted field flags were most
-        // of its time), and few values live across it (with the record ends handled inside too, the
-        // compiler kept six of them on the stack and reloaded them for every field).
+        // The fields, in a loop of their own: no branch but the loop's, each field's flags from the
+        // block's masks (mispredicted field flags were most of its time when they were branches, and
+        // reading a field's first bytes for them a third of what was left).
         const size_t block_first = written;
-        uint64_t f = t;
-        if (plain && f != 0) {
-            // A block without quotes, CRs or backslashes: a field that starts in it is unquoted and starts
-            // with no backslash, so only the one begun before it (the first) needs the tests below; the
-            // others get their row end alone.
-            const unsigned i = (unsigned)__builtin_ctzll(f);
-            const uint32_t quoted = (uint32_t)(field_start < base + i) & (uint32_t)(bytes[field_start] == '"');
-            const uint32_t doubled = quoted & (uint32_t)(quotes - field_start_quotes > 2);
-            // Reading the value's first byte is sound: field_start + quoted <= base + i < length.
-            const uint32_t backslash = (uint32_t)(field_start + quoted < base + i) & (uint32_t)(bytes[field_start + quoted] == '\\');
-            mk_put_field(&fields[written++], field_start, base + i,
-                      quoted * MK_CSV_QUOTED | doubled * MK_CSV_DOUBLED | backslash * MK_CSV_BACKSLASH
-                      | (uint32_t)((lf_term >> i) & 1) * MK_CSV_LAST);
-            field_start = base + i + 1;
-            field_start_quotes = quotes;
-            for (f &= f - 1; f; f &= f - 1) {
-                const unsigned j = (unsigned)__builtin_ctzll(f);
-                mk_put_field(&fields[written++], field_start, base + j, (uint32_t)((lf_term >> j) & 1) * MK_CSV_LAST);
-                field_start = base + j + 1;
+        if ((quoted_at | doubled_at | backslash_at | crlf) == 0) {
+            // No field ending in the block is quoted or starts with a backslash, and none ends in a CR
+            // LF: each gets its row end alone.
+            for (uint64_t f = t; f; f &= f - 1) {
+                const unsigned i = (unsigned)__builtin_ctzll(f);
+                mk_put_field(&fields[written++], field_start, base + i, (uint32_t)((record_terms >> i) & 1) * MK_CSV_LAST);
+                field_start = base + i + 1;
             }
-        }
-        for (; f; f &= f - 1) {
-            const unsigned i = (unsigned)__builtin_ctzll(f);
-            const size_t at = base + i;
-            const size_t quotes_here = quotes + (size_t)__builtin_popcountll(m.quote & (((uint64_t)1 << i) - 1));
-            // Reading bytes[field_start] is sound: field_start <= at < length.
-            const uint32_t quoted = (uint32_t)(field_start < at) & (uint32_t)(bytes[field_start] == '"');
-            const uint32_t doubled = quoted & (uint32_t)(quotes_here - field_start_quotes > 2);
-            const uint32_t backslash = (uint32_t)(field_start + quoted < at) & (uint32_t)(bytes[field_start + quoted] == '\\');
-            const uint32_t last = (uint32_t)(record_terms >> i) & 1;
-            mk_put_field(&fields[written++], field_start, at,
-                         quoted * MK_CSV_QUOTED | doubled * MK_CSV_DOUBLED | backslash * MK_CSV_BACKSLASH | last * MK_CSV_LAST);
-            // After a CR LF the next field starts past the LF.
-            field_start = at + 1 + ((crlf >> i) & 1);
-            field_start_quotes = quotes_here;
+        } else {
+            for (uint64_t f = t; f; f &= f - 1) {
+                const unsigned i = (unsigned)__builtin_ctzll(f);
+                const size_t at = base + i;
+                const uint32_t flags = (uint32_t)((quoted_at >> i) & 1) * MK_CSV_QUOTED
+                                       | (uint32_t)((doubled_at >> i) & 1) * MK_CSV_DOUBLED
+                                       | (uint32_t)((backslash_at >> i) & 1) * MK_CSV_BACKSLASH
+                                       | (uint32_t)((record_terms >> i) & 1) * MK_CSV_LAST;
+                mk_put_field(&fields[written++], field_start, at, flags);
+                // After a CR LF the next field starts past the LF.
+                field_start = at + 1 + ((crlf >> i) & 1);
+            }
         }
         // Then the records that end in the block, in order: fields written past the one that stops the
         // read lie beyond `result.fields`, where the caller does not look.
@@ -188,7 +215,6 @@ static inline mk_csv_fields_result read_fields(const uint8_t *bytes, size_t leng
         }
         if (!fits) goto stop_irregular_if_empty;
         if (bad) goto stop_irregular;
-        quotes += (size_t)__builtin_popcountll(m.quote & valid);
         lfs += (size_t)__builtin_popcountll(m.lf & valid);
         inside_carry = (uint64_t)((int64_t)inside >> 63);
         // The block's last byte ends a field: a delimiter or an LF outside quotes (an LF there that ends a
@@ -206,7 +232,7 @@ static inline mk_csv_fields_result read_fields(const uint8_t *bytes, size_t leng
             mk_csv_field *const field = &fields[written++];
             field->start = field_start;
             field->end = length;
-            field->flags = (quoted ? MK_CSV_QUOTED : 0) | (quoted && quotes - field_start_quotes > 2 ? MK_CSV_DOUBLED : 0)
+            field->flags = (quoted ? MK_CSV_QUOTED : 0) | (quoted && doubled_carry ? MK_CSV_DOUBLED : 0)
                            | (backslash ? MK_CSV_BACKSLASH : 0) | MK_CSV_LAST;
             result.fields = written;
             record_ends[result.records++] = length;
