@@ -417,7 +417,14 @@ static inline int prefix_starts_at(const uint8_t *buffer, size_t total, size_t s
         for (size_t i = s; i < total; i++) head |= (uint64_t)buffer[i] << (8 * (i - s));
     }
     unsigned pair = (unsigned)(head & 0xFFFF);   // every prefix has two bytes or more
-    if (!((prefixes->pairs[pair >> 6] >> (pair & 63)) & 1)) return 0;
+    // One branch on both bits, not one on each: a start that passes the pair but not the triple would
+    // otherwise cost the pair's branch a miss as often as it is taken.
+    uint64_t passes = prefixes->pairs[pair >> 6] >> (pair & 63);
+    if (prefixes->triples) {
+        const unsigned triple = mk_prefix_triple_bit(head);
+        passes &= prefixes->triples[triple >> 6] >> (triple & 63);
+    }
+    if (!(passes & 1)) return 0;
     // The pair's own words. A pair in `pairs` is in the table (both are built from the same words);
     // were it missing, the candidate is kept for stage 2.
     mk_prefix_group group;

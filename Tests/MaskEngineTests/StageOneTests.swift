@@ -502,6 +502,31 @@ import Testing
         }
     }
 
+    /// Every catalogue prefix, as a long run's word start and as the word before its own `_`, keeps its
+    /// stage-1 bit (a token start, an `_` anchor) on every path: the pair and triple tables that drop
+    /// starts before the words are compared never drop a prefix's own.
+    @Test(arguments: AcceleratedKernel.stageOneClassify.availablePaths)
+    func everyCataloguePrefixKeepsItsStart(_ path: KernelPath) {
+        var starts = 0, underscores = 0
+        for rule in TokenCatalogue.rules {
+            let prefix = Array(rule.prefix.description.utf8)
+            guard prefix.allSatisfy(Self.isTokenByte), Self.isAlnum(prefix[0]) else { continue }
+            for lead in 0..<70 {
+                // The prefix at every offset of a block, after a space, then a run long enough to be a token.
+                let bytes = [UInt8](repeating: UInt8(ascii: " "), count: lead + 1) + prefix + Array("A1b2C3d4E5f6G7h8I9j0".utf8) + [10]
+                let masks = Self.classify(bytes, start: 0, length: bytes.count, structural: [44, 34, 10, 13], on: path)
+                let p = lead + 1
+                #expect((masks[p >> 6].tokenstart >> UInt64(p & 63)) & 1 == 1, "\(rule.name) at \(p)")
+                starts += 1
+                if let u = prefix.firstIndex(of: UInt8(ascii: "_")), u <= 16, prefix[..<u].allSatisfy(Self.isAlnum) {
+                    #expect((masks[(p + u) >> 6].anchor >> UInt64((p + u) & 63)) & 1 == 1, "\(rule.name)'s _ at \(p + u)")
+                    underscores += 1
+                }
+            }
+        }
+        #expect(starts > 100 * 70 && underscores > 40 * 70, "\(starts) starts, \(underscores) underscores")
+    }
+
     /// The column batches' gate (`CandidateGate`) answers exactly what `hasCandidatesToScan` answers for
     /// each of many values asked in ascending order: adjacent, apart, empty, one byte, starting inside a
     /// digit run or a long token run; and when a second pass asks from the start again, and now and then

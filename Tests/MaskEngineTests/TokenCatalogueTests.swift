@@ -1,3 +1,4 @@
+import CMaskKernels
 import Testing
 @testable import MaskEngine
 
@@ -107,6 +108,35 @@ import Testing
             let group = index.words(startingWith: Int(prefix[0]) | Int(prefix[1]) << 8)
             #expect((Int(group.start)..<(Int(group.start) + Int(group.count))).contains(k), "\(prefix)")
         }
+    }
+
+    /// The triple table (`mk_prefix_triple_bit`, which stage 1 asks with the pair's bit) has the bit of
+    /// every prefix's first three bytes, and of every third byte after a two-byte prefix, so it never
+    /// drops a start that a prefix begins; and it is sparse enough to drop most starts that only share a
+    /// prefix's pair, as the `_` words of a PII-free table do ("dark_mode": 'da' of "dapi").
+    @Test func triplesHoldEveryPrefixStartAndLittleElse() {
+        let stageOne = TokenCatalogue.index.stageOne.pointee
+        let triples = UnsafeBufferPointer(start: stageOne.triples, count: Int(MK_PREFIX_TRIPLE_BITS) / 64)
+        func has(_ bytes: [UInt8]) -> Bool {
+            let head = UInt64(bytes[0]) | UInt64(bytes[1]) << 8 | UInt64(bytes.count > 2 ? bytes[2] : 0) << 16
+            let bit = Int(mk_prefix_triple_bit(head))
+            return triples[bit >> 6] & (1 << UInt64(bit & 63)) != 0
+        }
+        for rule in TokenCatalogue.rules {
+            let prefix = Array(rule.prefix.description.utf8)
+            if prefix.count >= 3 {
+                #expect(has(prefix), "\(rule.name)")
+            } else {
+                for third in 0...255 { #expect(has(prefix + [UInt8(third)]), "\(rule.name) then \(third)") }
+            }
+        }
+        let set = triples.reduce(0) { $0 + $1.nonzeroBitCount }
+        #expect(set * 20 < Int(MK_PREFIX_TRIPLE_BITS), "\(set) bits set")
+        let pairOnly = ["dark", "beta", "audit", "page", "session", "duration"].filter { word in
+            let bytes = Array(word.utf8)
+            return TokenCatalogue.index.mayStartPrefix(bytes.withUnsafeBufferPointer { $0 }, 0, bytes.count) && has(bytes)
+        }
+        #expect(pairOnly.count <= 1, "\(pairOnly) pass the triples")
     }
 
     @Test func namesAreSnakeCaseAndKindsRoundTrip() {

@@ -228,6 +228,9 @@ enum TokenCatalogue {
     /// `mk_token_prefixes`): its first byte's group is long for some bytes ('s' starts 35 prefixes, 'p'
     /// 13), and a PII-free table's words ("session", "search", "feature_flags") walked all of it.
     ///
+    /// `triples` is a bit per hash of a three-byte start (`mk_prefix_triple_bit`), which stage 1 asks
+    /// with the pair's bit, in one branch (see `mk_token_prefixes`).
+    ///
     /// The tables are laid out as C structs, so that stage 1 reads the same ones (`stageOne`): it passes
     /// an `_` anchor or a token start only where a prefix starts (`prefixed_underscores`, `token_starts`).
     struct Index: @unchecked Sendable {
@@ -258,6 +261,8 @@ enum TokenCatalogue {
             let words = UnsafeMutableBufferPointer<mk_prefix_word>.allocate(capacity: max(1, sorted.count))
             let pairs = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: 65536 / 64)
             pairs.initialize(repeating: 0)
+            let triples = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: Int(MK_PREFIX_TRIPLE_BITS) / 64)
+            triples.initialize(repeating: 0)
             for (k, index) in sorted.enumerated() {
                 let prefix = rules[Int(index)].prefix
                 precondition(prefix.utf8CodeUnitCount >= 2, "a catalogue prefix has two bytes or more")
@@ -270,6 +275,12 @@ enum TokenCatalogue {
                 words[k] = mk_prefix_word(word: word, mask: mask, rule: index)
                 let pair = Int(word & 0xFFFF)  // the prefix's first two bytes, as `mayStartPrefix` reads them
                 pairs[pair >> 6] |= 1 << UInt64(pair & 63)
+                // Its first three bytes; a two-byte prefix, whatever byte follows it (zero too).
+                let thirds = prefix.utf8CodeUnitCount >= 3 ? [UInt64(prefix.utf8Start[2])] : Array(UInt64(0)..<256)
+                for third in thirds {
+                    let bit = Int(mk_prefix_triple_bit(UInt64(pair) | third << 16))
+                    triples[bit >> 6] |= 1 << UInt64(bit & 63)
+                }
             }
             // Each pair's run of words in `sorted` (sorted by pair within a first byte), in a hash table.
             let slots = Int(MK_PREFIX_PAIR_SLOTS)
@@ -296,7 +307,8 @@ enum TokenCatalogue {
             self.pairGroups = UnsafeBufferPointer(pairGroups)
             let stageOne = UnsafeMutablePointer<mk_token_prefixes>.allocate(capacity: 1)
             stageOne.initialize(to: mk_token_prefixes(pairs: pairs.baseAddress, words: words.baseAddress,
-                                                      pair_keys: pairKeys.baseAddress, pair_groups: pairGroups.baseAddress))
+                                                      pair_keys: pairKeys.baseAddress, pair_groups: pairGroups.baseAddress,
+                                                      triples: triples.baseAddress))
             self.stageOne = UnsafePointer(stageOne)
         }
     }
