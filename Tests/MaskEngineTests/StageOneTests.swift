@@ -582,6 +582,58 @@ import Testing
         #expect(answers == [true, false], "both answers were asked for")
     }
 
+    /// What the CSV batches' skipping walk relies on (`CandidateGate.firstPossibleCandidate`): in texts
+    /// of values that each follow a byte that is no token byte (a comma, a quote, a line end or a zero),
+    /// no value that starts at or after the position asked from and ends at or before the answer has a
+    /// candidate, and a value that holds an answer marked as a candidate has one; whatever the gate was
+    /// asked before.
+    @Test func noValueBeforeTheFirstPossibleCandidateHasOne() {
+        var g = Generator(state: 9090)
+        let index = StageOneIndex(windowBytes: 256)
+        var skipped = 0, marked = 0, failures = 0
+        for round in 0..<300 {
+            // Values (fragments and their pieces) between separators that are no token bytes.
+            var text: [UInt8] = [], starts: [Int] = []
+            while text.count < 200 + round * 5 {
+                starts.append(text.count)
+                let fragment = Array(Self.fragments[Int(g.next() % UInt64(Self.fragments.count))].utf8)
+                let from = g.next() % 3 == 0 ? Int(g.next() % UInt64(fragment.count)) : 0
+                text += fragment[from...]
+                text.append([UInt8(ascii: ","), UInt8(ascii: "\""), 10, 0][Int(g.next() % 4)])
+            }
+            text.withUnsafeBufferPointer { bytes in
+                index.reset(bytes)
+                index.ensure(0, bytes.count)
+                let gate = CandidateGate(index: index, bytes: bytes, valuesFollowNonAlnum: true)
+                for (k, from) in starts.enumerated() {
+                    let (next, isCandidate) = gate.firstPossibleCandidate(from: from)
+                    for j in k..<starts.count {
+                        let lower = starts[j]
+                        // The value's end: its separator, or a cut before it.
+                        let end = (j + 1 < starts.count ? starts[j + 1] : bytes.count) - 1
+                        let upper = lower + Int(g.next() % UInt64(end - lower + 1))
+                        if upper <= next {
+                            skipped += 1
+                            if index.hasCandidatesToScan(lower, upper) {
+                                failures += 1
+                                if failures < 4 { Issue.record("round \(round): \(lower)..<\(upper) before \(next) has a candidate") }
+                            }
+                        } else if isCandidate && lower <= next {
+                            marked += 1
+                            #expect(index.hasCandidatesToScan(lower, upper), "round \(round): \(lower)..<\(upper) holds \(next)")
+                            break
+                        } else {
+                            break
+                        }
+                    }
+                }
+            }
+            if failures > 3 { break }
+        }
+        #expect(failures == 0)
+        #expect(skipped > 5000 && marked > 500, "skipped \(skipped), marked \(marked)")
+    }
+
     /// The candidates of a whole text, as the cursor yields them, on each path the CPU has (which
     /// must agree).
     static func candidates(in text: String) -> [Int] {
