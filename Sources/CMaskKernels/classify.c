@@ -441,22 +441,27 @@ static inline int prefix_starts_at(const uint8_t *buffer, size_t total, size_t s
 // byte after no letter or digit) and a prefix. Where the cell starts at or before the word's start, that
 // start is the one found here, in the buffer's bytes; a cell that starts inside the word (after a length
 // byte that is a letter, on the wire) is the cursor's to look at (`CellStart`).
+static inline int underscore_word_prefixed(const uint8_t *buffer, size_t total, size_t base, uint64_t alnum, unsigned i,
+                                           const mk_token_prefixes *prefixes) {
+    size_t u = base + i;
+    uint64_t others_below = ~alnum & (((uint64_t)1 << i) - 1);
+    size_t s;
+    if (others_below) {
+        s = base + 64 - (size_t)__builtin_clzll(others_below);   // after the last byte no letter or digit
+    } else {
+        s = base;   // the word began in an earlier block
+        while (s > 0 && u - s < 17 && in_alnum(buffer[s - 1])) s--;
+    }
+    if (u - s > 16) return 0;   // a word of 17+ bytes: the walk stops inside it
+    return prefix_starts_at(buffer, total, s, prefixes);
+}
+
 static uint64_t prefixed_underscores(const uint8_t *buffer, size_t total, size_t base, uint64_t alnum, uint64_t bits,
                                      const mk_token_prefixes *prefixes) {
     uint64_t kept = 0;
     for (uint64_t rest = bits; rest; rest &= rest - 1) {
-        unsigned i = (unsigned)__builtin_ctzll(rest);
-        size_t u = base + i;
-        uint64_t others_below = ~alnum & (((uint64_t)1 << i) - 1);
-        size_t s;
-        if (others_below) {
-            s = base + 64 - (size_t)__builtin_clzll(others_below);   // after the last byte no letter or digit
-        } else {
-            s = base;   // the word began in an earlier block
-            while (s > 0 && u - s < 17 && in_alnum(buffer[s - 1])) s--;
-        }
-        if (u - s > 16) continue;   // a word of 17+ bytes: the walk stops inside it
-        if (prefix_starts_at(buffer, total, s, prefixes)) kept |= rest & -rest;
+        if (underscore_word_prefixed(buffer, total, base, alnum, (unsigned)__builtin_ctzll(rest), prefixes))
+            kept |= rest & -rest;
     }
     return kept;
 }
@@ -470,32 +475,36 @@ static uint64_t prefixed_underscores(const uint8_t *buffer, size_t total, size_t
 // digits of the block and the next one (the run from a start is measured in them, as stage 2's head).
 // A separator alone at its offset let through every UUID followed by a date: 32 bytes on from its
 // second group, past the UUID's end, lies the date's first '-' (Benchmarks/RESULTS.md).
+static inline int token_start_kept(const uint8_t *buffer, size_t total, size_t base, unsigned i, u128 alnum,
+                                   const mk_token_prefixes *prefixes) {
+    uint8_t tail[35];
+    size_t s = base + i;
+    const uint8_t *p = buffer + s;
+    if (s + sizeof tail > total) {
+        // Near the buffer's end, the bytes past it read as zero (stage 2 reads inside its cell only).
+        memset(tail, 0, sizeof tail);
+        memcpy(tail, p, total - s);
+        p = tail;
+    }
+    int suffixed = 0;
+    if ((p[6] == '_') | (p[14] == '.') | (p[32] == '-') | (p[5] == '~')) {
+        // The letters and digits from the start on (at least 64 when they fill the two blocks from it,
+        // which is longer than any head below).
+        const u128 stops = ~(alnum >> i);
+        const int head = stops ? ctz128(stops) : 128;
+        suffixed = (head == 6 && p[6] == '_') | (head == 14 && p[14] == '.')
+                   | (head == 32 && p[32] == '-' && p[33] == 'u' && p[34] == 's')
+                   | (p[5] == '~' && p[4] == 'Q' && (unsigned)(p[3] - '0') < 10);
+    }
+    const int may = (p[0] == 'e' && p[1] == 'y' && p[2] == 'J') || p[0] == 'M' || p[0] == 'N' || p[0] == 'O' || suffixed;
+    return may || prefix_starts_at(buffer, total, s, prefixes);
+}
+
 static uint64_t token_starts(const uint8_t *buffer, size_t total, size_t base, uint64_t bits, u128 alnum,
                              const mk_token_prefixes *prefixes) {
     uint64_t kept = 0;
-    uint8_t tail[35];
     for (uint64_t rest = bits; rest; rest &= rest - 1) {
-        const unsigned i = (unsigned)__builtin_ctzll(rest);
-        size_t s = base + i;
-        const uint8_t *p = buffer + s;
-        if (s + sizeof tail > total) {
-            // Near the buffer's end, the bytes past it read as zero (stage 2 reads inside its cell only).
-            memset(tail, 0, sizeof tail);
-            memcpy(tail, p, total - s);
-            p = tail;
-        }
-        int suffixed = 0;
-        if ((p[6] == '_') | (p[14] == '.') | (p[32] == '-') | (p[5] == '~')) {
-            // The letters and digits from the start on (at least 64 when they fill the two blocks from
-            // it, which is longer than any head below).
-            const u128 stops = ~(alnum >> i);
-            const int head = stops ? ctz128(stops) : 128;
-            suffixed = (head == 6 && p[6] == '_') | (head == 14 && p[14] == '.')
-                       | (head == 32 && p[32] == '-' && p[33] == 'u' && p[34] == 's')
-                       | (p[5] == '~' && p[4] == 'Q' && (unsigned)(p[3] - '0') < 10);
-        }
-        const int may = (p[0] == 'e' && p[1] == 'y' && p[2] == 'J') || p[0] == 'M' || p[0] == 'N' || p[0] == 'O' || suffixed;
-        if (may || prefix_starts_at(buffer, total, s, prefixes)) kept |= rest & -rest;
+        if (token_start_kept(buffer, total, base, (unsigned)__builtin_ctzll(rest), alnum, prefixes)) kept |= rest & -rest;
     }
     return kept;
 }
@@ -791,12 +800,15 @@ static inline void shift_slots(raw_lanes *r) {
     for (size_t k = 0; k < sizeof *r / sizeof(uint64_t); k += SLOTS) memcpy(&classes[k], &classes[k + LANES], 16);
 }
 
+/// Writes the offsets of `bits`' set bits, in order, to `out` (64 bytes of room) and returns how many.
+typedef size_t (*bit_lister)(uint64_t bits, uint8_t *out);
+
 /// `classify_with` for the vector paths: the same window, warm-up and masks, eight blocks at a time.
-/// Inlined into a function per instruction set, with `raw` inlined too.
+/// Inlined into a function per instruction set, with `raw` and `list` (NULL: no lists) inlined too.
 __attribute__((always_inline))
 static inline void classify_lanes(lane_raw_function raw, const uint8_t *buffer, size_t total, size_t start,
                                   size_t length, const uint8_t structural[4], mk_block_masks *out,
-                                  const mk_token_prefixes *prefixes) {
+                                  const mk_token_prefixes *prefixes, bit_lister list) {
     size_t blocks = (length + 63) / 64;
     if (blocks == 0) return;
     // Warm up on up to four blocks before the window, the fill assumed open at the first of them.
@@ -823,14 +835,27 @@ static inline void classify_lanes(lane_raw_function raw, const uint8_t *buffer, 
             }
         }
         derive_lanes(&r, keyword_armed(&r, count, &keyword_fill), valid, &m);
+        // With a lister, the eight blocks' '_' anchors and token starts are listed and checked against the
+        // catalogue in one loop each after the blocks' masks are written: a call a block, with a loop of
+        // as many turns as the block has candidates, missed its exits about once a block with them.
+        uint8_t underscore_at[LANES * 64 + 64], underscore_block[LANES * 64 + 64];
+        uint8_t token_at[LANES * 64 + 64], token_block[LANES * 64 + 64];
+        size_t underscores_listed = 0, tokens_listed = 0;
         for (int j = 0; j < count; j++) {
             int64_t offset = base + 64 * j;
             finish_lane(&m, j, offset, &last_dash_u);
             if (g + (size_t)j < skip) continue;
             mk_block_masks *o = &out[g + j - skip];
             uint64_t underscores = m.underscores[j];
-            if (underscores && prefixes)
+            if (list && prefixes) {
+                // Sound: at most 64 offsets a block, and room for 64 past the eight blocks' 512.
+                const size_t listed = list(underscores, underscore_at + underscores_listed);
+                memset(underscore_block + underscores_listed, j, 64);
+                underscores_listed += listed;
+                underscores = 0;
+            } else if (underscores && prefixes) {
                 underscores = prefixed_underscores(buffer, total, (size_t)offset, r.alnum[1 + j], underscores, prefixes);
+            }
             o->anchor = m.anchor[j] | underscores;
             o->trigger = m.trigger[j];
             o->digit = r.digit[1 + j];
@@ -839,9 +864,25 @@ static inline void classify_lanes(lane_raw_function raw, const uint8_t *buffer, 
             o->structural = r.structural[1 + j];
             o->longrun = m.longrun[j];
             uint64_t token_bits = m.longrun[j] & m.word_starts[j];
-            o->tokenstart = token_bits && prefixes
-                ? token_starts(buffer, total, (size_t)offset, token_bits, wide(r.alnum[1 + j], r.alnum[2 + j]), prefixes)
-                : token_bits;
+            if (list && prefixes) {
+                const size_t listed = list(token_bits, token_at + tokens_listed);
+                memset(token_block + tokens_listed, j, 64);
+                tokens_listed += listed;
+                token_bits = 0;
+            } else if (token_bits && prefixes) {
+                token_bits = token_starts(buffer, total, (size_t)offset, token_bits, wide(r.alnum[1 + j], r.alnum[2 + j]), prefixes);
+            }
+            o->tokenstart = token_bits;
+        }
+        for (size_t k = 0; k < underscores_listed; k++) {
+            const unsigned j = underscore_block[k], i = underscore_at[k];
+            if (underscore_word_prefixed(buffer, total, (size_t)base + 64 * j, r.alnum[1 + j], i, prefixes))
+                out[g + j - skip].anchor |= (uint64_t)1 << i;
+        }
+        for (size_t k = 0; k < tokens_listed; k++) {
+            const unsigned j = token_block[k], i = token_at[k];
+            if (token_start_kept(buffer, total, (size_t)base + 64 * j, i, wide(r.alnum[1 + j], r.alnum[2 + j]), prefixes))
+                out[g + j - skip].tokenstart |= (uint64_t)1 << i;
         }
         // The eighth block and the one after it are the next eight's before and first.
         shift_slots(&r);
@@ -963,7 +1004,7 @@ static inline void raw_avx2(const uint8_t *p, const uint8_t s[4], raw_lanes *r, 
 __attribute__((target("avx2")))
 static void classify_avx2(const uint8_t *buffer, size_t total, size_t start, size_t length, const uint8_t structural[4],
                           mk_block_masks *out, const mk_token_prefixes *prefixes) {
-    classify_lanes(raw_avx2, buffer, total, start, length, structural, out, prefixes);
+    classify_lanes(raw_avx2, buffer, total, start, length, structural, out, prefixes, NULL);
 }
 
 // libgcc initialises the CPU model in a constructor, so this is a read of a global: safe from any thread.
@@ -1041,10 +1082,39 @@ static inline void raw_avx512(const uint8_t *p, const uint8_t s[4], raw_lanes *r
 __attribute__((target("avx512f,avx512bw")))
 static void classify_avx512(const uint8_t *buffer, size_t total, size_t start, size_t length, const uint8_t structural[4],
                             mk_block_masks *out, const mk_token_prefixes *prefixes) {
-    classify_lanes(raw_avx512, buffer, total, start, length, structural, out, prefixes);
+    classify_lanes(raw_avx512, buffer, total, start, length, structural, out, prefixes, NULL);
+}
+
+// The offsets of `bits`' set bits by one VBMI2 compress of the bytes 0...63.
+__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt")))
+static inline size_t list_bits_vbmi2(uint64_t bits, uint8_t *out) {
+    const __m512i offsets = _mm512_set_epi8(63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46, 45, 44,
+                                            43, 42, 41, 40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24,
+                                            23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+    _mm512_storeu_si512((void *)out, _mm512_maskz_compress_epi8(bits, offsets));
+    return (size_t)__builtin_popcountll(bits);
+}
+
+// classify_avx512 with the catalogue's candidates listed per eight blocks (VBMI2's byte compress).
+__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt")))
+static void classify_avx512_lists(const uint8_t *buffer, size_t total, size_t start, size_t length,
+                                  const uint8_t structural[4], mk_block_masks *out, const mk_token_prefixes *prefixes) {
+    classify_lanes(raw_avx512, buffer, total, start, length, structural, out, prefixes, list_bits_vbmi2);
 }
 
 static int has_avx512bw(void) { return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw"); }
+
+// Found once (-1 until then), as `unforced_vectors` below: a third CPU check a call otherwise.
+static int vbmi2_cpu = -1;
+
+static int has_vbmi2(void) {
+    int cached = __atomic_load_n(&vbmi2_cpu, __ATOMIC_RELAXED);
+    if (cached < 0) {
+        cached = __builtin_cpu_supports("avx512vbmi2") ? 1 : 0;
+        __atomic_store_n(&vbmi2_cpu, cached, __ATOMIC_RELAXED);
+    }
+    return cached;
+}
 #endif
 
 // MASKD_STAGE1 caps the path for a whole run (read once): `scalar` forces the scalar twin (the oracle
@@ -1102,7 +1172,11 @@ void mk_classify(const uint8_t *buffer, size_t total, size_t start, size_t lengt
 #if defined(__x86_64__)
     // mk_path_force admits a path only on a CPU that has it.
     if (path == MK_PATH_WIDE) {
-        classify_avx512(buffer, total, start, length, structural, out, prefixes);
+        if (has_vbmi2()) {
+            classify_avx512_lists(buffer, total, start, length, structural, out, prefixes);
+        } else {
+            classify_avx512(buffer, total, start, length, structural, out, prefixes);
+        }
         return;
     }
     if (path == MK_PATH_ACCELERATED) {
