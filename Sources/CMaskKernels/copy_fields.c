@@ -97,20 +97,44 @@ static inline uint64_t block_at(const uint8_t *bytes, size_t length, size_t base
     return mk_bits_below((unsigned)avail);
 }
 
+/// What the reader carries from block to block, and what it has read.
+typedef struct {
+    mk_csv_fields_result result;
+    uint64_t escape_carry;          // 1 when the block's first byte is escaped
+    uint64_t cr_carry;              // 1 when the block before ends with an unescaped CR
+    size_t field_start;             // the field being read; the open row's fields are fields[result.fields ..< written]
+    size_t written;
+    int open_field_escapes;         // the field being read holds a backslash
+} rows_state;
+
+/// Reads whole groups of eight blocks from `base` while a block follows the group (the wide path:
+/// `read_groups_vbmi2`); returns where the block-by-block loop goes on, or -1 when the read ends
+/// inside (`st->result` says how: `irregular` set, or not).
+typedef long (*rows_group_reader)(const uint8_t *bytes, size_t length, size_t base, size_t expected_fields, rows_state *st,
+                                  size_t position, size_t max_records, size_t max_bytes, mk_csv_field *fields,
+                                  size_t field_capacity, size_t *record_ends);
+
 // The reader, inlined three times with its block masks known: AVX-512BW, AVX2 (with POPCNT) and portable.
 __attribute__((always_inline))
 static inline mk_csv_fields_result read_rows(const uint8_t *bytes, size_t length, size_t position, size_t expected_fields,
                                              size_t max_records, size_t max_bytes, mk_csv_field *fields,
                                              size_t field_capacity, size_t *record_ends,
-                                             void (*block_masks)(const uint8_t *, copy_masks *)) {
-    mk_csv_fields_result result = {position, 0, 0, 0, 0};
-    uint64_t escape_carry = 0;      // 1 when the block's first byte is escaped
-    uint64_t cr_carry = 0;          // 1 when the block before ends with an unescaped CR
-    size_t backslashes = 0;         // before the block, from `position`
+                                             void (*block_masks)(const uint8_t *, copy_masks *), rows_group_reader groups) {
+    rows_state st = {{position, 0, 0, 0, 0}, 0, 0, position, 0, 0};
+    size_t base = position;
+    if (groups) {
+        const long next = groups(bytes, length, base, expected_fields, &st, position, max_records, max_bytes, fields,
+                                 field_capacity, record_ends);
+        if (next < 0) return st.result;
+        base = (size_t)next;
+    }
+    mk_csv_fields_result result = st.result;
+    uint64_t escape_carry = st.escape_carry, cr_carry = st.cr_carry;
+    size_t backslashes = 1;         // before the block, from where the loop starts (counted past 1)
     // The field being read; the open row's fields are fields[result.fields ..< written].
-    size_t field_start = position, field_start_backslashes = 0;
-    size_t written = 0;
-    for (size_t base = position; base < length; base += 64) {
+    size_t field_start = st.field_start, field_start_backslashes = backslashes - (size_t)st.open_field_escapes;
+    size_t written = st.written;
+    for (; base < length; base += 64) {
         const size_t avail = length - base;
         copy_masks m;
         const uint64_t valid = block_at(bytes, length, base, block_masks, &m);
@@ -207,12 +231,105 @@ stop_irregular:
 }
 
 #if defined(__x86_64__)
+// The wide path reads eight blocks at a time, as mk_csv_fields' does: their terminators listed first (each
+// block's compressed from its mask by one VBMI2 instruction), then one loop over the list writes the
+// group's fields and rows. Block by block, the fields' loop missed its exit about once a block. A field
+// holds a backslash when the last one at or before its end lies at or after its start (the last one
+// before each block, and in the block the highest below the end); only such a field's bytes are read for
+// its flags. A group with a malformed byte, or that could fill the buffer of fields, is left to the
+// block-by-block loop, from its first block.
+__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt,bmi")))
+static long read_groups_vbmi2(const uint8_t *bytes, size_t length, size_t base, size_t expected_fields, rows_state *st,
+                              size_t position, size_t max_records, size_t max_bytes, mk_csv_field *fields,
+                              size_t field_capacity, size_t *record_ends) {
+    const __m512i offsets_0_63 = _mm512_set_epi8(63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46, 45,
+                                                 44, 43, 42, 41, 40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26,
+                                                 25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5,
+                                                 4, 3, 2, 1, 0);
+    uint8_t offsets[8 * 64 + 64], blocks[8 * 64 + 64];
+    uint64_t terms[8], lf_term[8], crlf[8], backslash[8];
+    // The position past the last backslash before the block (0: none since the read began).
+    size_t last_backslash_end = st->open_field_escapes ? st->field_start + 1 : 0;
+    // A block must follow the group: the buffer's last block has its own ending rules.
+    while (length - base > 8 * 64) {
+        if (st->written + 8 * 64 > field_capacity) return (long)base;
+        uint64_t escape_carry = st->escape_carry, cr_carry = st->cr_carry, bad = 0;
+        for (int j = 0; j < 8; j++) {
+            copy_masks m;
+            copy_masks_avx512(bytes + base + 64 * (size_t)j, &m);
+            uint64_t escaped = 0, carry_out = 0;
+            if ((m.backslash | escape_carry) != 0) escaped = escaped_bytes(m.backslash, escape_carry, &carry_out);
+            lf_term[j] = m.lf & ~escaped;
+            const uint64_t unescaped_cr = m.cr & ~escaped;
+            crlf[j] = lf_term[j] & ((unescaped_cr << 1) | cr_carry);
+            terms[j] = (m.tab | lf_term[j]) & ~escaped;
+            backslash[j] = m.backslash;
+            bad |= m.lf & escaped;
+            escape_carry = carry_out;
+            cr_carry = (unescaped_cr >> 63) & 1;
+        }
+        if (bad) return (long)base;
+        size_t n = 0, last_before[8];
+        for (int j = 0; j < 8; j++) {
+            last_before[j] = last_backslash_end;
+            if (backslash[j]) last_backslash_end = base + 64 * (size_t)j + 64 - (size_t)__builtin_clzll(backslash[j]);
+            // Sound: n + 64 <= 8 * 64 + 64 bytes, the lists' size.
+            _mm512_storeu_si512((void *)(offsets + n), _mm512_maskz_compress_epi8(terms[j], offsets_0_63));
+            _mm512_storeu_si512((void *)(blocks + n), _mm512_set1_epi8((char)j));
+            n += (size_t)__builtin_popcountll(terms[j]);
+        }
+        size_t written = st->written, field_start = st->field_start;
+        for (size_t k = 0; k < n; k++) {
+            const unsigned j = blocks[k], i = offsets[k];
+            const size_t at = base + 64 * j + i, end = at - ((crlf[j] >> i) & 1);
+            // Past the last backslash before the field's end.
+            const uint64_t below = backslash[j] & (((uint64_t)1 << i) - 1);
+            const size_t backslash_end = below ? base + 64 * j + 64 - (size_t)__builtin_clzll(below) : last_before[j];
+            const uint32_t last = (uint32_t)(lf_term[j] >> i) & 1;
+            mk_put_field(&fields[written++], field_start, end,
+                         (backslash_end > field_start ? copy_field_flags(bytes, field_start, end, 1) : 0) | last * MK_CSV_LAST);
+            field_start = at + 1;
+            if (last) {
+                // A row of another width is the row loop's to refuse, with its error.
+                if (expected_fields != 0 && written - st->result.fields != expected_fields) {
+                    st->result.irregular = 1;
+                    return -1;
+                }
+                record_ends[st->result.records++] = at + 1;
+                st->result.fields = written;
+                st->result.position = at + 1;
+                st->result.lines = st->result.records;
+                if (st->result.records >= max_records || at + 1 - position >= max_bytes || at + 1 >= length) return -1;
+            }
+        }
+        st->written = written;
+        st->field_start = field_start;
+        st->escape_carry = escape_carry;
+        st->cr_carry = cr_carry;
+        st->open_field_escapes = last_backslash_end > field_start;
+        base += 8 * 64;
+    }
+    return (long)base;
+}
+
+// Found once (-1 until then): whether the CPU has VBMI2's byte compress, which the groups' lists use.
+static int vbmi2_cpu = -1;
+
+static int copy_has_vbmi2(void) {
+    int cached = __atomic_load_n(&vbmi2_cpu, __ATOMIC_RELAXED);
+    if (cached < 0) {
+        cached = __builtin_cpu_supports("avx512vbmi2") ? 1 : 0;
+        __atomic_store_n(&vbmi2_cpu, cached, __ATOMIC_RELAXED);
+    }
+    return cached;
+}
+
 __attribute__((target("avx512f,avx512bw,popcnt,bmi")))
 static mk_csv_fields_result read_rows_avx512(const uint8_t *bytes, size_t length, size_t position, size_t expected_fields,
                                              size_t max_records, size_t max_bytes, mk_csv_field *fields,
                                              size_t field_capacity, size_t *record_ends) {
     return read_rows(bytes, length, position, expected_fields, max_records, max_bytes, fields, field_capacity,
-                     record_ends, copy_masks_avx512);
+                     record_ends, copy_masks_avx512, copy_has_vbmi2() ? read_groups_vbmi2 : NULL);
 }
 
 __attribute__((target("avx2,popcnt,bmi")))
@@ -220,7 +337,7 @@ static mk_csv_fields_result read_rows_avx2(const uint8_t *bytes, size_t length, 
                                            size_t max_records, size_t max_bytes, mk_csv_field *fields,
                                            size_t field_capacity, size_t *record_ends) {
     return read_rows(bytes, length, position, expected_fields, max_records, max_bytes, fields, field_capacity,
-                     record_ends, copy_masks_avx2);
+                     record_ends, copy_masks_avx2, NULL);
 }
 #endif
 
@@ -228,7 +345,7 @@ static mk_csv_fields_result read_rows_portable(const uint8_t *bytes, size_t leng
                                                size_t max_records, size_t max_bytes, mk_csv_field *fields,
                                                size_t field_capacity, size_t *record_ends) {
     return read_rows(bytes, length, position, expected_fields, max_records, max_bytes, fields, field_capacity,
-                     record_ends, copy_masks_scalar);
+                     record_ends, copy_masks_scalar, NULL);
 }
 
 mk_csv_fields_result mk_copy_fields(const uint8_t *bytes, size_t length, size_t position, size_t expected_fields,
