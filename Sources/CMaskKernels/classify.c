@@ -40,6 +40,7 @@
 //   digit      = '0' <= b <= '9'
 //   structural = b in {s0, s1, s2, s3}
 //   longrun    = b and the 15 bytes after it are all token bytes [A-Za-z0-9_.~-]
+//   otherstart = longrun, b is a token byte but no letter or digit, and the byte before it no token byte
 //   tokenstart = longrun, b is a letter or digit and the byte before it is not, and (given the catalogue's
 //                prefixes) a token rule's first bytes are at b (`token_starts`)
 // Credential keywords are found Teddy-style: four nibble-table lookups (bytes p..p+3, case folded)
@@ -176,7 +177,7 @@ static void raw_scalar(const uint8_t *p, const uint8_t s[4], raw_block *r) {
 /// What `derive` carries from one block to the next.
 typedef struct {
     // The classes of the byte before the block (bit 63 of the previous block's masks), as 0 or 1.
-    uint64_t digit, enc_prev, at_prev, alnum, op_byte, dash, space;
+    uint64_t digit, enc_prev, at_prev, alnum, op_byte, dash, space, token;
     uint64_t keyword_fill;   // 1 when the keyword fill covers the byte before
     int64_t last_dash_u;     // absolute offset of the last "-u" / "-U", or a far negative number
 } derive_state;
@@ -368,12 +369,15 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
     out->structural = r->structural;
     // Long runs: token bytes i...i+15 all set.
     // Token bytes [A-Za-z0-9_.~-], from the class masks.
-    u128 t = wide(r->alnum | r->underscore | r->dot | r->tilde | r->dash, n->alnum | n->underscore | n->dot | n->tilde | n->dash);
+    const uint64_t token = r->alnum | r->underscore | r->dot | r->tilde | r->dash;
+    u128 t = wide(token, n->alnum | n->underscore | n->dot | n->tilde | n->dash);
     t &= t >> 1;
     t &= t >> 2;
     t &= t >> 4;
     t &= t >> 8;
     out->longrun = (uint64_t)t;
+    out->otherstart = (uint64_t)t & ~r->alnum & ~((token << 1) | st->token);
+    st->token = token >> 63;
     *word_starts = r->alnum & ~((r->alnum << 1) | (st->alnum));
     st->digit = r->digit >> 63;
     st->enc_prev = r->enc_prev >> 63;
@@ -541,6 +545,7 @@ static inline void clip_last_block(mk_block_masks *out, size_t blocks, size_t le
         last->structural &= keep;
         last->longrun &= keep;
         last->tokenstart &= keep;
+        last->otherstart &= keep;
     }
 }
 
@@ -630,7 +635,8 @@ __attribute__((always_inline)) static inline wide_lanes wl_shl(wide_lanes a, int
 
 /// What the eight-block derive leaves per lane for the scalar loop and the caller.
 typedef struct {
-    uint64_t anchor[LANES], trigger[LANES], digitstart[LANES], longrun[LANES], underscores[LANES], word_starts[LANES];
+    uint64_t anchor[LANES], trigger[LANES], digitstart[LANES], longrun[LANES], otherstart[LANES], underscores[LANES],
+        word_starts[LANES];
     uint64_t group_starts[LANES], colon[LANES], dash_u[LANES];
     uint64_t group_lo[LANES], group_hi[LANES], marks_lo[LANES], marks_hi[LANES], reached[LANES], encoded[LANES];
 } lane_masks;
@@ -731,6 +737,10 @@ static inline void derive_lanes(const raw_lanes *r, lanes armed, wide_lanes vali
     t = wl_and(t, wl_shr(t, 4));
     t = wl_and(t, wl_shr(t, 8));
     memcpy(out->longrun, &t.lo, sizeof t.lo);
+    const lanes token = alnum | underscore_raw | OWN(dot) | OWN(tilde) | dash;
+    const lanes token_before = (BEFORE(alnum) | BEFORE(underscore) | BEFORE(dot) | BEFORE(tilde) | BEFORE(dash)) >> 63;
+    const lanes otherstart = t.lo & ~alnum & ~((token << 1) | token_before);
+    memcpy(out->otherstart, &otherstart, sizeof otherstart);
     const lanes word_starts = alnum & ~((alnum << 1) | (BEFORE(alnum) >> 63));
     memcpy(out->word_starts, &word_starts, sizeof word_starts);
 }
@@ -863,6 +873,7 @@ static inline void classify_lanes(lane_raw_function raw, const uint8_t *buffer, 
             if (m.encoded[j]) o->digitstart |= encoded_escapes(buffer, (size_t)offset, m.encoded[j]);
             o->structural = r.structural[1 + j];
             o->longrun = m.longrun[j];
+            o->otherstart = m.otherstart[j];
             uint64_t token_bits = m.longrun[j] & m.word_starts[j];
             if (list && prefixes) {
                 const size_t listed = list(token_bits, token_at + tokens_listed);

@@ -23,7 +23,8 @@ import Testing
         for i in 0..<blocks {
             let a = fast[i], b = slow[i]
             #expect(a.anchor == b.anchor && a.trigger == b.trigger && a.digit == b.digit && a.digitstart == b.digitstart
-                    && a.structural == b.structural && a.longrun == b.longrun && a.tokenstart == b.tokenstart,
+                    && a.structural == b.structural && a.longrun == b.longrun && a.tokenstart == b.tokenstart
+                    && a.otherstart == b.otherstart,
                     "\(what) block \(i)")
         }
     }
@@ -70,6 +71,9 @@ import Testing
                             #expect(((slow[i].longrun >> UInt64(bit)) & 1 == 1) == expected, "long run at \(p) of \(total)")
                             let wordStart = Self.isAlnum(bytes[p]) && (p == 0 || !Self.isAlnum(bytes[p - 1]))
                             #expect((slow[i].tokenstart >> UInt64(bit)) & 1 == 0 || (expected && wordStart), "token start at \(p)")
+                            // A long run's start at a token byte that is no letter or digit, exactly.
+                            let otherStart = expected && !Self.isAlnum(bytes[p]) && (p == 0 || !Self.isTokenByte(bytes[p - 1]))
+                            #expect(((slow[i].otherstart >> UInt64(bit)) & 1 == 1) == otherStart, "other start at \(p) of \(total)")
                         }
                     }
                 }

@@ -43,6 +43,10 @@ typedef struct {
     /// catalogue prefix, `eyJ`, a first byte 'M' 'N' 'O', or a suffixed token's separator at its offset
     /// (see classify.c); without, every one.
     uint64_t tokenstart;
+    /// Starts of long runs (`longrun` bytes whose preceding byte in the buffer is no token byte) at a byte
+    /// that is no letter or digit (`_`, `.`, `~`, `-`): where a value that starts there gets a candidate of
+    /// its own (`CellStart`), which the column batches' walk looks for without reading the bytes.
+    uint64_t otherstart;
 } mk_block_masks;
 
 /// The token catalogue's prefixes as stage 1 reads them (TokenCatalogue.Index builds it): a bit per

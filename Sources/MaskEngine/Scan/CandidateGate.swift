@@ -66,40 +66,29 @@ struct CandidateGate {
 
     /// The first position at or after `position` where a value that starts there or later may hold a
     /// candidate: what `firstCandidate` finds, and the start of a long token run at a byte that is no
-    /// letter or digit (where `CellStart.addsAfterNonAlnum` adds one for a value that starts there). So a
-    /// value at or after `position` that ends at or before it has no candidate, when each value follows
-    /// a byte that is no token byte (then a long run's bit at a value's first byte is the run's start):
-    /// the column batches' walk skips such values by their ends alone (`TextRecordBatch.scan`).
-    /// `isCandidate`: the position is one that `CandidateCursor` yields (a value that holds it has a
-    /// candidate, as `hasCandidates` would answer), not only a run's start.
+    /// letter or digit (`mk_block_masks.otherstart`, where `CellStart.addsAfterNonAlnum` adds one for a
+    /// value that starts there). So a value at or after `position` that ends at or before it has no
+    /// candidate, when each value follows a byte that is no token byte (then a long run's bit at a value's
+    /// first byte is the run's start): the column batches' walk skips such values by their ends alone
+    /// (`TextRecordBatch.scan`). `isCandidate`: the position is one that `CandidateCursor` yields (a value
+    /// that holds it has a candidate, as `hasCandidates` would answer), not only a run's start.
     @inline(__always)
     func firstPossibleCandidate(from position: Int) -> (at: Int, isCandidate: Bool) {
         var block = position >> 6
         guard block < blocks else { return (.max, false) }
-        var bits = possible(block) & (~0 << UInt64(position & 63))
-        while true {
-            while bits == 0 {
-                block += 1
-                if block >= blocks { return (.max, false) }
-                bits = possible(block)
-            }
-            let lowest = bits & (0 &- bits)
-            let at = (block << 6) + lowest.trailingZeroBitCount
-            // A run's start at a letter or digit adds nothing of its own (its token-start bit, if any,
-            // is a candidate already).
-            if Self.candidates(masks[block]) & lowest != 0 { return (at, true) }
-            if !ASCII.isAlnum(bytes[at]) { return (at, false) }
-            bits &= bits - 1
+        var bits = Self.possible(masks[block]) & (~0 << UInt64(position & 63))
+        while bits == 0 {
+            block += 1
+            if block >= blocks { return (.max, false) }
+            bits = Self.possible(masks[block])
         }
+        let lowest = bits & (0 &- bits)
+        return ((block << 6) + lowest.trailingZeroBitCount, Self.candidates(masks[block]) & lowest != 0)
     }
 
-    /// A block's candidates and the starts of its long token runs.
+    /// A block's candidates and the starts of its long runs at bytes that are no letter or digit.
     @inline(__always)
-    private func possible(_ block: Int) -> UInt64 {
-        let m = masks[block]
-        let before: UInt64 = block > 0 ? masks[block - 1].longrun >> 63 : 0
-        return Self.candidates(m) | (m.longrun & ~((m.longrun << 1) | before))
-    }
+    private static func possible(_ m: mk_block_masks) -> UInt64 { candidates(m) | m.otherstart }
 
     @inline(__always)
     private static func candidates(_ m: mk_block_masks) -> UInt64 {
