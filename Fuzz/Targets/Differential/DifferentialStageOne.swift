@@ -50,10 +50,12 @@ public enum DifferentialStageOne: DifferentialTarget {
                 let f = fast[b], s = slow[b]
                 let same = f.anchor == s.anchor && f.trigger == s.trigger && f.digit == s.digit && f.digitstart == s.digitstart
                     && f.structural == s.structural && f.longrun == s.longrun && f.tokenstart == s.tokenstart
+                    && f.otherstart == s.otherstart
                 for (field, x, y) in same ? [] : [("anchor", f.anchor, s.anchor), ("trigger", f.trigger, s.trigger),
                                       ("digit", f.digit, s.digit), ("digitstart", f.digitstart, s.digitstart),
                                       ("structural", f.structural, s.structural), ("longrun", f.longrun, s.longrun),
-                                      ("tokenstart", f.tokenstart, s.tokenstart)] where x != y {
+                                      ("tokenstart", f.tokenstart, s.tokenstart), ("otherstart", f.otherstart, s.otherstart)]
+                                      where x != y {
                     return DifferentialMismatch("\(field) of block \(b): \(path) \(hex(x)), scalar \(hex(y)) (\(at))")
                 }
             }
@@ -76,6 +78,8 @@ public enum DifferentialStageOne: DifferentialTarget {
                 else if set(s.structural) != isStructural { field = "structural"; expected = isStructural }
                 else if set(s.longrun) != longrun { field = "longrun"; expected = longrun }
                 else if set(s.tokenstart) && !(longrun && wordstart) { field = "tokenstart"; expected = false }
+                else if case let otherstart = longrun && !isAlnum(bytes[p]) && (p == 0 || !isTokenByte(bytes[p - 1])),
+                        set(s.otherstart) != otherstart { field = "otherstart"; expected = otherstart }
                 if let field {
                     return DifferentialMismatch("\(field) at byte \(p): kernel \(!expected), byte loop \(expected) (\(at))")
                 }
