@@ -55,6 +55,7 @@
 // can be in no key).
 #include "mask_kernels.h"
 #include "kernel_path_internal.h"
+#include "bit_list_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -810,8 +811,8 @@ static inline void shift_slots(raw_lanes *r) {
     for (size_t k = 0; k < sizeof *r / sizeof(uint64_t); k += SLOTS) memcpy(&classes[k], &classes[k + LANES], 16);
 }
 
-/// Writes the offsets of `bits`' set bits, in order, to `out` (64 bytes of room) and returns how many.
-typedef size_t (*bit_lister)(uint64_t bits, uint8_t *out);
+/// Adds a block's set bits to a list (`mk_bit_list_add`).
+typedef void (*bit_lister)(mk_bit_list *list, uint64_t bits, unsigned block);
 
 /// `classify_with` for the vector paths: the same window, warm-up and masks, eight blocks at a time.
 /// Inlined into a function per instruction set, with `raw` and `list` (NULL: no lists) inlined too.
@@ -848,9 +849,8 @@ static inline void classify_lanes(lane_raw_function raw, const uint8_t *buffer, 
         // With a lister, the eight blocks' '_' anchors and token starts are listed and checked against the
         // catalogue in one loop each after the blocks' masks are written: a call a block, with a loop of
         // as many turns as the block has candidates, missed its exits about once a block with them.
-        uint8_t underscore_at[LANES * 64 + 64], underscore_block[LANES * 64 + 64];
-        uint8_t token_at[LANES * 64 + 64], token_block[LANES * 64 + 64];
-        size_t underscores_listed = 0, tokens_listed = 0;
+        mk_bit_list underscore_list, token_list;
+        underscore_list.count = token_list.count = 0;
         for (int j = 0; j < count; j++) {
             int64_t offset = base + 64 * j;
             finish_lane(&m, j, offset, &last_dash_u);
@@ -858,10 +858,7 @@ static inline void classify_lanes(lane_raw_function raw, const uint8_t *buffer, 
             mk_block_masks *o = &out[g + j - skip];
             uint64_t underscores = m.underscores[j];
             if (list && prefixes) {
-                // Sound: at most 64 offsets a block, and room for 64 past the eight blocks' 512.
-                const size_t listed = list(underscores, underscore_at + underscores_listed);
-                memset(underscore_block + underscores_listed, j, 64);
-                underscores_listed += listed;
+                list(&underscore_list, underscores, (unsigned)j);
                 underscores = 0;
             } else if (underscores && prefixes) {
                 underscores = prefixed_underscores(buffer, total, (size_t)offset, r.alnum[1 + j], underscores, prefixes);
@@ -876,22 +873,20 @@ static inline void classify_lanes(lane_raw_function raw, const uint8_t *buffer, 
             o->otherstart = m.otherstart[j];
             uint64_t token_bits = m.longrun[j] & m.word_starts[j];
             if (list && prefixes) {
-                const size_t listed = list(token_bits, token_at + tokens_listed);
-                memset(token_block + tokens_listed, j, 64);
-                tokens_listed += listed;
+                list(&token_list, token_bits, (unsigned)j);
                 token_bits = 0;
             } else if (token_bits && prefixes) {
                 token_bits = token_starts(buffer, total, (size_t)offset, token_bits, wide(r.alnum[1 + j], r.alnum[2 + j]), prefixes);
             }
             o->tokenstart = token_bits;
         }
-        for (size_t k = 0; k < underscores_listed; k++) {
-            const unsigned j = underscore_block[k], i = underscore_at[k];
+        for (size_t k = 0; k < underscore_list.count; k++) {
+            const unsigned j = underscore_list.block[k], i = underscore_list.at[k];
             if (underscore_word_prefixed(buffer, total, (size_t)base + 64 * j, r.alnum[1 + j], i, prefixes))
                 out[g + j - skip].anchor |= (uint64_t)1 << i;
         }
-        for (size_t k = 0; k < tokens_listed; k++) {
-            const unsigned j = token_block[k], i = token_at[k];
+        for (size_t k = 0; k < token_list.count; k++) {
+            const unsigned j = token_list.block[k], i = token_list.at[k];
             if (token_start_kept(buffer, total, (size_t)base + 64 * j, i, wide(r.alnum[1 + j], r.alnum[2 + j]), prefixes))
                 out[g + j - skip].tokenstart |= (uint64_t)1 << i;
         }
@@ -1096,15 +1091,9 @@ static void classify_avx512(const uint8_t *buffer, size_t total, size_t start, s
     classify_lanes(raw_avx512, buffer, total, start, length, structural, out, prefixes, NULL);
 }
 
-// The offsets of `bits`' set bits by one VBMI2 compress of the bytes 0...63.
+// `mk_bit_list_add`, compiled for the function that lists (a pointer to it is what `classify_lanes` takes).
 __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt")))
-static inline size_t list_bits_vbmi2(uint64_t bits, uint8_t *out) {
-    const __m512i offsets = _mm512_set_epi8(63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46, 45, 44,
-                                            43, 42, 41, 40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24,
-                                            23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
-    _mm512_storeu_si512((void *)out, _mm512_maskz_compress_epi8(bits, offsets));
-    return (size_t)__builtin_popcountll(bits);
-}
+static inline void list_bits_vbmi2(mk_bit_list *list, uint64_t bits, unsigned block) { mk_bit_list_add(list, bits, block); }
 
 // classify_avx512 with the catalogue's candidates listed per eight blocks (VBMI2's byte compress).
 __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt")))
@@ -1115,17 +1104,6 @@ static void classify_avx512_lists(const uint8_t *buffer, size_t total, size_t st
 
 static int has_avx512bw(void) { return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw"); }
 
-// Found once (-1 until then), as `unforced_vectors` below: a third CPU check a call otherwise.
-static int vbmi2_cpu = -1;
-
-static int has_vbmi2(void) {
-    int cached = __atomic_load_n(&vbmi2_cpu, __ATOMIC_RELAXED);
-    if (cached < 0) {
-        cached = __builtin_cpu_supports("avx512vbmi2") ? 1 : 0;
-        __atomic_store_n(&vbmi2_cpu, cached, __ATOMIC_RELAXED);
-    }
-    return cached;
-}
 #endif
 
 // MASKD_STAGE1 caps the path for a whole run (read once): `scalar` forces the scalar twin (the oracle
@@ -1183,7 +1161,7 @@ void mk_classify(const uint8_t *buffer, size_t total, size_t start, size_t lengt
 #if defined(__x86_64__)
     // mk_path_force admits a path only on a CPU that has it.
     if (path == MK_PATH_WIDE) {
-        if (has_vbmi2()) {
+        if (mk_cpu_has_vbmi2()) {
             classify_avx512_lists(buffer, total, start, length, structural, out, prefixes);
         } else {
             classify_avx512(buffer, total, start, length, structural, out, prefixes);

@@ -11,6 +11,7 @@
 //     a row whose field count is not the one expected (when one is).
 #include "mask_kernels.h"
 #include "csv_kernel_internal.h"
+#include "bit_list_internal.h"
 
 #include <string.h>
 
@@ -242,11 +243,7 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt,bmi")))
 static long read_groups_vbmi2(const uint8_t *bytes, size_t length, size_t base, size_t expected_fields, rows_state *st,
                               size_t position, size_t max_records, size_t max_bytes, mk_csv_field *fields,
                               size_t field_capacity, size_t *record_ends) {
-    const __m512i offsets_0_63 = _mm512_set_epi8(63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46, 45,
-                                                 44, 43, 42, 41, 40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26,
-                                                 25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5,
-                                                 4, 3, 2, 1, 0);
-    uint8_t offsets[8 * 64 + 64], blocks[8 * 64 + 64];
+    mk_bit_list terminators;   // a group's
     uint64_t terms[8], lf_term[8], crlf[8], backslash[8];
     // The position past the last backslash before the block (0: none since the read began).
     size_t last_backslash_end = st->open_field_escapes ? st->field_start + 1 : 0;
@@ -269,18 +266,16 @@ static long read_groups_vbmi2(const uint8_t *bytes, size_t length, size_t base, 
             cr_carry = (unescaped_cr >> 63) & 1;
         }
         if (bad) return (long)base;
-        size_t n = 0, last_before[8];
+        size_t last_before[8];
+        terminators.count = 0;
         for (int j = 0; j < 8; j++) {
             last_before[j] = last_backslash_end;
             if (backslash[j]) last_backslash_end = base + 64 * (size_t)j + 64 - (size_t)__builtin_clzll(backslash[j]);
-            // Sound: n + 64 <= 8 * 64 + 64 bytes, the lists' size.
-            _mm512_storeu_si512((void *)(offsets + n), _mm512_maskz_compress_epi8(terms[j], offsets_0_63));
-            _mm512_storeu_si512((void *)(blocks + n), _mm512_set1_epi8((char)j));
-            n += (size_t)__builtin_popcountll(terms[j]);
+            mk_bit_list_add(&terminators, terms[j], (unsigned)j);
         }
         size_t written = st->written, field_start = st->field_start;
-        for (size_t k = 0; k < n; k++) {
-            const unsigned j = blocks[k], i = offsets[k];
+        for (size_t k = 0; k < terminators.count; k++) {
+            const unsigned j = terminators.block[k], i = terminators.at[k];
             const size_t at = base + 64 * j + i, end = at - ((crlf[j] >> i) & 1);
             // Past the last backslash before the field's end.
             const uint64_t below = backslash[j] & (((uint64_t)1 << i) - 1);
@@ -312,24 +307,12 @@ static long read_groups_vbmi2(const uint8_t *bytes, size_t length, size_t base, 
     return (long)base;
 }
 
-// Found once (-1 until then): whether the CPU has VBMI2's byte compress, which the groups' lists use.
-static int vbmi2_cpu = -1;
-
-static int copy_has_vbmi2(void) {
-    int cached = __atomic_load_n(&vbmi2_cpu, __ATOMIC_RELAXED);
-    if (cached < 0) {
-        cached = __builtin_cpu_supports("avx512vbmi2") ? 1 : 0;
-        __atomic_store_n(&vbmi2_cpu, cached, __ATOMIC_RELAXED);
-    }
-    return cached;
-}
-
 __attribute__((target("avx512f,avx512bw,popcnt,bmi")))
 static mk_csv_fields_result read_rows_avx512(const uint8_t *bytes, size_t length, size_t position, size_t expected_fields,
                                              size_t max_records, size_t max_bytes, mk_csv_field *fields,
                                              size_t field_capacity, size_t *record_ends) {
     return read_rows(bytes, length, position, expected_fields, max_records, max_bytes, fields, field_capacity,
-                     record_ends, copy_masks_avx512, copy_has_vbmi2() ? read_groups_vbmi2 : NULL);
+                     record_ends, copy_masks_avx512, mk_cpu_has_vbmi2() ? read_groups_vbmi2 : NULL);
 }
 
 __attribute__((target("avx2,popcnt,bmi")))

@@ -13,6 +13,7 @@
 // A record that breaks one of these is left to the record loop, which reports the error where it is.
 #include "mask_kernels.h"
 #include "csv_kernel_internal.h"
+#include "bit_list_internal.h"
 
 #include <string.h>
 
@@ -139,7 +140,7 @@ static inline block_fields block_fields_of(const csv_masks *m, uint64_t valid, i
     // A delimiter that is a backslash ends an empty field; it starts none.
     b.backslash_marks = m->backslash ? m->backslash & (field_starts | (opens_field << 1) | c->after_open) & ~b.terms : 0;
     c->inside = (uint64_t)((int64_t)inside >> 63);
-    c->starts_field = ((delim_out | m->lf & ~inside) >> 63) & 1;
+    c->starts_field = ((delim_out | (m->lf & ~inside)) >> 63) & 1;
     c->after_close = (close >> 63) & 1;
     c->after_crlf = (crlf >> 63) & 1;
     c->after_open = opens_field >> 63;
@@ -328,18 +329,6 @@ CSV_LANES_TARGET static inline csv_lanes lane_after(csv_lanes x, uint64_t last) 
     return __builtin_shufflevector(x, l, 1, 2, 3, 4, 5, 6, 7, 8);
 }
 
-// Found once (-1 until then): whether the CPU has VBMI2's byte compress, which the groups' lists use.
-static int vbmi2_cpu = -1;
-
-static int csv_has_vbmi2(void) {
-    int cached = __atomic_load_n(&vbmi2_cpu, __ATOMIC_RELAXED);
-    if (cached < 0) {
-        cached = __builtin_cpu_supports("avx512vbmi2") ? 1 : 0;
-        __atomic_store_n(&vbmi2_cpu, cached, __ATOMIC_RELAXED);
-    }
-    return cached;
-}
-
 __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt,bmi,pclmul")))
 static long read_groups_avx512(const uint8_t *bytes, size_t length, size_t base, uint8_t delimiter, block_carry *c,
                                reader_state *st, size_t position, size_t max_records, size_t max_bytes,
@@ -348,11 +337,7 @@ static long read_groups_avx512(const uint8_t *bytes, size_t length, size_t base,
                   lf_byte = _mm512_set1_epi8('\n'), cr_byte = _mm512_set1_epi8('\r'),
                   backslash_byte = _mm512_set1_epi8('\\');
     uint64_t q[9], d[9], lf[9], cr[9], bs[8];
-    // A group's terminators: each one's offset in its block and its block.
-    uint8_t offsets[8 * 64 + 64], blocks[8 * 64 + 64];
-    const __m512i iota = _mm512_set_epi8(63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46, 45, 44, 43,
-                                         42, 41, 40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22,
-                                         21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+    mk_bit_list terminators;   // a group's
     // Nine whole blocks from `base`: the group and the one after it.
     while (length - base >= 9 * 64 && length >= base) {
         for (int j = 0; j < 9; j++) {
@@ -436,20 +421,18 @@ static long read_groups_avx512(const uint8_t *bytes, size_t length, size_t base,
             // as the block has fields, missed its exit about once a block, and that was most of the
             // reader's time on ordinary tables.
             uint64_t doubled_at[8], backslash_at[8];
-            size_t lines_before[8], lines = st->lfs, n = 0;
+            size_t lines_before[8], lines = st->lfs;
+            terminators.count = 0;
             for (int j = 0; j < 8; j++) {
                 doubled_at[j] = marks_reaching_terms(dm[j], t[j], &st->doubled_carry);
                 backslash_at[j] = marks_reaching_terms(bm[j], t[j], &st->backslash_carry);
                 lines_before[j] = lines;
                 lines += (size_t)__builtin_popcountll(lf[j]);
-                // Sound: n + 64 <= 8 * 64 + 64 bytes, the lists' size.
-                _mm512_storeu_si512((void *)(offsets + n), _mm512_maskz_compress_epi8(t[j], iota));
-                _mm512_storeu_si512((void *)(blocks + n), _mm512_set1_epi8((char)j));
-                n += (size_t)__builtin_popcountll(t[j]);
+                mk_bit_list_add(&terminators, t[j], (unsigned)j);
             }
             size_t written = st->written, field_start = st->field_start;
-            for (size_t k = 0; k < n; k++) {
-                const unsigned j = blocks[k], i = offsets[k];
+            for (size_t k = 0; k < terminators.count; k++) {
+                const unsigned j = terminators.block[k], i = terminators.at[k];
                 const size_t at = base + 64 * j + i;
                 const uint64_t last = (rt[j] >> i) & 1;
                 mk_put_field(&fields[written++], field_start, at,
@@ -482,7 +465,7 @@ static mk_csv_fields_result read_fields_avx512(const uint8_t *bytes, size_t leng
                                                size_t max_records, size_t max_bytes, mk_csv_field *fields,
                                                size_t field_capacity, size_t *record_ends) {
     return read_fields(bytes, length, position, delimiter, max_records, max_bytes, fields, field_capacity, record_ends,
-                       masks_avx512, mk_prefix_xor_clmul, csv_has_vbmi2() ? read_groups_avx512 : NULL);
+                       masks_avx512, mk_prefix_xor_clmul, mk_cpu_has_vbmi2() ? read_groups_avx512 : NULL);
 }
 
 __attribute__((target("avx2,popcnt,bmi,pclmul")))

@@ -6,6 +6,7 @@
 // run of fields one memcpy.
 #include "mask_kernels.h"
 #include "csv_kernel_internal.h"
+#include "bit_list_internal.h"
 
 #include <string.h>
 
@@ -84,17 +85,13 @@ static size_t unquote_vbmi2(const uint8_t *value, size_t length, uint8_t *out) {
     return k;
 }
 
-static int has_vbmi2(void) {
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
-           && __builtin_cpu_supports("avx512vbmi2");
-}
 #endif
 
 size_t mk_csv_unquote(const uint8_t *value, size_t length, uint8_t *out) {
 #if defined(__x86_64__)
     // The CSV kernels' path: the wide one (forced, or the CPU's) compresses with VBMI2 where the CPU has it.
     const mk_path forced = mk_path_forced_here(MK_KERNEL_CSV_SPLIT);
-    if ((forced == MK_PATH_WIDE || (forced == MK_PATH_NONE && mk_csv_has_wide())) && has_vbmi2())
+    if ((forced == MK_PATH_WIDE || (forced == MK_PATH_NONE && mk_csv_has_wide())) && mk_cpu_has_vbmi2())
         return unquote_vbmi2(value, length, out);
 #endif
     size_t at = 0;
@@ -136,7 +133,7 @@ static size_t quote_vbmi(const uint8_t *value, size_t length, uint8_t *out) {
 }
 
 static int has_vbmi(void) {
-    return has_vbmi2() && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vbmi")
+    return mk_cpu_has_vbmi2() && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vbmi")
            && __builtin_cpu_supports("bmi2");
 }
 #endif

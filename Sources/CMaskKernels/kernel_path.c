@@ -3,6 +3,7 @@
 // code with itself.
 #include "kernel_path_internal.h"
 #include "csv_kernel_internal.h"
+#include "bit_list_internal.h"
 
 _Thread_local uint8_t mk_thread_forced_path[MK_KERNEL_COUNT];
 _Thread_local uint8_t mk_thread_last_path[MK_KERNEL_COUNT];
@@ -53,4 +54,21 @@ mk_path mk_path_last(mk_kernel kernel) {
 
 void mk_path_reset_last(mk_kernel kernel) {
     if (valid_kernel(kernel)) mk_thread_last_path[kernel] = MK_PATH_NONE;
+}
+
+// Found once (-1 until then): the kernels that list bits ask it per call.
+static int vbmi2_cpu = -1;
+
+int mk_cpu_has_vbmi2(void) {
+    int cached = __atomic_load_n(&vbmi2_cpu, __ATOMIC_RELAXED);
+    if (cached < 0) {
+#if defined(__x86_64__)
+        cached = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+                 && __builtin_cpu_supports("avx512vbmi2");
+#else
+        cached = 0;
+#endif
+        __atomic_store_n(&vbmi2_cpu, cached, __ATOMIC_RELAXED);
+    }
+    return cached;
 }

@@ -1,0 +1,37 @@
+// Lists of the set bits of many blocks' masks, for the loops of the kernels that act on each set bit: a
+// loop a block whose turns are its bits (a block's fields, its '_' anchors, its token starts) misses its
+// exit about once a block, which was most of those kernels' time on ordinary tables; one loop over the
+// list of eight blocks' bits misses once. Each block's bits are listed by one VBMI2 compress of the bytes
+// 0...63 (Benchmarks/RESULTS.md). Private to CMaskKernels.
+#ifndef MASK_BIT_LIST_INTERNAL_H
+#define MASK_BIT_LIST_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// The set bits of up to eight blocks: bit `at[k]` of block `block[k]`, in order, `count` of them. Room
+/// for the 64 bytes each addition stores past the count.
+typedef struct {
+    uint8_t at[8 * 64 + 64], block[8 * 64 + 64];
+    size_t count;
+} mk_bit_list;
+
+/// Whether the CPU has AVX-512 VBMI2 (with F and BW), which `mk_bit_list_add` uses; found once.
+int mk_cpu_has_vbmi2(void);
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+/// Adds the set bits of block `block` (of eight at most) to `list`.
+__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"), always_inline))
+static inline void mk_bit_list_add(mk_bit_list *list, uint64_t bits, unsigned block) {
+    const __m512i offsets = _mm512_set_epi8(63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46, 45, 44,
+                                            43, 42, 41, 40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24,
+                                            23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+    // Sound: at most 8 blocks of 64 bits are added, and the arrays have 64 bytes of room past 512.
+    _mm512_storeu_si512((void *)(list->at + list->count), _mm512_maskz_compress_epi8(bits, offsets));
+    _mm512_storeu_si512((void *)(list->block + list->count), _mm512_set1_epi8((char)block));
+    list->count += (size_t)__builtin_popcountll(bits);
+}
+#endif
+
+#endif
