@@ -440,8 +440,8 @@ static inline int prefix_starts_at(const uint8_t *buffer, size_t total, size_t s
     return 0;
 }
 
-// The '_' anchors `bits` of the block at `base` (whose letters and digits are `alnum`) whose word may
-// start a catalogue token. Stage 2 (SecretDetector.afterUnderscore) walks back from the '_' over at most
+// Whether the '_' at bit `i` of the block at `base` (whose letters and digits are `alnum`) ends a word
+// that may start a catalogue token. Stage 2 (SecretDetector.afterUnderscore) walks back from the '_' over at most
 // 16 letters and digits, and the catalogue then needs a word start there (the cell's first byte, or a
 // byte after no letter or digit) and a prefix. Where the cell starts at or before the word's start, that
 // start is the one found here, in the buffer's bytes; a cell that starts inside the word (after a length
@@ -461,6 +461,7 @@ static inline int underscore_word_prefixed(const uint8_t *buffer, size_t total, 
     return prefix_starts_at(buffer, total, s, prefixes);
 }
 
+// The '_' anchors `bits` of the block at `base` that `underscore_word_prefixed` keeps.
 static uint64_t prefixed_underscores(const uint8_t *buffer, size_t total, size_t base, uint64_t alnum, uint64_t bits,
                                      const mk_token_prefixes *prefixes) {
     uint64_t kept = 0;
@@ -471,8 +472,8 @@ static uint64_t prefixed_underscores(const uint8_t *buffer, size_t total, size_t
     return kept;
 }
 
-// The word starts `bits` of long runs in the block at `base` where SecretDetector.token can find
-// something: a catalogue prefix; a JWT's `eyJ`; a Discord bot token's first byte (its id is base64 of a
+// Whether the word start of a long run at bit `i` of the block at `base` is one where
+// SecretDetector.token can find something: a catalogue prefix; a JWT's `eyJ`; a Discord bot token's first byte (its id is base64 of a
 // number: 'M', 'N', 'O'); a suffixed token (`SecretDetector.suffixedToken`): letters and digits up to its
 // separator at the shape's offset, MaxMind's `_` after 6, Terraform's `.` after 14, Mailchimp's `-us`
 // after 32, or Azure's digit and `Q~` at 3. Stage 2 reads the same bytes inside its cell, so a start
@@ -505,6 +506,7 @@ static inline int token_start_kept(const uint8_t *buffer, size_t total, size_t b
     return may || prefix_starts_at(buffer, total, s, prefixes);
 }
 
+// The word starts `bits` of long runs in the block at `base` that `token_start_kept` keeps.
 static uint64_t token_starts(const uint8_t *buffer, size_t total, size_t base, uint64_t bits, u128 alnum,
                              const mk_token_prefixes *prefixes) {
     uint64_t kept = 0;
@@ -1103,7 +1105,6 @@ static void classify_avx512_lists(const uint8_t *buffer, size_t total, size_t st
 }
 
 static int has_avx512bw(void) { return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw"); }
-
 #endif
 
 // MASKD_STAGE1 caps the path for a whole run (read once): `scalar` forces the scalar twin (the oracle

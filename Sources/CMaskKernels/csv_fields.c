@@ -338,15 +338,18 @@ static long read_groups_avx512(const uint8_t *bytes, size_t length, size_t base,
                   backslash_byte = _mm512_set1_epi8('\\');
     uint64_t q[9], d[9], lf[9], cr[9], bs[8];
     mk_bit_list terminators;   // a group's
-    // Nine whole blocks from `base`: the group and the one after it.
-    while (length - base >= 9 * 64 && length >= base) {
+    // Nine whole blocks from `base`: the group and the one after it, whose masks (but the backslashes')
+    // are the next group's first block's.
+    int first_known = 0;
+    while (base + 9 * 64 <= length) {
         for (int j = 0; j < 9; j++) {
             const __m512i v = _mm512_loadu_si512((const void *)(bytes + base + 64 * (size_t)j));
+            if (j < 8) bs[j] = _mm512_cmpeq_epi8_mask(v, backslash_byte);
+            if (j == 0 && first_known) continue;
             q[j] = _mm512_cmpeq_epi8_mask(v, quote_byte);
             d[j] = _mm512_cmpeq_epi8_mask(v, delimiter_byte);
             lf[j] = _mm512_cmpeq_epi8_mask(v, lf_byte);
             cr[j] = _mm512_cmpeq_epi8_mask(v, cr_byte);
-            if (j < 8) bs[j] = _mm512_cmpeq_epi8_mask(v, backslash_byte);
         }
         csv_lanes Q, D, LF, CR, BS;
         memcpy(&Q, q, 64);
@@ -356,12 +359,7 @@ static long read_groups_avx512(const uint8_t *bytes, size_t length, size_t base,
         memcpy(&BS, bs, 64);
         // Inside quotes: each lane's prefix XOR, then the parity of the lanes before it and the carry.
         csv_lanes local = Q;
-        local ^= local << 1;
-        local ^= local << 2;
-        local ^= local << 4;
-        local ^= local << 8;
-        local ^= local << 16;
-        local ^= local << 32;
+        MK_PREFIX_XOR_IN_PLACE(local);
         csv_lanes parity = lane_before(local >> 63, c->inside & 1);
         parity ^= __builtin_shufflevector((csv_lanes){0}, parity, 7, 8, 9, 10, 11, 12, 13, 14);
         parity ^= __builtin_shufflevector((csv_lanes){0}, parity, 6, 7, 8, 9, 10, 11, 12, 13);
@@ -455,6 +453,11 @@ static long read_groups_avx512(const uint8_t *bytes, size_t length, size_t base,
             st->lfs = lines;
         }
         base += 8 * 64;
+        q[0] = q[8];
+        d[0] = d[8];
+        lf[0] = lf[8];
+        cr[0] = cr[8];
+        first_known = 1;
     }
     return (long)base;
 }

@@ -8,16 +8,16 @@
 #include "kernel_path_internal.h"
 #include "mask_kernels.h"
 
+/// `mk_prefix_xor`'s steps on `x` in place, for a 64-bit word or a vector of them (the CSV reader's
+/// eight lanes).
+#define MK_PREFIX_XOR_IN_PLACE(x) \
+    do { (x) ^= (x) << 1; (x) ^= (x) << 2; (x) ^= (x) << 4; (x) ^= (x) << 8; (x) ^= (x) << 16; (x) ^= (x) << 32; } while (0)
+
 /// Bit i is the parity of the quote bits at or below i: 1 inside a quoted run (the opening quote
 /// included, the closing one not). A doubled quote toggles twice, so it stays inside. Carry a block's
 /// last bit into the next by XOR with all ones.
 static inline uint64_t mk_prefix_xor(uint64_t x) {
-    x ^= x << 1;
-    x ^= x << 2;
-    x ^= x << 4;
-    x ^= x << 8;
-    x ^= x << 16;
-    x ^= x << 32;
+    MK_PREFIX_XOR_IN_PLACE(x);
     return x;
 }
 

@@ -366,9 +366,11 @@ struct TextRecordBatch {
         let decodedBytes = decoded.bytes
         let decodedIndex = self.decodedIndex
         let fields = self.fields.buffer
-        let count = fields.count
         let notScanned = UInt32(MK_FIELD_SKIPPED)
         records.withUnsafeBufferPointer { records in
+            // The records' fields, which they cover in order: a field past the last record (none is
+            // expected) is no record's, and is not visited, as `walk` does not.
+            let count = min(fields.count, records.last?.fields.upperBound ?? 0)
             columnContexts.withUnsafeBufferPointer { contexts in
                 var i = 0, record = 0
                 // `next` is the first possible candidate at or after `searchedFrom` (before the first
@@ -389,14 +391,14 @@ struct TextRecordBatch {
                         (next, nextIsCandidate) = gate.firstPossibleCandidate(from: lower)
                         if upper <= next { continue }
                     }
-                    // Sound: the records' fields cover 0..<count in order, so a record holds field i.
+                    // Sound: the records' fields cover 0..<count in order, so a record at or after
+                    // `record` holds field i.
                     while records[record].fields.upperBound <= i { record += 1 }
                     let column = i - records[record].fields.lowerBound
                     defer { i += 1 }
                     guard let context = contexts[column] else { continue }
                     // A candidate in the value answers the gate's question; a run's start, the gate.
-                    let admitted = nextIsCandidate && lower <= next ? true : gate.hasCandidates(lower, upper)
-                    guard admitted else { continue }
+                    guard nextIsCandidate && lower <= next || gate.hasCandidates(lower, upper) else { continue }
                     let added = scan.scan(decodedBytes, lower: lower, upper: upper, index: decodedIndex, context: context,
                                           candidates: true, into: &findings)
                     if added > 0 {
