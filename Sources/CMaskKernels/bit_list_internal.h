@@ -16,7 +16,8 @@ typedef struct {
     size_t count;
 } mk_bit_list;
 
-/// Whether the CPU has AVX-512 VBMI2 (with F and BW), which `mk_bit_list_add` uses; found once.
+/// Whether the CPU has AVX-512 VBMI2 (with F and BW), which `mk_bit_list_add` uses (found once), and the
+/// calling thread does not withhold it (mk_withhold_vbmi).
 int mk_cpu_has_vbmi2(void);
 
 #if defined(__x86_64__)

@@ -7,12 +7,18 @@
 
 _Thread_local uint8_t mk_thread_forced_path[MK_KERNEL_COUNT];
 _Thread_local uint8_t mk_thread_last_path[MK_KERNEL_COUNT];
+_Thread_local uint8_t mk_thread_withholds_vbmi;
 
 static int valid_kernel(mk_kernel kernel) { return (unsigned)kernel < MK_KERNEL_COUNT; }
 
 int mk_path_available(mk_kernel kernel, mk_path path) {
     if (!valid_kernel(kernel)) return 0;
     if (path == MK_PATH_PORTABLE) return 1;
+    if (path == MK_PATH_WIDE_BASE) {
+        // A variant of the wide path apart from it only where the CPU has what the wide path adds.
+        return (kernel == MK_KERNEL_CLASSIFY || kernel == MK_KERNEL_CSV_SPLIT) && mk_path_available(kernel, MK_PATH_WIDE)
+               && mk_cpu_reports_vbmi2();
+    }
 #if defined(__x86_64__)
     if (path == MK_PATH_WIDE) {
         // compiler-rt's and libgcc's AVX-512 bits already require the OS to save the zmm state (XCR0).
@@ -38,7 +44,7 @@ int mk_path_available(mk_kernel kernel, mk_path path) {
 }
 
 int mk_path_force(mk_kernel kernel, mk_path path) {
-    if (!valid_kernel(kernel)) return -1;
+    if (!valid_kernel(kernel) || path == MK_PATH_WIDE_BASE) return -1;
     if (path != MK_PATH_NONE && !mk_path_available(kernel, path)) return -1;
     mk_thread_forced_path[kernel] = (uint8_t)path;
     return 0;
@@ -56,10 +62,18 @@ void mk_path_reset_last(mk_kernel kernel) {
     if (valid_kernel(kernel)) mk_thread_last_path[kernel] = MK_PATH_NONE;
 }
 
+int mk_withhold_vbmi(int withhold) {
+    const int previous = mk_thread_withholds_vbmi;
+    mk_thread_withholds_vbmi = withhold != 0;
+    return previous;
+}
+
+int mk_cpu_has_vbmi2(void) { return !mk_thread_withholds_vbmi && mk_cpu_reports_vbmi2(); }
+
 // Found once (-1 until then): the kernels that list bits ask it per call.
 static int vbmi2_cpu = -1;
 
-int mk_cpu_has_vbmi2(void) {
+int mk_cpu_reports_vbmi2(void) {
     int cached = __atomic_load_n(&vbmi2_cpu, __ATOMIC_RELAXED);
     if (cached < 0) {
 #if defined(__x86_64__)

@@ -11,9 +11,16 @@
 /// one and writes one, which costs no more than the CPU-feature check it sits beside.
 extern _Thread_local uint8_t mk_thread_forced_path[MK_KERNEL_COUNT];
 extern _Thread_local uint8_t mk_thread_last_path[MK_KERNEL_COUNT];
+/// Whether the thread runs the kernels as on a CPU without VBMI and VBMI2 (mk_withhold_vbmi).
+extern _Thread_local uint8_t mk_thread_withholds_vbmi;
 
 static inline mk_path mk_path_forced_here(mk_kernel kernel) { return (mk_path)mk_thread_forced_path[kernel]; }
-static inline void mk_path_record(mk_kernel kernel, mk_path path) { mk_thread_last_path[kernel] = (uint8_t)path; }
+static inline void mk_path_record(mk_kernel kernel, mk_path path) {
+    // The kernels whose wide path has a variant without VBMI2 say which of the two ran.
+    if (path == MK_PATH_WIDE && mk_thread_withholds_vbmi && (kernel == MK_KERNEL_CLASSIFY || kernel == MK_KERNEL_CSV_SPLIT))
+        path = MK_PATH_WIDE_BASE;
+    mk_thread_last_path[kernel] = (uint8_t)path;
+}
 
 /// Whether the CPU has VAES on 512-bit registers with AES-NI and the AVX-512 parts (F, BW, DQ, VL, IFMA) FF1's
 /// vector rounds use: the AES kernel's wide path (mk_aes_uses_vaes, and mk_path_available).

@@ -34,6 +34,10 @@ typedef enum {
     /// Wider vectors where a kernel has them and the CPU too: AVX-512BW, for stage 1 only (whole 64-byte
     /// blocks compared into 64-bit masks, without AVX2's two movemasks, shift and OR per class).
     MK_PATH_WIDE = 3,
+    /// What mk_path_last says of the stage-1 and CSV kernels when their wide path ran on a thread that
+    /// withheld VBMI (mk_withhold_vbmi): the variant a CPU with AVX-512BW but without VBMI and VBMI2
+    /// runs (Skylake-SP, Cascade Lake). Not a path to force.
+    MK_PATH_WIDE_BASE = 4,
 } mk_path;
 
 /// Whether this CPU can run `path` of `kernel` (the portable path always).
@@ -45,6 +49,17 @@ int mk_path_available(mk_kernel kernel, mk_path path);
 /// changed) when the CPU cannot run the path. Other threads keep their own choice: a test that forces
 /// a path does not change what a concurrent test runs.
 int mk_path_force(mk_kernel kernel, mk_path path);
+
+/// Makes the calling thread's kernels run as on a CPU without AVX-512 VBMI and VBMI2 (nonzero
+/// `withhold`), or as this CPU allows (zero), and returns the previous setting: the wide paths of stage 1
+/// and of the CSV and COPY readers then take the variants of a CPU with AVX-512BW alone (Skylake-SP,
+/// Cascade Lake), and the letters kernel its byte loops, so that tests and the differential fuzz targets
+/// compare those variants with the scalar twins on a newer CPU too. Other threads are unaffected.
+int mk_withhold_vbmi(int withhold);
+
+/// Whether the CPU has AVX-512 VBMI2 with F and BW, whatever the calling thread withholds: the wide
+/// variants that mk_withhold_vbmi sets aside exist here only then.
+int mk_cpu_reports_vbmi2(void);
 
 /// The path the calling thread forced for `kernel`, or MK_PATH_NONE.
 mk_path mk_path_forced(mk_kernel kernel);

@@ -6,6 +6,10 @@ package enum KernelPath: Sendable, CaseIterable, CustomStringConvertible {
     case portable
     /// The CPU's vector or crypto instructions: AVX2, AES-NI, SHA-NI.
     case accelerated
+    /// The wide path of stage 1 and of the CSV and COPY readers as a CPU with AVX-512BW but without VBMI
+    /// and VBMI2 runs it (Skylake-SP, Cascade Lake): on a CPU that has them, a test forcing this path runs
+    /// the variants such a CPU takes (`mk_withhold_vbmi`). Listed only where it differs from `wide`.
+    case wideWithoutVBMI
     /// Wider vectors where a kernel has them: AVX-512BW for stage 1, the CSV kernels and batches of
     /// MACs, VAES on 512-bit registers for FF1's batches.
     case wide
@@ -14,6 +18,7 @@ package enum KernelPath: Sendable, CaseIterable, CustomStringConvertible {
         switch self {
         case .portable: MK_PATH_PORTABLE
         case .accelerated: MK_PATH_ACCELERATED
+        case .wideWithoutVBMI: MK_PATH_WIDE_BASE
         case .wide: MK_PATH_WIDE
         }
     }
@@ -22,6 +27,7 @@ package enum KernelPath: Sendable, CaseIterable, CustomStringConvertible {
         switch raw {
         case MK_PATH_PORTABLE: self = .portable
         case MK_PATH_ACCELERATED: self = .accelerated
+        case MK_PATH_WIDE_BASE: self = .wideWithoutVBMI
         case MK_PATH_WIDE: self = .wide
         default: return nil
         }
@@ -31,6 +37,7 @@ package enum KernelPath: Sendable, CaseIterable, CustomStringConvertible {
         switch self {
         case .portable: "portable"
         case .accelerated: "accelerated"
+        case .wideWithoutVBMI: "wide without VBMI"
         case .wide: "wide"
         }
     }
@@ -128,10 +135,16 @@ package enum AcceleratedKernel: Sendable, CaseIterable, CustomStringConvertible 
     /// last path is forgotten first, so ``lastPath`` read after `body` says what `body` ran, if anything.
     /// Returns nil, without running `body`, when this CPU cannot run `path`.
     package func withPath<Result>(_ path: KernelPath, _ body: () throws -> Result) rethrows -> Result? {
+        guard isAvailable(path) else { return nil }
         let previous = mk_path_forced(raw)
-        guard mk_path_force(raw, path.raw) == 0 else { return nil }
+        // The variant without VBMI is the wide path on a thread that withholds VBMI and VBMI2.
+        guard mk_path_force(raw, path == .wideWithoutVBMI ? MK_PATH_WIDE : path.raw) == 0 else { return nil }
+        let withheld = mk_withhold_vbmi(path == .wideWithoutVBMI ? 1 : 0)
         // The previous choice was accepted once, so giving it back cannot fail.
-        defer { _ = mk_path_force(raw, previous) }
+        defer {
+            _ = mk_path_force(raw, previous)
+            _ = mk_withhold_vbmi(withheld)
+        }
         mk_path_reset_last(raw)
         return try body()
     }

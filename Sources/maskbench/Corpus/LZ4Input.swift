@@ -17,7 +17,8 @@ enum LZ4Input {
         }
         defer { LZ4F_freeDecompressionContext(context) }
         guard let out = FileHandle(forWritingAtPath: path) ?? {
-            FileManager.default.createFile(atPath: path, contents: nil)
+            // A file that cannot be made leaves the handle nil, and the error below says so.
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
             return FileHandle(forWritingAtPath: path)
         }() else { throw BenchError.failed("cannot write \(path)") }
         defer { try? out.close() }
