@@ -1,5 +1,6 @@
 // mk_copy_fields against an older build of itself on random COPY text (tabs, LFs, CR LF row ends, `\N`,
-// escapes, stray backslashes, rows of other widths), on every path this CPU has, with random row, byte and
+// escapes, stray backslashes, rows of other widths), on every path this CPU has (and, on one with AVX-512
+// VBMI2, on the wide path as a CPU without it runs it: mk_withhold_vbmi), with random row, byte and
 // field limits (buffers of fields the eight-block groups can use, and smaller): fields, flags, row ends and
 // results must agree, and nothing may be written past the capacity. The base kernel is an older
 // copy_fields.c with its symbols renamed, e.g. for the groups' change:
@@ -54,8 +55,11 @@ int main(int argc, char **argv) {
         if (mode == 1) { for (size_t i = 0; i < n; i++) if (rnd() % 200 == 0) buf[i] = "\\\t\n\r"[rnd() % 4]; }
         size_t expected = rnd() % 3 == 0 ? (size_t)width : 0;
         size_t maxrec = 1 + rnd() % 300, cap = rnd() % 2 ? 1 + rnd() % 600 : 512 + rnd() % 3000, maxb = rnd() % 2 ? 1 + rnd() % 5000 : 1 << 20;
-        for (int path = 1; path <= 3; path++) {
-            if (mk_path_force(MK_KERNEL_CSV_SPLIT, path) != 0) continue;
+        // Path 4: the wide path as a CPU without VBMI2 runs it (mk_withhold_vbmi).
+        for (int path = 1; path <= 4; path++) {
+            mk_withhold_vbmi(path == 4);
+            if (path == 4 && !mk_cpu_reports_vbmi2()) continue;
+            if (mk_path_force(MK_KERNEL_CSV_SPLIT, path == 4 ? MK_PATH_WIDE : path) != 0) continue;
             memset(f1, 0xAB, sizeof f1); memset(f2, 0xAB, sizeof f2);
             mk_csv_fields_result a = old_copy_fields(buf, n, 0, expected, maxrec, maxb, f1, cap, e1);
             mk_csv_fields_result b = mk_copy_fields(buf, n, 0, expected, maxrec, maxb, f2, cap, e2);

@@ -1,6 +1,7 @@
 // Two builds of mk_csv_fields against each other on random buffers (well-formed records with quoted,
 // doubled, backslash-led, CR LF and multi-line fields, and random byte soup), on every path this CPU
-// has, with random record, byte and field limits: fields, flags, record ends and results must agree.
+// has (and, on one with AVX-512 VBMI2, on the wide path as a CPU without it runs it: mk_withhold_vbmi),
+// with random record, byte and field limits: fields, flags, record ends and results must agree.
 // The base kernel is an older csv_fields.c with its symbols renamed, e.g. for acea126's change:
 //
 //   git show add7b38:Sources/CMaskKernels/csv_fields.c | sed 's/\bmk_csv_fields\b/old_csv_fields/;
@@ -77,8 +78,11 @@ int main(int argc, char **argv) {
         size_t maxrec = 1 + rnd() % 300, cap = 1 + rnd() % 600, maxb = 1 + rnd() % 5000;
         size_t pos = 0; if (r % 3 == 0) maxb = 1u << 20, maxrec = 256, cap = 600;
         if (r % 3 == 1) cap = 512 + rnd() % 3000;  // room for the eight-block groups' list path, now and then
-        for (int path = 1; path <= 3; path++) {
-            if (mk_path_force(MK_KERNEL_CSV_SPLIT, path) != 0) continue;
+        // Path 4: the wide path as a CPU without VBMI2 runs it (mk_withhold_vbmi).
+        for (int path = 1; path <= 4; path++) {
+            mk_withhold_vbmi(path == 4);
+            if (path == 4 && !mk_cpu_reports_vbmi2()) continue;
+            if (mk_path_force(MK_KERNEL_CSV_SPLIT, path == 4 ? MK_PATH_WIDE : path) != 0) continue;
             memset(f1, 0xAB, sizeof f1); memset(f2, 0xAB, sizeof f2);
             mk_csv_fields_result a = old_csv_fields(buf, n, pos, delim, maxrec, maxb, f1, cap, e1);
             mk_csv_fields_result b = mk_csv_fields(buf, n, pos, delim, maxrec, maxb, f2, cap, e2);

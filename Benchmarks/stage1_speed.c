@@ -12,6 +12,7 @@
 //      /tmp/catalogue_prefixes.c Sources/CMaskKernels/*.c -o /tmp/stage1_speed_catalogue
 //   MASKD_STAGE1=scalar /tmp/stage1_speed FILE     # the scalar twin
 //   MASKD_STAGE1=avx2 /tmp/stage1_speed FILE       # AVX2 on a CPU with AVX-512BW (the default there)
+//   WITHHOLD_VBMI=1 /tmp/stage1_speed FILE          # AVX-512BW as a CPU without VBMI2 runs it (Cascade Lake)
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@ int main(int argc, char **argv) {
     fclose(f);
     size_t window = argc > 2 ? (size_t)atol(argv[2]) : 16384;
     if (window < 64) window = 64;
+    if (getenv("WITHHOLD_VBMI")) mk_withhold_vbmi(1);
     mk_block_masks *masks = malloc(sizeof(mk_block_masks) * (window / 64 + 1));
     // A third argument `copies` classifies as the column batches classify their copies of values: with no
     // structural bytes (four zeros); by default, as a CSV chunk's index does.
@@ -58,6 +60,7 @@ int main(int argc, char **argv) {
     }
     printf("%s: %zu bytes, %zu-byte windows, %s: %.3f ns/byte (%.2f GB/s) [%llx]\n", argv[1], n, window,
            mk_path_last(MK_KERNEL_CLASSIFY) == MK_PATH_WIDE ? "AVX-512BW"
+               : mk_path_last(MK_KERNEL_CLASSIFY) == MK_PATH_WIDE_BASE ? "AVX-512BW without VBMI2"
                : mk_path_last(MK_KERNEL_CLASSIFY) == MK_PATH_ACCELERATED ? "AVX2" : "scalar",
            best * 1e9 / (double)n, (double)n / best / 1e9, check);
     return 0;

@@ -2,12 +2,14 @@
 // loop a block whose turns are its bits (a block's fields, its '_' anchors, its token starts) misses its
 // exit about once a block, which was most of those kernels' time on ordinary tables; one loop over the
 // list of eight blocks' bits misses once. Each block's bits are listed by one VBMI2 compress of the bytes
-// 0...63 (Benchmarks/RESULTS.md). Private to CMaskKernels.
+// 0...63 (Benchmarks/RESULTS.md), or on a CPU without VBMI2 eight at a time by TZCNT (`mk_bit_list_add_bmi`).
+// Private to CMaskKernels.
 #ifndef MASK_BIT_LIST_INTERNAL_H
 #define MASK_BIT_LIST_INTERNAL_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /// The set bits of up to eight blocks: bit `at[k]` of block `block[k]`, in order, `count` of them. Room
 /// for the 64 bytes each addition stores past the count.
@@ -32,6 +34,29 @@ static inline void mk_bit_list_add(mk_bit_list *list, uint64_t bits, unsigned bl
     _mm512_storeu_si512((void *)(list->at + list->count), _mm512_maskz_compress_epi8(bits, offsets));
     _mm512_storeu_si512((void *)(list->block + list->count), _mm512_set1_epi8((char)block));
     list->count += (size_t)__builtin_popcountll(bits);
+}
+
+/// `mk_bit_list_add` for the CPUs without VBMI2 (AVX2, and AVX-512BW before Ice Lake): the bits' positions
+/// written eight at a time by TZCNT and BLSR whatever the count (simdjson's `flatten_bits`; TZCNT of no bit
+/// is 64, a slot past the count that the next addition overwrites), so a block with at most eight bits,
+/// nearly every one, takes no branch on its count.
+__attribute__((target("bmi,popcnt"), always_inline))
+static inline void mk_bit_list_add_bmi(mk_bit_list *list, uint64_t bits, unsigned block) {
+    const size_t count = (size_t)__builtin_popcountll(bits);
+    const uint64_t blocks = 0x0101010101010101ull * (uint8_t)block;
+    uint8_t *at = list->at + list->count, *in = list->block + list->count;
+    size_t i = 0;
+    do {
+        // Sound: at most 8 blocks of 64 bits are added, so i + 8 <= count + 7 slots past the list's
+        // count stay inside the arrays' 64 bytes of room past 512.
+        for (int k = 0; k < 8; k++) {
+            at[i + (size_t)k] = (uint8_t)_tzcnt_u64(bits);
+            bits = _blsr_u64(bits);
+        }
+        memcpy(in + i, &blocks, 8);
+        i += 8;
+    } while (i < count);
+    list->count += count;
 }
 #endif
 

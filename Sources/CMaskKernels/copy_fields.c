@@ -232,17 +232,23 @@ stop_irregular:
 }
 
 #if defined(__x86_64__)
-// The wide path reads eight blocks at a time, as mk_csv_fields' does: their terminators listed first (each
-// block's compressed from its mask by one VBMI2 instruction), then one loop over the list writes the
+// The vector paths read eight blocks at a time, as mk_csv_fields' do: their terminators listed first (each
+// block's compressed from its mask by one VBMI2 instruction, or by TZCNT without VBMI2), then one loop over
+// the list writes the
 // group's fields and rows. Block by block, the fields' loop missed its exit about once a block. A field
 // holds a backslash when the last one at or before its end lies at or after its start (the last one
 // before each block, and in the block the highest below the end); only such a field's bytes are read for
 // its flags. A group with a malformed byte, or that could fill the buffer of fields, is left to the
 // block-by-block loop, from its first block.
-__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt,bmi")))
-static long read_groups_vbmi2(const uint8_t *bytes, size_t length, size_t base, size_t expected_fields, rows_state *st,
-                              size_t position, size_t max_records, size_t max_bytes, mk_csv_field *fields,
-                              size_t field_capacity, size_t *record_ends) {
+/// Adds a block's terminators to a group's list: `mk_bit_list_add` (VBMI2) or `mk_bit_list_add_bmi`.
+typedef void (*rows_group_lister)(mk_bit_list *list, uint64_t bits, unsigned block);
+
+// The group reader, inlined into one function per instruction set with its masks and lister known.
+__attribute__((always_inline))
+static inline long read_groups(const uint8_t *bytes, size_t length, size_t base, size_t expected_fields, rows_state *st,
+                               size_t position, size_t max_records, size_t max_bytes, mk_csv_field *fields,
+                               size_t field_capacity, size_t *record_ends, void (*block_masks)(const uint8_t *, copy_masks *),
+                               rows_group_lister list) {
     mk_bit_list terminators;   // a group's
     uint64_t terms[8], lf_term[8], crlf[8], backslash[8];
     // The position past the last backslash before the block (0: none since the read began).
@@ -253,7 +259,7 @@ static long read_groups_vbmi2(const uint8_t *bytes, size_t length, size_t base, 
         uint64_t escape_carry = st->escape_carry, cr_carry = st->cr_carry, bad = 0;
         for (int j = 0; j < 8; j++) {
             copy_masks m;
-            copy_masks_avx512(bytes + base + 64 * (size_t)j, &m);
+            block_masks(bytes + base + 64 * (size_t)j, &m);
             uint64_t escaped = 0, carry_out = 0;
             if ((m.backslash | escape_carry) != 0) escaped = escaped_bytes(m.backslash, escape_carry, &carry_out);
             lf_term[j] = m.lf & ~escaped;
@@ -271,7 +277,7 @@ static long read_groups_vbmi2(const uint8_t *bytes, size_t length, size_t base, 
         for (int j = 0; j < 8; j++) {
             last_before[j] = last_backslash_end;
             if (backslash[j]) last_backslash_end = base + 64 * (size_t)j + 64 - (size_t)__builtin_clzll(backslash[j]);
-            mk_bit_list_add(&terminators, terms[j], (unsigned)j);
+            list(&terminators, terms[j], (unsigned)j);
         }
         size_t written = st->written, field_start = st->field_start;
         for (size_t k = 0; k < terminators.count; k++) {
@@ -307,12 +313,44 @@ static long read_groups_vbmi2(const uint8_t *bytes, size_t length, size_t base, 
     return (long)base;
 }
 
+__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt,bmi")))
+static inline void list_vbmi2(mk_bit_list *list, uint64_t bits, unsigned block) { mk_bit_list_add(list, bits, block); }
+__attribute__((target("avx512f,avx512bw,popcnt,bmi")))
+static inline void list_bmi_avx512(mk_bit_list *list, uint64_t bits, unsigned block) { mk_bit_list_add_bmi(list, bits, block); }
+__attribute__((target("avx2,popcnt,bmi")))
+static inline void list_bmi_avx2(mk_bit_list *list, uint64_t bits, unsigned block) { mk_bit_list_add_bmi(list, bits, block); }
+
+#define GROUP_READER_PARAMETERS const uint8_t *bytes, size_t length, size_t base, size_t expected_fields, rows_state *st, \
+    size_t position, size_t max_records, size_t max_bytes, mk_csv_field *fields, size_t field_capacity, size_t *record_ends
+#define GROUP_READER_ARGUMENTS bytes, length, base, expected_fields, st, position, max_records, max_bytes, fields, \
+    field_capacity, record_ends
+
+// The wide path's groups on a CPU with VBMI2 (each block's terminators listed by one compress).
+__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt,bmi")))
+static long read_groups_vbmi2(GROUP_READER_PARAMETERS) {
+    return read_groups(GROUP_READER_ARGUMENTS, copy_masks_avx512, list_vbmi2);
+}
+
+// The wide path's groups on a CPU with AVX-512BW but no VBMI2 (Skylake-SP, Cascade Lake): listed by TZCNT.
+__attribute__((target("avx512f,avx512bw,popcnt,bmi")))
+static long read_groups_avx512(GROUP_READER_PARAMETERS) {
+    return read_groups(GROUP_READER_ARGUMENTS, copy_masks_avx512, list_bmi_avx512);
+}
+
+// The AVX2 path's groups, listed by TZCNT.
+__attribute__((target("avx2,popcnt,bmi")))
+static long read_groups_avx2(GROUP_READER_PARAMETERS) {
+    return read_groups(GROUP_READER_ARGUMENTS, copy_masks_avx2, list_bmi_avx2);
+}
+#undef GROUP_READER_PARAMETERS
+#undef GROUP_READER_ARGUMENTS
+
 __attribute__((target("avx512f,avx512bw,popcnt,bmi")))
 static mk_csv_fields_result read_rows_avx512(const uint8_t *bytes, size_t length, size_t position, size_t expected_fields,
                                              size_t max_records, size_t max_bytes, mk_csv_field *fields,
                                              size_t field_capacity, size_t *record_ends) {
     return read_rows(bytes, length, position, expected_fields, max_records, max_bytes, fields, field_capacity,
-                     record_ends, copy_masks_avx512, mk_cpu_has_vbmi2() ? read_groups_vbmi2 : NULL);
+                     record_ends, copy_masks_avx512, mk_cpu_has_vbmi2() ? read_groups_vbmi2 : read_groups_avx512);
 }
 
 __attribute__((target("avx2,popcnt,bmi")))
@@ -320,7 +358,7 @@ static mk_csv_fields_result read_rows_avx2(const uint8_t *bytes, size_t length, 
                                            size_t max_records, size_t max_bytes, mk_csv_field *fields,
                                            size_t field_capacity, size_t *record_ends) {
     return read_rows(bytes, length, position, expected_fields, max_records, max_bytes, fields, field_capacity,
-                     record_ends, copy_masks_avx2, NULL);
+                     record_ends, copy_masks_avx2, read_groups_avx2);
 }
 #endif
 

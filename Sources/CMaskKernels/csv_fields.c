@@ -217,9 +217,9 @@ static inline int emit_block(reader_state *st, const block_fields *b, size_t bas
     return EMIT_GO_ON;
 }
 
-/// Reads blocks from `base` in groups of eight while a whole block follows the group (the wide path:
-/// `read_fields_avx512`), and returns where the block-by-block loop goes on, or an EMIT_ code's
-/// negation when the read ends inside.
+/// Reads blocks from `base` in groups of eight while a whole block follows the group (the vector paths:
+/// `read_groups_vbmi2`, `read_groups_avx512`, `read_groups_avx2`), and returns where the block-by-block
+/// loop goes on, or an EMIT_ code's negation when the read ends inside.
 typedef long (*group_reader)(const uint8_t *bytes, size_t length, size_t base, uint8_t delimiter, block_carry *c,
                              reader_state *st, size_t position, size_t max_records, size_t max_bytes,
                              mk_csv_field *fields, size_t field_capacity, size_t *record_ends);
@@ -302,12 +302,13 @@ stop_irregular:
 #if defined(__x86_64__)
 // MARK: - Eight blocks at a time
 
-// The wide path reads eight blocks at a time. Block by block, the fields' loop (as many turns as the
+// The vector paths read eight blocks at a time. Block by block, the fields' loop (as many turns as the
 // block has fields, two or three on most tables) missed its exit about once a block, and that was most
 // of the reader's time: here the eight blocks' terminators are listed first (each block's compressed from
-// its mask by one VBMI2 instruction), and one loop over the list writes the group's fields and records.
-// `block_fields_of` runs for the eight at once, one 64-bit lane a block (vector extensions, compiled to
-// AVX-512), as classify.c's `derive_lanes` does for stage 1: what a block takes from the one before it
+// its mask by one VBMI2 instruction, or without VBMI2 written eight at a time by TZCNT), and one loop over
+// the list writes the group's fields and records. `block_fields_of` runs for the eight at once, one 64-bit
+// lane a block (vector extensions, compiled to AVX-512 or to pairs of AVX2 registers), as classify.c's
+// `derive_lanes` does for stage 1: what a block takes from the one before it
 // (inside quotes, a field's start, a closing quote, a CR LF's CR, an opening quote) comes from the lane
 // before, the quotes' parity by a prefix XOR across the lanes; what it takes from the bytes after it,
 // from the lane after (the ninth block's masks for the last). A group with a malformed byte, or that could
@@ -316,7 +317,8 @@ stop_irregular:
 #pragma clang diagnostic ignored "-Wpsabi"
 typedef uint64_t csv_lanes __attribute__((vector_size(64)));
 
-#define CSV_LANES_TARGET __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt,bmi,pclmul"), always_inline))
+// Always inlined into the group readers, which name the instruction sets.
+#define CSV_LANES_TARGET __attribute__((always_inline))
 
 // Each lane's previous lane, `first` into lane 0.
 CSV_LANES_TARGET static inline csv_lanes lane_before(csv_lanes x, uint64_t first) {
@@ -329,28 +331,61 @@ CSV_LANES_TARGET static inline csv_lanes lane_after(csv_lanes x, uint64_t last) 
     return __builtin_shufflevector(x, l, 1, 2, 3, 4, 5, 6, 7, 8);
 }
 
-__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt,bmi,pclmul")))
-static long read_groups_avx512(const uint8_t *bytes, size_t length, size_t base, uint8_t delimiter, block_carry *c,
-                               reader_state *st, size_t position, size_t max_records, size_t max_bytes,
-                               mk_csv_field *fields, size_t field_capacity, size_t *record_ends) {
+// The masks of a group's nine blocks from `p`: the quotes', delimiters', LFs' and CRs' of all nine (of
+// the last eight only when `first_known`: the first block's are the last group's ninth's), the
+// backslashes' of the first eight.
+__attribute__((target("avx512f,avx512bw"), always_inline))
+static inline void group_masks_avx512(const uint8_t *p, uint8_t delimiter, int first_known, uint64_t q[9], uint64_t d[9],
+                                      uint64_t lf[9], uint64_t cr[9], uint64_t bs[8]) {
     const __m512i quote_byte = _mm512_set1_epi8('"'), delimiter_byte = _mm512_set1_epi8((char)delimiter),
                   lf_byte = _mm512_set1_epi8('\n'), cr_byte = _mm512_set1_epi8('\r'),
                   backslash_byte = _mm512_set1_epi8('\\');
+    for (int j = 0; j < 9; j++) {
+        const __m512i v = _mm512_loadu_si512((const void *)(p + 64 * (size_t)j));
+        if (j < 8) bs[j] = _mm512_cmpeq_epi8_mask(v, backslash_byte);
+        if (j == 0 && first_known) continue;
+        q[j] = _mm512_cmpeq_epi8_mask(v, quote_byte);
+        d[j] = _mm512_cmpeq_epi8_mask(v, delimiter_byte);
+        lf[j] = _mm512_cmpeq_epi8_mask(v, lf_byte);
+        cr[j] = _mm512_cmpeq_epi8_mask(v, cr_byte);
+    }
+}
+
+// The same with AVX2 (each mask from two compares, two movemasks, a shift and an OR).
+__attribute__((target("avx2"), always_inline))
+static inline void group_masks_avx2(const uint8_t *p, uint8_t delimiter, int first_known, uint64_t q[9], uint64_t d[9],
+                                    uint64_t lf[9], uint64_t cr[9], uint64_t bs[8]) {
+    for (int j = 0; j < 9; j++) {
+        const __m256i a = _mm256_loadu_si256((const __m256i *)(p + 64 * (size_t)j));
+        const __m256i b = _mm256_loadu_si256((const __m256i *)(p + 64 * (size_t)j + 32));
+        if (j < 8) bs[j] = mk_eq64_avx2(a, b, '\\');
+        if (j == 0 && first_known) continue;
+        q[j] = mk_eq64_avx2(a, b, '"');
+        d[j] = mk_eq64_avx2(a, b, delimiter);
+        lf[j] = mk_eq64_avx2(a, b, '\n');
+        cr[j] = mk_eq64_avx2(a, b, '\r');
+    }
+}
+
+typedef void (*group_masks_function)(const uint8_t *p, uint8_t delimiter, int first_known, uint64_t q[9], uint64_t d[9],
+                                     uint64_t lf[9], uint64_t cr[9], uint64_t bs[8]);
+/// Adds a block's terminators to a group's list: `mk_bit_list_add` (VBMI2) or `mk_bit_list_add_bmi`.
+typedef void (*group_lister)(mk_bit_list *list, uint64_t bits, unsigned block);
+
+// The group reader, inlined into one function per instruction set with its masks and lister known
+// (`read_groups_vbmi2`, `read_groups_avx512`, `read_groups_avx2`).
+__attribute__((always_inline))
+static inline long read_groups(const uint8_t *bytes, size_t length, size_t base, uint8_t delimiter, block_carry *c,
+                               reader_state *st, size_t position, size_t max_records, size_t max_bytes,
+                               mk_csv_field *fields, size_t field_capacity, size_t *record_ends,
+                               group_masks_function group_masks, group_lister list) {
     uint64_t q[9], d[9], lf[9], cr[9], bs[8];
     mk_bit_list terminators;   // a group's
     // Nine whole blocks from `base`: the group and the one after it, whose masks (but the backslashes')
     // are the next group's first block's.
     int first_known = 0;
     while (base + 9 * 64 <= length) {
-        for (int j = 0; j < 9; j++) {
-            const __m512i v = _mm512_loadu_si512((const void *)(bytes + base + 64 * (size_t)j));
-            if (j < 8) bs[j] = _mm512_cmpeq_epi8_mask(v, backslash_byte);
-            if (j == 0 && first_known) continue;
-            q[j] = _mm512_cmpeq_epi8_mask(v, quote_byte);
-            d[j] = _mm512_cmpeq_epi8_mask(v, delimiter_byte);
-            lf[j] = _mm512_cmpeq_epi8_mask(v, lf_byte);
-            cr[j] = _mm512_cmpeq_epi8_mask(v, cr_byte);
-        }
+        group_masks(bytes + base, delimiter, first_known, q, d, lf, cr, bs);
         csv_lanes Q, D, LF, CR, BS;
         memcpy(&Q, q, 64);
         memcpy(&D, d, 64);
@@ -426,7 +461,7 @@ static long read_groups_avx512(const uint8_t *bytes, size_t length, size_t base,
                 backslash_at[j] = marks_reaching_terms(bm[j], t[j], &st->backslash_carry);
                 lines_before[j] = lines;
                 lines += (size_t)__builtin_popcountll(lf[j]);
-                mk_bit_list_add(&terminators, t[j], (unsigned)j);
+                list(&terminators, t[j], (unsigned)j);
             }
             size_t written = st->written, field_start = st->field_start;
             for (size_t k = 0; k < terminators.count; k++) {
@@ -461,6 +496,39 @@ static long read_groups_avx512(const uint8_t *bytes, size_t length, size_t base,
     }
     return (long)base;
 }
+
+__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt,bmi,pclmul")))
+static inline void list_vbmi2(mk_bit_list *list, uint64_t bits, unsigned block) { mk_bit_list_add(list, bits, block); }
+__attribute__((target("avx512f,avx512bw,popcnt,bmi,pclmul")))
+static inline void list_bmi_avx512(mk_bit_list *list, uint64_t bits, unsigned block) { mk_bit_list_add_bmi(list, bits, block); }
+__attribute__((target("avx2,popcnt,bmi,pclmul")))
+static inline void list_bmi_avx2(mk_bit_list *list, uint64_t bits, unsigned block) { mk_bit_list_add_bmi(list, bits, block); }
+
+#define GROUP_READER_PARAMETERS const uint8_t *bytes, size_t length, size_t base, uint8_t delimiter, block_carry *c, \
+    reader_state *st, size_t position, size_t max_records, size_t max_bytes, mk_csv_field *fields, size_t field_capacity, \
+    size_t *record_ends
+#define GROUP_READER_ARGUMENTS bytes, length, base, delimiter, c, st, position, max_records, max_bytes, fields, field_capacity, \
+    record_ends
+
+// The wide path's groups on a CPU with VBMI2 (each block's terminators listed by one compress).
+__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt,bmi,pclmul")))
+static long read_groups_vbmi2(GROUP_READER_PARAMETERS) {
+    return read_groups(GROUP_READER_ARGUMENTS, group_masks_avx512, list_vbmi2);
+}
+
+// The wide path's groups on a CPU with AVX-512BW but no VBMI2 (Skylake-SP, Cascade Lake): listed by TZCNT.
+__attribute__((target("avx512f,avx512bw,popcnt,bmi,pclmul")))
+static long read_groups_avx512(GROUP_READER_PARAMETERS) {
+    return read_groups(GROUP_READER_ARGUMENTS, group_masks_avx512, list_bmi_avx512);
+}
+
+// The AVX2 path's groups: the eight lanes in pairs of 256-bit registers, listed by TZCNT.
+__attribute__((target("avx2,popcnt,bmi,pclmul")))
+static long read_groups_avx2(GROUP_READER_PARAMETERS) {
+    return read_groups(GROUP_READER_ARGUMENTS, group_masks_avx2, list_bmi_avx2);
+}
+#undef GROUP_READER_PARAMETERS
+#undef GROUP_READER_ARGUMENTS
 #pragma clang diagnostic pop
 
 __attribute__((target("avx512f,avx512bw,popcnt,bmi,pclmul")))
@@ -468,7 +536,7 @@ static mk_csv_fields_result read_fields_avx512(const uint8_t *bytes, size_t leng
                                                size_t max_records, size_t max_bytes, mk_csv_field *fields,
                                                size_t field_capacity, size_t *record_ends) {
     return read_fields(bytes, length, position, delimiter, max_records, max_bytes, fields, field_capacity, record_ends,
-                       masks_avx512, mk_prefix_xor_clmul, mk_cpu_has_vbmi2() ? read_groups_avx512 : NULL);
+                       masks_avx512, mk_prefix_xor_clmul, mk_cpu_has_vbmi2() ? read_groups_vbmi2 : read_groups_avx512);
 }
 
 __attribute__((target("avx2,popcnt,bmi,pclmul")))
@@ -476,7 +544,7 @@ static mk_csv_fields_result read_fields_avx2(const uint8_t *bytes, size_t length
                                              size_t max_records, size_t max_bytes, mk_csv_field *fields,
                                              size_t field_capacity, size_t *record_ends) {
     return read_fields(bytes, length, position, delimiter, max_records, max_bytes, fields, field_capacity, record_ends,
-                       masks_avx2, mk_prefix_xor_clmul, NULL);
+                       masks_avx2, mk_prefix_xor_clmul, read_groups_avx2);
 }
 #endif
 
