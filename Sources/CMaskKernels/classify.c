@@ -1016,7 +1016,7 @@ static void classify_avx2(const uint8_t *buffer, size_t total, size_t start, siz
 }
 
 // libgcc initialises the CPU model in a constructor, so this is a read of a global: safe from any thread.
-static int has_avx2(void) { return __builtin_cpu_supports("avx2") ? 1 : 0; }
+static int has_avx2(void) { return mk_cpu_cap() >= MK_CPU_AVX2 && __builtin_cpu_supports("avx2") ? 1 : 0; }
 
 // The same class masks with AVX-512BW: a 64-byte block is one register, and a compare gives its 64-bit
 // mask directly (AVX2 makes each mask from two compares, two movemasks, a shift and an OR). The nibble
@@ -1104,7 +1104,9 @@ static void classify_avx512_lists(const uint8_t *buffer, size_t total, size_t st
     classify_lanes(raw_avx512, buffer, total, start, length, structural, out, prefixes, list_bits_vbmi2);
 }
 
-static int has_avx512bw(void) { return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw"); }
+static int has_avx512bw(void) {
+    return mk_cpu_cap() >= MK_CPU_AVX512BW && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+}
 #endif
 
 // MASKD_STAGE1 caps the path for a whole run (read once): `scalar` forces the scalar twin (the oracle

@@ -131,7 +131,7 @@ MK_AES_TARGET static void encrypt_aesni(const mk_aes128_key *key, uint8_t block[
 
 int mk_aes_uses_aesni(void) {
 #if defined(__x86_64__)
-    return __builtin_cpu_supports("aes") ? 1 : 0;
+    return mk_cpu_cap() >= MK_CPU_AVX2 && __builtin_cpu_supports("aes") ? 1 : 0;
 #else
     return 0;
 #endif

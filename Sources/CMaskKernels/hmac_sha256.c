@@ -130,7 +130,7 @@ static void compress_pair_shani(uint32_t state_a[8], const uint8_t block_a[64], 
 
 int mk_sha256_uses_shani(void) {
 #if defined(__x86_64__)
-    return __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
+    return mk_cpu_cap() >= MK_CPU_AVX2 && __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
 #else
     return 0;
 #endif
@@ -422,7 +422,7 @@ MK_AVX512_TARGET static void hmac16(const mk_hmac_sha256_key *ctx, uint8_t tag, 
 
 int mk_hmac_sha256_uses_lanes(void) {
 #if defined(__x86_64__)
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+    return mk_cpu_cap() >= MK_CPU_AVX512BW && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
 #else
     return 0;
 #endif

@@ -2,6 +2,10 @@
 // and assert which one ran, so a CPU without AVX2 or AES-NI cannot pass a comparison of the portable
 // code with itself.
 #include "kernel_path_internal.h"
+#include "mask_kernels.h"
+
+#include <stdlib.h>
+#include <string.h>
 #include "csv_kernel_internal.h"
 #include "bit_list_internal.h"
 
@@ -10,6 +14,22 @@ _Thread_local uint8_t mk_thread_last_path[MK_KERNEL_COUNT];
 _Thread_local uint8_t mk_thread_withholds_vbmi;
 
 static int valid_kernel(mk_kernel kernel) { return (unsigned)kernel < MK_KERNEL_COUNT; }
+
+// MASKD_CPU, read once (-1 until then): every kernel's CPU check asks it.
+static int cpu_cap = -1;
+
+mk_cpu_level mk_cpu_cap(void) {
+    int cap = __atomic_load_n(&cpu_cap, __ATOMIC_RELAXED);
+    if (cap < 0) {
+        const char *value = getenv("MASKD_CPU");
+        cap = value == NULL ? MK_CPU_ANY
+            : strcmp(value, "portable") == 0 ? MK_CPU_PORTABLE
+            : strcmp(value, "avx2") == 0 ? MK_CPU_AVX2
+            : strcmp(value, "avx512bw") == 0 ? MK_CPU_AVX512BW : MK_CPU_ANY;
+        __atomic_store_n(&cpu_cap, cap, __ATOMIC_RELAXED);
+    }
+    return (mk_cpu_level)cap;
+}
 
 int mk_path_available(mk_kernel kernel, mk_path path) {
     if (!valid_kernel(kernel)) return 0;
@@ -25,18 +45,19 @@ int mk_path_available(mk_kernel kernel, mk_path path) {
         if (kernel == MK_KERNEL_CSV_SPLIT) return mk_csv_has_wide();
         if (kernel == MK_KERNEL_AES) return mk_cpu_has_vaes();
         if (kernel == MK_KERNEL_LETTERS) return mk_letters_has_wide();
-        if (kernel == MK_KERNEL_SHA256) return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
-        return kernel == MK_KERNEL_CLASSIFY && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+        if (kernel == MK_KERNEL_SHA256) return mk_hmac_sha256_uses_lanes();
+        return kernel == MK_KERNEL_CLASSIFY && mk_cpu_cap() >= MK_CPU_AVX512BW && __builtin_cpu_supports("avx512f")
+               && __builtin_cpu_supports("avx512bw");
     }
 #endif
     if (path != MK_PATH_ACCELERATED) return 0;
 #if defined(__x86_64__)
     // The same checks the kernels make (libgcc fills the CPU model in a constructor: a global read).
     switch (kernel) {
-    case MK_KERNEL_CLASSIFY: return __builtin_cpu_supports("avx2") ? 1 : 0;
+    case MK_KERNEL_CLASSIFY: return mk_cpu_cap() >= MK_CPU_AVX2 && __builtin_cpu_supports("avx2") ? 1 : 0;
     case MK_KERNEL_CSV_SPLIT: return mk_csv_has_accelerated();
-    case MK_KERNEL_AES: return __builtin_cpu_supports("aes") ? 1 : 0;
-    case MK_KERNEL_SHA256: return __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
+    case MK_KERNEL_AES: return mk_aes_uses_aesni();
+    case MK_KERNEL_SHA256: return mk_sha256_uses_shani();
     case MK_KERNEL_LETTERS: return 0;   // byte loops or AVX-512: no AVX2 twin
     }
 #endif
@@ -77,7 +98,7 @@ int mk_cpu_reports_vbmi2(void) {
     int cached = __atomic_load_n(&vbmi2_cpu, __ATOMIC_RELAXED);
     if (cached < 0) {
 #if defined(__x86_64__)
-        cached = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+        cached = mk_cpu_cap() >= MK_CPU_ANY && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
                  && __builtin_cpu_supports("avx512vbmi2");
 #else
         cached = 0;

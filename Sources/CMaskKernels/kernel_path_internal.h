@@ -26,7 +26,7 @@ static inline void mk_path_record(mk_kernel kernel, mk_path path) {
 /// vector rounds use: the AES kernel's wide path (mk_aes_uses_vaes, and mk_path_available).
 static inline int mk_cpu_has_vaes(void) {
 #if defined(__x86_64__)
-    return __builtin_cpu_supports("aes") && __builtin_cpu_supports("vaes") && __builtin_cpu_supports("avx512f")
+    return mk_cpu_cap() >= MK_CPU_ANY && __builtin_cpu_supports("aes") && __builtin_cpu_supports("vaes") && __builtin_cpu_supports("avx512f")
            && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq")
            && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512ifma");
 #else

@@ -138,7 +138,7 @@ LETTERS_TARGET static size_t keystream_vbmi(const uint8_t *bytes, size_t availab
 }
 
 static int has_vbmi2(void) {
-    return !mk_thread_withholds_vbmi && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+    return !mk_thread_withholds_vbmi && mk_cpu_cap() >= MK_CPU_ANY && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
            && __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512vbmi2")
            && __builtin_cpu_supports("bmi2");
 }

@@ -42,7 +42,7 @@ import Testing
             process.arguments = ["pipe", "-q"]
             process.environment = env
             process.standardInput = try FileHandle(forReadingFrom: input)
-            FileManager.default.createFile(atPath: output.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: output.path, contents: nil)
             process.standardOutput = try FileHandle(forWritingTo: output)
             process.standardError = FileHandle.nullDevice
             return process

@@ -29,8 +29,8 @@ import Testing
         // Both into files: a pipe that nobody reads could fill up and stall a long run.
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("maskbench-out-\(UUID())")
         let err = FileManager.default.temporaryDirectory.appendingPathComponent("maskbench-err-\(UUID())")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: out); try? FileManager.default.removeItem(at: err) }
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)

@@ -35,11 +35,12 @@ public final class StageOneIndex {
 
     deinit { masks.deallocate() }
 
-    /// The stage-1 kernel this process runs: `AVX-512BW`, `AVX2` or `scalar` (the widest the CPU has,
-    /// unless MASKD_STAGE1 caps it at `avx2` or `scalar`).
+    /// The stage-1 kernel this process runs: `AVX-512BW` (`AVX-512BW without VBMI2` on a CPU before Ice
+    /// Lake, or capped by MASKD_CPU=avx512bw), `AVX2` or `scalar`: the widest the CPU has, unless
+    /// MASKD_STAGE1 (`avx2`, `scalar`) or MASKD_CPU (`avx512bw`, `avx2`, `portable`) caps it.
     public static var kernelName: String {
         switch mk_classify_path() {
-        case MK_PATH_WIDE: "AVX-512BW"
+        case MK_PATH_WIDE: mk_cpu_reports_vbmi2() == 1 ? "AVX-512BW" : "AVX-512BW without VBMI2"
         case MK_PATH_ACCELERATED: "AVX2"
         default: "scalar"
         }

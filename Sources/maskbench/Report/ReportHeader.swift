@@ -84,7 +84,7 @@ struct MachineInfo: Codable {
     /// from cache, so the read pass is then no memory ceiling.
     var lastLevelCacheBytes: Int?
     /// The stage-1 kernel maskd runs here (`AVX-512BW`, `AVX2`, `scalar`): the widest the CPU has, unless
-    /// MASKD_STAGE1 caps it; `maskd pipe` children inherit the same environment.
+    /// MASKD_STAGE1 or MASKD_CPU caps it; `maskd pipe` children inherit the same environment.
     var stageOneKernel: String?
     /// The token kernels maskd runs here (`FF1 VAES, letters VBMI2, MACs AVX-512`, ...): token figures differ most
     /// between CPUs by these.
