@@ -58,6 +58,16 @@ static inline void mk_bit_list_add_bmi(mk_bit_list *list, uint64_t bits, unsigne
     } while (i < count);
     list->count += count;
 }
+
+// The listers for the kernels that take one through a pointer (inlined once per instruction set with its
+// lister known): not inlined themselves into a caller without their instruction sets, so one wrapper each,
+// for every caller with at least them.
+__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt")))
+static inline void mk_bit_lister_vbmi2(mk_bit_list *list, uint64_t bits, unsigned block) { mk_bit_list_add(list, bits, block); }
+__attribute__((target("avx512f,avx512bw,bmi,popcnt")))
+static inline void mk_bit_lister_avx512(mk_bit_list *list, uint64_t bits, unsigned block) { mk_bit_list_add_bmi(list, bits, block); }
+__attribute__((target("avx2,bmi,popcnt")))
+static inline void mk_bit_lister_avx2(mk_bit_list *list, uint64_t bits, unsigned block) { mk_bit_list_add_bmi(list, bits, block); }
 #endif
 
 #endif

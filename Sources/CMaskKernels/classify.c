@@ -1110,15 +1110,11 @@ static void classify_avx512(const uint8_t *buffer, size_t total, size_t start, s
     classify_lanes(raw_avx512, buffer, total, start, length, structural, out, prefixes, NULL);
 }
 
-// `mk_bit_list_add`, compiled for the function that lists (a pointer to it is what `classify_lanes` takes).
-__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt")))
-static inline void list_bits_vbmi2(mk_bit_list *list, uint64_t bits, unsigned block) { mk_bit_list_add(list, bits, block); }
-
 // classify_avx512 with the catalogue's candidates listed per eight blocks (VBMI2's byte compress).
 __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt")))
 static void classify_avx512_lists(const uint8_t *buffer, size_t total, size_t start, size_t length,
                                   const uint8_t structural[4], mk_block_masks *out, const mk_token_prefixes *prefixes) {
-    classify_lanes(raw_avx512, buffer, total, start, length, structural, out, prefixes, list_bits_vbmi2);
+    classify_lanes(raw_avx512, buffer, total, start, length, structural, out, prefixes, mk_bit_lister_vbmi2);
 }
 
 static int has_avx512bw(void) {

@@ -313,13 +313,6 @@ static inline long read_groups(const uint8_t *bytes, size_t length, size_t base,
     return (long)base;
 }
 
-__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt,bmi")))
-static inline void list_vbmi2(mk_bit_list *list, uint64_t bits, unsigned block) { mk_bit_list_add(list, bits, block); }
-__attribute__((target("avx512f,avx512bw,popcnt,bmi")))
-static inline void list_bmi_avx512(mk_bit_list *list, uint64_t bits, unsigned block) { mk_bit_list_add_bmi(list, bits, block); }
-__attribute__((target("avx2,popcnt,bmi")))
-static inline void list_bmi_avx2(mk_bit_list *list, uint64_t bits, unsigned block) { mk_bit_list_add_bmi(list, bits, block); }
-
 #define GROUP_READER_PARAMETERS const uint8_t *bytes, size_t length, size_t base, size_t expected_fields, rows_state *st, \
     size_t position, size_t max_records, size_t max_bytes, mk_csv_field *fields, size_t field_capacity, size_t *record_ends
 #define GROUP_READER_ARGUMENTS bytes, length, base, expected_fields, st, position, max_records, max_bytes, fields, \
@@ -328,19 +321,19 @@ static inline void list_bmi_avx2(mk_bit_list *list, uint64_t bits, unsigned bloc
 // The wide path's groups on a CPU with VBMI2 (each block's terminators listed by one compress).
 __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt,bmi")))
 static long read_groups_vbmi2(GROUP_READER_PARAMETERS) {
-    return read_groups(GROUP_READER_ARGUMENTS, copy_masks_avx512, list_vbmi2);
+    return read_groups(GROUP_READER_ARGUMENTS, copy_masks_avx512, mk_bit_lister_vbmi2);
 }
 
 // The wide path's groups on a CPU with AVX-512BW but no VBMI2 (Skylake-SP, Cascade Lake): listed by TZCNT.
 __attribute__((target("avx512f,avx512bw,popcnt,bmi")))
 static long read_groups_avx512(GROUP_READER_PARAMETERS) {
-    return read_groups(GROUP_READER_ARGUMENTS, copy_masks_avx512, list_bmi_avx512);
+    return read_groups(GROUP_READER_ARGUMENTS, copy_masks_avx512, mk_bit_lister_avx512);
 }
 
 // The AVX2 path's groups, listed by TZCNT.
 __attribute__((target("avx2,popcnt,bmi")))
 static long read_groups_avx2(GROUP_READER_PARAMETERS) {
-    return read_groups(GROUP_READER_ARGUMENTS, copy_masks_avx2, list_bmi_avx2);
+    return read_groups(GROUP_READER_ARGUMENTS, copy_masks_avx2, mk_bit_lister_avx2);
 }
 #undef GROUP_READER_PARAMETERS
 #undef GROUP_READER_ARGUMENTS
