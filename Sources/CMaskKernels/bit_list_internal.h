@@ -47,8 +47,8 @@ static inline void mk_bit_list_add_bmi(mk_bit_list *list, uint64_t bits, unsigne
     uint8_t *at = list->at + list->count, *in = list->block + list->count;
     size_t i = 0;
     do {
-        // Sound: at most 8 blocks of 64 bits are added, so i + 8 <= count + 7 slots past the list's
-        // count stay inside the arrays' 64 bytes of room past 512.
+        // Sound: at most 8 blocks of 64 bits are added, so before a block the list holds at most 448,
+        // and its writes (its count rounded up to 8, and 8 for none) end by 512, inside the 576.
         for (int k = 0; k < 8; k++) {
             at[i + (size_t)k] = (uint8_t)_tzcnt_u64(bits);
             bits = _blsr_u64(bits);

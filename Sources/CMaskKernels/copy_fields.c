@@ -234,12 +234,12 @@ stop_irregular:
 #if defined(__x86_64__)
 // The vector paths read eight blocks at a time, as mk_csv_fields' do: their terminators listed first (each
 // block's compressed from its mask by one VBMI2 instruction, or by TZCNT without VBMI2), then one loop over
-// the list writes the
-// group's fields and rows. Block by block, the fields' loop missed its exit about once a block. A field
-// holds a backslash when the last one at or before its end lies at or after its start (the last one
-// before each block, and in the block the highest below the end); only such a field's bytes are read for
-// its flags. A group with a malformed byte, or that could fill the buffer of fields, is left to the
-// block-by-block loop, from its first block.
+// the list writes the group's fields and rows. Block by block, the fields' loop missed its exit about once
+// a block. A field holds a backslash when the last one at or before its end lies at or after its start (the
+// last one before each block, and in the block the highest below the end); only such a field's bytes are
+// read for its flags. A group with a malformed byte, or that could fill the buffer of fields, is left to
+// the block-by-block loop, from its first block.
+
 /// Adds a block's terminators to a group's list: `mk_bit_list_add` (VBMI2) or `mk_bit_list_add_bmi`.
 typedef void (*rows_group_lister)(mk_bit_list *list, uint64_t bits, unsigned block);
 

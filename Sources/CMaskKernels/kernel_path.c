@@ -3,11 +3,11 @@
 // code with itself.
 #include "kernel_path_internal.h"
 #include "mask_kernels.h"
+#include "csv_kernel_internal.h"
+#include "bit_list_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include "csv_kernel_internal.h"
-#include "bit_list_internal.h"
 
 _Thread_local uint8_t mk_thread_forced_path[MK_KERNEL_COUNT];
 _Thread_local uint8_t mk_thread_last_path[MK_KERNEL_COUNT];

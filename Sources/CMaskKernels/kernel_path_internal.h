@@ -17,7 +17,8 @@ extern _Thread_local uint8_t mk_thread_withholds_vbmi;
 static inline mk_path mk_path_forced_here(mk_kernel kernel) { return (mk_path)mk_thread_forced_path[kernel]; }
 static inline void mk_path_record(mk_kernel kernel, mk_path path) {
     // The kernels whose wide path has a variant without VBMI2 say which of the two ran.
-    if (path == MK_PATH_WIDE && mk_thread_withholds_vbmi && (kernel == MK_KERNEL_CLASSIFY || kernel == MK_KERNEL_CSV_SPLIT))
+    if (path == MK_PATH_WIDE && mk_thread_withholds_vbmi
+        && (kernel == MK_KERNEL_CLASSIFY || kernel == MK_KERNEL_CSV_SPLIT))
         path = MK_PATH_WIDE_BASE;
     mk_thread_last_path[kernel] = (uint8_t)path;
 }
@@ -26,8 +27,8 @@ static inline void mk_path_record(mk_kernel kernel, mk_path path) {
 /// vector rounds use: the AES kernel's wide path (mk_aes_uses_vaes, and mk_path_available).
 static inline int mk_cpu_has_vaes(void) {
 #if defined(__x86_64__)
-    return mk_cpu_cap() >= MK_CPU_ANY && __builtin_cpu_supports("aes") && __builtin_cpu_supports("vaes") && __builtin_cpu_supports("avx512f")
-           && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq")
+    return mk_cpu_cap() >= MK_CPU_ANY && __builtin_cpu_supports("aes") && __builtin_cpu_supports("vaes")
+           && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq")
            && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512ifma");
 #else
     return 0;

@@ -31,8 +31,9 @@ typedef enum {
     MK_PATH_PORTABLE = 1,
     /// The CPU's vector or crypto instructions: AVX2, AES-NI, SHA-NI.
     MK_PATH_ACCELERATED = 2,
-    /// Wider vectors where a kernel has them and the CPU too: AVX-512BW, for stage 1 only (whole 64-byte
-    /// blocks compared into 64-bit masks, without AVX2's two movemasks, shift and OR per class).
+    /// Wider vectors where a kernel has them and the CPU too: AVX-512BW for stage 1, the CSV kernels and
+    /// the MACs' sixteen SHA-256 lanes (whole 64-byte blocks compared into 64-bit masks, without AVX2's two
+    /// movemasks, shift and OR per class), VBMI and VBMI2 for the letters loops, VAES for FF1's batches.
     MK_PATH_WIDE = 3,
     /// What mk_path_last says of the stage-1 and CSV kernels when their wide path ran on a thread that
     /// withheld VBMI (mk_withhold_vbmi): the variant a CPU with AVX-512BW but without VBMI and VBMI2
