@@ -1033,7 +1033,7 @@ static void classify_avx2(const uint8_t *buffer, size_t total, size_t start, siz
 }
 
 // libgcc initialises the CPU model in a constructor, so this is a read of a global: safe from any thread.
-static int has_avx2(void) { return mk_cpu_cap() >= MK_CPU_AVX2 && __builtin_cpu_supports("avx2") ? 1 : 0; }
+int mk_classify_has_accelerated(void) { return mk_cpu_cap() >= MK_CPU_AVX2 && __builtin_cpu_supports("avx2") ? 1 : 0; }
 
 // The same class masks with AVX-512BW: a 64-byte block is one register, and a compare gives its 64-bit
 // mask directly (AVX2 makes each mask from two compares, two movemasks, a shift and an OR). The nibble
@@ -1117,7 +1117,7 @@ static void classify_avx512_lists(const uint8_t *buffer, size_t total, size_t st
     classify_lanes(raw_avx512, buffer, total, start, length, structural, out, prefixes, mk_bit_lister_vbmi2);
 }
 
-static int has_avx512bw(void) {
+int mk_classify_has_wide(void) {
     return mk_cpu_cap() >= MK_CPU_AVX512BW && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
 }
 #endif
@@ -1145,8 +1145,8 @@ static mk_path classify_path(void) {
     if (forced != MK_PATH_NONE) return forced;
 #if defined(__x86_64__)
     int cap = environment_cap();
-    if (cap == STAGE1_ANY && has_avx512bw()) return MK_PATH_WIDE;
-    if (cap != STAGE1_SCALAR && has_avx2()) return MK_PATH_ACCELERATED;
+    if (cap == STAGE1_ANY && mk_classify_has_wide()) return MK_PATH_WIDE;
+    if (cap != STAGE1_SCALAR && mk_classify_has_accelerated()) return MK_PATH_ACCELERATED;
 #endif
     return MK_PATH_PORTABLE;
 }

@@ -34,7 +34,8 @@ static inline uint64_t mk_prefix_xor_clmul(uint64_t x) {
 /// Whether the CPU has AVX-512BW (and PCLMULQDQ) for the CSV kernels' wide path; libgcc's and
 /// compiler-rt's AVX-512 bits already require the OS to save the zmm state.
 static inline int mk_csv_has_wide(void) {
-    return mk_cpu_cap() >= MK_CPU_AVX512BW && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("pclmul");
+    return mk_cpu_cap() >= MK_CPU_AVX512BW && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+           && __builtin_cpu_supports("pclmul");
 }
 
 /// Whether the CPU has AVX2 (and PCLMULQDQ, which every AVX2 CPU has) for the accelerated path.

@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 _Thread_local uint8_t mk_thread_forced_path[MK_KERNEL_COUNT];
 _Thread_local uint8_t mk_thread_last_path[MK_KERNEL_COUNT];
@@ -23,9 +24,9 @@ mk_cpu_level mk_cpu_cap(void) {
     if (cap < 0) {
         const char *value = getenv("MASKD_CPU");
         cap = value == NULL ? MK_CPU_ANY
-            : strcmp(value, "portable") == 0 ? MK_CPU_PORTABLE
-            : strcmp(value, "avx2") == 0 ? MK_CPU_AVX2
-            : strcmp(value, "avx512bw") == 0 ? MK_CPU_AVX512BW : MK_CPU_ANY;
+            : strcasecmp(value, "portable") == 0 ? MK_CPU_PORTABLE
+            : strcasecmp(value, "avx2") == 0 ? MK_CPU_AVX2
+            : strcasecmp(value, "avx512bw") == 0 ? MK_CPU_AVX512BW : MK_CPU_ANY;
         __atomic_store_n(&cpu_cap, cap, __ATOMIC_RELAXED);
     }
     return (mk_cpu_level)cap;
@@ -46,15 +47,14 @@ int mk_path_available(mk_kernel kernel, mk_path path) {
         if (kernel == MK_KERNEL_AES) return mk_cpu_has_vaes();
         if (kernel == MK_KERNEL_LETTERS) return mk_letters_has_wide();
         if (kernel == MK_KERNEL_SHA256) return mk_hmac_sha256_uses_lanes();
-        return kernel == MK_KERNEL_CLASSIFY && mk_cpu_cap() >= MK_CPU_AVX512BW && __builtin_cpu_supports("avx512f")
-               && __builtin_cpu_supports("avx512bw");
+        return kernel == MK_KERNEL_CLASSIFY && mk_classify_has_wide();
     }
 #endif
     if (path != MK_PATH_ACCELERATED) return 0;
 #if defined(__x86_64__)
     // The same checks the kernels make (libgcc fills the CPU model in a constructor: a global read).
     switch (kernel) {
-    case MK_KERNEL_CLASSIFY: return mk_cpu_cap() >= MK_CPU_AVX2 && __builtin_cpu_supports("avx2") ? 1 : 0;
+    case MK_KERNEL_CLASSIFY: return mk_classify_has_accelerated();
     case MK_KERNEL_CSV_SPLIT: return mk_csv_has_accelerated();
     case MK_KERNEL_AES: return mk_aes_uses_aesni();
     case MK_KERNEL_SHA256: return mk_sha256_uses_shani();

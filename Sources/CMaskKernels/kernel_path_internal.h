@@ -35,6 +35,11 @@ static inline int mk_cpu_has_vaes(void) {
 #endif
 }
 
+/// Whether stage 1 may take its wide path (AVX-512 F and BW) or its accelerated one (AVX2) here, within
+/// MASKD_CPU's cap: the checks `mk_classify` makes, which mk_path_available answers with (classify.c).
+int mk_classify_has_wide(void);
+int mk_classify_has_accelerated(void);
+
 /// Whether the CPU has the AVX-512 parts (F, BW, VBMI, VBMI2) of the letters kernel's wide path.
 int mk_letters_has_wide(void);
 

@@ -41,10 +41,10 @@ typedef enum {
     MK_PATH_WIDE_BASE = 4,
 } mk_path;
 
-/// How much of the CPU the kernels may use: a cap from the environment variable MASKD_CPU, read once per
-/// process. `portable`: no vector or crypto instructions (every kernel's portable twin); `avx2`: AVX2,
-/// AES-NI, SHA-NI and PCLMULQDQ, what a CPU without AVX-512 runs; `avx512bw`: AVX-512 F, BW, DQ, VL
-/// without VBMI, VBMI2, VAES and IFMA, what Skylake-SP and Cascade Lake run; unset or anything else:
+/// How much of the CPU the kernels may use: a cap from the environment variable MASKD_CPU (in any case),
+/// read once per process. `portable`: no vector or crypto instructions (every kernel's portable twin);
+/// `avx2`: AVX2, AES-NI, SHA-NI and PCLMULQDQ, what a CPU without AVX-512 runs; `avx512bw`: AVX-512 F,
+/// BW, DQ, VL without VBMI, VBMI2, VAES and IFMA, what Skylake-SP and Cascade Lake run; unset or anything else:
 /// whatever the CPU has. A cap, never a promise: each kernel still takes only what the CPU has. For
 /// operators who rule a kernel out, and for checking on one machine that every path gives the same bytes.
 typedef enum {
