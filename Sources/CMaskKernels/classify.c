@@ -12,11 +12,12 @@
 // candidate can match nothing.
 //
 // Pseudo-code of `derive`, per byte position p of the block:
-//   digitstart = p starts a digit run that mayStartGroup could accept (9+ digits; a run followed by a
+//   digitstart = p starts a digit run that mayStartGroup could accept (9+ digits, but not exactly ten or
+//                eleven with no joiner and digit after them: `lone_ten_or_eleven`; a run followed by a
 //                space or '-' and a digit; a 3- or 4-digit run followed by '.' and a digit) and, unless
 //                it has 9+ digits, whose group holds a card or SSN shape at or after p (`starts_reaching_marks`),
 //                and the byte before p is no letter (DigitGroupDetector.scan drops a run glued to a letter
-//                inside its cell, a digest's digits; a cell that starts at p adds it, `CellStart`)
+//                inside its cell, a digest's digits; a cell that starts at p adds it, `CellEdges`)
 //              | p is the first digit of an encoded '@' whose escape is whole before it (`%40`, `\u0040`,
 //                `&#64;`, `&#0064;`, `&#x40;`: `encoded_escapes`)
 //   anchor     = '@' after a local-part or user-information byte and before a byte that is no space
@@ -270,6 +271,19 @@ static inline uint64_t starts_reaching_marks(uint64_t starts, u128 group, u128 m
     return kept;
 }
 
+// The starts of the runs of exactly ten or eleven digits that no joiner and digit follow (`nine`: the
+// starts of nine digits; `joiner_any`: spaces, '-' and '.'). Stage 2 (DigitGroupDetector.scan) finds
+// nothing from such a start: a lone run is a card only with 12 to 19 digits, a bare SSN only with nine.
+// Unix times in seconds, phone numbers and ids are such runs, and each was a cell scanned for nothing
+// (Benchmarks/RESULTS.md). A cell that ends inside one sees a shorter run (nine digits, an SSN where
+// announced): the cursor adds that run's start itself (`CellEdges.cutRun`). Reads 12 bits past the
+// block, inside the 128-bit window.
+static inline u128 lone_ten_or_eleven(u128 d, u128 nine, u128 joiner_any) {
+    const u128 ten = nine & (d >> 9), eleven = ten & (d >> 10), twelve = eleven & (d >> 11);
+    const u128 joined_after_ten = (joiner_any >> 10) & (d >> 11), joined_after_eleven = (joiner_any >> 11) & (d >> 12);
+    return (ten & ~eleven & ~joined_after_ten) | (eleven & ~twelve & ~joined_after_eleven);
+}
+
 // How far after "-u" a ':' may be: CommandLineCredentialRule reads at most 128 credential bytes, a
 // quote, a space or '=', and an option of at most 16 bytes back from the ':' (146 in all).
 enum { DASH_U_REACH = 160 };
@@ -298,10 +312,10 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
         uint64_t encoded = r->enc_digit & ((r->enc_prev << 1) | (st->enc_prev));
         // Run starts after a letter go (a digit cannot precede a run start).
         const uint64_t free_start = run_start & ~((r->alnum << 1) | st->alnum);
-        uint64_t long_run = free_start & (uint64_t)nine;
+        u128 joiner_any = wide(r->space | r->dash | r->dot, n->space | n->dash | n->dot);
+        uint64_t long_run = free_start & (uint64_t)(nine & ~lone_ten_or_eleven(d, nine, joiner_any));
         uint64_t group_starts = free_start & (uint64_t)(joined | dotted) & ~long_run;
         if (group_starts) {
-            u128 joiner_any = wide(r->space | r->dash | r->dot, n->space | n->dash | n->dot);
             // A card's first joiner ends a run of exactly four (no digit five before it: a ZIP+4's
             // "24033-4308" has none), an SSN's second one follows two digits after a joiner.
             u128 tail = joiner_any & (d4 >> 1) & (((d4 << 4) & ~(d << 5)) | ((d2 << 2) & (joiner_any << 3)));
@@ -462,7 +476,7 @@ static inline int prefix_starts_at(const uint8_t *buffer, size_t total, size_t s
 // 16 letters and digits, and the catalogue then needs a word start there (the cell's first byte, or a
 // byte after no letter or digit) and a prefix. Where the cell starts at or before the word's start, that
 // start is the one found here, in the buffer's bytes; a cell that starts inside the word (after a length
-// byte that is a letter, on the wire) is the cursor's to look at (`CellStart`).
+// byte that is a letter, on the wire) is the cursor's to look at (`CellEdges`).
 static inline int underscore_word_prefixed(const uint8_t *buffer, size_t total, size_t base, uint64_t alnum, unsigned i,
                                            const mk_token_prefixes *prefixes) {
     size_t u = base + i;
@@ -683,9 +697,13 @@ static inline void derive_lanes(const raw_lanes *r, lanes armed, wide_lanes vali
     const lanes dotted = (d2.lo & wl_shr(d2, 1).lo & wl_shr(dot_digit, 3).lo) | (d4.lo & wl_shr(dot_digit, 4).lo);
     const lanes encoded = OWN(enc_digit) & ((OWN(enc_prev) << 1) | (BEFORE(enc_prev) >> 63));
     const lanes free_start = run_start & ~((OWN(alnum) << 1) | (BEFORE(alnum) >> 63));   // none after a letter
-    const lanes long_run = free_start & nine.lo;
-    const lanes group_starts = free_start & (joined.lo | dotted) & ~long_run;
     const wide_lanes joiner_any = wl(OWN(space) | OWN(dash) | OWN(dot), AFTER(space) | AFTER(dash) | AFTER(dot));
+    // `lone_ten_or_eleven`, its bits of the lane's own block.
+    const lanes ten = nine.lo & wl_shr(d, 9).lo, eleven = ten & wl_shr(d, 10).lo, twelve = eleven & wl_shr(d, 11).lo;
+    const lanes lone = (ten & ~eleven & ~(wl_shr(joiner_any, 10).lo & wl_shr(d, 11).lo))
+                       | (eleven & ~twelve & ~(wl_shr(joiner_any, 11).lo & wl_shr(d, 12).lo));
+    const lanes long_run = free_start & nine.lo & ~lone;
+    const lanes group_starts = free_start & (joined.lo | dotted) & ~long_run;
     const wide_lanes d5 = wl_shl(d, 5), four_before = wl_and(wl_shl(d4, 4), wl(~d5.lo, ~d5.hi));
     const wide_lanes tail = wl_and(wl_and(joiner_any, wl_shr(d4, 1)),
                                    wl_or(four_before, wl_and(wl_shl(d2, 2), wl_shl(joiner_any, 3))));

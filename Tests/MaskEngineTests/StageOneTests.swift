@@ -405,7 +405,7 @@ import Testing
         var text: [UInt8] = []
         while text.count < count {
             let joiner = joiners[Int(g.next() % 3)]
-            switch g.next() % 9 {
+            switch g.next() % 10 {
             case 0: text += card([[4, 4, 4, 4], [4, 6, 5], [4, 6, 4], [4, 5, 6], [4, 4, 4], [4, 4, 4, 4, 3], [16], [13]][Int(g.next() % 8)],
                                  joiner: joiner)
             case 1: text += card([4, 4, 4, 4], joiner: UInt8(ascii: "."))
@@ -414,6 +414,7 @@ import Testing
             case 3: text += Array("536904399".utf8)
             case 4: text += Array("2024-0\(1 + g.next() % 9)-1\(g.next() % 10) 10:23:45.123".utf8)
             case 5: text += Array("\(g.next() % 256).\(g.next() % 256).\(g.next() % 256).\(g.next() % 256)".utf8)
+            case 6: text += digits(10 + Int(g.next() % 3))   // ten to twelve: lone ones are dropped, cut ones not
             default: text += digits(1 + Int(g.next() % 10))
             }
             text.append(g.next() % 2 == 0 ? joiner : enders[Int(g.next() % UInt64(enders.count))])
@@ -550,9 +551,9 @@ import Testing
                 index.reset(bytes)
                 index.ensure(0, bytes.count)
                 var gate = CandidateGate(index: index, bytes: bytes)
-                // The same gate told that values follow a byte that is no letter or digit, asked only
-                // about such values.
-                var gateAfterNonAlnum = CandidateGate(index: index, bytes: bytes, valuesFollowNonAlnum: true)
+                // The same gate told that values lie between bytes that are no letters or digits, asked
+                // only about such values.
+                var gateBetweenNonAlnum = CandidateGate(index: index, bytes: bytes, valuesBetweenNonAlnum: true)
                 for _ in 0..<2 {
                     var lower = Int(g.next() % 8)
                     while lower < bytes.count {
@@ -563,9 +564,11 @@ import Testing
                             disagreements += 1
                             Issue.record("round \(round) value \(lower)..<\(upper): gate \(!expected), index \(expected)")
                         }
-                        if (lower == 0 || !ASCII.isAlnum(bytes[lower - 1])) && gateAfterNonAlnum.hasCandidates(lower, upper) != expected {
+                        let between = (lower == 0 || !ASCII.isAlnum(bytes[lower - 1]))
+                            && (upper == bytes.count || !ASCII.isAlnum(bytes[upper]))
+                        if between && gateBetweenNonAlnum.hasCandidates(lower, upper) != expected {
                             disagreements += 1
-                            Issue.record("round \(round) value \(lower)..<\(upper) after no letter or digit: gate \(!expected)")
+                            Issue.record("round \(round) value \(lower)..<\(upper) between no letters or digits: gate \(!expected)")
                         }
                         // Next value: adjacent, overlapping the end, further on, or (one in eight) back.
                         if g.next() % 8 == 0 && lower > 0 {
@@ -587,8 +590,8 @@ import Testing
     }
 
     /// What the CSV batches' skipping walk relies on (`CandidateGate.firstPossibleCandidate`): in texts
-    /// of values that each follow a byte that is no token byte (a comma, a quote, a line end or a zero),
-    /// no value that starts at or after the position asked from and ends at or before the answer has a
+    /// of values that each lie between bytes that are no token bytes (a comma, a quote, a line end or a
+    /// zero), no value that starts at or after the position asked from and ends at or before the answer has a
     /// candidate, and a value that holds an answer marked as a candidate has one; whatever the gate was
     /// asked before.
     @Test func noValueBeforeTheFirstPossibleCandidateHasOne() {
@@ -608,14 +611,16 @@ import Testing
             text.withUnsafeBufferPointer { bytes in
                 index.reset(bytes)
                 index.ensure(0, bytes.count)
-                let gate = CandidateGate(index: index, bytes: bytes, valuesFollowNonAlnum: true)
+                let gate = CandidateGate(index: index, bytes: bytes, valuesBetweenNonAlnum: true)
                 for (k, from) in starts.enumerated() {
                     let (next, isCandidate) = gate.firstPossibleCandidate(from: from)
                     for j in k..<starts.count {
                         let lower = starts[j]
-                        // The value's end: its separator, or a cut before it.
+                        // The value's end: its separator, or a cut before it at a byte that is no token
+                        // byte (the piece of a value a separator ends).
                         let end = (j + 1 < starts.count ? starts[j + 1] : bytes.count) - 1
-                        let upper = lower + Int(g.next() % UInt64(end - lower + 1))
+                        var upper = lower + Int(g.next() % UInt64(end - lower + 1))
+                        if upper < end && Self.isTokenByte(bytes[upper]) { upper = end }
                         if upper <= next {
                             skipped += 1
                             if index.hasCandidatesToScan(lower, upper) {
@@ -672,6 +677,9 @@ import Testing
         ("1 4111 1111 1111 1111", [0, 2, 7, 12]),             // a card's shape, and the starts before it
         ("536-90-44", []),                                    // a 3-2-2: no SSN, no card
         ("x 536904399", [2]),                                 // nine digits
+        ("at 1733480000, +15551234567", []),                  // ten and eleven digits alone: no card, no bare SSN
+        ("x 1733480000 1234", [2]),                           // ten digits joined to more
+        ("x 173348000000", [2]),                              // twelve
         ("x 536.90.4399", [2]),                               // a dotted three-digit area
         ("x 4111.1111", [2]),                                 // a dotted four-digit group
         ("ann%40example.com", [4]),                           // an encoded '@': its first digit
@@ -684,7 +692,7 @@ import Testing
         ("a license is x", []),                               // a keyword hit after a space, but no 'p', 's' or 't'
         ("my -api x", [4]),                                   // any keyword after a '-' (an option)
         ("mypassword is x", []),                              // a keyword inside a word
-        ("MY_ghp_0123456789abcdefghijABCDEFGHIJKLMNOPQRSTUVWXYZ", [0, 3, 6, 7]),  // token starts; '_' after "ghp", not "MY"
+        ("MY_ghp_0123456789abcdefghijABCDEFGHIJKLMNOPQRSTUVWXYZ", [0, 3, 6]),  // token starts; '_' after "ghp", not "MY"; ten digits glued to a letter
         ("@mention and x @ y", []),                           // no local part before the '@'
         ("ann@example.com", [3]),
         ("see -----BEGIN x", [4]),                            // a PEM block's first dash only
@@ -703,6 +711,38 @@ import Testing
     ] as [(String, [Int])])
     func sharpFilters(_ text: String, _ expected: [Int]) {
         #expect(Self.candidates(in: text) == expected)
+    }
+
+    /// The kernel drops a lone run of ten or eleven digits, but a cell that ends inside one holds a
+    /// shorter run: nine digits are a bare SSN where the column announces one. The cursor yields that
+    /// run's start (`CellEdges.cutRun`), and the gates say so, on each path.
+    @Test(arguments: AcceleratedKernel.stageOneClassify.availablePaths)
+    func aCellEndingInsideARunHasItsStart(_ path: KernelPath) {
+        _ = AcceleratedKernel.stageOneClassify.expectRuns(path) {
+            for (text, lower, upper, start) in [("ssn 5369043991,", 0, 13, 4), ("5369043991,", 0, 9, 0), ("x,53690439912", 2, 11, 2),
+                                                ("a 12 5369043991", 0, 14, 5)] {
+                let bytes = Array(text.utf8)
+                bytes.withUnsafeBufferPointer { b in
+                    let index = StageOneIndex()
+                    index.reset(b)
+                    var cursor = index.candidates(0, b.count)
+                    var whole: [Int] = []
+                    while let (position, _) = cursor.next() { whole.append(position) }
+                    #expect(!whole.contains(start), "\(text): the whole run is no candidate")
+                    cursor = index.candidates(lower, upper)
+                    var digits: [Int] = []
+                    while let (position, kind) = cursor.next() {
+                        if kind.contains(.digit) { digits.append(position) }
+                    }
+                    #expect(digits.contains(start), "\(text) cut at \(upper): \(digits)")
+                    #expect(index.hasCandidatesToScan(lower, upper))
+                    var gate = CandidateGate(index: index, bytes: b)
+                    let admitted = gate.hasCandidates(lower, upper)
+                    #expect(admitted)
+                    #expect(Self.digitPathFinds(b, at: start, runEnd: upper, lower: lower, upper: upper), "\(text): an SSN")
+                }
+            }
+        }
     }
 
     static func isAlnum(_ b: UInt8) -> Bool { (b >= 48 && b <= 57) || ((b | 0x20) >= 97 && (b | 0x20) <= 122) }

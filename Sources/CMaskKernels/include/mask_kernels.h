@@ -45,7 +45,7 @@ typedef struct {
     uint64_t tokenstart;
     /// Starts of long runs (`longrun` bytes whose preceding byte in the buffer is no token byte) at a byte
     /// that is no letter or digit (`_`, `.`, `~`, `-`): where a value that starts there gets a candidate of
-    /// its own (`CellStart`), which the column batches' walk looks for without reading the bytes.
+    /// its own (`CellEdges`), which the column batches' walk looks for without reading the bytes.
     uint64_t otherstart;
 } mk_block_masks;
 

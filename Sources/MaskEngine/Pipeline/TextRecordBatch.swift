@@ -292,8 +292,8 @@ struct TextRecordBatch {
         let prefilter = !scan.scansEveryCell && scan.stopAfter > .decode
         if prefilter && rawFields == 0 {
             // Every value is in the decoded bytes, in ascending order: one gate answers for all of them.
-            var gate = CandidateGate(index: decodedIndex, bytes: decodedBytes, valuesFollowNonAlnum: !ASCII.isAlnum(delimiter))
-            // Values follow a delimiter, a quote or a line end; when none of these is a token byte and no
+            var gate = CandidateGate(index: decodedIndex, bytes: decodedBytes, valuesBetweenNonAlnum: !ASCII.isAlnum(delimiter))
+            // Values lie between delimiters, quotes, line ends and zeros; when none of these is a token byte and no
             // column is a credential column (scanned whatever it holds), most values are passed by their
             // ends alone.
             if !ASCII.isTokenByte(delimiter) && !columnContexts.contains(where: { $0?.credentialColumn == true }) {

@@ -19,18 +19,19 @@ struct CandidateGate {
     private var next = -1
     /// The `lower` of the last value asked about.
     private var asked = 0
-    /// Every value asked about follows a byte that is no letter or digit (or starts the buffer).
-    private let valuesFollowNonAlnum: Bool
+    /// Every value asked about lies between bytes that are no letter or digit (or the buffer's ends).
+    private let valuesBetweenNonAlnum: Bool
 
-    /// A gate over `bytes`, every block of which `index` has classified. `valuesFollowNonAlnum`: the
-    /// caller promises that the byte before each value it asks about is no letter or digit, or that the
-    /// value starts the buffer (values copied with a zero byte after each, CSV values after a delimiter
-    /// that is no letter or digit, a quote or a line end); then most of `CellStart` is known to add nothing.
-    init(index: StageOneIndex, bytes: UnsafeBufferPointer<UInt8>, valuesFollowNonAlnum: Bool = false) {
+    /// A gate over `bytes`, every block of which `index` has classified. `valuesBetweenNonAlnum`: the
+    /// caller promises that the bytes before and after each value it asks about are no letters or digits,
+    /// or the buffer's ends (values copied with a zero byte after each, CSV and COPY values copied with the
+    /// delimiters, line ends and zeros around them, a delimiter that is no letter or digit); then most of
+    /// `CellEdges` is known to add nothing.
+    init(index: StageOneIndex, bytes: UnsafeBufferPointer<UInt8>, valuesBetweenNonAlnum: Bool = false) {
         masks = index.blockBase
         self.bytes = bytes
         blocks = (bytes.count + 63) >> 6
-        self.valuesFollowNonAlnum = valuesFollowNonAlnum
+        self.valuesBetweenNonAlnum = valuesBetweenNonAlnum
     }
 
     /// Whether `CandidateCursor` yields anything in `lower..<upper` (exactly
@@ -43,10 +44,10 @@ struct CandidateGate {
         if next < lower || lower < asked { next = firstCandidate(from: lower) }
         asked = lower
         if next < upper { return true }
-        if valuesFollowNonAlnum { return CellStart.addsAfterNonAlnum(bytes, lower, masks[lower >> 6]) }
-        // What the cursor adds at a value's first bytes (`CellStart`).
-        let start = CellStart(bytes, lower, upper)
-        return start.firstDigitIsCandidate || start.underscore >= 0 || start.tokenStartBit(masks[lower >> 6], lower) != 0
+        if valuesBetweenNonAlnum { return CellEdges.addsBetweenNonAlnum(bytes, lower, masks[lower >> 6]) }
+        // What the cursor adds at a value's edges (`CellEdges`).
+        let edges = CellEdges(bytes, lower, upper)
+        return edges.addsCandidate || edges.tokenStartBit(masks[lower >> 6], lower) != 0
     }
 
     /// The first position at or after `position` that the cursor yields wherever a value starts: an
@@ -66,7 +67,7 @@ struct CandidateGate {
 
     /// The first position at or after `position` where a value that starts there or later may hold a
     /// candidate: what `firstCandidate` finds, and the start of a long token run at a byte that is no
-    /// letter or digit (`mk_block_masks.otherstart`, where `CellStart.addsAfterNonAlnum` adds one for a
+    /// letter or digit (`mk_block_masks.otherstart`, where `CellEdges.addsBetweenNonAlnum` adds one for a
     /// value that starts there). So a value at or after `position` that ends at or before it has no
     /// candidate, when each value follows a byte that is no token byte (then a long run's bit at a value's
     /// first byte is the run's start): the column batches' walk skips such values by their ends alone

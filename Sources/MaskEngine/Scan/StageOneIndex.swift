@@ -198,7 +198,7 @@ public final class StageOneIndex {
     @inline(__always)
     func candidates(_ lower: Int, _ upper: Int) -> CandidateCursor {
         ensure(lower, upper)
-        return CandidateCursor(masks: blockBase, lower: lower, upper: upper, start: CellStart(buffer, lower, upper))
+        return CandidateCursor(masks: blockBase, lower: lower, upper: upper, edges: CellEdges(buffer, lower, upper))
     }
 
     /// The offset of the first structural byte at or after `position` and before `upper`, or nil.
@@ -249,14 +249,14 @@ public final class StageOneIndex {
     }
 
     /// Whether the candidate cursor of `lower..<upper` yields anything: an anchor, digit or token-start
-    /// candidate, or what the cell's first bytes add (`CellStart`). Sharper than `hasCandidates`, and
+    /// candidate, or what the cell's edges add (`CellEdges`). Sharper than `hasCandidates`, and
     /// valid only for scanning these very bytes.
     @inline(__always)
     func hasCandidatesToScan(_ lower: Int, _ upper: Int) -> Bool {
         let first = lower >> 6
-        let start = CellStart(buffer, lower, upper)
-        return start.firstDigitIsCandidate || start.underscore >= 0 || anyBit(lower, upper) { m, b in
-            m.anchor | m.digitstart | m.tokenstart | (b == first ? start.tokenStartBit(m, lower) : 0)
+        let edges = CellEdges(buffer, lower, upper)
+        return edges.addsCandidate || anyBit(lower, upper) { m, b in
+            m.anchor | m.digitstart | m.tokenstart | (b == first ? edges.tokenStartBit(m, lower) : 0)
         }
     }
 
@@ -311,20 +311,26 @@ struct CandidateCursor {
     private var tokenBits: UInt64
     private var anchorBits: UInt64
 
-    /// What the cell's first bytes add.
-    private let cellStart: CellStart
+    /// What the cell's edges add.
+    private let edges: CellEdges
     /// The cell-start `_`, an anchor the masks may not hold: its block (-1 without one) and its bit there.
     private let extraAnchorBlock: Int
     private let extraAnchorBit: UInt64
+    /// The start of the run the cell's end cuts, a digit candidate the masks may not hold: its block (-1
+    /// without one) and its bit there.
+    private let extraDigitBlock: Int
+    private let extraDigitBit: UInt64
 
     @inline(__always)
-    init(masks: UnsafePointer<mk_block_masks>, lower: Int, upper: Int, start: CellStart) {
+    init(masks: UnsafePointer<mk_block_masks>, lower: Int, upper: Int, edges: CellEdges) {
         self.upper = upper
         self.lower = lower
         self.masks = masks
-        cellStart = start
-        extraAnchorBlock = start.underscore >= 0 ? start.underscore >> 6 : -1
-        extraAnchorBit = start.underscore >= 0 ? 1 << UInt64(start.underscore & 63) : 0
+        self.edges = edges
+        extraAnchorBlock = edges.underscore >= 0 ? edges.underscore >> 6 : -1
+        extraAnchorBit = edges.underscore >= 0 ? 1 << UInt64(edges.underscore & 63) : 0
+        extraDigitBlock = edges.cutRun >= 0 ? edges.cutRun >> 6 : -1
+        extraDigitBit = edges.cutRun >= 0 ? 1 << UInt64(edges.cutRun & 63) : 0
         blockIndex = lower >> 6
         bits = 0
         digitBits = 0
@@ -345,9 +351,10 @@ struct CandidateCursor {
         var starts = m.tokenstart
         var digits = m.digitstart
         if blockIndex == lower >> 6 {
-            starts |= cellStart.tokenStartBit(m, lower)
-            if cellStart.firstDigitIsCandidate { digits |= 1 << UInt64(lower & 63) }
+            starts |= edges.tokenStartBit(m, lower)
+            if edges.firstDigitIsCandidate { digits |= 1 << UInt64(lower & 63) }
         }
+        if blockIndex == extraDigitBlock { digits |= extraDigitBit }
         let anchors = blockIndex == extraAnchorBlock ? m.anchor | extraAnchorBit : m.anchor
         tokenBits = starts & low & high
         digitBits = digits & low & high

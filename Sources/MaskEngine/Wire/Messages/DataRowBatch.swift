@@ -237,7 +237,7 @@ struct DataRowBatch {
         index.reset(bytes)
         index.ensure(0, bytes.count)
         // The copies lie in ascending order: one gate answers the prefilter for all of them.
-        // Each copy follows the zero byte after the one before it.
+        // Each copy lies between zero bytes (the one after the copy before it, its own).
         let everyCell = cellMasker.scan.scansEveryCell
         // Custom detectors read every cell, through a masker of the copies (made only for them: each
         // masker holds references to the session's parts).
@@ -247,7 +247,7 @@ struct DataRowBatch {
         // (most are not admitted; with the scan in the same loop, the gate's test was a call per cell).
         // A credential column's cells are secrets whatever they hold (`CellScanner.scan`): all scanned.
         let scanned = everyCell || kind.context.credentialColumn ? gatheredCount : gathered.withUnsafeMutableBufferPointer { slots -> Int in
-            var gate = CandidateGate(index: index, bytes: bytes, valuesFollowNonAlnum: true)
+            var gate = CandidateGate(index: index, bytes: bytes, valuesBetweenNonAlnum: true)
             var admitted = 0
             // Sound: `gatheredCount` slots were written above, and the array has `maxRows` of them.
             for i in 0..<gatheredCount where gate.hasCandidates(slots[i].at, slots[i].end) {

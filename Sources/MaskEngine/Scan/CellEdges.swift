@@ -1,0 +1,87 @@
+import CMaskKernels
+
+/// What a cell's edges add to its stage-1 candidates, because the kernel judged the bytes there by the
+/// buffer's bytes around the cell, which are no part of the value (a wire length, a delimiter, the
+/// next message's type):
+/// - a digit after a letter or digit of the buffer: the kernel judged the run from its real start, or
+///   dropped it as glued to a letter (stage 2 drops such a run inside a cell, not at its start), so the
+///   cell's first digit is a digit candidate of its own;
+/// - a token start: at a letter or digit after a byte that is neither, the kernel's `tokenstart` bit
+///   judged the same word start as the cell's; elsewhere (after a length byte that is a letter, or at
+///   a '-' that may open a PEM block) a long run at the first byte is a token start as it is;
+/// - the `_` that ends a word the cell starts inside of (within 16 bytes): the kernel passes an `_`
+///   only where a catalogue prefix starts at its word's start in the buffer, but `afterUnderscore` stops
+///   its walk back at the cell's first byte and tries the token there;
+/// - the start of the digit run that the cell's end cuts (a digit after the cell in the buffer): the
+///   kernel drops a run of exactly ten or eleven digits that nothing joins (no card, no bare SSN), and
+///   the cell may hold nine of them, a bare SSN where its column announces one.
+///
+/// Made once per cell from four byte reads; the walks to the `_` and to the cut run's start run only for
+/// a cell that starts inside a word or ends inside a run.
+struct CellEdges {
+    /// The cell starts with a digit after a letter or digit of the buffer: a digit candidate.
+    let firstDigitIsCandidate: Bool
+    /// The kernel's `tokenstart` bit at the first byte holds for the cell (else `longrun` does).
+    let tokenStartJudged: Bool
+    /// The `_` ending the word the cell starts inside of, or -1.
+    let underscore: Int
+    /// The start of the cell's last digit run when a digit of the buffer follows it (the cell's end cuts
+    /// the run), or -1: a digit candidate.
+    let cutRun: Int
+
+    @inline(__always)
+    init(_ bytes: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int) {
+        guard lower < upper else {
+            (firstDigitIsCandidate, tokenStartJudged, underscore, cutRun) = (false, false, -1, -1)
+            return
+        }
+        let first = bytes[lower]
+        let before: UInt8 = lower > 0 ? bytes[lower - 1] : 0
+        let insideWord = ASCII.isAlnum(first) && ASCII.isAlnum(before)
+        firstDigitIsCandidate = ASCII.isDigit(first) && insideWord
+        tokenStartJudged = ASCII.isAlnum(first) && !insideWord
+        underscore = insideWord ? Self.underscore(ending: bytes, lower, upper) : -1
+        let cut = upper < bytes.count && ASCII.isDigit(bytes[upper]) && ASCII.isDigit(bytes[upper - 1])
+        cutRun = cut ? Self.runStart(ending: bytes, lower, upper) : -1
+    }
+
+    /// The `_` right after the letters and digits from `lower`, if it is at most 16 bytes in. Out of
+    /// line: rare (a cell after a letter), and the gates that make a `CellEdges` stay small enough to inline.
+    @inline(never)
+    static func underscore(ending bytes: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int) -> Int {
+        var u = lower + 1
+        while u < upper && u - lower <= 16 && ASCII.isAlnum(bytes[u]) { u += 1 }
+        return u < upper && u - lower <= 16 && bytes[u] == UInt8(ascii: "_") ? u : -1
+    }
+
+    /// The first of the digits that end `bytes[lower..<upper]` (`upper - 1` is one). Out of line: rare
+    /// (a value is followed by a delimiter, a zero or a length's high byte, not by a digit).
+    @inline(never)
+    static func runStart(ending bytes: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int) -> Int {
+        var s = upper - 1
+        while s > lower && ASCII.isDigit(bytes[s - 1]) { s -= 1 }
+        return s
+    }
+
+    /// What `CellEdges` adds for a cell that lies between bytes known to be no letter or digit (a
+    /// delimiter, a quote, a line end, the zero after a copy), without reading them: no digit run or word
+    /// is cut, and a first letter or digit is judged by the kernel's own `tokenstart` bit (a candidate of
+    /// the masks already), so only a long run from a first byte that is neither (`-----BEGIN`,
+    /// `_token…`) is added. The column batches' gate asks this for most values; built from a whole
+    /// `CellEdges` it cost 2.4 % more instructions on PII-free CSV (Benchmarks/RESULTS.md).
+    @inline(__always)
+    static func addsBetweenNonAlnum(_ bytes: UnsafeBufferPointer<UInt8>, _ lower: Int, _ m: mk_block_masks) -> Bool {
+        !ASCII.isAlnum(bytes[lower]) && m.longrun & (1 << UInt64(lower & 63)) != 0
+    }
+
+    /// Whether the cursor yields a candidate of the edges' own, whatever the masks hold (the token start
+    /// at the first byte aside: `tokenStartBit`).
+    @inline(__always)
+    var addsCandidate: Bool { firstDigitIsCandidate || underscore >= 0 || cutRun >= 0 }
+
+    /// The token-start bit at the cell's first byte, from that block's masks.
+    @inline(__always)
+    func tokenStartBit(_ m: mk_block_masks, _ lower: Int) -> UInt64 {
+        (tokenStartJudged ? m.tokenstart : m.longrun) & (1 << UInt64(lower & 63))
+    }
+}
