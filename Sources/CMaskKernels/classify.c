@@ -196,7 +196,8 @@ static void raw_scalar(const uint8_t *p, const uint8_t s[4], raw_block *r) {
 /// What `derive` carries from one block to the next.
 typedef struct {
     // The classes of the byte before the block (bit 63 of the previous block's masks), as 0 or 1.
-    uint64_t digit, enc_prev, at_prev, alnum, op_byte, dash, space, token;
+    uint64_t digit, enc_prev, at_prev, alnum, op_byte, dash, space, token, dot;
+    uint64_t digits2;        // the two bytes before the block: bits 62 and 63 of the previous digit mask
     uint64_t keyword_fill;   // 1 when the keyword fill covers the byte before
     int64_t last_dash_u;     // absolute offset of the last "-u" / "-U", or a far negative number
 } derive_state;
@@ -284,6 +285,25 @@ static inline u128 lone_ten_or_eleven(u128 d, u128 nine, u128 joiner_any) {
     return (ten & ~eleven & ~joined_after_ten) | (eleven & ~twelve & ~joined_after_eleven);
 }
 
+// The digits of the runs of at most 32 digits whose end is lone (no joiner and digit follow the run;
+// the window must hold the byte after it, so the run ends before bit 126), each digit's run read forward
+// from it in `d` (`d2`, `d4`, `d8`: two, four, eight digits on from a bit). A lone run that a '.' joins
+// to the digits before it is a fraction (`0.6797621880147522`, a float8's digits), where stage 2 finds
+// nothing (DigitGroupDetector.isFraction); nor is a fraction's run any window's: a card window of one
+// run is no fraction, and the runs of a grouped card have at most six digits. A cell that starts at the
+// fraction, or at its '.', sees no fraction: the cursor adds that run's start itself (`CellEdges`).
+static inline u128 lone_run_digits(u128 d, u128 d2, u128 d4, u128 d8, u128 joiner_any) {
+    const u128 inside = ((u128)1 << 127) - 1;   // the window's last byte has no byte after it here
+    const u128 lone_end = (d << 1) & ~d & ~(joiner_any & (d >> 1)) & inside;
+    u128 x = (lone_end >> 1) & d;   // the runs' last digits; then back over 1, 2, 4, 8, 16 more
+    x |= (x >> 1) & d;
+    x |= (x >> 2) & d2;
+    x |= (x >> 4) & d4;
+    x |= (x >> 8) & d8;
+    x |= (x >> 16) & (d8 & (d8 >> 8));
+    return x;
+}
+
 // How far after "-u" a ':' may be: CommandLineCredentialRule reads at most 128 credential bytes, a
 // quote, a space or '=', and an option of at most 16 bytes back from the ':' (146 in all).
 enum { DASH_U_REACH = 160 };
@@ -313,14 +333,23 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
         // Run starts after a letter go (a digit cannot precede a run start).
         const uint64_t free_start = run_start & ~((r->alnum << 1) | st->alnum);
         u128 joiner_any = wide(r->space | r->dash | r->dot, n->space | n->dash | n->dot);
-        uint64_t long_run = free_start & (uint64_t)(nine & ~lone_ten_or_eleven(d, nine, joiner_any));
+        // Runs of nine digits or more right after a digit and '.' (only those are candidates, or marks).
+        const uint64_t fractions = run_start & ((r->dot << 1) | st->dot) & ((r->digit << 2) | st->digits2) & (uint64_t)nine;
+        u128 fraction_digits = 0;
+        uint64_t lone = (uint64_t)lone_ten_or_eleven(d, nine, joiner_any);
+        if (fractions) {
+            fraction_digits = ((((u128)fractions + d) ^ d) & d) | fractions;   // each fraction's run
+            lone |= fractions & (uint64_t)lone_run_digits(d, d2, d4, d8, joiner_any);
+        }
+        uint64_t long_run = free_start & (uint64_t)nine & ~lone;
         uint64_t group_starts = free_start & (uint64_t)(joined | dotted) & ~long_run;
         if (group_starts) {
             // A card's first joiner ends a run of exactly four (no digit five before it: a ZIP+4's
             // "24033-4308" has none), an SSN's second one follows two digits after a joiner.
             u128 tail = joiner_any & (d4 >> 1) & (((d4 << 4) & ~(d << 5)) | ((d2 << 2) & (joiner_any << 3)));
             u128 unread = ~(((u128)1 << (128 - 10)) - 1);   // tails and nines read up to 9 bytes ahead
-            u128 marks = tail | nine | (unread & d);
+            // A fraction's nine digits are no window's (see `lone_run_digits`).
+            u128 marks = tail | (nine & ~fraction_digits) | (unread & d);
             if (marks == 0) {
                 group_starts = 0;   // most windows: dates, times with fractions, IPv4 addresses, UUIDs
             } else {
@@ -412,6 +441,8 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
     st->token = token >> 63;
     *word_starts = r->alnum & ~((r->alnum << 1) | (st->alnum));
     st->digit = r->digit >> 63;
+    st->digits2 = r->digit >> 62;
+    st->dot = r->dot >> 63;
     st->enc_prev = r->enc_prev >> 63;
     st->at_prev = r->at_prev >> 63;
     st->alnum = r->alnum >> 63;
@@ -662,6 +693,14 @@ __attribute__((always_inline)) static inline wide_lanes wl_shl(wide_lanes a, int
     return wl(a.lo << k, (a.hi << k) | (a.lo >> (64 - k)));
 }
 
+// Whether any lane holds a set bit.
+__attribute__((always_inline)) static inline int any_lane(lanes v) {
+    lanes folded = v;
+    uint64_t any = 0;
+    for (int j = 0; j < LANES; j++) any |= folded[j];
+    return any != 0;
+}
+
 // A class's masks: of each lane's block, the block before it, the block after it.
 #define OWN(field) lanes_at(&r->field[1])
 #define BEFORE(field) lanes_at(&r->field[0])
@@ -702,14 +741,35 @@ static inline void derive_lanes(const raw_lanes *r, lanes armed, wide_lanes vali
     const lanes ten = nine.lo & wl_shr(d, 9).lo, eleven = ten & wl_shr(d, 10).lo, twelve = eleven & wl_shr(d, 11).lo;
     const lanes lone = (ten & ~eleven & ~(wl_shr(joiner_any, 10).lo & wl_shr(d, 11).lo))
                        | (eleven & ~twelve & ~(wl_shr(joiner_any, 11).lo & wl_shr(d, 12).lo));
-    const lanes long_run = free_start & nine.lo & ~lone;
+    // `derive`'s fractions, `lone_run_digits` and each fraction's run, where some lane has a fraction.
+    const lanes fractions = run_start & ((OWN(dot) << 1) | (BEFORE(dot) >> 63)) & ((digit << 2) | (BEFORE(digit) >> 62))
+                            & nine.lo;
+    wide_lanes fraction_digits = wl((lanes){0}, (lanes){0});
+    lanes lone_fractions = (lanes){0};
+    if (any_lane(fractions)) {
+        const lanes low = fractions + d.lo;
+        fraction_digits = wl(((low ^ d.lo) & d.lo) | fractions, ((d.hi - (lanes)(low < fractions)) ^ d.hi) & d.hi);
+        const wide_lanes inside = wl(~(lanes){0}, ~(one << 63));
+        const wide_lanes lone_end = wl_and(wl_and(wl_shl(d, 1), wl(~d.lo, ~d.hi)),
+                                           wl_and(wl(~(joiner_any.lo & wl_shr(d, 1).lo), ~(joiner_any.hi & (d.hi >> 1))), inside));
+        const wide_lanes d16 = wl_and(d8, wl_shr(d8, 8));
+        wide_lanes x = wl_and(wl_shr(lone_end, 1), d);
+        x = wl_or(x, wl_and(wl_shr(x, 1), d));
+        x = wl_or(x, wl_and(wl_shr(x, 2), d2));
+        x = wl_or(x, wl_and(wl_shr(x, 4), d4));
+        x = wl_or(x, wl_and(wl_shr(x, 8), d8));
+        x = wl_or(x, wl_and(wl_shr(x, 16), d16));
+        lone_fractions = fractions & x.lo;
+    }
+    const lanes long_run = free_start & nine.lo & ~lone & ~lone_fractions;
     const lanes group_starts = free_start & (joined.lo | dotted) & ~long_run;
     const wide_lanes d5 = wl_shl(d, 5), four_before = wl_and(wl_shl(d4, 4), wl(~d5.lo, ~d5.hi));
     const wide_lanes tail = wl_and(wl_and(joiner_any, wl_shr(d4, 1)),
                                    wl_or(four_before, wl_and(wl_shl(d2, 2), wl_shl(joiner_any, 3))));
     // `unread` of derive: bits 118...127.
     const lanes unread_hi = ~((one << 54) - one);
-    const wide_lanes marks = wl(tail.lo | nine.lo, tail.hi | nine.hi | (unread_hi & d.hi));
+    const wide_lanes marks = wl(tail.lo | (nine.lo & ~fraction_digits.lo),
+                                tail.hi | (nine.hi & ~fraction_digits.hi) | (unread_hi & d.hi));
     const wide_lanes group = wl_or(d, wl_and(joiner_any, wl_and(wl_shl(d, 1), wl_shr(d, 1))));
     memcpy(out->group_starts, &group_starts, sizeof group_starts);
     // `starts_reaching_marks`'s first test in lanes (its 128-bit addition by a carry compare): the lanes

@@ -405,7 +405,7 @@ import Testing
         var text: [UInt8] = []
         while text.count < count {
             let joiner = joiners[Int(g.next() % 3)]
-            switch g.next() % 10 {
+            switch g.next() % 11 {
             case 0: text += card([[4, 4, 4, 4], [4, 6, 5], [4, 6, 4], [4, 5, 6], [4, 4, 4], [4, 4, 4, 4, 3], [16], [13]][Int(g.next() % 8)],
                                  joiner: joiner)
             case 1: text += card([4, 4, 4, 4], joiner: UInt8(ascii: "."))
@@ -415,6 +415,7 @@ import Testing
             case 4: text += Array("2024-0\(1 + g.next() % 9)-1\(g.next() % 10) 10:23:45.123".utf8)
             case 5: text += Array("\(g.next() % 256).\(g.next() % 256).\(g.next() % 256).\(g.next() % 256)".utf8)
             case 6: text += digits(10 + Int(g.next() % 3))   // ten to twelve: lone ones are dropped, cut ones not
+            case 7: text += Array("\(g.next() % 10_000).".utf8) + digits(9 + Int(g.next() % 10))   // a float8's digits
             default: text += digits(1 + Int(g.next() % 10))
             }
             text.append(g.next() % 2 == 0 ? joiner : enders[Int(g.next() % UInt64(enders.count))])
@@ -553,7 +554,7 @@ import Testing
                 var gate = CandidateGate(index: index, bytes: bytes)
                 // The same gate told that values lie between bytes that are no letters or digits, asked
                 // only about such values.
-                var gateBetweenNonAlnum = CandidateGate(index: index, bytes: bytes, valuesBetweenNonAlnum: true)
+                var gateBetweenNeutral = CandidateGate(index: index, bytes: bytes, valuesBetweenNeutralBytes: true)
                 for _ in 0..<2 {
                     var lower = Int(g.next() % 8)
                     while lower < bytes.count {
@@ -564,11 +565,11 @@ import Testing
                             disagreements += 1
                             Issue.record("round \(round) value \(lower)..<\(upper): gate \(!expected), index \(expected)")
                         }
-                        let between = (lower == 0 || !ASCII.isAlnum(bytes[lower - 1]))
-                            && (upper == bytes.count || !ASCII.isAlnum(bytes[upper]))
-                        if between && gateBetweenNonAlnum.hasCandidates(lower, upper) != expected {
+                        let between = (lower == 0 || CellEdges.isNeutral(bytes[lower - 1]))
+                            && (upper == bytes.count || CellEdges.isNeutral(bytes[upper]))
+                        if between && gateBetweenNeutral.hasCandidates(lower, upper) != expected {
                             disagreements += 1
-                            Issue.record("round \(round) value \(lower)..<\(upper) between no letters or digits: gate \(!expected)")
+                            Issue.record("round \(round) value \(lower)..<\(upper) between neutral bytes: gate \(!expected)")
                         }
                         // Next value: adjacent, overlapping the end, further on, or (one in eight) back.
                         if g.next() % 8 == 0 && lower > 0 {
@@ -611,7 +612,7 @@ import Testing
             text.withUnsafeBufferPointer { bytes in
                 index.reset(bytes)
                 index.ensure(0, bytes.count)
-                let gate = CandidateGate(index: index, bytes: bytes, valuesBetweenNonAlnum: true)
+                let gate = CandidateGate(index: index, bytes: bytes, valuesBetweenNeutralBytes: true)
                 for (k, from) in starts.enumerated() {
                     let (next, isCandidate) = gate.firstPossibleCandidate(from: from)
                     for j in k..<starts.count {
@@ -680,6 +681,9 @@ import Testing
         ("at 1733480000, +15551234567", []),                  // ten and eleven digits alone: no card, no bare SSN
         ("x 1733480000 1234", [2]),                           // ten digits joined to more
         ("x 173348000000", [2]),                              // twelve
+        ("x 0.6797621880147522, 123.6797621880147522", []),   // fractions alone, and the runs before them
+        ("x 1234.6797621880147522", [2]),                     // but four digits and a '.' may start a dotted card
+        ("x 0.6797621880147522 5", [4]),                      // a fraction joined to more digits
         ("x 536.90.4399", [2]),                               // a dotted three-digit area
         ("x 4111.1111", [2]),                                 // a dotted four-digit group
         ("ann%40example.com", [4]),                           // an encoded '@': its first digit
@@ -714,13 +718,16 @@ import Testing
     }
 
     /// The kernel drops a lone run of ten or eleven digits, but a cell that ends inside one holds a
-    /// shorter run: nine digits are a bare SSN where the column announces one. The cursor yields that
-    /// run's start (`CellEdges.cutRun`), and the gates say so, on each path.
+    /// shorter run: nine digits are a bare SSN where the column announces one; and it drops a lone
+    /// fraction, but a cell that starts at one (or at its '.') holds a number. The cursor yields those
+    /// runs' starts (`CellEdges.cutRun`, `CellEdges.firstRun`), and the gates say so, on each path.
     @Test(arguments: AcceleratedKernel.stageOneClassify.availablePaths)
-    func aCellEndingInsideARunHasItsStart(_ path: KernelPath) {
+    func aCellCuttingARunHasItsStart(_ path: KernelPath) {
         _ = AcceleratedKernel.stageOneClassify.expectRuns(path) {
             for (text, lower, upper, start) in [("ssn 5369043991,", 0, 13, 4), ("5369043991,", 0, 9, 0), ("x,53690439912", 2, 11, 2),
-                                                ("a 12 5369043991", 0, 14, 5)] {
+                                                ("a 12 5369043991", 0, 14, 5),
+                                                // A cell that starts at a fraction, or at its '.', holds no fraction.
+                                                ("1.4111111111111111,", 2, 18, 2), ("1.4111111111111111,", 1, 18, 2)] {
                 let bytes = Array(text.utf8)
                 bytes.withUnsafeBufferPointer { b in
                     let index = StageOneIndex()
@@ -739,7 +746,9 @@ import Testing
                     var gate = CandidateGate(index: index, bytes: b)
                     let admitted = gate.hasCandidates(lower, upper)
                     #expect(admitted)
-                    #expect(Self.digitPathFinds(b, at: start, runEnd: upper, lower: lower, upper: upper), "\(text): an SSN")
+                    var runEnd = start
+                    while runEnd < upper && ASCII.isDigit(b[runEnd]) { runEnd += 1 }
+                    #expect(Self.digitPathFinds(b, at: start, runEnd: runEnd, lower: lower, upper: upper), "\(text): a card or SSN")
                 }
             }
         }

@@ -292,7 +292,7 @@ struct TextRecordBatch {
         let prefilter = !scan.scansEveryCell && scan.stopAfter > .decode
         if prefilter && rawFields == 0 {
             // Every value is in the decoded bytes, in ascending order: one gate answers for all of them.
-            var gate = CandidateGate(index: decodedIndex, bytes: decodedBytes, valuesBetweenNonAlnum: !ASCII.isAlnum(delimiter))
+            var gate = CandidateGate(index: decodedIndex, bytes: decodedBytes, valuesBetweenNeutralBytes: CellEdges.isNeutral(delimiter))
             // Values lie between delimiters, quotes, line ends and zeros; when none of these is a token byte and no
             // column is a credential column (scanned whatever it holds), most values are passed by their
             // ends alone.

@@ -19,19 +19,19 @@ struct CandidateGate {
     private var next = -1
     /// The `lower` of the last value asked about.
     private var asked = 0
-    /// Every value asked about lies between bytes that are no letter or digit (or the buffer's ends).
-    private let valuesBetweenNonAlnum: Bool
+    /// Every value asked about lies between neutral bytes (`CellEdges.isNeutral`) or the buffer's ends.
+    private let valuesBetweenNeutralBytes: Bool
 
-    /// A gate over `bytes`, every block of which `index` has classified. `valuesBetweenNonAlnum`: the
-    /// caller promises that the bytes before and after each value it asks about are no letters or digits,
-    /// or the buffer's ends (values copied with a zero byte after each, CSV and COPY values copied with the
-    /// delimiters, line ends and zeros around them, a delimiter that is no letter or digit); then most of
-    /// `CellEdges` is known to add nothing.
-    init(index: StageOneIndex, bytes: UnsafeBufferPointer<UInt8>, valuesBetweenNonAlnum: Bool = false) {
+    /// A gate over `bytes`, every block of which `index` has classified. `valuesBetweenNeutralBytes`: the
+    /// caller promises that the bytes before and after each value it asks about are neutral
+    /// (`CellEdges.isNeutral`: no letters, digits or '.'), or the buffer's ends (values copied with a zero
+    /// byte after each, CSV and COPY values copied with the delimiters, quotes, line ends and zeros around
+    /// them, a delimiter that is neutral); then most of `CellEdges` is known to add nothing.
+    init(index: StageOneIndex, bytes: UnsafeBufferPointer<UInt8>, valuesBetweenNeutralBytes: Bool = false) {
         masks = index.blockBase
         self.bytes = bytes
         blocks = (bytes.count + 63) >> 6
-        self.valuesBetweenNonAlnum = valuesBetweenNonAlnum
+        self.valuesBetweenNeutralBytes = valuesBetweenNeutralBytes
     }
 
     /// Whether `CandidateCursor` yields anything in `lower..<upper` (exactly
@@ -44,7 +44,7 @@ struct CandidateGate {
         if next < lower || lower < asked { next = firstCandidate(from: lower) }
         asked = lower
         if next < upper { return true }
-        if valuesBetweenNonAlnum { return CellEdges.addsBetweenNonAlnum(bytes, lower, masks[lower >> 6]) }
+        if valuesBetweenNeutralBytes { return CellEdges.addsBetweenNeutralBytes(bytes, lower, masks[lower >> 6]) }
         // What the cursor adds at a value's edges (`CellEdges`).
         let edges = CellEdges(bytes, lower, upper)
         return edges.addsCandidate || edges.tokenStartBit(masks[lower >> 6], lower) != 0
@@ -67,7 +67,7 @@ struct CandidateGate {
 
     /// The first position at or after `position` where a value that starts there or later may hold a
     /// candidate: what `firstCandidate` finds, and the start of a long token run at a byte that is no
-    /// letter or digit (`mk_block_masks.otherstart`, where `CellEdges.addsBetweenNonAlnum` adds one for a
+    /// letter or digit (`mk_block_masks.otherstart`, where `CellEdges.addsBetweenNeutralBytes` adds one for a
     /// value that starts there). So a value at or after `position` that ends at or before it has no
     /// candidate, when each value follows a byte that is no token byte (then a long run's bit at a value's
     /// first byte is the run's start): the column batches' walk skips such values by their ends alone

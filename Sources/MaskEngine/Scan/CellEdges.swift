@@ -5,7 +5,9 @@ import CMaskKernels
 /// next message's type):
 /// - a digit after a letter or digit of the buffer: the kernel judged the run from its real start, or
 ///   dropped it as glued to a letter (stage 2 drops such a run inside a cell, not at its start), so the
-///   cell's first digit is a digit candidate of its own;
+///   cell's first digit is a digit candidate of its own; so is a first digit after a digit and '.' of
+///   the buffer, or after a first '.' that follows a digit: the kernel dropped the run as a fraction
+///   (`0.6797621880147522`), which the cell does not show;
 /// - a token start: at a letter or digit after a byte that is neither, the kernel's `tokenstart` bit
 ///   judged the same word start as the cell's; elsewhere (after a length byte that is a letter, or at
 ///   a '-' that may open a PEM block) a long run at the first byte is a token start as it is;
@@ -16,11 +18,12 @@ import CMaskKernels
 ///   kernel drops a run of exactly ten or eleven digits that nothing joins (no card, no bare SSN), and
 ///   the cell may hold nine of them, a bare SSN where its column announces one.
 ///
-/// Made once per cell from four byte reads; the walks to the `_` and to the cut run's start run only for
+/// Made once per cell from four byte reads (five after a '.'); the walks to the `_` and to the cut run's start run only for
 /// a cell that starts inside a word or ends inside a run.
 struct CellEdges {
-    /// The cell starts with a digit after a letter or digit of the buffer: a digit candidate.
-    let firstDigitIsCandidate: Bool
+    /// The start of the cell's first digit run when the buffer's bytes before the cell changed how the
+    /// kernel judged it (`lower`, or `lower + 1` after a first '.'), or -1: a digit candidate.
+    let firstRun: Int
     /// The kernel's `tokenstart` bit at the first byte holds for the cell (else `longrun` does).
     let tokenStartJudged: Bool
     /// The `_` ending the word the cell starts inside of, or -1.
@@ -32,13 +35,18 @@ struct CellEdges {
     @inline(__always)
     init(_ bytes: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int) {
         guard lower < upper else {
-            (firstDigitIsCandidate, tokenStartJudged, underscore, cutRun) = (false, false, -1, -1)
+            (firstRun, tokenStartJudged, underscore, cutRun) = (-1, false, -1, -1)
             return
         }
         let first = bytes[lower]
         let before: UInt8 = lower > 0 ? bytes[lower - 1] : 0
         let insideWord = ASCII.isAlnum(first) && ASCII.isAlnum(before)
-        firstDigitIsCandidate = ASCII.isDigit(first) && insideWord
+        if ASCII.isDigit(first) {
+            firstRun = insideWord || before == UInt8(ascii: ".") && lower >= 2 && ASCII.isDigit(bytes[lower - 2]) ? lower : -1
+        } else {
+            firstRun = first == UInt8(ascii: ".") && lower + 1 < upper && ASCII.isDigit(bytes[lower + 1]) && ASCII.isDigit(before)
+                ? lower + 1 : -1
+        }
         tokenStartJudged = ASCII.isAlnum(first) && !insideWord
         underscore = insideWord ? Self.underscore(ending: bytes, lower, upper) : -1
         let cut = upper < bytes.count && ASCII.isDigit(bytes[upper]) && ASCII.isDigit(bytes[upper - 1])
@@ -63,21 +71,25 @@ struct CellEdges {
         return s
     }
 
-    /// What `CellEdges` adds for a cell that lies between bytes known to be no letter or digit (a
-    /// delimiter, a quote, a line end, the zero after a copy), without reading them: no digit run or word
-    /// is cut, and a first letter or digit is judged by the kernel's own `tokenstart` bit (a candidate of
-    /// the masks already), so only a long run from a first byte that is neither (`-----BEGIN`,
-    /// `_token…`) is added. The column batches' gate asks this for most values; built from a whole
+    /// Whether a byte around a cell leaves the kernel judging the cell's edges as the cell would: no
+    /// letter, digit or '.' (a delimiter, a quote, a line end, the zero after a copy).
+    @inline(__always)
+    static func isNeutral(_ b: UInt8) -> Bool { !ASCII.isAlnum(b) && b != UInt8(ascii: ".") }
+
+    /// What `CellEdges` adds for a cell that lies between neutral bytes (`isNeutral`), without reading
+    /// them: no digit run or word is cut, no run is judged a fraction by a '.' before the cell, and a
+    /// first letter or digit is judged by the kernel's own `tokenstart` bit (a candidate of the masks
+    /// already), so only a long run from a first byte that is neither (`-----BEGIN`, `_token…`) is added. The column batches' gate asks this for most values; built from a whole
     /// `CellEdges` it cost 2.4 % more instructions on PII-free CSV (Benchmarks/RESULTS.md).
     @inline(__always)
-    static func addsBetweenNonAlnum(_ bytes: UnsafeBufferPointer<UInt8>, _ lower: Int, _ m: mk_block_masks) -> Bool {
+    static func addsBetweenNeutralBytes(_ bytes: UnsafeBufferPointer<UInt8>, _ lower: Int, _ m: mk_block_masks) -> Bool {
         !ASCII.isAlnum(bytes[lower]) && m.longrun & (1 << UInt64(lower & 63)) != 0
     }
 
     /// Whether the cursor yields a candidate of the edges' own, whatever the masks hold (the token start
     /// at the first byte aside: `tokenStartBit`).
     @inline(__always)
-    var addsCandidate: Bool { firstDigitIsCandidate || underscore >= 0 || cutRun >= 0 }
+    var addsCandidate: Bool { firstRun >= 0 || underscore >= 0 || cutRun >= 0 }
 
     /// The token-start bit at the cell's first byte, from that block's masks.
     @inline(__always)

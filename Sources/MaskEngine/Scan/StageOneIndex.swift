@@ -316,10 +316,12 @@ struct CandidateCursor {
     /// The cell-start `_`, an anchor the masks may not hold: its block (-1 without one) and its bit there.
     private let extraAnchorBlock: Int
     private let extraAnchorBit: UInt64
-    /// The start of the run the cell's end cuts, a digit candidate the masks may not hold: its block (-1
-    /// without one) and its bit there.
-    private let extraDigitBlock: Int
-    private let extraDigitBit: UInt64
+    /// The digit candidates of the edges, which the masks may not hold: the cell's first run's start
+    /// and the start of the run its end cuts, each with its block (-1 without one) and its bit there.
+    private let firstRunBlock: Int
+    private let firstRunBit: UInt64
+    private let cutRunBlock: Int
+    private let cutRunBit: UInt64
 
     @inline(__always)
     init(masks: UnsafePointer<mk_block_masks>, lower: Int, upper: Int, edges: CellEdges) {
@@ -329,8 +331,10 @@ struct CandidateCursor {
         self.edges = edges
         extraAnchorBlock = edges.underscore >= 0 ? edges.underscore >> 6 : -1
         extraAnchorBit = edges.underscore >= 0 ? 1 << UInt64(edges.underscore & 63) : 0
-        extraDigitBlock = edges.cutRun >= 0 ? edges.cutRun >> 6 : -1
-        extraDigitBit = edges.cutRun >= 0 ? 1 << UInt64(edges.cutRun & 63) : 0
+        firstRunBlock = edges.firstRun >= 0 ? edges.firstRun >> 6 : -1
+        firstRunBit = edges.firstRun >= 0 ? 1 << UInt64(edges.firstRun & 63) : 0
+        cutRunBlock = edges.cutRun >= 0 ? edges.cutRun >> 6 : -1
+        cutRunBit = edges.cutRun >= 0 ? 1 << UInt64(edges.cutRun & 63) : 0
         blockIndex = lower >> 6
         bits = 0
         digitBits = 0
@@ -352,9 +356,9 @@ struct CandidateCursor {
         var digits = m.digitstart
         if blockIndex == lower >> 6 {
             starts |= edges.tokenStartBit(m, lower)
-            if edges.firstDigitIsCandidate { digits |= 1 << UInt64(lower & 63) }
         }
-        if blockIndex == extraDigitBlock { digits |= extraDigitBit }
+        if blockIndex == firstRunBlock { digits |= firstRunBit }
+        if blockIndex == cutRunBlock { digits |= cutRunBit }
         let anchors = blockIndex == extraAnchorBlock ? m.anchor | extraAnchorBit : m.anchor
         tokenBits = starts & low & high
         digitBits = digits & low & high

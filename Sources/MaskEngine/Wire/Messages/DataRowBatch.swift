@@ -247,7 +247,7 @@ struct DataRowBatch {
         // (most are not admitted; with the scan in the same loop, the gate's test was a call per cell).
         // A credential column's cells are secrets whatever they hold (`CellScanner.scan`): all scanned.
         let scanned = everyCell || kind.context.credentialColumn ? gatheredCount : gathered.withUnsafeMutableBufferPointer { slots -> Int in
-            var gate = CandidateGate(index: index, bytes: bytes, valuesBetweenNonAlnum: true)
+            var gate = CandidateGate(index: index, bytes: bytes, valuesBetweenNeutralBytes: true)
             var admitted = 0
             // Sound: `gatheredCount` slots were written above, and the array has `maxRows` of them.
             for i in 0..<gatheredCount where gate.hasCandidates(slots[i].at, slots[i].end) {
