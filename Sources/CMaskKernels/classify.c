@@ -304,6 +304,35 @@ static inline u128 lone_run_digits(u128 d, u128 d2, u128 d4, u128 d8, u128 joine
     return x;
 }
 
+// Whether the `length` digits at `p` pass the Luhn check (every second digit from the right doubled,
+// less 9 above 9), as CardRules.Number.passesLuhn reads them.
+static inline int luhn_valid(const uint8_t *p, int length) {
+    static const uint8_t doubled[10] = {0, 2, 4, 6, 8, 1, 3, 5, 7, 9};
+    unsigned sum = 0;
+    int i = length - 1;
+    for (; i >= 1; i -= 2) sum += (unsigned)(p[i] - '0') + doubled[p[i - 1] - '0'];
+    if (i == 0) sum += (unsigned)(p[0] - '0');
+    return sum % 10 == 0;
+}
+
+// The long-run starts among `starts` (runs of twelve digits or more, bit i at buffer offset base + i)
+// from which stage 2 finds nothing: lone runs (no joiner and digit follow them) of twenty digits or more,
+// and of twelve to nineteen that fail the Luhn check, which every card passes (CardRules.Number.isCard).
+// Ids, epoch milliseconds and barcodes are such runs, nine in ten of them no card by Luhn. `d` and
+// `joiners` (space, '-', '.') are the block's and the next block's; a run whose end the window does
+// not show is kept. A cell that ends inside such a run sees another run: the cursor adds its start
+// itself (`CellEdges.cutRun`).
+static uint64_t lone_runs_without_cards(const uint8_t *buffer, size_t base, uint64_t starts, u128 d, u128 joiners) {
+    uint64_t none = 0;
+    for (uint64_t rest = starts; rest; rest &= rest - 1) {
+        const int i = __builtin_ctzll(rest);
+        const int end = i + ctz128(~(d >> i));   // ~(d >> i) has its top bits set
+        if (end >= 127 || (((joiners >> end) & (d >> (end + 1))) & 1)) continue;
+        if (end - i >= 20 || !luhn_valid(buffer + base + (size_t)i, end - i)) none |= rest & -rest;
+    }
+    return none;
+}
+
 // How far after "-u" a ':' may be: CommandLineCredentialRule reads at most 128 credential bytes, a
 // quote, a space or '=', and an option of at most 16 bytes back from the ':' (146 in all).
 enum { DASH_U_REACH = 160 };
@@ -311,9 +340,11 @@ enum { DASH_U_REACH = 160 };
 /// Candidate masks of the block at absolute offset `base`, whose class masks are `r`; `n` is the next
 /// block's (zero past the buffer), `valid` marks this block's and the next block's bytes inside the buffer.
 static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t base, derive_state *st,
-                   mk_block_masks *out, uint64_t *underscores, uint64_t *word_starts, uint64_t *encoded_digits) {
+                   mk_block_masks *out, uint64_t *underscores, uint64_t *word_starts, uint64_t *encoded_digits,
+                   uint64_t *long_twelve) {
     // Digit runs (most text blocks have none, and then no digit candidate).
     uint64_t before_digit = st->digit;
+    *long_twelve = 0;
     if (r->digit == 0) {
         out->digitstart = 0;
         *encoded_digits = 0;
@@ -342,6 +373,8 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
             lone |= fractions & (uint64_t)lone_run_digits(d, d2, d4, d8, joiner_any);
         }
         uint64_t long_run = free_start & (uint64_t)nine & ~lone;
+        // The caller drops those stage 2 finds no card at (`lone_runs_without_cards`).
+        *long_twelve = long_run & (uint64_t)(nine & (d >> 9) & (d >> 10) & (d >> 11));
         uint64_t group_starts = free_start & (uint64_t)(joined | dotted) & ~long_run;
         if (group_starts) {
             // A card's first joiner ends a run of exactly four (no digit five before it: a ZIP+4's
@@ -628,19 +661,23 @@ static void classify_with(raw_function raw, const uint8_t *buffer, size_t total,
     raw_block pair[2];
     raw_block *current = &pair[0], *next = &pair[1], *swap;
     mk_block_masks discard;
-    uint64_t underscores, word_starts, encoded;
+    uint64_t underscores, word_starts, encoded, long_twelve;
     raw_at(raw, buffer, total, warm, structural, current);
     for (size_t offset = warm; offset < start; offset += 64) {
         raw_at(raw, buffer, total, offset + 64, structural, next);
         derive(current, next, valid_bits((int64_t)offset, total), (int64_t)offset, &st, &discard, &underscores, &word_starts,
-               &encoded);
+               &encoded, &long_twelve);
         swap = current; current = next; next = swap;
     }
     for (size_t b = 0; b < blocks; b++) {
         size_t offset = start + b * 64;
         raw_at(raw, buffer, total, offset + 64, structural, next);
         derive(current, next, valid_bits((int64_t)offset, total), (int64_t)offset, &st, &out[b], &underscores, &word_starts,
-               &encoded);
+               &encoded, &long_twelve);
+        if (long_twelve) {
+            const u128 joiners = wide(current->space | current->dash | current->dot, next->space | next->dash | next->dot);
+            out[b].digitstart &= ~lone_runs_without_cards(buffer, offset, long_twelve, wide(current->digit, next->digit), joiners);
+        }
         if (encoded) out[b].digitstart |= encoded_escapes(buffer, offset, encoded);
         if (underscores && prefixes)
             underscores = prefixed_underscores(buffer, total, offset, current->alnum, underscores, prefixes);
@@ -712,6 +749,7 @@ typedef struct {
         word_starts[LANES];
     uint64_t group_starts[LANES], colon[LANES], dash_u[LANES];
     uint64_t group_lo[LANES], group_hi[LANES], marks_lo[LANES], marks_hi[LANES], reached[LANES], encoded[LANES];
+    uint64_t long_twelve[LANES];
 } lane_masks;
 
 /// `derive` for the blocks in slots 1...8 of `r` (at `base`, `base` + 64, ...), all but what one block
@@ -762,6 +800,8 @@ static inline void derive_lanes(const raw_lanes *r, lanes armed, wide_lanes vali
         lone_fractions = fractions & x.lo;
     }
     const lanes long_run = free_start & nine.lo & ~lone & ~lone_fractions;
+    const lanes long_twelve = long_run & twelve;
+    memcpy(out->long_twelve, &long_twelve, sizeof long_twelve);
     const lanes group_starts = free_start & (joined.lo | dotted) & ~long_run;
     const wide_lanes d5 = wl_shl(d, 5), four_before = wl_and(wl_shl(d4, 4), wl(~d5.lo, ~d5.hi));
     const wide_lanes tail = wl_and(wl_and(joiner_any, wl_shr(d4, 1)),
@@ -953,6 +993,11 @@ static inline void classify_lanes(lane_raw_function raw, const uint8_t *buffer, 
             finish_lane(&m, j, offset, &last_dash_u);
             if (g + (size_t)j < skip) continue;
             mk_block_masks *o = &out[g + j - skip];
+            if (m.long_twelve[j]) {
+                const u128 joiners = wide(r.space[1 + j] | r.dash[1 + j] | r.dot[1 + j], r.space[2 + j] | r.dash[2 + j] | r.dot[2 + j]);
+                m.digitstart[j] &= ~lone_runs_without_cards(buffer, (size_t)offset, m.long_twelve[j],
+                                                              wide(r.digit[1 + j], r.digit[2 + j]), joiners);
+            }
             uint64_t underscores = m.underscores[j];
             if (list && prefixes) {
                 list(&underscore_list, underscores, (unsigned)j);

@@ -414,7 +414,7 @@ import Testing
             case 3: text += Array("536904399".utf8)
             case 4: text += Array("2024-0\(1 + g.next() % 9)-1\(g.next() % 10) 10:23:45.123".utf8)
             case 5: text += Array("\(g.next() % 256).\(g.next() % 256).\(g.next() % 256).\(g.next() % 256)".utf8)
-            case 6: text += digits(10 + Int(g.next() % 3))   // ten to twelve: lone ones are dropped, cut ones not
+            case 6: text += digits(10 + Int(g.next() % 13))   // ten to 22: lone ones are dropped, cut ones not
             case 7: text += Array("\(g.next() % 10_000).".utf8) + digits(9 + Int(g.next() % 10))   // a float8's digits
             default: text += digits(1 + Int(g.next() % 10))
             }
@@ -680,7 +680,9 @@ import Testing
         ("x 536904399", [2]),                                 // nine digits
         ("at 1733480000, +15551234567", []),                  // ten and eleven digits alone: no card, no bare SSN
         ("x 1733480000 1234", [2]),                           // ten digits joined to more
-        ("x 173348000000", [2]),                              // twelve
+        ("x 173348000000, 4111111111111111", [16]),          // twelve to nineteen alone: only a Luhn-valid one
+        ("x 1733480000001 5", [2]),                           // a run joined to more digits is kept
+        ("x 41111111111111111111111", []),                    // twenty digits or more alone: no card, no SSN
         ("x 0.6797621880147522, 123.6797621880147522", []),   // fractions alone, and the runs before them
         ("x 1234.6797621880147522", [2]),                     // but four digits and a '.' may start a dotted card
         ("x 0.6797621880147522 5", [4]),                      // a fraction joined to more digits
