@@ -18,8 +18,8 @@ import CMaskKernels
 ///   kernel drops a run of exactly ten or eleven digits that nothing joins (no card, no bare SSN), and
 ///   the cell may hold nine of them, a bare SSN where its column announces one.
 ///
-/// Made once per cell from four byte reads (five after a '.'); the walks to the `_` and to the cut run's start run only for
-/// a cell that starts inside a word or ends inside a run.
+/// Made once per cell from two byte reads, those around it; only a cell after a letter, a digit or a
+/// '.', or before a digit, reads more (`init(judging:)`), and walks to the `_` or to the cut run's start.
 struct CellEdges {
     /// The start of the cell's first digit run when the buffer's bytes before the cell changed how the
     /// kernel judged it (`lower`, or `lower + 1` after a first '.'), or -1: a digit candidate.
@@ -38,6 +38,20 @@ struct CellEdges {
             (firstRun, tokenStartJudged, underscore, cutRun) = (-1, false, -1, -1)
             return
         }
+        let before: UInt8 = lower > 0 ? bytes[lower - 1] : 0
+        let after: UInt8 = upper < bytes.count ? bytes[upper] : 0
+        // Most cells lie between a delimiter, a length or a zero and the next such byte: nothing to add.
+        if !ASCII.isAlnum(before) && before != UInt8(ascii: ".") && !ASCII.isDigit(after) {
+            (firstRun, tokenStartJudged, underscore, cutRun) = (-1, ASCII.isAlnum(bytes[lower]), -1, -1)
+        } else {
+            self = Self(judging: bytes, lower, upper)
+        }
+    }
+
+    /// The edges of a cell after a letter, a digit or a '.', or before a digit. Out of line, so that the
+    /// gates and the cursor that make a `CellEdges` for every cell stay small enough to inline.
+    @inline(never)
+    private init(judging bytes: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int) {
         let first = bytes[lower]
         let before: UInt8 = lower > 0 ? bytes[lower - 1] : 0
         let insideWord = ASCII.isAlnum(first) && ASCII.isAlnum(before)
@@ -53,18 +67,14 @@ struct CellEdges {
         cutRun = cut ? Self.runStart(ending: bytes, lower, upper) : -1
     }
 
-    /// The `_` right after the letters and digits from `lower`, if it is at most 16 bytes in. Out of
-    /// line: rare (a cell after a letter), and the gates that make a `CellEdges` stay small enough to inline.
-    @inline(never)
+    /// The `_` right after the letters and digits from `lower`, if it is at most 16 bytes in.
     static func underscore(ending bytes: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int) -> Int {
         var u = lower + 1
         while u < upper && u - lower <= 16 && ASCII.isAlnum(bytes[u]) { u += 1 }
         return u < upper && u - lower <= 16 && bytes[u] == UInt8(ascii: "_") ? u : -1
     }
 
-    /// The first of the digits that end `bytes[lower..<upper]` (`upper - 1` is one). Out of line: rare
-    /// (a value is followed by a delimiter, a zero or a length's high byte, not by a digit).
-    @inline(never)
+    /// The first of the digits that end `bytes[lower..<upper]` (`upper - 1` is one).
     static func runStart(ending bytes: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int) -> Int {
         var s = upper - 1
         while s > lower && ASCII.isDigit(bytes[s - 1]) { s -= 1 }

@@ -311,17 +311,10 @@ struct CandidateCursor {
     private var tokenBits: UInt64
     private var anchorBits: UInt64
 
-    /// What the cell's edges add.
+    /// What the cell's edges add: the cell-start `_` (an anchor the masks may not hold), the cell's
+    /// first run's start and the start of the run its end cuts (digit candidates they may not hold),
+    /// each -1 without one, so that its block (`>> 6`) is -1 and matches none.
     private let edges: CellEdges
-    /// The cell-start `_`, an anchor the masks may not hold: its block (-1 without one) and its bit there.
-    private let extraAnchorBlock: Int
-    private let extraAnchorBit: UInt64
-    /// The digit candidates of the edges, which the masks may not hold: the cell's first run's start
-    /// and the start of the run its end cuts, each with its block (-1 without one) and its bit there.
-    private let firstRunBlock: Int
-    private let firstRunBit: UInt64
-    private let cutRunBlock: Int
-    private let cutRunBit: UInt64
 
     @inline(__always)
     init(masks: UnsafePointer<mk_block_masks>, lower: Int, upper: Int, edges: CellEdges) {
@@ -329,12 +322,6 @@ struct CandidateCursor {
         self.lower = lower
         self.masks = masks
         self.edges = edges
-        extraAnchorBlock = edges.underscore >= 0 ? edges.underscore >> 6 : -1
-        extraAnchorBit = edges.underscore >= 0 ? 1 << UInt64(edges.underscore & 63) : 0
-        firstRunBlock = edges.firstRun >= 0 ? edges.firstRun >> 6 : -1
-        firstRunBit = edges.firstRun >= 0 ? 1 << UInt64(edges.firstRun & 63) : 0
-        cutRunBlock = edges.cutRun >= 0 ? edges.cutRun >> 6 : -1
-        cutRunBit = edges.cutRun >= 0 ? 1 << UInt64(edges.cutRun & 63) : 0
         blockIndex = lower >> 6
         bits = 0
         digitBits = 0
@@ -357,9 +344,9 @@ struct CandidateCursor {
         if blockIndex == lower >> 6 {
             starts |= edges.tokenStartBit(m, lower)
         }
-        if blockIndex == firstRunBlock { digits |= firstRunBit }
-        if blockIndex == cutRunBlock { digits |= cutRunBit }
-        let anchors = blockIndex == extraAnchorBlock ? m.anchor | extraAnchorBit : m.anchor
+        if blockIndex == edges.firstRun >> 6 { digits |= 1 << UInt64(edges.firstRun & 63) }
+        if blockIndex == edges.cutRun >> 6 { digits |= 1 << UInt64(edges.cutRun & 63) }
+        let anchors = blockIndex == edges.underscore >> 6 ? m.anchor | 1 << UInt64(edges.underscore & 63) : m.anchor
         tokenBits = starts & low & high
         digitBits = digits & low & high
         anchorBits = anchors & low & high
