@@ -227,23 +227,33 @@ static inline int ctz128(u128 x) {
     return low ? __builtin_ctzll(low) : 64 + __builtin_ctzll((uint64_t)(x >> 64));
 }
 
+// What follows a card's first joiner (bit j of the result): four digits, a joiner and four; six, a joiner
+// and four; or five, a joiner and six (see `starts_reaching_marks`). Reads up to 12 bits on.
+static inline u128 card_rest(u128 d, u128 d2, u128 d4, u128 joiner_any) {
+    return (d4 >> 1) & (((joiner_any >> 5) & (d4 >> 6)) | ((d2 >> 5) & (joiner_any >> 7) & (d4 >> 8))
+                        | ((d >> 5) & (joiner_any >> 6) & (d4 >> 7) & (d2 >> 11)));
+}
+
 // The `starts` (run starts in the block's low 64 bits of `d`) whose digit group can hold a card or SSN
 // window. Stage 2 (DigitGroupDetector.scan) rejects a group without one, and most joined runs are
 // dates, times, IPv4 addresses and UUID parts: 350 instructions each in Swift, a few here.
 //
 // A group is digit runs joined by single joiners (space, '-', '.') followed by a digit. A window that
 // stage 2 can accept starts at a run start p with one of three shapes:
-//   card  4 digits (a whole run), a joiner, 4 or more digits (4-4-4..., 4-6-5, 4-6-4, 4-5-6, 4.4.4.4)
-//   ssn   3 digits, a joiner, 2 digits, a joiner, 4 or more digits (3-2-4)
+//   card  4 digits (a whole run), a joiner, then 4 digits, a joiner and 4 or more (4-4-4..., 4.4.4.4),
+//         6, a joiner and 4 or more (4-6-5, 4-6-4), or 5, a joiner and 6 or more (4-5-6): a card has
+//         twelve digits or more, so its third run is there (a UK phone's "+44 20 7946 0958" has none)
+//   ssn   3 digits (a whole run), a joiner, 2 digits, a joiner, 4 or more digits (3-2-4; a Berlin
+//         phone's "+49 30 12345678" has a two-digit run before its 2-digit one)
 //   long  9 or more digits (a run of 12 to 19 inside a group is a card window by itself)
 // The shapes say "or more" of the last run because stage 2 may see a group cut short by its cell's end
 // (the raw bytes run on into the next cell), where a run is shorter than here: every window inside the
 // cut group still has its shape here.
 //
 // A start is kept when its group holds a mark at or after it, where `marks` (see derive) are the bits
-// each shape sets inside its own group: a joiner with four digits after it and a run of exactly four
-// digits, or a joiner and two digits, before it (the card's first joiner, the SSN's second); the first
-// of nine digits; and
+// each shape sets inside its own group: a joiner with a card's rest after it and a run of exactly four
+// digits before it, or four digits after it and a 3-2 before it (the card's first joiner, the SSN's
+// second); the first of nine digits; and
 // every bit from `unread` on, where the marks would read past the 128-bit window.
 static inline uint64_t starts_reaching_marks(uint64_t starts, u128 group, u128 marks) {
     // What the starts' groups cover from each start on (each start carried to its group's end by one
@@ -378,9 +388,12 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
         uint64_t group_starts = free_start & (uint64_t)(joined | dotted) & ~long_run;
         if (group_starts) {
             // A card's first joiner ends a run of exactly four (no digit five before it: a ZIP+4's
-            // "24033-4308" has none), an SSN's second one follows two digits after a joiner.
-            u128 tail = joiner_any & (d4 >> 1) & (((d4 << 4) & ~(d << 5)) | ((d2 << 2) & (joiner_any << 3)));
-            u128 unread = ~(((u128)1 << (128 - 10)) - 1);   // tails and nines read up to 9 bytes ahead
+            // "24033-4308" has none) and starts one of its rests, an SSN's second one follows a run of
+            // exactly three, a joiner and two digits.
+            u128 tail = joiner_any & (d4 >> 1)
+                        & ((((d4 << 4) & ~(d << 5)) & card_rest(d, d2, d4, joiner_any))
+                           | ((d2 << 2) & (joiner_any << 3) & ((d2 & (d >> 2)) << 6) & ~(d << 7)));
+            u128 unread = ~(((u128)1 << (128 - 13)) - 1);   // tails read up to 12 bytes ahead, nines 8
             // A fraction's nine digits are no window's (see `lone_run_digits`).
             u128 marks = tail | (nine & ~fraction_digits) | (unread & d);
             if (marks == 0) {
@@ -804,10 +817,18 @@ static inline void derive_lanes(const raw_lanes *r, lanes armed, wide_lanes vali
     memcpy(out->long_twelve, &long_twelve, sizeof long_twelve);
     const lanes group_starts = free_start & (joined.lo | dotted) & ~long_run;
     const wide_lanes d5 = wl_shl(d, 5), four_before = wl_and(wl_shl(d4, 4), wl(~d5.lo, ~d5.hi));
+    const wide_lanes d7 = wl_shl(d, 7), three = wl_and(wl_shl(wl_and(d2, wl_shr(d, 2)), 6), wl(~d7.lo, ~d7.hi));
+    // `card_rest`, in lanes.
+    const wide_lanes card = wl_and(wl_shr(d4, 1),
+                                   wl_or(wl_or(wl_and(wl_shr(joiner_any, 5), wl_shr(d4, 6)),
+                                               wl_and(wl_and(wl_shr(d2, 5), wl_shr(joiner_any, 7)), wl_shr(d4, 8))),
+                                         wl_and(wl_and(wl_shr(d, 5), wl_shr(joiner_any, 6)),
+                                                wl_and(wl_shr(d4, 7), wl_shr(d2, 11)))));
     const wide_lanes tail = wl_and(wl_and(joiner_any, wl_shr(d4, 1)),
-                                   wl_or(four_before, wl_and(wl_shl(d2, 2), wl_shl(joiner_any, 3))));
-    // `unread` of derive: bits 118...127.
-    const lanes unread_hi = ~((one << 54) - one);
+                                   wl_or(wl_and(four_before, card),
+                                         wl_and(wl_and(wl_shl(d2, 2), wl_shl(joiner_any, 3)), three)));
+    // `unread` of derive: bits 115...127.
+    const lanes unread_hi = ~((one << 51) - one);
     const wide_lanes marks = wl(tail.lo | (nine.lo & ~fraction_digits.lo),
                                 tail.hi | (nine.hi & ~fraction_digits.hi) | (unread_hi & d.hi));
     const wide_lanes group = wl_or(d, wl_and(joiner_any, wl_and(wl_shl(d, 1), wl_shr(d, 1))));
@@ -908,7 +929,7 @@ static inline lanes keyword_armed(const raw_lanes *r, int count, uint64_t *keywo
 __attribute__((always_inline))
 static inline void finish_lane(lane_masks *m, int j, int64_t base, int64_t *last_dash_u) {
     if (m->reached[j]) {
-        const u128 unread = ~(((u128)1 << (128 - 10)) - 1);
+        const u128 unread = ~(((u128)1 << (128 - 13)) - 1);
         m->digitstart[j] |= starts_reaching_marks(m->group_starts[j], wide(m->group_lo[j], m->group_hi[j]),
                                                   wide(m->marks_lo[j], m->marks_hi[j]) | unread);
     }

@@ -675,7 +675,8 @@ import Testing
         ("ip 203.103.130.108", []),                           // twelve digits, but no four-digit group
         ("uuid 3d585a8c-2869-428f-859c", []),                 // a UUID: no token rule's first bytes, no card shape
         ("key x-AKIAZ7QK3M5N8P2R4T6V", [6]),                  // a long run's word starts: only the prefix's
-        ("1 4111 1111 1111 1111", [0, 2, 7, 12]),             // a card's shape, and the starts before it
+        ("1 4111 1111 1111 1111", [0, 2, 7]),                 // a card's shape, and the starts before it (the last
+                                                              // two runs are eight digits: no card starts there)
         ("536-90-44", []),                                    // a 3-2-2: no SSN, no card
         ("x 536904399", [2]),                                 // nine digits
         ("at 1733480000, +15551234567", []),                  // ten and eleven digits alone: no card, no bare SSN
@@ -684,10 +685,12 @@ import Testing
         ("x 1733480000001 5", [2]),                           // a run joined to more digits is kept
         ("x 41111111111111111111111", []),                    // twenty digits or more alone: no card, no SSN
         ("x 0.6797621880147522, 123.6797621880147522", []),   // fractions alone, and the runs before them
-        ("x 1234.6797621880147522", [2]),                     // but four digits and a '.' may start a dotted card
+        ("x 1234.6797621880147522", []),                      // four digits and a '.', but no second group of four
         ("x 0.6797621880147522 5", [4]),                      // a fraction joined to more digits
         ("x 536.90.4399", [2]),                               // a dotted three-digit area
-        ("x 4111.1111", [2]),                                 // a dotted four-digit group
+        ("x 4111.1111.1111", [2]),                            // dotted four-digit groups
+        ("x 4111.1111", []),                                  // but eight digits are no card
+        ("+44 20 7946 0958, +49 30 12345678", []),            // phones: a 4-4 ends the group, a 2-2 is no 3-2
         ("ann%40example.com", [4]),                           // an encoded '@': its first digit
         ("{\"brand\": \"visa\", \"last4\": \"42\"}", []),          // JSON without a credential key
         ("{\"password\": \"hunter22\"}", [11, 12]),             // ':' and ' "' after a credential key
@@ -709,7 +712,7 @@ import Testing
         ("sha aa183361369a1aff", []),                         // nine digits glued to a letter (a digest's)
         ("x 183361369 y", [2]),                               // the same nine alone
         ("ZIP 24033-4308", []),                               // a ZIP+4: a card's first run has four digits, not five
-        ("x 12345 6789 0123 4567", [2, 8, 13]),               // but a card may follow a longer run in its group
+        ("x 12345 6789 0123 4567", [2, 8]),                   // but a card may follow a longer run in its group
         ("Windows NT 10.0; Win64; x64) AppleWebKit", []),     // "x64" is no encoded '@'
         ("a&#x40;b.com a&#64;b.com", [4, 16]),                // these are
         ("2001:db8::8d27 and a::b", []),                      // an IPv6 address's "::" is no operator
