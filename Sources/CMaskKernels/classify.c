@@ -28,7 +28,8 @@
 //              | '=' of a two-byte operator (a compared literal: `"x" == password`, `"x" := pw`; the ':'
 //                before such a '=' adds nothing, stage 2 reads the same operator from either, and an IPv6
 //                address's "::" is none)
-//              | ':' before "//" (webhook URLs), between a digit and 'A' (Telegram), or at most 160 bytes
+//              | ':' before "//" and a host an incoming webhook's URL can have (`webhook_host`), between a
+//                digit and 'A' (Telegram), or at most 160 bytes
 //                after "-u" / "-U" (`curl -u user:pw`, `--user`, `--proxy-user`)
 //              | the first of five '-' (a PEM block)
 //              | '$' after a letter or digit (every password hash's shape has one: the '$' after its scheme,
@@ -343,6 +344,46 @@ static uint64_t lone_runs_without_cards(const uint8_t *buffer, size_t base, uint
     return none;
 }
 
+// Whether `buffer[at...]` starts with the `length` bytes of `text`.
+static inline int has_text(const uint8_t *buffer, size_t total, size_t at, const char *text, size_t length) {
+    return at + length <= total && memcmp(buffer + at, text, length) == 0;
+}
+#define HAS(at, literal) has_text(buffer, total, (at), literal, sizeof literal - 1)
+
+// Whether the host after the ':' at `colon` (before "//") is one an incoming webhook's URL has
+// (WebhookURLRule: Slack's, Discord's and Microsoft's hosts, or a host ending in ".webhook.office.com"
+// at its first '/'), read more loosely than the rule (whose path prefixes and tenant bytes are its
+// own). A test asks it of each of the rule's prefixes. Most URLs in data (sites, images, APIs) go here,
+// and each was a cell scanned for nothing.
+static int webhook_host(const uint8_t *buffer, size_t total, size_t colon) {
+    const size_t host = colon + 3;
+    if (host >= total) return 0;
+    switch (buffer[host]) {
+    case 'h': if (HAS(host, "hooks.slack.com/")) return 1; break;
+    case 'd': if (HAS(host, "discord.com/") || HAS(host, "discordapp.com/")) return 1; break;
+    case 'c': if (HAS(host, "canary.discord.com/")) return 1; break;
+    case 'p': if (HAS(host, "ptb.discord.com/")) return 1; break;
+    case 'o': if (HAS(host, "outlook.office.com/")) return 1; break;
+    default: break;
+    }
+    const size_t end = total - host > 129 ? host + 129 : total;   // a host of up to 128 bytes, and its '/'
+    const uint8_t *slash = memchr(buffer + host, '/', end - host);
+    if (slash == NULL) return 0;
+    const size_t at = (size_t)(slash - buffer);
+    return at >= host + 20 && HAS(at - 19, ".webhook.office.com");
+}
+#undef HAS
+
+// The ':' anchors `bits` of the block at `base` (each before "//", anchored for nothing else) whose
+// host no incoming webhook has.
+static uint64_t webhooks_without_hosts(const uint8_t *buffer, size_t total, size_t base, uint64_t bits) {
+    uint64_t none = 0;
+    for (uint64_t rest = bits; rest; rest &= rest - 1) {
+        if (!webhook_host(buffer, total, base + (size_t)__builtin_ctzll(rest))) none |= rest & -rest;
+    }
+    return none;
+}
+
 // How far after "-u" a ':' may be: CommandLineCredentialRule reads at most 128 credential bytes, a
 // quote, a space or '=', and an option of at most 16 bytes back from the ':' (146 in all).
 enum { DASH_U_REACH = 160 };
@@ -351,7 +392,7 @@ enum { DASH_U_REACH = 160 };
 /// block's (zero past the buffer), `valid` marks this block's and the next block's bytes inside the buffer.
 static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t base, derive_state *st,
                    mk_block_masks *out, uint64_t *underscores, uint64_t *word_starts, uint64_t *encoded_digits,
-                   uint64_t *long_twelve) {
+                   uint64_t *long_twelve, uint64_t *webhooks) {
     // Digit runs (most text blocks have none, and then no digit candidate).
     uint64_t before_digit = st->digit;
     *long_twelve = 0;
@@ -432,6 +473,7 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
     *underscores = underscore;   // anchors once the caller has read the words before them
     uint64_t anchor = at | ((quote_comma | before_quote | r->greater | r->equals) & armed);
 
+    *webhooks = 0;
     uint64_t dash_u = r->dash & ((r->u_folded >> 1) | (n->u_folded << 63));
     int64_t reach = st->last_dash_u + DASH_U_REACH - base;
     if (r->colon | r->equals) {
@@ -451,6 +493,8 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
                 else if (reach >= 0) command |= ((uint64_t)2 << reach) - 1;
             }
             anchor |= r->colon & (armed | webhook | telegram | command);
+            // Those only a webhook's host can keep: the caller reads the host (`webhook_host`).
+            *webhooks = r->colon & webhook & ~(armed | telegram | command);
         }
     }
     if (dash_u) st->last_dash_u = base + 63 - __builtin_clzll(dash_u);
@@ -674,19 +718,20 @@ static void classify_with(raw_function raw, const uint8_t *buffer, size_t total,
     raw_block pair[2];
     raw_block *current = &pair[0], *next = &pair[1], *swap;
     mk_block_masks discard;
-    uint64_t underscores, word_starts, encoded, long_twelve;
+    uint64_t underscores, word_starts, encoded, long_twelve, webhooks;
     raw_at(raw, buffer, total, warm, structural, current);
     for (size_t offset = warm; offset < start; offset += 64) {
         raw_at(raw, buffer, total, offset + 64, structural, next);
         derive(current, next, valid_bits((int64_t)offset, total), (int64_t)offset, &st, &discard, &underscores, &word_starts,
-               &encoded, &long_twelve);
+               &encoded, &long_twelve, &webhooks);
         swap = current; current = next; next = swap;
     }
     for (size_t b = 0; b < blocks; b++) {
         size_t offset = start + b * 64;
         raw_at(raw, buffer, total, offset + 64, structural, next);
         derive(current, next, valid_bits((int64_t)offset, total), (int64_t)offset, &st, &out[b], &underscores, &word_starts,
-               &encoded, &long_twelve);
+               &encoded, &long_twelve, &webhooks);
+        if (webhooks) out[b].anchor &= ~webhooks_without_hosts(buffer, total, offset, webhooks);
         if (long_twelve) {
             const u128 joiners = wide(current->space | current->dash | current->dot, next->space | next->dash | next->dot);
             out[b].digitstart &= ~lone_runs_without_cards(buffer, offset, long_twelve, wide(current->digit, next->digit), joiners);
@@ -762,7 +807,7 @@ typedef struct {
         word_starts[LANES];
     uint64_t group_starts[LANES], colon[LANES], dash_u[LANES];
     uint64_t group_lo[LANES], group_hi[LANES], marks_lo[LANES], marks_hi[LANES], reached[LANES], encoded[LANES];
-    uint64_t long_twelve[LANES];
+    uint64_t long_twelve[LANES], webhooks[LANES];
 } lane_masks;
 
 /// `derive` for the blocks in slots 1...8 of `r` (at `base`, `base` + 64, ...), all but what one block
@@ -874,6 +919,8 @@ static inline void derive_lanes(const raw_lanes *r, lanes armed, wide_lanes vali
     const lanes webhook = ((slash >> 1) | (slash_after << 63)) & ((slash >> 2) | (slash_after << 62));
     const lanes telegram = ((digit << 1) | before_digit) & ((OWN(upper_a) >> 1) | (AFTER(upper_a) << 63));
     anchor |= colon & (armed | webhook | telegram);   // and the "-u" reach, `finish_lane`'s
+    const lanes webhooks = colon & webhook & ~(armed | telegram);   // `derive`'s (the reach adds its own back)
+    memcpy(out->webhooks, &webhooks, sizeof webhooks);
 
     const lanes pairs = dash & dash_next;
     const wide_lanes dashes = wl(dash, dash_after);
@@ -1011,6 +1058,7 @@ static inline void classify_lanes(lane_raw_function raw, const uint8_t *buffer, 
         underscore_list.count = token_list.count = 0;
         for (int j = 0; j < count; j++) {
             int64_t offset = base + 64 * j;
+            if (m.webhooks[j]) m.anchor[j] &= ~webhooks_without_hosts(buffer, total, (size_t)offset, m.webhooks[j]);
             finish_lane(&m, j, offset, &last_dash_u);
             if (g + (size_t)j < skip) continue;
             mk_block_masks *o = &out[g + j - skip];

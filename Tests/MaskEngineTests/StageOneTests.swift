@@ -248,6 +248,8 @@ import Testing
         "token_sk_live_4eC39HqLyjWDarjtT1zdp7dc", "curl -u admin:s3cretpw", "curl --user \"bob:hunter22\"",
         "wget --proxy-user=al:pw9x8y7z", "postgres://app:S3cr3t@db:5432/prod", "redis://:password@cache",
         "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+        "https://discord.com/api/webhooks/1234567890/AbCdEfGhIjKlMnOpQrStUvWxYz",
+        "https://contoso.webhook.office.com/webhookb2/0a1b2c3d-4e5f/IncomingWebhook/9f8e7d6c5b4a", "https://www.example.com/a?b=c",
         "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", "if (\"hunter2x\" == password)", "\"s3cr3tv\" != dbPassword",
         "setProperty(\"API_TOKEN\", \"abcd1234efgh5678\")", "std::string secret(\"s3cret99\")",
         "<passwordToken>abc123xyz</passwordToken>", "pw -> \"xyzzy123\"", "<add key=\"DbPassword\" value=\"Pa55w0rd!\"/>",
@@ -706,7 +708,8 @@ import Testing
         ("ann@example.com", [3]),
         ("see -----BEGIN x", [4]),                            // a PEM block's first dash only
         ("curl -u bob:pw", [11]),                             // a ':' after "-u"
-        ("https://hooks.example", [5]),                       // a ':' before "//"
+        ("https://hooks.slack.com/services/x", [5]),          // a ':' before "//" and a webhook's host
+        ("https://hooks.example", []),                        // but not before any host
         ("3d585a8c-2869-428f-859c-95c8c2111081,2020-07-18", []),  // a UUID before a date: the date's '-' 32 bytes on is no Mailchimp key's
         ("0123456789abcdef0a1b2c3d4e5f6789-us21", [0]),       // a Mailchimp key: 32 hex, "-us"
         ("sha aa183361369a1aff", []),                         // nine digits glued to a letter (a digest's)
@@ -756,6 +759,24 @@ import Testing
                     #expect(Self.digitPathFinds(b, at: start, runEnd: runEnd, lower: lower, upper: upper), "\(text): a card or SSN")
                 }
             }
+        }
+    }
+
+    /// Stage 1 keeps the ':' of a URL only where the host may be an incoming webhook's
+    /// (`webhook_host`): at every fixed prefix of WebhookURLRule, and at a Microsoft tenant's host,
+    /// whose URLs the rule masks; not at other hosts.
+    @Test func webhookURLsKeepTheirColon() {
+        let path = "T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"
+        let webhooks = WebhookURLRule.prefixes.map { "see https://\($0)\(path)" }
+            + ["see https://contoso.webhook.office.com/webhookb2/\(path)"]
+        for text in webhooks {
+            let bytes = Array(text.utf8)
+            let found = bytes.withUnsafeBufferPointer { WebhookURLRule.match($0, colon: 9, lower: 0, upper: $0.count) }
+            #expect(found != nil, "the rule masks \(text)")
+            #expect(Self.candidates(in: text) == [9], "\(text)")
+        }
+        for text in ["see https://www.example.com/\(path)", "see https://hooks.example/\(path)", "see https://office.com/webhookb2/\(path)"] {
+            #expect(Self.candidates(in: text) == [], "\(text)")
         }
     }
 
