@@ -101,6 +101,19 @@ struct CellEdges {
     @inline(__always)
     var addsCandidate: Bool { firstRun >= 0 || underscore >= 0 || cutRun >= 0 }
 
+    /// The digit candidates (first and cut runs' starts) and the anchor (the `_`) the edges add to block
+    /// `block`'s masks. Out of line: a cursor asks only when the edges add any (`addsCandidate`), and
+    /// inlined it made the cursor's block load a call of its own for every scanned cell.
+    @inline(never)
+    func extras(inBlock block: Int) -> (digits: UInt64, anchors: UInt64) {
+        var digits: UInt64 = 0, anchors: UInt64 = 0
+        // -1 (none) >> 6 is -1, no block's number.
+        if block == firstRun >> 6 { digits |= 1 << UInt64(firstRun & 63) }
+        if block == cutRun >> 6 { digits |= 1 << UInt64(cutRun & 63) }
+        if block == underscore >> 6 { anchors |= 1 << UInt64(underscore & 63) }
+        return (digits, anchors)
+    }
+
     /// The token-start bit at the cell's first byte, from that block's masks.
     @inline(__always)
     func tokenStartBit(_ m: mk_block_masks, _ lower: Int) -> UInt64 {

@@ -311,10 +311,10 @@ struct CandidateCursor {
     private var tokenBits: UInt64
     private var anchorBits: UInt64
 
-    /// What the cell's edges add: the cell-start `_` (an anchor the masks may not hold), the cell's
-    /// first run's start and the start of the run its end cuts (digit candidates they may not hold),
-    /// each -1 without one, so that its block (`>> 6`) is -1 and matches none.
+    /// What the cell's edges add: a token start at its first byte, and (rarely: `hasExtras`) the
+    /// cell-start `_` and the starts of a first or cut run, candidates the masks may not hold.
     private let edges: CellEdges
+    private let hasExtras: Bool
 
     @inline(__always)
     init(masks: UnsafePointer<mk_block_masks>, lower: Int, upper: Int, edges: CellEdges) {
@@ -322,6 +322,7 @@ struct CandidateCursor {
         self.lower = lower
         self.masks = masks
         self.edges = edges
+        hasExtras = edges.addsCandidate
         blockIndex = lower >> 6
         bits = 0
         digitBits = 0
@@ -340,13 +341,15 @@ struct CandidateCursor {
         // saw a rule's first bytes, and at the cell's first byte whatever precedes it (framing bytes
         // are not part of the value): there too, where the kernel judged a word start like the cell's.
         var starts = m.tokenstart
-        var digits = m.digitstart
+        var digits = m.digitstart, anchors = m.anchor
         if blockIndex == lower >> 6 {
             starts |= edges.tokenStartBit(m, lower)
         }
-        if blockIndex == edges.firstRun >> 6 { digits |= 1 << UInt64(edges.firstRun & 63) }
-        if blockIndex == edges.cutRun >> 6 { digits |= 1 << UInt64(edges.cutRun & 63) }
-        let anchors = blockIndex == edges.underscore >> 6 ? m.anchor | 1 << UInt64(edges.underscore & 63) : m.anchor
+        if hasExtras {
+            let extras = edges.extras(inBlock: blockIndex)
+            digits |= extras.digits
+            anchors |= extras.anchors
+        }
         tokenBits = starts & low & high
         digitBits = digits & low & high
         anchorBits = anchors & low & high
