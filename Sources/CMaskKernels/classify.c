@@ -12,8 +12,8 @@
 // candidate can match nothing.
 //
 // Pseudo-code of `derive`, per byte position p of the block:
-//   digitstart = p starts a digit run that mayStartGroup could accept (9+ digits, but not exactly ten or
-//                eleven with no joiner and digit after them: `lone_ten_or_eleven`; a run followed by a
+//   digitstart = p starts a digit run that mayStartGroup could accept (9+ digits, but no lone run where
+//                stage 2 finds nothing: `lone_runs_without_cards`, `lone_run_digits`; a run followed by a
 //                space or '-' and a digit; a 3- or 4-digit run followed by '.' and a digit) and, unless
 //                it has 9+ digits, whose group holds a card or SSN shape at or after p (`starts_reaching_marks`),
 //                and the byte before p is no letter (DigitGroupDetector.scan drops a run glued to a letter
@@ -228,12 +228,10 @@ static inline int ctz128(u128 x) {
     return low ? __builtin_ctzll(low) : 64 + __builtin_ctzll((uint64_t)(x >> 64));
 }
 
-// What follows a card's first joiner (bit j of the result): four digits, a joiner and four; six, a joiner
-// and four; or five, a joiner and six (see `starts_reaching_marks`). Reads up to 12 bits on.
-static inline u128 card_rest(u128 d, u128 d2, u128 d4, u128 joiner_any) {
-    return (d4 >> 1) & (((joiner_any >> 5) & (d4 >> 6)) | ((d2 >> 5) & (joiner_any >> 7) & (d4 >> 8))
-                        | ((d >> 5) & (joiner_any >> 6) & (d4 >> 7) & (d2 >> 11)));
-}
+// What may follow a card's first joiner, given `x`, the joiners followed by four digits: another such
+// joiner five, six or seven bytes on (4 digits, a joiner and 4; 5, a joiner and 6; 6, a joiner and 4:
+// see `starts_reaching_marks`). Reads up to 11 bits on.
+static inline u128 card_rest(u128 x) { return (x >> 5) | (x >> 6) | (x >> 7); }
 
 // The `starts` (run starts in the block's low 64 bits of `d`) whose digit group can hold a card or SSN
 // window. Stage 2 (DigitGroupDetector.scan) rejects a group without one, and most joined runs are
@@ -241,9 +239,9 @@ static inline u128 card_rest(u128 d, u128 d2, u128 d4, u128 joiner_any) {
 //
 // A group is digit runs joined by single joiners (space, '-', '.') followed by a digit. A window that
 // stage 2 can accept starts at a run start p with one of three shapes:
-//   card  4 digits (a whole run), a joiner, then 4 digits, a joiner and 4 or more (4-4-4..., 4.4.4.4),
-//         6, a joiner and 4 or more (4-6-5, 4-6-4), or 5, a joiner and 6 or more (4-5-6): a card has
-//         twelve digits or more, so its third run is there (a UK phone's "+44 20 7946 0958" has none)
+//   card  4 digits (a whole run), a joiner, 4 digits, and five to seven bytes after that joiner another
+//         joiner and 4 digits (4-4-4..., 4.4.4.4, 4-5-6, 4-6-5, 4-6-4): a card has twelve digits or more,
+//         so its third run is there (a UK phone's "+44 20 7946 0958" has none)
 //   ssn   3 digits (a whole run), a joiner, 2 digits, a joiner, 4 or more digits (3-2-4; a Berlin
 //         phone's "+49 30 12345678" has a two-digit run before its 2-digit one)
 //   long  9 or more digits (a run of 12 to 19 inside a group is a card window by itself)
@@ -252,9 +250,9 @@ static inline u128 card_rest(u128 d, u128 d2, u128 d4, u128 joiner_any) {
 // cut group still has its shape here.
 //
 // A start is kept when its group holds a mark at or after it, where `marks` (see derive) are the bits
-// each shape sets inside its own group: a joiner with a card's rest after it and a run of exactly four
-// digits before it, or four digits after it and a 3-2 before it (the card's first joiner, the SSN's
-// second); the first of nine digits; and
+// each shape sets inside its own group: a joiner with four digits and a card's third run (`card_rest`)
+// after it and a run of exactly four digits before it, or four digits after it and a 3-2 before it (the
+// card's first joiner, the SSN's second); the first of nine digits outside fractions; and
 // every bit from `unread` on, where the marks would read past the 128-bit window.
 static inline uint64_t starts_reaching_marks(uint64_t starts, u128 group, u128 marks) {
     // What the starts' groups cover from each start on (each start carried to its group's end by one
@@ -283,19 +281,6 @@ static inline uint64_t starts_reaching_marks(uint64_t starts, u128 group, u128 m
     return kept;
 }
 
-// The starts of the runs of exactly ten or eleven digits that no joiner and digit follow (`nine`: the
-// starts of nine digits; `joiner_any`: spaces, '-' and '.'). Stage 2 (DigitGroupDetector.scan) finds
-// nothing from such a start: a lone run is a card only with 12 to 19 digits, a bare SSN only with nine.
-// Unix times in seconds, phone numbers and ids are such runs, and each was a cell scanned for nothing
-// (Benchmarks/RESULTS.md). A cell that ends inside one sees a shorter run (nine digits, an SSN where
-// announced): the cursor adds that run's start itself (`CellEdges.cutRun`). Reads 12 bits past the
-// block, inside the 128-bit window.
-static inline u128 lone_ten_or_eleven(u128 d, u128 nine, u128 joiner_any) {
-    const u128 ten = nine & (d >> 9), eleven = ten & (d >> 10), twelve = eleven & (d >> 11);
-    const u128 joined_after_ten = (joiner_any >> 10) & (d >> 11), joined_after_eleven = (joiner_any >> 11) & (d >> 12);
-    return (ten & ~eleven & ~joined_after_ten) | (eleven & ~twelve & ~joined_after_eleven);
-}
-
 // The digits of the runs of at most 32 digits whose end is lone (no joiner and digit follow the run;
 // the window must hold the byte after it, so the run ends before bit 126), each digit's run read forward
 // from it in `d` (`d2`, `d4`, `d8`: two, four, eight digits on from a bit). A lone run that a '.' joins
@@ -316,7 +301,8 @@ static inline u128 lone_run_digits(u128 d, u128 d2, u128 d4, u128 d8, u128 joine
 }
 
 // Whether the `length` digits at `p` pass the Luhn check (every second digit from the right doubled,
-// less 9 above 9), as CardRules.Number.passesLuhn reads them.
+// less 9 above 9), as CardRules.Number.passesLuhn reads them. (Eight digits a step by SWAR ran no faster
+// in stage 1: its cost there is the runs' branches, not their sums.)
 static inline int luhn_valid(const uint8_t *p, int length) {
     static const uint8_t doubled[10] = {0, 2, 4, 6, 8, 1, 3, 5, 7, 9};
     unsigned sum = 0;
@@ -326,20 +312,23 @@ static inline int luhn_valid(const uint8_t *p, int length) {
     return sum % 10 == 0;
 }
 
-// The long-run starts among `starts` (runs of twelve digits or more, bit i at buffer offset base + i)
-// from which stage 2 finds nothing: lone runs (no joiner and digit follow them) of twenty digits or more,
-// and of twelve to nineteen that fail the Luhn check, which every card passes (CardRules.Number.isCard).
-// Ids, epoch milliseconds and barcodes are such runs, nine in ten of them no card by Luhn. `d` and
-// `joiners` (space, '-', '.') are the block's and the next block's; a run whose end the window does
-// not show is kept. A cell that ends inside such a run sees another run: the cursor adds its start
-// itself (`CellEdges.cutRun`).
+// The long-run starts among `starts` (runs of ten digits or more, bit i at buffer offset base + i)
+// from which stage 2 finds nothing: lone runs (no joiner and digit follow them), where a card has 12 to
+// 19 digits and passes the Luhn check (CardRules.Number.isCard) and a bare SSN has nine; so runs of ten,
+// eleven, twenty or more, and of twelve to nineteen that fail Luhn. Unix times in seconds, phone
+// numbers, ids, epoch milliseconds and barcodes are such runs (nine in ten fail Luhn), and each was a
+// cell scanned for nothing (Benchmarks/RESULTS.md). `d` and `joiners` (space, '-', '.') are the block's
+// and the next block's; a run whose end the window does not show is kept. A cell that ends inside such
+// a run sees a shorter one (nine digits, an SSN where announced): the cursor adds its start itself
+// (`CellEdges.cutRun`).
 static uint64_t lone_runs_without_cards(const uint8_t *buffer, size_t base, uint64_t starts, u128 d, u128 joiners) {
     uint64_t none = 0;
     for (uint64_t rest = starts; rest; rest &= rest - 1) {
         const int i = __builtin_ctzll(rest);
         const int end = i + ctz128(~(d >> i));   // ~(d >> i) has its top bits set
         if (end >= 127 || (((joiners >> end) & (d >> (end + 1))) & 1)) continue;
-        if (end - i >= 20 || !luhn_valid(buffer + base + (size_t)i, end - i)) none |= rest & -rest;
+        const int length = end - i;
+        if (length < 12 || length >= 20 || !luhn_valid(buffer + base + (size_t)i, length)) none |= rest & -rest;
     }
     return none;
 }
@@ -392,10 +381,10 @@ enum { DASH_U_REACH = 160 };
 /// block's (zero past the buffer), `valid` marks this block's and the next block's bytes inside the buffer.
 static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t base, derive_state *st,
                    mk_block_masks *out, uint64_t *underscores, uint64_t *word_starts, uint64_t *encoded_digits,
-                   uint64_t *long_twelve, uint64_t *webhooks) {
+                   uint64_t *long_ten, uint64_t *webhooks) {
     // Digit runs (most text blocks have none, and then no digit candidate).
     uint64_t before_digit = st->digit;
-    *long_twelve = 0;
+    *long_ten = 0;
     if (r->digit == 0) {
         out->digitstart = 0;
         *encoded_digits = 0;
@@ -418,23 +407,23 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
         // Runs of nine digits or more right after a digit and '.' (only those are candidates, or marks).
         const uint64_t fractions = run_start & ((r->dot << 1) | st->dot) & ((r->digit << 2) | st->digits2) & (uint64_t)nine;
         u128 fraction_digits = 0;
-        uint64_t lone = (uint64_t)lone_ten_or_eleven(d, nine, joiner_any);
+        uint64_t lone = 0;
         if (fractions) {
             fraction_digits = ((((u128)fractions + d) ^ d) & d) | fractions;   // each fraction's run
             lone |= fractions & (uint64_t)lone_run_digits(d, d2, d4, d8, joiner_any);
         }
         uint64_t long_run = free_start & (uint64_t)nine & ~lone;
-        // The caller drops those stage 2 finds no card at (`lone_runs_without_cards`).
-        *long_twelve = long_run & (uint64_t)(nine & (d >> 9) & (d >> 10) & (d >> 11));
+        // The caller drops those of ten digits or more where stage 2 finds nothing (`lone_runs_without_cards`).
+        *long_ten = long_run & (uint64_t)(d >> 9);
         uint64_t group_starts = free_start & (uint64_t)(joined | dotted) & ~long_run;
         if (group_starts) {
             // A card's first joiner ends a run of exactly four (no digit five before it: a ZIP+4's
             // "24033-4308" has none) and starts one of its rests, an SSN's second one follows a run of
             // exactly three, a joiner and two digits.
-            u128 tail = joiner_any & (d4 >> 1)
-                        & ((((d4 << 4) & ~(d << 5)) & card_rest(d, d2, d4, joiner_any))
-                           | ((d2 << 2) & (joiner_any << 3) & ((d2 & (d >> 2)) << 6) & ~(d << 7)));
-            u128 unread = ~(((u128)1 << (128 - 13)) - 1);   // tails read up to 12 bytes ahead, nines 8
+            const u128 x = joiner_any & (d4 >> 1);
+            u128 tail = x & ((((d4 << 4) & ~(d << 5)) & card_rest(x))
+                             | ((d2 << 2) & (joiner_any << 3) & ((d2 & (d >> 2)) << 6) & ~(d << 7)));
+            u128 unread = ~(((u128)1 << (128 - 13)) - 1);   // tails read up to 11 bytes ahead, nines 8
             // A fraction's nine digits are no window's (see `lone_run_digits`).
             u128 marks = tail | (nine & ~fraction_digits) | (unread & d);
             if (marks == 0) {
@@ -718,23 +707,23 @@ static void classify_with(raw_function raw, const uint8_t *buffer, size_t total,
     raw_block pair[2];
     raw_block *current = &pair[0], *next = &pair[1], *swap;
     mk_block_masks discard;
-    uint64_t underscores, word_starts, encoded, long_twelve, webhooks;
+    uint64_t underscores, word_starts, encoded, long_ten, webhooks;
     raw_at(raw, buffer, total, warm, structural, current);
     for (size_t offset = warm; offset < start; offset += 64) {
         raw_at(raw, buffer, total, offset + 64, structural, next);
         derive(current, next, valid_bits((int64_t)offset, total), (int64_t)offset, &st, &discard, &underscores, &word_starts,
-               &encoded, &long_twelve, &webhooks);
+               &encoded, &long_ten, &webhooks);
         swap = current; current = next; next = swap;
     }
     for (size_t b = 0; b < blocks; b++) {
         size_t offset = start + b * 64;
         raw_at(raw, buffer, total, offset + 64, structural, next);
         derive(current, next, valid_bits((int64_t)offset, total), (int64_t)offset, &st, &out[b], &underscores, &word_starts,
-               &encoded, &long_twelve, &webhooks);
+               &encoded, &long_ten, &webhooks);
         if (webhooks) out[b].anchor &= ~webhooks_without_hosts(buffer, total, offset, webhooks);
-        if (long_twelve) {
+        if (long_ten) {
             const u128 joiners = wide(current->space | current->dash | current->dot, next->space | next->dash | next->dot);
-            out[b].digitstart &= ~lone_runs_without_cards(buffer, offset, long_twelve, wide(current->digit, next->digit), joiners);
+            out[b].digitstart &= ~lone_runs_without_cards(buffer, offset, long_ten, wide(current->digit, next->digit), joiners);
         }
         if (encoded) out[b].digitstart |= encoded_escapes(buffer, offset, encoded);
         if (underscores && prefixes)
@@ -807,7 +796,7 @@ typedef struct {
         word_starts[LANES];
     uint64_t group_starts[LANES], colon[LANES], dash_u[LANES];
     uint64_t group_lo[LANES], group_hi[LANES], marks_lo[LANES], marks_hi[LANES], reached[LANES], encoded[LANES];
-    uint64_t long_twelve[LANES], webhooks[LANES];
+    uint64_t long_ten[LANES], webhooks[LANES];
 } lane_masks;
 
 /// `derive` for the blocks in slots 1...8 of `r` (at `base`, `base` + 64, ...), all but what one block
@@ -833,10 +822,6 @@ static inline void derive_lanes(const raw_lanes *r, lanes armed, wide_lanes vali
     const lanes encoded = OWN(enc_digit) & ((OWN(enc_prev) << 1) | (BEFORE(enc_prev) >> 63));
     const lanes free_start = run_start & ~((OWN(alnum) << 1) | (BEFORE(alnum) >> 63));   // none after a letter
     const wide_lanes joiner_any = wl(OWN(space) | OWN(dash) | OWN(dot), AFTER(space) | AFTER(dash) | AFTER(dot));
-    // `lone_ten_or_eleven`, its bits of the lane's own block.
-    const lanes ten = nine.lo & wl_shr(d, 9).lo, eleven = ten & wl_shr(d, 10).lo, twelve = eleven & wl_shr(d, 11).lo;
-    const lanes lone = (ten & ~eleven & ~(wl_shr(joiner_any, 10).lo & wl_shr(d, 11).lo))
-                       | (eleven & ~twelve & ~(wl_shr(joiner_any, 11).lo & wl_shr(d, 12).lo));
     // `derive`'s fractions, `lone_run_digits` and each fraction's run, where some lane has a fraction.
     const lanes fractions = run_start & ((OWN(dot) << 1) | (BEFORE(dot) >> 63)) & ((digit << 2) | (BEFORE(digit) >> 62))
                             & nine.lo;
@@ -857,21 +842,16 @@ static inline void derive_lanes(const raw_lanes *r, lanes armed, wide_lanes vali
         x = wl_or(x, wl_and(wl_shr(x, 16), d16));
         lone_fractions = fractions & x.lo;
     }
-    const lanes long_run = free_start & nine.lo & ~lone & ~lone_fractions;
-    const lanes long_twelve = long_run & twelve;
-    memcpy(out->long_twelve, &long_twelve, sizeof long_twelve);
+    const lanes long_run = free_start & nine.lo & ~lone_fractions;
+    const lanes long_ten = long_run & wl_shr(d, 9).lo;
+    memcpy(out->long_ten, &long_ten, sizeof long_ten);
     const lanes group_starts = free_start & (joined.lo | dotted) & ~long_run;
     const wide_lanes d5 = wl_shl(d, 5), four_before = wl_and(wl_shl(d4, 4), wl(~d5.lo, ~d5.hi));
     const wide_lanes d7 = wl_shl(d, 7), three = wl_and(wl_shl(wl_and(d2, wl_shr(d, 2)), 6), wl(~d7.lo, ~d7.hi));
-    // `card_rest`, in lanes.
-    const wide_lanes card = wl_and(wl_shr(d4, 1),
-                                   wl_or(wl_or(wl_and(wl_shr(joiner_any, 5), wl_shr(d4, 6)),
-                                               wl_and(wl_and(wl_shr(d2, 5), wl_shr(joiner_any, 7)), wl_shr(d4, 8))),
-                                         wl_and(wl_and(wl_shr(d, 5), wl_shr(joiner_any, 6)),
-                                                wl_and(wl_shr(d4, 7), wl_shr(d2, 11)))));
-    const wide_lanes tail = wl_and(wl_and(joiner_any, wl_shr(d4, 1)),
-                                   wl_or(wl_and(four_before, card),
-                                         wl_and(wl_and(wl_shl(d2, 2), wl_shl(joiner_any, 3)), three)));
+    const wide_lanes x = wl_and(joiner_any, wl_shr(d4, 1));
+    const wide_lanes card = wl_or(wl_or(wl_shr(x, 5), wl_shr(x, 6)), wl_shr(x, 7));   // `card_rest`
+    const wide_lanes tail = wl_and(x, wl_or(wl_and(four_before, card),
+                                            wl_and(wl_and(wl_shl(d2, 2), wl_shl(joiner_any, 3)), three)));
     // `unread` of derive: bits 115...127.
     const lanes unread_hi = ~((one << 51) - one);
     const wide_lanes marks = wl(tail.lo | (nine.lo & ~fraction_digits.lo),
@@ -1062,9 +1042,9 @@ static inline void classify_lanes(lane_raw_function raw, const uint8_t *buffer, 
             finish_lane(&m, j, offset, &last_dash_u);
             if (g + (size_t)j < skip) continue;
             mk_block_masks *o = &out[g + j - skip];
-            if (m.long_twelve[j]) {
+            if (m.long_ten[j]) {
                 const u128 joiners = wide(r.space[1 + j] | r.dash[1 + j] | r.dot[1 + j], r.space[2 + j] | r.dash[2 + j] | r.dot[2 + j]);
-                m.digitstart[j] &= ~lone_runs_without_cards(buffer, (size_t)offset, m.long_twelve[j],
+                m.digitstart[j] &= ~lone_runs_without_cards(buffer, (size_t)offset, m.long_ten[j],
                                                               wide(r.digit[1 + j], r.digit[2 + j]), joiners);
             }
             uint64_t underscores = m.underscores[j];
