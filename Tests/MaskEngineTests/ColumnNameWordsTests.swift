@@ -88,7 +88,8 @@ import WireTestSupport
                      "pwHash", "passwordhash", "user_pass", "smtp_pass", "DB_PASS", "hashedpassword", "cvv", "card_cvv",
                      "CVC2", "cardCvc", "csc", "card_security_code", "SecurityCode", "verification_code",
                      "card_verification_value", "api_keys", "privateKeys", "apikeys", "api_tokens", "refresh_tokens",
-                     "accessTokens", "refreshtoken", "backup_codes", "recovery_codes", "mfa_backup_codes"] {
+                     "accessTokens", "refreshtoken", "backup_codes", "recovery_codes", "mfa_backup_codes", "session_key",
+                     "sessionKey", "session_token", "csrf_token"] {
             #expect(ColumnContext.namesCredential(name), "\(name)")
         }
         for name in ["password_changed_at", "token_type", "tokens", "token_count", "is_secret", "has_password", "secret_question",
@@ -97,7 +98,7 @@ import WireTestSupport
                      "secret_answer_id", "pass", "boarding_pass", "season_pass", "pass_rate", "pass_count", "user_pass_id",
                      "compass", "cvv_checked_at", "zip_code", "code", "security_level", "verification_status",
                      "value", "discount_code", "keys", "primary_keys", "tokens", "input_tokens", "output_tokens",
-                     "max_tokens", "backup_count", "promo_codes"] {
+                     "max_tokens", "backup_count", "promo_codes", "session_id", "session_key_id", "session_count"] {
             #expect(!ColumnContext.namesCredential(name), "\(name)")
         }
     }

@@ -33,8 +33,11 @@ enum ColumnWords {
                                              "passwort", "kennwort", "contraseña", "contrasena", "senha", "wachtwoord",
                                              "lösenord", "losenord", "salasana", "hasło", "haslo", "пароль", "パスワード",
                                              "密码", "密碼"]
-    /// The words before a last `key` or `keys` that make it a credential (`api_key`, `private_keys`).
-    static let credentialKey: [StaticString] = ["api", "secret", "private", "access", "signing", "encryption", "master"]
+    /// The words before a last `key` or `keys` that make it a credential (`api_key`, `private_keys`), and
+    /// `session_key` (Django's `django_session.session_key` is the session cookie's value: whoever reads
+    /// it is logged in; a `session_id` is as often an analytics id, and stays scanned as any value).
+    static let credentialKey: [StaticString] = ["api", "secret", "private", "access", "signing", "encryption", "master",
+                                                "session"]
     /// A last `tokens` after one of `tokenOwners` (`api_tokens`, `refresh_tokens`): `tokens` alone is as
     /// often a count (of a language model's tokens) as the tokens themselves.
     static let tokensWord: [StaticString] = ["tokens"]
