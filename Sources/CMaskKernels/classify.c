@@ -49,7 +49,8 @@
 // give 8-bit bucket sets whose AND is non-zero where a literal of a bucket may start. The tables
 // describe each bucket's literals loosely, so hits are a superset of the literals (pw, pass, secr,
 // sess, salt, psk, pin, api, sig, sid, sas, key, dsn, cred, conn, cert, cook, auth, acce, toke, hmac,
-// bear, lice, valu: every word that CredentialKey accepts contains one).
+// bear, lice, valu: every word that CredentialKey accepts contains one); each hit is then checked
+// against the literals in the bytes (`exact_keywords`), so only a literal's start arms a key.
 //
 // Masks computed for a window carry state across blocks (the byte before, the keyword fill, the last
 // "-u"); a window that starts inside the buffer first runs up to four blocks before it, and assumes
@@ -534,17 +535,68 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
 
 typedef void (*raw_function)(const uint8_t *p, const uint8_t s[4], raw_block *r);
 
+// The credential literals the keyword buckets hold (Benchmarks/keyword_buckets.py's LITERALS), little-endian
+// words of their case-folded bytes.
+#define KW2(a, b) ((uint32_t)(a) | (uint32_t)(b) << 8)
+#define KW3(a, b, c) (KW2(a, b) | (uint32_t)(c) << 16)
+#define KW4(a, b, c, d) (KW3(a, b, c) | (uint32_t)(d) << 24)
+
+// Whether one of the 24 credential literals starts at `buffer[p]` (case folded, as the buckets fold).
+static inline int keyword_literal_at(const uint8_t *buffer, size_t total, size_t p) {
+    uint32_t w = 0;
+    if (p + 4 <= total) {
+        memcpy(&w, buffer + p, 4);
+    } else {
+        for (size_t k = p; k < total; k++) w |= (uint32_t)buffer[k] << (8 * (k - p));
+    }
+    w |= 0x20202020u;   // a byte past the buffer folds to a space, no literal's
+    const uint32_t three = w & 0xFFFFFF;
+    switch (w & 0xFF) {
+    case 'p': return (w & 0xFFFF) == KW2('p', 'w') || three == KW3('p', 's', 'k') || three == KW3('p', 'i', 'n')
+                     || w == KW4('p', 'a', 's', 's');
+    case 's': return three == KW3('s', 'i', 'g') || three == KW3('s', 'i', 'd') || three == KW3('s', 'a', 's')
+                     || w == KW4('s', 'e', 'c', 'r') || w == KW4('s', 'e', 's', 's') || w == KW4('s', 'a', 'l', 't');
+    case 'a': return three == KW3('a', 'p', 'i') || w == KW4('a', 'u', 't', 'h') || w == KW4('a', 'c', 'c', 'e');
+    case 'k': return three == KW3('k', 'e', 'y');
+    case 'd': return three == KW3('d', 's', 'n');
+    case 'c': return w == KW4('c', 'r', 'e', 'd') || w == KW4('c', 'o', 'n', 'n') || w == KW4('c', 'e', 'r', 't')
+                     || w == KW4('c', 'o', 'o', 'k');
+    case 't': return w == KW4('t', 'o', 'k', 'e');
+    case 'h': return w == KW4('h', 'm', 'a', 'c');
+    case 'b': return w == KW4('b', 'e', 'a', 'r');
+    case 'l': return w == KW4('l', 'i', 'c', 'e');
+    case 'v': return w == KW4('v', 'a', 'l', 'u');
+    default: return 0;
+    }
+}
+#undef KW2
+#undef KW3
+#undef KW4
+
+// The bucket hits `hits` of the block at `offset` where a credential literal does start: the buckets'
+// nibble tables admit every mix of their literals' letters (the 'v' of "value", the 'e' of "secret",
+// the 'l' of "salt": "level=info", once a log line), and each armed '=' or ':' after a key was a cell
+// scanned for nothing. Hits are few (five a KB of the corpora, half of them literals).
+static uint64_t exact_keywords(const uint8_t *buffer, size_t total, size_t offset, uint64_t hits) {
+    uint64_t kept = 0;
+    for (uint64_t rest = hits; rest; rest &= rest - 1) {
+        if (keyword_literal_at(buffer, total, offset + (size_t)__builtin_ctzll(rest))) kept |= rest & -rest;
+    }
+    return kept;
+}
+
 // Class masks of the 64 bytes at `offset`, bytes at or past `total` read as zero.
 static void raw_at(raw_function raw, const uint8_t *buffer, size_t total, size_t offset, const uint8_t s[4],
                    raw_block *r) {
     if (offset + 67 <= total) {
         raw(buffer + offset, s, r);
-        return;
+    } else {
+        uint8_t padded[64 + 32];
+        memset(padded, 0, sizeof padded);
+        if (offset < total) memcpy(padded, buffer + offset, total - offset);
+        raw(padded, s, r);
     }
-    uint8_t padded[64 + 32];
-    memset(padded, 0, sizeof padded);
-    if (offset < total) memcpy(padded, buffer + offset, total - offset);
-    raw(padded, s, r);
+    if (r->keyword) r->keyword = exact_keywords(buffer, total, offset, r->keyword);
 }
 
 static inline u128 valid_bits(int64_t base, size_t total) {
@@ -979,12 +1031,13 @@ static inline void raw_lane_at(lane_raw_function raw, const uint8_t *buffer, siz
                                const uint8_t s[4], raw_lanes *r, int slot) {
     if (offset + 67 <= total) {
         raw(buffer + offset, s, r, slot);
-        return;
+    } else {
+        uint8_t padded[64 + 32];
+        memset(padded, 0, sizeof padded);
+        if (offset < total) memcpy(padded, buffer + offset, total - offset);
+        raw(padded, s, r, slot);
     }
-    uint8_t padded[64 + 32];
-    memset(padded, 0, sizeof padded);
-    if (offset < total) memcpy(padded, buffer + offset, total - offset);
-    raw(padded, s, r, slot);
+    if (r->keyword[slot]) r->keyword[slot] = exact_keywords(buffer, total, offset, r->keyword[slot]);
 }
 
 /// Moves the last block's masks and the next one's to slots 0 and 1, for the next eight blocks.

@@ -762,6 +762,42 @@ import Testing
         }
     }
 
+    /// Stage 1 arms a key's '=' only from a credential literal's start in the bytes (`exact_keywords`),
+    /// not from every mix of the keyword buckets' letters: at the '=' after each credential name the
+    /// assignment rule masks, on each path, there is a candidate; after `level` (a log line's), none.
+    @Test(arguments: AcceleratedKernel.stageOneClassify.availablePaths)
+    func assignmentsAfterCredentialNamesAreCandidates(_ path: KernelPath) {
+        _ = AcceleratedKernel.stageOneClassify.expectRuns(path) {
+            let names = ["password", "passwd", "pwd", "pw", "pass", "passphrase", "passcode", "secret", "client_secret",
+                         "api_key", "apikey", "x-api-key", "access_key", "accesskey", "access_token", "auth", "authorization",
+                         "auth_token", "token", "bearer", "session", "sessionid", "session_token", "cookie", "sig", "signature",
+                         "sid", "salt", "hmac", "cert", "license", "dsn", "pin", "psk", "sas", "creds", "credential", "connstr",
+                         "connectionstring", "private_key", "privatekey", "pgpass", "mysqlpwd", "sharedaccesskey",
+                         "refresh_token", "DB_PASSWORD", "AWS_SECRET_ACCESS_KEY", "adafruitToken", "SecretKey", "PIN"]
+            var masked = 0
+            for name in names {
+                for text in ["\(name)=Zk3mQ9xR2vT8", "{\"\(name)\": \"Zk3mQ9xR2vT8\"}", "x \(name): Zk3mQ9xR2vT8"] {
+                    let bytes = Array(text.utf8)
+                    let index = StageOneIndex()
+                    let (found, candidates) = bytes.withUnsafeBufferPointer { b -> (Bool, [Int]) in
+                        index.reset(b)
+                        var cursor = index.candidates(0, b.count)
+                        var positions: [Int] = []
+                        while let (position, _) = cursor.next() { positions.append(position) }
+                        let found = positions.contains { SecretDetector.match(b, at: $0, lower: 0, upper: b.count) != nil }
+                        let any = (0..<b.count).contains { SecretDetector.match(b, at: $0, lower: 0, upper: b.count) != nil }
+                        #expect(found || !any, "\(text): a secret the candidates miss")
+                        return (any, positions)
+                    }
+                    if found { masked += 1 }
+                    _ = candidates
+                }
+            }
+            #expect(masked > 120, "assignments masked: \(masked)")
+            #expect(Self.candidatesOnThePathInForce(in: "ts=1 level=info msg=ok") == [], "level=")
+        }
+    }
+
     /// Stage 1 keeps the ':' of a URL only where the host may be an incoming webhook's
     /// (`webhook_host`): at every fixed prefix of WebhookURLRule, and at a Microsoft tenant's host,
     /// whose URLs the rule masks; not at other hosts.
