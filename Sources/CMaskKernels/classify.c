@@ -374,15 +374,78 @@ static uint64_t webhooks_without_hosts(const uint8_t *buffer, size_t total, size
     return none;
 }
 
+// The credential literals the keyword buckets hold (Benchmarks/keyword_buckets.py's LITERALS), little-endian
+// words of their case-folded bytes.
+#define KW2(a, b) ((uint32_t)(a) | (uint32_t)(b) << 8)
+#define KW3(a, b, c) (KW2(a, b) | (uint32_t)(c) << 16)
+#define KW4(a, b, c, d) (KW3(a, b, c) | (uint32_t)(d) << 24)
+
+// Whether one of the 24 credential literals starts at `buffer[p]` (case folded, as the buckets fold).
+static inline int keyword_literal_at(const uint8_t *buffer, size_t total, size_t p) {
+    uint32_t w = 0;
+    if (p + 4 <= total) {
+        memcpy(&w, buffer + p, 4);
+    } else {
+        for (size_t k = p; k < total; k++) w |= (uint32_t)buffer[k] << (8 * (k - p));
+    }
+    w |= 0x20202020u;   // a byte past the buffer folds to a space, no literal's
+    const uint32_t three = w & 0xFFFFFF;
+    switch (w & 0xFF) {
+    case 'p': return (w & 0xFFFF) == KW2('p', 'w') || three == KW3('p', 's', 'k') || three == KW3('p', 'i', 'n')
+                     || w == KW4('p', 'a', 's', 's');
+    case 's': return three == KW3('s', 'i', 'g') || three == KW3('s', 'i', 'd') || three == KW3('s', 'a', 's')
+                     || w == KW4('s', 'e', 'c', 'r') || w == KW4('s', 'e', 's', 's') || w == KW4('s', 'a', 'l', 't');
+    case 'a': return three == KW3('a', 'p', 'i') || w == KW4('a', 'u', 't', 'h') || w == KW4('a', 'c', 'c', 'e');
+    case 'k': return three == KW3('k', 'e', 'y');
+    case 'd': return three == KW3('d', 's', 'n');
+    case 'c': return w == KW4('c', 'r', 'e', 'd') || w == KW4('c', 'o', 'n', 'n') || w == KW4('c', 'e', 'r', 't')
+                     || w == KW4('c', 'o', 'o', 'k');
+    case 't': return w == KW4('t', 'o', 'k', 'e');
+    case 'h': return w == KW4('h', 'm', 'a', 'c');
+    case 'b': return w == KW4('b', 'e', 'a', 'r');
+    case 'l': return w == KW4('l', 'i', 'c', 'e');
+    case 'v': return w == KW4('v', 'a', 'l', 'u');
+    default: return 0;
+    }
+}
+#undef KW2
+#undef KW3
+#undef KW4
+
+// The bucket hits `hits` of the block at `offset` where a credential literal does start: the buckets'
+// nibble tables admit every mix of their literals' letters (the 'v' of "value", the 'e' of "secret",
+// the 'l' of "salt": "level=info", once a log line), and each armed '=' or ':' after a key was a cell
+// scanned for nothing. Hits are few (five a KB of the corpora, half of them literals).
+static uint64_t exact_keywords(const uint8_t *buffer, size_t total, size_t offset, uint64_t hits) {
+    uint64_t kept = 0;
+    for (uint64_t rest = hits; rest; rest &= rest - 1) {
+        if (keyword_literal_at(buffer, total, offset + (size_t)__builtin_ctzll(rest))) kept |= rest & -rest;
+    }
+    return kept;
+}
+
+// Of a block's anchors that only a keyword hit made (the armed '=' ':' '>' and quotes, `armable & armed`,
+// and the option keywords, `hits & option_place`), those its literals make: the block's fill found
+// again from its exact hits (`exact_keywords`) and the fill it came in with (`fill_in`, from the hits
+// before it, kept as they were: a superset). Asked only for blocks with such anchors, which are few;
+// checked for every block with a hit, the literals cost stage 1 a fifth of its time (a branch a block
+// that missed a third of the time).
+static uint64_t keyed_anchors_kept(const uint8_t *buffer, size_t total, size_t offset, uint64_t hits, uint64_t gap,
+                                   uint64_t fill_in, uint64_t armable, uint64_t option_place) {
+    const uint64_t exact = exact_keywords(buffer, total, offset, hits);
+    const uint64_t armed = (fill_forward((exact & gap) | (fill_in & gap & 1), gap) << 1) | fill_in;
+    return (armable & armed) | (exact & option_place);
+}
+
 // How far after "-u" a ':' may be: CommandLineCredentialRule reads at most 128 credential bytes, a
 // quote, a space or '=', and an option of at most 16 bytes back from the ':' (146 in all).
 enum { DASH_U_REACH = 160 };
 
 /// Candidate masks of the block at absolute offset `base`, whose class masks are `r`; `n` is the next
 /// block's (zero past the buffer), `valid` marks this block's and the next block's bytes inside the buffer.
-static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t base, derive_state *st,
-                   mk_block_masks *out, uint64_t *underscores, uint64_t *word_starts, uint64_t *encoded_digits,
-                   uint64_t *long_ten, uint64_t *webhooks) {
+static void derive(const uint8_t *buffer, size_t total, const raw_block *r, const raw_block *n, u128 valid, int64_t base,
+                   derive_state *st, mk_block_masks *out, uint64_t *underscores, uint64_t *word_starts,
+                   uint64_t *encoded_digits, uint64_t *long_ten, uint64_t *webhooks) {
     // Digit runs (most text blocks have none, and then no digit candidate).
     uint64_t before_digit = st->digit;
     *long_ten = 0;
@@ -449,10 +512,11 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
     uint64_t underscore = r->underscore & ((r->alnum << 1) | st->alnum);
 
     // Keyword fill: from a keyword hit forward through the bytes a key and its operator consist of.
+    const uint64_t fill_in = st->keyword_fill;
     uint64_t starts = r->keyword & r->gap;
-    if (st->keyword_fill && (r->gap & 1)) starts |= 1;
+    if (fill_in && (r->gap & 1)) starts |= 1;
     uint64_t filled = fill_forward(starts, r->gap);
-    uint64_t armed = (filled << 1) | st->keyword_fill;
+    uint64_t armed = (filled << 1) | fill_in;
     st->keyword_fill = filled >> 63;
 
     uint64_t comma_next = (r->comma >> 1) | (n->comma << 63);
@@ -461,7 +525,9 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
     uint64_t quote_comma = (r->dquote | r->squote) & comma_next;
     uint64_t before_quote = (r->space | r->lparen) & quote_next;
     *underscores = underscore;   // anchors once the caller has read the words before them
-    uint64_t anchor = at | ((quote_comma | before_quote | r->greater | r->equals) & armed);
+    // `anchor` holds what no keyword hit made; `armable & armed` and the option keywords what one did.
+    uint64_t anchor = at;
+    uint64_t armable = quote_comma | before_quote | r->greater | r->equals;
 
     *webhooks = 0;
     uint64_t dash_u = r->dash & ((r->u_folded >> 1) | (n->u_folded << 63));
@@ -482,7 +548,8 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
                 if (reach >= 63) command = ~(uint64_t)0;
                 else if (reach >= 0) command |= ((uint64_t)2 << reach) - 1;
             }
-            anchor |= r->colon & (armed | webhook | telegram | command);
+            anchor |= r->colon & (webhook | telegram | command);
+            armable |= r->colon;
             // Those only a webhook's host can keep: the caller reads the host (`webhook_host`).
             *webhooks = r->colon & webhook & ~(armed | telegram | command);
         }
@@ -502,8 +569,11 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
     // starts with 'p', 's' or 't' after a space (a sentence: `my password is Hunter2-Secret9`; the
     // rule's words are `password`, `pin`, `secret`, `token` and such, and the other keywords' hits
     // after a space, `license`'s and what its loose tables let through, were most of them).
-    uint64_t option_keyword = r->keyword & (((r->dash << 1) | st->dash) | (r->pst_folded & ((r->space << 1) | st->space)));
-    anchor |= option_keyword;
+    const uint64_t option_place = ((r->dash << 1) | st->dash) | (r->pst_folded & ((r->space << 1) | st->space));
+    uint64_t option_keyword = r->keyword & option_place;
+    uint64_t keyed = ((armable & armed) | option_keyword) & ~anchor;
+    if (keyed) keyed &= keyed_anchors_kept(buffer, total, (size_t)base, r->keyword, r->gap, fill_in, armable, option_place);
+    anchor |= keyed;
     out->anchor = anchor;
     out->trigger = r->at | r->underscore | r->equals | r->colon | r->greater | pairs | quote_comma | before_quote
                    | hash_dollar | option_keyword;
@@ -535,55 +605,6 @@ static void derive(const raw_block *r, const raw_block *n, u128 valid, int64_t b
 
 typedef void (*raw_function)(const uint8_t *p, const uint8_t s[4], raw_block *r);
 
-// The credential literals the keyword buckets hold (Benchmarks/keyword_buckets.py's LITERALS), little-endian
-// words of their case-folded bytes.
-#define KW2(a, b) ((uint32_t)(a) | (uint32_t)(b) << 8)
-#define KW3(a, b, c) (KW2(a, b) | (uint32_t)(c) << 16)
-#define KW4(a, b, c, d) (KW3(a, b, c) | (uint32_t)(d) << 24)
-
-// Whether one of the 24 credential literals starts at `buffer[p]` (case folded, as the buckets fold).
-static inline int keyword_literal_at(const uint8_t *buffer, size_t total, size_t p) {
-    uint32_t w = 0;
-    if (p + 4 <= total) {
-        memcpy(&w, buffer + p, 4);
-    } else {
-        for (size_t k = p; k < total; k++) w |= (uint32_t)buffer[k] << (8 * (k - p));
-    }
-    w |= 0x20202020u;   // a byte past the buffer folds to a space, no literal's
-    const uint32_t three = w & 0xFFFFFF;
-    switch (w & 0xFF) {
-    case 'p': return (w & 0xFFFF) == KW2('p', 'w') || three == KW3('p', 's', 'k') || three == KW3('p', 'i', 'n')
-                     || w == KW4('p', 'a', 's', 's');
-    case 's': return three == KW3('s', 'i', 'g') || three == KW3('s', 'i', 'd') || three == KW3('s', 'a', 's')
-                     || w == KW4('s', 'e', 'c', 'r') || w == KW4('s', 'e', 's', 's') || w == KW4('s', 'a', 'l', 't');
-    case 'a': return three == KW3('a', 'p', 'i') || w == KW4('a', 'u', 't', 'h') || w == KW4('a', 'c', 'c', 'e');
-    case 'k': return three == KW3('k', 'e', 'y');
-    case 'd': return three == KW3('d', 's', 'n');
-    case 'c': return w == KW4('c', 'r', 'e', 'd') || w == KW4('c', 'o', 'n', 'n') || w == KW4('c', 'e', 'r', 't')
-                     || w == KW4('c', 'o', 'o', 'k');
-    case 't': return w == KW4('t', 'o', 'k', 'e');
-    case 'h': return w == KW4('h', 'm', 'a', 'c');
-    case 'b': return w == KW4('b', 'e', 'a', 'r');
-    case 'l': return w == KW4('l', 'i', 'c', 'e');
-    case 'v': return w == KW4('v', 'a', 'l', 'u');
-    default: return 0;
-    }
-}
-#undef KW2
-#undef KW3
-#undef KW4
-
-// The bucket hits `hits` of the block at `offset` where a credential literal does start: the buckets'
-// nibble tables admit every mix of their literals' letters (the 'v' of "value", the 'e' of "secret",
-// the 'l' of "salt": "level=info", once a log line), and each armed '=' or ':' after a key was a cell
-// scanned for nothing. Hits are few (five a KB of the corpora, half of them literals).
-static uint64_t exact_keywords(const uint8_t *buffer, size_t total, size_t offset, uint64_t hits) {
-    uint64_t kept = 0;
-    for (uint64_t rest = hits; rest; rest &= rest - 1) {
-        if (keyword_literal_at(buffer, total, offset + (size_t)__builtin_ctzll(rest))) kept |= rest & -rest;
-    }
-    return kept;
-}
 
 // Class masks of the 64 bytes at `offset`, bytes at or past `total` read as zero.
 static void raw_at(raw_function raw, const uint8_t *buffer, size_t total, size_t offset, const uint8_t s[4],
@@ -596,7 +617,6 @@ static void raw_at(raw_function raw, const uint8_t *buffer, size_t total, size_t
         if (offset < total) memcpy(padded, buffer + offset, total - offset);
         raw(padded, s, r);
     }
-    if (r->keyword) r->keyword = exact_keywords(buffer, total, offset, r->keyword);
 }
 
 static inline u128 valid_bits(int64_t base, size_t total) {
@@ -763,15 +783,15 @@ static void classify_with(raw_function raw, const uint8_t *buffer, size_t total,
     raw_at(raw, buffer, total, warm, structural, current);
     for (size_t offset = warm; offset < start; offset += 64) {
         raw_at(raw, buffer, total, offset + 64, structural, next);
-        derive(current, next, valid_bits((int64_t)offset, total), (int64_t)offset, &st, &discard, &underscores, &word_starts,
-               &encoded, &long_ten, &webhooks);
+        derive(buffer, total, current, next, valid_bits((int64_t)offset, total), (int64_t)offset, &st, &discard, &underscores,
+               &word_starts, &encoded, &long_ten, &webhooks);
         swap = current; current = next; next = swap;
     }
     for (size_t b = 0; b < blocks; b++) {
         size_t offset = start + b * 64;
         raw_at(raw, buffer, total, offset + 64, structural, next);
-        derive(current, next, valid_bits((int64_t)offset, total), (int64_t)offset, &st, &out[b], &underscores, &word_starts,
-               &encoded, &long_ten, &webhooks);
+        derive(buffer, total, current, next, valid_bits((int64_t)offset, total), (int64_t)offset, &st, &out[b], &underscores,
+               &word_starts, &encoded, &long_ten, &webhooks);
         if (webhooks) out[b].anchor &= ~webhooks_without_hosts(buffer, total, offset, webhooks);
         if (long_ten) {
             const u128 joiners = wide(current->space | current->dash | current->dot, next->space | next->dash | next->dot);
@@ -849,6 +869,7 @@ typedef struct {
     uint64_t group_starts[LANES], colon[LANES], dash_u[LANES];
     uint64_t group_lo[LANES], group_hi[LANES], marks_lo[LANES], marks_hi[LANES], reached[LANES], encoded[LANES];
     uint64_t long_ten[LANES], webhooks[LANES];
+    uint64_t keyed[LANES], armable[LANES], option_place[LANES];
 } lane_masks;
 
 /// `derive` for the blocks in slots 1...8 of `r` (at `base`, `base` + 64, ...), all but what one block
@@ -939,7 +960,9 @@ static inline void derive_lanes(const raw_lanes *r, lanes armed, wide_lanes vali
     const lanes quote_comma = (dquote | squote) & comma_next;
     const lanes before_quote = (space | OWN(lparen)) & quote_next;
     const lanes equals = OWN(equals), colon = OWN(colon), greater = OWN(greater);
-    lanes anchor = at | ((quote_comma | before_quote | greater | equals) & armed);
+    // `anchor` holds what no keyword hit made; `armable & armed` and the option keywords what one did
+    // (`keyed`, which the caller checks against the literals: `keyed_anchors_kept`).
+    lanes anchor = at;
 
     const lanes dash_u = dash & ((OWN(u_folded) >> 1) | (AFTER(u_folded) << 63));
     memcpy(out->dash_u, &dash_u, sizeof dash_u);
@@ -950,7 +973,8 @@ static inline void derive_lanes(const raw_lanes *r, lanes armed, wide_lanes vali
     const lanes slash = OWN(slash), slash_after = AFTER(slash);
     const lanes webhook = ((slash >> 1) | (slash_after << 63)) & ((slash >> 2) | (slash_after << 62));
     const lanes telegram = ((digit << 1) | before_digit) & ((OWN(upper_a) >> 1) | (AFTER(upper_a) << 63));
-    anchor |= colon & (armed | webhook | telegram);   // and the "-u" reach, `finish_lane`'s
+    anchor |= colon & (webhook | telegram);   // and the "-u" reach, `finish_lane`'s
+    const lanes armable = quote_comma | before_quote | greater | equals | colon;
     const lanes webhooks = colon & webhook & ~(armed | telegram);   // `derive`'s (the reach adds its own back)
     memcpy(out->webhooks, &webhooks, sizeof webhooks);
 
@@ -961,10 +985,14 @@ static inline void derive_lanes(const raw_lanes *r, lanes armed, wide_lanes vali
               & ~((dash << 1) | (BEFORE(dash) >> 63));
     const lanes hash_dollar = OWN(dollar) & ((alnum << 1) | (BEFORE(alnum) >> 63));
     anchor |= hash_dollar;
-    const lanes option_keyword = OWN(keyword) & (((dash << 1) | (BEFORE(dash) >> 63))
-                                                 | (OWN(pst_folded) & ((space << 1) | (BEFORE(space) >> 63))));
-    anchor |= option_keyword;
+    const lanes option_place = ((dash << 1) | (BEFORE(dash) >> 63)) | (OWN(pst_folded) & ((space << 1) | (BEFORE(space) >> 63)));
+    const lanes option_keyword = OWN(keyword) & option_place;
+    const lanes keyed = ((armable & armed) | option_keyword) & ~anchor;
+    anchor |= keyed;
     memcpy(out->anchor, &anchor, sizeof anchor);
+    memcpy(out->keyed, &keyed, sizeof keyed);
+    memcpy(out->armable, &armable, sizeof armable);
+    memcpy(out->option_place, &option_place, sizeof option_place);
     const lanes trigger = at_raw | underscore_raw | equals | colon | greater | pairs | quote_comma | before_quote
                           | hash_dollar | option_keyword;
     memcpy(out->trigger, &trigger, sizeof trigger);
@@ -988,10 +1016,11 @@ static inline void derive_lanes(const raw_lanes *r, lanes armed, wide_lanes vali
 
 /// `derive`'s keyword fill for `count` lanes, block after block: each lane's `armed` bits.
 __attribute__((always_inline))
-static inline lanes keyword_armed(const raw_lanes *r, int count, uint64_t *keyword_fill) {
+static inline lanes keyword_armed(const raw_lanes *r, int count, uint64_t *keyword_fill, uint64_t fill_in[LANES]) {
     uint64_t armed[LANES] = {0};
     uint64_t fill = *keyword_fill;
     for (int j = 0; j < count; j++) {
+        fill_in[j] = fill;
         uint64_t gap = r->gap[1 + j];
         uint64_t starts = (r->keyword[1 + j] & gap) | (fill & gap & 1);
         uint64_t filled = fill_forward(starts, gap);
@@ -1037,7 +1066,6 @@ static inline void raw_lane_at(lane_raw_function raw, const uint8_t *buffer, siz
         if (offset < total) memcpy(padded, buffer + offset, total - offset);
         raw(padded, s, r, slot);
     }
-    if (r->keyword[slot]) r->keyword[slot] = exact_keywords(buffer, total, offset, r->keyword[slot]);
 }
 
 /// Moves the last block's masks and the next one's to slots 0 and 1, for the next eight blocks.
@@ -1083,7 +1111,8 @@ static inline void classify_lanes(lane_raw_function raw, const uint8_t *buffer, 
                 valid.hi[j] = (uint64_t)(v >> 64);
             }
         }
-        derive_lanes(&r, keyword_armed(&r, count, &keyword_fill), valid, &m);
+        uint64_t fill_in[LANES];
+        derive_lanes(&r, keyword_armed(&r, count, &keyword_fill, fill_in), valid, &m);
         // With a lister, the eight blocks' '_' anchors and token starts are listed and checked against the
         // catalogue in one loop each after the blocks' masks are written: a call a block, with a loop of
         // as many turns as the block has candidates, missed its exits about once a block with them.
@@ -1092,6 +1121,10 @@ static inline void classify_lanes(lane_raw_function raw, const uint8_t *buffer, 
         for (int j = 0; j < count; j++) {
             int64_t offset = base + 64 * j;
             if (m.webhooks[j]) m.anchor[j] &= ~webhooks_without_hosts(buffer, total, (size_t)offset, m.webhooks[j]);
+            if (m.keyed[j]) {
+                m.anchor[j] &= ~m.keyed[j] | keyed_anchors_kept(buffer, total, (size_t)offset, r.keyword[1 + j], r.gap[1 + j],
+                                                               fill_in[j], m.armable[j], m.option_place[j]);
+            }
             finish_lane(&m, j, offset, &last_dash_u);
             if (g + (size_t)j < skip) continue;
             mk_block_masks *o = &out[g + j - skip];
