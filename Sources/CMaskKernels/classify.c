@@ -326,7 +326,9 @@ static uint64_t lone_runs_without_cards(const uint8_t *buffer, size_t base, uint
     uint64_t none = 0;
     for (uint64_t rest = starts; rest; rest &= rest - 1) {
         const int i = __builtin_ctzll(rest);
-        const int end = i + ctz128(~(d >> i));   // ~(d >> i) has its top bits set
+        const u128 after = ~(d >> i);   // zero only for a run that fills the window from bit 0
+        if (after == 0) continue;
+        const int end = i + ctz128(after);
         if (end >= 127 || (((joiners >> end) & (d >> (end + 1))) & 1)) continue;
         const int length = end - i;
         if (length < 12 || length >= 20 || !luhn_valid(buffer + base + (size_t)i, length)) none |= rest & -rest;

@@ -686,6 +686,7 @@ import Testing
         ("x 173348000000, 4111111111111111", [16]),          // twelve to nineteen alone: only a Luhn-valid one
         ("x 1733480000001 5", [2]),                           // a run joined to more digits is kept
         ("x 41111111111111111111111", []),                    // twenty digits or more alone: no card, no SSN
+        (String(repeating: "7", count: 200), [0]),            // but a run whose end the window does not show stays
         ("x 0.6797621880147522, 123.6797621880147522", []),   // fractions alone, and the runs before them
         ("x 1234.6797621880147522", []),                      // four digits and a '.', but no second group of four
         ("x 0.6797621880147522 5", [4]),                      // a fraction joined to more digits
