@@ -15,8 +15,9 @@ import CMaskKernels
 ///   only where a catalogue prefix starts at its word's start in the buffer, but `afterUnderscore` stops
 ///   its walk back at the cell's first byte and tries the token there;
 /// - the start of the digit run that the cell's end cuts (a digit after the cell in the buffer): the
-///   kernel drops a run of exactly ten or eleven digits that nothing joins (no card, no bare SSN), and
-///   the cell may hold nine of them, a bare SSN where its column announces one.
+///   kernel drops the lone runs where stage 2 finds nothing (ten or eleven digits, twelve to nineteen
+///   that fail Luhn, twenty and more), and the cell may hold fewer of their digits: nine are a bare SSN
+///   where its column announces one, twelve to nineteen a card.
 ///
 /// Made once per cell from two byte reads, those around it; only a cell after a letter, a digit or a
 /// '.', or before a digit, reads more (`init(judging:)`), and walks to the `_` or to the cut run's start.
