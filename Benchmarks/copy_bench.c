@@ -15,25 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "mask_kernels.h"
-
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
+#include "bench_file.h"
 
 int main(int argc, char **argv) {
     if (argc != 2) { fprintf(stderr, "usage: copy_bench FILE.copy\n"); return 2; }
-    FILE *f = fopen(argv[1], "rb");
-    if (!f) { perror(argv[1]); return 1; }
-    fseek(f, 0, SEEK_END);
-    size_t n = (size_t)ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *bytes = malloc(n ? n : 1);
-    if (fread(bytes, 1, n, f) != n) { perror(argv[1]); return 1; }
-    fclose(f);
+    size_t n;
+    uint8_t *bytes = bench_read_file(argv[1], &n);
     if (getenv("WITHHOLD_VBMI")) mk_withhold_vbmi(1);
     enum { capacity = 256 * 64 };
     mk_csv_field *fields = malloc(sizeof *fields * capacity);
@@ -41,7 +29,7 @@ int main(int argc, char **argv) {
     double best = 1e9;
     size_t rows = 0, field_count = 0;
     for (int pass = 0; pass < 7; pass++) {
-        const double t0 = now();
+        const double t0 = bench_now();
         size_t position = 0;
         rows = field_count = 0;
         while (position < n) {
@@ -56,7 +44,7 @@ int main(int argc, char **argv) {
             rows += r.records;
             field_count += r.fields;
         }
-        const double t = now() - t0;
+        const double t = bench_now() - t0;
         if (t < best) best = t;
     }
     printf("%s: %zu bytes, %zu rows, %zu fields\nmk_copy_fields  %.3f ns/byte\n", argv[1], n, rows, field_count,

@@ -11,36 +11,24 @@
 //   then the same cc command with /tmp/k0/csv_split.c in place of Sources/CMaskKernels/csv_split.c
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 #include "mask_kernels.h"
-
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
+#include "bench_file.h"
 
 int main(int argc, char **argv) {
     if (argc != 2) { fprintf(stderr, "usage: csv_bench FILE.csv\n"); return 2; }
     // WITHHOLD_VBMI=1: the AVX-512BW paths as a CPU without VBMI2 runs them (Skylake-SP, Cascade Lake).
     if (getenv("WITHHOLD_VBMI")) mk_withhold_vbmi(1);
-    FILE *f = fopen(argv[1], "rb");
-    if (!f) { perror(argv[1]); return 1; }
-    fseek(f, 0, SEEK_END);
-    size_t n = (size_t)ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *bytes = malloc(n ? n : 1);
-    if (fread(bytes, 1, n, f) != n) { perror(argv[1]); return 1; }
-    fclose(f);
+    size_t n;
+    uint8_t *bytes = bench_read_file(argv[1], &n);
     enum { capacity = 256 * 64 };
     mk_csv_field *fields = malloc(sizeof *fields * capacity);
     size_t ends[256];
     double best_split = 1e9, best_fields = 1e9;
     size_t records = 0, field_count = 0, irregular = 0;
     for (int pass = 0; pass < 5; pass++) {
-        double t0 = now();
+        double t0 = bench_now();
         mk_csv_split split = mk_csv_last_record_end(bytes, n, '"');
-        double t1 = now();
+        double t1 = bench_now();
         records = split.records;
         field_count = 0;
         irregular = 0;
@@ -51,7 +39,7 @@ int main(int argc, char **argv) {
             if (r.irregular) { irregular++; break; }  // the record loop would read it; stop here
             position = r.position;
         }
-        double t2 = now();
+        double t2 = bench_now();
         if (t1 - t0 < best_split) best_split = t1 - t0;
         if (t2 - t1 < best_fields) best_fields = t2 - t1;
     }

@@ -68,6 +68,16 @@ print(f"share of English-weighted 4-letter strings let through: before {100 * sh
 lo, hi = kernel_tables()
 print("classify.c's tables are NOW's:", (lo, hi) == tables(NOW))
 
+
+def kernel_literals():
+    """The literals classify.c's exact check (`keyword_literal_at`) compares a hit with."""
+    source = (Path(__file__).resolve().parent.parent / "Sources/CMaskKernels/classify.c").read_text()
+    body = re.search(r"static inline int keyword_literal_at\(.*?\n\}\n", source, re.S).group(0)
+    return sorted("".join(re.findall(r"'(\w)'", call)) for call in re.findall(r"KW\d\(([^)]*)\)", body))
+
+
+print("classify.c's exact literals are LITERALS:", kernel_literals() == sorted(LITERALS))
+
 if len(sys.argv) > 1:
     import numpy as np
     LO, HI = np.array(lo, dtype=np.uint8), np.array(hi, dtype=np.uint8)

@@ -473,12 +473,12 @@ static void derive(const uint8_t *buffer, size_t total, const raw_block *r, cons
         // Runs of nine digits or more right after a digit and '.' (only those are candidates, or marks).
         const uint64_t fractions = run_start & ((r->dot << 1) | st->dot) & ((r->digit << 2) | st->digits2) & (uint64_t)nine;
         u128 fraction_digits = 0;
-        uint64_t lone = 0;
+        uint64_t lone_fractions = 0;
         if (fractions) {
             fraction_digits = ((((u128)fractions + d) ^ d) & d) | fractions;   // each fraction's run
-            lone |= fractions & (uint64_t)lone_run_digits(d, d2, d4, d8, joiner_any);
+            lone_fractions = fractions & (uint64_t)lone_run_digits(d, d2, d4, d8, joiner_any);
         }
-        uint64_t long_run = free_start & (uint64_t)nine & ~lone;
+        uint64_t long_run = free_start & (uint64_t)nine & ~lone_fractions;
         // The caller drops those of ten digits or more where stage 2 finds nothing (`lone_runs_without_cards`).
         *long_ten = long_run & (uint64_t)(d >> 9);
         uint64_t group_starts = free_start & (uint64_t)(joined | dotted) & ~long_run;
@@ -853,9 +853,8 @@ __attribute__((always_inline)) static inline wide_lanes wl_shl(wide_lanes a, int
 
 // Whether any lane holds a set bit.
 __attribute__((always_inline)) static inline int any_lane(lanes v) {
-    lanes folded = v;
     uint64_t any = 0;
-    for (int j = 0; j < LANES; j++) any |= folded[j];
+    for (int j = 0; j < LANES; j++) any |= v[j];
     return any != 0;
 }
 
