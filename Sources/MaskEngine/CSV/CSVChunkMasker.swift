@@ -74,9 +74,22 @@ public struct CSVChunkMasker {
         // Records without findings are not copied one by one: they are kept (`MaskedChunk.keep`), and a
         // run of them is copied in one piece when a record changes, or not at all when nothing in the
         // chunk changes (then the input itself is the output).
+        // Plain records (their fields are their values' bytes: no doubled quote, no backslash) are kept
+        // without reading their fields where they hold no candidate and each column is scanned only for
+        // candidates (`TextRecordBatch.keepPlainRecords`); the record loop, which the tests compare with
+        // the splitter, reads every record.
+        let plainRecords: ((Int, Int) -> (end: Int, records: Int))? = readsFieldsInOnePass && !contexts.contains { $0.credentialColumn }
+            ? { offset, limit in
+                var records = 0
+                // Sound: the kernel reads inside the chunk.
+                let end = mk_plain_csv_records(chunk.baseAddress, chunk.count, offset, limit, delimiter, &records)
+                return (end, records)
+            }
+            : nil
         result.error = TextRecordBatch.mask(
             chunk, structural: (delimiter, UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")),
             from: TextRecordBatch.Position(offset: 0, line: start.line, row: start.rowIndex), session: session,
+            plainRecords: plainRecords,
             parse: { position, index, batch in
                 parseBatch(chunk, at: &position, index: index, start: start,
                            splitter: readsFieldsInOnePass ? session.fieldSplitter : nil, into: &batch)

@@ -69,6 +69,10 @@ struct TextRecordBatch {
     /// which the kernel fills at most: it stops when they are full, and the gather goes on from there).
     private var gatheredRecordEnds = [Int](repeating: 0, count: TextRecordBatch.maxRecords)
 
+    /// How the batch probes for runs of plain records without a candidate (`mask`'s `plainRecords`):
+    /// on most tables of values without PII every record is such, and on most others almost none is.
+    private var plainProbe = PlainRunProbe()
+
     /// A batch with room for its usual records, fields and findings, so that a session does not grow
     /// its arrays one reallocation at a time.
     init() {
@@ -453,6 +457,60 @@ struct TextRecordBatch {
         rewriter.prepareTokens()
     }
 
+    /// Where in `records` (whole plain records: copied as they lie, each value's bytes its own, between
+    /// bytes that are no token byte) a value may first hold a candidate, as `skippingWalk` reads the
+    /// batch's copy of them (`CandidateGate.firstPossibleCandidate`); `records.count` or more when none
+    /// may. The records are copied into the batch's bytes as the gather would copy them, a zero after
+    /// them, and classified there; the batch is emptied first.
+    ///
+    /// The batch these records would make classifies the same bytes with fewer after them (it ends at
+    /// most records or bytes, a zero after its last), and to stage 1 a neighbour can add candidates,
+    /// never remove one: so a value that ends before this position is one that walk passes.
+    mutating func firstPossibleCandidate(inPlain records: UnsafeBufferPointer<UInt8>, delimiter: UInt8) -> Int {
+        removeAll()
+        guard let source = records.baseAddress, !records.isEmpty else { return 0 }
+        let copy = decoded.continueWriting(atMost: records.count + 1)
+        // Sound: room was made for the records and the zero after them.
+        copy.update(from: source, count: records.count)
+        copy[records.count] = 0
+        decoded.setCount(records.count + 1)
+        let bytes = decoded.bytes
+        decodedIndex.reset(bytes)
+        decodedIndex.ensure(0, bytes.count)
+        let gate = CandidateGate(index: decodedIndex, bytes: bytes, valuesBetweenNeutralBytes: CellEdges.isNeutral(delimiter))
+        return gate.firstPossibleCandidate(from: 0).at
+    }
+
+    /// Keeps the whole plain records at `position` that hold no candidate, as `mask` passes a batch
+    /// without findings, probing as `plainProbe` says; returns whether it kept any. `plainRecords(offset,
+    /// limit)`: where the plain whole records from `offset` end within `limit` bytes (`offset` when the
+    /// first is not one), and how many they are.
+    private mutating func keepPlainRecords(_ chunk: UnsafeBufferPointer<UInt8>, at position: inout Position, delimiter: UInt8,
+                                           plainRecords: (Int, Int) -> (end: Int, records: Int),
+                                           keep: (Range<Int>, Int) -> Void) -> Bool {
+        guard plainProbe.shouldProbe() else { return false }
+        let start = position.offset
+        var (end, rows) = plainRecords(start, plainProbe.bytes)
+        guard end > start else {
+            plainProbe.record(kept: 0, of: plainProbe.bytes)
+            return false
+        }
+        let read = end - start
+        let candidate = firstPossibleCandidate(inPlain: UnsafeBufferPointer(rebasing: chunk[start..<end]), delimiter: delimiter)
+        // The records that end before the first candidate: all of them, or those whole before it.
+        if candidate < read { (end, rows) = plainRecords(start, candidate) }
+        plainProbe.record(kept: end - start, of: read)
+        guard end > start else { return false }
+        let kept = UnsafeBufferPointer(rebasing: chunk[start..<end])
+        // Sound: `kept` lies inside the chunk.
+        let lines = mk_count_byte(kept.baseAddress, kept.count, UInt8(ascii: "\n"))
+        keep(start..<end, rows)
+        position.offset = end
+        position.line += lines
+        position.row += rows
+        return true
+    }
+
     /// Where a format's parser is in its chunk: the byte, the 1-based line and the 0-based row.
     struct Position {
         var offset: Int
@@ -467,8 +525,13 @@ struct TextRecordBatch {
     /// (the chunk's range they cover, and how many they are). Returns the refused record's error, once the
     /// records before it are written.
     /// `structural`: the chunk index's structural bytes, the first of them the delimiter between fields.
+    ///
+    /// `plainRecords`, where a format can tell them (see `keepPlainRecords`): runs of plain records
+    /// without a candidate are kept without reading their fields, as a batch of them would be. Only for
+    /// columns scanned as `skippingWalk` scans them (no credential column, no detector reading every
+    /// cell, a delimiter that is no token byte): the caller passes nil otherwise.
     static func mask(_ chunk: UnsafeBufferPointer<UInt8>, structural: (UInt8, UInt8, UInt8, UInt8), from start: Position,
-                     session: MaskSession,
+                     session: MaskSession, plainRecords: ((Int, Int) -> (end: Int, records: Int))? = nil,
                      parse: (inout Position, StageOneIndex, inout TextRecordBatch) -> StreamError?,
                      context: (Int) -> ColumnContext?, actions: (Int) -> ActionTable,
                      write: (Record, TextRecordBatch, Int) -> Void,
@@ -481,7 +544,12 @@ struct TextRecordBatch {
         let rewriter = session.rewriter
         defer { rewriter.forgetPreparedTokens() }
         var position = start
+        let probes = plainRecords != nil && scan.stopAfter > .decode && !scan.scansEveryCell && !ASCII.isTokenByte(structural.0)
         while position.offset < chunk.count {
+            if probes, let plainRecords,
+               batch.keepPlainRecords(chunk, at: &position, delimiter: structural.0, plainRecords: plainRecords, keep: keep) {
+                continue
+            }
             batch.removeAll()
             let firstRow = position.row
             // The batch's blocks stay classified until its columns are scanned (`scan` unpins).
