@@ -24,12 +24,16 @@ size_t mk_count_byte(const uint8_t *bytes, size_t length, uint8_t byte) {
 }
 
 size_t mk_plain_csv_records(const uint8_t *bytes, size_t length, size_t offset, size_t limit, uint8_t delimiter,
-                            size_t *records) {
+                            size_t *records, int *irregular) {
     *records = 0;
+    *irregular = 0;
     if (offset >= length) return offset;
     size_t end = length - offset > limit ? offset + limit : length;
     const uint8_t *backslash = memchr(bytes + offset, '\\', end - offset);
-    if (backslash) end = (size_t)(backslash - bytes);
+    if (backslash) {
+        end = (size_t)(backslash - bytes);
+        *irregular = 1;
+    }
     // `good`: where the last whole plain record read so far ends; `seen`: records up to there.
     size_t good = offset, seen = 0, counted = 0, i = offset;
     for (;;) {
@@ -45,15 +49,19 @@ size_t mk_plain_csv_records(const uint8_t *bytes, size_t length, size_t offset, 
         if (!quote) break;
         // A quote opens a field: at a record's start or after a delimiter.
         const size_t open = stop;
-        if (open > offset && bytes[open - 1] != delimiter && bytes[open - 1] != '\n') return *records = seen, good;
+        if (open > offset && bytes[open - 1] != delimiter && bytes[open - 1] != '\n') return *irregular = 1, *records = seen, good;
         // It closes before a delimiter, an LF, a CR LF or the buffer's end, and is not doubled.
         const uint8_t *close = memchr(bytes + open + 1, '"', end - open - 1);
-        if (!close) return *records = seen, good;
+        if (!close) {
+            // Past the limit or a backslash (already irregular), or never closed (a malformed record).
+            if (end == length) *irregular = 1;
+            return *records = seen, good;
+        }
         const size_t after = (size_t)(close - bytes) + 1;
         if (after < length) {
             const uint8_t b = bytes[after];
             const int crlf = b == '\r' && after + 1 < length && bytes[after + 1] == '\n';
-            if (b != delimiter && b != '\n' && !crlf) return *records = seen, good;
+            if (b != delimiter && b != '\n' && !crlf) return *irregular = 1, *records = seen, good;
         }
         i = after;
     }

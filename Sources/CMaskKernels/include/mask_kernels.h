@@ -225,9 +225,9 @@ mk_email_domain_run mk_email_domain_run_scalar(const uint8_t *bytes, size_t star
 /// (`*records`): records that end at an LF, or at `length` (the buffer's last), whose quoted fields open
 /// at a field's start, close before a delimiter, an LF, a CR LF or the buffer's end, and hold no doubled
 /// quote, with no backslash anywhere; `offset` when the first record is not such a one, or is not whole
-/// within the limit.
+/// within the limit. `*irregular`: the run ends at a record that is not plain (rather than at the limit).
 size_t mk_plain_csv_records(const uint8_t *bytes, size_t length, size_t offset, size_t limit, uint8_t delimiter,
-                            size_t *records);
+                            size_t *records, int *irregular);
 
 /// How many of `bytes[0 ..< length]` are `byte`.
 size_t mk_count_byte(const uint8_t *bytes, size_t length, uint8_t byte);

@@ -78,12 +78,13 @@ public struct CSVChunkMasker {
         // without reading their fields where they hold no candidate and each column is scanned only for
         // candidates (`TextRecordBatch.keepPlainRecords`); the record loop, which the tests compare with
         // the splitter, reads every record.
-        let plainRecords: ((Int, Int) -> (end: Int, records: Int))? = readsFieldsInOnePass && !contexts.contains { $0.credentialColumn }
+        let plainRecords: ((Int, Int) -> (end: Int, records: Int, irregular: Bool))? =
+            readsFieldsInOnePass && !contexts.contains { $0.credentialColumn }
             ? { offset, limit in
-                var records = 0
+                var (records, irregular): (Int, Int32) = (0, 0)
                 // Sound: the kernel reads inside the chunk.
-                let end = mk_plain_csv_records(chunk.baseAddress, chunk.count, offset, limit, delimiter, &records)
-                return (end, records)
+                let end = mk_plain_csv_records(chunk.baseAddress, chunk.count, offset, limit, delimiter, &records, &irregular)
+                return (end, records, irregular != 0)
             }
             : nil
         result.error = TextRecordBatch.mask(

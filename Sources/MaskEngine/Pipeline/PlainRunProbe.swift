@@ -2,15 +2,20 @@
 /// candidate (`keepPlainRecords`), which it passes on without reading their fields.
 ///
 /// On most tables of values without PII every record is such a one, and the probe is all the work a
-/// record needs; on most others a candidate lies in the first few records, and the probe's
-/// classification is made again by the batch that reads them. So a probe that keeps all it read reads
-/// twice as many bytes the next time; one that keeps half or more lets a batch read the record it
-/// stopped at; one that keeps less makes the next wait twice as many batches as the last such one did
-/// (up to `longestWait`), which keeps the probes' cost on tables with PII under a percent of stage 1's.
+/// record needs; on tables with PII a candidate lies in the first few records, and the probe's
+/// classification (up to the window that holds the candidate, `StageOneIndex.firstPossibleCandidate`)
+/// is made again by the batch that reads them. So a probe that reads to its limit reads twice as many
+/// bytes the next time; one that keeps at least `fewestBytes` before it stops (at a candidate, or at a
+/// record that is not plain) has the next batch read only the few records from there
+/// (`recordsAfterStop`), then probes again about as far as it kept; one that keeps less makes the next
+/// wait twice as many batches as the last such one did (up to `longestWait`), which keeps the probes'
+/// cost on tables with PII to a small part of stage 1's.
 struct PlainRunProbe {
     static let fewestBytes = 4 * 1024
     static let mostBytes = 256 * 1024
     static let longestWait = 64
+    /// The records a batch reads after a probe that stopped.
+    static let recordsAfterStop = 16
 
     /// The bytes the next probe reads.
     private(set) var bytes = PlainRunProbe.fewestBytes
@@ -28,18 +33,23 @@ struct PlainRunProbe {
         return true
     }
 
-    /// Notes what a probe kept of the bytes it read.
-    mutating func record(kept: Int, of read: Int) {
-        if read > 0 && kept == read {
+    /// Notes what a probe kept, and whether it stopped before its limit; returns whether the next batch
+    /// should read only `recordsAfterStop` records.
+    mutating func record(kept: Int, stopped: Bool) -> Bool {
+        if !stopped {
             bytes = min(bytes * 2, Self.mostBytes)
             lastWait = 0
-        } else if read > 0 && kept * 2 >= read {
+            return false
+        }
+        if kept >= Self.fewestBytes {
+            bytes = max(Self.fewestBytes, min(Self.mostBytes, 2 * kept))
             lastWait = 0
             waiting = 1
-        } else {
-            bytes = max(bytes / 4, Self.fewestBytes)
-            lastWait = min(max(lastWait * 2, 1), Self.longestWait)
-            waiting = lastWait
+            return true
         }
+        bytes = Self.fewestBytes
+        lastWait = min(max(lastWait * 2, 1), Self.longestWait)
+        waiting = lastWait
+        return false
     }
 }

@@ -93,7 +93,11 @@ struct TextRecordBatch {
 
     /// Bytes of the chunk the batch's records cover.
     var byteCount: Int { records.isEmpty ? 0 : records[records.count - 1].end - records[0].start }
-    var isFull: Bool { records.count >= Self.maxRecords || byteCount >= Self.maxBytes }
+    var isFull: Bool { records.count >= recordLimit || byteCount >= Self.maxBytes }
+    /// The records this batch reads at most: `maxRecords`, or fewer after a probe that stopped at a
+    /// candidate (`PlainRunProbe.recordsAfterStop`), so that the plain records after it are probed
+    /// again soon.
+    private(set) var recordLimit = TextRecordBatch.maxRecords
     /// Fields of the record being added (those of a CSV record read one field at a time included).
     var fieldsInRecord: Int { fields.count - recordFields + csvRecordFields.count }
 
@@ -177,7 +181,7 @@ struct TextRecordBatch {
                            readRecord: (inout Position, inout TextRecordBatch) -> StreamError?) -> StreamError? {
         while position.offset < chunk.count && !batch.isFull {
             if let splitter {
-                let r = read(splitter, position.offset, maxRecords - batch.records.count, maxBytes - batch.byteCount)
+                let r = read(splitter, position.offset, batch.recordLimit - batch.records.count, maxBytes - batch.byteCount)
                 batch.beginRecord(at: position.offset)
                 batch.addGathered(chunk, fields: splitter.fields(of: r), copiedAtMost: copiedAtMost) { splitter.recordEnd($0) }
                 position.offset = r.end
@@ -457,49 +461,51 @@ struct TextRecordBatch {
         rewriter.prepareTokens()
     }
 
-    /// Where in `records` (whole plain records: copied as they lie, each value's bytes its own, between
-    /// bytes that are no token byte) a value may first hold a candidate, as `skippingWalk` reads the
-    /// batch's copy of them (`CandidateGate.firstPossibleCandidate`); `records.count` or more when none
-    /// may. The records are copied into the batch's bytes as the gather would copy them, a zero after
-    /// them, and classified there; the batch is emptied first.
+    /// Where in `bytes` (plain records up to that position at least: copied as they lie, each value's
+    /// bytes its own, between bytes that are no token byte) a value may first hold a candidate, as
+    /// `skippingWalk` reads the batch's copy of those records (`CandidateGate.firstPossibleCandidate`);
+    /// `bytes.count` when none may. The bytes are copied into the batch's bytes as the gather would copy
+    /// the records, a zero after them, and classified there a window at a time, up to the window that
+    /// holds the position; the batch is emptied first.
     ///
-    /// The batch these records would make classifies the same bytes with fewer after them (it ends at
-    /// most records or bytes, a zero after its last), and to stage 1 a neighbour can add candidates,
-    /// never remove one: so a value that ends before this position is one that walk passes.
-    mutating func firstPossibleCandidate(inPlain records: UnsafeBufferPointer<UInt8>, delimiter: UInt8) -> Int {
+    /// The batch of the plain records before this position classifies the same bytes with other bytes
+    /// after them (it ends at most records or bytes, a zero after its last), and to stage 1 a neighbour
+    /// can add candidates, never remove one: so a value that ends before it is one that walk passes.
+    mutating func firstPossibleCandidate(in bytes: UnsafeBufferPointer<UInt8>) -> Int {
         removeAll()
-        guard let source = records.baseAddress, !records.isEmpty else { return 0 }
-        let copy = decoded.continueWriting(atMost: records.count + 1)
-        // Sound: room was made for the records and the zero after them.
-        copy.update(from: source, count: records.count)
-        copy[records.count] = 0
-        decoded.setCount(records.count + 1)
-        let bytes = decoded.bytes
-        decodedIndex.reset(bytes)
-        decodedIndex.ensure(0, bytes.count)
-        let gate = CandidateGate(index: decodedIndex, bytes: bytes, valuesBetweenNeutralBytes: CellEdges.isNeutral(delimiter))
-        return gate.firstPossibleCandidate(from: 0).at
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return 0 }
+        let copy = decoded.continueWriting(atMost: bytes.count + 1)
+        // Sound: room was made for the bytes and the zero after them.
+        copy.update(from: source, count: bytes.count)
+        copy[bytes.count] = 0
+        decoded.setCount(bytes.count + 1)
+        decodedIndex.reset(decoded.bytes)
+        return decodedIndex.firstPossibleCandidate(0, bytes.count)
     }
 
     /// Keeps the whole plain records at `position` that hold no candidate, as `mask` passes a batch
-    /// without findings, probing as `plainProbe` says; returns whether it kept any. `plainRecords(offset,
-    /// limit)`: where the plain whole records from `offset` end within `limit` bytes (`offset` when the
-    /// first is not one), and how many they are.
-    private mutating func keepPlainRecords(_ chunk: UnsafeBufferPointer<UInt8>, at position: inout Position, delimiter: UInt8,
-                                           plainRecords: (Int, Int) -> (end: Int, records: Int),
+    /// without findings, when `plainProbe` says to probe; returns whether it kept any, and sets the
+    /// records the next batch reads. `plainRecords(offset, limit)`: where the plain whole records from
+    /// `offset` end within `limit` bytes (`offset` when the first is not one), how many they are, and
+    /// whether a record that is not plain ends them.
+    private mutating func keepPlainRecords(_ chunk: UnsafeBufferPointer<UInt8>, at position: inout Position,
+                                           plainRecords: (Int, Int) -> (end: Int, records: Int, irregular: Bool),
                                            keep: (Range<Int>, Int) -> Void) -> Bool {
+        // A batch that waits reads as many records as the last probe said.
         guard plainProbe.shouldProbe() else { return false }
+        recordLimit = Self.maxRecords
         let start = position.offset
-        var (end, rows) = plainRecords(start, plainProbe.bytes)
-        guard end > start else {
-            plainProbe.record(kept: 0, of: plainProbe.bytes)
-            return false
+        let read = min(plainProbe.bytes, chunk.count - start)
+        guard read > 0 else { return false }
+        // The first candidate, then the plain records whole before it: classified only up to the
+        // window that holds it, and read for their quotes only up to it.
+        let candidate = firstPossibleCandidate(in: UnsafeBufferPointer(rebasing: chunk[start..<(start + read)]))
+        // The batch read next starts empty, as `mask` emptied it.
+        removeAll()
+        let (end, rows, irregular) = plainRecords(start, candidate)
+        if plainProbe.record(kept: end - start, stopped: candidate < read || irregular) {
+            recordLimit = PlainRunProbe.recordsAfterStop
         }
-        let read = end - start
-        let candidate = firstPossibleCandidate(inPlain: UnsafeBufferPointer(rebasing: chunk[start..<end]), delimiter: delimiter)
-        // The records that end before the first candidate: all of them, or those whole before it.
-        if candidate < read { (end, rows) = plainRecords(start, candidate) }
-        plainProbe.record(kept: end - start, of: read)
         guard end > start else { return false }
         let kept = UnsafeBufferPointer(rebasing: chunk[start..<end])
         // Sound: `kept` lies inside the chunk.
@@ -531,7 +537,7 @@ struct TextRecordBatch {
     /// columns scanned as `skippingWalk` scans them (no credential column, no detector reading every
     /// cell, a delimiter that is no token byte): the caller passes nil otherwise.
     static func mask(_ chunk: UnsafeBufferPointer<UInt8>, structural: (UInt8, UInt8, UInt8, UInt8), from start: Position,
-                     session: MaskSession, plainRecords: ((Int, Int) -> (end: Int, records: Int))? = nil,
+                     session: MaskSession, plainRecords: ((Int, Int) -> (end: Int, records: Int, irregular: Bool))? = nil,
                      parse: (inout Position, StageOneIndex, inout TextRecordBatch) -> StreamError?,
                      context: (Int) -> ColumnContext?, actions: (Int) -> ActionTable,
                      write: (Record, TextRecordBatch, Int) -> Void,
@@ -546,11 +552,11 @@ struct TextRecordBatch {
         var position = start
         let probes = plainRecords != nil && scan.stopAfter > .decode && !scan.scansEveryCell && !ASCII.isTokenByte(structural.0)
         while position.offset < chunk.count {
+            batch.removeAll()
             if probes, let plainRecords,
-               batch.keepPlainRecords(chunk, at: &position, delimiter: structural.0, plainRecords: plainRecords, keep: keep) {
+               batch.keepPlainRecords(chunk, at: &position, plainRecords: plainRecords, keep: keep) {
                 continue
             }
-            batch.removeAll()
             let firstRow = position.row
             // The batch's blocks stay classified until its columns are scanned (`scan` unpins).
             index.pin(from: position.offset)

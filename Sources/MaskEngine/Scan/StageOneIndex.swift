@@ -201,6 +201,27 @@ public final class StageOneIndex {
         return CandidateCursor(masks: blockBase, lower: lower, upper: upper, edges: CellEdges(buffer, lower, upper))
     }
 
+    /// The first position in `lower..<upper` where a value that lies between bytes that are no token
+    /// byte may hold a candidate (`CandidateGate.firstPossibleCandidate`'s question), or `upper`:
+    /// classified a window at a time as it reads, so that the bytes after the window that holds it are
+    /// not classified.
+    func firstPossibleCandidate(_ lower: Int, _ upper: Int) -> Int {
+        guard lower < upper else { return upper }
+        var b = lower >> 6
+        let last = (upper - 1) >> 6
+        while b <= last {
+            let windowLast = min(last, b + windowBlocks - 1)
+            ensure(max(lower, b << 6), min(upper, (windowLast + 1) << 6))
+            for k in b...windowLast {
+                let m = block(k)
+                let bits = Self.clip(m.anchor | m.digitstart | m.tokenstart | m.otherstart, block: k, lower, upper)
+                if bits != 0 { return (k << 6) + bits.trailingZeroBitCount }
+            }
+            b = windowLast + 1
+        }
+        return upper
+    }
+
     /// The offset of the first structural byte at or after `position` and before `upper`, or nil.
     @inline(__always)
     func nextStructural(from position: Int, before upper: Int) -> Int? {
