@@ -5,7 +5,7 @@
 /// record needs; on tables with PII a candidate lies in the first few records, and the probe's
 /// classification (up to the window that holds the candidate, `StageOneIndex.firstPossibleCandidate`)
 /// is made again by the batch that reads them. So a probe that reads to its limit reads twice as many
-/// bytes the next time; one that keeps at least `fewestBytes` before it stops (at a candidate, or at a
+/// bytes the next time; one that keeps at least `fewestKept` before it stops (at a candidate, or at a
 /// record that is not plain) has the next batch read only the few records from there
 /// (`recordsAfterStop`), then probes again about as far as it kept; one that keeps less makes the next
 /// wait twice as many batches as the last such one did (up to `longestWait`), which keeps the probes'
@@ -14,6 +14,10 @@ struct PlainRunProbe {
     static let fewestBytes = 4 * 1024
     static let mostBytes = 256 * 1024
     static let longestWait = 64
+    /// What a probe that stops must have kept for the next to follow the next batch: a probe costs its
+    /// classification up to the window that holds its candidate (`TextRecordBatch.probeIndex`'s windows
+    /// are 8 KiB), and on tables with PII most keep nothing.
+    static let fewestKept = 1024
     /// The records a batch reads after a probe that stopped.
     static let recordsAfterStop = 16
 
@@ -41,7 +45,7 @@ struct PlainRunProbe {
             lastWait = 0
             return false
         }
-        if kept >= Self.fewestBytes {
+        if kept >= Self.fewestKept {
             bytes = max(Self.fewestBytes, min(Self.mostBytes, 2 * kept))
             lastWait = 0
             waiting = 1

@@ -72,6 +72,8 @@ struct TextRecordBatch {
     /// How the batch probes for runs of plain records without a candidate (`mask`'s `plainRecords`):
     /// on most tables of values without PII every record is such, and on most others almost none is.
     private var plainProbe = PlainRunProbe()
+    /// The stage-1 index of a probe's copy, classified in small windows up to its first candidate.
+    private let probeIndex = StageOneIndex(windowBytes: 8192)
 
     /// A batch with room for its usual records, fields and findings, so that a session does not grow
     /// its arrays one reallocation at a time.
@@ -461,26 +463,33 @@ struct TextRecordBatch {
         rewriter.prepareTokens()
     }
 
-    /// Where in `bytes` (plain records up to that position at least: copied as they lie, each value's
-    /// bytes its own, between bytes that are no token byte) a value may first hold a candidate, as
+    /// Where in `chunk[start ..< end]` (plain records up to that position at least: each value's bytes
+    /// its own, between bytes that are no token byte) a value may first hold a candidate, as
     /// `skippingWalk` reads the batch's copy of those records (`CandidateGate.firstPossibleCandidate`);
-    /// `bytes.count` when none may. The bytes are copied into the batch's bytes as the gather would copy
-    /// the records, a zero after them, and classified there a window at a time, up to the window that
-    /// holds the position; the batch is emptied first.
+    /// `end - start` when none may. Classified as a buffer of their own (as the batch's copy starts)
+    /// a window at a time (`probeIndex`), up to the window that holds the position: where they reach
+    /// the chunk's end, in a copy with a zero after them, as the gather copies records; elsewhere where
+    /// they lie, the chunk's bytes after them standing for that zero.
     ///
     /// The batch of the plain records before this position classifies the same bytes with other bytes
     /// after them (it ends at most records or bytes, a zero after its last), and to stage 1 a neighbour
     /// can add candidates, never remove one: so a value that ends before it is one that walk passes.
-    mutating func firstPossibleCandidate(in bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        removeAll()
-        guard let source = bytes.baseAddress, !bytes.isEmpty else { return 0 }
-        let copy = decoded.continueWriting(atMost: bytes.count + 1)
-        // Sound: room was made for the bytes and the zero after them.
-        copy.update(from: source, count: bytes.count)
-        copy[bytes.count] = 0
-        decoded.setCount(bytes.count + 1)
-        decodedIndex.reset(decoded.bytes)
-        return decodedIndex.firstPossibleCandidate(0, bytes.count)
+    mutating func firstPossibleCandidate(in chunk: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+        guard start < end else { return 0 }
+        var bytes = UnsafeBufferPointer(rebasing: chunk[start..<end])
+        if end == chunk.count {
+            decoded.removeAll(keepingAtMost: 1 << 20)
+            let copy = decoded.continueWriting(atMost: bytes.count + 1)
+            // Sound: room was made for the bytes and the zero after them.
+            copy.update(from: bytes.baseAddress!, count: bytes.count)
+            copy[bytes.count] = 0
+            decoded.setCount(bytes.count + 1)
+            bytes = decoded.bytes
+        }
+        probeIndex.reset(bytes)
+        // Its windows extend, rather than move on with an overlap, as the search reads forward.
+        probeIndex.pin(from: 0)
+        return probeIndex.firstPossibleCandidate(0, end - start)
     }
 
     /// Keeps the whole plain records at `position` that hold no candidate, as `mask` passes a batch
@@ -499,9 +508,9 @@ struct TextRecordBatch {
         guard read > 0 else { return false }
         // The first candidate, then the plain records whole before it: classified only up to the
         // window that holds it, and read for their quotes only up to it.
-        let candidate = firstPossibleCandidate(in: UnsafeBufferPointer(rebasing: chunk[start..<(start + read)]))
-        // The batch read next starts empty, as `mask` emptied it.
-        removeAll()
+        let candidate = firstPossibleCandidate(in: chunk, start, start + read)
+        // The batch read next starts with no bytes, as `mask` emptied it.
+        decoded.removeAll(keepingAtMost: 1 << 20)
         let (end, rows, irregular) = plainRecords(start, candidate)
         if plainProbe.record(kept: end - start, stopped: candidate < read || irregular) {
             recordLimit = PlainRunProbe.recordsAfterStop
