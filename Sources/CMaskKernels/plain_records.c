@@ -1,9 +1,9 @@
-// Runs of plain CSV records: records whose fields are their values' bytes (no doubled quote inside a
-// quoted field, no backslash, which may start bytea's hex text), well formed as the record loop reads
-// them, so that a run of them without a stage-1 candidate can be passed on without reading its fields
-// (TextRecordBatch.keepPlainRecords). Quotes are read from one to the next and the bytes between them
-// by glibc's memchr, memrchr and a count in byte lanes, each 32 or 64 bytes a step: such runs are
-// tables of values without PII, with a quoted field or two a record at most.
+// Runs of plain text records: CSV records whose fields are their values' bytes (no doubled quote inside
+// a quoted field, no backslash, which may start bytea's hex text), COPY rows without escapes (a NULL's
+// `\N` aside), each well formed as the record loop reads it, so that a run of them without a stage-1
+// candidate can be passed on without reading its fields (TextRecordBatch.keepPlainRecords). Quotes,
+// backslashes and line ends are found by glibc's memchr and memrchr and counted in byte lanes, each 32
+// or 64 bytes a step: such runs are tables of values without PII, with a quoted field or two a record.
 #define _GNU_SOURCE
 #include "mask_kernels.h"
 
@@ -72,4 +72,33 @@ size_t mk_plain_csv_records(const uint8_t *bytes, size_t length, size_t offset, 
     }
     *records = seen;
     return good;
+}
+
+size_t mk_plain_copy_records(const uint8_t *bytes, size_t length, size_t offset, size_t limit, size_t fields,
+                             size_t *records, int *irregular) {
+    *records = 0;
+    *irregular = 0;
+    size_t i = offset;
+    const size_t end = length - offset > limit ? offset + limit : length;
+    while (i < end) {
+        const uint8_t *lf = memchr(bytes + i, '\n', end - i);
+        // A row ends at its LF, or the buffer's last at its end; one that the limit cuts is not whole.
+        if (!lf && end < length) break;
+        const size_t row_end = lf ? (size_t)(lf - bytes) : length;
+        // Each backslash is a NULL's: the whole field `\N`.
+        for (size_t p = i; p < row_end;) {
+            const uint8_t *backslash = memchr(bytes + p, '\\', row_end - p);
+            if (!backslash) break;
+            const size_t at = (size_t)(backslash - bytes);
+            const int null = at + 1 < row_end && bytes[at + 1] == 'N' && (at == i || bytes[at - 1] == '\t')
+                             && (at + 2 == row_end || bytes[at + 2] == '\t');
+            if (!null) return *irregular = 1, i;
+            p = at + 2;
+        }
+        // As many fields as the COPY line names columns (when it names them).
+        if (fields > 0 && mk_count_byte(bytes + i, row_end - i, '\t') != fields - 1) return *irregular = 1, i;
+        *records += 1;
+        i = lf ? row_end + 1 : length;
+    }
+    return i;
 }

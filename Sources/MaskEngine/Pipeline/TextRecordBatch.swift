@@ -72,7 +72,9 @@ struct TextRecordBatch {
     /// How the batch probes for runs of plain records without a candidate (`mask`'s `plainRecords`):
     /// on most tables of values without PII every record is such, and on most others almost none is.
     private var plainProbe = PlainRunProbe()
-    /// The stage-1 index of a probe's copy, classified in small windows up to its first candidate.
+    /// Bytes the probes have kept since the batch was made: what the tests hold the probe to.
+    private(set) var probeKeptBytes = 0
+    /// The stage-1 index of a probe's records, classified in small windows up to their first candidate.
     private let probeIndex = StageOneIndex(windowBytes: 8192)
 
     /// A batch with room for its usual records, fields and findings, so that a session does not grow
@@ -520,6 +522,7 @@ struct TextRecordBatch {
         // Sound: `kept` lies inside the chunk.
         let lines = mk_count_byte(kept.baseAddress, kept.count, UInt8(ascii: "\n"))
         keep(start..<end, rows)
+        probeKeptBytes += end - start
         position.offset = end
         position.line += lines
         position.row += rows
