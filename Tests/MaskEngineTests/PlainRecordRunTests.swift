@@ -149,7 +149,9 @@ import Testing
             for r in 0..<records {
                 let roll = Int(g.next() % UInt64(sparsity))
                 let note = roll == 0 ? pii[Int(g.next() % UInt64(pii.count))] : words[Int(g.next() % UInt64(words.count))]
-                text += "\(r),\(g.next() % 100_000).\(g.next() % 100),\(note),2024-0\(1 + g.next() % 9)-1\(g.next() % 10)"
+                let (amount, date) = ("\(g.next() % 100_000).\(g.next() % 100)", "2024-0\(1 + g.next() % 9)-1\(g.next() % 10)")
+                // The note last in odd rounds: PII at a record's end, before the next record's digits.
+                text += round % 2 == 0 ? "\(r),\(amount),\(note),\(date)" : "\(r),\(amount),\(date),\(note)"
                 if round % 5 == 1 && roll == 1 { text += ",\"a \"\"b\"\"\"" }
                 if round % 7 == 2 && roll == 2 { text += ",\\x4142" }
                 text += r == records - 1 && round % 3 == 0 ? "" : "\n"
@@ -159,8 +161,10 @@ import Testing
             let chunkBytes = [300, 4096, 70_000, 1 << 22][Int(g.next() % 4)]
             let fast = Self.mask(text, chunkBytes: chunkBytes, onePass: true)
             let loop = Self.mask(text, chunkBytes: chunkBytes, onePass: false)
-            #expect(fast.output == loop.output, "round \(round)")
-            #expect(fast.findings == loop.findings, "round \(round)")
+            let sameOutput = fast.output == loop.output
+            #expect(sameOutput, "round \(round)")
+            let sameFindings = fast.findings == loop.findings
+            #expect(sameFindings, "round \(round)")
             #expect(fast.rows == loop.rows && fast.error == loop.error, "round \(round): \(fast.error ?? "") \(loop.error ?? "")")
             #expect(loop.kept == 0)
             kept += fast.kept
@@ -231,8 +235,10 @@ import Testing
             let columns = ["id", "amount", "note", "created"].map { DumpColumn(name: $0, type: "text") }
             let fast = Self.maskCopy(text, columns: columns, onePass: true)
             let loop = Self.maskCopy(text, columns: columns, onePass: false)
-            #expect(fast.output == loop.output, "round \(round)")
-            #expect(fast.findings == loop.findings && fast.error == loop.error && fast.rows == loop.rows, "round \(round)")
+            let sameOutput = fast.output == loop.output
+            #expect(sameOutput, "round \(round)")
+            let sameFindings = fast.findings == loop.findings
+            #expect(sameFindings && fast.error == loop.error && fast.rows == loop.rows, "round \(round)")
             #expect(loop.kept == 0)
             kept += fast.kept
             if round % 4 == 3 {

@@ -473,9 +473,11 @@ struct TextRecordBatch {
     /// the chunk's end, in a copy with a zero after them, as the gather copies records; elsewhere where
     /// they lie, the chunk's bytes after them standing for that zero.
     ///
-    /// The batch of the plain records before this position classifies the same bytes with other bytes
-    /// after them (it ends at most records or bytes, a zero after its last), and to stage 1 a neighbour
-    /// can add candidates, never remove one: so a value that ends before it is one that walk passes.
+    /// The batch of the plain records before this position classifies the same bytes, but after its
+    /// last record's last value a zero where the probe has that record's line end and more records. What
+    /// stage 1 reads past a value to keep a candidate (a joiner and digits after a run, a domain after
+    /// an '@') a zero never offers, and what it reads to drop one (a digit run's end, for a lone run) a
+    /// line end gives as a zero does: so a value that ends before this position is one that walk passes.
     mutating func firstPossibleCandidate(in chunk: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
         guard start < end else { return 0 }
         var bytes = UnsafeBufferPointer(rebasing: chunk[start..<end])
