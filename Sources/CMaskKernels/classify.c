@@ -322,7 +322,9 @@ static inline int luhn_valid(const uint8_t *p, int length) {
 // and the next block's; a run whose end the window does not show is kept. A cell that ends inside such
 // a run sees a shorter one (nine digits, an SSN where announced): the cursor adds its start itself
 // (`CellEdges.cutRun`).
-static uint64_t lone_runs_without_cards(const uint8_t *buffer, size_t base, uint64_t starts, u128 d, u128 joiners) {
+static uint64_t lone_runs_without_cards(const uint8_t *buffer, size_t total, size_t base, uint64_t starts, u128 d,
+                                        u128 joiners) {
+    (void)total;   // the runs it reads lie inside the buffer
     uint64_t none = 0;
     for (uint64_t rest = starts; rest; rest &= rest - 1) {
         const int i = __builtin_ctzll(rest);
@@ -797,7 +799,8 @@ static void classify_with(raw_function raw, const uint8_t *buffer, size_t total,
         if (webhooks) out[b].anchor &= ~webhooks_without_hosts(buffer, total, offset, webhooks);
         if (long_ten) {
             const u128 joiners = wide(current->space | current->dash | current->dot, next->space | next->dash | next->dot);
-            out[b].digitstart &= ~lone_runs_without_cards(buffer, offset, long_ten, wide(current->digit, next->digit), joiners);
+            out[b].digitstart &= ~lone_runs_without_cards(buffer, total, offset, long_ten, wide(current->digit, next->digit),
+                                                          joiners);
         }
         if (encoded) out[b].digitstart |= encoded_escapes(buffer, offset, encoded);
         if (underscores && prefixes)
@@ -1080,13 +1083,16 @@ static inline void shift_slots(raw_lanes *r) {
 
 /// Adds a block's set bits to a list (`mk_bit_list_add`).
 typedef void (*bit_lister)(mk_bit_list *list, uint64_t bits, unsigned block);
+/// `lone_runs_without_cards` or a vector twin: the long-run starts of a block that stage 2 finds nothing at.
+typedef uint64_t (*lone_runs_function)(const uint8_t *buffer, size_t total, size_t base, uint64_t starts, u128 d,
+                                       u128 joiners);
 
 /// `classify_with` for the vector paths: the same window, warm-up and masks, eight blocks at a time.
 /// Inlined into a function per instruction set, with `raw` and `list` (NULL: no lists) inlined too.
 __attribute__((always_inline))
 static inline void classify_lanes(lane_raw_function raw, const uint8_t *buffer, size_t total, size_t start,
                                   size_t length, const uint8_t structural[4], mk_block_masks *out,
-                                  const mk_token_prefixes *prefixes, bit_lister list) {
+                                  const mk_token_prefixes *prefixes, bit_lister list, lone_runs_function lone_runs) {
     size_t blocks = (length + 63) / 64;
     if (blocks == 0) return;
     // Warm up on up to four blocks before the window, the fill assumed open at the first of them.
@@ -1131,8 +1137,8 @@ static inline void classify_lanes(lane_raw_function raw, const uint8_t *buffer, 
             mk_block_masks *o = &out[g + j - skip];
             if (m.long_ten[j]) {
                 const u128 joiners = wide(r.space[1 + j] | r.dash[1 + j] | r.dot[1 + j], r.space[2 + j] | r.dash[2 + j] | r.dot[2 + j]);
-                m.digitstart[j] &= ~lone_runs_without_cards(buffer, (size_t)offset, m.long_ten[j],
-                                                              wide(r.digit[1 + j], r.digit[2 + j]), joiners);
+                m.digitstart[j] &= ~lone_runs(buffer, total, (size_t)offset, m.long_ten[j], wide(r.digit[1 + j], r.digit[2 + j]),
+                                              joiners);
             }
             uint64_t underscores = m.underscores[j];
             if (list && prefixes) {
@@ -1288,7 +1294,7 @@ static inline void raw_avx2(const uint8_t *p, const uint8_t s[4], raw_lanes *r, 
 __attribute__((target("avx2")))
 static void classify_avx2(const uint8_t *buffer, size_t total, size_t start, size_t length, const uint8_t structural[4],
                           mk_block_masks *out, const mk_token_prefixes *prefixes) {
-    classify_lanes(raw_avx2, buffer, total, start, length, structural, out, prefixes, NULL);
+    classify_lanes(raw_avx2, buffer, total, start, length, structural, out, prefixes, NULL, lone_runs_without_cards);
 }
 
 // libgcc initialises the CPU model in a constructor, so this is a read of a global: safe from any thread.
@@ -1366,14 +1372,130 @@ static inline void raw_avx512(const uint8_t *p, const uint8_t s[4], raw_lanes *r
 __attribute__((target("avx512f,avx512bw")))
 static void classify_avx512(const uint8_t *buffer, size_t total, size_t start, size_t length, const uint8_t structural[4],
                             mk_block_masks *out, const mk_token_prefixes *prefixes) {
-    classify_lanes(raw_avx512, buffer, total, start, length, structural, out, prefixes, NULL);
+    classify_lanes(raw_avx512, buffer, total, start, length, structural, out, prefixes, NULL, lone_runs_without_cards);
+}
+
+// MARK: - Lone runs in vectors
+
+// `lone_runs_without_cards` without a turn per run: on tables of ids, phone numbers and timestamps a block
+// holds three to five runs of ten digits or more, and that loop (a run's end by ctz, its Luhn sum a digit
+// pair a step) was a fifth of the time on twelve-digit numbers (Benchmarks/RESULTS.md). Here the runs'
+// ends come from one carry (`d + starts` runs through each run to the byte after it), the lone ones are
+// matched to their starts in order (PEXT, then PDEP), lengths from run-of-k masks, and the Luhn sums of
+// all the runs of 12 to 19 digits at once: per position the digit and its double, two inclusive prefix
+// sums over the window's 128 bytes (one doubling the even positions, one the odd: a run doubles the
+// positions of its end's parity), each run's sum the difference of two bytes of them (it is at most
+// 19 * 9, so bytes wrapping mod 256 lose nothing), a tenth by multiply and shift. A block with one long
+// run (a card in text) takes the loop, which is shorter for one.
+#define LONE_TARGET "avx512f,avx512bw,avx512vl,avx512dq,avx512vbmi,avx512vbmi2,bmi,bmi2,popcnt"
+
+// Whether the CPU has what lone_runs_without_cards_vbmi needs (every CPU with VBMI2 so far), found once.
+static int lone_vbmi_cpu = -1;
+static int lone_runs_vbmi(void) {
+    int cached = __atomic_load_n(&lone_vbmi_cpu, __ATOMIC_RELAXED);
+    if (cached < 0) {
+        cached = __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq")
+                 && __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512vbmi2")
+                 && __builtin_cpu_supports("bmi2");
+        __atomic_store_n(&lone_vbmi_cpu, cached, __ATOMIC_RELAXED);
+    }
+    return cached;
+}
+
+// Each byte's sum of the bytes of its 64-byte vector up to it (wrapping): within each eight bytes by one
+// multiply, then each eight's offset, the sums of the eights before it, spread over its bytes.
+__attribute__((target(LONE_TARGET), always_inline))
+static inline __m512i byte_prefix_sums(__m512i x) {
+    const __m512i ones = _mm512_set1_epi64(0x0101010101010101LL);
+    const __m512i within = _mm512_mullo_epi64(x, ones);
+    __m512i eights = _mm512_srli_epi64(within, 56);   // each eight's total
+    const __m512i zero = _mm512_setzero_si512();
+    __m512i before = _mm512_alignr_epi64(eights, zero, 7);   // the totals one eight up
+    before = _mm512_add_epi64(before, _mm512_alignr_epi64(before, zero, 7));
+    before = _mm512_add_epi64(before, _mm512_alignr_epi64(before, zero, 6));
+    before = _mm512_add_epi64(before, _mm512_alignr_epi64(before, zero, 4));
+    // Kept to a byte before it is spread (sums past 255 would carry into the next byte).
+    before = _mm512_and_si512(before, _mm512_set1_epi64(0xff));
+    return _mm512_add_epi8(within, _mm512_mullo_epi64(before, ones));
+}
+
+__attribute__((target(LONE_TARGET)))
+static uint64_t lone_runs_without_cards_vbmi(const uint8_t *buffer, size_t total, size_t base, uint64_t starts, u128 d,
+                                             u128 joiners) {
+    if ((starts & (starts - 1)) == 0) return lone_runs_without_cards(buffer, total, base, starts, d, joiners);
+    // The byte after each run that starts here (a run that runs off the window has none; one that ends
+    // at the window's last byte is kept, as the loop keeps it: the byte after that is not shown).
+    const u128 after = (d + (u128)starts) & ~d & ~((u128)1 << 127);
+    const u128 lone_after = after & ~(joiners & (d >> 1));
+    const uint64_t after_lo = (uint64_t)after, after_hi = (uint64_t)(after >> 64);
+    const uint64_t lone_in_order = _pext_u64((uint64_t)lone_after, after_lo)
+                                   | (_pext_u64((uint64_t)(lone_after >> 64), after_hi) << __builtin_popcountll(after_lo));
+    const uint64_t lone = _pdep_u64(lone_in_order, starts);
+    // Runs of at least 12 and of at least 20 digits from a start.
+    const u128 d2 = d & (d >> 1), d4 = d2 & (d2 >> 2), d8 = d4 & (d4 >> 4);
+    const u128 d12 = d8 & (d4 >> 8), d20 = d12 & (d8 >> 12);
+    const uint64_t cards = lone & (uint64_t)d12 & ~(uint64_t)d20;
+    uint64_t none = lone & ~cards;
+    if (cards == 0) return none;
+    // The window's bytes (those past the buffer zero, never read), digits as values, and doubled.
+    const size_t readable = total - base;
+    const __mmask64 lo_valid = readable >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << readable) - 1);
+    const __mmask64 hi_valid = readable >= 128 ? ~(__mmask64)0 : readable <= 64 ? 0 : (((__mmask64)1 << (readable - 64)) - 1);
+    const __m512i zero_byte = _mm512_set1_epi8('0');
+    const __m512i lo = _mm512_maskz_sub_epi8((__mmask64)(uint64_t)d, _mm512_maskz_loadu_epi8(lo_valid, buffer + base), zero_byte);
+    const __m512i hi = _mm512_maskz_sub_epi8((__mmask64)(uint64_t)(d >> 64),
+                                             _mm512_maskz_loadu_epi8(hi_valid, buffer + base + 64), zero_byte);
+    const __m512i doubling = _mm512_broadcast_i32x4(_mm_setr_epi8(0, 2, 4, 6, 8, 1, 3, 5, 7, 9, 0, 0, 0, 0, 0, 0));
+    const __m512i lo2 = _mm512_shuffle_epi8(doubling, lo), hi2 = _mm512_shuffle_epi8(doubling, hi);
+    const __mmask64 even = 0x5555555555555555ULL;
+    // Inclusive prefix sums with the even positions doubled (for runs that end before an even byte: the
+    // run's last digit is odd) and with the odd ones doubled; the high half's go on from the low's.
+    const __m512i last = _mm512_set1_epi8(63);
+    const __m512i even_lo = byte_prefix_sums(_mm512_mask_blend_epi8(even, lo, lo2));
+    const __m512i odd_lo = byte_prefix_sums(_mm512_mask_blend_epi8(even, lo2, lo));
+    const __m512i even_hi = _mm512_add_epi8(byte_prefix_sums(_mm512_mask_blend_epi8(even, hi, hi2)),
+                                            _mm512_permutexvar_epi8(last, even_lo));
+    const __m512i odd_hi = _mm512_add_epi8(byte_prefix_sums(_mm512_mask_blend_epi8(even, hi2, hi)),
+                                           _mm512_permutexvar_epi8(last, odd_lo));
+    // The runs' first digits and last digits, in order (their ends are `cards`' carries), as byte indexes.
+    const __m512i positions = _mm512_set_epi8(63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46, 45, 44,
+                                              43, 42, 41, 40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24,
+                                              23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+    const u128 ends = ((d + (u128)cards) & ~d) >> 1;   // each run's last digit
+    const uint64_t ends_lo = (uint64_t)ends, ends_hi = (uint64_t)(ends >> 64);
+    const int n_lo = __builtin_popcountll(ends_lo);
+    const __m512i firsts = _mm512_maskz_compress_epi8(cards, positions);
+    const __m512i lasts_lo = _mm512_maskz_compress_epi8(ends_lo, positions);
+    const __m512i lasts_hi = _mm512_maskz_compress_epi8(ends_hi, _mm512_add_epi8(positions, _mm512_set1_epi8(64)));
+    const __m512i lasts = _mm512_mask_permutexvar_epi8(lasts_lo, ~(__mmask64)0 << n_lo,
+                                                       _mm512_sub_epi8(positions, _mm512_set1_epi8((char)n_lo)), lasts_hi);
+    // A run's sum: the prefix at its last digit less the prefix before its first (the first's, less
+    // the first digit's own term, which the first's parity names).
+    const __m512i before_first = _mm512_sub_epi8(firsts, _mm512_set1_epi8(1));
+    const __mmask64 first_at_zero = _mm512_cmpeq_epi8_mask(firsts, _mm512_setzero_si512());
+    // Runs whose last digit is at an odd position double the even ones, and the other way round.
+    const __mmask64 last_odd = _mm512_test_epi8_mask(lasts, _mm512_set1_epi8(1));
+    const __m512i at_last = _mm512_mask_blend_epi8(last_odd, _mm512_permutex2var_epi8(odd_lo, lasts, odd_hi),
+                                                   _mm512_permutex2var_epi8(even_lo, lasts, even_hi));
+    const __m512i at_before = _mm512_maskz_mov_epi8(~first_at_zero,
+        _mm512_mask_blend_epi8(last_odd, _mm512_permutex2var_epi8(odd_lo, before_first, odd_hi),
+                               _mm512_permutex2var_epi8(even_lo, before_first, even_hi)));
+    const __m512i sums = _mm512_sub_epi8(at_last, at_before);
+    // sum mod 10 == 0, in 16-bit lanes: sum / 10 = sum * 205 >> 11 for sums below 1024.
+    const __m512i wide_sums = _mm512_cvtepu8_epi16(_mm512_castsi512_si256(sums));
+    const __m512i tenths = _mm512_srli_epi16(_mm512_mullo_epi16(wide_sums, _mm512_set1_epi16(205)), 11);
+    const __mmask32 valid = _mm512_cmpeq_epi16_mask(wide_sums, _mm512_mullo_epi16(tenths, _mm512_set1_epi16(10)));
+    const int count = __builtin_popcountll(cards);
+    const uint64_t passes = (uint64_t)valid & ((1ULL << count) - 1);
+    return none | (cards & ~_pdep_u64(passes, cards));
 }
 
 // classify_avx512 with the catalogue's candidates listed per eight blocks (VBMI2's byte compress).
 __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt")))
 static void classify_avx512_lists(const uint8_t *buffer, size_t total, size_t start, size_t length,
                                   const uint8_t structural[4], mk_block_masks *out, const mk_token_prefixes *prefixes) {
-    classify_lanes(raw_avx512, buffer, total, start, length, structural, out, prefixes, mk_bit_lister_vbmi2);
+    classify_lanes(raw_avx512, buffer, total, start, length, structural, out, prefixes, mk_bit_lister_vbmi2,
+                   lone_runs_vbmi() ? lone_runs_without_cards_vbmi : lone_runs_without_cards);
 }
 
 int mk_classify_has_wide(void) {

@@ -117,6 +117,54 @@ import Testing
         }
     }
 
+    /// Tables of numbers: three to eight runs of ten digits or more a block (ids, timestamps, phone
+    /// numbers, Luhn-valid numbers of 12 to 19 digits, runs of 20 and more), lone or joined to more
+    /// digits, ending anywhere in the window and at the buffer's end: the wide path, which checks such
+    /// blocks' runs and Luhn sums all at once, gives the scalar twin's masks.
+    @Test(.requires(.stageOneClassify), arguments: AcceleratedKernel.stageOneClassify.vectorPaths)
+    func blocksOfManyLongRunsMatchScalar(_ fastPath: KernelPath) {
+        var g = Generator(state: 0x1D5)
+        func digits(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8(48 + g.next() % 10) } }
+        func luhnValid(_ n: Int) -> [UInt8] {
+            var number = digits(n - 1)
+            var sum = 0
+            for (i, d) in number.reversed().enumerated() {
+                var v = Int(d - 48)
+                if i % 2 == 0 { v *= 2; if v > 9 { v -= 9 } }
+                sum += v
+            }
+            number.append(UInt8(48 + (10 - sum % 10) % 10))
+            return number
+        }
+        let separators = Array(",,,\n ;-.x\t".utf8)
+        let structural: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")]
+        var kept = 0
+        for round in 0..<40 {
+            let total = 200 + Int(g.next() % 1800)
+            var bytes: [UInt8] = []
+            while bytes.count < total {
+                switch g.next() % 4 {
+                case 0: bytes += luhnValid(12 + Int(g.next() % 8))
+                case 1: bytes += digits(10 + Int(g.next() % 14))
+                case 2: bytes += digits(1 + Int(g.next() % 9))
+                default: bytes += digits(12 + Int(g.next() % 8))
+                }
+                bytes.append(separators[Int(g.next() % UInt64(separators.count))])
+            }
+            bytes.removeLast(bytes.count - total)
+            for start in stride(from: 0, to: total, by: 64) {
+                for length in Set([total - start, min(total - start, 1 + Int(g.next() % 700))]) {
+                    let (fast, slow) = Self.classifyBoth(bytes, start: start, length: length,
+                                                         structural: round % 2 == 0 ? structural : [0, 0, 0, 0], fast: fastPath)
+                    Self.expectSameMasks(fast, slow, blocks: (length + 63) / 64,
+                                         "\(fastPath): round \(round) total \(total) start \(start) length \(length)")
+                    kept += slow.prefix((length + 63) / 64).reduce(0) { $0 + $1.digitstart.nonzeroBitCount }
+                }
+            }
+        }
+        #expect(kept > 1000)
+    }
+
     /// Adversarial buffers: long runs of one class (all digits, all keyword letters, all dashes, all
     /// spaces), so carries cross every block and the warm-up before a window starts inside a run.
     @Test(.requires(.stageOneClassify), arguments: AcceleratedKernel.stageOneClassify.vectorPaths)
