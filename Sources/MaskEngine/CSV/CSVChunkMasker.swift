@@ -78,19 +78,17 @@ public struct CSVChunkMasker {
         // without reading their fields where they hold no candidate and each column is scanned only for
         // candidates (`TextRecordBatch.keepPlainRecords`); the record loop, which the tests compare with
         // the splitter, reads every record.
-        let plainRecords: ((Int, Int) -> (end: Int, records: Int, irregular: Bool))? =
-            readsFieldsInOnePass && !contexts.contains { $0.credentialColumn }
-            ? { offset, limit in
+        let probesPlainRecords = readsFieldsInOnePass && !contexts.contains { $0.credentialColumn }
+        result.error = TextRecordBatch.mask(
+            chunk, structural: (delimiter, UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")),
+            from: TextRecordBatch.Position(offset: 0, line: start.line, row: start.rowIndex), session: session,
+            probesPlainRecords: probesPlainRecords,
+            plainRecords: { offset, limit in
                 var (records, irregular): (Int, Int32) = (0, 0)
                 // Sound: the kernel reads inside the chunk.
                 let end = mk_plain_csv_records(chunk.baseAddress, chunk.count, offset, limit, delimiter, &records, &irregular)
                 return (end, records, irregular != 0)
-            }
-            : nil
-        result.error = TextRecordBatch.mask(
-            chunk, structural: (delimiter, UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")),
-            from: TextRecordBatch.Position(offset: 0, line: start.line, row: start.rowIndex), session: session,
-            plainRecords: plainRecords,
+            },
             parse: { position, index, batch in
                 parseBatch(chunk, at: &position, index: index, start: start,
                            splitter: readsFieldsInOnePass ? session.fieldSplitter : nil, into: &batch)

@@ -94,19 +94,17 @@ public struct CopyTextChunkMasker {
         // (`TextRecordBatch.keepPlainRecords`); the row loop, which the tests compare with the splitter,
         // reads every row.
         let fields = start.columns?.count ?? 0
-        let plainRecords: ((Int, Int) -> (end: Int, records: Int, irregular: Bool))? =
-            readsFieldsInOnePass && !(start.columns?.contains { $0.context.credentialColumn } ?? false)
-            ? { offset, limit in
+        let probesPlainRecords = readsFieldsInOnePass && !(start.columns?.contains { $0.context.credentialColumn } ?? false)
+        result.error = TextRecordBatch.mask(
+            chunk, structural: (9, 10, UInt8(ascii: "\\"), 9),
+            from: TextRecordBatch.Position(offset: 0, line: start.line, row: start.rowIndex), session: session,
+            probesPlainRecords: probesPlainRecords,
+            plainRecords: { offset, limit in
                 var (records, irregular): (Int, Int32) = (0, 0)
                 // Sound: the kernel reads inside the chunk.
                 let end = mk_plain_copy_records(chunk.baseAddress, chunk.count, offset, limit, fields, &records, &irregular)
                 return (end, records, irregular != 0)
-            }
-            : nil
-        result.error = TextRecordBatch.mask(
-            chunk, structural: (9, 10, UInt8(ascii: "\\"), 9),
-            from: TextRecordBatch.Position(offset: 0, line: start.line, row: start.rowIndex), session: session,
-            plainRecords: plainRecords,
+            },
             parse: { position, index, batch in
                 parseBatch(chunk, at: &position, index: index, start: start,
                            splitter: readsFieldsInOnePass ? session.fieldSplitter : nil, into: &batch)

@@ -74,8 +74,9 @@ struct TextRecordBatch {
     private var plainProbe = PlainRunProbe()
     /// Bytes the probes have kept since the batch was made: what the tests hold the probe to.
     private(set) var probeKeptBytes = 0
-    /// The stage-1 index of a probe's records, classified in small windows up to their first candidate.
-    private let probeIndex = StageOneIndex(windowBytes: 8192)
+    /// The stage-1 index of a probe's records, classified in small windows up to their first candidate
+    /// (made at the first probe: a session that never probes, one that stops before stage 1, has none).
+    private lazy var probeIndex = StageOneIndex(windowBytes: 8192)
 
     /// A batch with room for its usual records, fields and findings, so that a session does not grow
     /// its arrays one reallocation at a time.
@@ -546,12 +547,14 @@ struct TextRecordBatch {
     /// records before it are written.
     /// `structural`: the chunk index's structural bytes, the first of them the delimiter between fields.
     ///
-    /// `plainRecords`, where a format can tell them (see `keepPlainRecords`): runs of plain records
-    /// without a candidate are kept without reading their fields, as a batch of them would be. Only for
-    /// columns scanned as `skippingWalk` scans them (no credential column, no detector reading every
-    /// cell, a delimiter that is no token byte): the caller passes nil otherwise.
+    /// `probesPlainRecords`, where a format tells them by `plainRecords` (see `keepPlainRecords`): runs
+    /// of plain records without a candidate are kept without reading their fields, as a batch of them
+    /// would be. Only for columns scanned as `skippingWalk` scans them (no credential column, no detector
+    /// reading every cell, a delimiter that is no token byte): the caller passes false otherwise. (Not
+    /// an optional closure: that would escape, and its context be allocated for every chunk.)
     static func mask(_ chunk: UnsafeBufferPointer<UInt8>, structural: (UInt8, UInt8, UInt8, UInt8), from start: Position,
-                     session: MaskSession, plainRecords: ((Int, Int) -> (end: Int, records: Int, irregular: Bool))? = nil,
+                     session: MaskSession, probesPlainRecords: Bool = false,
+                     plainRecords: (Int, Int) -> (end: Int, records: Int, irregular: Bool) = { offset, _ in (offset, 0, true) },
                      parse: (inout Position, StageOneIndex, inout TextRecordBatch) -> StreamError?,
                      context: (Int) -> ColumnContext?, actions: (Int) -> ActionTable,
                      write: (Record, TextRecordBatch, Int) -> Void,
@@ -564,11 +567,10 @@ struct TextRecordBatch {
         let rewriter = session.rewriter
         defer { rewriter.forgetPreparedTokens() }
         var position = start
-        let probes = plainRecords != nil && scan.stopAfter > .decode && !scan.scansEveryCell && !ASCII.isTokenByte(structural.0)
+        let probes = probesPlainRecords && scan.stopAfter > .decode && !scan.scansEveryCell && !ASCII.isTokenByte(structural.0)
         while position.offset < chunk.count {
             batch.removeAll()
-            if probes, let plainRecords,
-               batch.keepPlainRecords(chunk, at: &position, plainRecords: plainRecords, keep: keep) {
+            if probes && batch.keepPlainRecords(chunk, at: &position, plainRecords: plainRecords, keep: keep) {
                 continue
             }
             let firstRow = position.row
