@@ -1386,7 +1386,7 @@ static void classify_avx512(const uint8_t *buffer, size_t total, size_t start, s
 // sums over the window's 128 bytes (one doubling the even positions, one the odd: a run doubles the
 // positions of its end's parity), each run's sum the difference of two bytes of them (it is at most
 // 19 * 9, so bytes wrapping mod 256 lose nothing), a tenth by multiply and shift. A block with one long
-// run (a card in text) takes the loop, which is shorter for one.
+// run (a card in text), or with none of a card's length, takes the loop, which is shorter there.
 #define LONE_TARGET "avx512f,avx512bw,avx512vl,avx512dq,avx512vbmi,avx512vbmi2,bmi,bmi2,popcnt"
 
 // Whether the CPU has what lone_runs_without_cards_vbmi needs (every CPU with VBMI2 so far), found once.
@@ -1422,7 +1422,12 @@ static inline __m512i byte_prefix_sums(__m512i x) {
 __attribute__((target(LONE_TARGET)))
 static uint64_t lone_runs_without_cards_vbmi(const uint8_t *buffer, size_t total, size_t base, uint64_t starts, u128 d,
                                              u128 joiners) {
-    if ((starts & (starts - 1)) == 0) return lone_runs_without_cards(buffer, total, base, starts, d, joiners);
+    // Runs of at least 12 and of at least 20 digits from a start.
+    const u128 d2 = d & (d >> 1), d4 = d2 & (d2 >> 2), d8 = d4 & (d4 >> 4);
+    const u128 d12 = d8 & (d4 >> 8), d20 = d12 & (d8 >> 12);
+    // One run, or none that may be a card's length (phone numbers, Unix times): the loop is as short.
+    if ((starts & (starts - 1)) == 0 || (starts & (uint64_t)d12) == 0)
+        return lone_runs_without_cards(buffer, total, base, starts, d, joiners);
     // The byte after each run that starts here (a run that runs off the window has none; one that ends
     // at the window's last byte is kept, as the loop keeps it: the byte after that is not shown).
     const u128 after = (d + (u128)starts) & ~d & ~((u128)1 << 127);
@@ -1431,9 +1436,6 @@ static uint64_t lone_runs_without_cards_vbmi(const uint8_t *buffer, size_t total
     const uint64_t lone_in_order = _pext_u64((uint64_t)lone_after, after_lo)
                                    | (_pext_u64((uint64_t)(lone_after >> 64), after_hi) << __builtin_popcountll(after_lo));
     const uint64_t lone = _pdep_u64(lone_in_order, starts);
-    // Runs of at least 12 and of at least 20 digits from a start.
-    const u128 d2 = d & (d >> 1), d4 = d2 & (d2 >> 2), d8 = d4 & (d4 >> 4);
-    const u128 d12 = d8 & (d4 >> 8), d20 = d12 & (d8 >> 12);
     const uint64_t cards = lone & (uint64_t)d12 & ~(uint64_t)d20;
     uint64_t none = lone & ~cards;
     if (cards == 0) return none;
