@@ -175,6 +175,25 @@ import Testing
         #expect(kept > 1_000_000)
     }
 
+    /// A probe that stops at a candidate has the next batch read a few records; a chunk whose columns
+    /// are not probed (a credential column) reads full batches again, whatever the chunk before left.
+    @Test func aTableThatIsNotProbedReadsFullBatches() {
+        let session = MaskSession(policy: .default, key: testKey)
+        let clean = (0..<1000).map { "\($0),shipped\n" }.joined() + "1000,ann@example.com\n"
+        let credentials = (0..<1000).map { "\($0),hunter\($0)\n" }.joined()
+        func limit(after text: String, columns: [String]) -> Int {
+            let masked = Array(text.utf8).withUnsafeBufferPointer {
+                CSVChunkMasker().mask($0, start: CSVChunkStart(header: CSVHeader(names: columns)), session: session)
+            }
+            #expect(masked.error == nil && masked.rows == 1000 + (columns[1] == "note" ? 1 : 0))
+            let batch = session.lendRecordBatch()
+            defer { session.giveBack(batch) }
+            return batch.recordLimit
+        }
+        #expect(limit(after: clean, columns: ["id", "note"]) == PlainRunProbe.recordsAfterStop)
+        #expect(limit(after: credentials, columns: ["id", "password"]) == TextRecordBatch.maxRecords)
+    }
+
     /// A value with PII in a long run of plain records, anywhere in it, is masked: the probe stops
     /// before its record, wherever it lies in a window, and a batch reads it.
     @Test func piiInALongPlainRunIsMasked() {

@@ -568,6 +568,8 @@ struct TextRecordBatch {
         defer { rewriter.forgetPreparedTokens() }
         var position = start
         let probes = probesPlainRecords && scan.stopAfter > .decode && !scan.scansEveryCell && !ASCII.isTokenByte(structural.0)
+        // Without probes (a table with a credential column after one without), full batches.
+        if !probes { batch.recordLimit = maxRecords }
         while position.offset < chunk.count {
             batch.removeAll()
             if probes && batch.keepPlainRecords(chunk, at: &position, plainRecords: plainRecords, keep: keep) {
