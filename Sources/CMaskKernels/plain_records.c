@@ -1,11 +1,13 @@
 // Runs of plain text records: CSV records whose fields are their values' bytes (no doubled quote inside
 // a quoted field, no backslash, which may start bytea's hex text), COPY rows without escapes (a NULL's
 // `\N` aside), each well formed as the record loop reads it, so that a run of them without a stage-1
-// candidate can be passed on without reading its fields (TextRecordBatch.keepPlainRecords). Quotes,
-// backslashes and line ends are found by glibc's memchr and memrchr and counted in byte lanes, each 32
-// or 64 bytes a step: such runs are tables of values without PII, with a quoted field or two a record.
+// candidate can be passed on without reading its fields (TextRecordBatch.keepPlainRecords). CSV quotes
+// and line ends are found by glibc's memchr and memrchr and counted in byte lanes, each 32 or 64 bytes
+// a step (such runs are tables of values without PII, with a quoted field or two a record); COPY rows,
+// whose NULLs come every few bytes in a dump's tables of nullable columns, from 64-byte block masks.
 #define _GNU_SOURCE
 #include "mask_kernels.h"
+#include "csv_kernel_internal.h"
 
 #include <string.h>
 
@@ -74,31 +76,106 @@ size_t mk_plain_csv_records(const uint8_t *bytes, size_t length, size_t offset, 
     return good;
 }
 
-size_t mk_plain_copy_records(const uint8_t *bytes, size_t length, size_t offset, size_t limit, size_t fields,
-                             size_t *records, int *irregular) {
+// A COPY block's masks: backslashes, 'N's, tabs and LFs of 64 bytes (zeros past `n`).
+typedef struct { uint64_t backslash, n, tab, lf; } copy_plain_masks;
+
+static void copy_plain_masks_scalar(const uint8_t *p, size_t n, copy_plain_masks *m) {
+    memset(m, 0, sizeof *m);
+    for (size_t i = 0; i < n; i++) {
+        const uint64_t bit = (uint64_t)1 << i;
+        if (p[i] == '\\') m->backslash |= bit;
+        if (p[i] == 'N') m->n |= bit;
+        if (p[i] == '\t') m->tab |= bit;
+        if (p[i] == '\n') m->lf |= bit;
+    }
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2")))
+static void copy_plain_masks_avx2(const uint8_t *p, size_t n, copy_plain_masks *m) {
+    if (n < 64) {
+        copy_plain_masks_scalar(p, n, m);
+        return;
+    }
+    const __m256i a = _mm256_loadu_si256((const __m256i *)p), b = _mm256_loadu_si256((const __m256i *)(p + 32));
+    m->backslash = mk_eq64_avx2(a, b, '\\');
+    m->n = mk_eq64_avx2(a, b, 'N');
+    m->tab = mk_eq64_avx2(a, b, '\t');
+    m->lf = mk_eq64_avx2(a, b, '\n');
+}
+
+__attribute__((target("avx512f,avx512bw")))
+static void copy_plain_masks_avx512(const uint8_t *p, size_t n, copy_plain_masks *m) {
+    // A masked load reads only the bytes asked for.
+    const __m512i v = _mm512_maskz_loadu_epi8(n >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << n) - 1), p);
+    m->backslash = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\\'));
+    m->n = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('N'));
+    m->tab = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\t'));
+    m->lf = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n'));
+}
+#endif
+
+// The rows are read 64 bytes a step from their masks: NULLs, tabs and LFs of a block at once, and a turn
+// a row for its field count (an earlier form found each `\N` by memchr, which on a dump's tables of
+// nullable columns was a call every few bytes).
+static size_t plain_copy_records(const uint8_t *bytes, size_t length, size_t offset, size_t limit, size_t fields,
+                                 size_t *records, int *irregular,
+                                 void (*block_masks)(const uint8_t *, size_t, copy_plain_masks *)) {
     *records = 0;
     *irregular = 0;
-    size_t i = offset;
+    if (offset >= length) return offset;
     const size_t end = length - offset > limit ? offset + limit : length;
-    while (i < end) {
-        const uint8_t *lf = memchr(bytes + i, '\n', end - i);
-        // A row ends at its LF, or the buffer's last at its end; one that the limit cuts is not whole.
-        if (!lf && end < length) break;
-        const size_t row_end = lf ? (size_t)(lf - bytes) : length;
-        // Each backslash is a NULL's: the whole field `\N`.
-        for (size_t p = i; p < row_end;) {
-            const uint8_t *backslash = memchr(bytes + p, '\\', row_end - p);
-            if (!backslash) break;
-            const size_t at = (size_t)(backslash - bytes);
-            const int null = at + 1 < row_end && bytes[at + 1] == 'N' && (at == i || bytes[at - 1] == '\t')
-                             && (at + 2 == row_end || bytes[at + 2] == '\t');
-            if (!null) return *irregular = 1, i;
-            p = at + 2;
+    // `good`: where the last whole plain row read so far ends; `tabs`: the open row's tabs so far;
+    // `after_separator`: the byte before the block is a tab or an LF (or the run's start).
+    size_t good = offset, rows = 0, tabs = 0;
+    uint64_t after_separator = 1;
+    for (size_t base = offset; base < end; base += 64) {
+        const size_t n = end - base < 64 ? end - base : 64;
+        copy_plain_masks m;
+        block_masks(bytes + base, n, &m);
+        const uint64_t separators = m.tab | m.lf;
+        // A backslash is a NULL's when it starts a field and `N` and a separator (or the buffer's end)
+        // follow: the two bytes after the block's `n` are read from the buffer (-1 past its end).
+        const int c0 = base + n < length ? bytes[base + n] : -1, c1 = base + n + 1 < length ? bytes[base + n + 1] : -1;
+        const uint64_t n_next = (m.n >> 1) | ((uint64_t)(c0 == 'N') << (n - 1));
+        uint64_t separator_after = (separators >> 2) | ((uint64_t)(c1 == '\t' || c1 == '\n' || c1 < 0) << (n - 1));
+        if (n >= 2) separator_after |= (uint64_t)(c0 == '\t' || c0 == '\n' || c0 < 0) << (n - 2);
+        const uint64_t starts_field = (separators << 1) | after_separator;
+        const uint64_t bad = m.backslash & ~(starts_field & n_next & separator_after);
+        // Rows end at LFs before the first bad backslash; a row's tabs must be the COPY line's less one.
+        const uint64_t before_bad = bad ? ((bad & (0 - bad)) - 1) : ~(uint64_t)0;
+        uint64_t from = 0;   // the block's first bit of the open row
+        for (uint64_t lfs = m.lf & before_bad; lfs; lfs &= lfs - 1) {
+            const unsigned i = (unsigned)__builtin_ctzll(lfs);
+            tabs += (size_t)__builtin_popcountll(m.tab & ((((uint64_t)1 << i) - 1) & ~(((uint64_t)1 << from) - 1)));
+            if (fields > 0 && tabs != fields - 1) return *irregular = 1, *records = rows, good;
+            rows++;
+            good = base + i + 1;
+            tabs = 0;
+            from = i + 1;
         }
-        // As many fields as the COPY line names columns (when it names them).
-        if (fields > 0 && mk_count_byte(bytes + i, row_end - i, '\t') != fields - 1) return *irregular = 1, i;
-        *records += 1;
-        i = lf ? row_end + 1 : length;
+        if (bad) return *irregular = 1, *records = rows, good;
+        tabs += (size_t)__builtin_popcountll(m.tab & ~(from >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << from) - 1)));
+        after_separator = (separators >> 63) & 1;
     }
-    return i;
+    // The buffer's last row needs no LF.
+    if (end == length && good < length) {
+        if (fields > 0 && tabs != fields - 1) return *irregular = 1, *records = rows, good;
+        *records = rows + 1;
+        return length;
+    }
+    *records = rows;
+    return good;
+}
+
+size_t mk_plain_copy_records(const uint8_t *bytes, size_t length, size_t offset, size_t limit, size_t fields,
+                             size_t *records, int *irregular) {
+#if defined(__x86_64__)
+    const mk_path path = mk_csv_path();
+    if (path == MK_PATH_WIDE)
+        return plain_copy_records(bytes, length, offset, limit, fields, records, irregular, copy_plain_masks_avx512);
+    if (path == MK_PATH_ACCELERATED)
+        return plain_copy_records(bytes, length, offset, limit, fields, records, irregular, copy_plain_masks_avx2);
+#endif
+    return plain_copy_records(bytes, length, offset, limit, fields, records, irregular, copy_plain_masks_scalar);
 }

@@ -233,6 +233,63 @@ import Testing
         #expect(Self.plainCopy("1\ta\tb\n2\ta\tb\n", fields: 3, limit: 9) == Run(end: 6, records: 1, irregular: false))
     }
 
+    /// The rows a reader that takes them one at a time (an LF, the backslashes in it, its tabs) finds
+    /// plain: what the block-mask kernel must find on every path.
+    static func plainCopyRows(_ b: [UInt8], from offset: Int, limit: Int, fields: Int) -> (end: Int, records: Int, irregular: Bool) {
+        var (i, records) = (offset, 0)
+        let end = min(b.count, offset + limit)
+        while i < end {
+            let lf = b[i..<end].firstIndex(of: 10)
+            if lf == nil && end < b.count { break }
+            let rowEnd = lf ?? b.count
+            for at in i..<rowEnd where b[at] == UInt8(ascii: "\\") {
+                let null = at + 1 < rowEnd && b[at + 1] == UInt8(ascii: "N") && (at == i || b[at - 1] == 9)
+                    && (at + 2 == rowEnd || b[at + 2] == 9)
+                if !null { return (i, records, true) }
+            }
+            if fields > 0 && b[i..<rowEnd].filter({ $0 == 9 }).count != fields - 1 { return (i, records, true) }
+            records += 1
+            i = lf.map { $0 + 1 } ?? b.count
+        }
+        return (i, records, false)
+    }
+
+    /// Random rows of tabs, LFs, NULLs, escapes and letters, from any offset with any limit: on every
+    /// path, the kernel ends the run where the row-at-a-time reading does, with as many rows, and says
+    /// irregular wherever that reading does (and also where a row the limit cuts holds an escape).
+    @Test(arguments: AcceleratedKernel.csvSplit.availablePaths)
+    func copyRowsReadByBlocksAsOneAtATime(_ path: KernelPath) {
+        var g = StageOneTests.Generator(state: 0xC0_7AB5)
+        let pieces = ["\t", "\t", "\n", "\\N", "\\N", "a", "bc", "N", "\\", "\\t", "x", "12", "\\\\N", "N\\",
+                      String(repeating: "y", count: 70)].map { Array($0.utf8) }
+        var differences = 0
+        for round in 0..<20_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int(g.next() % 40) { bytes += pieces[Int(g.next() % UInt64(pieces.count))] }
+            var offset = bytes.isEmpty ? 0 : Int(g.next() % UInt64(bytes.count + 1))
+            if g.next() % 2 == 0 { while offset > 0 && bytes[offset - 1] != 10 { offset -= 1 } }
+            let limit = g.next() % 3 == 0 ? 1 << 20 : Int(g.next() % 300)
+            let fields = Int(g.next() % 4)
+            let expected = Self.plainCopyRows(bytes, from: offset, limit: limit, fields: fields)
+            let ran = AcceleratedKernel.csvSplit.withPath(path) {
+                var (records, irregular): (Int, Int32) = (0, 0)
+                let end = bytes.withUnsafeBufferPointer {
+                    mk_plain_copy_records($0.baseAddress, $0.count, offset, limit, fields, &records, &irregular)
+                }
+                return (end, records, irregular != 0)
+            }
+            guard let found = ran else {
+                Issue.record("the path \(path) did not run")
+                return
+            }
+            if found.0 != expected.end || found.1 != expected.records || (expected.irregular && !found.2) {
+                differences += 1
+                if differences < 4 { Issue.record("round \(round): \(found) against \(expected) in \(String(decoding: bytes, as: UTF8.self).debugDescription) from \(offset) limit \(limit) fields \(fields)") }
+            }
+        }
+        #expect(differences == 0)
+    }
+
     /// COPY blocks of a dump: rows without PII (numbers, dates, words, NULLs) with PII now and then,
     /// escapes in a quarter of the rounds, and rows of the wrong width last: the probes keep most of the bytes, and the output,
     /// findings and error are the row loop's.
