@@ -125,17 +125,7 @@ import Testing
     func blocksOfManyLongRunsMatchScalar(_ fastPath: KernelPath) {
         var g = Generator(state: 0x1D5)
         func digits(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8(48 + g.next() % 10) } }
-        func luhnValid(_ n: Int) -> [UInt8] {
-            var number = digits(n - 1)
-            var sum = 0
-            for (i, d) in number.reversed().enumerated() {
-                var v = Int(d - 48)
-                if i % 2 == 0 { v *= 2; if v > 9 { v -= 9 } }
-                sum += v
-            }
-            number.append(UInt8(48 + (10 - sum % 10) % 10))
-            return number
-        }
+        func luhnValid(_ n: Int) -> [UInt8] { Self.withLuhnCheckDigit(digits(n - 1)) }
         let separators = Array(",,,\n ;-.x\t".utf8)
         let structural: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")]
         var kept = 0
@@ -429,20 +419,24 @@ import Testing
         }
     }
 
+    /// `digits` (ASCII) and the Luhn check digit that completes them.
+    static func withLuhnCheckDigit(_ digits: [UInt8]) -> [UInt8] {
+        var sum = 0
+        for (i, d) in digits.reversed().enumerated() {
+            var v = Int(d - 48)
+            if i % 2 == 0 { v *= 2; if v > 9 { v -= 9 } }
+            sum += v
+        }
+        return digits + [UInt8(48 + (10 - sum % 10) % 10)]
+    }
+
     /// Digit text: runs of every length that matters, Luhn-valid cards in each grouping stage 2 accepts,
     /// issuable SSNs in each shape, dates, times, IPv4 addresses and UUID-like parts, glued by joiners
     /// (space, '-', '.') and by bytes that end a group.
     static func digitText(_ g: inout Generator, bytes count: Int) -> [UInt8] {
         func digits(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8(48 + g.next() % 10) } }
         func card(_ groups: [Int], joiner: UInt8) -> [UInt8] {
-            var number = [UInt8(ascii: "4")] + digits(groups.reduce(0, +) - 2)
-            var sum = 0
-            for (i, d) in number.reversed().enumerated() {
-                var v = Int(d - 48)
-                if i % 2 == 0 { v *= 2; if v > 9 { v -= 9 } }
-                sum += v
-            }
-            number.append(UInt8(48 + (10 - sum % 10) % 10))
+            let number = Self.withLuhnCheckDigit([UInt8(ascii: "4")] + digits(groups.reduce(0, +) - 2))
             var out: [UInt8] = [], at = 0
             for (i, n) in groups.enumerated() {
                 if i > 0 { out.append(joiner) }
