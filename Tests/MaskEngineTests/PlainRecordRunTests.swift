@@ -194,6 +194,23 @@ import Testing
         #expect(limit(after: credentials, columns: ["id", "password"]) == TextRecordBatch.maxRecords)
     }
 
+    /// A custom detector reads every cell, candidates or not: records without a stage-1 candidate that
+    /// it matches are masked, never kept by a probe.
+    @Test func aCustomDetectorsMatchesInPlainRecordsAreMasked() throws {
+        let policy = try PolicyFile.parse("version: 1\ndetectors:\n  - {name: employee_id, pattern: 'EMP-[0-9]{6}', action: redact}\n")
+        let session = MaskSession(policy: policy, key: testKey)
+        let text = (0..<3000).map { "\($0),shipped,EMP-\(100_000 + $0)\n" }.joined()
+        let masked = Array(text.utf8).withUnsafeBufferPointer {
+            CSVChunkMasker().mask($0, start: CSVChunkStart(header: CSVHeader(names: ["id", "status", "employee"])), session: session)
+        }
+        let output = String(decoding: masked.output, as: UTF8.self)
+        #expect(masked.error == nil && masked.findings.count == 3000)
+        #expect(!output.contains("EMP-1") && output.contains("2999,shipped,"))
+        let batch = session.lendRecordBatch()
+        defer { session.giveBack(batch) }
+        #expect(batch.probeKeptBytes == 0)
+    }
+
     /// A value with PII in a long run of plain records, anywhere in it, is masked: the probe stops
     /// before its record, wherever it lies in a window, and a batch reads it.
     @Test func piiInALongPlainRunIsMasked() {
