@@ -609,7 +609,6 @@ static void derive(const uint8_t *buffer, size_t total, const raw_block *r, cons
 
 typedef void (*raw_function)(const uint8_t *p, const uint8_t s[4], raw_block *r);
 
-
 // Class masks of the 64 bytes at `offset`, bytes at or past `total` read as zero.
 static void raw_at(raw_function raw, const uint8_t *buffer, size_t total, size_t offset, const uint8_t s[4],
                    raw_block *r) {

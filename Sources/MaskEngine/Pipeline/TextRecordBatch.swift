@@ -479,12 +479,11 @@ struct TextRecordBatch {
     /// stage 1 reads past a value to keep a candidate (a joiner and digits after a run, a domain after
     /// an '@') a zero never offers, and what it reads to drop one (a digit run's end, for a lone run) a
     /// line end gives as a zero does: so a value that ends before this position is one that walk passes.
-    mutating func firstPossibleCandidate(in chunk: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+    private mutating func firstPossibleCandidate(in chunk: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
         guard start < end else { return 0 }
         var bytes = UnsafeBufferPointer(rebasing: chunk[start..<end])
         if end == chunk.count {
-            decoded.removeAll(keepingAtMost: 1 << 20)
-            let copy = decoded.continueWriting(atMost: bytes.count + 1)
+            let copy = decoded.startWriting(atMost: bytes.count + 1)
             // Sound: room was made for the bytes and the zero after them.
             copy.update(from: bytes.baseAddress!, count: bytes.count)
             copy[bytes.count] = 0

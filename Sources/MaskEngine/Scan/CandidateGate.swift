@@ -87,9 +87,11 @@ struct CandidateGate {
         return ((block << 6) + lowest.trailingZeroBitCount, Self.candidates(masks[block]) & lowest != 0)
     }
 
-    /// A block's candidates and the starts of its long runs at bytes that are no letter or digit.
+    /// A block's candidates and the starts of its long runs at bytes that are no letter or digit: where
+    /// a value that lies between bytes that are no token byte may hold a candidate (the plain-record
+    /// probe asks it too, `StageOneIndex.firstPossibleCandidate`).
     @inline(__always)
-    private static func possible(_ m: mk_block_masks) -> UInt64 { candidates(m) | m.otherstart }
+    static func possible(_ m: mk_block_masks) -> UInt64 { candidates(m) | m.otherstart }
 
     @inline(__always)
     private static func candidates(_ m: mk_block_masks) -> UInt64 {

@@ -213,8 +213,7 @@ public final class StageOneIndex {
             let windowLast = min(last, b + windowBlocks - 1)
             ensure(max(lower, b << 6), min(upper, (windowLast + 1) << 6))
             for k in b...windowLast {
-                let m = block(k)
-                let bits = Self.clip(m.anchor | m.digitstart | m.tokenstart | m.otherstart, block: k, lower, upper)
+                let bits = Self.clip(CandidateGate.possible(block(k)), block: k, lower, upper)
                 if bits != 0 { return (k << 6) + bits.trailingZeroBitCount }
             }
             b = windowLast + 1
