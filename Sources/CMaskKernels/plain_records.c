@@ -26,8 +26,9 @@ size_t mk_count_byte(const uint8_t *bytes, size_t length, uint8_t byte) {
 }
 
 size_t mk_plain_csv_records(const uint8_t *bytes, size_t length, size_t offset, size_t limit, uint8_t delimiter,
-                            size_t *records, int *irregular) {
+                            size_t *records, size_t *lines, int *irregular) {
     *records = 0;
+    *lines = 0;
     *irregular = 0;
     if (offset >= length) return offset;
     size_t end = length - offset > limit ? offset + limit : length;
@@ -36,8 +37,9 @@ size_t mk_plain_csv_records(const uint8_t *bytes, size_t length, size_t offset, 
         end = (size_t)(backslash - bytes);
         *irregular = 1;
     }
-    // `good`: where the last whole plain record read so far ends; `seen`: records up to there.
-    size_t good = offset, seen = 0, counted = 0, i = offset;
+    // `good`: where the last whole plain record read so far ends; `seen`: records up to there, `seen_lines`
+    // the LFs up to there (those inside quoted fields too: `quoted_lfs`).
+    size_t good = offset, seen = 0, counted = 0, quoted_lfs = 0, seen_lines = 0, i = offset;
     for (;;) {
         // The bytes outside quotes up to the next quote: each LF there ends a record.
         const uint8_t *quote = memchr(bytes + i, '"', end - i);
@@ -47,32 +49,37 @@ size_t mk_plain_csv_records(const uint8_t *bytes, size_t length, size_t offset, 
             good = (size_t)((const uint8_t *)memrchr(bytes + i, '\n', stop - i) - bytes) + 1;
             counted += lfs;
             seen = counted;
+            seen_lines = counted + quoted_lfs;
         }
         if (!quote) break;
         // A quote opens a field: at a record's start or after a delimiter.
         const size_t open = stop;
-        if (open > offset && bytes[open - 1] != delimiter && bytes[open - 1] != '\n') return *irregular = 1, *records = seen, good;
+        if (open > offset && bytes[open - 1] != delimiter && bytes[open - 1] != '\n')
+            return *irregular = 1, *records = seen, *lines = seen_lines, good;
         // It closes before a delimiter, an LF, a CR LF or the buffer's end, and is not doubled.
         const uint8_t *close = memchr(bytes + open + 1, '"', end - open - 1);
         if (!close) {
             // Past the limit or a backslash (already irregular), or never closed (a malformed record).
             if (end == length) *irregular = 1;
-            return *records = seen, good;
+            return *records = seen, *lines = seen_lines, good;
         }
         const size_t after = (size_t)(close - bytes) + 1;
+        quoted_lfs += mk_count_byte(bytes + open + 1, after - open - 2, '\n');
         if (after < length) {
             const uint8_t b = bytes[after];
             const int crlf = b == '\r' && after + 1 < length && bytes[after + 1] == '\n';
-            if (b != delimiter && b != '\n' && !crlf) return *irregular = 1, *records = seen, good;
+            if (b != delimiter && b != '\n' && !crlf) return *irregular = 1, *records = seen, *lines = seen_lines, good;
         }
         i = after;
     }
     // The buffer's last record needs no LF.
     if (end == length && good < length) {
         *records = counted + 1;
+        *lines = counted + quoted_lfs;
         return length;
     }
     *records = seen;
+    *lines = seen_lines;
     return good;
 }
 

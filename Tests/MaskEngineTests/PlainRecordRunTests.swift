@@ -12,12 +12,14 @@ import Testing
         var description: String { "end \(end), \(records) records\(irregular ? ", irregular" : "")" }
     }
 
+    /// The CSV kernel's run from `offset`; its lines must be the LFs of the bytes it keeps.
     static func plain(_ text: String, from offset: Int = 0, limit: Int = 1 << 20) -> Run {
         let bytes = Array(text.utf8)
-        var (records, irregular): (Int, Int32) = (0, 0)
+        var (records, lines, irregular): (Int, Int, Int32) = (0, 0, 0)
         let end = bytes.withUnsafeBufferPointer {
-            mk_plain_csv_records($0.baseAddress, $0.count, offset, limit, UInt8(ascii: ","), &records, &irregular)
+            mk_plain_csv_records($0.baseAddress, $0.count, offset, limit, UInt8(ascii: ","), &records, &lines, &irregular)
         }
+        #expect(lines == bytes[offset..<end].filter { $0 == 10 }.count, "lines of \(text.debugDescription) from \(offset)")
         return Run(end: end, records: records, irregular: irregular != 0)
     }
 

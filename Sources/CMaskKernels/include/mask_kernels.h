@@ -225,15 +225,16 @@ mk_email_domain_run mk_email_domain_run_scalar(const uint8_t *bytes, size_t star
 /// (`*records`): records that end at an LF, or at `length` (the buffer's last), whose quoted fields open
 /// at a field's start, close before a delimiter, an LF, a CR LF or the buffer's end, and hold no doubled
 /// quote, with no backslash anywhere; `offset` when the first record is not such a one, or is not whole
-/// within the limit. `*irregular`: the run ends at a record that is not plain (rather than at the limit).
+/// within the limit. `*lines`: the LFs they hold, quoted ones too. `*irregular`: the run ends at a record
+/// that is not plain (rather than at the limit).
 size_t mk_plain_csv_records(const uint8_t *bytes, size_t length, size_t offset, size_t limit, uint8_t delimiter,
-                            size_t *records, int *irregular);
+                            size_t *records, size_t *lines, int *irregular);
 
 /// Where the plain COPY text rows from `offset` end, within `limit` bytes, and how many they are
 /// (`*records`): rows that end at an LF, or at `length` (the buffer's last), with no backslash but a
 /// NULL's (a whole field `\N`), and `fields` fields each (any number when 0); `offset` when the first row
-/// is not such a one, or is not whole within the limit. `*irregular`: the run ends at a row that is not
-/// plain (rather than at the limit).
+/// is not such a one, or is not whole within the limit (a row holds no LF but its end: its lines are
+/// its rows). `*irregular`: the run ends at a row that is not plain (rather than at the limit).
 size_t mk_plain_copy_records(const uint8_t *bytes, size_t length, size_t offset, size_t limit, size_t fields,
                              size_t *records, int *irregular);
 

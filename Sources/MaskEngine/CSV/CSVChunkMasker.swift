@@ -84,10 +84,11 @@ public struct CSVChunkMasker {
             from: TextRecordBatch.Position(offset: 0, line: start.line, row: start.rowIndex), session: session,
             probesPlainRecords: probesPlainRecords,
             plainRecords: { offset, limit in
-                var (records, irregular): (Int, Int32) = (0, 0)
+                var (records, lines, irregular): (Int, Int, Int32) = (0, 0, 0)
                 // Sound: the kernel reads inside the chunk.
-                let end = mk_plain_csv_records(chunk.baseAddress, chunk.count, offset, limit, delimiter, &records, &irregular)
-                return (end, records, irregular != 0)
+                let end = mk_plain_csv_records(chunk.baseAddress, chunk.count, offset, limit, delimiter, &records, &lines,
+                                               &irregular)
+                return (end, records, lines, irregular != 0)
             },
             parse: { position, index, batch in
                 parseBatch(chunk, at: &position, index: index, start: start,

@@ -103,7 +103,8 @@ public struct CopyTextChunkMasker {
                 var (records, irregular): (Int, Int32) = (0, 0)
                 // Sound: the kernel reads inside the chunk.
                 let end = mk_plain_copy_records(chunk.baseAddress, chunk.count, offset, limit, fields, &records, &irregular)
-                return (end, records, irregular != 0)
+                // A row's only LF is its end (an LF in a value is escaped): its lines are its rows.
+                return (end, records, records, irregular != 0)
             },
             parse: { position, index, batch in
                 parseBatch(chunk, at: &position, index: index, start: start,

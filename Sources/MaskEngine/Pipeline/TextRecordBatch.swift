@@ -499,10 +499,10 @@ struct TextRecordBatch {
     /// Keeps the whole plain records at `position` that hold no candidate, as `mask` passes a batch
     /// without findings, when `plainProbe` says to probe; returns whether it kept any, and sets the
     /// records the next batch reads. `plainRecords(offset, limit)`: where the plain whole records from
-    /// `offset` end within `limit` bytes (`offset` when the first is not one), how many they are, and
-    /// whether a record that is not plain ends them.
+    /// `offset` end within `limit` bytes (`offset` when the first is not one), how many they are, the
+    /// lines they hold, and whether a record that is not plain ends them.
     private mutating func keepPlainRecords(_ chunk: UnsafeBufferPointer<UInt8>, at position: inout Position,
-                                           plainRecords: (Int, Int) -> (end: Int, records: Int, irregular: Bool),
+                                           plainRecords: PlainRecords,
                                            keep: (Range<Int>, Int) -> Void) -> Bool {
         // A batch that waits reads as many records as the last probe said.
         guard plainProbe.shouldProbe() else { return false }
@@ -515,14 +515,11 @@ struct TextRecordBatch {
         let candidate = firstPossibleCandidate(in: chunk, start, start + read)
         // The batch read next starts with no bytes, as `mask` emptied it.
         decoded.removeAll(keepingAtMost: 1 << 20)
-        let (end, rows, irregular) = plainRecords(start, candidate)
+        let (end, rows, lines, irregular) = plainRecords(start, candidate)
         if plainProbe.record(kept: end - start, stopped: candidate < read || irregular) {
             recordLimit = PlainRunProbe.recordsAfterStop
         }
         guard end > start else { return false }
-        let kept = UnsafeBufferPointer(rebasing: chunk[start..<end])
-        // Sound: `kept` lies inside the chunk.
-        let lines = mk_count_byte(kept.baseAddress, kept.count, UInt8(ascii: "\n"))
         keep(start..<end, rows)
         probeKeptBytes += end - start
         position.offset = end
@@ -530,6 +527,11 @@ struct TextRecordBatch {
         position.row += rows
         return true
     }
+
+    /// A format's reading of plain records (see `keepPlainRecords`): from an offset, within a limit of
+    /// bytes, where they end, how many they are, the lines they hold, and whether a record that is not
+    /// plain ends them.
+    typealias PlainRecords = (_ offset: Int, _ limit: Int) -> (end: Int, records: Int, lines: Int, irregular: Bool)
 
     /// Where a format's parser is in its chunk: the byte, the 1-based line and the 0-based row.
     struct Position {
@@ -553,7 +555,7 @@ struct TextRecordBatch {
     /// an optional closure: that would escape, and its context be allocated for every chunk.)
     static func mask(_ chunk: UnsafeBufferPointer<UInt8>, structural: (UInt8, UInt8, UInt8, UInt8), from start: Position,
                      session: MaskSession, probesPlainRecords: Bool = false,
-                     plainRecords: (Int, Int) -> (end: Int, records: Int, irregular: Bool) = { offset, _ in (offset, 0, true) },
+                     plainRecords: PlainRecords = { offset, _ in (offset, 0, 0, true) },
                      parse: (inout Position, StageOneIndex, inout TextRecordBatch) -> StreamError?,
                      context: (Int) -> ColumnContext?, actions: (Int) -> ActionTable,
                      write: (Record, TextRecordBatch, Int) -> Void,
