@@ -26,9 +26,11 @@ import hashlib
 import json
 import os
 import random
-import struct
 import sys
 import uuid
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from wire_stream import write_text_table  # noqa: E402
 
 WORDS = "the of and to in is was for on that with as by at from this be have are or an it not but".split()
 
@@ -45,24 +47,9 @@ def write(path, header, row, mb=20):
 
 
 def wire(csv_path, wire_path):
-    def message(kind, body):
-        return kind + struct.pack(">i", len(body) + 4) + body
     with open(csv_path, newline="") as f, open(wire_path, "wb") as out:
         rows = csv.reader(f)
-        header = next(rows)
-        body = struct.pack(">h", len(header))
-        for name in header:
-            body += name.encode() + b"\0" + struct.pack(">ihihih", 0, 0, 25, -1, -1, 0)
-        out.write(message(b"T", body))
-        count = 0
-        for row in rows:
-            body = struct.pack(">h", len(row))
-            for value in row:
-                b = value.encode()
-                body += struct.pack(">i", len(b)) + b
-            out.write(message(b"D", body))
-            count += 1
-        out.write(message(b"C", b"SELECT %d\0" % count) + message(b"Z", b"I"))
+        write_text_table(out, next(rows), rows)
 
 
 def numbers(d):

@@ -39,8 +39,11 @@ import hashlib
 import json
 import os
 import random
-import struct
+import sys
 import uuid
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from wire_stream import write_text_table  # noqa: E402
 
 WORDS = ("the of and to in is was for on that with as by at from this be have are or an it not but "
          "which were been has their more will would").split()
@@ -201,10 +204,6 @@ TABLES = {
 }
 
 
-def message(kind, body):
-    return kind + struct.pack(">i", len(body) + 4) + body
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("dir")
@@ -225,18 +224,7 @@ def main():
             w.writerow(header)
             w.writerows(rows)
         with open(os.path.join(args.dir, name + ".wire"), "wb") as out:
-            body = struct.pack(">h", len(header))
-            for column in header:
-                body += column.encode() + b"\0" + struct.pack(">ihihih", 0, 0, 25, -1, -1, 0)
-            out.write(message(b"T", body))
-            for row in rows:
-                cells = struct.pack(">h", len(row))
-                for v in row:
-                    e = v.encode()
-                    cells += struct.pack(">i", len(e)) + e
-                out.write(message(b"D", cells))
-            out.write(message(b"C", f"SELECT {len(rows)}".encode() + b"\0"))
-            out.write(message(b"Z", b"I"))
+            write_text_table(out, header, rows)
         print(f"{name}: {len(rows)} rows")
 
 
