@@ -20,15 +20,31 @@ final class ProxyRig {
     init(upstream: String, masking: Masking, proxyArguments: [String] = [], serveArguments: [String] = []) throws {
         scratch = try ScratchDirectory("fault-proxy")
         socketPath = scratch.path + "/maskd.sock"
-        port = freeTCPPort()
-        var arguments = ["proxy", "--listen", "127.0.0.1:\(port)", "--upstream", upstream, "--threads", "2"] + proxyArguments
+        var daemon: [String] = []
         if masking == .daemon {
             serve = try Self.startServe(socketPath, log: scratch.path + "/serve.log", arguments: serveArguments)
-            arguments += ["--maskd", socketPath]
+            daemon = ["--maskd", socketPath]
         }
-        proxy = try DaemonProcess(arguments, logPath: scratch.path + "/proxy.log")
-        guard let probe = connectTCP(port: port) else { throw TestPostgresError("maskd proxy did not listen: \(proxy.log)") }
-        close(probe)
+        // A free port can be taken between its choice and the proxy's bind (the suites start PostgreSQL
+        // clusters and clients in parallel: "Address already in use" once in a CI run): a new port then.
+        var attempt = 0
+        while true {
+            attempt += 1
+            let candidate = freeTCPPort()
+            let process = try DaemonProcess(["proxy", "--listen", "127.0.0.1:\(candidate)", "--upstream", upstream, "--threads", "2"]
+                                            + proxyArguments + daemon, logPath: scratch.path + "/proxy-\(attempt).log")
+            if let probe = connectTCP(port: candidate) {
+                close(probe)
+                (port, proxy) = (candidate, process)
+                break
+            }
+            let log = process.log
+            process.signal(SIGKILL)
+            _ = process.wait(seconds: 10)
+            guard attempt < 3 && log.contains("Address already in use") else {
+                throw TestPostgresError("maskd proxy did not listen: \(log)")
+            }
+        }
     }
 
     static func startServe(_ socketPath: String, log: String, arguments: [String] = []) throws -> DaemonProcess {
