@@ -42,7 +42,8 @@
 //   digit      = '0' <= b <= '9'
 //   structural = b in {s0, s1, s2, s3}
 //   longrun    = b and the 15 bytes after it are all token bytes [A-Za-z0-9_.~-]
-//   otherstart = longrun, b is a token byte but no letter or digit, and the byte before it no token byte
+//   otherstart = longrun, b is a token byte but no letter or digit, the byte before it no token byte, and
+//                (given the catalogue's prefixes) a token can start at b (`other_start_kept`)
 //   tokenstart = longrun, b is a letter or digit and the byte before it is not, and (given the catalogue's
 //                prefixes) a token rule's first bytes are at b (`token_starts`)
 // Credential keywords are found Teddy-style: four nibble-table lookups (bytes p..p+3, case folded)
@@ -732,6 +733,30 @@ static uint64_t token_starts(const uint8_t *buffer, size_t total, size_t base, u
     return kept;
 }
 
+// Whether a long run that starts at `s` with a token byte that is no letter or digit (`-`, `_`, `.`, `~`)
+// starts a token SecretDetector.token can find: a catalogue prefix, or an Azure AD client secret's shape
+// (three bytes, a digit, then `Q~` at 5: SecretDetector.suffixedToken). Its other shapes start at a letter
+// or digit (a suffixed token's head, a JWT's `eyJ`, a Discord bot token's 'M', 'N' or 'O'), or hold a
+// space within the run's 16 bytes (a PEM block's `-----BEGIN `, which its five dashes anchor). The
+// cursor tries a token at a value's first byte only (`CellEdges`), so these starts matter where a value
+// starts: a negative number with many digits (`-122.41941550000001`, `-4451292327690245682`) was a value
+// scanned for nothing (Benchmarks/RESULTS.md). The run's 16 bytes lie in the buffer.
+static inline int other_start_kept(const uint8_t *buffer, size_t total, size_t s, const mk_token_prefixes *prefixes) {
+    const uint8_t *p = buffer + s;
+    if (p[5] == '~' && p[4] == 'Q' && (unsigned)(p[3] - '0') < 10) return 1;
+    return prefix_starts_at(buffer, total, s, prefixes);
+}
+
+// The other starts `bits` of the block at `base` that `other_start_kept` keeps.
+static uint64_t other_starts(const uint8_t *buffer, size_t total, size_t base, uint64_t bits,
+                             const mk_token_prefixes *prefixes) {
+    uint64_t kept = 0;
+    for (uint64_t rest = bits; rest; rest &= rest - 1) {
+        if (other_start_kept(buffer, total, base + (size_t)__builtin_ctzll(rest), prefixes)) kept |= rest & -rest;
+    }
+    return kept;
+}
+
 // The encoded '@' digits `bits` of the block at `base` whose escape is whole before them, as
 // EmailDetector.encodedSeparator reads it: `%40`, `\u0040`, `&#64;` or `&#0064;`, `&#x40;` or `&#x0040;`. The
 // class masks pair any of the digits with any of the bytes before them, and one such pair is "x64", in
@@ -806,6 +831,7 @@ static void classify_with(raw_function raw, const uint8_t *buffer, size_t total,
             underscores = prefixed_underscores(buffer, total, offset, current->alnum, underscores, prefixes);
         out[b].anchor |= underscores;
         uint64_t token_bits = out[b].longrun & word_starts;
+        if (out[b].otherstart && prefixes) out[b].otherstart = other_starts(buffer, total, offset, out[b].otherstart, prefixes);
         out[b].tokenstart = token_bits && prefixes
             ? token_starts(buffer, total, offset, token_bits, wide(current->alnum, next->alnum), prefixes) : token_bits;
         swap = current; current = next; next = swap;
@@ -1153,7 +1179,8 @@ static inline void classify_lanes(lane_raw_function raw, const uint8_t *buffer, 
             if (m.encoded[j]) o->digitstart |= encoded_escapes(buffer, (size_t)offset, m.encoded[j]);
             o->structural = r.structural[1 + j];
             o->longrun = m.longrun[j];
-            o->otherstart = m.otherstart[j];
+            o->otherstart = m.otherstart[j] && prefixes
+                ? other_starts(buffer, total, (size_t)offset, m.otherstart[j], prefixes) : m.otherstart[j];
             uint64_t token_bits = m.longrun[j] & m.word_starts[j];
             if (list && prefixes) {
                 list(&token_list, token_bits, (unsigned)j);

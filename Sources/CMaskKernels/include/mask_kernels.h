@@ -44,8 +44,10 @@ typedef struct {
     /// (see classify.c); without, every one.
     uint64_t tokenstart;
     /// Starts of long runs (`longrun` bytes whose preceding byte in the buffer is no token byte) at a byte
-    /// that is no letter or digit (`_`, `.`, `~`, `-`): where a value that starts there gets a candidate of
-    /// its own (`CellEdges`), which the column batches' walk looks for without reading the bytes.
+    /// that is no letter or digit (`_`, `.`, `~`, `-`), where (given the catalogue's prefixes) a token can
+    /// start (a prefix, or an Azure AD client secret's `Q~` shape): where a value that starts there gets a
+    /// candidate of its own (`CellEdges`) that may find something, which the column batches' walk looks for
+    /// without reading the bytes.
     uint64_t otherstart;
 } mk_block_masks;
 

@@ -67,10 +67,12 @@ struct CandidateGate {
 
     /// The first position at or after `position` where a value that starts there or later may hold a
     /// candidate: what `firstCandidate` finds, and the start of a long token run at a byte that is no
-    /// letter or digit (`mk_block_masks.otherstart`, where `CellEdges.addsBetweenNeutralBytes` adds one for a
-    /// value that starts there). So a value at or after `position` that ends at or before it has no
-    /// candidate, when each value follows a byte that is no token byte (then a long run's bit at a value's
-    /// first byte is the run's start): the column batches' walk skips such values by their ends alone
+    /// letter or digit where a token can start (`mk_block_masks.otherstart`, where
+    /// `CellEdges.addsBetweenNeutralBytes` adds one for a value that starts there). So a value at or
+    /// after `position` that ends at or before it has no candidate (or, at its first byte, only a run's
+    /// start where no token can start), when each value follows a byte that is no token byte (then a
+    /// long run's bit at a value's first byte is the run's start): the column batches' walk skips such
+    /// values by their ends alone
     /// (`TextRecordBatch.scan`). `isCandidate`: the position is one that `CandidateCursor` yields (a value
     /// that holds it has a candidate, as `hasCandidates` would answer), not only a run's start.
     @inline(__always)
@@ -87,9 +89,9 @@ struct CandidateGate {
         return ((block << 6) + lowest.trailingZeroBitCount, Self.candidates(masks[block]) & lowest != 0)
     }
 
-    /// A block's candidates and the starts of its long runs at bytes that are no letter or digit: where
-    /// a value that lies between bytes that are no token byte may hold a candidate (the plain-record
-    /// probe asks it too, `StageOneIndex.firstPossibleCandidate`).
+    /// A block's candidates and the starts of its long runs at bytes that are no letter or digit where a
+    /// token can start (`otherstart`): where a value that lies between bytes that are no token byte may
+    /// hold a finding (the plain-record probe asks it too, `StageOneIndex.firstPossibleCandidate`).
     @inline(__always)
     static func possible(_ m: mk_block_masks) -> UInt64 { candidates(m) | m.otherstart }
 

@@ -90,11 +90,19 @@ struct CellEdges {
     /// What `CellEdges` adds for a cell that lies between neutral bytes (`isNeutral`), without reading
     /// them: no digit run or word is cut, no run is judged a fraction by a '.' before the cell, and a
     /// first letter or digit is judged by the kernel's own `tokenstart` bit (a candidate of the masks
-    /// already), so only a long run from a first byte that is neither (`-----BEGIN`, `_token…`) is added. The column batches' gate asks this for most values; built from a whole
-    /// `CellEdges` it cost 2.4 % more instructions on PII-free CSV (Benchmarks/RESULTS.md).
+    /// already), so only a long run from a first byte that is neither (`_token…`, `-x8Q~…`) is added.
+    /// The column batches' gate asks this for most values; built from a whole `CellEdges` it cost 2.4 %
+    /// more instructions on PII-free CSV (Benchmarks/RESULTS.md).
+    ///
+    /// After a byte that is no token byte the kernel's `otherstart` bit is that run's start where a token
+    /// can start there (`other_start_kept`: the cursor's token start at the first byte finds nothing
+    /// else, so a negative number with many digits adds nothing); after a neutral token byte (a `-`, `_`
+    /// or `~` delimiter) the kernel saw no run start, and the run is added as it is.
     @inline(__always)
     static func addsBetweenNeutralBytes(_ bytes: UnsafeBufferPointer<UInt8>, _ lower: Int, _ m: mk_block_masks) -> Bool {
-        !ASCII.isAlnum(bytes[lower]) && m.longrun & (1 << UInt64(lower & 63)) != 0
+        let bit: UInt64 = 1 << UInt64(lower & 63)
+        guard !ASCII.isAlnum(bytes[lower]), m.longrun & bit != 0 else { return false }
+        return m.otherstart & bit != 0 || lower > 0 && ASCII.isTokenByte(bytes[lower - 1])
     }
 
     /// Whether the cursor yields a candidate of the edges' own, whatever the masks hold (the token start
