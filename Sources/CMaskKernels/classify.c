@@ -1229,8 +1229,10 @@ static inline void classify_lanes(lane_raw_function raw, const uint8_t *buffer, 
                 may_keep[j] |= (uint64_t)token_start_may_pass(buffer, total, (size_t)base + 64 * j + i, prefixes,
                                                               (m.token_suffix[j] >> i) & 1) << i;
             }
+            // Only the blocks with a start left: a compress of each of the eight cost more than the test saved
+            // on tables with a digest or a session key a row (`sessions`, Benchmarks/RESULTS.md).
             token_list.count = 0;
-            for (int j = 0; j < count; j++) list(&token_list, may_keep[j], (unsigned)j);
+            for (int j = 0; j < count; j++) if (may_keep[j]) list(&token_list, may_keep[j], (unsigned)j);
         }
         for (size_t k = 0; k < token_list.count; k++) {
             const unsigned j = token_list.block[k], i = token_list.at[k];
