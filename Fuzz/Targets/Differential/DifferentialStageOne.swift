@@ -4,8 +4,9 @@ import Synchronization
 
 /// Stage 1's AVX2 kernel against its scalar twin, each forced and asserted to run, on random buffers,
 /// windows (start, length) and structural bytes (four zeros among them: none); the masks with a one-line
-/// definition (digits, structural bytes, long runs; token starts only at word starts of long runs)
-/// against a byte loop too. Without AVX2 on the CPU the target compares nothing and says so on its first input.
+/// definition (digits, structural bytes, long runs; token starts only at word starts of long runs; other
+/// starts only at long runs' starts, at every Azure secret's shape and at no start no prefix's pair
+/// begins) against a byte loop too. Without AVX2 on the CPU the target compares nothing and says so on its first input.
 public enum DifferentialStageOne: DifferentialTarget {
     public static let name = "DifferentialStageOne"
 
@@ -78,14 +79,33 @@ public enum DifferentialStageOne: DifferentialTarget {
                 else if set(s.structural) != isStructural { field = "structural"; expected = isStructural }
                 else if set(s.longrun) != longrun { field = "longrun"; expected = longrun }
                 else if set(s.tokenstart) && !(longrun && wordstart) { field = "tokenstart"; expected = false }
-                else if case let otherstart = longrun && !isAlnum(bytes[p]) && (p == 0 || !isTokenByte(bytes[p - 1])),
-                        set(s.otherstart) != otherstart { field = "otherstart"; expected = otherstart }
+                else if case let runStart = longrun && !isAlnum(bytes[p]) && (p == 0 || !isTokenByte(bytes[p - 1])),
+                        case let kept = set(s.otherstart),
+                        // A run's start where a token can start: always at an Azure AD client secret's
+                        // shape (a digit three bytes on, then `Q~`), never where no catalogue prefix's
+                        // first two bytes are (the catalogue's pair table), and only at a run's start.
+                        kept && !runStart || runStart && (azureShape(bytes, p) && !kept || !prefixPair(bytes, p) && !azureShape(bytes, p) && kept) {
+                    field = "otherstart"; expected = !kept
+                }
                 if let field {
                     return DifferentialMismatch("\(field) at byte \(p): kernel \(!expected), byte loop \(expected) (\(at))")
                 }
             }
         }
         return nil
+    }
+
+    /// An Azure AD client secret's shape at `p`: a digit three bytes on, then `Q~`.
+    static func azureShape(_ bytes: [UInt8], _ p: Int) -> Bool {
+        p + 5 < bytes.count && bytes[p + 5] == UInt8(ascii: "~") && bytes[p + 4] == UInt8(ascii: "Q")
+            && bytes[p + 3] >= 0x30 && bytes[p + 3] <= 0x39
+    }
+
+    /// Whether the two bytes at `p` are the first two of a catalogue prefix (the kernel's pair table).
+    static func prefixPair(_ bytes: [UInt8], _ p: Int) -> Bool {
+        guard p + 1 < bytes.count else { return true }
+        let pair = Int(bytes[p]) | Int(bytes[p + 1]) << 8
+        return (StageOneIndex.tokenPrefixes.pointee.pairs[pair >> 6] >> UInt64(pair & 63)) & 1 == 1
     }
 
     static func isAlnum(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A) }
