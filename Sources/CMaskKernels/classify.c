@@ -33,7 +33,8 @@
 //                after "-u" / "-U" (`curl -u user:pw`, `--user`, `--proxy-user`)
 //              | the first of five '-' (a PEM block)
 //              | '$' after a letter or digit (every password hash's shape has one: the '$' after its scheme,
-//                `$2b$`, `pbkdf2_sha256$`, `SCRAM-SHA-256$`, `:600000$`; a price's "$12" has none)
+//                `$2b$`, `pbkdf2_sha256$`, `SCRAM-SHA-256$`, `:600000$`; a price's "$12" has none) and
+//                16 hash field bytes after it (`dollars_without_fields`: a price's `US$5` has none)
 //              | a credential keyword hit right after '-' (a command-line option: `--password S3cret`),
 //                or after a space when it starts with 'p', 's' or 't' (a sentence: `my password is …`)
 //   trigger    = the unfiltered anchors of earlier versions ('@' '_' '=' ':' '>' and the pairs "--",
@@ -137,7 +138,7 @@ static inline int in_set(uint8_t b, const char *set) { return b != 0 && strchr(s
 // The sets above for every byte, found once from the predicates at load (a set test by `strchr` per byte
 // and set was nine tenths of the scalar twin's time): still the predicates' answers, so the vector
 // paths' nibble tables are checked against them as before.
-enum { SCALAR_GAP = 1, SCALAR_AT_PREV = 2, SCALAR_ENC_PREV = 4, SCALAR_ENC_DIGIT = 8, SCALAR_OP_BYTE = 16 };
+enum { SCALAR_GAP = 1, SCALAR_AT_PREV = 2, SCALAR_ENC_PREV = 4, SCALAR_ENC_DIGIT = 8, SCALAR_OP_BYTE = 16, SCALAR_HASH_FIELD = 32 };
 static uint8_t scalar_sets[256];
 
 __attribute__((constructor))
@@ -146,7 +147,8 @@ static void find_scalar_sets(void) {
         const uint8_t c = (uint8_t)b;
         scalar_sets[b] = (uint8_t)((in_gap(c) ? SCALAR_GAP : 0) | (in_at_prev(c) ? SCALAR_AT_PREV : 0)
                                    | (in_set(c, "%u#xX") ? SCALAR_ENC_PREV : 0) | (in_set(c, "046") ? SCALAR_ENC_DIGIT : 0)
-                                   | (in_set(c, ":?.+|!") ? SCALAR_OP_BYTE : 0));
+                                   | (in_set(c, ":?.+|!") ? SCALAR_OP_BYTE : 0)
+                                   | (in_alnum(c) || in_set(c, "$./+=,:-_") ? SCALAR_HASH_FIELD : 0));
     }
 }
 
@@ -772,6 +774,22 @@ static uint64_t other_starts(const uint8_t *buffer, size_t total, size_t base, u
     return kept;
 }
 
+// The '$' anchors `bits` of the block at `base` where no password hash can be (PasswordHashShape): a hash's
+// last field holds 16 bytes or more of its field bytes (letters, digits, `$./+=,:-_`) after the '$' that
+// ends its scheme, so a '$' without 16 of them after it (a price's `US$5`, a shell's `$HOME$PATH`) starts
+// none. Bytes past the buffer count as none (a cell ends before them). Such '$' were a value scanned for
+// nothing each on text with prices or shell lines (Benchmarks/RESULTS.md).
+static uint64_t dollars_without_fields(const uint8_t *buffer, size_t total, size_t base, uint64_t bits) {
+    uint64_t none = 0;
+    for (uint64_t rest = bits; rest; rest &= rest - 1) {
+        const size_t d = base + (size_t)__builtin_ctzll(rest);
+        int fields = d + 17 <= total;
+        for (size_t k = d + 1; fields && k <= d + 16; k++) fields = (scalar_sets[buffer[k]] & SCALAR_HASH_FIELD) != 0;
+        if (!fields) none |= rest & -rest;
+    }
+    return none;
+}
+
 // The encoded '@' digits `bits` of the block at `base` whose escape is whole before them, as
 // EmailDetector.encodedSeparator reads it: `%40`, `\u0040`, `&#64;` or `&#0064;`, `&#x40;` or `&#x0040;`. The
 // class masks pair any of the digits with any of the bytes before them, and one such pair is "x64", in
@@ -836,6 +854,9 @@ static void classify_with(raw_function raw, const uint8_t *buffer, size_t total,
         derive(buffer, total, current, next, valid_bits((int64_t)offset, total), (int64_t)offset, &st, &out[b], &underscores,
                &word_starts, &encoded, &long_ten, &webhooks);
         if (webhooks) out[b].anchor &= ~webhooks_without_hosts(buffer, total, offset, webhooks);
+        // The '$' anchors are `derive`'s password-hash '$' (no other rule anchors a '$').
+        const uint64_t dollars = out[b].anchor & current->dollar;
+        if (dollars) out[b].anchor &= ~dollars_without_fields(buffer, total, offset, dollars);
         if (long_ten) {
             const u128 joiners = wide(current->space | current->dash | current->dot, next->space | next->dash | next->dot);
             out[b].digitstart &= ~lone_runs_without_cards(buffer, total, offset, long_ten, wide(current->digit, next->digit),
@@ -1176,6 +1197,8 @@ static inline void classify_lanes(lane_raw_function raw, const uint8_t *buffer, 
         for (int j = 0; j < count; j++) {
             int64_t offset = base + 64 * j;
             if (m.webhooks[j]) m.anchor[j] &= ~webhooks_without_hosts(buffer, total, (size_t)offset, m.webhooks[j]);
+            const uint64_t dollars = m.anchor[j] & r.dollar[1 + j];   // the password-hash '$' (`derive_lanes`)
+            if (dollars) m.anchor[j] &= ~dollars_without_fields(buffer, total, (size_t)offset, dollars);
             if (m.keyed[j]) {
                 m.anchor[j] &= ~m.keyed[j] | keyed_anchors_kept(buffer, total, (size_t)offset, r.keyword[1 + j], r.gap[1 + j],
                                                                fill_in[j], m.armable[j], m.option_place[j]);

@@ -55,6 +55,18 @@ import Testing
         #expect(found.isEmpty, "\(text) → \(found)")
     }
 
+    /// Stage 1 anchors a scheme's `$` only with 16 hash field bytes after it (a hash's shortest last
+    /// field): a hash of exactly that, ending its value and the buffer, and one cut by the value's end
+    /// one byte short (then no hash); and in a CSV stream, whose batch classifies its values together.
+    @Test func theShortestLastFieldIsStillAHash() {
+        let shortest = "pbkdf2_sha256$AbCdEfGhIjKlMnOp"
+        #expect(spans(in: shortest) == ["password_hash:AbCdEfGhIjKlMnOp"], "\(spans(in: shortest))")
+        #expect(spans(in: String(shortest.dropLast())).isEmpty)
+        let csv = "id,digest\n1,\(shortest)"
+        let (output, report, _, error) = maskStream(Array(csv.utf8))
+        #expect(error == nil && !String(decoding: output, as: UTF8.self).contains("AbCdEfGhIjKlMnOp"), "\(report)")
+    }
+
     /// A hash with a long run of field bytes glued after it is cut at the run's limit, not refused:
     /// the hash at its start is masked (fail closed).
     @Test func aHashWithALongRunGluedOnIsStillMasked() {
