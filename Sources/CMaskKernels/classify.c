@@ -691,6 +691,12 @@ static uint64_t prefixed_underscores(const uint8_t *buffer, size_t total, size_t
     return kept;
 }
 
+// An Azure AD client secret's shape at `p` (SecretDetector.suffixedToken): a digit three bytes on, then `Q~`.
+// Both token starts (`token_start_kept`) and other starts (`other_start_kept`) ask it; p[3...5] readable.
+static inline int azure_secret_shape(const uint8_t *p) {
+    return p[5] == '~' && p[4] == 'Q' && (unsigned)(p[3] - '0') < 10;
+}
+
 // Whether the word start of a long run at bit `i` of the block at `base` is one where
 // SecretDetector.token can find something: a catalogue prefix; a JWT's `eyJ`; a Discord bot token's first byte (its id is base64 of a
 // number: 'M', 'N', 'O'); a suffixed token (`SecretDetector.suffixedToken`): letters and digits up to its
@@ -719,7 +725,7 @@ static inline int token_start_kept(const uint8_t *buffer, size_t total, size_t b
         const int head = stops ? ctz128(stops) : 128;
         suffixed = (head == 6 && p[6] == '_') | (head == 14 && p[14] == '.')
                    | (head == 32 && p[32] == '-' && p[33] == 'u' && p[34] == 's')
-                   | (p[5] == '~' && p[4] == 'Q' && (unsigned)(p[3] - '0') < 10);
+                   | azure_secret_shape(p);
     }
     const int may = (p[0] == 'e' && p[1] == 'y' && p[2] == 'J') || p[0] == 'M' || p[0] == 'N' || p[0] == 'O' || suffixed;
     return may || prefix_starts_at(buffer, total, s, prefixes);
@@ -760,7 +766,7 @@ static uint64_t token_starts(const uint8_t *buffer, size_t total, size_t base, u
 // scanned for nothing (Benchmarks/RESULTS.md). The run's 16 bytes lie in the buffer.
 static inline int other_start_kept(const uint8_t *buffer, size_t total, size_t s, const mk_token_prefixes *prefixes) {
     const uint8_t *p = buffer + s;
-    if (p[5] == '~' && p[4] == 'Q' && (unsigned)(p[3] - '0') < 10) return 1;
+    if (azure_secret_shape(p)) return 1;
     return prefix_starts_at(buffer, total, s, prefixes);
 }
 
