@@ -1133,6 +1133,13 @@ static inline void finish_lane(lane_masks *m, int j, int64_t base, int64_t *last
 
 typedef void (*lane_raw_function)(const uint8_t *p, const uint8_t s[4], raw_lanes *r, int slot);
 
+/// The byte tables of `raw_group_gfni`: four of 128 entries, a class a bit (the structural bytes' bit of
+/// the fourth is the call's).
+typedef struct { uint8_t exact_a[128], exact_b[128], sets[128], more[128]; } group_tables;
+/// Class masks of the eight blocks from `p` into slots 2...9 of `r` (`raw_group_gfni`); `p` + 512 + 3
+/// must be readable.
+typedef void (*group_raw_function)(const uint8_t *p, const group_tables *tables, raw_lanes *r);
+
 /// Class masks of the block at `offset` into slot `slot`, bytes at or past `total` read as zero.
 __attribute__((always_inline))
 static inline void raw_lane_at(lane_raw_function raw, const uint8_t *buffer, size_t total, size_t offset,
@@ -1167,7 +1174,8 @@ typedef uint64_t (*lone_runs_function)(const uint8_t *buffer, size_t total, size
 __attribute__((always_inline))
 static inline void classify_lanes(lane_raw_function raw, const uint8_t *buffer, size_t total, size_t start,
                                   size_t length, const uint8_t structural[4], mk_block_masks *out,
-                                  const mk_token_prefixes *prefixes, bit_lister list, lone_runs_function lone_runs) {
+                                  const mk_token_prefixes *prefixes, bit_lister list, lone_runs_function lone_runs,
+                                  group_raw_function group, const group_tables *tables) {
     size_t blocks = (length + 63) / 64;
     if (blocks == 0) return;
     // Warm up on up to four blocks before the window, the fill assumed open at the first of them.
@@ -1181,7 +1189,11 @@ static inline void classify_lanes(lane_raw_function raw, const uint8_t *buffer, 
     raw_lane_at(raw, buffer, total, warm, structural, &r, 1);
     for (size_t g = 0; g < all; g += LANES) {
         int count = all - g < LANES ? (int)(all - g) : LANES;
-        for (int j = 1; j <= count; j++) raw_lane_at(raw, buffer, total, warm + (g + j) * 64, structural, &r, j + 1);
+        if (group && count == LANES && warm + (g + LANES) * 64 + 67 <= total) {
+            group(buffer + warm + (g + 1) * 64, tables, &r);
+        } else {
+            for (int j = 1; j <= count; j++) raw_lane_at(raw, buffer, total, warm + (g + j) * 64, structural, &r, j + 1);
+        }
         int64_t base = (int64_t)(warm + g * 64);
         wide_lanes valid;
         if (base + 64 * (LANES + 1) <= (int64_t)total) {
@@ -1388,7 +1400,7 @@ static inline void raw_avx2(const uint8_t *p, const uint8_t s[4], raw_lanes *r, 
 __attribute__((target("avx2")))
 static void classify_avx2(const uint8_t *buffer, size_t total, size_t start, size_t length, const uint8_t structural[4],
                           mk_block_masks *out, const mk_token_prefixes *prefixes) {
-    classify_lanes(raw_avx2, buffer, total, start, length, structural, out, prefixes, NULL, lone_runs_without_cards);
+    classify_lanes(raw_avx2, buffer, total, start, length, structural, out, prefixes, NULL, lone_runs_without_cards, NULL, NULL);
 }
 
 // libgcc initialises the CPU model in a constructor, so this is a read of a global: safe from any thread.
@@ -1466,7 +1478,8 @@ static inline void raw_avx512(const uint8_t *p, const uint8_t s[4], raw_lanes *r
 __attribute__((target("avx512f,avx512bw")))
 static void classify_avx512(const uint8_t *buffer, size_t total, size_t start, size_t length, const uint8_t structural[4],
                             mk_block_masks *out, const mk_token_prefixes *prefixes) {
-    classify_lanes(raw_avx512, buffer, total, start, length, structural, out, prefixes, NULL, lone_runs_without_cards);
+    classify_lanes(raw_avx512, buffer, total, start, length, structural, out, prefixes, NULL, lone_runs_without_cards, NULL,
+                   NULL);
 }
 
 // MARK: - Lone runs in vectors
@@ -1591,7 +1604,158 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt")))
 static void classify_avx512_lists(const uint8_t *buffer, size_t total, size_t start, size_t length,
                                   const uint8_t structural[4], mk_block_masks *out, const mk_token_prefixes *prefixes) {
     classify_lanes(raw_avx512, buffer, total, start, length, structural, out, prefixes, mk_bit_lister_vbmi2,
-                   lone_runs_vbmi() ? lone_runs_without_cards_vbmi : lone_runs_without_cards);
+                   lone_runs_vbmi() ? lone_runs_without_cards_vbmi : lone_runs_without_cards, NULL, NULL);
+}
+
+// MARK: - Eight blocks' classes by bit transposition (VBMI, GFNI)
+
+// The class masks of eight blocks without a compare into a mask register. On Zen 4 each such compare
+// (with its mask's store) took about two cycles, and `raw_avx512` makes 33 a block: 60 cycles of stage
+// 1's ~170 a block (Benchmarks/RESULTS.md). Here a byte's classes come eight at a time from a 128-entry
+// table (VPERMI2B), four tables a block; GF2P8AFFINEQB with the identity matrix transposes each eight
+// bytes' eight class bits (so each byte of a quadword holds one class's bits for those eight bytes), a
+// VPERMB gathers each class's eight bytes into one quadword (the block's 64-bit mask of that class), and
+// an 8x8 transpose of quadwords across the eight blocks gives each class's eight masks side by side, as
+// `raw_lanes` keeps them, in one store. The transposition reads bit 7 of a byte for the quadword's first
+// byte, so each quadword's bytes are reversed before the lookups. Bytes from 0x80 look up nothing (the
+// tables have 128 entries) but at_prev, which they are all in.
+enum { GT_AT_PREV = 1 << 5 };   // the bit of `sets` that bytes from 0x80 set
+
+static group_tables group_base;
+// The keyword buckets of each position (`keyword_bits`) for bytes below 0x80, and at positions 2 and 3
+// for the bytes from 0x80 by their low six bits (`group_tables_exact`: the buckets allow that; positions
+// 0 and 1 admit no such byte). Else the path is not taken.
+static uint8_t group_keyword[4][128];
+static uint8_t group_keyword_high[2][64];
+static int group_tables_exact;
+
+__attribute__((constructor))
+static void find_group_tables(void) {
+    static const char exact_a[8] = {'@', '_', '=', ':', '>', '-', '"', '\''};
+    static const char exact_b[8] = {',', ' ', '~', '(', '.', '/', '$', 'A'};
+    for (int b = 0; b < 128; b++) {
+        const uint8_t c = (uint8_t)b, f = c | 0x20;
+        for (int k = 0; k < 8; k++) {
+            if (c == (uint8_t)exact_a[k]) group_base.exact_a[b] |= (uint8_t)(1 << k);
+            if (c == (uint8_t)exact_b[k]) group_base.exact_b[b] |= (uint8_t)(1 << k);
+        }
+        group_base.sets[b] = (uint8_t)((f == 'u' ? 1 : 0) | (f == 'p' || f == 's' || f == 't' ? 2 : 0)
+                                       | (c >= '0' && c <= '9' ? 4 : 0) | (in_alnum(c) ? 8 : 0)
+                                       | ((GAP_LO[c & 15] & ROW[c >> 4]) ? 16 : 0) | ((AT_PREV_LO[c & 15] & ROW[c >> 4]) ? GT_AT_PREV : 0)
+                                       | ((ENC_PREV_LO[c & 15] & ROW[c >> 4]) ? 64 : 0) | ((ENC_DIGIT_LO[c & 15] & ROW[c >> 4]) ? 128 : 0));
+        group_base.more[b] = (OP_BYTE_LO[c & 15] & ROW[c >> 4]) ? 1 : 0;   // bit 1: structural, bit 2: keyword
+        for (int k = 0; k < 4; k++) group_keyword[k][b] = keyword_bits(c, k);
+    }
+    int exact = 1;
+    for (int b = 128; b < 256; b++) {
+        if (keyword_bits((uint8_t)b, 0) | keyword_bits((uint8_t)b, 1)) exact = 0;
+        for (int k = 2; k < 4; k++) {
+            if (b < 192) group_keyword_high[k - 2][b & 63] = keyword_bits((uint8_t)b, k);
+            else if (group_keyword_high[k - 2][b & 63] != keyword_bits((uint8_t)b, k)) exact = 0;
+        }
+    }
+    group_tables_exact = exact;
+}
+
+// The keyword buckets of position `k` for the 64 bytes at `p` (what `keyword_lookup512` finds), by one
+// 128-entry lookup and the bytes from 0x80 put right.
+__attribute__((target("avx512f,avx512bw,avx512vbmi,gfni"), always_inline))
+static inline __m512i keyword_lookup_gfni(const uint8_t *p, int k) {
+    const __m512i x = _mm512_loadu_si512((const void *)p);
+    const __m512i non_ascii = _mm512_gf2p8affine_epi64_epi8(x, _mm512_set1_epi64((long long)0x8080808080808080ULL), 0);
+    const __m512i ascii = _mm512_permutex2var_epi8(_mm512_loadu_si512((const void *)group_keyword[k]), x,
+                                                   _mm512_loadu_si512((const void *)(group_keyword[k] + 64)));
+    if (k < 2) return _mm512_andnot_si512(non_ascii, ascii);
+    const __m512i high = _mm512_permutexvar_epi8(x, _mm512_loadu_si512((const void *)group_keyword_high[k - 2]));
+    return _mm512_ternarylogic_epi64(non_ascii, high, ascii, 0xCA);   // non_ascii ? high : ascii
+}
+
+// The eight blocks' masks of the eight classes of `table` (their bits 0...7 into `slots[0...7]`, each
+// slot a class's `raw_lanes` row from slot 2). `more` adds the keyword bit (the fourth table).
+__attribute__((target("avx512f,avx512bw,avx512vbmi,gfni"), always_inline))
+static inline void group_classes(const uint8_t *p, const uint8_t table[128], int sets, int more, uint64_t *slots[8]) {
+    // Each quadword's bytes reversed; byte 8c + j from byte 8j + c.
+    const __m512i reverse = _mm512_set_epi8(56, 57, 58, 59, 60, 61, 62, 63, 48, 49, 50, 51, 52, 53, 54, 55, 40, 41, 42, 43, 44, 45,
+                                            46, 47, 32, 33, 34, 35, 36, 37, 38, 39, 24, 25, 26, 27, 28, 29, 30, 31, 16, 17, 18, 19,
+                                            20, 21, 22, 23, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
+    const __m512i by_class = _mm512_set_epi8(63, 55, 47, 39, 31, 23, 15, 7, 62, 54, 46, 38, 30, 22, 14, 6, 61, 53, 45, 37, 29, 21,
+                                             13, 5, 60, 52, 44, 36, 28, 20, 12, 4, 59, 51, 43, 35, 27, 19, 11, 3, 58, 50, 42, 34,
+                                             26, 18, 10, 2, 57, 49, 41, 33, 25, 17, 9, 1, 56, 48, 40, 32, 24, 16, 8, 0);
+    const __m512i identity = _mm512_set1_epi64(0x8040201008040201LL);
+    const __m512i top_bit = _mm512_set1_epi64((long long)0x8080808080808080ULL);   // every bit from bit 7
+    const __m512i low = _mm512_loadu_si512((const void *)table), high = _mm512_loadu_si512((const void *)(table + 64));
+    __m512i m[8];
+    for (int b = 0; b < 8; b++) {
+        const uint8_t *block = p + 64 * b;
+        const __m512i v = _mm512_permutexvar_epi8(reverse, _mm512_loadu_si512((const void *)block));
+        const __m512i non_ascii = _mm512_gf2p8affine_epi64_epi8(v, top_bit, 0);   // 0xFF where the byte is >= 0x80
+        __m512i c = _mm512_permutex2var_epi8(low, v, high);
+        c = sets ? _mm512_ternarylogic_epi64(c, non_ascii, _mm512_set1_epi8(GT_AT_PREV), 0xB8)   // (c & ~n) | (n & at_prev)
+                 : _mm512_andnot_si512(non_ascii, c);
+        if (more) {
+            const __m512i hits = _mm512_and_si512(_mm512_and_si512(keyword_lookup_gfni(block, 0), keyword_lookup_gfni(block + 1, 1)),
+                                                  _mm512_and_si512(keyword_lookup_gfni(block + 2, 2), keyword_lookup_gfni(block + 3, 3)));
+            // 4 where a keyword starts (no byte of 4 spills into its neighbour's), then reversed as `v` is.
+            const __m512i keyword = _mm512_slli_epi16(_mm512_min_epu8(hits, _mm512_set1_epi8(1)), 2);
+            c = _mm512_or_si512(c, _mm512_permutexvar_epi8(reverse, keyword));
+        }
+        m[b] = _mm512_permutexvar_epi8(by_class, _mm512_gf2p8affine_epi64_epi8(identity, c, 0));
+    }
+    // Quadword c of m[b] is block b's mask of class c: transposed, quadword b of m[c].
+    const __m512i t0 = _mm512_unpacklo_epi64(m[0], m[1]), t1 = _mm512_unpackhi_epi64(m[0], m[1]);
+    const __m512i t2 = _mm512_unpacklo_epi64(m[2], m[3]), t3 = _mm512_unpackhi_epi64(m[2], m[3]);
+    const __m512i t4 = _mm512_unpacklo_epi64(m[4], m[5]), t5 = _mm512_unpackhi_epi64(m[4], m[5]);
+    const __m512i t6 = _mm512_unpacklo_epi64(m[6], m[7]), t7 = _mm512_unpackhi_epi64(m[6], m[7]);
+    const __m512i u0 = _mm512_shuffle_i64x2(t0, t2, 0x88), u1 = _mm512_shuffle_i64x2(t1, t3, 0x88);
+    const __m512i u2 = _mm512_shuffle_i64x2(t0, t2, 0xdd), u3 = _mm512_shuffle_i64x2(t1, t3, 0xdd);
+    const __m512i u4 = _mm512_shuffle_i64x2(t4, t6, 0x88), u5 = _mm512_shuffle_i64x2(t5, t7, 0x88);
+    const __m512i u6 = _mm512_shuffle_i64x2(t4, t6, 0xdd), u7 = _mm512_shuffle_i64x2(t5, t7, 0xdd);
+    _mm512_storeu_si512((void *)slots[0], _mm512_shuffle_i64x2(u0, u4, 0x88));
+    _mm512_storeu_si512((void *)slots[1], _mm512_shuffle_i64x2(u1, u5, 0x88));
+    _mm512_storeu_si512((void *)slots[2], _mm512_shuffle_i64x2(u2, u6, 0x88));
+    _mm512_storeu_si512((void *)slots[3], _mm512_shuffle_i64x2(u3, u7, 0x88));
+    _mm512_storeu_si512((void *)slots[4], _mm512_shuffle_i64x2(u0, u4, 0xdd));
+    _mm512_storeu_si512((void *)slots[5], _mm512_shuffle_i64x2(u1, u5, 0xdd));
+    _mm512_storeu_si512((void *)slots[6], _mm512_shuffle_i64x2(u2, u6, 0xdd));
+    _mm512_storeu_si512((void *)slots[7], _mm512_shuffle_i64x2(u3, u7, 0xdd));
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vbmi,gfni")))
+static void raw_group_gfni(const uint8_t *p, const group_tables *t, raw_lanes *r) {
+    // Sound: each row has SLOTS = 10 masks, and slots 2...9 are the eight written.
+    uint64_t *exact_a[8] = {&r->at[2], &r->underscore[2], &r->equals[2], &r->colon[2], &r->greater[2], &r->dash[2],
+                            &r->dquote[2], &r->squote[2]};
+    uint64_t *exact_b[8] = {&r->comma[2], &r->space[2], &r->tilde[2], &r->lparen[2], &r->dot[2], &r->slash[2],
+                            &r->dollar[2], &r->upper_a[2]};
+    uint64_t *sets[8] = {&r->u_folded[2], &r->pst_folded[2], &r->digit[2], &r->alnum[2], &r->gap[2], &r->at_prev[2],
+                         &r->enc_prev[2], &r->enc_digit[2]};
+    uint64_t unused[8][8];
+    uint64_t *more[8] = {&r->op_byte[2], &r->structural[2], &r->keyword[2], unused[3], unused[4], unused[5], unused[6],
+                         unused[7]};
+    group_classes(p, t->exact_a, 0, 0, exact_a);
+    group_classes(p, t->exact_b, 0, 0, exact_b);
+    group_classes(p, t->sets, 1, 0, sets);
+    group_classes(p, t->more, 0, 1, more);
+}
+
+// classify_avx512_lists with `raw_group_gfni` for each whole group of eight blocks.
+__attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,gfni,popcnt")))
+static void classify_avx512_gfni(const uint8_t *buffer, size_t total, size_t start, size_t length,
+                                 const uint8_t structural[4], mk_block_masks *out, const mk_token_prefixes *prefixes,
+                                 const group_tables *tables) {
+    classify_lanes(raw_avx512, buffer, total, start, length, structural, out, prefixes, mk_bit_lister_vbmi2,
+                   lone_runs_vbmi() ? lone_runs_without_cards_vbmi : lone_runs_without_cards, raw_group_gfni, tables);
+}
+
+// Whether the CPU has what `raw_group_gfni` needs beyond `classify_avx512_lists` (VBMI, GFNI), found once.
+static int group_gfni_cpu = -1;
+static int group_gfni(void) {
+    int cached = __atomic_load_n(&group_gfni_cpu, __ATOMIC_RELAXED);
+    if (cached < 0) {
+        cached = __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("gfni") && group_tables_exact;
+        __atomic_store_n(&group_gfni_cpu, cached, __ATOMIC_RELAXED);
+    }
+    return cached;
 }
 
 int mk_classify_has_wide(void) {
@@ -1654,7 +1818,15 @@ void mk_classify(const uint8_t *buffer, size_t total, size_t start, size_t lengt
 #if defined(__x86_64__)
     // mk_path_force admits a path only on a CPU that has it.
     if (path == MK_PATH_WIDE) {
-        if (mk_cpu_has_vbmi2()) {
+        // The structural bytes by table take bytes below 0x80 (any byte is compared when one is not zero:
+        // a zero among them is the NUL byte).
+        const int any_structural = (structural[0] | structural[1] | structural[2] | structural[3]) != 0;
+        if (mk_cpu_has_vbmi2() && group_gfni()
+            && (structural[0] | structural[1] | structural[2] | structural[3]) < 0x80) {
+            group_tables tables = group_base;
+            for (int k = 0; k < 4 && any_structural; k++) tables.more[structural[k]] |= 2;
+            classify_avx512_gfni(buffer, total, start, length, structural, out, prefixes, &tables);
+        } else if (mk_cpu_has_vbmi2()) {
             classify_avx512_lists(buffer, total, start, length, structural, out, prefixes);
         } else {
             classify_avx512(buffer, total, start, length, structural, out, prefixes);

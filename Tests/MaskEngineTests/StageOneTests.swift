@@ -88,15 +88,19 @@ import Testing
     /// across the group's end) are compared too: pieces of digit text (runs of every length, cards, SSNs,
     /// dates), credential phrases, "-u" commands, dash runs, emails and random bytes, with windows
     /// starting at every block and ending anywhere.
-    @Test(.requires(.stageOneClassify), arguments: AcceleratedKernel.stageOneClassify.vectorPaths)
-    func vectorPathsMatchScalarAcrossBlockGroups(_ fastPath: KernelPath) {
+    @Test(.requires(.stageOneClassify), arguments: AcceleratedKernel.stageOneClassify.vectorPaths, [
+        // CSV's, a column batch's copies (none), tab-separated text with a NUL among the four (a zero is
+        // compared once another byte is not), and a delimiter from 0x80 (the wide path's tables take
+        // bytes below it only).
+        ",\"\n\r", "\0\0\0\0", "\t\0\n\0", "\u{7F};\n\r",
+    ].map { Array($0.utf8) } + [[0xA7, 0x22, 0x0A, 0x0D]])
+    func vectorPathsMatchScalarAcrossBlockGroups(_ fastPath: KernelPath, structural: [UInt8]) {
         var g = Generator(state: 7)
         let phrases = ["password=", "api_key: \"", "curl -u admin:", " -U x ", "-----BEGIN ", "token\",", "ghp_",
                        "sk_live_", "eyJhbGciOi", "a@b.example", "%40", "&#64;", "https://", " == ", "(\"", "secret'",
                        "1234567890123", "AKIA", "\u{00E9}t\u{00E9}", " --password ", "-api-token ", " my password is ",
                        " pin was ", "-x81Q~", "_a9Q~x"].map { Array($0.utf8) }
-        let alphabet = Array("@_=:>-yJxoIAzabcdefgh0123456789.~,\"'\n\r \t(%#uUX/$[]!?+|".utf8) + [0, 0x80, 0xFF]
-        let structural: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")]
+        let alphabet = Array("@_=:>-yJxoIAzabcdefgh0123456789.~,\"'\n\r \t(%#uUX/$[]!?+|;".utf8) + [0, 0x80, 0xFF, 0xA7, 0x7F]
         for round in 0..<24 {
             let total = 1100 + Int(g.next() % 2000)
             var bytes: [UInt8] = []
