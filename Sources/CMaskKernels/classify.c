@@ -1169,6 +1169,60 @@ typedef void (*bit_lister)(mk_bit_list *list, uint64_t bits, unsigned block);
 typedef uint64_t (*lone_runs_function)(const uint8_t *buffer, size_t total, size_t base, uint64_t starts, u128 d,
                                        u128 joiners);
 
+/// At most this many blocks of a group with lists take their scalar steps apart (`lane_steps`).
+#ifndef FEW_NEEDY
+#define FEW_NEEDY 4
+#endif
+
+/// The scalar steps of lane `j` (the block at `offset`) that a group with lists takes where its masks
+/// ask for one: what the loop of `classify_lanes` does to the lane's anchors, digit starts and other
+/// starts, into `m` (the lists are made apart).
+__attribute__((always_inline))
+static inline void lane_steps(lane_masks *m, const raw_lanes *r, int j, int64_t offset, const uint8_t *buffer, size_t total,
+                              const mk_token_prefixes *prefixes, const uint64_t fill_in[LANES], int64_t *last_dash_u,
+                              lone_runs_function lone_runs) {
+    if (m->webhooks[j]) m->anchor[j] &= ~webhooks_without_hosts(buffer, total, (size_t)offset, m->webhooks[j]);
+    const uint64_t dollars = m->anchor[j] & r->dollar[1 + j];
+    if (dollars) m->anchor[j] &= ~dollars_without_fields(buffer, total, (size_t)offset, dollars);
+    if (m->keyed[j]) {
+        m->anchor[j] &= ~m->keyed[j] | keyed_anchors_kept(buffer, total, (size_t)offset, r->keyword[1 + j], r->gap[1 + j],
+                                                          fill_in[j], m->armable[j], m->option_place[j]);
+    }
+    finish_lane(m, j, offset, last_dash_u);
+    if (m->long_ten[j]) {
+        const u128 joiners = wide(r->space[1 + j] | r->dash[1 + j] | r->dot[1 + j], r->space[2 + j] | r->dash[2 + j] | r->dot[2 + j]);
+        m->digitstart[j] &= ~lone_runs(buffer, total, (size_t)offset, m->long_ten[j], wide(r->digit[1 + j], r->digit[2 + j]),
+                                       joiners);
+    }
+    if (m->encoded[j]) m->digitstart[j] |= encoded_escapes(buffer, (size_t)offset, m->encoded[j]);
+    if (m->otherstart[j]) m->otherstart[j] = other_starts(buffer, total, (size_t)offset, m->otherstart[j], prefixes);
+}
+
+/// The eight blocks' masks from the lanes into `out[0...7]` (their '_' anchors and token starts listed
+/// apart): each field's lanes to each block's fields by an 8x8 transpose, a store a block.
+__attribute__((always_inline))
+static inline void write_lanes(const lane_masks *m, const raw_lanes *r, mk_block_masks *out) {
+    // In mk_block_masks' order: anchor, trigger, digit, digitstart, structural, longrun, tokenstart, otherstart.
+    const lanes a0 = lanes_at(m->anchor), a1 = lanes_at(m->trigger), a2 = lanes_at(&r->digit[1]), a3 = lanes_at(m->digitstart);
+    const lanes a4 = lanes_at(&r->structural[1]), a5 = lanes_at(m->longrun), a6 = (lanes){0}, a7 = lanes_at(m->otherstart);
+    const lanes t0 = __builtin_shufflevector(a0, a1, 0, 8, 2, 10, 4, 12, 6, 14), t1 = __builtin_shufflevector(a0, a1, 1, 9, 3, 11, 5, 13, 7, 15);
+    const lanes t2 = __builtin_shufflevector(a2, a3, 0, 8, 2, 10, 4, 12, 6, 14), t3 = __builtin_shufflevector(a2, a3, 1, 9, 3, 11, 5, 13, 7, 15);
+    const lanes t4 = __builtin_shufflevector(a4, a5, 0, 8, 2, 10, 4, 12, 6, 14), t5 = __builtin_shufflevector(a4, a5, 1, 9, 3, 11, 5, 13, 7, 15);
+    const lanes t6 = __builtin_shufflevector(a6, a7, 0, 8, 2, 10, 4, 12, 6, 14), t7 = __builtin_shufflevector(a6, a7, 1, 9, 3, 11, 5, 13, 7, 15);
+    const lanes u0 = __builtin_shufflevector(t0, t2, 0, 1, 8, 9, 4, 5, 12, 13), u2 = __builtin_shufflevector(t0, t2, 2, 3, 10, 11, 6, 7, 14, 15);
+    const lanes u1 = __builtin_shufflevector(t1, t3, 0, 1, 8, 9, 4, 5, 12, 13), u3 = __builtin_shufflevector(t1, t3, 2, 3, 10, 11, 6, 7, 14, 15);
+    const lanes u4 = __builtin_shufflevector(t4, t6, 0, 1, 8, 9, 4, 5, 12, 13), u6 = __builtin_shufflevector(t4, t6, 2, 3, 10, 11, 6, 7, 14, 15);
+    const lanes u5 = __builtin_shufflevector(t5, t7, 0, 1, 8, 9, 4, 5, 12, 13), u7 = __builtin_shufflevector(t5, t7, 2, 3, 10, 11, 6, 7, 14, 15);
+    const lanes b[8] = {
+        __builtin_shufflevector(u0, u4, 0, 1, 2, 3, 8, 9, 10, 11), __builtin_shufflevector(u1, u5, 0, 1, 2, 3, 8, 9, 10, 11),
+        __builtin_shufflevector(u2, u6, 0, 1, 2, 3, 8, 9, 10, 11), __builtin_shufflevector(u3, u7, 0, 1, 2, 3, 8, 9, 10, 11),
+        __builtin_shufflevector(u0, u4, 4, 5, 6, 7, 12, 13, 14, 15), __builtin_shufflevector(u1, u5, 4, 5, 6, 7, 12, 13, 14, 15),
+        __builtin_shufflevector(u2, u6, 4, 5, 6, 7, 12, 13, 14, 15), __builtin_shufflevector(u3, u7, 4, 5, 6, 7, 12, 13, 14, 15),
+    };
+    _Static_assert(sizeof(mk_block_masks) == sizeof(lanes), "a block's masks are one lane vector");
+    for (int j = 0; j < LANES; j++) memcpy(&out[j], &b[j], sizeof b[j]);
+}
+
 /// `classify_with` for the vector paths: the same window, warm-up and masks, eight blocks at a time.
 /// Inlined into a function per instruction set, with `raw` and `list` (NULL: no lists) inlined too.
 __attribute__((always_inline))
@@ -1212,7 +1266,32 @@ static inline void classify_lanes(lane_raw_function raw, const uint8_t *buffer, 
         // as many turns as the block has candidates, missed its exits about once a block with them.
         mk_bit_list underscore_list, token_list;
         underscore_list.count = token_list.count = 0;
-        for (int j = 0; j < count; j++) {
+        uint64_t needy = ~(uint64_t)0;
+        if (list && prefixes && count == LANES && g >= skip) {
+            const int dash_u_near = any_lane(lanes_at(m.dash_u)) || last_dash_u + DASH_U_REACH >= base;
+            needy = 0;
+            for (int j = 0; j < LANES; j++) {
+                const uint64_t work = m.webhooks[j] | (m.anchor[j] & r.dollar[1 + j]) | m.keyed[j] | m.reached[j] | m.dash_u[j]
+                                      | m.long_ten[j] | m.encoded[j] | m.otherstart[j] | (dash_u_near ? m.colon[j] : 0);
+                needy |= (uint64_t)(work != 0) << j;
+            }
+        }
+        if (__builtin_popcountll(needy) <= FEW_NEEDY) {
+            // A whole group inside the window, with lists, where few blocks need a scalar step: the
+            // blocks' masks are written from the lanes at once (`write_lanes`), and only those blocks
+            // take their steps. The loop below over all eight, a dozen tests a block, was a third of
+            // stage 1's time on PII-free tables; where most blocks take a step (tables of numbers), it
+            // stays (Benchmarks/RESULTS.md).
+            for (uint64_t rest = needy; rest; rest &= rest - 1) {
+                const int j = __builtin_ctzll(rest);
+                lane_steps(&m, &r, j, base + 64 * j, buffer, total, prefixes, fill_in, &last_dash_u, lone_runs);
+            }
+            write_lanes(&m, &r, &out[g - skip]);
+            for (int j = 0; j < LANES; j++) {
+                list(&underscore_list, m.underscores[j], (unsigned)j);
+                list(&token_list, m.longrun[j] & m.word_starts[j], (unsigned)j);
+            }
+        } else for (int j = 0; j < count; j++) {
             int64_t offset = base + 64 * j;
             if (m.webhooks[j]) m.anchor[j] &= ~webhooks_without_hosts(buffer, total, (size_t)offset, m.webhooks[j]);
             const uint64_t dollars = m.anchor[j] & r.dollar[1 + j];   // the password-hash '$' (`derive_lanes`)
