@@ -1174,9 +1174,9 @@ typedef uint64_t (*lone_runs_function)(const uint8_t *buffer, size_t total, size
 #define FEW_NEEDY 4
 #endif
 
-/// The scalar steps of lane `j` (the block at `offset`) that a group with lists takes where its masks
-/// ask for one: what the loop of `classify_lanes` does to the lane's anchors, digit starts and other
-/// starts, into `m` (the lists are made apart).
+/// The scalar steps of lane `j` (the block at `offset`): what the eight-block derive cannot do to the
+/// lane's anchors, digit starts and other starts (the catalogue's filters, the digit groups' marks, the
+/// "-u" reach, the lone runs' Luhn sums), into `m`.
 __attribute__((always_inline))
 static inline void lane_steps(lane_masks *m, const raw_lanes *r, int j, int64_t offset, const uint8_t *buffer, size_t total,
                               const mk_token_prefixes *prefixes, const uint64_t fill_in[LANES], int64_t *last_dash_u,
@@ -1195,7 +1195,7 @@ static inline void lane_steps(lane_masks *m, const raw_lanes *r, int j, int64_t 
                                        joiners);
     }
     if (m->encoded[j]) m->digitstart[j] |= encoded_escapes(buffer, (size_t)offset, m->encoded[j]);
-    if (m->otherstart[j]) m->otherstart[j] = other_starts(buffer, total, (size_t)offset, m->otherstart[j], prefixes);
+    if (m->otherstart[j] && prefixes) m->otherstart[j] = other_starts(buffer, total, (size_t)offset, m->otherstart[j], prefixes);
 }
 
 /// The eight blocks' masks from the lanes into `out[0...7]` (their '_' anchors and token starts listed
@@ -1292,22 +1292,12 @@ static inline void classify_lanes(lane_raw_function raw, const uint8_t *buffer, 
                 list(&token_list, m.longrun[j] & m.word_starts[j], (unsigned)j);
             }
         } else for (int j = 0; j < count; j++) {
+            // The steps of a block of the warm-up give no output (only what the next block takes from it:
+            // the reach of its "-u").
             int64_t offset = base + 64 * j;
-            if (m.webhooks[j]) m.anchor[j] &= ~webhooks_without_hosts(buffer, total, (size_t)offset, m.webhooks[j]);
-            const uint64_t dollars = m.anchor[j] & r.dollar[1 + j];   // the password-hash '$' (`derive_lanes`)
-            if (dollars) m.anchor[j] &= ~dollars_without_fields(buffer, total, (size_t)offset, dollars);
-            if (m.keyed[j]) {
-                m.anchor[j] &= ~m.keyed[j] | keyed_anchors_kept(buffer, total, (size_t)offset, r.keyword[1 + j], r.gap[1 + j],
-                                                               fill_in[j], m.armable[j], m.option_place[j]);
-            }
-            finish_lane(&m, j, offset, &last_dash_u);
+            lane_steps(&m, &r, j, offset, buffer, total, prefixes, fill_in, &last_dash_u, lone_runs);
             if (g + (size_t)j < skip) continue;
             mk_block_masks *o = &out[g + j - skip];
-            if (m.long_ten[j]) {
-                const u128 joiners = wide(r.space[1 + j] | r.dash[1 + j] | r.dot[1 + j], r.space[2 + j] | r.dash[2 + j] | r.dot[2 + j]);
-                m.digitstart[j] &= ~lone_runs(buffer, total, (size_t)offset, m.long_ten[j], wide(r.digit[1 + j], r.digit[2 + j]),
-                                              joiners);
-            }
             uint64_t underscores = m.underscores[j];
             if (list && prefixes) {
                 list(&underscore_list, underscores, (unsigned)j);
@@ -1319,11 +1309,9 @@ static inline void classify_lanes(lane_raw_function raw, const uint8_t *buffer, 
             o->trigger = m.trigger[j];
             o->digit = r.digit[1 + j];
             o->digitstart = m.digitstart[j];
-            if (m.encoded[j]) o->digitstart |= encoded_escapes(buffer, (size_t)offset, m.encoded[j]);
             o->structural = r.structural[1 + j];
             o->longrun = m.longrun[j];
-            o->otherstart = m.otherstart[j] && prefixes
-                ? other_starts(buffer, total, (size_t)offset, m.otherstart[j], prefixes) : m.otherstart[j];
+            o->otherstart = m.otherstart[j];
             uint64_t token_bits = m.longrun[j] & m.word_starts[j];
             if (list && prefixes) {
                 list(&token_list, token_bits, (unsigned)j);
