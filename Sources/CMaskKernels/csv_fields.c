@@ -455,6 +455,11 @@ static inline long read_groups(const uint8_t *bytes, size_t length, size_t base,
             // reader's time on ordinary tables.
             uint64_t doubled_at[8], backslash_at[8];
             size_t lines_before[8], lines = st->lfs;
+            // Whether a field of the group may have a flag but its record end: its quoted ends, doubled
+            // quotes and backslashes (or those of the field open before it), CR LFs.
+            const csv_lanes marked = quoted_at | doubled_marks | backslash_marks | crlf;
+            uint64_t flagged = st->doubled_carry | st->backslash_carry;
+            for (int j = 0; j < 8; j++) flagged |= marked[j];
             terminators.count = 0;
             for (int j = 0; j < 8; j++) {
                 doubled_at[j] = marks_reaching_terms(dm[j], t[j], &st->doubled_carry);
@@ -464,7 +469,23 @@ static inline long read_groups(const uint8_t *bytes, size_t length, size_t base,
                 list(&terminators, t[j], (unsigned)j);
             }
             size_t written = st->written, field_start = st->field_start;
-            for (size_t k = 0; k < terminators.count; k++) {
+            // A group with no quoted field, no backslash at a value's start and no CR LF (tables of numbers,
+            // ids, timestamps): each field's flags are its record end alone, and the next starts after it.
+            if (flagged == 0) for (size_t k = 0; k < terminators.count; k++) {
+                const unsigned j = terminators.block[k], i = terminators.at[k];
+                const size_t at = base + 64 * j + i;
+                const uint64_t last = (rt[j] >> i) & 1;
+                mk_put_field(&fields[written++], field_start, at, (uint32_t)last * MK_CSV_LAST);
+                field_start = at + 1;
+                if (last) {
+                    record_ends[st->result.records++] = field_start;
+                    st->result.fields = written;
+                    st->result.position = field_start;
+                    st->result.lines = lines_before[j] + (size_t)__builtin_popcountll(lf[j] & (((uint64_t)1 << i) - 1)) + 1;
+                    if (st->result.records >= max_records || field_start - position >= max_bytes || field_start >= length)
+                        return -(long)EMIT_RETURN;
+                }
+            } else for (size_t k = 0; k < terminators.count; k++) {
                 const unsigned j = terminators.block[k], i = terminators.at[k];
                 const size_t at = base + 64 * j + i;
                 const uint64_t last = (rt[j] >> i) & 1;
