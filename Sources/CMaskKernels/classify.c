@@ -1244,6 +1244,7 @@ static inline void classify_lanes(lane_raw_function raw, const uint8_t *buffer, 
     for (size_t g = 0; g < all; g += LANES) {
         int count = all - g < LANES ? (int)(all - g) : LANES;
         if (group && count == LANES && warm + (g + LANES) * 64 + 67 <= total) {
+            // Sound: the eighth block and the three bytes its keyword lookups read after it are in the buffer.
             group(buffer + warm + (g + 1) * 64, tables, &r);
         } else {
             for (int j = 1; j <= count; j++) raw_lane_at(raw, buffer, total, warm + (g + j) * 64, structural, &r, j + 1);
@@ -1286,6 +1287,8 @@ static inline void classify_lanes(lane_raw_function raw, const uint8_t *buffer, 
                 const int j = __builtin_ctzll(rest);
                 lane_steps(&m, &r, j, base + 64 * j, buffer, total, prefixes, fill_in, &last_dash_u, lone_runs);
             }
+            // Sound: the group's eight blocks are all past the warm-up and in the window (count == LANES,
+            // g >= skip), so out[g - skip ... g - skip + 7] are its blocks' masks.
             write_lanes(&m, &r, &out[g - skip]);
             for (int j = 0; j < LANES; j++) {
                 list(&underscore_list, m.underscores[j], (unsigned)j);

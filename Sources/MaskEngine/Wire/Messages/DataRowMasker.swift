@@ -1,3 +1,5 @@
+import CMaskKernels
+
 /// Masks one DataRow ('D') given the columns it belongs to: text cells are scanned where they lie in the
 /// input; binary cells are decoded by their column's codec (integers and numerics to decimal text, jsonb
 /// past its version byte, arrays element by element), scanned, and re-encoded so that the value stays a
@@ -94,6 +96,7 @@ struct DataRowMasker {
             let base = UnsafeRawPointer(chunk.baseAddress!)
             var slot = first
             for column in 0..<count {
+                mk_prefetch(base + p + 512)
                 guard end - p >= 4 else { failure = (.malformedDataRow("cell \(column) has no length"), column); return }
                 let length = Int(Int32(bitPattern: UInt32(bigEndian: base.loadUnaligned(fromByteOffset: p, as: UInt32.self))))
                 p += 4
