@@ -159,6 +159,18 @@ typedef struct {
 
 enum { EMIT_GO_ON, EMIT_RETURN, EMIT_STOP_IF_EMPTY, EMIT_STOP };
 
+/// A record ends at `end` (where the next field starts) after `fields` fields and `lines` lines:
+/// noted in the result; whether the read stops there (a limit reached, or the buffer's end).
+__attribute__((always_inline))
+static inline int record_ended(reader_state *st, size_t end, size_t fields, size_t lines, size_t position, size_t length,
+                               size_t max_records, size_t max_bytes, size_t *record_ends) {
+    record_ends[st->result.records++] = end;
+    st->result.fields = fields;
+    st->result.position = end;
+    st->result.lines = lines;
+    return st->result.records >= max_records || end - position >= max_bytes || end >= length;
+}
+
 // Writes the fields and records that end in the block at `base`, up to the first malformed byte, and
 // says whether the read goes on.
 __attribute__((always_inline))
@@ -205,11 +217,10 @@ static inline int emit_block(reader_state *st, const block_fields *b, size_t bas
     for (uint64_t r = t & b->record_terms; r; r &= r - 1) {
         const unsigned i = (unsigned)__builtin_ctzll(r);
         const size_t end = base + i + 1 + ((b->crlf >> i) & 1);
-        record_ends[st->result.records++] = end;
-        st->result.fields = block_first + (size_t)__builtin_popcountll(t & mk_bits_below(i + 1));
-        st->result.position = end;
-        st->result.lines = st->lfs + (size_t)__builtin_popcountll(b->lf & (((uint64_t)1 << i) - 1)) + 1;
-        if (st->result.records >= max_records || end - position >= max_bytes || end >= length) return EMIT_RETURN;
+        if (record_ended(st, end, block_first + (size_t)__builtin_popcountll(t & mk_bits_below(i + 1)),
+                         st->lfs + (size_t)__builtin_popcountll(b->lf & mk_bits_below(i)) + 1, position, length, max_records,
+                         max_bytes, record_ends))
+            return EMIT_RETURN;
     }
     if (!fits) return EMIT_STOP_IF_EMPTY;
     if (b->bad) return EMIT_STOP;
@@ -477,14 +488,9 @@ static inline long read_groups(const uint8_t *bytes, size_t length, size_t base,
                 const uint64_t last = (rt[j] >> i) & 1;
                 mk_put_field(&fields[written++], field_start, at, (uint32_t)last * MK_CSV_LAST);
                 field_start = at + 1;
-                if (last) {
-                    record_ends[st->result.records++] = field_start;
-                    st->result.fields = written;
-                    st->result.position = field_start;
-                    st->result.lines = lines_before[j] + (size_t)__builtin_popcountll(lf[j] & (((uint64_t)1 << i) - 1)) + 1;
-                    if (st->result.records >= max_records || field_start - position >= max_bytes || field_start >= length)
-                        return -(long)EMIT_RETURN;
-                }
+                if (last && record_ended(st, field_start, written, lines_before[j] + (size_t)__builtin_popcountll(lf[j] & mk_bits_below(i)) + 1,
+                                         position, length, max_records, max_bytes, record_ends))
+                    return -(long)EMIT_RETURN;
             } else for (size_t k = 0; k < terminators.count; k++) {
                 const unsigned j = terminators.block[k], i = terminators.at[k];
                 const size_t at = base + 64 * j + i;
@@ -494,15 +500,9 @@ static inline long read_groups(const uint8_t *bytes, size_t length, size_t base,
                              | (uint32_t)((backslash_at[j] >> i) & 1) * MK_CSV_BACKSLASH | (uint32_t)last * MK_CSV_LAST);
                 // After a CR LF the next field starts past the LF.
                 field_start = at + 1 + ((cl[j] >> i) & 1);
-                if (last) {
-                    // A record ends (its end is where the next field starts).
-                    record_ends[st->result.records++] = field_start;
-                    st->result.fields = written;
-                    st->result.position = field_start;
-                    st->result.lines = lines_before[j] + (size_t)__builtin_popcountll(lf[j] & (((uint64_t)1 << i) - 1)) + 1;
-                    if (st->result.records >= max_records || field_start - position >= max_bytes || field_start >= length)
-                        return -(long)EMIT_RETURN;
-                }
+                if (last && record_ended(st, field_start, written, lines_before[j] + (size_t)__builtin_popcountll(lf[j] & mk_bits_below(i)) + 1,
+                                         position, length, max_records, max_bytes, record_ends))
+                    return -(long)EMIT_RETURN;
             }
             st->written = written;
             st->field_start = field_start;
