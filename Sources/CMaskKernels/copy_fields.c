@@ -108,6 +108,23 @@ typedef struct {
     int open_field_escapes;         // the field being read holds a backslash
 } rows_state;
 
+/// A row of a group ends at `end` after `written` fields: noted in the result; whether the read stops
+/// there (a limit reached, the buffer's end, or a row of another width, which the row loop refuses with
+/// its error: the result is then irregular).
+__attribute__((always_inline))
+static inline int row_ended(rows_state *st, size_t end, size_t written, size_t expected_fields, size_t position, size_t length,
+                            size_t max_records, size_t max_bytes, size_t *record_ends) {
+    if (expected_fields != 0 && written - st->result.fields != expected_fields) {
+        st->result.irregular = 1;
+        return 1;
+    }
+    record_ends[st->result.records++] = end;
+    st->result.fields = written;
+    st->result.position = end;
+    st->result.lines = st->result.records;
+    return st->result.records >= max_records || end - position >= max_bytes || end >= length;
+}
+
 /// Reads whole groups of eight blocks from `base` while a block follows the group (the wide path:
 /// `read_groups_vbmi2`); returns where the block-by-block loop goes on, or -1 when the read ends
 /// inside (`st->result` says how: `irregular` set, or not).
@@ -280,7 +297,20 @@ static inline long read_groups(const uint8_t *bytes, size_t length, size_t base,
             list(&terminators, terms[j], (unsigned)j);
         }
         size_t written = st->written, field_start = st->field_start;
-        for (size_t k = 0; k < terminators.count; k++) {
+        // A group with no backslash, no escape open before it and no CR LF (most of a dump's tables): each
+        // field ends at its terminator, with its row end as its only flag.
+        const uint64_t any_backslash = backslash[0] | backslash[1] | backslash[2] | backslash[3] | backslash[4] | backslash[5]
+                                       | backslash[6] | backslash[7];
+        const uint64_t any_crlf = crlf[0] | crlf[1] | crlf[2] | crlf[3] | crlf[4] | crlf[5] | crlf[6] | crlf[7];
+        if ((any_backslash | any_crlf) == 0 && last_before[0] <= field_start) for (size_t k = 0; k < terminators.count; k++) {
+            const unsigned j = terminators.block[k], i = terminators.at[k];
+            const size_t at = base + 64 * j + i;
+            const uint32_t last = (uint32_t)(lf_term[j] >> i) & 1;
+            mk_put_field(&fields[written++], field_start, at, last * MK_CSV_LAST);
+            field_start = at + 1;
+            if (last && row_ended(st, at + 1, written, expected_fields, position, length, max_records, max_bytes, record_ends))
+                return -1;
+        } else for (size_t k = 0; k < terminators.count; k++) {
             const unsigned j = terminators.block[k], i = terminators.at[k];
             const size_t at = base + 64 * j + i, end = at - ((crlf[j] >> i) & 1);
             // Past the last backslash before the field's end.
@@ -290,18 +320,8 @@ static inline long read_groups(const uint8_t *bytes, size_t length, size_t base,
             mk_put_field(&fields[written++], field_start, end,
                          (backslash_end > field_start ? copy_field_flags(bytes, field_start, end, 1) : 0) | last * MK_CSV_LAST);
             field_start = at + 1;
-            if (last) {
-                // A row of another width is the row loop's to refuse, with its error.
-                if (expected_fields != 0 && written - st->result.fields != expected_fields) {
-                    st->result.irregular = 1;
-                    return -1;
-                }
-                record_ends[st->result.records++] = at + 1;
-                st->result.fields = written;
-                st->result.position = at + 1;
-                st->result.lines = st->result.records;
-                if (st->result.records >= max_records || at + 1 - position >= max_bytes || at + 1 >= length) return -1;
-            }
+            if (last && row_ended(st, at + 1, written, expected_fields, position, length, max_records, max_bytes, record_ends))
+                return -1;
         }
         st->written = written;
         st->field_start = field_start;
