@@ -71,6 +71,8 @@ public enum DifferentialSecrets: DifferentialTarget {
                 body = format.separator.map { parts.joined(separator: String($0)) } ?? parts[0]
             }
         }
+        // A body whose placeholder test sits on its entropy threshold is not judged (rounding decides it).
+        if ReferenceSecret.placeholderTestIsOnTheEdge(body) { return nil }
         let start = before.utf8.count
         let expected = ReferenceSecret.isToken(format, body: body)
             ? [start..<(start + format.prefix.utf8.count + body.utf8.count)] : []

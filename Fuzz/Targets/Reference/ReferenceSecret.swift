@@ -60,12 +60,31 @@ enum ReferenceSecret {
         var counts: [Character: Int] = [:]
         for c in body { counts[c, default: 0] += 1 }
         if let most = counts.values.max(), most * 2 > body.count { return true }
+        return entropy(body) < 2.5
+    }
+
+    /// Bits of entropy per character, the counts summed in ascending order: in a dictionary's order,
+    /// which is seeded per process, one body's value could differ in its last bit from run to run.
+    static func entropy(_ body: String) -> Double {
+        var counts: [Character: Int] = [:]
+        for c in body { counts[c, default: 0] += 1 }
         let n = Double(body.count)
-        let entropy = counts.values.reduce(0.0) { sum, count in
+        return counts.values.sorted().reduce(0.0) { sum, count in
             let p = Double(count) / n
             return sum - p * log2(p)
         }
-        return entropy < 2.5
+    }
+
+    /// Whether the placeholder test of `body` weighs an entropy within rounding of 2.5 bits: the engine
+    /// sums the same quantity another way (`Entropy`), so on an exact 2.5 (`XLZXB1000000110BXLZL010K`:
+    /// counts 9, 4, 3, 3, 2, 2, 1 of 24) the two may fall on either side of it, and such a body is not
+    /// judged.
+    static func placeholderTestIsOnTheEdge(_ body: String) -> Bool {
+        func edge(_ s: String) -> Bool { !s.isEmpty && abs(entropy(s) - 2.5) < 1e-9 }
+        let chars = Array(body)
+        guard let last = chars.last else { return false }
+        let run = chars.reversed().prefix { $0 == last }.count
+        return edge(body) || (run >= 8 && chars.count - run >= 16 && edge(String(chars.dropLast(run))))
     }
 
     /// The strong keys of secrets.md's assignment rule, written as people write them.
