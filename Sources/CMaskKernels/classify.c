@@ -1169,10 +1169,9 @@ typedef void (*bit_lister)(mk_bit_list *list, uint64_t bits, unsigned block);
 typedef uint64_t (*lone_runs_function)(const uint8_t *buffer, size_t total, size_t base, uint64_t starts, u128 d,
                                        u128 joiners);
 
-/// At most this many blocks of a group with lists take their scalar steps apart (`lane_steps`).
-#ifndef FEW_NEEDY
-#define FEW_NEEDY 4
-#endif
+/// At most this many blocks of a group with lists take their scalar steps apart (`lane_steps`): 1, 2,
+/// 3 and 5 measured no better (Benchmarks/RESULTS.md).
+enum { FEW_NEEDY = 4 };
 
 /// The scalar steps of lane `j` (the block at `offset`): what the eight-block derive cannot do to the
 /// lane's anchors, digit starts and other starts (the catalogue's filters, the digit groups' marks, the
@@ -1893,9 +1892,16 @@ void mk_classify(const uint8_t *buffer, size_t total, size_t start, size_t lengt
         const int any_structural = (structural[0] | structural[1] | structural[2] | structural[3]) != 0;
         if (mk_cpu_has_vbmi2() && group_gfni()
             && (structural[0] | structural[1] | structural[2] | structural[3]) < 0x80) {
-            group_tables tables = group_base;
-            for (int k = 0; k < 4 && any_structural; k++) tables.more[structural[k]] |= 2;
-            classify_avx512_gfni(buffer, total, start, length, structural, out, prefixes, &tables);
+            // The base tables as they are without structural bytes (a column batch's copies): a copy of
+            // 512 bytes a call spared.
+            group_tables tables;
+            const group_tables *used = &group_base;
+            if (any_structural) {
+                tables = group_base;
+                for (int k = 0; k < 4; k++) tables.more[structural[k]] |= 2;
+                used = &tables;
+            }
+            classify_avx512_gfni(buffer, total, start, length, structural, out, prefixes, used);
         } else if (mk_cpu_has_vbmi2()) {
             classify_avx512_lists(buffer, total, start, length, structural, out, prefixes);
         } else {

@@ -43,34 +43,38 @@ enum ReferenceSecret {
     }
 
     static func isPlaceholder(_ body: String) -> Bool {
-        // secrets.md: a body ending in a run of 8+ of one byte after 16+ other bytes is a placeholder
-        // only if, without the run, it is one too (a real token followed by filler is masked).
+        placeholderParts(body).allSatisfy(isPlaceholderWhole)
+    }
+
+    /// What the placeholder test weighs: secrets.md: a body ending in a run of 8+ of one byte after 16+
+    /// other bytes is a placeholder only if, without the run, it is one too (a real token followed by
+    /// filler is masked); any other body alone.
+    static func placeholderParts(_ body: String) -> [String] {
         let chars = Array(body)
-        if let last = chars.last {
-            let run = chars.reversed().prefix { $0 == last }.count
-            if run >= 8 && chars.count - run >= 16 {
-                return isPlaceholderWhole(body) && isPlaceholderWhole(String(chars.dropLast(run)))
-            }
-        }
-        return isPlaceholderWhole(body)
+        guard let last = chars.last else { return [body] }
+        let run = chars.reversed().prefix { $0 == last }.count
+        return run >= 8 && chars.count - run >= 16 ? [body, String(chars.dropLast(run))] : [body]
     }
 
     /// One character more than half the body, or under 2.5 bits of entropy per byte.
     static func isPlaceholderWhole(_ body: String) -> Bool {
-        var counts: [Character: Int] = [:]
-        for c in body { counts[c, default: 0] += 1 }
-        if let most = counts.values.max(), most * 2 > body.count { return true }
-        return entropy(body) < 2.5
+        let counts = characterCounts(body)
+        if let most = counts.max(), most * 2 > body.count { return true }
+        return entropy(counts, of: body.count) < 2.5
     }
 
-    /// Bits of entropy per character, the counts summed in ascending order: in a dictionary's order,
-    /// which is seeded per process, one body's value could differ in its last bit from run to run.
-    static func entropy(_ body: String) -> Double {
+    /// Each character's count, in ascending order: summed in a dictionary's order, which is seeded per
+    /// process, one body's entropy could differ in its last bit from run to run.
+    static func characterCounts(_ body: String) -> [Int] {
         var counts: [Character: Int] = [:]
         for c in body { counts[c, default: 0] += 1 }
-        let n = Double(body.count)
-        return counts.values.sorted().reduce(0.0) { sum, count in
-            let p = Double(count) / n
+        return counts.values.sorted()
+    }
+
+    /// Bits of entropy per character of a body of `n` characters with these counts.
+    static func entropy(_ counts: [Int], of n: Int) -> Double {
+        counts.reduce(0.0) { sum, count in
+            let p = Double(count) / Double(n)
             return sum - p * log2(p)
         }
     }
@@ -80,11 +84,7 @@ enum ReferenceSecret {
     /// counts 9, 4, 3, 3, 2, 2, 1 of 24) the two may fall on either side of it, and such a body is not
     /// judged.
     static func placeholderTestIsOnTheEdge(_ body: String) -> Bool {
-        func edge(_ s: String) -> Bool { !s.isEmpty && abs(entropy(s) - 2.5) < 1e-9 }
-        let chars = Array(body)
-        guard let last = chars.last else { return false }
-        let run = chars.reversed().prefix { $0 == last }.count
-        return edge(body) || (run >= 8 && chars.count - run >= 16 && edge(String(chars.dropLast(run))))
+        placeholderParts(body).contains { !$0.isEmpty && abs(entropy(characterCounts($0), of: $0.count) - 2.5) < 1e-9 }
     }
 
     /// The strong keys of secrets.md's assignment rule, written as people write them.
